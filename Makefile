@@ -1,0 +1,28 @@
+# Two commands: `make demo` and `make test`. Both create .venv on first use and reinstall
+# only when pyproject.toml changes (the stamp file below is older than it).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SHARED_DATA ?= $(abspath ../shared/data)
+
+.PHONY: demo test install clean bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# torch first and pinned: a CPU build from the local index, not the multi-GB CUDA wheel
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/biochemml demo
+
+test: $(STAMP)
+	BIOCHEMML_DATA=$${BIOCHEMML_DATA:-$(SHARED_DATA)} MPLBACKEND=Agg $(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) runs

@@ -1,0 +1,30 @@
+"""biochemml: machine learning for biochemical lab measurements.
+
+Sequences -> expression, protein structures -> activity, bioreactor conditions ->
+production; from a table of measurements to a model you can trust and the next
+experiment to run.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import BiochemmlError, DataError, InputError, ModelError  # noqa: E402
+
+_LAZY = {
+    "SequenceClassifier": ("biochemml.estimators", "SequenceClassifier"),
+    "SequenceRegressor": ("biochemml.estimators", "SequenceRegressor"),
+}
+
+
+def __getattr__(name):
+    # torch is heavy: import the estimators only when they are asked for.
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'biochemml' has no attribute '{name}'")
+
+
+__all__ = ["BiochemmlError", "InputError", "DataError", "ModelError", "__version__",
+           "SequenceClassifier", "SequenceRegressor"]

@@ -1,0 +1,62 @@
+"""Sequence alphabets: the symbol order every encoder and motif in biochemml uses.
+
+DNA is A, C, G, T; RNA is A, C, G, U; protein is the 20 standard amino acids in
+alphabetical one-letter order. Ambiguity symbols (N for nucleotides, X for proteins,
+IUPAC codes such as R or Y) are *known but unspecific*: encoders turn them into an
+all-zero row or a uniform row, by the ``unknown`` flag.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class Alphabet:
+    """An ordered set of symbols plus the ambiguity symbols it accepts.
+
+    Attributes
+    ----------
+    name : str
+        ``"dna"``, ``"rna"`` or ``"protein"``.
+    symbols : str
+        The channel order, e.g. ``"ACGT"``.
+    ambiguous : str
+        Symbols that are valid but encode as unknown (zeros or uniform).
+    complement : str or None
+        Complement of each symbol in ``symbols`` order (nucleotides only).
+    """
+
+    name: str
+    symbols: str
+    ambiguous: str
+    complement: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.symbols)
+
+
+DNA = Alphabet("dna", "ACGT", "NRYSWKMBDHV", complement="TGCA")
+RNA = Alphabet("rna", "ACGU", "NRYSWKMBDHV", complement="UGCA")
+PROTEIN = Alphabet("protein", "ACDEFGHIKLMNPQRSTVWY", "XBZJUO*")
+
+_ALPHABETS = {a.name: a for a in (DNA, RNA, PROTEIN)}
+
+
+def get_alphabet(alphabet) -> Alphabet:
+    """Return the :class:`Alphabet` named ``alphabet`` (``"dna"``, ``"rna"``, ``"protein"``).
+
+    An :class:`Alphabet` passes through unchanged.
+    """
+    if isinstance(alphabet, Alphabet):
+        return alphabet
+    key = str(alphabet).lower()
+    if key in ("aa", "amino", "prot"):
+        key = "protein"
+    if key not in _ALPHABETS:
+        raise InputError(
+            f"unknown alphabet '{alphabet}': expected one of {', '.join(_ALPHABETS)}"
+        )
+    return _ALPHABETS[key]

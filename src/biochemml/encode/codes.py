@@ -1,0 +1,180 @@
+"""Strings -> integer symbol codes, the step every sequence encoder shares.
+
+The conversion is one byte-level lookup over the whole batch: all sequences are
+joined into one ``bytes`` object, viewed as ``uint8`` and mapped through a 256-entry
+table. No Python loop runs per base; the only per-sequence work is measuring
+lengths (and slicing the few sequences that are truncated).
+
+Codes: ``0 .. C-1`` are the alphabet's symbols in order, ``C`` is an ambiguity
+symbol (N, X, IUPAC), ``C + 1`` is padding.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+
+from ..alphabets import Alphabet, get_alphabet
+from ..errors import InputError
+
+INVALID = 255
+
+_TABLE_CACHE: dict[str, np.ndarray] = {}
+
+
+def code_table(alphabet: Alphabet) -> np.ndarray:
+    """Return the ``(256,)`` uint8 table mapping an ASCII byte to its code.
+
+    Upper and lower case map alike; for DNA, ``U`` is accepted as ``T`` and for RNA
+    ``T`` as ``U`` (a common mix-up in tables). Bytes outside the alphabet map to
+    ``INVALID``.
+    """
+    cached = _TABLE_CACHE.get(alphabet.name)
+    if cached is not None:
+        return cached
+    table = np.full(256, INVALID, dtype=np.uint8)
+    size = alphabet.size
+    for i, s in enumerate(alphabet.symbols):
+        table[ord(s)] = table[ord(s.lower())] = i
+    for s in alphabet.ambiguous:
+        table[ord(s)] = table[ord(s.lower())] = size
+    if alphabet.name == "dna":
+        table[ord("U")] = table[ord("u")] = alphabet.symbols.index("T")
+    elif alphabet.name == "rna":
+        table[ord("T")] = table[ord("t")] = alphabet.symbols.index("U")
+    _TABLE_CACHE[alphabet.name] = table
+    return table
+
+
+def as_sequence_list(seqs) -> tuple[list[str], bool]:
+    """Normalise the accepted inputs to a list of ``str``.
+
+    Returns the list and whether the input was a single string.
+    """
+    if isinstance(seqs, (str, bytes)):
+        s = seqs.decode("ascii") if isinstance(seqs, bytes) else seqs
+        return [s], True
+    if hasattr(seqs, "tolist"):  # numpy array, pandas Series/Index
+        seqs = seqs.tolist()
+    if not isinstance(seqs, list):
+        seqs = list(seqs) if isinstance(seqs, Iterable) else [seqs]
+    for i, s in enumerate(seqs):
+        if not isinstance(s, str):
+            if s is None or (isinstance(s, float) and np.isnan(s)):
+                raise InputError("sequence is missing (empty cell or NaN)", row=i)
+            if hasattr(s, "__str__") and type(s).__name__ in ("Seq", "SeqRecord"):
+                seqs = [str(getattr(x, "seq", x)) for x in seqs]
+                break
+            raise InputError(f"expected a string, got {type(s).__name__}", row=i)
+    return seqs, False
+
+
+def to_codes(
+    seqs,
+    alphabet="dna",
+    length: int | None = None,
+    pad: str = "right",
+    truncate: str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Encode sequences as a padded ``(N, L)`` uint8 code matrix.
+
+    Parameters
+    ----------
+    seqs : str or sequence of str
+        The sequences.
+    alphabet : str or Alphabet
+        ``"dna"``, ``"rna"`` or ``"protein"``.
+    length : int, optional
+        Output length ``L``. Default: the longest sequence.
+    pad : {"right", "left", "none"}
+        Where padding goes for shorter sequences. ``"right"`` keeps each sequence's
+        start aligned (promoters, proteins); ``"left"`` keeps its end aligned (5' UTRs,
+        whose 3' end touches the start codon). ``"none"`` refuses sequences of
+        different lengths with an error naming the first one.
+    truncate : {None, "right", "left"}
+        What to do with sequences longer than ``length``: ``None`` raises an error,
+        ``"right"`` cuts the 3' end (keeps the first ``L``), ``"left"`` cuts the 5'
+        end (keeps the last ``L``).
+
+    Returns
+    -------
+    codes : ndarray of uint8, shape (N, L)
+        Symbol codes; ``C`` marks an ambiguity symbol and ``C + 1`` padding.
+    lengths : ndarray of int64, shape (N,)
+        The length of each sequence after truncation.
+    """
+    alpha = get_alphabet(alphabet)
+    seq_list, _ = as_sequence_list(seqs)
+    if len(seq_list) == 0:
+        raise InputError("no sequences were given (the input is empty)")
+    if pad not in ("right", "left", "none"):
+        raise InputError(f"pad must be 'right', 'left' or 'none', not '{pad}'")
+    if truncate not in (None, "right", "left"):
+        raise InputError(f"truncate must be None, 'right' or 'left', not '{truncate}'")
+    lengths = np.fromiter(map(len, seq_list), dtype=np.int64, count=len(seq_list))
+    empty = np.flatnonzero(lengths == 0)
+    if empty.size:
+        raise InputError("sequence is empty", row=int(empty[0]))
+    longest = int(lengths.max())
+    if length is None:
+        length = longest
+    if length < 1:
+        raise InputError(f"length must be at least 1, not {length}")
+    if pad == "none":
+        other = np.flatnonzero(lengths != lengths[0])
+        if other.size:
+            i = int(other[0])
+            raise InputError(
+                f"has length {lengths[i]} but sequence 0 has length {lengths[0]}; "
+                "pass pad='left' or pad='right' to pad sequences of different lengths",
+                row=i,
+            )
+    if longest > length:
+        too_long = np.flatnonzero(lengths > length)
+        if truncate is None:
+            i = int(too_long[0])
+            raise InputError(
+                f"is {lengths[i]} long, longer than length={length}; "
+                "pass truncate='right' or truncate='left' to cut long sequences",
+                row=i,
+            )
+        seq_list = list(seq_list)
+        for i in too_long:
+            s = seq_list[i]
+            seq_list[i] = s[:length] if truncate == "right" else s[len(s) - length:]
+        lengths = np.minimum(lengths, length)
+
+    joined = "".join(seq_list)
+    try:
+        raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    except UnicodeEncodeError as err:
+        bad_char = joined[err.start]
+        ends = np.cumsum(lengths)
+        i = int(np.searchsorted(ends, err.start, side="right"))
+        raise InputError(
+            f"has the symbol '{bad_char}', which is not in the {alpha.name} alphabet "
+            f"({alpha.symbols})", row=i,
+        ) from None
+    flat = code_table(alpha)[raw]
+    bad = np.flatnonzero(flat == INVALID)
+    if bad.size:
+        ends = np.cumsum(lengths)
+        pos = int(bad[0])
+        i = int(np.searchsorted(ends, pos, side="right"))
+        start = int(ends[i] - lengths[i])
+        raise InputError(
+            f"has the symbol '{chr(raw[pos])}' at position {pos - start + 1}, which is not "
+            f"in the {alpha.name} alphabet ({alpha.symbols}, ambiguity {alpha.ambiguous})",
+            row=i,
+        )
+    n = len(seq_list)
+    if n and (lengths == length).all():
+        return flat.reshape(n, length), lengths
+    codes = np.full((n, length), alpha.size + 1, dtype=np.uint8)
+    cols = np.arange(length)
+    if pad == "left":
+        mask = cols >= (length - lengths)[:, None]
+    else:
+        mask = cols < lengths[:, None]
+    codes[mask] = flat
+    return codes, lengths

@@ -1,0 +1,51 @@
+"""Exceptions raised by biochemml.
+
+Every error a user can cause (a bad file, a wrong symbol, a missing column) is a
+:class:`BiochemmlError` with a sentence that says what was wrong and where: the file,
+the row (1-based, as a spreadsheet shows it) or sequence index, and the column.
+The command line prints these sentences without a traceback.
+"""
+from __future__ import annotations
+
+
+class BiochemmlError(Exception):
+    """Base class of every error biochemml raises on purpose."""
+
+
+class InputError(BiochemmlError, ValueError):
+    """User input (a sequence, a table, a matrix, an argument) is not what was expected.
+
+    Parameters
+    ----------
+    message : str
+        What was wrong, as a sentence.
+    path : str, optional
+        The file the input came from.
+    row : int, optional
+        The 0-based index of the offending sequence or table row; shown 1-based for files.
+    column : str, optional
+        The offending column of a table.
+    """
+
+    def __init__(self, message: str, *, path=None, row=None, column=None):
+        self.path = None if path is None else str(path)
+        self.row = row
+        self.column = column
+        where = []
+        if self.path is not None:
+            where.append(f"file {self.path}")
+        if row is not None:
+            where.append(f"row {row + 1}" if self.path is not None else f"sequence {row}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        prefix = (", ".join(where) + ": ") if where else ""
+        super().__init__(prefix + message)
+        self.message = message
+
+
+class DataError(BiochemmlError):
+    """A data set could not be found, downloaded or verified."""
+
+
+class ModelError(BiochemmlError):
+    """A saved model or run folder cannot be used (missing, corrupted, another version)."""

@@ -1,0 +1,181 @@
+"""Read the tables users bring: CSV, TSV, Parquet, Excel and FASTA (optionally with values).
+
+All user-file validation lives here, so every command reports a bad file the same way:
+the file, the row as a spreadsheet numbers it (header = row 1, first data row = 2 for
+text tables), the column, and what was expected.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".parquet", ".pq", ".xlsx", ".xls"}
+FASTA_SUFFIXES = {".fa", ".fasta", ".fna", ".faa", ".fas"}
+
+
+def read_table(path, columns=None) -> pd.DataFrame:
+    """Read a CSV/TSV/Parquet/Excel/FASTA file into a DataFrame.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. The format follows the suffix (``.gz`` is allowed on text files).
+        FASTA gives columns ``id``, ``sequence`` and, for headers written as
+        ``>name value`` or ``>name key=value ...``, one column per value.
+    columns : list of str, optional
+        Columns that must be present; a missing one is an error listing the columns
+        the file has.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        The file is missing, unreadable, of an unknown format, empty, or lacks a column.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("the file does not exist", path=path)
+    if path.is_dir():
+        raise InputError("is a folder, expected a table file", path=path)
+    suffixes = [s.lower() for s in path.suffixes]
+    suffix = suffixes[-2] if suffixes and suffixes[-1] == ".gz" and len(suffixes) > 1 else (
+        suffixes[-1] if suffixes else "")
+    try:
+        if suffix in FASTA_SUFFIXES:
+            df = read_fasta(path)
+        elif suffix in (".csv",):
+            df = pd.read_csv(path)
+        elif suffix in (".tsv", ".tab", ".txt"):
+            df = pd.read_csv(path, sep="\t")
+        elif suffix in (".parquet", ".pq"):
+            df = pd.read_parquet(path)
+        elif suffix in (".xlsx", ".xls"):
+            df = pd.read_excel(path)
+        else:
+            raise InputError(
+                f"unknown file type '{suffix or path.name}': expected one of "
+                f"{', '.join(sorted(TABLE_SUFFIXES | FASTA_SUFFIXES))}", path=path)
+    except InputError:
+        raise
+    except pd.errors.EmptyDataError:
+        raise InputError("the file is empty", path=path) from None
+    except (UnicodeDecodeError, pd.errors.ParserError, OSError, ValueError, ImportError) as err:
+        raise InputError(f"could not be read as a {suffix.lstrip('.')} table ({err})",
+                         path=path) from None
+    if len(df) == 0:
+        raise InputError("the table has no rows", path=path)
+    df.attrs["path"] = str(path)
+    df.attrs["first_row"] = 2 if suffix not in FASTA_SUFFIXES | {".parquet", ".pq"} else 1
+    if columns:
+        require_columns(df, columns, path=path)
+    return df
+
+
+def read_fasta(path) -> pd.DataFrame:
+    """Read a FASTA file into a DataFrame with ``id``, ``sequence`` and header values.
+
+    A header ``>seq1 3.2`` gives a column ``value``; ``>seq1 gfp=3.2 rep=1`` gives
+    columns ``gfp`` and ``rep``. Values that parse as numbers become numbers.
+    """
+    import gzip
+
+    path = Path(path)
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    records: list[dict] = []
+    seq_parts: list[str] = []
+    with opener(path, "rt") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith(">"):
+                if records:
+                    records[-1]["sequence"] = "".join(seq_parts)
+                seq_parts = []
+                fields = line[1:].split()
+                if not fields:
+                    raise InputError(f"line {line_no}: a FASTA header without a name", path=path)
+                rec = {"id": fields[0]}
+                for j, field in enumerate(fields[1:]):
+                    if "=" in field:
+                        key, val = field.split("=", 1)
+                    else:
+                        key, val = ("value" if j == 0 else f"value{j + 1}"), field
+                    rec[key] = val
+                records.append(rec)
+            elif not records:
+                raise InputError(f"line {line_no}: sequence before the first '>' header; "
+                                 "is this a FASTA file?", path=path)
+            else:
+                seq_parts.append(line)
+    if not records:
+        raise InputError("no FASTA records found", path=path)
+    records[-1]["sequence"] = "".join(seq_parts)
+    df = pd.DataFrame(records)
+    for col in df.columns:
+        if col not in ("id", "sequence"):
+            converted = pd.to_numeric(df[col], errors="coerce")
+            if converted.notna().all():
+                df[col] = converted
+    return df
+
+
+def _file_row(df: pd.DataFrame, i: int) -> int:
+    """0-based index into ``df`` -> the 0-based row number InputError shows (+1) for the file."""
+    return i + df.attrs.get("first_row", 1) - 1
+
+
+def require_columns(df: pd.DataFrame, columns, path=None) -> None:
+    """Raise an InputError naming the first of ``columns`` that ``df`` lacks."""
+    path = path if path is not None else df.attrs.get("path")
+    for col in columns:
+        if col not in df.columns:
+            raise InputError(
+                f"has no column '{col}'; its columns are: {', '.join(map(str, df.columns))}",
+                path=path)
+
+
+def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
+    """Return a column of sequences as a list of upper-case strings, validated.
+
+    Missing cells and symbols outside ``alphabet`` are errors naming the file row.
+    """
+    from ..encode.codes import to_codes
+
+    require_columns(df, [column])
+    values = df[column]
+    missing = np.flatnonzero(values.isna().to_numpy())
+    if missing.size:
+        raise InputError("the sequence is missing", path=df.attrs.get("path"),
+                         row=_file_row(df, int(missing[0])), column=column)
+    seqs = [str(s).strip().upper() for s in values.tolist()]
+    try:
+        to_codes(seqs, alphabet, pad="right")
+    except InputError as err:
+        row = err.row if err.row is not None else None
+        raise InputError(err.message, path=df.attrs.get("path"),
+                         row=None if row is None else _file_row(df, row),
+                         column=column) from None
+    return seqs
+
+
+def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -> np.ndarray:
+    """Return a column as float64, with an error naming the first non-numeric or NaN cell."""
+    require_columns(df, [column])
+    raw = df[column]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size and not allow_missing:
+        i = int(bad[0])
+        what = raw.iloc[i]
+        desc = "is empty (NaN)" if pd.isna(what) else f"is '{what}', not a number"
+        raise InputError(f"the value {desc}", path=df.attrs.get("path"),
+                         row=_file_row(df, i), column=column)
+    return values
