@@ -17,6 +17,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+@app.callback()
+def _root(
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only results and errors."),
+) -> None:
+    """biochemml: models from lab measurements, and the next experiment to run."""
+    from .. import progress
+
+    progress.set_quiet(quiet)
+
+
 # Sub-modules add their commands to `app` on import.
 from . import sequence  # noqa: E402,F401
 
