@@ -38,3 +38,78 @@ def encode(
         x = one_hot(seqs, alphabet, length=length, pad=pad, truncate=truncate, dtype=np.uint8)
         np.save(out, x)
         typer.echo(f"Wrote one-hot array of shape {x.shape} (N, L, C) to {out}")
+
+
+@app.command()
+def simulate(
+    out: Path = typer.Option(..., "--out", help="Output table (.csv, .tsv or .parquet)."),
+    motif: str = typer.Option("lecture:CCGGAA", help="Motif(s) to plant: lecture:CCGGAA, jaspar:MA0080, or a motif file."),
+    n_positive: int = typer.Option(1000, help="Sequences carrying the motif."),
+    n_negative: int = typer.Option(1000, help="Random sequences."),
+    length: int = typer.Option(20, help="Sequence length."),
+    position: Optional[int] = typer.Option(7, help="0-based start of the motif; -1 for a random place."),
+    seed: int = typer.Option(0, help="Random seed."),
+):
+    """Simulate the course's motif data set: positives carry the motif, negatives are random."""
+    from ..motifs import load
+    from ..simulate import bayes_optimal_accuracy, motif_dataset
+
+    pwms = load(motif)
+    pos = None if position is not None and position < 0 else position
+    df = motif_dataset(pwms, n_positive, n_negative, length, pos, seed=seed)
+    _write_table(df, out)
+    ceiling = bayes_optimal_accuracy(pwms, length, pos, n=50_000, seed=seed)
+    typer.echo(f"Wrote {len(df)} sequences ({n_positive} with the motif, {n_negative} random) to {out}")
+    typer.echo(f"Best accuracy any classifier can reach on such data (Bayes-optimal): {ceiling:.3f}")
+
+
+def _write_table(df, out: Path) -> None:
+    """Write a DataFrame by suffix, atomically (no half-written file on failure)."""
+    from ..errors import InputError
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        df.to_csv(tmp, index=False)
+    elif suffix in (".tsv", ".txt"):
+        df.to_csv(tmp, sep="\t", index=False)
+    elif suffix in (".parquet", ".pq"):
+        df.to_parquet(tmp, index=False)
+    else:
+        raise InputError(f"cannot write '{suffix}': use .csv, .tsv or .parquet", path=out)
+    tmp.replace(out)
+
+
+motif_app = typer.Typer(help="Motifs: scan sequences, convert motif files.", no_args_is_help=True)
+app.add_typer(motif_app, name="motif")
+
+
+@motif_app.command("scan")
+def motif_scan(
+    motifs: str = typer.Option(..., "--motifs", help="jaspar:MA0080, jaspar:name=SPI1, lecture:CCGGAA, or a JASPAR/MEME/TRANSFAC file; comma-separate several."),
+    seqs: Path = typer.Option(..., "--seqs", help="FASTA file or table with a sequence column."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write hits to this .csv/.tsv/.parquet."),
+    pvalue: float = typer.Option(1e-4, help="Report windows with a p-value at most this."),
+    sequence_column_name: str = typer.Option("sequence", "--sequence-column"),
+    single_strand: bool = typer.Option(False, "--single-strand", help="Scan the given strand only."),
+    best: bool = typer.Option(False, "--best", help="Report the best window per sequence and motif instead."),
+):
+    """Scan sequences for motif hits (log-odds scores, exact p-values, both strands)."""
+    from ..motifs import best_hits, find_hits, load
+
+    pwms = load(motifs)
+    df = read_table(seqs)
+    sequences = sequence_column(df, sequence_column_name, pwms[0].alphabet)
+    if best:
+        hits = best_hits(pwms, sequences, both_strands=not single_strand)
+    else:
+        hits = find_hits(pwms, sequences, pvalue=pvalue, both_strands=not single_strand)
+    if "id" in df.columns:
+        hits.insert(1, "sequence_id", df["id"].to_numpy()[hits["sequence_index"].to_numpy()])
+    if out is not None:
+        _write_table(hits, out)
+        typer.echo(f"Wrote {len(hits)} hits of {len(pwms)} motif(s) in {len(sequences)} sequences to {out}")
+    else:
+        typer.echo(hits.to_string(index=False, max_rows=50))
+        typer.echo(f"{len(hits)} hits of {len(pwms)} motif(s) in {len(sequences)} sequences")
