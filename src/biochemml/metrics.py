@@ -1,0 +1,740 @@
+"""Classification and regression metrics, bootstrap intervals and calibration checks.
+
+Every function takes plain arrays (lists, numpy arrays, pandas Series) and returns plain
+Python numbers, lists and dicts, so a result can go straight into a JSON file or a report.
+Undefined values (the correlation of a constant prediction, the ROC AUC of a test set with
+one class) are ``nan``, never an exception.
+
+Conventions
+-----------
+- Confusion matrices follow scikit-learn: rows are the true class, columns the predicted
+  class, classes in ``labels`` order (sorted by default).
+- Binary problems report precision, recall and F1 of the *positive* class (``1`` by default);
+  problems with more classes report the unweighted (macro) mean over classes.
+- A false positive is a **type I error**, a false negative a **type II error**.
+- Bootstrap intervals are percentile intervals over resampled test examples; all resamples
+  are drawn at once and the common metrics are computed for all of them in one array
+  operation.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from .errors import InputError
+
+__all__ = [
+    "accuracy",
+    "confusion_matrix",
+    "confusion_reading",
+    "explain_confusion",
+    "classification_metrics",
+    "regression_metrics",
+    "bootstrap_ci",
+    "with_intervals",
+    "interval_coverage",
+]
+
+
+# --------------------------------------------------------------------------- validation
+def _as_array(name, values, *, numeric=True, ndim=(1,)):
+    """Return ``values`` as a numpy array after checking it is non-empty (and finite if numeric)."""
+    try:
+        arr = np.asarray(values)
+    except Exception as exc:  # ragged lists and the like
+        raise InputError(f"{name} could not be read as an array ({exc})") from None
+    if arr.ndim == 0:
+        raise InputError(f"{name} must be a list or array of values, not a single value")
+    if arr.ndim == 2 and arr.shape[1] == 1 and 1 in ndim:
+        arr = arr[:, 0]
+    if arr.ndim not in ndim:
+        want = " or ".join(f"{d}-D" for d in ndim)
+        raise InputError(f"{name} must be {want}, got an array of shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise InputError(f"{name} is empty: there is nothing to evaluate")
+    if numeric:
+        try:
+            arr = arr.astype(float)
+        except (TypeError, ValueError):
+            raise InputError(f"{name} must hold numbers") from None
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            where = int(np.argwhere(bad)[0][0])
+            raise InputError(
+                f"{name} holds a missing or infinite value (NaN/inf) at position {where}; "
+                "drop or fill those rows before evaluating"
+            )
+    elif arr.dtype.kind == "f" and np.isnan(arr).any():
+        where = int(np.argwhere(np.isnan(arr))[0][0])
+        raise InputError(f"{name} holds a missing value (NaN) at position {where}")
+    elif arr.dtype.kind == "O" and any(v is None for v in arr.ravel()):
+        raise InputError(f"{name} holds a missing value (None)")
+    return arr
+
+
+def _same_length(**arrays):
+    lengths = {name: len(a) for name, a in arrays.items() if a is not None}
+    if len(set(lengths.values())) > 1:
+        listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise InputError(f"inputs differ in length: {listed}; they must describe the same examples")
+
+
+def _plain(values):
+    """Numpy scalars and arrays -> Python numbers and lists (JSON-ready)."""
+    return np.asarray(values).tolist()
+
+
+def _div(num, den, empty):
+    """num / den elementwise, ``empty`` where den is 0."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), empty)
+
+
+# --------------------------------------------------------------------------- labels
+def _encode_labels(y_true, y_pred=None, labels=None):
+    """Return (labels, true codes, predicted codes); codes index into ``labels``."""
+    present = [y_true] if y_pred is None else [y_true, y_pred]
+    if labels is None:
+        labels = np.unique(np.concatenate([np.asarray(a) for a in present]))
+    else:
+        labels = np.asarray(labels)
+        if labels.ndim != 1 or len(labels) == 0:
+            raise InputError("labels must be a non-empty list of class labels")
+        if len(np.unique(labels)) != len(labels):
+            raise InputError("labels must not repeat a class")
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    codes = []
+    for name, a in zip(("y_true", "y_pred"), present):
+        try:
+            pos = np.clip(np.searchsorted(sorted_labels, a), 0, len(labels) - 1)
+            unknown = sorted_labels[pos] != a
+        except TypeError:
+            raise InputError(f"{name} and labels mix kinds of class labels (numbers and text)") from None
+        if unknown.any():
+            raise InputError(
+                f"{name} holds the class {a[unknown][0]!r}, which is not among labels "
+                f"{_plain(labels)}"
+            )
+        codes.append(order[pos])
+    return labels, codes[0], (codes[1] if y_pred is not None else None)
+
+
+def _positive_index(labels, positive):
+    """Index of the positive class: ``positive`` if given, else the label 1 (or True), else the last."""
+    labels = list(_plain(labels))
+    if positive is None:
+        for candidate in (1, True, "1"):
+            if candidate in labels:
+                return labels.index(candidate)
+        return len(labels) - 1
+    if positive not in labels:
+        raise InputError(f"the positive class {positive!r} is not among the labels {labels}")
+    return labels.index(positive)
+
+
+# --------------------------------------------------------------------------- core formulas
+# Each formula works on the last axis, so the same code gives one value for (N,) inputs,
+# one per target for (T, N) and one per bootstrap resample for (B, N).
+def _accuracy(t, p):
+    return np.mean(t == p, axis=-1)
+
+
+def _mse(t, p):
+    return np.mean((t - p) ** 2, axis=-1)
+
+
+def _rmse(t, p):
+    return np.sqrt(_mse(t, p))
+
+
+def _mae(t, p):
+    return np.mean(np.abs(t - p), axis=-1)
+
+
+def _r2(t, p):
+    ss_res = np.sum((t - p) ** 2, axis=-1)
+    ss_tot = np.sum((t - t.mean(axis=-1, keepdims=True)) ** 2, axis=-1)
+    return 1.0 - _div(ss_res, ss_tot, np.nan)
+
+
+def _pearson(t, p):
+    tc = t - t.mean(axis=-1, keepdims=True)
+    pc = p - p.mean(axis=-1, keepdims=True)
+    den = np.sqrt(np.sum(tc**2, axis=-1) * np.sum(pc**2, axis=-1))
+    return np.clip(_div(np.sum(tc * pc, axis=-1), den, np.nan), -1.0, 1.0)
+
+
+def _spearman(t, p):
+    return _pearson(stats.rankdata(t, axis=-1), stats.rankdata(p, axis=-1))
+
+
+_REGRESSION = {"r2": _r2, "pearson": _pearson, "spearman": _spearman,
+               "mse": _mse, "rmse": _rmse, "mae": _mae}
+
+
+def _class_counts(t, p, n_classes):
+    """True positives, predicted and actual counts per class: arrays of shape (..., K)."""
+    k = np.arange(n_classes)
+    is_t = t[..., None, :] == k[:, None]
+    is_p = p[..., None, :] == k[:, None]
+    return (is_t & is_p).sum(-1), is_p.sum(-1), is_t.sum(-1)
+
+
+def _precision_recall_f1(t, p, n_classes, positive):
+    """Precision, recall and F1 of class ``positive`` (binary) or their macro mean (positive=None).
+
+    Like scikit-learn, a class never predicted (or never present) scores 0 rather than NaN.
+    """
+    tp, n_pred, n_true = _class_counts(t, p, n_classes)
+    precision = _div(tp, n_pred, 0.0)
+    recall = _div(tp, n_true, 0.0)
+    f1 = _div(2 * tp, n_pred + n_true, 0.0)
+    if positive is None:
+        return precision.mean(-1), recall.mean(-1), f1.mean(-1)
+    return precision[..., positive], recall[..., positive], f1[..., positive]
+
+
+# --------------------------------------------------------------------------- classification
+def accuracy(y_true, y_pred):
+    """Fraction of examples whose predicted class equals the true class.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (N,)
+        True and predicted class labels (numbers or strings).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> accuracy([0, 1, 1, 0], [0, 1, 0, 0])
+    0.75
+    """
+    t = _as_array("y_true", y_true, numeric=False)
+    p = _as_array("y_pred", y_pred, numeric=False)
+    _same_length(y_true=t, y_pred=p)
+    return float(_accuracy(t, p))
+
+
+def confusion_matrix(y_true, y_pred, labels=None):
+    """Count examples by (true class, predicted class).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (N,)
+        True and predicted class labels.
+    labels : list, optional
+        Class order of rows and columns; default: every class seen, sorted. A class in the
+        data but not in ``labels`` raises :class:`~biochemml.errors.InputError`.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (K, K)
+        ``cm[i, j]`` = number of examples of true class ``labels[i]`` predicted as
+        ``labels[j]`` (rows true, columns predicted, as in scikit-learn).
+
+    Examples
+    --------
+    >>> confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0]).tolist()
+    [[1, 1], [1, 2]]
+    """
+    t = _as_array("y_true", y_true, numeric=False)
+    p = _as_array("y_pred", y_pred, numeric=False)
+    _same_length(y_true=t, y_pred=p)
+    labels, tc, pc = _encode_labels(t, p, labels)
+    k = len(labels)
+    return np.bincount(tc * k + pc, minlength=k * k).reshape(k, k)
+
+
+def _as_confusion(cm):
+    cm = np.asarray(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] < 2:
+        raise InputError(f"a confusion matrix must be square with at least 2 classes, got shape {cm.shape}")
+    if not np.isfinite(cm.astype(float)).all() or (cm < 0).any():
+        raise InputError("a confusion matrix holds counts: no negative or missing values")
+    return cm
+
+
+def confusion_reading(cm, positive=1, labels=None):
+    """Read a confusion matrix the way the lecture does: TP, FP, FN, TN and the rates.
+
+    Parameters
+    ----------
+    cm : array-like of shape (K, K)
+        Rows true class, columns predicted class (as :func:`confusion_matrix` returns).
+    positive : int or label, default 1
+        The positive class: a label in ``labels``, or else a row index of ``cm``.
+        With more than two classes the reading is one-vs-rest for that class.
+    labels : list, optional
+        Class labels in row order, to name ``positive`` by label.
+
+    Returns
+    -------
+    dict
+        ``TP``, ``FP``, ``FN``, ``TN`` (counts); ``type_I_error`` (= FP, the count of false
+        positives) and ``type_II_error`` (= FN); ``type_I_error_rate`` (false positive rate,
+        FP / (FP + TN)) and ``type_II_error_rate`` (false negative rate, FN / (FN + TP));
+        ``sensitivity`` (= ``recall``, TP / (TP + FN)), ``specificity`` (TN / (TN + FP)),
+        ``precision`` (TP / (TP + FP)), ``accuracy`` and ``n``. A rate with an empty
+        denominator is ``nan``.
+
+    Examples
+    --------
+    >>> r = confusion_reading([[188, 6], [5, 201]])
+    >>> r["TP"], r["FP"], r["FN"], r["TN"], r["accuracy"]
+    (201, 6, 5, 188, 0.9725)
+    """
+    cm = _as_confusion(cm)
+    p = _row_of(positive, labels, len(cm))
+    tp = int(cm[p, p])
+    fn = int(cm[p].sum()) - tp
+    fp = int(cm[:, p].sum()) - tp
+    n = int(cm.sum())
+    tn = n - tp - fn - fp
+    sens, spec, prec, acc = (float(v) for v in _div([tp, tn, tp, np.trace(cm)],
+                                                     [tp + fn, tn + fp, tp + fp, n], np.nan))
+    return {
+        "TP": tp, "FP": fp, "FN": fn, "TN": tn,
+        "type_I_error": fp, "type_II_error": fn,
+        "type_I_error_rate": 1.0 - spec, "type_II_error_rate": 1.0 - sens,
+        "sensitivity": sens, "recall": sens, "specificity": spec, "precision": prec,
+        "accuracy": acc, "n": n,
+    }
+
+
+def _row_of(positive, labels, k):
+    """Row of the positive class: by label when ``labels`` holds it, else as a row index."""
+    if labels is not None:
+        if len(labels) != k:
+            raise InputError(f"{len(labels)} labels given for a {k}-class confusion matrix")
+        names = list(_plain(labels))
+        if positive in names:
+            return names.index(positive)
+    if isinstance(positive, (int, np.integer)) and not isinstance(positive, bool) and 0 <= positive < k:
+        return int(positive)
+    raise InputError(f"positive must be a class label or a row index 0..{k - 1}, got {positive!r}")
+
+
+def _pct(x):
+    return "undefined" if np.isnan(x) else f"{100 * x:.1f}%"
+
+
+def explain_confusion(cm, labels=None, positive=1):
+    """Say in 2-4 plain sentences what a confusion matrix shows.
+
+    Parameters
+    ----------
+    cm : array-like of shape (K, K)
+        Rows true class, columns predicted class.
+    labels : list of str, optional
+        Class names in row order; default ``class 0``, ``class 1``, ...
+    positive : int or label, default 1
+        The positive class of a binary matrix: a label in ``labels``, or else a row index.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(explain_confusion([[188, 6], [5, 201]], ["no binding", "binding"]))  # doctest: +NORMALIZE_WHITESPACE
+    Of 400 examples, 389 (97.2%) were classified correctly. 6 'no binding' examples were
+    predicted as 'binding': these false positives are type I errors. 5 'binding' examples
+    were predicted as 'no binding': these false negatives (missed positives) are type II
+    errors. Sensitivity is 97.6% (201 of 206 'binding' examples found) and specificity is
+    96.9% (188 of 194 'no binding' examples correctly rejected).
+    """
+    cm = _as_confusion(cm)
+    k = len(cm)
+    names = [f"class {i}" for i in range(k)] if labels is None else [str(v) for v in labels]
+    if len(names) != k:
+        raise InputError(f"{len(names)} labels given for a {k}-class confusion matrix")
+    n, right = int(cm.sum()), int(np.trace(cm))
+    first = f"Of {n} examples, {right} ({_pct(right / n if n else np.nan)}) were classified correctly."
+    if k == 2:
+        r = confusion_reading(cm, positive, labels)
+        p = _row_of(positive, labels, k)
+        pos, neg = f"'{names[p]}'", f"'{names[1 - p]}'"
+        return " ".join([
+            first,
+            f"{r['FP']} {neg} examples were predicted as {pos}: these false positives are type I errors.",
+            f"{r['FN']} {pos} examples were predicted as {neg}: these false negatives "
+            "(missed positives) are type II errors.",
+            f"Sensitivity is {_pct(r['sensitivity'])} ({r['TP']} of {r['TP'] + r['FN']} {pos} "
+            f"examples found) and specificity is {_pct(r['specificity'])} ({r['TN']} of "
+            f"{r['TN'] + r['FP']} {neg} examples correctly rejected).",
+        ])
+    off = cm.astype(float).copy()
+    np.fill_diagonal(off, -1)
+    i, j = np.unravel_index(np.argmax(off), off.shape)
+    recall = _div(np.diag(cm), cm.sum(1), np.nan)
+    worst = int(np.nanargmin(recall)) if not np.isnan(recall).all() else 0
+    sentences = [first]
+    if off[i, j] > 0:
+        sentences.append(f"The most common mistake is predicting '{names[j]}' for a true "
+                         f"'{names[i]}' ({int(off[i, j])} times).")
+    sentences.append(f"The class found least often is '{names[worst]}': {int(cm[worst, worst])} "
+                     f"of {int(cm[worst].sum())} ({_pct(recall[worst])}) were recognised.")
+    return " ".join(sentences)
+
+
+def _prepare_proba(proba, n_classes, positive):
+    """Return proba as (N, K) rows that are probabilities of the classes in label order."""
+    P = _as_array("proba", proba, ndim=(1, 2))
+    if (P < 0).any() or (P > 1).any():
+        raise InputError("proba must hold probabilities between 0 and 1")
+    if P.ndim == 1:
+        if n_classes != 2:
+            raise InputError(
+                f"proba is 1-D (the probability of the positive class), but there are {n_classes} "
+                "classes; pass an (N, K) array with one column per class"
+            )
+        full = np.empty((len(P), 2))
+        full[:, positive] = P
+        full[:, 1 - positive] = 1.0 - P
+        return full
+    if P.shape[1] != n_classes:
+        raise InputError(f"proba has {P.shape[1]} columns but there are {n_classes} classes; "
+                         "give one column per class, in label order")
+    return P
+
+
+def _resolve_classes(t, p, proba, labels):
+    """Labels for y_true/y_pred/proba: if proba has K columns and the data are integer codes, 0..K-1."""
+    if labels is None and proba is not None and np.ndim(proba) == 2:
+        k = np.shape(proba)[1]
+        seen = np.unique(t if p is None else np.concatenate([t, p]))
+        if seen.dtype.kind in "iub" and seen.min() >= 0 and seen.max() < k:
+            labels = np.arange(k)
+    return _encode_labels(t, p, labels)
+
+
+def classification_metrics(y_true, y_pred=None, proba=None, labels=None, positive=None, threshold=0.5):
+    """The usual classification metrics in one dict.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (N,)
+        True class labels.
+    y_pred : array-like of shape (N,), optional
+        Predicted labels. If omitted, taken from ``proba``: the most probable class, or for a
+        1-D ``proba`` the positive class where ``proba >= threshold``.
+    proba : array-like of shape (N,) or (N, K), optional
+        Predicted probabilities: of the positive class (N,), or of each class in label order
+        (N, K). Needed for ``roc_auc``, ``pr_auc`` and ``log_loss``.
+    labels : list, optional
+        Class order; default every class seen, sorted (or 0..K-1 for integer labels and an
+        (N, K) ``proba``).
+    positive : label, optional
+        Positive class of a binary problem; default the label ``1`` (or ``True``), else the
+        last label.
+    threshold : float, default 0.5
+        Decision threshold used when ``y_pred`` is derived from a 1-D ``proba``.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``precision``, ``recall``, ``f1`` (binary: of the positive class;
+        more classes: the macro mean), ``roc_auc`` and ``pr_auc`` (average precision; macro
+        one-vs-rest for more classes) and ``log_loss`` when ``proba`` is given,
+        ``confusion_matrix`` (nested list, rows true), ``labels``, ``positive`` (binary only),
+        ``average`` (``"binary"`` or ``"macro"``) and ``n``. For binary problems also
+        ``specificity``.
+
+    Examples
+    --------
+    >>> m = classification_metrics([0, 1, 1, 0], proba=[0.2, 0.9, 0.4, 0.1])
+    >>> m["accuracy"], m["roc_auc"]
+    (0.75, 1.0)
+    """
+    if y_pred is None and proba is None:
+        raise InputError("give the predicted classes (y_pred), the probabilities (proba), or both")
+    t = _as_array("y_true", y_true, numeric=False)
+    p = None if y_pred is None else _as_array("y_pred", y_pred, numeric=False)
+    _same_length(y_true=t, y_pred=p, proba=None if proba is None else np.asarray(proba))
+    labels, tc, pc = _resolve_classes(t, p, proba, labels)
+    k = max(len(labels), 2)
+    pos = _positive_index(labels, positive) if len(labels) == 2 else None
+    P = None
+    if proba is not None:
+        if len(labels) < 2:
+            raise InputError("only one class is present; give labels with every class proba covers")
+        P = _prepare_proba(proba, len(labels), pos)
+        if pc is None:
+            pc = np.where(P[:, pos] >= threshold, pos, 1 - pos) if np.ndim(proba) == 1 else P.argmax(1)
+    precision, recall, f1 = _precision_recall_f1(tc, pc, k, pos)
+    cm = np.bincount(tc * len(labels) + pc, minlength=len(labels) ** 2).reshape(len(labels), -1)
+    out = {"accuracy": float(_accuracy(tc, pc)), "precision": float(precision),
+           "recall": float(recall), "f1": float(f1)}
+    if pos is not None:
+        out["specificity"] = confusion_reading(cm, pos)["specificity"]
+    if P is not None:
+        out.update(_probability_metrics(tc, P, pos))
+    out.update({"confusion_matrix": cm.tolist(), "labels": _plain(labels),
+                "average": "binary" if pos is not None else "macro", "n": int(len(t))})
+    if pos is not None:
+        out["positive"] = _plain(labels[pos])
+    return out
+
+
+def _probability_metrics(codes, P, pos):
+    """ROC AUC, average precision and log loss from class codes and (N, K) probabilities."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    k = P.shape[1]
+    onehot = codes[:, None] == np.arange(k)
+    eps = np.finfo(float).eps
+    log_loss = float(-np.mean(np.log(np.clip(P[np.arange(len(codes)), codes], eps, 1 - eps))))
+    classes = [pos] if pos is not None else range(k)
+    aucs, aps = [], []
+    for c in classes:
+        if onehot[:, c].all() or not onehot[:, c].any():
+            aucs.append(np.nan)  # a class absent (or alone) in the test set: no ranking to judge
+            aps.append(np.nan)
+            continue
+        aucs.append(roc_auc_score(onehot[:, c], P[:, c]))
+        aps.append(average_precision_score(onehot[:, c], P[:, c]))
+    return {"roc_auc": float(np.mean(aucs)), "pr_auc": float(np.mean(aps)), "log_loss": log_loss}
+
+
+# --------------------------------------------------------------------------- regression
+def _regression_arrays(y_true, y_pred):
+    t = _as_array("y_true", y_true, ndim=(1, 2))
+    p = _as_array("y_pred", y_pred, ndim=(1, 2))
+    if t.shape != p.shape:
+        if len(t) != len(p):
+            _same_length(y_true=t, y_pred=p)
+        raise InputError(f"y_true has shape {t.shape} but y_pred has shape {p.shape}")
+    if len(t) < 2:
+        raise InputError("at least 2 examples are needed to compute regression metrics")
+    return t, p
+
+
+def regression_metrics(y_true, y_pred):
+    """R², correlations and errors of predicted against measured values.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (N,) or (N, T)
+        Measured and predicted values; (N, T) for T targets.
+
+    Returns
+    -------
+    dict
+        ``r2`` (coefficient of determination, 1 - SS_res / SS_tot), ``pearson`` (r),
+        ``spearman`` (rho), ``mse``, ``rmse``, ``mae`` and ``n``. For one target each value is
+        a float; for T targets each is a list of T floats (target order kept) and ``n`` is N.
+        A correlation or R² that is undefined (constant values) is ``nan``.
+
+    Examples
+    --------
+    >>> m = regression_metrics([1.0, 2.0, 3.0, 4.0], [1.1, 1.9, 3.2, 3.8])
+    >>> round(m["r2"], 3), round(m["mae"], 3)
+    (0.98, 0.15)
+    """
+    t, p = _regression_arrays(y_true, y_pred)
+    out = {name: _plain(f(t.T, p.T)) for name, f in _REGRESSION.items()}
+    out["n"] = int(len(t))
+    return out
+
+
+# --------------------------------------------------------------------------- bootstrap
+_MAX_CELLS = 4_000_000  # resampled values held at once: bounds memory for large test sets
+
+
+def _resample_chunks(n, n_boot, seed):
+    """Yield index arrays of shape (b, n), n_boot rows in all, drawn from one generator."""
+    rng = np.random.default_rng(seed)
+    rows = max(1, _MAX_CELLS // max(n, 1))
+    for start in range(0, n_boot, rows):
+        yield rng.integers(0, n, size=(min(rows, n_boot - start), n))
+
+
+def _percentiles(draws, level):
+    draws = np.asarray(draws, dtype=float)
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices -> NaN, quietly
+            low, high = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)], axis=0)
+    return low, high
+
+
+def _check_boot(n_boot, level):
+    if int(n_boot) < 10:
+        raise InputError(f"n_boot must be at least 10 resamples, got {n_boot}")
+    if not 0 < level < 1:
+        raise InputError(f"level must be between 0 and 1 (e.g. 0.95), got {level}")
+
+
+_NAMED = {"accuracy": _accuracy, **_REGRESSION}
+
+
+def bootstrap_ci(metric, y_true, y_pred, n_boot=1000, level=0.95, seed=0):
+    """Percentile bootstrap confidence interval of one metric over resampled test examples.
+
+    Parameters
+    ----------
+    metric : str or callable
+        A name (``"accuracy"``, ``"r2"``, ``"pearson"``, ``"spearman"``, ``"mse"``, ``"rmse"``,
+        ``"mae"``) or :func:`accuracy`, computed for all resamples in one array operation;
+        or any ``f(y_true, y_pred) -> float``, called once per resample.
+    y_true, y_pred : array-like of shape (N,)
+    n_boot : int, default 1000
+        Number of resamples (examples drawn with replacement, N per resample).
+    level : float, default 0.95
+        Coverage of the interval.
+    seed : int, default 0
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``.
+
+    Examples
+    --------
+    >>> low, high = bootstrap_ci("accuracy", [0, 1] * 50, [0, 1] * 45 + [1, 0] * 5)
+    >>> low < 0.9 < high
+    True
+    """
+    _check_boot(n_boot, level)
+    if metric is accuracy:
+        metric = "accuracy"
+    if isinstance(metric, str):
+        if metric not in _NAMED:
+            raise InputError(f"unknown metric '{metric}': expected one of {', '.join(_NAMED)} or a function")
+        numeric = metric != "accuracy"
+        t = _as_array("y_true", y_true, numeric=numeric)
+        p = _as_array("y_pred", y_pred, numeric=numeric)
+        _same_length(y_true=t, y_pred=p)
+        draws = np.concatenate([_NAMED[metric](t[idx], p[idx])
+                                for idx in _resample_chunks(len(t), int(n_boot), seed)])
+    else:
+        t, p = np.asarray(y_true), np.asarray(y_pred)
+        if len(t) == 0:
+            raise InputError("y_true is empty: there is nothing to evaluate")
+        _same_length(y_true=t, y_pred=p)
+        draws = [metric(t[idx], p[idx]) for chunk in _resample_chunks(len(t), int(n_boot), seed)
+                 for idx in chunk]
+    low, high = _percentiles(draws, level)
+    return float(low), float(high)
+
+
+def _batched_regression(t, p, idx):
+    # (N, T) data -> (T, b, N) resamples, so one formula call covers every target and resample
+    tt, pp = t.T[..., idx], p.T[..., idx]
+    return {name: np.moveaxis(f(tt, pp), 0, -1) if t.ndim == 2 else f(tt, pp)
+            for name, f in _REGRESSION.items()}
+
+
+def with_intervals(metrics_fn, y_true, y_pred, n_boot=1000, seed=0, level=0.95, **arrays):
+    """Every metric of ``metrics_fn`` with a percentile bootstrap interval.
+
+    Parameters
+    ----------
+    metrics_fn : callable
+        :func:`regression_metrics`, :func:`classification_metrics`, or any
+        ``f(y_true, y_pred, **arrays) -> dict``. :func:`regression_metrics` is computed for all
+        resamples at once; others are called once per resample.
+    y_true, y_pred : array-like of shape (N,) or (N, T)
+    n_boot : int, default 1000
+    seed : int, default 0
+    level : float, default 0.95
+    **arrays : array-like of length N
+        Further per-example inputs resampled with the same rows, e.g. ``proba=...`` for
+        :func:`classification_metrics`.
+
+    Returns
+    -------
+    dict
+        metric name -> ``{"value": v, "low": l, "high": h}`` for every numeric metric (lists
+        for multi-target metrics); non-numeric entries (``confusion_matrix``, ``labels``) and
+        ``n`` are left out.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.normal(size=200)
+    >>> ci = with_intervals(regression_metrics, y, y + rng.normal(0, 0.5, 200), n_boot=200)
+    >>> ci["r2"]["low"] < ci["r2"]["value"] < ci["r2"]["high"]
+    True
+    """
+    _check_boot(n_boot, level)
+    point = metrics_fn(y_true, y_pred, **arrays)
+    keep = [k for k, v in point.items() if k != "n" and _is_numeric(v)]
+    if metrics_fn is regression_metrics and not arrays:
+        t, p = _regression_arrays(y_true, y_pred)
+        parts = [_batched_regression(t, p, idx) for idx in _resample_chunks(len(t), int(n_boot), seed)]
+        draws = {k: np.concatenate([part[k] for part in parts]) for k in keep}
+    else:
+        t, p = np.asarray(y_true), None if y_pred is None else np.asarray(y_pred)
+        extra = {k: np.asarray(v) for k, v in arrays.items() if v is not None}
+        _same_length(y_true=t, y_pred=p, **extra)
+        draws = {k: [] for k in keep}
+        for chunk in _resample_chunks(len(t), int(n_boot), seed):
+            for idx in chunk:
+                m = metrics_fn(t[idx], None if p is None else p[idx],
+                               **{k: v[idx] for k, v in extra.items()})
+                for k in keep:
+                    draws[k].append(m[k])
+    out = {}
+    for k in keep:
+        low, high = _percentiles(draws[k], level)
+        out[k] = {"value": point[k], "low": _plain(low), "high": _plain(high)}
+    return out
+
+
+def _is_numeric(v):
+    if isinstance(v, (bool, np.bool_)):
+        return False
+    if isinstance(v, (int, float, np.number)):
+        return True
+    return isinstance(v, list) and len(v) > 0 and all(isinstance(x, (int, float)) for x in v)
+
+
+# --------------------------------------------------------------------------- calibration
+def interval_coverage(y_true, mean, std, levels=(0.68, 0.95)):
+    """Fraction of measured values inside the Gaussian predictive interval mean ± z·std.
+
+    A calibrated model (an ensemble, a Gaussian process) should give fractions close to the
+    levels: about 0.68 inside ±1 std and 0.95 inside ±1.96 std. Much less means the model is
+    over-confident; much more, under-confident.
+
+    Parameters
+    ----------
+    y_true, mean, std : array-like of shape (N,) or (N, T)
+        Measured values, predicted means and predicted standard deviations (std >= 0).
+    levels : sequence of float, default (0.68, 0.95)
+        Nominal coverages; z is the two-sided Gaussian quantile, e.g. 1.96 for 0.95.
+
+    Returns
+    -------
+    dict
+        level -> observed fraction (float) of values inside its interval.
+
+    Examples
+    --------
+    >>> interval_coverage([0.0, 1.0, 5.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], levels=(0.95,))
+    {0.95: 0.6666666666666666}
+    """
+    t = _as_array("y_true", y_true, ndim=(1, 2))
+    m = _as_array("mean", mean, ndim=(1, 2))
+    s = _as_array("std", std, ndim=(1, 2))
+    if not (t.shape == m.shape == s.shape):
+        _same_length(y_true=t, mean=m, std=s)
+        raise InputError(f"y_true, mean and std differ in shape: {t.shape}, {m.shape}, {s.shape}")
+    if (s < 0).any():
+        raise InputError("std must not be negative")
+    out = {}
+    for level in levels:
+        if not 0 < level < 1:
+            raise InputError(f"each level must be between 0 and 1, got {level}")
+        z = stats.norm.ppf(0.5 + level / 2)
+        out[level] = float(np.mean(np.abs(t - m) <= z * s))
+    return out
