@@ -1,0 +1,327 @@
+"""Mutation notation: parse ``A108D`` / ``SA108D:SN144D``, check it against a wild type, apply it.
+
+A *mutation* is one substitution written ``<wild-type residue><position><new residue>``,
+optionally after a one-letter chain prefix (``SA108D`` is ``A108D`` on chain ``S``, the
+avGFP convention). A *variant* is one or more mutations joined by ``,`` ``:`` or ``;``
+(``A108D:N144D``). An empty cell, ``WT``, ``wt``, ``_wt`` or ``wildtype`` is the wild type.
+The stop symbol ``*`` is allowed as the new residue.
+
+Positions are numbered as the table numbers them; ``offset`` is the number the *first*
+residue of the wild-type string carries in that numbering: ``0`` for 0-based tables
+(avGFP), ``1`` for 1-based ones (TEM-1, most deep mutational scans). The index into
+the wild-type string is ``position - offset``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..alphabets import PROTEIN
+from ..errors import InputError
+
+SEPARATORS = ",:;"
+WILDTYPE_WORDS = frozenset({"", "wt", "_wt", "wildtype", "wild-type", "wild_type", "none"})
+_RESIDUES = PROTEIN.symbols + "*"
+_TOKEN = re.compile(r"^(?:([A-Za-z]))??([A-Z*])(-?\d+)([A-Z*])$")
+_SPLIT = re.compile(r"[,:;]")
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One substitution.
+
+    Attributes
+    ----------
+    wt : str
+        Wild-type residue as written (one letter).
+    position : int
+        Position as written in the table's numbering.
+    mt : str
+        New residue (one letter, ``*`` for a stop).
+    chain : str or None
+        Chain prefix as written (``"S"`` in ``SA108D``), or None.
+    """
+
+    wt: str
+    position: int
+    mt: str
+    chain: str | None = None
+
+    def index(self, offset: int = 0) -> int:
+        """0-based index into the wild-type string: ``position - offset``."""
+        return self.position - offset
+
+    def __str__(self) -> str:
+        return f"{self.chain or ''}{self.wt}{self.position}{self.mt}"
+
+
+@lru_cache(maxsize=65536)
+def parse_mutation(token: str) -> Mutation:
+    """Parse one mutation such as ``A108D``, ``SA108D`` or ``Y39*``.
+
+    Parameters
+    ----------
+    token : str
+        The mutation; surrounding spaces are ignored, residues must be upper case.
+
+    Returns
+    -------
+    Mutation
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        The token is not ``[chain]<residue><number><residue>`` with residues among
+        the 20 amino acids (and ``*`` for a stop).
+
+    Examples
+    --------
+    >>> parse_mutation("SA108D")
+    Mutation(wt='A', position=108, mt='D', chain='S')
+    >>> str(parse_mutation("H24C"))
+    'H24C'
+    """
+    text = token.strip()
+    match = _TOKEN.match(text)
+    if match is None:
+        raise InputError(
+            f"'{token}' is not a mutation: expected the form A108D (wild-type residue, "
+            "position, new residue), optionally after a chain letter as in SA108D")
+    chain, wt, pos, mt = match.groups()
+    for letter in (wt, mt):
+        if letter not in _RESIDUES:
+            raise InputError(f"'{token}': '{letter}' is not one of the 20 amino acids "
+                             f"({PROTEIN.symbols}) or '*' (stop)")
+    return Mutation(wt, int(pos), mt, chain)
+
+
+def parse_variant(variant) -> tuple[Mutation, ...]:
+    """Parse a variant: mutations joined by ``,`` ``:`` or ``;``; empty or ``WT`` is the wild type.
+
+    Parameters
+    ----------
+    variant : str or None
+        E.g. ``"SA108D:SN144D"``, ``"M0I,S1G"``, ``""``. NaN/None is the wild type.
+
+    Returns
+    -------
+    tuple of Mutation
+        In the order written; empty for the wild type.
+
+    Examples
+    --------
+    >>> [str(m) for m in parse_variant("M0I,S1G")]
+    ['M0I', 'S1G']
+    >>> parse_variant("WT")
+    ()
+    """
+    if variant is None or (isinstance(variant, float) and np.isnan(variant)):
+        return ()
+    text = str(variant).strip()
+    if text.lower() in WILDTYPE_WORDS:
+        return ()
+    return tuple(parse_mutation(tok) for tok in _SPLIT.split(text))
+
+
+def format_variant(mutations, sep: str = ":", chain: str | None = None) -> str:
+    """Write mutations back as a variant string (the inverse of :func:`parse_variant`).
+
+    Parameters
+    ----------
+    mutations : iterable of Mutation
+    sep : str
+        Separator between mutations.
+    chain : str, optional
+        Chain prefix to put on every mutation (``"S"`` writes avGFP style); by default
+        each mutation keeps the prefix it was parsed with.
+
+    Examples
+    --------
+    >>> format_variant(parse_variant("SA108D:SN144D"), chain="")
+    'A108D:N144D'
+    """
+    out = []
+    for m in mutations:
+        prefix = (m.chain or "") if chain is None else chain
+        out.append(f"{prefix}{m.wt}{m.position}{m.mt}")
+    return sep.join(out)
+
+
+def _check_wildtype(wildtype: str) -> str:
+    if not isinstance(wildtype, str) or not wildtype:
+        raise InputError("the wild-type sequence must be a non-empty string of amino acids")
+    wt = wildtype.strip().upper()
+    bad = [c for c in wt if c not in PROTEIN.symbols]
+    if bad:
+        raise InputError(f"the wild-type sequence has '{bad[0]}' at position "
+                         f"{wt.index(bad[0]) + 1}, which is not one of the 20 amino acids")
+    return wt
+
+
+def variant_table(variants, wildtype: str, offset: int = 0):
+    """Parse and check many variants at once.
+
+    Parameters
+    ----------
+    variants : sequence of str
+        Variant strings (``N`` of them).
+    wildtype : str
+        Wild-type protein sequence (length ``L``).
+    offset : int
+        Number of the first wild-type residue in the variants' numbering (0 or 1 usually).
+
+    Returns
+    -------
+    rows : ndarray of int64, shape (M,)
+        Variant index of each of the ``M`` mutations in total.
+    index : ndarray of int64, shape (M,)
+        0-based index of each mutation into ``wildtype``.
+    mt : ndarray of uint8, shape (M,)
+        New residue of each mutation (ASCII code).
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        A malformed mutation, a position outside the sequence, a wild-type residue
+        that does not match, or the same position mutated twice in one variant. The
+        message names the variant (its 0-based ``row``), the mutation and the residue
+        actually found.
+    """
+    wt = _check_wildtype(wildtype)
+    seq = np.frombuffer(wt.encode("ascii"), dtype=np.uint8)
+    rows, index, wt_letters, mt_letters = [], [], [], []
+    for i, variant in enumerate(variants):
+        try:
+            muts = parse_variant(variant)
+        except InputError as err:
+            raise InputError(f"variant '{variant}': {err.message}", row=i) from None
+        for m in muts:
+            rows.append(i)
+            index.append(m.position - offset)
+            wt_letters.append(m.wt)
+            mt_letters.append(m.mt)
+    rows = np.asarray(rows, dtype=np.int64)
+    index = np.asarray(index, dtype=np.int64)
+    wt_codes = np.frombuffer("".join(wt_letters).encode("ascii"), dtype=np.uint8)
+    mt_codes = np.frombuffer("".join(mt_letters).encode("ascii"), dtype=np.uint8)
+    outside = np.flatnonzero((index < 0) | (index >= len(wt)))
+    if outside.size:
+        k = int(outside[0])
+        raise InputError(
+            f"variant '{variants[rows[k]]}': position {index[k] + offset} is outside the "
+            f"wild type, which is numbered {offset}..{len(wt) - 1 + offset} "
+            f"(offset={offset}; use offset=1 for 1-based positions)", row=int(rows[k]))
+    wrong = np.flatnonzero(seq[index] != wt_codes)
+    if wrong.size:
+        k = int(wrong[0])
+        found = chr(seq[index[k]])
+        hint = ""
+        for shift in (1, -1):  # the usual mistake: 0- vs 1-based numbering
+            j = index + shift
+            if ((j >= 0) & (j < len(seq))).all() and (seq[j] == wt_codes).all():
+                hint = f"; all residues match with offset={offset - shift}"
+        raise InputError(
+            f"variant '{variants[rows[k]]}': position {index[k] + offset} is '{found}' in the "
+            f"wild type, not '{chr(wt_codes[k])}' (offset={offset}){hint}", row=int(rows[k]))
+    if rows.size:
+        key = rows * (len(wt) + 1) + index
+        uniq, counts = np.unique(key, return_counts=True)
+        if (counts > 1).any():
+            dup = int(uniq[counts > 1][0])
+            r, j = divmod(dup, len(wt) + 1)
+            raise InputError(f"variant '{variants[r]}' mutates position {j + offset} twice",
+                             row=r)
+    return rows, index, mt_codes.copy()
+
+
+def apply_variants(wildtype: str, variants, offset: int = 0, stop: str = "keep") -> list[str]:
+    """Apply many variants to one wild type (vectorised; 54,000 variants take well under a second).
+
+    Parameters
+    ----------
+    wildtype : str
+        Wild-type protein sequence, length ``L``.
+    variants : sequence of str
+        ``N`` variant strings.
+    offset : int
+        Number of the first wild-type residue in the variants' numbering.
+    stop : {"keep", "truncate"}
+        ``"keep"`` leaves ``*`` in the sequence (length stays ``L``; :func:`one_hot`
+        encodes ``*`` as an unknown row); ``"truncate"`` cuts the protein before the
+        first stop.
+
+    Returns
+    -------
+    list of str
+        ``N`` mutant sequences.
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        See :func:`variant_table`.
+    """
+    if stop not in ("keep", "truncate"):
+        raise InputError(f"stop must be 'keep' or 'truncate', not '{stop}'")
+    variants = list(variants)
+    rows, index, mt = variant_table(variants, wildtype, offset)
+    wt = wildtype.strip().upper()
+    seq = np.frombuffer(wt.encode("ascii"), dtype=np.uint8)
+    codes = np.tile(seq, (len(variants), 1))
+    codes[rows, index] = mt
+    flat = codes.tobytes().decode("ascii")
+    L = len(wt)
+    out = [flat[i * L:(i + 1) * L] for i in range(len(variants))]
+    if stop == "truncate":
+        for r in np.unique(rows[mt == ord("*")]):
+            out[r] = out[r].split("*", 1)[0]
+    return out
+
+
+def apply_mutations(wildtype: str, variant: str, offset: int = 0, stop: str = "keep") -> str:
+    """Apply one variant to the wild type, checking every wild-type residue.
+
+    Parameters
+    ----------
+    wildtype : str
+        Wild-type protein sequence.
+    variant : str
+        E.g. ``"A108D:N144D"`` or ``"SA108D:SN144D"``; ``""``/``"WT"`` gives the wild type.
+    offset : int
+        Number of the first wild-type residue in the variant's numbering: 0 for
+        0-based positions, 1 for 1-based.
+    stop : {"keep", "truncate"}
+        Keep ``*`` in the sequence or cut the protein at the first stop.
+
+    Returns
+    -------
+    str
+        The mutant sequence.
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        A malformed mutation, a position outside the sequence, or a wild-type residue
+        that does not match (the message names the variant, position and the residue
+        actually there).
+
+    Examples
+    --------
+    >>> apply_mutations("MKTAYIA", "K1R:A3G")
+    'MRTGYIA'
+    >>> apply_mutations("MKTAYIA", "K2R", offset=1)
+    'MRTAYIA'
+    """
+    return apply_variants(wildtype, [variant], offset=offset, stop=stop)[0]
+
+
+def mutation_positions(variants, wildtype: str, offset: int = 0) -> list[tuple[int, ...]]:
+    """0-based indices of the mutated positions of each variant (checked against the wild type)."""
+    variants = list(variants)
+    rows, index, _ = variant_table(variants, wildtype, offset)
+    out: list[list[int]] = [[] for _ in variants]
+    for r, j in zip(rows.tolist(), index.tolist()):
+        out[r].append(j)
+    return [tuple(x) for x in out]

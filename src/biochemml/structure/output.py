@@ -1,0 +1,113 @@
+"""Write per-residue values into a PDB file's B-factor column, and draw distance/contact maps."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+from .core import Structure, _read_gemmi, read
+
+
+def write_bfactors(structure, values, out_path, fill: float = 0.0) -> Path:
+    """Write a PDB whose B-factor column holds one value per residue (for PyMOL/ChimeraX colouring).
+
+    Parameters
+    ----------
+    structure : Structure or str or Path
+        A structure from :func:`read` (its file is re-read to keep every atom) or a path.
+    values : array-like, shape (N,)
+        One value per residue of ``structure`` (same order as ``structure.residue_ids``);
+        NaN residues get ``fill``. The PDB column holds -99.99..999.99 with 2 decimals:
+        scale values (e.g. x100) that need more precision.
+    out_path : str or Path
+        Output ``.pdb`` (``.cif`` writes mmCIF).
+    fill : float
+        B-factor for residues without a value and for non-protein atoms.
+
+    Returns
+    -------
+    Path
+        ``out_path``. In PyMOL: ``spectrum b, blue_white_red``; in ChimeraX:
+        ``color bfactor palette bluered``.
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        Wrong number of values, values outside the PDB column range, or a structure
+        with no file behind it.
+    """
+    st = structure if isinstance(structure, Structure) else read(structure)
+    if st.path is None:
+        raise InputError("the structure has no file behind it; pass the path of the file")
+    vals = np.asarray(values, dtype=np.float64).reshape(-1)
+    if vals.size != len(st):
+        raise InputError(f"got {vals.size} values but structure {st.name} has {len(st)} "
+                         f"residues (one value per residue, in structure order)")
+    finite = vals[np.isfinite(vals)]
+    if finite.size and (finite.min() < -99.99 or finite.max() > 999.99):
+        raise InputError(f"values span {finite.min():.4g}..{finite.max():.4g}; the PDB B-factor "
+                         "column holds -99.99..999.99: rescale them first")
+    lookup = {(c, int(n), i): v for c, n, i, v in zip(st.chain, st.number, st.icode, vals)}
+    gst = _read_gemmi(Path(st.path))
+    for ch in gst[0]:
+        for res in ch:
+            v = lookup.get((ch.name, res.seqid.num, res.seqid.icode.strip()))
+            b = fill if v is None or not np.isfinite(v) else float(v)
+            for atom in res:
+                atom.b_iso = b
+    for extra in range(len(gst) - 1, 0, -1):
+        del gst[extra]
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    if out_path.suffix.lower() in (".cif", ".mmcif"):
+        gst.make_mmcif_document().write_file(str(out_path))
+    else:
+        gst.write_pdb(str(out_path))
+    return out_path
+
+
+def plot_structure_map(structure: Structure, kind: str = "distance", atom: str = "CB",
+                       threshold: float = 8.0, chain=None, ax=None, out=None):
+    """Draw a distance map (colour = Angstrom) or contact map (black = contact) as an image.
+
+    Parameters
+    ----------
+    structure : Structure
+    kind : {"distance", "contact"}
+    atom : {"CA", "CB"}
+    threshold : float
+        Contact cut-off (contact maps only).
+    chain : str, optional
+    ax : matplotlib Axes, optional
+    out : str or Path, optional
+        Save the figure here (PNG/PDF/SVG by suffix).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from .maps import contact_map, distance_map
+
+    if kind not in ("distance", "contact"):
+        raise InputError(f"kind must be 'distance' or 'contact', not '{kind}'")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 4.8))
+    else:
+        fig = ax.figure
+    if kind == "distance":
+        image = ax.imshow(distance_map(structure, atom=atom, chain=chain), cmap="viridis_r",
+                          origin="upper", interpolation="nearest")
+        fig.colorbar(image, ax=ax, label=f"{atom.upper()}-{atom.upper()} distance (A)")
+    else:
+        ax.imshow(contact_map(structure, threshold=threshold, atom=atom, chain=chain),
+                  cmap="Greys", origin="upper", interpolation="nearest")
+    ax.set_xlabel("residue index")
+    ax.set_ylabel("residue index")
+    label = "distance map" if kind == "distance" else f"contacts < {threshold:g} A"
+    ax.set_title(f"{structure.name}: {label}")
+    if out is not None:
+        fig.savefig(out, dpi=150, bbox_inches="tight")
+    return fig

@@ -1,0 +1,139 @@
+"""Mutation notation, mutant sequences and variant encodings."""
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.errors import InputError
+from biochemml.protein import (MutationEncoder, apply_mutations, apply_variants, format_variant,
+                               mutation_positions, parse_mutation, parse_variant,
+                               variant_one_hot)
+
+WT = "MKTAYIAKQR"
+DATA = Path(os.environ.get("BIOCHEMML_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+@pytest.fixture(scope="module")
+def avgfp_table():
+    path = DATA / "avgfp" / "amino_acid_genotypes_to_brightness.tsv"
+    if not path.exists():
+        pytest.skip("avGFP data not found; set BIOCHEMML_DATA")
+    return pd.read_csv(path, sep="\t", keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def gfp_wildtype():
+    path = DATA / "avgfp" / "1gfl_cm.pdb"
+    if not path.exists():
+        pytest.skip("avGFP structure not found; set BIOCHEMML_DATA")
+    from biochemml.structure import read
+
+    return read(path).sequence
+
+
+def test_parse_mutation_with_and_without_chain():
+    m = parse_mutation("SA108D")
+    assert (m.chain, m.wt, m.position, m.mt) == ("S", "A", 108, "D")
+    m = parse_mutation("A108D")
+    assert (m.chain, m.wt, m.position, m.mt) == (None, "A", 108, "D")
+    assert parse_mutation("Y39*").mt == "*"
+
+
+@pytest.mark.parametrize("text", ["M0I,S1G", "M0I:S1G", "M0I;S1G", " M0I : S1G "])
+def test_all_separators_give_the_same_variant(text):
+    assert [str(m) for m in parse_variant(text)] == ["M0I", "S1G"]
+
+
+@pytest.mark.parametrize("text", ["SA108D:SN144D", "A108D:N144D", "H24C", "Y39*"])
+def test_parse_format_round_trip(text):
+    assert format_variant(parse_variant(text)) == text
+
+
+def test_format_can_add_or_drop_the_chain_prefix():
+    assert format_variant(parse_variant("A1B".replace("B", "D")), chain="S") == "SA1D"
+    assert format_variant(parse_variant("SA1D"), chain="") == "A1D"
+
+
+@pytest.mark.parametrize("empty", ["", "WT", "wt", "_wt", None, float("nan")])
+def test_wildtype_spellings(empty):
+    assert parse_variant(empty) == ()
+    assert apply_mutations(WT, empty) == WT
+
+
+@pytest.mark.parametrize("bad", ["108D", "A108", "AB", "A1.5D", "a108d", "B108D", "A108Z", "A-D"])
+def test_malformed_mutations_are_rejected(bad):
+    with pytest.raises(InputError):
+        parse_mutation(bad)
+
+
+def test_apply_zero_and_one_based():
+    assert apply_mutations(WT, "K1R:A3G", offset=0) == "MRTGYIAKQR"
+    assert apply_mutations(WT, "K2R:A4G", offset=1) == "MRTGYIAKQR"
+    assert apply_mutations(WT, "SK1R:SA3G") == "MRTGYIAKQR"
+
+
+def test_mismatch_names_variant_position_and_residue_found():
+    with pytest.raises(InputError, match=r"variant 'K1R:Q3G'.*position 3 is 'A'.*not 'Q'"):
+        apply_mutations(WT, "K1R:Q3G")
+
+
+def test_off_by_one_mismatch_suggests_the_right_offset():
+    with pytest.raises(InputError, match="offset=1"):
+        apply_mutations(WT, "K2R:A4G", offset=0)
+
+
+def test_position_outside_sequence_and_duplicates_are_errors():
+    with pytest.raises(InputError, match="outside the wild type"):
+        apply_mutations(WT, "R10A")
+    with pytest.raises(InputError, match="twice"):
+        apply_mutations(WT, "K1R:K1A")
+    with pytest.raises(InputError, match="not one of the 20"):
+        apply_mutations("MKB", "K1R")
+    with pytest.raises(InputError, match="stop must be"):
+        apply_mutations(WT, "K1R", stop="drop")
+
+
+def test_batch_error_names_the_row():
+    with pytest.raises(InputError) as info:
+        apply_variants(WT, ["K1R", "K1R:Q3G"])
+    assert info.value.row == 1
+
+
+def test_stop_keep_or_truncate():
+    assert apply_mutations(WT, "A3*") == "MKT*YIAKQR"
+    assert apply_mutations(WT, "A3*", stop="truncate") == "MKT"
+
+
+def test_mutation_positions_are_zero_based_indices():
+    assert mutation_positions(["K2R:A4G", ""], WT, offset=1) == [(1, 3), ()]
+
+
+def test_variant_one_hot_matches_applied_sequences():
+    x = variant_one_hot(["K1R", "A3*"], WT)
+    assert x.shape == (2, len(WT), 20)
+    assert x[0, 1].argmax() == "ACDEFGHIKLMNPQRSTVWY".index("R")
+    assert x[1, 3].sum() == 0  # the stop is an all-zero row
+
+
+def test_mutation_encoder_additive_and_pairwise_columns():
+    variants = ["K1R", "K1R:A3G", "K1R:A3G", "A3G"]
+    enc = MutationEncoder(WT, pairwise=True, min_pair_count=2).fit(variants)
+    assert enc.columns_ == ["K1R", "A3G", "K1R+A3G"]
+    x = enc.transform(variants + ["T2S", ""]).toarray()
+    np.testing.assert_array_equal(x, [[1, 0, 0], [1, 1, 1], [1, 1, 1], [0, 1, 0], [0, 0, 0],
+                                      [0, 0, 0]])
+    one_based = MutationEncoder(WT, offset=1).fit(["K2R"])
+    assert one_based.columns_ == ["K2R"]
+    with pytest.raises(InputError, match="not fitted"):
+        MutationEncoder(WT).transform(["K1R"])
+
+
+def test_avgfp_all_variants_apply_fast(avgfp_table, gfp_wildtype):
+    start = time.perf_counter()
+    seqs = apply_variants(gfp_wildtype, avgfp_table["aaMutations"])
+    assert time.perf_counter() - start < 3.0
+    assert len(seqs) == 54025
+    assert seqs[1][108] == "D" and gfp_wildtype[108] == "A"

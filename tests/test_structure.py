@@ -1,0 +1,201 @@
+"""Reading structures, distance/contact maps, residue graphs, descriptors and B-factor output."""
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from biochemml import structure
+from biochemml.errors import InputError
+
+DATA = Path(os.environ.get("BIOCHEMML_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+GFP_PDB = DATA / "avgfp" / "1gfl_cm.pdb"
+TEM1_PDB = DATA / "tem1" / "AF-Q6SJ61-F1-model_v4_p.pdb"
+
+pytestmark = pytest.mark.skipif(not GFP_PDB.exists(), reason="set BIOCHEMML_DATA to shared/data")
+
+# A hand-written three-residue chain plus a water: small enough to check by eye.
+MINI_PDB = """\
+ATOM      1  N   ALA A   1      11.104   6.134  -6.504  1.00 10.00           N
+ATOM      2  CA  ALA A   1      11.639   6.071  -5.147  1.00 10.00           C
+ATOM      3  C   ALA A   1      13.159   5.996  -5.216  1.00 10.00           C
+ATOM      4  O   ALA A   1      13.740   5.219  -5.971  1.00 10.00           O
+ATOM      5  CB  ALA A   1      11.176   4.848  -4.364  1.00 10.00           C
+ATOM      6  N   GLY A   2      13.794   6.808  -4.378  1.00 10.00           N
+ATOM      7  CA  GLY A   2      15.250   6.850  -4.342  1.00 10.00           C
+ATOM      8  C   GLY A   2      15.804   7.967  -5.213  1.00 10.00           C
+ATOM      9  O   GLY A   2      15.115   8.900  -5.620  1.00 10.00           O
+ATOM     10  N   SER A   3      17.100   7.866  -5.494  1.00 10.00           N
+ATOM     11  C   SER A   3      19.161   8.710  -6.601  1.00 10.00           C
+ATOM     12  O   SER A   3      19.779   7.750  -7.065  1.00 10.00           O
+HETATM   13  O   HOH A 101      20.000  20.000  20.000  1.00 10.00           O
+END
+"""
+
+
+@pytest.fixture(scope="module")
+def gfp():
+    return structure.read(GFP_PDB)
+
+
+def test_read_gfp_matches_the_dataset_sequence(gfp):
+    assert len(gfp) == 237 and gfp.chains == ["A"]
+    assert gfp.sequences()["A"].startswith("SKGEELFTGV")
+    assert gfp.ca.shape == gfp.cb.shape == (237, 3)
+    assert gfp.virtual_cb.sum() == (np.array(list(gfp.sequence)) == "G").sum()
+    assert gfp.residue_ids[0] == "A:1"
+
+
+def test_virtual_cb_is_close_to_real_cb(gfp):
+    # Recompute the real alanine CBs from the virtual construction: within 0.3 A.
+    import gemmi
+
+    g = gemmi.read_structure(str(GFP_PDB))[0]["A"]
+    res = [r for r in g if r.name == "ALA"]
+    xyz = {k: np.array([r[k][0].pos.tolist() for r in res]) for k in ("N", "CA", "C", "CB")}
+    placed = structure.virtual_cb(xyz["N"], xyz["CA"], xyz["C"])
+    assert np.linalg.norm(placed - xyz["CB"], axis=1).max() < 0.3
+
+
+def test_mmcif_reads_like_pdb(gfp, tmp_path):
+    import gemmi
+
+    cif = tmp_path / "gfp.cif"
+    gemmi.read_structure(str(GFP_PDB)).make_mmcif_document().write_file(str(cif))
+    st = structure.read(cif)
+    assert st.sequence == gfp.sequence
+    np.testing.assert_allclose(st.ca, gfp.ca, atol=1e-3)
+
+
+def test_missing_ca_is_skipped_and_listed_or_an_error(tmp_path):
+    path = tmp_path / "mini.pdb"
+    path.write_text(MINI_PDB)
+    st = structure.read(path)
+    assert st.sequence == "AG" and len(st.skipped) == 1 and "A:3" in st.skipped[0]
+    assert st.virtual_cb.tolist() == [False, True]
+    with pytest.raises(InputError, match="A:3 SER has no CA"):
+        structure.read(path, missing_ca="error")
+
+
+def test_error_paths(tmp_path):
+    water = tmp_path / "water.pdb"
+    water.write_text("HETATM    1  O   HOH A 101      20.000  20.000  20.000  1.00 10.00           O\n"
+                     "HETATM    2 ZN    ZN A 102      21.000  20.000  20.000  1.00 10.00          ZN\nEND\n")
+    with pytest.raises(InputError, match="no protein chain.*ZN"):
+        structure.read(water)
+    with pytest.raises(InputError, match="does not exist"):
+        structure.read(tmp_path / "absent.pdb")
+    with pytest.raises(InputError, match="model 3"):
+        structure.read(GFP_PDB, model=3)
+    with pytest.raises(InputError, match="no protein chain 'B'"):
+        structure.read(GFP_PDB, chains="B")
+    with pytest.raises(InputError, match="missing_ca"):
+        structure.read(GFP_PDB, missing_ca="maybe")
+    st = structure.read(GFP_PDB)
+    with pytest.raises(InputError, match="atom must be"):
+        structure.distance_map(st, atom="N")
+    with pytest.raises(InputError, match="expected a Structure"):
+        structure.distance_map(np.zeros((3, 3)))
+    with pytest.raises(InputError, match="threshold"):
+        structure.contact_map(st, threshold=0)
+    with pytest.raises(InputError, match="radius"):
+        structure.residue_graph(st, radius=-1)
+
+
+@pytest.mark.parametrize("atom", ["CA", "CB"])
+def test_distance_map_symmetric_zero_diagonal_and_direct(gfp, atom):
+    d = structure.distance_map(gfp, atom=atom)
+    assert d.shape == (237, 237)
+    np.testing.assert_array_equal(d, d.T)
+    assert (np.diag(d) == 0).all()
+    xyz = gfp.ca if atom == "CA" else gfp.cb
+    i, j = 10, 150
+    assert d[i, j] == pytest.approx(np.sqrt(((xyz[i] - xyz[j]) ** 2).sum()))
+    from scipy.spatial.distance import cdist
+
+    np.testing.assert_allclose(d, cdist(xyz, xyz), atol=1e-9)
+    # consecutive C-alphas sit 3.8 A apart (2.9-3.1 A before a cis-proline)
+    step = np.diag(structure.distance_map(gfp), 1)
+    assert ((np.abs(step - 3.8) < 0.15) | (np.abs(step - 3.0) < 0.15)).all()
+
+
+def test_contact_map_symmetric_and_consistent(gfp):
+    c = structure.contact_map(gfp, threshold=8.0, atom="CB")
+    d = structure.distance_map(gfp, atom="CB")
+    np.testing.assert_array_equal(c, c.T)
+    assert not c.diagonal().any()
+    np.testing.assert_array_equal(c, (d < 8.0) & ~np.eye(237, dtype=bool))
+    far = structure.contact_map(gfp, min_separation=6)
+    assert not far[np.abs(np.subtract.outer(np.arange(237), np.arange(237))) < 6].any()
+
+
+def test_residue_graph_edges_both_directions_with_distances(gfp):
+    graph = structure.residue_graph(gfp, radius=8.0)
+    nodes, edges, dist = graph
+    assert nodes.shape == (237, len(graph.feature_names)) and edges.shape[0] == 2
+    pairs = set(map(tuple, edges.T.tolist()))
+    assert all((j, i) in pairs for i, j in pairs)
+    assert (edges[0] != edges[1]).all() and (dist < 8.0).all()
+    d = structure.distance_map(gfp)
+    np.testing.assert_allclose(dist, d[edges[0], edges[1]], rtol=1e-6)
+    assert edges.shape[1] == int(((d < 8.0).sum() - 237))
+    col = graph.feature_names.index("neighbours")
+    np.testing.assert_array_equal(nodes[:, col], np.bincount(edges[0], minlength=237))
+    aa = nodes[:, :20]
+    assert (aa.sum(axis=1) == 1).all() and aa[0].argmax() == "ACDEFGHIKLMNPQRSTVWY".index("S")
+
+
+def test_descriptors_behave_like_burial_and_exposure(gfp):
+    table = structure.residue_descriptors(gfp)
+    assert len(table) == 237
+    # buried residues (many CB neighbours) are less solvent exposed
+    rho = np.corrcoef(table["burial"], table["rsa"])[0, 1]
+    assert rho < -0.5
+    assert table["rsa"].between(0, 1.2).all()
+    # GFP is a beta barrel: strands dominate
+    assert (table["secondary_structure"] == "E").mean() > 0.4
+
+
+def test_sasa_of_an_isolated_atom_is_the_sphere(tmp_path):
+    path = tmp_path / "mini.pdb"
+    path.write_text(MINI_PDB)
+    st = structure.read(path)
+    one = st.select("A")
+    total = structure.sasa(one, n_points=400).sum()
+    # three tiny residues: area between one free carbon sphere and all atoms free
+    free = 4 * np.pi * (1.7 + 1.4) ** 2
+    assert free < total < 9 * 4 * np.pi * (1.8 + 1.4) ** 2
+
+
+def test_tem1_helices_and_strands():
+    st = structure.read(TEM1_PDB)
+    ss = structure.secondary_structure(st)
+    assert (ss == "H").sum() > 60 and (ss == "E").sum() > 40
+
+
+def test_bfactor_round_trip(gfp, tmp_path):
+    values = np.round(np.linspace(-5, 95, len(gfp)), 2)
+    out = structure.write_bfactors(gfp, values, tmp_path / "coloured.pdb")
+    back = structure.read(out)
+    np.testing.assert_allclose(back.bfactor, values, atol=0.006)
+    assert back.sequence == gfp.sequence
+    # by path, with NaN filled
+    values[3] = np.nan
+    out = structure.write_bfactors(GFP_PDB, values, tmp_path / "nan.pdb", fill=-1)
+    assert structure.read(out).bfactor[3] == pytest.approx(-1)
+    with pytest.raises(InputError, match="237 residues"):
+        structure.write_bfactors(gfp, values[:10], tmp_path / "x.pdb")
+    with pytest.raises(InputError, match="rescale"):
+        structure.write_bfactors(gfp, np.full(237, 5000.0), tmp_path / "x.pdb")
+
+
+def test_structure_map_image(gfp, tmp_path):
+    fig = structure.plot_structure_map(gfp, out=tmp_path / "map.png")
+    assert (tmp_path / "map.png").stat().st_size > 1000
+    structure.plot_structure_map(gfp, kind="contact", out=tmp_path / "c.png")
+    with pytest.raises(InputError):
+        structure.plot_structure_map(gfp, kind="photo")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    assert fig is not None
