@@ -5,6 +5,7 @@ The SHA256 values are those of the unchanged copies in the project's shared data
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -42,10 +43,12 @@ def _utr_accept(path: Path) -> bool:
 
 
 def _utr_build(dest: Path) -> None:
-    """Download UTR-Insight's two CSVs and write the tidy Parquet table to ``dest``."""
-    import io
-
-    tables = {lib: pd.read_csv(io.BytesIO(read_url(url))) for lib, url in _UTR_URLS.items()}
+    """Write the tidy Parquet table to ``dest`` from UTR-Insight's two CSVs, read from the
+    destination's folder when a user put them there by hand, else downloaded."""
+    tables = {}
+    for lib, url in _UTR_URLS.items():
+        by_hand = Path(dest).parent / url.rsplit("/", 1)[-1]
+        tables[lib] = pd.read_csv(by_hand if by_hand.is_file() else io.BytesIO(read_url(url)))
     _tables.utr_from_insight(tables).to_parquet(dest, index=False)
 
 
@@ -87,7 +90,7 @@ CATALOG = {d.name: d for d in (
         files=(
             DataFile("utr_sample2019_varlen.parquet",
                      "e6090393d4b622dd55a23895a2aba36c9dd8ac06c8fe0c6b847225bbfeae3e45",
-                     urls=tuple(_UTR_URLS.values()), accept=_utr_accept, build=_utr_build),
+                     inputs=tuple(_UTR_URLS.values()), accept=_utr_accept, build=_utr_build),
         ),
         loader=_tables.load_utr_sample2019,
     ),

@@ -15,6 +15,7 @@ so an interrupted or corrupted download never leaves a file that looks finished.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import tempfile
 import urllib.request
@@ -54,7 +55,10 @@ class DataFile:
         content passes this check.
     build : callable, optional
         ``build(dest)`` writes a derived file at ``dest`` from its upstream inputs
-        (downloading them itself); used instead of ``urls``.
+        (reading them from the file's folder when present, else downloading them);
+        used instead of ``urls``.
+    inputs : tuple of str
+        URLs of a derived file's upstream inputs, named in the "fetch by hand" message.
     optional : bool
         Not needed to load the data set (used only when present).
     """
@@ -66,6 +70,7 @@ class DataFile:
     member: Optional[str] = None
     accept: Optional[Callable[[Path], bool]] = field(default=None, compare=False)
     build: Optional[Callable[[Path], None]] = field(default=None, compare=False)
+    inputs: tuple = ()
     optional: bool = False
 
 
@@ -110,11 +115,16 @@ def verify(path: Path, spec: DataFile, dataset: str) -> Path:
         return path
     actual = sha256_of(path)
     if actual != spec.sha256 and not _accepted(path, spec):
+        shared = data_dir()
+        if shared is not None and Path(path).resolve().is_relative_to(shared.resolve()):
+            fix = (f"Replace it with the published file, or remove it from {DATA_ENV} "
+                   f"({shared}) so that `biochemml datasets download {dataset}` fetches it "
+                   f"into the cache")
+        else:
+            fix = f"Delete it and run `biochemml datasets download {dataset}` to fetch it again"
         raise DataError(
             f"Checksum mismatch for {path}: expected SHA256 {spec.sha256}, got {actual}. "
-            f"The file is corrupted or is not the published version. Delete it and run "
-            f"`biochemml datasets download {dataset}`, or copy a correct "
-            f"{spec.name} there."
+            f"The file is corrupted or is not the published version. {fix}."
         )
     _VERIFIED.add(stamp)
     return path
@@ -156,18 +166,29 @@ def fetch_file(dataset: str, spec: DataFile) -> Path:
         try:
             _write_atomically(dest, spec, dataset, lambda tmp: spec.build(tmp))
             return dest
-        except (DataError, OSError, ValueError, KeyError) as err:
-            failures.append(str(err))
+        except _FAILURES as err:
+            failures.append(f"building from {', '.join(spec.inputs)}: {err}")
     for url in spec.urls:
         try:
             _write_atomically(dest, spec, dataset, lambda tmp, url=url: _download_to(url, tmp, spec))
             return dest
-        except (DataError, OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
+        except _FAILURES as err:
             failures.append(f"{url}: {err}")
     raise DataError(_fetch_by_hand(dataset, spec, dest, failures))
 
 
+# What a failed download or build can raise (network, HTTP, bad archive, bad table, bad hash).
+_FAILURES = (DataError, OSError, ValueError, KeyError, zipfile.BadZipFile, http.client.HTTPException)
+
+
 def _fetch_by_hand(dataset: str, spec: DataFile, dest: Path, failures: list) -> str:
+    tried = "; ".join(failures) if failures else "no source to download from"
+    if spec.build is not None:
+        names = ", ".join(url.rsplit("/", 1)[-1] for url in spec.inputs)
+        return (f"Could not build {spec.name} of data set '{dataset}' ({tried}). Fetch its "
+                f"inputs by hand: download {' and '.join(spec.inputs)}, save them as {names} "
+                f"in {dest.parent}, and load the data set again; biochemml builds the table "
+                f"from them and checks its content.")
     source = spec.urls[0] if spec.urls else "(see the data set's README)"
     what = (f"download {source}, check that its SHA256 is {spec.archive_sha256}, and take "
             f"the file {spec.member} out of it (it is a zip archive)"
@@ -175,7 +196,6 @@ def _fetch_by_hand(dataset: str, spec: DataFile, dest: Path, failures: list) -> 
     shared = data_dir()
     alternative = (f" (or into {shared / dataset / spec.name})" if shared is not None else
                    f" (or into <folder>/{dataset}/{spec.name} and set {DATA_ENV}=<folder>)")
-    tried = "; ".join(failures) if failures else "no source to download from"
     return (f"Could not download {spec.name} of data set '{dataset}' ({tried}). "
             f"Fetch it by hand: {what}, and save it as {dest}{alternative}. "
             f"Its SHA256 must be {spec.sha256}.")
