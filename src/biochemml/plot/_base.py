@@ -1,0 +1,104 @@
+"""What every biochemml figure shares: slide-sized fonts, one way to create and save a figure,
+and the scatter-or-density choice for point clouds."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+from ..errors import InputError
+
+DPI = 150
+HEXBIN_ABOVE = 5000  # points; above this a scatter turns into a blot, so show density instead
+TICK_SIZE = 11
+_STYLE = {
+    "font.size": 12,
+    "axes.titlesize": 14,
+    "axes.labelsize": 12,
+    "xtick.labelsize": TICK_SIZE,
+    "ytick.labelsize": TICK_SIZE,
+    "legend.fontsize": 11,
+    "figure.titlesize": 14,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "svg.fonttype": "none",  # text stays text in SVG, editable on a slide
+}
+_FORMATS = ("png", "svg", "pdf")
+
+
+@contextmanager
+def style():
+    """rcParams of every biochemml figure (fonts of at least 11 pt)."""
+    with rc_context(_STYLE):
+        yield
+
+
+def new_figure(width, height, dpi=DPI, **subplots):
+    """A figure that does not go through pyplot (no window, no double display in notebooks).
+
+    Returns (fig, axes) like ``plt.subplots``; call inside :func:`style`.
+    """
+    fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    axes = fig.subplots(**subplots) if subplots else fig.subplots()
+    return fig, axes
+
+
+def finish(fig, path=None, formats=None, dpi=DPI):
+    """Fix the tick font size, and save ``fig`` to ``path`` if given; return ``fig``.
+
+    ``path`` is saved in the format its suffix names (PNG when it has none). ``formats``
+    (e.g. ``("png", "svg")``) saves one file per format instead, next to each other, named
+    after ``path`` with the suffix replaced.
+    """
+    for ax in fig.axes:
+        # tick labels are made at draw time, so set their size on the axes, not only in rcParams
+        ax.tick_params(labelsize=TICK_SIZE)
+    if path is None:
+        return fig
+    path = Path(path)
+    if path.suffix.lower().lstrip(".") not in _FORMATS:
+        path = path.with_name(path.name + ".png")
+    if formats is None:
+        formats = (path.suffix.lower().lstrip("."),)
+    if isinstance(formats, str):
+        formats = (formats,)
+    unknown = [f for f in formats if f not in _FORMATS]
+    if unknown:
+        raise InputError(f"cannot save figures as {unknown}: choose from {', '.join(_FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with style():
+        for fmt in formats:
+            fig.savefig(path.with_suffix("." + fmt), format=fmt, dpi=dpi)
+    return fig
+
+
+def points(ax, x, y, *, hexbin_above=HEXBIN_ABOVE, color="C0", label=None):
+    """Scatter ``y`` against ``x``, or a hexagonal density map (log count) when there are many points.
+
+    Returns the artist (a PathCollection for a scatter, a PolyCollection for a hexbin).
+    """
+    n = len(x)
+    if n > hexbin_above:
+        art = ax.hexbin(x, y, gridsize=60, bins="log", cmap="viridis", mincnt=1, linewidths=0)
+        ax.figure.colorbar(art, ax=ax, label="points per hexagon")
+        return art
+    alpha = float(np.clip(300 / max(n, 1), 0.25, 0.85))
+    size = float(np.clip(4000 / max(n, 1), 6, 40))
+    return ax.scatter(x, y, s=size, alpha=alpha, color=color, edgecolors="none", label=label)
+
+
+def as_values(name, values, ndim=(1,)):
+    """Finite numeric array, or InputError naming ``name``."""
+    from ..metrics import _as_array
+
+    return _as_array(name, values, ndim=ndim)
+
+
+def same_length(**arrays):
+    from ..metrics import _same_length
+
+    _same_length(**arrays)

@@ -1,0 +1,81 @@
+"""Sequence logos, drawn by logomaker from a position probability (or count) matrix."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..alphabets import get_alphabet
+from ..errors import InputError
+from ._base import DPI, finish, new_figure, style
+
+_SCHEMES = {"ACGT": "classic", "ACGU": "classic", "ACDEFGHIKLMNPQRSTVWY": "weblogo_protein"}
+
+
+def _symbols(alphabet):
+    if isinstance(alphabet, str) and alphabet.lower() in ("dna", "rna", "protein", "aa", "prot", "amino"):
+        return get_alphabet(alphabet).symbols
+    symbols = getattr(alphabet, "symbols", alphabet)
+    symbols = "".join(symbols) if not isinstance(symbols, str) else symbols
+    if len(set(symbols)) != len(symbols) or len(symbols) < 2:
+        raise InputError(f"alphabet must be at least 2 distinct symbols, e.g. 'ACGT', got {alphabet!r}")
+    return symbols
+
+
+def sequence_logo(matrix, alphabet="ACGT", path=None, *, kind="information", title="Sequence logo",
+                  start=1, formats=None, dpi=DPI):
+    """Sequence logo of a motif: letter heights in bits of information, or probabilities.
+
+    Parameters
+    ----------
+    matrix : array-like of shape (C, W)
+        Position probability matrix, one row per symbol in ``alphabet`` order and one column
+        per position (as :mod:`biochemml.motifs` stores a PFM). Counts are fine too: each
+        column is divided by its sum.
+    alphabet : str, default "ACGT"
+        The symbols of the rows, or ``"dna"``, ``"rna"``, ``"protein"``.
+    path : str or Path, optional
+    kind : {"information", "probability"}
+        ``"information"``: letter height = probability × information content of the position
+        (bits, at most log2(C), uniform background); ``"probability"``: letter height =
+        probability.
+    start : int, default 1
+        Number of the first position on the x axis.
+    title, formats, dpi :
+        As in every biochemml figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import logomaker
+    import pandas as pd
+
+    if kind not in ("information", "probability"):
+        raise InputError(f"kind must be 'information' or 'probability', got {kind!r}")
+    symbols = _symbols(alphabet)
+    try:
+        m = np.asarray(matrix, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError("matrix must hold numbers") from None
+    if m.ndim != 2 or m.shape[0] != len(symbols):
+        hint = " (it looks transposed: pass rows = symbols)" if m.ndim == 2 and m.shape[1] == len(symbols) else ""
+        raise InputError(f"matrix must have shape ({len(symbols)}, W), one row per symbol of "
+                         f"'{symbols}', got {m.shape}{hint}")
+    if m.shape[1] == 0 or not np.isfinite(m).all() or (m < 0).any():
+        raise InputError("matrix must hold at least one position of finite, non-negative numbers")
+    sums = m.sum(0)
+    if (sums <= 0).any():
+        raise InputError(f"position {int(np.argmax(sums <= 0)) + start} of the matrix is all zeros")
+    probs = pd.DataFrame((m / sums).T, columns=list(symbols), index=np.arange(start, start + m.shape[1]))
+    heights = probs if kind == "probability" else logomaker.transform_matrix(
+        probs, from_type="probability", to_type="information")
+    width = m.shape[1]
+    with style():
+        fig, ax = new_figure(float(np.clip(0.45 * width + 2.0, 5.0, 20.0)), 3.2, dpi)
+        logomaker.Logo(heights, ax=ax, color_scheme=_SCHEMES.get(symbols, "dimgray"), font_name="DejaVu Sans")
+        ax.set_xlabel("position")
+        ax.set_ylabel("information (bits)" if kind == "information" else "probability")
+        ax.set_ylim(0, np.log2(len(symbols)) if kind == "information" else 1)
+        step = max(1, int(np.ceil(width / 25)))
+        ax.set_xticks(np.arange(start, start + width, step))
+        ax.set_title(title)
+    return finish(fig, path, formats, dpi)

@@ -1,0 +1,216 @@
+"""Figures of a regression model: observed against predicted, residuals, a metric by group."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import metrics as _m
+from ..errors import InputError
+from ._base import DPI, HEXBIN_ABOVE, as_values, finish, new_figure, points, same_length, style
+
+
+def _with_units(label, units):
+    return f"{label} ({units})" if units else label
+
+
+def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *, units=None,
+                          title="Observed vs predicted", hexbin_above=HEXBIN_ABOVE,
+                          max_errorbars=300, seed=0, formats=None, dpi=DPI):
+    """Predicted against measured values, the y = x line, and R², Pearson r and Spearman ρ in a box.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (N,)
+        Measured and predicted values of one target.
+    std : array-like of shape (N,), optional
+        Predictive standard deviation (an ensemble's spread); drawn as ±1 std error bars on a
+        random subset of ``max_errorbars`` points.
+    path : str or Path, optional
+    label : str, default "value"
+        What is measured, e.g. ``"GFP expression"``; used in the axis labels.
+    units : str, optional
+        Units of the value, e.g. ``"a.u."`` or ``"log2 fold change"``.
+    hexbin_above : int, default 5000
+        Above this many points, a hexagonal density map replaces the scatter.
+    max_errorbars : int, default 300
+    seed : int, default 0
+        Chooses the points that get error bars.
+    title, formats, dpi :
+        As in every biochemml figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Measured values on x, predictions on y.
+    """
+    t = as_values("y_true", y_true)
+    p = as_values("y_pred", y_pred)
+    s = None if std is None else as_values("std", std)
+    same_length(y_true=t, y_pred=p, std=s)
+    if s is not None and (s < 0).any():
+        raise InputError("std must not be negative")
+    m = _m.regression_metrics(t, p)
+    with style():
+        fig, ax = new_figure(6.2 if len(t) > hexbin_above else 5.6, 5.4, dpi)
+        points(ax, t, p, hexbin_above=hexbin_above)
+        if s is not None:
+            rng = np.random.default_rng(seed)
+            pick = rng.choice(len(t), size=min(max_errorbars, len(t)), replace=False)
+            ax.errorbar(t[pick], p[pick], yerr=s[pick], fmt="none", ecolor="C0", alpha=0.35,
+                        elinewidth=1, label="±1 std (predicted)")
+            ax.legend(loc="lower right", frameon=False)
+        lo = min(t.min(), p.min())
+        hi = max(t.max(), p.max())
+        pad = 0.03 * (hi - lo or 1.0)
+        ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="grey", linestyle="--", linewidth=1.2)
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.set_ylim(lo - pad, hi + pad)
+        ax.set_xlabel(_with_units(f"measured {label}", units))
+        ax.set_ylabel(_with_units(f"predicted {label}", units))
+        ax.text(0.04, 0.96, f"R² = {m['r2']:.3f}\nPearson r = {m['pearson']:.3f}\n"
+                f"Spearman ρ = {m['spearman']:.3f}\nn = {m['n']:,}",
+                transform=ax.transAxes, va="top", ha="left", fontsize=11,
+                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.7", "alpha": 0.9})
+        ax.set_title(title)
+    return finish(fig, path, formats, dpi)
+
+
+def _running_median(x, y, bins=20):
+    """Median of y in equal-count bins of x: (bin median x, bin median y)."""
+    order = np.argsort(x, kind="stable")
+    n_bins = int(np.clip(len(x) // 10, 1, bins))
+    chunks = np.array_split(order, n_bins)
+    return (np.array([np.median(x[c]) for c in chunks]), np.array([np.median(y[c]) for c in chunks]))
+
+
+def residuals(y_true, y_pred, x=None, xlabel="predicted", path=None, *, label="value", units=None,
+              title="Residuals", hexbin_above=HEXBIN_ABOVE, formats=None, dpi=DPI):
+    """Residual (measured − predicted) against the prediction or another x, with a running median.
+
+    A flat running median near zero means no systematic error; a trend shows where the model
+    is biased (e.g. it under-predicts long sequences, or sequences far from the training set).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (N,)
+    x : array-like of shape (N,), optional
+        What to plot the residuals against: default the prediction; e.g. sequence length or the
+        distance to the nearest training sequence.
+    xlabel : str, default "predicted"
+        Label of the x axis (name the quantity passed as ``x``).
+    path : str or Path, optional
+    label, units : str, optional
+        The measured quantity and its units, for the y axis.
+    hexbin_above : int, default 5000
+    title, formats, dpi :
+        As in every biochemml figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    t = as_values("y_true", y_true)
+    p = as_values("y_pred", y_pred)
+    xs = p if x is None else as_values("x", x)
+    same_length(y_true=t, y_pred=p, x=xs)
+    r = t - p
+    with style():
+        fig, ax = new_figure(7.0, 4.6, dpi)
+        points(ax, xs, r, hexbin_above=hexbin_above)
+        ax.axhline(0, color="grey", linestyle="--", linewidth=1.2)
+        mx, my = _running_median(xs, r)
+        ax.plot(mx, my, color="C3", linewidth=2.2, marker="o", markersize=4, label="running median")
+        ax.legend(loc="upper right", frameon=False)
+        ax.set_xlabel(_with_units(f"predicted {label}", units) if x is None and xlabel == "predicted" else xlabel)
+        ax.set_ylabel(_with_units(f"residual {label}\n(measured − predicted)", units))
+        ax.set_title(title)
+    return finish(fig, path, formats, dpi)
+
+
+def _group_table(values_by_group):
+    """(groups, values, low or None, high or None, n or None) from a dict or DataFrame."""
+    if hasattr(values_by_group, "columns"):  # DataFrame: columns value[, low, high, n][, group]
+        df = values_by_group
+        if "value" not in df.columns:
+            raise InputError("the table needs a 'value' column (and optionally 'group', 'low', 'high', 'n')")
+        groups = df["group"].tolist() if "group" in df.columns else df.index.tolist()
+        rows = [{c: df[c].iloc[i] for c in ("value", "low", "high", "n") if c in df.columns}
+                for i in range(len(df))]
+    elif isinstance(values_by_group, dict):
+        groups = list(values_by_group)
+        rows = [v if isinstance(v, dict) else {"value": v} for v in values_by_group.values()]
+    else:
+        raise InputError("values_by_group must be a dict (group -> value) or a DataFrame")
+    if not groups:
+        raise InputError("values_by_group is empty: there is nothing to plot")
+
+    def column(key):
+        if not all(key in row for row in rows):
+            return None
+        return as_values(f"{key} of the groups", [row[key] for row in rows])
+
+    values = column("value")
+    if values is None:
+        raise InputError("each group needs a number, or a dict with a 'value'")
+    return [str(g) for g in groups], values, column("low"), column("high"), column("n")
+
+
+def metric_by_group(values_by_group, path=None, *, metric="R²", group_label="group", kind="bar",
+                    reference=None, title=None, formats=None, dpi=DPI):
+    """A metric per group as bars (or a line), with intervals and group sizes when known.
+
+    Used for "error by distance to the nearest training sequence": one bar per distance bin.
+
+    Parameters
+    ----------
+    values_by_group : dict or pandas.DataFrame
+        ``{group: value}``, ``{group: {"value": v, "low": l, "high": h, "n": count}}`` (the
+        interval and count optional, e.g. from :func:`biochemml.metrics.with_intervals`), or a
+        DataFrame with a ``value`` column and optional ``group`` (else the index), ``low``,
+        ``high`` and ``n`` columns. Groups are drawn in the order given.
+    path : str or Path, optional
+    metric : str, default "R²"
+        Name of the metric, for the y axis.
+    group_label : str, default "group"
+        Name of the grouping, for the x axis (e.g. "distance to nearest training sequence").
+    kind : {"bar", "line"}
+        Bars for categories; a line for ordered bins.
+    reference : float, optional
+        A dashed horizontal line, e.g. the metric over the whole test set.
+    title, formats, dpi :
+        As in every biochemml figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if kind not in ("bar", "line"):
+        raise InputError(f"kind must be 'bar' or 'line', got {kind!r}")
+    groups, values, low, high, n = _group_table(values_by_group)
+    pos = np.arange(len(groups))
+    yerr = None if low is None or high is None else np.vstack([values - low, high - values]).clip(0)
+    with style():
+        fig, ax = new_figure(float(np.clip(0.7 * len(groups) + 3.0, 5.5, 14)), 4.6, dpi)
+        if kind == "bar":
+            ax.bar(pos, values, color="C0", alpha=0.85, yerr=yerr, capsize=4, error_kw={"elinewidth": 1.2})
+        else:
+            ax.plot(pos, values, color="C0", marker="o", linewidth=2)
+            if yerr is not None:
+                ax.fill_between(pos, low, high, color="C0", alpha=0.2, label="interval")
+        if n is not None:
+            top = values if high is None else np.maximum(values, high)
+            for i in range(len(groups)):
+                ax.annotate(f"n={int(n[i])}", (pos[i], top[i]), xytext=(0, 4), textcoords="offset points",
+                            ha="center", va="bottom", fontsize=11, color="0.3")
+        if reference is not None:
+            ax.axhline(float(reference), color="C3", linestyle="--", linewidth=1.2,
+                       label=f"all data: {float(reference):.3g}")
+        if reference is not None or (kind == "line" and yerr is not None):
+            ax.legend(frameon=False)
+        ax.axhline(0, color="black", linewidth=0.8)
+        long_names = max(map(len, groups)) > 8
+        ax.set_xticks(pos, groups, rotation=30 if long_names else 0, ha="right" if long_names else "center")
+        ax.set_xlabel(group_label)
+        ax.set_ylabel(metric)
+        ax.margins(y=0.12)
+        ax.set_title(title or f"{metric} by {group_label}")
+    return finish(fig, path, formats, dpi)

@@ -1,0 +1,134 @@
+"""Figures: each one saves a readable PNG of the expected size; bad input is refused in a sentence."""
+import matplotlib
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PathCollection, PolyCollection
+from matplotlib.figure import Figure
+
+from biochemml import plot
+from biochemml.errors import InputError
+
+matplotlib.use("Agg")
+
+RNG = np.random.default_rng(0)
+Y_CLASS = RNG.integers(0, 2, 200)
+PROBA = np.clip(0.3 * Y_CLASS + RNG.uniform(0, 0.7, 200), 0, 1)
+Y_REG = RNG.normal(size=300)
+PRED = Y_REG + RNG.normal(0, 0.5, 300)
+HISTORY = {"loss": [1.0, 0.7, 0.5, 0.4], "val_loss": [1.1, 0.8, 0.75, 0.9],
+           "r2": [0.1, 0.4, 0.6, 0.7], "val_r2": [0.0, 0.3, 0.45, 0.4]}
+
+FIGURES = {
+    "training_curves": lambda path: plot.training_curves(HISTORY, path),
+    "confusion_matrix": lambda path: plot.confusion_matrix([[188, 6], [5, 201]], ["no", "yes"], path),
+    "confusion_matrix_multiclass": lambda path: plot.confusion_matrix(
+        RNG.integers(0, 30, (4, 4)), list("ABCD"), path, normalize=True),
+    "roc_curve": lambda path: plot.roc_curve(Y_CLASS, PROBA, path),
+    "pr_curve": lambda path: plot.pr_curve(Y_CLASS, PROBA, path),
+    "observed_vs_predicted": lambda path: plot.observed_vs_predicted(
+        Y_REG, PRED, std=np.full(300, 0.5), path=path, label="GFP", units="a.u."),
+    "residuals": lambda path: plot.residuals(Y_REG, PRED, x=np.arange(300), xlabel="length (nt)", path=path),
+    "sequence_logo": lambda path: plot.sequence_logo(RNG.dirichlet(np.ones(4), 8).T, "ACGT", path),
+    "metric_by_group": lambda path: plot.metric_by_group(
+        {"0-2": {"value": 0.8, "low": 0.7, "high": 0.9, "n": 50}, "3+": {"value": 0.3, "low": 0.1, "high": 0.5, "n": 9}},
+        path, group_label="distance to nearest training sequence"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_each_figure_saves_a_png_of_its_size(tmp_path, name):
+    path = tmp_path / f"{name}.png"
+    fig = FIGURES[name](path)
+    assert isinstance(fig, Figure)
+    assert path.stat().st_size > 5000
+    image = matplotlib.image.imread(path)
+    width, height = fig.get_size_inches() * 150
+    assert image.shape[:2] == (round(height), round(width))
+    assert all(ax.get_title() or fig._suptitle for ax in fig.axes if ax.get_label() != "<colorbar>")
+
+
+def test_figures_use_slide_sized_fonts():
+    fig = plot.observed_vs_predicted(Y_REG, PRED)
+    ax = fig.axes[0]
+    fig.draw_without_rendering()
+    assert ax.xaxis.label.get_size() >= 11 and ax.title.get_size() >= 11
+    assert min(t.get_size() for t in ax.get_xticklabels()) >= 11
+
+
+def test_svg_saved_next_to_png_on_request(tmp_path):
+    plot.roc_curve(Y_CLASS, PROBA, tmp_path / "roc.png", formats=("png", "svg"))
+    assert (tmp_path / "roc.png").stat().st_size > 0
+    assert (tmp_path / "roc.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_path_without_suffix_gets_png(tmp_path):
+    plot.pr_curve(Y_CLASS, PROBA, tmp_path / "sub" / "pr")
+    assert (tmp_path / "sub" / "pr.png").exists()
+
+
+def test_large_data_switches_from_scatter_to_hexbin():
+    rng = np.random.default_rng(1)
+    small = plot.observed_vs_predicted(Y_REG, PRED)
+    assert any(isinstance(c, PathCollection) for c in small.axes[0].collections)
+    y = rng.normal(size=6000)
+    big = plot.observed_vs_predicted(y, y + rng.normal(0, 0.3, 6000))
+    assert any(isinstance(c, PolyCollection) for c in big.axes[0].collections)
+    assert not any(isinstance(c, PathCollection) for c in big.axes[0].collections)
+
+
+def test_binary_confusion_matrix_tags_cells_and_reads_out_errors():
+    fig = plot.confusion_matrix([[188, 6], [5, 201]])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "TP\n201\n97.6%" in texts and "FP\n6\n3.1%" in texts
+    assert "type I errors (6)" in fig._supxlabel.get_text()
+
+
+def test_stats_box_shows_r2_of_the_data():
+    fig = plot.observed_vs_predicted([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0])
+    assert "R² = 1.000" in fig.axes[0].texts[0].get_text()
+
+
+def test_training_curves_mark_best_validation_epoch_and_read_dataframes():
+    fig = plot.training_curves(pd.DataFrame({"epoch": [0, 1, 2, 3], "train_loss": HISTORY["loss"],
+                                             "val_loss": HISTORY["val_loss"]}))
+    assert len(fig.axes) == 1
+    assert fig.axes[0].get_legend_handles_labels()[1] == ["training", "validation", "best epoch (3)"]
+    assert len(plot.training_curves(HISTORY).axes) == 2
+
+
+def test_multiclass_roc_draws_one_curve_per_class():
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 3, 150)
+    proba = rng.dirichlet(np.ones(3), 150)
+    labels = plot.roc_curve(y, proba).axes[0].get_legend_handles_labels()[1]
+    assert sum(label.startswith(("0:", "1:", "2:")) for label in labels) == 3
+
+
+def test_logo_information_is_at_most_two_bits_and_probability_mode_reaches_one():
+    pfm = np.array([[1.0, 0.25], [0.0, 0.25], [0.0, 0.25], [0.0, 0.25]])
+    assert plot.sequence_logo(pfm).axes[0].get_ylim() == (0, 2)
+    assert plot.sequence_logo(pfm * 10, kind="probability").axes[0].get_ylabel() == "probability"
+
+
+@pytest.mark.parametrize("call", [
+    lambda: plot.training_curves({}),
+    lambda: plot.training_curves({"loss": ["a", "b"]}),
+    lambda: plot.confusion_matrix([[1, 2, 3]]),
+    lambda: plot.confusion_matrix([[1, 2], [3, 4]], labels=["a", "b", "c"]),
+    lambda: plot.roc_curve([1, 1, 1], [0.2, 0.5, 0.9]),
+    lambda: plot.pr_curve([0, 1], [0.2]),
+    lambda: plot.observed_vs_predicted([1.0, 2.0], [1.0, np.nan]),
+    lambda: plot.observed_vs_predicted([1.0, 2.0], [1.0, 2.0], std=[-1.0, 1.0]),
+    lambda: plot.residuals([1.0, 2.0, 3.0], [1.0, 2.0]),
+    lambda: plot.sequence_logo(np.ones((8, 4))),
+    lambda: plot.sequence_logo(np.ones((4, 3)), kind="bits"),
+    lambda: plot.sequence_logo(np.zeros((4, 3))),
+    lambda: plot.metric_by_group({}),
+    lambda: plot.metric_by_group({"a": 1.0}, kind="pie"),
+    lambda: plot.roc_curve(Y_CLASS, PROBA, "x.gif", formats=("gif",)),
+])
+def test_bad_input_raises_input_error(call):
+    with pytest.raises(InputError):
+        call()
