@@ -20,7 +20,7 @@ import pytest
 
 from biochemml import datasets
 from biochemml.datasets import _catalog, _store, _tables
-from biochemml.errors import DataError
+from biochemml.errors import DataError, InputError
 
 SHARED = os.environ.get("BIOCHEMML_DATA", "")
 needs_shared = pytest.mark.skipif(
@@ -184,6 +184,8 @@ def test_unknown_name_lists_the_known_ones():
         datasets.load("gfp")
     with pytest.raises(DataError, match="has no structure"):
         datasets.structure_path("esol")
+    with pytest.raises(InputError, match="its options: library"):
+        datasets.load("utr_sample2019", libary="human")
 
 
 def test_cli_list_and_unknown_download(capsys):

@@ -27,17 +27,19 @@ Examples
 from __future__ import annotations
 
 import builtins
+import inspect
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, InputError
 from . import _tables
 from ._catalog import CATALOG
 from ._store import cache_dir, data_dir, fetch_file, local_file
 
 __all__ = ["load", "list", "download", "path", "file_path", "wildtype", "structure_path",
-           "non_feature_columns", "flaviolin_bounds", "names"]
+           "non_feature_columns", "flaviolin_bounds", "names", "load_sd_kuo2020",
+           "load_utr_sample2019", "load_avgfp", "load_tem1", "load_esol", "load_flaviolin"]
 
 _STRUCTURES = {"avgfp": "1gfl_cm.pdb", "tem1": "AF-Q6SJ61-F1-model_v4_p.pdb"}
 _TEM1_MEASURED = ["0", "39", "156", "625", "2500", "cefotaxime", "0_1", "0_2", "10_1", "39_1",
@@ -178,6 +180,11 @@ def load(name: str, **options) -> pd.DataFrame:
     loader = _LOADERS.get(name)
     if loader is None:
         _dataset(name)  # raises the "unknown data set" error
+    allowed = inspect.signature(loader).parameters
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise InputError(f"load({name!r}) takes no option {', '.join(map(repr, unknown))}; "
+                         f"its options: {', '.join(allowed) or 'none'}.")
     return loader(**options)
 
 

@@ -230,25 +230,33 @@ def read_url(url: str) -> bytes:
         return response.read()
 
 
-def _download_to(url: str, tmp: Path, spec: DataFile) -> None:
+def _copy_url(url: str, dest: Path, label: str) -> str:
+    """Stream ``url`` into ``dest`` with a progress bar; return the SHA256 of the bytes."""
     from .. import progress
 
     progress.say(f"Downloading {url}")
-    if spec.member is None:
-        with open_url(url) as response, open(tmp, "wb") as out:
+    digest = hashlib.sha256()
+    with open_url(url) as response, open(dest, "wb") as out:
+        headers = getattr(response, "headers", None)
+        length = str(headers.get("Content-Length") or "") if headers is not None else ""
+        with progress.progress_bar(int(length) if length.isdigit() else None, label) as advance:
             for chunk in iter(lambda: response.read(_CHUNK), b""):
+                digest.update(chunk)
                 out.write(chunk)
+                advance(len(chunk))
+    return digest.hexdigest()
+
+
+def _download_to(url: str, tmp: Path, spec: DataFile) -> None:
+    if spec.member is None:
+        _copy_url(url, tmp, spec.name)
         return
     # A member of an archive: fetch the archive to a second temporary file, check it, extract.
     archive = tmp.with_suffix(".archive")
     try:
-        digest = hashlib.sha256()
-        with open_url(url) as response, open(archive, "wb") as out:
-            for chunk in iter(lambda: response.read(_CHUNK), b""):
-                digest.update(chunk)
-                out.write(chunk)
-        if digest.hexdigest() != spec.archive_sha256:
-            raise DataError(f"archive has SHA256 {digest.hexdigest()}, expected {spec.archive_sha256}")
+        actual = _copy_url(url, archive, f"{spec.name} (in {url.rsplit('/', 1)[-1]})")
+        if actual != spec.archive_sha256:
+            raise DataError(f"archive has SHA256 {actual}, expected {spec.archive_sha256}")
         with zipfile.ZipFile(archive) as zf, zf.open(spec.member) as member, open(tmp, "wb") as out:
             for chunk in iter(lambda: member.read(_CHUNK), b""):
                 out.write(chunk)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..protein.mutations import apply_variants
 
 # --------------------------------------------------------------------------- sd_kuo2020
 
@@ -131,30 +132,6 @@ def pdb_sequence(path: Path, chain: str | None = None) -> str:
     return "".join(residues)
 
 
-def apply_avgfp_mutations(wildtype: str, mutations: pd.Series) -> np.ndarray:
-    """Full sequences for Sarkisyan-style mutation strings (``SA108D:SN144D``: literal
-    ``S`` prefix, wild-type letter, 0-based position, new letter, ``*`` for a stop).
-
-    A stop keeps its ``*`` in the sequence (nothing after it is cut), so every sequence
-    has the wild type's length. The wild-type letter of every mutation is checked.
-    """
-    base = np.frombuffer(wildtype.encode(), dtype="S1")
-    out = np.empty(len(mutations), dtype=object)
-    for i, text in enumerate(mutations):
-        if not text:
-            out[i] = wildtype
-            continue
-        seq = base.copy()
-        for mutation in text.split(":"):
-            wt, pos, mt = mutation[1], int(mutation[2:-1]), mutation[-1]
-            if mutation[0] != "S" or pos >= len(base) or base[pos].decode() != wt:
-                raise DataError(f"avgfp: mutation {mutation!r} (row {i + 1}) does not match "
-                                f"the wild-type sequence.")
-            seq[pos] = mt.encode()
-        out[i] = seq.tobytes().decode()
-    return out
-
-
 def load_avgfp(files: dict, wildtype: str) -> pd.DataFrame:
     table = pd.read_csv(files["amino_acid_genotypes_to_brightness.tsv"], sep="\t",
                         dtype={"aaMutations": str}, keep_default_na=True)
@@ -164,7 +141,8 @@ def load_avgfp(files: dict, wildtype: str) -> pd.DataFrame:
     table["num_mutations"] = np.where(variant == "", 0, variant.str.count(":") + 1).astype(np.int64)
     table["brightness"] = table["medianBrightness"]
     table["split"] = np.where(table["num_mutations"] <= 3, "train", "test")
-    table["sequence"] = apply_avgfp_mutations(wildtype, variant)
+    # Positions are 0-based on the sequence without Met; a stop stays as "*" in place.
+    table["sequence"] = apply_variants(wildtype, variant.tolist(), offset=0, stop="keep")
     return table
 
 
@@ -183,16 +161,7 @@ def load_tem1(files: dict, wildtype: str, predictions: bool = False, seed: int =
     table["position"] = parts[1].astype(np.int64)
     table["wt_aa"] = parts[0]
     table["mt_aa"] = parts[2]
-    wt_at = np.array([wildtype[p - 1] for p in table["position"]])
-    if (wt_at != table["wt_aa"].to_numpy()).any():
-        raise DataError("tem1: some mutants do not match the wild-type sequence of the structure.")
-    base = list(wildtype)
-    sequences = []
-    for pos, mt in zip(table["position"], table["mt_aa"]):
-        seq = base.copy()
-        seq[pos - 1] = mt
-        sequences.append("".join(seq))
-    table["sequence"] = sequences
+    table["sequence"] = apply_variants(wildtype, table["mutant"].tolist(), offset=1)
     n = len(table)
     split = np.full(n, "train", dtype=object)
     split[np.random.RandomState(seed).permutation(n)[: int(round(0.2 * n))]] = "test"
