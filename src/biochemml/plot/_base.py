@@ -91,6 +91,13 @@ def points(ax, x, y, *, hexbin_above=HEXBIN_ABOVE, color="C0", label=None):
     return ax.scatter(x, y, s=size, alpha=alpha, color=color, edgecolors="none", label=label)
 
 
+def check_choice(name, value, options):
+    """InputError unless ``value`` is one of ``options``."""
+    if value not in options:
+        listed = " or ".join(repr(o) for o in options)
+        raise InputError(f"{name} must be {listed}, got {value!r}")
+
+
 def as_values(name, values, ndim=(1,)):
     """Finite numeric array, or InputError naming ``name``."""
     from ..metrics import _as_array

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..alphabets import get_alphabet
 from ..errors import InputError
-from ._base import DPI, finish, new_figure, style
+from ._base import DPI, check_choice, finish, new_figure, style
 
 _SCHEMES = {"ACGT": "classic", "ACGU": "classic", "ACDEFGHIKLMNPQRSTVWY": "weblogo_protein"}
 
@@ -49,8 +49,7 @@ def sequence_logo(matrix, alphabet="ACGT", path=None, *, kind="information", tit
     import logomaker
     import pandas as pd
 
-    if kind not in ("information", "probability"):
-        raise InputError(f"kind must be 'information' or 'probability', got {kind!r}")
+    check_choice("kind", kind, ("information", "probability"))
     symbols = _symbols(alphabet)
     try:
         m = np.asarray(matrix, dtype=float)

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import metrics as _m
 from ..errors import InputError
-from ._base import DPI, HEXBIN_ABOVE, as_values, finish, new_figure, points, same_length, style
+from ._base import DPI, HEXBIN_ABOVE, as_values, check_choice, finish, new_figure, points, same_length, style
 
 
 def _with_units(label, units):
@@ -183,8 +183,7 @@ def metric_by_group(values_by_group, path=None, *, metric="R²", group_label="gr
     -------
     matplotlib.figure.Figure
     """
-    if kind not in ("bar", "line"):
-        raise InputError(f"kind must be 'bar' or 'line', got {kind!r}")
+    check_choice("kind", kind, ("bar", "line"))
     groups, values, low, high, n = _group_table(values_by_group)
     pos = np.arange(len(groups))
     yerr = None if low is None or high is None else np.vstack([values - low, high - values]).clip(0)
