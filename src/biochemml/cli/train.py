@@ -1,0 +1,124 @@
+"""Model commands: train, evaluate, predict, demo."""
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import app
+
+
+@app.command()
+def train(
+    data: Path = typer.Option(..., "--data", help="Table (CSV/TSV/Parquet) or FASTA with values."),
+    task: str = typer.Option("classification", "--task", help="classification or regression."),
+    sequence_column: str = typer.Option("sequence", "--sequence-column", help="Column holding the sequences."),
+    target_column: List[str] = typer.Option(["label"], "--target-column", help="Label column (classification) or value column(s) (regression; repeat for several)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder to create (default runs/<date>-<time>-<task>)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model name (see `biochemml models`); default the best general choice."),
+    epochs: Optional[int] = typer.Option(None, help="Training epochs (default: the model's preset)."),
+    batch_size: Optional[int] = typer.Option(None, help="Sequences per training step."),
+    learning_rate: Optional[float] = typer.Option(None, help="Optimizer learning rate."),
+    test_size: float = typer.Option(0.2, help="Fraction held out as the test set."),
+    validation_split: float = typer.Option(0.1, help="Fraction of the training set used to watch for over-fitting."),
+    split_column: Optional[str] = typer.Option(None, help="Column with train/test values to use instead of a random split."),
+    weight_column: Optional[str] = typer.Option(None, help="Column of per-row weights (e.g. read counts)."),
+    alphabet: str = typer.Option("dna", help="dna, rna or protein."),
+    pad: str = typer.Option("right", help="Pad shorter sequences on the 'left' (5' UTRs: align at the start codon) or 'right'."),
+    ensemble: int = typer.Option(1, "--ensemble", help="Train this many models (seeds) and report mean and spread."),
+    seed: int = typer.Option(0, help="Random seed (same seed, same numbers)."),
+):
+    """Train a model on a table of sequences and write a run folder with a report."""
+    from ..runs import train_run
+
+    run = train_run(data, sequence_column_name=sequence_column, target_columns=target_column,
+                    task=task, out=out, model=model, test_size=test_size,
+                    split_column=split_column, weight_column=weight_column, seed=seed,
+                    alphabet=alphabet, pad=pad, epochs=epochs, batch_size=batch_size,
+                    learning_rate=learning_rate, validation_split=validation_split,
+                    n_models=ensemble, command=shlex.join(["biochemml"] + sys.argv[1:]))
+    _print_metrics(run)
+    typer.echo(f"Run folder: {run}")
+    typer.echo(f"Report: {run / 'report.html'}")
+
+
+def _print_metrics(run: Path) -> None:
+    import json
+
+    test = json.loads((run / "metrics.json").read_text())["test"]
+    typer.echo(_metrics_text(test))
+
+
+def _metrics_text(result: dict) -> str:
+    keys = ("accuracy", "precision", "recall", "f1", "roc_auc", "log_loss",
+            "r2", "pearson", "spearman", "mse", "mae")
+    lines = []
+
+    def fmt(v):
+        if isinstance(v, dict) and "value" in v:
+            return f"{v['value']:.3f} (95% CI {v['low']:.3f}-{v['high']:.3f})"
+        return f"{v:.3f}" if isinstance(v, (int, float)) and v is not None else str(v)
+
+    flat = result if any(k in result for k in keys) else None
+    if flat is None:  # several regression targets
+        for name, res in result.items():
+            lines.append(f"{name}:")
+            lines += [f"  {k:>9}: {fmt(res[k])}" for k in keys if k in res]
+        return "\n".join(lines)
+    lines += [f"{k:>9}: {fmt(flat[k])}" for k in keys if k in flat and flat[k] is not None]
+    if "confusion_matrix" in flat:
+        lines.append("confusion matrix (rows = true, columns = predicted):")
+        lines += ["  " + "  ".join(f"{v:>6}" for v in row) for row in flat["confusion_matrix"]]
+    return "\n".join(lines)
+
+
+@app.command()
+def evaluate(
+    model: Path = typer.Option(..., "--model", help="A run folder written by `biochemml train`."),
+    data: Path = typer.Option(..., "--data", help="A labelled table with the training columns."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for metrics, predictions, figures and a report."),
+):
+    """Score a trained model on another labelled table."""
+    from ..runs import evaluate_run
+
+    result = evaluate_run(model, data, out)
+    typer.echo(_metrics_text(result))
+    if out is not None:
+        typer.echo(f"Report: {out / 'report.html'}")
+
+
+@app.command()
+def predict(
+    model: Path = typer.Option(..., "--model", help="A run folder written by `biochemml train`."),
+    data: Path = typer.Option(..., "--data", help="Table or FASTA of sequences to predict."),
+    out: Path = typer.Option(..., "--out", help="Output table: the input plus prediction columns."),
+    sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Default: the training column name."),
+):
+    """Predict new sequences with a trained model."""
+    from ..runs import predict_run
+
+    result = predict_run(model, data, out, sequence_column)
+    typer.echo(f"Wrote {len(result)} predictions to {out}")
+
+
+@app.command()
+def models():
+    """List the available model names."""
+    from ..models import available
+
+    for name, text in available().items():
+        typer.echo(f"{name:<16} {text}")
+
+
+@app.command()
+def demo(
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/<date>-<time>-lecture)."),
+    seed: int = typer.Option(0, help="Seed of the simulated data."),
+):
+    """Run the course's practical: simulate motif data, train the CNN, evaluate, report."""
+    from ..demo import run_lecture
+
+    run_lecture(out=out, seed=seed)

@@ -1,0 +1,60 @@
+"""The course's practical, end to end, in one call: :func:`run_lecture`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .progress import say
+
+
+def run_lecture(out=None, seed: int = 0, model: str = "lecture-cnn", epochs: int = 20) -> Path:
+    """Simulate the CCGGAA data, train the course's CNN, evaluate it and write a run folder.
+
+    The steps are the course's: 1,000 sequences with the motif and 1,000 without,
+    one-hot encoding, a 20 % test split (``random_state=125``), the lecture CNN
+    trained with batch 100 for 20 epochs holding out 10 % for validation, then
+    test loss, accuracy and the confusion matrix, with the Bayes-optimal accuracy
+    (the best any model can do) for comparison.
+
+    Returns
+    -------
+    Path
+        The run folder (``report.html`` inside).
+    """
+    import json
+
+    import numpy as np
+
+    from .estimators import load
+    from .models import build, summary
+    from .runs import default_run_dir, train_run
+    from .simulate import bayes_optimal_accuracy, lecture_pwm, motif_dataset
+
+    pwm = lecture_pwm()
+    say("[bold]1. Simulate[/bold] 1,000 sequences carrying the CCGGAA motif at position 8 "
+        "and 1,000 random ones (20 nt)")
+    df = motif_dataset(pwm, 1000, 1000, length=20, position=7, seed=seed)
+    ceiling = bayes_optimal_accuracy(pwm, n=100_000, seed=seed)
+    say(f"   Best possible accuracy on such data (Bayes-optimal): {ceiling:.3f}")
+    say(f"[bold]2. Model[/bold] '{model}' on one-hot input (20 positions x 4 bases):")
+    say(summary(build(model, 20)))
+    say(f"[bold]3. Train[/bold] batch 100, {epochs} epochs, 10 % of the training set for validation; "
+        "test set = 20 % (random_state=125)")
+    out = Path(out) if out is not None else default_run_dir("lecture")
+    run = train_run(df, sequence_column_name="sequence", target_columns="label",
+                    task="classification", out=out, model=model, test_size=0.2,
+                    stratify=False, seed=125, epochs=epochs, batch_size=100,
+                    validation_split=0.1, title="biochemml: the course's CNN on the CCGGAA motif",
+                    command="biochemml demo")
+    metrics = json.loads((run / "metrics.json").read_text())["test"]
+    cm = np.asarray(metrics["confusion_matrix"])
+    est = load(run)
+    say("[bold]4. Evaluate[/bold] on the 400 test sequences")
+    print(f"Test loss: {metrics['log_loss']:.3f}")
+    print(f"Test accuracy: {metrics['accuracy']:.3f}  (Bayes-optimal ceiling {ceiling:.3f})")
+    print("Confusion matrix (rows = true, columns = predicted; classes "
+          f"{', '.join(map(str, est.classes_))}):")
+    print(cm)
+    print(metrics["explanation"])
+    print(f"Run folder: {run}")
+    print(f"Report: {run / 'report.html'}")
+    return run

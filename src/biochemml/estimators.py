@@ -1,0 +1,498 @@
+"""scikit-learn style faces for the sequence models: fit, predict, score, save, load.
+
+>>> from biochemml import SequenceClassifier                        # doctest: +SKIP
+>>> clf = SequenceClassifier(seed=0).fit(train.sequence, train.label)  # doctest: +SKIP
+>>> clf.predict(test.sequence), clf.score(test.sequence, test.label)  # doctest: +SKIP
+
+Hyper-parameters live in ``__init__`` only; what is learned ends in ``_`` (``classes_``,
+``models_``, ``history_``), as in scikit-learn.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .alphabets import get_alphabet
+from .errors import InputError, ModelError
+
+MODEL_FORMAT = "biochemml-sequence-model"
+MODEL_FORMAT_VERSION = 1
+
+from .presets import DEFAULT_MODEL, presets as _presets
+
+
+class _SequenceEstimator:
+    _task = ""
+
+    def __init__(self, model: str | None = None, *, epochs: int | None = None,
+                 batch_size: int | None = None, learning_rate: float | None = None,
+                 optimizer: str | None = None, weight_decay: float | None = None,
+                 patience: int | None | str = "auto", validation_split: float = 0.1,
+                 model_params: dict | None = None, alphabet: str = "dna",
+                 length: int | None = None, pad: str = "right", unknown: str = "zeros",
+                 n_models: int = 1, seed: int = 0, device: str = "auto",
+                 verbose: bool = False):
+        self.model = model
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.patience = patience
+        self.validation_split = validation_split
+        self.model_params = model_params
+        self.alphabet = alphabet
+        self.length = length
+        self.pad = pad
+        self.unknown = unknown
+        self.n_models = n_models
+        self.seed = seed
+        self.device = device
+        self.verbose = verbose
+
+    # ----- helpers -------------------------------------------------------------------
+    def get_params(self) -> dict:
+        """Hyper-parameters as a dict (scikit-learn convention)."""
+        import inspect
+
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return {n: getattr(self, n) for n in names}
+
+    def _resolved(self) -> tuple[str, dict, dict]:
+        """Model name, model parameters and training settings after presets."""
+        name = self.model or DEFAULT_MODEL[self._task]
+        params, training = _presets(name, self._task)
+        params.update(self.model_params or {})
+        overrides = dict(epochs=self.epochs, batch_size=self.batch_size,
+                         learning_rate=self.learning_rate, optimizer=self.optimizer,
+                         weight_decay=self.weight_decay)
+        training.update({k: v for k, v in overrides.items() if v is not None})
+        if self.patience != "auto":
+            training["patience"] = self.patience
+        return name, params, training
+
+    def _codes(self, sequences, fitting: bool):
+        from .encode.codes import as_sequence_list, to_codes
+
+        seqs, _ = as_sequence_list(sequences)
+        length = self.length if fitting else self.input_length_
+        # Longer sequences than the model saw are cut on the padded side's opposite
+        # end's partner: with left padding (3'-aligned UTRs) keep the 3' end.
+        truncate = None if fitting and self.length is None else (
+            "left" if self.pad == "left" else "right")
+        codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
+        return codes
+
+    def _check_fitted(self):
+        if not hasattr(self, "models_"):
+            raise ModelError(f"this {type(self).__name__} is not fitted yet: call fit() first")
+
+    def _split_validation(self, n: int, stratify=None):
+        from .splits import split_indices
+
+        if not self.validation_split:
+            return np.arange(n), np.array([], dtype=int)
+        strat = stratify
+        if strat is not None and np.min(np.unique(strat, return_counts=True)[1]) < 2:
+            strat = None
+        tr, _, va = split_indices(n, test_size=self.validation_split, seed=self.seed,
+                                  stratify=strat)
+        return tr, va
+
+    def _fit_models(self, codes, y, weights, val_codes, val_y, n_outputs: int):
+        import torch
+
+        from . import train
+        from .models import build
+
+        name, params, training = self._resolved()
+        n_channels = get_alphabet(self.alphabet).size
+        self.models_, self.histories_, self.fit_info_ = [], [], []
+        for k in range(int(self.n_models)):
+            seed = int(self.seed) + k
+            torch.manual_seed(seed)
+            net = build(name, codes.shape[1], self.alphabet, self._task, n_outputs, **params)
+            info = train.fit(
+                net, codes, y, val_codes, val_y, task=self._task, n_channels=n_channels,
+                weights_train=weights, epochs=training["epochs"],
+                batch_size=training["batch_size"], lr=training["learning_rate"],
+                weight_decay=training["weight_decay"], optimizer=training["optimizer"],
+                patience=training["patience"] if len(val_codes) else None, seed=seed,
+                accelerator=self.device, unknown=self.unknown, progress=self.verbose)
+            self.models_.append(net)
+            self.histories_.append(info["history"])
+            self.fit_info_.append({k2: v for k2, v in info.items() if k2 != "history"})
+        self.history_ = self.histories_[0]
+        self.model_name_ = name
+        self.model_params_ = params
+        self.training_ = training
+        self.input_length_ = codes.shape[1]
+        return self
+
+    def _raw_outputs(self, sequences) -> np.ndarray:
+        """``(n_models, N, K)`` raw model outputs."""
+        from . import train
+
+        self._check_fitted()
+        codes = self._codes(sequences, fitting=False)
+        c = get_alphabet(self.alphabet).size
+        return np.stack([train.predict(m, codes, c, unknown=self.unknown) for m in self.models_])
+
+    @staticmethod
+    def _weights(sample_weight, n):
+        if sample_weight is None:
+            return None
+        w = np.asarray(sample_weight, dtype=np.float64)
+        if w.shape != (n,):
+            raise InputError(f"sample_weight has {w.size} values for {n} sequences")
+        bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
+        if bad.size:
+            raise InputError(f"sample weight {w[bad[0]]} is negative or not a number",
+                             row=int(bad[0]))
+        if w.sum() <= 0:
+            raise InputError("sample weights sum to zero")
+        return w
+
+    # ----- persistence ---------------------------------------------------------------
+    def _extra_state(self) -> dict:
+        return {}
+
+    def _load_extra_state(self, state: dict) -> None:
+        pass
+
+    def save(self, path) -> Path:
+        """Save the fitted model (weights, settings, classes, scalers) to one file."""
+        import torch
+
+        self._check_fitted()
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
+            "biochemml_version": __version__, "estimator": type(self).__name__,
+            "params": self.get_params(), "model_name": self.model_name_,
+            "model_params": self.model_params_, "training": self.training_,
+            "input_length": self.input_length_,
+            "states": [m.state_dict() for m in self.models_],
+            "histories": self.histories_, "fit_info": self.fit_info_,
+            "extra": self._extra_state(),
+        }
+        tmp = path.with_name(path.name + ".part")
+        torch.save(payload, tmp)
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path):
+        """Load a model saved by :meth:`save` (a model file or a run folder).
+
+        Raises
+        ------
+        biochemml.errors.ModelError
+            The file is missing, not a biochemml model, of another format version, or
+            of another estimator type.
+        """
+        path, payload = _read_payload(path)
+        if payload.get("estimator") != cls.__name__:
+            raise ModelError(f"{path} holds a {payload.get('estimator')}, not a {cls.__name__}")
+        return cls._from_payload(payload)
+
+    @classmethod
+    def _from_payload(cls, payload: dict):
+        from .models import build
+
+        est = cls(**payload["params"])
+        est._load_extra_state(payload["extra"])
+        n_outputs = est._n_outputs()
+        est.models_ = []
+        for state in payload["states"]:
+            net = build(payload["model_name"], payload["input_length"], est.alphabet, est._task,
+                        n_outputs, **payload["model_params"])
+            net.load_state_dict(state)
+            net.eval()
+            est.models_.append(net)
+        est.histories_ = payload["histories"]
+        est.history_ = est.histories_[0]
+        est.fit_info_ = payload["fit_info"]
+        est.model_name_ = payload["model_name"]
+        est.model_params_ = payload["model_params"]
+        est.training_ = payload["training"]
+        est.input_length_ = payload["input_length"]
+        return est
+
+
+class SequenceClassifier(_SequenceEstimator):
+    """Classify sequences (e.g. binds / does not bind) with a CNN.
+
+    Parameters
+    ----------
+    model : str, optional
+        A name from :func:`biochemml.models.available`. Default ``"cnn"`` with
+        settings tuned for motif-like signals (reaches the Bayes ceiling of the
+        course's data set within noise); ``"lecture-cnn"`` is the course's network,
+        trained as the course does (Adam, batch 100, 20 epochs).
+    epochs, batch_size, learning_rate, optimizer, weight_decay : optional
+        Training settings; ``None`` takes the model's preset.
+    patience : int, None or "auto"
+        Early stopping on validation loss, restoring the best epoch. ``None``
+        trains every epoch and keeps the last weights.
+    validation_split : float
+        Fraction of the training sequences held out (stratified, seeded) to
+        monitor training.
+    model_params : dict, optional
+        Hyper-parameters of the model (e.g. ``{"filters": (64,), "kernel_sizes": 7}``).
+    alphabet : {"dna", "rna", "protein"}
+    length : int, optional
+        Sequence length for the model; default the longest training sequence. Longer
+        sequences at prediction time are cut (on the 5' side when ``pad="left"``).
+    pad : {"right", "left"}
+        Padding side for sequences of different lengths.
+    unknown : {"zeros", "uniform"}
+        Encoding of N/X.
+    n_models : int
+        Train an ensemble of this many seeds and average the probabilities.
+    seed : int
+    device : str
+        ``"auto"``, ``"cpu"`` or ``"gpu"``.
+    verbose : bool
+        Show a progress bar while training.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The class labels, sorted; ``predict_proba`` columns follow this order.
+    history_ : dict of lists
+        Per-epoch ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``.
+    models_ : list of torch.nn.Module
+    """
+
+    _task = "classification"
+
+    def _n_outputs(self) -> int:
+        return len(self.classes_)
+
+    def fit(self, sequences, y, sample_weight=None, validation_data=None):
+        """Train on sequences and their class labels (any labels: 0/1, strings, ...).
+
+        Parameters
+        ----------
+        sequences : sequence of str, shape (N,)
+        y : array-like, shape (N,)
+        sample_weight : array-like, shape (N,), optional
+        validation_data : (sequences, y), optional
+            Explicit validation set instead of ``validation_split``.
+
+        Returns
+        -------
+        self
+        """
+        labels = np.asarray(y)
+        codes = self._codes(sequences, fitting=True)
+        if labels.shape[0] != codes.shape[0]:
+            raise InputError(f"got {codes.shape[0]} sequences but {labels.shape[0]} labels")
+        if labels.dtype.kind == "f" and np.isnan(labels).any():
+            raise InputError("a label is missing (NaN)", row=int(np.flatnonzero(np.isnan(labels))[0]))
+        self.classes_ = np.unique(labels)
+        if len(self.classes_) < 2:
+            raise InputError(f"every label is '{self.classes_[0]}': a classifier needs at least "
+                             "two classes")
+        idx = np.searchsorted(self.classes_, labels)
+        weights = self._weights(sample_weight, len(idx))
+        if validation_data is not None:
+            self.input_length_ = codes.shape[1]
+            val_codes = self._codes(validation_data[0], fitting=False)
+            val_labels = np.asarray(validation_data[1])
+            unknown = ~np.isin(val_labels, self.classes_)
+            if unknown.any():
+                raise InputError(f"validation label '{val_labels[unknown][0]}' is not among the "
+                                 f"training classes {list(self.classes_)}")
+            tr, val_y = np.arange(len(idx)), np.searchsorted(self.classes_, val_labels)
+        else:
+            tr, va = self._split_validation(len(idx), stratify=idx)
+            val_codes, val_y = codes[va], idx[va]
+        w = None if weights is None else weights[tr]
+        return self._fit_models(codes[tr], idx[tr], w, val_codes, val_y, len(self.classes_))
+
+    def predict_proba(self, sequences) -> np.ndarray:
+        """Class probabilities, shape ``(N, K)``, columns in ``classes_`` order."""
+        raw = self._raw_outputs(sequences)
+        z = raw - raw.max(axis=-1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=-1, keepdims=True)
+        return p.mean(axis=0)
+
+    def predict(self, sequences) -> np.ndarray:
+        """Predicted class label of each sequence, shape ``(N,)``."""
+        return self.classes_[self.predict_proba(sequences).argmax(axis=1)]
+
+    def score(self, sequences, y) -> float:
+        """Accuracy on the given sequences and labels."""
+        return float(np.mean(self.predict(sequences) == np.asarray(y)))
+
+    def _extra_state(self) -> dict:
+        return {"classes": self.classes_.tolist()}
+
+    def _load_extra_state(self, state: dict) -> None:
+        self.classes_ = np.asarray(state["classes"])
+
+
+class SequenceRegressor(_SequenceEstimator):
+    """Predict a measured value (expression, ribosome load, fluorescence) from sequence.
+
+    Parameters are those of :class:`SequenceClassifier`, plus:
+
+    target_transform : {"standardize", "log", "none"}
+        ``"standardize"`` centres and scales each target on the training part;
+        ``"log"`` takes ``log(y)`` first (all values must be positive), then
+        standardises. Predictions are mapped back to the original scale.
+
+    With ``n_models > 1`` it is a deep ensemble: ``predict(..., return_std=True)``
+    gives the mean and the standard deviation across members.
+
+    Attributes
+    ----------
+    n_targets_ : int
+    target_mean_, target_scale_ : ndarray of shape (T,)
+    history_ : dict of lists
+        Per-epoch ``loss``, ``r2``, ``val_loss``, ``val_r2`` (on the transformed scale).
+    """
+
+    _task = "regression"
+
+    def __init__(self, model: str | None = None, *, target_transform: str = "standardize",
+                 **kwargs):
+        super().__init__(model, **kwargs)
+        self.target_transform = target_transform
+
+    def _n_outputs(self) -> int:
+        return self.n_targets_
+
+    def _transform(self, y: np.ndarray) -> np.ndarray:
+        out = np.log(y) if self.target_transform == "log" else y
+        return (out - self.target_mean_) / self.target_scale_
+
+    def _inverse(self, z: np.ndarray) -> np.ndarray:
+        out = z * self.target_scale_ + self.target_mean_
+        return np.exp(out) if self.target_transform == "log" else out
+
+    def fit(self, sequences, y, sample_weight=None, validation_data=None):
+        """Train on sequences and measured values ``y`` of shape ``(N,)`` or ``(N, T)``.
+
+        NaN in a multi-target ``y`` marks a value that was not measured (ignored in
+        the loss); a row with no value at all is an error.
+        """
+        if self.target_transform not in ("standardize", "log", "none"):
+            raise InputError(f"target_transform must be 'standardize', 'log' or 'none', "
+                             f"not '{self.target_transform}'")
+        values = np.asarray(y, dtype=np.float64)
+        if values.ndim not in (1, 2):
+            raise InputError(f"y must be (N,) or (N, T), got shape {values.shape}")
+        codes = self._codes(sequences, fitting=True)
+        if values.shape[0] != codes.shape[0]:
+            raise InputError(f"got {codes.shape[0]} sequences but {values.shape[0]} values")
+        vals2 = values.reshape(len(values), -1)
+        empty = np.flatnonzero(np.isnan(vals2).all(axis=1))
+        if empty.size:
+            raise InputError("the measured value is missing (NaN)", row=int(empty[0]))
+        if np.isinf(vals2).any():
+            raise InputError("a measured value is infinite",
+                             row=int(np.flatnonzero(np.isinf(vals2).any(axis=1))[0]))
+        if self.target_transform == "log" and (vals2[~np.isnan(vals2)] <= 0).any():
+            bad = int(np.flatnonzero((vals2 <= 0).any(axis=1))[0])
+            raise InputError("target_transform='log' needs positive values; this one is "
+                             f"{vals2[bad]}", row=bad)
+        self.n_targets_ = vals2.shape[1]
+        self._multi = values.ndim == 2
+        weights = self._weights(sample_weight, len(values))
+        if validation_data is not None:
+            self.input_length_ = codes.shape[1]
+            val_codes = self._codes(validation_data[0], fitting=False)
+            val_vals = np.asarray(validation_data[1], dtype=np.float64).reshape(len(val_codes), -1)
+            tr = np.arange(len(values))
+        else:
+            tr, va = self._split_validation(len(values))
+            val_codes, val_vals = codes[va], vals2[va]
+        base = np.log(vals2[tr]) if self.target_transform == "log" else vals2[tr]
+        if self.target_transform == "none":
+            self.target_mean_ = np.zeros(self.n_targets_)
+            self.target_scale_ = np.ones(self.n_targets_)
+        else:
+            self.target_mean_ = np.nanmean(base, axis=0)
+            sd = np.nanstd(base, axis=0)
+            self.target_scale_ = np.where(sd > 0, sd, 1.0)
+        z_tr = self._transform(vals2[tr])
+        z_va = self._transform(val_vals)
+        if not self._multi:
+            z_tr, z_va = z_tr[:, 0], z_va[:, 0]
+        w = None if weights is None else weights[tr]
+        return self._fit_models(codes[tr], z_tr, w, val_codes, z_va, self.n_targets_)
+
+    def predict(self, sequences, return_std: bool = False):
+        """Predicted values, shape ``(N,)`` (or ``(N, T)`` for several targets).
+
+        With ``return_std=True`` also the ensemble's standard deviation (zeros for a
+        single model), on the original scale.
+        """
+        raw = self._raw_outputs(sequences)  # (M, N, T)
+        members = self._inverse(raw.astype(np.float64))
+        mean = members.mean(axis=0)
+        std = members.std(axis=0, ddof=1) if len(members) > 1 else np.zeros_like(mean)
+        if not getattr(self, "_multi", False):
+            mean, std = mean[:, 0], std[:, 0]
+        return (mean, std) if return_std else mean
+
+    def score(self, sequences, y) -> float:
+        """Coefficient of determination R² (mean over targets)."""
+        pred = np.asarray(self.predict(sequences)).reshape(len(y), -1)
+        truth = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        r2 = []
+        for t in range(truth.shape[1]):
+            ok = ~np.isnan(truth[:, t])
+            ss = ((truth[ok, t] - truth[ok, t].mean()) ** 2).sum()
+            r2.append(1 - ((truth[ok, t] - pred[ok, t]) ** 2).sum() / ss)
+        return float(np.mean(r2))
+
+    def _extra_state(self) -> dict:
+        return {"n_targets": self.n_targets_, "multi": self._multi,
+                "mean": self.target_mean_.tolist(), "scale": self.target_scale_.tolist()}
+
+    def _load_extra_state(self, state: dict) -> None:
+        self.n_targets_ = state["n_targets"]
+        self._multi = state["multi"]
+        self.target_mean_ = np.asarray(state["mean"])
+        self.target_scale_ = np.asarray(state["scale"])
+
+
+
+def _read_payload(path) -> tuple[Path, dict]:
+    """Read and check a saved model file; returns its path and contents."""
+    import torch
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / "model.pt"
+    if not path.exists():
+        raise ModelError(f"no model file at {path}")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as err:
+        raise ModelError(f"{path} is not a readable biochemml model ({err})") from None
+    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{path} is not a biochemml sequence model file")
+    if payload.get("format_version") != MODEL_FORMAT_VERSION:
+        raise ModelError(
+            f"{path} was saved by biochemml {payload.get('biochemml_version')} in model format "
+            f"{payload.get('format_version')}; this is biochemml {__version__} (format "
+            f"{MODEL_FORMAT_VERSION}). Retrain the model with this version.")
+    return path, payload
+
+
+def load(path):
+    """Load a saved :class:`SequenceClassifier` or :class:`SequenceRegressor` (file or run folder)."""
+    path, payload = _read_payload(path)
+    classes = {"SequenceClassifier": SequenceClassifier, "SequenceRegressor": SequenceRegressor}
+    if payload.get("estimator") not in classes:
+        raise ModelError(f"{path} holds an unknown estimator '{payload.get('estimator')}'")
+    return classes[payload["estimator"]]._from_payload(payload)

@@ -1,0 +1,105 @@
+"""A configurable convolutional network for sequence classification and regression."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import nn
+
+from ..errors import InputError
+from .registry import register
+
+
+class ConvBlock(nn.Module):
+    """Conv1d -> BatchNorm -> ReLU -> Dropout -> MaxPool (pool 1 = no pooling).
+
+    Input ``(N, C_in, L)``, output ``(N, C_out, L // pool)`` ('same' padding).
+    """
+
+    def __init__(self, c_in: int, c_out: int, kernel_size: int, pool: int = 1,
+                 dropout: float = 0.0, dilation: int = 1):
+        super().__init__()
+        self.conv = nn.Conv1d(c_in, c_out, kernel_size, padding="same", dilation=dilation)
+        self.norm = nn.BatchNorm1d(c_out)
+        self.drop = nn.Dropout(dropout)
+        self.pool = nn.MaxPool1d(pool) if pool > 1 else nn.Identity()
+
+    def forward(self, x):
+        return self.pool(self.drop(torch.relu(self.norm(self.conv(x)))))
+
+
+class SequenceCNN(nn.Module):
+    """Stacked convolution blocks and a dense head.
+
+    Parameters
+    ----------
+    input_length : int
+        ``L``.
+    n_channels : int
+        ``C`` (4 nucleotides, 20 amino acids).
+    n_outputs : int
+        Classes (logits) or regression targets.
+    filters : sequence of int
+        Filters of each conv block (its length sets the depth).
+    kernel_sizes : int or sequence of int
+        Kernel of each block; the first should cover a motif (7-12 for DNA).
+    pools : int or sequence of int
+        Max-pooling after each block (1 = none).
+    dilations : int or sequence of int
+    dropout : float
+        Dropout after each block and in the head.
+    head : {"flatten", "global"}
+        ``"flatten"`` keeps where along the sequence a feature occurred (right for
+        aligned sequences: fixed-length promoters, 5' UTRs aligned at the start codon,
+        RBSs); ``"global"`` takes max and mean over positions (position-free, for
+        motifs anywhere in long or variable sequences).
+    hidden : int
+        Units of the dense layer before the output (0 = none).
+
+    Input ``(N, C, L)``; output ``(N, n_outputs)``.
+    """
+
+    def __init__(self, input_length: int, n_channels: int = 4, n_outputs: int = 2,
+                 filters: Sequence[int] = (64, 64), kernel_sizes=(9, 5), pools=(2, 2),
+                 dilations=1, dropout: float = 0.2, head: str = "flatten", hidden: int = 64):
+        super().__init__()
+        filters = list(filters)
+        depth = len(filters)
+
+        def per_block(v, what):
+            vals = [v] * depth if isinstance(v, int) else list(v)
+            if len(vals) != depth:
+                raise InputError(f"{what} needs one value per block ({depth}), got {vals}")
+            return vals
+
+        kernels, pools_, dils = (per_block(kernel_sizes, "kernel_sizes"),
+                                 per_block(pools, "pools"), per_block(dilations, "dilations"))
+        if head not in ("flatten", "global"):
+            raise InputError(f"head must be 'flatten' or 'global', not '{head}'")
+        blocks, c_in, length = [], n_channels, input_length
+        for f, k, p, d in zip(filters, kernels, pools_, dils):
+            if length // p < 1:
+                raise InputError(f"sequences of length {input_length} are too short for "
+                                 f"pooling {pools_}; use smaller pools")
+            blocks.append(ConvBlock(c_in, f, k, p, dropout, d))
+            c_in, length = f, length // p
+        self.blocks = nn.Sequential(*blocks)
+        self.head_kind = head
+        features = c_in * length if head == "flatten" else 2 * c_in
+        layers: list[nn.Module] = [nn.Flatten()] if head == "flatten" else []
+        if hidden:
+            layers += [nn.Linear(features, hidden), nn.ReLU(), nn.Dropout(dropout)]
+            features = hidden
+        layers.append(nn.Linear(features, n_outputs))
+        self.head = nn.Sequential(*layers)
+
+    def forward(self, x):
+        h = self.blocks(x)
+        if self.head_kind == "global":
+            h = torch.cat([h.amax(dim=-1), h.mean(dim=-1)], dim=1)
+        return self.head(h)
+
+
+@register("cnn", "Configurable CNN: conv blocks (batch norm, dropout, pooling) and a dense head.")
+def build_cnn(input_length, n_channels, n_outputs, task, **params):
+    return SequenceCNN(input_length, n_channels, n_outputs, **params)

@@ -1,0 +1,36 @@
+"""Default models and training settings: the choices a user gets without asking.
+
+Each entry is measured in ``benchmarks/`` (see benchmarks/RESULTS.md); change a default
+only with a benchmark run that shows it generalises better.
+"""
+from __future__ import annotations
+
+#: Default model per task: the best general choice we measured (see benchmarks/).
+DEFAULT_MODEL = {"classification": "cnn", "regression": "cnn"}
+
+#: Model and training defaults per (model, task). Explicit arguments override them.
+#: ``lecture-cnn`` trains as the course's Keras code does: Adam, batch 100, 20 epochs,
+#: the last epoch's weights. The default ``cnn`` trains longer with weight decay and
+#: keeps the best validation epoch (early stopping).
+_PRESETS = {
+    ("lecture-cnn", "classification"): ({}, dict(epochs=20, batch_size=100, learning_rate=1e-3,
+                                                  optimizer="adam", weight_decay=0.0,
+                                                  patience=None)),
+    ("cnn", "classification"): (dict(filters=(32,), kernel_sizes=9, pools=2, hidden=0, dropout=0.2,
+                                     head="flatten"),
+                                dict(epochs=100, batch_size=100, learning_rate=1e-3,
+                                     optimizer="adamw", weight_decay=1e-2, patience=10)),
+    ("cnn", "regression"): (dict(filters=(64, 64), kernel_sizes=(9, 5), pools=(2, 2), hidden=64,
+                                 dropout=0.2, head="flatten"),
+                            dict(epochs=100, batch_size=128, learning_rate=1e-3,
+                                 optimizer="adamw", weight_decay=1e-3, patience=10)),
+}
+_FALLBACK_TRAINING = dict(epochs=50, batch_size=128, learning_rate=1e-3, optimizer="adam",
+                          weight_decay=0.0, patience=10)
+
+
+def presets(model: str, task: str) -> tuple[dict, dict]:
+    params, training = _PRESETS.get((model, task), ({}, _FALLBACK_TRAINING))
+    return dict(params), dict(training)
+
+

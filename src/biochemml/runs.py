@@ -1,0 +1,401 @@
+"""Runs: train on a table and write one folder with everything needed to reuse the model.
+
+A run folder holds::
+
+    config.yaml       what was asked (data, columns, task, model, settings, seed, version)
+    model.pt          the fitted estimator (biochemml.estimators.load reads it back)
+    metrics.json      test-set metrics with bootstrap 95% intervals
+    predictions.csv   the test rows with their predictions
+    history.csv       loss and metric per epoch
+    figures/*.png     training curves, confusion matrix / ROC / PR, or observed vs predicted
+    report.html       one self-contained page with all of the above
+
+The folder is written under a temporary name and renamed at the end, so a failure
+never leaves a half-written run behind.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .errors import InputError, ModelError
+from .io import numeric_column, read_table, require_columns, sequence_column
+from .progress import say
+
+TASKS = ("classification", "regression")
+
+
+def default_run_dir(task: str, root="runs") -> Path:
+    """``runs/<date>-<time>-<task>``, made unique if it exists."""
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = Path(root) / f"{stamp}-{task}"
+    out, k = base, 1
+    while out.exists():
+        k += 1
+        out = base.with_name(f"{base.name}-{k}")
+    return out
+
+
+def _labels(df: pd.DataFrame, column: str) -> np.ndarray:
+    require_columns(df, [column])
+    values = df[column]
+    missing = np.flatnonzero(values.isna().to_numpy())
+    if missing.size:
+        raise InputError("the label is missing", path=df.attrs.get("path"),
+                         row=int(missing[0]) + df.attrs.get("first_row", 1) - 1, column=column)
+    labels = values.to_numpy()
+    if len(np.unique(labels)) < 2:
+        raise InputError(f"every row has the label '{labels[0]}': classification needs at "
+                         "least two classes", path=df.attrs.get("path"), column=column)
+    return labels
+
+
+def _json_ready(obj):
+    if isinstance(obj, dict):
+        return {str(k): _json_ready(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_ready(v) for v in obj]
+    if isinstance(obj, (np.floating, float)):
+        return None if not math.isfinite(float(obj)) else float(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.ndarray):
+        return _json_ready(obj.tolist())
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
+
+
+def _write_yaml(path: Path, data: dict) -> None:
+    import yaml
+
+    path.write_text(yaml.safe_dump(_json_ready(data), sort_keys=False, allow_unicode=True))
+
+
+def _split(n: int, labels, test_size: float, seed: int, split_values=None):
+    from .splits import split_indices
+
+    if split_values is not None:
+        split_values = pd.Series(split_values).astype(str).str.lower().to_numpy()
+        test = np.flatnonzero(split_values == "test")
+        train = np.flatnonzero(np.isin(split_values, ["train", "training", "val", "valid",
+                                                      "validation"]))
+        if test.size == 0 or train.size == 0:
+            raise InputError("the split column needs rows marked 'train' and 'test'")
+        return train, test
+    train, _, test = split_indices(n, test_size=test_size, seed=seed, stratify=labels)
+    return train, test
+
+
+def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -> tuple[dict, pd.DataFrame, list]:
+    """Predict, score (with intervals) and draw the figures of one evaluation set."""
+    from . import metrics, plot
+
+    figures = []
+    fig_dir = folder / "figures"
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    if task == "classification":
+        proba = est.predict_proba(seqs)
+        pred = est.classes_[proba.argmax(axis=1)]
+        labels = list(est.classes_)
+        result = metrics.classification_metrics(truth, pred, proba=proba, labels=labels)
+        intervals = metrics.with_intervals(
+            lambda t, p: {"accuracy": metrics.accuracy(t, p)}, truth, pred, n_boot=1000, seed=0)
+        result["accuracy_interval"] = intervals["accuracy"]
+        cm = np.asarray(result["confusion_matrix"])
+        positive = labels[-1]
+        result["reading"] = metrics.confusion_reading(cm, positive=positive, labels=labels) \
+            if len(labels) == 2 else None
+        result["explanation"] = metrics.explain_confusion(cm, labels=labels, positive=positive)
+        plot.confusion_matrix(cm, labels=[str(x) for x in labels],
+                              path=fig_dir / f"{prefix}_confusion_matrix.png",
+                              positive=len(labels) - 1)
+        figures.append((f"Confusion matrix ({prefix} set)", fig_dir / f"{prefix}_confusion_matrix.png"))
+        if len(labels) == 2:
+            pos_proba = proba[:, 1]
+            binary = (np.asarray(truth) == labels[1]).astype(int)
+            plot.roc_curve(binary, pos_proba, path=fig_dir / f"{prefix}_roc.png")
+            plot.pr_curve(binary, pos_proba, path=fig_dir / f"{prefix}_pr.png")
+            figures += [(f"ROC curve ({prefix} set)", fig_dir / f"{prefix}_roc.png"),
+                        (f"Precision-recall curve ({prefix} set)", fig_dir / f"{prefix}_pr.png")]
+        table = pd.DataFrame({"prediction": pred})
+        for k, c in enumerate(labels):
+            table[f"probability_{c}"] = proba[:, k]
+    else:
+        mean, std = est.predict(seqs, return_std=True)
+        truth2 = np.asarray(truth, dtype=float).reshape(len(truth), -1)
+        mean2 = np.asarray(mean).reshape(len(truth), -1)
+        std2 = np.asarray(std).reshape(len(truth), -1)
+        result = {}
+        names = est.target_names_ if hasattr(est, "target_names_") else [f"target_{t}" for t in range(truth2.shape[1])]
+        table = pd.DataFrame()
+        for t, name in enumerate(names):
+            ok = ~np.isnan(truth2[:, t])
+            res = metrics.with_intervals(metrics.regression_metrics, truth2[ok, t], mean2[ok, t],
+                                         n_boot=1000, seed=0)
+            res["n"] = int(ok.sum())
+            if est.n_models > 1:
+                res["coverage"] = metrics.interval_coverage(truth2[ok, t], mean2[ok, t], std2[ok, t])
+            result[name] = res
+            suffix = "" if len(names) == 1 else f"_{name}"
+            f = fig_dir / f"{prefix}_observed_vs_predicted{suffix}.png"
+            plot.observed_vs_predicted(truth2[ok, t], mean2[ok, t],
+                                       std=std2[ok, t] if est.n_models > 1 else None, path=f,
+                                       label=name)
+            g = fig_dir / f"{prefix}_residuals{suffix}.png"
+            plot.residuals(truth2[ok, t], mean2[ok, t], path=g, label=name)
+            figures += [(f"Observed vs predicted {name} ({prefix} set)", f),
+                        (f"Residuals of {name} ({prefix} set)", g)]
+            table[f"prediction{suffix}"] = mean2[:, t]
+            if est.n_models > 1:
+                table[f"prediction_std{suffix}"] = std2[:, t]
+        if len(names) == 1:
+            result = result[names[0]]
+    return result, table, figures
+
+
+def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("label",),
+              task: str = "classification", out=None, model: str | None = None,
+              test_size: float = 0.2, split_column: str | None = None, stratify: bool = True,
+              weight_column: str | None = None, seed: int = 0, alphabet: str = "dna",
+              pad: str = "right", epochs: int | None = None, batch_size: int | None = None,
+              learning_rate: float | None = None, validation_split: float = 0.1,
+              n_models: int = 1, target_transform: str = "standardize",
+              model_params: dict | None = None, title: str | None = None,
+              command: str | None = None) -> Path:
+    """Train a sequence model on a table and write a run folder.
+
+    Parameters
+    ----------
+    data : str, Path or pandas.DataFrame
+        CSV/TSV/Parquet/FASTA file, or a DataFrame.
+    sequence_column_name : str
+    target_columns : str or sequence of str
+        The label column (classification) or one or more value columns (regression).
+    task : {"classification", "regression"}
+    out : path, optional
+        The run folder; default ``runs/<date>-<time>-<task>``. Must not exist yet.
+    model : str, optional
+        A registered model name; default the task's best general choice.
+    test_size : float
+        Fraction held out for the test set (stratified for classification).
+    split_column : str, optional
+        Use a column with ``train`` / ``test`` values instead of a random split.
+    stratify : bool
+        Keep class proportions equal in the training and test sets (classification).
+    weight_column : str, optional
+        Per-row loss weights (e.g. read counts).
+    seed : int
+    alphabet, pad, epochs, batch_size, learning_rate, validation_split, n_models,
+    target_transform, model_params
+        Passed to :class:`~biochemml.SequenceClassifier` / :class:`~biochemml.SequenceRegressor`.
+
+    Returns
+    -------
+    Path
+        The run folder.
+    """
+    from . import plot, report
+    from .estimators import SequenceClassifier, SequenceRegressor
+
+    if task not in TASKS:
+        raise InputError(f"task must be one of {', '.join(TASKS)}, not '{task}'")
+    targets = [target_columns] if isinstance(target_columns, str) else list(target_columns)
+    if not targets:
+        raise InputError("name at least one target column")
+    if task == "classification" and len(targets) != 1:
+        raise InputError("classification takes exactly one label column")
+    out = Path(out) if out is not None else default_run_dir(task)
+    if out.exists() and any(out.iterdir()):
+        raise InputError(f"the run folder {out} already exists and is not empty; "
+                         "choose another --out")
+    started = time.time()
+    df = data if isinstance(data, pd.DataFrame) else read_table(data)
+    data_name = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
+    seqs = np.asarray(sequence_column(df, sequence_column_name, alphabet), dtype=object)
+    if task == "classification":
+        y = _labels(df, targets[0])
+    else:
+        cols = [numeric_column(df, c, allow_missing=len(targets) > 1) for c in targets]
+        y = cols[0] if len(cols) == 1 else np.column_stack(cols)
+    weights = None if weight_column is None else numeric_column(df, weight_column)
+    split_values = None
+    if split_column is not None:
+        require_columns(df, [split_column])
+        split_values = df[split_column].to_numpy()
+    strata = y if task == "classification" and stratify else None
+    train_idx, test_idx = _split(len(df), strata, test_size, seed, split_values)
+    say(f"[bold]biochemml[/bold] {task}: {len(train_idx)} training and {len(test_idx)} test "
+        f"sequences from {data_name}")
+    kwargs = dict(model=model, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+                  validation_split=validation_split, alphabet=alphabet, pad=pad,
+                  n_models=n_models, seed=seed, model_params=model_params)
+    est = SequenceClassifier(**kwargs) if task == "classification" else \
+        SequenceRegressor(target_transform=target_transform, **kwargs)
+    est.fit(seqs[train_idx], y[train_idx],
+            sample_weight=None if weights is None else weights[train_idx])
+    if task == "regression":
+        est.target_names_ = targets
+
+    tmp = out.with_name(f".{out.name}.partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        result, table, figures = _evaluate(est, task, seqs[test_idx], y[test_idx], tmp)
+        plot.training_curves(est.history_, path=tmp / "figures" / "training_curves.png")
+        figures.insert(0, ("Training curves (loss and metric per epoch)",
+                           tmp / "figures" / "training_curves.png"))
+        est.save(tmp / "model.pt")
+        pd.DataFrame(est.history_).rename_axis("epoch").to_csv(tmp / "history.csv")
+        predictions = df.iloc[test_idx].reset_index(drop=True)
+        predictions = pd.concat([predictions, table], axis=1)
+        predictions.insert(0, "row", test_idx + df.attrs.get("first_row", 1))
+        predictions.to_csv(tmp / "predictions.csv", index=False)
+        info = est.fit_info_[0]
+        config = {
+            "biochemml_version": __version__, "created": _dt.datetime.now().isoformat(timespec="seconds"),
+            "command": command, "data": data_name, "sequence_column": sequence_column_name,
+            "target_columns": targets, "task": task, "split": {
+                "test_size": test_size, "split_column": split_column, "seed": seed,
+                "n_train": int(len(train_idx)), "n_test": int(len(test_idx))},
+            "weight_column": weight_column, "estimator": type(est).__name__,
+            "estimator_params": est.get_params(), "model": est.model_name_,
+            "model_params": est.model_params_, "training": est.training_,
+        }
+        _write_yaml(tmp / "config.yaml", config)
+        summary = {
+            "data": data_name, "task": task, "model": est.model_name_,
+            "training / test sequences": f"{len(train_idx)} / {len(test_idx)}",
+            "sequence length": est.input_length_, "seed": seed,
+            "epochs run (best)": f"{info['epochs_run']} ({info['best_epoch'] + 1 if info['best_epoch'] >= 0 else 'last'})",
+            "fit time": f"{sum(i['fit_seconds'] for i in est.fit_info_):.1f} s on {info['device']}",
+            "total time": f"{time.time() - started:.1f} s",
+        }
+        json_metrics = {"task": task, "test": result, "fit": est.fit_info_}
+        (tmp / "metrics.json").write_text(json.dumps(_json_ready(json_metrics), indent=2))
+        notes = []
+        if task == "classification":
+            notes.append(result["explanation"])
+            shown = {k: result[k] for k in ("accuracy", "precision", "recall", "f1", "roc_auc",
+                                            "pr_auc", "log_loss") if k in result}
+            shown["accuracy"] = result["accuracy_interval"]
+        else:
+            shown = result if len(targets) == 1 else {
+                f"{t}: {k}": v for t, r in result.items() for k, v in r.items()
+                if k in ("r2", "pearson", "spearman")}
+            shown = {k: v for k, v in shown.items() if k != "coverage"}
+        report.write_report(tmp / "report.html", title or f"biochemml {task} run", summary=summary,
+                            metrics=shown, figures=figures, notes=notes, config=config,
+                            tables={"First test-set predictions": predictions.head(20)})
+        if out.exists():
+            out.rmdir()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _run_config(run_dir) -> dict:
+    import yaml
+
+    run_dir = Path(run_dir)
+    cfg = run_dir / "config.yaml"
+    if not (run_dir / "model.pt").exists() or not cfg.exists():
+        raise ModelError(f"{run_dir} is not a biochemml run folder (model.pt and config.yaml "
+                         "expected)")
+    return yaml.safe_load(cfg.read_text())
+
+
+def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None) -> pd.DataFrame:
+    """Predict a table with a trained run; returns the input table plus predictions.
+
+    Adds ``prediction`` (the class label, or the value), one ``probability_<class>``
+    column per class for classification, and ``prediction_std`` for ensembles.
+    When ``out`` is given the table is written there (CSV/TSV/Parquet by suffix).
+    """
+    from .estimators import load
+
+    cfg = _run_config(run_dir)
+    est = load(Path(run_dir) / "model.pt")
+    df = data if isinstance(data, pd.DataFrame) else read_table(data)
+    col = sequence_column_name or cfg["sequence_column"]
+    seqs = sequence_column(df, col, est.alphabet)
+    result = df.reset_index(drop=True).copy()
+    if cfg["task"] == "classification":
+        proba = est.predict_proba(seqs)
+        result["prediction"] = est.classes_[proba.argmax(axis=1)]
+        for k, c in enumerate(est.classes_):
+            result[f"probability_{c}"] = proba[:, k]
+    else:
+        mean, std = est.predict(seqs, return_std=True)
+        mean, std = np.asarray(mean).reshape(len(df), -1), np.asarray(std).reshape(len(df), -1)
+        names = cfg["target_columns"]
+        for t, name in enumerate(names):
+            suffix = "" if len(names) == 1 else f"_{name}"
+            result[f"prediction{suffix}"] = mean[:, t]
+            if est.n_models > 1:
+                result[f"prediction_std{suffix}"] = std[:, t]
+    if out is not None:
+        from .io.writers import write_table
+
+        write_table(result, out)
+    return result
+
+
+def evaluate_run(run_dir, data, out=None) -> dict:
+    """Score a trained run on a new labelled table (same columns as training).
+
+    Returns the metrics dict; with ``out`` also writes a folder with metrics.json,
+    predictions.csv, figures and report.html.
+    """
+    from . import report
+    from .estimators import load
+
+    cfg = _run_config(run_dir)
+    est = load(Path(run_dir) / "model.pt")
+    df = data if isinstance(data, pd.DataFrame) else read_table(data)
+    seqs = np.asarray(sequence_column(df, cfg["sequence_column"], est.alphabet), dtype=object)
+    targets = cfg["target_columns"]
+    if cfg["task"] == "classification":
+        y = _labels(df, targets[0])
+    else:
+        cols = [numeric_column(df, c, allow_missing=len(targets) > 1) for c in targets]
+        y = cols[0] if len(cols) == 1 else np.column_stack(cols)
+        est.target_names_ = targets
+    folder = Path(out) if out is not None else None
+    tmp = (folder.with_name(f".{folder.name}.partial") if folder is not None else
+           Path(__import__("tempfile").mkdtemp(prefix="biochemml-eval-")))
+    tmp.mkdir(parents=True, exist_ok=True)
+    try:
+        result, table, figures = _evaluate(est, cfg["task"], seqs, y, tmp, prefix="evaluation")
+        if folder is not None:
+            (tmp / "metrics.json").write_text(json.dumps(_json_ready(result), indent=2))
+            pd.concat([df.reset_index(drop=True), table], axis=1).to_csv(
+                tmp / "predictions.csv", index=False)
+            report.write_report(tmp / "report.html", f"Evaluation of {run_dir}",
+                                summary={"model": str(run_dir), "data": str(data),
+                                         "sequences": len(df)},
+                                metrics={k: v for k, v in (result.items() if cfg["task"] == "regression" else
+                                         [(k, result[k]) for k in ("accuracy", "precision", "recall", "f1", "roc_auc") if k in result])
+                                         if not isinstance(v, (dict, list)) or "value" in v},
+                                figures=figures)
+            if folder.exists():
+                shutil.rmtree(folder)
+            tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if folder is None:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result

@@ -1,0 +1,339 @@
+"""One training entry point for every neural sequence model: :func:`fit`.
+
+Built on PyTorch Lightning, so the same call runs on a laptop CPU or a GPU
+(``accelerator="auto"``), and scales with ``devices`` / ``strategy``. What it adds to
+a bare Lightning loop, for small biological data sets:
+
+- sequences are held as ``uint8`` symbol codes (one byte per base) and one-hot encoded
+  per batch on the device, so 250k sequences never sit in memory as float one-hot;
+- batches are sliced from in-memory tensors (no DataLoader workers or per-item
+  collation): small models are dominated by framework overhead otherwise;
+- torch uses one thread for small models (thread contention costs more than it
+  gains below ~100k parameters) and all cores for larger ones;
+- early stopping on validation loss restores the best epoch's weights, and a per-epoch
+  ``history`` dict mirrors Keras' ``history.history``.
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import os
+import time
+import warnings
+
+import numpy as np
+import torch
+from torch import nn
+
+from .errors import InputError
+
+SMALL_MODEL_PARAMETERS = 100_000
+
+
+class CodeBatches:
+    """Iterable of ``(x, y, w)`` batches from symbol codes.
+
+    Parameters
+    ----------
+    codes : torch.Tensor of uint8, shape (N, L)
+        Symbol codes from :func:`biochemml.encode.to_codes`; ``C`` and ``C + 1`` mean
+        unknown and padding.
+    y : torch.Tensor, shape (N,) or (N, T)
+    weights : torch.Tensor of float32, shape (N,), optional
+    n_channels : int
+        ``C``.
+    batch_size : int
+    shuffle : bool
+    seed : int
+        Shuffling is seeded per epoch (``seed + epoch``) for reproducible runs.
+    unknown : {"zeros", "uniform"}
+
+    Yields ``x`` of shape ``(B, C, L)`` float32.
+    """
+
+    def __init__(self, codes, y, weights, n_channels: int, batch_size: int, shuffle: bool,
+                 seed: int = 0, unknown: str = "zeros"):
+        self.codes, self.y, self.w = codes, y, weights
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.seed = seed
+        self.epoch = 0
+        table = torch.zeros(n_channels + 2, n_channels)
+        table[:n_channels] = torch.eye(n_channels)
+        if unknown == "uniform":
+            table[n_channels] = 1.0 / n_channels
+        self.table = table
+
+    def __len__(self) -> int:
+        return (len(self.codes) + self.batch_size - 1) // self.batch_size
+
+    def __iter__(self):
+        n = len(self.codes)
+        if self.shuffle:
+            gen = torch.Generator().manual_seed(self.seed + self.epoch)
+            order = torch.randperm(n, generator=gen)
+        else:
+            order = torch.arange(n)
+        self.epoch += 1
+        for lo in range(0, n, self.batch_size):
+            idx = order[lo:lo + self.batch_size]
+            x = self.table[self.codes[idx].long()].transpose(1, 2)
+            w = None if self.w is None else self.w[idx]
+            yield x, self.y[idx], w
+
+
+def one_hot_batch(codes: torch.Tensor, n_channels: int, unknown: str = "zeros") -> torch.Tensor:
+    """``(N, L)`` codes -> ``(N, C, L)`` float32 one-hot (for prediction)."""
+    return CodeBatches(codes, codes, None, n_channels, len(codes) or 1, False,
+                       unknown=unknown).table[codes.long()].transpose(1, 2)
+
+
+def _r2(pred: torch.Tensor, y: torch.Tensor) -> float:
+    """Mean over targets of the coefficient of determination (NaN targets ignored)."""
+    if y.ndim == 1:
+        y, pred = y[:, None], pred[:, None]
+    vals = []
+    for t in range(y.shape[1]):
+        ok = ~torch.isnan(y[:, t])
+        yt, pt = y[ok, t], pred[ok, t]
+        ss_tot = ((yt - yt.mean()) ** 2).sum()
+        if yt.numel() > 1 and ss_tot > 0:
+            vals.append(float(1 - ((yt - pt) ** 2).sum() / ss_tot))
+    return float(np.mean(vals)) if vals else float("nan")
+
+
+def _make_lightning_module(model: nn.Module, task: str, lr: float, weight_decay: float,
+                           optimizer: str):
+    import pytorch_lightning as pl
+
+    class SequenceTask(pl.LightningModule):
+        """Loss, optimiser and epoch metrics around any sequence model."""
+
+        def __init__(self):
+            super().__init__()
+            self.model = model
+            self.history: dict[str, list[float]] = {}
+            self._train, self._val = [], []
+
+        def forward(self, x):
+            return self.model(x)
+
+        def _loss(self, out, y, w):
+            if task == "classification":
+                per = nn.functional.cross_entropy(out, y, reduction="none")
+            else:
+                pred = out if y.ndim == 2 else out[:, 0]
+                mask = ~torch.isnan(y)  # multi-task tables may miss some targets
+                diff = torch.where(mask, pred - torch.nan_to_num(y), torch.zeros_like(pred))
+                per = diff.pow(2)
+                if per.ndim == 2:
+                    per = per.sum(dim=1) / mask.sum(dim=1).clamp(min=1)
+            if w is not None:
+                return (per * w).sum() / w.sum()
+            return per.mean()
+
+        def training_step(self, batch, _):
+            x, y, w = batch
+            out = self.model(x)
+            loss = self._loss(out, y, w)
+            self._train.append((loss.detach() * len(y), out.detach(), y))
+            return loss
+
+        def validation_step(self, batch, _):
+            x, y, w = batch
+            out = self.model(x)
+            self._val.append((self._loss(out, y, w) * len(y), out, y))
+
+        def _summarise(self, parts, prefix):
+            if not parts:
+                return
+            n = sum(len(p[2]) for p in parts)
+            loss = float(sum(p[0] for p in parts) / n)
+            out = torch.cat([p[1] for p in parts])
+            y = torch.cat([p[2] for p in parts])
+            self.history.setdefault(prefix + "loss", []).append(loss)
+            if task == "classification":
+                acc = float((out.argmax(dim=1) == y).float().mean())
+                self.history.setdefault(prefix + "accuracy", []).append(acc)
+            else:
+                pred = out if y.ndim == 2 else out[:, 0]
+                self.history.setdefault(prefix + "r2", []).append(_r2(pred, y))
+            if prefix == "val_":
+                self.log("val_loss", loss, prog_bar=True)
+
+        def on_validation_epoch_end(self):
+            if self.trainer.sanity_checking:
+                self._val = []
+                return
+            self._summarise(self._val, "val_")
+            self._val = []
+
+        def on_train_epoch_end(self):
+            self._summarise(self._train, "")
+            self._train = []
+
+        def configure_optimizers(self):
+            opts = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
+                    "sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop}
+            return opts[optimizer](self.model.parameters(), lr=lr, weight_decay=weight_decay)
+
+    return SequenceTask()
+
+
+class _BestWeights:
+    """Lightning callback keeping the weights of the epoch with the lowest val_loss."""
+
+    def __new__(cls):
+        import pytorch_lightning as pl
+
+        class BestWeights(pl.Callback):
+            def __init__(self):
+                self.best = float("inf")
+                self.state = None
+                self.epoch = -1
+
+            def on_validation_epoch_end(self, trainer, module):
+                if trainer.sanity_checking:
+                    return
+                loss = trainer.callback_metrics.get("val_loss")
+                if loss is not None and float(loss) < self.best:
+                    self.best = float(loss)
+                    self.epoch = trainer.current_epoch
+                    self.state = copy.deepcopy(module.model.state_dict())
+
+        return BestWeights()
+
+
+@contextlib.contextmanager
+def _threads_for(model: nn.Module, accelerator: str):
+    """Use one thread for small models on CPU; restore the setting afterwards."""
+    before = torch.get_num_threads()
+    n_params = sum(p.numel() for p in model.parameters())
+    if accelerator in ("cpu", "auto") and n_params < SMALL_MODEL_PARAMETERS:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
+        task: str = "classification", n_channels: int = 4, weights_train=None,
+        epochs: int = 20, batch_size: int = 100, lr: float = 1e-3, weight_decay: float = 0.0,
+        optimizer: str = "adam", patience: int | None = None, seed: int = 0,
+        accelerator: str = "auto", devices="auto", strategy="auto", unknown: str = "zeros",
+        progress: bool = False) -> dict:
+    """Train a sequence model and return its per-epoch history.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Takes ``(N, C, L)`` one-hot, returns ``(N, K)`` logits (classification) or
+        ``(N, T)`` values (regression). Trained in place; on return it holds the
+        weights of the best validation epoch when early stopping is on.
+    codes_train : ndarray of uint8, shape (N, L)
+        Symbol codes (:func:`biochemml.encode.to_codes`).
+    y_train : ndarray, shape (N,) or (N, T)
+        Class indices ``0..K-1`` (classification) or values (regression; NaN marks
+        a missing target in multi-task tables).
+    codes_val, y_val : optional
+        Validation data; without it there is no early stopping and no ``val_*``
+        history.
+    task : {"classification", "regression"}
+    n_channels : int
+        ``C``.
+    weights_train : ndarray of shape (N,), optional
+        Per-sequence loss weights (e.g. read counts).
+    epochs, batch_size, lr, weight_decay : training settings
+    optimizer : {"adam", "adamw", "sgd", "rmsprop"}
+    patience : int, optional
+        Stop after this many epochs without a lower validation loss and restore the
+        best epoch's weights. ``None``: train all epochs, keep the last weights
+        (as Keras does by default).
+    seed : int
+    accelerator, devices, strategy
+        Passed to ``pytorch_lightning.Trainer`` (``"auto"`` picks a GPU if present).
+    progress : bool
+        Show Lightning's progress bar.
+
+    Returns
+    -------
+    dict
+        ``history``: dict of per-epoch lists (``loss``, ``val_loss``, ``accuracy`` /
+        ``r2`` and their ``val_`` twins); ``best_epoch`` (0-based; -1 without
+        validation); ``epochs_run``; ``fit_seconds``; ``device``.
+    """
+    import pytorch_lightning as pl
+
+    if task not in ("classification", "regression"):
+        raise InputError(f"task must be 'classification' or 'regression', not '{task}'")
+    if optimizer not in ("adam", "adamw", "sgd", "rmsprop"):
+        raise InputError(f"optimizer must be adam, adamw, sgd or rmsprop, not '{optimizer}'")
+    if epochs < 1 or batch_size < 1:
+        raise InputError("epochs and batch_size must be at least 1")
+    ydtype = torch.long if task == "classification" else torch.float32
+
+    def tensors(codes, y, w=None):
+        c = torch.as_tensor(np.ascontiguousarray(codes), dtype=torch.uint8)
+        yt = torch.as_tensor(np.asarray(y), dtype=ydtype)
+        wt = None if w is None else torch.as_tensor(np.asarray(w), dtype=torch.float32)
+        return c, yt, wt
+
+    torch.manual_seed(seed)
+    np.random.seed(seed % (2 ** 32))
+    train = CodeBatches(*tensors(codes_train, y_train, weights_train), n_channels, batch_size,
+                        shuffle=True, seed=seed, unknown=unknown)
+    has_val = codes_val is not None and len(codes_val) > 0
+    val = CodeBatches(*tensors(codes_val, y_val), n_channels, max(batch_size, 1024),
+                      shuffle=False, unknown=unknown) if has_val else None
+    module = _make_lightning_module(model, task, lr, weight_decay, optimizer)
+    callbacks = []
+    best = None
+    if has_val and patience is not None:
+        best = _BestWeights()
+        callbacks = [best, pl.callbacks.EarlyStopping("val_loss", patience=patience, mode="min")]
+    for name in ("pytorch_lightning", "lightning.pytorch", "lightning_fabric"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    trainer = pl.Trainer(
+        max_epochs=epochs, accelerator=accelerator, devices=devices, strategy=strategy,
+        logger=False, enable_checkpointing=False, enable_model_summary=False,
+        enable_progress_bar=progress, num_sanity_val_steps=0, callbacks=callbacks,
+        deterministic=False, limit_val_batches=1.0 if has_val else 0)
+    start = time.perf_counter()
+    with _threads_for(model, accelerator), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*does not have many workers.*")
+        warnings.filterwarnings("ignore", ".*IterableDataset.*")
+        warnings.filterwarnings("ignore", ".*LeafSpec.*")
+        warnings.filterwarnings("ignore", ".*is an invalid.*")
+        os.environ.setdefault("PL_DISABLE_FORK", "1")
+        trainer.fit(module, train_dataloaders=train, val_dataloaders=val)
+    seconds = time.perf_counter() - start
+    best_epoch = -1
+    if best is not None and best.state is not None:
+        model.load_state_dict(best.state)
+        best_epoch = best.epoch
+    elif has_val and module.history.get("val_loss"):
+        best_epoch = int(np.argmin(module.history["val_loss"]))
+    model.cpu().eval()
+    return {"history": module.history, "best_epoch": best_epoch,
+            "epochs_run": len(module.history.get("loss", [])), "fit_seconds": seconds,
+            "device": str(trainer.strategy.root_device)}
+
+
+def predict(model: nn.Module, codes, n_channels: int, batch_size: int = 2048,
+            unknown: str = "zeros", progress: bool = False) -> np.ndarray:
+    """Run a model on ``(N, L)`` codes in batches; returns ``(N, K)`` raw outputs (float32)."""
+    from .progress import progress_bar
+
+    model.eval()
+    codes_t = torch.as_tensor(np.ascontiguousarray(codes), dtype=torch.uint8)
+    batches = CodeBatches(codes_t, codes_t, None, n_channels, batch_size, False, unknown=unknown)
+    outs = []
+    device = next(model.parameters()).device
+    with torch.inference_mode(), _threads_for(model, "cpu"), \
+            progress_bar(len(batches) if progress else None, "Predicting") as advance:
+        for x, _, _ in batches:
+            outs.append(model(x.to(device)).float().cpu())
+            advance()
+    return torch.cat(outs).numpy()
