@@ -57,7 +57,12 @@ class _SequenceEstimator:
         """Hyper-parameters as a dict (scikit-learn convention)."""
         import inspect
 
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        names: list[str] = []
+        for klass in type(self).__mro__:  # subclasses add parameters and pass **kwargs on
+            if "__init__" in vars(klass) and klass is not object:
+                for p in inspect.signature(klass.__init__).parameters.values():
+                    if p.name != "self" and p.kind is not p.VAR_KEYWORD and p.name not in names:
+                        names.append(p.name)
         return {n: getattr(self, n) for n in names}
 
     def _resolved(self) -> tuple[str, dict, dict]:

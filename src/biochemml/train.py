@@ -193,7 +193,9 @@ class _BestWeights:
                 self.state = None
                 self.epoch = -1
 
-            def on_validation_epoch_end(self, trainer, module):
+            # on_validation_end runs after the module's epoch-end hook has logged
+            # this epoch's val_loss (callbacks' epoch-end hooks run before it).
+            def on_validation_end(self, trainer, module):
                 if trainer.sanity_checking:
                     return
                 loss = trainer.callback_metrics.get("val_loss")
@@ -276,7 +278,7 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
 
     def tensors(codes, y, w=None):
         c = torch.as_tensor(np.ascontiguousarray(codes), dtype=torch.uint8)
-        yt = torch.as_tensor(np.asarray(y), dtype=ydtype)
+        yt = torch.as_tensor(np.array(y), dtype=ydtype)
         wt = None if w is None else torch.as_tensor(np.asarray(w), dtype=torch.float32)
         return c, yt, wt
 

@@ -45,10 +45,9 @@ def main(argv=None) -> int:
         return 1
     except SystemExit as exc:  # --help and click usage errors
         return int(exc.code or 0)
-    except Exception as err:  # click usage errors (missing option, bad value)
-        import click
-
-        if isinstance(err, click.exceptions.ClickException):
+    except Exception as err:
+        # usage errors (unknown option, missing value) of the click layer inside Typer
+        if hasattr(err, "show") and hasattr(err, "exit_code"):
             err.show()
             return err.exit_code
         raise

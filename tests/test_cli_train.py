@@ -1,0 +1,145 @@
+"""`biochemml train / evaluate / predict / demo` on files in a temp folder, as a user runs them."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.cli import main
+from biochemml.simulate import lecture_pwm, motif_dataset
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("data")
+    df = motif_dataset(lecture_pwm(), 250, 250, seed=11).sample(frac=1, random_state=0)
+    df = df.rename(columns={"sequence": "utr"})
+    df["label"] = np.where(df.label == 1, "motif", "random")
+    path = folder / "train.csv"
+    df.iloc[:400].to_csv(path, index=False)
+    df.iloc[400:].to_csv(folder / "new.csv", index=False)
+    return path, folder
+
+
+@pytest.fixture(scope="module")
+def run(table):
+    path, folder = table
+    out = folder / "run"
+    code = main(["--quiet", "train", "--data", str(path), "--sequence-column", "utr",
+                 "--target-column", "label", "--task", "classification", "--model", "lecture-cnn",
+                 "--epochs", "5", "--out", str(out)])
+    assert code == 0
+    return out
+
+
+def test_train_writes_a_complete_run_folder(run):
+    for name in ("config.yaml", "model.pt", "metrics.json", "predictions.csv", "history.csv",
+                 "report.html", "figures/training_curves.png", "figures/test_confusion_matrix.png"):
+        assert (run / name).exists(), name
+    metrics = json.loads((run / "metrics.json").read_text())["test"]
+    assert 0 <= metrics["accuracy"] <= 1
+    assert np.asarray(metrics["confusion_matrix"]).sum() == 80
+    html = (run / "report.html").read_text()
+    assert "data:image/png;base64," in html
+    history = pd.read_csv(run / "history.csv")
+    assert len(history) == 5
+
+
+def test_predict_adds_prediction_and_probability_columns(run, table, tmp_path):
+    _, folder = table
+    out = tmp_path / "pred.csv"
+    assert main(["predict", "--model", str(run), "--data", str(folder / "new.csv"), "--out", str(out)]) == 0
+    pred = pd.read_csv(out)
+    new = pd.read_csv(folder / "new.csv")
+    assert list(pred.columns[:len(new.columns)]) == list(new.columns)
+    assert set(pred.prediction) <= {"motif", "random"}
+    np.testing.assert_allclose(pred.probability_motif + pred.probability_random, 1, rtol=1e-5)
+
+
+def test_evaluate_scores_a_new_table(run, table, tmp_path, capsys):
+    _, folder = table
+    assert main(["evaluate", "--model", str(run), "--data", str(folder / "new.csv"),
+                 "--out", str(tmp_path / "eval")]) == 0
+    assert "accuracy" in capsys.readouterr().out
+    assert (tmp_path / "eval" / "report.html").exists()
+
+
+def _error(capsys, argv):
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("Error: ") and "Traceback" not in err
+    return err
+
+
+def test_user_mistakes_give_one_line_errors(table, tmp_path, capsys):
+    path, _ = table
+    base = ["train", "--data", str(path), "--sequence-column", "utr", "--epochs", "1"]
+    err = _error(capsys, base + ["--target-column", "lable", "--out", str(tmp_path / "a")])
+    assert "no column 'lable'" in err and "train.csv" in err
+    df = pd.read_csv(path)
+    df.loc[5, "label"] = None
+    df.to_csv(tmp_path / "nan.csv", index=False)
+    err = _error(capsys, ["train", "--data", str(tmp_path / "nan.csv"), "--sequence-column", "utr",
+                          "--target-column", "label", "--out", str(tmp_path / "b")])
+    assert "row 7" in err and "label" in err  # header is row 1, data starts at row 2
+    df = pd.read_csv(path)
+    df["value"] = "high"
+    df.to_csv(tmp_path / "text.csv", index=False)
+    err = _error(capsys, ["train", "--data", str(tmp_path / "text.csv"), "--sequence-column", "utr",
+                          "--target-column", "value", "--task", "regression", "--out", str(tmp_path / "c")])
+    assert "'high', not a number" in err and "row 2" in err
+    df["one"] = "x"
+    df.to_csv(tmp_path / "one.csv", index=False)
+    err = _error(capsys, ["train", "--data", str(tmp_path / "one.csv"), "--sequence-column", "utr",
+                          "--target-column", "one", "--out", str(tmp_path / "d")])
+    assert "at least two classes" in err
+    df = pd.read_csv(path)
+    df.loc[3, "utr"] = "ACGUXACGT"
+    df.to_csv(tmp_path / "alpha.csv", index=False)
+    err = _error(capsys, ["train", "--data", str(tmp_path / "alpha.csv"), "--sequence-column", "utr",
+                          "--target-column", "label", "--out", str(tmp_path / "e")])
+    assert "row 5" in err and "'X'" in err
+    err = _error(capsys, base + ["--target-column", "label", "--data", str(tmp_path / "nope.csv")])
+    assert "does not exist" in err
+    for name in "abcde":
+        assert not (tmp_path / name).exists()
+
+
+def test_failure_while_writing_leaves_no_partial_run(table, tmp_path, monkeypatch):
+    import biochemml.report
+
+    path, _ = table
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(biochemml.report, "write_report", broken)
+    with pytest.raises(RuntimeError):
+        main(["--quiet", "train", "--data", str(path), "--sequence-column", "utr", "--target-column",
+              "label", "--model", "lecture-cnn", "--epochs", "1", "--out", str(tmp_path / "run")])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_predict_with_a_model_from_another_version(run, table, tmp_path, capsys):
+    import shutil
+
+    import torch
+
+    _, folder = table
+    copy = tmp_path / "old"
+    shutil.copytree(run, copy)
+    payload = torch.load(copy / "model.pt", weights_only=False)
+    payload["format_version"] = 0
+    torch.save(payload, copy / "model.pt")
+    err = _error(capsys, ["predict", "--model", str(copy), "--data", str(folder / "new.csv"),
+                          "--out", str(tmp_path / "p.csv")])
+    assert "Retrain" in err
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_demo_runs_the_lecture(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path / "lecture")]) == 0
+    out = capsys.readouterr().out
+    assert "Test accuracy:" in out and "Confusion matrix" in out
+    assert (tmp_path / "lecture" / "report.html").exists()

@@ -1,0 +1,148 @@
+"""SequenceClassifier / SequenceRegressor: the notebook face of the models."""
+import numpy as np
+import pytest
+import torch
+
+from biochemml import SequenceClassifier, SequenceRegressor
+from biochemml.errors import InputError, ModelError
+from biochemml.estimators import MODEL_FORMAT_VERSION, load
+from biochemml.simulate import lecture_pwm, motif_dataset, regression_dataset
+from biochemml.splits import split_indices
+
+
+@pytest.fixture(scope="module")
+def motif_data():
+    df = motif_dataset(lecture_pwm(), 400, 400, seed=5)
+    tr, _, te = split_indices(len(df), 0.25, seed=1, stratify=df.label)
+    return df.iloc[tr], df.iloc[te]
+
+
+@pytest.fixture(scope="module")
+def fitted(motif_data):
+    train, _ = motif_data
+    labels = np.where(train.label == 1, "bound", "unbound")
+    return SequenceClassifier("lecture-cnn", epochs=10, seed=0).fit(train.sequence, labels)
+
+
+def test_classifier_learns_string_labels(fitted, motif_data):
+    _, test = motif_data
+    truth = np.where(test.label == 1, "bound", "unbound")
+    assert list(fitted.classes_) == ["bound", "unbound"]
+    proba = fitted.predict_proba(test.sequence)
+    assert proba.shape == (len(test), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    assert set(fitted.predict(test.sequence)) <= {"bound", "unbound"}
+    assert fitted.score(test.sequence, truth) > 0.8
+    assert len(fitted.history_["loss"]) == 10 and "val_accuracy" in fitted.history_
+
+
+def test_save_load_gives_identical_predictions(fitted, motif_data, tmp_path):
+    _, test = motif_data
+    path = fitted.save(tmp_path / "model.pt")
+    again = SequenceClassifier.load(path)
+    assert np.array_equal(again.predict_proba(test.sequence), fitted.predict_proba(test.sequence))
+    assert np.array_equal(load(tmp_path).classes_, fitted.classes_)
+    assert again.history_ == fitted.history_
+
+
+def test_same_seed_same_model(motif_data):
+    train, test = motif_data
+    a = SequenceClassifier("lecture-cnn", epochs=3, seed=7).fit(train.sequence, train.label)
+    b = SequenceClassifier("lecture-cnn", epochs=3, seed=7).fit(train.sequence, train.label)
+    assert np.array_equal(a.predict_proba(test.sequence), b.predict_proba(test.sequence))
+
+
+def test_model_file_from_another_version_is_refused(fitted, tmp_path):
+    path = fitted.save(tmp_path / "model.pt")
+    payload = torch.load(path, weights_only=False)
+    payload["format_version"] = MODEL_FORMAT_VERSION + 1
+    payload["biochemml_version"] = "9.9"
+    torch.save(payload, path)
+    with pytest.raises(ModelError, match="saved by biochemml 9.9"):
+        SequenceClassifier.load(path)
+    (tmp_path / "junk.pt").write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="not a readable"):
+        load(tmp_path / "junk.pt")
+    with pytest.raises(ModelError, match="no model file"):
+        load(tmp_path / "missing.pt")
+
+
+def test_classifier_input_errors(motif_data):
+    train, _ = motif_data
+    clf = SequenceClassifier("lecture-cnn", epochs=1)
+    with pytest.raises(InputError, match="at least two classes"):
+        clf.fit(train.sequence, np.ones(len(train)))
+    with pytest.raises(InputError, match="labels"):
+        clf.fit(train.sequence, train.label[:10])
+    with pytest.raises(InputError, match=r"sequence 2: .*symbol 'Z'"):
+        clf.fit(["ACGT", "ACGT", "ACZT"], [0, 1, 0])
+    labels = train.label.to_numpy().astype(float)
+    labels[3] = np.nan
+    with pytest.raises(InputError, match="missing"):
+        clf.fit(train.sequence, labels)
+    with pytest.raises(ModelError, match="not fitted"):
+        clf.predict(["ACGT"])
+
+
+def test_protein_alphabet_rejects_dna_only_symbols_and_accepts_proteins():
+    seqs = ["MKTAYIAKQR", "MKTAYIAKQW", "GGGGGGGGGG", "GGGGGGGGGA"] * 10
+    clf = SequenceClassifier("lecture-cnn", alphabet="protein", epochs=2, validation_split=0)
+    clf.fit(seqs, [1, 1, 0, 0] * 10)
+    assert clf.predict_proba(seqs).shape == (40, 2)
+    with pytest.raises(InputError, match="protein alphabet"):
+        clf.predict(["MKTAYIAKQ1"])
+
+
+@pytest.fixture(scope="module")
+def regression_data():
+    df = regression_dataset(lecture_pwm(), n=1200, length=30, max_copies=2, noise=0.2, seed=2)
+    return df.iloc[:1000], df.iloc[1000:]
+
+
+def test_regressor_recovers_the_simulated_signal(regression_data):
+    train, test = regression_data
+    reg = SequenceRegressor(epochs=25, seed=0).fit(train.sequence, train.expression)
+    r2 = reg.score(test.sequence, test.expression)
+    shuffled = SequenceRegressor(epochs=5, seed=0).fit(
+        train.sequence, np.random.default_rng(0).permutation(train.expression.to_numpy()))
+    assert r2 > 0.6
+    assert shuffled.score(test.sequence, test.expression) < 0.1
+
+
+def test_regressor_ensemble_std_and_log_transform_inverts(regression_data):
+    train, test = regression_data
+    y = np.exp(train.expression.to_numpy() / 2)
+    reg = SequenceRegressor(epochs=3, n_models=3, target_transform="log", seed=0).fit(train.sequence, y)
+    # the transform fitted on the training part inverts exactly
+    z = reg._transform(y[:, None])
+    np.testing.assert_allclose(reg._inverse(z)[:, 0], y, rtol=1e-12)
+    mean, std = reg.predict(test.sequence, return_std=True)
+    assert mean.shape == std.shape == (len(test),)
+    assert (std > 0).all() and (mean > 0).all()
+    with pytest.raises(InputError, match="positive values"):
+        SequenceRegressor(target_transform="log", epochs=1).fit(train.sequence, -y)
+
+
+def test_regressor_multi_target_with_missing_values(regression_data, tmp_path):
+    train, test = regression_data
+    y = np.c_[train.expression, train.count_0]
+    y[::5, 1] = np.nan
+    reg = SequenceRegressor(epochs=3, seed=0).fit(train.sequence, y)
+    pred = reg.predict(test.sequence)
+    assert pred.shape == (len(test), 2)
+    again = SequenceRegressor.load(reg.save(tmp_path / "m.pt"))
+    np.testing.assert_array_equal(again.predict(test.sequence), pred)
+    bad = y.copy()
+    bad[4] = np.nan
+    with pytest.raises(InputError, match="sequence 4: the measured value is missing"):
+        SequenceRegressor(epochs=1).fit(train.sequence, bad)
+
+
+def test_sample_weights_change_the_fit(regression_data):
+    train, test = regression_data
+    w = np.where(train.expression > train.expression.median(), 10.0, 0.1)
+    a = SequenceRegressor(epochs=2, seed=0).fit(train.sequence, train.expression)
+    b = SequenceRegressor(epochs=2, seed=0).fit(train.sequence, train.expression, sample_weight=w)
+    assert not np.allclose(a.predict(test.sequence), b.predict(test.sequence))
+    with pytest.raises(InputError, match="negative"):
+        SequenceRegressor(epochs=1).fit(train.sequence, train.expression, sample_weight=-w)

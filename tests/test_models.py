@@ -1,0 +1,59 @@
+"""The model registry, the course's CNN and the Keras-like summary."""
+import pytest
+import torch
+
+from biochemml.errors import InputError
+from biochemml.models import available, build, count_parameters, summary
+
+
+def test_lecture_cnn_has_the_courses_parameter_counts():
+    # valid padding: conv 4*5*10+10 = 210, dense (16//4)*10*2+2 = 82
+    assert count_parameters(build("lecture-cnn", input_length=20)) == 292
+    # same padding: dense (20//4)*10*2+2 = 102
+    assert count_parameters(build("lecture-cnn", input_length=20, padding="same")) == 312
+
+
+def test_lecture_cnn_output_shape_and_channels_first_input():
+    model = build("lecture-cnn", 20)
+    out = model(torch.zeros(7, 4, 20))
+    assert out.shape == (7, 2)
+
+
+def test_summary_reads_like_the_course_printout():
+    text = summary(build("lecture-cnn", 20))
+    assert "(None, 16, 10)" in text and "210" in text
+    assert "(None, 4, 10)" in text
+    assert "(None, 2)" in text and "82" in text
+    assert "Total params: 292" in text
+
+
+@pytest.mark.parametrize("task,n_out", [("classification", 3), ("regression", 1), ("regression", 4)])
+def test_cnn_builds_for_every_task(task, n_out):
+    model = build("cnn", 50, task=task, n_outputs=n_out, head="global")
+    assert model(torch.zeros(2, 4, 50)).shape == (2, n_out)
+
+
+def test_cnn_on_protein_alphabet_has_20_input_channels():
+    model = build("cnn", 30, alphabet="protein", task="regression", n_outputs=1)
+    assert model.blocks[0].conv.in_channels == 20
+    assert model(torch.zeros(3, 20, 30)).shape == (3, 1)
+
+
+def test_registry_lists_both_course_models():
+    names = available()
+    assert "lecture-cnn" in names and "cnn" in names
+
+
+def test_build_errors_are_sentences():
+    with pytest.raises(InputError, match="unknown model 'nope'"):
+        build("nope", 20)
+    with pytest.raises(InputError, match="task must be"):
+        build("cnn", 20, task="clustering")
+    with pytest.raises(InputError, match="n_outputs"):
+        build("cnn", 20, n_outputs=1)
+    with pytest.raises(InputError, match="too short"):
+        build("lecture-cnn", 6)
+    with pytest.raises(InputError, match="padding"):
+        build("lecture-cnn", 20, padding="full")
+    with pytest.raises(InputError, match="does not take"):
+        build("lecture-cnn", 20, colour="blue")

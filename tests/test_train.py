@@ -1,0 +1,88 @@
+"""The Lightning training entry point on symbol codes."""
+import numpy as np
+import pytest
+import torch
+
+from biochemml import train
+from biochemml.encode import to_codes
+from biochemml.errors import InputError
+from biochemml.models import build
+from biochemml.simulate import lecture_pwm, motif_dataset
+
+
+@pytest.fixture(scope="module")
+def motif_codes():
+    df = motif_dataset(lecture_pwm(), 300, 300, seed=3).sample(frac=1.0, random_state=0)
+    codes, _ = to_codes(df.sequence.tolist())
+    return codes, df.label.to_numpy()
+
+
+def test_one_hot_batch_matches_the_encoder():
+    from biochemml.encode import one_hot
+
+    seqs = ["ACGTN", "TTG"]
+    codes, _ = to_codes(seqs, pad="left")
+    x = train.one_hot_batch(torch.as_tensor(codes), 4).numpy()
+    assert np.array_equal(x, one_hot(seqs, pad="left").transpose(0, 2, 1))
+
+
+def test_fit_returns_keras_like_history_and_learns(motif_codes):
+    codes, y = motif_codes
+    model = build("lecture-cnn", 20)
+    info = train.fit(model, codes[:500], y[:500], codes[500:], y[500:], epochs=8, seed=0)
+    hist = info["history"]
+    assert set(hist) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(len(v) == 8 for v in hist.values())
+    assert hist["loss"][-1] < hist["loss"][0]
+    assert info["epochs_run"] == 8 and info["device"] == "cpu"
+    pred = train.predict(model, codes[500:], 4).argmax(1)
+    assert (pred == y[500:]).mean() > 0.75
+
+
+def test_same_seed_same_history(motif_codes):
+    codes, y = motif_codes
+    runs = []
+    for _ in range(2):
+        model = build("lecture-cnn", 20)
+        torch.manual_seed(1)
+        runs.append(train.fit(build("lecture-cnn", 20), codes[:400], y[:400], codes[400:], y[400:],
+                              epochs=3, seed=1)["history"])
+    assert runs[0] == runs[1]
+
+
+def test_early_stopping_restores_the_best_epoch(motif_codes):
+    codes, y = motif_codes
+    model = build("cnn", 20)
+    # a huge learning rate makes validation loss bounce; patience 2 stops early
+    info = train.fit(model, codes[:400], y[:400], codes[400:], y[400:], epochs=30, lr=0.05,
+                     patience=2, seed=0)
+    hist = info["history"]
+    assert info["epochs_run"] <= 30
+    best = int(np.argmin(hist["val_loss"]))
+    assert info["best_epoch"] == best
+    # the restored weights give the best epoch's validation loss
+    out = torch.as_tensor(train.predict(model, codes[400:], 4))
+    loss = torch.nn.functional.cross_entropy(out, torch.as_tensor(y[400:])).item()
+    assert loss == pytest.approx(hist["val_loss"][best], rel=1e-4)
+
+
+def test_regression_with_missing_targets_and_weights():
+    rng = np.random.default_rng(0)
+    codes, _ = to_codes(["".join(rng.choice(list("ACGT"), 12)) for _ in range(200)])
+    y = np.c_[(codes == 0).sum(1), (codes == 3).sum(1)].astype(float)
+    y[::7, 1] = np.nan  # not measured
+    model = build("cnn", 12, task="regression", n_outputs=2, head="global")
+    info = train.fit(model, codes, (y - 3) / 2, task="regression", epochs=15, lr=3e-3,
+                     weights_train=np.ones(200), seed=0)
+    assert np.isfinite(info["history"]["loss"]).all()
+    assert info["history"]["r2"][-1] > 0.5
+
+
+def test_fit_rejects_bad_settings(motif_codes):
+    codes, y = motif_codes
+    with pytest.raises(InputError, match="task"):
+        train.fit(build("cnn", 20), codes, y, task="ranking")
+    with pytest.raises(InputError, match="optimizer"):
+        train.fit(build("cnn", 20), codes, y, optimizer="lbfgs")
+    with pytest.raises(InputError, match="at least 1"):
+        train.fit(build("cnn", 20), codes, y, epochs=0)
