@@ -1,0 +1,239 @@
+"""Baselines without deep learning: what a careful analyst fits first.
+
+Every neural result should be read next to these (``biochemml train`` reports them in the
+run's report; ``benchmarks/expression.py`` in RESULTS.md):
+
+==============  =====================================================================
+``ridge``       Ridge regression on the one-hot sequence: the *additive* (independent
+                sites) model of a position weight matrix. Its R² measures how much of
+                the signal needs no interactions at all.
+``ridge-pairs`` Ridge on the one-hot plus one-hot of every neighbouring pair of
+                positions (16 features per pair): the nearest-neighbour pairwise model
+                (as in the pairwise/epistatic regressions of Otwinowski & Plotkin 2014,
+                *PNAS*, and of Kinney & McCandlish 2019, *Annu Rev Genomics Hum Genet*).
+``gbm-kmer``    Gradient boosting (scikit-learn ``HistGradientBoostingRegressor``) on the
+                counts of all 1-, 2- and 3-mers plus the length: position-free, catches
+                upstream AUGs and GC content in 5' UTRs (Sample et al. 2019 use k-mer
+                models as their baseline).
+``gbm-onehot``  Gradient boosting on the positional one-hot plus the length.
+==============  =====================================================================
+
+:class:`BaselineRegressor` has the face of :class:`biochemml.SequenceRegressor`
+(``fit(seqs, y, sample_weight)``, ``predict(seqs, return_std=True)``, ``save``/``load``),
+and ``biochemml train --model ridge`` works like any neural model name.
+
+>>> from biochemml.baselines import BaselineRegressor
+>>> seqs = ["ACGTAC", "ACGTTT", "TTGTAC", "ACCCAC", "GCGTAC", "ACGTAA"] * 5
+>>> y = [s.count("A") for s in seqs]
+>>> round(BaselineRegressor("ridge", alpha=1e-6).fit(seqs, y).score(seqs, y), 3)
+1.0
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from .alphabets import get_alphabet
+from .errors import InputError, ModelError
+
+BASELINES = {
+    "ridge": "Ridge regression on the one-hot sequence (additive model).",
+    "ridge-pairs": "Ridge on one-hot plus neighbouring-pair one-hot (pairwise model).",
+    "gbm-kmer": "Gradient boosting on 1-3-mer counts plus length (position-free).",
+    "gbm-onehot": "Gradient boosting on the positional one-hot plus length.",
+}
+FORMAT = "biochemml-baseline-model"
+
+
+def available() -> dict[str, str]:
+    """Baseline names with a one-line description each."""
+    return dict(BASELINES)
+
+
+def one_hot_features(codes: np.ndarray, n_channels: int, pairs: bool = False) -> sp.csr_matrix:
+    """Sparse positional one-hot (and neighbouring-pair one-hot) features from symbol codes.
+
+    Parameters
+    ----------
+    codes : ndarray of uint8, shape (N, L)
+        From :func:`biochemml.encode.to_codes`; codes ``>= C`` (unknown, padding) give
+        all-zero rows.
+    n_channels : int
+        ``C``.
+    pairs : bool
+        Add ``C**2`` columns for every pair of neighbouring positions.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix, shape (N, L*C [+ (L-1)*C**2])
+    """
+    n, length = codes.shape
+    c = n_channels
+    rows = np.broadcast_to(np.arange(n)[:, None], codes.shape)
+    ok = codes < c
+    cols = (np.arange(length) * c)[None, :] + codes.astype(np.int64)
+    blocks = [sp.csr_matrix((np.ones(ok.sum(), np.float32), (rows[ok], cols[ok])),
+                            shape=(n, length * c))]
+    if pairs and length > 1:
+        a, b = codes[:, :-1].astype(np.int64), codes[:, 1:].astype(np.int64)
+        okp = (a < c) & (b < c)
+        colp = (np.arange(length - 1) * c * c)[None, :] + a * c + b
+        blocks.append(sp.csr_matrix((np.ones(okp.sum(), np.float32), (rows[:, 1:][okp], colp[okp])),
+                                    shape=(n, (length - 1) * c * c)))
+    return sp.hstack(blocks, format="csr")
+
+
+class BaselineRegressor:
+    """A scikit-learn baseline behind the :class:`~biochemml.SequenceRegressor` face.
+
+    Parameters
+    ----------
+    model : {"ridge", "ridge-pairs", "gbm-kmer", "gbm-onehot"}
+    alpha : float
+        Ridge penalty (ridge models).
+    alphabet : {"dna", "rna", "protein"}
+    pad : {"left", "right"}
+        Padding side of sequences of different lengths (``"left"``: aligned at the 3'
+        end, as 5' UTRs next to the start codon).
+    target_transform : {"none", "log", "standardize"}
+        ``"log"`` fits ``log(y)`` and predicts ``exp``; ``"standardize"`` is accepted for
+        symmetry with SequenceRegressor and changes nothing for these models.
+    seed : int
+        ``random_state`` of gradient boosting.
+
+    Attributes
+    ----------
+    models_ : list
+        One fitted scikit-learn model per target.
+    n_targets_, input_length_ : int
+    """
+
+    n_models = 1
+
+    def __init__(self, model: str = "ridge", *, alpha: float = 1.0, alphabet: str = "dna",
+                 pad: str = "left", target_transform: str = "none", seed: int = 0,
+                 length: int | None = None):
+        self.model = model
+        self.alpha = alpha
+        self.alphabet = alphabet
+        self.pad = pad
+        self.target_transform = target_transform
+        self.seed = seed
+        self.length = length
+
+    def get_params(self) -> dict:
+        return {k: getattr(self, k) for k in ("model", "alpha", "alphabet", "pad",
+                                              "target_transform", "seed", "length")}
+
+    @property
+    def model_name_(self) -> str:
+        return self.model
+
+    def _features(self, sequences, fitting: bool):
+        from .encode.codes import as_sequence_list, to_codes
+        from .encode.kmers import kmer_counts
+
+        seqs, _ = as_sequence_list(sequences)
+        length = self.length if fitting else self.input_length_
+        truncate = None if fitting and self.length is None else (
+            "left" if self.pad == "left" else "right")
+        codes, lengths = to_codes(seqs, self.alphabet, length=length, pad=self.pad,
+                                  truncate=truncate)
+        if fitting:
+            self.input_length_ = codes.shape[1]
+        c = get_alphabet(self.alphabet).size
+        size = lengths.astype(np.float32)[:, None] / max(self.input_length_, 1)
+        if self.model == "gbm-kmer":
+            ks = (1, 2, 3) if c <= 4 else (1, 2)
+            return np.hstack([kmer_counts(seqs, k=ks, alphabet=self.alphabet), size])
+        x = one_hot_features(codes, c, pairs=self.model == "ridge-pairs")
+        if self.model == "gbm-onehot":
+            return np.hstack([x.toarray(), size])
+        return sp.hstack([x, sp.csr_matrix(size)], format="csr")
+
+    def fit(self, sequences, y, sample_weight=None, validation_data=None):
+        """Fit on sequences ``(N,)`` and values ``(N,)`` or ``(N, T)`` (NaN = not measured).
+
+        ``validation_data`` is accepted and ignored (these models need no early stopping).
+        """
+        from sklearn.ensemble import HistGradientBoostingRegressor
+        from sklearn.linear_model import Ridge
+
+        if self.model not in BASELINES:
+            raise InputError(f"unknown baseline '{self.model}': choose one of {', '.join(BASELINES)}")
+        if self.target_transform not in ("none", "log", "standardize"):
+            raise InputError(f"target_transform must be 'standardize', 'log' or 'none', "
+                             f"not '{self.target_transform}'")
+        values = np.asarray(y, dtype=np.float64)
+        self._multi = values.ndim == 2
+        vals = values.reshape(len(values), -1)
+        x = self._features(sequences, fitting=True)
+        if x.shape[0] != len(vals):
+            raise InputError(f"got {x.shape[0]} sequences but {len(vals)} values")
+        if self.target_transform == "log":
+            if (vals[~np.isnan(vals)] <= 0).any():
+                bad = int(np.flatnonzero((vals <= 0).any(axis=1))[0])
+                raise InputError("target_transform='log' needs positive values", row=bad)
+            vals = np.log(vals)
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        self.n_targets_ = vals.shape[1]
+        self.models_ = []
+        for t in range(self.n_targets_):
+            ok = ~np.isnan(vals[:, t])
+            if self.model.startswith("ridge"):
+                m = Ridge(alpha=self.alpha)
+            else:
+                m = HistGradientBoostingRegressor(random_state=self.seed)
+            m.fit(x[ok], vals[ok, t], sample_weight=None if w is None else w[ok])
+            self.models_.append(m)
+        return self
+
+    def predict(self, sequences, return_std: bool = False):
+        """Predicted values ``(N,)`` (or ``(N, T)``); with ``return_std`` also zeros of that shape."""
+        if not hasattr(self, "models_"):
+            raise ModelError("this BaselineRegressor is not fitted yet: call fit() first")
+        x = self._features(sequences, fitting=False)
+        pred = np.column_stack([m.predict(x) for m in self.models_])
+        if self.target_transform == "log":
+            pred = np.exp(pred)
+        if not self._multi:
+            pred = pred[:, 0]
+        return (pred, np.zeros_like(pred)) if return_std else pred
+
+    def score(self, sequences, y) -> float:
+        """R² (mean over targets)."""
+        from .metrics import regression_metrics
+
+        truth = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        pred = np.asarray(self.predict(sequences)).reshape(len(y), -1)
+        r2 = [regression_metrics(truth[ok, t], pred[ok, t])["r2"]
+              for t in range(truth.shape[1]) for ok in [~np.isnan(truth[:, t])]]
+        return float(np.mean(r2))
+
+    def save(self, path) -> Path:
+        """Pickle the fitted baseline (joblib) to one file, written atomically."""
+        import joblib
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        joblib.dump({"format": FORMAT, "estimator": self}, tmp)
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path) -> "BaselineRegressor":
+        import joblib
+
+        path = Path(path)
+        if path.is_dir():
+            path = path / "model.joblib"
+        try:
+            payload = joblib.load(path)
+        except Exception as err:
+            raise ModelError(f"{path} is not a readable biochemml baseline model ({err})") from None
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+            raise ModelError(f"{path} is not a biochemml baseline model file")
+        return payload["estimator"]

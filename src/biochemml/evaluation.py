@@ -1,0 +1,319 @@
+"""Honest evaluation splits: random, k-fold, by group, and similarity-aware.
+
+A random split of an MPRA table puts near-copies of most test sequences in the training
+set, so its R² says how well a model interpolates between close relatives. A
+*similarity-aware* split keeps every pair of sequences within ``max_distance`` mismatches
+on one side, so it measures how the model does on sequences unlike its training set.
+Report both; the gap between them is the part of the score that came from near-copies.
+
+Distance here is the Hamming distance between the padded sequences (padding on the side
+the model uses, so 5' UTRs are compared aligned at the start codon); a padded position
+against a base counts as a mismatch, so two sequences differ by at least their length
+difference.
+
+>>> from biochemml.evaluation import similarity_split, hamming_within
+>>> seqs = ["AAAA", "AAAT", "CCCC", "CCCG", "GGGG", "TTTT"]
+>>> tr, te, ex = similarity_split(seqs, test_size=0.3, max_distance=1, seed=0)
+>>> bool(hamming_within(seqs, tr, te, 1).any())
+False
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from .alphabets import get_alphabet
+from .errors import InputError
+
+_ENUMERATE_MAX = 12000       # variants per sequence up to which neighbours are enumerated
+_BRUTE_CELLS = 20_000_000    # query x reference x length cells compared at once
+
+
+def _codes(sequences, alphabet="dna", pad="left") -> np.ndarray:
+    from .encode.codes import as_sequence_list, to_codes
+
+    if isinstance(sequences, np.ndarray) and sequences.dtype == np.uint8 and sequences.ndim == 2:
+        return sequences
+    seqs, _ = as_sequence_list(sequences)
+    return to_codes(seqs, alphabet, pad=pad)[0]
+
+
+def _symbols(codes: np.ndarray, alphabet) -> int:
+    # codes use C symbols, C = unknown, C + 1 = padding
+    return get_alphabet(alphabet).size + 2
+
+
+def _n_variants(length: int, symbols: int, d: int) -> int:
+    return sum(math.comb(length, k) * (symbols - 1) ** k for k in range(d + 1))
+
+
+class _Index:
+    """Finds, for query rows, the reference rows within Hamming distance ``d``.
+
+    Short sequences: every variant within ``d`` is enumerated as an integer key and
+    looked up in the sorted reference keys. Longer ones: chunked brute-force comparison.
+    """
+
+    def __init__(self, codes: np.ndarray, symbols: int, d: int):
+        self.codes, self.d, self.s = codes, int(d), symbols
+        n, length = codes.shape
+        self.enumerate = (length * math.log2(symbols) < 62
+                          and _n_variants(length, symbols, d) <= _ENUMERATE_MAX)
+        if self.enumerate:
+            self.weights = symbols ** np.arange(length - 1, -1, -1, dtype=np.int64)
+            self.keys = codes.astype(np.int64) @ self.weights
+            self.order = np.argsort(self.keys, kind="stable")
+            self.sorted = self.keys[self.order]
+
+    def _lookup(self, keys: np.ndarray) -> np.ndarray:
+        lo = np.searchsorted(self.sorted, keys, side="left")
+        hi = np.searchsorted(self.sorted, keys, side="right")
+        cnt = hi - lo
+        total = int(cnt.sum())
+        within = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        return self.order[np.repeat(lo, cnt) + within]
+
+    def neighbours(self, query: np.ndarray) -> np.ndarray:
+        """Sorted unique reference rows within ``d`` of any of the query codes ``(Q, L)``."""
+        if len(query) == 0:
+            return np.array([], dtype=np.int64)
+        if self.enumerate:
+            return np.unique(self._lookup(self._variant_keys(query)[0].ravel()))
+        hits = np.zeros(len(self.codes), dtype=bool)
+        length = self.codes.shape[1]
+        step = max(1, _BRUTE_CELLS // max(len(self.codes) * length, 1))
+        for lo in range(0, len(query), step):
+            q = query[lo:lo + step]
+            dist = (q[:, None, :] != self.codes[None, :, :]).sum(axis=2)
+            hits |= (dist <= self.d).any(axis=0)
+        return np.flatnonzero(hits)
+
+    def _variant_keys(self, query: np.ndarray, d: int | None = None, lowest: int = 0):
+        """``(Q, V)`` keys of every variant at distance ``lowest..d`` of each query, and their distances ``(V,)``."""
+        d = self.d if d is None else d
+        base = query.astype(np.int64) @ self.weights
+        cols, dist = ([base[:, None]], [0]) if lowest == 0 else ([], [])
+        for k in range(max(lowest, 1), d + 1):
+            for pos in itertools.combinations(range(query.shape[1]), k):
+                pos = list(pos)
+                shifts = np.array(list(itertools.product(range(1, self.s), repeat=k)))  # (S', k)
+                old = query[:, pos].astype(np.int64)                                     # (Q, k)
+                new = (old[:, None, :] + shifts[None]) % self.s                          # (Q, S', k)
+                delta = ((new - old[:, None, :]) * self.weights[pos]).sum(axis=2)
+                cols.append(base[:, None] + delta)
+                dist += [k] * len(shifts)
+        return np.hstack(cols), np.asarray(dist)
+
+    def nearest(self, query: np.ndarray, cap: int) -> np.ndarray:
+        """Distance from each query row to its nearest reference row, capped at ``cap + 1``."""
+        out = np.full(len(query), cap + 1, dtype=np.int64)
+        length = self.codes.shape[1]
+        if self.enumerate and cap <= self.d:
+            for k in range(cap + 1):  # rows found at distance k need no farther variants
+                todo = np.flatnonzero(out > cap)
+                step = max(1, 4_000_000 // _n_variants(length, self.s, k))
+                for lo in range(0, len(todo), step):
+                    rows = todo[lo:lo + step]
+                    keys, _ = self._variant_keys(query[rows], k, lowest=k)
+                    pos = np.searchsorted(self.sorted, keys).clip(max=len(self.sorted) - 1)
+                    out[rows[(self.sorted[pos] == keys).any(axis=1)]] = k
+            return out
+        step = max(1, _BRUTE_CELLS // max(len(self.codes) * length, 1))
+        for lo in range(0, len(query), step):
+            q = query[lo:lo + step]
+            dist = (q[:, None, :] != self.codes[None, :, :]).sum(axis=2).min(axis=1)
+            out[lo:lo + step] = np.minimum(dist, cap + 1)
+        return out
+
+
+def default_max_distance(sequences) -> int:
+    """Default threshold: 10 % of the median length (at least 1 mismatch)."""
+    from .encode.codes import as_sequence_list
+
+    seqs, _ = as_sequence_list(sequences)
+    return max(1, int(round(0.1 * float(np.median([len(s) for s in seqs])))))
+
+
+def similarity_split(sequences, test_size: float = 0.2, max_distance: int | None = None,
+                     seed: int = 0, n_regions: int = 5, alphabet: str = "dna",
+                     pad: str = "left"):
+    """Split so that no training and test sequence are within ``max_distance`` mismatches.
+
+    Test sequences are drawn as whole clusters: from a random seed sequence, every
+    sequence within ``max_distance`` is added, then their neighbours, and so on, until the
+    cluster is complete or holds ``test_size / n_regions`` of the table. Sequences still
+    within ``max_distance`` of the test set are then *excluded* (used for neither side):
+    on sparse libraries (random 5' UTRs) there are none and the split is random; on
+    complete landscapes (all 4^9 SD sequences) the excluded shell is large, and the test
+    set is a set of regions of sequence space the model never saw.
+
+    Parameters
+    ----------
+    sequences : sequence of str, shape (N,), or ndarray of uint8 codes (N, L)
+    test_size : float
+        Fraction of the rows to put in the test set.
+    max_distance : int, optional
+        Hamming threshold; default :func:`default_max_distance` (10 % of the median length).
+    seed : int
+    n_regions : int
+        Number of test clusters a dense landscape is cut into (more regions: a more
+        representative test set, but more sequences excluded).
+    alphabet : {"dna", "rna", "protein"}
+    pad : {"left", "right"}
+        Alignment of sequences of different lengths.
+
+    Returns
+    -------
+    train, test, excluded : ndarray of int
+        Sorted row indices; together they cover every row once.
+    """
+    if not 0 < test_size < 1:
+        raise InputError(f"test_size must be between 0 and 1, got {test_size}")
+    codes = _codes(sequences, alphabet, pad)
+    n = len(codes)
+    if n < 2:
+        raise InputError(f"need at least 2 sequences to split, got {n}")
+    d = default_max_distance([" " * codes.shape[1]]) if max_distance is None and \
+        isinstance(sequences, np.ndarray) and sequences.dtype == np.uint8 else (
+        default_max_distance(sequences) if max_distance is None else int(max_distance))
+    if d < 0:
+        raise InputError(f"max_distance must be 0 or more, got {d}")
+    index = _Index(codes, _symbols(codes, alphabet), d)
+    rng = np.random.default_rng(seed)
+    target = max(1, int(round(test_size * n)))
+    cap = max(1, math.ceil(target / max(int(n_regions), 1)))
+    state = np.zeros(n, dtype=np.int8)  # 0 free, 1 test, 2 excluded
+    n_test = 0
+    for start in rng.permutation(n):
+        if n_test >= target:
+            break
+        if state[start] != 0:
+            continue
+        cluster = [np.array([start])]
+        state[start] = 1
+        n_test += 1
+        size, frontier = 1, cluster[0]
+        while len(frontier) and size < cap and n_test < target:
+            nb = index.neighbours(codes[frontier])
+            nb = nb[state[nb] == 0]
+            room = min(cap - size, target - n_test)
+            if len(nb) > room:
+                nb = np.sort(rng.choice(nb, size=room, replace=False))
+            state[nb] = 1
+            n_test += len(nb)
+            size += len(nb)
+            cluster.append(nb)
+            frontier = nb
+        members = np.concatenate(cluster)
+        shell = index.neighbours(codes[members])
+        state[shell[state[shell] == 0]] = 2
+    return (np.flatnonzero(state == 0), np.flatnonzero(state == 1), np.flatnonzero(state == 2))
+
+
+def hamming_within(sequences, rows_a, rows_b, max_distance: int, alphabet: str = "dna",
+                   pad: str = "left") -> np.ndarray:
+    """Which rows of ``rows_a`` have a row of ``rows_b`` within ``max_distance`` mismatches.
+
+    Returns
+    -------
+    ndarray of bool, shape (len(rows_a),)
+    """
+    codes = _codes(sequences, alphabet, pad)
+    a, b = np.asarray(rows_a, dtype=int), np.asarray(rows_b, dtype=int)
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros(len(a), dtype=bool)
+    index = _Index(codes[b], _symbols(codes, alphabet), max_distance)
+    return index.nearest(codes[a], int(max_distance)) <= max_distance
+
+
+def nearest_distance(query, reference, cap: int = 5, alphabet: str = "dna",
+                     pad: str = "left") -> np.ndarray:
+    """Hamming distance from each query sequence to its nearest reference sequence.
+
+    Parameters
+    ----------
+    query, reference : sequence of str
+        E.g. test and training sequences. Both are padded to one common length.
+    cap : int
+        Distances above ``cap`` are reported as ``cap + 1`` ("farther").
+
+    Returns
+    -------
+    ndarray of int, shape (len(query),)
+    """
+    from .encode.codes import as_sequence_list
+
+    q, _ = as_sequence_list(query)
+    r, _ = as_sequence_list(reference)
+    codes = _codes(list(q) + list(r), alphabet, pad)
+    symbols = _symbols(codes, alphabet)
+    # short sequences: enumerate variants up to the largest distance that stays cheap
+    d = cap
+    while d > 0 and _n_variants(codes.shape[1], symbols, d) > _ENUMERATE_MAX:
+        d -= 1
+    index = _Index(codes[len(q):], symbols, max(d, 0))
+    if index.enumerate and d < cap:
+        cap = d
+    return index.nearest(codes[:len(q)], int(cap))
+
+
+def kfold_indices(n: int, n_splits: int = 5, seed: int = 0, groups=None):
+    """k-fold cross-validation indices, shuffled and seeded; by group when ``groups`` is given.
+
+    Returns
+    -------
+    list of (train, test) ndarray pairs
+        Every row is in exactly one test fold. With ``groups``, all rows of a group are in
+        the same fold (``GroupKFold``).
+    """
+    from sklearn.model_selection import GroupKFold, KFold
+
+    if n_splits < 2 or n_splits > n:
+        raise InputError(f"n_splits must be from 2 to the number of rows ({n}), got {n_splits}")
+    idx = np.arange(n)
+    if groups is None:
+        folds = KFold(n_splits, shuffle=True, random_state=seed).split(idx)
+    else:
+        g = np.asarray(groups)
+        if len(g) != n:
+            raise InputError(f"groups has {len(g)} values for {n} rows")
+        if len(np.unique(g)) < n_splits:
+            raise InputError(f"{len(np.unique(g))} groups cannot fill {n_splits} folds")
+        folds = GroupKFold(n_splits).split(idx, groups=g)
+    return [(np.sort(tr), np.sort(te)) for tr, te in folds]
+
+
+def group_split(groups, test_size: float = 0.2, seed: int = 0):
+    """Train/test rows with every group wholly on one side (``GroupShuffleSplit``)."""
+    from sklearn.model_selection import GroupShuffleSplit
+
+    g = np.asarray(groups)
+    if len(np.unique(g)) < 2:
+        raise InputError("the group column has a single value: it cannot split the table")
+    tr, te = next(GroupShuffleSplit(1, test_size=test_size, random_state=seed).split(g, groups=g))
+    return np.sort(tr), np.sort(te)
+
+
+def error_by_distance(y_true, y_pred, distance, n_boot: int = 500, seed: int = 0) -> dict:
+    """Mean absolute error per distance to the nearest training sequence, with 95% intervals.
+
+    Returns
+    -------
+    dict
+        ``"<d>"`` -> ``{"value", "low", "high", "n"}`` for each distance seen (the last bin
+        ``"> cap"`` when distances were capped), in :func:`biochemml.plot.metric_by_group`
+        form.
+    """
+    from .metrics import bootstrap_ci
+
+    t, p, dist = (np.asarray(v, dtype=float) for v in (y_true, y_pred, distance))
+    out = {}
+    for d in np.unique(dist):
+        ok = dist == d
+        err = np.abs(t[ok] - p[ok])
+        low, high = bootstrap_ci("mae", t[ok], p[ok], n_boot=n_boot, seed=seed) if ok.sum() > 1 \
+            else (float(err[0]), float(err[0]))
+        out[str(int(d))] = {"value": float(err.mean()), "low": low, "high": high, "n": int(ok.sum())}
+    return out

@@ -1,0 +1,62 @@
+"""Sequence -> value models: registers ``mlp``, ``optimus`` and ``legnet``.
+
+The scikit-learn baselines (``ridge``, ``ridge-pairs``, ``gbm-kmer``) live in
+:mod:`biochemml.baselines`; every name is listed by ``biochemml models``.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from torch import nn
+
+from . import legnet, optimus  # noqa: F401  (registration side effect)
+from .registry import register
+
+
+class FlatMLP(nn.Module):
+    """Multilayer perceptron on the flattened one-hot sequence.
+
+    Every position-symbol pair is an input, so the first layer is a position-specific
+    weight matrix and the hidden layers combine positions freely: it learns epistasis
+    between any positions of short aligned sequences (RBSs, SD cores, fixed 5' UTRs)
+    with little compute. Reference: the "fully connected" baselines of deep mutational
+    scanning and MPRA papers, e.g. Gelman S et al., Neural networks to learn
+    protein sequence-function relationships from deep mutational scanning data,
+    *PNAS* 118:e2104878118 (2021).
+
+    Parameters
+    ----------
+    input_length, n_channels, n_outputs : int
+        ``L``, ``C`` and targets ``T``.
+    hidden : sequence of int
+        Units of each hidden layer.
+    dropout : float
+    batch_norm : bool
+        Batch normalisation after each hidden layer.
+
+    Input ``(N, C, L)`` one-hot; output ``(N, n_outputs)``.
+    """
+
+    def __init__(self, input_length: int, n_channels: int = 4, n_outputs: int = 1,
+                 hidden: Sequence[int] = (512, 256, 128), dropout: float = 0.1,
+                 batch_norm: bool = True):
+        super().__init__()
+        layers: list[nn.Module] = [nn.Flatten()]
+        c_in = n_channels * input_length
+        for h in hidden:
+            layers.append(nn.Linear(c_in, h))
+            if batch_norm:
+                layers.append(nn.BatchNorm1d(h))
+            layers += [nn.ReLU(), nn.Dropout(dropout)]
+            c_in = h
+        layers.append(nn.Linear(c_in, n_outputs))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+@register("mlp", "Multilayer perceptron on the flattened one-hot (position-specific, "
+                 "learns epistasis; fast on short aligned sequences).")
+def build_mlp(input_length, n_channels, n_outputs, task, **params):
+    return FlatMLP(input_length, n_channels, n_outputs, **params)
