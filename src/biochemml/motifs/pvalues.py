@@ -82,17 +82,26 @@ class ScoreDistribution:
         return np.where(k <= 0, 1.0,
                         np.where(k >= self.sf.size, 0.0, self.sf[np.clip(k, 0, self.sf.size - 1)]))
 
-    def threshold(self, pvalue: float) -> float:
-        """The smallest score (bits) whose p-value is at most ``pvalue``.
+    def integer_threshold(self, pvalue: float) -> int:
+        """The smallest integer grid score ``t`` with ``P(S_int >= t) <= pvalue``.
 
-        A window scoring at or above the threshold is a hit at that p-value.
+        ``S_int`` is a window's score on the grid (the sum of :attr:`integer_pssm`
+        entries), so a window is a hit exactly when its grid score is at least ``t``;
+        the chance that a random site is a hit is then at most ``pvalue``, exactly.
+        When no score is that rare, ``t`` is one above the best possible score.
         """
         if not 0 < pvalue <= 1:
             raise InputError(f"a p-value must be in (0, 1], not {pvalue}")
         ok = np.flatnonzero(self.sf <= pvalue)
-        if ok.size == 0:  # even the best possible score is more frequent than pvalue
-            return float((self.offset + self.sf.size) * self.resolution)
-        return float((self.offset + ok[0]) * self.resolution - self.resolution / 2)
+        return int(self.offset + (ok[0] if ok.size else self.sf.size))
+
+    def threshold(self, pvalue: float) -> float:
+        """The hit threshold of :meth:`integer_threshold` in bits (grid score x resolution).
+
+        Half a grid step is taken off, so that a score exactly on the grid point counts
+        as a hit despite floating-point rounding.
+        """
+        return float(self.integer_threshold(pvalue) * self.resolution - self.resolution / 2)
 
 
 def score_threshold(pwm: PWM, pvalue: float = 1e-4, background=None,

@@ -1,23 +1,36 @@
 """Scan many sequences with many motifs at once: window scores, best hits, p-value hits.
 
-All motifs (and their reverse complements) become the filters of one 1-D convolution
-over the one-hot sequences, run by PyTorch in chunks of sequences, so the cost is a
-few matrix products instead of a Python loop per window. Motif widths may differ:
-shorter motifs are padded with zero-score columns, and windows that run past a
-sequence's end are masked out.
+Two engines, chosen per motif, both without a Python loop per window:
+
+- **Dense scores** (:func:`score_windows`, :func:`best_hits`, and :func:`find_hits` for
+  wide motifs): the motifs and their reverse complements are the filters of 1-D
+  convolutions over the one-hot sequences (PyTorch), one convolution per motif width,
+  so no work is spent on padding short motifs to the widest.
+- **Word tables** (:func:`find_hits` for motifs of at most ``4**W <= 2**20`` words, i.e.
+  DNA motifs up to 10 wide): every word that reaches the motif's p-value threshold is
+  listed once by branch and bound; a window is then a candidate when its word is in
+  the table (one array lookup per window and motif width, shared by all motifs of that
+  width), and candidates are confirmed motif by motif. Hits are rare, so the cost is
+  one pass over the sequences per width instead of one per motif.
+
+Hits are decided on the integer score grid of :class:`~.pvalues.ScoreDistribution`, so
+the p-value of every hit is exact on that grid and never above the requested one.
+Ambiguity symbols (N) contribute 0 bits to a window's score.
 """
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
+from ..encode.codes import to_codes
 from ..errors import InputError
 from .pvalues import DEFAULT_RESOLUTION, ScoreDistribution
 from .pwm import PWM
 
-_CHUNK_WINDOWS = 4_000_000  # windows x filters per chunk; bounds memory to ~100 MB
+_CHUNK_SCORES = 1 << 24  # window scores per convolution chunk (64 MB of float32)
+_MAX_WORDS = 1 << 20  # motifs with at most this many words use the word-table engine
 
 
 def _as_pwm_list(motifs) -> list[PWM]:
@@ -37,7 +50,12 @@ def _as_pwm_list(motifs) -> list[PWM]:
 
 
 class _Scanner:
-    """Filters and masks shared by every scanning function."""
+    """Motifs, strands and per-filter matrices shared by every scanning function.
+
+    Filter ``f = m * S + s`` is motif ``m`` on strand ``s``. The minus-strand matrix is
+    the reverse complement of the plus-strand score matrix (as Biopython's
+    ``pssm.reverse_complement()``), so both strands share one null distribution.
+    """
 
     def __init__(self, motifs, background=None, both_strands=True, score="log_odds"):
         self.motifs = _as_pwm_list(motifs)
@@ -50,60 +68,108 @@ class _Scanner:
         self.score = score
         self.background = background
         self.widths = np.array([m.width for m in self.motifs])
+        self.filter_widths = np.repeat(self.widths, len(self.strands))
         self.max_width = int(self.widths.max())
-        mats = []
-        for m in self.motifs:
-            for strand in self.strands:
-                pwm = m if strand == "+" else m.reverse_complement()
-                mat = pwm.log_odds(background) if score == "log_odds" else np.log(
-                    np.maximum(pwm.matrix, 1e-300))
-                padded = np.zeros((self.alphabet.size, self.max_width))
-                padded[:, :pwm.width] = mat
-                mats.append(padded)
-        import torch
+        self.size = self.alphabet.size
 
-        self.weight = torch.from_numpy(np.stack(mats).astype(np.float32))  # (M*S, C, Wmax)
+    def per_strand(self, mats: list[np.ndarray]) -> list[np.ndarray]:
+        """``(C, W)`` matrices per motif -> per filter (adding reverse complements)."""
+        out = []
+        for mat in mats:
+            out.append(mat)
+            if len(self.strands) == 2:
+                out.append(self.reverse_complement(mat))
+        return out
 
-    def chunks(self, seqs) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-        """Yield ``(start, scores, valid)`` per chunk of sequences.
+    def reverse_complement(self, mat: np.ndarray) -> np.ndarray:
+        alpha = self.alphabet
+        order = [alpha.symbols.index(c) for c in alpha.complement]
+        return mat[order, ::-1]
 
-        ``scores`` has shape ``(n, M, S, L)`` (float32; window starting at each
-        position) and ``valid`` is a boolean ``(n, M, L)`` mask of windows inside the
-        sequence.
-        """
-        import torch
+    def float_matrices(self) -> list[np.ndarray]:
+        if self.score == "log_odds":
+            mats = [m.log_odds(self.background) for m in self.motifs]
+        else:
+            mats = [np.log(np.maximum(m.matrix, 1e-300)) for m in self.motifs]
+        return self.per_strand(mats)
 
-        from ..encode.codes import to_codes
-
+    def encode(self, seqs) -> tuple[np.ndarray, np.ndarray]:
         codes, lengths = to_codes(seqs, self.alphabet, pad="right")
-        n, length = codes.shape
-        if length < self.widths.min():
+        if codes.shape[1] < self.widths.min():
             raise InputError(f"every sequence is shorter than the shortest motif "
                              f"({self.widths.min()})")
-        size = self.alphabet.size
-        table = np.zeros((size + 2, size), dtype=np.float32)
-        table[:size] = np.eye(size, dtype=np.float32)
-        n_filters = self.weight.shape[0]
-        per_chunk = max(1, _CHUNK_WINDOWS // max(1, length * n_filters))
-        starts = np.arange(length)
-        with torch.inference_mode():
-            for lo in range(0, n, per_chunk):
-                hi = min(n, lo + per_chunk)
-                x = torch.from_numpy(table[codes[lo:hi]]).transpose(1, 2)  # (n, C, L)
-                x = torch.nn.functional.pad(x, (0, self.max_width - 1))
-                s = torch.nn.functional.conv1d(x, self.weight)  # (n, M*S, L)
-                s = s.numpy().reshape(hi - lo, len(self.motifs), len(self.strands), length)
-                valid = starts[None, None, :] + self.widths[None, :, None] <= lengths[lo:hi, None, None]
-                yield lo, s, valid
+        return codes, lengths
+
+    def padded_codes(self, codes: np.ndarray) -> np.ndarray:
+        """Codes with ``max_width`` padding symbols on the right (no window runs off)."""
+        return np.pad(codes, ((0, 0), (0, self.max_width)), constant_values=self.size + 1)
 
 
-def _pvalues(dists, table: pd.DataFrame) -> np.ndarray:
-    """p-value of each row's ``score`` under the null of its ``motif_index``."""
-    pvals = np.ones(len(table))
-    scores = table["score"].to_numpy()
-    for i, idx in table.groupby("motif_index").indices.items():
-        pvals[idx] = dists[i].pvalue(scores[idx])
-    return pvals
+def _with_zero_rows(mat: np.ndarray, size: int) -> np.ndarray:
+    """``(C, W)`` -> ``(C + 2, W)``: ambiguity and padding symbols score 0."""
+    return np.vstack([mat, np.zeros((2, mat.shape[1]), dtype=mat.dtype)])
+
+
+def _gather_scores(padded: np.ndarray, seq: np.ndarray, start: np.ndarray,
+                   table: np.ndarray) -> np.ndarray:
+    """Scores of the windows ``(seq[i], start[i])`` under one ``(C + 2, W)`` table."""
+    width = table.shape[1]
+    cols = np.arange(width)
+    symbols = padded[seq[:, None], start[:, None] + cols]
+    return table[symbols, cols].sum(axis=1)
+
+
+def _conv_scores(codes: np.ndarray, mats: list[np.ndarray], size: int,
+                 dtype=np.float32) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
+    """Convolve one-hot ``codes`` with the ``(C, W)`` filters ``mats``, grouped by width.
+
+    Yields ``(lo, hi, filter_indices, scores)`` with ``scores`` of shape
+    ``(hi - lo, len(filter_indices), L)``: the window starting at each position, windows
+    running past ``L`` scored as if padded with zero rows.
+    """
+    import torch
+
+    n, length = codes.shape
+    widths = np.array([m.shape[1] for m in mats])
+    groups = [(w, np.flatnonzero(widths == w)) for w in np.unique(widths)]
+    weights = [torch.from_numpy(np.stack([mats[f] for f in idx]).astype(dtype))
+               for _, idx in groups]
+    table = np.zeros((size + 2, size), dtype=dtype)
+    table[:size] = np.eye(size, dtype=dtype)
+    per_chunk = max(1, _CHUNK_SCORES // max(1, length * len(mats)))
+    with torch.inference_mode():
+        for lo in range(0, n, per_chunk):
+            hi = min(n, lo + per_chunk)
+            x = torch.from_numpy(np.ascontiguousarray(table[codes[lo:hi]].transpose(0, 2, 1)))
+            for (w, idx), weight in zip(groups, weights):
+                xw = torch.nn.functional.pad(x, (0, int(w) - 1))
+                yield lo, hi, idx, torch.nn.functional.conv1d(xw, weight).numpy()
+
+
+def _valid(lengths: np.ndarray, widths: np.ndarray, length: int) -> np.ndarray:
+    """``(n, F, L)`` mask of windows that lie inside their sequence."""
+    return np.arange(length)[None, None, :] + widths[None, :, None] <= lengths[:, None, None]
+
+
+def _dense_chunks(scanner: _Scanner, codes, lengths):
+    """Yield ``(lo, hi, scores)`` with scores ``(n, F, L)`` float32, ``-inf`` off the end."""
+    mats = scanner.float_matrices()
+    n, length = codes.shape
+    n_filters = len(mats)
+    current, buf = None, None
+    for lo, hi, idx, s in _conv_scores(codes, mats, scanner.size):
+        if current != lo:
+            if buf is not None:
+                yield current, current + buf.shape[0], buf
+            current, buf = lo, np.empty((hi - lo, n_filters, length), dtype=np.float32)
+        buf[:, idx, :] = s
+    if buf is not None:
+        yield current, current + buf.shape[0], buf
+
+
+def _masked(buf: np.ndarray, lengths: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    buf[~_valid(lengths, widths, buf.shape[2])] = -np.inf
+    return buf
 
 
 def score_windows(motifs, seqs, both_strands=True, background=None, score="log_odds"):
@@ -128,79 +194,253 @@ def score_windows(motifs, seqs, both_strands=True, background=None, score="log_o
         sequence ``n`` for motif ``m`` on strand ``s`` (0 = +, 1 = -). Windows past a
         sequence's end are ``-inf``. A single string and a single motif still give
         the 4-D array.
+
+    Examples
+    --------
+    >>> pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5)
+    >>> score_windows(pwm, "ATACAA", both_strands=False, score="log_prob")[0, 0, 0, :2]
+    array([-9.567015, -2.119847], dtype=float32)
     """
     scanner = _Scanner(motifs, background, both_strands, score)
-    parts = []
-    for _, s, valid in scanner.chunks(seqs):
-        parts.append(np.where(valid[:, :, None, :], s, -np.inf).astype(np.float32))
-    return np.concatenate(parts, axis=0)
+    codes, lengths = scanner.encode(seqs)
+    n, length = codes.shape
+    out = np.empty((n, len(scanner.filter_widths), length), dtype=np.float32)
+    for lo, hi, buf in _dense_chunks(scanner, codes, lengths):
+        out[lo:hi] = _masked(buf, lengths[lo:hi], scanner.filter_widths)
+    return out.reshape(n, len(scanner.motifs), len(scanner.strands), length)
 
 
-def best_hits(motifs, seqs, both_strands=True, background=None) -> pd.DataFrame:
+def _pvalue_columns(scanner, dists, padded, seq, mot, strand, start) -> tuple[np.ndarray, np.ndarray]:
+    """Exact float64 score (bits) and grid p-value of each window ``(seq, start)``."""
+    n_strands = len(scanner.strands)
+    filt = mot * n_strands + strand
+    scores = np.zeros(seq.size)
+    pvals = np.ones(seq.size)
+    float_mats = scanner.per_strand([d.pssm for d in dists])
+    int_mats = scanner.per_strand([d.integer_pssm for d in dists])
+    for f in np.unique(filt):
+        rows = np.flatnonzero(filt == f)
+        scores[rows] = _gather_scores(padded, seq[rows], start[rows],
+                                      _with_zero_rows(float_mats[f], scanner.size))
+        grid = _gather_scores(padded, seq[rows], start[rows],
+                              _with_zero_rows(int_mats[f], scanner.size))
+        pvals[rows] = dists[f // n_strands].pvalue_of_grid(grid)
+    return scores, pvals
+
+
+def best_hits(motifs, seqs, both_strands=True, background=None,
+              resolution: float = DEFAULT_RESOLUTION) -> pd.DataFrame:
     """The best-scoring window of each motif in each sequence.
 
     Returns
     -------
     pandas.DataFrame
-        One row per (sequence, motif): ``sequence_index``, ``motif``, ``start``
-        (0-based), ``strand``, ``score`` (bits) and ``pvalue`` of that window.
+        One row per (sequence, motif): ``sequence_index``, ``motif``, ``motif_index``,
+        ``start`` (0-based), ``end`` (exclusive), ``strand``, ``score`` (bits) and the
+        exact grid ``pvalue`` of that window.
     """
     scanner = _Scanner(motifs, background, both_strands)
-    rows = []
-    for lo, s, valid in scanner.chunks(seqs):
-        s = np.where(valid[:, :, None, :], s, -np.inf)
-        n, m, n_strands, length = s.shape
-        flat = s.reshape(n, m, n_strands * length)
-        arg = flat.argmax(axis=-1)
-        best = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-        rows.append(pd.DataFrame({
-            "sequence_index": np.repeat(np.arange(lo, lo + n), m),
-            "motif_index": np.tile(np.arange(m), n),
-            "start": (arg % length).ravel(),
-            "strand": np.array(scanner.strands)[(arg // length).ravel()],
-            "score": best.ravel().astype(np.float64),
-        }))
-    out = pd.concat(rows, ignore_index=True)
-    dists = [ScoreDistribution(mm, background) for mm in scanner.motifs]
-    out["pvalue"] = _pvalues(dists, out)
-    out.insert(1, "motif", [scanner.motifs[i].name for i in out["motif_index"]])
+    codes, lengths = scanner.encode(seqs)
+    n_motifs, n_strands = len(scanner.motifs), len(scanner.strands)
+    parts = []
+    for lo, hi, buf in _dense_chunks(scanner, codes, lengths):
+        s = _masked(buf, lengths[lo:hi], scanner.filter_widths)
+        length = s.shape[2]
+        flat = s.reshape(hi - lo, n_motifs, n_strands * length)
+        arg = flat.argmax(axis=-1).ravel()
+        parts.append((np.repeat(np.arange(lo, hi), n_motifs), arg))
+    seq = np.concatenate([p[0] for p in parts])
+    arg = np.concatenate([p[1] for p in parts])
+    length = codes.shape[1]
+    mot = np.tile(np.arange(n_motifs), len(seq) // n_motifs)
+    strand, start = arg // length, arg % length
+    inside = start + scanner.widths[mot] <= lengths[seq]  # False: sequence shorter than motif
+    dists = [ScoreDistribution(m, background, resolution) for m in scanner.motifs]
+    score, pval = _pvalue_columns(scanner, dists, scanner.padded_codes(codes), seq, mot,
+                                  strand, start)
+    out = pd.DataFrame({
+        "sequence_index": seq, "motif": [scanner.motifs[i].name for i in mot],
+        "motif_index": mot, "start": start, "end": start + scanner.widths[mot],
+        "strand": np.array(scanner.strands)[strand],
+        "score": np.where(inside, score, -np.inf), "pvalue": np.where(inside, pval, 1.0)})
     return out
+
+
+def _words_reaching(q: np.ndarray, threshold: int) -> np.ndarray:
+    """Codes (base ``C``, first position most significant) of every word with
+    ``sum_j q[word_j, j] >= threshold``, by branch and bound over positions."""
+    size, width = q.shape
+    best_rest = np.r_[np.cumsum(q.max(axis=0)[::-1])[::-1], 0]
+    words = np.zeros(1, dtype=np.int64)
+    scores = np.zeros(1, dtype=np.int64)
+    symbols = np.arange(size)
+    for j in range(width):
+        words = (words[:, None] * size + symbols).ravel()
+        scores = (scores[:, None] + q[:, j]).ravel()
+        keep = scores + best_rest[j + 1] >= threshold
+        words, scores = words[keep], scores[keep]
+    return words
+
+
+def _block_of(q: np.ndarray, block: int) -> int:
+    """Start of the ``block`` consecutive columns of ``q`` that discriminate most."""
+    spread = q.max(axis=0) - q.min(axis=0)
+    return int(np.argmax(np.convolve(spread, np.ones(block), mode="valid")))
+
+
+def _word_hits(codes, lengths, q_by_filter, thresholds, size):
+    """Hits ``(seq, start, filter)`` of every filter, by word tables.
+
+    A filter of width ``W`` with ``size ** W <= 2**20`` (DNA up to 10) has a table of
+    exactly the words that reach its threshold; filters of one width share one flag
+    table, so a window costs one lookup per width. A wider filter is scored exactly
+    from tables of its 5-column blocks (``ceil(W / 5)`` lookups per window). Windows
+    with an ambiguity symbol are scored exactly from the matrix.
+    """
+    short_max = int(np.log(_MAX_WORDS) // np.log(size) + 1e-9)
+    groups: dict[int, list] = {}
+    wide = []
+    for f, q in enumerate(q_by_filter):
+        if q.shape[1] <= short_max:
+            groups.setdefault(q.shape[1], []).append(f)
+        else:
+            wide.append(f)
+    short = {}
+    for w, members in groups.items():
+        tables = [_words_reaching(q_by_filter[f], thresholds[f]) for f in members]
+        flag = np.zeros(size ** w, dtype=bool)
+        for t in tables:
+            flag[t] = True
+        words = np.concatenate(tables)
+        owners = np.repeat(members, [t.size for t in tables])
+        order = np.argsort(words, kind="stable")
+        short[w] = (members, flag, words[order], owners[order])
+    blocks = {}  # filter -> (first column of its block, flag table of candidate words)
+    for f in wide:
+        q = q_by_filter[f]
+        a = _block_of(q, short_max)
+        rest = int(np.delete(q, np.s_[a:a + short_max], axis=1).max(axis=0).sum())
+        flag = np.zeros(size ** short_max, dtype=bool)
+        flag[_words_reaching(q[:, a:a + short_max], thresholds[f] - rest)] = True
+        blocks[f] = (a, flag)
+    n, length = codes.shape
+    top = max(q.shape[1] for q in q_by_filter)
+    per_chunk = max(1, _CHUNK_SCORES // 4 // (length + top))
+    found = []
+    for lo in range(0, n, per_chunk):
+        hi = min(n, lo + per_chunk)
+        found += _word_hits_chunk(codes[lo:hi], lengths[lo:hi], q_by_filter, thresholds,
+                                  short, blocks, top, size, lo)
+    return found
+
+
+def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, top, size,
+                     offset):
+    n, length = codes.shape
+    padded = np.pad(codes, ((0, 0), (0, top)), constant_values=size + 1)
+    clipped = np.minimum(padded, size - 1).astype(np.int32)
+    bad = np.zeros((n, length + top + 1), dtype=np.int32)
+    np.cumsum(padded >= size, axis=1, dtype=np.int32, out=bad[:, 1:])
+    starts = np.arange(length)
+    filter_widths = np.array([q.shape[1] for q in q_by_filter])
+    short_max = int(np.log(_MAX_WORDS) // np.log(size) + 1e-9)
+    longest = short_max if blocks else max(short)
+    found = []
+
+    def windows(w):
+        valid = starts[None, :] + w <= lengths[:, None]
+        has_bad = (bad[:, w:w + length] - bad[:, :length]) > 0
+        return valid, has_bad
+
+    def exact(members, seq_b, pos_b):
+        for f in members:
+            q = q_by_filter[f]
+            inside = pos_b + q.shape[1] <= lengths[seq_b]
+            s, p = seq_b[inside], pos_b[inside]
+            ok = _gather_scores(padded, s, p, _with_zero_rows(q, size)) >= thresholds[f]
+            found.append((s[ok] + offset, p[ok], np.full(int(ok.sum()), f)))
+
+    # word codes of width w at every position, built from those of width w - 1
+    word = np.zeros((n, length + top), dtype=np.int32)
+    for w in range(1, longest + 1):
+        span = length + top - w + 1
+        word = word[:, :span] * size + clipped[:, w - 1:w - 1 + span]
+        if w not in short:
+            continue
+        members, flag, table_words, table_filters = short[w]
+        valid, has_bad = windows(w)
+        seq, pos = np.nonzero(flag[word[:, :length]] & valid & ~has_bad)
+        words_at = word[seq, pos]
+        # which members list each candidate word: one sorted search per width
+        first = np.searchsorted(table_words, words_at, side="left")
+        n_match = np.searchsorted(table_words, words_at, side="right") - first
+        cand = np.repeat(np.arange(words_at.size), n_match)
+        match = np.repeat(first - np.cumsum(n_match) + n_match, n_match) + np.arange(cand.size)
+        found.append((seq[cand] + offset, pos[cand], table_filters[match]))
+        if has_bad.any():
+            exact(members, *np.nonzero(valid & has_bad))
+    for f, (a, flag) in blocks.items():  # ``word`` now holds the widest block words
+        q = q_by_filter[f]
+        valid = starts[None, :] + q.shape[1] <= lengths[:, None]
+        block_bad = (bad[:, a + short_max:a + short_max + length] - bad[:, a:a + length]) > 0
+        seq, pos = np.nonzero((flag[word[:, a:a + length]] | block_bad) & valid)
+        ok = _gather_scores(padded, seq, pos, _with_zero_rows(q, size)) >= thresholds[f]
+        found.append((seq[ok] + offset, pos[ok], np.full(int(ok.sum()), f)))
+    return found
 
 
 def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=None,
               resolution: float = DEFAULT_RESOLUTION) -> pd.DataFrame:
-    """Every window whose score passes the p-value threshold of its motif.
+    """Every window whose p-value under its motif is at most ``pvalue``.
+
+    A window is a hit when its score on the ``resolution``-bit grid reaches the grid
+    threshold of :meth:`ScoreDistribution.integer_threshold`, so the chance that a
+    random window of background sequence is a hit is at most ``pvalue`` (exactly, on
+    the grid); both strands share the null distribution (exact for a background with
+    equal A/T and C/G frequencies, such as the default uniform one).
 
     Parameters
     ----------
     motifs : PWM or list of PWM
-    seqs : sequence of str
+    seqs : str or sequence of str
     pvalue : float
         Hits have a p-value (exact, on a ``resolution``-bit grid) at most this.
+    both_strands : bool
+        Also report hits of each motif's reverse complement (DNA/RNA).
+    background : array-like, optional
+        Background for the log-odds scores and the null distribution; uniform by default.
+    resolution : float
+        Grid step in bits.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``sequence_index``, ``motif``, ``motif_index``, ``start`` (0-based),
-        ``end`` (exclusive), ``strand``, ``score`` (bits), ``pvalue``; sorted by
-        sequence, motif and start.
+        ``end`` (exclusive), ``strand``, ``score`` (bits, exact float64) and
+        ``pvalue``; sorted by sequence, motif, start and strand.
+
+    Examples
+    --------
+    >>> pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5)
+    >>> find_hits(pwm, ["GGTACAAGG"], pvalue=0.001)[["start", "strand"]].values.tolist()
+    [[2, '+']]
     """
     scanner = _Scanner(motifs, background, both_strands)
+    codes, lengths = scanner.encode(seqs)
+    n_strands = len(scanner.strands)
     dists = [ScoreDistribution(m, background, resolution) for m in scanner.motifs]
-    thresholds = np.array([d.threshold(pvalue) for d in dists], dtype=np.float32)
-    frames = []
-    for lo, s, valid in scanner.chunks(seqs):
-        passed = (s >= thresholds[None, :, None, None]) & valid[:, :, None, :]
-        seq_i, mot_i, str_i, pos_i = np.nonzero(passed)
-        frames.append(pd.DataFrame({
-            "sequence_index": seq_i + lo, "motif_index": mot_i, "start": pos_i,
-            "strand_index": str_i, "score": s[seq_i, mot_i, str_i, pos_i].astype(np.float64)}))
-    hits = pd.concat(frames, ignore_index=True)
-    hits["pvalue"] = _pvalues(dists, hits)
-    hits["strand"] = np.array(scanner.strands)[hits.pop("strand_index").to_numpy()]
-    hits["end"] = hits["start"] + scanner.widths[hits["motif_index"].to_numpy()]
-    hits.insert(1, "motif", [scanner.motifs[i].name for i in hits["motif_index"]])
-    hits = hits[["sequence_index", "motif", "motif_index", "start", "end", "strand",
-                 "score", "pvalue"]]
+    q_by_filter = scanner.per_strand([d.integer_pssm for d in dists])
+    thresholds = np.repeat([d.integer_threshold(pvalue) for d in dists], n_strands)
+    found = _word_hits(codes, lengths, q_by_filter, thresholds, scanner.size)
+    seq = np.concatenate([f[0] for f in found]).astype(np.int64) if found else np.zeros(0, int)
+    start = np.concatenate([f[1] for f in found]).astype(np.int64) if found else np.zeros(0, int)
+    filt = np.concatenate([f[2] for f in found]).astype(np.int64) if found else np.zeros(0, int)
+    mot, strand = filt // n_strands, filt % n_strands
+    score, pval = _pvalue_columns(scanner, dists, scanner.padded_codes(codes), seq, mot,
+                                  strand, start)
+    hits = pd.DataFrame({
+        "sequence_index": seq, "motif": [scanner.motifs[i].name for i in mot],
+        "motif_index": mot, "start": start, "end": start + scanner.widths[mot],
+        "strand": np.array(scanner.strands)[strand], "score": score, "pvalue": pval})
     return hits.sort_values(["sequence_index", "motif_index", "start", "strand"],
                             ignore_index=True)
