@@ -1,8 +1,10 @@
 """Read and write motif files (JASPAR, MEME, TRANSFAC) and fetch motifs from JASPAR.
 
-Parsing uses Biopython's readers (``Bio.motifs.parse``) for JASPAR, TRANSFAC and the
-minimal MEME format, and Biopython's writers for JASPAR and TRANSFAC. Biopython has no
-MEME writer, so :func:`write` produces minimal MEME text itself.
+JASPAR and minimal MEME text are read and written here (Biopython's MEME reader rounds
+probabilities to whole counts and knows only DNA); TRANSFAC is parsed by Biopython
+(``Bio.motifs.parse``). Writers store each motif's probabilities scaled by its number
+of sites with enough digits that reading the file back gives the same matrix (to
+1e-9), pseudocounts included.
 
 The JASPAR database comes from the ``pyjaspar`` package, which ships an SQLite copy:
 no network is needed.
@@ -12,13 +14,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 
+from ..alphabets import get_alphabet
 from ..errors import InputError
 from .pwm import PWM
 
 FORMATS = ("jaspar", "meme", "transfac")
 _SUFFIX_FORMAT = {".jaspar": "jaspar", ".pfm": "jaspar", ".meme": "meme", ".txt": "meme",
                   ".transfac": "transfac", ".dat": "transfac"}
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
@@ -34,6 +39,97 @@ def _format_of(path: Path, fmt: str | None) -> str:
     return guess
 
 
+def _parse_jaspar(text: str, pseudocounts: float) -> list[PWM]:
+    """JASPAR text: ``>ID name`` then four rows ``A [ 1 2 ... ]`` (letters, brackets optional)."""
+    motifs, header, rows = [], None, []
+
+    def finish():
+        if header is None and not rows:
+            return
+        if len(rows) != 4:
+            raise ValueError(f"motif '{header or ''}' has {len(rows)} rows, expected 4 (A, C, G, T)")
+        ident, _, name = (header or "motif").partition(" ")
+        full = f"{ident} {name.strip()}".strip() if name.strip() and name.strip() != ident else ident
+        motifs.append(PWM.from_matrix(np.array(rows), pseudocounts=pseudocounts, name=full))
+
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith(">"):
+            finish()
+            header, rows = line[1:].strip(), []
+            continue
+        if line[0].isalpha() and line[0].upper() not in "ACGT":
+            raise ValueError(f"line {line_no}: expected a row of counts, got '{line[:40]}'")
+        values = [float(x) for x in _NUMBER.findall(line.lstrip("ACGTacgt"))]
+        if not values:
+            raise ValueError(f"line {line_no}: no numbers in '{line[:40]}'")
+        if rows and len(values) != len(rows[0]):
+            raise ValueError(f"line {line_no}: {len(values)} values, the row above has {len(rows[0])}")
+        rows.append(values)
+    finish()
+    return motifs
+
+
+def _parse_meme(text: str, pseudocounts: float) -> list[PWM]:
+    """Minimal MEME text: ``ALPHABET=``, ``MOTIF id [name]`` and letter-probability matrices."""
+    alphabet = "dna"
+    motifs, name, lines = [], None, iter(text.splitlines())
+    for line in lines:
+        line = line.strip()
+        if line.startswith("ALPHABET"):
+            letters = line.split("=", 1)[1].strip().upper()
+            alphabet = {"ACGT": "dna", "ACGU": "rna"}.get(letters, "protein")
+            if alphabet == "protein" and letters != get_alphabet("protein").symbols:
+                raise ValueError(f"unsupported alphabet '{letters}'")
+        elif line.startswith("MOTIF"):
+            parts = line.split()
+            if len(parts) < 2:
+                raise ValueError("a MOTIF line without an identifier")
+            name = " ".join(parts[1:3])
+        elif line.startswith("letter-probability matrix"):
+            if name is None:
+                raise ValueError("a letter-probability matrix before any MOTIF line")
+            match = re.search(r"w=\s*(\d+)", line)
+            width = int(match.group(1)) if match else None
+            match = re.search(r"nsites=\s*([0-9.eE+-]+)", line)
+            nsites = float(match.group(1)) if match else 20.0
+            rows = []
+            for row in lines:
+                values = [float(x) for x in _NUMBER.findall(row)]
+                if not values:
+                    if rows:
+                        break
+                    continue
+                rows.append(values)
+                if width is not None and len(rows) == width:
+                    break
+            size = get_alphabet(alphabet).size
+            if not rows or any(len(r) != size for r in rows):
+                raise ValueError(f"motif '{name}': rows must have {size} probabilities")
+            probs = np.array(rows).T
+            motifs.append(PWM.from_matrix(probs * nsites, pseudocounts=pseudocounts,
+                                          alphabet=alphabet, name=name))
+            name = None
+    return motifs
+
+
+def _parse_transfac(path: Path, pseudocounts: float) -> list[PWM]:
+    from Bio import motifs as bio_motifs
+
+    with open(path) as handle:
+        parsed = list(bio_motifs.parse(handle, "transfac"))
+    out = []
+    for m in parsed:
+        ident = m.get("AC") or m.get("ID") or "motif"
+        name = m.get("NA") or m.get("ID")
+        pwm = PWM.from_biopython(m, pseudocounts=pseudocounts)
+        pwm.name = f"{ident} {name}" if name and name != ident else ident
+        out.append(pwm)
+    return out
+
+
 def read(path, format: str | None = None, pseudocounts: float = 0.0) -> list[PWM]:
     """Read every motif in a JASPAR, MEME or TRANSFAC file.
 
@@ -43,27 +139,79 @@ def read(path, format: str | None = None, pseudocounts: float = 0.0) -> list[PWM
     format : {"jaspar", "meme", "transfac"}, optional
         Guessed from the suffix when omitted (.jaspar/.pfm, .meme/.txt, .transfac/.dat).
     pseudocounts : float
-        Added to counts before normalising.
+        Added to every count before normalising (MEME probabilities count as
+        probability x nsites).
 
     Returns
     -------
     list of PWM
-    """
-    from Bio import motifs as bio_motifs
+        Names are ``"<ID> <name>"`` as the file gives them.
 
+    Raises
+    ------
+    biochemml.errors.InputError
+        The file is missing, unreadable, malformed or holds no motif.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError("the motif file does not exist", path=path)
     fmt = _format_of(path, format)
-    bio_fmt = {"jaspar": "jaspar", "meme": "minimal", "transfac": "transfac"}[fmt]
     try:
-        with open(path) as handle:
-            parsed = list(bio_motifs.parse(handle, bio_fmt))
-    except Exception as err:  # Biopython raises ValueError/KeyError/... on malformed files
+        if fmt == "transfac":
+            parsed = _parse_transfac(path, pseudocounts)
+        else:
+            text = path.read_text()
+            parsed = (_parse_jaspar if fmt == "jaspar" else _parse_meme)(text, pseudocounts)
+    except InputError as err:
+        raise InputError(f"could not be read as {fmt} motifs ({err})", path=path) from None
+    except Exception as err:  # malformed text: ValueError, KeyError, UnicodeDecodeError, ...
         raise InputError(f"could not be read as {fmt} motifs ({err})", path=path) from None
     if not parsed:
         raise InputError(f"no motifs found in this {fmt} file", path=path)
-    return [PWM.from_biopython(m, pseudocounts=pseudocounts) for m in parsed]
+    return parsed
+
+
+def _site_counts(pwm: PWM) -> np.ndarray:
+    """``(C, W)`` numbers to write: the counts when they are exactly the matrix, else
+    the probabilities times the number of sites (pseudocounts included)."""
+    if pwm.counts is not None:
+        sums = pwm.counts.sum(axis=0)
+        if (sums > 0).all() and np.allclose(pwm.counts / sums, pwm.matrix, rtol=0, atol=1e-12):
+            return pwm.counts
+        return pwm.matrix * max(float(sums.max()), 1.0)
+    return pwm.matrix * 100.0
+
+
+def _number(v: float) -> str:
+    return f"{v:.12g}"
+
+
+def _split_name(pwm: PWM) -> tuple[str, str]:
+    ident, _, rest = re.sub(r"\s+", " ", pwm.name).strip().partition(" ")
+    return ident or "motif", rest or ident or "motif"
+
+
+def _jaspar_text(pwms: list[PWM]) -> str:
+    lines = []
+    for pwm in pwms:
+        ident, name = _split_name(pwm)
+        lines.append(f">{ident} {name}")
+        for s, row in zip(pwm.alphabet.symbols, _site_counts(pwm)):
+            lines.append(f"{s} [ " + " ".join(_number(v) for v in row) + " ]")
+    return "\n".join(lines) + "\n"
+
+
+def _transfac_text(pwms: list[PWM]) -> str:
+    lines = []
+    for pwm in pwms:
+        ident, name = _split_name(pwm)
+        lines += [f"AC  {ident}", "XX", f"ID  {ident}", "XX", f"NA  {name}", "XX",
+                  "P0      " + "      ".join(pwm.alphabet.symbols)]
+        for j, col in enumerate(_site_counts(pwm).T, start=1):
+            lines.append(f"{j:02d} " + " ".join(_number(v) for v in col)
+                         + "      " + pwm.consensus[j - 1])
+        lines += ["XX", "//"]
+    return "\n".join(lines) + "\n"
 
 
 def _meme_text(pwms: list[PWM]) -> str:
@@ -72,47 +220,55 @@ def _meme_text(pwms: list[PWM]) -> str:
     if alpha.complement is not None:
         lines += ["strands: + -", ""]
     lines += ["Background letter frequencies",
-              " ".join(f"{s} {1 / alpha.size:.3f}" for s in alpha.symbols), ""]
+              " ".join(f"{s} {1 / alpha.size:.6g}" for s in alpha.symbols), ""]
     for pwm in pwms:
-        ident = re.sub(r"\s+", " ", pwm.name).strip() or "motif"
-        nsites = int(round(pwm.counts[:, 0].sum())) if pwm.counts is not None else 20
-        lines.append(f"MOTIF {ident}")
+        ident, name = _split_name(pwm)
+        nsites = _site_counts(pwm).sum(axis=0).max()
+        lines.append(f"MOTIF {ident} {name}" if name != ident else f"MOTIF {ident}")
         lines.append(f"letter-probability matrix: alength= {alpha.size} w= {pwm.width} "
-                     f"nsites= {nsites} E= 0")
+                     f"nsites= {_number(nsites)} E= 0")
         for row in pwm.matrix.T:
-            lines.append(" " + " ".join(f"{v:.6f}" for v in row))
+            lines.append(" " + " ".join(_number(v) for v in row))
         lines.append("")
     return "\n".join(lines)
 
 
 def write(pwms, path, format: str | None = None) -> Path:
-    """Write motifs to a JASPAR, MEME or TRANSFAC file (format from suffix or argument)."""
-    from Bio import motifs as bio_motifs
+    """Write motifs to a JASPAR, MEME or TRANSFAC file (format from suffix or argument).
 
+    JASPAR and TRANSFAC hold DNA motifs; MEME holds DNA, RNA or protein motifs. The
+    file is written whole or not at all.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5, name="MY1 demo")
+    >>> path = write([pwm], os.path.join(tempfile.mkdtemp(), "demo.jaspar"))
+    >>> back = read(path)[0]
+    >>> back.name, bool(abs(back.matrix - pwm.matrix).max() < 1e-9)
+    ('MY1 demo', True)
+    """
     from .scan import _as_pwm_list
 
     pwms = _as_pwm_list(pwms)
     path = Path(path)
     fmt = _format_of(path, format)
-    if fmt == "meme":
-        text = _meme_text(pwms)
-    else:
-        bio = []
-        for p in pwms:
-            m = p.to_biopython()
-            ident, _, rest = p.name.partition(" ")
-            m.matrix_id, m.name = ident, rest or ident
-            m.id = ident
-            bio.append(m)
-        text = bio_motifs.write(bio, fmt)
+    if fmt != "meme" and pwms[0].alphabet.name != "dna":
+        raise InputError(f"{fmt} files hold DNA motifs; write {pwms[0].alphabet.name} "
+                         "motifs as MEME (.meme)", path=path)
+    text = {"jaspar": _jaspar_text, "meme": _meme_text, "transfac": _transfac_text}[fmt](pwms)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+    try:
+        tmp.write_text(text)
+        tmp.replace(path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"could not be written ({err.strerror})", path=path) from None
     return path
 
 
 def jaspar(matrix_id: str | None = None, *, name: str | None = None, collection="CORE",
-           tax_group=None, release: str | None = None, pseudocounts: float = 0.8):
+           tax_group=None, release: str | None = None, pseudocounts: float = 0.2):
     """Fetch motifs from the JASPAR database shipped with ``pyjaspar`` (offline).
 
     Parameters
@@ -127,7 +283,8 @@ def jaspar(matrix_id: str | None = None, *, name: str | None = None, collection=
     release : str, optional
         Database release (default: the newest pyjaspar ships).
     pseudocounts : float
-        Added to the counts (JASPAR's own tools use 0.8 spread over the bases).
+        Added to every count (each base); the default 0.2 is 0.8 per position spread
+        evenly over the four bases.
 
     Returns
     -------
@@ -153,7 +310,7 @@ def jaspar(matrix_id: str | None = None, *, name: str | None = None, collection=
     return [PWM.from_biopython(m, pseudocounts=pseudocounts) for m in found]
 
 
-def load(spec, pseudocounts: float = 0.8) -> list[PWM]:
+def load(spec, pseudocounts: float = 0.2) -> list[PWM]:
     """Motifs from a short spec: ``"jaspar:MA0080"``, ``"jaspar:name=SPI1"``, a file path,
     or a comma-separated list of these.
 

@@ -247,17 +247,20 @@ class PWM:
         """
         from ..encode import one_hot
 
-        x = one_hot(seq, self.alphabet, pad="none", dtype=np.float64)
+        x = one_hot(seq, self.alphabet, pad="none", unknown="uniform", dtype=np.float64)
         single = x.ndim == 2
         x = x[None] if single else x
         length = x.shape[1]
         if length < self.width:
             raise InputError(f"the sequence ({length} nt) is shorter than the motif ({self.width})")
-        # p_j(x) for each position and window, then the log of the product over j
-        probs = np.stack([x[:, j:length - self.width + 1 + j] @ self.matrix[:, j]
-                          for j in range(self.width)], axis=-1)
+        # ln p_j(x) summed over positions j (a sum of logs does not underflow as a
+        # product of many small probabilities would); an ambiguity symbol (N) counts
+        # as the column's average probability
+        n_windows = length - self.width + 1
+        out = np.zeros((x.shape[0], n_windows))
         with np.errstate(divide="ignore"):
-            out = np.log(np.prod(probs, axis=-1))
+            for j in range(self.width):
+                out += np.log(x[:, j:n_windows + j] @ self.matrix[:, j])
         return out[0] if single else out
 
     def sample(self, n: int, seed=None) -> list[str]:
