@@ -22,7 +22,10 @@ _SUM_TOLERANCE = 1e-3
 
 
 def _as_matrix(m, alphabet: Alphabet, what: str) -> np.ndarray:
-    arr = np.asarray(m, dtype=np.float64)
+    try:
+        arr = np.asarray(m, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise InputError(f"{what} must hold numbers ({err})") from None
     size = alphabet.size
     if arr.ndim != 2:
         raise InputError(f"{what} must be a 2-D ({size}, width) matrix, got shape {arr.shape}")

@@ -1,0 +1,372 @@
+"""Motifs: the lecture's numbers, agreement with Biopython, exact p-values, scanning, files."""
+import doctest
+import itertools
+
+import numpy as np
+import pytest
+from Bio import motifs as bio_motifs
+from Bio.Seq import Seq
+
+from biochemml import motifs
+from biochemml.encode.codes import to_codes
+from biochemml.errors import InputError
+from biochemml.motifs import (PWM, ScoreDistribution, best_hits, find_hits, jaspar, load, read,
+                              score_threshold, score_windows, write)
+
+LECTURE_SITES = ["TACAA", "TACGA", "TACAA"]
+
+
+def random_sites(rng, n, width, symbols="ACGT"):
+    return ["".join(rng.choice(list(symbols), width)) for _ in range(n)]
+
+
+def random_pwm(rng, width, name="random", concentration=0.5):
+    return PWM(rng.dirichlet(np.full(4, concentration), size=width).T, name=name)
+
+
+# ----- the lecture ---------------------------------------------------------------------
+def test_lecture_pwm_table():
+    pwm = PWM.from_instances(LECTURE_SITES, pseudocounts=0.5)
+    expected = np.array([
+        [0.1, 0.7, 0.1, 0.5, 0.7],   # A
+        [0.1, 0.1, 0.7, 0.1, 0.1],   # C
+        [0.1, 0.1, 0.1, 0.3, 0.1],   # G
+        [0.7, 0.1, 0.1, 0.1, 0.1],   # T
+    ])
+    assert np.allclose(pwm.matrix, expected, atol=1e-12)
+    assert pwm.counts.tolist()[0] == [0, 3, 0, 2, 3]
+    assert pwm.consensus == "TACAA"
+
+
+def test_lecture_window_scores():
+    pwm = PWM.from_instances(LECTURE_SITES, pseudocounts=0.5)
+    scores = pwm.window_log_prob("ATACAA")
+    assert scores.shape == (2,)
+    assert abs(scores[0] - -9.567015315914915) < 1e-9  # ATACA
+    assert abs(scores[1] - -2.119846956314875) < 1e-9  # TACAA
+    many = pwm.window_log_prob(["ATACAA", "TACAAT"])
+    assert many.shape == (2, 2) and abs(many[1, 0] - -2.119846956314875) < 1e-9
+    conv = score_windows(pwm, "ATACAA", both_strands=False, score="log_prob")
+    assert np.allclose(conv[0, 0, 0, :2], scores, atol=1e-5)
+
+
+def test_window_log_prob_of_long_motifs_does_not_underflow():
+    pwm = PWM(np.full((4, 600), 0.25))
+    assert np.isclose(pwm.window_log_prob("A" * 600)[0], 600 * np.log(0.25))
+    with pytest.raises(InputError, match="shorter than the motif"):
+        pwm.window_log_prob("ACGT")
+
+
+# ----- Biopython -----------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(5))
+def test_pwm_log_odds_and_scores_match_biopython(seed):
+    rng = np.random.default_rng(seed)
+    width = int(rng.integers(3, 13))
+    sites = random_sites(rng, int(rng.integers(2, 30)), width)
+    pc = float(rng.choice([0.0, 0.25, 0.5, 1.0]))
+    bio = bio_motifs.create([Seq(s) for s in sites])
+    bio_pwm = bio.counts.normalize(pseudocounts=pc)
+    ours = PWM.from_instances(sites, pseudocounts=pc)
+    assert np.allclose(ours.matrix, [bio_pwm[s] for s in "ACGT"], rtol=0, atol=1e-12)
+    if pc == 0:  # zeros: Biopython gives -inf, we floor at a finite score
+        return
+    background = rng.dirichlet(np.ones(4) * 5)
+    bio_pssm = bio_pwm.log_odds(dict(zip("ACGT", background)))
+    assert np.allclose(ours.log_odds(background), [bio_pssm[s] for s in "ACGT"], atol=1e-12)
+    bio_plain = bio_pwm.log_odds()
+    seqs = random_sites(rng, 4, 60)
+    got = score_windows(ours, seqs)
+    for i, s in enumerate(seqs):
+        plus = bio_plain.calculate(Seq(s))
+        minus = bio_plain.reverse_complement().calculate(Seq(s))
+        assert np.allclose(got[i, 0, 0, :60 - width + 1], plus, atol=1e-4)
+        assert np.allclose(got[i, 0, 1, :60 - width + 1], minus, atol=1e-4)
+        assert np.isneginf(got[i, 0, :, 60 - width + 1:]).all()
+    # information content = expected log-odds score of a site (Biopython's mean)
+    assert np.isclose(ours.information_content().sum(), bio_plain.mean(), atol=1e-9)
+
+
+def test_biopython_round_trip():
+    pwm = PWM.from_instances(LECTURE_SITES, pseudocounts=0.5, name="lecture")
+    back = PWM.from_biopython(pwm.to_biopython(), pseudocounts=0.5)
+    assert np.allclose(back.matrix, pwm.matrix)
+    spi1 = jaspar("MA0080")
+    assert np.allclose(PWM.from_biopython(spi1.to_biopython()).matrix,
+                       PWM.from_matrix(spi1.counts).matrix)
+
+
+def test_reverse_complement_and_sampling():
+    rng = np.random.default_rng(0)
+    pwm = random_pwm(rng, 7)
+    assert np.allclose(pwm.reverse_complement().reverse_complement().matrix, pwm.matrix)
+    assert pwm.reverse_complement().consensus == str(Seq(pwm.consensus).reverse_complement())
+    sites = pwm.sample(20_000, seed=1)
+    freq = PWM.from_instances(sites, pseudocounts=0).matrix
+    assert np.abs(freq - pwm.matrix).max() < 0.02
+
+
+def test_information_content_of_certain_and_uniform_columns():
+    pwm = PWM.from_matrix([[1, 1], [0, 1], [0, 1], [0, 1]])
+    assert np.allclose(pwm.information_content(), [2.0, 0.0])
+
+
+# ----- exact p-values ------------------------------------------------------------------
+def all_words(width):
+    return np.array(list(itertools.product(range(4), repeat=width)))
+
+
+@pytest.mark.parametrize("width,seed", [(1, 0), (3, 1), (4, 2), (5, 3), (6, 4), (6, 5)])
+def test_pvalues_match_exhaustive_enumeration(width, seed):
+    rng = np.random.default_rng(seed)
+    pwm = random_pwm(rng, width, concentration=0.7)
+    background = None if seed % 2 else rng.dirichlet(np.ones(4) * 3)
+    dist = ScoreDistribution(pwm, background, resolution=0.01)
+    words = all_words(width)
+    b = dist.background
+    weight = np.prod(b[words], axis=1)  # probability of each word under the background
+    grid = dist.integer_pssm[words, np.arange(width)].sum(axis=1)
+    for t in np.unique(grid):  # on the integer grid the survival function is exact
+        assert np.isclose(dist.pvalue_of_grid(t), weight[grid >= t].sum(), rtol=1e-9, atol=1e-15)
+    assert dist.pvalue_of_grid(grid.max() + 1) == 0 and dist.pvalue_of_grid(grid.min()) == 1
+    for p in (0.5, 0.1, 0.01, 1 / 4 ** width, 1e-3, 1e-5):
+        t = dist.integer_threshold(p)
+        assert weight[grid >= t].sum() <= p * (1 + 1e-9)   # P(S >= t) <= p
+        assert weight[grid >= t - 1].sum() > p or t - 1 < grid.min()  # and t is the smallest
+        # the threshold in bits separates hits from non-hits by their grid score
+        assert dist.threshold(p) == pytest.approx((t - 0.5) * dist.resolution)
+    # float scores: p-values of real windows follow their grid scores
+    floats = dist.pssm[words, np.arange(width)].sum(axis=1)
+    assert np.all(np.diff(dist.pvalue(np.sort(floats))) <= 1e-12)
+
+
+def test_pvalue_threshold_of_the_best_word_only():
+    pwm = PWM.from_instances(LECTURE_SITES, pseudocounts=0.5)
+    dist = ScoreDistribution(pwm)
+    grid = {w: dist.integer_pssm[["ACGT".index(c) for c in w], range(5)].sum()
+            for w in ("TACAA", "TACGA")}  # the best word and the next best
+    t = dist.integer_threshold(1 / 4 ** 5)
+    assert grid["TACGA"] < t <= grid["TACAA"]
+    assert score_threshold(pwm, 1 / 4 ** 5) <= pwm.log_odds().max(axis=0).sum()
+    hits = find_hits(pwm, ["GGGTACAAGGG", "GGGTACGAGGG"], pvalue=1 / 4 ** 5, both_strands=False)
+    assert hits[["sequence_index", "start"]].values.tolist() == [[0, 3]]
+    assert hits["pvalue"].iloc[0] == pytest.approx(1 / 4 ** 5)
+    with pytest.raises(InputError, match="p-value must be in"):
+        score_threshold(pwm, 0)
+    with pytest.raises(InputError, match="resolution must be positive"):
+        ScoreDistribution(pwm, resolution=0)
+
+
+# ----- scanning ------------------------------------------------------------------------
+def brute_force_hits(pwms, seqs, pvalue, both_strands=True):
+    """Every window scored one at a time on the integer grid."""
+    codes, lengths = to_codes(seqs, pwms[0].alphabet)
+    size = pwms[0].alphabet.size
+    rows = []
+    for m, pwm in enumerate(pwms):
+        dist = ScoreDistribution(pwm)
+        t = dist.integer_threshold(pvalue)
+        q = dist.integer_pssm
+        mats = [q, q[[3, 2, 1, 0], ::-1]] if both_strands else [q]
+        for strand, mat in zip("+-", mats):
+            width = mat.shape[1]
+            for n in range(len(seqs)):
+                for i in range(lengths[n] - width + 1):
+                    window = codes[n, i:i + width]
+                    score = sum(mat[c, j] for j, c in enumerate(window) if c < size)
+                    if score >= t:
+                        rows.append((n, m, i, strand))
+    return sorted(rows)
+
+
+def test_find_hits_match_brute_force_with_ragged_sequences_and_n():
+    rng = np.random.default_rng(7)
+    pwms = [random_pwm(rng, w, name=f"m{w}", concentration=0.3) for w in (4, 6, 6, 9, 12, 15)]
+    pwms.append(PWM.from_instances(LECTURE_SITES, pseudocounts=0.5))
+    seqs = ["".join(rng.choice(list("ACGTN"), rng.integers(3, 120), p=[.24] * 4 + [.04]))
+            for _ in range(60)]
+    # plant a few sites so that there is something to find
+    seqs[0] = seqs[0][:2] + pwms[3].consensus + seqs[0][2:]
+    seqs[1] = "NN" + str(Seq(pwms[4].consensus).reverse_complement()) + "N"
+    for p in (1e-2, 1e-3):
+        hits = find_hits(pwms, seqs, pvalue=p)
+        got = sorted(zip(hits.sequence_index, hits.motif_index, hits.start, hits.strand))
+        assert got == brute_force_hits(pwms, seqs, p)
+        assert (hits["pvalue"] <= p).all()
+        assert (hits["end"] - hits["start"] == [pwms[m].width for m in hits.motif_index]).all()
+    assert (0, 3, 2, "+") in got and (1, 4, 2, "-") in got
+    plus = find_hits(pwms, seqs, pvalue=1e-2, both_strands=False)
+    assert set(plus.strand) == {"+"}
+    assert len(plus) == len(brute_force_hits(pwms, seqs, 1e-2, both_strands=False))
+
+
+def test_find_hits_scores_and_pvalues_are_exact():
+    rng = np.random.default_rng(8)
+    pwm = random_pwm(rng, 8, name="x")
+    seqs = random_sites(rng, 50, 200)
+    hits = find_hits(pwm, seqs, pvalue=1e-2)
+    dist = ScoreDistribution(pwm)
+    pssm = dist.pssm
+    for row in hits.head(30).itertuples():
+        window = seqs[row.sequence_index][row.start:row.end]
+        if row.strand == "-":
+            window = str(Seq(window).reverse_complement())
+        codes = ["ACGT".index(c) for c in window]
+        assert row.score == pytest.approx(pssm[codes, range(8)].sum(), abs=1e-12)
+        grid = dist.integer_pssm[codes, range(8)].sum()
+        assert row.pvalue == dist.pvalue_of_grid(grid)
+
+
+def test_find_hits_on_protein_and_empty_results():
+    rng = np.random.default_rng(9)
+    pwm = PWM(rng.dirichlet(np.full(20, 0.3), size=3).T, alphabet="protein", name="p")
+    seqs = random_sites(rng, 20, 50, "ACDEFGHIKLMNPQRSTVWY")
+    hits = find_hits(pwm, seqs, pvalue=1e-3)
+    assert set(hits.strand) <= {"+"}
+    assert sorted(zip(hits.sequence_index, hits.start)) == [
+        (n, i) for n, _, i, _ in brute_force_hits([pwm], seqs, 1e-3, both_strands=False)]
+    none = find_hits(PWM.from_instances(LECTURE_SITES), ["AAAAAAA"], pvalue=1e-9)
+    assert len(none) == 0 and list(none.columns)[:3] == ["sequence_index", "motif", "motif_index"]
+
+
+def test_best_hits_agree_with_the_score_matrix():
+    rng = np.random.default_rng(10)
+    pwms = [random_pwm(rng, 5, "a"), random_pwm(rng, 9, "b")]
+    seqs = random_sites(rng, 10, 40) + ["ACG"]
+    best = best_hits(pwms, seqs)
+    scores = score_windows(pwms, seqs)
+    assert len(best) == 11 * 2
+    for row in best.itertuples():
+        s = scores[row.sequence_index, row.motif_index]
+        if row.sequence_index == 10:  # shorter than both motifs: no window
+            assert row.score == -np.inf and row.pvalue == 1
+            continue
+        assert row.score == pytest.approx(s.max(), abs=1e-4)
+        assert s[0 if row.strand == "+" else 1, row.start] == pytest.approx(row.score, abs=1e-4)
+
+
+def test_score_windows_shapes_and_errors():
+    pwm = PWM.from_instances(LECTURE_SITES)
+    out = score_windows([pwm, pwm], ["ACGTACGT", "ACG", "TACAATT"])
+    assert out.shape == (3, 2, 2, 8) and out.dtype == np.float32
+    assert np.isneginf(out[1]).all() and np.isfinite(out[0, :, :, :4]).all()
+    with pytest.raises(InputError, match="shorter than the shortest motif"):
+        score_windows(pwm, ["ACG"])
+    with pytest.raises(InputError, match="no motifs"):
+        score_windows([], ["ACGTACGT"])
+    with pytest.raises(InputError, match="motif 0 is a ndarray"):
+        score_windows([np.eye(4)], ["ACGTACGT"])
+    with pytest.raises(InputError, match="score must be"):
+        score_windows(pwm, ["ACGTACGT"], score="bits")
+    with pytest.raises(InputError, match="sequence 1.*'Z'"):
+        find_hits(pwm, ["ACGTACGT", "ACZ"])
+
+
+# ----- matrix errors -------------------------------------------------------------------
+def test_pwm_errors_name_the_problem():
+    with pytest.raises(InputError, match="column 1 of the PWM sums to 0.9"):
+        PWM([[0.25, 0.2], [0.25, 0.2], [0.25, 0.2], [0.25, 0.3]])
+    with pytest.raises(InputError, match="transposed"):
+        PWM(np.full((5, 4), 0.25))
+    with pytest.raises(InputError, match="negative entry -1.0 at row C, column 0"):
+        PWM.from_matrix([[1, 1], [-1, 1], [1, 1], [1, 1]])
+    with pytest.raises(InputError, match="NaN"):
+        PWM.from_matrix([[np.nan], [1], [1], [1]])
+    with pytest.raises(InputError, match="the matrix must hold numbers"):
+        PWM.from_matrix([["a"], ["b"], ["c"], ["d"]])
+    with pytest.raises(InputError, match="column 0 of the matrix is all zeros"):
+        PWM.from_matrix(np.zeros((4, 2)))
+    with pytest.raises(InputError, match="sequence 2: has length 4 but instance 0"):
+        PWM.from_instances(["TACAA", "TACGA", "TACA"])
+    with pytest.raises(InputError, match="no instances"):
+        PWM.from_instances([])
+    with pytest.raises(InputError, match="sequence 1.*'Q'"):
+        PWM.from_instances(["TACAA", "TAQAA"])
+    with pytest.raises(InputError, match="background must be 4 positive"):
+        PWM.from_instances(LECTURE_SITES).log_odds([0.5, 0.5, 0, 0])
+
+
+# ----- files and JASPAR ----------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["jaspar", "meme", "transfac"])
+def test_motif_files_round_trip(tmp_path, fmt):
+    rng = np.random.default_rng(11)
+    pwms = [PWM.from_instances(LECTURE_SITES, pseudocounts=0.5, name="LEC1 lecture"),
+            jaspar("MA0080"),
+            random_pwm(rng, 11, name="R1")]
+    path = write(pwms, tmp_path / f"motifs.{fmt}")
+    assert not list(tmp_path.glob("*.tmp"))
+    back = read(path)
+    assert [p.name for p in back] == ["LEC1 lecture", pwms[1].name, "R1"]
+    for a, b in zip(back, pwms):
+        assert np.abs(a.matrix - b.matrix).max() < 1e-9
+    again = read(write(back, tmp_path / f"again.{fmt}"))
+    assert all(np.abs(a.matrix - b.matrix).max() < 1e-9 for a, b in zip(again, pwms))
+
+
+def test_meme_holds_protein_and_reads_meme_suite_text(tmp_path):
+    rng = np.random.default_rng(12)
+    protein = PWM(rng.dirichlet(np.ones(20), size=4).T, alphabet="protein", name="P1 kinase")
+    back = read(write([protein], tmp_path / "p.meme"))[0]
+    assert back.alphabet.name == "protein" and np.allclose(back.matrix, protein.matrix)
+    with pytest.raises(InputError, match="hold DNA motifs"):
+        write([protein], tmp_path / "p.jaspar")
+    text = ("MEME version 4\n\nALPHABET= ACGT\n\nBackground letter frequencies\n"
+            "A 0.3 C 0.2 G 0.2 T 0.3\n\nMOTIF M1 SOX\n\n"
+            "letter-probability matrix: alength= 4 w= 2 nsites= 7 E= 1e-3\n"
+            " 0.1 0.2 0.3 0.4\n 0.7 0.1 0.1 0.1\n\nURL http://example.org\n")
+    (tmp_path / "suite.meme").write_text(text)
+    m = read(tmp_path / "suite.meme")[0]
+    assert m.name == "M1 SOX" and np.allclose(m.matrix[:, 0], [0.1, 0.2, 0.3, 0.4])
+
+
+def test_jaspar_reader_accepts_plain_pfm(tmp_path):
+    (tmp_path / "m.pfm").write_text(">MA0004.1 Arnt\n4 19 0\n16 0 20\n0 1 0\n0 0 0\n")
+    m = read(tmp_path / "m.pfm")[0]
+    assert m.name == "MA0004.1 Arnt" and np.allclose(m.matrix[:, 0], [0.2, 0.8, 0, 0])
+
+
+def test_motif_file_errors(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        read(tmp_path / "missing.jaspar")
+    with pytest.raises(InputError, match="cannot tell the motif format"):
+        read(write([PWM.from_instances(LECTURE_SITES)], tmp_path / "x.jaspar").rename(
+            tmp_path / "x.xyz"))
+    bad = tmp_path / "bad.jaspar"
+    bad.write_text(">M1\nA [1 2]\nC [1 2]\nG [1]\nT [1 2]\n")
+    with pytest.raises(InputError, match="bad.jaspar.*could not be read as jaspar"):
+        read(bad)
+    bad.write_text(">M1\nA [1 2]\nC [1 2]\nG [1 2]\n")
+    with pytest.raises(InputError, match="3 rows, expected 4"):
+        read(bad)
+    bad.write_text(">M1\nA [1 0]\nC [0 0]\nG [0 0]\nT [0 0]\n")
+    with pytest.raises(InputError, match="column 1 of the matrix is all zeros"):
+        read(bad)
+    (tmp_path / "empty.meme").write_text("MEME version 4\n")
+    with pytest.raises(InputError, match="no motifs found"):
+        read(tmp_path / "empty.meme")
+    (tmp_path / "bin.transfac").write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(InputError, match="could not be read as transfac"):
+        read(tmp_path / "bin.transfac")
+    with pytest.raises(InputError, match="unknown motif format"):
+        read(bad, format="homer")
+    with pytest.raises(InputError, match="could not be written"):
+        write([PWM.from_instances(LECTURE_SITES)], tmp_path / "no" / "such" / "dir.jaspar")
+
+
+def test_jaspar_loads_offline_from_pyjaspar():
+    spi1 = jaspar("MA0080")
+    assert spi1.name.startswith("MA0080.") and "spi1" in spi1.name.lower()
+    assert spi1.width >= 6 and np.allclose(spi1.matrix.sum(axis=0), 1)
+    counts = spi1.counts
+    assert np.allclose(spi1.matrix, (counts + 0.2) / (counts + 0.2).sum(axis=0))
+    assert np.allclose(jaspar("MA0080", pseudocounts=0).matrix, counts / counts.sum(axis=0))
+    with pytest.raises(InputError, match="JASPAR has no motif 'MA9999.9'"):
+        jaspar("MA9999.9")
+    both = load("jaspar:MA0080, lecture:CCGGAA")
+    assert [m.consensus for m in both][1] == "CCGGAA"
+    with pytest.raises(InputError, match="no motifs in"):
+        load(" , ")
+
+
+def test_doctests():
+    for module in (motifs, motifs.pwm, motifs.pvalues, motifs.scan, motifs.formats):
+        assert doctest.testmod(module).failed == 0
