@@ -55,15 +55,21 @@ def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratif
         raise InputError(f"stratify has {labels.shape[0]} labels for {n} rows")
     idx = np.arange(n)
     empty = np.array([], dtype=int)
-    if test_size > 0:
-        train, test = train_test_split(idx, test_size=test_size, random_state=seed,
-                                       stratify=labels)
-    else:
-        train, test = idx, empty
-    if val_size > 0:
-        sub = None if labels is None else labels[train]
-        rs = None if seed is None else seed + 1
-        train, val = train_test_split(train, test_size=val_size, random_state=rs, stratify=sub)
-    else:
-        val = empty
+    try:
+        if test_size > 0:
+            train, test = train_test_split(idx, test_size=test_size, random_state=seed,
+                                           stratify=labels)
+        else:
+            train, test = idx, empty
+        if val_size > 0:
+            sub = None if labels is None else labels[train]
+            # an integer seed gives the second split its own stream; a RandomState
+            # object simply moves on
+            rs = seed + 1 if isinstance(seed, (int, np.integer)) else seed
+            train, val = train_test_split(train, test_size=val_size, random_state=rs,
+                                          stratify=sub)
+        else:
+            val = empty
+    except ValueError as err:  # too few rows or too few members of a class
+        raise InputError(f"cannot split {n} rows this way: {err}") from None
     return np.sort(train), np.sort(val), np.sort(test)

@@ -1,0 +1,57 @@
+"""Splits: the course's split reproduced, stratification, validation sets, errors."""
+import doctest
+
+import numpy as np
+import pytest
+from sklearn.model_selection import train_test_split
+
+from biochemml import splits
+from biochemml.errors import InputError
+from biochemml.splits import split_indices
+
+
+def test_reproduces_the_lecture_split():
+    _, expected_test = train_test_split(np.arange(2000), test_size=0.2, random_state=125)
+    train, val, test = split_indices(2000, test_size=0.2, seed=125)
+    assert np.array_equal(test, np.sort(expected_test))
+    assert len(val) == 0 and len(train) == 1600
+    assert np.array_equal(np.sort(np.r_[train, test]), np.arange(2000))
+
+
+def test_validation_is_a_tenth_of_train_and_parts_are_disjoint():
+    train, val, test = split_indices(2000, test_size=0.2, val_size=0.1, seed=125)
+    assert (len(train), len(val), len(test)) == (1440, 160, 400)
+    assert np.array_equal(np.sort(np.r_[train, val, test]), np.arange(2000))
+    again = split_indices(2000, test_size=0.2, val_size=0.1, seed=125)
+    assert all(np.array_equal(a, b) for a, b in zip((train, val, test), again))
+    other = split_indices(2000, test_size=0.2, val_size=0.1, seed=126)
+    assert not np.array_equal(test, other[2])
+    state = np.random.RandomState(0)
+    assert sum(map(len, split_indices(100, 0.2, 0.1, seed=state))) == 100
+
+
+def test_stratified_split_keeps_class_proportions():
+    labels = np.r_[np.ones(300, int), np.zeros(1700, int)]
+    _, expected_test = train_test_split(np.arange(2000), test_size=0.2, random_state=125,
+                                        stratify=labels)
+    train, val, test = split_indices(2000, test_size=0.2, val_size=0.1, stratify=labels, seed=125)
+    assert np.array_equal(test, np.sort(expected_test))
+    for part in (train, val, test):
+        assert labels[part].mean() == pytest.approx(0.15, abs=0.01)
+
+
+def test_split_errors():
+    with pytest.raises(InputError, match="test_size must be a fraction"):
+        split_indices(10, test_size=1.5)
+    with pytest.raises(InputError, match="val_size must be a fraction"):
+        split_indices(10, val_size=-0.1)
+    with pytest.raises(InputError, match="at least 2 rows"):
+        split_indices(1)
+    with pytest.raises(InputError, match="stratify has 3 labels for 10 rows"):
+        split_indices(10, stratify=[0, 1, 0])
+    with pytest.raises(InputError, match="cannot split 10 rows"):
+        split_indices(10, stratify=[0] * 9 + [1], seed=0)
+
+
+def test_doctests():
+    assert doctest.testmod(splits).failed == 0
