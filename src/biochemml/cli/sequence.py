@@ -1,6 +1,7 @@
 """Sequence toolkit commands: simulate, encode, motif scan."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Optional
 
@@ -8,6 +9,7 @@ import numpy as np
 import typer
 
 from . import app
+from ..errors import InputError
 from ..io import read_table, sequence_column
 
 
@@ -25,18 +27,22 @@ def encode(
     """One-hot encode (or count k-mers of) the sequences of a table."""
     from ..encode import kmer_counts, kmer_names, one_hot
 
+    if kmer is None and out.suffix.lower() != ".npy":
+        raise InputError("one-hot arrays are written as .npy; use an --out ending in .npy "
+                         "(or --kmer K for a .csv/.tsv/.parquet table)", path=out)
+    if kmer is not None:
+        _table_suffix(out)
     df = read_table(data)
     seqs = sequence_column(df, sequence_column_name, alphabet)
-    out.parent.mkdir(parents=True, exist_ok=True)
     if kmer is not None:
         import pandas as pd
 
         counts = kmer_counts(seqs, k=kmer, alphabet=alphabet)
-        pd.DataFrame(counts.astype(np.int64), columns=kmer_names(kmer, alphabet)).to_csv(out, index=False)
+        _write_table(pd.DataFrame(counts.astype(np.int64), columns=kmer_names(kmer, alphabet)), out)
         typer.echo(f"Wrote {counts.shape[0]} x {counts.shape[1]} {kmer}-mer counts to {out}")
     else:
         x = one_hot(seqs, alphabet, length=length, pad=pad, truncate=truncate, dtype=np.uint8)
-        np.save(out, x)
+        _atomic(out, lambda tmp: np.save(tmp, x))
         typer.echo(f"Wrote one-hot array of shape {x.shape} (N, L, C) to {out}")
 
 
@@ -54,6 +60,7 @@ def simulate(
     from ..motifs import load
     from ..simulate import bayes_optimal_accuracy, motif_dataset
 
+    _table_suffix(out)
     pwms = load(motif)
     pos = None if position is not None and position < 0 else position
     df = motif_dataset(pwms, n_positive, n_negative, length, pos, seed=seed)
@@ -63,22 +70,40 @@ def simulate(
     typer.echo(f"Best accuracy any classifier can reach on such data (Bayes-optimal): {ceiling:.3f}")
 
 
-def _write_table(df, out: Path) -> None:
-    """Write a DataFrame by suffix, atomically (no half-written file on failure)."""
-    from ..errors import InputError
+_TABLE_WRITERS = {".csv": {}, ".tsv": {"sep": "\t"}, ".txt": {"sep": "\t"}, ".parquet": None,
+                  ".pq": None}
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
+
+def _table_suffix(out: Path) -> str:
+    """The output table format, checked before any work is done."""
     suffix = out.suffix.lower()
-    if suffix == ".csv":
-        df.to_csv(tmp, index=False)
-    elif suffix in (".tsv", ".txt"):
-        df.to_csv(tmp, sep="\t", index=False)
-    elif suffix in (".parquet", ".pq"):
-        df.to_parquet(tmp, index=False)
+    if suffix not in _TABLE_WRITERS:
+        raise InputError(f"cannot write '{suffix or out.name}': use .csv, .tsv or .parquet",
+                         path=out)
+    return suffix
+
+
+def _atomic(out: Path, write) -> None:
+    """Call ``write(tmp)`` and move ``tmp`` onto ``out``: no half-written file on failure."""
+    tmp = out.with_name(out.name + ".part")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            write(handle)
+        tmp.replace(out)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise InputError(f"could not be written ({err.strerror or err})", path=out) from None
+
+
+def _write_table(df, out: Path) -> None:
+    """Write a DataFrame by suffix (.csv, .tsv, .parquet), atomically."""
+    options = _TABLE_WRITERS[_table_suffix(out)]
+    if options is None:
+        _atomic(out, lambda handle: df.to_parquet(handle, index=False))
     else:
-        raise InputError(f"cannot write '{suffix}': use .csv, .tsv or .parquet", path=out)
-    tmp.replace(out)
+        _atomic(out, lambda handle: df.to_csv(handle, index=False, **options))
 
 
 motif_app = typer.Typer(help="Motifs: scan sequences, convert motif files.", no_args_is_help=True)
@@ -98,6 +123,8 @@ def motif_scan(
     """Scan sequences for motif hits (log-odds scores, exact p-values, both strands)."""
     from ..motifs import best_hits, find_hits, load
 
+    if out is not None:
+        _table_suffix(out)
     pwms = load(motifs)
     df = read_table(seqs)
     sequences = sequence_column(df, sequence_column_name, pwms[0].alphabet)

@@ -122,7 +122,7 @@ def read_fasta(path) -> pd.DataFrame:
     for col in df.columns:
         if col not in ("id", "sequence"):
             converted = pd.to_numeric(df[col], errors="coerce")
-            if converted.notna().all():
+            if (converted.notna() | df[col].isna()).all():  # records without it stay NaN
                 df[col] = converted
     return df
 

@@ -11,6 +11,7 @@ no network is needed.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -262,7 +263,8 @@ def write(pwms, path, format: str | None = None) -> Path:
         tmp.write_text(text)
         tmp.replace(path)
     except OSError as err:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise InputError(f"could not be written ({err.strerror})", path=path) from None
     return path
 

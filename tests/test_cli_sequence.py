@@ -1,0 +1,124 @@
+"""The sequence commands: simulate, encode, motif scan; user mistakes are one line, exit 1."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.cli import main
+from biochemml.encode import kmer_counts, one_hot
+from biochemml.motifs import find_hits, jaspar
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_user_error(capsys, *argv, match):
+    code, out, err = run(capsys, *argv)
+    assert code == 1, (out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), err
+    assert match in lines[0], lines[0]
+    assert "Traceback" not in out + err
+
+
+@pytest.fixture
+def seq_table(tmp_path):
+    path = tmp_path / "seqs.csv"
+    pd.DataFrame({"sequence": ["ACGTAC", "ttgaca", "CCGGAA"], "y": [1, 2, 3]}).to_csv(path, index=False)
+    return path
+
+
+def test_help_lists_the_commands(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for command in ("simulate", "encode", "motif"):
+        assert command in out
+
+
+def test_simulate_writes_the_lecture_data(capsys, tmp_path):
+    out = tmp_path / "sim" / "data.csv"
+    code, text, _ = run(capsys, "simulate", "--out", str(out), "--n-positive", "50",
+                        "--n-negative", "30", "--seed", "3")
+    assert code == 0
+    df = pd.read_csv(out)
+    assert len(df) == 80 and df.label.sum() == 50 and set(df.sequence.str.len()) == {20}
+    assert "Bayes-optimal" in text
+    code, _, _ = run(capsys, "simulate", "--out", str(tmp_path / "d.parquet"), "--n-positive", "5",
+                     "--n-negative", "5", "--position", "-1", "--length", "30")
+    assert code == 0 and pd.read_parquet(tmp_path / "d.parquet").sequence.str.len().eq(30).all()
+
+
+def test_encode_one_hot_and_kmers(capsys, tmp_path, seq_table):
+    npy = tmp_path / "x.npy"
+    code, text, _ = run(capsys, "encode", "--data", str(seq_table), "--out", str(npy))
+    assert code == 0 and "(3, 6, 4)" in text
+    x = np.load(npy)
+    assert x.dtype == np.uint8 and np.array_equal(x, one_hot(["ACGTAC", "TTGACA", "CCGGAA"]))
+    left = tmp_path / "left.npy"
+    run(capsys, "encode", "--data", str(seq_table), "--out", str(left), "--length", "8", "--pad", "left")
+    assert np.load(left).shape == (3, 8, 4) and not np.load(left)[:, :2].any()
+    kmers = tmp_path / "k.csv"
+    code, _, _ = run(capsys, "encode", "--data", str(seq_table), "--out", str(kmers), "--kmer", "2")
+    df = pd.read_csv(kmers)
+    assert code == 0 and list(df.columns[:2]) == ["AA", "AC"]
+    assert np.array_equal(df.to_numpy(), kmer_counts(["ACGTAC", "TTGACA", "CCGGAA"], 2))
+
+
+def test_motif_scan_finds_a_planted_site(capsys, tmp_path):
+    spi1 = jaspar("MA0080")
+    rng = np.random.default_rng(0)
+    background = "".join(rng.choice(list("ACGT"), 60))
+    fasta = tmp_path / "s.fa"
+    fasta.write_text(f">plain\n{background}\n>planted\n{background[:20]}{spi1.consensus}{background[20:]}\n")
+    out = tmp_path / "hits.csv"
+    code, text, _ = run(capsys, "motif", "scan", "--motifs", "jaspar:MA0080", "--seqs", str(fasta),
+                        "--out", str(out))
+    assert code == 0 and "hits of 1 motif(s) in 2 sequences" in text
+    hits = pd.read_csv(out)
+    expected = find_hits(spi1, [background, background[:20] + spi1.consensus + background[20:]])
+    assert len(hits) == len(expected)
+    planted = hits[(hits.sequence_id == "planted") & (hits.start == 20) & (hits.strand == "+")]
+    assert len(planted) == 1 and planted.pvalue.iloc[0] < 1e-4
+    code, text, _ = run(capsys, "motif", "scan", "--motifs", "jaspar:MA0080", "--seqs", str(fasta),
+                        "--best")
+    assert code == 0 and "planted" in text
+
+
+def test_user_mistakes_are_one_line_errors(capsys, tmp_path, seq_table):
+    missing = str(tmp_path / "missing.csv")
+    assert_user_error(capsys, "encode", "--data", missing, "--out", str(tmp_path / "x.npy"),
+                      match="does not exist")
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"sequence": ["ACGT", "ACQT"]}).to_csv(bad, index=False)
+    assert_user_error(capsys, "encode", "--data", str(bad), "--out", str(tmp_path / "x.npy"),
+                      match="row 3, column 'sequence'")
+    assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
+                      "--sequence-column", "seq", match="has no column 'seq'")
+    assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
+                      "--length", "4", match="truncate")
+    assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
+                      "--pad", "middle", match="pad must be")
+    assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.csv"),
+                      match=".npy")
+    assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "k.csv"),
+                      "--kmer", "9", match="k must be an integer from 1 to 6")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert_user_error(capsys, "encode", "--data", str(empty), "--out", str(tmp_path / "x.npy"),
+                      match="the file is empty")
+    assert_user_error(capsys, "simulate", "--out", str(tmp_path / "x.xlsx"), match="cannot write")
+    assert_user_error(capsys, "simulate", "--out", str(tmp_path / "x.csv"), "--position", "30",
+                      match="position must be between")
+    assert not (tmp_path / "x.csv").exists()
+    assert_user_error(capsys, "motif", "scan", "--motifs", "jaspar:MA9999.9", "--seqs",
+                      str(seq_table), match="JASPAR has no motif")
+    assert_user_error(capsys, "motif", "scan", "--motifs", str(tmp_path / "none.meme"), "--seqs",
+                      str(seq_table), match="the motif file does not exist")
+    assert_user_error(capsys, "motif", "scan", "--motifs", "lecture:CCGGAA", "--seqs",
+                      str(seq_table), "--pvalue", "2", match="p-value must be in")
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    assert_user_error(capsys, "simulate", "--out", str(blocked / "x.csv"), "--n-positive", "2",
+                      "--n-negative", "2", match="could not be written")

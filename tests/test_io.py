@@ -1,0 +1,124 @@
+"""Reading user tables: formats, FASTA headers, and errors that name file, row and column."""
+import gzip
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.errors import InputError
+from biochemml.io import numeric_column, read_fasta, read_table, require_columns, sequence_column
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame({"sequence": ["ACGT", "acgg", "TTAA"], "gfp": [1.5, 2.0, 0.25]})
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".txt", ".parquet", ".csv.gz"])
+def test_tables_of_every_format_read_alike(tmp_path, frame, suffix):
+    path = tmp_path / f"data{suffix}"
+    if suffix == ".parquet":
+        frame.to_parquet(path)
+    else:
+        frame.to_csv(path, sep="," if ".csv" in suffix else "\t", index=False)
+    df = read_table(path, columns=["sequence", "gfp"])
+    pd.testing.assert_frame_equal(df, frame)
+    assert df.attrs["path"] == str(path)
+
+
+def test_fasta_with_values_in_headers(tmp_path):
+    path = tmp_path / "seqs.fa"
+    path.write_text(">s1 3.5\nACGT\nAC\n\n>s2 gfp=1.25 rep=2\nggtt\n>s3 x\nA\n")
+    df = read_table(path)
+    assert df["id"].tolist() == ["s1", "s2", "s3"]
+    assert df["sequence"].tolist() == ["ACGTAC", "ggtt", "A"]
+    assert df["gfp"].iloc[1] == 1.25 and df["value"].iloc[0] == "3.5"  # mixed -> text
+    gz = tmp_path / "seqs.fasta.gz"
+    with gzip.open(gz, "wt") as handle:
+        handle.write(">a 1\nAC\n>b 2\nGT\n")
+    assert read_table(gz)["value"].tolist() == [1, 2]
+    assert sequence_column(df, "sequence") == ["ACGTAC", "GGTT", "A"]
+
+
+def test_sequence_column_errors_name_file_row_and_column(tmp_path):
+    path = tmp_path / "bad.csv"
+    pd.DataFrame({"seq": ["ACGT", "ACGT", "ACXT"]}).to_csv(path, index=False)
+    df = read_table(path)
+    with pytest.raises(InputError) as err:
+        sequence_column(df, "seq")
+    text = str(err.value)
+    # the third data row is row 4 of the file (row 1 is the header)
+    assert f"file {path}" in text and "row 4" in text and "column 'seq'" in text
+    assert "'X'" in text and "position 3" in text
+    pd.DataFrame({"seq": ["ACGT", None]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match="row 3, column 'seq': the sequence is missing"):
+        sequence_column(read_table(path), "seq")
+    path.write_text("seq,gfp\nACGT,1\n ,2\n")
+    with pytest.raises(InputError, match="row 3, column 'seq'.*empty"):
+        sequence_column(read_table(path), "seq")
+    fasta = tmp_path / "x.fa"
+    fasta.write_text(">a\nACGT\n>b\nAC!T\n")
+    with pytest.raises(InputError, match="x.fa, row 2, column 'sequence'.*'!'"):
+        sequence_column(read_table(fasta), "sequence")
+
+
+def test_missing_column_lists_the_columns(tmp_path, frame):
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(InputError, match="has no column 'expression'; its columns are: sequence, gfp"):
+        read_table(path, columns=["sequence", "expression"])
+    with pytest.raises(InputError, match="no column 'y'"):
+        require_columns(frame, ["y"])
+
+
+def test_numeric_column_names_the_first_bad_cell(tmp_path):
+    path = tmp_path / "v.csv"
+    pd.DataFrame({"sequence": ["A", "C", "G"], "gfp": ["1.0", "high", "3"]}).to_csv(path, index=False)
+    df = read_table(path)
+    with pytest.raises(InputError, match="row 3, column 'gfp': the value is 'high', not a number"):
+        numeric_column(df, "gfp")
+    pd.DataFrame({"gfp": [1.0, np.nan]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match="row 3, column 'gfp': the value is empty"):
+        numeric_column(read_table(path), "gfp")
+    assert np.isnan(numeric_column(read_table(path), "gfp", allow_missing=True)[1])
+
+
+def test_unreadable_and_empty_files(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        read_table(tmp_path / "nope.csv")
+    with pytest.raises(InputError, match="is a folder"):
+        read_table(tmp_path)
+    (tmp_path / "x.json").write_text("{}")
+    with pytest.raises(InputError, match="unknown file type '.json'"):
+        read_table(tmp_path / "x.json")
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(InputError, match="empty.csv: the file is empty"):
+        read_table(tmp_path / "empty.csv")
+    (tmp_path / "header.csv").write_text("sequence,gfp\n")
+    with pytest.raises(InputError, match="the table has no rows"):
+        read_table(tmp_path / "header.csv")
+    (tmp_path / "binary.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe\x00\x00")
+    with pytest.raises(InputError, match="binary.csv: could not be read as a csv table"):
+        read_table(tmp_path / "binary.csv")
+    (tmp_path / "broken.parquet").write_text("not parquet")
+    with pytest.raises(InputError, match="could not be read as a parquet table"):
+        read_table(tmp_path / "broken.parquet")
+    (tmp_path / "noheader.fa").write_text("ACGT\n")
+    with pytest.raises(InputError, match="line 1: sequence before the first '>' header"):
+        read_fasta(tmp_path / "noheader.fa")
+    (tmp_path / "blank.fa").write_text("\n\n")
+    with pytest.raises(InputError, match="no FASTA records"):
+        read_table(tmp_path / "blank.fa")
+    (tmp_path / "noname.fa").write_text(">\nACGT\n")
+    with pytest.raises(InputError, match="line 1: a FASTA header without a name"):
+        read_table(tmp_path / "noname.fa")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
+def test_file_without_read_permission(tmp_path, frame):
+    path = tmp_path / "locked.csv"
+    frame.to_csv(path, index=False)
+    path.chmod(0)
+    with pytest.raises(InputError, match="locked.csv: could not be read"):
+        read_table(path)
