@@ -95,7 +95,8 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path) -> dict
 def train_variant_model(data_path, wildtype_fasta, variant_column: str = "variant",
                         target_column: str = "score", structure=None, offset: int = 0,
                         out="runs/protein-variant", seed: int = 0, model: str | None = None,
-                        test_size: float = 0.2, split_column: str | None = None) -> dict:
+                        test_size: float = 0.2, split_column: str | None = None,
+                        model_params: dict | None = None) -> dict:
     """Fit a variant-effect model on a table of variants and write a run folder.
 
     Parameters
@@ -123,6 +124,9 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         ``split_column``.
     split_column : str, optional
         Column whose ``test`` rows are held out (e.g. ``split`` for the avGFP TAPE split).
+    model_params : dict, optional
+        Extra settings of the model (e.g. ``{"max_iter": 100}``; see
+        :mod:`biochemml.protein.models`).
 
     Returns
     -------
@@ -155,7 +159,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     if test.all() or not test.any():
         raise InputError("the split leaves no training or no test rows")
     est = build_variant_model(name, wildtype, structure=None if structure is None else str(structure),
-                              offset=offset, seed=seed)
+                              offset=offset, seed=seed, **(model_params or {}))
     est.fit([variants[i] for i in np.flatnonzero(~test)], y[~test])
     pred = est.predict(variants)
     metrics = {"test": regression_metrics(y[test], pred[test]),
@@ -172,6 +176,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
               "wildtype": wildtype, "variant_column": variant_column,
               "target_column": target_column, "structure": None if structure is None else str(structure),
               "offset": offset, "seed": seed, "test_size": test_size, "split_column": split_column,
+              "model_params": model_params or {},
               "n_train": int((~test).sum()), "n_test": int(test.sum()), "figures": figs,
               "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     import yaml

@@ -1,0 +1,138 @@
+"""Variant models and the protein-variant run folder."""
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import spearmanr
+
+from biochemml.errors import InputError, ModelError
+from biochemml.protein import AdditiveRegressor, StructureAwareRegressor, build_variant_model
+
+DATA = Path(os.environ.get("BIOCHEMML_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+GFP_PDB = DATA / "avgfp" / "1gfl_cm.pdb"
+AA = "ACDEFGHIKLMNPQRSTVWY"
+
+
+@pytest.fixture(scope="module")
+def gfp():
+    if not GFP_PDB.exists():
+        pytest.skip("set BIOCHEMML_DATA to shared/data")
+    from biochemml import structure
+
+    return structure.read(GFP_PDB)
+
+
+def random_variants(wildtype, n, max_mut, seed, offset=0):
+    rng = np.random.RandomState(seed)
+    out = []
+    for _ in range(n):
+        k = rng.randint(1, max_mut + 1)
+        pos = np.sort(rng.choice(len(wildtype), k, replace=False))
+        out.append(":".join(f"{wildtype[p]}{p + offset}{rng.choice([a for a in AA if a != wildtype[p]])}"
+                            for p in pos))
+    return out
+
+
+def test_additive_model_recovers_additive_effects():
+    wt = "MKTAYIAKQRQISFVKSHFSRQ"
+    rng = np.random.RandomState(0)
+    effect = rng.normal(size=(len(wt), 21))
+    variants = random_variants(wt, 1500, 3, seed=1, offset=1)
+    from biochemml.protein import mutation_codes
+
+    rows, index, res = mutation_codes(variants, wt, offset=1)
+    y = np.bincount(rows, weights=effect[index, res], minlength=len(variants))
+    model = AdditiveRegressor(wt, offset=1, alpha=0.1).fit(variants[:1200], y[:1200])
+    assert spearmanr(model.predict(variants[1200:]), y[1200:])[0] > 0.95
+    with pytest.raises(InputError, match="not fitted"):
+        AdditiveRegressor(wt).predict(["K1R"])
+    with pytest.raises(InputError, match="target values"):
+        AdditiveRegressor(wt, offset=1).fit(variants[:3], [1.0, 2.0])
+    with pytest.raises(InputError, match="not a finite"):
+        AdditiveRegressor(wt, offset=1).fit(variants[:2], [1.0, np.nan])
+
+
+def test_structure_beats_sequence_at_unseen_positions(gfp):
+    """A burial-driven effect: only the structure-aware model can carry it to new positions."""
+    from biochemml import structure
+
+    wt = gfp.sequence
+    bur = structure.burial(gfp)
+    rng = np.random.RandomState(0)
+    positions = rng.permutation(len(wt))
+    test_pos = set(positions[:60].tolist())
+    variants, y = [], []
+    for p in range(len(wt)):
+        for a in rng.choice([a for a in AA if a != wt[p]], 3, replace=False):
+            variants.append(f"{wt[p]}{p}{a}")
+            y.append(-bur[p] / 10 + 0.3 * rng.normal())
+    y = np.array(y)
+    test = np.array([int(v[1:-1]) in test_pos for v in variants])
+    train_v = [v for v, t in zip(variants, test) if not t]
+    test_v = [v for v, t in zip(variants, test) if t]
+    kw = dict(max_iter=50, seed=0)
+    seq = StructureAwareRegressor(wt, None, **kw).fit(train_v, y[~test])
+    st = StructureAwareRegressor(wt, gfp, **kw).fit(train_v, y[~test])
+    rho_seq = spearmanr(seq.predict(test_v), y[test])[0]
+    rho_st = spearmanr(st.predict(test_v), y[test])[0]
+    assert rho_st > 0.6 and rho_st > rho_seq + 0.2
+    again = StructureAwareRegressor(wt, gfp, **kw).fit(train_v, y[~test])
+    np.testing.assert_array_equal(again.predict(test_v), st.predict(test_v))  # same seed, same model
+
+
+def test_structure_model_errors(gfp):
+    with pytest.raises(InputError, match="differs from the wild type"):
+        StructureAwareRegressor("MKTAYIAKQR", gfp).fit(["K1R", "T2S"], [0.0, 1.0])
+    with pytest.raises(InputError, match="hide_fraction"):
+        StructureAwareRegressor(gfp.sequence, hide_fraction=1.0).fit(["K2R"], [0.0])
+    with pytest.raises(InputError, match="not fitted"):
+        StructureAwareRegressor(gfp.sequence).predict(["K2R"])
+    with pytest.raises(InputError, match="needs a structure"):
+        build_variant_model("structure", gfp.sequence)
+    with pytest.raises(InputError, match="unknown variant model"):
+        build_variant_model("transformer", gfp.sequence)
+
+
+def test_train_and_predict_run_folder(gfp, tmp_path):
+    from biochemml import structure
+    from biochemml.protein_train import predict_variant_model, train_variant_model
+
+    wt = gfp.sequence
+    (tmp_path / "wt.fasta").write_text(f">gfp\n{wt}\n")
+    variants = random_variants(wt, 400, 2, seed=3)
+    bur = structure.burial(gfp)
+    y = [-sum(bur[int(m[1:-1])] for m in v.split(":")) / 10 for v in variants]
+    table = pd.DataFrame({"variant": ["S" + v.replace(":", ":S") for v in variants], "score": y,
+                          "num_mutations": [v.count(":") + 1 for v in variants]})
+    table.to_csv(tmp_path / "variants.tsv", sep="\t", index=False)
+    run = tmp_path / "run"
+    metrics = train_variant_model(tmp_path / "variants.tsv", tmp_path / "wt.fasta", "variant",
+                                  "score", structure=GFP_PDB, offset=0, out=run, seed=0,
+                                  model_params={"max_iter": 40})
+    assert metrics["test"]["n"] == 80 and metrics["test"]["spearman"] > 0.5
+    for name in ("model.pkl", "config.yaml", "metrics.json", "predictions.csv",
+                 "observed_vs_predicted.png", "position_effects.png", "distance_map.png",
+                 "effects_bfactor.pdb"):
+        assert (run / name).exists(), name
+    effects = pd.read_csv(run / "position_effects.csv")["mean_predicted_effect"].to_numpy()
+    np.testing.assert_allclose(structure.read(run / "effects_bfactor.pdb").bfactor, effects,
+                               atol=0.006)
+    pred = predict_variant_model(run, tmp_path / "variants.tsv", tmp_path / "pred.csv")
+    assert list(pred.columns) == ["variant", "score", "num_mutations", "prediction"]
+    saved = pd.read_csv(run / "predictions.csv")["prediction"].to_numpy()
+    np.testing.assert_allclose(pred["prediction"].to_numpy(), saved, rtol=1e-6)
+    bad = table.head(3).copy()
+    bad.loc[2, "variant"] = "SQ3D"
+    bad.to_csv(tmp_path / "bad.tsv", sep="\t", index=False)
+    with pytest.raises(InputError, match=r"row 4.*'SQ3D'.*position 3 is 'E'"):
+        predict_variant_model(run, tmp_path / "bad.tsv")
+    with pytest.raises(InputError, match="row 4"):
+        train_variant_model(tmp_path / "bad.tsv", tmp_path / "wt.fasta", "variant", "score",
+                            out=tmp_path / "r2")
+    with pytest.raises(ModelError):
+        predict_variant_model(tmp_path, tmp_path / "variants.tsv")
+    with pytest.raises(InputError, match="does not exist"):
+        train_variant_model(tmp_path / "variants.tsv", tmp_path / "absent.fasta", "variant",
+                            "score", out=tmp_path / "r3")
