@@ -69,6 +69,133 @@ def as_sequence_list(seqs) -> tuple[list[str], bool]:
     return seqs, False
 
 
+def _joined(seqs) -> tuple[list[str], str, bool]:
+    """The sequences as a list, all of them joined, and whether the input was one string.
+
+    A list of ``str`` is joined straight away (no Python work per sequence); anything
+    else goes through :func:`as_sequence_list`, whose errors name the bad item.
+    """
+    if isinstance(seqs, (str, bytes)) or not isinstance(seqs, list):
+        seq_list, single = as_sequence_list(seqs)
+        return seq_list, "".join(seq_list), single
+    try:
+        return seqs, "".join(seqs), False
+    except TypeError:
+        seq_list, single = as_sequence_list(seqs)
+        return seq_list, "".join(seq_list), single
+
+
+def _bad_symbol(seq_list, joined: str, raw: np.ndarray, lengths: np.ndarray,
+                alpha: Alphabet) -> InputError | None:
+    """The error for the first symbol outside ``alpha``, or None when all are valid."""
+    counts = np.bincount(raw, minlength=256)
+    invalid = code_table(alpha) == INVALID
+    if not counts[invalid].any():
+        return None
+    pos = int(np.flatnonzero(invalid[raw])[0])
+    ends = np.cumsum(lengths)
+    i = int(np.searchsorted(ends, pos, side="right"))
+    start = int(ends[i] - lengths[i])
+    return InputError(
+        f"has the symbol '{chr(raw[pos])}' at position {pos - start + 1}, which is not "
+        f"in the {alpha.name} alphabet ({alpha.symbols}, ambiguity {alpha.ambiguous})", row=i)
+
+
+def sequence_bytes(
+    seqs,
+    alphabet="dna",
+    length: int | None = None,
+    pad: str = "right",
+    truncate: str | None = None,
+) -> tuple[np.ndarray, np.ndarray, int, bool]:
+    """Validate sequences and return their bytes, joined, after any truncation.
+
+    The shared first step of :func:`to_codes` and :func:`biochemml.encode.one_hot`;
+    arguments as in :func:`to_codes`.
+
+    Returns
+    -------
+    raw : ndarray of uint8, shape (sum of lengths,)
+        The ASCII bytes of all sequences, one after another (every one checked).
+    lengths : ndarray of int64, shape (N,)
+        Length of each sequence (after truncation).
+    length : int
+        The output length ``L``.
+    single : bool
+        Whether the input was one string.
+    """
+    alpha = get_alphabet(alphabet)
+    if pad not in ("right", "left", "none"):
+        raise InputError(f"pad must be 'right', 'left' or 'none', not '{pad}'")
+    if truncate not in (None, "right", "left"):
+        raise InputError(f"truncate must be None, 'right' or 'left', not '{truncate}'")
+    seq_list, joined, single = _joined(seqs)
+    if len(seq_list) == 0:
+        raise InputError("no sequences were given (the input is empty)")
+    lengths = np.fromiter(map(len, seq_list), dtype=np.int64, count=len(seq_list))
+    empty = np.flatnonzero(lengths == 0)
+    if empty.size:
+        raise InputError("sequence is empty", row=int(empty[0]))
+    longest = int(lengths.max())
+    if length is None:
+        length = longest
+    if length < 1:
+        raise InputError(f"length must be at least 1, not {length}")
+    if pad == "none":
+        other = np.flatnonzero(lengths != lengths[0])
+        if other.size:
+            i = int(other[0])
+            raise InputError(
+                f"has length {lengths[i]} but sequence 0 has length {lengths[0]}; "
+                "pass pad='left' or pad='right' to pad sequences of different lengths",
+                row=i,
+            )
+    if longest > length:
+        too_long = np.flatnonzero(lengths > length)
+        if truncate is None:
+            i = int(too_long[0])
+            raise InputError(
+                f"is {lengths[i]} long, longer than length={length}; "
+                "pass truncate='right' or truncate='left' to cut long sequences",
+                row=i,
+            )
+        seq_list = list(seq_list)
+        for i in too_long:
+            s = seq_list[i]
+            seq_list[i] = s[:length] if truncate == "right" else s[len(s) - length:]
+        lengths = np.minimum(lengths, length)
+        joined = "".join(seq_list)
+    try:
+        raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    except UnicodeEncodeError as err:
+        ends = np.cumsum(lengths)
+        i = int(np.searchsorted(ends, err.start, side="right"))
+        raise InputError(
+            f"has the symbol '{joined[err.start]}', which is not in the {alpha.name} "
+            f"alphabet ({alpha.symbols})", row=i,
+        ) from None
+    error = _bad_symbol(seq_list, joined, raw, lengths, alpha)
+    if error is not None:
+        raise error
+    return raw, lengths, int(length), single
+
+
+def place(flat: np.ndarray, lengths: np.ndarray, length: int, pad: str, fill) -> np.ndarray:
+    """Lay ``flat`` (all sequences one after another) into an ``(N, L, ...)`` array."""
+    n = lengths.size
+    if (lengths == length).all():
+        return flat.reshape((n, length) + flat.shape[1:])
+    out = np.empty((n, length) + flat.shape[1:], dtype=flat.dtype)
+    out[...] = fill
+    cols = np.arange(length)
+    if pad == "left":
+        mask = cols >= (length - lengths)[:, None]
+    else:
+        mask = cols < lengths[:, None]
+    out[mask] = flat
+    return out
+
+
 def to_codes(
     seqs,
     alphabet="dna",
@@ -102,79 +229,14 @@ def to_codes(
         Symbol codes; ``C`` marks an ambiguity symbol and ``C + 1`` padding.
     lengths : ndarray of int64, shape (N,)
         The length of each sequence after truncation.
+
+    Examples
+    --------
+    >>> codes, lengths = to_codes(["ACGT", "GN"])
+    >>> codes.tolist(), lengths.tolist()
+    ([[0, 1, 2, 3], [2, 4, 5, 5]], [4, 2])
     """
     alpha = get_alphabet(alphabet)
-    seq_list, _ = as_sequence_list(seqs)
-    if len(seq_list) == 0:
-        raise InputError("no sequences were given (the input is empty)")
-    if pad not in ("right", "left", "none"):
-        raise InputError(f"pad must be 'right', 'left' or 'none', not '{pad}'")
-    if truncate not in (None, "right", "left"):
-        raise InputError(f"truncate must be None, 'right' or 'left', not '{truncate}'")
-    lengths = np.fromiter(map(len, seq_list), dtype=np.int64, count=len(seq_list))
-    empty = np.flatnonzero(lengths == 0)
-    if empty.size:
-        raise InputError("sequence is empty", row=int(empty[0]))
-    longest = int(lengths.max())
-    if length is None:
-        length = longest
-    if length < 1:
-        raise InputError(f"length must be at least 1, not {length}")
-    if pad == "none":
-        other = np.flatnonzero(lengths != lengths[0])
-        if other.size:
-            i = int(other[0])
-            raise InputError(
-                f"has length {lengths[i]} but sequence 0 has length {lengths[0]}; "
-                "pass pad='left' or pad='right' to pad sequences of different lengths",
-                row=i,
-            )
-    if longest > length:
-        too_long = np.flatnonzero(lengths > length)
-        if truncate is None:
-            i = int(too_long[0])
-            raise InputError(
-                f"is {lengths[i]} long, longer than length={length}; "
-                "pass truncate='right' or truncate='left' to cut long sequences",
-                row=i,
-            )
-        seq_list = list(seq_list)
-        for i in too_long:
-            s = seq_list[i]
-            seq_list[i] = s[:length] if truncate == "right" else s[len(s) - length:]
-        lengths = np.minimum(lengths, length)
-
-    joined = "".join(seq_list)
-    try:
-        raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-    except UnicodeEncodeError as err:
-        bad_char = joined[err.start]
-        ends = np.cumsum(lengths)
-        i = int(np.searchsorted(ends, err.start, side="right"))
-        raise InputError(
-            f"has the symbol '{bad_char}', which is not in the {alpha.name} alphabet "
-            f"({alpha.symbols})", row=i,
-        ) from None
-    flat = code_table(alpha)[raw]
-    bad = np.flatnonzero(flat == INVALID)
-    if bad.size:
-        ends = np.cumsum(lengths)
-        pos = int(bad[0])
-        i = int(np.searchsorted(ends, pos, side="right"))
-        start = int(ends[i] - lengths[i])
-        raise InputError(
-            f"has the symbol '{chr(raw[pos])}' at position {pos - start + 1}, which is not "
-            f"in the {alpha.name} alphabet ({alpha.symbols}, ambiguity {alpha.ambiguous})",
-            row=i,
-        )
-    n = len(seq_list)
-    if n and (lengths == length).all():
-        return flat.reshape(n, length), lengths
-    codes = np.full((n, length), alpha.size + 1, dtype=np.uint8)
-    cols = np.arange(length)
-    if pad == "left":
-        mask = cols >= (length - lengths)[:, None]
-    else:
-        mask = cols < lengths[:, None]
-    codes[mask] = flat
+    raw, lengths, length, _ = sequence_bytes(seqs, alpha, length, pad, truncate)
+    codes = place(code_table(alpha)[raw], lengths, length, pad, alpha.size + 1)
     return codes, lengths

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..alphabets import get_alphabet
 from ..errors import InputError
-from .codes import as_sequence_list, to_codes
+from .codes import INVALID, code_table, place, sequence_bytes
 
 # A row of C values of one dtype is read in one go as a single wider integer (or
 # complex) word: gathering words is several times faster than gathering 2-D rows.
@@ -83,15 +83,20 @@ def one_hot(
     (2, 3, 4)
     """
     alpha = get_alphabet(alphabet)
-    _, single = as_sequence_list(seqs)
-    codes, _ = to_codes(seqs, alpha, length=length, pad=pad, truncate=truncate)
     table = _row_table(alpha.size, unknown, dtype)
-    word = _WORDS.get(table.shape[1] * table.itemsize)
+    raw, lengths, length, single = sequence_bytes(seqs, alpha, length, pad, truncate)
+    # one gather from a 256-row table indexed by the ASCII byte itself
+    rows = np.zeros((256, alpha.size), dtype=table.dtype)
+    byte_codes = code_table(alpha)
+    known = byte_codes != INVALID
+    rows[known] = table[byte_codes[known]]
+    word = _WORDS.get(alpha.size * table.itemsize)
     if word is not None:
-        out = table.view(word).reshape(-1)[codes].view(table.dtype)
-        out = out.reshape(codes.shape[0], codes.shape[1], alpha.size)
+        flat = rows.view(word).reshape(-1)[raw]
+        out = place(flat, lengths, length, pad, 0).view(table.dtype)
+        out = out.reshape(lengths.size, length, alpha.size)
     else:
-        out = table[codes]
+        out = place(rows[raw], lengths, length, pad, 0)
     return out[0] if single else out
 
 
