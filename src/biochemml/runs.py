@@ -3,7 +3,8 @@
 A run folder holds::
 
     config.yaml       what was asked (data, columns, task, model, settings, seed, version)
-    model.pt          the fitted estimator (biochemml.estimators.load reads it back)
+    model.pt          the fitted estimator (biochemml.estimators.load reads it back;
+                      model.joblib for a scikit-learn baseline: runs.load_run_model reads both)
     metrics.json      test-set metrics with bootstrap 95% intervals
     predictions.csv   the test rows with their predictions
     history.csv       loss and metric per epoch
@@ -19,6 +20,7 @@ import datetime as _dt
 import json
 import math
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -80,9 +82,15 @@ def _write_yaml(path: Path, data: dict) -> None:
     path.write_text(yaml.safe_dump(_json_ready(data), sort_keys=False, allow_unicode=True))
 
 
-def _split(n: int, labels, test_size: float, seed: int, split_values=None):
+SPLITS = ("random", "similarity", "group")
+
+
+def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, kind="random",
+           seqs=None, max_distance=None, groups=None, alphabet="dna", pad="right"):
+    """Train and test rows (and rows left out by a similarity-aware split)."""
     from .splits import split_indices
 
+    empty = np.array([], dtype=int)
     if split_values is not None:
         split_values = pd.Series(split_values).astype(str).str.lower().to_numpy()
         test = np.flatnonzero(split_values == "test")
@@ -90,9 +98,22 @@ def _split(n: int, labels, test_size: float, seed: int, split_values=None):
                                                       "validation"]))
         if test.size == 0 or train.size == 0:
             raise InputError("the split column needs rows marked 'train' and 'test'")
-        return train, test
+        return train, test, empty
+    if kind not in SPLITS:
+        raise InputError(f"split must be one of {', '.join(SPLITS)}, not '{kind}'")
+    if kind == "similarity":
+        from .evaluation import similarity_split
+
+        return similarity_split(seqs, test_size=test_size, max_distance=max_distance, seed=seed,
+                                alphabet=alphabet, pad=pad)
+    if kind == "group":
+        from .evaluation import group_split
+
+        if groups is None:
+            raise InputError("split 'group' needs a group column (--group-column)")
+        return (*group_split(groups, test_size=test_size, seed=seed), empty)
     train, _, test = split_indices(n, test_size=test_size, seed=seed, stratify=labels)
-    return train, test
+    return train, test, empty
 
 
 def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -> tuple[dict, pd.DataFrame, list]:
@@ -162,14 +183,103 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -
     return result, table, figures
 
 
+def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, folder: Path,
+                       baselines=("ridge", "ridge-pairs", "gbm-kmer"), max_distance=None,
+                       seed: int = 0) -> tuple[list, dict, dict]:
+    """Figures, tables and metrics a regression run adds to its report.
+
+    Residuals against sequence length, error by distance to the nearest training
+    sequence, and the scikit-learn baselines fitted on the same training rows.
+    """
+    from . import metrics, plot
+    from .evaluation import error_by_distance, nearest_distance
+
+    fig_dir = folder / "figures"
+    figures, tables, extra = [], {}, {}
+    y2 = np.asarray(y, dtype=float).reshape(len(y), -1)
+    truth, pred = y2[test_idx, 0], table.iloc[:, 0].to_numpy(dtype=float)
+    ok = ~np.isnan(truth)
+    test_seqs = seqs[test_idx]
+    lengths = np.array([len(q) for q in test_seqs])
+    if ok.sum() > 2 and lengths.min() != lengths.max():
+        f = fig_dir / "test_residuals_vs_length.png"
+        plot.residuals(truth[ok], pred[ok], x=lengths[ok], xlabel="sequence length (nt)", path=f)
+        figures.append(("Residuals against sequence length (test set)", f))
+    # distance to the nearest training sequence; brute force on long sequences is
+    # O(test x train x length), so a seeded sample of test rows stands for the rest
+    rows = np.flatnonzero(ok)
+    if lengths.max() > 20 and len(rows) * len(train_idx) * lengths.max() > 2e9:
+        rows = np.sort(np.random.default_rng(seed).choice(rows, size=2000, replace=False))
+    cap = max(3, 2 * (max_distance or 1))
+    dist = nearest_distance(test_seqs[rows], seqs[train_idx], cap=cap, alphabet=est.alphabet,
+                            pad=est.pad)
+    by_dist = error_by_distance(truth[rows], pred[rows], dist)
+    top = str(int(dist.max()))
+    if int(dist.max()) > cap or (lengths.max() <= 20 and top in by_dist and int(top) >= 3):
+        by_dist[f"> {int(top) - 1}"] = by_dist.pop(top)
+    f = fig_dir / "test_error_by_distance.png"
+    plot.metric_by_group(by_dist, path=f, metric="mean absolute error",
+                         group_label="mismatches to the nearest training sequence")
+    figures.append(("Error by distance to the nearest training sequence (test set; far from "
+                    "the training set is where predictions are least reliable)", f))
+    extra["error_by_distance"] = by_dist
+    if baselines:
+        from .baselines import BaselineRegressor
+
+        rows_out = []
+        for name in baselines:
+            t0 = time.perf_counter()
+            base = BaselineRegressor(name, alphabet=est.alphabet, pad=est.pad, seed=seed,
+                                     length=est.input_length_)
+            base.fit(seqs[train_idx], y[train_idx])
+            seconds = time.perf_counter() - t0
+            bp = np.asarray(base.predict(test_seqs), dtype=float).reshape(len(test_idx), -1)[:, 0]
+            m = metrics.regression_metrics(truth[ok], bp[ok])
+            rows_out.append({"model": name, "R2": m["r2"], "Pearson r": m["pearson"],
+                             "Spearman": m["spearman"], "MAE": m["mae"], "fit s": seconds})
+        m = metrics.regression_metrics(truth[ok], pred[ok])
+        rows_out.append({"model": f"{est.model_name_} (this run)", "R2": m["r2"],
+                         "Pearson r": m["pearson"], "Spearman": m["spearman"], "MAE": m["mae"],
+                         "fit s": sum(i["fit_seconds"] for i in getattr(est, "fit_info_", []))})
+        tables["Baselines on the same split (first target)"] = pd.DataFrame(rows_out).round(4)
+        extra["baselines"] = rows_out
+    return figures, tables, extra
+
+
+def _make_estimator(task: str, model: str | None, **kwargs):
+    """SequenceClassifier, SequenceRegressor, or a scikit-learn baseline by name."""
+    from .baselines import BASELINES, BaselineRegressor
+    from .estimators import SequenceClassifier, SequenceRegressor
+
+    if model in BASELINES:
+        if task != "regression":
+            raise InputError(f"'{model}' is a regression baseline; use it with --task regression")
+        return BaselineRegressor(model, alphabet=kwargs["alphabet"], pad=kwargs["pad"],
+                                 seed=kwargs["seed"],
+                                 target_transform=kwargs["target_transform"])
+    transform = kwargs.pop("target_transform")
+    if task == "classification":
+        return SequenceClassifier(model=model, **kwargs)
+    return SequenceRegressor(model=model, target_transform=transform, **kwargs)
+
+
+def _values(df: pd.DataFrame, task: str, targets: list) -> np.ndarray:
+    if task == "classification":
+        return _labels(df, targets[0])
+    cols = [numeric_column(df, c, allow_missing=len(targets) > 1) for c in targets]
+    return cols[0] if len(cols) == 1 else np.column_stack(cols)
+
+
 def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("label",),
               task: str = "classification", out=None, model: str | None = None,
-              test_size: float = 0.2, split_column: str | None = None, stratify: bool = True,
-              weight_column: str | None = None, seed: int = 0, alphabet: str = "dna",
-              pad: str = "right", epochs: int | None = None, batch_size: int | None = None,
-              learning_rate: float | None = None, validation_split: float = 0.1,
-              n_models: int = 1, target_transform: str = "standardize",
-              model_params: dict | None = None, title: str | None = None,
+              test_size: float = 0.2, split: str = "random", split_column: str | None = None,
+              max_distance: int | None = None, group_column: str | None = None,
+              stratify: bool = True, weight_column: str | None = None, seed: int = 0,
+              alphabet: str = "dna", pad: str | None = None, epochs: int | None = None,
+              batch_size: int | None = None, learning_rate: float | None = None,
+              validation_split: float = 0.1, n_models: int = 1,
+              target_transform: str = "standardize", model_params: dict | None = None,
+              baselines: bool = True, title: str | None = None,
               command: str | None = None) -> Path:
     """Train a sequence model on a table and write a run folder.
 
@@ -179,24 +289,43 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         CSV/TSV/Parquet/FASTA file, or a DataFrame.
     sequence_column_name : str
     target_columns : str or sequence of str
-        The label column (classification) or one or more value columns (regression).
+        The label column (classification) or one or more value columns (regression;
+        empty cells mark values not measured when there are several).
     task : {"classification", "regression"}
     out : path, optional
         The run folder; default ``runs/<date>-<time>-<task>``. Must not exist yet.
     model : str, optional
-        A registered model name; default the task's best general choice.
+        A registered model name (``biochemml models``) or a baseline (``ridge``,
+        ``ridge-pairs``, ``gbm-kmer``, ``gbm-onehot``); default the task's best general
+        choice (:data:`biochemml.presets.DEFAULT_MODEL`).
     test_size : float
         Fraction held out for the test set (stratified for classification).
+    split : {"random", "similarity", "group"}
+        How the test set is drawn. ``"similarity"``: no test sequence within
+        ``max_distance`` mismatches of a training sequence (some rows may be left out,
+        see :func:`biochemml.evaluation.similarity_split`); ``"group"``: whole groups of
+        ``group_column`` on one side.
     split_column : str, optional
-        Use a column with ``train`` / ``test`` values instead of a random split.
+        Use a column with ``train`` / ``test`` values instead (overrides ``split``).
+    max_distance : int, optional
+        Threshold of the similarity-aware split (default 10 % of the median length).
+    group_column : str, optional
+        Column of groups (e.g. the gene a 5' UTR comes from) for ``split="group"``.
     stratify : bool
         Keep class proportions equal in the training and test sets (classification).
     weight_column : str, optional
         Per-row loss weights (e.g. read counts).
     seed : int
-    alphabet, pad, epochs, batch_size, learning_rate, validation_split, n_models,
+    pad : {"left", "right"}, optional
+        Padding side for sequences of different lengths. Default ``"left"`` for
+        regression (sequences aligned at their 3' end: a 5' UTR or RBS next to the start
+        codon, a promoter next to the TSS) and ``"right"`` for classification.
+    alphabet, epochs, batch_size, learning_rate, validation_split, n_models,
     target_transform, model_params
         Passed to :class:`~biochemml.SequenceClassifier` / :class:`~biochemml.SequenceRegressor`.
+    baselines : bool
+        Regression: also fit the scikit-learn baselines on the same split and show them
+        in the report.
 
     Returns
     -------
@@ -204,7 +333,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         The run folder.
     """
     from . import plot, report
-    from .estimators import SequenceClassifier, SequenceRegressor
+    from .progress import is_quiet
 
     if task not in TASKS:
         raise InputError(f"task must be one of {', '.join(TASKS)}, not '{task}'")
@@ -213,6 +342,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         raise InputError("name at least one target column")
     if task == "classification" and len(targets) != 1:
         raise InputError("classification takes exactly one label column")
+    pad = pad or ("left" if task == "regression" else "right")
+    if pad not in ("left", "right"):
+        raise InputError(f"pad must be 'left' or 'right', not '{pad}'")
     out = Path(out) if out is not None else default_run_dir(task)
     if out.exists() and any(out.iterdir()):
         raise InputError(f"the run folder {out} already exists and is not empty; "
@@ -221,25 +353,28 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     data_name = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
     seqs = np.asarray(sequence_column(df, sequence_column_name, alphabet), dtype=object)
-    if task == "classification":
-        y = _labels(df, targets[0])
-    else:
-        cols = [numeric_column(df, c, allow_missing=len(targets) > 1) for c in targets]
-        y = cols[0] if len(cols) == 1 else np.column_stack(cols)
+    y = _values(df, task, targets)
     weights = None if weight_column is None else numeric_column(df, weight_column)
     split_values = None
     if split_column is not None:
         require_columns(df, [split_column])
         split_values = df[split_column].to_numpy()
+    groups = None
+    if group_column is not None:
+        require_columns(df, [group_column])
+        groups = df[group_column].astype(str).to_numpy()
     strata = y if task == "classification" and stratify else None
-    train_idx, test_idx = _split(len(df), strata, test_size, seed, split_values)
+    train_idx, test_idx, left_out = _split(
+        len(df), strata, test_size, seed, split_values, kind=split, seqs=seqs,
+        max_distance=max_distance, groups=groups, alphabet=alphabet, pad=pad)
     say(f"[bold]biochemml[/bold] {task}: {len(train_idx)} training and {len(test_idx)} test "
-        f"sequences from {data_name}")
-    kwargs = dict(model=model, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
-                  validation_split=validation_split, alphabet=alphabet, pad=pad,
-                  n_models=n_models, seed=seed, model_params=model_params)
-    est = SequenceClassifier(**kwargs) if task == "classification" else \
-        SequenceRegressor(target_transform=target_transform, **kwargs)
+        f"sequences from {data_name}" + (f" ({len(left_out)} left out: too close to the test "
+                                          "set)" if len(left_out) else ""))
+    est = _make_estimator(task, model, epochs=epochs, batch_size=batch_size,
+                          learning_rate=learning_rate, validation_split=validation_split,
+                          alphabet=alphabet, pad=pad, n_models=n_models, seed=seed,
+                          model_params=model_params, target_transform=target_transform,
+                          verbose=not is_quiet() and sys.stderr.isatty())
     est.fit(seqs[train_idx], y[train_idx],
             sample_weight=None if weights is None else weights[train_idx])
     if task == "regression":
@@ -251,36 +386,53 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     tmp.mkdir(parents=True)
     try:
         result, table, figures = _evaluate(est, task, seqs[test_idx], y[test_idx], tmp)
-        plot.training_curves(est.history_, path=tmp / "figures" / "training_curves.png")
-        figures.insert(0, ("Training curves (loss and metric per epoch)",
-                           tmp / "figures" / "training_curves.png"))
-        est.save(tmp / "model.pt")
-        pd.DataFrame(est.history_).rename_axis("epoch").to_csv(tmp / "history.csv")
+        tables, extra = {}, {}
+        if task == "regression":
+            more_figures, tables, extra = _regression_extras(
+                est, seqs, y, train_idx, test_idx, table, tmp,
+                baselines=("ridge", "ridge-pairs", "gbm-kmer") if baselines else (),
+                max_distance=max_distance, seed=seed)
+            figures += more_figures
+        if hasattr(est, "history_"):
+            plot.training_curves(est.history_, path=tmp / "figures" / "training_curves.png")
+            figures.insert(0, ("Training curves (loss and metric per epoch)",
+                               tmp / "figures" / "training_curves.png"))
+            pd.DataFrame(est.history_).rename_axis("epoch").to_csv(tmp / "history.csv")
+        est.save(tmp / ("model.pt" if hasattr(est, "history_") else "model.joblib"))
         predictions = df.iloc[test_idx].reset_index(drop=True)
         predictions = pd.concat([predictions, table], axis=1)
         predictions.insert(0, "row", test_idx + df.attrs.get("first_row", 1))
         predictions.to_csv(tmp / "predictions.csv", index=False)
-        info = est.fit_info_[0]
+        fit_info = getattr(est, "fit_info_", None)
         config = {
             "biochemml_version": __version__, "created": _dt.datetime.now().isoformat(timespec="seconds"),
             "command": command, "data": data_name, "sequence_column": sequence_column_name,
             "target_columns": targets, "task": task, "split": {
-                "test_size": test_size, "split_column": split_column, "seed": seed,
-                "n_train": int(len(train_idx)), "n_test": int(len(test_idx))},
+                "kind": "column" if split_column else split, "test_size": test_size,
+                "split_column": split_column, "max_distance": max_distance,
+                "group_column": group_column, "seed": seed, "n_train": int(len(train_idx)),
+                "n_test": int(len(test_idx)), "n_left_out": int(len(left_out))},
             "weight_column": weight_column, "estimator": type(est).__name__,
             "estimator_params": est.get_params(), "model": est.model_name_,
-            "model_params": est.model_params_, "training": est.training_,
+            "model_params": getattr(est, "model_params_", {}),
+            "training": getattr(est, "training_", {}),
         }
         _write_yaml(tmp / "config.yaml", config)
         summary = {
             "data": data_name, "task": task, "model": est.model_name_,
-            "training / test sequences": f"{len(train_idx)} / {len(test_idx)}",
-            "sequence length": est.input_length_, "seed": seed,
-            "epochs run (best)": f"{info['epochs_run']} ({info['best_epoch'] + 1 if info['best_epoch'] >= 0 else 'last'})",
-            "fit time": f"{sum(i['fit_seconds'] for i in est.fit_info_):.1f} s on {info['device']}",
-            "total time": f"{time.time() - started:.1f} s",
+            "training / test sequences": f"{len(train_idx)} / {len(test_idx)}"
+                                         + (f" ({len(left_out)} left out)" if len(left_out) else ""),
+            "split": config["split"]["kind"], "sequence length": est.input_length_,
+            "padding": pad, "seed": seed,
         }
-        json_metrics = {"task": task, "test": result, "fit": est.fit_info_}
+        if fit_info:
+            info = fit_info[0]
+            best = info["best_epoch"] + 1 if info["best_epoch"] >= 0 else "last"
+            summary["epochs run (best)"] = f"{info['epochs_run']} ({best})"
+            summary["fit time"] = (f"{sum(i['fit_seconds'] for i in fit_info):.1f} s on "
+                                   f"{info['device']}")
+        summary["total time"] = f"{time.time() - started:.1f} s"
+        json_metrics = {"task": task, "test": result, "fit": fit_info, **extra}
         (tmp / "metrics.json").write_text(json.dumps(_json_ready(json_metrics), indent=2))
         notes = []
         if task == "classification":
@@ -289,13 +441,25 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                                             "pr_auc", "log_loss") if k in result}
             shown["accuracy"] = result["accuracy_interval"]
         else:
+            first = result if len(targets) == 1 else result[targets[0]]
             shown = result if len(targets) == 1 else {
                 f"{t}: {k}": v for t, r in result.items() for k, v in r.items()
                 if k in ("r2", "pearson", "spearman")}
             shown = {k: v for k, v in shown.items() if k != "coverage"}
+            if "coverage" in first:
+                cov = first["coverage"]
+                notes.append("Calibration of the ensemble's standard deviation: "
+                             + ", ".join(f"{float(k):.0%} intervals hold {v:.1%} of the test "
+                                         "values" for k, v in cov.items())
+                             + " (well calibrated: close to the nominal level).")
+            if len(left_out):
+                notes.append(f"Similarity-aware split: {len(left_out)} sequences within "
+                             "the distance threshold of a test sequence were used for neither "
+                             "training nor testing.")
+        tables["First test-set predictions"] = predictions.head(20)
         report.write_report(tmp / "report.html", title or f"biochemml {task} run", summary=summary,
                             metrics=shown, figures=figures, notes=notes, config=config,
-                            tables={"First test-set predictions": predictions.head(20)})
+                            tables=tables)
         if out.exists():
             out.rmdir()
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -306,12 +470,25 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     return out
 
 
+def load_run_model(run_dir):
+    """The fitted estimator of a run folder (neural or baseline)."""
+    from .baselines import BaselineRegressor
+    from .estimators import load
+
+    run_dir = Path(run_dir)
+    _run_config(run_dir)
+    if (run_dir / "model.joblib").exists():
+        return BaselineRegressor.load(run_dir / "model.joblib")
+    return load(run_dir / "model.pt")
+
+
 def _run_config(run_dir) -> dict:
     import yaml
 
     run_dir = Path(run_dir)
     cfg = run_dir / "config.yaml"
-    if not (run_dir / "model.pt").exists() or not cfg.exists():
+    has_model = (run_dir / "model.pt").exists() or (run_dir / "model.joblib").exists()
+    if not has_model or not cfg.exists():
         raise ModelError(f"{run_dir} is not a biochemml run folder (model.pt and config.yaml "
                          "expected)")
     return yaml.safe_load(cfg.read_text())
@@ -324,10 +501,8 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     column per class for classification, and ``prediction_std`` for ensembles.
     When ``out`` is given the table is written there (CSV/TSV/Parquet by suffix).
     """
-    from .estimators import load
-
     cfg = _run_config(run_dir)
-    est = load(Path(run_dir) / "model.pt")
+    est = load_run_model(run_dir)
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     col = sequence_column_name or cfg["sequence_column"]
     seqs = sequence_column(df, col, est.alphabet)
@@ -360,18 +535,14 @@ def evaluate_run(run_dir, data, out=None) -> dict:
     predictions.csv, figures and report.html.
     """
     from . import report
-    from .estimators import load
 
     cfg = _run_config(run_dir)
-    est = load(Path(run_dir) / "model.pt")
+    est = load_run_model(run_dir)
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     seqs = np.asarray(sequence_column(df, cfg["sequence_column"], est.alphabet), dtype=object)
     targets = cfg["target_columns"]
-    if cfg["task"] == "classification":
-        y = _labels(df, targets[0])
-    else:
-        cols = [numeric_column(df, c, allow_missing=len(targets) > 1) for c in targets]
-        y = cols[0] if len(cols) == 1 else np.column_stack(cols)
+    y = _values(df, cfg["task"], targets)
+    if cfg["task"] == "regression":
         est.target_names_ = targets
     folder = Path(out) if out is not None else None
     tmp = (folder.with_name(f".{folder.name}.partial") if folder is not None else

@@ -18,16 +18,21 @@ def train(
     sequence_column: str = typer.Option("sequence", "--sequence-column", help="Column holding the sequences."),
     target_column: List[str] = typer.Option(["label"], "--target-column", help="Label column (classification) or value column(s) (regression; repeat for several)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder to create (default runs/<date>-<time>-<task>)."),
-    model: Optional[str] = typer.Option(None, "--model", help="Model name (see `biochemml models`); default the best general choice."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model name (see `biochemml models`; regression also takes the baselines ridge, ridge-pairs, gbm-kmer, gbm-onehot); default the best general choice."),
     epochs: Optional[int] = typer.Option(None, help="Training epochs (default: the model's preset)."),
     batch_size: Optional[int] = typer.Option(None, help="Sequences per training step."),
     learning_rate: Optional[float] = typer.Option(None, help="Optimizer learning rate."),
     test_size: float = typer.Option(0.2, help="Fraction held out as the test set."),
     validation_split: float = typer.Option(0.1, help="Fraction of the training set used to watch for over-fitting."),
-    split_column: Optional[str] = typer.Option(None, help="Column with train/test values to use instead of a random split."),
+    split: str = typer.Option("random", "--split", help="Test set: random, similarity (no test sequence within --max-distance mismatches of a training one) or group (whole groups of --group-column)."),
+    max_distance: Optional[int] = typer.Option(None, "--max-distance", help="Mismatch threshold of --split similarity (default 10% of the median length)."),
+    group_column: Optional[str] = typer.Option(None, "--group-column", help="Column of groups (e.g. gene) kept on one side by --split group."),
+    split_column: Optional[str] = typer.Option(None, help="Column with train/test values to use instead of --split."),
     weight_column: Optional[str] = typer.Option(None, help="Column of per-row weights (e.g. read counts)."),
     alphabet: str = typer.Option("dna", help="dna, rna or protein."),
-    pad: str = typer.Option("right", help="Pad shorter sequences on the 'left' (5' UTRs: align at the start codon) or 'right'."),
+    pad: Optional[str] = typer.Option(None, help="Pad shorter sequences on the 'left' (align 3' ends: 5' UTRs at the start codon; default for regression) or 'right' (default for classification)."),
+    target_transform: str = typer.Option("standardize", "--target-transform", help="Regression: standardize, log (then standardize) or none; fitted on the training rows, inverted for predictions."),
+    baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Regression: also fit ridge and gradient-boosting baselines on the same split for the report."),
     ensemble: int = typer.Option(1, "--ensemble", help="Train this many models (seeds) and report mean and spread."),
     seed: int = typer.Option(0, help="Random seed (same seed, same numbers)."),
 ):
@@ -36,10 +41,12 @@ def train(
 
     run = train_run(data, sequence_column_name=sequence_column, target_columns=target_column,
                     task=task, out=out, model=model, test_size=test_size,
+                    split=split, max_distance=max_distance, group_column=group_column,
                     split_column=split_column, weight_column=weight_column, seed=seed,
                     alphabet=alphabet, pad=pad, epochs=epochs, batch_size=batch_size,
                     learning_rate=learning_rate, validation_split=validation_split,
-                    n_models=ensemble, command=shlex.join(["biochemml"] + sys.argv[1:]))
+                    n_models=ensemble, target_transform=target_transform, baselines=baselines,
+                    command=shlex.join(["biochemml"] + sys.argv[1:]))
     _print_metrics(run)
     typer.echo(f"Run folder: {run}")
     typer.echo(f"Report: {run / 'report.html'}")
@@ -109,8 +116,12 @@ def models():
     """List the available model names."""
     from ..models import available
 
+    from ..baselines import available as baselines
+
     for name, text in available().items():
         typer.echo(f"{name:<16} {text}")
+    for name, text in baselines().items():
+        typer.echo(f"{name:<16} (regression baseline) {text}")
 
 
 @app.command()

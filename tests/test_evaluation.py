@@ -1,0 +1,86 @@
+"""Honest evaluation splits: similarity-aware, k-fold, group; distance to training set."""
+import itertools
+
+import numpy as np
+import pytest
+
+from biochemml.encode import to_codes
+from biochemml.evaluation import (error_by_distance, group_split, hamming_within, kfold_indices,
+                                  nearest_distance, similarity_split)
+
+
+def _brute_distance(seqs, pad="left"):
+    codes = to_codes(list(seqs), pad=pad)[0]
+    return (codes[:, None, :] != codes[None, :, :]).sum(axis=2)
+
+
+def _library(n=600, length=12, seed=0, varlen=False):
+    """Random sequences plus near-copies (1-2 mismatches) of some of them."""
+    rng = np.random.default_rng(seed)
+    seqs = ["".join(rng.choice(list("ACGT"), rng.integers(length - 3, length + 1) if varlen
+                               else length)) for _ in range(n)]
+    for s in list(seqs[:150]):
+        pos = rng.choice(len(s), size=rng.integers(1, 3), replace=False)
+        t = list(s)
+        for p in pos:
+            t[p] = "ACGT"[("ACGT".index(t[p]) + 1) % 4]
+        seqs.append("".join(t))
+    return seqs
+
+
+@pytest.mark.parametrize("max_distance", [1, 2, 3])
+@pytest.mark.parametrize("varlen", [False, True])
+def test_similarity_split_never_puts_close_pairs_on_both_sides(max_distance, varlen):
+    seqs = _library(varlen=varlen)
+    tr, te, ex = similarity_split(seqs, test_size=0.2, max_distance=max_distance, seed=4)
+    assert sorted(np.concatenate([tr, te, ex]).tolist()) == list(range(len(seqs)))
+    dist = _brute_distance(seqs)
+    assert dist[np.ix_(tr, te)].min() > max_distance
+    assert len(te) == round(0.2 * len(seqs)) and len(tr) > 0.5 * len(seqs)
+
+
+def test_similarity_split_on_a_complete_landscape_leaves_a_shell_out():
+    seqs = ["".join(p) for p in itertools.product("ACGT", repeat=5)]  # every 5-mer
+    tr, te, ex = similarity_split(seqs, test_size=0.1, max_distance=1, seed=0, n_regions=1)
+    assert len(ex) > 0 and len(tr) > 0
+    assert _brute_distance(seqs)[np.ix_(tr, te)].min() >= 2
+    assert not hamming_within(seqs, tr, te, 1).any()
+
+
+def test_similarity_split_is_seeded():
+    seqs = _library(seed=1)
+    a = similarity_split(seqs, 0.2, 1, seed=7)
+    b = similarity_split(seqs, 0.2, 1, seed=7)
+    c = similarity_split(seqs, 0.2, 1, seed=8)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert not np.array_equal(a[1], c[1])
+
+
+@pytest.mark.parametrize("length,cap", [(8, 3), (40, 6)])  # enumerated and brute-force paths
+def test_nearest_distance_matches_brute_force(length, cap):
+    seqs = _library(n=300, length=length, seed=2)
+    q, r = seqs[:60], seqs[60:]
+    got = nearest_distance(q, r, cap=cap)
+    want = np.minimum(_brute_distance(seqs)[:60, 60:].min(axis=1), min(cap, 3 if length < 20 else cap) + 1)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_kfold_puts_every_row_in_one_test_fold_and_keeps_groups_together():
+    folds = kfold_indices(103, 5, seed=0)
+    tests = np.concatenate([te for _, te in folds])
+    assert sorted(tests.tolist()) == list(range(103))
+    groups = np.repeat(np.arange(20), 5)
+    for tr, te in kfold_indices(100, 4, groups=groups):
+        assert not set(groups[tr]) & set(groups[te])
+
+
+def test_group_split_keeps_each_group_on_one_side():
+    groups = np.repeat(list("abcdefghij"), 7)
+    tr, te = group_split(groups, test_size=0.3, seed=0)
+    assert not set(groups[tr]) & set(groups[te]) and len(te) > 0
+
+
+def test_error_by_distance_gives_one_bin_per_distance():
+    out = error_by_distance([1.0, 2.0, 3.0, 4.0], [1.0, 2.5, 3.0, 5.0], [1, 1, 2, 2], n_boot=50)
+    assert list(out) == ["1", "2"]
+    assert out["1"]["value"] == pytest.approx(0.25) and out["2"]["n"] == 2

@@ -1,0 +1,124 @@
+"""Sequence -> value models: neural models, baselines, transforms, ensembles."""
+import numpy as np
+import pytest
+import torch
+
+from biochemml.baselines import BaselineRegressor, one_hot_features
+from biochemml.estimators import SequenceRegressor
+from biochemml.models import build
+from biochemml.presets import DEFAULT_MODEL
+from biochemml.simulate import lecture_pwm, regression_dataset
+
+
+@pytest.fixture(scope="module")
+def motif_data():
+    df = regression_dataset(lecture_pwm(), n=1500, length=30, max_copies=2, noise=0.3, seed=1)
+    return df.sequence.to_numpy(), df.expression.to_numpy(), df.signal.to_numpy()
+
+
+def _additive(n, length, seed, pair_effect=0.0):
+    """Random sequences with a known additive (and optionally neighbour-pair) signal."""
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 4, size=(n, length))
+    effects = rng.normal(size=(length, 4))
+    y = effects[np.arange(length), codes].sum(axis=1)
+    y += pair_effect * ((codes[:, :-1] == 2) & (codes[:, 1:] == 2)).sum(axis=1)  # "GG" steps
+    seqs = np.array(["".join("ACGT"[c] for c in row) for row in codes], dtype=object)
+    return seqs, y
+
+
+@pytest.mark.parametrize("name", ["optimus", "legnet", "mlp"])
+@pytest.mark.parametrize("length", [9, 37])
+def test_regression_models_map_one_hot_to_one_value_per_target(name, length):
+    net = build(name, length, task="regression", n_outputs=3)
+    out = net(torch.zeros(5, 4, length))
+    assert out.shape == (5, 3)
+
+
+def test_default_model_recovers_simulated_signal_far_above_shuffled_labels(motif_data):
+    seqs, y, signal = motif_data
+    tr, te = slice(0, 1200), slice(1200, None)
+
+    def r2(values):
+        est = SequenceRegressor(epochs=12, seed=0).fit(seqs[tr], values[tr])
+        return est.score(seqs[te], y[te]), est
+
+    real, est = r2(y)
+    shuffled, _ = r2(np.random.default_rng(0).permutation(y))
+    ceiling = 1 - np.var(y[te] - signal[te]) / np.var(y[te])
+    assert est.model_name_ == DEFAULT_MODEL["regression"]
+    assert real > 0.5 * ceiling and real > 0.4
+    assert shuffled < 0.05
+    assert real - shuffled > 0.35
+
+
+def test_target_transforms_invert_exactly():
+    seqs, y = _additive(200, 8, seed=0)
+    y = np.exp(y / 4)
+    for transform in ("standardize", "log", "none"):
+        est = SequenceRegressor(model="mlp", epochs=1, target_transform=transform, seed=0)
+        est.fit(seqs, y)
+        z = est._transform(y.reshape(-1, 1))
+        np.testing.assert_allclose(est._inverse(z)[:, 0], y, rtol=1e-12)
+        if transform != "none":  # fitted on the training part: centred there
+            assert abs(z[est._split_validation(len(y))[0]].mean()) < 1e-9
+
+
+def test_ensemble_returns_mean_and_positive_std_and_survives_save_load(tmp_path):
+    seqs, y = _additive(300, 10, seed=1)
+    est = SequenceRegressor(model="mlp", epochs=2, n_models=2, seed=0).fit(seqs, y)
+    mean, std = est.predict(seqs[:50], return_std=True)
+    assert mean.shape == std.shape == (50,)
+    assert (std > 0).all()
+    from biochemml.estimators import load
+
+    again = load(est.save(tmp_path / "m.pt"))
+    np.testing.assert_allclose(again.predict(seqs[:50], return_std=True)[1], std, rtol=1e-5)
+
+
+def test_multi_target_with_missing_values_and_weights():
+    seqs, y = _additive(300, 10, seed=2)
+    ys = np.column_stack([y, -y])
+    ys[::3, 1] = np.nan
+    est = SequenceRegressor(model="mlp", epochs=2, seed=0).fit(seqs, ys, sample_weight=np.ones(300))
+    assert est.predict(seqs[:7]).shape == (7, 2)
+
+
+def test_left_padding_aligns_utrs_at_their_3_end():
+    est = SequenceRegressor(model="mlp", epochs=1, pad="left", seed=0).fit(
+        ["ACGTAC", "GTAC", "TTGTAC", "AC"] * 10, np.arange(40.0))
+    codes = est._codes(["GTAC"], fitting=False)
+    assert codes[0, -4:].tolist() == [2, 3, 0, 1] and (codes[0, :2] == 5).all()
+
+
+def test_ridge_is_the_additive_model_and_pairs_add_neighbour_epistasis():
+    seqs, y = _additive(3000, 12, seed=3, pair_effect=2.0)
+    tr, te = slice(0, 2500), slice(2500, None)
+    ridge = BaselineRegressor("ridge").fit(seqs[tr], y[tr]).score(seqs[te], y[te])
+    pairs = BaselineRegressor("ridge-pairs").fit(seqs[tr], y[tr]).score(seqs[te], y[te])
+    assert pairs > 0.98 and ridge < pairs - 0.02
+
+
+def test_pair_features_mark_each_neighbouring_pair_once():
+    from biochemml.encode import to_codes
+
+    x = one_hot_features(to_codes(["ACG"])[0], 4, pairs=True).toarray()[0]
+    assert x.sum() == 3 + 2
+    assert x[12 + 0 * 16 + 0 * 4 + 1] == 1 and x[12 + 1 * 16 + 1 * 4 + 2] == 1  # AC, CG
+
+
+def test_gbm_kmer_baseline_finds_motif_counts_and_round_trips(tmp_path, motif_data):
+    seqs, y, _ = motif_data
+    est = BaselineRegressor("gbm-kmer").fit(seqs[:800], y[:800])
+    assert est.score(seqs[1200:], y[1200:]) > 0.3
+    again = BaselineRegressor.load(est.save(tmp_path / "b.joblib"))
+    np.testing.assert_array_equal(again.predict(seqs[:5]), est.predict(seqs[:5]))
+    mean, std = again.predict(seqs[:5], return_std=True)
+    assert (std == 0).all()
+
+
+def test_unknown_baseline_is_a_clear_error():
+    from biochemml.errors import InputError
+
+    with pytest.raises(InputError, match="unknown baseline"):
+        BaselineRegressor("lasso").fit(["ACGT", "ACGA"], [1.0, 2.0])

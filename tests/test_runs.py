@@ -1,0 +1,90 @@
+"""Regression runs: the CLI train -> predict round trip on a small user table."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.cli import main
+from biochemml.errors import InputError
+from biochemml.runs import predict_run, train_run
+
+
+@pytest.fixture(scope="module")
+def utr_table(tmp_path_factory):
+    """A small 5' UTR-like table: variable lengths, value set by an upstream 'ATG' and GC."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(360):
+        s = "".join(rng.choice(list("ACGT"), rng.integers(14, 25)))
+        rl = 5.0 - 2.0 * ("ATG" in s) + 3.0 * (s.count("G") + s.count("C")) / len(s)
+        rows.append({"utr": s, "rl": rl + rng.normal(0, 0.1), "reads": rng.integers(10, 100),
+                     "gene": f"g{i // 4}"})
+    path = tmp_path_factory.mktemp("data") / "utrs.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_cli_train_then_predict_round_trip(utr_table, tmp_path):
+    run = tmp_path / "run"
+    code = main(["--quiet", "train", "--data", str(utr_table), "--sequence-column", "utr",
+                 "--target-column", "rl", "--task", "regression", "--model", "mlp",
+                 "--epochs", "3", "--ensemble", "2", "--weight-column", "reads",
+                 "--out", str(run)])
+    assert code == 0
+    for name in ("model.pt", "config.yaml", "metrics.json", "predictions.csv", "report.html"):
+        assert (run / name).exists()
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert {"r2", "pearson", "spearman", "mse", "mae", "coverage"} <= set(metrics["test"])
+    assert [b["model"] for b in metrics["baselines"]][:3] == ["ridge", "ridge-pairs", "gbm-kmer"]
+    assert metrics["error_by_distance"]
+    html = (run / "report.html").read_text()
+    assert "Baselines on the same split" in html and "nearest training sequence" in html
+
+    new = tmp_path / "new.csv"
+    pd.read_csv(utr_table).head(25).drop(columns=["rl"]).to_csv(new, index=False)
+    out = tmp_path / "pred.csv"
+    assert main(["--quiet", "predict", "--model", str(run), "--data", str(new),
+                 "--out", str(out)]) == 0
+    pred = pd.read_csv(out)
+    assert len(pred) == 25 and list(pred.columns[:4]) == ["utr", "reads", "gene", "prediction"]
+    assert (pred.prediction_std > 0).all()
+
+
+def test_baseline_run_predicts_like_a_neural_run(utr_table, tmp_path):
+    run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                    task="regression", model="ridge-pairs", out=tmp_path / "ridge",
+                    baselines=False)
+    assert (run / "model.joblib").exists()
+    pred = predict_run(run, utr_table)
+    ok = np.corrcoef(pred.prediction, pred.rl)[0, 1]
+    assert ok > 0.5 and "prediction_std" not in pred
+
+
+def test_similarity_and_group_splits_keep_test_rows_apart(utr_table, tmp_path):
+    from biochemml.evaluation import hamming_within
+
+    run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                    task="regression", model="ridge", split="similarity", max_distance=2,
+                    out=tmp_path / "sim", baselines=False)
+    df = pd.read_csv(utr_table)
+    test_rows = pd.read_csv(run / "predictions.csv").row.to_numpy() - 2
+    train_rows = np.setdiff1d(np.arange(len(df)), test_rows)
+    import yaml
+
+    left_out = yaml.safe_load((run / "config.yaml").read_text())["split"]["n_left_out"]
+    # rows left out are neither train nor test; the rest must be far from every test row
+    near = hamming_within(df.utr.tolist(), train_rows, test_rows, 2)
+    assert near.sum() == left_out
+
+    run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                    task="regression", model="ridge", split="group", group_column="gene",
+                    out=tmp_path / "grp", baselines=False)
+    test_genes = set(pd.read_csv(run / "predictions.csv").gene)
+    assert not test_genes & set(df.gene[~df.index.isin(pd.read_csv(run / "predictions.csv").row - 2)])
+
+
+def test_a_missing_target_column_is_named(utr_table, tmp_path):
+    with pytest.raises(InputError, match="no column 'mrl'"):
+        train_run(utr_table, sequence_column_name="utr", target_columns="mrl",
+                  task="regression", out=tmp_path / "x")
