@@ -131,45 +131,61 @@ def _conv_scores(codes: np.ndarray, mats: list[np.ndarray], size: int,
 
     n, length = codes.shape
     widths = np.array([m.shape[1] for m in mats])
+    top = int(widths.max())
     groups = [(w, np.flatnonzero(widths == w)) for w in np.unique(widths)]
     weights = [torch.from_numpy(np.stack([mats[f] for f in idx]).astype(dtype))
                for _, idx in groups]
     table = np.zeros((size + 2, size), dtype=dtype)
     table[:size] = np.eye(size, dtype=dtype)
     per_chunk = max(1, _CHUNK_SCORES // max(1, length * len(mats)))
+    # convolutions with 4 input channels are too small to split across threads: one
+    # thread is several times faster than two on a busy 2-core machine
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield from _conv_loop(codes, groups, weights, table, per_chunk, top)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _conv_loop(codes, groups, weights, table, per_chunk, top):
+    import torch
+
+    n, length = codes.shape
+    size = table.shape[1]
     with torch.inference_mode():
         for lo in range(0, n, per_chunk):
             hi = min(n, lo + per_chunk)
-            x = torch.from_numpy(np.ascontiguousarray(table[codes[lo:hi]].transpose(0, 2, 1)))
+            # padding symbols one-hot to zero rows, so windows may run past the end
+            padded = np.pad(codes[lo:hi], ((0, 0), (0, top - 1)), constant_values=size + 1)
+            x = torch.from_numpy(np.ascontiguousarray(table[padded].transpose(0, 2, 1)))
             for (w, idx), weight in zip(groups, weights):
-                xw = torch.nn.functional.pad(x, (0, int(w) - 1))
-                yield lo, hi, idx, torch.nn.functional.conv1d(xw, weight).numpy()
-
-
-def _valid(lengths: np.ndarray, widths: np.ndarray, length: int) -> np.ndarray:
-    """``(n, F, L)`` mask of windows that lie inside their sequence."""
-    return np.arange(length)[None, None, :] + widths[None, :, None] <= lengths[:, None, None]
+                s = torch.nn.functional.conv1d(x[:, :, :length + int(w) - 1], weight)
+                yield lo, hi, idx, s.numpy()
 
 
 def _dense_chunks(scanner: _Scanner, codes, lengths):
-    """Yield ``(lo, hi, scores)`` with scores ``(n, F, L)`` float32, ``-inf`` off the end."""
+    """Yield ``(lo, hi, scores)`` with scores ``(n, F, L)`` float32, ``-inf`` for windows
+    that run past their sequence's end."""
     mats = scanner.float_matrices()
     n, length = codes.shape
     n_filters = len(mats)
+    starts = np.arange(length)
     current, buf = None, None
     for lo, hi, idx, s in _conv_scores(codes, mats, scanner.size):
         if current != lo:
             if buf is not None:
                 yield current, current + buf.shape[0], buf
             current, buf = lo, np.empty((hi - lo, n_filters, length), dtype=np.float32)
-        buf[:, idx, :] = s
+        width = mats[idx[0]].shape[1]
+        outside = starts[None, :] + width > lengths[lo:hi, None]  # (n, L)
+        np.copyto(s, -np.inf, where=outside[:, None, :])
+        if idx.size == n_filters:
+            buf[...] = s
+        else:
+            buf[:, idx, :] = s
     if buf is not None:
         yield current, current + buf.shape[0], buf
-
-
-def _masked(buf: np.ndarray, lengths: np.ndarray, widths: np.ndarray) -> np.ndarray:
-    buf[~_valid(lengths, widths, buf.shape[2])] = -np.inf
-    return buf
 
 
 def score_windows(motifs, seqs, both_strands=True, background=None, score="log_odds"):
@@ -206,7 +222,7 @@ def score_windows(motifs, seqs, both_strands=True, background=None, score="log_o
     n, length = codes.shape
     out = np.empty((n, len(scanner.filter_widths), length), dtype=np.float32)
     for lo, hi, buf in _dense_chunks(scanner, codes, lengths):
-        out[lo:hi] = _masked(buf, lengths[lo:hi], scanner.filter_widths)
+        out[lo:hi] = buf
     return out.reshape(n, len(scanner.motifs), len(scanner.strands), length)
 
 
@@ -244,7 +260,7 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
     n_motifs, n_strands = len(scanner.motifs), len(scanner.strands)
     parts = []
     for lo, hi, buf in _dense_chunks(scanner, codes, lengths):
-        s = _masked(buf, lengths[lo:hi], scanner.filter_widths)
+        s = buf
         length = s.shape[2]
         flat = s.reshape(hi - lo, n_motifs, n_strands * length)
         arg = flat.argmax(axis=-1).ravel()
@@ -288,16 +304,30 @@ def _block_of(q: np.ndarray, block: int) -> int:
     return int(np.argmax(np.convolve(spread, np.ones(block), mode="valid")))
 
 
-def _word_hits(codes, lengths, q_by_filter, thresholds, size):
-    """Hits ``(seq, start, filter)`` of every filter, by word tables.
+_PIECE = 5  # wide motifs are confirmed from tables of 5-column pieces (4**5 entries each)
+
+
+def _all_word_scores(q: np.ndarray) -> np.ndarray:
+    """Score of every word over the columns of ``q`` (``C ** W`` entries, word-code order)."""
+    scores = q[:, 0].astype(np.int64)
+    for j in range(1, q.shape[1]):
+        scores = (scores[:, None] + q[:, j]).ravel()
+    return scores
+
+
+def _word_plan(q_by_filter, thresholds, size):
+    """Tables for finding the hits ``(seq, start, filter)`` of every filter by words.
 
     A filter of width ``W`` with ``size ** W <= 2**20`` (DNA up to 10) has a table of
     exactly the words that reach its threshold; filters of one width share one flag
-    table, so a window costs one lookup per width. A wider filter is scored exactly
-    from tables of its 5-column blocks (``ceil(W / 5)`` lookups per window). Windows
-    with an ambiguity symbol are scored exactly from the matrix.
+    table, so a window costs one lookup per width. A wider filter looks up its most
+    discriminating block of columns in a table of the block words that could reach
+    the threshold (given the best possible other columns); those candidates are then
+    scored exactly from tables of 5-column pieces. Windows with an ambiguity symbol
+    are scored exactly from the matrix.
     """
     short_max = int(np.log(_MAX_WORDS) // np.log(size) + 1e-9)
+    piece = min(_PIECE, short_max)
     groups: dict[int, list] = {}
     wide = []
     for f, q in enumerate(q_by_filter):
@@ -315,14 +345,31 @@ def _word_hits(codes, lengths, q_by_filter, thresholds, size):
         owners = np.repeat(members, [t.size for t in tables])
         order = np.argsort(words, kind="stable")
         short[w] = (members, flag, words[order], owners[order])
-    blocks = {}  # filter -> (first column of its block, flag table of candidate words)
+    # wide filters whose most discriminating block starts at the same column share one
+    # lookup: a table of 64-bit masks, bit k set when the word may start a hit of filter k
+    by_start: dict[int, list] = {}
+    pieces = {}  # filter -> [(piece start, width, scores of every piece word)]
     for f in wide:
         q = q_by_filter[f]
-        a = _block_of(q, short_max)
-        rest = int(np.delete(q, np.s_[a:a + short_max], axis=1).max(axis=0).sum())
-        flag = np.zeros(size ** short_max, dtype=bool)
-        flag[_words_reaching(q[:, a:a + short_max], thresholds[f] - rest)] = True
-        blocks[f] = (a, flag)
+        by_start.setdefault(_block_of(q, short_max), []).append(f)
+        pieces[f] = [(j, min(piece, q.shape[1] - j), _all_word_scores(q[:, j:j + piece]))
+                     for j in range(0, q.shape[1], piece)]
+    blocks = []  # (block start, filters, bit table)
+    for a, members in by_start.items():
+        for k0 in range(0, len(members), 64):
+            group = members[k0:k0 + 64]
+            bits = np.zeros(size ** short_max, dtype=np.uint64)
+            for k, f in enumerate(group):
+                q = q_by_filter[f]
+                rest = int(np.delete(q, np.s_[a:a + short_max], axis=1).max(axis=0).sum())
+                bits[_words_reaching(q[:, a:a + short_max], thresholds[f] - rest)] |= np.uint64(1 << k)
+            blocks.append((a, group, bits))
+    return short, blocks, pieces
+
+
+def _word_hits(codes, lengths, q_by_filter, thresholds, size, plan):
+    """Run the word-table engine of :func:`_word_plan` over ``codes``, in chunks."""
+    short, blocks, pieces = plan
     n, length = codes.shape
     top = max(q.shape[1] for q in q_by_filter)
     per_chunk = max(1, _CHUNK_SCORES // 4 // (length + top))
@@ -330,46 +377,59 @@ def _word_hits(codes, lengths, q_by_filter, thresholds, size):
     for lo in range(0, n, per_chunk):
         hi = min(n, lo + per_chunk)
         found += _word_hits_chunk(codes[lo:hi], lengths[lo:hi], q_by_filter, thresholds,
-                                  short, blocks, top, size, lo)
+                                  short, blocks, pieces, top, size, lo)
     return found
 
 
-def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, top, size,
-                     offset):
+def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, pieces, top,
+                     size, offset):
     n, length = codes.shape
     padded = np.pad(codes, ((0, 0), (0, top)), constant_values=size + 1)
     clipped = np.minimum(padded, size - 1).astype(np.int32)
-    bad = np.zeros((n, length + top + 1), dtype=np.int32)
-    np.cumsum(padded >= size, axis=1, dtype=np.int32, out=bad[:, 1:])
+    ambiguous = padded == size
+    any_ambiguous = bool(ambiguous.any())
+    if any_ambiguous:  # cumulative count of ambiguity symbols, to test any window at once
+        n_amb = np.zeros((n, length + top + 1), dtype=np.int32)
+        np.cumsum(ambiguous, axis=1, dtype=np.int32, out=n_amb[:, 1:])
+    ragged = bool((lengths != length).any())
     starts = np.arange(length)
-    filter_widths = np.array([q.shape[1] for q in q_by_filter])
     short_max = int(np.log(_MAX_WORDS) // np.log(size) + 1e-9)
+    pieces_needed = {b for parts in pieces.values() for _, b, _ in parts}
     longest = short_max if blocks else max(short)
     found = []
 
-    def windows(w):
-        valid = starts[None, :] + w <= lengths[:, None]
-        has_bad = (bad[:, w:w + length] - bad[:, :length]) > 0
-        return valid, has_bad
+    def inside(hit, w):
+        """Keep starts whose window of width ``w`` lies inside its sequence."""
+        if ragged:
+            return hit & (starts[None, :] + w <= lengths[:, None])
+        hit[:, length - w + 1:] = False
+        return hit
 
-    def exact(members, seq_b, pos_b):
-        for f in members:
-            q = q_by_filter[f]
-            inside = pos_b + q.shape[1] <= lengths[seq_b]
-            s, p = seq_b[inside], pos_b[inside]
-            ok = _gather_scores(padded, s, p, _with_zero_rows(q, size)) >= thresholds[f]
-            found.append((s[ok] + offset, p[ok], np.full(int(ok.sum()), f)))
+    def with_ambiguity(w, a=0):
+        """Starts whose columns ``a .. a + w - 1`` hold an ambiguity symbol."""
+        return (n_amb[:, a + w:a + w + length] - n_amb[:, a:a + length]) > 0
 
+    def exact(f, seq, pos):
+        q = q_by_filter[f]
+        ok = _gather_scores(padded, seq, pos, _with_zero_rows(q, size)) >= thresholds[f]
+        found.append((seq[ok] + offset, pos[ok], np.full(int(ok.sum()), f)))
+
+    kept = {}
     # word codes of width w at every position, built from those of width w - 1
     word = np.zeros((n, length + top), dtype=np.int32)
     for w in range(1, longest + 1):
         span = length + top - w + 1
         word = word[:, :span] * size + clipped[:, w - 1:w - 1 + span]
+        if w in pieces_needed:
+            kept[w] = word
         if w not in short:
             continue
         members, flag, table_words, table_filters = short[w]
-        valid, has_bad = windows(w)
-        seq, pos = np.nonzero(flag[word[:, :length]] & valid & ~has_bad)
+        hit = flag[word[:, :length]]
+        if any_ambiguous:
+            amb = inside(with_ambiguity(w), w)
+            hit &= ~amb
+        seq, pos = np.nonzero(inside(hit, w))
         words_at = word[seq, pos]
         # which members list each candidate word: one sorted search per width
         first = np.searchsorted(table_words, words_at, side="left")
@@ -377,16 +437,61 @@ def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, top
         cand = np.repeat(np.arange(words_at.size), n_match)
         match = np.repeat(first - np.cumsum(n_match) + n_match, n_match) + np.arange(cand.size)
         found.append((seq[cand] + offset, pos[cand], table_filters[match]))
-        if has_bad.any():
-            exact(members, *np.nonzero(valid & has_bad))
-    for f, (a, flag) in blocks.items():  # ``word`` now holds the widest block words
-        q = q_by_filter[f]
-        valid = starts[None, :] + q.shape[1] <= lengths[:, None]
-        block_bad = (bad[:, a + short_max:a + short_max + length] - bad[:, a:a + length]) > 0
-        seq, pos = np.nonzero((flag[word[:, a:a + length]] | block_bad) & valid)
-        ok = _gather_scores(padded, seq, pos, _with_zero_rows(q, size)) >= thresholds[f]
-        found.append((seq[ok] + offset, pos[ok], np.full(int(ok.sum()), f)))
+        if any_ambiguous and amb.any():
+            seq_b, pos_b = np.nonzero(amb)
+            for f in members:
+                exact(f, seq_b, pos_b)
+    for a, group, bits in blocks:  # ``word`` now holds the block-wide words
+        masks = bits[word[:, a:a + length]]
+        narrowest = min(q_by_filter[f].shape[1] for f in group)
+        hit = inside(masks != 0, narrowest)
+        if any_ambiguous:
+            amb_block = inside(with_ambiguity(short_max, a), narrowest)
+            hit |= amb_block
+        seq_all, pos_all = np.nonzero(hit)
+        mask_all = masks[seq_all, pos_all]
+        if any_ambiguous:
+            mask_all[amb_block[seq_all, pos_all]] = ~np.uint64(0)
+        for k, f in enumerate(group):
+            width = q_by_filter[f].shape[1]
+            mine = (mask_all >> np.uint64(k)) & np.uint64(1) == 1
+            seq, pos = seq_all[mine], pos_all[mine]
+            keep = pos + width <= lengths[seq]
+            seq, pos = seq[keep], pos[keep]
+            if any_ambiguous:
+                amb = with_ambiguity(width)[seq, pos]
+                exact(f, seq[amb], pos[amb])
+                seq, pos = seq[~amb], pos[~amb]
+            score = np.zeros(seq.size, dtype=np.int64)
+            for j, b, table in pieces[f]:
+                words_b = kept[b]
+                score += table[words_b.ravel()[seq * words_b.shape[1] + pos + j]]
+            ok = score >= thresholds[f]
+            found.append((seq[ok] + offset, pos[ok], np.full(int(ok.sum()), f)))
     return found
+
+
+_PREPARED: dict = {}  # the tables of the last few motif sets, so that scanning batch after
+_PREPARED_KEEP = 4   # batch of sequences with the same motifs builds them once
+
+
+def _prepared(scanner: _Scanner, background, resolution: float, pvalue: float):
+    """Null distributions, grid matrices, thresholds and word tables of ``scanner``'s motifs."""
+    key = (tuple((m.alphabet.name, m.matrix.tobytes(), m.matrix.shape) for m in scanner.motifs),
+           None if background is None else np.asarray(background, dtype=float).tobytes(),
+           float(resolution), float(pvalue), len(scanner.strands))
+    if key in _PREPARED:
+        return _PREPARED[key]
+    if not 0 < pvalue <= 1:
+        raise InputError(f"a p-value must be in (0, 1], not {pvalue}")
+    dists = [ScoreDistribution(m, background, resolution) for m in scanner.motifs]
+    q_by_filter = scanner.per_strand([d.integer_pssm for d in dists])
+    thresholds = np.repeat([d.integer_threshold(pvalue) for d in dists], len(scanner.strands))
+    plan = _word_plan(q_by_filter, thresholds, scanner.size)
+    while len(_PREPARED) >= _PREPARED_KEEP:
+        _PREPARED.pop(next(iter(_PREPARED)))
+    _PREPARED[key] = (dists, q_by_filter, thresholds, plan)
+    return _PREPARED[key]
 
 
 def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=None,
@@ -424,14 +529,15 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=
     >>> pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5)
     >>> find_hits(pwm, ["GGTACAAGG"], pvalue=0.001)[["start", "strand"]].values.tolist()
     [[2, '+']]
+
+    The motif tables (null distributions, word tables) of the last few motif sets
+    are kept, so scanning batch after batch with the same motifs builds them once.
     """
     scanner = _Scanner(motifs, background, both_strands)
     codes, lengths = scanner.encode(seqs)
     n_strands = len(scanner.strands)
-    dists = [ScoreDistribution(m, background, resolution) for m in scanner.motifs]
-    q_by_filter = scanner.per_strand([d.integer_pssm for d in dists])
-    thresholds = np.repeat([d.integer_threshold(pvalue) for d in dists], n_strands)
-    found = _word_hits(codes, lengths, q_by_filter, thresholds, scanner.size)
+    dists, q_by_filter, thresholds, plan = _prepared(scanner, background, resolution, pvalue)
+    found = _word_hits(codes, lengths, q_by_filter, thresholds, scanner.size, plan)
     seq = np.concatenate([f[0] for f in found]).astype(np.int64) if found else np.zeros(0, int)
     start = np.concatenate([f[1] for f in found]).astype(np.int64) if found else np.zeros(0, int)
     filt = np.concatenate([f[2] for f in found]).astype(np.int64) if found else np.zeros(0, int)
