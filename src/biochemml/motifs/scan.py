@@ -1,17 +1,19 @@
 """Scan many sequences with many motifs at once: window scores, best hits, p-value hits.
 
-Two engines, chosen per motif, both without a Python loop per window:
+Two engines, neither with a Python loop per window:
 
-- **Dense scores** (:func:`score_windows`, :func:`best_hits`, and :func:`find_hits` for
-  wide motifs): the motifs and their reverse complements are the filters of 1-D
-  convolutions over the one-hot sequences (PyTorch), one convolution per motif width,
-  so no work is spent on padding short motifs to the widest.
-- **Word tables** (:func:`find_hits` for motifs of at most ``4**W <= 2**20`` words, i.e.
-  DNA motifs up to 10 wide): every word that reaches the motif's p-value threshold is
-  listed once by branch and bound; a window is then a candidate when its word is in
-  the table (one array lookup per window and motif width, shared by all motifs of that
-  width), and candidates are confirmed motif by motif. Hits are rare, so the cost is
-  one pass over the sequences per width instead of one per motif.
+- **Dense scores** (:func:`score_windows`, :func:`best_hits`): the motifs and their
+  reverse complements are the filters of 1-D convolutions over the one-hot sequences
+  (PyTorch), one convolution per motif width, so no work is spent on padding short
+  motifs to the widest.
+- **Word tables** (:func:`find_hits`): for a motif of at most ``4**W <= 2**20`` words
+  (DNA up to 10 wide) every word that reaches the p-value threshold is listed once by
+  branch and bound; a window is a hit when its word is in the table (one lookup per
+  window and motif width, shared by all motifs of that width). A wider motif looks up
+  its most informative 10-column block among the block words that could still reach
+  the threshold (motifs sharing the block's offset share one lookup), and the few
+  candidates are scored exactly. Hits are rare, so the cost is a handful of passes
+  over the sequences rather than one per motif.
 
 Hits are decided on the integer score grid of :class:`~.pvalues.ScoreDistribution`, so
 the p-value of every hit is exact on that grid and never above the requested one.
