@@ -1,0 +1,239 @@
+"""Write the course notebooks (.ipynb) from the cell lists below.
+
+Run ``python notebooks/make_notebooks.py`` after editing; the tests execute every
+notebook, so a cell that stops working fails the build.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def md(text: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": text.strip("\n").splitlines(True)}
+
+
+def code(text: str) -> dict:
+    return {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+            "source": text.strip("\n").splitlines(True)}
+
+
+def write(name: str, cells: list[dict]) -> None:
+    nb = {"cells": cells, "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    for i, cell in enumerate(nb["cells"]):
+        cell["id"] = f"{name[:2]}-{i:02d}"
+    (HERE / name).write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n")
+
+
+CH1 = [
+    md("""
+# 1장. 서열을 숫자로: 원-핫 인코딩, PFM/PWM, 윈도우 점수
+
+수업 실습의 첫 부분을 biochemml로 따라 합니다. 이 노트북에서 할 일은 세 가지입니다.
+
+1. DNA 서열을 **원-핫 인코딩**(one-hot encoding)으로 바꾸기
+2. 정렬된 결합 부위로 **PFM**(위치 빈도 행렬)과 **PWM**(위치 가중치 행렬)을 만들고 pseudocount의 역할 보기
+3. PWM으로 서열의 **슬라이딩 윈도우 점수**를 계산해 모티프가 어디 있는지 찾기
+"""),
+    code("""
+import numpy as np
+import biochemml
+from biochemml.encode import one_hot, decode, kmer_counts
+from biochemml.motifs import PWM
+print("biochemml", biochemml.__version__)
+"""),
+    md("""
+## 원-핫 인코딩
+
+염기마다 네 칸짜리 벡터 하나를 씁니다. 열 순서는 A, C, G, T입니다. 수업 코드는 염기 하나하나를
+반복문으로 채웠지만, `one_hot`은 서열 전체를 한 번에 바꿉니다(수천 배 빠릅니다).
+"""),
+    code("""
+x = one_hot("ATACAA", dtype=int)
+print(x)          # 6 x 4 행렬: 행 = 위치, 열 = A, C, G, T
+decode(x)         # 다시 문자열로
+"""),
+    md("""
+길이가 다른 서열 여러 개는 `(N, L, 4)` 배열이 됩니다. 5' UTR처럼 3' 끝(개시 코돈 쪽)을 맞춰야 하는
+서열은 `pad="left"`로 왼쪽을 0으로 채웁니다. `N` 같은 모호한 염기는 0 또는 0.25로 둘 수 있습니다.
+"""),
+    code("""
+batch = one_hot(["ACGT", "GGNA", "TT"], pad="left", unknown="uniform")
+print(batch.shape)
+print(batch[2])   # 'TT'는 왼쪽 두 줄이 0으로 채워짐
+"""),
+    md("""
+## PFM과 PWM
+
+세 개의 정렬된 결합 부위 TACAA, TACGA, TACAA에서 위치별 염기 수(PFM)를 세고, 각 칸에 pseudocount
+0.5를 더해 비율(PWM)로 바꿉니다. pseudocount가 없으면 한 번도 관찰되지 않은 염기의 확률이 0이 되어,
+그 염기가 하나만 있어도 점수가 로그(0) = 무한대 음수가 되어 버립니다.
+"""),
+    code("""
+pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5)
+print(pwm.counts)        # PFM: 행 = A, C, G, T, 열 = 위치
+pwm.to_frame().round(2)  # PWM: 수업 자료의 표와 같은 값
+"""),
+    md("""
+## 슬라이딩 윈도우 점수
+
+길이 5의 창을 ATACAA 위로 한 칸씩 옮기며, 창 안의 염기마다 PWM 확률을 곱하고 자연로그를 취합니다.
+0에 가까울수록 모티프와 닮았습니다. 두 번째 창 TACAA가 훨씬 높은 점수를 받습니다.
+"""),
+    code("""
+scores = pwm.window_log_prob("ATACAA")
+print(scores)   # [-9.567..., -2.1198...]: 수업 자료의 s1, s2
+assert np.allclose(scores, [-9.567015315914915, -2.119846956314875])
+"""),
+    md("""
+생물정보학 도구(FIMO, Biopython)는 이 확률을 배경 빈도와 비교한 **log-odds 점수**(비트)를 씁니다.
+무작위 서열에서 그 점수 이상이 나올 확률(p-값)도 정확히 계산할 수 있습니다.
+"""),
+    code("""
+from biochemml.motifs import find_hits, score_threshold
+print(pwm.log_odds().round(2))
+print("p < 0.001 인 점수 기준:", round(score_threshold(pwm, 1e-3), 2), "bits")
+find_hits(pwm, ["GGGTACAAGGG", "CCCCCCCCCC", "TTGTACGATT"], pvalue=1e-3)
+"""),
+    md("""
+## 시퀀스 로고
+
+PWM은 로고로 그리면 한눈에 들어옵니다. 글자 높이는 그 위치의 정보량(비트)에 비례합니다.
+"""),
+    code("""
+from biochemml import plot
+fig = plot.sequence_logo(pwm.matrix, alphabet="ACGT", kind="information", title="TACAA motif")
+fig
+"""),
+    md("""
+## k-mer 개수: 위치를 버린 특징
+
+서열 길이가 제각각일 때는 위치 대신 짧은 단어(k-mer)가 몇 번 나오는지 세는 것도 좋은 출발점입니다.
+5' UTR에서는 상류 ATG 개수나 GC 비율 같은 정보가 여기에 담깁니다.
+"""),
+    code("""
+from biochemml.encode import kmer_names
+counts = kmer_counts(["ATGATG", "GGGCC"], k=3)
+names = kmer_names(3)                     # AAA, AAC, ..., TTT (64개)
+print("ATGATG 안의 ATG 개수:", counts[0, names.index("ATG")])
+"""),
+]
+
+CH2 = [
+    md("""
+# 2장. CNN으로 전사인자 결합 모티프 찾기
+
+수업의 CCGGAA 모의 데이터로 합성곱 신경망(CNN)을 학습하고, 학습 곡선·정확도·혼동 행렬로 평가합니다.
+덧붙여 이 데이터에서 **어떤 모델도 넘을 수 없는 정확도**(베이즈 최적)를 계산해 모델을 공정하게 판단합니다.
+"""),
+    code("""
+import numpy as np
+from biochemml.simulate import lecture_pwm, motif_dataset, bayes_optimal_accuracy
+from biochemml.splits import split_indices
+from biochemml.models import build, summary
+from biochemml import SequenceClassifier, metrics, plot
+
+EPOCHS = 20          # 수업과 같은 값; 바꿔 보며 과소·과대적합을 관찰해 보세요
+SEED = 0
+"""),
+    md("""
+## 모의 데이터 만들기
+
+양성 서열 1,000개는 7개 무작위 염기 + CCGGAA PWM에서 뽑은 6개 염기 + 7개 무작위 염기이고,
+음성 서열 1,000개는 20개 염기가 모두 무작위입니다.
+"""),
+    code("""
+pwm = lecture_pwm()
+data = motif_dataset(pwm, n_positive=1000, n_negative=1000, length=20, position=7, seed=SEED)
+print(data.head())
+print(data[data.label == 1].sequence.str[7:13].value_counts().head())
+"""),
+    md("""
+## 넘을 수 없는 벽: 베이즈 최적 정확도
+
+모티프 PWM과 배경을 정확히 알면, 각 서열이 양성일 가능도와 음성일 가능도를 비교해 가장 좋은 판단을
+내릴 수 있습니다. 무작위 서열도 우연히 CCGGAA를 닮을 수 있기 때문에 이 값은 1보다 작습니다.
+"""),
+    code("""
+ceiling = bayes_optimal_accuracy(pwm, n=100_000, seed=SEED)
+print(f"베이즈 최적 정확도: {ceiling:.3f}")
+"""),
+    md("""
+## 학습·테스트 나누기와 모델
+
+수업처럼 20 %를 테스트 세트로 떼어 둡니다(`random_state=125`). 모델은 수업의 CNN입니다.
+수업 코드의 `padding='same'` 대신 요약표와 같은 `valid`를 씁니다(파라미터 292개).
+"""),
+    code("""
+train_idx, _, test_idx = split_indices(len(data), test_size=0.2, seed=125)
+train, test = data.iloc[train_idx], data.iloc[test_idx]
+print(len(train), len(test))
+print(summary(build("lecture-cnn", input_length=20)))
+"""),
+    code("""
+clf = SequenceClassifier("lecture-cnn", epochs=EPOCHS, batch_size=100, validation_split=0.1, seed=SEED)
+clf.fit(train.sequence, train.label)
+plot.training_curves(clf.history_)
+"""),
+    md("""
+## 테스트 세트 평가와 혼동 행렬
+
+혼동 행렬에서 모티프가 없는데 있다고 한 경우(FP)가 제1종 오류, 모티프가 있는데 놓친 경우(FN)가
+제2종 오류입니다.
+"""),
+    code("""
+proba = clf.predict_proba(test.sequence)
+pred = clf.classes_[proba.argmax(axis=1)]
+result = metrics.classification_metrics(test.label, pred, proba=proba)
+print(f"test loss {result['log_loss']:.3f}, test accuracy {result['accuracy']:.3f} (ceiling {ceiling:.3f})")
+cm = metrics.confusion_matrix(test.label, pred)
+print(metrics.explain_confusion(cm, labels=[0, 1]))
+plot.confusion_matrix(cm, labels=["random", "motif"])
+"""),
+    md("""
+## 더 나은 모델, 그리고 간단한 모델
+
+biochemml의 기본 분류기(`SequenceClassifier()`)는 조기 종료(early stopping)와 가중치 감쇠를 쓰는
+조금 더 큰 CNN입니다. 한편 모티프 위치가 고정된 이 데이터에서는 **원-핫에 대한 로지스틱 회귀**도
+베이즈 최적 규칙과 같은 꼴(원-핫에 대한 선형 함수)이라 매우 잘 됩니다. 복잡한 모델이 늘 필요한 것은
+아니라는 점을 기억하세요.
+"""),
+    code("""
+from sklearn.linear_model import LogisticRegression
+from biochemml.encode import one_hot
+
+best = SequenceClassifier(seed=SEED).fit(train.sequence, train.label)
+X_train = one_hot(train.sequence.tolist()).reshape(len(train), -1)
+X_test = one_hot(test.sequence.tolist()).reshape(len(test), -1)
+logreg = LogisticRegression(max_iter=2000).fit(X_train, train.label)
+print(f"lecture CNN        {clf.score(test.sequence, test.label):.3f}")
+print(f"default CNN        {best.score(test.sequence, test.label):.3f}")
+print(f"logistic regression {logreg.score(X_test, test.label):.3f}")
+print(f"Bayes ceiling       {ceiling:.3f}")
+"""),
+    md("""
+## 과소적합과 과대적합
+
+에폭 수를 2로 줄이면 모델이 아직 배우지 못한 상태(과소적합)가 되고, 학습 데이터를 아주 적게 주고
+오래 학습하면 학습 정확도는 오르는데 검증 정확도는 떨어집니다(과대적합). `EPOCHS`와 학습 데이터
+크기를 바꿔 가며 학습 곡선을 비교해 보세요.
+"""),
+    code("""
+small = train.sample(100, random_state=0)   # 학습 데이터 100개뿐
+over = SequenceClassifier("cnn", epochs=100, patience=None, validation_split=0.3,
+                          model_params={"filters": (128,), "hidden": 128, "dropout": 0.0},
+                          seed=SEED).fit(small.sequence, small.label)
+print(f"train acc {over.history_['accuracy'][-1]:.2f}, validation acc {over.history_['val_accuracy'][-1]:.2f}, "
+      f"test acc {over.score(test.sequence, test.label):.2f}")
+plot.training_curves(over.history_)
+"""),
+]
+
+
+if __name__ == "__main__":
+    write("01_sequences_and_motifs.ipynb", CH1)
+    write("02_cnn_motif_classifier.ipynb", CH2)

@@ -1,0 +1,34 @@
+"""The course notebooks run from the first cell to the last."""
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs(path, tmp_path, monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors
+
+
+def test_notebooks_exist_and_are_current():
+    import json
+    import runpy
+
+    assert len(NOTEBOOKS) >= 2
+    # the .ipynb files are generated from make_notebooks.py: they must match it
+    script = Path(__file__).parent.parent / "notebooks" / "make_notebooks.py"
+    cells = runpy.run_path(str(script))
+    for name, key in (("01_sequences_and_motifs.ipynb", "CH1"), ("02_cnn_motif_classifier.ipynb", "CH2")):
+        on_disk = json.loads((script.parent / name).read_text())
+        assert ["".join(c["source"]) for c in on_disk["cells"]] == \
+            ["".join(c["source"]) for c in cells[key]]
