@@ -348,7 +348,7 @@ def _word_plan(q_by_filter, thresholds, size):
         order = np.argsort(words, kind="stable")
         short[w] = (members, flag, words[order], owners[order])
     # wide filters whose most discriminating block starts at the same column share one
-    # lookup: a table of 64-bit masks, bit k set when the word may start a hit of filter k
+    # lookup: a table of bit masks, bit k set when the word may start a hit of filter k
     by_start: dict[int, list] = {}
     pieces = {}  # filter -> [(piece start, width, scores of every piece word)]
     for f in wide:
@@ -360,11 +360,14 @@ def _word_plan(q_by_filter, thresholds, size):
     for a, members in by_start.items():
         for k0 in range(0, len(members), 64):
             group = members[k0:k0 + 64]
-            bits = np.zeros(size ** short_max, dtype=np.uint64)
+            # the narrowest mask type that holds the group keeps the table in cache
+            kind = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64)
+                        if np.dtype(t).itemsize * 8 >= len(group))
+            bits = np.zeros(size ** short_max, dtype=kind)
             for k, f in enumerate(group):
                 q = q_by_filter[f]
                 rest = int(np.delete(q, np.s_[a:a + short_max], axis=1).max(axis=0).sum())
-                bits[_words_reaching(q[:, a:a + short_max], thresholds[f] - rest)] |= np.uint64(1 << k)
+                bits[_words_reaching(q[:, a:a + short_max], thresholds[f] - rest)] |= kind(1 << k)
             blocks.append((a, group, bits))
     return short, blocks, pieces
 
@@ -452,11 +455,12 @@ def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, pie
             hit |= amb_block
         seq_all, pos_all = np.nonzero(hit)
         mask_all = masks[seq_all, pos_all]
+        kind = bits.dtype.type
         if any_ambiguous:
-            mask_all[amb_block[seq_all, pos_all]] = ~np.uint64(0)
+            mask_all[amb_block[seq_all, pos_all]] = ~kind(0)
         for k, f in enumerate(group):
             width = q_by_filter[f].shape[1]
-            mine = (mask_all >> np.uint64(k)) & np.uint64(1) == 1
+            mine = (mask_all >> kind(k)) & kind(1) == 1
             seq, pos = seq_all[mine], pos_all[mine]
             keep = pos + width <= lengths[seq]
             seq, pos = seq[keep], pos[keep]
