@@ -29,6 +29,7 @@ def _root(
 
 # Sub-modules add their commands to `app` on import.
 from . import sequence  # noqa: E402,F401
+from . import bioprocess  # noqa: E402,F401
 from . import protein  # noqa: E402,F401
 from . import train  # noqa: E402,F401
 from . import datasets  # noqa: E402,F401

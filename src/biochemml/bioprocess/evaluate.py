@@ -1,0 +1,163 @@
+"""Judge condition models: cross-validation with interval coverage, and factor effects."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .factors import Factors
+from .models import ConditionModel, infer_factors
+
+
+def interval_metrics(observed, mean, std, level: float = 0.95) -> dict:
+    """Accuracy and calibration of predictions against measured values.
+
+    Parameters
+    ----------
+    observed, mean, std : array-like
+        ``(N,)`` measured values, predicted means and predictive standard deviations.
+    level : float
+        Nominal coverage of the central interval ``mean +- z * std``.
+
+    Returns
+    -------
+    dict
+        ``rmse``, ``r2``, ``spearman``, ``coverage`` (fraction of measured values inside the
+        interval; ``level`` if calibrated) and ``interval_width`` (mean full width).
+    """
+    from scipy.stats import norm, spearmanr
+
+    observed, mean, std = (np.asarray(a, dtype=np.float64) for a in (observed, mean, std))
+    z = norm.ppf(0.5 + level / 2)
+    resid = observed - mean
+    ss_tot = float(np.sum((observed - observed.mean()) ** 2))
+    rho = spearmanr(observed, mean).statistic if np.ptp(mean) > 0 and np.ptp(observed) > 0 else np.nan
+    return {
+        "rmse": float(np.sqrt(np.mean(resid ** 2))),
+        "r2": float(1 - np.sum(resid ** 2) / ss_tot) if ss_tot > 0 else np.nan,
+        "spearman": float(rho),
+        "coverage": float(np.mean(np.abs(resid) <= z * std)),
+        "interval_width": float(np.mean(2 * z * std)),
+    }
+
+
+def condition_groups(X: pd.DataFrame) -> np.ndarray:
+    """``(N,)`` integer id per distinct condition: replicates share an id."""
+    return X.astype(str).agg("|".join, axis=1).factorize()[0]
+
+
+def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Factors | None = None,
+                   folds="loo", seed: int = 0, level: float = 0.95):
+    """Compare model kinds by cross-validation, replicates kept together.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        ``(N, n_factors)`` conditions.
+    y : array-like
+        ``(N,)`` response.
+    kinds : sequence of str
+        Model kinds to compare (see :class:`ConditionModel`).
+    factors : Factors, optional
+        Declared factors; inferred from ``X`` when omitted.
+    folds : "loo" or int
+        ``"loo"``: leave one condition out (all replicates of a condition leave together,
+        so a replicate never predicts its twin). An int: that many folds of conditions.
+    seed : int
+    level : float
+        Nominal interval coverage.
+
+    Returns
+    -------
+    metrics : pandas.DataFrame
+        One row per kind: ``rmse``, ``r2``, ``spearman``, ``coverage``, ``interval_width``.
+    predictions : pandas.DataFrame
+        ``(N * len(kinds), 5)``: ``kind``, ``row``, ``observed``, ``mean``, ``std`` (the std
+        includes run-to-run noise, so it is comparable with single measurements).
+    """
+    y = np.asarray(y, dtype=np.float64)
+    factors = factors if factors is not None else infer_factors(X)
+    groups = condition_groups(X[factors.names] if set(factors.names) <= set(X.columns) else X)
+    n_groups = groups.max() + 1
+    if n_groups < 3:
+        raise InputError(f"cross-validation needs at least 3 distinct conditions, got {n_groups}")
+    if folds == "loo":
+        fold_of_group = np.arange(n_groups)
+    else:
+        k = int(folds)
+        if not 2 <= k <= n_groups:
+            raise InputError(f"folds must be between 2 and the number of conditions ({n_groups}), got {k}")
+        fold_of_group = np.random.default_rng(seed).permutation(n_groups) % k
+    fold = fold_of_group[groups]
+    rows, metrics = [], {}
+    for kind in kinds:
+        mean, std = np.empty(len(y)), np.empty(len(y))
+        for f in np.unique(fold):
+            test = fold == f
+            model = ConditionModel(kind, factors=factors, seed=seed).fit(X[~test], y[~test])
+            mean[test], std[test] = model.predict(X[test], return_std=True, observation_noise=True)
+        metrics[kind] = interval_metrics(y, mean, std, level)
+        rows.append(pd.DataFrame({"kind": kind, "row": np.arange(len(y)), "observed": y,
+                                  "mean": mean, "std": std}))
+    return pd.DataFrame(metrics).T, pd.concat(rows, ignore_index=True)
+
+
+def partial_dependence(model: ConditionModel, X: pd.DataFrame, factor: str, grid: int = 25):
+    """Average predicted response as one continuous factor sweeps its bounds.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        ``(grid,)`` factor values (log-spaced for log factors).
+    mean : numpy.ndarray
+        ``(grid,)`` predicted response averaged over the rows of ``X``.
+    """
+    f = model.factors_[factor]
+    if f.kind != "continuous":
+        raise InputError(f"partial dependence needs a continuous factor; '{factor}' is {f.kind}")
+    values = f.from_unit(np.linspace(0, 1, grid))
+    base = model.factors_.check_table(X)
+    out = np.empty(grid)
+    for i, v in enumerate(values):
+        sweep = base.copy()
+        sweep[factor] = v
+        out[i] = model.predict(sweep).mean()
+    return values, out
+
+
+def feature_importance(model: ConditionModel, X: pd.DataFrame, grid: int = 11) -> pd.Series:
+    """How much each continuous factor moves the prediction: the spread (max - min) of its
+    partial-dependence curve over ``X``, as a fraction of the sum over factors.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by factor name, sorted descending, summing to 1.
+    """
+    spans = {}
+    for f in model.factors_.varied:
+        if f.kind == "continuous":
+            _, pd_mean = partial_dependence(model, X, f.name, grid)
+            spans[f.name] = float(np.ptp(pd_mean))
+    s = pd.Series(spans, dtype=np.float64)
+    total = s.sum()
+    return (s / total if total > 0 else s).sort_values(ascending=False)
+
+
+def response_surface(model: ConditionModel, at: pd.DataFrame, f1: str, f2: str, grid: int = 30):
+    """Predicted response over two factors with the others held at the row ``at``.
+
+    Returns
+    -------
+    v1, v2 : numpy.ndarray
+        ``(grid,)`` values of ``f1`` and ``f2``.
+    mean, std : numpy.ndarray
+        ``(grid, grid)`` with ``[i, j]`` at ``(v2[i], v1[j])``.
+    """
+    a, b = model.factors_[f1], model.factors_[f2]
+    v1, v2 = a.from_unit(np.linspace(0, 1, grid)), b.from_unit(np.linspace(0, 1, grid))
+    g1, g2 = np.meshgrid(v1, v2)
+    table = pd.concat([model.factors_.check_table(at.iloc[[0]])] * g1.size, ignore_index=True)
+    table[f1], table[f2] = g1.ravel(), g2.ravel()
+    mean, std = model.predict(table, return_std=True)
+    return v1, v2, mean.reshape(g1.shape), std.reshape(g1.shape)

@@ -1,0 +1,254 @@
+"""Models of production from operating conditions, each with an uncertainty.
+
+Three kinds share one scikit-learn-like face, :class:`ConditionModel`:
+
+``gp`` (default)
+    A Gaussian process (BoTorch ``SingleTaskGP``: Matern-5/2 kernel with one length scale
+    per feature, inferred noise), fitted by maximum marginal likelihood. Inputs are mapped
+    to the unit cube by the declared factor bounds, outcomes standardised on the training
+    data. Replicate runs inform the noise level.
+``gbt``
+    A bootstrap ensemble of gradient-boosted trees; the spread of the members is the
+    model uncertainty and the out-of-bag residuals give the noise.
+``nn``
+    A bootstrap ensemble of small neural nets (two hidden layers), same uncertainty recipe.
+"""
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .factors import Factor, Factors
+
+KINDS = ("gp", "gbt", "nn")
+
+
+@contextlib.contextmanager
+def small_torch():
+    """Run torch on one thread: campaign-sized GPs (tens to hundreds of runs) are many tiny
+    matrix operations, where extra threads only add waiting (10x slower on a busy machine)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def infer_factors(X: pd.DataFrame) -> Factors:
+    """Factors spanning a table: numeric columns continuous over their range, others categorical."""
+    factors = []
+    for name in X.columns:
+        col = X[name]
+        if pd.api.types.is_numeric_dtype(col):
+            lo, hi = float(col.min()), float(col.max())
+            if lo == hi:
+                factors.append(Factor(str(name), "fixed", value=lo))
+            else:
+                factors.append(Factor(str(name), "continuous", lo, hi))
+        else:
+            levels = tuple(sorted(col.astype(str).unique()))
+            factors.append(Factor(str(name), "categorical", levels=levels) if len(levels) > 1
+                           else Factor(str(name), "fixed", value=levels[0]))
+    return Factors(factors)
+
+
+class ConditionModel:
+    """Predict a response (titer) from conditions, with a standard deviation.
+
+    Parameters
+    ----------
+    kind : {"gp", "gbt", "nn"}
+        Gaussian process, gradient-boosted tree ensemble or neural-net ensemble.
+    factors : Factors, optional
+        The declared factors; bounds fix the unit-cube scaling. By default they are inferred
+        from the training table (numeric columns continuous over their observed range).
+    seed : int
+        Seed of every random choice (bootstrap samples, initial weights, GP restarts).
+    n_members : int
+        Ensemble size for ``gbt`` and ``nn``.
+
+    Attributes
+    ----------
+    factors_ : Factors
+        The factors used (given or inferred).
+    n_train_ : int
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> X = pd.DataFrame({"T": np.linspace(25, 37, 8)})
+    >>> m = ConditionModel("gp", seed=0).fit(X, np.sin(X["T"] / 3))
+    >>> mean, std = m.predict(X, return_std=True)
+    >>> bool(np.allclose(mean, np.sin(X["T"] / 3), atol=0.05))
+    True
+    """
+
+    def __init__(self, kind: str = "gp", factors: Factors | None = None, seed: int = 0,
+                 n_members: int = 16):
+        if kind not in KINDS:
+            raise InputError(f"unknown model kind '{kind}'; choose one of {', '.join(KINDS)}")
+        self.kind = kind
+        self.factors = factors
+        self.seed = seed
+        self.n_members = n_members
+
+    # ----------------------------------------------------------------- fit
+    def fit(self, X: pd.DataFrame, y) -> "ConditionModel":
+        """Fit on a table of conditions.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            ``(N, n_factors)`` one column per factor (extra columns are ignored when
+            ``factors`` is given).
+        y : array-like
+            ``(N,)`` the response; finite numbers.
+
+        Returns
+        -------
+        ConditionModel
+            ``self``, fitted.
+        """
+        if not isinstance(X, pd.DataFrame):
+            raise InputError("X must be a pandas DataFrame with one column per factor")
+        y = np.asarray(y, dtype=np.float64).reshape(-1)
+        if len(y) != len(X):
+            raise InputError(f"X has {len(X)} rows but y has {len(y)} values")
+        if not np.all(np.isfinite(y)):
+            raise InputError(f"y has a missing or infinite value at position {int(np.flatnonzero(~np.isfinite(y))[0])}")
+        if len(y) < 2:
+            raise InputError("a model needs at least 2 runs")
+        self.factors_ = self.factors if self.factors is not None else infer_factors(X)
+        U = self.factors_.to_unit(self.factors_.check_table(X))
+        self.n_train_ = len(y)
+        self.y_train_ = y
+        fit = {"gp": self._fit_gp, "gbt": self._fit_trees, "nn": self._fit_nets}[self.kind]
+        with small_torch():
+            fit(U, y)
+        return self
+
+    def _fit_gp(self, U, y):
+        import torch
+        from botorch.fit import fit_gpytorch_mll
+        from botorch.models import SingleTaskGP
+        from botorch.models.transforms import Standardize
+        from gpytorch.mlls import ExactMarginalLogLikelihood
+
+        torch.manual_seed(self.seed)
+        train_x = torch.as_tensor(U, dtype=torch.float64)
+        train_y = torch.tensor(y, dtype=torch.float64).unsqueeze(-1)
+        if np.ptp(y) == 0:  # a constant response: nothing to learn but the mean
+            train_y = train_y + 1e-6 * torch.randn_like(train_y)
+        model = SingleTaskGP(train_x, train_y, outcome_transform=Standardize(m=1))
+        mll = ExactMarginalLogLikelihood(model.likelihood, model)
+        try:
+            fit_gpytorch_mll(mll)
+        except Exception:  # noqa: BLE001  an optimiser failure keeps the prior-initialised fit
+            pass
+        model.eval()
+        self.gp_ = model
+
+    def _fit_trees(self, U, y):
+        from sklearn.ensemble import GradientBoostingRegressor
+
+        def make(seed):
+            return GradientBoostingRegressor(n_estimators=150, max_depth=2, learning_rate=0.05,
+                                             subsample=1.0, random_state=seed)
+
+        self._fit_bagged(U, y, make)
+
+    def _fit_nets(self, U, y):
+        from sklearn.neural_network import MLPRegressor
+
+        def make(seed):
+            return MLPRegressor(hidden_layer_sizes=(32, 32), alpha=1e-2, max_iter=2000,
+                                learning_rate_init=1e-2, random_state=seed)
+
+        self._fit_bagged(U, y, make, standardise=True)
+
+    def _fit_bagged(self, U, y, make, standardise=False):
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+
+        rng = np.random.default_rng(self.seed)
+        self.y_mean_, self.y_scale_ = (float(y.mean()), float(y.std() or 1.0)) if standardise else (0.0, 1.0)
+        z = (y - self.y_mean_) / self.y_scale_
+        n = len(y)
+        self.members_ = []
+        oob_sum, oob_count = np.zeros(n), np.zeros(n)
+        for i in range(self.n_members):
+            idx = rng.integers(0, n, n)
+            member = make(int(rng.integers(2 ** 31)))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                member.fit(U[idx], z[idx])
+            self.members_.append(member)
+            out = np.setdiff1d(np.arange(n), idx)
+            if out.size:
+                oob_sum[out] += member.predict(U[out])
+                oob_count[out] += 1
+        seen = oob_count > 0
+        resid = (oob_sum[seen] / oob_count[seen] - z[seen]) if seen.any() else np.zeros(1)
+        self.noise_var_ = float(np.mean(resid ** 2)) * self.y_scale_ ** 2
+
+    # ------------------------------------------------------------- predict
+    def predict(self, X: pd.DataFrame, return_std: bool = False, observation_noise: bool = False):
+        """Predicted mean (and standard deviation) of the response at conditions ``X``.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            ``(M, n_factors)``; values must lie within the factor bounds.
+        return_std : bool
+            Also return the standard deviation.
+        observation_noise : bool
+            Include the run-to-run noise: the spread of a new measurement rather than of
+            the underlying mean. Use it to judge intervals against measured values.
+
+        Returns
+        -------
+        mean : numpy.ndarray
+            ``(M,)``.
+        std : numpy.ndarray
+            ``(M,)``, only with ``return_std=True``.
+        """
+        self._check_fitted()
+        U = self.factors_.to_unit(self.factors_.check_table(X))
+        mean, var = self.predict_unit(U, observation_noise=observation_noise)
+        return (mean, np.sqrt(var)) if return_std else mean
+
+    def predict_unit(self, U: np.ndarray, observation_noise: bool = False):
+        """Mean and variance, each ``(M,)``, at unit-cube features ``U`` ``(M, n_features)``."""
+        self._check_fitted()
+        U = np.atleast_2d(np.asarray(U, dtype=np.float64))
+        if self.kind == "gp":
+            import torch
+
+            with torch.no_grad(), small_torch():
+                post = self.gp_.posterior(torch.as_tensor(U, dtype=torch.float64),
+                                          observation_noise=observation_noise)
+                return (post.mean.squeeze(-1).numpy().copy(),
+                        post.variance.squeeze(-1).clamp_min(0).numpy().copy())
+        preds = np.stack([m.predict(U) for m in self.members_]) * self.y_scale_ + self.y_mean_
+        var = preds.var(axis=0) + (self.noise_var_ if observation_noise else 0.0)
+        return preds.mean(axis=0), var
+
+    def noise_std(self) -> float:
+        """The estimated run-to-run standard deviation of the response."""
+        self._check_fitted()
+        if self.kind == "gp":
+            noise = self.gp_.likelihood.noise.detach().mean().item()
+            scale = self.gp_.outcome_transform.stdvs.item()
+            return float(np.sqrt(noise) * scale)
+        return float(np.sqrt(self.noise_var_))
+
+    def _check_fitted(self):
+        if not hasattr(self, "factors_"):
+            raise InputError("the model is not fitted yet; call fit(X, y) first")

@@ -1,0 +1,169 @@
+"""Figures of the bioprocess workflow: parity with intervals, factor effects, proposals,
+optimisation convergence. Each function returns a matplotlib Figure; nothing is shown."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .recommend import Z95
+
+
+def _figure(ncols=1, width=5.0, height=4.2):
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, ncols, figsize=(width * ncols, height), squeeze=False)
+    return fig, axes[0]
+
+
+def parity_plot(predictions: pd.DataFrame, response: str = "response"):
+    """Observed vs predicted with 95% intervals, one panel per model kind.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        Columns ``kind``, ``observed``, ``mean``, ``std`` (as from :func:`cross_validate`,
+        or ``cycle`` instead of ``kind`` from :func:`replay`).
+    """
+    from .evaluate import interval_metrics
+
+    key = "kind" if "kind" in predictions.columns else "cycle"
+    groups = list(pd.unique(predictions[key]))
+    fig, axes = _figure(len(groups), width=4.2, height=4.2)
+    lo = min(predictions["observed"].min(), (predictions["mean"] - Z95 * predictions["std"]).min())
+    hi = max(predictions["observed"].max(), (predictions["mean"] + Z95 * predictions["std"]).max())
+    for ax, g in zip(axes, groups):
+        p = predictions[predictions[key] == g]
+        m = interval_metrics(p["observed"], p["mean"], p["std"])
+        ax.errorbar(p["observed"], p["mean"], yerr=Z95 * p["std"], fmt="o", ms=3, alpha=0.6,
+                    elinewidth=0.8, capsize=0)
+        ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
+        ax.set_xlabel(f"measured {response}")
+        ax.set_ylabel(f"predicted {response} (95% interval)")
+        ax.set_title(f"{key} {g}: Spearman {m['spearman']:.2f}, coverage {m['coverage']:.0%}",
+                     fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = "response"):
+    """Importance bars, partial dependence of the two most important factors, and the
+    response surface over those two (others at the best run's values).
+
+    Parameters
+    ----------
+    model : ConditionModel
+        Fitted.
+    X : pandas.DataFrame
+        The training conditions (partial dependence averages over them).
+    importance : pandas.Series
+        From :func:`feature_importance`.
+    """
+    from .evaluate import partial_dependence, response_surface
+
+    top = list(importance.index[:2])
+    fig, axes = _figure(1 + len(top) + (len(top) == 2), width=4.0, height=3.6)
+    axes[0].barh(importance.index[::-1], importance.values[::-1], color="tab:blue")
+    axes[0].set_xlabel("share of effect on prediction")
+    axes[0].set_title("factor importance", fontsize=9)
+    for ax, name in zip(axes[1:], top):
+        values, mean = partial_dependence(model, X, name)
+        ax.plot(values, mean, color="tab:orange")
+        ax.set_xscale("log" if model.factors_[name].log else "linear")
+        ax.set_xlabel(name)
+        ax.set_ylabel(f"mean predicted {response}")
+        ax.set_title(f"partial dependence: {name}", fontsize=9)
+    if len(top) == 2:
+        ax = axes[1 + len(top)]
+        best = X.iloc[[int(np.argmax(model.y_train_))]]
+        v1, v2, mean, _ = response_surface(model, best, top[0], top[1])
+        cs = ax.contourf(v1, v2, mean, levels=15, cmap="viridis")
+        fig.colorbar(cs, ax=ax, label=f"predicted {response}")
+        ax.scatter(X[top[0]], X[top[1]], s=8, c="white", edgecolors="k", linewidths=0.4)
+        ax.set_xscale("log" if model.factors_[top[0]].log else "linear")
+        ax.set_yscale("log" if model.factors_[top[1]].log else "linear")
+        ax.set_xlabel(top[0])
+        ax.set_ylabel(top[1])
+        ax.set_title("response surface (others at best run)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses):
+    """Measured responses of past runs next to the proposed runs' predicted mean and 95%
+    interval; with two responses, the trade-off plane with the measured Pareto front.
+
+    Parameters
+    ----------
+    observed : pandas.DataFrame
+        ``(N, n_responses)`` measured responses of past runs.
+    proposals : pandas.DataFrame
+        Output of :func:`recommend`.
+    responses : list of str
+    """
+    if len(responses) == 2:
+        a, b = responses
+        fig, axes = _figure(1, width=5.5)
+        ax = axes[0]
+        ax.scatter(observed[a], observed[b], s=12, c="grey", label="measured runs")
+        front = pareto_mask(observed[[a, b]].to_numpy())
+        pf = observed[front].sort_values(a)
+        ax.plot(pf[a], pf[b], "k-", lw=1, label="measured Pareto front")
+        ax.errorbar(proposals[f"predicted_mean_{a}"], proposals[f"predicted_mean_{b}"],
+                    xerr=Z95 * proposals[f"predicted_std_{a}"], yerr=Z95 * proposals[f"predicted_std_{b}"],
+                    fmt="*", ms=10, color="tab:red", label="proposed (95% interval)")
+        ax.set_xlabel(a)
+        ax.set_ylabel(b)
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        return fig
+    fig, axes = _figure(len(responses), width=5.5)
+    for ax, r in zip(axes, responses):
+        sfx = "" if len(responses) == 1 else f"_{r}"
+        n = len(observed)
+        ax.scatter(np.arange(1, n + 1), observed[r], s=12, c="grey", label="measured runs")
+        ax.axhline(observed[r].max(), color="grey", ls=":", lw=1, label="best so far")
+        x = np.arange(n + 1, n + 1 + len(proposals))
+        ax.errorbar(x, proposals[f"predicted_mean{sfx}"], yerr=Z95 * proposals[f"predicted_std{sfx}"],
+                    fmt="*", ms=10, color="tab:red", label="proposed (95% interval)")
+        ax.set_xlabel("run")
+        ax.set_ylabel(r)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def pareto_mask(Y: np.ndarray) -> np.ndarray:
+    """``(N,)`` True where a row of ``Y`` ``(N, m)`` is not dominated (all maximised)."""
+    Y = np.asarray(Y, dtype=np.float64)
+    keep = np.ones(len(Y), dtype=bool)
+    for i in range(len(Y)):
+        dominated = np.all(Y >= Y[i], axis=1) & np.any(Y > Y[i], axis=1)
+        keep[i] = not dominated.any()
+    return keep
+
+
+def convergence_plot(curves: dict, title: str, ylabel: str = "best titer so far"):
+    """Median and interquartile band of best-so-far curves, one line per method.
+
+    Parameters
+    ----------
+    curves : dict
+        ``{method: array (n_repeats, n_runs)}`` best response after each run.
+    """
+    fig, axes = _figure(1, width=6.0)
+    ax = axes[0]
+    for name, c in curves.items():
+        c = np.asarray(c, dtype=np.float64)
+        x = np.arange(1, c.shape[1] + 1)
+        med = np.median(c, axis=0)
+        ax.plot(x, med, label=name)
+        ax.fill_between(x, np.percentile(c, 25, axis=0), np.percentile(c, 75, axis=0), alpha=0.2)
+    ax.set_xlabel("runs")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,185 @@
+"""Bioprocess commands: doe, recommend, fit-conditions, replay.
+
+Every output is written to a temporary file beside its target and renamed into place once
+complete, so a failed command leaves nothing half-written.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import app
+from ..errors import InputError
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Call ``write(tmp_path)`` and move the result onto ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_csv(df, path: Path) -> None:
+    _atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
+
+
+def _write_png(fig, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    try:
+        _atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=130, format="png"))
+    finally:
+        plt.close(fig)
+
+
+def _print_table(df, title: str, digits: int = 4) -> None:
+    """A readable table on stdout (rich)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for col in df.columns:
+        table.add_column(str(col), justify="right")
+    for _, row in df.iterrows():
+        table.add_row(*[f"{v:.{digits}g}" if isinstance(v, float) else str(v) for v in row])
+    Console(width=max(120, 12 * len(df.columns))).print(table)
+
+
+def _parse_fixed(items) -> dict:
+    fixed = {}
+    for item in items or []:
+        if "=" not in item:
+            raise InputError(f"--fix '{item}' is not of the form NAME=VALUE")
+        name, value = item.split("=", 1)
+        fixed[name.strip()] = value.strip()
+    return fixed
+
+
+@app.command()
+def doe(
+    factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds (Variable,Min,Max)."),
+    n: Optional[int] = typer.Option(None, "--n", help="Number of runs (lhs, sobol, random, fractional)."),
+    method: str = typer.Option("lhs", help="lhs, sobol, random, factorial, fractional or ccd."),
+    out: Path = typer.Option(Path("design.csv"), "--out", help="Where to write the design (CSV)."),
+    seed: int = typer.Option(0, help="Random seed (lhs, sobol, random)."),
+    levels: int = typer.Option(2, help="Levels per continuous factor in a full factorial."),
+    center: int = typer.Option(1, help="Centre points of a central composite design."),
+):
+    """Design a first round of runs (design of experiments)."""
+    from ..bioprocess import Factors, design
+
+    table = design(Factors.from_file(factors), n=n, method=method, seed=seed, levels=levels,
+                   center=center)
+    table.insert(0, "run", [f"run{i + 1:02d}" for i in range(len(table))])
+    _write_csv(table, out)
+    _print_table(table, f"{method} design: {len(table)} runs")
+    typer.echo(f"Wrote {len(table)} runs x {table.shape[1] - 1} factors to {out}")
+
+
+@app.command()
+def recommend(
+    runs: Path = typer.Option(..., "--runs", help="Table of past runs (CSV/TSV/Parquet/Excel)."),
+    factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds (Variable,Min,Max)."),
+    response: List[str] = typer.Option(..., "--response", help="Response column; repeat for a trade-off."),
+    batch: int = typer.Option(4, help="Number of runs to propose."),
+    out: Path = typer.Option(Path("next_runs.csv"), "--out", help="Proposed runs (CSV); a PNG plot is written beside it."),
+    minimize: List[str] = typer.Option([], "--minimize", help="A response to minimise instead of maximise (repeatable)."),
+    fix: List[str] = typer.Option([], "--fix", help="Hold a factor fixed: NAME=VALUE (repeatable)."),
+    constraint: List[str] = typer.Option([], "--constraint", help="Linear constraint, e.g. 'glucose + glycerol <= 30' (repeatable)."),
+    id_column: Optional[str] = typer.Option(None, "--id-column", help="Run-id column that must be unique."),
+    seed: int = typer.Option(0, help="Random seed."),
+):
+    """Recommend the next batch of runs by Bayesian optimisation (Gaussian process + qLogNEI)."""
+    from ..bioprocess import Factors
+    from ..bioprocess import recommend as _recommend
+    from ..bioprocess.plots import recommendation_plot
+    from ..bioprocess.runs import check_runs
+    from ..progress import say
+
+    for name in minimize:
+        if name not in response:
+            raise InputError(f"--minimize '{name}' is not one of the --response columns")
+    f = Factors.from_file(factors)
+    say(f"Fitting a Gaussian process to {runs} and optimising a batch of {batch} ...")
+    proposals = _recommend(runs, f, list(response), batch=batch, seed=seed,
+                           maximize=[r not in minimize for r in response], fixed=_parse_fixed(fix),
+                           constraints=list(constraint), id_column=id_column)
+    observed = check_runs(runs, f.with_constraints(constraint), list(response)).responses
+    fig = recommendation_plot(observed, proposals, list(response))
+    proposals.insert(0, "run", [f"next{i + 1:02d}" for i in range(len(proposals))])
+    plot_path = out.with_suffix(".png")
+    _write_csv(proposals, out)
+    _write_png(fig, plot_path)
+    _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval)")
+    typer.echo(f"Wrote {len(proposals)} proposed runs to {out} and a plot to {plot_path}")
+
+
+@app.command("fit-conditions")
+def fit_conditions(
+    runs: Path = typer.Option(..., "--runs", help="Table of runs."),
+    factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds."),
+    response: str = typer.Option(..., "--response", help="Response column."),
+    out_dir: Path = typer.Option(Path("conditions_model"), "--out-dir", help="Folder for tables and figures."),
+    kinds: str = typer.Option("gp,gbt,nn", help="Model kinds to compare, comma-separated."),
+    folds: str = typer.Option("loo", help="'loo' (leave one condition out) or a number of folds."),
+    seed: int = typer.Option(0, help="Random seed."),
+):
+    """Compare condition models by cross-validation; parity, effect and importance outputs."""
+    from ..bioprocess import ConditionModel, Factors, cross_validate, feature_importance
+    from ..bioprocess.plots import effects_plot, parity_plot
+    from ..bioprocess.runs import check_runs
+    from ..progress import say
+
+    f = Factors.from_file(factors)
+    checked = check_runs(runs, f, response)
+    X, y = checked.conditions, checked.responses[response].to_numpy()
+    kind_list = [k.strip() for k in kinds.split(",") if k.strip()]
+    say(f"Cross-validating {', '.join(kind_list)} on {len(y)} runs ...")
+    metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f,
+                                    folds=folds if folds == "loo" else int(folds), seed=seed)
+    best = metrics["rmse"].idxmin()
+    model = ConditionModel(kind_list[0], factors=f, seed=seed).fit(X, y)
+    importance = feature_importance(model, X)
+    parity, effects = parity_plot(preds, response), effects_plot(model, X, importance, response)
+    metrics_out = metrics.reset_index(names="kind")
+    _write_csv(metrics_out, out_dir / "cv_metrics.csv")
+    _write_csv(preds, out_dir / "cv_predictions.csv")
+    _write_csv(importance.rename("importance").reset_index(names="factor"), out_dir / "importance.csv")
+    _write_png(parity, out_dir / "parity.png")
+    _write_png(effects, out_dir / "effects.png")
+    _print_table(metrics_out, "cross-validation (coverage: share of runs inside the 95% interval)")
+    typer.echo(f"Lowest error: {best}. Effects shown for {kind_list[0]}; top factors: "
+               f"{', '.join(importance.index[:3])}. Wrote tables and figures to {out_dir}/")
+
+
+@app.command()
+def replay(
+    runs: Path = typer.Option(..., "--runs", help="Table of runs with a cycle column."),
+    factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds."),
+    response: str = typer.Option(..., "--response", help="Response column."),
+    cycle: str = typer.Option("cycle", help="Column holding the design cycle."),
+    kind: str = typer.Option("gp", help="Model kind: gp, gbt or nn."),
+    out: Path = typer.Option(Path("replay.csv"), "--out", help="Per-cycle summary (CSV); a parity PNG beside it."),
+    seed: int = typer.Option(0, help="Random seed."),
+):
+    """Replay a campaign: train on cycles before k, predict cycle k, report interval coverage."""
+    from ..bioprocess import Factors
+    from ..bioprocess import replay as _replay
+    from ..bioprocess.plots import parity_plot
+
+    summary, preds = _replay(runs, Factors.from_file(factors), response, cycle=cycle, kind=kind, seed=seed)
+    fig = parity_plot(preds, response)
+    _write_csv(summary, out)
+    _write_png(fig, out.with_suffix(".png"))
+    _print_table(summary, f"replay of {runs} ({kind})", digits=3)
+    typer.echo(f"Wrote {out} and {out.with_suffix('.png')}")
