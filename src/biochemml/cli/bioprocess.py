@@ -154,7 +154,8 @@ def fit_conditions(
     metrics_out = metrics.reset_index(names="kind")
     _write_csv(metrics_out, out_dir / "cv_metrics.csv")
     _write_csv(preds, out_dir / "cv_predictions.csv")
-    _write_csv(importance.rename("importance").reset_index(names="factor"), out_dir / "importance.csv")
+    _write_csv(importance.rename_axis("factor").rename("importance").reset_index(),
+               out_dir / "importance.csv")
     _write_png(parity, out_dir / "parity.png")
     _write_png(effects, out_dir / "effects.png")
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside the 95% interval)")

@@ -1,0 +1,85 @@
+"""The bioprocess commands: doe, recommend, fit-conditions, replay."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.cli import main
+
+BOUNDS = "Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n"
+
+
+@pytest.fixture
+def campaign(tmp_path):
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text(BOUNDS)
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame({"Line Name": [f"r{i}" for i in range(10)],
+                         "temperature": rng.uniform(25, 37, 10), "feed": rng.uniform(0, 10, 10)})
+    runs["OD340"] = 2 - ((runs["temperature"] - 31) / 6) ** 2 - ((runs["feed"] - 7) / 10) ** 2
+    runs["OD600"] = runs["feed"] * 0.2
+    runs["cycle"] = [1] * 5 + [2] * 5
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    return tmp_path, bounds, path
+
+
+def test_doe_writes_design(campaign, capsys):
+    tmp, bounds, _ = campaign
+    out = tmp / "design.csv"
+    assert main(["doe", "--factors", str(bounds), "--n", "16", "--method", "lhs", "--out", str(out)]) == 0
+    d = pd.read_csv(out)
+    assert list(d.columns) == ["run", "temperature", "feed"] and len(d) == 16
+    assert d["temperature"].between(25, 37).all()
+    assert "Wrote 16 runs" in capsys.readouterr().out
+
+
+def test_recommend_writes_csv_and_plot(campaign, capsys):
+    tmp, bounds, runs = campaign
+    out = tmp / "next.csv"
+    code = main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--batch", "2", "--out", str(out), "--constraint", "temperature + feed <= 40"])
+    assert code == 0
+    proposals = pd.read_csv(out)
+    assert len(proposals) == 2 and (tmp / "next.png").stat().st_size > 1000
+    assert {"temperature", "feed", "predicted_mean", "predicted_std", "acquisition"} <= set(proposals.columns)
+    assert (proposals["temperature"] + proposals["feed"] <= 40 + 1e-6).all()
+    assert "proposed runs" in capsys.readouterr().out
+
+
+def test_recommend_errors_leave_nothing_behind(campaign, capsys):
+    tmp, bounds, runs = campaign
+    df = pd.read_csv(runs)
+    df.loc[3, "feed"] = 11.0
+    bad = tmp / "bad.csv"
+    df.to_csv(bad, index=False)
+    out = tmp / "next.csv"
+    assert main(["recommend", "--runs", str(bad), "--factors", str(bounds), "--response", "OD340",
+                 "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.csv, row 5, column 'feed'" in err and "outside the bounds" in err
+    assert not out.exists() and not list(tmp.glob(".next*"))
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response", "titer"]) == 1
+    assert "has no column 'titer'" in capsys.readouterr().err
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--fix", "feed"]) == 1
+    assert "NAME=VALUE" in capsys.readouterr().err
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--minimize", "OD600"]) == 1
+    assert "--minimize 'OD600' is not one of" in capsys.readouterr().err
+
+
+def test_fit_conditions_and_replay(campaign):
+    tmp, bounds, runs = campaign
+    folder = tmp / "model"
+    assert main(["fit-conditions", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--out-dir", str(folder), "--kinds", "gp,gbt", "--folds", "5"]) == 0
+    metrics = pd.read_csv(folder / "cv_metrics.csv")
+    assert metrics["kind"].tolist() == ["gp", "gbt"] and metrics["rmse"].notna().all()
+    assert (folder / "parity.png").exists() and (folder / "effects.png").exists()
+    out = tmp / "replay.csv"
+    assert main(["replay", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--out", str(out)]) == 0
+    summary = pd.read_csv(out)
+    assert summary["cycle"].tolist() == [2] and summary["n_train"].tolist() == [5]
