@@ -5,11 +5,14 @@
 'MRTGYIA'
 """
 from .features import MutationEncoder, mutation_codes, variant_one_hot
-from .models import AdditiveRegressor, StructureAwareRegressor, build_variant_model
+from .graph import GraphVariantRegressor
+from .models import (AdditiveRegressor, AveragingRegressor, StructureAwareRegressor,
+                     build_variant_model)
 from .mutations import (Mutation, apply_mutations, apply_variants, format_variant,
                         mutation_positions, parse_mutation, parse_variant, variant_table)
 
 __all__ = ["Mutation", "parse_mutation", "parse_variant", "format_variant", "apply_mutations",
            "apply_variants", "variant_table", "mutation_positions", "MutationEncoder",
            "mutation_codes", "variant_one_hot", "AdditiveRegressor",
-           "StructureAwareRegressor", "build_variant_model"]
+           "StructureAwareRegressor", "GraphVariantRegressor", "AveragingRegressor",
+           "build_variant_model"]

@@ -294,10 +294,49 @@ class StructureAwareRegressor:
         return self.model_.predict(x[self.feature_names_].to_numpy())
 
 
+class AveragingRegressor:
+    """Mean of the predictions of several variant models fitted on the same data.
+
+    Parameters
+    ----------
+    members : list of estimators
+        Unfitted models with ``fit(variants, y)`` / ``predict(variants)``.
+    weights : list of float, optional
+        Weight of each member (default equal).
+    """
+
+    def __init__(self, members, weights=None):
+        self.members = members
+        self.weights = weights
+
+    def fit(self, variants, y):
+        variants = list(variants)
+        self.members_ = [m.fit(variants, y) for m in self.members]
+        return self
+
+    def predict(self, variants) -> np.ndarray:
+        """Weighted mean prediction, shape (N,)."""
+        if not hasattr(self, "members_"):
+            raise InputError("this model is not fitted yet; call fit(variants, y) first")
+        variants = list(variants)
+        w = np.ones(len(self.members_)) if self.weights is None else np.asarray(self.weights, float)
+        preds = np.stack([m.predict(variants) for m in self.members_])
+        return (w[:, None] * preds).sum(axis=0) / w.sum()
+
+
+VARIANT_MODELS = ("additive", "sequence", "structure", "graph", "ensemble")
+
+
 def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 0, seed: int = 0,
                         **params):
-    """Make a variant model by name: ``"additive"``, ``"sequence"`` (structure-aware model
-    without the structure) or ``"structure"`` (needs ``structure``)."""
+    """Make a variant model by name.
+
+    ``"additive"`` (:class:`AdditiveRegressor`), ``"sequence"`` (structure-aware boosting
+    without the structure), ``"structure"`` (needs ``structure``), ``"graph"``
+    (:class:`~biochemml.protein.graph.GraphVariantRegressor`; the chain graph without a
+    structure) or ``"ensemble"`` (mean of the boosting and graph models; ``params``
+    prefixed ``boost_`` or ``graph_`` go to one member).
+    """
     if name == "additive":
         return AdditiveRegressor(wildtype, offset=offset, seed=seed, **params)
     if name == "sequence":
@@ -306,4 +345,17 @@ def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 
         if structure is None:
             raise InputError("model 'structure' needs a structure file (--structure wt.pdb)")
         return StructureAwareRegressor(wildtype, structure, offset=offset, seed=seed, **params)
-    raise InputError(f"unknown variant model '{name}': expected additive, sequence or structure")
+    if name in ("graph", "ensemble"):
+        from .graph import GraphVariantRegressor
+
+        if name == "graph":
+            return GraphVariantRegressor(wildtype, structure, offset=offset, seed=seed, **params)
+        boost = {k[6:]: v for k, v in params.items() if k.startswith("boost_")}
+        graph = {k[6:]: v for k, v in params.items() if k.startswith("graph_")}
+        other = sorted(set(params) - {f"boost_{k}" for k in boost} - {f"graph_{k}" for k in graph})
+        if other:
+            raise InputError(f"ensemble settings must start with boost_ or graph_, not {other[0]}")
+        return AveragingRegressor([
+            StructureAwareRegressor(wildtype, structure, offset=offset, seed=seed, **boost),
+            GraphVariantRegressor(wildtype, structure, offset=offset, seed=seed, **graph)])
+    raise InputError(f"unknown variant model '{name}': expected {', '.join(VARIANT_MODELS)}")

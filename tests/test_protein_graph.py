@@ -1,0 +1,104 @@
+"""The message-passing variant model: shapes, seeds, a signal that lives on the graph."""
+import os
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.stats import spearmanr
+
+from biochemml.errors import InputError
+from biochemml.protein import GraphVariantRegressor, build_variant_model
+
+DATA = Path(os.environ.get("BIOCHEMML_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+GFP_PDB = DATA / "avgfp" / "1gfl_cm.pdb"
+AA = "ACDEFGHIKLMNPQRSTVWY"
+WT = "MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQ"
+SMALL = dict(hidden=8, rounds=2, patch_size=8, epochs=4, batch_size=32)
+
+
+def singles(wildtype, per_position, seed, offset=0):
+    rng = np.random.RandomState(seed)
+    return [f"{wildtype[p]}{p + offset}{a}" for p in range(len(wildtype))
+            for a in rng.choice([a for a in AA if a != wildtype[p]], per_position, replace=False)]
+
+
+def test_shapes_seed_and_pickle():
+    variants = singles(WT, 3, seed=0) + ["K1R:T2S", "A3G:Y4F:I5V", ""]
+    y = np.random.RandomState(1).normal(size=len(variants))
+    model = GraphVariantRegressor(WT, seed=0, **SMALL).fit(variants, y)
+    pred = model.predict(variants)
+    assert pred.shape == (len(variants),) and np.isfinite(pred).all()
+    assert len(model.history_) == SMALL["epochs"]
+    again = GraphVariantRegressor(WT, seed=0, **SMALL).fit(variants, y).predict(variants)
+    np.testing.assert_array_equal(pred, again)  # same seed, same numbers
+    other = GraphVariantRegressor(WT, seed=1, **SMALL).fit(variants, y).predict(variants)
+    assert not np.allclose(pred, other)
+    loaded = pickle.loads(pickle.dumps(model))
+    np.testing.assert_allclose(loaded.predict(variants), pred, rtol=1e-6)
+    # The wild type has no mutation to read out: it is the mean of the training targets.
+    assert pred[-1] == pytest.approx(y.mean())
+
+
+def test_mutation_order_does_not_matter_and_errors():
+    variants = singles(WT, 2, seed=0) + ["K1R:T2S", "T2S:K1R"]
+    y = np.arange(len(variants), dtype=float)
+    model = GraphVariantRegressor(WT, **SMALL).fit(variants, y)
+    a, b = model.predict(["K1R:T2S", "T2S:K1R"])
+    assert a == pytest.approx(b, rel=1e-5)
+    with pytest.raises(InputError, match="not fitted"):
+        GraphVariantRegressor(WT).predict(["K1R"])
+    with pytest.raises(InputError, match="hide_fraction"):
+        GraphVariantRegressor(WT, hide_fraction=1.0).fit(variants, y)
+    with pytest.raises(InputError, match="position 1 is 'K'"):
+        model.predict(["Q1R"])
+
+
+@pytest.fixture(scope="module")
+def gfp():
+    if not GFP_PDB.exists():
+        pytest.skip("set BIOCHEMML_DATA to shared/data")
+    from biochemml import structure
+
+    return structure.read(GFP_PDB)
+
+
+def test_learns_a_signal_defined_on_the_graph_at_unseen_positions(gfp):
+    """Effect = a random field averaged over spatial neighbours (8 A) + the substitution's volume
+    change. Held-out residues are never seen: the network has to read the field from the
+    labels of their spatial neighbours and the substitution from its own channels. With
+    shuffled labels there is nothing to learn."""
+    from biochemml import structure
+    from biochemml.protein.models import VOLUME
+
+    wt = gfp.sequence
+    rng = np.random.RandomState(0)
+    near = structure.contact_map(gfp, threshold=8.0, atom="CB")
+    field = near @ rng.normal(size=len(wt)) / np.maximum(near.sum(1), 1)
+    variants = singles(wt, 3, seed=2)
+    pos = np.array([int(v[1:-1]) for v in variants])
+    dvol = np.array([VOLUME[AA.index(v[-1])] - VOLUME[AA.index(v[0])] for v in variants]) / 50
+    y = field[pos] / field.std() + 0.5 * dvol + 0.2 * rng.normal(size=len(variants))
+    test = np.isin(pos, rng.permutation(len(wt))[:50])
+    train_v = [v for v, t in zip(variants, test) if not t]
+    test_v = [v for v, t in zip(variants, test) if t]
+    kw = dict(hidden=16, rounds=2, patch_size=16, epochs=25, batch_size=64, seed=0)
+    model = GraphVariantRegressor(wt, gfp, **kw).fit(train_v, y[~test])
+    rho = spearmanr(model.predict(test_v), y[test])[0]
+    assert rho > 0.6
+    shuffled = GraphVariantRegressor(wt, gfp, **kw).fit(train_v, rng.permutation(y[~test]))
+    assert abs(spearmanr(shuffled.predict(test_v), y[test])[0]) < 0.3
+    with pytest.raises(InputError, match="differs from the wild type"):
+        GraphVariantRegressor(WT, gfp).fit(["K1R", "T2S"], [0.0, 1.0])
+
+
+def test_build_graph_and_ensemble_models():
+    assert isinstance(build_variant_model("graph", WT, hidden=4), GraphVariantRegressor)
+    variants = singles(WT, 3, seed=0)
+    y = np.random.RandomState(0).normal(size=len(variants))
+    ens = build_variant_model("ensemble", WT, boost_max_iter=10, graph_epochs=2,
+                              graph_hidden=4, graph_patch_size=6).fit(variants, y)
+    members = [m.predict(variants) for m in ens.members_]
+    np.testing.assert_allclose(ens.predict(variants), np.mean(members, axis=0))
+    with pytest.raises(InputError, match="boost_ or graph_"):
+        build_variant_model("ensemble", WT, epochs=3)
