@@ -24,6 +24,16 @@ _PRESETS = {
                                  dropout=0.2, head="flatten"),
                             dict(epochs=100, batch_size=128, learning_rate=1e-3,
                                  optimizer="adamw", weight_decay=1e-3, patience=10)),
+    # regression presets: measured in benchmarks/expression.py (RESULTS.md, "Sequence -> expression")
+    ("mlp", "regression"): (dict(hidden=(512, 256, 128), dropout=0.1, batch_norm=True),
+                            dict(epochs=30, batch_size=256, learning_rate=1e-3,
+                                 optimizer="adamw", weight_decay=1e-4, patience=5)),
+    ("optimus", "regression"): (dict(filters=120, kernel_size=8, n_conv=3, hidden=40, dropout=0.2),
+                                dict(epochs=30, batch_size=128, learning_rate=1e-3,
+                                     optimizer="adam", weight_decay=0.0, patience=5)),
+    ("legnet", "regression"): (dict(channels=(32, 32, 32), expand=2, head="flatten"),
+                               dict(epochs=30, batch_size=128, learning_rate=1e-3,
+                                    optimizer="adamw", weight_decay=1e-2, patience=5)),
 }
 _FALLBACK_TRAINING = dict(epochs=50, batch_size=128, learning_rate=1e-3, optimizer="adam",
                           weight_decay=0.0, patience=10)

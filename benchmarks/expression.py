@@ -1,0 +1,188 @@
+"""Sequence -> expression benchmark: baselines and neural models on sd_kuo2020 and utr_sample2019.
+
+    BIOCHEMML_DATA=/work/shared/data python benchmarks/expression.py --data sd --out sd.json
+    BIOCHEMML_DATA=/work/shared/data python benchmarks/expression.py --data utr --out utr.json
+    python benchmarks/expression.py --write-results sd.json utr.json   # -> RESULTS.md section
+
+For each data set and split: R², Pearson r, Spearman of every baseline and neural model,
+train seconds, the process's peak memory so far, and for ensembles the coverage of the
+68 / 95 % intervals. sd_kuo2020: the published 90/10 ``split``, the authors' ``split_authors``
+and a similarity-aware split (no test sequence within 1 mismatch of a training one).
+utr_sample2019: 5-fold CV within each set (``KFold(5, shuffle=True, random_state=0)``, as
+in the data README) and a similarity-aware split. ``--folds`` runs only the first folds
+(a documented reduced configuration when the machine is short of time).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+SECTION = "## Sequence -> expression"
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fit_and_score(name, train_seqs, train_y, test_seqs, test_y, *, pad, seed, epochs=None,
+                  n_models=1, model_params=None, batch_size=None):
+    from biochemml import metrics
+    from biochemml.baselines import BASELINES, BaselineRegressor
+    from biochemml.estimators import SequenceRegressor
+
+    t0 = time.perf_counter()
+    if name in BASELINES:
+        est = BaselineRegressor(name, pad=pad, seed=seed)
+    else:
+        est = SequenceRegressor(model=name, epochs=epochs, n_models=n_models, pad=pad, seed=seed,
+                                model_params=model_params, batch_size=batch_size)
+    est.fit(train_seqs, train_y)
+    seconds = time.perf_counter() - t0
+    mean, std = est.predict(test_seqs, return_std=True)
+    m = metrics.regression_metrics(test_y, mean)
+    row = {"model": name + (f" x{n_models}" if n_models > 1 else ""), "r2": m["r2"],
+           "pearson_r2": m["pearson"] ** 2, "spearman": m["spearman"], "fit_s": seconds,
+           "peak_mb": peak_mb(), "n_train": len(train_y), "n_test": len(test_y)}
+    if hasattr(est, "fit_info_"):
+        row["epochs"] = [i["epochs_run"] for i in est.fit_info_]
+    if n_models > 1:
+        cov = metrics.interval_coverage(test_y, mean, std)
+        row["coverage68"], row["coverage95"] = cov[0.68], cov[0.95]
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def run_sets(args):
+    from biochemml import datasets
+    from biochemml.evaluation import kfold_indices, similarity_split
+
+    rows = []
+    neural = [dict(name=m, epochs=args.epochs) for m in args.neural]
+    if args.ensemble > 1:
+        neural.append(dict(name=args.ensemble_model, epochs=args.epochs, n_models=args.ensemble))
+    if args.data == "sd":
+        df = datasets.load("sd_kuo2020")
+        seqs, y = df.sequence.to_numpy(), df.fitness.to_numpy()
+        splits = [(col, np.flatnonzero(df[col] != "test"), np.flatnonzero(df[col] == "test"))
+                  for col in ("split", "split_authors")]
+        if not args.no_similarity:
+            tr, te, ex = similarity_split(seqs, 0.1, max_distance=1, seed=0, n_regions=1, pad="right")
+            splits.append((f"similarity (d<=1, {len(ex)} left out)", tr, te))
+        sets, pad = [("sd_kuo2020", seqs, y, splits)], "right"
+    else:
+        sets, pad = [], "left"
+        for lib in args.library:
+            df = datasets.load("utr_sample2019", library=lib)
+            seqs, y = df.sequence.to_numpy(), df.mrl.to_numpy()
+            folds = kfold_indices(len(df), 5, seed=0)[:args.folds]
+            splits = [(f"5-fold CV fold {k + 1}", tr, te) for k, (tr, te) in enumerate(folds)]
+            if not args.no_similarity:
+                tr, te, ex = similarity_split(seqs, 0.2, max_distance=10, seed=0)
+                splits.append((f"similarity (d<=10, {len(ex)} left out)", tr, te))
+            sets.append((f"utr_sample2019 {lib}", seqs, y, splits))
+    for set_name, seqs, y, splits in sets:
+        for k, (split_name, tr, te) in enumerate(splits):
+            for spec in [dict(name=b) for b in args.baselines] + neural:
+                is_neural = spec["name"] not in args.baselines
+                if is_neural and spec.get("n_models", 1) > 1 and k > 0:
+                    continue  # ensembles on the first split only (time)
+                if is_neural and args.neural_splits is not None and k >= args.neural_splits \
+                        and not (split_name.startswith("similarity") and spec["name"] in args.similarity_models):
+                    continue
+                row = fit_and_score(spec["name"], seqs[tr], y[tr], seqs[te], y[te], pad=pad,
+                                    seed=0, epochs=spec.get("epochs"),
+                                    n_models=spec.get("n_models", 1),
+                                    batch_size=args.batch_size if is_neural else None)
+                row.update({"data": set_name, "split": split_name})
+                rows.append(row)
+                Path(args.out).write_text(json.dumps(rows, indent=1))
+    return rows
+
+
+def _fmt(v, digits=3):
+    return "" if v is None else (f"{v:.{digits}f}" if isinstance(v, float) else str(v))
+
+
+def results_section(rows: list, note: str) -> str:
+    import pandas as pd
+
+    df = pd.DataFrame(rows)
+    df["split_kind"] = df.split.str.replace(r" fold \d+", "", regex=True)
+    lines = [SECTION, "", note, ""]
+    for (data, split), g in df.groupby(["data", "split_kind"], sort=False):
+        n_folds = g.split.nunique()
+        lines += [f"### {data}, {split}" + (f" (mean ± sd over {n_folds} folds)" if n_folds > 1 else ""),
+                  "", "| model | R² | Pearson r² | Spearman | 95% cover | fit s | peak MB |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for model, h in g.groupby("model", sort=False):
+            def ms(col):
+                if col not in h or h[col].isna().all():
+                    return ""
+                vals = h[col].dropna()
+                return _fmt(vals.mean()) + (f" ± {vals.std():.3f}" if len(vals) > 1 else "")
+            lines.append(f"| {model} | {ms('r2')} | {ms('pearson_r2')} | {ms('spearman')} | "
+                         f"{ms('coverage95')} | {h.fit_s.mean():.0f} | {h.peak_mb.max():.0f} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_results(paths, note_file=None):
+    rows = [r for p in paths for r in json.loads(Path(p).read_text())]
+    note = Path(note_file).read_text().strip() if note_file else ""
+    section = results_section(rows, note)
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    if SECTION in text:  # replace only this section (up to the next "## ")
+        start = text.index(SECTION)
+        nxt = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + section + ("\n" + text[nxt + 1:] if nxt != -1 else "\n")
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    RESULTS.write_text(text)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", choices=("sd", "utr"))
+    p.add_argument("--out", default="expression.json")
+    p.add_argument("--baselines", nargs="*", default=["ridge", "ridge-pairs", "gbm-kmer", "gbm-onehot"])
+    p.add_argument("--neural", nargs="*", default=["mlp", "optimus", "legnet"])
+    p.add_argument("--epochs", type=int, default=None, help="Default: each model's preset.")
+    p.add_argument("--ensemble", type=int, default=5)
+    p.add_argument("--ensemble-model", default=None)
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--library", nargs="*", default=["random", "human"])
+    p.add_argument("--batch-size", type=int, default=None)
+    p.add_argument("--neural-splits", type=int, default=None,
+                   help="Fit the neural models on the first this-many splits only (time).")
+    p.add_argument("--threads", type=int, default=None,
+                   help="torch threads (1 avoids thread contention on a shared machine)")
+    p.add_argument("--no-similarity", action="store_true")
+    p.add_argument("--similarity-models", nargs="*", default=[],
+                   help="Neural models also fitted on the similarity-aware split.")
+    p.add_argument("--write-results", nargs="*", default=None)
+    p.add_argument("--note", default=None, help="File with the text put above the tables.")
+    args = p.parse_args(argv)
+    if args.write_results:
+        write_results(args.write_results, args.note)
+        return
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    if args.ensemble_model is None:
+        from biochemml.presets import DEFAULT_MODEL
+
+        args.ensemble_model = DEFAULT_MODEL["regression"]
+    run_sets(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
