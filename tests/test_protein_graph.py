@@ -102,3 +102,20 @@ def test_build_graph_and_ensemble_models():
     np.testing.assert_allclose(ens.predict(variants), np.mean(members, axis=0))
     with pytest.raises(InputError, match="boost_ or graph_"):
         build_variant_model("ensemble", WT, epochs=3)
+
+
+def test_sequence_properties_and_property_regressor():
+    from biochemml.protein import PropertyRegressor, sequence_properties
+
+    table = sequence_properties(["MKKKKDDDD", "MWWFFYLLIV"])
+    assert table.shape == (2, 44)
+    np.testing.assert_allclose(table.filter(like="comp_").sum(axis=1), 1.0)
+    assert table["group_charged"][0] == pytest.approx(8 / 9)
+    assert table["gravy"][1] > table["gravy"][0]  # hydrophobic protein, higher GRAVY
+    rng = np.random.RandomState(0)
+    seqs = ["".join(rng.choice(list(AA), rng.randint(30, 200))) for _ in range(80)]
+    y = [s.count("K") / len(s) for s in seqs]
+    model = PropertyRegressor(members=("ridge", "svr")).fit(seqs[:60], y[:60])
+    assert spearmanr(model.predict(seqs[60:]), y[60:])[0] > 0.8
+    with pytest.raises(InputError, match="sequence 1"):
+        sequence_properties(["MKV", "X"])

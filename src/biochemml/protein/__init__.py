@@ -8,6 +8,7 @@ from .features import MutationEncoder, mutation_codes, variant_one_hot
 from .graph import GraphVariantRegressor
 from .models import (AdditiveRegressor, AveragingRegressor, StructureAwareRegressor,
                      build_variant_model)
+from .properties import PropertyRegressor, sequence_properties
 from .mutations import (Mutation, apply_mutations, apply_variants, format_variant,
                         mutation_positions, parse_mutation, parse_variant, variant_table)
 
@@ -15,4 +16,4 @@ __all__ = ["Mutation", "parse_mutation", "parse_variant", "format_variant", "app
            "apply_variants", "variant_table", "mutation_positions", "MutationEncoder",
            "mutation_codes", "variant_one_hot", "AdditiveRegressor",
            "StructureAwareRegressor", "GraphVariantRegressor", "AveragingRegressor",
-           "build_variant_model"]
+           "build_variant_model", "sequence_properties", "PropertyRegressor"]
