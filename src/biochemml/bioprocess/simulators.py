@@ -1,0 +1,218 @@
+"""Virtual bioreactors to test designs and recommendations against (adapters, optional).
+
+Two published simulators, wrapped so each is a function ``conditions -> final titer`` over a
+small set of :class:`Factors`. Neither is needed by the core package; install them with::
+
+    pip install --no-deps pensimpy insilicho && pip install pint   # pint: insilicho's units
+    pip install numba                                              # optional: IndPenSim ~10x faster
+
+:class:`InsilicoCHO`
+    ``insilicho`` (MIT): a CHO fed-batch growth and antibody-production model, 12 days,
+    about 0.2 s a run. Factors: feed rate and start, temperature before and after a shift,
+    and the shift time. Titer: final antibody concentration (mg/L).
+:class:`IndPenSim`
+    ``pensimpy`` (MIT), the Python port of IndPenSim (Goldrick et al. 2015, 2019), an
+    industrial-scale 230 h penicillin fed batch. Factors: sugar-feed, oil-feed and aeration
+    scales on the default recipe, and the pH and temperature set-points. Titer: final
+    penicillin concentration (g/L). Runs with the pure-scipy solver (``fast=False``); when
+    ``numba`` is installed the ODE right-hand side is compiled (~10x faster).
+
+Each reactor takes a ``seed`` that fixes its batch-to-batch parameter variation (one virtual
+plant), and adds relative measurement noise (``noise``) to each run from its own stream.
+"""
+from __future__ import annotations
+
+import sys
+import types
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .factors import Factor, Factors
+
+
+class _Reactor:
+    """Shared face: ``factors`` and ``run(conditions) -> titers``."""
+
+    factors: Factors
+
+    def __init__(self, seed: int = 0, noise: float = 0.02):
+        self.seed = seed
+        self.noise = noise
+        self._rng = np.random.default_rng([seed, 7919])
+
+    def run(self, conditions: pd.DataFrame) -> np.ndarray:
+        """Simulate one batch per row of ``conditions`` ``(N, n_factors)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(N,)`` final titers with relative measurement noise; the noise-free titers
+            are kept in ``last_true_``.
+        """
+        checked = self.factors.check_table(conditions)
+        out = np.array([self._simulate(row) for _, row in checked.iterrows()], dtype=np.float64)
+        self.last_true_ = out
+        return out * (1.0 + self.noise * self._rng.standard_normal(len(out)))
+
+    def _simulate(self, row) -> float:
+        raise NotImplementedError
+
+
+def _require(module: str, how: str):
+    try:
+        return __import__(module)
+    except ImportError as err:
+        raise InputError(f"the virtual reactor needs '{module}' ({err}); install it with: {how}") from None
+
+
+# --------------------------------------------------------------------------- insilicho
+class InsilicoCHO(_Reactor):
+    """CHO fed-batch antibody production (``insilicho``), 12 days.
+
+    Parameters
+    ----------
+    seed : int
+        Fixes the cell line's 5% parameter variation (insilicho's ``random_seed``) and the
+        measurement-noise stream.
+    noise : float
+        Relative standard deviation of the titer measurement.
+    """
+
+    factors = Factors([
+        Factor("feed_rate", "continuous", 0.0, 0.004),       # L/h into a 40 mL start volume
+        Factor("feed_start", "continuous", 24.0, 120.0),     # h
+        Factor("temp_growth", "continuous", 31.0, 38.0),     # degC before the shift
+        Factor("temp_production", "continuous", 30.0, 38.0), # degC after the shift
+        Factor("shift_time", "continuous", 48.0, 240.0),     # h
+    ])
+
+    def __init__(self, seed: int = 0, noise: float = 0.02):
+        super().__init__(seed, noise)
+        _require("insilicho", "pip install --no-deps insilicho && pip install pint")
+
+    def _simulate(self, row) -> float:
+        from insilicho import run as cho
+
+        rate, start = float(row["feed_rate"]), float(row["feed_start"])
+        t_grow, t_prod, shift = (float(row["temp_growth"]), float(row["temp_production"]),
+                                 float(row["shift_time"]))
+        state = np.random.get_state()  # insilicho seeds numpy's global generator
+        try:
+            model = cho.GrowCHO(None, feed_fn=lambda t: rate if t >= start else 0.0,
+                                temp_fn=lambda t: t_grow if t < shift else t_prod,
+                                random_seed=self.seed)
+            result = model.execute(sampling_stddev=0.0)
+        except RuntimeError:  # the solver failed: a dead culture
+            return 0.0
+        finally:
+            np.random.set_state(state)
+        return float(result["Cmab"][-1])
+
+
+# --------------------------------------------------------------------------- IndPenSim
+class _UntilRecipe:
+    """Set-points as IndPenSim's MATLAB reads them: each value holds *until* its time.
+
+    ``pensimpy``'s own ``Recipe`` applies each value *from* its time, which shifts every
+    step of the default recipe one interval late (the discharges then empty the vessel at
+    about 134 h). This object stands in for its ``RecipeCombo``.
+    """
+
+    def __init__(self, profiles: dict, scales: dict):
+        self.table = {name: (np.array([sp["time"] for sp in prof], dtype=np.float64),
+                             np.array([sp["value"] for sp in prof], dtype=np.float64) * scales.get(name, 1.0))
+                      for name, prof in profiles.items()}
+
+    def get_values_dict_at(self, time: float) -> dict:
+        out = {}
+        for name, (times, values) in self.table.items():
+            i = int(np.searchsorted(times, time, side="left"))
+            out[name] = float(values[min(i, len(values) - 1)])
+        return out
+
+
+_FAST_ODE = None
+
+
+def _compiled_ode():
+    """IndPenSim's ODE right-hand side compiled by numba (or None without numba).
+
+    The function's text is taken from pensimpy at run time; its derivative list
+    (``[0] * 33``, integers) becomes a float array so numba types it as floats.
+    """
+    global _FAST_ODE
+    if _FAST_ODE is not None:
+        return _FAST_ODE or None
+    try:
+        import inspect
+        import math
+
+        import numba
+        from pensimpy.ode import indpensim_ode_py as ode_module
+
+        src = inspect.getsource(ode_module.indpensim_ode_py)
+        if src.count("dy = [0] * 33") != 1:
+            raise ImportError("unexpected pensimpy ODE source")
+        namespace = {"math": math, "np": np}
+        exec(src.replace("dy = [0] * 33", "dy = np.zeros(33)"), namespace)  # noqa: S102
+        jitted = numba.njit(cache=False)(namespace["indpensim_ode_py"])
+
+        def rhs(t, y, par):
+            return jitted(t, y, np.asarray(par, dtype=np.float64))
+
+        _FAST_ODE = rhs
+    except ImportError:
+        _FAST_ODE = False
+    return _FAST_ODE or None
+
+
+class IndPenSim(_Reactor):
+    """Industrial penicillin fed batch (``pensimpy``), 230 h, default recipe rescaled.
+
+    Parameters
+    ----------
+    seed : int
+        pensimpy's batch ``random_seed`` (initial conditions, kinetic variation) and the
+        measurement-noise stream.
+    noise : float
+        Relative standard deviation of the titer measurement.
+    """
+
+    factors = Factors([
+        Factor("sugar_feed_scale", "continuous", 0.5, 1.5),
+        Factor("oil_feed_scale", "continuous", 0.5, 1.5),
+        Factor("aeration_scale", "continuous", 0.6, 1.4),
+        Factor("pH_setpoint", "continuous", 6.2, 6.8),
+        Factor("temperature_setpoint", "continuous", 295.0, 301.0),  # K
+    ])
+
+    def __init__(self, seed: int = 0, noise: float = 0.02):
+        super().__init__(seed, noise)
+        sys.modules.setdefault("fastodeint", types.ModuleType("fastodeint"))  # optional C++ solver, unused with fast=False
+        _require("pensimpy", "pip install --no-deps pensimpy")
+
+    def _simulate(self, row) -> float:
+        import pensimpy.peni_env_setup as env_module
+        from pensimpy.data import constants as c
+
+        fast = _compiled_ode()
+        original = env_module.indpensim_ode_py
+        if fast is not None:
+            env_module.indpensim_ode_py = fast
+        try:
+            profiles = {c.FS: c.FS_DEFAULT_PROFILE, c.FOIL: c.FOIL_DEFAULT_PROFILE,
+                        c.FG: c.FG_DEFAULT_PROFILE, c.PRES: c.PRESS_DEFAULT_PROFILE,
+                        c.DISCHARGE: c.DISCHARGE_DEFAULT_PROFILE, c.WATER: c.WATER_DEFAULT_PROFILE,
+                        c.PAA: c.PAA_DEFAULT_PROFILE}
+            recipe = _UntilRecipe(profiles, {c.FS: float(row["sugar_feed_scale"]),
+                                             c.FOIL: float(row["oil_feed_scale"]),
+                                             c.FG: float(row["aeration_scale"])})
+            env = env_module.PenSimEnv(recipe_combo=recipe, fast=False)
+            env.ctrl_flags.pH_sp = float(row["pH_setpoint"])
+            env.ctrl_flags.T_sp = float(row["temperature_setpoint"])
+            (batch, _), _ = env.get_batches(random_seed=self.seed, include_raman=False)
+        finally:
+            env_module.indpensim_ode_py = original
+        return float(batch["Penicillin Concentration"].iloc[-1])
