@@ -356,3 +356,12 @@ def test_every_combination_of_categoricals_is_listed(yaml_factors):
     combos = yaml_factors.category_combinations()
     assert combos == [{"medium": "LB"}, {"medium": "TB"}]
     assert list(itertools.chain(*[c.values() for c in combos])) == ["LB", "TB"]
+
+
+def test_model_without_declared_factors_infers_bounds_and_extrapolates():
+    X = pd.DataFrame({"T": np.linspace(25, 37, 8)})
+    m = ConditionModel("gp", seed=0).fit(X, np.sin(X["T"] / 3))
+    assert (m.factors_["T"].low, m.factors_["T"].high) == (25.0, 37.0)
+    _, inside = m.predict(X, return_std=True)
+    _, beyond = m.predict(pd.DataFrame({"T": [45.0]}), return_std=True)
+    assert beyond[0] > 3 * inside.max()

@@ -70,7 +70,8 @@ class Factor:
     log: bool = False
 
     def to_unit(self, x: np.ndarray) -> np.ndarray:
-        """Map values of a continuous factor to [0, 1] (log scale where declared)."""
+        """Map values of a continuous factor to [0, 1] (log scale where declared); values
+        outside the bounds map outside [0, 1]."""
         x = np.asarray(x, dtype=np.float64)
         if self.log:
             return (np.log10(x) - np.log10(self.low)) / (np.log10(self.high) - np.log10(self.low))
@@ -269,11 +270,12 @@ class Factors:
                 for combo in itertools.product(*[f.levels for f in cats])]
 
     # ---------------------------------------------------------------- encoding
-    def check_table(self, df: pd.DataFrame, path=None) -> pd.DataFrame:
+    def check_table(self, df: pd.DataFrame, path=None, within_bounds: bool = True) -> pd.DataFrame:
         """Check that ``df`` has every varied factor with values inside bounds or levels.
 
-        Extra columns are ignored. Fixed factors may be absent (they are filled in);
-        when present they must hold their declared value.
+        Extra columns are ignored. Fixed factors are filled in with their value.
+        ``within_bounds=False`` lets continuous values lie outside the bounds (to
+        extrapolate with a model whose bounds were only inferred from its training runs).
 
         Returns
         -------
@@ -296,6 +298,9 @@ class Factors:
                 values = numeric_column(df, f.name)
                 span = f.high - f.low
                 bad = np.flatnonzero((values < f.low - 1e-9 * span) | (values > f.high + 1e-9 * span))
+                if not within_bounds:
+                    out[f.name] = values
+                    continue
                 if bad.size:
                     i = int(bad[0])
                     raise InputError(f"the value {values[i]:g} is outside the bounds "

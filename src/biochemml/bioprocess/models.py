@@ -30,12 +30,17 @@ KINDS = ("gp", "gbt", "nn")
 def small_torch():
     """Run torch on one thread: campaign-sized GPs (tens to hundreds of runs) are many tiny
     matrix operations, where extra threads only add waiting (10x slower on a busy machine)."""
+    import warnings
+
     import torch
 
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        yield
+        with warnings.catch_warnings():
+            # "added jitter of 1e-08 to the diagonal": routine with replicate runs
+            warnings.filterwarnings("ignore", message=".*not p.d., added jitter.*")
+            yield
     finally:
         torch.set_num_threads(before)
 
@@ -205,7 +210,8 @@ class ConditionModel:
         Parameters
         ----------
         X : pandas.DataFrame
-            ``(M, n_factors)``; values must lie within the factor bounds.
+            ``(M, n_factors)``; values must lie within the declared factor bounds (without
+            declared factors, values beyond the training range extrapolate).
         return_std : bool
             Also return the standard deviation.
         observation_noise : bool
@@ -220,7 +226,11 @@ class ConditionModel:
             ``(M,)``, only with ``return_std=True``.
         """
         self._check_fitted()
-        U = self.factors_.to_unit(self.factors_.check_table(X))
+        if not isinstance(X, pd.DataFrame):
+            raise InputError("X must be a pandas DataFrame with one column per factor")
+        # declared bounds are a contract; bounds inferred from training runs are not
+        table = self.factors_.check_table(X, within_bounds=self.factors is not None)
+        U = self.factors_.to_unit(table)
         mean, var = self.predict_unit(U, observation_noise=observation_noise)
         return (mean, np.sqrt(var)) if return_std else mean
 

@@ -130,7 +130,7 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
                     fmt="*", ms=10, color="tab:red", label="proposed (95% interval)")
         ax.set_xlabel("run")
         ax.set_ylabel(r)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
     return fig
 
