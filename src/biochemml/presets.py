@@ -16,8 +16,11 @@ _PRESETS = {
     ("lecture-cnn", "classification"): ({}, dict(epochs=20, batch_size=100, learning_rate=1e-3,
                                                   optimizer="adam", weight_decay=0.0,
                                                   patience=None)),
-    ("cnn", "classification"): (dict(filters=(32,), kernel_sizes=9, pools=2, hidden=0, dropout=0.2,
-                                     head="flatten"),
+    # a gated head (see models/cnn.py): as good as "flatten" on the course's fixed-position
+    # task (0.966 vs 0.964, 3 seeds) and as good as "global" on a motif anywhere in 100 nt
+    # (0.788 vs 0.793; "flatten" fails there at 0.517). benchmarks/lecture.py measures both.
+    ("cnn", "classification"): (dict(filters=(32,), kernel_sizes=9, pools=1, hidden=0, dropout=0.2,
+                                     head="gated"),
                                 dict(epochs=100, batch_size=100, learning_rate=1e-3,
                                      optimizer="adamw", weight_decay=1e-2, patience=10)),
     ("cnn", "regression"): (dict(filters=(64, 64), kernel_sizes=(9, 5), pools=(2, 2), hidden=64,

@@ -184,7 +184,14 @@ def _make_lightning_module(model: nn.Module, task: str, lr: float, weight_decay:
         def configure_optimizers(self):
             opts = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
                     "sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop}
-            return opts[optimizer](self.model.parameters(), lr=lr, weight_decay=weight_decay)
+            # no weight decay on biases, norms and position gates: decaying them
+            # only pulls them towards an arbitrary value
+            decay, keep = [], []
+            for name, p in self.model.named_parameters():
+                (decay if p.ndim >= 2 and "gate" not in name else keep).append(p)
+            groups = [{"params": decay, "weight_decay": weight_decay},
+                      {"params": keep, "weight_decay": 0.0}]
+            return opts[optimizer]([g for g in groups if g["params"]], lr=lr)
 
     return SequenceTask()
 

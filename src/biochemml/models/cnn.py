@@ -48,11 +48,16 @@ class SequenceCNN(nn.Module):
     dilations : int or sequence of int
     dropout : float
         Dropout after each block and in the head.
-    head : {"flatten", "global"}
-        ``"flatten"`` keeps where along the sequence a feature occurred (right for
-        aligned sequences: fixed-length promoters, 5' UTRs aligned at the start codon,
-        RBSs); ``"global"`` takes max and mean over positions (position-free, for
-        motifs anywhere in long or variable sequences).
+    head : {"gated", "flatten", "global"}
+        How the per-position features become one vector. ``"global"`` takes the max
+        and mean over positions (position-free: a motif anywhere counts the same).
+        ``"flatten"`` keeps every position's features (one weight per position and
+        filter: right for short aligned libraries, but it over-fits long sequences
+        with motifs anywhere). ``"gated"`` (default) is global max/mean pooling after
+        a learned per-position, per-filter gate in (0, 1) that starts open
+        everywhere: it behaves like ``"global"`` until the data show that position
+        matters (a motif at a fixed place, a uAUG near the cap), and costs only
+        ``filters x length`` parameters.
     hidden : int
         Units of the dense layer before the output (0 = none).
 
@@ -61,7 +66,7 @@ class SequenceCNN(nn.Module):
 
     def __init__(self, input_length: int, n_channels: int = 4, n_outputs: int = 2,
                  filters: Sequence[int] = (64, 64), kernel_sizes=(9, 5), pools=(2, 2),
-                 dilations=1, dropout: float = 0.2, head: str = "flatten", hidden: int = 64):
+                 dilations=1, dropout: float = 0.2, head: str = "gated", hidden: int = 64):
         super().__init__()
         filters = list(filters)
         depth = len(filters)
@@ -74,8 +79,8 @@ class SequenceCNN(nn.Module):
 
         kernels, pools_, dils = (per_block(kernel_sizes, "kernel_sizes"),
                                  per_block(pools, "pools"), per_block(dilations, "dilations"))
-        if head not in ("flatten", "global"):
-            raise InputError(f"head must be 'flatten' or 'global', not '{head}'")
+        if head not in ("gated", "flatten", "global"):
+            raise InputError(f"head must be 'gated', 'flatten' or 'global', not '{head}'")
         blocks, c_in, length = [], n_channels, input_length
         for f, k, p, d in zip(filters, kernels, pools_, dils):
             if length // p < 1:
@@ -85,6 +90,10 @@ class SequenceCNN(nn.Module):
             c_in, length = f, length // p
         self.blocks = nn.Sequential(*blocks)
         self.head_kind = head
+        if head == "gated":
+            # logit 0 -> gate 0.5 everywhere: uniform at the start, where the sigmoid
+            # is steepest so that position-specific gates are learned quickly
+            self.gate_logits = nn.Parameter(torch.zeros(c_in, length))
         features = c_in * length if head == "flatten" else 2 * c_in
         layers: list[nn.Module] = [nn.Flatten()] if head == "flatten" else []
         if hidden:
@@ -95,7 +104,9 @@ class SequenceCNN(nn.Module):
 
     def forward(self, x):
         h = self.blocks(x)
-        if self.head_kind == "global":
+        if self.head_kind == "gated":
+            h = h * torch.sigmoid(self.gate_logits)
+        if self.head_kind != "flatten":
             h = torch.cat([h.amax(dim=-1), h.mean(dim=-1)], dim=1)
         return self.head(h)
 
