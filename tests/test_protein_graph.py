@@ -119,3 +119,19 @@ def test_sequence_properties_and_property_regressor():
     assert spearmanr(model.predict(seqs[60:]), y[60:])[0] > 0.8
     with pytest.raises(InputError, match="sequence 1"):
         sequence_properties(["MKV", "X"])
+
+
+def test_graph_run_folder_round_trip(tmp_path):
+    import pandas as pd
+
+    from biochemml.protein_train import predict_variant_model, train_variant_model
+
+    variants = singles(WT, 4, seed=0, offset=1)
+    y = [len(v) + 0.1 * i % 3 for i, v in enumerate(variants)]
+    pd.DataFrame({"mutant": variants, "fitness": y}).to_csv(tmp_path / "dms.csv", index=False)
+    metrics = train_variant_model(tmp_path / "dms.csv", WT, "mutant", "fitness", offset=1,
+                                  out=tmp_path / "run", model="graph", model_params=SMALL)
+    assert metrics["test"]["n"] == round(0.2 * len(variants))
+    pred = predict_variant_model(tmp_path / "run", tmp_path / "dms.csv")
+    saved = pd.read_csv(tmp_path / "run" / "predictions.csv")["prediction"].to_numpy()
+    np.testing.assert_allclose(pred["prediction"].to_numpy(), saved, rtol=1e-5)

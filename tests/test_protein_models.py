@@ -136,3 +136,13 @@ def test_train_and_predict_run_folder(gfp, tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         train_variant_model(tmp_path / "variants.tsv", tmp_path / "absent.fasta", "variant",
                             "score", out=tmp_path / "r3")
+
+
+def test_physchem_columns_are_optional():
+    wt = "MKTAYIAKQRQISFVKSHFSRQ"
+    variants = random_variants(wt, 60, 1, seed=0, offset=1)
+    y = np.arange(len(variants), dtype=float)
+    plain = StructureAwareRegressor(wt, offset=1, max_iter=5).fit(variants, y)
+    extra = StructureAwareRegressor(wt, offset=1, max_iter=5, physchem=True).fit(variants, y)
+    added = set(extra.feature_names_) - set(plain.feature_names_)
+    assert added == {"d_charge", "d_polarity", "d_helix_penalty", "d_strand"}

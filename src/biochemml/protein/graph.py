@@ -9,8 +9,8 @@ mutated residues marked:
   channels: the mean training effect of the variants mutated at that residue and
   whether there is any (so messages carry what the data say about spatial
   neighbours). A mutated residue's node also carries the substitution: from and to
-  amino-acid one-hot (the stop ``*`` as its own channel), BLOSUM62, hydropathy and
-  volume change, and a "mutated" flag.
+  amino-acid one-hot (the stop ``*`` as its own channel), BLOSUM62, the changes of
+  hydropathy, volume, charge, polarity, helix and strand propensity, and a "mutated" flag.
 * **edges** - residue pairs inside one *patch*: the ``patch_size`` residues nearest (by
   C-beta distance) to a mutated residue. The edge length enters through radial basis
   functions (4-13 A), one weight matrix per basis (a continuous-filter convolution).
@@ -51,22 +51,26 @@ RBF_WIDTH = 2.0
 
 
 def substitution_features(wt_codes: np.ndarray, mt_codes: np.ndarray) -> np.ndarray:
-    """Per-mutation substitution channels, shape (M, 46).
+    """Per-mutation substitution channels, shape (M, 50).
 
-    from one-hot (20), to one-hot (21, stop last), BLOSUM62 / 4, hydropathy change / 4,
-    volume change / 50, mutated flag (1), to-stop flag duplicated in the to one-hot.
+    From one-hot (20), to one-hot (21, stop last), then BLOSUM62 / 4 and the changes of
+    hydropathy / 4, volume / 50, charge, polarity / 5, helix penalty and strand
+    propensity (scales in :mod:`biochemml.protein.models`), a mutated flag and a to-stop
+    flag.
     """
-    from .models import HYDROPATHY, VOLUME, _blosum62
+    from .models import (CHARGE, HELIX_PENALTY, HYDROPATHY, POLARITY, STRAND, VOLUME,
+                         _blosum62)
 
     m = wt_codes.size
-    out = np.zeros((m, 46), dtype=np.float32)
+    out = np.zeros((m, 50), dtype=np.float32)
     out[np.arange(m), wt_codes] = 1.0
     out[np.arange(m), 20 + mt_codes] = 1.0
     out[:, 41] = _blosum62()[wt_codes, mt_codes] / 4.0
-    out[:, 42] = (HYDROPATHY[mt_codes] - HYDROPATHY[wt_codes]) / 4.0
-    out[:, 43] = (VOLUME[mt_codes] - VOLUME[wt_codes]) / 50.0
-    out[:, 44] = 1.0
-    out[:, 45] = (mt_codes == 20).astype(np.float32)
+    for j, (scale, unit) in enumerate(((HYDROPATHY, 4.0), (VOLUME, 50.0), (CHARGE, 1.0),
+                                       (POLARITY, 5.0), (HELIX_PENALTY, 1.0), (STRAND, 1.0))):
+        out[:, 42 + j] = (scale[mt_codes] - scale[wt_codes]) / unit
+    out[:, 48] = 1.0
+    out[:, 49] = (mt_codes == 20).astype(np.float32)
     return out
 
 

@@ -36,6 +36,15 @@ HYDROPATHY = np.array([1.8, 2.5, -3.5, -3.5, 2.8, -0.4, -3.2, 4.5, -3.9, 3.8, 1.
                        -3.5, -4.5, -0.8, -0.7, 4.2, -0.9, -1.3, 0.0])
 VOLUME = np.array([88.6, 108.5, 111.1, 138.4, 189.9, 60.1, 153.2, 166.7, 168.6, 166.7, 162.9,
                    114.1, 112.7, 143.8, 173.4, 89.0, 116.1, 140.0, 227.8, 193.6, 0.0])
+# Side-chain charge at pH 7, Grantham (1974) polarity, helix propensity as a free-energy
+# penalty relative to Ala (Pace & Scholtz 1998, kcal/mol) and Chou-Fasman strand propensity.
+CHARGE = np.array([0, 0, -1, -1, 0, 0, 0.1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0.0])
+POLARITY = np.array([8.1, 5.5, 13.0, 12.3, 5.2, 9.0, 10.4, 5.2, 11.3, 4.9, 5.7, 11.6, 8.0, 10.5,
+                     10.5, 9.2, 8.6, 5.9, 5.4, 6.2, 0.0])
+HELIX_PENALTY = np.array([0.0, 0.68, 0.69, 0.40, 0.54, 1.0, 0.61, 0.41, 0.26, 0.21, 0.24, 0.65,
+                          3.16, 0.39, 0.21, 0.50, 0.66, 0.61, 0.49, 0.53, 3.16])
+STRAND = np.array([0.83, 1.19, 0.54, 0.37, 1.38, 0.75, 0.87, 1.60, 0.74, 1.30, 1.05, 0.89, 0.55,
+                   1.10, 0.93, 0.75, 1.19, 1.70, 1.37, 1.47, 0.0])
 
 
 def _blosum62() -> np.ndarray:
@@ -141,6 +150,11 @@ class StructureAwareRegressor:
     hide_fraction : float
         Fraction of positions whose own statistics are hidden while fitting.
     max_iter, learning_rate, max_leaf_nodes : gradient-boosting settings.
+    physchem : bool
+        Add charge, polarity, helix- and strand-propensity changes, their products
+        with burial and secondary structure, and the standardised B-factor (pLDDT in
+        AlphaFold models) of the residue. Off by default: on TEM-1 they changed
+        nothing (by-position Spearman 0.728 with, 0.729 without; random 0.887 / 0.885).
     seed : int
         Seeds the hidden positions and the boosting.
 
@@ -151,9 +165,10 @@ class StructureAwareRegressor:
 
     def __init__(self, wildtype: str, structure=None, offset: int = 0, chain=None,
                  hide_fraction: float = 0.3, max_iter: int = 300, learning_rate: float = 0.05,
-                 max_leaf_nodes: int = 15, seed: int = 0):
+                 max_leaf_nodes: int = 15, physchem: bool = False, seed: int = 0):
         self.wildtype = wildtype
         self.structure = structure
+        self.physchem = physchem
         self.offset = offset
         self.chain = chain
         self.hide_fraction = hide_fraction
@@ -204,6 +219,11 @@ class StructureAwareRegressor:
         cols["d_hydropathy"] = HYDROPATHY[res] - HYDROPATHY[wa]
         cols["d_volume"] = VOLUME[res] - VOLUME[wa]
         cols["mt_hydropathy"] = HYDROPATHY[res]
+        if getattr(self, "physchem", False):  # absent in older pickles
+            cols["d_charge"] = CHARGE[res] - CHARGE[wa]
+            cols["d_polarity"] = POLARITY[res] - POLARITY[wa]
+            cols["d_helix_penalty"] = HELIX_PENALTY[res] - HELIX_PENALTY[wa]
+            cols["d_strand"] = STRAND[res] - STRAND[wa]
         with np.errstate(invalid="ignore", divide="ignore"):
             cols["position_mean"] = np.where(own_count > 0, own_sum / own_count, np.nan)
         cols["position_known"] = (own_count > 0).astype(float)
@@ -212,13 +232,19 @@ class StructureAwareRegressor:
             cols[name] = value[index]
         if self._table is not None:
             cols["burial_x_d_hydropathy"] = cols["burial"] * cols["d_hydropathy"]
+            if getattr(self, "physchem", False):  # absent in older pickles
+                cols["burial_x_d_volume"] = cols["burial"] * cols["d_volume"]
+                cols["burial_x_d_charge"] = cols["burial"] * np.abs(cols["d_charge"])
+                cols["helix_x_d_helix_penalty"] = cols["ss_H"] * cols["d_helix_penalty"]
+                cols["strand_x_d_strand"] = cols["ss_E"] * cols["d_strand"]
         mut = pd.DataFrame(cols)
         # A variant is the sum of its mutations (mean for the statistics), plus their count.
         out = pd.DataFrame(index=np.arange(n))
         sums = mut.groupby(rows).sum(min_count=1)
         means = mut.groupby(rows).mean()
         for c in mut.columns:
-            stat = means if c.startswith(("position_mean", "seq_nb", "nb_", "rsa", "burial")) \
+            stat = means if c.startswith(("position_mean", "seq_nb", "nb_", "rsa", "burial",
+                                          "plddt")) \
                 else sums
             out[c] = stat[c].reindex(out.index)
         out["n_mutations"] = np.bincount(rows, minlength=n).astype(float)
@@ -241,6 +267,9 @@ class StructureAwareRegressor:
             t = self._table
             cols["burial"] = t["burial"].to_numpy(float)
             cols["rsa"] = t["rsa"].to_numpy(float)
+            if getattr(self, "physchem", False):  # absent in older pickles
+                b = t["bfactor"].to_numpy(float)
+                cols["plddt_or_bfactor"] = (b - b.mean()) / (b.std() or 1.0)
             for k in "HEC":
                 cols[f"ss_{k}"] = (t["secondary_structure"].to_numpy() == k).astype(float)
             d = self._cb_distance
