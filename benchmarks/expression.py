@@ -90,6 +90,8 @@ def run_sets(args):
             sets.append((f"utr_sample2019 {lib}", seqs, y, splits))
     for set_name, seqs, y, splits in sets:
         for k, (split_name, tr, te) in enumerate(splits):
+            if args.splits and not any(split_name.startswith(w) for w in args.splits):
+                continue
             for spec in [dict(name=b) for b in args.baselines] + neural:
                 is_neural = spec["name"] not in args.baselines
                 if is_neural and spec.get("n_models", 1) > 1 and k > 0:
@@ -165,6 +167,8 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=None,
                    help="torch threads (1 avoids thread contention on a shared machine)")
     p.add_argument("--no-similarity", action="store_true")
+    p.add_argument("--splits", nargs="*", default=None,
+                   help="Run only the splits whose names start with these words.")
     p.add_argument("--similarity-models", nargs="*", default=[],
                    help="Neural models also fitted on the similarity-aware split.")
     p.add_argument("--write-results", nargs="*", default=None)

@@ -6,7 +6,7 @@ only with a benchmark run that shows it generalises better.
 from __future__ import annotations
 
 #: Default model per task: the best general choice we measured (see benchmarks/).
-DEFAULT_MODEL = {"classification": "cnn", "regression": "cnn"}
+DEFAULT_MODEL = {"classification": "cnn", "regression": "auto"}
 
 #: Model and training defaults per (model, task). Explicit arguments override them.
 #: ``lecture-cnn`` trains as the course's Keras code does: Adam, batch 100, 20 epochs,
@@ -37,6 +37,9 @@ _PRESETS = {
     ("legnet", "regression"): (dict(channels=(32, 32, 32), expand=2, head="flatten"),
                                dict(epochs=30, batch_size=128, learning_rate=1e-3,
                                     optimizer="adamw", weight_decay=1e-2, patience=5)),
+    # default: mlp up to 20 nt, legnet above (models/regression.py, build_auto)
+    ("auto", "regression"): ({}, dict(epochs=30, batch_size=256, learning_rate=1e-3,
+                                      optimizer="adamw", weight_decay=1e-3, patience=5)),
 }
 _FALLBACK_TRAINING = dict(epochs=50, batch_size=128, learning_rate=1e-3, optimizer="adam",
                           weight_decay=0.0, patience=10)

@@ -60,3 +60,25 @@ class FlatMLP(nn.Module):
                  "learns epistasis; fast on short aligned sequences).")
 def build_mlp(input_length, n_channels, n_outputs, task, **params):
     return FlatMLP(input_length, n_channels, n_outputs, **params)
+
+
+#: Sequences up to this length go to the MLP in ``auto``; longer ones to LegNet.
+AUTO_MLP_MAX_LENGTH = 20
+
+
+@register("auto", "Default for regression: mlp for sequences up to 20 nt (complete short "
+                  "libraries, RBS/SD cores), compact legnet above (5' UTRs, promoters).")
+def build_auto(input_length, n_channels, n_outputs, task, **params):
+    """Pick the model measured best for the sequence length (benchmarks/RESULTS.md).
+
+    On the 9-nt SD landscape the flattened-one-hot MLP is fast and learns the
+    epistasis between any two positions; on 25-100 nt 5' UTRs it fails (R² ~0.1) where
+    the convolutional LegNet reaches ~0.69, because a CNN shares what it learns about a
+    motif (an upstream AUG) across positions.
+    """
+    if input_length <= AUTO_MLP_MAX_LENGTH:
+        return FlatMLP(input_length, n_channels, n_outputs, **params.get("mlp", {}))
+    from .legnet import LegNet
+
+    legnet_params = {"channels": (32, 32, 32), "expand": 2, **params.get("legnet", {})}
+    return LegNet(input_length, n_channels, n_outputs, **legnet_params)
