@@ -304,9 +304,9 @@ def test_recommend_respects_bounds_constraints_and_fixed(yaml_factors):
     runs = design(yaml_factors, 10, "lhs", seed=0)
     runs["titer"] = (-(runs["temperature"] - 30) ** 2 / 10 - (runs["pH"] - 7) ** 2
                      + np.log10(runs["IPTG"]) * 0.1 + (runs["medium"] == "TB") * 0.5)
-    out = recommend(runs, yaml_factors, "titer", batch=3, seed=0, fixed={"pH": 7.2},
-                    constraints=["temperature <= 33"], num_restarts=2, raw_samples=64)
-    assert len(out) == 3
+    out = recommend(runs, yaml_factors, "titer", batch=2, seed=0, fixed={"pH": 7.2},
+                    constraints=["temperature <= 33"], num_restarts=2, raw_samples=32)
+    assert len(out) == 2
     assert list(out.columns[:5]) == yaml_factors.names
     for _, row in out.iterrows():  # every proposal
         assert 25 <= row["temperature"] <= 33 + 1e-9

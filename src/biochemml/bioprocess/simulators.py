@@ -14,8 +14,9 @@ small set of :class:`Factors`. Neither is needed by the core package; install th
     ``pensimpy`` (MIT), the Python port of IndPenSim (Goldrick et al. 2015, 2019), an
     industrial-scale 230 h penicillin fed batch. Factors: sugar-feed, oil-feed and aeration
     scales on the default recipe, and the pH and temperature set-points. Titer: final
-    penicillin concentration (g/L). Runs with the pure-scipy solver (``fast=False``); when
-    ``numba`` is installed the ODE right-hand side is compiled (~10x faster).
+    penicillin concentration (g/L); a run whose simulation fails yields 0. Runs with the
+    pure-scipy solver (``fast=False``); when ``numba`` is installed the ODE right-hand side
+    is compiled (~10x faster).
 
 Each reactor takes a ``seed`` that fixes its batch-to-batch parameter variation (one virtual
 plant), and adds relative measurement noise (``noise``) to each run from its own stream.
@@ -181,11 +182,11 @@ class IndPenSim(_Reactor):
     """
 
     factors = Factors([
-        Factor("sugar_feed_scale", "continuous", 0.5, 1.5),
-        Factor("oil_feed_scale", "continuous", 0.5, 1.5),
-        Factor("aeration_scale", "continuous", 0.6, 1.4),
-        Factor("pH_setpoint", "continuous", 6.2, 6.8),
-        Factor("temperature_setpoint", "continuous", 295.0, 301.0),  # K
+        Factor("sugar_feed_scale", "continuous", 0.6, 1.4),
+        Factor("oil_feed_scale", "continuous", 0.6, 1.4),
+        Factor("aeration_scale", "continuous", 0.7, 1.3),
+        Factor("pH_setpoint", "continuous", 6.3, 6.7),
+        Factor("temperature_setpoint", "continuous", 296.0, 300.0),  # K
     ])
 
     def __init__(self, seed: int = 0, noise: float = 0.02):
@@ -213,6 +214,8 @@ class IndPenSim(_Reactor):
             env.ctrl_flags.pH_sp = float(row["pH_setpoint"])
             env.ctrl_flags.T_sp = float(row["temperature_setpoint"])
             (batch, _), _ = env.get_batches(random_seed=self.seed, include_raman=False)
+        except (ZeroDivisionError, FloatingPointError, ValueError, OverflowError):
+            return 0.0  # the simulated plant failed (e.g. an emptied vessel): no product
         finally:
             env_module.indpensim_ode_py = original
         return float(batch["Penicillin Concentration"].iloc[-1])
