@@ -21,8 +21,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/biochemml demo
 
+# One OpenMP thread per library: torch and scikit-learn's boosting each bring an OpenMP
+# runtime, and on a busy 2-core machine their spinning threads slowed one test 50x.
 test: $(STAMP)
-	BIOCHEMML_DATA=$${BIOCHEMML_DATA:-$(SHARED_DATA)} MPLBACKEND=Agg $(PY) -m pytest -q
+	BIOCHEMML_DATA=$${BIOCHEMML_DATA:-$(SHARED_DATA)} MPLBACKEND=Agg OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} \
+		$(PY) -m pytest -q
 
 clean:
 	rm -rf $(VENV) runs

@@ -93,6 +93,10 @@ def test_protein_alphabet_rejects_dna_only_symbols_and_accepts_proteins():
         clf.predict(["MKTAYIAKQ1"])
 
 
+# a small CNN keeps these tests fast; the default regressor is tested in test_regression.py
+FAST = dict(model="cnn", model_params=dict(filters=(16,), kernel_sizes=7, pools=1, hidden=0))
+
+
 @pytest.fixture(scope="module")
 def regression_data():
     df = regression_dataset(lecture_pwm(), n=1200, length=30, max_copies=2, noise=0.2, seed=2)
@@ -101,9 +105,9 @@ def regression_data():
 
 def test_regressor_recovers_the_simulated_signal(regression_data):
     train, test = regression_data
-    reg = SequenceRegressor(epochs=25, seed=0).fit(train.sequence, train.expression)
+    reg = SequenceRegressor(epochs=25, seed=0, **FAST).fit(train.sequence, train.expression)
     r2 = reg.score(test.sequence, test.expression)
-    shuffled = SequenceRegressor(epochs=5, seed=0).fit(
+    shuffled = SequenceRegressor(epochs=5, seed=0, **FAST).fit(
         train.sequence, np.random.default_rng(0).permutation(train.expression.to_numpy()))
     assert r2 > 0.6
     assert shuffled.score(test.sequence, test.expression) < 0.1
@@ -112,7 +116,8 @@ def test_regressor_recovers_the_simulated_signal(regression_data):
 def test_regressor_ensemble_std_and_log_transform_inverts(regression_data):
     train, test = regression_data
     y = np.exp(train.expression.to_numpy() / 2)
-    reg = SequenceRegressor(epochs=3, n_models=3, target_transform="log", seed=0).fit(train.sequence, y)
+    reg = SequenceRegressor(epochs=3, n_models=3, target_transform="log", seed=0, **FAST).fit(
+        train.sequence, y)
     # the transform fitted on the training part inverts exactly
     z = reg._transform(y[:, None])
     np.testing.assert_allclose(reg._inverse(z)[:, 0], y, rtol=1e-12)
@@ -120,14 +125,14 @@ def test_regressor_ensemble_std_and_log_transform_inverts(regression_data):
     assert mean.shape == std.shape == (len(test),)
     assert (std > 0).all() and (mean > 0).all()
     with pytest.raises(InputError, match="positive values"):
-        SequenceRegressor(target_transform="log", epochs=1).fit(train.sequence, -y)
+        SequenceRegressor(target_transform="log", epochs=1, **FAST).fit(train.sequence, -y)
 
 
 def test_regressor_multi_target_with_missing_values(regression_data, tmp_path):
     train, test = regression_data
     y = np.c_[train.expression, train.count_0]
     y[::5, 1] = np.nan
-    reg = SequenceRegressor(epochs=3, seed=0).fit(train.sequence, y)
+    reg = SequenceRegressor(epochs=3, seed=0, **FAST).fit(train.sequence, y)
     pred = reg.predict(test.sequence)
     assert pred.shape == (len(test), 2)
     again = SequenceRegressor.load(reg.save(tmp_path / "m.pt"))
@@ -135,14 +140,15 @@ def test_regressor_multi_target_with_missing_values(regression_data, tmp_path):
     bad = y.copy()
     bad[4] = np.nan
     with pytest.raises(InputError, match="sequence 4: the measured value is missing"):
-        SequenceRegressor(epochs=1).fit(train.sequence, bad)
+        SequenceRegressor(epochs=1, **FAST).fit(train.sequence, bad)
 
 
 def test_sample_weights_change_the_fit(regression_data):
     train, test = regression_data
     w = np.where(train.expression > train.expression.median(), 10.0, 0.1)
-    a = SequenceRegressor(epochs=2, seed=0).fit(train.sequence, train.expression)
-    b = SequenceRegressor(epochs=2, seed=0).fit(train.sequence, train.expression, sample_weight=w)
+    a = SequenceRegressor(epochs=2, seed=0, **FAST).fit(train.sequence, train.expression)
+    b = SequenceRegressor(epochs=2, seed=0, **FAST).fit(train.sequence, train.expression,
+                                                       sample_weight=w)
     assert not np.allclose(a.predict(test.sequence), b.predict(test.sequence))
     with pytest.raises(InputError, match="negative"):
-        SequenceRegressor(epochs=1).fit(train.sequence, train.expression, sample_weight=-w)
+        SequenceRegressor(epochs=1, **FAST).fit(train.sequence, train.expression, sample_weight=-w)
