@@ -116,22 +116,28 @@ def _fmt(v, digits=3):
 def results_section(rows: list, note: str) -> str:
     import pandas as pd
 
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame(rows).drop_duplicates(subset=["data", "split", "model"], keep="last")
     df["split_kind"] = df.split.str.replace(r" fold \d+", "", regex=True)
     lines = [SECTION, "", note, ""]
     for (data, split), g in df.groupby(["data", "split_kind"], sort=False):
-        n_folds = g.split.nunique()
-        lines += [f"### {data}, {split}" + (f" (mean ± sd over {n_folds} folds)" if n_folds > 1 else ""),
-                  "", "| model | R² | Pearson r² | Spearman | 95% cover | fit s | peak MB |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        cv = g.split.nunique() > 1
+        lines += [f"### {data}, {split}" + (" (mean ± sd over the folds run)" if cv else ""),
+                  "", "| model | " + ("folds | " if cv else "") + "R² | Pearson r² | Spearman | "
+                  "68% / 95% cover | fit s | epochs | peak MB |",
+                  "| --- | " + ("--- | " if cv else "") + "--- | --- | --- | --- | --- | --- | --- |"]
         for model, h in g.groupby("model", sort=False):
             def ms(col):
                 if col not in h or h[col].isna().all():
                     return ""
                 vals = h[col].dropna()
                 return _fmt(vals.mean()) + (f" ± {vals.std():.3f}" if len(vals) > 1 else "")
-            lines.append(f"| {model} | {ms('r2')} | {ms('pearson_r2')} | {ms('spearman')} | "
-                         f"{ms('coverage95')} | {h.fit_s.mean():.0f} | {h.peak_mb.max():.0f} |")
+            cover = "" if "coverage95" not in h or h.coverage95.isna().all() else \
+                f"{h.coverage68.mean():.3f} / {h.coverage95.mean():.3f}"
+            epochs = "" if "epochs" not in h or h.epochs.isna().all() else \
+                ", ".join(str(e) for e in h.epochs.dropna().iloc[0])
+            lines.append(f"| {model} | " + (f"{len(h)} | " if cv else "") +
+                         f"{ms('r2')} | {ms('pearson_r2')} | {ms('spearman')} | {cover} | "
+                         f"{h.fit_s.mean():.0f} | {epochs} | {h.peak_mb.max():.0f} |")
         lines.append("")
     return "\n".join(lines)
 
