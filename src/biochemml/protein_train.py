@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -167,26 +168,67 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     pred = est.predict(variants)
     metrics = {"test": regression_metrics(y[test], pred[test]),
                "train": regression_metrics(y[~test], pred[~test])}
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "model.pkl", "wb") as handle:
-        pickle.dump(est, handle)
-    table = pd.DataFrame({variant_column: variants, target_column: y,
-                          "split": np.where(test, "test", "train"), "prediction": pred})
-    table.to_csv(out / "predictions.csv", index=False)
-    figs = _figures(est, wildtype, offset, structure, y[test], pred[test], out)
-    config = {"task": "protein-variant", "model": name, "data": str(data_path),
-              "wildtype": wildtype, "variant_column": variant_column,
-              "target_column": target_column, "structure": None if structure is None else str(structure),
-              "offset": offset, "seed": seed, "test_size": test_size, "split_column": split_column,
-              "model_params": model_params or {},
-              "n_train": int((~test).sum()), "n_test": int(test.sum()), "figures": figs,
-              "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    import yaml
+    final = Path(out)
+    if final.exists() and any(final.iterdir()):
+        raise InputError(f"the run folder {final} already exists and is not empty; choose another --out")
+    # written under a temporary name and renamed at the end: a failure leaves nothing behind
+    out = final.with_name(f".{final.name}.partial")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    try:
+        with open(out / "model.pkl", "wb") as handle:
+            pickle.dump(est, handle)
+        table = pd.DataFrame({variant_column: variants, target_column: y,
+                              "split": np.where(test, "test", "train"), "prediction": pred})
+        table.to_csv(out / "predictions.csv", index=False)
+        figs = _figures(est, wildtype, offset, structure, y[test], pred[test], out)
+        config = {"task": "protein-variant", "model": name, "data": str(data_path),
+                  "wildtype": wildtype, "variant_column": variant_column,
+                  "target_column": target_column,
+                  "structure": None if structure is None else str(structure),
+                  "offset": offset, "seed": seed, "test_size": test_size,
+                  "split_column": split_column, "model_params": model_params or {},
+                  "n_train": int((~test).sum()), "n_test": int(test.sum()), "figures": figs,
+                  "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        import yaml
 
-    (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+        (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+        (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+        _write_report(out, config, metrics)
+        if final.exists():
+            final.rmdir()
+        out.rename(final)
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
     return metrics
+
+
+_CAPTIONS = {
+    "observed_vs_predicted": "Observed vs predicted effect (test variants)",
+    "position_effects": "Mean predicted effect of each substitution along the sequence",
+    "distance_map": "Residue-residue distance map of the structure",
+}
+
+
+def _write_report(out: Path, config: dict, metrics: dict) -> None:
+    """One self-contained report.html for a protein-variant run."""
+    from .report import write_report
+
+    figures = [(_CAPTIONS.get(k, k), out / v) for k, v in config["figures"].items()
+               if str(v).endswith(".png")]
+    notes = []
+    if config["structure"]:
+        notes.append("effects_bfactor.pdb holds the mean predicted effect of each residue in its "
+                     "B-factor column: colour it in PyMOL (spectrum b) or ChimeraX (color bfactor).")
+    summary = {"data": config["data"], "task": "protein variant -> activity",
+               "model": config["model"], "structure": config["structure"] or "none",
+               "training / test variants": f"{config['n_train']} / {config['n_test']}",
+               "seed": config["seed"]}
+    shown = {k: v for k, v in metrics["test"].items() if k in ("r2", "pearson", "spearman", "mae", "rmse")}
+    write_report(out / "report.html", "biochemml protein-variant run", summary=summary,
+                 metrics=shown, figures=figures, notes=notes, config=config)
 
 
 def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str | None = None):
@@ -218,6 +260,7 @@ def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str 
     result = df.copy()
     result["prediction"] = pred
     if out_csv is not None:
-        Path(out_csv).parent.mkdir(parents=True, exist_ok=True)
-        result.to_csv(out_csv, index=False)
+        from .io.writers import write_table
+
+        write_table(result, out_csv)
     return result

@@ -14,9 +14,9 @@ from . import app
 @app.command()
 def train(
     data: Path = typer.Option(..., "--data", help="Table (CSV/TSV/Parquet) or FASTA with values."),
-    task: str = typer.Option("classification", "--task", help="classification or regression."),
+    task: str = typer.Option("classification", "--task", help="classification, regression, or protein-variant (variants of one protein -> activity)."),
     sequence_column: str = typer.Option("sequence", "--sequence-column", help="Column holding the sequences."),
-    target_column: List[str] = typer.Option(["label"], "--target-column", help="Label column (classification) or value column(s) (regression; repeat for several)."),
+    target_column: Optional[List[str]] = typer.Option(None, "--target-column", help="Label column (classification, default 'label'), value column(s) (regression; repeat for several) or activity column (protein-variant, default 'score')."),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder to create (default runs/<date>-<time>-<task>)."),
     model: Optional[str] = typer.Option(None, "--model", help="Model name (see `biochemml models`; regression also takes the baselines ridge, ridge-pairs, gbm-kmer, gbm-onehot); default the best general choice."),
     epochs: Optional[int] = typer.Option(None, help="Training epochs (default: the model's preset)."),
@@ -35,10 +35,33 @@ def train(
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Regression: also fit ridge and gradient-boosting baselines on the same split for the report."),
     ensemble: int = typer.Option(1, "--ensemble", help="Train this many models (seeds) and report mean and spread."),
     seed: int = typer.Option(0, help="Random seed (same seed, same numbers)."),
+    wildtype: Optional[str] = typer.Option(None, "--wildtype", help="protein-variant: FASTA file (first record) or sequence of the wild type."),
+    structure: Optional[Path] = typer.Option(None, "--structure", help="protein-variant: PDB/mmCIF of the wild type (structure-aware model, maps, B-factor PDB)."),
+    variant_column: str = typer.Option("variant", "--variant-column", help="protein-variant: column of mutations such as A108D:N144D or M0I,S1G."),
+    offset: int = typer.Option(0, "--offset", help="protein-variant: number of the first wild-type residue in the mutation names (0 or 1)."),
 ):
     """Train a model on a table of sequences and write a run folder with a report."""
-    from ..runs import train_run
+    from ..errors import InputError
+    from ..runs import default_run_dir, train_run
 
+    if task == "protein-variant":
+        from ..protein_train import train_variant_model
+
+        if wildtype is None:
+            raise InputError("--task protein-variant needs --wildtype (a FASTA file or the sequence)")
+        out = out if out is not None else default_run_dir(task)
+        train_variant_model(data, wildtype, variant_column=variant_column,
+                            target_column=(target_column or ["score"])[0], structure=structure,
+                            offset=offset, out=out, seed=seed, model=model, test_size=test_size,
+                            split_column=split_column)
+        _print_metrics(out)
+        typer.echo(f"Run folder: {out}")
+        typer.echo(f"Report: {out / 'report.html'}")
+        return
+    if not target_column:
+        if task != "classification":
+            raise InputError("name the measured value with --target-column")
+        target_column = ["label"]
     run = train_run(data, sequence_column_name=sequence_column, target_columns=target_column,
                     task=task, out=out, model=model, test_size=test_size,
                     split=split, max_distance=max_distance, group_column=group_column,
@@ -103,8 +126,15 @@ def predict(
     data: Path = typer.Option(..., "--data", help="Table or FASTA of sequences to predict."),
     out: Path = typer.Option(..., "--out", help="Output table: the input plus prediction columns."),
     sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Default: the training column name."),
+    variant_column: Optional[str] = typer.Option(None, "--variant-column", help="protein-variant runs: default the training column name."),
 ):
-    """Predict new sequences with a trained model."""
+    """Predict new sequences (or protein variants) with a trained model."""
+    if (model / "model.pkl").exists():  # a protein-variant run
+        from ..protein_train import predict_variant_model
+
+        result = predict_variant_model(model, data, out, variant_column=variant_column)
+        typer.echo(f"Wrote {len(result)} predictions to {out}")
+        return
     from ..runs import predict_run
 
     result = predict_run(model, data, out, sequence_column)
