@@ -152,3 +152,19 @@ def test_sample_weights_change_the_fit(regression_data):
     assert not np.allclose(a.predict(test.sequence), b.predict(test.sequence))
     with pytest.raises(InputError, match="negative"):
         SequenceRegressor(epochs=1, **FAST).fit(train.sequence, train.expression, sample_weight=-w)
+
+
+def test_ensemble_intervals_are_calibrated_on_validation_rows(tmp_path):
+    from biochemml.metrics import interval_coverage
+
+    df = regression_dataset(lecture_pwm(), n=3000, length=30, noise=0.5, seed=1)
+    train, test = df.iloc[:2400], df.iloc[2400:]
+    reg = SequenceRegressor(n_models=4, epochs=20, seed=0, **FAST).fit(train.sequence, train.expression)
+    # raw member spread is far too narrow; the validation z-scores rescale it
+    assert reg.std_scale_[0] > 1.5
+    mean, std = reg.predict(test.sequence, return_std=True)
+    cover = interval_coverage(test.expression.to_numpy(), mean, std)
+    assert 0.88 <= cover[0.95] <= 0.99
+    assert 0.55 <= cover[0.68] <= 0.82
+    again = SequenceRegressor.load(reg.save(tmp_path / "ens.pt"))
+    np.testing.assert_allclose(again.predict(test.sequence, return_std=True)[1], std)

@@ -143,7 +143,8 @@ class _SequenceEstimator:
         self._check_fitted()
         codes = self._codes(sequences, fitting=False)
         c = get_alphabet(self.alphabet).size
-        return np.stack([train.predict(m, codes, c, unknown=self.unknown) for m in self.models_])
+        return np.stack([train.predict(m, codes, c, unknown=self.unknown, progress=self.verbose)
+                         for m in self.models_])
 
     @staticmethod
     def _weights(sample_weight, n):
@@ -432,18 +433,46 @@ class SequenceRegressor(_SequenceEstimator):
         if not self._multi:
             z_tr, z_va = z_tr[:, 0], z_va[:, 0]
         w = None if weights is None else weights[tr]
-        return self._fit_models(codes[tr], z_tr, w, val_codes, z_va, self.n_targets_)
+        self._fit_models(codes[tr], z_tr, w, val_codes, z_va, self.n_targets_)
+        self.std_scale_ = self._calibrate(val_codes, z_va.reshape(len(z_va), -1))
+        return self
+
+    def _calibrate(self, val_codes, z_val) -> np.ndarray:
+        """Factor per target that makes the ensemble's spread match its validation errors.
+
+        Members of a deep ensemble agree more than their errors warrant (they share the
+        data), so their raw standard deviation gives intervals that are too narrow.
+        The factor is the root-mean-square validation z-score ``(y - mean) / std``:
+        multiplying the spread by it makes the Gaussian 68/95 % intervals hold on the
+        validation rows (which the models did not train on).
+        """
+        ones = np.ones(self.n_targets_)
+        if len(self.models_) < 2 or len(val_codes) < 10:
+            return ones
+        from . import train
+
+        c = get_alphabet(self.alphabet).size
+        raw = np.stack([train.predict(m, val_codes, c, unknown=self.unknown)
+                        for m in self.models_]).astype(np.float64)
+        mean, std = raw.mean(axis=0), raw.std(axis=0, ddof=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z2 = ((z_val - mean) / std) ** 2
+        z2[~np.isfinite(z2)] = np.nan
+        scale = np.sqrt(np.nanmean(z2, axis=0))
+        return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
 
     def predict(self, sequences, return_std: bool = False):
         """Predicted values, shape ``(N,)`` (or ``(N, T)`` for several targets).
 
-        With ``return_std=True`` also the ensemble's standard deviation (zeros for a
-        single model), on the original scale.
+        With ``return_std=True`` also the ensemble's standard deviation on the original
+        scale, calibrated on the validation rows (see :meth:`_calibrate`; zeros for a
+        single model).
         """
         raw = self._raw_outputs(sequences)  # (M, N, T)
         members = self._inverse(raw.astype(np.float64))
         mean = members.mean(axis=0)
-        std = members.std(axis=0, ddof=1) if len(members) > 1 else np.zeros_like(mean)
+        std = members.std(axis=0, ddof=1) * getattr(self, "std_scale_", 1.0) \
+            if len(members) > 1 else np.zeros_like(mean)
         if not getattr(self, "_multi", False):
             mean, std = mean[:, 0], std[:, 0]
         return (mean, std) if return_std else mean
@@ -461,13 +490,15 @@ class SequenceRegressor(_SequenceEstimator):
 
     def _extra_state(self) -> dict:
         return {"n_targets": self.n_targets_, "multi": self._multi,
-                "mean": self.target_mean_.tolist(), "scale": self.target_scale_.tolist()}
+                "mean": self.target_mean_.tolist(), "scale": self.target_scale_.tolist(),
+                "std_scale": np.asarray(getattr(self, "std_scale_", np.ones(self.n_targets_))).tolist()}
 
     def _load_extra_state(self, state: dict) -> None:
         self.n_targets_ = state["n_targets"]
         self._multi = state["multi"]
         self.target_mean_ = np.asarray(state["mean"])
         self.target_scale_ = np.asarray(state["scale"])
+        self.std_scale_ = np.asarray(state.get("std_scale", np.ones(self.n_targets_)))
 
 
 
