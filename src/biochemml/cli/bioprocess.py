@@ -5,8 +5,6 @@ complete, so a failed command leaves nothing half-written.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import List, Optional
 
@@ -14,30 +12,18 @@ import typer
 
 from . import app
 from ..errors import InputError
-
-
-def _atomic_write(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` and move the result onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from ..io.writers import atomic_write
 
 
 def _write_csv(df, path: Path) -> None:
-    _atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
+    atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
 
 
 def _write_png(fig, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     try:
-        _atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=130, format="png"))
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=130, format="png"))
     finally:
         plt.close(fig)
 

@@ -1,7 +1,6 @@
 """Sequence toolkit commands: simulate, encode, motif scan."""
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Optional
 
@@ -11,6 +10,7 @@ import typer
 from . import app
 from ..errors import InputError
 from ..io import read_table, sequence_column
+from ..io.writers import atomic_write, table_suffix, write_table
 
 
 @app.command()
@@ -31,18 +31,18 @@ def encode(
         raise InputError("one-hot arrays are written as .npy; use an --out ending in .npy "
                          "(or --kmer K for a .csv/.tsv/.parquet table)", path=out)
     if kmer is not None:
-        _table_suffix(out)
+        table_suffix(out)
     df = read_table(data)
     seqs = sequence_column(df, sequence_column_name, alphabet)
     if kmer is not None:
         import pandas as pd
 
         counts = kmer_counts(seqs, k=kmer, alphabet=alphabet)
-        _write_table(pd.DataFrame(counts.astype(np.int64), columns=kmer_names(kmer, alphabet)), out)
+        write_table(pd.DataFrame(counts.astype(np.int64), columns=kmer_names(kmer, alphabet)), out)
         typer.echo(f"Wrote {counts.shape[0]} x {counts.shape[1]} {kmer}-mer counts to {out}")
     else:
         x = one_hot(seqs, alphabet, length=length, pad=pad, truncate=truncate, dtype=np.uint8)
-        _atomic(out, lambda tmp: np.save(tmp, x))
+        atomic_write(out, lambda tmp: np.save(tmp, x))
         typer.echo(f"Wrote one-hot array of shape {x.shape} (N, L, C) to {out}")
 
 
@@ -60,50 +60,14 @@ def simulate(
     from ..motifs import load
     from ..simulate import bayes_optimal_accuracy, motif_dataset
 
-    _table_suffix(out)
+    table_suffix(out)
     pwms = load(motif)
     pos = None if position is not None and position < 0 else position
     df = motif_dataset(pwms, n_positive, n_negative, length, pos, seed=seed)
-    _write_table(df, out)
+    write_table(df, out)
     ceiling = bayes_optimal_accuracy(pwms, length, pos, n=50_000, seed=seed)
     typer.echo(f"Wrote {len(df)} sequences ({n_positive} with the motif, {n_negative} random) to {out}")
     typer.echo(f"Best accuracy any classifier can reach on such data (Bayes-optimal): {ceiling:.3f}")
-
-
-_TABLE_WRITERS = {".csv": {}, ".tsv": {"sep": "\t"}, ".txt": {"sep": "\t"}, ".parquet": None,
-                  ".pq": None}
-
-
-def _table_suffix(out: Path) -> str:
-    """The output table format, checked before any work is done."""
-    suffix = out.suffix.lower()
-    if suffix not in _TABLE_WRITERS:
-        raise InputError(f"cannot write '{suffix or out.name}': use .csv, .tsv or .parquet",
-                         path=out)
-    return suffix
-
-
-def _atomic(out: Path, write) -> None:
-    """Call ``write(tmp)`` and move ``tmp`` onto ``out``: no half-written file on failure."""
-    tmp = out.with_name(out.name + ".part")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as handle:
-            write(handle)
-        tmp.replace(out)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise InputError(f"could not be written ({err.strerror or err})", path=out) from None
-
-
-def _write_table(df, out: Path) -> None:
-    """Write a DataFrame by suffix (.csv, .tsv, .parquet), atomically."""
-    options = _TABLE_WRITERS[_table_suffix(out)]
-    if options is None:
-        _atomic(out, lambda handle: df.to_parquet(handle, index=False))
-    else:
-        _atomic(out, lambda handle: df.to_csv(handle, index=False, **options))
 
 
 motif_app = typer.Typer(help="Motifs: scan sequences, convert motif files.", no_args_is_help=True)
@@ -124,7 +88,7 @@ def motif_scan(
     from ..motifs import best_hits, find_hits, load
 
     if out is not None:
-        _table_suffix(out)
+        table_suffix(out)
     pwms = load(motifs)
     df = read_table(seqs)
     sequences = sequence_column(df, sequence_column_name, pwms[0].alphabet)
@@ -135,7 +99,7 @@ def motif_scan(
     if "id" in df.columns:
         hits.insert(1, "sequence_id", df["id"].to_numpy()[hits["sequence_index"].to_numpy()])
     if out is not None:
-        _write_table(hits, out)
+        write_table(hits, out)
         typer.echo(f"Wrote {len(hits)} hits of {len(pwms)} motif(s) in {len(sequences)} sequences to {out}")
     else:
         typer.echo(hits.to_string(index=False, max_rows=50))
