@@ -43,7 +43,6 @@ def test_same_seed_same_history(motif_codes):
     codes, y = motif_codes
     runs = []
     for _ in range(2):
-        model = build("lecture-cnn", 20)
         torch.manual_seed(1)
         runs.append(train.fit(build("lecture-cnn", 20), codes[:400], y[:400], codes[400:], y[400:],
                               epochs=3, seed=1)["history"])
