@@ -218,9 +218,10 @@ print(f"Bayes ceiling       {ceiling:.3f}")
     md("""
 ## 과소적합과 과대적합
 
-에폭 수를 2로 줄이면 모델이 아직 배우지 못한 상태(과소적합)가 되고, 학습 데이터를 아주 적게 주고
-오래 학습하면 학습 정확도는 오르는데 검증 정확도는 떨어집니다(과대적합). `EPOCHS`와 학습 데이터
-크기를 바꿔 가며 학습 곡선을 비교해 보세요.
+에폭 수를 2로 줄이면 모델이 아직 배우지 못한 상태(과소적합)가 됩니다. 반대로 학습 데이터를 아주 적게
+주고 큰 모델을 오래 학습하면, 학습 데이터는 모두 맞히지만(정확도 1.00) 처음 보는 테스트 서열에서는
+정확도가 떨어집니다(과대적합). 아래 예에서 학습 정확도와 테스트 정확도의 차이를 확인하고, `EPOCHS`와
+학습 데이터 크기를 바꿔 가며 학습 곡선을 비교해 보세요.
 """),
     code("""
 small = train.sample(100, random_state=0)   # 학습 데이터 100개뿐
@@ -233,7 +234,137 @@ plot.training_curves(over.history_)
 """),
 ]
 
+CH3 = [
+    md("""
+# 3장. 실제 데이터로 회귀: RBS와 5' UTR 서열 → 발현량
+
+수업의 마지막 과제인 "실제 5' UTR 데이터로 회귀"를 해 봅니다. 두 가지 공개 데이터를 씁니다.
+
+- **sd_kuo2020**: 대장균 Shine-Dalgarno(RBS) 9 nt 서열 257,565개와 번역 효율(Kuo et al. 2020)
+- **utr_sample2019**: 사람 세포 5' UTR(25-100 nt)과 리보솜 부하(MRL, Sample et al. 2019)
+
+`biochemml.datasets.load`는 데이터를 공식 출처에서 내려받아 SHA256으로 검사한 뒤 저장해 둡니다
+(인터넷이 없으면 `BIOCHEMML_DATA` 폴더에서 읽습니다). 여기서는 빠르게 돌도록 일부만 씁니다.
+"""),
+    code("""
+import numpy as np
+from biochemml import datasets, SequenceRegressor, metrics, plot
+from biochemml.baselines import BaselineRegressor
+datasets.list()[["name", "rows", "what"]]
+"""),
+    md("""
+## RBS 9 nt → 번역 효율
+
+먼저 아무 딥러닝 없이 **릿지 회귀**(원-핫에 대한 가산 모델: 위치마다 염기 효과를 더함)를 기준선으로
+삼습니다. 그다음 biochemml의 기본 회귀 모델(짧은 서열에는 다층 퍼셉트론)을 학습합니다. 두 모델의
+차이는 염기들 사이의 상호작용(epistasis)이 얼마나 중요한지를 보여 줍니다.
+"""),
+    code("""
+sd = datasets.load("sd_kuo2020")
+train = sd[sd.split == "train"].sample(20_000, random_state=0)
+test = sd[sd.split == "test"].sample(5_000, random_state=0)
+ridge = BaselineRegressor("ridge").fit(train.sequence, train.fitness)
+mlp = SequenceRegressor(epochs=15, seed=0).fit(train.sequence, train.fitness)
+print(f"ridge (additive) R2 = {ridge.score(test.sequence, test.fitness):.3f}")
+print(f"default model   R2 = {mlp.score(test.sequence, test.fitness):.3f}")
+plot.observed_vs_predicted(test.fitness, mlp.predict(test.sequence), label="translation efficiency")
+"""),
+    md("""
+## 5' UTR → 리보솜 부하: 위치 대신 k-mer
+
+5' UTR은 길이가 제각각이라 같은 위치 번호가 같은 의미를 갖지 않습니다. 상류 ATG(uAUG)나 GC 비율 같은
+신호는 **k-mer 개수**로 잘 잡힙니다. k-mer 개수에 대한 그래디언트 부스팅은 빠르고 강한 기준선입니다.
+"""),
+    code("""
+utr = datasets.load("utr_sample2019", library="human")
+from biochemml.splits import split_indices
+tr, _, te = split_indices(len(utr), test_size=0.2, seed=0)
+gbm = BaselineRegressor("gbm-kmer").fit(utr.sequence.iloc[tr], utr.mrl.iloc[tr])
+pred = gbm.predict(utr.sequence.iloc[te])
+print(metrics.regression_metrics(utr.mrl.iloc[te], pred))
+plot.residuals(utr.mrl.iloc[te], pred, x=utr.length.iloc[te], xlabel="UTR length (nt)")
+"""),
+    md("""
+## 정직한 평가: 비슷한 서열이 학습에 있으면 점수가 부풀려진다
+
+무작위로 나누면 테스트 서열과 한두 염기만 다른 서열이 학습 세트에 들어 있기 쉽습니다. 그러면 모델은
+외운 것만으로도 좋은 점수를 받습니다. `similarity_split`은 학습 서열과 `max_distance` 이하로 다른
+테스트 서열이 없도록 나눕니다. 같은 모델의 점수를 두 방식으로 비교해 보세요.
+"""),
+    code("""
+from biochemml.evaluation import similarity_split
+subset = sd.sample(20_000, random_state=1).reset_index(drop=True)
+split = similarity_split(subset.sequence, test_size=0.2, max_distance=1, seed=0)
+train_idx, test_idx = split[0], split[1]
+model = BaselineRegressor("gbm-onehot").fit(subset.sequence[train_idx], subset.fitness[train_idx])
+far = model.score(subset.sequence[test_idx], subset.fitness[test_idx])
+rand_tr, _, rand_te = split_indices(len(subset), test_size=0.2, seed=0)
+near = BaselineRegressor("gbm-onehot").fit(subset.sequence[rand_tr], subset.fitness[rand_tr]).score(
+    subset.sequence[rand_te], subset.fitness[rand_te])
+print(f"random split R2 {near:.3f}  vs  no test sequence within 1 mismatch of training: R2 {far:.3f}")
+"""),
+]
+
+CH4 = [
+    md("""
+# 4장. 배양 조건 → 생산량, 그리고 다음 실험 추천
+
+JBEI의 플라비올린 배지 최적화 데이터(Pseudomonas putida, 12개 배지 성분, 5번의 설계 주기)로
+가우스 과정(GP) 모델을 만들고, 베이즈 최적화로 다음 배양 조건을 추천받습니다. 실험 수가 수십 개뿐일 때는
+예측값뿐 아니라 **얼마나 확신하는지**(불확실성)가 중요합니다.
+"""),
+    code("""
+import numpy as np
+from biochemml import datasets
+from biochemml.bioprocess import Factors, ConditionModel, recommend, replay
+
+runs = datasets.load("flaviolin")
+factors = Factors.from_file(datasets.flaviolin_bounds(return_path=True))
+print(factors)
+runs.groupby("cycle").OD340.describe()[["count", "mean", "max"]]
+"""),
+    md("""
+## 불확실성을 알려 주는 모델
+
+처음 두 주기(라틴 하이퍼큐브 설계)로 GP를 학습하고, 세 번째 주기의 배지를 예측해 봅니다. 예측
+평균과 함께 표준편차가 나오며, 95 % 구간이 실제 측정값을 얼마나 덮는지 확인합니다.
+"""),
+    code("""
+names = factors.names                       # the 12 medium components
+first = runs[runs.cycle <= 2]
+third = runs[runs.cycle == 3]
+gp = ConditionModel(kind="gp", factors=factors, seed=0).fit(first[names], first.OD340)
+mean, std = gp.predict(third[names], return_std=True)
+inside = np.abs(third.OD340 - mean) <= 1.96 * std
+print(f"cycle 3: 95% intervals cover {inside.mean():.0%} of the measured titers")
+"""),
+    md("""
+## 다음 실험 4개 추천
+
+`recommend`는 지금까지의 결과로 GP를 학습하고, 기대 개선량(qLogNEI)이 가장 큰 배지 조성 4개를
+한꺼번에 제안합니다. 각 제안에는 예측 평균, 표준편차, 획득 함수 값이 붙습니다.
+"""),
+    code("""
+proposals = recommend(first, factors, "OD340", batch=4, seed=0)
+proposals.round(3)
+"""),
+    md("""
+## 되돌아보기(replay): 이전 주기만으로 다음 주기를 얼마나 맞혔을까?
+"""),
+    code("""
+summary, predictions = replay(runs, factors, "OD340", cycle="cycle")
+summary
+"""),
+]
+
+
+NOTEBOOKS = {
+    "01_sequences_and_motifs.ipynb": CH1,
+    "02_cnn_motif_classifier.ipynb": CH2,
+    "03_real_expression_regression.ipynb": CH3,
+    "04_bioreactor_optimisation.ipynb": CH4,
+}
 
 if __name__ == "__main__":
-    write("01_sequences_and_motifs.ipynb", CH1)
-    write("02_cnn_motif_classifier.ipynb", CH2)
+    for filename, cells in NOTEBOOKS.items():
+        write(filename, cells)

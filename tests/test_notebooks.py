@@ -8,6 +8,10 @@ NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs(path, tmp_path, monkeypatch):
+    import os
+
+    if path.name.startswith(("03", "04")) and not os.environ.get("BIOCHEMML_DATA"):
+        pytest.skip("needs BIOCHEMML_DATA (the real data sets; a user's copy downloads them)")
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     monkeypatch.setenv("MPLBACKEND", "Agg")
@@ -24,11 +28,11 @@ def test_notebooks_exist_and_are_current():
     import json
     import runpy
 
-    assert len(NOTEBOOKS) >= 2
     # the .ipynb files are generated from make_notebooks.py: they must match it
     script = Path(__file__).parent.parent / "notebooks" / "make_notebooks.py"
-    cells = runpy.run_path(str(script))
-    for name, key in (("01_sequences_and_motifs.ipynb", "CH1"), ("02_cnn_motif_classifier.ipynb", "CH2")):
+    expected = runpy.run_path(str(script))["NOTEBOOKS"]
+    assert sorted(expected) == [p.name for p in NOTEBOOKS]
+    for name, cells in expected.items():
         on_disk = json.loads((script.parent / name).read_text())
         assert ["".join(c["source"]) for c in on_disk["cells"]] == \
-            ["".join(c["source"]) for c in cells[key]]
+            ["".join(c["source"]) for c in cells]
