@@ -65,9 +65,18 @@ class _SequenceEstimator:
                         names.append(p.name)
         return {n: getattr(self, n) for n in names}
 
-    def _resolved(self) -> tuple[str, dict, dict]:
-        """Model name, model parameters and training settings after presets."""
+    def _resolved(self, input_length: int | None = None) -> tuple[str, dict, dict]:
+        """Model name, model parameters and training settings after presets.
+
+        The regression default ``auto`` is an MLP for short sequences: it then takes the
+        ``mlp`` model's own measured presets (see presets.py).
+        """
         name = self.model or DEFAULT_MODEL[self._task]
+        if name == "auto" and input_length is not None and not self.model_params:
+            from .models.regression import AUTO_MLP_MAX_LENGTH
+
+            if input_length <= AUTO_MLP_MAX_LENGTH:
+                name = "mlp"
         params, training = _presets(name, self._task)
         params.update(self.model_params or {})
         overrides = dict(epochs=self.epochs, batch_size=self.batch_size,
@@ -112,7 +121,7 @@ class _SequenceEstimator:
         from . import train
         from .models import build
 
-        name, params, training = self._resolved()
+        name, params, training = self._resolved(codes.shape[1])
         n_channels = get_alphabet(self.alphabet).size
         self.models_, self.histories_, self.fit_info_ = [], [], []
         for k in range(int(self.n_models)):
