@@ -89,7 +89,7 @@ def _metrics_text(result: dict) -> str:
 
     def fmt(v):
         if isinstance(v, dict) and "value" in v:
-            return f"{v['value']:.3f} (95% CI {v['low']:.3f}-{v['high']:.3f})"
+            return f"{v['value']:.3f} (95% CI {v['low']:.3f} to {v['high']:.3f})"
         return f"{v:.3f}" if isinstance(v, (int, float)) and v is not None else str(v)
 
     flat = result if any(k in result for k in keys) else None
