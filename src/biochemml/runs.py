@@ -219,7 +219,8 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         by_dist[f"> {int(top) - 1}"] = by_dist.pop(top)
     f = fig_dir / "test_error_by_distance.png"
     plot.metric_by_group(by_dist, path=f, metric="mean absolute error",
-                         group_label="mismatches to the nearest training sequence")
+                         group_label="mismatches to the nearest training sequence",
+                         title="Error by distance to the training set")
     figures.append(("Error by distance to the nearest training sequence (test set; far from "
                     "the training set is where predictions are least reliable)", f))
     extra["error_by_distance"] = by_dist
