@@ -146,3 +146,18 @@ def test_physchem_columns_are_optional():
     extra = StructureAwareRegressor(wt, offset=1, max_iter=5, physchem=True).fit(variants, y)
     added = set(extra.feature_names_) - set(plain.feature_names_)
     assert added == {"d_charge", "d_polarity", "d_helix_penalty", "d_strand"}
+
+
+def test_boosting_seed_ensemble_is_the_mean_of_its_members(gfp):
+    rng = np.random.RandomState(1)
+    wt = gfp.sequence
+    variants = [f"{wt[p]}{p}{rng.choice([a for a in AA if a != wt[p]])}" for p in range(0, len(wt), 2)]
+    y = rng.normal(size=len(variants))
+    kw = dict(max_iter=20)
+    both = StructureAwareRegressor(wt, gfp, n_models=2, seed=0, **kw).fit(variants, y)
+    one = StructureAwareRegressor(wt, gfp, n_models=1, seed=0, **kw).fit(variants, y)
+    two = StructureAwareRegressor(wt, gfp, n_models=1, seed=1, **kw).fit(variants, y)
+    np.testing.assert_allclose(both.predict(variants),
+                               (one.predict(variants) + two.predict(variants)) / 2, rtol=1e-10)
+    with pytest.raises(InputError, match="n_models"):
+        StructureAwareRegressor(wt, gfp, n_models=0).fit(variants, y)

@@ -318,6 +318,11 @@ class StructureAwareRegressor:
             hidden = np.random.RandomState(seed).rand(len(self.wildtype)) < self.hide_fraction
             own_count = np.where(hidden[index], 0.0, self._count[index] - 1)
             x = self._features(variants, own_sum, own_count)
+            # a column with no value at all (e.g. the own-position statistic when every
+            # position has one variant) breaks the boosting's binning; constant 0 is
+            # never split on, so the column is simply unused
+            empty = x.columns[x.isna().all().to_numpy()]
+            x[empty] = 0.0
             self.feature_names_ = list(x.columns)
             self.models_.append(HistGradientBoostingRegressor(
                 max_iter=self.max_iter, learning_rate=self.learning_rate,
