@@ -19,7 +19,6 @@ again in that process (warm).
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import platform
