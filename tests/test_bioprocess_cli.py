@@ -78,6 +78,8 @@ def test_fit_conditions_and_replay(campaign):
     metrics = pd.read_csv(folder / "cv_metrics.csv")
     assert metrics["kind"].tolist() == ["gp", "gbt"] and metrics["rmse"].notna().all()
     assert (folder / "parity.png").exists() and (folder / "effects.png").exists()
+    html = (folder / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == 2 and "Factor importance" in html
     out = tmp / "replay.csv"
     assert main(["replay", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
                  "--out", str(out)]) == 0

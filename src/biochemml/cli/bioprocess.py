@@ -144,9 +144,33 @@ def fit_conditions(
                out_dir / "importance.csv")
     _write_png(parity, out_dir / "parity.png")
     _write_png(effects, out_dir / "effects.png")
+    _write_conditions_report(out_dir, runs, response, len(y), f, kind_list, best, metrics_out,
+                             importance)
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside the 95% interval)")
     typer.echo(f"Lowest error: {best}. Effects shown for {kind_list[0]}; top factors: "
                f"{', '.join(importance.index[:3])}. Wrote tables and figures to {out_dir}/")
+    typer.echo(f"Report: {out_dir / 'report.html'}")
+
+
+def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: int, factors,
+                             kinds, best: str, metrics, importance) -> None:
+    """One self-contained report.html beside the tables and figures of fit-conditions."""
+    from ..report import write_report
+
+    best_row = metrics.set_index("kind").loc[best]
+    shown = {k: float(v) for k, v in best_row.items() if isinstance(v, (int, float))}
+    write_report(
+        out_dir / "report.html", f"biochemml: conditions -> {response}",
+        summary={"runs": str(runs), "response": response, "runs used": n_runs,
+                 "factors": ", ".join(factors.names), "models compared": ", ".join(kinds),
+                 "lowest cross-validated error": best},
+        metrics=shown,
+        figures=[("Cross-validated predictions with 95% intervals (parity)", out_dir / "parity.png"),
+                 (f"Effects of the most important factors ({kinds[0]})", out_dir / "effects.png")],
+        tables={"Cross-validation of every model": metrics,
+                "Factor importance": importance.rename_axis("factor").rename("importance").reset_index()},
+        notes=[f"Metrics are those of the {best} model, measured on runs it did not train on "
+               "(replicates of one condition are left out together)."])
 
 
 @app.command()
