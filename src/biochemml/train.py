@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .encode.onehot import row_table
 from .errors import InputError
 
 SMALL_MODEL_PARAMETERS = 100_000
@@ -59,11 +60,7 @@ class CodeBatches:
         self.shuffle = shuffle
         self.seed = seed
         self.epoch = 0
-        table = torch.zeros(n_channels + 2, n_channels)
-        table[:n_channels] = torch.eye(n_channels)
-        if unknown == "uniform":
-            table[n_channels] = 1.0 / n_channels
-        self.table = table
+        self.table = torch.from_numpy(row_table(n_channels, unknown, np.float32))
 
     def __len__(self) -> int:
         return (len(self.codes) + self.batch_size - 1) // self.batch_size
@@ -85,8 +82,8 @@ class CodeBatches:
 
 def one_hot_batch(codes: torch.Tensor, n_channels: int, unknown: str = "zeros") -> torch.Tensor:
     """``(N, L)`` codes -> ``(N, C, L)`` float32 one-hot (for prediction)."""
-    return CodeBatches(codes, codes, None, n_channels, len(codes) or 1, False,
-                       unknown=unknown).table[codes.long()].transpose(1, 2)
+    table = torch.from_numpy(row_table(n_channels, unknown, np.float32))
+    return table[codes.long()].transpose(1, 2)
 
 
 def _r2(pred: torch.Tensor, y: torch.Tensor) -> float:

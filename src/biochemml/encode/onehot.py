@@ -12,8 +12,10 @@ from .codes import INVALID, code_table, place, sequence_bytes
 _WORDS = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64, 16: np.complex128}
 
 
-def _row_table(size: int, unknown: str, dtype) -> np.ndarray:
-    """``(C + 2, C)`` table: identity rows, then the unknown row, then the padding row."""
+def row_table(size: int, unknown: str = "zeros", dtype=np.float32) -> np.ndarray:
+    """``(C + 2, C)`` table from symbol codes to rows: identity rows, the unknown row
+    (zeros or ``1/C``), then the all-zero padding row. Shared by :func:`one_hot`, the
+    training batches and the motif scanner, so every path encodes codes alike."""
     if unknown not in ("zeros", "uniform"):
         raise InputError(f"unknown must be 'zeros' or 'uniform', not '{unknown}'")
     table = np.zeros((size + 2, size), dtype=dtype)
@@ -83,7 +85,7 @@ def one_hot(
     (2, 3, 4)
     """
     alpha = get_alphabet(alphabet)
-    table = _row_table(alpha.size, unknown, dtype)
+    table = row_table(alpha.size, unknown, dtype)
     raw, lengths, length, single = sequence_bytes(seqs, alpha, length, pad, truncate)
     # one gather from a 256-row table indexed by the ASCII byte itself
     rows = np.zeros((256, alpha.size), dtype=table.dtype)

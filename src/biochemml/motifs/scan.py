@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..encode.codes import to_codes
+from ..encode.onehot import row_table
 from ..errors import InputError
 from .pvalues import DEFAULT_RESOLUTION, ScoreDistribution
 from .pwm import PWM
@@ -137,8 +138,7 @@ def _conv_scores(codes: np.ndarray, mats: list[np.ndarray], size: int,
     groups = [(w, np.flatnonzero(widths == w)) for w in np.unique(widths)]
     weights = [torch.from_numpy(np.stack([mats[f] for f in idx]).astype(dtype))
                for _, idx in groups]
-    table = np.zeros((size + 2, size), dtype=dtype)
-    table[:size] = np.eye(size, dtype=dtype)
+    table = row_table(size, "zeros", dtype)
     per_chunk = max(1, _CHUNK_SCORES // max(1, length * len(mats)))
     # convolutions with 4 input channels are too small to split across threads: one
     # thread is several times faster than two on a busy 2-core machine
