@@ -147,12 +147,15 @@ class _SequenceEstimator:
 
     def _raw_outputs(self, sequences) -> np.ndarray:
         """``(n_models, N, K)`` raw model outputs."""
+        self._check_fitted()
+        return self._member_outputs(self._codes(sequences, fitting=False), progress=self.verbose)
+
+    def _member_outputs(self, codes, progress: bool = False) -> np.ndarray:
+        """``(n_models, N, K)`` raw outputs of every member on ``(N, L)`` codes."""
         from . import train
 
-        self._check_fitted()
-        codes = self._codes(sequences, fitting=False)
         c = get_alphabet(self.alphabet).size
-        return np.stack([train.predict(m, codes, c, unknown=self.unknown, progress=self.verbose)
+        return np.stack([train.predict(m, codes, c, unknown=self.unknown, progress=progress)
                          for m in self.models_])
 
     @staticmethod
@@ -458,11 +461,7 @@ class SequenceRegressor(_SequenceEstimator):
         ones = np.ones(self.n_targets_)
         if len(self.models_) < 2 or len(val_codes) < 10:
             return ones
-        from . import train
-
-        c = get_alphabet(self.alphabet).size
-        raw = np.stack([train.predict(m, val_codes, c, unknown=self.unknown)
-                        for m in self.models_]).astype(np.float64)
+        raw = self._member_outputs(val_codes).astype(np.float64)
         mean, std = raw.mean(axis=0), raw.std(axis=0, ddof=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             z2 = ((z_val - mean) / std) ** 2
