@@ -20,6 +20,7 @@ import datetime as _dt
 import json
 import math
 import shutil
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -438,15 +439,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         notes = []
         if task == "classification":
             notes.append(result["explanation"])
-            shown = {k: result[k] for k in ("accuracy", "precision", "recall", "f1", "roc_auc",
-                                            "pr_auc", "log_loss") if k in result}
-            shown["accuracy"] = result["accuracy_interval"]
         else:
             first = result if len(targets) == 1 else result[targets[0]]
-            shown = result if len(targets) == 1 else {
-                f"{t}: {k}": v for t, r in result.items() for k, v in r.items()
-                if k in ("r2", "pearson", "spearman")}
-            shown = {k: v for k, v in shown.items() if k != "coverage"}
             if "coverage" in first:
                 cov = first["coverage"]
                 notes.append("Calibration of the ensemble's standard deviation: "
@@ -459,7 +453,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                              "training nor testing.")
         tables["First test-set predictions"] = predictions.head(20)
         report.write_report(tmp / "report.html", title or f"biochemml {task} run", summary=summary,
-                            metrics=shown, figures=figures, notes=notes, config=config,
+                            metrics=_report_metrics(task, result, targets), figures=figures,
+                            notes=notes, config=config,
                             tables=tables)
         if out.exists():
             out.rmdir()
@@ -481,6 +476,19 @@ def load_run_model(run_dir):
     if (run_dir / "model.joblib").exists():
         return BaselineRegressor.load(run_dir / "model.joblib")
     return load(run_dir / "model.pt")
+
+
+def _report_metrics(task: str, result: dict, targets) -> dict:
+    """The metrics a report shows: the main scores, with bootstrap intervals where computed."""
+    if task == "classification":
+        shown = {k: result[k] for k in ("accuracy", "precision", "recall", "f1", "roc_auc",
+                                        "pr_auc", "log_loss") if k in result}
+        shown["accuracy"] = result["accuracy_interval"]
+        return shown
+    if len(targets) > 1:
+        return {f"{t}: {k}": v for t, r in result.items() for k, v in r.items()
+                if k in ("r2", "pearson", "spearman")}
+    return {k: v for k, v in result.items() if k != "coverage"}
 
 
 def _run_config(run_dir) -> dict:
@@ -547,7 +555,7 @@ def evaluate_run(run_dir, data, out=None) -> dict:
         est.target_names_ = targets
     folder = Path(out) if out is not None else None
     tmp = (folder.with_name(f".{folder.name}.partial") if folder is not None else
-           Path(__import__("tempfile").mkdtemp(prefix="biochemml-eval-")))
+           Path(tempfile.mkdtemp(prefix="biochemml-eval-")))
     tmp.mkdir(parents=True, exist_ok=True)
     try:
         result, table, figures = _evaluate(est, cfg["task"], seqs, y, tmp, prefix="evaluation")
@@ -558,9 +566,7 @@ def evaluate_run(run_dir, data, out=None) -> dict:
             report.write_report(tmp / "report.html", f"Evaluation of {run_dir}",
                                 summary={"model": str(run_dir), "data": str(data),
                                          "sequences": len(df)},
-                                metrics={k: v for k, v in (result.items() if cfg["task"] == "regression" else
-                                         [(k, result[k]) for k in ("accuracy", "precision", "recall", "f1", "roc_auc") if k in result])
-                                         if not isinstance(v, (dict, list)) or "value" in v},
+                                metrics=_report_metrics(cfg["task"], result, targets),
                                 figures=figures)
             if folder.exists():
                 shutil.rmtree(folder)
