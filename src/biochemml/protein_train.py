@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pandas as pd
 from .alphabets import PROTEIN
 from .errors import InputError, ModelError
 from .io import numeric_column, read_table, require_columns
+from .io.writers import atomic_folder
 
 
 def read_wildtype(wildtype) -> str:
@@ -168,15 +168,8 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     pred = est.predict(variants)
     metrics = {"test": regression_metrics(y[test], pred[test]),
                "train": regression_metrics(y[~test], pred[~test])}
-    final = Path(out)
-    if final.exists() and any(final.iterdir()):
-        raise InputError(f"the run folder {final} already exists and is not empty; choose another --out")
     # written under a temporary name and renamed at the end: a failure leaves nothing behind
-    out = final.with_name(f".{final.name}.partial")
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    try:
+    with atomic_folder(out) as out:
         with open(out / "model.pkl", "wb") as handle:
             pickle.dump(est, handle)
         table = pd.DataFrame({variant_column: variants, target_column: y,
@@ -196,12 +189,6 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
         (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
         _write_report(out, config, metrics)
-        if final.exists():
-            final.rmdir()
-        out.rename(final)
-    except BaseException:
-        shutil.rmtree(out, ignore_errors=True)
-        raise
     return metrics
 
 

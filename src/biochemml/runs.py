@@ -31,6 +31,7 @@ import pandas as pd
 from . import __version__
 from .errors import InputError, ModelError
 from .io import numeric_column, read_table, require_columns, sequence_column
+from .io.writers import atomic_folder, check_new_folder
 from .progress import say
 
 TASKS = ("classification", "regression")
@@ -347,10 +348,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     pad = pad or ("left" if task == "regression" else "right")
     if pad not in ("left", "right"):
         raise InputError(f"pad must be 'left' or 'right', not '{pad}'")
-    out = Path(out) if out is not None else default_run_dir(task)
-    if out.exists() and any(out.iterdir()):
-        raise InputError(f"the run folder {out} already exists and is not empty; "
-                         "choose another --out")
+    out = check_new_folder(out if out is not None else default_run_dir(task))
     started = time.time()
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     data_name = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
@@ -382,11 +380,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     if task == "regression":
         est.target_names_ = targets
 
-    tmp = out.with_name(f".{out.name}.partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    try:
+    with atomic_folder(out) as tmp:
         result, table, figures = _evaluate(est, task, seqs[test_idx], y[test_idx], tmp)
         tables, extra = {}, {}
         if task == "regression":
@@ -456,13 +450,6 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                             metrics=_report_metrics(task, result, targets), figures=figures,
                             notes=notes, config=config,
                             tables=tables)
-        if out.exists():
-            out.rmdir()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 

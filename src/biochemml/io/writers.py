@@ -1,10 +1,12 @@
 """Write files atomically: a failure never leaves a half-written file behind."""
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 
@@ -57,3 +59,34 @@ def write_table(df: pd.DataFrame, out) -> Path:
     if options is None:
         return atomic_write(out, lambda tmp: df.to_parquet(tmp, index=False))
     return atomic_write(out, lambda tmp: df.to_csv(tmp, index=False, **options))
+
+
+def check_new_folder(out) -> Path:
+    """``out`` as a Path, refused when it exists and holds files (checked before long work)."""
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise InputError(f"the run folder {out} already exists and is not empty; "
+                         "choose another --out")
+    return out
+
+
+@contextlib.contextmanager
+def atomic_folder(out) -> Iterator[Path]:
+    """Yield a temporary folder beside ``out`` and rename it to ``out`` at the end.
+
+    On any failure inside the ``with`` block the temporary folder is removed, so a run
+    folder either appears complete or not at all.
+    """
+    final = check_new_folder(out)
+    tmp = final.with_name(f".{final.name}.partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        yield tmp
+        if final.exists():
+            final.rmdir()
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
