@@ -56,6 +56,50 @@ def test_similarity_split_is_seeded():
     assert not np.array_equal(a[1], c[1])
 
 
+def _levenshtein(a: str, b: str) -> int:
+    """Textbook dynamic programme, independent of rapidfuzz."""
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def _indel_library(n=250, seed=5):
+    """Random 10-14 nt sequences plus copies with one base inserted or deleted."""
+    rng = np.random.default_rng(seed)
+    seqs = ["".join(rng.choice(list("ACGT"), rng.integers(10, 15))) for _ in range(n)]
+    for s in list(seqs[:60]):
+        p = int(rng.integers(0, len(s)))
+        seqs.append(s[:p] + s[p + 1:] if rng.random() < 0.5 else s[:p] + "ACGT"[p % 4] + s[p:])
+    return seqs
+
+
+@pytest.mark.parametrize("max_distance", [1, 2])
+def test_edit_distance_split_keeps_indel_copies_on_one_side(max_distance):
+    seqs = _indel_library()
+    tr, te, ex = similarity_split(seqs, test_size=0.2, max_distance=max_distance, seed=1,
+                                  metric="edit")
+    assert sorted(np.concatenate([tr, te, ex]).tolist()) == list(range(len(seqs)))
+    closest = min(_levenshtein(seqs[i], seqs[j]) for i in tr for j in te)
+    assert closest > max_distance and len(te) == round(0.2 * len(seqs))
+    # a 5' deletion shifts every base, so Hamming alone misses such pairs
+    a, b = "ACGTACGTAC", "CGTACGTAC"
+    assert nearest_distance([a], [b], cap=3, pad="right")[0] > 2
+    assert nearest_distance([a], [b], cap=3, pad="right", metric="edit")[0] == 1
+
+
+def test_edit_nearest_distance_matches_dynamic_programming():
+    seqs = _indel_library(n=120, seed=9)
+    q, r = seqs[:30], seqs[30:]
+    want = [min(min(_levenshtein(a, b) for b in r), 4) for a in q]
+    np.testing.assert_array_equal(nearest_distance(q, r, cap=3, metric="edit"), want)
+    with pytest.raises(Exception, match="metric"):
+        similarity_split(seqs, 0.2, 1, metric="jaccard")
+
+
 @pytest.mark.parametrize("length,cap", [(8, 3), (40, 6)])  # enumerated and brute-force paths
 def test_nearest_distance_matches_brute_force(length, cap):
     seqs = _library(n=300, length=length, seed=2)

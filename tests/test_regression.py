@@ -122,3 +122,10 @@ def test_unknown_baseline_is_a_clear_error():
 
     with pytest.raises(InputError, match="unknown baseline"):
         BaselineRegressor("lasso").fit(["ACGT", "ACGA"], [1.0, 2.0])
+
+
+def test_sequence_regressor_points_baseline_names_to_the_baseline_class():
+    from biochemml.errors import InputError
+
+    with pytest.raises(InputError, match=r"BaselineRegressor\('ridge-pairs'\)"):
+        SequenceRegressor(model="ridge-pairs").fit(["ACGT", "ACGA"], [1.0, 2.0])

@@ -84,6 +84,28 @@ def test_similarity_and_group_splits_keep_test_rows_apart(utr_table, tmp_path):
     assert not test_genes & set(df.gene[~df.index.isin(pd.read_csv(run / "predictions.csv").row - 2)])
 
 
+def test_edit_distance_split_from_the_cli(utr_table, tmp_path):
+    from rapidfuzz.distance import Levenshtein
+
+    run = tmp_path / "edit"
+    assert main(["--quiet", "train", "--data", str(utr_table), "--sequence-column", "utr",
+                 "--target-column", "rl", "--task", "regression", "--model", "ridge",
+                 "--split", "similarity", "--max-distance", "3", "--distance", "edit",
+                 "--no-baselines", "--out", str(run)]) == 0
+    import yaml
+
+    split = yaml.safe_load((run / "config.yaml").read_text())["split"]
+    assert split["distance"] == "edit"
+    df = pd.read_csv(utr_table)
+    test_rows = pd.read_csv(run / "predictions.csv").row.to_numpy() - 2
+    other_rows = np.setdiff1d(np.arange(len(df)), test_rows)
+    nearest = np.array([min(Levenshtein.distance(df.utr[i], df.utr[j]) for j in test_rows)
+                        for i in other_rows])
+    # rows within 3 edits of a test row are left out; every row trained on is farther
+    assert (nearest <= 3).sum() == split["n_left_out"]
+    assert (nearest > 3).sum() == split["n_train"] and split["n_test"] == len(test_rows)
+
+
 def test_a_missing_target_column_is_named(utr_table, tmp_path):
     with pytest.raises(InputError, match="no column 'mrl'"):
         train_run(utr_table, sequence_column_name="utr", target_columns="mrl",

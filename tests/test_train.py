@@ -85,3 +85,31 @@ def test_fit_rejects_bad_settings(motif_codes):
         train.fit(build("cnn", 20), codes, y, optimizer="lbfgs")
     with pytest.raises(InputError, match="at least 1"):
         train.fit(build("cnn", 20), codes, y, epochs=0)
+    with pytest.raises(InputError, match="schedule"):
+        train.fit(build("cnn", 20), codes, y, schedule="step")
+
+
+def test_cosine_schedule_decays_the_rate_over_the_planned_epochs(motif_codes):
+    codes, y = motif_codes
+    info = train.fit(build("lecture-cnn", 20), codes[:400], y[:400], epochs=5, lr=1e-2,
+                     schedule="cosine", seed=0)
+    rates = info["history"]["lr"]
+    expected = [1e-4 + (1e-2 - 1e-4) * (1 + np.cos(np.pi * e / 5)) / 2 for e in range(5)]
+    assert rates == pytest.approx(expected, rel=1e-6)
+
+
+def test_plateau_schedule_cuts_the_rate_when_validation_stalls(motif_codes):
+    codes, y = motif_codes
+    # lr 0.05 makes the validation loss bounce, so it stalls within a few epochs
+    info = train.fit(build("cnn", 20), codes[:400], y[:400], codes[400:], y[400:], epochs=12,
+                     lr=0.05, patience=6, schedule="plateau", seed=0)
+    hist = info["history"]
+    rates = np.array(hist["lr"])
+    assert rates[0] == pytest.approx(0.05) and rates.min() < 0.05
+    cut = int(np.flatnonzero(rates < 0.05)[0])
+    # the cut follows max(2, 6 // 3) = 2 epochs without a new best validation loss
+    best_before = int(np.argmin(hist["val_loss"][:cut]))
+    assert cut - 1 - best_before >= 2
+    # without a schedule, no rate is recorded (Keras-like history)
+    plain = train.fit(build("lecture-cnn", 20), codes[:400], y[:400], epochs=1, seed=0)
+    assert "lr" not in plain["history"]

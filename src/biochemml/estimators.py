@@ -29,7 +29,8 @@ class _SequenceEstimator:
     def __init__(self, model: str | None = None, *, epochs: int | None = None,
                  batch_size: int | None = None, learning_rate: float | None = None,
                  optimizer: str | None = None, weight_decay: float | None = None,
-                 patience: int | None | str = "auto", validation_split: float = 0.1,
+                 patience: int | None | str = "auto", schedule: str | None = None,
+                 validation_split: float = 0.1,
                  model_params: dict | None = None, alphabet: str = "dna",
                  length: int | None = None, pad: str = "right", unknown: str = "zeros",
                  n_models: int = 1, seed: int = 0, device: str = "auto",
@@ -41,6 +42,7 @@ class _SequenceEstimator:
         self.optimizer = optimizer
         self.weight_decay = weight_decay
         self.patience = patience
+        self.schedule = schedule
         self.validation_split = validation_split
         self.model_params = model_params
         self.alphabet = alphabet
@@ -81,7 +83,8 @@ class _SequenceEstimator:
         params.update(self.model_params or {})
         overrides = dict(epochs=self.epochs, batch_size=self.batch_size,
                          learning_rate=self.learning_rate, optimizer=self.optimizer,
-                         weight_decay=self.weight_decay)
+                         weight_decay=self.weight_decay, schedule=self.schedule)
+        training.setdefault("schedule", "constant")
         training.update({k: v for k, v in overrides.items() if v is not None})
         if self.patience != "auto":
             training["patience"] = self.patience
@@ -133,7 +136,8 @@ class _SequenceEstimator:
                 weights_train=weights, epochs=training["epochs"],
                 batch_size=training["batch_size"], lr=training["learning_rate"],
                 weight_decay=training["weight_decay"], optimizer=training["optimizer"],
-                patience=training["patience"] if len(val_codes) else None, seed=seed,
+                patience=training["patience"] if len(val_codes) else None,
+                schedule=training.get("schedule", "constant"), seed=seed,
                 accelerator=self.device, unknown=self.unknown, progress=self.verbose)
             self.models_.append(net)
             self.histories_.append(info["history"])
@@ -256,6 +260,9 @@ class SequenceClassifier(_SequenceEstimator):
     patience : int, None or "auto"
         Early stopping on validation loss, restoring the best epoch. ``None``
         trains every epoch and keeps the last weights.
+    schedule : {"constant", "plateau", "cosine"}, optional
+        Learning-rate schedule (:func:`biochemml.train.fit`); ``None`` takes the
+        model's preset.
     validation_split : float
         Fraction of the training sequences held out (stratified, seeded) to
         monitor training.
@@ -401,6 +408,13 @@ class SequenceRegressor(_SequenceEstimator):
         NaN in a multi-target ``y`` marks a value that was not measured (ignored in
         the loss); a row with no value at all is an error.
         """
+        from .baselines import BASELINES
+
+        if self.model in BASELINES:
+            raise InputError(f"'{self.model}' is a scikit-learn baseline, not a neural network: "
+                             f"use biochemml.baselines.BaselineRegressor('{self.model}') "
+                             "(same fit/predict/save) or `biochemml train --model "
+                             f"{self.model}`")
         if self.target_transform not in ("standardize", "log", "none"):
             raise InputError(f"target_transform must be 'standardize', 'log' or 'none', "
                              f"not '{self.target_transform}'")

@@ -88,7 +88,8 @@ SPLITS = ("random", "similarity", "group")
 
 
 def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, kind="random",
-           seqs=None, max_distance=None, groups=None, alphabet="dna", pad="right"):
+           seqs=None, max_distance=None, groups=None, alphabet="dna", pad="right",
+           distance="hamming"):
     """Train and test rows (and rows left out by a similarity-aware split)."""
     from .splits import split_indices
 
@@ -107,7 +108,7 @@ def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, ki
         from .evaluation import similarity_split
 
         return similarity_split(seqs, test_size=test_size, max_distance=max_distance, seed=seed,
-                                alphabet=alphabet, pad=pad)
+                                alphabet=alphabet, pad=pad, metric=distance)
     if kind == "group":
         from .evaluation import group_split
 
@@ -187,7 +188,7 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -
 
 def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, folder: Path,
                        baselines=("ridge", "ridge-pairs", "gbm-kmer"), max_distance=None,
-                       seed: int = 0) -> tuple[list, dict, dict]:
+                       seed: int = 0, distance: str = "hamming") -> tuple[list, dict, dict]:
     """Figures, tables and metrics a regression run adds to its report.
 
     Residuals against sequence length, error by distance to the nearest training
@@ -214,14 +215,15 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         rows = np.sort(np.random.default_rng(seed).choice(rows, size=2000, replace=False))
     cap = max(3, 2 * (max_distance or 1))
     dist = nearest_distance(test_seqs[rows], seqs[train_idx], cap=cap, alphabet=est.alphabet,
-                            pad=est.pad)
+                            pad=est.pad, metric=distance)
     by_dist = error_by_distance(truth[rows], pred[rows], dist)
     top = str(int(dist.max()))
     if int(dist.max()) > cap or (lengths.max() <= 20 and top in by_dist and int(top) >= 3):
         by_dist[f"> {int(top) - 1}"] = by_dist.pop(top)
     f = fig_dir / "test_error_by_distance.png"
     plot.metric_by_group(by_dist, path=f, metric="mean absolute error",
-                         group_label="mismatches to the nearest training sequence",
+                         group_label=("edits" if distance == "edit" else "mismatches")
+                         + " to the nearest training sequence",
                          title="Error by distance to the training set")
     figures.append(("Error by distance to the nearest training sequence (test set; far from "
                     "the training set is where predictions are least reliable)", f))
@@ -276,8 +278,8 @@ def _values(df: pd.DataFrame, task: str, targets: list) -> np.ndarray:
 def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("label",),
               task: str = "classification", out=None, model: str | None = None,
               test_size: float = 0.2, split: str = "random", split_column: str | None = None,
-              max_distance: int | None = None, group_column: str | None = None,
-              stratify: bool = True, weight_column: str | None = None, seed: int = 0,
+              max_distance: int | None = None, distance: str = "hamming",
+              group_column: str | None = None, stratify: bool = True, weight_column: str | None = None, seed: int = 0,
               alphabet: str = "dna", pad: str | None = None, epochs: int | None = None,
               batch_size: int | None = None, learning_rate: float | None = None,
               validation_split: float = 0.1, n_models: int = 1,
@@ -312,6 +314,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         Use a column with ``train`` / ``test`` values instead (overrides ``split``).
     max_distance : int, optional
         Threshold of the similarity-aware split (default 10 % of the median length).
+    distance : {"hamming", "edit"}
+        Distance of the similarity-aware split and of the report's "error by distance
+        to the nearest training sequence": mismatches of the aligned sequences, or
+        Levenshtein edits (insertions and deletions count once).
     group_column : str, optional
         Column of groups (e.g. the gene a 5' UTR comes from) for ``split="group"``.
     stratify : bool
@@ -366,7 +372,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     strata = y if task == "classification" and stratify else None
     train_idx, test_idx, left_out = _split(
         len(df), strata, test_size, seed, split_values, kind=split, seqs=seqs,
-        max_distance=max_distance, groups=groups, alphabet=alphabet, pad=pad)
+        max_distance=max_distance, groups=groups, alphabet=alphabet, pad=pad, distance=distance)
     say(f"[bold]biochemml[/bold] {task}: {len(train_idx)} training and {len(test_idx)} test "
         f"sequences from {data_name}" + (f" ({len(left_out)} left out: too close to the test "
                                           "set)" if len(left_out) else ""))
@@ -387,7 +393,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             more_figures, tables, extra = _regression_extras(
                 est, seqs, y, train_idx, test_idx, table, tmp,
                 baselines=("ridge", "ridge-pairs", "gbm-kmer") if baselines else (),
-                max_distance=max_distance, seed=seed)
+                max_distance=max_distance, seed=seed, distance=distance)
             figures += more_figures
         if hasattr(est, "history_"):
             plot.training_curves(est.history_, path=tmp / "figures" / "training_curves.png")
@@ -406,6 +412,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "target_columns": targets, "task": task, "split": {
                 "kind": "column" if split_column else split, "test_size": test_size,
                 "split_column": split_column, "max_distance": max_distance,
+                "distance": distance,
                 "group_column": group_column, "seed": seed, "n_train": int(len(train_idx)),
                 "n_test": int(len(test_idx)), "n_left_out": int(len(left_out))},
             "weight_column": weight_column, "estimator": type(est).__name__,

@@ -100,8 +100,12 @@ def _r2(pred: torch.Tensor, y: torch.Tensor) -> float:
     return float(np.mean(vals)) if vals else float("nan")
 
 
+SCHEDULES = ("constant", "plateau", "cosine")
+
+
 def _make_lightning_module(model: nn.Module, task: str, lr: float, weight_decay: float,
-                           optimizer: str):
+                           optimizer: str, schedule: str = "constant", epochs: int = 1,
+                           plateau_patience: int = 3):
     import pytorch_lightning as pl
 
     class SequenceTask(pl.LightningModule):
@@ -173,10 +177,21 @@ def _make_lightning_module(model: nn.Module, task: str, lr: float, weight_decay:
                 return
             self._summarise(self._val, "val_")
             self._val = []
+            if schedule == "plateau":
+                self.lr_schedulers().step(self.history["val_loss"][-1])
+
+        def on_train_epoch_start(self):
+            if schedule != "constant":  # the rate this epoch trains with
+                rate = float(self.optimizers().param_groups[0]["lr"])
+                self.history.setdefault("lr", []).append(rate)
 
         def on_train_epoch_end(self):
             self._summarise(self._train, "")
             self._train = []
+            if schedule == "cosine":
+                self.lr_schedulers().step()
+            elif schedule == "plateau" and "val_loss" not in self.history:
+                self.lr_schedulers().step(self.history["loss"][-1])
 
         def configure_optimizers(self):
             opts = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
@@ -188,7 +203,14 @@ def _make_lightning_module(model: nn.Module, task: str, lr: float, weight_decay:
                 (decay if p.ndim >= 2 and "gate" not in name else keep).append(p)
             groups = [{"params": decay, "weight_decay": weight_decay},
                       {"params": keep, "weight_decay": 0.0}]
-            return opts[optimizer]([g for g in groups if g["params"]], lr=lr)
+            opt = opts[optimizer]([g for g in groups if g["params"]], lr=lr)
+            if schedule == "cosine":  # one cosine decay over the planned epochs
+                return [opt], [torch.optim.lr_scheduler.CosineAnnealingLR(
+                    opt, T_max=max(epochs, 1), eta_min=lr * 1e-2)]
+            if schedule == "plateau":  # divide by 5 when the validation loss stalls
+                return [opt], [torch.optim.lr_scheduler.ReduceLROnPlateau(
+                    opt, factor=0.2, patience=plateau_patience, min_lr=lr * 1e-3)]
+            return opt
 
     return SequenceTask()
 
@@ -235,8 +257,8 @@ def _threads_for(model: nn.Module, accelerator: str):
 def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         task: str = "classification", n_channels: int = 4, weights_train=None,
         epochs: int = 20, batch_size: int = 100, lr: float = 1e-3, weight_decay: float = 0.0,
-        optimizer: str = "adam", patience: int | None = None, seed: int = 0,
-        accelerator: str = "auto", devices="auto", strategy="auto", unknown: str = "zeros",
+        optimizer: str = "adam", patience: int | None = None, schedule: str = "constant",
+        seed: int = 0, accelerator: str = "auto", devices="auto", strategy="auto", unknown: str = "zeros",
         progress: bool = False) -> dict:
     """Train a sequence model and return its per-epoch history.
 
@@ -265,6 +287,12 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         Stop after this many epochs without a lower validation loss and restore the
         best epoch's weights. ``None``: train all epochs, keep the last weights
         (as Keras does by default).
+    schedule : {"constant", "plateau", "cosine"}
+        Learning-rate schedule. ``"plateau"`` divides the rate by 5 once the
+        validation loss (training loss without validation data) has not improved for
+        more than ``max(2, patience // 3)`` epochs, down to ``lr / 1000``; ``"cosine"`` decays it from
+        ``lr`` to ``lr / 100`` over ``epochs``. With a schedule, the rate of each
+        epoch is in ``history["lr"]``.
     seed : int
     accelerator, devices, strategy
         Passed to ``pytorch_lightning.Trainer`` (``"auto"`` picks a GPU if present).
@@ -286,6 +314,8 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         raise InputError(f"optimizer must be adam, adamw, sgd or rmsprop, not '{optimizer}'")
     if epochs < 1 or batch_size < 1:
         raise InputError("epochs and batch_size must be at least 1")
+    if schedule not in SCHEDULES:
+        raise InputError(f"schedule must be one of {', '.join(SCHEDULES)}, not '{schedule}'")
     ydtype = torch.long if task == "classification" else torch.float32
 
     def tensors(codes, y, w=None):
@@ -301,7 +331,8 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
     has_val = codes_val is not None and len(codes_val) > 0
     val = CodeBatches(*tensors(codes_val, y_val), n_channels, max(batch_size, 1024),
                       shuffle=False, unknown=unknown) if has_val else None
-    module = _make_lightning_module(model, task, lr, weight_decay, optimizer)
+    module = _make_lightning_module(model, task, lr, weight_decay, optimizer, schedule, epochs,
+                                    max(2, (patience or 6) // 3))
     callbacks = []
     best = None
     if has_val and patience is not None:
