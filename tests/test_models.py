@@ -57,3 +57,31 @@ def test_build_errors_are_sentences():
         build("lecture-cnn", 20, padding="full")
     with pytest.raises(InputError, match="does not take"):
         build("lecture-cnn", 20, colour="blue")
+
+
+def test_framepool_ignores_padding_and_sees_the_reading_frame():
+    from biochemml.encode import one_hot
+
+    def x(seqs, length):
+        return torch.as_tensor(one_hot(seqs, length=length, pad="left").transpose(0, 2, 1)).float()
+
+    torch.manual_seed(0)
+    short, long = build("framepool", 40, task="regression", n_outputs=1), \
+        build("framepool", 90, task="regression", n_outputs=1)
+    long.load_state_dict(short.state_dict())   # no weight depends on the length
+    short.eval(), long.eval()
+    utrs = ["GGCACGATGCCTAGCAAGTTCCA", "ACGTTAGCATGCCGATAGGCTTACGGATCCAAGGTCAT"]
+    with torch.no_grad():
+        torch.testing.assert_close(short(x(utrs, 40)), long(x(utrs, 90)))
+        # the same uAUG one base further from the start codon is in another frame:
+        # with "features" = the A indicator, the per-frame means swap frames
+        a, b = "CCCCCATGCCCCCCCCC", "CCCCATGCCCCCCCCCC"
+        feats = []
+        for s in (a, b):
+            xs = x([s], 40)
+            feats.append(short._frame_pool((xs.sum(1) > 0).float(), xs[:, :1]))
+    means = [f[0, [0, 2, 4]] for f in feats]          # mean of A per frame 0, 1, 2
+    assert means[0].count_nonzero() == 1 and means[1].count_nonzero() == 1
+    assert int(means[0].argmax()) != int(means[1].argmax())
+    with pytest.raises(InputError, match="pools=1"):
+        build("framepool", 40, task="regression", n_outputs=1, pools=2)

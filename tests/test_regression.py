@@ -27,7 +27,7 @@ def _additive(n, length, seed, pair_effect=0.0):
     return seqs, y
 
 
-@pytest.mark.parametrize("name", ["optimus", "legnet", "mlp", "auto"])
+@pytest.mark.parametrize("name", ["optimus", "legnet", "framepool", "mlp", "auto"])
 @pytest.mark.parametrize("length", [9, 37])
 def test_regression_models_map_one_hot_to_one_value_per_target(name, length):
     net = build(name, length, task="regression", n_outputs=3)

@@ -38,6 +38,8 @@ _PRESETS = {
     ("optimus", "regression"): (dict(filters=120, kernel_size=8, n_conv=3, hidden=40, dropout=0.2),
                                 dict(epochs=30, batch_size=128, learning_rate=1e-3,
                                      optimizer="adam", weight_decay=0.0, patience=5)),
+    ("framepool", "regression"): ({}, dict(epochs=30, batch_size=128, learning_rate=1e-3,
+                                            optimizer="adamw", weight_decay=1e-3, patience=5)),
     ("legnet", "regression"): (dict(channels=(32, 32, 32), expand=2, head="flatten"),
                                dict(epochs=30, batch_size=128, learning_rate=1e-3,
                                     optimizer="adamw", weight_decay=1e-2, patience=5)),

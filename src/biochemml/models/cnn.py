@@ -48,7 +48,7 @@ class SequenceCNN(nn.Module):
     dilations : int or sequence of int
     dropout : float
         Dropout after each block and in the head.
-    head : {"gated", "flatten", "global"}
+    head : {"gated", "flatten", "global", "frame"}
         How the per-position features become one vector. ``"global"`` takes the max
         and mean over positions (position-free: a motif anywhere counts the same).
         ``"flatten"`` keeps every position's features (one weight per position and
@@ -57,7 +57,11 @@ class SequenceCNN(nn.Module):
         a learned per-position, per-filter gate in (0, 1) that starts open
         everywhere: it behaves like ``"global"`` until the data show that position
         matters (a motif at a fixed place, a uAUG near the cap), and costs only
-        ``filters x length`` parameters.
+        ``filters x length`` parameters. ``"frame"`` is FramePool (Karollus, Avsec and
+        Gagneur 2021, *BMC Bioinformatics* 22:133): max and mean over the positions of
+        each of the three reading frames relative to the 3' end (the start codon of a
+        left-padded 5' UTR), over real bases only (padding masked), plus the length: a uAUG in frame with the CDS reads differently from one out of
+        frame, at any UTR length. Needs ``pools=1``.
     hidden : int
         Units of the dense layer before the output (0 = none).
 
@@ -79,8 +83,10 @@ class SequenceCNN(nn.Module):
 
         kernels, pools_, dils = (per_block(kernel_sizes, "kernel_sizes"),
                                  per_block(pools, "pools"), per_block(dilations, "dilations"))
-        if head not in ("gated", "flatten", "global"):
-            raise InputError(f"head must be 'gated', 'flatten' or 'global', not '{head}'")
+        if head not in ("gated", "flatten", "global", "frame"):
+            raise InputError(f"head must be 'gated', 'flatten', 'global' or 'frame', not '{head}'")
+        if head == "frame" and any(p > 1 for p in pools_):
+            raise InputError("head 'frame' needs pools=1: pooling mixes the reading frames")
         blocks, c_in, length = [], n_channels, input_length
         for f, k, p, d in zip(filters, kernels, pools_, dils):
             if length // p < 1:
@@ -94,7 +100,12 @@ class SequenceCNN(nn.Module):
             # logit 0 -> gate 0.5 everywhere: uniform at the start, where the sigmoid
             # is steepest so that position-specific gates are learned quickly
             self.gate_logits = nn.Parameter(torch.zeros(c_in, length))
-        features = c_in * length if head == "flatten" else 2 * c_in
+        if head == "frame":
+            # frame of each position: its distance to the 3' end, modulo 3
+            frame = (torch.arange(length - 1, -1, -1) % 3)
+            self.register_buffer("frames", torch.stack([frame == f for f in range(3)]).float(),
+                                 persistent=False)
+        features = {"flatten": c_in * length, "frame": 6 * c_in + 1}.get(head, 2 * c_in)
         layers: list[nn.Module] = [nn.Flatten()] if head == "flatten" else []
         if hidden:
             layers += [nn.Linear(features, hidden), nn.ReLU(), nn.Dropout(dropout)]
@@ -102,7 +113,27 @@ class SequenceCNN(nn.Module):
         layers.append(nn.Linear(features, n_outputs))
         self.head = nn.Sequential(*layers)
 
+    def _frame_pool(self, real, h):
+        """``(N, 6 C + 1)``: per-frame masked max and mean, and the length (in 100 nt)."""
+        feats = []
+        for f in range(3):
+            m = real * self.frames[f]                                   # (N, L)
+            n = m.sum(dim=1, keepdim=True).clamp(min=1)
+            feats.append((h * m[:, None]).sum(dim=-1) / n)
+            top = h.masked_fill(m[:, None] == 0, float("-inf")).amax(dim=-1)
+            feats.append(torch.where(torch.isfinite(top), top, torch.zeros_like(top)))
+        feats.append(real.sum(dim=1, keepdim=True) / 100.0)  # length in 100s of bases
+        return torch.cat(feats, dim=1)
+
     def forward(self, x):
+        if self.head_kind == "frame":
+            # padding (all-zero columns) is zeroed after every block, so it acts like the
+            # end of the sequence and the output does not depend on how much there is
+            real = (x.sum(dim=1) > 0).float()                           # (N, L)
+            h = x
+            for block in self.blocks:
+                h = block(h) * real[:, None]
+            return self.head(self._frame_pool(real, h))
         h = self.blocks(x)
         if self.head_kind == "gated":
             h = h * torch.sigmoid(self.gate_logits)
@@ -114,3 +145,12 @@ class SequenceCNN(nn.Module):
 @register("cnn", "Configurable CNN: conv blocks (batch norm, dropout, pooling) and a dense head.")
 def build_cnn(input_length, n_channels, n_outputs, task, **params):
     return SequenceCNN(input_length, n_channels, n_outputs, **params)
+
+
+@register("framepool", "FramePool CNN (Karollus et al. 2021): 3 conv x 128 (kernel 7) and per-reading-"
+          "frame masked pooling: length-agnostic, for left-padded 5' UTRs.")
+def build_framepool(input_length, n_channels, n_outputs, task, **params):
+    settings = dict(filters=(128, 128, 128), kernel_sizes=7, pools=1, dropout=0.2, head="frame",
+                    hidden=64)
+    settings.update(params)
+    return SequenceCNN(input_length, n_channels, n_outputs, **settings)
