@@ -129,3 +129,24 @@ def test_sequence_regressor_points_baseline_names_to_the_baseline_class():
 
     with pytest.raises(InputError, match=r"BaselineRegressor\('ridge-pairs'\)"):
         SequenceRegressor(model="ridge-pairs").fit(["ACGT", "ACGA"], [1.0, 2.0])
+
+
+def test_mlp_pair_inputs_make_pairwise_epistasis_linear():
+    from biochemml import train
+    from biochemml.encode import to_codes
+
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 6)) for _ in range(1500)]
+    codes, _ = to_codes(seqs)
+    # pure epistasis: A at position 0 together with G at position 3, nothing alone
+    y = ((codes[:, 0] == 0) & (codes[:, 3] == 2)).astype(float) * 4 - 0.25
+    r2 = {}
+    for pairs in (False, True):
+        torch.manual_seed(0)
+        net = build("mlp", 6, task="regression", n_outputs=1, hidden=(), pairs=pairs)
+        info = train.fit(net, codes[:1200], y[:1200], codes[1200:], y[1200:], task="regression",
+                         epochs=40, lr=3e-2, batch_size=100, seed=0)
+        r2[pairs] = info["history"]["val_r2"][-1]
+    assert r2[True] > 0.95 and r2[False] < 0.5
+    with pytest.raises(Exception, match="up to 30"):
+        build("mlp", 31, task="regression", n_outputs=1, pairs=True)

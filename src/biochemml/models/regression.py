@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import torch
 from torch import nn
 
+from ..errors import InputError
 from . import legnet, optimus  # noqa: F401  (registration side effect)
 from .registry import register
 
@@ -33,16 +35,29 @@ class FlatMLP(nn.Module):
     dropout : float
     batch_norm : bool
         Batch normalisation after each hidden layer.
+    pairs : bool
+        Also feed every pair of positions' joint symbol (the outer product of their
+        one-hot columns, ``L (L - 1) / 2 x C^2`` inputs): pairwise epistasis becomes a
+        first-layer weight instead of something the hidden layers must compose.
+        Sequences up to 30 positions.
 
     Input ``(N, C, L)`` one-hot; output ``(N, n_outputs)``.
     """
 
     def __init__(self, input_length: int, n_channels: int = 4, n_outputs: int = 1,
                  hidden: Sequence[int] = (512, 256, 128), dropout: float = 0.1,
-                 batch_norm: bool = True):
+                 batch_norm: bool = True, pairs: bool = False):
         super().__init__()
+        if pairs and input_length > 30:
+            raise InputError(f"pairs=True takes sequences up to 30 positions, not {input_length}")
+        self.pairs = pairs
+        if pairs:
+            i, j = torch.triu_indices(input_length, input_length, offset=1)
+            self.register_buffer("pair_i", i, persistent=False)
+            self.register_buffer("pair_j", j, persistent=False)
         layers: list[nn.Module] = [nn.Flatten()]
-        c_in = n_channels * input_length
+        c_in = n_channels * input_length + (
+            len(self.pair_i) * n_channels ** 2 if pairs else 0)
         for h in hidden:
             layers.append(nn.Linear(c_in, h))
             if batch_norm:
@@ -53,6 +68,10 @@ class FlatMLP(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x):
+        if self.pairs:
+            xt = x.transpose(1, 2)                                   # (N, L, C)
+            joint = xt[:, self.pair_i, :, None] * xt[:, self.pair_j, None, :]  # (N, P, C, C)
+            x = torch.cat([x.flatten(1), joint.flatten(1)], dim=1)
         return self.net(x)
 
 
