@@ -46,6 +46,24 @@ def test_recommend_writes_csv_and_plot(campaign, capsys):
     assert {"temperature", "feed", "predicted_mean", "predicted_std", "acquisition"} <= set(proposals.columns)
     assert (proposals["temperature"] + proposals["feed"] <= 40 + 1e-6).all()
     assert "proposed runs" in capsys.readouterr().out
+    html = (tmp / "next.html").read_text()
+    assert html.count("data:image/png;base64,") == 1 and "Proposed runs" in html and "qLogNEI" in html
+
+
+def test_recommend_two_responses_writes_trade_off(campaign, capsys):
+    tmp, bounds, runs = campaign
+    out = tmp / "pareto.csv"
+    code = main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--response", "OD600", "--minimize", "OD600", "--batch", "2", "--out", str(out)])
+    assert code == 0
+    proposals = pd.read_csv(out)
+    assert {"predicted_mean_OD340", "predicted_mean_OD600", "non_dominated"} <= set(proposals.columns)
+    assert proposals["feed"].between(0, 10).all() and proposals["temperature"].between(25, 37).all()
+    assert (tmp / "pareto.png").stat().st_size > 1000
+    assert "qLogNEHVI" in (tmp / "pareto.html").read_text()
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--response", "OD600", "--reference", "1,x"]) == 1
+    assert "not a comma-separated list of numbers" in capsys.readouterr().err
 
 
 def test_recommend_errors_leave_nothing_behind(campaign, capsys):

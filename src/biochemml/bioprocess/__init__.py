@@ -10,10 +10,10 @@ from .design import design, fractional_factorial
 from .evaluate import cross_validate, feature_importance
 from .factors import Factor, Factors, LinearConstraint, parse_constraint
 from .models import ConditionModel
-from .recommend import recommend
+from .recommend import pareto_front, recommend
 from .replay import replay
 from .runs import Runs, check_runs
 
 __all__ = ["Factor", "Factors", "LinearConstraint", "parse_constraint", "design",
            "fractional_factorial", "ConditionModel", "cross_validate", "feature_importance",
-           "recommend", "replay", "Runs", "check_runs"]
+           "recommend", "pareto_front", "replay", "Runs", "check_runs"]

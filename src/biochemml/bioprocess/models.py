@@ -77,6 +77,11 @@ class ConditionModel:
         Seed of every random choice (bootstrap samples, initial weights, GP restarts).
     n_members : int
         Ensemble size for ``gbt`` and ``nn``.
+    log_response : bool
+        ``gp`` only: model the logarithm of the response (every value must be > 0). Titers
+        often span orders of magnitude across a design and their noise grows with their
+        level; on the log scale both even out. Predictions are returned on the original
+        scale (the mean and standard deviation of the implied log-normal).
 
     Attributes
     ----------
@@ -95,9 +100,12 @@ class ConditionModel:
     """
 
     def __init__(self, kind: str = "gp", factors: Factors | None = None, seed: int = 0,
-                 n_members: int = 16):
+                 n_members: int = 16, log_response: bool = False):
         if kind not in KINDS:
             raise InputError(f"unknown model kind '{kind}'; choose one of {', '.join(KINDS)}")
+        if log_response and kind != "gp":
+            raise InputError(f"log_response is available for the 'gp' model only, not '{kind}'")
+        self.log_response = log_response
         self.kind = kind
         self.factors = factors
         self.seed = seed
@@ -129,6 +137,9 @@ class ConditionModel:
             raise InputError(f"y has a missing or infinite value at position {int(np.flatnonzero(~np.isfinite(y))[0])}")
         if len(y) < 2:
             raise InputError("a model needs at least 2 runs")
+        if self.log_response and np.any(y <= 0):
+            raise InputError(f"log_response needs a positive response; y has {y.min():g} at "
+                             f"position {int(np.argmin(y))}")
         self.factors_ = self.factors if self.factors is not None else infer_factors(X)
         U = self.factors_.to_unit(self.factors_.check_table(X))
         self.n_train_ = len(y)
@@ -143,14 +154,18 @@ class ConditionModel:
         from botorch.fit import fit_gpytorch_mll
         from botorch.models import SingleTaskGP
         from botorch.models.transforms import Standardize
+        from botorch.models.transforms.outcome import ChainedOutcomeTransform, Log
         from gpytorch.mlls import ExactMarginalLogLikelihood
 
         torch.manual_seed(self.seed)
         train_x = torch.as_tensor(U, dtype=torch.float64)
         train_y = torch.tensor(y, dtype=torch.float64).unsqueeze(-1)
         if np.ptp(y) == 0:  # a constant response: nothing to learn but the mean
-            train_y = train_y + 1e-6 * torch.randn_like(train_y)
-        model = SingleTaskGP(train_x, train_y, outcome_transform=Standardize(m=1))
+            train_y = train_y * (1 + 1e-6 * torch.randn_like(train_y)) if self.log_response \
+                else train_y + 1e-6 * torch.randn_like(train_y)
+        transform = (ChainedOutcomeTransform(log=Log(), standardize=Standardize(m=1))
+                     if self.log_response else Standardize(m=1))
+        model = SingleTaskGP(train_x, train_y, outcome_transform=transform)
         mll = ExactMarginalLogLikelihood(model.likelihood, model)
         try:
             fit_gpytorch_mll(mll)
@@ -255,8 +270,11 @@ class ConditionModel:
         self._check_fitted()
         if self.kind == "gp":
             noise = self.gp_.likelihood.noise.detach().mean().item()
-            scale = self.gp_.outcome_transform.stdvs.item()
-            return float(np.sqrt(noise) * scale)
+            tf = self.gp_.outcome_transform
+            if self.log_response:  # a relative noise: report it at the geometric-mean level
+                sd_log = np.sqrt(noise) * tf["standardize"].stdvs.item()
+                return float(sd_log * np.exp(np.mean(np.log(self.y_train_))))
+            return float(np.sqrt(noise) * tf.stdvs.item())
         return float(np.sqrt(self.noise_var_))
 
     def _check_fitted(self):

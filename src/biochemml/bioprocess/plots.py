@@ -91,9 +91,9 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
     return fig
 
 
-def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses):
+def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True):
     """Measured responses of past runs next to the proposed runs' predicted mean and 95%
-    interval; with two responses, the trade-off plane with the measured Pareto front.
+    interval; with several responses, the trade-off (see :func:`pareto_plot`).
 
     Parameters
     ----------
@@ -102,23 +102,11 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
     proposals : pandas.DataFrame
         Output of :func:`recommend`.
     responses : list of str
+    maximize : bool or list of bool
+        Per response, as given to :func:`recommend`.
     """
-    if len(responses) == 2:
-        a, b = responses
-        fig, axes = _figure(1, width=5.5)
-        ax = axes[0]
-        ax.scatter(observed[a], observed[b], s=12, c="grey", label="measured runs")
-        front = pareto_mask(observed[[a, b]].to_numpy())
-        pf = observed[front].sort_values(a)
-        ax.plot(pf[a], pf[b], "k-", lw=1, label="measured Pareto front")
-        ax.errorbar(proposals[f"predicted_mean_{a}"], proposals[f"predicted_mean_{b}"],
-                    xerr=Z95 * proposals[f"predicted_std_{a}"], yerr=Z95 * proposals[f"predicted_std_{b}"],
-                    fmt="*", ms=10, color="tab:red", label="proposed (95% interval)")
-        ax.set_xlabel(a)
-        ax.set_ylabel(b)
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        return fig
+    if len(responses) > 1:
+        return pareto_plot(observed, proposals, responses, maximize)
     fig, axes = _figure(len(responses), width=5.5)
     for ax, r in zip(axes, responses):
         sfx = "" if len(responses) == 1 else f"_{r}"
@@ -135,14 +123,47 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
     return fig
 
 
-def pareto_mask(Y: np.ndarray) -> np.ndarray:
-    """``(N,)`` True where a row of ``Y`` ``(N, m)`` is not dominated (all maximised)."""
-    Y = np.asarray(Y, dtype=np.float64)
-    keep = np.ones(len(Y), dtype=bool)
-    for i in range(len(Y)):
-        dominated = np.all(Y >= Y[i], axis=1) & np.any(Y > Y[i], axis=1)
-        keep[i] = not dominated.any()
-    return keep
+def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True):
+    """The trade-off between responses: measured runs, their Pareto front, and the proposed
+    runs' predicted means with 95% intervals; one panel per pair of responses.
+
+    Pareto-optimal runs (no other run at least as good on every response, all responses
+    together) are drawn in black and joined by the front's staircase when there are two
+    responses; the others in grey.
+
+    Parameters
+    ----------
+    observed : pandas.DataFrame
+        ``(N, n_responses)`` measured responses.
+    proposals : pandas.DataFrame
+        Output of :func:`recommend` with several responses (``predicted_mean_<response>``).
+    responses : list of str
+        Two or more response columns.
+    maximize : bool or list of bool
+    """
+    from .recommend import pareto_front
+
+    senses = [maximize] * len(responses) if isinstance(maximize, bool) else list(maximize)
+    front = pareto_front(observed, responses, senses)
+    pairs = [(a, b) for i, a in enumerate(responses) for b in responses[i + 1:]]
+    fig, axes = _figure(len(pairs), width=5.5)
+    for ax, (a, b) in zip(axes, pairs):
+        ax.scatter(observed.loc[~front, a], observed.loc[~front, b], s=14, c="lightgrey",
+                   label="measured runs")
+        ax.scatter(observed.loc[front, a], observed.loc[front, b], s=22, c="k",
+                   label="measured, Pareto-optimal")
+        if len(responses) == 2:
+            pf = observed.loc[front, [a, b]].sort_values(a, ascending=not senses[0])
+            # the front's staircase, from the best run on a to the best run on b
+            ax.step(pf[a], pf[b], where="post", color="k", lw=1)
+        ax.errorbar(proposals[f"predicted_mean_{a}"], proposals[f"predicted_mean_{b}"],
+                    xerr=Z95 * proposals[f"predicted_std_{a}"], yerr=Z95 * proposals[f"predicted_std_{b}"],
+                    fmt="*", ms=10, color="tab:red", label="proposed (95% interval)")
+        ax.set_xlabel(f"{a} ({'max' if senses[responses.index(a)] else 'min'})")
+        ax.set_ylabel(f"{b} ({'max' if senses[responses.index(b)] else 'min'})")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
 
 
 def convergence_plot(curves: dict, title: str, ylabel: str = "best titer so far"):

@@ -2,9 +2,12 @@
 
 One response: a Gaussian process per :class:`~biochemml.bioprocess.ConditionModel` and the
 batch noisy expected improvement on a log scale (qLogNEI), which handles replicate and noisy
-runs. Several responses: one GP each and ParEGO (qLogNParEGO): every run of the batch
-improves its own random weighting of the responses, so together they push the Pareto front
-(the trade-off) outward at several places.
+runs. Several responses (a trade-off): one GP each and, by default, the batch noisy expected
+*hypervolume* improvement (qLogNEHVI): the batch is chosen to enlarge most the region that the
+Pareto front (the runs no other run beats on every response) dominates, measured from a
+reference point just below the worst Pareto-optimal values. ``multi="parego"`` uses ParEGO
+(qLogNParEGO) instead: every run of the batch improves its own random weighting of the
+responses; cheaper with many responses, less directed.
 Proposals stay inside the factor bounds, meet every linear constraint, hold fixed factors at
 their values, and take categorical factors at one of their levels.
 """
@@ -23,7 +26,9 @@ Z95 = 1.959963984540054
 
 def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
               maximize=True, fixed: dict | None = None, constraints=(), id_column=None,
-              num_restarts: int = 8, raw_samples: int = 256) -> pd.DataFrame:
+              num_restarts: int = 8, raw_samples: int = 256,
+              log_response: bool = False, multi: str = "nehvi",
+              reference=None) -> pd.DataFrame:
     """Propose the next ``batch`` runs that most likely improve the response(s).
 
     Parameters
@@ -49,6 +54,18 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         Run-id column checked for duplicates.
     num_restarts, raw_samples : int
         Effort of the acquisition optimiser.
+    log_response : bool
+        Model the logarithm of each response (all values > 0; see :class:`ConditionModel`).
+        Only for maximised responses.
+    multi : {"nehvi", "parego"}
+        Several responses: batch noisy expected hypervolume improvement (qLogNEHVI, default)
+        or ParEGO random scalarisations (qLogNParEGO).
+    reference : sequence of float, optional
+        ``nehvi``: the reference point, one value per response in its own units: the worst
+        value of each response still worth having (hypervolume counts only outcomes better
+        than it on every response). By default it is derived from the runs: BoTorch's
+        ``infer_reference_point``, the worst value of each response among the measured
+        Pareto-optimal runs, moved back by 10% of that response's range over them.
 
     Returns
     -------
@@ -57,9 +74,10 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         ``predicted_mean``, ``predicted_std`` (of the mean), ``lower_95``, ``upper_95`` and
         ``acquisition`` (the log expected improvement of that run alone). With several
         responses the prediction columns carry the response name as a suffix
-        (``predicted_mean_<response>``); each run of the batch then maximises the expected
-        improvement of its own random weighting of the responses (ParEGO), so the batch
-        spreads along the trade-off, and ``acquisition`` is that value.
+        (``predicted_mean_<response>``), ``acquisition`` is the log expected hypervolume
+        improvement of that run alone (``nehvi``) or of its own random weighting of the
+        responses (``parego``), and ``non_dominated`` says whether the run's predicted means
+        would join the Pareto front: no measured run is at least as good on every response.
     """
     import torch
 
@@ -75,19 +93,32 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     checked = check_runs(runs, factors, responses, id_column=id_column)
     if len(checked.conditions) < 2:
         raise InputError("recommendations need at least 2 runs with measured responses")
+    if log_response and not all(senses):
+        raise InputError("log_response applies to maximised responses only")
+    if multi not in ("nehvi", "parego"):
+        raise InputError(f"unknown multi-response strategy '{multi}'; choose 'nehvi' or 'parego'")
+    if reference is not None and len(responses) > 1 and len(reference) != len(responses):
+        raise InputError(f"{len(responses)} responses but {len(reference)} reference values")
     models = []
     for r, up in zip(responses, senses):
         y = checked.responses[r].to_numpy() * (1.0 if up else -1.0)
-        models.append(ConditionModel("gp", factors=factors, seed=seed).fit(checked.conditions, y))
+        models.append(ConditionModel("gp", factors=factors, seed=seed, log_response=log_response)
+                      .fit(checked.conditions, y))
     train_x = torch.as_tensor(factors.to_unit(checked.conditions), dtype=torch.float64)
     d = train_x.shape[1]
     bounds = torch.stack([torch.zeros(d), torch.ones(d)]).to(torch.float64)
     inequality = [(torch.as_tensor(i, dtype=torch.long), torch.as_tensor(c, dtype=torch.float64), float(r))
                   for i, c, r in factors.unit_constraints()]
+    signed = np.column_stack([checked.responses[r].to_numpy() * (1.0 if up else -1.0)
+                              for r, up in zip(responses, senses)])
+    ref = None
+    if len(models) > 1 and multi == "nehvi":
+        ref = _reference_point(signed, None if reference is None else
+                               [float(v) * (1.0 if up else -1.0) for v, up in zip(reference, senses)])
     torch.manual_seed(seed)
     with small_torch():
         u, point_acq = _propose(models, train_x, bounds, batch, fixed_features, factors,
-                                inequality or None, num_restarts, raw_samples, seed)
+                                inequality or None, num_restarts, raw_samples, seed, ref)
     out = factors.from_unit(u.numpy())
     for r, up, model in zip(responses, senses, models):
         mean, var = model.predict_unit(u.numpy())
@@ -98,18 +129,70 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         out[f"lower_95{sfx}"] = sign * mean - Z95 * np.sqrt(var)
         out[f"upper_95{sfx}"] = sign * mean + Z95 * np.sqrt(var)
     out["acquisition"] = point_acq
+    if len(responses) > 1:
+        predicted = np.column_stack([out[f"predicted_mean_{r}"].to_numpy() * (1.0 if up else -1.0)
+                                     for r, up in zip(responses, senses)])
+        out["non_dominated"] = [not np.any(np.all(signed >= p, axis=1)) for p in predicted]
     return out
 
 
+def pareto_front(runs, response, maximize=True) -> np.ndarray:
+    """Which runs are Pareto-optimal: no other run is at least as good on every response
+    and better on one.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        A table with the response columns.
+    response : list of str
+        Two or more response columns.
+    maximize : bool or list of bool
+        Per response: larger is better (True) or smaller is better (False).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N,)`` booleans, True for the non-dominated runs.
+    """
+    responses = as_list(response)
+    senses = [maximize] * len(responses) if isinstance(maximize, bool) else list(maximize)
+    if len(senses) != len(responses):
+        raise InputError(f"{len(responses)} responses but {len(senses)} maximize flags")
+    missing = [r for r in responses if r not in runs.columns]
+    if missing:
+        raise InputError(f"the runs have no column '{missing[0]}'")
+    Y = np.column_stack([pd.to_numeric(runs[r], errors="coerce").to_numpy(dtype=np.float64)
+                         * (1.0 if up else -1.0) for r, up in zip(responses, senses)])
+    if not np.all(np.isfinite(Y)):
+        raise InputError("a response value is missing or not a number")
+    keep = np.ones(len(Y), dtype=bool)
+    for i in range(len(Y)):
+        keep[i] = not np.any(np.all(Y >= Y[i], axis=1) & np.any(Y > Y[i], axis=1))
+    return keep
+
+
+def _reference_point(signed: np.ndarray, given):
+    """Reference point for the hypervolume, all responses maximised: the one given, or
+    BoTorch's ``infer_reference_point`` on the measured Pareto front."""
+    import torch
+    from botorch.utils.multi_objective.hypervolume import infer_reference_point
+    from botorch.utils.multi_objective.pareto import is_non_dominated
+
+    if given is not None:
+        return torch.as_tensor(given, dtype=torch.float64)
+    Y = torch.as_tensor(signed, dtype=torch.float64)
+    return infer_reference_point(Y[is_non_dominated(Y)])
+
+
 def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality,
-             num_restarts, raw_samples, seed):
+             num_restarts, raw_samples, seed, ref_point=None):
     """The batch ``(batch, n_features)`` in the unit cube and each run's acquisition value."""
     import torch
 
-    if len(models) == 1:
-        acqf = _acquisition(models, train_x, seed)
+    if len(models) == 1 or ref_point is not None:
+        acqf = _acquisition(models, train_x, seed, ref_point=ref_point)
         u = _optimise(acqf, bounds, batch, fixed_features, factors, inequality,
-                      num_restarts, raw_samples)
+                      num_restarts, raw_samples, sequential=batch > 8 or ref_point is not None)
         with torch.no_grad():
             point_acq = [float(acqf(u[i:i + 1].unsqueeze(0))) for i in range(len(u))]
     else:  # ParEGO: each run of the batch maximises a random weighting of the responses
@@ -154,9 +237,11 @@ def _fixed_features(factors: Factors, fixed: dict) -> dict:
     return out
 
 
-def _acquisition(models, train_x, seed, weights=None, pending=None):
-    """qLogNEI for one response; qLogNParEGO (random Chebyshev weighting) for several."""
+def _acquisition(models, train_x, seed, weights=None, pending=None, ref_point=None):
+    """qLogNEI for one response; for several, qLogNEHVI (with ``ref_point``) or qLogNParEGO
+    (random Chebyshev weighting)."""
     import torch
+    from botorch.models import ModelListGP
     from botorch.sampling import SobolQMCNormalSampler
 
     sampler = SobolQMCNormalSampler(sample_shape=torch.Size([128]), seed=seed)
@@ -165,15 +250,22 @@ def _acquisition(models, train_x, seed, weights=None, pending=None):
 
         return qLogNoisyExpectedImprovement(models[0].gp_, X_baseline=train_x, sampler=sampler,
                                             prune_baseline=True)
+    if ref_point is not None:
+        from botorch.acquisition.multi_objective.logei import (
+            qLogNoisyExpectedHypervolumeImprovement)
+
+        return qLogNoisyExpectedHypervolumeImprovement(
+            ModelListGP(*[m.gp_ for m in models]), ref_point=ref_point, X_baseline=train_x,
+            sampler=sampler, prune_baseline=True)
     from botorch.acquisition.multi_objective.parego import qLogNParEGO
-    from botorch.models import ModelListGP
 
     return qLogNParEGO(ModelListGP(*[m.gp_ for m in models]), X_baseline=train_x,
                        scalarization_weights=torch.as_tensor(weights, dtype=torch.float64),
                        sampler=sampler, X_pending=pending, prune_baseline=True)
 
 
-def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts, raw_samples):
+def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts, raw_samples,
+              sequential=False):
     """Maximise the acquisition over the unit cube; categorical levels are enumerated."""
     import warnings
 
@@ -199,7 +291,7 @@ def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts
             u, _ = optimize_acqf(acqf, bounds=bounds, q=q, num_restarts=num_restarts,
                                  raw_samples=raw_samples, fixed_features=fixed_list[0] or None,
                                  inequality_constraints=inequality, options=options,
-                                 sequential=q > 8)
+                                 sequential=sequential and q > 1)
         else:
             u, _ = optimize_acqf_mixed(acqf, bounds=bounds, q=q, num_restarts=num_restarts,
                                        raw_samples=raw_samples, fixed_features_list=fixed_list,

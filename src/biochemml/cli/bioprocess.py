@@ -83,9 +83,13 @@ def recommend(
     fix: List[str] = typer.Option([], "--fix", help="Hold a factor fixed: NAME=VALUE (repeatable)."),
     constraint: List[str] = typer.Option([], "--constraint", help="Linear constraint, e.g. 'glucose + glycerol <= 30' (repeatable)."),
     id_column: Optional[str] = typer.Option(None, "--id-column", help="Run-id column that must be unique."),
+    multi: str = typer.Option("nehvi", "--multi", help="Several responses: 'nehvi' (expected hypervolume improvement) or 'parego'."),
+    reference: Optional[str] = typer.Option(None, "--reference", help="Several responses, nehvi: the worst acceptable value of each response, comma-separated in --response order (default: from the runs' Pareto front)."),
+    log_response: bool = typer.Option(False, "--log-response", help="Model the logarithm of the response(s) (all values > 0)."),
     seed: int = typer.Option(0, help="Random seed."),
 ):
-    """Recommend the next batch of runs by Bayesian optimisation (Gaussian process + qLogNEI)."""
+    """Recommend the next batch of runs by Bayesian optimisation (Gaussian process + qLogNEI;
+    qLogNEHVI for several responses). Writes the CSV, a PNG plot and an HTML report beside it."""
     from ..bioprocess import Factors
     from ..bioprocess import recommend as _recommend
     from ..bioprocess.plots import recommendation_plot
@@ -95,19 +99,57 @@ def recommend(
     for name in minimize:
         if name not in response:
             raise InputError(f"--minimize '{name}' is not one of the --response columns")
+    ref = None
+    if reference is not None:
+        try:
+            ref = [float(v) for v in reference.split(",")]
+        except ValueError:
+            raise InputError(f"--reference '{reference}' is not a comma-separated list of numbers") from None
     f = Factors.from_file(factors)
     say(f"Fitting a Gaussian process to {runs} and optimising a batch of {batch} ...")
     proposals = _recommend(runs, f, list(response), batch=batch, seed=seed,
                            maximize=[r not in minimize for r in response], fixed=_parse_fixed(fix),
-                           constraints=list(constraint), id_column=id_column)
+                           constraints=list(constraint), id_column=id_column, multi=multi,
+                           reference=ref, log_response=log_response)
     observed = check_runs(runs, f.with_constraints(constraint), list(response)).responses
-    fig = recommendation_plot(observed, proposals, list(response))
+    fig = recommendation_plot(observed, proposals, list(response),
+                              maximize=[r not in minimize for r in response])
     proposals.insert(0, "run", [f"next{i + 1:02d}" for i in range(len(proposals))])
-    plot_path = out.with_suffix(".png")
+    plot_path, report_path = out.with_suffix(".png"), out.with_suffix(".html")
     _write_csv(proposals, out)
     _write_png(fig, plot_path)
+    _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
+                            f, proposals, multi, constraint, fix)
     _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval)")
-    typer.echo(f"Wrote {len(proposals)} proposed runs to {out} and a plot to {plot_path}")
+    typer.echo(f"Wrote {len(proposals)} proposed runs to {out}, a plot to {plot_path} and a "
+               f"report to {report_path}")
+
+
+def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, minimize, n_runs,
+                            factors, proposals, multi, constraints, fixed) -> None:
+    """A self-contained HTML page beside the proposals: what was asked, the plot, the table."""
+    from ..report import write_report
+
+    several = len(responses) > 1
+    method = ("Gaussian process per response + " + ("qLogNEHVI (expected hypervolume improvement)"
+              if multi == "nehvi" else "qLogNParEGO (random weightings)")) if several \
+        else "Gaussian process + qLogNEI (noisy expected improvement)"
+    goals = ", ".join(f"{r} ({'minimise' if r in minimize else 'maximise'})" for r in responses)
+    notes = ["Each proposed run comes with the model's predicted mean and 95% interval of the "
+             "underlying mean response; a single measurement scatters further by the run-to-run noise.",
+             "The acquisition value ranks how much each run alone is expected to improve on the "
+             "runs so far (log scale; higher is better)."]
+    if several:
+        notes.append("non_dominated = True: the run's predicted means would join the Pareto front "
+                     "(no measured run is at least as good on every response).")
+    write_report(
+        path, f"biochemml: next {len(proposals)} runs",
+        summary={"runs": str(runs), "runs used": n_runs, "responses": goals,
+                 "factors": ", ".join(factors.names), "method": method,
+                 "constraints": "; ".join(list(constraints) + [c.text for c in factors.constraints]) or "none",
+                 "fixed": ", ".join(fixed) or "none"},
+        figures=[("Measured runs and proposed runs (predicted mean, 95% interval)", plot_path)],
+        tables={"Proposed runs": proposals}, notes=notes)
 
 
 @app.command("fit-conditions")
