@@ -52,6 +52,9 @@ class Structure:
     atom_element : ndarray of str, shape (A,)
     atom_residue : ndarray of int64, shape (A,)
         Row (0..N-1) of the residue each atom belongs to.
+    atom_name : ndarray of str, shape (A,)
+        Atom names (``"N"``, ``"CA"``, ``"C"``, ``"O"``, ...); empty in structures built
+        by hand without them.
     skipped : list of str
         Residues left out and why (e.g. ``"A:45 GLY: no CA atom"``).
     """
@@ -71,6 +74,7 @@ class Structure:
     atom_element: np.ndarray
     atom_residue: np.ndarray
     skipped: list = field(default_factory=list)
+    atom_name: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))
 
     def __len__(self) -> int:
         return len(self.sequence)
@@ -123,7 +127,8 @@ class Structure:
             sequence="".join(np.array(list(self.sequence))[keep]), ca=self.ca[keep],
             cb=self.cb[keep], virtual_cb=self.virtual_cb[keep], bfactor=self.bfactor[keep],
             atom_xyz=self.atom_xyz[atoms], atom_element=self.atom_element[atoms],
-            atom_residue=new_row[self.atom_residue[atoms]], skipped=list(self.skipped))
+            atom_residue=new_row[self.atom_residue[atoms]], skipped=list(self.skipped),
+            atom_name=self.atom_name[atoms] if len(self.atom_name) else self.atom_name)
 
 
 def virtual_cb(n: np.ndarray, ca: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -206,7 +211,7 @@ def read(path, model: int = 0, chains=None, missing_ca: str = "skip") -> Structu
                          path=path)
     rows: dict[str, list] = {k: [] for k in ("chain", "number", "icode", "resname", "letter",
                                              "ca", "n", "c", "cb", "b")}
-    atom_xyz, atom_el, atom_res = [], [], []
+    atom_xyz, atom_el, atom_res, atom_names = [], [], [], []
     skipped, other = [], set()
     for ch in st[model]:
         for res in ch:
@@ -237,6 +242,7 @@ def read(path, model: int = 0, chains=None, missing_ca: str = "skip") -> Structu
                 atom_xyz.append(a.pos.tolist())
                 atom_el.append(a.element.name)
                 atom_res.append(row)
+                atom_names.append(a.name)
     if not rows["chain"]:
         held = f" (it holds: {', '.join(sorted(other)[:8])})" if other else ""
         raise InputError(f"the structure has no protein chain{held}", path=path)
@@ -257,5 +263,5 @@ def read(path, model: int = 0, chains=None, missing_ca: str = "skip") -> Structu
         virtual_cb=no_cb, bfactor=np.asarray(rows["b"]),
         atom_xyz=np.asarray(atom_xyz, dtype=np.float64).reshape(-1, 3),
         atom_element=np.asarray(atom_el), atom_residue=np.asarray(atom_res, dtype=np.int64),
-        skipped=skipped)
+        skipped=skipped, atom_name=np.asarray(atom_names))
     return out.select(chains)

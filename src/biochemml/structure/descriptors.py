@@ -1,4 +1,4 @@
-"""Per-residue descriptors: burial, solvent accessibility, approximate secondary structure.
+"""Per-residue descriptors: burial, solvent accessibility, secondary structure (DSSP).
 
 All functions take a :class:`~biochemml.structure.Structure` and return one value per
 residue, shape ``(N,)``.
@@ -8,8 +8,13 @@ residue, shape ``(N,)``.
 * :func:`sasa` / :func:`relative_sasa` - Shrake-Rupley solvent accessible surface
   area computed here in numpy (about 0.1 s for 300 residues); relative to the
   theoretical maximum of each amino acid (Tien et al. 2013).
-* :func:`secondary_structure` - H/E/C from C-alpha geometry only (distances i..i+4 and
-  strand pairing). It is an approximation, not DSSP: it agrees with DSSP on most
+* :func:`secondary_structure` - H/E/C. With the backbone atoms present (N, CA, C, O; any
+  file read by :func:`~biochemml.structure.read`) it is the DSSP assignment of Kabsch and
+  Sander (backbone hydrogen bonds from the electrostatic energy, then helices from
+  i -> i+3/4/5 turns and strands from bridges) as implemented by PyDSSP (``pydssp``,
+  three states: 3-10, alpha and pi helices are ``H``; bridges and ladders are ``E``).
+  Without backbone atoms, or with ``method="ca"``, an approximation from C-alpha
+  geometry only (distances i..i+4 and strand pairing), which agrees with DSSP on most
   residues of regular helices and sheets and is unreliable at their ends.
 """
 from __future__ import annotations
@@ -113,7 +118,102 @@ def relative_sasa(structure: Structure, **kwargs) -> np.ndarray:
     return area / top
 
 
-def secondary_structure(structure: Structure) -> np.ndarray:
+def backbone(structure: Structure) -> np.ndarray:
+    """Backbone N, CA, C and O coordinates of every residue.
+
+    Returns
+    -------
+    ndarray of float64, shape (N, 4, 3)
+        NaN where an atom is missing (all NaN for N, C, O when the structure has no
+        atom names).
+    """
+    st = _check(structure)
+    out = np.full((len(st), 4, 3), np.nan)
+    out[:, 1] = st.ca
+    names = np.asarray(st.atom_name)
+    if names.size != len(st.atom_residue):
+        return out
+    for k, atom in ((0, "N"), (2, "C"), (3, "O")):
+        hit = np.flatnonzero(names == atom)
+        out[st.atom_residue[hit], k] = st.atom_xyz[hit]
+    return out
+
+
+def secondary_structure(structure: Structure, method: str = "auto") -> np.ndarray:
+    """Secondary structure of every residue: DSSP (3 states), or an approximation.
+
+    Parameters
+    ----------
+    structure : Structure
+    method : {"auto", "dssp", "ca"}
+        ``"dssp"`` - the DSSP hydrogen-bond assignment (PyDSSP) from the backbone atoms;
+        residues without N, C or O are left out (``C``), and the residue after a chain
+        break (C-N farther than 2 A, another chain, a left-out residue) gets no amide
+        hydrogen (as proline). Hydrogen bonds across a break still count, so a sheet
+        between two segments is found. ``"ca"`` - the C-alpha approximation below. ``"auto"`` - DSSP when
+        PyDSSP is installed and at least 90 % of the residues have a full backbone,
+        otherwise the approximation.
+
+    Returns
+    -------
+    ndarray of str, shape (N,)
+        ``"H"`` helix, ``"E"`` strand, ``"C"`` other.
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        An unknown ``method``, or ``"dssp"`` without PyDSSP or without backbone atoms.
+    """
+    st = _check(structure)
+    if method not in ("auto", "dssp", "ca"):
+        raise InputError(f"method must be 'auto', 'dssp' or 'ca', not '{method}'")
+    if method == "ca":
+        return _secondary_structure_ca(st)
+    bb = backbone(st)
+    complete = ~np.isnan(bb).any(axis=(1, 2))
+    try:
+        import pydssp  # noqa: F401
+        have = True
+    except ImportError:
+        have = False
+    if method == "auto" and (not have or len(st) == 0 or complete.mean() < 0.9):
+        return _secondary_structure_ca(st)
+    if not have:
+        raise InputError("DSSP secondary structure needs the pydssp package "
+                         "(pip install pydssp), or use method='ca'")
+    if not complete.any():
+        raise InputError(f"structure {st.name} has no residue with all backbone atoms "
+                         "(N, CA, C, O); DSSP cannot run on it (use method='ca')")
+    return _dssp(st, bb, complete)
+
+
+def _dssp(st: Structure, bb: np.ndarray, complete: np.ndarray) -> np.ndarray:
+    """DSSP on the residues with a full backbone; chain breaks get no donor hydrogen."""
+    import pydssp
+
+    rows = np.flatnonzero(complete)
+    xyz = bb[rows]
+    # a peptide bond is about 1.33 A: anything past 2 A (or a chain change, or a skipped
+    # residue) is a break, and the residue after it has no amide hydrogen to place
+    gap = np.linalg.norm(xyz[1:, 0] - xyz[:-1, 2], axis=1) > 2.0
+    gap |= st.chain[rows[1:]] != st.chain[rows[:-1]]
+    gap |= np.diff(rows) != 1
+    donor = np.array([c != "P" for c in np.array(list(st.sequence))[rows]])
+    donor[1:] &= ~gap
+    donor[0] = False
+    ss = np.full(len(st), "C")
+    # PyDSSP holds a few (L, L) matrices: split very large structures chain by chain
+    groups = [np.arange(rows.size)] if rows.size <= 2000 else \
+        [np.flatnonzero(st.chain[rows] == c) for c in dict.fromkeys(st.chain[rows].tolist())]
+    for g in groups:
+        if g.size < 3:
+            continue
+        c3 = pydssp.assign(np.ascontiguousarray(xyz[g]), donor_mask=donor[g], out_type="c3")
+        ss[rows[g]] = np.where(c3 == "-", "C", c3)
+    return ss
+
+
+def _secondary_structure_ca(structure: Structure) -> np.ndarray:
     """Approximate secondary structure from C-alpha geometry.
 
     A residue window i..i+4 is helical when its C-alpha distances (i, i+2), (i, i+3),
@@ -161,8 +261,14 @@ def secondary_structure(structure: Structure) -> np.ndarray:
     return ss
 
 
-def residue_descriptors(structure: Structure):
+def residue_descriptors(structure: Structure, ss_method: str = "auto"):
     """All descriptors in one table.
+
+    Parameters
+    ----------
+    structure : Structure
+    ss_method : {"auto", "dssp", "ca"}
+        How :func:`secondary_structure` assigns the ``secondary_structure`` column.
 
     Returns
     -------
@@ -178,5 +284,5 @@ def residue_descriptors(structure: Structure):
     top = np.array([MAX_ASA.get(c, default) for c in st.sequence])
     return pd.DataFrame({"chain": st.chain, "number": st.number, "residue": list(st.sequence),
                          "burial": burial(st), "sasa": area, "rsa": area / top,
-                         "secondary_structure": secondary_structure(st),
+                         "secondary_structure": secondary_structure(st, method=ss_method),
                          "bfactor": st.bfactor})

@@ -122,8 +122,9 @@ def residue_graph(structure: Structure, radius: float = 8.0, atom: str = "CA", c
         ``nodes`` (N, F): amino-acid one-hot (20, alphabetical; X is all zeros),
         ``neighbours`` (edges per node), and with ``descriptors``: ``burial``
         (C-beta atoms within 10 A), ``rsa`` (relative solvent accessibility, 0-1+),
-        ``helix`` / ``strand`` / ``coil`` (approximate secondary structure from C-alpha
-        geometry). ``edges`` (2, E) int64 both directions, ``distances`` (E,).
+        ``helix`` / ``strand`` / ``coil`` (DSSP from the backbone atoms; the C-alpha
+        approximation where they are missing, see
+        :func:`~biochemml.structure.secondary_structure`). ``edges`` (2, E) int64 both directions, ``distances`` (E,).
     """
     if radius <= 0:
         raise InputError(f"radius must be a positive distance in Angstrom, not {radius}")
