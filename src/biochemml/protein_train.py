@@ -118,11 +118,13 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         Run folder to create.
     seed : int
         Seeds the split and the model.
-    model : {"additive", "sequence", "structure", "graph", "ensemble"}, optional
+    model : {"additive", "sequence", "structure", "graph", "image", "ensemble"}, optional
         Default ``"structure"`` with a structure, else ``"sequence"``. ``"graph"`` is the
         message-passing network over the residue graph
-        (:class:`biochemml.protein.GraphVariantRegressor`); ``"ensemble"`` averages it
-        with the structure-aware boosting.
+        (:class:`biochemml.protein.GraphVariantRegressor`); ``"image"`` a 2D CNN on
+        distance-map crops with mutation channels
+        (:class:`biochemml.protein.DistanceMapCNNRegressor`); ``"ensemble"`` averages the
+        graph network with the structure-aware boosting.
     test_size : float
         Fraction of rows held out (random) to measure the model; ignored with
         ``split_column``.

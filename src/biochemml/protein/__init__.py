@@ -6,6 +6,7 @@
 """
 from .features import MutationEncoder, mutation_codes, variant_one_hot
 from .graph import GraphVariantRegressor
+from .image import DistanceMapCNNRegressor
 from .models import (AdditiveRegressor, AveragingRegressor, StructureAwareRegressor,
                      build_variant_model)
 from .properties import PropertyRegressor, sequence_properties
@@ -15,5 +16,6 @@ from .mutations import (Mutation, apply_mutations, apply_variants, format_varian
 __all__ = ["Mutation", "parse_mutation", "parse_variant", "format_variant", "apply_mutations",
            "apply_variants", "variant_table", "mutation_positions", "MutationEncoder",
            "mutation_codes", "variant_one_hot", "AdditiveRegressor",
-           "StructureAwareRegressor", "GraphVariantRegressor", "AveragingRegressor",
+           "StructureAwareRegressor", "GraphVariantRegressor", "DistanceMapCNNRegressor",
+           "AveragingRegressor",
            "build_variant_model", "sequence_properties", "PropertyRegressor"]

@@ -4,7 +4,7 @@
 mutated residues marked:
 
 * **nodes** - every residue: amino-acid one-hot, C-beta burial, relative solvent
-  accessibility, approximate secondary structure, relative position, the B-factor
+  accessibility, secondary structure (DSSP), relative position, the B-factor
   (pLDDT in AlphaFold models) standardised within the structure, and two *label*
   channels: the mean training effect of the variants mutated at that residue and
   whether there is any (so messages carry what the data say about spatial
@@ -142,6 +142,8 @@ class GraphVariantRegressor:
         Give nodes the training-label statistics (off: structure and substitution only).
     n_models : int
         Average this many networks trained with seeds ``seed, seed+1, ...``.
+    ss_method : {"auto", "dssp", "ca"}
+        Secondary structure of the nodes (see :func:`biochemml.structure.secondary_structure`).
     n_threads : int or None
         Torch threads while fitting and predicting (restored afterwards); None keeps
         torch's setting. The per-patch products are small: more threads gain little and,
@@ -168,8 +170,10 @@ class GraphVariantRegressor:
                  patch_size: int = 32, hidden: int = 48, rounds: int = 3, epochs: int = 60,
                  batch_size: int = 128, learning_rate: float = 3e-3, weight_decay: float = 1e-4,
                  dropout: float = 0.1, hide_fraction: float = 0.3, label_channels: bool = True,
-                 n_models: int = 1, n_threads: int | None = 1, seed: int = 0):
+                 n_models: int = 1, n_threads: int | None = 1, ss_method: str = "auto",
+                 seed: int = 0):
         self.wildtype = wildtype
+        self.ss_method = ss_method
         self.structure = structure
         self.offset = offset
         self.chain = chain
@@ -203,7 +207,8 @@ class GraphVariantRegressor:
             return np.hstack(cols).astype(np.float32), 3.8 * np.abs(idx[:, None] - idx[None])
         from .models import StructureAwareRegressor
 
-        probe = StructureAwareRegressor(wt, self.structure, offset=self.offset, chain=self.chain)
+        probe = StructureAwareRegressor(wt, self.structure, offset=self.offset, chain=self.chain,
+                                        ss_method=getattr(self, "ss_method", "auto"))
         table = probe._residue_table()  # checks the structure against the wild type
         ss = table["secondary_structure"].to_numpy()
         b = table["bfactor"].to_numpy(float)
@@ -216,17 +221,32 @@ class GraphVariantRegressor:
     def _build_graph(self):
         static, dist = self._residues()
         L = static.shape[0]
+        patch = self._patches(dist)
+        k = patch.shape[1]
+        slot = np.full((L, L), -1, dtype=np.int64)
+        slot[np.repeat(np.arange(L), k), patch.ravel()] = np.tile(np.arange(k), L)
+        self._static, self._patch, self._slot = static, patch, slot
+        self._adj = self._pair_inputs(dist, patch)
+
+    def _patches(self, dist: np.ndarray) -> np.ndarray:
+        """The ``patch_size`` residues nearest each residue, itself first: (L, K) indices."""
+        L = dist.shape[0]
         k = min(self.patch_size, L)
         # Stable sort on (distance, index) keeps the residue itself in slot 0.
-        patch = np.argsort(dist + np.eye(L) * -1.0, axis=1, kind="stable")[:, :k]
+        return np.argsort(dist + np.eye(L) * -1.0, axis=1, kind="stable")[:, :k]
+
+    def _pair_inputs(self, dist: np.ndarray, patch: np.ndarray) -> np.ndarray:
+        """Edge weights of every patch: radial basis functions of the distance, (L, R, K, K)."""
+        k = patch.shape[1]
         d = dist[patch[:, :, None], patch[:, None, :]]  # (L, K, K)
         centres = np.asarray(RBF_CENTRES)[None, :, None, None]
         adj = np.exp(-((d[:, None] - centres) / RBF_WIDTH) ** 2)
         adj *= ~np.eye(k, dtype=bool)
-        slot = np.full((L, L), -1, dtype=np.int64)
-        slot[np.repeat(np.arange(L), k), patch.ravel()] = np.tile(np.arange(k), L)
-        self._static, self._patch, self._slot = static, patch, slot
-        self._adj = (adj / k).astype(np.float32)
+        return (adj / k).astype(np.float32)
+
+    def _make_network(self, n_in: int):
+        """A fresh (untrained) network for ``n_in`` node features."""
+        return _network(n_in, self.hidden, self.rounds, len(RBF_CENTRES), self.dropout)
 
     # -- encoding variants ----------------------------------------------------------
     def _encode(self, variants):
@@ -354,7 +374,7 @@ class GraphVariantRegressor:
             seed = self.seed + member
             torch.manual_seed(seed)
             rng = np.random.RandomState(seed)
-            net = _network(n_in, self.hidden, self.rounds, len(RBF_CENTRES), self.dropout)
+            net = self._make_network(n_in)
             opt = torch.optim.AdamW(net.parameters(), lr=self.learning_rate,
                                     weight_decay=self.weight_decay)
             steps = self.epochs * int(np.ceil(len(variants) / self.batch_size))
@@ -395,8 +415,7 @@ class GraphVariantRegressor:
         if nets is not None:
             self.networks_ = []
             for weights in nets:
-                net = _network(self._n_in, self.hidden, self.rounds, len(RBF_CENTRES),
-                               self.dropout)
+                net = self._make_network(self._n_in)
                 net.load_state_dict(weights)
                 self.networks_.append(net.eval())
 

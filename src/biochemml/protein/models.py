@@ -155,6 +155,10 @@ class StructureAwareRegressor:
         with burial and secondary structure, and the standardised B-factor (pLDDT in
         AlphaFold models) of the residue. Off by default: on TEM-1 they changed
         nothing (by-position Spearman 0.728 with, 0.729 without; random 0.887 / 0.885).
+    ss_method : {"auto", "dssp", "ca"}
+        Secondary structure of the residues (see
+        :func:`biochemml.structure.secondary_structure`): DSSP from the backbone where
+        PyDSSP and the atoms are there (``"auto"``), or the C-alpha approximation.
     n_models : int
         Average this many boosting models with seeds ``seed, seed+1, ...`` (each hides its
         own random set of positions). Cheap next to the fit of the features' context and
@@ -171,8 +175,9 @@ class StructureAwareRegressor:
     def __init__(self, wildtype: str, structure=None, offset: int = 0, chain=None,
                  hide_fraction: float = 0.3, max_iter: int = 300, learning_rate: float = 0.05,
                  max_leaf_nodes: int = 15, physchem: bool = False, n_models: int = 1,
-                 seed: int = 0):
+                 ss_method: str = "auto", seed: int = 0):
         self.wildtype = wildtype
+        self.ss_method = ss_method
         self.n_models = n_models
         self.structure = structure
         self.physchem = physchem
@@ -200,7 +205,7 @@ class StructureAwareRegressor:
                 f"the structure's sequence ({len(st)} residues) differs from the wild type "
                 f"({len(wt)} residues) first at residue {diff + 1}; the structure must cover "
                 "exactly the wild-type sequence (trim it or pass the matching chain)")
-        table = S.residue_descriptors(st)
+        table = S.residue_descriptors(st, ss_method=getattr(self, "ss_method", "auto"))
         self._cb_distance = S.distance_map(st, atom="CB")
         return table
 
@@ -372,7 +377,7 @@ class AveragingRegressor:
         return (w[:, None] * preds).sum(axis=0) / w.sum()
 
 
-VARIANT_MODELS = ("additive", "sequence", "structure", "graph", "ensemble")
+VARIANT_MODELS = ("additive", "sequence", "structure", "graph", "image", "ensemble")
 
 
 def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 0, seed: int = 0,
@@ -382,6 +387,8 @@ def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 
     ``"additive"`` (:class:`AdditiveRegressor`), ``"sequence"`` (structure-aware boosting
     without the structure), ``"structure"`` (needs ``structure``), ``"graph"``
     (:class:`~biochemml.protein.graph.GraphVariantRegressor`; the chain graph without a
+    structure), ``"image"`` (:class:`~biochemml.protein.image.DistanceMapCNNRegressor`, a
+    2D CNN on distance-map crops with mutation channels; an ideal chain without a
     structure) or ``"ensemble"`` (mean of the boosting and graph models; ``params``
     prefixed ``boost_`` or ``graph_`` go to one member). The ensemble's boosting member
     averages ``boost_n_models=5`` seeds by default (about a second each on TEM-1); give
@@ -395,6 +402,10 @@ def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 
         if structure is None:
             raise InputError("model 'structure' needs a structure file (--structure wt.pdb)")
         return StructureAwareRegressor(wildtype, structure, offset=offset, seed=seed, **params)
+    if name == "image":
+        from .image import DistanceMapCNNRegressor
+
+        return DistanceMapCNNRegressor(wildtype, structure, offset=offset, seed=seed, **params)
     if name in ("graph", "ensemble"):
         from .graph import GraphVariantRegressor
 
