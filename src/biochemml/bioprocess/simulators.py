@@ -82,7 +82,8 @@ class InsilicoCHO(_Reactor):
     """
 
     factors = Factors([
-        Factor("feed_rate", "continuous", 0.0, 0.004),       # L/h into a 40 mL start volume
+        # L/h into a 40 mL start volume: at most ~6x that volume over the culture
+        Factor("feed_rate", "continuous", 0.0, 0.001),
         Factor("feed_start", "continuous", 24.0, 120.0),     # h
         Factor("temp_growth", "continuous", 31.0, 38.0),     # degC before the shift
         Factor("temp_production", "continuous", 30.0, 38.0), # degC after the shift
