@@ -32,7 +32,7 @@ def peak_mb() -> float:
 
 
 def fit_and_score(name, train_seqs, train_y, test_seqs, test_y, *, pad, seed, epochs=None,
-                  n_models=1, model_params=None, batch_size=None):
+                  n_models=1, model_params=None, batch_size=None, schedule=None, weights=None):
     from biochemml import metrics
     from biochemml.baselines import BASELINES, BaselineRegressor
     from biochemml.estimators import SequenceRegressor
@@ -42,12 +42,15 @@ def fit_and_score(name, train_seqs, train_y, test_seqs, test_y, *, pad, seed, ep
         est = BaselineRegressor(name, pad=pad, seed=seed)
     else:
         est = SequenceRegressor(model=name, epochs=epochs, n_models=n_models, pad=pad, seed=seed,
-                                model_params=model_params, batch_size=batch_size)
-    est.fit(train_seqs, train_y)
+                                model_params=model_params, batch_size=batch_size,
+                                schedule=schedule, patience=epochs if schedule == "cosine" else "auto")
+    est.fit(train_seqs, train_y, sample_weight=weights)
     seconds = time.perf_counter() - t0
     mean, std = est.predict(test_seqs, return_std=True)
     m = metrics.regression_metrics(test_y, mean)
-    row = {"model": name + (f" x{n_models}" if n_models > 1 else ""), "r2": m["r2"],
+    label = name + (f" {model_params}" if model_params else "") + \
+        (f", {schedule} lr" if schedule else "") + (", weighted" if weights is not None else "")
+    row = {"model": label + (f" x{n_models}" if n_models > 1 else ""), "r2": m["r2"],
            "pearson_r2": m["pearson"] ** 2, "spearman": m["spearman"], "fit_s": seconds,
            "peak_mb": peak_mb(), "n_train": len(train_y), "n_test": len(test_y)}
     if hasattr(est, "fit_info_"):
@@ -63,13 +66,15 @@ def run_sets(args):
     from biochemml import datasets
     from biochemml.evaluation import kfold_indices, similarity_split
 
-    rows = []
+    rows, weights = [], None
     neural = [dict(name=m, epochs=args.epochs) for m in args.neural]
     if args.ensemble > 1:
         neural.append(dict(name=args.ensemble_model, epochs=args.epochs, n_models=args.ensemble))
     if args.data == "sd":
         df = datasets.load("sd_kuo2020")
         seqs, y = df.sequence.to_numpy(), df.fitness.to_numpy()
+        if args.weight_column:
+            weights = df[args.weight_column].to_numpy(dtype=float)
         splits = [(col, np.flatnonzero(df[col] != "test"), np.flatnonzero(df[col] == "test"))
                   for col in ("split", "split_authors")]
         if not args.no_similarity:
@@ -82,7 +87,15 @@ def run_sets(args):
             df = datasets.load("utr_sample2019", library=lib)
             seqs, y = df.sequence.to_numpy(), df.mrl.to_numpy()
             folds = kfold_indices(len(df), 5, seed=0)[:args.folds]
-            splits = [(f"5-fold CV fold {k + 1}", tr, te) for k, (tr, te) in enumerate(folds)]
+            if args.joint:
+                # the other set's 7,600 UTRs join every training fold (never a test fold)
+                other = datasets.load("utr_sample2019").query("library != @lib")
+                n = len(df)
+                seqs = np.concatenate([seqs, other.sequence.to_numpy()])
+                y = np.concatenate([y, other.mrl.to_numpy()])
+                folds = [(np.concatenate([tr, np.arange(n, len(seqs))]), te) for tr, te in folds]
+            splits = [(f"5-fold CV{' + other set' if args.joint else ''} fold {k + 1}", tr, te)
+                      for k, (tr, te) in enumerate(folds)]
             if not args.no_similarity:
                 tr, te, ex = similarity_split(seqs, 0.2, max_distance=10, seed=0)
                 splits.append((f"similarity (d<=10, {len(ex)} left out)", tr, te))
@@ -98,10 +111,13 @@ def run_sets(args):
                 if is_neural and args.neural_splits is not None and k >= args.neural_splits \
                         and not (split_name.startswith("similarity") and spec["name"] in args.similarity_models):
                     continue
+                w = None if weights is None or not is_neural else weights[tr]
                 row = fit_and_score(spec["name"], seqs[tr], y[tr], seqs[te], y[te], pad=pad,
                                     seed=0, epochs=spec.get("epochs"),
                                     n_models=spec.get("n_models", 1),
-                                    batch_size=args.batch_size if is_neural else None)
+                                    batch_size=args.batch_size if is_neural else None,
+                                    model_params=args.model_params if is_neural else None,
+                                    schedule=args.schedule if is_neural else None, weights=w)
                 row.update({"data": set_name, "split": split_name})
                 rows.append(row)
                 Path(args.out).write_text(json.dumps(rows, indent=1))
@@ -176,12 +192,23 @@ def main(argv=None):
                    help="Run only the splits whose names start with these words.")
     p.add_argument("--similarity-models", nargs="*", default=[],
                    help="Neural models also fitted on the similarity-aware split.")
+    p.add_argument("--schedule", default=None, choices=("constant", "plateau", "cosine"),
+                   help="Learning-rate schedule of the neural models (cosine: all --epochs, "
+                        "best validation epoch kept). Default: each model's preset.")
+    p.add_argument("--model-params", type=json.loads, default=None,
+                   help='JSON of model parameters for the neural models, e.g. \'{"pairs": true}\'.')
+    p.add_argument("--weight-column", default=None,
+                   help="sd_kuo2020: weight the neural models' loss by this column (n_replicates).")
+    p.add_argument("--joint", action="store_true",
+                   help="utr_sample2019: add the other set (random <-> human) to every training fold.")
     p.add_argument("--write-results", nargs="*", default=None)
     p.add_argument("--note", default=None, help="File with the text put above the tables.")
     args = p.parse_args(argv)
     if args.write_results:
         write_results(args.write_results, args.note)
         return
+    if args.joint and not args.no_similarity:
+        p.error("--joint needs --no-similarity (the similarity split is within one set)")
     if args.threads:
         import torch
 

@@ -73,6 +73,8 @@ def test_framepool_ignores_padding_and_sees_the_reading_frame():
     utrs = ["GGCACGATGCCTAGCAAGTTCCA", "ACGTTAGCATGCCGATAGGCTTACGGATCCAAGGTCAT"]
     with torch.no_grad():
         torch.testing.assert_close(short(x(utrs, 40)), long(x(utrs, 90)))
+        right = torch.as_tensor(one_hot(utrs, length=40, pad="right").transpose(0, 2, 1)).float()
+        torch.testing.assert_close(short(right), long(x(utrs, 90)))
         # the same uAUG one base further from the start codon is in another frame:
         # with "features" = the A indicator, the per-frame means swap frames
         a, b = "CCCCCATGCCCCCCCCC", "CCCCATGCCCCCCCCCC"

@@ -59,9 +59,11 @@ class SequenceCNN(nn.Module):
         matters (a motif at a fixed place, a uAUG near the cap), and costs only
         ``filters x length`` parameters. ``"frame"`` is FramePool (Karollus, Avsec and
         Gagneur 2021, *BMC Bioinformatics* 22:133): max and mean over the positions of
-        each of the three reading frames relative to the 3' end (the start codon of a
-        left-padded 5' UTR), over real bases only (padding masked), plus the length: a uAUG in frame with the CDS reads differently from one out of
-        frame, at any UTR length. Needs ``pools=1``.
+        each of the three reading frames counted from each sequence's own 3' end (for
+        a 5' UTR, the start codon), over real bases only, plus the length: a uAUG in
+        frame with the CDS reads differently from one out of frame, at any UTR length
+        and with either padding side. Padding is recognised as all-zero columns, so
+        encode N as ``unknown="uniform"`` for it to count as a base. Needs ``pools=1``.
     hidden : int
         Units of the dense layer before the output (0 = none).
 
@@ -100,11 +102,6 @@ class SequenceCNN(nn.Module):
             # logit 0 -> gate 0.5 everywhere: uniform at the start, where the sigmoid
             # is steepest so that position-specific gates are learned quickly
             self.gate_logits = nn.Parameter(torch.zeros(c_in, length))
-        if head == "frame":
-            # frame of each position: its distance to the 3' end, modulo 3
-            frame = (torch.arange(length - 1, -1, -1) % 3)
-            self.register_buffer("frames", torch.stack([frame == f for f in range(3)]).float(),
-                                 persistent=False)
         features = {"flatten": c_in * length, "frame": 6 * c_in + 1}.get(head, 2 * c_in)
         layers: list[nn.Module] = [nn.Flatten()] if head == "flatten" else []
         if hidden:
@@ -115,9 +112,11 @@ class SequenceCNN(nn.Module):
 
     def _frame_pool(self, real, h):
         """``(N, 6 C + 1)``: per-frame masked max and mean, and the length (in 100 nt)."""
+        # distance of each real base to the sequence's last real base, in bases
+        to_end = real.flip(-1).cumsum(-1).flip(-1) - real               # (N, L)
         feats = []
         for f in range(3):
-            m = real * self.frames[f]                                   # (N, L)
+            m = real * (to_end % 3 == f)                                # (N, L)
             n = m.sum(dim=1, keepdim=True).clamp(min=1)
             feats.append((h * m[:, None]).sum(dim=-1) / n)
             top = h.masked_fill(m[:, None] == 0, float("-inf")).amax(dim=-1)
@@ -148,7 +147,7 @@ def build_cnn(input_length, n_channels, n_outputs, task, **params):
 
 
 @register("framepool", "FramePool CNN (Karollus et al. 2021): 3 conv x 128 (kernel 7) and per-reading-"
-          "frame masked pooling: length-agnostic, for left-padded 5' UTRs.")
+          "frame masked pooling: length-agnostic, for 5' UTRs of any length.")
 def build_framepool(input_length, n_channels, n_outputs, task, **params):
     settings = dict(filters=(128, 128, 128), kernel_sizes=7, pools=1, dropout=0.2, head="frame",
                     hidden=64)
