@@ -87,6 +87,7 @@ def tem1(rows, splits=("split_random", "split_position"), save=None):
         mean = preds["structure (boosting)"] + preds["graph (message passing on structure)"]
         rows.append(("TEM-1 (2500)", split, "ensemble: mean of structure boosting and graph",
                      "Spearman", spearmanr(mean, y[test])[0], 0.0))
+        # model="ensemble" with image_n_models=3 (image_ settings as IMAGE) is this mean
         mean3 = mean + preds["image (2D CNN on distance-map crops)"]
         rows.append(("TEM-1 (2500)", split, "mean of structure boosting, graph and image",
                      "Spearman", spearmanr(mean3, y[test])[0], 0.0))

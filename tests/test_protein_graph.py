@@ -100,7 +100,7 @@ def test_build_graph_and_ensemble_models():
                               graph_hidden=4, graph_patch_size=6).fit(variants, y)
     members = [m.predict(variants) for m in ens.members_]
     np.testing.assert_allclose(ens.predict(variants), np.mean(members, axis=0))
-    with pytest.raises(InputError, match="boost_ or graph_"):
+    with pytest.raises(InputError, match="must start with boost_, graph_ or image_"):
         build_variant_model("ensemble", WT, epochs=3)
 
 

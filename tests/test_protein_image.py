@@ -120,6 +120,24 @@ def test_learns_burial_from_the_image_at_unseen_positions(gfp):
         DistanceMapCNNRegressor(WT, gfp).fit(["K1R", "T2S"], [0.0, 1.0])
 
 
+def test_ensemble_with_an_image_member():
+    from biochemml.protein import AveragingRegressor
+
+    variants = singles(WT, 3, seed=0)
+    y = np.random.RandomState(0).normal(size=len(variants))
+    two = build_variant_model("ensemble", WT, boost_max_iter=10, graph_epochs=2, graph_hidden=4)
+    assert len(two.members) == 2  # no image_ setting: boosting and graph only
+    ens = build_variant_model("ensemble", WT, boost_max_iter=10, graph_epochs=2, graph_hidden=4,
+                              **{f"image_{k}": v for k, v in SMALL.items()})
+    assert isinstance(ens, AveragingRegressor) and len(ens.members) == 3
+    assert isinstance(ens.members[2], DistanceMapCNNRegressor)
+    ens.fit(variants, y)
+    members = [m.predict(variants) for m in ens.members_]
+    np.testing.assert_allclose(ens.predict(variants), np.mean(members, axis=0))
+    with pytest.raises(InputError, match="image_"):
+        build_variant_model("ensemble", WT, channels=4)
+
+
 def test_image_run_folder_round_trip(tmp_path):
     import pandas as pd
 

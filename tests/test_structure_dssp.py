@@ -93,3 +93,17 @@ def test_chain_break_and_missing_oxygen(tmp_path):
     keep = np.arange(len(st)) != ser + 5
     far = np.abs(np.arange(len(st))[keep] - (ser + 4)) > 8
     assert (ss[far] == full[keep][far]).mean() > 0.97
+
+
+def test_variant_models_choose_the_secondary_structure():
+    """The structure models keep the C-alpha approximation by default (DSSP was no better on
+    TEM-1's training positions) and take ss_method="dssp"."""
+    from biochemml.protein import StructureAwareRegressor
+
+    st = structure.read(GFP_PDB)
+    default = StructureAwareRegressor(st.sequence, st)._residue_table()
+    dssp = StructureAwareRegressor(st.sequence, st, ss_method="dssp")._residue_table()
+    np.testing.assert_array_equal(default["secondary_structure"],
+                                  structure.secondary_structure(st, method="ca"))
+    np.testing.assert_array_equal(dssp["secondary_structure"],
+                                  structure.secondary_structure(st, method="dssp"))

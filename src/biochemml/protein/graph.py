@@ -4,7 +4,7 @@
 mutated residues marked:
 
 * **nodes** - every residue: amino-acid one-hot, C-beta burial, relative solvent
-  accessibility, secondary structure (DSSP), relative position, the B-factor
+  accessibility, secondary structure, relative position, the B-factor
   (pLDDT in AlphaFold models) standardised within the structure, and two *label*
   channels: the mean training effect of the variants mutated at that residue and
   whether there is any (so messages carry what the data say about spatial
@@ -142,8 +142,10 @@ class GraphVariantRegressor:
         Give nodes the training-label statistics (off: structure and substitution only).
     n_models : int
         Average this many networks trained with seeds ``seed, seed+1, ...``.
-    ss_method : {"auto", "dssp", "ca"}
-        Secondary structure of the nodes (see :func:`biochemml.structure.secondary_structure`).
+    ss_method : {"ca", "dssp", "auto"}
+        Secondary structure of the nodes (see :func:`biochemml.structure.secondary_structure`):
+        the C-alpha approximation (default; DSSP was no better on TEM-1's training
+        positions, see :class:`~biochemml.protein.models.StructureAwareRegressor`) or DSSP.
     n_threads : int or None
         Torch threads while fitting and predicting (restored afterwards); None keeps
         torch's setting. The per-patch products are small: more threads gain little and,
@@ -170,7 +172,7 @@ class GraphVariantRegressor:
                  patch_size: int = 32, hidden: int = 48, rounds: int = 3, epochs: int = 60,
                  batch_size: int = 128, learning_rate: float = 3e-3, weight_decay: float = 1e-4,
                  dropout: float = 0.1, hide_fraction: float = 0.3, label_channels: bool = True,
-                 n_models: int = 1, n_threads: int | None = 1, ss_method: str = "auto",
+                 n_models: int = 1, n_threads: int | None = 1, ss_method: str = "ca",
                  seed: int = 0):
         self.wildtype = wildtype
         self.ss_method = ss_method
@@ -208,7 +210,7 @@ class GraphVariantRegressor:
         from .models import StructureAwareRegressor
 
         probe = StructureAwareRegressor(wt, self.structure, offset=self.offset, chain=self.chain,
-                                        ss_method=getattr(self, "ss_method", "auto"))
+                                        ss_method=getattr(self, "ss_method", "ca"))
         table = probe._residue_table()  # checks the structure against the wild type
         ss = table["secondary_structure"].to_numpy()
         b = table["bfactor"].to_numpy(float)

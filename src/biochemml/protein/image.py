@@ -120,7 +120,7 @@ class DistanceMapCNNRegressor(GraphVariantRegressor):
                  epochs: int = 10, batch_size: int = 128, learning_rate: float = 3e-3,
                  weight_decay: float = 1e-3, dropout: float = 0.2, hide_fraction: float = 0.3,
                  label_channels: bool = True, n_models: int = 1, n_threads: int | None = 1,
-                 ss_method: str = "auto", seed: int = 0):
+                 ss_method: str = "ca", seed: int = 0):
         super().__init__(wildtype, structure, offset=offset, chain=chain,
                          patch_size=patch_size, hidden=channels, rounds=layers, epochs=epochs,
                          batch_size=batch_size, learning_rate=learning_rate,

@@ -155,10 +155,12 @@ class StructureAwareRegressor:
         with burial and secondary structure, and the standardised B-factor (pLDDT in
         AlphaFold models) of the residue. Off by default: on TEM-1 they changed
         nothing (by-position Spearman 0.728 with, 0.729 without; random 0.887 / 0.885).
-    ss_method : {"auto", "dssp", "ca"}
+    ss_method : {"ca", "dssp", "auto"}
         Secondary structure of the residues (see
-        :func:`biochemml.structure.secondary_structure`): DSSP from the backbone where
-        PyDSSP and the atoms are there (``"auto"``), or the C-alpha approximation.
+        :func:`biochemml.structure.secondary_structure`): the C-alpha approximation
+        (default), or DSSP from the backbone atoms. DSSP did not help on TEM-1: on 5 folds
+        of the training positions (test positions never used) the boosting went 0.747 ->
+        0.749 and the graph network 0.713 -> 0.708, their mean 0.751 -> 0.747.
     n_models : int
         Average this many boosting models with seeds ``seed, seed+1, ...`` (each hides its
         own random set of positions). Cheap next to the fit of the features' context and
@@ -175,7 +177,7 @@ class StructureAwareRegressor:
     def __init__(self, wildtype: str, structure=None, offset: int = 0, chain=None,
                  hide_fraction: float = 0.3, max_iter: int = 300, learning_rate: float = 0.05,
                  max_leaf_nodes: int = 15, physchem: bool = False, n_models: int = 1,
-                 ss_method: str = "auto", seed: int = 0):
+                 ss_method: str = "ca", seed: int = 0):
         self.wildtype = wildtype
         self.ss_method = ss_method
         self.n_models = n_models
@@ -205,7 +207,7 @@ class StructureAwareRegressor:
                 f"the structure's sequence ({len(st)} residues) differs from the wild type "
                 f"({len(wt)} residues) first at residue {diff + 1}; the structure must cover "
                 "exactly the wild-type sequence (trim it or pass the matching chain)")
-        table = S.residue_descriptors(st, ss_method=getattr(self, "ss_method", "auto"))
+        table = S.residue_descriptors(st, ss_method=getattr(self, "ss_method", "ca"))
         self._cb_distance = S.distance_map(st, atom="CB")
         return table
 
@@ -392,7 +394,9 @@ def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 
     structure) or ``"ensemble"`` (mean of the boosting and graph models; ``params``
     prefixed ``boost_`` or ``graph_`` go to one member). The ensemble's boosting member
     averages ``boost_n_models=5`` seeds by default (about a second each on TEM-1); give
-    ``graph_n_models`` to average several graph networks (the benchmark uses 5).
+    ``graph_n_models`` to average several graph networks (the benchmark uses 5). Any
+    ``image_`` setting (e.g. ``image_n_models=3``) adds the distance-map CNN as a third
+    member with equal weight (about 4 times the graph's CPU time per network).
     """
     if name == "additive":
         return AdditiveRegressor(wildtype, offset=offset, seed=seed, **params)
@@ -411,13 +415,21 @@ def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 
 
         if name == "graph":
             return GraphVariantRegressor(wildtype, structure, offset=offset, seed=seed, **params)
-        boost = {k[6:]: v for k, v in params.items() if k.startswith("boost_")}
-        graph = {k[6:]: v for k, v in params.items() if k.startswith("graph_")}
-        other = sorted(set(params) - {f"boost_{k}" for k in boost} - {f"graph_{k}" for k in graph})
+        member = {p: {k[len(p) + 1:]: v for k, v in params.items() if k.startswith(p + "_")}
+                  for p in ("boost", "graph", "image")}
+        other = sorted(k for k in params if k.split("_")[0] not in member)
         if other:
-            raise InputError(f"ensemble settings must start with boost_ or graph_, not {other[0]}")
-        boost.setdefault("n_models", 5)
-        return AveragingRegressor([
-            StructureAwareRegressor(wildtype, structure, offset=offset, seed=seed, **boost),
-            GraphVariantRegressor(wildtype, structure, offset=offset, seed=seed, **graph)])
+            raise InputError("ensemble settings must start with boost_, graph_ or image_, "
+                             f"not {other[0]}")
+        member["boost"].setdefault("n_models", 5)
+        members = [
+            StructureAwareRegressor(wildtype, structure, offset=offset, seed=seed,
+                                    **member["boost"]),
+            GraphVariantRegressor(wildtype, structure, offset=offset, seed=seed, **member["graph"])]
+        if member["image"]:
+            from .image import DistanceMapCNNRegressor
+
+            members.append(DistanceMapCNNRegressor(wildtype, structure, offset=offset, seed=seed,
+                                                   **member["image"]))
+        return AveragingRegressor(members)
     raise InputError(f"unknown variant model '{name}': expected {', '.join(VARIANT_MODELS)}")
