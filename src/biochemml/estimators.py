@@ -70,15 +70,15 @@ class _SequenceEstimator:
     def _resolved(self, input_length: int | None = None) -> tuple[str, dict, dict]:
         """Model name, model parameters and training settings after presets.
 
-        The regression default ``auto`` is an MLP for short sequences: it then takes the
-        ``mlp`` model's own measured presets (see presets.py).
+        The regression default ``auto`` is an MLP for short sequences and FramePool for
+        longer ones: it then takes that model's name and measured presets (presets.py), so
+        a saved model names the network it holds.
         """
         name = self.model or DEFAULT_MODEL[self._task]
         if name == "auto" and input_length is not None and not self.model_params:
             from .models.regression import AUTO_MLP_MAX_LENGTH
 
-            if input_length <= AUTO_MLP_MAX_LENGTH:
-                name = "mlp"
+            name = "mlp" if input_length <= AUTO_MLP_MAX_LENGTH else "framepool"
         params, training = _presets(name, self._task)
         params.update(self.model_params or {})
         overrides = dict(epochs=self.epochs, batch_size=self.batch_size,

@@ -31,7 +31,7 @@ _PRESETS = {
     # mlp: batch 1024 at lr 3e-3 with up to 80 epochs (patience 10) beat batch 256 / lr 1e-3 /
     # 30 epochs on sd_kuo2020: R2 0.881 vs 0.877 (90/10), 0.906 vs 0.896 (authors' split),
     # ~7 min on one thread ("Tuned MLP preset" in RESULTS.md). Dropout 0 was worse (0.872),
-    # dropout 0.2 tied (0.881). `auto` keeps its own preset: it is shared with LegNet (> 20 nt).
+    # dropout 0.2 tied (0.881). `auto` (> 20 nt: framepool) keeps its own preset.
     ("mlp", "regression"): (dict(hidden=(512, 256, 128), dropout=0.1, batch_norm=True),
                             dict(epochs=80, batch_size=1024, learning_rate=3e-3,
                                  optimizer="adamw", weight_decay=1e-3, patience=10)),
@@ -43,8 +43,9 @@ _PRESETS = {
     ("legnet", "regression"): (dict(channels=(32, 32, 32), expand=2, head="flatten"),
                                dict(epochs=30, batch_size=128, learning_rate=1e-3,
                                     optimizer="adamw", weight_decay=1e-2, patience=5)),
-    # default: mlp up to 20 nt, legnet above (models/regression.py, build_auto)
-    ("auto", "regression"): ({}, dict(epochs=30, batch_size=256, learning_rate=1e-3,
+    # default: mlp up to 20 nt (it then takes the mlp preset), framepool above, with the
+    # framepool preset (models/regression.py, build_auto; measured in RESULTS.md)
+    ("auto", "regression"): ({}, dict(epochs=30, batch_size=128, learning_rate=1e-3,
                                       optimizer="adamw", weight_decay=1e-3, patience=5)),
 }
 _FALLBACK_TRAINING = dict(epochs=50, batch_size=128, learning_rate=1e-3, optimizer="adam",
