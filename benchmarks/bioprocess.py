@@ -161,7 +161,7 @@ def summarise(results: list, reactor: str, initial: int, q: int, figures: Path) 
         return f">{limit}" if not np.isfinite(v) else f"{v:.3g}"
 
     limits = {"random": n_random, "lhs": budget, "bo": budget}
-    checkpoints = [k for k in (8, 16, 24, budget) if k <= budget]
+    checkpoints = sorted({k for k in (8, 16, 24, budget) if k <= budget})
     absolute = {m: [] for m in labels}
     for r in rows:
         absolute["random"].append(expected_best(r["random"], budget))
