@@ -59,7 +59,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         Only for maximised responses.
     multi : {"nehvi", "parego"}
         Several responses: batch noisy expected hypervolume improvement (qLogNEHVI, default)
-        or ParEGO random scalarisations (qLogNParEGO).
+        or ParEGO random scalarisations (qLogNParEGO). The hypervolume's cost grows quickly
+        with the number of responses; beyond 3-4 responses prefer ``parego``.
     reference : sequence of float, optional
         ``nehvi``: the reference point, one value per response in its own units: the worst
         value of each response still worth having (hypervolume counts only outcomes better
