@@ -87,3 +87,32 @@ def test_framepool_ignores_padding_and_sees_the_reading_frame():
     assert int(means[0].argmax()) != int(means[1].argmax())
     with pytest.raises(InputError, match="pools=1"):
         build("framepool", 40, task="regression", n_outputs=1, pools=2)
+
+
+def test_dilated_cnn_learns_a_protein_signal_and_ignores_padding():
+    import numpy as np
+
+    from biochemml.encode import one_hot
+    from biochemml.estimators import SequenceRegressor
+
+    rng = np.random.default_rng(0)
+    aa = list("ACDEFGHIKLMNPQRSTVWY")
+    seqs = ["".join(rng.choice(aa, rng.integers(30, 41))) for _ in range(1000)]
+    # a position-free signal: tryptophans and "KR" dipeptides anywhere in the chain
+    y = np.array([s.count("W") + 2.0 * s.count("KR") for s in seqs]) + rng.normal(0, 0.3, 1000)
+    est = SequenceRegressor(model="dilated-cnn", alphabet="protein", epochs=15, seed=0)
+    est.fit(seqs[:800], y[:800])
+    assert est.score(seqs[800:], y[800:]) > 0.6
+
+    torch.manual_seed(0)
+    short = build("dilated-cnn", 41, alphabet="protein", task="regression", n_outputs=1)
+    long = build("dilated-cnn", 90, alphabet="protein", task="regression", n_outputs=1)
+    long.load_state_dict(short.state_dict())
+    short.eval(), long.eval()
+
+    def x(length, pad):
+        return torch.as_tensor(one_hot(seqs[:3], alphabet="protein", length=length,
+                                       pad=pad).transpose(0, 2, 1)).float()
+
+    with torch.no_grad():
+        torch.testing.assert_close(short(x(41, "right")), long(x(90, "left")))

@@ -27,7 +27,7 @@ def available() -> dict[str, str]:
 
 
 def _load_builtin() -> None:
-    from . import cnn, lecture_cnn  # noqa: F401  (registration side effect)
+    from . import cnn, dilated, lecture_cnn  # noqa: F401  (registration side effect)
     try:  # models added by later modules register themselves on import
         from . import regression  # noqa: F401
     except ImportError:
