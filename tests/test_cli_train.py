@@ -143,3 +143,15 @@ def test_demo_runs_the_lecture(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Test accuracy:" in out and "Confusion matrix" in out
     assert (tmp_path / "lecture" / "report.html").exists()
+
+
+def test_models_lists_sequence_baseline_and_protein_variant_models(capsys):
+    from biochemml.models import available
+    from biochemml.protein.models import VARIANT_MODEL_DESCRIPTIONS, VARIANT_MODELS
+
+    assert main(["models"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = {line.split()[0] for line in lines if line and not line.startswith("With ")}
+    assert set(available()) | {"ridge", "gbm-kmer"} | set(VARIANT_MODELS) <= names
+    assert set(VARIANT_MODEL_DESCRIPTIONS) == set(VARIANT_MODELS)
+    assert {"framepool", "dilated-cnn"} <= names

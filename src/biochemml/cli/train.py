@@ -154,6 +154,11 @@ def models():
         typer.echo(f"{name:<16} {text}")
     for name, text in baselines().items():
         typer.echo(f"{name:<16} (regression baseline) {text}")
+    from ..protein.models import VARIANT_MODEL_DESCRIPTIONS
+
+    typer.echo("\nWith --task protein-variant (variants of one protein; --wildtype, --structure):")
+    for name, text in VARIANT_MODEL_DESCRIPTIONS.items():
+        typer.echo(f"{name:<16} {text}")
 
 
 @app.command()

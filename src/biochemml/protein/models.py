@@ -381,6 +381,17 @@ class AveragingRegressor:
 
 VARIANT_MODELS = ("additive", "sequence", "structure", "graph", "image", "ensemble")
 
+#: One line per variant model, for ``biochemml models``.
+VARIANT_MODEL_DESCRIPTIONS = {
+    "additive": "Ridge on the mutations (one effect per substitution; the baseline).",
+    "sequence": "Gradient boosting on substitution features (the default without --structure).",
+    "structure": "Gradient boosting on substitution and structure features: burial, RSA, SS "
+                 "(the default with --structure).",
+    "graph": "Message passing on the residue graph around each mutation (PyTorch).",
+    "image": "2D CNN on C-beta distance-map crops around each mutation (PyTorch).",
+    "ensemble": "Mean of the structure boosting and the graph network.",
+}
+
 
 def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 0, seed: int = 0,
                         **params):
