@@ -30,8 +30,10 @@ def test_cli_train_then_predict_round_trip(utr_table, tmp_path):
     code = main(["--quiet", "train", "--data", str(utr_table), "--sequence-column", "utr",
                  "--target-column", "rl", "--task", "regression", "--model", "mlp",
                  "--epochs", "3", "--ensemble", "2", "--weight-column", "reads",
-                 "--out", str(run)])
+                 "--schedule", "cosine", "--out", str(run)])
     assert code == 0
+    rates = pd.read_csv(run / "history.csv").lr.to_numpy()
+    assert len(rates) == 3 and (np.diff(rates) < 0).all()   # cosine decay over --epochs
     for name in ("model.pt", "config.yaml", "metrics.json", "predictions.csv", "report.html"):
         assert (run / name).exists()
     metrics = json.loads((run / "metrics.json").read_text())

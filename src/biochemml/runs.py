@@ -282,6 +282,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
               group_column: str | None = None, stratify: bool = True, weight_column: str | None = None, seed: int = 0,
               alphabet: str = "dna", pad: str | None = None, epochs: int | None = None,
               batch_size: int | None = None, learning_rate: float | None = None,
+              schedule: str | None = None,
               validation_split: float = 0.1, n_models: int = 1,
               target_transform: str = "standardize", model_params: dict | None = None,
               baselines: bool = True, title: str | None = None,
@@ -329,7 +330,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         Padding side for sequences of different lengths. Default ``"left"`` for
         regression (sequences aligned at their 3' end: a 5' UTR or RBS next to the start
         codon, a promoter next to the TSS) and ``"right"`` for classification.
-    alphabet, epochs, batch_size, learning_rate, validation_split, n_models,
+    alphabet, epochs, batch_size, learning_rate, schedule, validation_split, n_models,
     target_transform, model_params
         Passed to :class:`~biochemml.SequenceClassifier` / :class:`~biochemml.SequenceRegressor`.
     baselines : bool
@@ -377,7 +378,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         f"sequences from {data_name}" + (f" ({len(left_out)} left out: too close to the test "
                                           "set)" if len(left_out) else ""))
     est = _make_estimator(task, model, epochs=epochs, batch_size=batch_size,
-                          learning_rate=learning_rate, validation_split=validation_split,
+                          learning_rate=learning_rate, schedule=schedule,
+                          validation_split=validation_split,
                           alphabet=alphabet, pad=pad, n_models=n_models, seed=seed,
                           model_params=model_params, target_transform=target_transform,
                           verbose=not is_quiet() and sys.stderr.isatty())
