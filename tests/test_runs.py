@@ -108,6 +108,13 @@ def test_edit_distance_split_from_the_cli(utr_table, tmp_path):
     assert (nearest > 3).sum() == split["n_train"] and split["n_test"] == len(test_rows)
 
 
+def test_an_unknown_distance_is_refused_before_training(utr_table, tmp_path):
+    with pytest.raises(InputError, match="distance must be"):
+        train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                  task="regression", model="ridge", distance="jaccard", out=tmp_path / "x")
+    assert not (tmp_path / "x").exists()
+
+
 def test_a_missing_target_column_is_named(utr_table, tmp_path):
     with pytest.raises(InputError, match="no column 'mrl'"):
         train_run(utr_table, sequence_column_name="utr", target_columns="mrl",

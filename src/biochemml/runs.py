@@ -352,6 +352,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         raise InputError("name at least one target column")
     if task == "classification" and len(targets) != 1:
         raise InputError("classification takes exactly one label column")
+    from .evaluation import METRICS
+
+    if distance not in METRICS:
+        raise InputError(f"distance must be 'hamming' or 'edit', not '{distance}'")
     pad = pad or ("left" if task == "regression" else "right")
     if pad not in ("left", "right"):
         raise InputError(f"pad must be 'left' or 'right', not '{pad}'")
