@@ -106,7 +106,7 @@ def run_sets(args):
                 continue
             for spec in [dict(name=b) for b in args.baselines] + neural:
                 is_neural = spec["name"] not in args.baselines
-                if is_neural and spec.get("n_models", 1) > 1 and k > 0:
+                if is_neural and spec.get("n_models", 1) > 1 and k > 0 and not args.ensemble_all_folds:
                     continue  # ensembles on the first split only (time)
                 if is_neural and args.neural_splits is not None and k >= args.neural_splits \
                         and not (split_name.startswith("similarity") and spec["name"] in args.similarity_models):
@@ -180,6 +180,8 @@ def main(argv=None):
     p.add_argument("--epochs", type=int, default=None, help="Default: each model's preset.")
     p.add_argument("--ensemble", type=int, default=5)
     p.add_argument("--ensemble-model", default=None)
+    p.add_argument("--ensemble-all-folds", action="store_true",
+                   help="Fit the ensemble on every split, not only the first.")
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--library", nargs="*", default=["random", "human"])
     p.add_argument("--batch-size", type=int, default=None)
