@@ -76,9 +76,9 @@ class _SequenceEstimator:
         """
         name = self.model or DEFAULT_MODEL[self._task]
         if name == "auto" and input_length is not None and not self.model_params:
-            from .models.regression import AUTO_MLP_MAX_LENGTH
+            from .models.regression import auto_model_name
 
-            name = "mlp" if input_length <= AUTO_MLP_MAX_LENGTH else "framepool"
+            name = auto_model_name(input_length)
         params, training = _presets(name, self._task)
         params.update(self.model_params or {})
         overrides = dict(epochs=self.epochs, batch_size=self.batch_size,
@@ -137,7 +137,7 @@ class _SequenceEstimator:
                 batch_size=training["batch_size"], lr=training["learning_rate"],
                 weight_decay=training["weight_decay"], optimizer=training["optimizer"],
                 patience=training["patience"] if len(val_codes) else None,
-                schedule=training.get("schedule", "constant"), seed=seed,
+                schedule=training["schedule"], seed=seed,
                 accelerator=self.device, unknown=self.unknown, progress=self.verbose)
             self.models_.append(net)
             self.histories_.append(info["history"])

@@ -10,6 +10,22 @@ from ..errors import InputError
 from .registry import register
 
 
+def real_positions(x: torch.Tensor) -> torch.Tensor:
+    """``(N, L)`` float mask: 1 where the one-hot ``(N, C, L)`` has a symbol, 0 on padding."""
+    return (x.sum(dim=1) > 0).float()
+
+
+def masked_max_mean(h: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Max and mean of ``(N, C, L)`` features over the positions where ``mask`` ``(N, L)`` is 1.
+
+    Returns two ``(N, C)`` tensors; a row with no such position gets zeros.
+    """
+    m = mask[:, None]
+    mean = (h * m).sum(dim=-1) / m.sum(dim=-1).clamp(min=1)
+    top = h.masked_fill(m == 0, float("-inf")).amax(dim=-1)
+    return torch.where(torch.isfinite(top), top, torch.zeros_like(top)), mean
+
+
 class ConvBlock(nn.Module):
     """Conv1d -> BatchNorm -> ReLU -> Dropout -> MaxPool (pool 1 = no pooling).
 
@@ -116,11 +132,8 @@ class SequenceCNN(nn.Module):
         to_end = real.flip(-1).cumsum(-1).flip(-1) - real               # (N, L)
         feats = []
         for f in range(3):
-            m = real * (to_end % 3 == f)                                # (N, L)
-            n = m.sum(dim=1, keepdim=True).clamp(min=1)
-            feats.append((h * m[:, None]).sum(dim=-1) / n)
-            top = h.masked_fill(m[:, None] == 0, float("-inf")).amax(dim=-1)
-            feats.append(torch.where(torch.isfinite(top), top, torch.zeros_like(top)))
+            top, mean = masked_max_mean(h, real * (to_end % 3 == f))
+            feats += [mean, top]
         feats.append(real.sum(dim=1, keepdim=True) / 100.0)  # length in 100s of bases
         return torch.cat(feats, dim=1)
 
@@ -128,7 +141,7 @@ class SequenceCNN(nn.Module):
         if self.head_kind == "frame":
             # padding (all-zero columns) is zeroed after every block, so it acts like the
             # end of the sequence and the output does not depend on how much there is
-            real = (x.sum(dim=1) > 0).float()                           # (N, L)
+            real = real_positions(x)                                    # (N, L)
             h = x
             for block in self.blocks:
                 h = block(h) * real[:, None]

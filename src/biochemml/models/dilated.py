@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from ..errors import InputError
+from .cnn import masked_max_mean, real_positions
 from .registry import register
 
 
@@ -72,15 +73,11 @@ class DilatedResNet(nn.Module):
                                   nn.Linear(2 * channels, n_outputs))
 
     def forward(self, x):
-        real = (x.sum(dim=1, keepdim=True) > 0).float()                 # (N, 1, L)
-        h = self.embed(x) * real
+        real = real_positions(x)                                        # (N, L)
+        h = self.embed(x) * real[:, None]
         for block in self.blocks:
-            h = block(h, real) * real
-        n = real.sum(dim=-1).clamp(min=1)
-        mean = h.sum(dim=-1) / n
-        top = h.masked_fill(real == 0, float("-inf")).amax(dim=-1)
-        top = torch.where(torch.isfinite(top), top, torch.zeros_like(top))
-        return self.head(torch.cat([top, mean], dim=1))
+            h = block(h, real[:, None]) * real[:, None]
+        return self.head(torch.cat(masked_max_mean(h, real), dim=1))
 
 
 @register("dilated-cnn", "Dilated residual CNN (ByteNet blocks as in CARP, Yang et al. 2024): "

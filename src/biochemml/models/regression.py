@@ -86,6 +86,11 @@ def build_mlp(input_length, n_channels, n_outputs, task, **params):
 AUTO_MLP_MAX_LENGTH = 20
 
 
+def auto_model_name(input_length: int) -> str:
+    """The registered model ``auto`` stands for at this sequence length."""
+    return "mlp" if input_length <= AUTO_MLP_MAX_LENGTH else "framepool"
+
+
 @register("auto", "Default for regression: mlp for sequences up to 20 nt (complete short "
                   "libraries, RBS/SD cores), framepool CNN above (5' UTRs, promoters).")
 def build_auto(input_length, n_channels, n_outputs, task, **params):
@@ -101,7 +106,7 @@ def build_auto(input_length, n_channels, n_outputs, task, **params):
     7,600 variable-length UTRs. FramePool's pooling is per reading frame from the 3'
     end and otherwise position-free, so it also suits motif-driven promoters.
     """
-    if input_length <= AUTO_MLP_MAX_LENGTH:
+    if auto_model_name(input_length) == "mlp":
         return FlatMLP(input_length, n_channels, n_outputs, **params.get("mlp", {}))
     from .cnn import build_framepool
 
