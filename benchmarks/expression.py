@@ -31,8 +31,9 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def fit_and_score(name, train_seqs, train_y, test_seqs, test_y, *, pad, seed, epochs=None,
+def fit_and_score(name, train_seqs, train_y, tests, *, pad, seed, epochs=None,
                   n_models=1, model_params=None, batch_size=None, schedule=None, weights=None):
+    """Fit one model and score it on each ``(label, seqs, y)`` of ``tests``; one row per test set."""
     from biochemml import metrics
     from biochemml.baselines import BASELINES, BaselineRegressor
     from biochemml.estimators import SequenceRegressor
@@ -46,20 +47,24 @@ def fit_and_score(name, train_seqs, train_y, test_seqs, test_y, *, pad, seed, ep
                                 schedule=schedule, patience=epochs if schedule == "cosine" else "auto")
     est.fit(train_seqs, train_y, sample_weight=weights)
     seconds = time.perf_counter() - t0
-    mean, std = est.predict(test_seqs, return_std=True)
-    m = metrics.regression_metrics(test_y, mean)
     label = name + (f" {model_params}" if model_params else "") + \
         (f", {schedule} lr" if schedule else "") + (", weighted" if weights is not None else "")
-    row = {"model": label + (f" x{n_models}" if n_models > 1 else ""), "r2": m["r2"],
-           "pearson_r2": m["pearson"] ** 2, "spearman": m["spearman"], "fit_s": seconds,
-           "peak_mb": peak_mb(), "n_train": len(train_y), "n_test": len(test_y)}
-    if hasattr(est, "fit_info_"):
-        row["epochs"] = [i["epochs_run"] for i in est.fit_info_]
-    if n_models > 1:
-        cov = metrics.interval_coverage(test_y, mean, std)
-        row["coverage68"], row["coverage95"] = cov[0.68], cov[0.95]
-    print(json.dumps(row), flush=True)
-    return row
+    rows = []
+    for data, test_seqs, test_y in tests:
+        mean, std = est.predict(test_seqs, return_std=True)
+        m = metrics.regression_metrics(test_y, mean)
+        row = {"data": data, "model": label + (f" x{n_models}" if n_models > 1 else ""),
+               "r2": m["r2"], "pearson_r2": m["pearson"] ** 2, "spearman": m["spearman"],
+               "fit_s": seconds, "peak_mb": peak_mb(), "n_train": len(train_y),
+               "n_test": len(test_y)}
+        if hasattr(est, "fit_info_"):
+            row["epochs"] = [i["epochs_run"] for i in est.fit_info_]
+        if n_models > 1:
+            cov = metrics.interval_coverage(test_y, mean, std)
+            row["coverage68"], row["coverage95"] = cov[0.68], cov[0.95]
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    return rows
 
 
 def run_sets(args):
@@ -75,33 +80,42 @@ def run_sets(args):
         seqs, y = df.sequence.to_numpy(), df.fitness.to_numpy()
         if args.weight_column:
             weights = df[args.weight_column].to_numpy(dtype=float)
-        splits = [(col, np.flatnonzero(df[col] != "test"), np.flatnonzero(df[col] == "test"))
+        splits = [(col, np.flatnonzero(df[col] != "test"),
+                   [("sd_kuo2020", np.flatnonzero(df[col] == "test"))])
                   for col in ("split", "split_authors")]
         if not args.no_similarity:
             tr, te, ex = similarity_split(seqs, 0.1, max_distance=1, seed=0, n_regions=1, pad="right")
-            splits.append((f"similarity (d<=1, {len(ex)} left out)", tr, te))
+            splits.append((f"similarity (d<=1, {len(ex)} left out)", tr, [("sd_kuo2020", te)]))
         sets, pad = [("sd_kuo2020", seqs, y, splits)], "right"
     else:
         sets, pad = [], "left"
-        for lib in args.library:
+        if args.pooled:
+            # one model per fold, trained on both sets' training folds; each set's test fold is
+            # the same as in the per-set CV (KFold(5, seed 0) within each set) and scored apart
+            parts = [datasets.load("utr_sample2019", library=lib) for lib in args.library]
+            seqs = np.concatenate([d.sequence.to_numpy() for d in parts])
+            y = np.concatenate([d.mrl.to_numpy() for d in parts])
+            offsets = np.cumsum([0] + [len(d) for d in parts])
+            per_set = [kfold_indices(len(d), 5, seed=0)[:args.folds] for d in parts]
+            splits = []
+            for k in range(len(per_set[0])):
+                tr = np.concatenate([o + f[k][0] for o, f in zip(offsets, per_set)])
+                tests = [(f"utr_sample2019 {lib}", o + f[k][1])
+                         for lib, o, f in zip(args.library, offsets, per_set)]
+                splits.append((f"5-fold CV, both sets pooled, fold {k + 1}", tr, tests))
+            sets.append(("utr_sample2019 pooled", seqs, y, splits))
+        for lib in args.library if not args.pooled else []:
             df = datasets.load("utr_sample2019", library=lib)
             seqs, y = df.sequence.to_numpy(), df.mrl.to_numpy()
-            folds = kfold_indices(len(df), 5, seed=0)[:args.folds]
-            if args.joint:
-                # the other set's 7,600 UTRs join every training fold (never a test fold)
-                other = datasets.load("utr_sample2019").query("library != @lib")
-                n = len(df)
-                seqs = np.concatenate([seqs, other.sequence.to_numpy()])
-                y = np.concatenate([y, other.mrl.to_numpy()])
-                folds = [(np.concatenate([tr, np.arange(n, len(seqs))]), te) for tr, te in folds]
-            splits = [(f"5-fold CV{' + other set' if args.joint else ''} fold {k + 1}", tr, te)
-                      for k, (tr, te) in enumerate(folds)]
+            set_name = f"utr_sample2019 {lib}"
+            splits = [(f"5-fold CV fold {k + 1}", tr, [(set_name, te)])
+                      for k, (tr, te) in enumerate(kfold_indices(len(df), 5, seed=0)[:args.folds])]
             if not args.no_similarity:
                 tr, te, ex = similarity_split(seqs, 0.2, max_distance=10, seed=0)
-                splits.append((f"similarity (d<=10, {len(ex)} left out)", tr, te))
-            sets.append((f"utr_sample2019 {lib}", seqs, y, splits))
+                splits.append((f"similarity (d<=10, {len(ex)} left out)", tr, [(set_name, te)]))
+            sets.append((set_name, seqs, y, splits))
     for set_name, seqs, y, splits in sets:
-        for k, (split_name, tr, te) in enumerate(splits):
+        for k, (split_name, tr, tests) in enumerate(splits):
             if args.splits and not any(split_name.startswith(w) for w in args.splits):
                 continue
             for spec in [dict(name=b) for b in args.baselines] + neural:
@@ -112,14 +126,16 @@ def run_sets(args):
                         and not (split_name.startswith("similarity") and spec["name"] in args.similarity_models):
                     continue
                 w = None if weights is None or not is_neural else weights[tr]
-                row = fit_and_score(spec["name"], seqs[tr], y[tr], seqs[te], y[te], pad=pad,
-                                    seed=0, epochs=spec.get("epochs"),
+                new = fit_and_score(spec["name"], seqs[tr], y[tr],
+                                    [(data, seqs[te], y[te]) for data, te in tests], pad=pad,
+                                    seed=args.seed, epochs=spec.get("epochs"),
                                     n_models=spec.get("n_models", 1),
                                     batch_size=args.batch_size if is_neural else None,
                                     model_params=args.model_params if is_neural else None,
                                     schedule=args.schedule if is_neural else None, weights=w)
-                row.update({"data": set_name, "split": split_name})
-                rows.append(row)
+                for row in new:
+                    row["split"] = split_name
+                rows.extend(new)
                 Path(args.out).write_text(json.dumps(rows, indent=1))
     return rows
 
@@ -201,16 +217,18 @@ def main(argv=None):
                    help='JSON of model parameters for the neural models, e.g. \'{"pairs": true}\'.')
     p.add_argument("--weight-column", default=None,
                    help="sd_kuo2020: weight the neural models' loss by this column (n_replicates).")
-    p.add_argument("--joint", action="store_true",
-                   help="utr_sample2019: add the other set (random <-> human) to every training fold.")
+    p.add_argument("--pooled", action="store_true",
+                   help="utr_sample2019: one model per fold trained on the training folds of both "
+                        "sets; each set's test fold (the same as without --pooled) scored apart.")
+    p.add_argument("--seed", type=int, default=0, help="Seed of every model (ensembles: the first).")
     p.add_argument("--write-results", nargs="*", default=None)
     p.add_argument("--note", default=None, help="File with the text put above the tables.")
     args = p.parse_args(argv)
     if args.write_results:
         write_results(args.write_results, args.note)
         return
-    if args.joint and not args.no_similarity:
-        p.error("--joint needs --no-similarity (the similarity split is within one set)")
+    if args.pooled and not args.no_similarity:
+        p.error("--pooled needs --no-similarity (the similarity split is within one set)")
     if args.threads:
         import torch
 
