@@ -1,6 +1,6 @@
-"""The message-passing variant model: shapes, seeds, a signal that lives on the graph."""
+"""The message-passing variant model: a signal that lives on the graph, ensembles, run folders
+(its shapes, seeds and errors: test_protein_networks.py)."""
 import os
-import pickle
 from pathlib import Path
 
 import numpy as np
@@ -21,37 +21,6 @@ def singles(wildtype, per_position, seed, offset=0):
     rng = np.random.RandomState(seed)
     return [f"{wildtype[p]}{p + offset}{a}" for p in range(len(wildtype))
             for a in rng.choice([a for a in AA if a != wildtype[p]], per_position, replace=False)]
-
-
-def test_shapes_seed_and_pickle():
-    variants = singles(WT, 3, seed=0) + ["K1R:T2S", "A3G:Y4F:I5V", ""]
-    y = np.random.RandomState(1).normal(size=len(variants))
-    model = GraphVariantRegressor(WT, seed=0, **SMALL).fit(variants, y)
-    pred = model.predict(variants)
-    assert pred.shape == (len(variants),) and np.isfinite(pred).all()
-    assert len(model.history_) == SMALL["epochs"]
-    again = GraphVariantRegressor(WT, seed=0, **SMALL).fit(variants, y).predict(variants)
-    np.testing.assert_array_equal(pred, again)  # same seed, same numbers
-    other = GraphVariantRegressor(WT, seed=1, **SMALL).fit(variants, y).predict(variants)
-    assert not np.allclose(pred, other)
-    loaded = pickle.loads(pickle.dumps(model))
-    np.testing.assert_allclose(loaded.predict(variants), pred, rtol=1e-6)
-    # The wild type has no mutation to read out: it is the mean of the training targets.
-    assert pred[-1] == pytest.approx(y.mean())
-
-
-def test_mutation_order_does_not_matter_and_errors():
-    variants = singles(WT, 2, seed=0) + ["K1R:T2S", "T2S:K1R"]
-    y = np.arange(len(variants), dtype=float)
-    model = GraphVariantRegressor(WT, **SMALL).fit(variants, y)
-    a, b = model.predict(["K1R:T2S", "T2S:K1R"])
-    assert a == pytest.approx(b, rel=1e-5)
-    with pytest.raises(InputError, match="not fitted"):
-        GraphVariantRegressor(WT).predict(["K1R"])
-    with pytest.raises(InputError, match="hide_fraction"):
-        GraphVariantRegressor(WT, hide_fraction=1.0).fit(variants, y)
-    with pytest.raises(InputError, match="position 1 is 'K'"):
-        model.predict(["Q1R"])
 
 
 @pytest.fixture(scope="module")

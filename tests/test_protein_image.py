@@ -1,6 +1,6 @@
-"""The distance-map CNN variant model: image shapes, seeds, pickling, a structural signal."""
+"""The distance-map CNN variant model: image crops, a structural signal, ensembles, run folders
+(its shapes, seeds and errors: test_protein_networks.py)."""
 import os
-import pickle
 from pathlib import Path
 
 import numpy as np
@@ -63,28 +63,7 @@ def test_images_are_crops_of_the_distance_map(gfp):
         DistanceMapCNNRegressor(wt).images(["S1A"])
 
 
-def test_shapes_seed_pickle_and_errors():
-    variants = singles(WT, 3, seed=0) + ["K1R:T2S", "A3G:Y4F:I5V", ""]
-    y = np.random.RandomState(1).normal(size=len(variants))
-    model = DistanceMapCNNRegressor(WT, seed=0, **SMALL).fit(variants, y)
-    pred = model.predict(variants)
-    assert pred.shape == (len(variants),) and np.isfinite(pred).all()
-    assert len(model.history_) == SMALL["epochs"]
-    again = DistanceMapCNNRegressor(WT, seed=0, **SMALL).fit(variants, y).predict(variants)
-    np.testing.assert_array_equal(pred, again)  # same seed, same numbers
-    other = DistanceMapCNNRegressor(WT, seed=1, **SMALL).fit(variants, y).predict(variants)
-    assert not np.allclose(pred, other)
-    loaded = pickle.loads(pickle.dumps(model))
-    np.testing.assert_allclose(loaded.predict(variants), pred, rtol=1e-6)
-    assert pred[-1] == pytest.approx(y.mean())  # the wild type: nothing to add
-    a, b = model.predict(["K1R:T2S", "T2S:K1R"])
-    assert a == pytest.approx(b, rel=1e-5)
-    with pytest.raises(InputError, match="not fitted"):
-        DistanceMapCNNRegressor(WT).predict(["K1R"])
-    with pytest.raises(InputError, match="hide_fraction"):
-        DistanceMapCNNRegressor(WT, hide_fraction=1.0).fit(variants, y)
-    with pytest.raises(InputError, match="position 1 is 'K'"):
-        model.predict(["Q1R"])
+def test_build_variant_model_names_the_image_model():
     assert isinstance(build_variant_model("image", WT, channels=4), DistanceMapCNNRegressor)
 
 
