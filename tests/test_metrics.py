@@ -155,6 +155,28 @@ def test_constant_prediction_has_undefined_correlation():
     assert np.isnan(m["pearson"]) and m["mse"] == pytest.approx(2 / 3)
 
 
+def test_metrics_by_group_match_each_group_alone():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=300)
+    groups = np.repeat(["lib1", "lib2", "lib3"], 100)
+    noise = np.repeat([0.1, 1.0, 3.0], 100)  # lib1 predicted well, lib3 badly
+    pred = y + rng.normal(0, noise)
+    table = metrics.regression_metrics_by_group(y, pred, groups)
+    assert table.group.tolist() == ["lib1", "lib2", "lib3"] and table.n.tolist() == [100] * 3
+    for _, row in table.iterrows():
+        rows = groups == row.group
+        assert row.r2 == pytest.approx(skm.r2_score(y[rows], pred[rows]))
+        assert row.spearman == pytest.approx(stats.spearmanr(y[rows], pred[rows])[0])
+    assert table.r2.is_monotonic_decreasing
+    small = metrics.regression_metrics_by_group([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0],
+                                                ["a", "a", "a", "b"])
+    assert small.n.tolist() == [3, 1] and np.isnan(small.r2[1])  # too few rows: n only
+    with pytest.raises(InputError, match="3 values for 4"):
+        metrics.regression_metrics_by_group([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0], [1, 2, 3])
+    with pytest.raises(InputError, match="one target"):
+        metrics.regression_metrics_by_group(np.ones((4, 2)), np.ones((4, 2)), [1, 1, 2, 2])
+
+
 # ---------------------------------------------------------------- bootstrap and coverage
 def test_bootstrap_interval_contains_estimate_and_narrows_with_n():
     rng = np.random.default_rng(0)

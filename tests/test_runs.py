@@ -86,6 +86,32 @@ def test_similarity_and_group_splits_keep_test_rows_apart(utr_table, tmp_path):
     assert not test_genes & set(df.gene[~df.index.isin(pd.read_csv(run / "predictions.csv").row - 2)])
 
 
+def test_report_scores_each_library_of_a_pooled_table(utr_table, tmp_path):
+    from biochemml.metrics import regression_metrics
+
+    df = pd.read_csv(utr_table)
+    df["library"] = np.where(np.arange(len(df)) % 3 == 0, "human", "random")
+    run = train_run(df, sequence_column_name="utr", target_columns="rl", task="regression",
+                    model="ridge-pairs", group_column="library", out=tmp_path / "pooled",
+                    baselines=False)
+    by_group = json.loads((run / "metrics.json").read_text())["by_group"]
+    pred = pd.read_csv(run / "predictions.csv")
+    assert sorted(g["group"] for g in by_group) == ["human", "random"]
+    assert sum(g["n"] for g in by_group) == len(pred)
+    for g in by_group:  # each library's numbers are those of its own test rows
+        rows = pred[pred.library == g["group"]]
+        m = regression_metrics(rows.rl, rows.prediction)
+        assert g["n"] == len(rows) and g["r2"] == pytest.approx(m["r2"], abs=1e-6)
+        assert g["spearman"] == pytest.approx(m["spearman"], abs=1e-6)
+    assert "Test metrics by library" in (run / "report.html").read_text()
+    # one group only: nothing to compare, no table
+    df["library"] = "random"
+    run = train_run(df, sequence_column_name="utr", target_columns="rl", task="regression",
+                    model="ridge", group_column="library", out=tmp_path / "one",
+                    baselines=False)
+    assert "by_group" not in json.loads((run / "metrics.json").read_text())
+
+
 def test_edit_distance_split_from_the_cli(utr_table, tmp_path):
     from rapidfuzz.distance import Levenshtein
 

@@ -543,6 +543,54 @@ def regression_metrics(y_true, y_pred):
     return out
 
 
+def regression_metrics_by_group(y_true, y_pred, groups, min_rows: int = 3):
+    """:func:`regression_metrics` of one target computed apart for each group.
+
+    For a table that pools several libraries (or genes, or plates), this says how the
+    model does on each one: a pooled R² can hide a library it fails on.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (N,)
+        Measured and predicted values.
+    groups : array-like of shape (N,)
+        The group of each row (any hashable values; NaN counts as the group "nan").
+    min_rows : int
+        Groups with fewer rows get ``n`` only (their metrics are ``nan``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, in order of first appearance: ``group``, ``n``, ``r2``,
+        ``pearson``, ``spearman``, ``mae``.
+
+    Examples
+    --------
+    >>> t = regression_metrics_by_group([1, 2, 3, 1, 2, 3], [1, 2, 3, 3, 2, 1],
+    ...                                 ["a", "a", "a", "b", "b", "b"])
+    >>> t.group.tolist(), t.r2.round(2).tolist()
+    (['a', 'b'], [1.0, -3.0])
+    """
+    import pandas as pd
+
+    t, p = _regression_arrays(y_true, y_pred)
+    if t.ndim == 2 and t.shape[1] != 1:
+        raise InputError("regression_metrics_by_group takes one target: pass y of shape (N,)")
+    t, p = t.reshape(len(t)), p.reshape(len(p))
+    g = np.asarray(groups, dtype=object).astype(str)
+    if g.shape != (len(t),):
+        raise InputError(f"groups has {g.size} values for {len(t)} measured values")
+    rows = []
+    for name in pd.unique(g):
+        rows_g = g == name
+        m = {k: np.nan for k in ("r2", "pearson", "spearman", "mae")}
+        if rows_g.sum() >= min_rows:
+            full = regression_metrics(t[rows_g], p[rows_g])
+            m = {k: full[k] for k in m}
+        rows.append({"group": name, "n": int(rows_g.sum()), **m})
+    return pd.DataFrame(rows, columns=["group", "n", "r2", "pearson", "spearman", "mae"])
+
+
 # --------------------------------------------------------------------------- bootstrap
 _MAX_CELLS = 4_000_000  # resampled values held at once: bounds memory for large test sets
 

@@ -85,6 +85,7 @@ def _write_yaml(path: Path, data: dict) -> None:
 
 
 SPLITS = ("random", "similarity", "group")
+MAX_GROUPS = 200  # a regression report scores each group of the test set apart up to this many
 
 
 def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, kind="random",
@@ -188,11 +189,13 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -
 
 def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, folder: Path,
                        baselines=("ridge", "ridge-pairs", "gbm-kmer"), max_distance=None,
-                       seed: int = 0, distance: str = "hamming") -> tuple[list, dict, dict]:
+                       seed: int = 0, distance: str = "hamming", test_groups=None,
+                       group_column: str | None = None) -> tuple[list, dict, dict]:
     """Figures, tables and metrics a regression run adds to its report.
 
     Residuals against sequence length, error by distance to the nearest training
-    sequence, and the scikit-learn baselines fitted on the same training rows.
+    sequence, the scikit-learn baselines fitted on the same training rows and, with
+    ``test_groups`` (the group of each test row), the test metrics of each group.
     """
     from . import metrics, plot
     from .evaluation import error_by_distance, nearest_distance
@@ -228,6 +231,14 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     figures.append(("Error by distance to the nearest training sequence (test set; far from "
                     "the training set is where predictions are least reliable)", f))
     extra["error_by_distance"] = by_dist
+    if test_groups is not None and 2 <= len(set(test_groups[ok])) <= MAX_GROUPS:
+        by_group = metrics.regression_metrics_by_group(truth[ok], pred[ok], test_groups[ok])
+        extra["by_group"] = by_group.to_dict(orient="records")
+        shown = by_group.sort_values("n", ascending=False, kind="stable").head(30)
+        title = f"Test metrics by {group_column} (first target)"
+        if len(by_group) > len(shown):
+            title += f": the {len(shown)} largest of {len(by_group)} groups (all in metrics.json)"
+        tables[title] = shown.round(4)
     if baselines:
         from .baselines import BaselineRegressor
 
@@ -320,7 +331,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         to the nearest training sequence": mismatches of the aligned sequences, or
         Levenshtein edits (insertions and deletions count once).
     group_column : str, optional
-        Column of groups (e.g. the gene a 5' UTR comes from) for ``split="group"``.
+        Column of groups (e.g. the gene a 5' UTR comes from, or the library of a pooled
+        table): ``split="group"`` keeps each group on one side, and with any split a
+        regression report adds the test metrics of each group (up to 200 groups).
     stratify : bool
         Keep class proportions equal in the training and test sets (classification).
     weight_column : str, optional
@@ -399,7 +412,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             more_figures, tables, extra = _regression_extras(
                 est, seqs, y, train_idx, test_idx, table, tmp,
                 baselines=("ridge", "ridge-pairs", "gbm-kmer") if baselines else (),
-                max_distance=max_distance, seed=seed, distance=distance)
+                max_distance=max_distance, seed=seed, distance=distance,
+                test_groups=None if groups is None else groups[test_idx],
+                group_column=group_column)
             figures += more_figures
         if hasattr(est, "history_"):
             plot.training_curves(est.history_, path=tmp / "figures" / "training_curves.png")

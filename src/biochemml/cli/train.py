@@ -28,7 +28,7 @@ def train(
     split: str = typer.Option("random", "--split", help="Test set: random, similarity (no test sequence within --max-distance mismatches of a training one) or group (whole groups of --group-column)."),
     max_distance: Optional[int] = typer.Option(None, "--max-distance", help="Distance threshold of --split similarity (default 10% of the median length)."),
     distance: str = typer.Option("hamming", "--distance", help="Distance for --split similarity and the report's error-by-distance: hamming (mismatches of the aligned sequences) or edit (Levenshtein: an insertion or deletion counts once; for libraries with indels)."),
-    group_column: Optional[str] = typer.Option(None, "--group-column", help="Column of groups (e.g. gene) kept on one side by --split group."),
+    group_column: Optional[str] = typer.Option(None, "--group-column", help="Column of groups (e.g. gene, library): kept on one side by --split group; with any split, a regression report scores each group apart."),
     split_column: Optional[str] = typer.Option(None, help="Column with train/test values to use instead of --split."),
     weight_column: Optional[str] = typer.Option(None, help="Column of per-row weights (e.g. read counts)."),
     alphabet: str = typer.Option("dna", help="dna, rna or protein."),
