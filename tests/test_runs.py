@@ -112,6 +112,24 @@ def test_report_scores_each_library_of_a_pooled_table(utr_table, tmp_path):
     assert "by_group" not in json.loads((run / "metrics.json").read_text())
 
 
+def test_time_limit_from_the_cli_is_shared_and_reported(utr_table, tmp_path):
+    run = tmp_path / "limited"
+    assert main(["--quiet", "train", "--data", str(utr_table), "--sequence-column", "utr",
+                 "--target-column", "rl", "--task", "regression", "--model", "mlp",
+                 "--epochs", "5000", "--ensemble", "2", "--time-limit", "0.001",
+                 "--no-baselines", "--out", str(run)]) == 0
+    fits = json.loads((run / "metrics.json").read_text())["fit"]
+    assert len(fits) == 2 and all(f["time_limit_hit"] for f in fits)
+    # 0.03 s each: stopped by the clock, well before early stopping (patience 10) could
+    assert all(0.03 <= f["fit_seconds"] < 20 for f in fits)
+    assert "stopped at the time limit (0.001 min shared by 2 models)" in \
+        (run / "report.html").read_text()
+    with pytest.raises(InputError, match="positive number of minutes"):
+        train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                  task="regression", time_limit=-1, out=tmp_path / "never")
+    assert not (tmp_path / "never").exists()
+
+
 def test_edit_distance_split_from_the_cli(utr_table, tmp_path):
     from rapidfuzz.distance import Levenshtein
 

@@ -87,6 +87,27 @@ def test_fit_rejects_bad_settings(motif_codes):
         train.fit(build("cnn", 20), codes, y, epochs=0)
     with pytest.raises(InputError, match="schedule"):
         train.fit(build("cnn", 20), codes, y, schedule="step")
+    with pytest.raises(InputError, match="positive number of minutes"):
+        train.fit(build("cnn", 20), codes, y, time_limit=0)
+
+
+def test_time_limit_ends_training_and_keeps_the_best_finished_epoch(motif_codes):
+    codes, y = motif_codes
+    model = build("cnn", 20)
+    # 5000 epochs would take minutes; 2 seconds allow a few
+    info = train.fit(model, codes[:400], y[:400], codes[400:], y[400:], epochs=5000, lr=3e-3,
+                     patience=5000, seed=0, time_limit=2 / 60)
+    assert info["time_limit_hit"] and 1 <= info["epochs_run"] < 5000
+    assert 2.0 <= info["fit_seconds"] < 30.0
+    hist = info["history"]
+    best = int(np.argmin(hist["val_loss"]))
+    assert info["best_epoch"] == best
+    out = torch.as_tensor(train.predict(model, codes[400:], 4))
+    loss = torch.nn.functional.cross_entropy(out, torch.as_tensor(y[400:])).item()
+    assert loss == pytest.approx(hist["val_loss"][best], rel=1e-4)
+    # without a limit the flag stays down
+    info = train.fit(build("cnn", 20), codes[:100], y[:100], epochs=1, seed=0)
+    assert info["time_limit_hit"] is False
 
 
 def test_cosine_schedule_decays_the_rate_over_the_planned_epochs(motif_codes):

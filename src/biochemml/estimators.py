@@ -30,7 +30,7 @@ class _SequenceEstimator:
                  batch_size: int | None = None, learning_rate: float | None = None,
                  optimizer: str | None = None, weight_decay: float | None = None,
                  patience: int | None | str = "auto", schedule: str | None = None,
-                 validation_split: float = 0.1,
+                 time_limit: float | None = None, validation_split: float = 0.1,
                  model_params: dict | None = None, alphabet: str = "dna",
                  length: int | None = None, pad: str = "right", unknown: str = "zeros",
                  n_models: int = 1, seed: int = 0, device: str = "auto",
@@ -43,6 +43,7 @@ class _SequenceEstimator:
         self.weight_decay = weight_decay
         self.patience = patience
         self.schedule = schedule
+        self.time_limit = time_limit
         self.validation_split = validation_split
         self.model_params = model_params
         self.alphabet = alphabet
@@ -138,7 +139,8 @@ class _SequenceEstimator:
                 weight_decay=training["weight_decay"], optimizer=training["optimizer"],
                 patience=training["patience"] if len(val_codes) else None,
                 schedule=training["schedule"], seed=seed,
-                accelerator=self.device, unknown=self.unknown, progress=self.verbose)
+                accelerator=self.device, unknown=self.unknown, progress=self.verbose,
+                time_limit=None if self.time_limit is None else self.time_limit / self.n_models)
             self.models_.append(net)
             self.histories_.append(info["history"])
             self.fit_info_.append({k2: v for k2, v in info.items() if k2 != "history"})
@@ -263,6 +265,9 @@ class SequenceClassifier(_SequenceEstimator):
     schedule : {"constant", "plateau", "cosine"}, optional
         Learning-rate schedule (:func:`biochemml.train.fit`); ``None`` takes the
         model's preset.
+    time_limit : float, optional
+        Minutes of training at most, shared by the members of an ensemble; each
+        stops there and keeps its best finished epoch (``fit_info_[k]["time_limit_hit"]``).
     validation_split : float
         Fraction of the training sequences held out (stratified, seeded) to
         monitor training.

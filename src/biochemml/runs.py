@@ -293,7 +293,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
               group_column: str | None = None, stratify: bool = True, weight_column: str | None = None, seed: int = 0,
               alphabet: str = "dna", pad: str | None = None, epochs: int | None = None,
               batch_size: int | None = None, learning_rate: float | None = None,
-              schedule: str | None = None,
+              schedule: str | None = None, time_limit: float | None = None,
               validation_split: float = 0.1, n_models: int = 1,
               target_transform: str = "standardize", model_params: dict | None = None,
               baselines: bool = True, title: str | None = None,
@@ -343,8 +343,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         Padding side for sequences of different lengths. Default ``"left"`` for
         regression (sequences aligned at their 3' end: a 5' UTR or RBS next to the start
         codon, a promoter next to the TSS) and ``"right"`` for classification.
-    alphabet, epochs, batch_size, learning_rate, schedule, validation_split, n_models,
-    target_transform, model_params
+    alphabet, epochs, batch_size, learning_rate, schedule, time_limit, validation_split,
+    n_models, target_transform, model_params
         Passed to :class:`~biochemml.SequenceClassifier` / :class:`~biochemml.SequenceRegressor`.
     baselines : bool
         Regression: also fit the scikit-learn baselines on the same split and show them
@@ -372,6 +372,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     pad = pad or ("left" if task == "regression" else "right")
     if pad not in ("left", "right"):
         raise InputError(f"pad must be 'left' or 'right', not '{pad}'")
+    if time_limit is not None and not time_limit > 0:
+        raise InputError(f"the time limit must be a positive number of minutes, not {time_limit}")
     out = check_new_folder(out if out is not None else default_run_dir(task))
     started = time.time()
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
@@ -396,7 +398,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                                           "set)" if len(left_out) else ""))
     est = _make_estimator(task, model, epochs=epochs, batch_size=batch_size,
                           learning_rate=learning_rate, schedule=schedule,
-                          validation_split=validation_split,
+                          time_limit=time_limit, validation_split=validation_split,
                           alphabet=alphabet, pad=pad, n_models=n_models, seed=seed,
                           model_params=model_params, target_transform=target_transform,
                           verbose=not is_quiet() and sys.stderr.isatty())
@@ -459,6 +461,11 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         json_metrics = {"task": task, "test": result, "fit": fit_info, **extra}
         (tmp / "metrics.json").write_text(json.dumps(_json_ready(json_metrics), indent=2))
         notes = []
+        if fit_info and any(i.get("time_limit_hit") for i in fit_info):
+            notes.append(f"Training stopped at the time limit ({time_limit:g} min"
+                         + (f" shared by {len(fit_info)} models" if len(fit_info) > 1 else "")
+                         + ") before the epochs or early stopping ended it; the best finished "
+                         "epoch was kept. A longer --time-limit may give a better model.")
         if task == "classification":
             notes.append(result["explanation"])
         else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as _dt
 import logging
 import os
 import time
@@ -259,7 +260,7 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         epochs: int = 20, batch_size: int = 100, lr: float = 1e-3, weight_decay: float = 0.0,
         optimizer: str = "adam", patience: int | None = None, schedule: str = "constant",
         seed: int = 0, accelerator: str = "auto", devices="auto", strategy="auto", unknown: str = "zeros",
-        progress: bool = False) -> dict:
+        progress: bool = False, time_limit: float | None = None) -> dict:
     """Train a sequence model and return its per-epoch history.
 
     Parameters
@@ -298,13 +299,17 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         Passed to ``pytorch_lightning.Trainer`` (``"auto"`` picks a GPU if present).
     progress : bool
         Show Lightning's progress bar.
+    time_limit : float, optional
+        Stop training after this many minutes (checked after every batch); with early
+        stopping the best finished epoch's weights are kept. For large tables on a CPU.
 
     Returns
     -------
     dict
         ``history``: dict of per-epoch lists (``loss``, ``val_loss``, ``accuracy`` /
         ``r2`` and their ``val_`` twins); ``best_epoch`` (0-based; -1 without
-        validation); ``epochs_run``; ``fit_seconds``; ``device``.
+        validation); ``epochs_run``; ``fit_seconds``; ``device``; ``time_limit_hit``
+        (True when ``time_limit`` ended training).
     """
     import pytorch_lightning as pl
 
@@ -316,6 +321,8 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         raise InputError("epochs and batch_size must be at least 1")
     if schedule not in SCHEDULES:
         raise InputError(f"schedule must be one of {', '.join(SCHEDULES)}, not '{schedule}'")
+    if time_limit is not None and not time_limit > 0:
+        raise InputError(f"time_limit must be a positive number of minutes, not {time_limit}")
     ydtype = torch.long if task == "classification" else torch.float32
 
     def tensors(codes, y, w=None):
@@ -344,7 +351,8 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         max_epochs=epochs, accelerator=accelerator, devices=devices, strategy=strategy,
         logger=False, enable_checkpointing=False, enable_model_summary=False,
         enable_progress_bar=progress, num_sanity_val_steps=0, callbacks=callbacks,
-        deterministic=False, limit_val_batches=1.0 if has_val else 0)
+        deterministic=False, limit_val_batches=1.0 if has_val else 0,
+        max_time=None if time_limit is None else _dt.timedelta(minutes=time_limit))
     start = time.perf_counter()
     with _threads_for(model, accelerator), warnings.catch_warnings():
         warnings.filterwarnings("ignore", ".*does not have many workers.*")
@@ -363,7 +371,8 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
     model.cpu().eval()
     return {"history": module.history, "best_epoch": best_epoch,
             "epochs_run": len(module.history.get("loss", [])), "fit_seconds": seconds,
-            "device": str(trainer.strategy.root_device)}
+            "device": str(trainer.strategy.root_device),
+            "time_limit_hit": time_limit is not None and seconds >= 60 * time_limit}
 
 
 def predict(model: nn.Module, codes, n_channels: int, batch_size: int = 2048,

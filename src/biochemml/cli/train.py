@@ -23,6 +23,7 @@ def train(
     batch_size: Optional[int] = typer.Option(None, help="Sequences per training step."),
     learning_rate: Optional[float] = typer.Option(None, help="Optimizer learning rate."),
     schedule: Optional[str] = typer.Option(None, help="Learning-rate schedule: constant, plateau (divide by 5 when the validation loss stalls) or cosine (decay over --epochs); default the model's preset."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Minutes of training at most (shared by --ensemble models); the best finished epoch is kept. For large tables on a laptop."),
     test_size: float = typer.Option(0.2, help="Fraction held out as the test set."),
     validation_split: float = typer.Option(0.1, help="Fraction of the training set used to watch for over-fitting."),
     split: str = typer.Option("random", "--split", help="Test set: random, similarity (no test sequence within --max-distance mismatches of a training one) or group (whole groups of --group-column)."),
@@ -70,7 +71,7 @@ def train(
                     group_column=group_column,
                     split_column=split_column, weight_column=weight_column, seed=seed,
                     alphabet=alphabet, pad=pad, epochs=epochs, batch_size=batch_size,
-                    learning_rate=learning_rate, schedule=schedule,
+                    learning_rate=learning_rate, schedule=schedule, time_limit=time_limit,
                     validation_split=validation_split,
                     n_models=ensemble, target_transform=target_transform, baselines=baselines,
                     command=shlex.join(["biochemml"] + sys.argv[1:]))
