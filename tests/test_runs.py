@@ -25,12 +25,16 @@ def utr_table(tmp_path_factory):
     return path
 
 
+def train_cli(table, out, *options):
+    """``biochemml --quiet train`` on the UTR table (regression of rl on utr) into ``out``."""
+    return main(["--quiet", "train", "--data", str(table), "--sequence-column", "utr",
+                 "--target-column", "rl", "--task", "regression", *options, "--out", str(out)])
+
+
 def test_cli_train_then_predict_round_trip(utr_table, tmp_path):
     run = tmp_path / "run"
-    code = main(["--quiet", "train", "--data", str(utr_table), "--sequence-column", "utr",
-                 "--target-column", "rl", "--task", "regression", "--model", "mlp",
-                 "--epochs", "3", "--ensemble", "2", "--weight-column", "reads",
-                 "--schedule", "cosine", "--out", str(run)])
+    code = train_cli(utr_table, run, "--model", "mlp", "--epochs", "3", "--ensemble", "2",
+                     "--weight-column", "reads", "--schedule", "cosine")
     assert code == 0
     rates = pd.read_csv(run / "history.csv").lr.to_numpy()
     assert len(rates) == 3 and (np.diff(rates) < 0).all()   # cosine decay over --epochs
@@ -114,10 +118,8 @@ def test_report_scores_each_library_of_a_pooled_table(utr_table, tmp_path):
 
 def test_time_limit_from_the_cli_is_shared_and_reported(utr_table, tmp_path):
     run = tmp_path / "limited"
-    assert main(["--quiet", "train", "--data", str(utr_table), "--sequence-column", "utr",
-                 "--target-column", "rl", "--task", "regression", "--model", "mlp",
-                 "--epochs", "5000", "--ensemble", "2", "--time-limit", "0.001",
-                 "--no-baselines", "--out", str(run)]) == 0
+    assert train_cli(utr_table, run, "--model", "mlp", "--epochs", "5000", "--ensemble", "2",
+                     "--time-limit", "0.001", "--no-baselines") == 0
     fits = json.loads((run / "metrics.json").read_text())["fit"]
     assert len(fits) == 2 and all(f["time_limit_hit"] for f in fits)
     # 0.03 s each: stopped by the clock, well before early stopping (patience 10) could
@@ -134,10 +136,8 @@ def test_edit_distance_split_from_the_cli(utr_table, tmp_path):
     from rapidfuzz.distance import Levenshtein
 
     run = tmp_path / "edit"
-    assert main(["--quiet", "train", "--data", str(utr_table), "--sequence-column", "utr",
-                 "--target-column", "rl", "--task", "regression", "--model", "ridge",
-                 "--split", "similarity", "--max-distance", "3", "--distance", "edit",
-                 "--no-baselines", "--out", str(run)]) == 0
+    assert train_cli(utr_table, run, "--model", "ridge", "--split", "similarity",
+                     "--max-distance", "3", "--distance", "edit", "--no-baselines") == 0
     import yaml
 
     split = yaml.safe_load((run / "config.yaml").read_text())["split"]
