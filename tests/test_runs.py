@@ -108,12 +108,29 @@ def test_report_scores_each_library_of_a_pooled_table(utr_table, tmp_path):
         assert g["n"] == len(rows) and g["r2"] == pytest.approx(m["r2"], abs=1e-6)
         assert g["spearman"] == pytest.approx(m["spearman"], abs=1e-6)
     assert "Test metrics by library" in (run / "report.html").read_text()
-    # one group only: nothing to compare, no table
-    df["library"] = "random"
+    # whole libraries on one side: one test group, nothing to compare; the report says why
     run = train_run(df, sequence_column_name="utr", target_columns="rl", task="regression",
-                    model="ridge", group_column="library", out=tmp_path / "one",
+                    model="ridge", split="group", group_column="library", out=tmp_path / "one",
                     baselines=False)
     assert "by_group" not in json.loads((run / "metrics.json").read_text())
+    assert "No per-library table: the test set holds 1 group of" in (run / "report.html").read_text()
+    # an empty group cell is refused with its row, not scored as a group called "nan"
+    df.loc[7, "library"] = None
+    df.to_csv(tmp_path / "blank.csv", index=False)
+    with pytest.raises(InputError, match="blank.csv, row 9, column 'library': the group is missing"):
+        train_run(tmp_path / "blank.csv", sequence_column_name="utr", target_columns="rl",
+                  task="regression", model="ridge", group_column="library", out=tmp_path / "nan")
+    assert not (tmp_path / "nan").exists()
+
+
+def test_cli_prints_the_scores_of_each_group(utr_table, tmp_path, capsys):
+    df = pd.read_csv(utr_table)
+    df["library"] = np.where(np.arange(len(df)) % 3 == 0, "human", "random")
+    df.to_csv(tmp_path / "pooled.csv", index=False)
+    assert train_cli(tmp_path / "pooled.csv", tmp_path / "run", "--model", "ridge",
+                     "--group-column", "library", "--no-baselines") == 0
+    out = capsys.readouterr().out
+    assert "test rows of each group" in out and "human: n" in out and "random: n" in out
 
 
 def test_time_limit_from_the_cli_is_shared_and_reported(utr_table, tmp_path):

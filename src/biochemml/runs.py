@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import InputError, ModelError
-from .io import numeric_column, read_table, require_columns, sequence_column
+from .io import label_column, numeric_column, read_table, require_columns, sequence_column
 from .io.writers import atomic_folder, check_new_folder
 from .progress import say
 
@@ -387,12 +387,16 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         split_values = df[split_column].to_numpy()
     groups = None
     if group_column is not None:
-        require_columns(df, [group_column])
-        groups = df[group_column].astype(str).to_numpy()
+        groups = label_column(df, group_column)
     strata = y if task == "classification" and stratify else None
     train_idx, test_idx, left_out = _split(
         len(df), strata, test_size, seed, split_values, kind=split, seqs=seqs,
         max_distance=max_distance, groups=groups, alphabet=alphabet, pad=pad, distance=distance)
+    if split == "group" and split_column is None and len(set(groups)) < 5:
+        say(f"[yellow]Only {len(set(groups))} groups in '{group_column}'[/yellow]: whole groups "
+            f"go to the test set, so it holds {len(test_idx) / len(df):.0%} of the rows "
+            f"(asked: {test_size:.0%}). With few groups, a random split and --group-column "
+            "give per-group scores instead.")
     say(f"[bold]biochemml[/bold] {task}: {len(train_idx)} training and {len(test_idx)} test "
         f"sequences from {data_name}" + (f" ({len(left_out)} left out: too close to the test "
                                           "set)" if len(left_out) else ""))
@@ -466,6 +470,13 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                          + (f" shared by {len(fit_info)} models" if len(fit_info) > 1 else "")
                          + ") before the epochs or early stopping ended it; the best finished "
                          "epoch was kept. A longer --time-limit may give a better model.")
+        if task == "regression" and groups is not None and "by_group" not in extra:
+            n_test_groups = len(set(groups[test_idx]))
+            notes.append(f"No per-{group_column} table: the test set holds {n_test_groups} "
+                         f"group{'s' if n_test_groups != 1 else ''} of '{group_column}'"
+                         + (" (split 'group' puts each group wholly in training or test)"
+                            if split == "group" else "")
+                         + f"; scoring groups apart needs 2 to {MAX_GROUPS}.")
         if task == "classification":
             notes.append(result["explanation"])
         else:

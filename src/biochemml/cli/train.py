@@ -83,8 +83,18 @@ def train(
 def _print_metrics(run: Path) -> None:
     import json
 
-    test = json.loads((run / "metrics.json").read_text())["test"]
-    typer.echo(_metrics_text(test))
+    saved = json.loads((run / "metrics.json").read_text())
+    typer.echo(_metrics_text(saved["test"]))
+    if saved.get("by_group"):
+        typer.echo("test rows of each group (n, R2, Spearman):")
+        def num(v):
+            return "  n/a" if v is None else f"{v:.3f}"  # None: too few rows to score
+
+        for g in saved["by_group"]:
+            typer.echo(f"  {g['group']:>12}: n {g['n']:>5}, R2 {num(g['r2'])}, "
+                       f"Spearman {num(g['spearman'])}")
+    if any(f.get("time_limit_hit") for f in saved.get("fit") or []):
+        typer.echo("training stopped at --time-limit (the best finished epoch was kept)")
 
 
 def _metrics_text(result: dict) -> str:

@@ -166,6 +166,21 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
     return seqs
 
 
+def label_column(df: pd.DataFrame, column: str, what: str = "group") -> np.ndarray:
+    """Return a column of names (groups, genes, libraries) as strings, shape (N,).
+
+    An empty cell is an error naming its row: a missing group would otherwise become a
+    group called "nan" and be scored or split as if it were real.
+    """
+    require_columns(df, [column])
+    values = df[column]
+    missing = np.flatnonzero(values.isna().to_numpy())
+    if missing.size:
+        raise InputError(f"the {what} is missing", path=df.attrs.get("path"),
+                         row=_file_row(df, int(missing[0])), column=column)
+    return values.astype(str).str.strip().to_numpy()
+
+
 def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -> np.ndarray:
     """Return a column as float64, with an error naming the first non-numeric or NaN cell."""
     require_columns(df, [column])
