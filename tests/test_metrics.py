@@ -167,6 +167,9 @@ def test_metrics_by_group_match_each_group_alone():
         rows = groups == row.group
         assert row.r2 == pytest.approx(skm.r2_score(y[rows], pred[rows]))
         assert row.spearman == pytest.approx(stats.spearmanr(y[rows], pred[rows])[0])
+        low, high = metrics.bootstrap_ci("r2", y[rows], pred[rows])
+        assert (row.r2_low, row.r2_high) == pytest.approx((low, high))
+        assert row.r2_low < row.r2 < row.r2_high
     assert table.r2.is_monotonic_decreasing
     small = metrics.regression_metrics_by_group([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0],
                                                 ["a", "a", "a", "b"])

@@ -543,7 +543,8 @@ def regression_metrics(y_true, y_pred):
     return out
 
 
-def regression_metrics_by_group(y_true, y_pred, groups, min_rows: int = 3):
+def regression_metrics_by_group(y_true, y_pred, groups, min_rows: int = 3, n_boot: int = 1000,
+                                seed: int = 0):
     """:func:`regression_metrics` of one target computed apart for each group.
 
     For a table that pools several libraries (or genes, or plates), this says how the
@@ -557,12 +558,15 @@ def regression_metrics_by_group(y_true, y_pred, groups, min_rows: int = 3):
         The group of each row (any hashable values; NaN counts as the group "nan").
     min_rows : int
         Groups with fewer rows get ``n`` only (their metrics are ``nan``).
+    n_boot, seed
+        Resamples and seed of the percentile bootstrap 95 % interval of each group's R²
+        (:func:`bootstrap_ci`); ``n_boot=0`` skips it (``nan``).
 
     Returns
     -------
     pandas.DataFrame
         One row per group, in order of first appearance: ``group``, ``n``, ``r2``,
-        ``pearson``, ``spearman``, ``mae``.
+        ``r2_low``, ``r2_high`` (the interval), ``pearson``, ``spearman``, ``mae``.
 
     Examples
     --------
@@ -580,15 +584,19 @@ def regression_metrics_by_group(y_true, y_pred, groups, min_rows: int = 3):
     g = np.asarray(groups, dtype=object).astype(str)
     if g.shape != (len(t),):
         raise InputError(f"groups has {g.size} values for {len(t)} measured values")
+    columns = ["r2", "r2_low", "r2_high", "pearson", "spearman", "mae"]
     rows = []
     for name in pd.unique(g):
         rows_g = g == name
-        m = {k: np.nan for k in ("r2", "pearson", "spearman", "mae")}
+        m = dict.fromkeys(columns, np.nan)
         if rows_g.sum() >= min_rows:
             full = regression_metrics(t[rows_g], p[rows_g])
-            m = {k: full[k] for k in m}
+            m.update({k: full[k] for k in ("r2", "pearson", "spearman", "mae")})
+            if n_boot:
+                m["r2_low"], m["r2_high"] = bootstrap_ci("r2", t[rows_g], p[rows_g],
+                                                         n_boot=n_boot, seed=seed)
         rows.append({"group": name, "n": int(rows_g.sum()), **m})
-    return pd.DataFrame(rows, columns=["group", "n", "r2", "pearson", "spearman", "mae"])
+    return pd.DataFrame(rows, columns=["group", "n", *columns])
 
 
 # --------------------------------------------------------------------------- bootstrap

@@ -91,7 +91,9 @@ def _print_metrics(run: Path) -> None:
             return "  n/a" if v is None else f"{v:.3f}"  # None: too few rows to score
 
         for g in saved["by_group"]:
-            typer.echo(f"  {g['group']:>12}: n {g['n']:>5}, R2 {num(g['r2'])}, "
+            ci = "" if g.get("r2_low") is None else \
+                f" (95% CI {g['r2_low']:.3f} to {g['r2_high']:.3f})"
+            typer.echo(f"  {g['group']:>12}: n {g['n']:>5}, R2 {num(g['r2'])}{ci}, "
                        f"Spearman {num(g['spearman'])}")
     if any(f.get("time_limit_hit") for f in saved.get("fit") or []):
         typer.echo("training stopped at --time-limit (the best finished epoch was kept)")
