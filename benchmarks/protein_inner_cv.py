@@ -31,6 +31,8 @@ def main(argv=None):
     parser.add_argument("--boost-models", type=int, default=5)
     parser.add_argument("--graph-networks", type=int, default=2)
     parser.add_argument("--image-networks", type=int, default=0)
+    parser.add_argument("--boost-hide", type=float, default=None,
+                        help="hide_fraction of the structure boosting (default: the model's)")
     parser.add_argument("--out", help="JSON file for the pooled predictions' Spearman values")
     args = parser.parse_args(argv)
     df = D.load("tem1")
@@ -43,7 +45,10 @@ def main(argv=None):
     fold = train.position.map(fold_of).to_numpy()
     results = {}
     for ss in args.ss:
-        members = {"boosting": ("structure", dict(n_models=args.boost_models))}
+        boost = dict(n_models=args.boost_models)
+        if args.boost_hide is not None:
+            boost["hide_fraction"] = args.boost_hide
+        members = {"boosting": ("structure", boost)}
         if args.graph_networks:
             members["graph"] = ("graph", dict(GRAPH, n_models=args.graph_networks))
         if args.image_networks:
