@@ -1,35 +1,13 @@
 """The message-passing variant model: a signal that lives on the graph, ensembles, run folders
 (its shapes, seeds and errors: test_protein_networks.py)."""
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
 from biochemml.errors import InputError
 from biochemml.protein import GraphVariantRegressor, build_variant_model
-
-DATA = Path(os.environ.get("BIOCHEMML_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
-GFP_PDB = DATA / "avgfp" / "1gfl_cm.pdb"
-AA = "ACDEFGHIKLMNPQRSTVWY"
-WT = "MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQ"
-SMALL = dict(hidden=8, rounds=2, patch_size=8, epochs=4, batch_size=32)
-
-
-def singles(wildtype, per_position, seed, offset=0):
-    rng = np.random.RandomState(seed)
-    return [f"{wildtype[p]}{p + offset}{a}" for p in range(len(wildtype))
-            for a in rng.choice([a for a in AA if a != wildtype[p]], per_position, replace=False)]
-
-
-@pytest.fixture(scope="module")
-def gfp():
-    if not GFP_PDB.exists():
-        pytest.skip("set BIOCHEMML_DATA to shared/data")
-    from biochemml import structure
-
-    return structure.read(GFP_PDB)
+from protein_helpers import AA, WT, singles
+from protein_helpers import GRAPH_SMALL as SMALL
 
 
 def test_learns_a_signal_defined_on_the_graph_at_unseen_positions(gfp):

@@ -1,8 +1,5 @@
 """The distance-map CNN variant model: image crops, a structural signal, ensembles, run folders
 (its shapes, seeds and errors: test_protein_networks.py)."""
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 from scipy.stats import spearmanr
@@ -10,27 +7,8 @@ from scipy.stats import spearmanr
 from biochemml.errors import InputError
 from biochemml.protein import DistanceMapCNNRegressor, build_variant_model
 from biochemml.protein.image import IMAGE_CHANNELS
-
-DATA = Path(os.environ.get("BIOCHEMML_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
-GFP_PDB = DATA / "avgfp" / "1gfl_cm.pdb"
-AA = "ACDEFGHIKLMNPQRSTVWY"
-WT = "MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQ"
-SMALL = dict(patch_size=8, channels=6, layers=2, embed=4, epochs=3, batch_size=32)
-
-
-def singles(wildtype, per_position, seed, offset=0):
-    rng = np.random.RandomState(seed)
-    return [f"{wildtype[p]}{p + offset}{a}" for p in range(len(wildtype))
-            for a in rng.choice([a for a in AA if a != wildtype[p]], per_position, replace=False)]
-
-
-@pytest.fixture(scope="module")
-def gfp():
-    if not GFP_PDB.exists():
-        pytest.skip("set BIOCHEMML_DATA to shared/data")
-    from biochemml import structure
-
-    return structure.read(GFP_PDB)
+from protein_helpers import AA, WT, singles
+from protein_helpers import IMAGE_SMALL as SMALL
 
 
 def test_images_are_crops_of_the_distance_map(gfp):

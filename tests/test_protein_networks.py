@@ -7,21 +7,10 @@ import pytest
 
 from biochemml.errors import InputError
 from biochemml.protein import DistanceMapCNNRegressor, GraphVariantRegressor
+from protein_helpers import GRAPH_SMALL, IMAGE_SMALL, WT, singles
 
-AA = "ACDEFGHIKLMNPQRSTVWY"
-WT = "MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQ"
-NETWORKS = {
-    "graph": (GraphVariantRegressor, dict(hidden=8, rounds=2, patch_size=8, epochs=4,
-                                          batch_size=32)),
-    "image": (DistanceMapCNNRegressor, dict(patch_size=8, channels=6, layers=2, embed=4,
-                                            epochs=3, batch_size=32)),
-}
-
-
-def singles(wildtype, per_position, seed):
-    rng = np.random.RandomState(seed)
-    return [f"{wildtype[p]}{p}{a}" for p in range(len(wildtype))
-            for a in rng.choice([a for a in AA if a != wildtype[p]], per_position, replace=False)]
+NETWORKS = {"graph": (GraphVariantRegressor, GRAPH_SMALL),
+            "image": (DistanceMapCNNRegressor, IMAGE_SMALL)}
 
 
 @pytest.mark.parametrize("name", sorted(NETWORKS))
