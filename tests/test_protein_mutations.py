@@ -81,8 +81,32 @@ def test_mismatch_names_variant_position_and_residue_found():
 
 
 def test_off_by_one_mismatch_suggests_the_right_offset():
-    with pytest.raises(InputError, match="offset=1"):
+    with pytest.raises(InputError, match=r"offset 1 \(--offset 1\)"):
         apply_mutations(WT, "K2R:A4G", offset=0)
+
+
+def test_offset_hint_never_suggests_the_offset_in_use():
+    # 1-based table, wrong residue and a position past the end: no offset fits, no hint
+    for variant in ("Q3G", "A300P"):
+        with pytest.raises(InputError) as info:
+            apply_mutations(WT, variant, offset=1)
+        assert "--offset" not in str(info.value) and "offset=" not in str(info.value)
+        assert "offset 1" in str(info.value)  # says which numbering was used
+    # a 1-based table read as 0-based, past the end: the hint names offset 1
+    with pytest.raises(InputError, match=r"outside.*offset 1 \(--offset 1\)"):
+        apply_mutations(WT, "R10A", offset=0)
+
+
+@pytest.mark.parametrize("variant, message", [
+    ("R162X", "variant 'R162X' has 'X', which is not one of the 20 amino acids"),
+    ("R162", "variant 'R162' is not a mutation: expected"),
+    ("K1R:R162X", "variant 'K1R:R162X': 'R162X' has 'X'"),
+])
+def test_variant_errors_quote_the_variant_once(variant, message):
+    with pytest.raises(InputError) as info:
+        apply_variants(WT, ["K1R", variant])
+    assert info.value.message.startswith(message) and info.value.row == 1
+    assert str(info.value).count(f"'{variant}'") == 1
 
 
 def test_position_outside_sequence_and_duplicates_are_errors():

@@ -88,12 +88,12 @@ def parse_mutation(token: str) -> Mutation:
     match = _TOKEN.match(text)
     if match is None:
         raise InputError(
-            f"'{token}' is not a mutation: expected the form A108D (wild-type residue, "
+            f"'{text}' is not a mutation: expected the form A108D (wild-type residue, "
             "position, new residue), optionally after a chain letter as in SA108D")
     chain, wt, pos, mt = match.groups()
     for letter in (wt, mt):
         if letter not in _RESIDUES:
-            raise InputError(f"'{token}': '{letter}' is not one of the 20 amino acids "
+            raise InputError(f"'{text}' has '{letter}', which is not one of the 20 amino acids "
                              f"({PROTEIN.symbols}) or '*' (stop)")
     return Mutation(wt, int(pos), mt, chain)
 
@@ -161,6 +161,20 @@ def _check_wildtype(wildtype: str) -> str:
     return wt
 
 
+def _offset_hint(seq, index, wt_codes, offset: int) -> str:
+    """``"; all residues match with offset 1 (--offset 1)"`` when the neighbouring offset fits.
+
+    The usual mistake is 0- against 1-based numbering: the hint names the offset one
+    away from ``offset`` under which every mutation's wild-type residue matches, and
+    is empty when there is none (never the offset already in use).
+    """
+    for shift in (1, -1):
+        j = index + shift
+        if ((j >= 0) & (j < len(seq))).all() and (seq[j] == wt_codes).all():
+            return f"; all residues match with offset {offset - shift} (--offset {offset - shift})"
+    return ""
+
+
 def variant_table(variants, wildtype: str, offset: int = 0):
     """Parse and check many variants at once.
 
@@ -197,7 +211,12 @@ def variant_table(variants, wildtype: str, offset: int = 0):
         try:
             muts = parse_variant(variant)
         except InputError as err:
-            raise InputError(f"variant '{variant}': {err.message}", row=i) from None
+            text = str(variant).strip()
+            if err.message.startswith(f"'{text}' "):  # a single mutation: quote it once
+                message = f"variant {err.message}"
+            else:
+                message = f"variant '{text}': {err.message}"
+            raise InputError(message, row=i) from None
         for m in muts:
             rows.append(i)
             index.append(m.position - offset)
@@ -212,20 +231,16 @@ def variant_table(variants, wildtype: str, offset: int = 0):
         k = int(outside[0])
         raise InputError(
             f"variant '{variants[rows[k]]}': position {index[k] + offset} is outside the "
-            f"wild type, which is numbered {offset}..{len(wt) - 1 + offset} "
-            f"(offset={offset}; use offset=1 for 1-based positions)", row=int(rows[k]))
+            f"wild type, which is numbered {offset}..{len(wt) - 1 + offset} with offset "
+            f"{offset}{_offset_hint(seq, index, wt_codes, offset)}", row=int(rows[k]))
     wrong = np.flatnonzero(seq[index] != wt_codes)
     if wrong.size:
         k = int(wrong[0])
         found = chr(seq[index[k]])
-        hint = ""
-        for shift in (1, -1):  # the usual mistake: 0- vs 1-based numbering
-            j = index + shift
-            if ((j >= 0) & (j < len(seq))).all() and (seq[j] == wt_codes).all():
-                hint = f"; all residues match with offset={offset - shift}"
         raise InputError(
             f"variant '{variants[rows[k]]}': position {index[k] + offset} is '{found}' in the "
-            f"wild type, not '{chr(wt_codes[k])}' (offset={offset}){hint}", row=int(rows[k]))
+            f"wild type, not '{chr(wt_codes[k])}' (read with offset {offset})"
+            f"{_offset_hint(seq, index, wt_codes, offset)}", row=int(rows[k]))
     if rows.size:
         key = rows * (len(wt) + 1) + index
         uniq, counts = np.unique(key, return_counts=True)
