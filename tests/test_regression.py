@@ -77,6 +77,35 @@ def test_ensemble_returns_mean_and_positive_std_and_survives_save_load(tmp_path)
     np.testing.assert_allclose(again.predict(seqs[:50], return_std=True)[1], std, rtol=1e-5)
 
 
+def test_auto_ensemble_trains_five_mlps_on_small_tables_of_short_sequences(tmp_path, monkeypatch):
+    from biochemml import estimators
+    from biochemml.estimators import load
+
+    seqs, y = _additive(120, 10, seed=2)
+    est = SequenceRegressor(epochs=1, seed=0).fit(seqs, y)  # n_models="auto" by default
+    assert est.n_models == "auto" and est.model_name_ == "mlp"
+    assert est.n_models_ == len(est.models_) == estimators.AUTO_ENSEMBLE_SIZE == 5
+    assert (est.predict(seqs[:20], return_std=True)[1] > 0).all()
+    assert load(est.save(tmp_path / "m.pt")).n_models_ == 5
+    # above the row limit, or when the network is not the MLP, one network
+    monkeypatch.setattr(estimators, "AUTO_ENSEMBLE_MAX_ROWS", 50)
+    assert SequenceRegressor(epochs=1).fit(seqs, y).n_models_ == 1
+    monkeypatch.undo()
+    long_seqs, long_y = _additive(40, 24, seed=3)
+    cnn = SequenceRegressor(epochs=1).fit(long_seqs, long_y)  # > 20 nt: framepool
+    assert (cnn.model_name_, cnn.n_models_) == ("framepool", 1)
+    assert SequenceRegressor(model="mlp", epochs=1, n_models=2).fit(seqs, y).n_models_ == 2
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, "three", True])
+def test_n_models_must_be_a_whole_number_or_auto(bad):
+    from biochemml.errors import InputError
+
+    seqs, y = _additive(40, 8, seed=0)
+    with pytest.raises(InputError, match="n_models must be a whole number"):
+        SequenceRegressor(model="mlp", epochs=1, n_models=bad).fit(seqs, y)
+
+
 def test_multi_target_with_missing_values_and_weights():
     seqs, y = _additive(300, 10, seed=2)
     ys = np.column_stack([y, -y])

@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from biochemml.cli import main
 from biochemml.errors import InputError
@@ -42,6 +43,7 @@ def test_cli_train_then_predict_round_trip(utr_table, tmp_path):
         assert (run / name).exists()
     metrics = json.loads((run / "metrics.json").read_text())
     assert {"r2", "pearson", "spearman", "mse", "mae", "coverage"} <= set(metrics["test"])
+    assert yaml.safe_load((run / "config.yaml").read_text())["networks"] == 2
     assert [b["model"] for b in metrics["baselines"]][:3] == ["ridge", "ridge-pairs", "gbm-kmer"]
     assert metrics["error_by_distance"]
     html = (run / "report.html").read_text()
@@ -76,7 +78,6 @@ def test_similarity_and_group_splits_keep_test_rows_apart(utr_table, tmp_path):
     df = pd.read_csv(utr_table)
     test_rows = pd.read_csv(run / "predictions.csv").row.to_numpy() - 2
     train_rows = np.setdiff1d(np.arange(len(df)), test_rows)
-    import yaml
 
     left_out = yaml.safe_load((run / "config.yaml").read_text())["split"]["n_left_out"]
     # rows left out are neither train nor test; the rest must be far from every test row
@@ -155,7 +156,6 @@ def test_edit_distance_split_from_the_cli(utr_table, tmp_path):
     run = tmp_path / "edit"
     assert train_cli(utr_table, run, "--model", "ridge", "--split", "similarity",
                      "--max-distance", "3", "--distance", "edit", "--no-baselines") == 0
-    import yaml
 
     split = yaml.safe_load((run / "config.yaml").read_text())["split"]
     assert split["distance"] == "edit"

@@ -20,7 +20,7 @@ from .errors import InputError, ModelError
 MODEL_FORMAT = "biochemml-sequence-model"
 MODEL_FORMAT_VERSION = 1
 
-from .presets import DEFAULT_MODEL, presets as _presets
+from .presets import AUTO_ENSEMBLE_MAX_ROWS, AUTO_ENSEMBLE_SIZE, DEFAULT_MODEL, presets as _presets
 
 
 class _SequenceEstimator:
@@ -91,6 +91,17 @@ class _SequenceEstimator:
             training["patience"] = self.patience
         return name, params, training
 
+    def _n_members(self, name: str, n_rows: int) -> int:
+        """Number of networks to train: ``n_models``, or the ``"auto"`` rule (presets.py)."""
+        if self.n_models == "auto":
+            small_mlp = (self._task == "regression" and name == "mlp"
+                         and n_rows <= AUTO_ENSEMBLE_MAX_ROWS)
+            return AUTO_ENSEMBLE_SIZE if small_mlp else 1
+        if isinstance(self.n_models, bool) or not isinstance(self.n_models, (int, np.integer)) \
+                or self.n_models < 1:
+            raise InputError(f"n_models must be a whole number >= 1 or 'auto', not {self.n_models!r}")
+        return int(self.n_models)
+
     def _codes(self, sequences, fitting: bool):
         from .encode.codes import as_sequence_list, to_codes
 
@@ -126,9 +137,10 @@ class _SequenceEstimator:
         from .models import build
 
         name, params, training = self._resolved(codes.shape[1])
+        n_members = self._n_members(name, len(codes))
         n_channels = get_alphabet(self.alphabet).size
         self.models_, self.histories_, self.fit_info_ = [], [], []
-        for k in range(int(self.n_models)):
+        for k in range(n_members):
             seed = int(self.seed) + k
             torch.manual_seed(seed)
             net = build(name, codes.shape[1], self.alphabet, self._task, n_outputs, **params)
@@ -140,11 +152,12 @@ class _SequenceEstimator:
                 patience=training["patience"] if len(val_codes) else None,
                 schedule=training["schedule"], seed=seed,
                 accelerator=self.device, unknown=self.unknown, progress=self.verbose,
-                time_limit=None if self.time_limit is None else self.time_limit / self.n_models)
+                time_limit=None if self.time_limit is None else self.time_limit / n_members)
             self.models_.append(net)
             self.histories_.append(info["history"])
             self.fit_info_.append({k2: v for k2, v in info.items() if k2 != "history"})
         self.history_ = self.histories_[0]
+        self.n_models_ = n_members
         self.model_name_ = name
         self.model_params_ = params
         self.training_ = training
@@ -237,6 +250,7 @@ class _SequenceEstimator:
             net.load_state_dict(state)
             net.eval()
             est.models_.append(net)
+        est.n_models_ = len(est.models_)
         est.histories_ = payload["histories"]
         est.history_ = est.histories_[0]
         est.fit_info_ = payload["fit_info"]
@@ -281,8 +295,11 @@ class SequenceClassifier(_SequenceEstimator):
         Padding side for sequences of different lengths.
     unknown : {"zeros", "uniform"}
         Encoding of N/X.
-    n_models : int
-        Train an ensemble of this many seeds and average the probabilities.
+    n_models : int or "auto"
+        Train an ensemble of this many seeds (seed, seed + 1, ...) and average them
+        (probabilities for classifiers). :class:`SequenceRegressor` defaults to
+        ``"auto"``: 5 networks when the network is the MLP (sequences up to 20 letters)
+        and there are at most 20,000 training rows, else 1 (``n_models_`` after fit).
     seed : int
     device : str
         ``"auto"``, ``"cpu"`` or ``"gpu"``.
@@ -378,11 +395,14 @@ class SequenceRegressor(_SequenceEstimator):
         ``"log"`` takes ``log(y)`` first (all values must be positive), then
         standardises. Predictions are mapped back to the original scale.
 
-    With ``n_models > 1`` it is a deep ensemble: ``predict(..., return_std=True)``
-    gives the mean and the standard deviation across members.
+    With more than one network (``n_models > 1``, or ``"auto"`` on a small table of
+    short sequences) it is a deep ensemble: ``predict(..., return_std=True)`` gives the
+    mean and the (calibrated) standard deviation across members.
 
     Attributes
     ----------
+    n_models_ : int
+        Networks trained (what ``n_models="auto"`` chose).
     n_targets_ : int
     target_mean_, target_scale_ : ndarray of shape (T,)
     history_ : dict of lists
@@ -392,8 +412,8 @@ class SequenceRegressor(_SequenceEstimator):
     _task = "regression"
 
     def __init__(self, model: str | None = None, *, target_transform: str = "standardize",
-                 **kwargs):
-        super().__init__(model, **kwargs)
+                 n_models: int | str = "auto", **kwargs):
+        super().__init__(model, n_models=n_models, **kwargs)
         self.target_transform = target_transform
 
     def _n_outputs(self) -> int:

@@ -167,20 +167,20 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -
             res = metrics.with_intervals(metrics.regression_metrics, truth2[ok, t], mean2[ok, t],
                                          n_boot=1000, seed=0)
             res["n"] = int(ok.sum())
-            if est.n_models > 1:
+            if getattr(est, "n_models_", 1) > 1:
                 res["coverage"] = metrics.interval_coverage(truth2[ok, t], mean2[ok, t], std2[ok, t])
             result[name] = res
             suffix = "" if len(names) == 1 else f"_{name}"
             f = fig_dir / f"{prefix}_observed_vs_predicted{suffix}.png"
             plot.observed_vs_predicted(truth2[ok, t], mean2[ok, t],
-                                       std=std2[ok, t] if est.n_models > 1 else None, path=f,
+                                       std=std2[ok, t] if getattr(est, "n_models_", 1) > 1 else None, path=f,
                                        label=name)
             g = fig_dir / f"{prefix}_residuals{suffix}.png"
             plot.residuals(truth2[ok, t], mean2[ok, t], path=g, label=name)
             figures += [(f"Observed vs predicted {name} ({prefix} set)", f),
                         (f"Residuals of {name} ({prefix} set)", g)]
             table[f"prediction{suffix}"] = mean2[:, t]
-            if est.n_models > 1:
+            if getattr(est, "n_models_", 1) > 1:
                 table[f"prediction_std{suffix}"] = std2[:, t]
         if len(names) == 1:
             result = result[names[0]]
@@ -274,6 +274,8 @@ def _make_estimator(task: str, model: str | None, **kwargs):
                                  seed=kwargs["seed"],
                                  target_transform=kwargs["target_transform"])
     transform = kwargs.pop("target_transform")
+    if kwargs.get("n_models") is None:  # the estimator's default ("auto" for regression)
+        kwargs.pop("n_models", None)
     if task == "classification":
         return SequenceClassifier(model=model, **kwargs)
     return SequenceRegressor(model=model, target_transform=transform, **kwargs)
@@ -294,7 +296,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
               alphabet: str = "dna", pad: str | None = None, epochs: int | None = None,
               batch_size: int | None = None, learning_rate: float | None = None,
               schedule: str | None = None, time_limit: float | None = None,
-              validation_split: float = 0.1, n_models: int = 1,
+              validation_split: float = 0.1, n_models: int | str | None = None,
               target_transform: str = "standardize", model_params: dict | None = None,
               baselines: bool = True, title: str | None = None,
               command: str | None = None) -> Path:
@@ -345,7 +347,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         codon, a promoter next to the TSS) and ``"right"`` for classification.
     alphabet, epochs, batch_size, learning_rate, schedule, time_limit, validation_split,
     n_models, target_transform, model_params
-        Passed to :class:`~biochemml.SequenceClassifier` / :class:`~biochemml.SequenceRegressor`.
+        Passed to :class:`~biochemml.SequenceClassifier` / :class:`~biochemml.SequenceRegressor`
+        (``n_models=None``: the estimator's default, ``"auto"`` for regression).
     baselines : bool
         Regression: also fit the scikit-learn baselines on the same split and show them
         in the report.
@@ -445,6 +448,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "weight_column": weight_column, "estimator": type(est).__name__,
             "estimator_params": est.get_params(), "model": est.model_name_,
             "model_params": getattr(est, "model_params_", {}),
+            "networks": int(getattr(est, "n_models_", 1)),
             "training": getattr(est, "training_", {}),
         }
         _write_yaml(tmp / "config.yaml", config)
@@ -455,6 +459,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "split": config["split"]["kind"], "sequence length": est.input_length_,
             "padding": pad, "seed": seed,
         }
+        if config["networks"] > 1:
+            summary["networks"] = (f"{config['networks']} (a deep ensemble: predictions are their "
+                                   "mean, uncertainty their calibrated spread)")
         if fit_info:
             info = fit_info[0]
             best = info["best_epoch"] + 1 if info["best_epoch"] >= 0 else "last"
@@ -529,6 +536,12 @@ def _run_config(run_dir) -> dict:
 
     run_dir = Path(run_dir)
     cfg = run_dir / "config.yaml"
+    if not run_dir.is_dir():
+        raise ModelError(f"the run folder {run_dir} does not exist")
+    if (run_dir / "model.pkl").exists():
+        raise ModelError(f"{run_dir} is a protein-variant run folder: use "
+                         "biochemml.protein_train.predict_variant_model / evaluate_variant_model "
+                         "(the biochemml predict and evaluate commands choose it themselves)")
     has_model = (run_dir / "model.pt").exists() or (run_dir / "model.joblib").exists()
     if not has_model or not cfg.exists():
         raise ModelError(f"{run_dir} is not a biochemml run folder (model.pt and config.yaml "
@@ -561,7 +574,7 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
         for t, name in enumerate(names):
             suffix = "" if len(names) == 1 else f"_{name}"
             result[f"prediction{suffix}"] = mean[:, t]
-            if est.n_models > 1:
+            if getattr(est, "n_models_", 1) > 1:
                 result[f"prediction_std{suffix}"] = std[:, t]
     if out is not None:
         from .io.writers import write_table
