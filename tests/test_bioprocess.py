@@ -365,3 +365,120 @@ def test_model_without_declared_factors_infers_bounds_and_extrapolates():
     _, inside = m.predict(X, return_std=True)
     _, beyond = m.predict(pd.DataFrame({"T": [45.0]}), return_std=True)
     assert beyond[0] > 3 * inside.max()
+
+
+# ------------------------------------------- walkthrough fixes: factors, feasibility, rounding
+def salt_factors():
+    return Factors([Factor("NaCl", "continuous", 5, 500), Factor("K2SO4", "continuous", 0.029, 2.9)])
+
+
+@pytest.mark.parametrize("constraints, message", [
+    (["NaCl >= 600"], "constraint 'NaCl >= 600' cannot be met within the bounds (NaCl is 5..500)"),
+    (["NaCl + K2SO4 >= 600"], "constraint 'NaCl + K2SO4 >= 600' cannot be met within the bounds "
+                              "(NaCl is 5..500, K2SO4 is 0.029..2.9); its left side is at most 502.9"),
+    (["NaCl - K2SO4 >= 100", "NaCl <= 50"], "the constraints 'NaCl - K2SO4 >= 100' and 'NaCl <= 50' "
+                                            "cannot all be met together within the bounds"),
+    (["NaCl >= 500"], "the constraint 'NaCl >= 500' can be met only on the edge of the bounds"),
+])
+def test_unsatisfiable_constraints_are_named(constraints, message):
+    with pytest.raises(InputError) as err:
+        salt_factors().with_constraints(constraints)
+    assert str(err.value).startswith(message)
+    salt_factors().with_constraints(["NaCl + K2SO4 >= 400"])  # feasible: no error
+
+
+def test_recommend_checks_constraints_against_fixed_values():
+    runs = pd.DataFrame({"NaCl": [10.0, 200.0, 400.0], "K2SO4": [0.1, 1.0, 2.0], "y": [1.0, 2.0, 1.5]})
+    with pytest.raises(InputError, match=r"NaCl is fixed at 100, K2SO4 is 0.029..2.9\); its left "
+                                         r"side is at most 102.9"):
+        recommend(runs, salt_factors(), "y", fixed={"NaCl": 100},
+                  constraints=["NaCl + K2SO4 >= 400"])
+
+
+def test_botorch_infeasibility_becomes_a_sentence(monkeypatch):
+    import botorch.optim
+    from botorch.exceptions.errors import InfeasibilityError
+
+    def no_point(*args, **kwargs):
+        raise InfeasibilityError("No feasible point found. Constraint polytope appears empty.")
+
+    monkeypatch.setattr(botorch.optim, "optimize_acqf", no_point)
+    runs = pd.DataFrame({"NaCl": [10.0, 200.0, 400.0], "K2SO4": [0.1, 1.0, 2.0], "y": [1.0, 2.0, 1.5]})
+    with pytest.raises(InputError, match=r"the constraints 'NaCl \+ K2SO4 <= 300' cannot be met "
+                                         r"within the bounds \(NaCl is 5..500, K2SO4 is 0.029..2.9\)"):
+        recommend(runs, salt_factors(), "y", constraints=["NaCl + K2SO4 <= 300"], num_restarts=1,
+                  raw_samples=8)
+
+
+def test_factor_type_follows_from_its_keys(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("factors:\n  - {name: T, low: 25, high: 37}\n  - {name: IPTG, low: 0.01, high: 1, log: true}\n"
+                    "  - {name: strain, levels: [A, B]}\n  - {name: volume, value: 1.0}\n")
+    f = Factors.from_file(path)
+    assert [x.kind for x in f.factors] == ["continuous", "continuous", "categorical", "fixed"]
+    assert f["IPTG"].log and f["strain"].levels == ("A", "B") and f["volume"].value == 1.0
+    path.write_text("factors:\n  NaCl: {low: 5, high: 500}\n  strain: {levels: [A, B]}\n"
+                    "constraints: ['NaCl <= 400']\n")
+    f = Factors.from_file(path)
+    assert f.names == ["NaCl", "strain"] and f["NaCl"].high == 500 and len(f.constraints) == 1
+
+
+@pytest.mark.parametrize("text, message", [
+    ("factors:\n  - {name: s, type: continuous, levels: [A, B]}", "factor 's': type 'continuous' does not go with 'levels'"),
+    ("factors:\n  - {name: s, low: 1, high: 2, levels: [A, B]}", "factor 's': has both 'low' and 'levels'"),
+    ("factors:\n  - {name: s}", "factor 's': needs 'low' and 'high' (continuous), 'levels' (categorical) or 'value' (fixed)"),
+    ("factors:\n  NaCl: [5, 500]", "factor 'NaCl': expected a mapping such as {low: 5, high: 500}"),
+    ("factors:\n  NaCl: {name: KCl, low: 5, high: 500}", "factor 'NaCl': its 'name' is 'KCl'"),
+])
+def test_factor_keys_that_contradict(tmp_path, text, message):
+    path = tmp_path / "f.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as err:
+        Factors.from_file(path)
+    assert message in str(err.value) and "f.yaml" in str(err.value)
+
+
+def test_rounded_conditions_stay_within_bounds_and_constraints():
+    f = Factors([Factor("a", "continuous", 0.029, 0.0029999999999999996 * 1000),
+                 Factor("b", "continuous", 3e-05, 0.0029999999999999996)])
+    table = pd.DataFrame({"a": [0.029000000285246803, 1.1000000000477979],
+                          "b": [0.0029999999999999996, 3e-05 + 1e-17]})
+    out = f.rounded(table)
+    assert out["a"].tolist() == [0.029, 1.1]
+    assert out["b"].tolist() == [0.00299999, 3e-05]  # rounded toward the inside at the upper bound
+    tight = f.with_constraints(["a + b <= 1.10299999999"])
+    row = pd.DataFrame({"a": [1.1000000000477979], "b": [0.00299999999]})
+    assert tight.constraints[0].satisfied(tight.rounded(row), tol=0.0).all()
+
+
+def test_designs_and_recommendations_have_no_float_noise():
+    f = Factors([Factor("K2SO4", "continuous", 0.029, 2.9, log=True), Factor("feed", "continuous", 0, 10)])
+    d = design(f, method="factorial", levels=3)
+    assert sorted(set(d["K2SO4"])) == [0.029, 0.29, 2.9]
+    runs = design(f, 8, "lhs", seed=0)
+    assert all(v == float(f"{v:.6g}") for v in runs.to_numpy().ravel())
+    runs["y"] = np.log10(runs["K2SO4"]) + runs["feed"] / 10
+    out = recommend(runs, f, "y", batch=2, seed=0, num_restarts=2, raw_samples=32)
+    for name in ("K2SO4", "feed"):
+        assert all(v == float(f"{v:.6g}") for v in out[name])
+        assert out[name].between(f[name].low, f[name].high).all()
+
+
+def test_log_response_error_names_file_row_and_column(tmp_path):
+    df = good_runs()
+    df.loc[1, "titer"] = 0.0
+    with pytest.raises(InputError) as err:
+        recommend(write_runs(tmp_path, df), two_factors(), "titer", log_response=True)
+    assert "runs.csv, row 3, column 'titer': the value 0 is not above 0" in str(err.value)
+
+
+def test_check_runs_names_ignored_columns_and_repeated_responses(tmp_path):
+    df = good_runs().assign(OD600=[0.1, 0.2, 0.3], MOPS=[40.0] * 3)
+    path = write_runs(tmp_path, df)
+    checked = check_runs(path, Factors([Factor("temperature", "continuous", 25, 37)]), "titer")
+    assert checked.ignored == ["feed", "OD600"] and checked.ignored_constant == ["MOPS"]
+    assert checked.ignored_notice() == ("ignored numeric columns that are not factors: feed, OD600 "
+                                        "(and, constant in every run: MOPS)")
+    assert check_runs(path, two_factors(), "titer", used=["OD600"]).ignored == []
+    with pytest.raises(InputError, match="response 'titer' is given twice"):
+        check_runs(path, two_factors(), ["titer", "titer"])

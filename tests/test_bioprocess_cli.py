@@ -103,3 +103,77 @@ def test_fit_conditions_and_replay(campaign):
                  "--out", str(out)]) == 0
     summary = pd.read_csv(out)
     assert summary["cycle"].tolist() == [2] and summary["n_train"].tolist() == [5]
+
+
+def test_unsatisfiable_constraint_is_one_sentence(campaign, capsys):
+    tmp, bounds, runs = campaign
+    out = tmp / "next.csv"
+    for text, message in [("feed >= 20", "(feed is 0..10)"),
+                          ("temperature + feed >= 60", "its left side is at most 47")]:
+        assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                     "--constraint", text, "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert f"Error: constraint '{text}' cannot be met within the bounds" in err and message in err
+        assert "Traceback" not in err and not out.exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["fit-conditions", "--folds", "abc"], "--folds must be 'loo' or a whole number, got 'abc'"),
+    (["fit-conditions", "--kinds", " , "], "--kinds ' , ' names no model kind"),
+    (["fit-conditions", "--kinds", "gp,gp"], "--kinds names 'gp' twice"),
+    (["recommend", "--response", "OD340"], "response 'OD340' is given twice"),
+    (["recommend", "--fix", "feed=1", "--fix", "feed=2"], "--fix 'feed' is given twice"),
+])
+def test_bad_options_are_one_sentence(campaign, capsys, args, message):
+    tmp, bounds, runs = campaign
+    argv = [args[0], "--runs", str(runs), "--factors", str(bounds), "--response", "OD340", *args[1:]]
+    if args[0] == "fit-conditions":
+        argv += ["--out-dir", str(tmp / "model")]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_columns_left_out_of_the_bounds_are_named(campaign, capsys):
+    tmp, _, runs = campaign
+    bounds = tmp / "only_temperature.csv"
+    bounds.write_text("Variable,Min,Max\ntemperature,25,37\n")
+    notice = "Note: ignored numeric columns that are not factors: feed, OD600"
+    out = tmp / "next.csv"
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--batch", "1", "--out", str(out)]) == 0
+    assert notice + ", cycle" in capsys.readouterr().err
+    assert "Ignored numeric columns that are not factors: feed, OD600" in (tmp / "next.html").read_text()
+    assert main(["fit-conditions", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--kinds", "gbt", "--folds", "2", "--out-dir", str(tmp / "model")]) == 0
+    assert notice in capsys.readouterr().err
+    assert "feed, OD600" in (tmp / "model" / "report.html").read_text()
+    assert main(["replay", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--kind", "gbt", "--out", str(tmp / "replay.csv")]) == 0
+    err = capsys.readouterr().err
+    assert notice in err and "cycle" not in err  # the cycle column is used by replay
+
+
+def test_doe_says_when_n_is_not_used(campaign, capsys):
+    tmp, bounds, _ = campaign
+    out = tmp / "design.csv"
+    assert main(["doe", "--factors", str(bounds), "--method", "factorial", "--n", "16", "--out", str(out)]) == 0
+    assert "Note: --n 16 is not used by method 'factorial', whose size follows from the factors; " \
+           "the design has 4 runs" in capsys.readouterr().err
+    assert main(["doe", "--factors", str(bounds), "--method", "ccd", "--n", "16", "--out", str(out)]) == 0
+    assert "the design has 9 runs" in capsys.readouterr().err
+    assert main(["doe", "--factors", str(bounds), "--method", "lhs", "--n", "5", "--levels", "3",
+                 "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "--levels is used by method 'factorial' only" in err and "--n" not in err
+
+
+def test_recommend_csv_is_rounded(campaign):
+    tmp, bounds, runs = campaign
+    out = tmp / "next.csv"
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--batch", "2", "--out", str(out)]) == 0
+    for line in out.read_text().splitlines()[1:]:
+        for cell in line.split(",")[1:]:
+            digits = cell.lstrip("-").split("e")[0].replace(".", "").lstrip("0")
+            assert len(digits) <= 6, line

@@ -39,6 +39,9 @@ def design(factors: Factors, n: int | None = None, method: str = "lhs", seed: in
         interactions. ``ccd``: face-centred central composite (factorial corners, or a
         resolution-V fraction for many factors, plus axial points on the faces and
         ``center`` centre points), so every run is inside the bounds.
+        ``factorial``, ``fractional`` and ``ccd`` keep every run of their grid, also those
+        that break a linear constraint (their number is in ``attrs["breaking"]``).
+        Continuous values are rounded to 6 significant digits, within their bounds.
     seed : int
         Seed of the random designs (and of the run order of none: designs are listed in
         standard order; randomise the order at the bench).
@@ -68,7 +71,21 @@ def design(factors: Factors, n: int | None = None, method: str = "lhs", seed: in
             raise InputError(f"method '{method}' needs the number of runs n >= 1")
         n = int(n)
     if method in ("lhs", "sobol", "random"):
-        return _space_filling(factors, n, method, seed)
+        return factors.rounded(_space_filling(factors, n, method, seed))
+    return _mark_infeasible(factors, factors.rounded(_grid_design(factors, n, method, levels, center)))
+
+
+def _mark_infeasible(factors: Factors, table: pd.DataFrame) -> pd.DataFrame:
+    """Grid designs keep every run; ``attrs["breaking"]`` counts the runs that break a
+    linear constraint (the command line says so)."""
+    if factors.constraints:
+        ok = np.all([c.satisfied(table) for c in factors.constraints], axis=0)
+        table.attrs["breaking"] = int((~ok).sum())
+    return table
+
+
+def _grid_design(factors: Factors, n, method: str, levels: int, center: int) -> pd.DataFrame:
+    """factorial, fractional and ccd designs (before constraints are applied)."""
     cont = [f for f in factors.varied if f.kind == "continuous"]
     cats = [f for f in factors.varied if f.kind == "categorical"]
     if method == "factorial":

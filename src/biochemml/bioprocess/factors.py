@@ -17,12 +17,24 @@ Three kinds of factor:
 The YAML file looks like::
 
     factors:
-      - {name: temperature, type: continuous, low: 25, high: 37}
-      - {name: IPTG, type: continuous, low: 0.01, high: 1.0, log: true}
-      - {name: medium, type: categorical, levels: [LB, TB]}
-      - {name: volume, type: fixed, value: 1.0}
+      - {name: temperature, low: 25, high: 37}
+      - {name: feed, low: 0, high: 10}
+      - {name: IPTG, low: 0.01, high: 1.0, log: true}
+      - {name: medium, levels: [LB, TB]}
+      - {name: volume, value: 1.0}
     constraints:
-      - "feed_glucose + feed_glycerol <= 30"
+      - "0.5*temperature + feed <= 25"
+
+The kind follows from the keys (``low``/``high``: continuous, ``levels``: categorical,
+``value``: fixed); an explicit ``type: continuous|categorical|fixed`` is allowed and must agree
+with them. The factors may also be a mapping from name to entry::
+
+    factors:
+      NaCl: {low: 5, high: 500}
+      medium: {levels: [LB, TB]}
+
+Linear constraints apply to linear continuous factors and must leave room for runs inside the
+bounds; one that cannot be met is an error naming it and the bounds of its factors.
 
 A CSV of bounds with columns ``Variable,Min,Max`` (and optionally ``Scale`` = linear/log)
 declares continuous factors only.
@@ -162,6 +174,103 @@ class Factors:
                 if f.log:
                     raise InputError(f"constraint '{c.text}': factor '{name}' is on a log "
                                      "scale; a linear constraint needs a linear factor")
+        self.check_feasible()
+
+    def check_feasible(self, fixed: dict | None = None) -> None:
+        """Check that the linear constraints leave room for runs inside the bounds.
+
+        Each constraint alone is checked against the smallest and largest value its left
+        side takes over the bounds; all of them together by a small linear program that
+        looks for the point farthest inside every bound and constraint (in the unit cube).
+
+        Parameters
+        ----------
+        fixed : dict, optional
+            ``{factor: number}`` continuous factors held at a value (``--fix``).
+
+        Raises
+        ------
+        InputError
+            Naming the constraint(s) that cannot be met and the bounds of their factors,
+            e.g. "constraint 'NaCl >= 600' cannot be met within the bounds (NaCl is 5..500)".
+        """
+        if not self.constraints:
+            return
+        fixed = {k: float(v) for k, v in (fixed or {}).items()
+                 if k in self.names and self[k].kind == "continuous"}
+        box = {f.name: (fixed[f.name], fixed[f.name]) if f.name in fixed else (f.low, f.high)
+               for f in self.factors if f.kind == "continuous"}
+
+        def describe(constraints):
+            names = list(dict.fromkeys(n for c in constraints for n in c.coefficients))
+            return ", ".join(f"{n} is fixed at {box[n][0]:g}" if n in fixed
+                             else f"{n} is {box[n][0]:g}..{box[n][1]:g}" for n in names)
+
+        for c in self.constraints:
+            lo = sum(a * box[n][0 if a > 0 else 1] for n, a in c.coefficients.items())
+            hi = sum(a * box[n][1 if a > 0 else 0] for n, a in c.coefficients.items())
+            tol = 1e-9 * max(1.0, abs(c.rhs), abs(lo), abs(hi))
+            if (c.sense == "<=" and lo > c.rhs + tol) or (c.sense == ">=" and hi < c.rhs - tol):
+                side = ("" if len(c.coefficients) == 1 and not fixed else
+                        f"; its left side is at {'least' if c.sense == '<=' else 'most'} "
+                        f"{lo if c.sense == '<=' else hi:g}")
+                raise InputError(f"constraint '{c.text}' cannot be met within the bounds "
+                                 f"({describe([c])}){side}")
+        depth = self._interior_depth(fixed)
+        quoted = [f"'{c.text}'" for c in self.constraints]
+        texts = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        what = "constraint" if len(self.constraints) == 1 else "constraints"
+        if depth < -1e-7:
+            raise InputError(f"the {what} {texts} cannot all be met together within the "
+                             f"bounds ({describe(self.constraints)})")
+        if depth < 1e-7:
+            raise InputError(f"the {what} {texts} can be met only on the edge of the bounds "
+                             f"({describe(self.constraints)}); loosen the number so that some "
+                             "runs fit strictly inside, or hold the factor at one value instead")
+
+    def _interior_depth(self, fixed: dict) -> float:
+        """Largest ``s`` such that a point lies ``s`` inside every bound and constraint, in
+        the unit cube of the free continuous factors (negative: no point meets them all)."""
+        from scipy.optimize import linprog
+
+        free = [f for f in self.factors if f.kind == "continuous" and f.name not in fixed]
+        col = {f.name: j for j, f in enumerate(free)}
+        n = len(free)
+        rows, rhs = [], []
+        for c in self.constraints:
+            a, b = np.zeros(n + 1), c.rhs
+            for name, coef in c.coefficients.items():
+                f = self[name]
+                if name in fixed:
+                    b -= coef * fixed[name]
+                else:  # x = low + u * (high - low)
+                    a[col[name]] += coef * (f.high - f.low)
+                    b -= coef * f.low
+            if c.sense == ">=":
+                a, b = -a, -b
+            norm = np.linalg.norm(a[:n])
+            if norm == 0.0:  # only fixed factors: met or not, with no room to move
+                rows.append(np.r_[np.zeros(n), 0.0])
+                rhs.append(b)
+                continue
+            a[n] = norm
+            rows.append(a / norm)
+            rhs.append(b / norm)
+        for j in range(n):  # s <= u_j and u_j + s <= 1
+            lower, upper = np.zeros(n + 1), np.zeros(n + 1)
+            lower[j], lower[n] = -1.0, 1.0
+            upper[j], upper[n] = 1.0, 1.0
+            rows.extend([lower, upper])
+            rhs.extend([0.0, 1.0])
+        cost = np.zeros(n + 1)
+        cost[n] = -1.0
+        res = linprog(cost, A_ub=np.array(rows), b_ub=np.array(rhs),
+                      bounds=[(None, None)] * n + [(None, 1.0)], method="highs")
+        if res.status == 2:
+            return -np.inf
+        if res.status != 0:
+            return 1.0  # the solver gave up: let the optimiser decide
+        return float(res.x[n])
 
     # ----------------------------------------------------------------- reading
     @classmethod
@@ -219,9 +328,12 @@ class Factors:
             raise InputError(f"is not valid YAML ({err})", path=path) from None
         if isinstance(doc, list):
             doc = {"factors": doc}
+        if isinstance(doc, dict) and isinstance(doc.get("factors"), dict):
+            doc = {**doc, "factors": _specs_from_mapping(doc["factors"], path)}
         if not isinstance(doc, dict) or not isinstance(doc.get("factors"), list) or not doc["factors"]:
-            raise InputError("expected a list under 'factors:' (one entry per factor with "
-                             "name, type and low/high, levels or value)", path=path)
+            raise InputError("expected a list under 'factors:' (one entry per factor with a "
+                             "name and low/high, levels or value) or a mapping "
+                             "'factors: {NaCl: {low: 5, high: 500}}'", path=path)
         factors = [_factor_from_spec(spec, path=path, index=i) for i, spec in enumerate(doc["factors"])]
         names = [f.name for f in factors]
         try:
@@ -262,6 +374,57 @@ class Factors:
         """A copy with extra linear constraints given as text (``"a + b <= 10"``)."""
         extra = [parse_constraint(t, self.names) for t in texts]
         return Factors(list(self.factors), list(self.constraints) + extra)
+
+    def rounded(self, df: pd.DataFrame, digits: int = 6, exact: dict | None = None) -> pd.DataFrame:
+        """A copy of a table of conditions with continuous values rounded for reading.
+
+        Each continuous value is rounded to ``digits`` significant digits (``0.029000000285``
+        -> ``0.029``); where that would leave the factor's bounds it is rounded toward the
+        inside instead (bound ``0.0029999999999999996``: ``0.00299999``), so a rounded value
+        never leaves ``low..high``. A row whose rounded values would break a linear
+        constraint keeps more digits (8, 10, 12, then the values as given).
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            ``(N, n_factors)`` conditions, as :meth:`from_unit` returns them.
+        digits : int
+            Significant digits.
+        exact : dict, optional
+            ``{factor: value}`` written as given, unrounded (values the user fixed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Same shape and columns as ``df``.
+        """
+        cont = [f for f in self.factors if f.kind == "continuous" and f.name in df.columns]
+        out = df.copy()
+        if not cont or not len(df):
+            return out
+        raw = {f.name: df[f.name].to_numpy(dtype=np.float64) for f in cont}
+        done = np.zeros(len(df), dtype=bool)
+        for d in (digits, digits + 2, digits + 4, digits + 6):
+            trial = df.copy()
+            for f in cont:
+                trial[f.name] = [_round_within(v, d, f.low, f.high) for v in raw[f.name]]
+            for name, value in (exact or {}).items():
+                if name in trial.columns and self[name].kind == "continuous":
+                    trial[name] = float(value)
+            ok = np.all([c.satisfied(trial, tol=0.0) for c in self.constraints], axis=0) \
+                if self.constraints else np.ones(len(df), dtype=bool)
+            take = ok & ~done
+            for f in cont:
+                column = np.array(out[f.name], dtype=np.float64)
+                column[take] = trial[f.name].to_numpy()[take]
+                out[f.name] = column
+            done |= ok
+            if done.all():
+                break
+        for name, value in (exact or {}).items():
+            if name in out.columns and self[name].kind == "continuous":
+                out[name] = float(value)
+        return out
 
     def category_combinations(self) -> list:
         """Every combination of categorical levels, as dicts name -> level."""
@@ -376,8 +539,31 @@ class Factors:
         return out
 
 
+def _round_within(value: float, digits: int, low: float, high: float) -> float:
+    """``value`` rounded to ``digits`` significant digits, to the nearest or, where that
+    leaves ``low..high``, toward the inside; ``value`` itself when no rounding fits."""
+    from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+
+    value = float(value)
+    if not np.isfinite(value) or value == 0.0:
+        return value
+    exact = Decimal(repr(value))
+    quantum = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+    for mode in (ROUND_HALF_EVEN, ROUND_FLOOR, ROUND_CEILING):
+        candidate = float(exact.quantize(quantum, rounding=mode))
+        if low <= candidate <= high:
+            return candidate
+    return min(max(value, low), high)
+
+
 def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
-    """One YAML/CSV entry -> Factor, with errors naming the entry."""
+    """One YAML/CSV entry -> Factor, with errors naming the entry.
+
+    The kind is the explicit ``type`` (or ``kind``) when given; otherwise it follows from
+    the keys: ``levels`` -> categorical, ``value`` -> fixed, ``low``/``high`` (or
+    ``min``/``max``, ``bounds``) -> continuous. An explicit type that contradicts the keys
+    is an error.
+    """
     where = f"factor {index + 1}" if index is not None else "factor"
 
     def fail(msg):
@@ -385,20 +571,38 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
         raise InputError(f"factor '{label}': {msg}", path=path, row=row)
 
     if not isinstance(spec, dict) or "name" not in spec:
-        fail("each factor needs at least a 'name' and a 'type'")
+        fail("each factor needs at least a 'name' and one of low/high, levels or value")
     known = {"name", "type", "kind", "low", "high", "min", "max", "bounds", "levels", "value", "log", "scale", "unit", "units"}
     unknown = set(spec) - known
     if unknown:
         fail(f"unknown key(s) {', '.join(sorted(unknown))}; allowed: name, type, low, high, "
              "levels, value, log")
-    kind = str(spec.get("type", spec.get("kind", "continuous"))).lower()
-    if kind not in KINDS:
-        fail(f"type '{kind}' is not one of {', '.join(KINDS)}")
+    keys_of = {"continuous": [k for k in ("low", "high", "min", "max", "bounds") if k in spec],
+               "categorical": [k for k in ("levels",) if k in spec],
+               "fixed": [k for k in ("value",) if k in spec]}
+    implied = [k for k, keys in keys_of.items() if keys]
+    if "type" in spec or "kind" in spec:
+        kind = str(spec.get("type", spec.get("kind"))).lower()
+        if kind not in KINDS:
+            fail(f"type '{kind}' is not one of {', '.join(KINDS)}")
+        clash = [k for k in implied if k != kind]
+        if clash:
+            fail(f"type '{kind}' does not go with '{keys_of[clash[0]][0]}' "
+                 f"(that key belongs to a {clash[0]} factor)")
+    elif len(implied) > 1:
+        fail(f"has both '{keys_of[implied[0]][0]}' and '{keys_of[implied[1]][0]}'; give "
+             "low/high (continuous), levels (categorical) or value (fixed), not several")
+    elif implied:
+        kind = implied[0]
+    else:
+        fail("needs 'low' and 'high' (continuous), 'levels' (categorical) or 'value' (fixed)")
     name = str(spec["name"])
     if kind == "continuous":
         low = spec.get("low", spec.get("min"))
         high = spec.get("high", spec.get("max"))
         if "bounds" in spec:
+            if not isinstance(spec["bounds"], (list, tuple)) or len(spec["bounds"]) != 2:
+                fail("'bounds' must be a list of two numbers [low, high]")
             low, high = spec["bounds"]
         try:
             low, high = float(low), float(high)
@@ -420,3 +624,18 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
     if "value" not in spec:
         fail("a fixed factor needs a 'value'")
     return Factor(name, "fixed", value=spec["value"])
+
+
+def _specs_from_mapping(mapping: dict, path) -> list:
+    """``{NaCl: {low: 5, high: 500}, ...}`` -> ``[{name: NaCl, low: 5, high: 500}, ...]``."""
+    specs = []
+    for name, spec in mapping.items():
+        if not isinstance(spec, dict):
+            raise InputError(f"factor '{name}': expected a mapping such as "
+                             "{low: 5, high: 500}, {levels: [A, B]} or {value: 1.0}, "
+                             f"got {spec!r}", path=path)
+        if "name" in spec and str(spec["name"]) != str(name):
+            raise InputError(f"factor '{name}': its 'name' is '{spec['name']}'; under the "
+                             "mapping form the key is the name", path=path)
+        specs.append({"name": name, **spec})
+    return specs

@@ -9,7 +9,10 @@ reference point just below the worst Pareto-optimal values. ``multi="parego"`` u
 (qLogNParEGO) instead: every run of the batch improves its own random weighting of the
 responses; cheaper with many responses, less directed.
 Proposals stay inside the factor bounds, meet every linear constraint, hold fixed factors at
-their values, and take categorical factors at one of their levels.
+their values, and take categorical factors at one of their levels. Continuous values are
+rounded to 6 significant digits (toward the inside at a bound), and the predictions are those
+of the rounded runs. Constraints that no run can meet are refused up front with a sentence
+naming them and the bounds.
 """
 from __future__ import annotations
 
@@ -56,7 +59,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         Effort of the acquisition optimiser.
     log_response : bool
         Model the logarithm of each response (all values > 0; see :class:`ConditionModel`).
-        Only for maximised responses.
+        Only for maximised responses. A value <= 0 is an error naming the file, row and
+        column.
     multi : {"nehvi", "parego"}
         Several responses: batch noisy expected hypervolume improvement (qLogNEHVI, default)
         or ParEGO random scalarisations (qLogNParEGO). The hypervolume's cost grows quickly
@@ -91,11 +95,16 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     if constraints:
         factors = factors.with_constraints(constraints)
     fixed_features = _fixed_features(factors, fixed or {})
+    exact = {name: float(v) for name, v in (fixed or {}).items()
+             if factors[name].kind == "continuous"}
+    factors.check_feasible(exact)
     checked = check_runs(runs, factors, responses, id_column=id_column)
     if len(checked.conditions) < 2:
         raise InputError("recommendations need at least 2 runs with measured responses")
     if log_response and not all(senses):
         raise InputError("log_response applies to maximised responses only")
+    if log_response:
+        _check_positive(checked, responses)
     if multi not in ("nehvi", "parego"):
         raise InputError(f"unknown multi-response strategy '{multi}'; choose 'nehvi' or 'parego'")
     if reference is not None and len(responses) > 1 and len(reference) != len(responses):
@@ -116,11 +125,16 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     if len(models) > 1 and multi == "nehvi":
         ref = _reference_point(signed, None if reference is None else
                                [float(v) * (1.0 if up else -1.0) for v, up in zip(reference, senses)])
+
+    def snap(u):  # round the proposals for reading; models and acquisition see the rounded runs
+        table = factors.rounded(factors.from_unit(u.detach().numpy()), exact=exact)
+        return torch.as_tensor(factors.to_unit(table), dtype=torch.float64)
+
     torch.manual_seed(seed)
     with small_torch():
         u, point_acq = _propose(models, train_x, bounds, batch, fixed_features, factors,
-                                inequality or None, num_restarts, raw_samples, seed, ref)
-    out = factors.from_unit(u.numpy())
+                                inequality or None, num_restarts, raw_samples, seed, ref, snap)
+    out = factors.rounded(factors.from_unit(u.numpy()), exact=exact)
     for r, up, model in zip(responses, senses, models):
         mean, var = model.predict_unit(u.numpy())
         sign = 1.0 if up else -1.0
@@ -172,6 +186,22 @@ def pareto_front(runs, response, maximize=True) -> np.ndarray:
     return keep
 
 
+def _check_positive(checked, responses) -> None:
+    """``log_response``: every response value must be above 0; the error names the file,
+    the row and the column of the first that is not."""
+    from ..io.tables import _file_row
+
+    for r in responses:
+        values = checked.responses[r].to_numpy()
+        bad = np.flatnonzero(values <= 0)
+        if bad.size:
+            i = int(bad[0])
+            raise InputError(f"the value {values[i]:g} is not above 0; --log-response "
+                             "(log_response) models the logarithm of the response and needs "
+                             "every value > 0", path=checked.table.attrs.get("path"),
+                             row=_file_row(checked.table, i), column=r)
+
+
 def _reference_point(signed: np.ndarray, given):
     """Reference point for the hypervolume, all responses maximised: the one given, or
     BoTorch's ``infer_reference_point`` on the measured Pareto front."""
@@ -186,14 +216,18 @@ def _reference_point(signed: np.ndarray, given):
 
 
 def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality,
-             num_restarts, raw_samples, seed, ref_point=None):
-    """The batch ``(batch, n_features)`` in the unit cube and each run's acquisition value."""
+             num_restarts, raw_samples, seed, ref_point=None, snap=None):
+    """The batch ``(batch, n_features)`` in the unit cube and each run's acquisition value.
+
+    ``snap`` maps an optimised batch to the runs actually proposed (rounded values)."""
     import torch
 
+    snap = snap or (lambda u: u)
     if len(models) == 1 or ref_point is not None:
         acqf = _acquisition(models, train_x, seed, ref_point=ref_point)
-        u = _optimise(acqf, bounds, batch, fixed_features, factors, inequality,
-                      num_restarts, raw_samples, sequential=batch > 8 or ref_point is not None)
+        u = snap(_optimise(acqf, bounds, batch, fixed_features, factors, inequality,
+                           num_restarts, raw_samples,
+                           sequential=batch > 8 or ref_point is not None))
         with torch.no_grad():
             point_acq = [float(acqf(u[i:i + 1].unsqueeze(0))) for i in range(len(u))]
     else:  # ParEGO: each run of the batch maximises a random weighting of the responses
@@ -202,8 +236,8 @@ def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality
         for i in range(batch):
             pending = torch.cat(chosen) if chosen else None
             acqf = _acquisition(models, train_x, seed + i, weights[i], pending)
-            ui = _optimise(acqf, bounds, 1, fixed_features, factors, inequality,
-                           num_restarts, raw_samples)
+            ui = snap(_optimise(acqf, bounds, 1, fixed_features, factors, inequality,
+                                num_restarts, raw_samples))
             chosen.append(ui)
             with torch.no_grad():
                 point_acq.append(float(acqf(ui.unsqueeze(0))))
@@ -270,6 +304,7 @@ def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts
     """Maximise the acquisition over the unit cube; categorical levels are enumerated."""
     import warnings
 
+    from botorch.exceptions.errors import InfeasibilityError
     from botorch.optim import optimize_acqf, optimize_acqf_mixed
 
     combos = factors.category_combinations()
@@ -288,13 +323,28 @@ def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts
     options = {"maxiter": 200, "batch_limit": 16}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # optimiser restarts and numerical notes
-        if len(fixed_list) == 1:
-            u, _ = optimize_acqf(acqf, bounds=bounds, q=q, num_restarts=num_restarts,
-                                 raw_samples=raw_samples, fixed_features=fixed_list[0] or None,
-                                 inequality_constraints=inequality, options=options,
-                                 sequential=sequential and q > 1)
-        else:
-            u, _ = optimize_acqf_mixed(acqf, bounds=bounds, q=q, num_restarts=num_restarts,
-                                       raw_samples=raw_samples, fixed_features_list=fixed_list,
-                                       inequality_constraints=inequality, options=options)
+        try:
+            if len(fixed_list) == 1:
+                u, _ = optimize_acqf(acqf, bounds=bounds, q=q, num_restarts=num_restarts,
+                                     raw_samples=raw_samples,
+                                     fixed_features=fixed_list[0] or None,
+                                     inequality_constraints=inequality, options=options,
+                                     sequential=sequential and q > 1)
+            else:
+                u, _ = optimize_acqf_mixed(acqf, bounds=bounds, q=q, num_restarts=num_restarts,
+                                           raw_samples=raw_samples,
+                                           fixed_features_list=fixed_list,
+                                           inequality_constraints=inequality, options=options)
+        except InfeasibilityError:
+            raise InputError(_no_room(factors)) from None
     return u.detach().clamp(0.0, 1.0)
+
+
+def _no_room(factors: Factors) -> str:
+    """The sentence for BoTorch finding no point inside the bounds and constraints (a
+    fallback: :meth:`Factors.check_feasible` catches the usual cases up front)."""
+    names = list(dict.fromkeys(n for c in factors.constraints for n in c.coefficients))
+    texts = " and ".join(f"'{c.text}'" for c in factors.constraints) or "(none)"
+    bounds = ", ".join(f"{n} is {factors[n].low:g}..{factors[n].high:g}" for n in names)
+    return (f"the constraints {texts} cannot be met within the bounds ({bounds}) together "
+            "with the fixed values; loosen a constraint or change a fixed value")

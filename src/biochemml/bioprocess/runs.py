@@ -1,7 +1,7 @@
 """Read and check a lab's table of bioreactor runs against its declared factors."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,11 +22,37 @@ class Runs:
         ``(N, n_responses)`` float responses.
     table : pandas.DataFrame
         The table as read, extra columns included.
+    ignored : list of str
+        Numeric columns that vary from run to run but are neither factors, responses nor
+        otherwise used: left out of every model (a factor missing from the bounds file
+        ends up here).
+    ignored_constant : list of str
+        Numeric columns, not used, that hold one value in every run.
     """
 
     conditions: pd.DataFrame
     responses: pd.DataFrame
     table: pd.DataFrame
+    ignored: list = field(default_factory=list)
+    ignored_constant: list = field(default_factory=list)
+
+    def ignored_notice(self) -> str:
+        """One sentence naming the ignored numeric columns, or ``""`` when there are none.
+
+        Examples
+        --------
+        ``"ignored numeric columns that are not factors: NaCl, OD600 (and, constant in
+        every run: MOPS, Glucose)"``
+        """
+        if not self.ignored and not self.ignored_constant:
+            return ""
+        if not self.ignored:
+            return ("ignored numeric columns that are not factors, constant in every run: "
+                    + ", ".join(self.ignored_constant))
+        text = "ignored numeric columns that are not factors: " + ", ".join(self.ignored)
+        if self.ignored_constant:
+            text += " (and, constant in every run: " + ", ".join(self.ignored_constant) + ")"
+        return text
 
 
 def as_list(names) -> list:
@@ -34,7 +60,7 @@ def as_list(names) -> list:
     return [names] if isinstance(names, str) else list(names)
 
 
-def check_runs(runs, factors: Factors, response, id_column=None) -> Runs:
+def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Runs:
     """Check a table of runs: factor columns, bounds and levels, responses, run ids.
 
     Parameters
@@ -48,6 +74,8 @@ def check_runs(runs, factors: Factors, response, id_column=None) -> Runs:
     id_column : str, optional
         A run-id column whose values must be unique. Replicates of the same condition are
         fine (they inform the noise level) as long as their ids differ.
+    used : sequence of str
+        Further columns the caller uses (a cycle column), not reported as ignored.
 
     Returns
     -------
@@ -68,6 +96,9 @@ def check_runs(runs, factors: Factors, response, id_column=None) -> Runs:
     responses = as_list(response)
     if not responses:
         raise InputError("name at least one response column")
+    for i, r in enumerate(responses):
+        if r in responses[:i]:
+            raise InputError(f"response '{r}' is given twice; name each response once")
     for r in responses:
         if r in factors.names:
             raise InputError(f"'{r}' is declared as a factor; it cannot also be the response")
@@ -84,4 +115,11 @@ def check_runs(runs, factors: Factors, response, id_column=None) -> Runs:
                              row=_file_row(df, i), column=id_column)
     conditions = factors.check_table(df, path=path)
     y = pd.DataFrame({r: numeric_column(df, r) for r in responses}, index=df.index)
-    return Runs(conditions.reset_index(drop=True), y.reset_index(drop=True), df)
+    skip = set(factors.names) | set(responses) | {id_column} | set(used)
+    extra = [c for c in df.columns if c not in skip and pd.api.types.is_numeric_dtype(df[c])
+             and not pd.api.types.is_bool_dtype(df[c])
+             and str(c).strip() and not str(c).startswith("Unnamed:")]
+    varying = [str(c) for c in extra if df[c].nunique(dropna=True) > 1]
+    constant = [str(c) for c in extra if df[c].nunique(dropna=True) <= 1]
+    return Runs(conditions.reset_index(drop=True), y.reset_index(drop=True), df,
+                ignored=varying, ignored_constant=constant)

@@ -41,31 +41,74 @@ def _print_table(df, title: str, digits: int = 4) -> None:
     Console(width=max(120, 12 * len(df.columns))).print(table)
 
 
+def _notice(message: str) -> None:
+    """One 'Note:' line on stderr (silenced by --quiet), for choices the user should know of."""
+    from ..progress import is_quiet
+
+    if message and not is_quiet():
+        typer.echo(f"Note: {message}", err=True)
+
+
 def _parse_fixed(items) -> dict:
     fixed = {}
     for item in items or []:
         if "=" not in item:
             raise InputError(f"--fix '{item}' is not of the form NAME=VALUE")
         name, value = item.split("=", 1)
+        if name.strip() in fixed:
+            raise InputError(f"--fix '{name.strip()}' is given twice; fix each factor once")
         fixed[name.strip()] = value.strip()
     return fixed
+
+
+def _parse_folds(folds: str):
+    """--folds: 'loo' or a whole number (checked against the runs by cross_validate)."""
+    text = folds.strip().lower()
+    if text == "loo":
+        return "loo"
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(f"--folds must be 'loo' or a whole number, got '{folds}'") from None
+
+
+def _parse_kinds(kinds: str) -> list:
+    """--kinds: comma-separated model kinds, each once."""
+    kind_list = [k.strip() for k in kinds.split(",") if k.strip()]
+    if not kind_list:
+        raise InputError(f"--kinds '{kinds}' names no model kind; use e.g. 'gp,gbt,nn'")
+    for i, k in enumerate(kind_list):
+        if k in kind_list[:i]:
+            raise InputError(f"--kinds names '{k}' twice; name each model kind once")
+    return kind_list
 
 
 @app.command()
 def doe(
     factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds (Variable,Min,Max)."),
-    n: Optional[int] = typer.Option(None, "--n", help="Number of runs (lhs, sobol, random, fractional)."),
+    n: Optional[int] = typer.Option(None, "--n", help="Number of runs (lhs, sobol, random, fractional); factorial and ccd set their own size."),
     method: str = typer.Option("lhs", help="lhs, sobol, random, factorial, fractional or ccd."),
     out: Path = typer.Option(Path("design.csv"), "--out", help="Where to write the design (CSV)."),
     seed: int = typer.Option(0, help="Random seed (lhs, sobol, random)."),
-    levels: int = typer.Option(2, help="Levels per continuous factor in a full factorial."),
-    center: int = typer.Option(1, help="Centre points of a central composite design."),
+    levels: Optional[int] = typer.Option(None, help="Levels per continuous factor in a full factorial [default: 2]."),
+    center: Optional[int] = typer.Option(None, help="Centre points of a central composite design [default: 1]."),
 ):
     """Design a first round of runs (design of experiments)."""
     from ..bioprocess import Factors, design
 
-    table = design(Factors.from_file(factors), n=n, method=method, seed=seed, levels=levels,
-                   center=center)
+    table = design(Factors.from_file(factors), n=n, method=method, seed=seed,
+                   levels=2 if levels is None else levels, center=1 if center is None else center)
+    if n is not None and method in ("factorial", "ccd"):
+        _notice(f"--n {n} is not used by method '{method}', whose size follows from the "
+                f"factors; the design has {len(table)} runs")
+    if levels is not None and method != "factorial":
+        _notice(f"--levels is used by method 'factorial' only, not '{method}'")
+    if center is not None and method != "ccd":
+        _notice(f"--center is used by method 'ccd' only, not '{method}'")
+    if table.attrs.get("breaking"):
+        _notice(f"{table.attrs['breaking']} of the {len(table)} runs of the {method} design "
+                "break the constraints (grid designs keep every run); lhs, sobol and random "
+                "designs honour them")
     table.insert(0, "run", [f"run{i + 1:02d}" for i in range(len(table))])
     _write_csv(table, out)
     _print_table(table, f"{method} design: {len(table)} runs")
@@ -105,28 +148,39 @@ def recommend(
             ref = [float(v) for v in reference.split(",")]
         except ValueError:
             raise InputError(f"--reference '{reference}' is not a comma-separated list of numbers") from None
+    for i, name in enumerate(response):
+        if name in response[:i]:
+            raise InputError(f"response '{name}' is given twice; name each response once")
+    if ref is not None and (len(response) == 1 or multi != "nehvi"):
+        _notice("--reference is used only with several responses and --multi nehvi; ignored")
+    fixed = _parse_fixed(fix)
     f = Factors.from_file(factors)
+    checked = check_runs(runs, f.with_constraints(constraint), list(response), id_column=id_column)
+    _notice(checked.ignored_notice())
     say(f"Fitting a Gaussian process to {runs} and optimising a batch of {batch} ...")
     proposals = _recommend(runs, f, list(response), batch=batch, seed=seed,
-                           maximize=[r not in minimize for r in response], fixed=_parse_fixed(fix),
+                           maximize=[r not in minimize for r in response], fixed=fixed,
                            constraints=list(constraint), id_column=id_column, multi=multi,
                            reference=ref, log_response=log_response)
-    observed = check_runs(runs, f.with_constraints(constraint), list(response)).responses
+    observed = checked.responses
     fig = recommendation_plot(observed, proposals, list(response),
                               maximize=[r not in minimize for r in response])
+    for col in proposals.columns[len(f.names):]:  # predictions: 6 significant digits
+        if proposals[col].dtype.kind == "f":
+            proposals[col] = [float(f"{v:.6g}") for v in proposals[col]]
     proposals.insert(0, "run", [f"next{i + 1:02d}" for i in range(len(proposals))])
     plot_path, report_path = out.with_suffix(".png"), out.with_suffix(".html")
     _write_csv(proposals, out)
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
-                            f, proposals, multi, constraint, fix)
+                            f, proposals, multi, constraint, fix, checked.ignored_notice())
     _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval)")
     typer.echo(f"Wrote {len(proposals)} proposed runs to {out}, a plot to {plot_path} and a "
                f"report to {report_path}")
 
 
 def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, minimize, n_runs,
-                            factors, proposals, multi, constraints, fixed) -> None:
+                            factors, proposals, multi, constraints, fixed, ignored="") -> None:
     """A self-contained HTML page beside the proposals: what was asked, the plot, the table."""
     from ..report import write_report
 
@@ -142,6 +196,8 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
     if several:
         notes.append("non_dominated = True: the run's predicted means would join the Pareto front "
                      "(no measured run is at least as good on every response).")
+    if ignored:
+        notes.append(ignored[0].upper() + ignored[1:] + ".")
     write_report(
         path, f"biochemml: next {len(proposals)} runs",
         summary={"runs": str(runs), "runs used": n_runs, "responses": goals,
@@ -168,13 +224,13 @@ def fit_conditions(
     from ..bioprocess.runs import check_runs
     from ..progress import say
 
+    fold_spec, kind_list = _parse_folds(folds), _parse_kinds(kinds)
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response)
+    _notice(checked.ignored_notice())
     X, y = checked.conditions, checked.responses[response].to_numpy()
-    kind_list = [k.strip() for k in kinds.split(",") if k.strip()]
     say(f"Cross-validating {', '.join(kind_list)} on {len(y)} runs ...")
-    metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f,
-                                    folds=folds if folds == "loo" else int(folds), seed=seed)
+    metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f, folds=fold_spec, seed=seed)
     best = metrics["rmse"].idxmin()
     model = ConditionModel(kind_list[0], factors=f, seed=seed).fit(X, y)
     importance = feature_importance(model, X)
@@ -187,7 +243,7 @@ def fit_conditions(
     _write_png(parity, out_dir / "parity.png")
     _write_png(effects, out_dir / "effects.png")
     _write_conditions_report(out_dir, runs, response, len(y), f, kind_list, best, metrics_out,
-                             importance)
+                             importance, checked.ignored_notice())
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside the 95% interval)")
     typer.echo(f"Lowest error: {best}. Effects shown for {kind_list[0]}; top factors: "
                f"{', '.join(importance.index[:3])}. Wrote tables and figures to {out_dir}/")
@@ -195,7 +251,7 @@ def fit_conditions(
 
 
 def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: int, factors,
-                             kinds, best: str, metrics, importance) -> None:
+                             kinds, best: str, metrics, importance, ignored: str = "") -> None:
     """One self-contained report.html beside the tables and figures of fit-conditions."""
     from ..report import write_report
 
@@ -212,7 +268,8 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
         tables={"Cross-validation of every model": metrics,
                 "Factor importance": importance.rename_axis("factor").rename("importance").reset_index()},
         notes=[f"Metrics are those of the {best} model, measured on runs it did not train on "
-               "(replicates of one condition are left out together)."])
+               "(replicates of one condition are left out together)."]
+        + ([ignored[0].upper() + ignored[1:] + "."] if ignored else []))
 
 
 @app.command()
@@ -229,8 +286,11 @@ def replay(
     from ..bioprocess import Factors
     from ..bioprocess import replay as _replay
     from ..bioprocess.plots import parity_plot
+    from ..bioprocess.runs import check_runs
 
-    summary, preds = _replay(runs, Factors.from_file(factors), response, cycle=cycle, kind=kind, seed=seed)
+    f = Factors.from_file(factors)
+    _notice(check_runs(runs, f, response, used=[cycle]).ignored_notice())
+    summary, preds = _replay(runs, f, response, cycle=cycle, kind=kind, seed=seed)
     fig = parity_plot(preds, response)
     _write_csv(summary, out)
     _write_png(fig, out.with_suffix(".png"))
