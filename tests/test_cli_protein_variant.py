@@ -24,8 +24,13 @@ def tem1_files(tmp_path_factory):
     return folder, datasets.structure_path("tem1")
 
 
-def test_train_and_predict_protein_variants(tem1_files, tmp_path, capsys):
+def test_train_and_predict_protein_variants(tem1_files, tmp_path, capsys, monkeypatch):
+    from biochemml import plot
+
     folder, pdb = tem1_files
+    labels, draw = [], plot.observed_vs_predicted
+    monkeypatch.setattr(plot, "observed_vs_predicted",
+                        lambda *a, label="value", **k: labels.append(label) or draw(*a, label=label, **k))
     run = tmp_path / "run"
     code = main(["train", "--task", "protein-variant", "--wildtype", str(folder / "wt.fasta"),
                  "--data", str(folder / "variants.tsv"), "--variant-column", "variant",
@@ -42,6 +47,22 @@ def test_train_and_predict_protein_variants(tem1_files, tmp_path, capsys):
     assert main(["predict", "--model", str(run), "--data", str(folder / "new.csv"), "--out", str(out)]) == 0
     pred = pd.read_csv(out)
     assert len(pred) == 100 and pred["prediction"].notna().all()
+    said = " ".join(capsys.readouterr().err.split())
+    assert "structure model on 240 training and 60 test variants" in said
+    assert labels == ["score"]  # axis labels "measured score" / "predicted score"
+    assert "additive" in metrics["baselines"]
+    # evaluate works on a protein-variant run folder
+    (folder / "labelled.csv").write_text(
+        pd.read_csv(folder / "variants.tsv", sep="\t").head(50).to_csv(index=False))
+    assert main(["evaluate", "--model", str(run), "--data", str(folder / "labelled.csv"),
+                 "--out", str(tmp_path / "ev")]) == 0
+    assert "spearman" in capsys.readouterr().out
+    for name in ("metrics.json", "predictions.csv", "report.html"):
+        assert (tmp_path / "ev" / name).exists(), name
+    for command in ("predict", "evaluate"):
+        assert main([command, "--model", str(tmp_path / "nope"), "--data",
+                     str(folder / "new.csv"), "--out", str(tmp_path / "x.csv")]) == 1
+        assert "nope does not exist" in capsys.readouterr().err
 
 
 def test_protein_variant_mistakes(tem1_files, tmp_path, capsys):
@@ -56,3 +77,132 @@ def test_protein_variant_mistakes(tem1_files, tmp_path, capsys):
     assert code == 1 and "row 2" in err and "variant" in err
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
     assert not any(p.name.endswith(".partial") for p in tmp_path.iterdir())
+
+
+def _train(folder, out, *extra, wildtype=None, data="variants.tsv"):
+    return main(["train", "--task", "protein-variant", "--wildtype",
+                 str(wildtype or folder / "wt.fasta"), "--data", str(folder / data),
+                 "--target-column", "score", "--offset", "1", "--out", str(out), *extra])
+
+
+def _said(capsys):
+    """stderr and stdout with line wrapping undone (rich wraps long lines)."""
+    captured = capsys.readouterr()
+    return " ".join(captured.err.split()), " ".join(captured.out.split())
+
+
+@pytest.mark.parametrize("extra, expected", [
+    (["--epochs", "3", "--time-limit", "2"],
+     "--time-limit, --epochs are not used with --task protein-variant"),
+    (["--weight-column", "score"], "--weight-column is not used with --task protein-variant"),
+    (["--model", "additive", "--ensemble", "3"], "--ensemble is not used"),
+    (["--target-column", "other"], "takes one --target-column"),
+    (["--split", "group", "--group-column", "nope"],
+     "variants.tsv: has no column 'nope'; its columns are: variant, score"),
+    (["--group-column", "variant"], "add --split group"),
+    (["--split", "similarity"], "use position"),
+    (["--chain", "A"], "give --structure too"),
+])
+def test_protein_train_refuses_options_it_does_not_use(tem1_files, tmp_path, capsys, extra,
+                                                       expected):
+    folder, _ = tem1_files
+    assert _train(folder, tmp_path / "run", *extra) == 1
+    err, _ = _said(capsys)
+    assert expected in err
+    assert not (tmp_path / "run").exists()
+
+
+def test_protein_split_by_position_notice_and_options_in_config(tem1_files, tmp_path, capsys):
+    import yaml
+
+    folder, _ = tem1_files
+    run = tmp_path / "run"
+    assert _train(folder, run, "--model", "graph", "--split", "position", "--test-size", "0.25",
+                  "--epochs", "1", "--batch-size", "64", "--learning-rate", "0.01") == 0
+    err, out = _said(capsys)
+    assert "no structure given: the graph network sees the sequence chain only" in err
+    table = pd.read_csv(run / "predictions.csv")
+    pos = table["variant"].str[1:-1].astype(int)
+    assert not set(pos[table.split == "test"]) & set(pos[table.split == "train"])
+    config = yaml.safe_load((run / "config.yaml").read_text())
+    assert config["split"] == "position" and config["test_size"] == 0.25
+    assert config["model_params"] == {"epochs": 1, "batch_size": 64, "learning_rate": 0.01}
+    assert "--test-size 0.25 --split position" in config["command"]
+    assert config["command"].startswith("biochemml train --data")
+    assert any("no structure given" in n for n in config["notes"])
+    n_train, n_test = config["n_train"], config["n_test"]
+    assert f"graph model on {n_train} training and {n_test} test variants" in err
+    assert "additive baseline on the same split" in out
+    assert "additive" in json.loads((run / "metrics.json").read_text())["baselines"]
+    report = (run / "report.html").read_text()
+    assert "no structure given" in report and "by new residue" in report
+
+
+def test_protein_split_by_group_column(tem1_files, tmp_path):
+    folder, _ = tem1_files
+    table = pd.read_csv(folder / "variants.tsv", sep="\t")
+    table["site"] = table["variant"].str[1:-1]
+    table.to_csv(tmp_path / "sites.tsv", sep="\t", index=False)
+    run = tmp_path / "run"
+    code = main(["train", "--task", "protein-variant", "--wildtype", str(folder / "wt.fasta"),
+                 "--data", str(tmp_path / "sites.tsv"), "--target-column", "score", "--offset",
+                 "1", "--model", "additive", "--split", "group", "--group-column", "site",
+                 "--out", str(run)])
+    assert code == 0
+    pred = pd.read_csv(run / "predictions.csv").assign(site=table["site"])
+    assert not set(pred.site[pred.split == "test"]) & set(pred.site[pred.split == "train"])
+
+
+def test_bad_wild_type_is_reported_against_its_own_file(tem1_files, tmp_path, capsys):
+    folder, _ = tem1_files
+    (tmp_path / "odd.fasta").write_text(">x\nMSIQHFRVBZ\n")
+    assert _train(folder, tmp_path / "a", wildtype=tmp_path / "odd.fasta") == 1
+    err, _ = _said(capsys)
+    assert "odd.fasta: the wild-type sequence has 'B' at position 9" in err
+    assert "variants.tsv" not in err
+    assert _train(folder, tmp_path / "b", wildtype="wt_file") == 1
+    err, _ = _said(capsys)
+    assert "'wt_file' is neither an existing FASTA file nor a protein sequence" in err
+
+
+def test_structure_mismatch_names_the_file_and_residues(tem1_files, tmp_path, capsys):
+    from biochemml import datasets
+
+    folder, pdb = tem1_files
+    wt = datasets.wildtype("tem1")
+    (tmp_path / "r162a.fasta").write_text(">m\n" + wt[:161] + "A" + wt[162:] + "\n")
+    assert _train(folder, tmp_path / "a", "--structure", str(pdb),
+                  wildtype=tmp_path / "r162a.fasta") == 1
+    err, _ = _said(capsys)
+    assert f"{pdb}: chain A of the structure differs from the wild type" in err
+    assert "structure has R, wild type has A at 162" in err and "--offset" in err
+    # a structure without the signal peptide (residues 1-23): says which stretch it covers
+    lines = [x for x in open(pdb) if not (x.startswith(("ATOM", "HETATM"))
+                                          and int(x[22:26]) <= 23)]
+    (tmp_path / "mature.pdb").write_text("".join(lines))
+    assert _train(folder, tmp_path / "b", "--structure", str(tmp_path / "mature.pdb")) == 1
+    err, _ = _said(capsys)
+    assert "mature.pdb" in err and "positions 24..286" in err and "--offset 24" in err
+    assert _train(folder, tmp_path / "c", "--structure", str(pdb), "--chain", "B") == 1
+    err, _ = _said(capsys)
+    assert "no protein chain 'B'" in err
+
+
+def test_empty_variant_notice_and_too_few_rows(tem1_files, tmp_path, capsys):
+    folder, _ = tem1_files
+    table = pd.read_csv(folder / "variants.tsv", sep="\t")
+    table.loc[5, "variant"] = None
+    table.to_csv(tmp_path / "with_wt.tsv", sep="\t", index=False)
+    table.head(3).to_csv(tmp_path / "three.tsv", sep="\t", index=False)
+    code = main(["train", "--task", "protein-variant", "--wildtype", str(folder / "wt.fasta"),
+                 "--data", str(tmp_path / "with_wt.tsv"), "--target-column", "score",
+                 "--offset", "1", "--model", "additive", "--out", str(tmp_path / "a")])
+    assert code == 0
+    err, _ = _said(capsys)
+    assert "1 row with an empty variant is taken as the wild type" in err
+    code = main(["train", "--task", "protein-variant", "--wildtype", str(folder / "wt.fasta"),
+                 "--data", str(tmp_path / "three.tsv"), "--target-column", "score",
+                 "--offset", "1", "--model", "additive", "--out", str(tmp_path / "b")])
+    err, _ = _said(capsys)
+    assert code == 1 and "only 1 test variant" in err and "--test-size" in err
+    assert not (tmp_path / "b").exists()

@@ -5,6 +5,11 @@ and figures: ``observed_vs_predicted.png``, ``position_effects.png`` (mean predi
 effect of every single substitution, position x amino acid), with a structure
 ``distance_map.png`` and ``effects_bfactor.pdb`` (mean predicted effect per residue in
 the B-factor column: in PyMOL ``spectrum b, red_white_blue``).
+
+The test set is drawn at random (``split="random"``), by whole groups of a column
+(``split="group"``), by mutated position (``split="position"``: no training variant
+mutates a test position, the question "does the model work at positions never
+measured?") or taken from a column of ``train``/``test`` values (``split_column``).
 """
 from __future__ import annotations
 
@@ -23,16 +28,46 @@ from .io.writers import atomic_folder
 
 
 def read_wildtype(wildtype) -> str:
-    """A wild-type sequence from a FASTA file (first record) or given as a string."""
-    text = str(wildtype)
+    """A wild-type sequence from a FASTA file (first record) or given as a string.
+
+    Parameters
+    ----------
+    wildtype : str or Path
+        An existing FASTA file (any extension), or the sequence itself.
+
+    Returns
+    -------
+    str
+        The upper-case sequence, checked to hold only the 20 amino acids.
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        A residue outside the 20 amino acids (naming the FASTA file when there is one),
+        a FASTA file that does not exist, or text that is neither a file nor a sequence.
+    """
+    from .protein.mutations import _check_wildtype
+
+    text = str(wildtype).strip()
     path = Path(text)
-    if len(text) < 400 and path.suffix and path.exists():
+    if text and len(text) < 400 and path.is_file():
         from .io import read_fasta
 
-        return str(read_fasta(path)["sequence"].iloc[0]).strip().upper()
+        try:
+            sequence = str(read_fasta(path)["sequence"].iloc[0]).strip().upper()
+            return _check_wildtype(sequence)
+        except InputError as err:
+            raise InputError(err.message, path=path) from None
     if path.suffix.lower() in (".fa", ".fasta", ".faa", ".fas") and not path.exists():
         raise InputError("the wild-type FASTA file does not exist", path=path)
-    return text.strip().upper()
+    if not text.replace("*", "").isalpha():
+        raise InputError(f"the wild type '{text}' is neither an existing FASTA file nor a protein "
+                         "sequence (one letter per residue)")
+    try:
+        return _check_wildtype(text)
+    except InputError as err:
+        raise InputError(f"{err.message} (the wild type was given as a sequence, not a file)") \
+            from None
 
 
 def _single_mutant_scan(wildtype: str, offset: int):
@@ -47,7 +82,8 @@ def _single_mutant_scan(wildtype: str, offset: int):
     return variants, np.array(pos), np.array(res)
 
 
-def _figures(model, wildtype, offset, structure, truth, pred, out: Path) -> dict:
+def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target: str = "score",
+             chain=None) -> dict:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -57,16 +93,18 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path) -> dict
 
     figs = {}
     plot.observed_vs_predicted(truth, pred, path=out / "observed_vs_predicted.png",
-                               label="measured effect")
+                               label=str(target))
     figs["observed_vs_predicted"] = "observed_vs_predicted.png"
     variants, pos, res = _single_mutant_scan(wildtype, offset)
     effect = model.predict(variants)
     grid = np.full((20, len(wildtype)), np.nan)
     grid[[PROTEIN.symbols.index(a) for a in res], pos] = effect
     fig, ax = plt.subplots(figsize=(min(2 + len(wildtype) / 12, 30), 4))
-    image = ax.imshow(grid, aspect="auto", cmap="RdBu", interpolation="nearest")
+    # x in the variants' numbering (the first residue is `offset`), as the distance map
+    image = ax.imshow(grid, aspect="auto", cmap="RdBu", interpolation="nearest",
+                      extent=(offset - 0.5, len(wildtype) + offset - 0.5, 19.5, -0.5))
     ax.set_yticks(range(20), list(PROTEIN.symbols))
-    ax.set_xlabel(f"position (numbered from {offset})")
+    ax.set_xlabel(_position_label(offset))
     ax.set_ylabel("new residue")
     fig.colorbar(image, ax=ax, label="predicted effect")
     ax.set_title("Predicted effect of every single substitution")
@@ -80,9 +118,17 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path) -> dict
     if structure is not None:
         from . import structure as S
 
-        st = S.read(structure)
-        st = st.select(st.chains[0])
-        fig = S.plot_structure_map(st, out=out / "distance_map.png")
+        from .protein.models import check_structure
+
+        st = check_structure(structure, wildtype, chain=chain, offset=offset)
+        fig = S.plot_structure_map(st)
+        ax = fig.axes[0]
+        # number residues as the variants and the heat map do, not from 0
+        ax.images[0].set_extent((offset - 0.5, len(st) + offset - 0.5,
+                                 len(st) + offset - 0.5, offset - 0.5))
+        ax.set_xlabel(_position_label(offset))
+        ax.set_ylabel(_position_label(offset))
+        fig.savefig(out / "distance_map.png", dpi=120, bbox_inches="tight")
         plt.close(fig)
         figs["distance_map"] = "distance_map.png"
         if len(st) == len(wildtype):
@@ -93,19 +139,86 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path) -> dict
     return figs
 
 
+def _position_label(offset: int) -> str:
+    return f"position (as in the variants: the first residue is {offset})"
+
+
+SPLITS = ("random", "group", "position")
+
+#: models that read the 3-D structure when one is given (an idealised chain without)
+_STRUCTURE_MODELS = {
+    "graph": "no structure given: the graph network sees the sequence chain only (an idealised "
+             "chain, no 3-D neighbours); give --structure for the structure graph",
+    "image": "no structure given: the distance-map CNN sees an idealised straight chain only "
+             "(no 3-D neighbours); give --structure for the real distance map",
+    "ensemble": "no structure given: the graph network sees the sequence chain only and the "
+                "boosting has no structure features; give --structure to use the 3-D structure",
+}
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
+def _split_rows(df, data_path, variants, rows, index, *, split, test_size, seed, split_column,
+                group_column):
+    """Boolean test mask of the table's rows, and a sentence saying how it was drawn."""
+    n = len(variants)
+    if split_column is not None:
+        require_columns(df, [split_column], path=data_path)
+        test = (df[split_column].astype(str).str.strip().str.lower() == "test").to_numpy()
+        return test, f"rows marked 'test' in column '{split_column}'"
+    if split not in SPLITS:
+        hint = " (variants of one protein are all alike: use position)" \
+            if split == "similarity" else ""
+        raise InputError(f"the protein-variant split must be one of {', '.join(SPLITS)}, "
+                         f"not '{split}'{hint}")
+    if not 0 < test_size < 1:
+        raise InputError(f"the test size must be a fraction between 0 and 1, not {test_size}")
+    if group_column is not None and split != "group":
+        raise InputError(f"the group column '{group_column}' is only used to split whole groups: "
+                         "add --split group (split='group')")
+    test = np.zeros(n, dtype=bool)
+    if split == "random":
+        test[np.random.RandomState(seed).permutation(n)[:max(1, int(round(test_size * n)))]] = True
+        return test, f"{test_size:.0%} of the variants at random"
+    if split == "group":
+        from .evaluation import group_split
+        from .io import label_column
+
+        if group_column is None:
+            raise InputError("split 'group' needs a group column (--group-column)")
+        require_columns(df, [group_column], path=data_path)
+        groups = label_column(df, group_column)
+        _, te = group_split(groups, test_size=test_size, seed=seed)
+        test[te] = True
+        return test, (f"whole groups of column '{group_column}' ({len(set(groups[te]))} of "
+                      f"{len(set(groups))} groups)")
+    positions = np.unique(index)
+    if positions.size < 2:
+        raise InputError("split 'position' needs variants at 2 or more positions", path=data_path)
+    k = max(1, int(round(test_size * positions.size)))
+    held = np.random.RandomState(seed).permutation(positions)[:k]
+    test[rows[np.isin(index, held)]] = True
+    return test, (f"{k} of {positions.size} mutated positions held out: every variant that "
+                  "mutates one is a test variant, so no training variant touches them")
+
+
 def train_variant_model(data_path, wildtype_fasta, variant_column: str = "variant",
                         target_column: str = "score", structure=None, offset: int = 0,
                         out="runs/protein-variant", seed: int = 0, model: str | None = None,
                         test_size: float = 0.2, split_column: str | None = None,
-                        model_params: dict | None = None) -> dict:
+                        model_params: dict | None = None, *, split: str = "random",
+                        group_column: str | None = None, chain: str | None = None,
+                        baselines: bool = True, command: str | None = None) -> dict:
     """Fit a variant-effect model on a table of variants and write a run folder.
 
     Parameters
     ----------
     data_path : str or Path
         CSV/TSV/Parquet table with a variant column (``A108D:N144D``, ``SA108D``,
-        ``M0I,S1G``; empty = wild type) and a numeric target column. Other columns are
-        ignored.
+        ``M0I,S1G``; empty = wild type, with a notice) and a numeric target column.
+        Other columns are ignored.
     wildtype_fasta : str or Path
         FASTA file of the wild type (first record), or the sequence itself.
     variant_column, target_column : str
@@ -124,52 +237,105 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         (:class:`biochemml.protein.GraphVariantRegressor`); ``"image"`` a 2D CNN on
         distance-map crops with mutation channels
         (:class:`biochemml.protein.DistanceMapCNNRegressor`); ``"ensemble"`` averages the
-        graph network with the structure-aware boosting.
+        graph network with the structure-aware boosting. Without a structure the graph,
+        image and ensemble models see an idealised chain (a notice says so).
     test_size : float
-        Fraction of rows held out (random) to measure the model; ignored with
+        Fraction held out: of the rows (``split="random"``), of the groups
+        (``"group"``) or of the mutated positions (``"position"``); ignored with
         ``split_column``.
     split_column : str, optional
         Column whose ``test`` rows are held out (e.g. ``split`` for the avGFP TAPE split).
     model_params : dict, optional
         Extra settings of the model (e.g. ``{"max_iter": 100}``; see
         :mod:`biochemml.protein.models`).
+    split : {"random", "group", "position"}
+        How the test set is drawn: random rows, whole groups of ``group_column``, or
+        whole mutated positions (every variant touching a test position is a test
+        variant; variants without a mutation train).
+    group_column : str, optional
+        Column of groups for ``split="group"``.
+    chain : str, optional
+        Chain of ``structure`` to use (default its first).
+    baselines : bool
+        Also fit the additive model (ridge on the mutations) on the same split and
+        report its test scores (``metrics["baselines"]["additive"]``).
+    command : str, optional
+        The command line, recorded in ``config.yaml``.
 
     Returns
     -------
     dict
         The metrics written to ``metrics.json``.
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        A bad table, wild type, structure or option; a split that leaves fewer than 2
+        training or test variants. Nothing is written then.
     """
+    from .io.writers import check_new_folder
     from .metrics import regression_metrics
-    from .protein.models import build_variant_model
+    from .progress import say
+    from .protein.models import VARIANT_MODELS, build_variant_model, check_structure
     from .protein.mutations import variant_table
 
+    out = check_new_folder(out)
     df = read_table(data_path)
-    require_columns(df, [variant_column])
-    variants = df[variant_column].fillna("").astype(str).tolist()
+    require_columns(df, [variant_column, target_column], path=data_path)
+    raw = df[variant_column]
+    variants = raw.fillna("").astype(str).tolist()
     y = numeric_column(df, target_column)
     wildtype = read_wildtype(wildtype_fasta)
     try:
-        variant_table(variants, wildtype, offset)
+        rows, index, _ = variant_table(variants, wildtype, offset)
     except InputError as err:
         row = None if err.row is None else err.row + df.attrs.get("first_row", 1) - 1
         raise InputError(err.message, path=data_path, row=row, column=variant_column) from None
     name = model or ("structure" if structure is not None else "sequence")
-    if split_column is not None:
-        require_columns(df, [split_column])
-        test = (df[split_column].astype(str) == "test").to_numpy()
-    else:
-        if not 0 < test_size < 1:
-            raise InputError(f"test_size must be between 0 and 1, not {test_size}")
-        test = np.zeros(len(df), dtype=bool)
-        test[np.random.RandomState(seed).permutation(len(df))[:max(1, int(round(test_size * len(df))))]] = True
-    if test.all() or not test.any():
-        raise InputError("the split leaves no training or no test rows")
+    if name not in VARIANT_MODELS:
+        raise InputError(f"unknown variant model '{name}': expected {', '.join(VARIANT_MODELS)}")
+    if name == "structure" and structure is None:
+        raise InputError("model 'structure' needs a structure file (--structure wt.pdb)")
+    if chain is not None and structure is None:
+        raise InputError("a chain (--chain) picks a chain of the structure: give --structure too")
+    notes = []
+    if structure is not None:
+        check_structure(structure, wildtype, chain=chain, offset=offset)
+    elif name in _STRUCTURE_MODELS:
+        notes.append(_STRUCTURE_MODELS[name] + ".")
+        say(f"[yellow]Notice[/yellow]: {_STRUCTURE_MODELS[name]}.")
+    n_empty = int((raw.isna() | (raw.astype(str).str.strip() == "")).sum())
+    if n_empty:
+        text = (f"{_rows(n_empty)} with an empty variant {'is' if n_empty == 1 else 'are'} "
+                "taken as the wild type")
+        notes.append(text + ".")
+        say(text)
+    test, how = _split_rows(df, data_path, variants, rows, index, split=split,
+                            test_size=test_size, seed=seed, split_column=split_column,
+                            group_column=group_column)
+    n_test, n_train = int(test.sum()), int((~test).sum())
+    for count, what in ((n_test, "test"), (n_train, "training")):
+        if count < 2:
+            fix = (f"mark more rows 'test' and 'train' in column '{split_column}'"
+                   if split_column is not None else "add rows or change --test-size")
+            raise InputError(f"only {count} {what} variant{'' if count == 1 else 's'} "
+                             f"({len(df)} rows, split: {how}); at least 2 are needed to fit "
+                             f"and score a model: {fix}", path=data_path)
+    notes.append(f"Test set: {how}.")
+    say(f"[bold]biochemml[/bold] protein-variant: {name} model on {n_train} training and "
+        f"{n_test} test variants from {data_path}")
     est = build_variant_model(name, wildtype, structure=None if structure is None else str(structure),
-                              offset=offset, seed=seed, **(model_params or {}))
-    est.fit([variants[i] for i in np.flatnonzero(~test)], y[~test])
+                              offset=offset, seed=seed, chain=chain, **(model_params or {}))
+    train_variants = [variants[i] for i in np.flatnonzero(~test)]
+    est.fit(train_variants, y[~test])
     pred = est.predict(variants)
     metrics = {"test": regression_metrics(y[test], pred[test]),
                "train": regression_metrics(y[~test], pred[~test])}
+    if baselines and name != "additive":
+        base = build_variant_model("additive", wildtype, offset=offset, seed=seed)
+        base.fit(train_variants, y[~test])
+        metrics["baselines"] = {"additive": regression_metrics(
+            y[test], base.predict([variants[i] for i in np.flatnonzero(test)]))}
     # written under a temporary name and renamed at the end: a failure leaves nothing behind
     with atomic_folder(out) as out:
         with open(out / "model.pkl", "wb") as handle:
@@ -177,14 +343,18 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         table = pd.DataFrame({variant_column: variants, target_column: y,
                               "split": np.where(test, "test", "train"), "prediction": pred})
         table.to_csv(out / "predictions.csv", index=False)
-        figs = _figures(est, wildtype, offset, structure, y[test], pred[test], out)
+        figs = _figures(est, wildtype, offset, structure, y[test], pred[test], out,
+                        target=target_column, chain=chain)
         config = {"task": "protein-variant", "model": name, "data": str(data_path),
                   "wildtype": wildtype, "variant_column": variant_column,
                   "target_column": target_column,
-                  "structure": None if structure is None else str(structure),
-                  "offset": offset, "seed": seed, "test_size": test_size,
-                  "split_column": split_column, "model_params": model_params or {},
-                  "n_train": int((~test).sum()), "n_test": int(test.sum()), "figures": figs,
+                  "structure": None if structure is None else str(structure), "chain": chain,
+                  "offset": offset, "seed": seed, "split": None if split_column else split,
+                  "test_size": None if split_column else test_size,
+                  "group_column": group_column, "split_column": split_column,
+                  "baselines": bool(baselines), "model_params": model_params or {},
+                  "n_train": n_train, "n_test": n_test, "notes": notes, "figures": figs,
+                  "command": command,
                   "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         import yaml
 
@@ -195,9 +365,12 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
 
 
 _CAPTIONS = {
-    "observed_vs_predicted": "Observed vs predicted effect (test variants)",
-    "position_effects": "Mean predicted effect of each substitution along the sequence",
-    "distance_map": "Residue-residue distance map of the structure",
+    "observed_vs_predicted": "Measured vs predicted {target} of the test variants",
+    "position_effects": "Predicted {target} of every single substitution: position (x, numbered "
+                        "as in the variants from {offset}) by new residue (y); blank cells are "
+                        "the wild-type residue",
+    "distance_map": "C-beta distance map of the structure (positions numbered as in the "
+                    "variants, from {offset})",
 }
 
 
@@ -205,51 +378,144 @@ def _write_report(out: Path, config: dict, metrics: dict) -> None:
     """One self-contained report.html for a protein-variant run."""
     from .report import write_report
 
-    figures = [(_CAPTIONS.get(k, k), out / v) for k, v in config["figures"].items()
-               if str(v).endswith(".png")]
-    notes = []
+    figures = [(_CAPTIONS.get(k, k).format(target=config["target_column"],
+                                           offset=config["offset"]), out / v)
+               for k, v in config["figures"].items() if str(v).endswith(".png")]
+    notes = list(config.get("notes") or [])
     if config["structure"]:
         notes.append("effects_bfactor.pdb holds the mean predicted effect of each residue in its "
                      "B-factor column: colour it in PyMOL (spectrum b) or ChimeraX (color bfactor).")
     summary = {"data": config["data"], "task": "protein variant -> activity",
-               "model": config["model"], "structure": config["structure"] or "none",
+               "model": config["model"],
+               "structure": config["structure"] or "none (sequence only)",
+               "test set": (f"column {config['split_column']}" if config.get("split_column")
+                            else f"split {config.get('split')}, test size {config.get('test_size')}"),
                "training / test variants": f"{config['n_train']} / {config['n_test']}",
                "seed": config["seed"]}
     shown = {k: v for k, v in metrics["test"].items() if k in ("r2", "pearson", "spearman", "mae", "rmse")}
+    for base, scores in (metrics.get("baselines") or {}).items():
+        shown.update({f"{base} baseline: {k}": v for k, v in scores.items()
+                      if k in ("r2", "spearman")})
     write_report(out / "report.html", "biochemml protein-variant run", summary=summary,
                  metrics=shown, figures=figures, notes=notes, config=config)
 
 
-def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str | None = None):
-    """Predict the variants of a table with a run folder from :func:`train_variant_model`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The input table plus a ``prediction`` column (also written to ``out_csv``).
-    """
+def _load_run(run_dir):
+    """(config, estimator) of a protein-variant run folder."""
     import yaml
 
     run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise ModelError(f"the run folder {run_dir} does not exist")
     if not (run_dir / "model.pkl").exists() or not (run_dir / "config.yaml").exists():
         raise ModelError(f"{run_dir} is not a protein-variant run folder (model.pkl and "
                          "config.yaml are needed)")
     config = yaml.safe_load((run_dir / "config.yaml").read_text())
     with open(run_dir / "model.pkl", "rb") as handle:
         est = pickle.load(handle)
-    column = variant_column or config["variant_column"]
-    df = read_table(data_path)
-    require_columns(df, [column])
+    return config, est
+
+
+def _predict_table(est, df, data_path, column):
+    require_columns(df, [column], path=data_path)
     variants = df[column].fillna("").astype(str).tolist()
     try:
-        pred = est.predict(variants)
+        return variants, est.predict(variants)
     except InputError as err:
         row = None if err.row is None else err.row + df.attrs.get("first_row", 1) - 1
         raise InputError(err.message, path=data_path, row=row, column=column) from None
+
+
+def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str | None = None):
+    """Predict the variants of a table with a run folder from :func:`train_variant_model`.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        The run folder.
+    data_path : str or Path
+        Table with a variant column.
+    out_csv : str or Path, optional
+        Where to write the result (CSV/TSV/Parquet by suffix).
+    variant_column : str, optional
+        Default the training column name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input table plus a ``prediction`` column (also written to ``out_csv``).
+    """
+    config, est = _load_run(run_dir)
+    column = variant_column or config["variant_column"]
+    df = read_table(data_path)
+    _, pred = _predict_table(est, df, data_path, column)
     result = df.copy()
     result["prediction"] = pred
     if out_csv is not None:
         from .io.writers import write_table
 
         write_table(result, out_csv)
+    return result
+
+
+def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | None = None,
+                           target_column: str | None = None) -> dict:
+    """Score a protein-variant run folder on another labelled table of variants.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A run folder from :func:`train_variant_model`.
+    data_path : str or Path
+        Table with the variant and target columns (default the training names).
+    out : str or Path, optional
+        Folder to create with ``metrics.json``, ``predictions.csv``,
+        ``observed_vs_predicted.png`` and ``report.html`` (nothing is left on failure).
+    variant_column, target_column : str, optional
+        Default the training column names.
+
+    Returns
+    -------
+    dict
+        :func:`biochemml.metrics.regression_metrics` of the table (``r2``, ``spearman``...).
+    """
+    from .metrics import regression_metrics
+
+    config, est = _load_run(run_dir)
+    column = variant_column or config["variant_column"]
+    target = target_column or config["target_column"]
+    if out is not None:
+        from .io.writers import check_new_folder
+
+        check_new_folder(out)
+    df = read_table(data_path)
+    require_columns(df, [column, target], path=data_path)
+    y = numeric_column(df, target)
+    if len(df) < 2:
+        raise InputError("at least 2 labelled variants are needed to score a model",
+                         path=data_path)
+    variants, pred = _predict_table(est, df, data_path, column)
+    result = regression_metrics(y, pred)
+    if out is not None:
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        from . import plot
+        from .report import write_report
+
+        with atomic_folder(out) as tmp:
+            (tmp / "metrics.json").write_text(json.dumps(result, indent=2))
+            table = df.copy()
+            table["prediction"] = pred
+            table.to_csv(tmp / "predictions.csv", index=False)
+            plot.observed_vs_predicted(y, pred, path=tmp / "observed_vs_predicted.png",
+                                       label=str(target))
+            shown = {k: v for k, v in result.items()
+                     if k in ("r2", "pearson", "spearman", "mae", "rmse")}
+            write_report(tmp / "report.html", f"Evaluation of {run_dir}",
+                         summary={"model": f"{run_dir} ({config['model']})",
+                                  "data": str(data_path), "variants": len(df)},
+                         metrics=shown,
+                         figures=[(f"Measured vs predicted {target}",
+                                   tmp / "observed_vs_predicted.png")])
     return result

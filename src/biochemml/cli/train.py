@@ -13,6 +13,7 @@ from . import app
 
 @app.command()
 def train(
+    ctx: typer.Context,
     data: Path = typer.Option(..., "--data", help="Table (CSV/TSV/Parquet) or FASTA with values."),
     task: str = typer.Option("classification", "--task", help="classification, regression, or protein-variant (variants of one protein -> activity)."),
     sequence_column: str = typer.Option("sequence", "--sequence-column", help="Column holding the sequences."),
@@ -26,7 +27,7 @@ def train(
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Minutes of training at most (shared by --ensemble models); the best finished epoch is kept. For large tables on a laptop."),
     test_size: float = typer.Option(0.2, help="Fraction held out as the test set."),
     validation_split: float = typer.Option(0.1, help="Fraction of the training set used to watch for over-fitting."),
-    split: str = typer.Option("random", "--split", help="Test set: random, similarity (no test sequence within --max-distance mismatches of a training one) or group (whole groups of --group-column)."),
+    split: str = typer.Option("random", "--split", help="Test set: random, similarity (no test sequence within --max-distance mismatches of a training one) or group (whole groups of --group-column); protein-variant: random, group or position (whole mutated positions held out)."),
     max_distance: Optional[int] = typer.Option(None, "--max-distance", help="Distance threshold of --split similarity (default 10% of the median length)."),
     distance: str = typer.Option("hamming", "--distance", help="Distance for --split similarity and the report's error-by-distance: hamming (mismatches of the aligned sequences) or edit (Levenshtein: an insertion or deletion counts once; for libraries with indels)."),
     group_column: Optional[str] = typer.Option(None, "--group-column", help="Column of groups (e.g. gene, library): kept on one side by --split group; with any split, a regression report scores each group apart."),
@@ -42,25 +43,22 @@ def train(
     structure: Optional[Path] = typer.Option(None, "--structure", help="protein-variant: PDB/mmCIF of the wild type (structure-aware model, maps, B-factor PDB)."),
     variant_column: str = typer.Option("variant", "--variant-column", help="protein-variant: column of mutations such as A108D:N144D or M0I,S1G."),
     offset: int = typer.Option(0, "--offset", help="protein-variant: number of the first wild-type residue in the mutation names (0 or 1)."),
+    chain: Optional[str] = typer.Option(None, "--chain", help="protein-variant: chain of --structure that is the wild type (default the first)."),
 ):
     """Train a model on a table of sequences and write a run folder with a report."""
     from ..errors import InputError
     from ..runs import default_run_dir, train_run
 
     if task == "protein-variant":
-        from ..protein_train import train_variant_model
-
-        if wildtype is None:
-            raise InputError("--task protein-variant needs --wildtype (a FASTA file or the sequence)")
-        out = out if out is not None else default_run_dir(task)
-        train_variant_model(data, wildtype, variant_column=variant_column,
-                            target_column=(target_column or ["score"])[0], structure=structure,
-                            offset=offset, out=out, seed=seed, model=model, test_size=test_size,
-                            split_column=split_column)
-        _print_metrics(out)
-        typer.echo(f"Run folder: {out}")
-        typer.echo(f"Report: {out / 'report.html'}")
+        _train_protein(ctx, data=data, target_column=target_column, out=out, model=model,
+                       epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+                       ensemble=ensemble, test_size=test_size, split=split,
+                       group_column=group_column, split_column=split_column,
+                       baselines=baselines, seed=seed, wildtype=wildtype, structure=structure,
+                       variant_column=variant_column, offset=offset, chain=chain)
         return
+    if chain is not None:
+        raise InputError("--chain is only used with --task protein-variant (a chain of --structure)")
     if not target_column:
         if task != "classification":
             raise InputError("name the measured value with --target-column")
@@ -78,6 +76,98 @@ def train(
     _print_metrics(run)
     typer.echo(f"Run folder: {run}")
     typer.echo(f"Report: {run / 'report.html'}")
+
+
+#: train options with no meaning for protein variants (refused when given)
+_NOT_FOR_PROTEINS = ("sequence_column", "schedule", "time_limit", "validation_split",
+                     "max_distance", "distance", "weight_column", "alphabet", "pad",
+                     "target_transform")
+#: what the protein models do with the network options
+_NEURAL_PROTEIN_MODELS = ("graph", "image", "ensemble")
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether the user typed option ``name`` (not its default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and getattr(source, "name", "") not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The train command as typed, rebuilt from the options given (for config.yaml)."""
+    words = ["biochemml", "train"]
+    for param in ctx.command.params:
+        if not _given(ctx, param.name):
+            continue
+        value = ctx.params[param.name]
+        if isinstance(value, bool):
+            flags = param.opts if value else (param.secondary_opts or param.opts)
+            words.append(flags[0])
+            continue
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            words += [param.opts[0], str(v)]
+    return shlex.join(words)
+
+
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _train_protein(ctx, *, data, target_column, out, model, epochs, batch_size, learning_rate,
+                   ensemble, test_size, split, group_column, split_column, baselines, seed,
+                   wildtype, structure, variant_column, offset, chain) -> None:
+    """``train --task protein-variant``: map the options that apply, refuse the others."""
+    from ..errors import InputError
+    from ..protein_train import train_variant_model
+    from ..runs import default_run_dir
+
+    if wildtype is None:
+        raise InputError("--task protein-variant needs --wildtype (a FASTA file or the sequence)")
+    if target_column and len(target_column) > 1:
+        raise InputError("--task protein-variant takes one --target-column (the measured "
+                         f"activity), not {len(target_column)}: {', '.join(target_column)}")
+    name = model or ("structure" if structure is not None else "sequence")
+    refused = [_option(n) for n in _NOT_FOR_PROTEINS if _given(ctx, n)]
+    neural = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate}
+    params = {}
+    for key, value in neural.items():
+        if value is None:
+            continue
+        if name not in _NEURAL_PROTEIN_MODELS:
+            refused.append(_option(key))
+        else:  # the network of graph/image; the graph member of the ensemble
+            params[("graph_" if name == "ensemble" else "") + key] = value
+    if _given(ctx, "ensemble"):
+        if ensemble < 1:
+            raise InputError(f"--ensemble must be at least 1, not {ensemble}")
+        if name == "additive":
+            refused.append("--ensemble")
+        else:  # average this many seeds (the ensemble model: this many graph networks)
+            params["graph_n_models" if name == "ensemble" else "n_models"] = ensemble
+    if refused:
+        only = sorted(set(refused) & {"--epochs", "--batch-size", "--learning-rate", "--ensemble"})
+        hint = (f" ({', '.join(only)} only with the models "
+                f"{'graph, image, ensemble' if '--ensemble' not in only else 'other than additive'})"
+                if only else "")
+        raise InputError(f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} not used "
+                         f"with --task protein-variant{hint}; with it train takes --wildtype, "
+                         "--variant-column, --target-column, --offset, --structure, --chain, "
+                         "--model, --split (random, group, position), --test-size, "
+                         "--group-column, --split-column, --seed, --no-baselines, and with "
+                         "graph/image/ensemble --epochs, --batch-size, --learning-rate, --ensemble")
+    out = out if out is not None else default_run_dir("protein-variant")
+    target = (target_column or ["score"])[0]
+    metrics = train_variant_model(
+        data, wildtype, variant_column=variant_column, target_column=target,
+        structure=structure, offset=offset, out=out, seed=seed, model=model,
+        test_size=test_size, split_column=split_column, model_params=params or None,
+        split=split, group_column=group_column, chain=chain, baselines=baselines,
+        command=_command_line(ctx))
+    typer.echo(_metrics_text(metrics["test"]))
+    for base, scores in (metrics.get("baselines") or {}).items():
+        typer.echo(f"{base} baseline on the same split: r2 {scores['r2']:.3f}, "
+                   f"spearman {scores['spearman']:.3f}")
+    typer.echo(f"Run folder: {out}")
+    typer.echo(f"Report: {Path(out) / 'report.html'}")
 
 
 def _print_metrics(run: Path) -> None:
@@ -128,10 +218,15 @@ def evaluate(
     data: Path = typer.Option(..., "--data", help="A labelled table with the training columns."),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for metrics, predictions, figures and a report."),
 ):
-    """Score a trained model on another labelled table."""
-    from ..runs import evaluate_run
+    """Score a trained model (sequence or protein-variant run) on another labelled table."""
+    if (model / "model.pkl").exists():  # a protein-variant run
+        from ..protein_train import evaluate_variant_model
 
-    result = evaluate_run(model, data, out)
+        result = evaluate_variant_model(model, data, out)
+    else:
+        from ..runs import evaluate_run
+
+        result = evaluate_run(model, data, out)
     typer.echo(_metrics_text(result))
     if out is not None:
         typer.echo(f"Report: {out / 'report.html'}")
@@ -146,6 +241,10 @@ def predict(
     variant_column: Optional[str] = typer.Option(None, "--variant-column", help="protein-variant runs: default the training column name."),
 ):
     """Predict new sequences (or protein variants) with a trained model."""
+    if not model.is_dir():
+        from ..errors import ModelError
+
+        raise ModelError(f"the run folder {model} does not exist")
     if (model / "model.pkl").exists():  # a protein-variant run
         from ..protein_train import predict_variant_model
 

@@ -60,6 +60,69 @@ def _blosum62() -> np.ndarray:
     return out
 
 
+def check_structure(structure, wildtype: str, chain=None, offset: int = 0):
+    """The chain of ``structure`` whose sequence is ``wildtype``, or an error saying how to fix it.
+
+    Parameters
+    ----------
+    structure : Structure or str or Path
+    wildtype : str
+    chain : str, optional
+        Chain to use; default the first.
+    offset : int
+        Number of the first wild-type residue in the variants' numbering (used to
+        name positions in the message).
+
+    Returns
+    -------
+    biochemml.structure.Structure
+        The selected chain.
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        The chain's sequence differs from the wild type. The message names the
+        structure file, the first differing residues (``structure has A, wild type has
+        R at 162``, numbered as the variants) and the fix: another chain that matches
+        (``--chain``), or the wild-type stretch the structure covers (trim the wild type
+        and shift ``--offset``).
+    """
+    from .. import structure as S
+
+    st_all = structure if isinstance(structure, S.Structure) else S.read(structure)
+    st = st_all.select(chain or st_all.chains[0])
+    wt = wildtype.strip().upper()
+    got = st.sequence
+    if got == wt:
+        return st
+    used = chain or st_all.chains[0]
+    start = wt.find(got) if got else -1
+    matching = [c for c, seq in st_all.sequences().items() if seq == wt]
+    if start >= 0:
+        what = (f"its {len(got)} residues are wild-type positions {start + offset}.."
+                f"{start + len(got) - 1 + offset} only (of {len(wt)})")
+    else:
+        diffs = [i for i, (a, b) in enumerate(zip(got, wt)) if a != b]
+        what = ", ".join(f"structure has {got[i]}, wild type has {wt[i]} at {i + offset}"
+                         for i in diffs[:3])
+        if len(diffs) > 3:
+            what += f" (and {len(diffs) - 3} more)"
+        if len(got) != len(wt):
+            what += ("; " if what else "") + f"lengths {len(got)} and {len(wt)}"
+    if matching:
+        fix = f"Chain {matching[0]} matches the wild type: pass --chain {matching[0]}."
+    elif start >= 0:
+        fix = ("If the structure lacks the signal peptide or a tag, give that stretch as the "
+               f"wild type and --offset {start + offset}.")
+    else:
+        several = (f"pass the matching chain with --chain (chains: {', '.join(st_all.chains)}); "
+                   if len(st_all.chains) > 1 else "")
+        fix = (f"Check that both are the same protein; {several}for a structure without the "
+               "signal peptide, trim the wild type to the structure's residues and shift --offset.")
+    raise InputError(f"chain {used} of the structure differs from the wild type: {what}. "
+                     f"{fix}", path=getattr(st_all, "path", None))
+
+
 def _as_float_targets(y, n: int) -> np.ndarray:
     arr = np.asarray(y, dtype=np.float64).reshape(-1)
     if arr.size != n:
@@ -197,16 +260,8 @@ class StructureAwareRegressor:
             return None
         from .. import structure as S
 
-        st = self.structure if isinstance(self.structure, S.Structure) else S.read(self.structure)
-        st = st.select(self.chain or st.chains[0])
-        wt = self.wildtype.strip().upper()
-        if st.sequence != wt:
-            diff = next((i for i, (a, b) in enumerate(zip(st.sequence, wt)) if a != b),
-                        min(len(st.sequence), len(wt)))
-            raise InputError(
-                f"the structure's sequence ({len(st)} residues) differs from the wild type "
-                f"({len(wt)} residues) first at residue {diff + 1}; the structure must cover "
-                "exactly the wild-type sequence (trim it or pass the matching chain)")
+        st = check_structure(self.structure, self.wildtype, chain=self.chain,
+                             offset=self.offset)
         table = S.residue_descriptors(st, ss_method=getattr(self, "ss_method", "ca"))
         self._cb_distance = S.distance_map(st, atom="CB")
         return table
@@ -394,7 +449,7 @@ VARIANT_MODEL_DESCRIPTIONS = {
 
 
 def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 0, seed: int = 0,
-                        **params):
+                        chain=None, **params):
     """Make a variant model by name.
 
     ``"additive"`` (:class:`AdditiveRegressor`), ``"sequence"`` (structure-aware boosting
@@ -409,8 +464,11 @@ def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 
     ``image_`` setting (e.g. ``image_n_models=3``) adds the distance-map CNN as a third
     member with equal weight (about 4 times the graph's CPU time per network). Not by
     default: on 5 folds of TEM-1's training positions it lowered the mean (Spearman 0.755
-    with boosting and graph, 0.749 with the CNN added).
+    with boosting and graph, 0.749 with the CNN added). ``chain`` picks the chain of
+    ``structure`` (default its first; see :func:`check_structure`).
     """
+    if chain is not None and name in ("structure", "graph", "image"):
+        params["chain"] = chain
     if name == "additive":
         return AdditiveRegressor(wildtype, offset=offset, seed=seed, **params)
     if name == "sequence":
@@ -436,13 +494,14 @@ def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 
                              f"not {other[0]}")
         member["boost"].setdefault("n_models", 5)
         members = [
-            StructureAwareRegressor(wildtype, structure, offset=offset, seed=seed,
+            StructureAwareRegressor(wildtype, structure, offset=offset, seed=seed, chain=chain,
                                     **member["boost"]),
-            GraphVariantRegressor(wildtype, structure, offset=offset, seed=seed, **member["graph"])]
+            GraphVariantRegressor(wildtype, structure, offset=offset, seed=seed, chain=chain,
+                                  **member["graph"])]
         if member["image"]:
             from .image import DistanceMapCNNRegressor
 
             members.append(DistanceMapCNNRegressor(wildtype, structure, offset=offset, seed=seed,
-                                                   **member["image"]))
+                                                   chain=chain, **member["image"]))
         return AveragingRegressor(members)
     raise InputError(f"unknown variant model '{name}': expected {', '.join(VARIANT_MODELS)}")
