@@ -47,7 +47,7 @@ def train(
 ):
     """Train a model on a table of sequences and write a run folder with a report."""
     from ..errors import InputError
-    from ..runs import default_run_dir, train_run
+    from ..runs import train_run
 
     if task == "protein-variant":
         _train_protein(ctx, data=data, target_column=target_column, out=out, model=model,
