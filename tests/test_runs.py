@@ -59,6 +59,19 @@ def test_cli_train_then_predict_round_trip(utr_table, tmp_path):
     assert (pred.prediction_std > 0).all()
 
 
+def test_cli_default_is_five_mlps_on_a_small_table_of_short_sequences(tmp_path):
+    rng = np.random.default_rng(1)
+    seqs = ["".join(rng.choice(list("ACGT"), 9)) for _ in range(150)]
+    table = tmp_path / "sd.csv"
+    pd.DataFrame({"utr": seqs, "rl": [s.count("G") + rng.normal(0, 0.2) for s in seqs]}).to_csv(
+        table, index=False)
+    for options, networks in (((), 5), (("--ensemble", "1"), 1)):
+        run = tmp_path / f"run{networks}"
+        assert train_cli(table, run, "--epochs", "1", "--no-baselines", *options) == 0
+        assert yaml.safe_load((run / "config.yaml").read_text())["networks"] == networks
+        assert ("prediction_std" in pd.read_csv(run / "predictions.csv")) == (networks > 1)
+
+
 def test_baseline_run_predicts_like_a_neural_run(utr_table, tmp_path):
     run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
                     task="regression", model="ridge-pairs", out=tmp_path / "ridge",
