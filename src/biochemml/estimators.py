@@ -141,6 +141,10 @@ class _SequenceEstimator:
         n_channels = get_alphabet(self.alphabet).size
         self.models_, self.histories_, self.fit_info_ = [], [], []
         for k in range(n_members):
+            if self.verbose and n_members > 1:
+                from .progress import say
+
+                say(f"Network {k + 1} of {n_members} (a deep ensemble of {name} networks)")
             seed = int(self.seed) + k
             torch.manual_seed(seed)
             net = build(name, codes.shape[1], self.alphabet, self._task, n_outputs, **params)

@@ -411,6 +411,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                           verbose=not is_quiet() and sys.stderr.isatty())
     est.fit(seqs[train_idx], y[train_idx],
             sample_weight=None if weights is None else weights[train_idx])
+    networks = getattr(est, "n_models_", 1)
+    say(f"Trained {est.model_name_}"
+        + (f": {networks} networks, a deep ensemble (mean and calibrated spread)"
+           if networks > 1 else ""))
     if task == "regression":
         est.target_names_ = targets
 
