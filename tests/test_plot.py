@@ -85,6 +85,15 @@ def test_binary_confusion_matrix_tags_cells_and_reads_out_errors():
     assert "type I errors (6)" in fig._supxlabel.get_text()
 
 
+def test_error_bars_stay_inside_the_axes_and_have_a_visible_legend_sample():
+    y = np.array([0.0, 1.0, 2.0, 3.0])
+    fig = plot.observed_vs_predicted(y, y, std=[0.5, 0.1, 0.1, 2.0])
+    ax = fig.axes[0]
+    assert ax.get_ylim()[1] >= 3.0 + 2.0 and ax.get_ylim()[0] <= -0.5
+    handle = ax.get_legend().legend_handles[0]
+    assert handle.get_alpha() in (None, 1.0) and "±1 std" in ax.get_legend().texts[0].get_text()
+
+
 def test_stats_box_shows_r2_of_the_data():
     fig = plot.observed_vs_predicted([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0])
     assert "R² = 1.000" in fig.axes[0].texts[0].get_text()

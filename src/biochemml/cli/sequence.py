@@ -65,7 +65,7 @@ def simulate(
     pos = None if position is not None and position < 0 else position
     df = motif_dataset(pwms, n_positive, n_negative, length, pos, seed=seed)
     write_table(df, out)
-    ceiling = bayes_optimal_accuracy(pwms, length, pos, n=50_000, seed=seed)
+    ceiling = bayes_optimal_accuracy(pwms, length, pos, seed=seed)  # same estimate as demo and README
     typer.echo(f"Wrote {len(df)} sequences ({n_positive} with the motif, {n_negative} random) to {out}")
     typer.echo(f"Best accuracy any classifier can reach on such data (Bayes-optimal): {ceiling:.3f}")
 
@@ -98,9 +98,12 @@ def motif_scan(
         hits = find_hits(pwms, sequences, pvalue=pvalue, both_strands=not single_strand)
     if "id" in df.columns:
         hits.insert(1, "sequence_id", df["id"].to_numpy()[hits["sequence_index"].to_numpy()])
+    what = (f"best windows ({len(pwms)} motif(s) x {len(sequences)} sequences)" if best else
+            f"hits of {len(pwms)} motif(s) in {len(sequences)} sequences (p <= {pvalue:g})")
     if out is not None:
         write_table(hits, out)
-        typer.echo(f"Wrote {len(hits)} hits of {len(pwms)} motif(s) in {len(sequences)} sequences to {out}")
+        typer.echo(f"Wrote {len(hits)} {what} to {out}")
     else:
-        typer.echo(hits.to_string(index=False, max_rows=50))
-        typer.echo(f"{len(hits)} hits of {len(pwms)} motif(s) in {len(sequences)} sequences")
+        if len(hits):
+            typer.echo(hits.to_string(index=False, max_rows=50))
+        typer.echo(f"{len(hits)} {what}")

@@ -52,14 +52,21 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
     with style():
         fig, ax = new_figure(6.2 if len(t) > hexbin_above else 5.6, 5.4, dpi)
         points(ax, t, p, hexbin_above=hexbin_above)
+        lo = min(t.min(), p.min())
+        hi = max(t.max(), p.max())
         if s is not None:
+            from matplotlib.lines import Line2D
+
             rng = np.random.default_rng(seed)
             pick = rng.choice(len(t), size=min(max_errorbars, len(t)), replace=False)
             ax.errorbar(t[pick], p[pick], yerr=s[pick], fmt="none", ecolor="C0", alpha=0.35,
-                        elinewidth=1, label="±1 std (predicted)")
-            ax.legend(loc="lower right", frameon=False)
-        lo = min(t.min(), p.min())
-        hi = max(t.max(), p.max())
+                        elinewidth=1)
+            lo = min(lo, (p[pick] - s[pick]).min())  # the drawn bars stay inside the axes
+            hi = max(hi, (p[pick] + s[pick]).max())
+            # the bars are faint on purpose; the legend's sample is drawn solid to be seen
+            ax.legend(handles=[Line2D([], [], color="C0", linewidth=1.5,
+                                      label=f"±1 std (predicted), {len(pick):,} points")],
+                      loc="lower right", frameon=False)
         pad = 0.03 * (hi - lo or 1.0)
         ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="grey", linestyle="--", linewidth=1.2)
         ax.set_xlim(lo - pad, hi + pad)
