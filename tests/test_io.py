@@ -122,3 +122,66 @@ def test_file_without_read_permission(tmp_path, frame):
     path.chmod(0)
     with pytest.raises(InputError, match="locked.csv: could not be read"):
         read_table(path)
+
+
+@pytest.mark.parametrize("header, name, where", [
+    ("rbs,te,te", "te", "columns 2 and 3"),
+    ("rbs,rbs,te", "rbs", "columns 1 and 2"),
+    ("te,rbs,te,te", "te", "3 times (columns 1, 3 and 4)"),
+])
+@pytest.mark.parametrize("sep, suffix", [(",", ".csv"), ("\t", ".tsv")])
+def test_a_column_named_twice_in_the_header_is_refused(tmp_path, header, name, where, sep,
+                                                       suffix):
+    path = tmp_path / f"dup{suffix}"
+    rows = [header] + [",".join(["ACGT"] + ["1"] * (header.count(",")))] * 2
+    path.write_text("\n".join(r.replace(",", sep) for r in rows) + "\n")
+    with pytest.raises(InputError) as err:
+        read_table(path)
+    text = str(err.value)
+    assert text.startswith(f"file {path}: column '{name}' appears ")
+    assert where in text
+
+
+def test_similar_but_different_headers_are_kept(tmp_path):
+    path = tmp_path / "ok.csv"
+    path.write_text("rbs,te,te.1\nACGT,1,2\n")  # 'te.1' is a name of its own, not a copy
+    assert list(read_table(path).columns) == ["rbs", "te", "te.1"]
+
+
+def test_excel_tables_are_read_and_checked(tmp_path, frame):
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "data.xlsx"
+    frame.to_excel(path, index=False)
+    df = read_table(path, columns=["sequence", "gfp"])
+    pd.testing.assert_frame_equal(df, frame)
+    assert df.attrs["first_row"] == 2
+    dup = pd.DataFrame([["ACGT", 1.0, 2.0]], columns=["rbs", "te", "te2"])
+    dup.to_excel(tmp_path / "dup.xlsx", index=False, header=["rbs", "te", "te"])
+    with pytest.raises(InputError, match=r"dup.xlsx: column 'te' appears twice \(columns 2 and 3\)"):
+        read_table(tmp_path / "dup.xlsx")
+
+
+def test_excel_without_openpyxl_says_how_to_install_it(tmp_path, monkeypatch):
+    def missing(*args, **kwargs):
+        raise ImportError("Missing optional dependency 'openpyxl'.")
+
+    monkeypatch.setattr(pd, "read_excel", missing)
+    path = tmp_path / "data.xlsx"
+    path.write_bytes(b"PK")
+    with pytest.raises(InputError, match=r"data.xlsx: reading .xlsx files needs the Python "
+                                         r"package openpyxl.*'pip install openpyxl'"):
+        read_table(path)
+
+
+def test_a_missing_column_of_a_fasta_file_says_how_fasta_carries_values(tmp_path):
+    path = tmp_path / "x.fasta"
+    path.write_text(">a\nACGT\n>b\nGGCA\n")
+    with pytest.raises(InputError, match=r"no column 'te'; its columns are: id, sequence\. A "
+                                         r"FASTA file carries values in its headers: '>seq1 "
+                                         r"te=0.53' gives a column 'te'"):
+        read_table(path, columns=["te"])
+    csv = tmp_path / "x.csv"
+    csv.write_text("sequence\nACGT\n")
+    with pytest.raises(InputError) as err:
+        read_table(csv, columns=["te"])
+    assert "FASTA" not in str(err.value)

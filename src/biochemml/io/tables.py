@@ -37,7 +37,9 @@ def read_table(path, columns=None) -> pd.DataFrame:
     Raises
     ------
     biochemml.errors.InputError
-        The file is missing, unreadable, of an unknown format, empty, or lacks a column.
+        The file is missing, unreadable, of an unknown format, empty, lacks a column,
+        names a column twice in its header (CSV, TSV, Excel), or is an Excel file while
+        the package that reads it (openpyxl; xlrd for ``.xls``) is not installed.
     """
     path = Path(path)
     if not path.exists():
@@ -52,12 +54,15 @@ def read_table(path, columns=None) -> pd.DataFrame:
             df = read_fasta(path)
         elif suffix in (".csv",):
             df = pd.read_csv(path)
+            _check_header(pd.read_csv(path, header=None, nrows=1, dtype=str), path)
         elif suffix in (".tsv", ".tab", ".txt"):
             df = pd.read_csv(path, sep="\t")
+            _check_header(pd.read_csv(path, sep="\t", header=None, nrows=1, dtype=str), path)
         elif suffix in (".parquet", ".pq"):
             df = pd.read_parquet(path)
         elif suffix in (".xlsx", ".xls"):
             df = pd.read_excel(path)
+            _check_header(pd.read_excel(path, header=None, nrows=1, dtype=str), path)
         else:
             raise InputError(
                 f"unknown file type '{suffix or path.name}': expected one of "
@@ -66,16 +71,42 @@ def read_table(path, columns=None) -> pd.DataFrame:
         raise
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", path=path) from None
+    except ImportError as err:
+        if suffix not in (".xlsx", ".xls"):
+            raise InputError(f"could not be read as a {suffix.lstrip('.')} table ({err})",
+                             path=path) from None
+        package = "xlrd" if suffix == ".xls" else "openpyxl"
+        raise InputError(f"reading {suffix} files needs the Python package {package}, which "
+                         f"is not installed: run 'pip install {package}' (or save the sheet "
+                         "as CSV)", path=path) from None
     except (UnicodeDecodeError, pd.errors.ParserError, OSError, ValueError, ImportError) as err:
         raise InputError(f"could not be read as a {suffix.lstrip('.')} table ({err})",
                          path=path) from None
     if len(df) == 0:
         raise InputError("the table has no rows", path=path)
     df.attrs["path"] = str(path)
+    df.attrs["format"] = "fasta" if suffix in FASTA_SUFFIXES else suffix.lstrip(".")
     df.attrs["first_row"] = 2 if suffix not in FASTA_SUFFIXES | {".parquet", ".pq"} else 1
     if columns:
         require_columns(df, columns, path=path)
     return df
+
+
+def _check_header(first_row: pd.DataFrame, path) -> None:
+    """Refuse a header that names a column twice (pandas would silently rename it 'x.1')."""
+    if first_row.empty:
+        return
+    names = [None if pd.isna(v) else str(v) for v in first_row.iloc[0].tolist()]
+    seen: dict[str, list[int]] = {}
+    for number, name in enumerate(names, start=1):
+        if name:
+            seen.setdefault(name, []).append(number)
+    for name, numbers in seen.items():
+        if len(numbers) > 1:
+            times = "twice" if len(numbers) == 2 else f"{len(numbers)} times"
+            where = ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+            raise InputError(f"column '{name}' appears {times} (columns {where}); give each "
+                             "column its own name", path=path)
 
 
 def read_fasta(path) -> pd.DataFrame:
@@ -137,9 +168,14 @@ def require_columns(df: pd.DataFrame, columns, path=None) -> None:
     path = path if path is not None else df.attrs.get("path")
     for col in columns:
         if col not in df.columns:
+            hint = ""
+            if df.attrs.get("format") == "fasta":
+                hint = (". A FASTA file carries values in its headers: '>seq1 "
+                        f"{col}=0.53' gives a column '{col}' ('>seq1 0.53' a column 'value'); "
+                        "its sequences are in the column 'sequence'")
             raise InputError(
-                f"has no column '{col}'; its columns are: {', '.join(map(str, df.columns))}",
-                path=path)
+                f"has no column '{col}'; its columns are: {', '.join(map(str, df.columns))}"
+                + hint, path=path)
 
 
 def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
