@@ -10,7 +10,7 @@ NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 def test_notebook_runs(path, tmp_path, monkeypatch):
     import os
 
-    if path.name.startswith(("03", "04")) and not os.environ.get("BIOCHEMML_DATA"):
+    if path.name.startswith(("03", "04", "05")) and not os.environ.get("BIOCHEMML_DATA"):
         pytest.skip("needs BIOCHEMML_DATA (the real data sets; a user's copy downloads them)")
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
@@ -22,6 +22,30 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
+    _assert_figures_render(nb, path.name)
+
+
+def _assert_figures_render(nb, name):
+    """Every figure comes out as a PNG, once: no '<Figure size ...>' text in its place (a
+    fresh kernel has no PNG formatter for pyplot-free figures without %matplotlib inline)."""
+    images = 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        pngs = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            data = out.get("data", {})
+            if "image/png" in data:
+                pngs.append(data["image/png"])
+            else:
+                assert not str(data.get("text/plain", "")).startswith("<Figure"), \
+                    f"{name} cell {i}: a figure shown as text only: {data.get('text/plain')}"
+        assert len(pngs) == len(set(pngs)), f"{name} cell {i}: the same figure is shown twice"
+        images += len(pngs)
+    # every course notebook draws at least one figure
+    assert images >= 1, f"{name}: no image/png output"
 
 
 def test_notebooks_exist_and_are_current():
