@@ -474,3 +474,18 @@ def test_check_runs_names_ignored_columns_and_repeated_responses(tmp_path):
     assert check_runs(path, two_factors(), "titer", used=["OD600"]).ignored == []
     with pytest.raises(InputError, match="response 'titer' is given twice"):
         check_runs(path, two_factors(), ["titer", "titer"])
+
+
+def test_bioprocess_figures_leave_pyplot_and_its_backend_alone():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from biochemml.bioprocess.plots import convergence_plot, parity_plot
+
+    plt.close("all")
+    backend = matplotlib.get_backend()
+    table = pd.DataFrame({"kind": ["gp"] * 4, "observed": [1.0, 2.0, 3.0, 4.0],
+                          "mean": [1.1, 1.9, 3.2, 3.8], "std": [0.2] * 4})
+    fig = parity_plot(table)
+    convergence_plot({"random": np.array([[1.0, 2.0, 3.0]])}, "best so far")
+    assert len(fig.axes) >= 1 and plt.get_fignums() == [] and matplotlib.get_backend() == backend

@@ -190,12 +190,15 @@ def test_bfactor_round_trip(gfp, tmp_path):
 
 
 def test_structure_map_image(gfp, tmp_path):
-    fig = structure.plot_structure_map(gfp, out=tmp_path / "map.png")
-    assert (tmp_path / "map.png").stat().st_size > 1000
-    structure.plot_structure_map(gfp, kind="contact", out=tmp_path / "c.png")
-    with pytest.raises(InputError):
-        structure.plot_structure_map(gfp, kind="photo")
     import matplotlib.pyplot as plt
 
     plt.close("all")
+    fig = structure.plot_structure_map(gfp, out=tmp_path / "map.png")
+    assert (tmp_path / "map.png").stat().st_size > 1000
+    assert fig.axes[0].get_title().endswith("distance map")
+    structure.plot_structure_map(gfp, kind="contact", out=tmp_path / "c.png")
+    # made without pyplot: a notebook shows it once, and nothing is left open
+    assert plt.get_fignums() == []
+    with pytest.raises(InputError):
+        structure.plot_structure_map(gfp, kind="photo")
     assert fig is not None

@@ -84,10 +84,7 @@ def _single_mutant_scan(wildtype: str, offset: int):
 
 def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target: str = "score",
              chain=None) -> dict:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: no backend switch, nothing left open
 
     from . import plot
 
@@ -99,7 +96,8 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
     effect = model.predict(variants)
     grid = np.full((20, len(wildtype)), np.nan)
     grid[[PROTEIN.symbols.index(a) for a in res], pos] = effect
-    fig, ax = plt.subplots(figsize=(min(2 + len(wildtype) / 12, 30), 4))
+    fig = Figure(figsize=(min(2 + len(wildtype) / 12, 30), 4))
+    ax = fig.subplots()
     # x in the variants' numbering (the first residue is `offset`), as the distance map
     image = ax.imshow(grid, aspect="auto", cmap="RdBu", interpolation="nearest",
                       extent=(offset - 0.5, len(wildtype) + offset - 0.5, 19.5, -0.5))
@@ -109,7 +107,6 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
     fig.colorbar(image, ax=ax, label="predicted effect")
     ax.set_title("Predicted effect of every single substitution")
     fig.savefig(out / "position_effects.png", dpi=120, bbox_inches="tight")
-    plt.close(fig)
     figs["position_effects"] = "position_effects.png"
     per_residue = np.nanmean(grid, axis=0)
     pd.DataFrame({"position": np.arange(len(wildtype)) + offset, "residue": list(wildtype),
@@ -129,7 +126,6 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
         ax.set_xlabel(_position_label(offset))
         ax.set_ylabel(_position_label(offset))
         fig.savefig(out / "distance_map.png", dpi=120, bbox_inches="tight")
-        plt.close(fig)
         figs["distance_map"] = "distance_map.png"
         if len(st) == len(wildtype):
             span = np.nanmax(np.abs(per_residue)) or 1.0
@@ -497,9 +493,6 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
     variants, pred = _predict_table(est, df, data_path, column)
     result = regression_metrics(y, pred)
     if out is not None:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
         from . import plot
         from .report import write_report
 

@@ -9,12 +9,12 @@ from .recommend import Z95
 
 
 def _figure(ncols=1, width=5.0, height=4.2):
-    import matplotlib
+    """A figure made without pyplot: no backend switch, no window, no double display in
+    notebooks, nothing left open (as in :mod:`biochemml.plot`)."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, ncols, figsize=(width * ncols, height), squeeze=False)
+    fig = Figure(figsize=(width * ncols, height))
+    axes = fig.subplots(1, ncols, squeeze=False)
     return fig, axes[0]
 
 

@@ -20,12 +20,7 @@ def _write_csv(df, path: Path) -> None:
 
 
 def _write_png(fig, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    try:
-        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=130, format="png"))
-    finally:
-        plt.close(fig)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=130, format="png"))
 
 
 def _print_table(df, title: str, digits: int = 4) -> None:

@@ -87,14 +87,15 @@ def plot_structure_map(structure: Structure, kind: str = "distance", atom: str =
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from .maps import contact_map, distance_map
 
     if kind not in ("distance", "contact"):
         raise InputError(f"kind must be 'distance' or 'contact', not '{kind}'")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 4.8))
+    if ax is None:  # a figure made without pyplot: shown once in a notebook, never left open
+        fig = Figure(figsize=(5.5, 4.8))
+        ax = fig.subplots()
     else:
         fig = ax.figure
     if kind == "distance":
