@@ -510,7 +510,7 @@ dist = structure.distance_map(st)
 contacts = structure.contact_map(st, threshold=8.0, min_separation=6)
 print(st, dist.shape)
 print("residue pairs within 8 Å, at least 6 apart in sequence:", int(contacts.sum() // 2))
-fig = structure.plot_structure_map(st, kind="distance")   # 그림은 셀이 끝날 때 한 번 표시됩니다
+structure.plot_structure_map(st, kind="distance")   # 셀의 마지막 줄에 둔 그림이 표시됩니다
 """),
     md("""
 ## 구조를 그래프로: 잔기 그래프
