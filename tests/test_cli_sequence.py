@@ -118,6 +118,20 @@ def test_user_mistakes_are_one_line_errors(capsys, tmp_path, seq_table):
                       str(seq_table), match="the motif file does not exist")
     assert_user_error(capsys, "motif", "scan", "--motifs", "lecture:CCGGAA", "--seqs",
                       str(seq_table), "--pvalue", "2", match="p-value must be in")
+    dup = tmp_path / "dup.csv"
+    dup.write_text("rbs,te,te\nACGT,1,2\nGGCA,3,4\n")
+    code, out, err = run(capsys, "train", "--data", str(dup), "--sequence-column", "rbs",
+                         "--target-column", "te", "--task", "regression",
+                         "--out", str(tmp_path / "r"))
+    assert code == 1 and err == f"Error: file {dup}: column 'te' appears twice (columns 2 " \
+                                "and 3); give each column its own name\n"
+    fasta = tmp_path / "x.fasta"
+    fasta.write_text(">a\nACGT\n>b\nGGCA\n")
+    assert_user_error(capsys, "train", "--data", str(fasta), "--target-column", "te", "--task",
+                      "regression", "--out", str(tmp_path / "r"),
+                      match="its columns are: id, sequence. A FASTA file carries values in its "
+                            "headers: '>seq1 te=0.53' gives a column 'te'")
+    assert not (tmp_path / "r").exists()
     blocked = tmp_path / "file"
     blocked.write_text("")
     assert_user_error(capsys, "simulate", "--out", str(blocked / "x.csv"), "--n-positive", "2",

@@ -1,5 +1,6 @@
 """`biochemml train / evaluate / predict / demo` on files in a temp folder, as a user runs them."""
 import json
+import time
 
 import numpy as np
 import pandas as pd
@@ -60,8 +61,120 @@ def test_evaluate_scores_a_new_table(run, table, tmp_path, capsys):
     _, folder = table
     assert main(["evaluate", "--model", str(run), "--data", str(folder / "new.csv"),
                  "--out", str(tmp_path / "eval")]) == 0
-    assert "accuracy" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "accuracy" in out
     assert (tmp_path / "eval" / "report.html").exists()
+    # the confusion matrix names its classes: a header of predicted, a label per true row
+    metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
+    lines = out.splitlines()
+    at = lines.index("confusion matrix (rows = true class, columns = predicted class):")
+    assert lines[at + 1].split() == ["motif", "random"]
+    for k, label in enumerate(["motif", "random"]):
+        assert lines[at + 2 + k].split() == [label] + [str(v) for v in
+                                                       metrics["confusion_matrix"][k]]
+
+
+def test_predict_reads_an_excel_table(run, table, tmp_path):
+    pytest.importorskip("openpyxl")
+    _, folder = table
+    new = pd.read_csv(folder / "new.csv").head(10)
+    new.to_excel(tmp_path / "new.xlsx", index=False)
+    assert main(["--quiet", "predict", "--model", str(run), "--data", str(tmp_path / "new.xlsx"),
+                 "--out", str(tmp_path / "pred.csv")]) == 0
+    pred = pd.read_csv(tmp_path / "pred.csv")
+    assert pred.utr.tolist() == new.utr.tolist() and set(pred.prediction) <= {"motif", "random"}
+
+
+#: runs the CLI and says on stderr when Lightning's fit has put in its signal handlers
+_CLI_SAYING_WHEN_FIT_STARTS = """
+import sys
+from pytorch_lightning.trainer.connectors.signal_connector import _SignalConnector
+
+register = _SignalConnector.register_signal_handlers
+
+def register_and_say(self):
+    register(self)
+    print("fit has started", file=sys.stderr, flush=True)
+
+_SignalConnector.register_signal_handlers = register_and_say
+from biochemml.cli import main
+sys.exit(main())
+"""
+
+
+def test_sigterm_inside_lightning_fit_stops_train(table, tmp_path, capsys, monkeypatch):
+    """Lightning's own SIGTERM handler used to swallow the signal: train went on, exit 0."""
+    import os
+    import signal
+
+    from pytorch_lightning.trainer.connectors.signal_connector import _SignalConnector
+
+    register = _SignalConnector.register_signal_handlers
+
+    def register_then_terminate(self):
+        register(self)  # Lightning's handlers are in place: the signal arrives inside fit
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(_SignalConnector, "register_signal_handlers", register_then_terminate)
+    before = signal.getsignal(signal.SIGTERM)
+    path, _ = table
+    code = main(["--quiet", "train", "--data", str(path), "--sequence-column", "utr",
+                 "--target-column", "label", "--model", "lecture-cnn", "--epochs", "2",
+                 "--out", str(tmp_path / "run")])
+    assert code == 128 + signal.SIGTERM
+    assert capsys.readouterr().err.strip() == "interrupted: no run folder was written"
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+@pytest.mark.slow
+def test_sigterm_stops_train_with_a_failure_status_and_no_run_folder(table, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    path, _ = table
+    out = tmp_path / "run"
+    # no validation rows: no early stopping, so the network trains until stopped
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CLI_SAYING_WHEN_FIT_STARTS, "--quiet", "train", "--data",
+         str(path), "--sequence-column", "utr", "--target-column", "label", "--model",
+         "lecture-cnn", "--epochs", "100000", "--validation-split", "0", "--out", str(out)],
+        stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stderr:
+            if "fit has started" in line:
+                break
+        # inside Lightning's fit, whose own SIGTERM handler used to swallow the signal
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert err.strip().splitlines()[-1] == "interrupted: no run folder was written"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_prints_one_line_and_restores_the_handlers(table, tmp_path, capsys, monkeypatch):
+    import os
+    import signal
+
+    import biochemml.runs
+
+    def interrupted(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(10)  # the handler raises during the sleep
+        raise AssertionError("SIGINT did not stop the command")
+
+    monkeypatch.setattr(biochemml.runs, "train_run", interrupted)
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    path, _ = table
+    assert main(["train", "--data", str(path), "--out", str(tmp_path / "run")]) == 130
+    assert capsys.readouterr().err.strip() == "interrupted: no run folder was written"
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
 
 
 def _error(capsys, argv):

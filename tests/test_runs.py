@@ -8,7 +8,12 @@ import yaml
 
 from biochemml.cli import main
 from biochemml.errors import InputError
-from biochemml.runs import predict_run, train_run
+from biochemml.runs import calibration_note, calibration_verdict, predict_run, train_run
+
+
+def said(err: str) -> str:
+    """Status lines as one string (rich wraps long lines at the console width)."""
+    return " ".join(err.split())
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +37,20 @@ def train_cli(table, out, *options):
                  "--target-column", "rl", "--task", "regression", *options, "--out", str(out)])
 
 
-def test_cli_train_then_predict_round_trip(utr_table, tmp_path):
+def test_cli_train_then_predict_round_trip(utr_table, tmp_path, capsys):
     run = tmp_path / "run"
     code = train_cli(utr_table, run, "--model", "mlp", "--epochs", "3", "--ensemble", "2",
                      "--weight-column", "reads", "--schedule", "cosine")
     assert code == 0
+    printed = capsys.readouterr().out
+    lines = printed.splitlines()
+    # the model's scores, its calibration, then one line per baseline
+    assert any(line.startswith("Calibration of the ensemble's standard deviation: 68% "
+                               "intervals hold") for line in lines)
+    for name in ("ridge", "ridge-pairs", "gbm-kmer"):
+        assert any(line.strip().startswith(f"{name}: R2 ") and "Spearman" in line
+                   for line in lines), printed
+    assert printed.index("spearman:") < printed.index("baselines on the same split")
     rates = pd.read_csv(run / "history.csv").lr.to_numpy()
     assert len(rates) == 3 and (np.diff(rates) < 0).all()   # cosine decay over --epochs
     for name in ("model.pt", "config.yaml", "metrics.json", "predictions.csv", "report.html"):
@@ -48,6 +62,13 @@ def test_cli_train_then_predict_round_trip(utr_table, tmp_path):
     assert metrics["error_by_distance"]
     html = (run / "report.html").read_text()
     assert "Baselines on the same split" in html and "nearest training sequence" in html
+    # every network's epochs, numbered from 1 as the figure numbers them; the curves say whose
+    fits = metrics["fit"]
+    best = "/".join(str(f["best_epoch"] + 1) for f in fits)
+    assert f"2 networks: 3/3 (best {best}; epochs count from 1" in html
+    assert "network 1 of 2" in html
+    cov = metrics["test"]["coverage"]
+    assert calibration_verdict(cov, metrics["test"]["n"]) in html
 
     new = tmp_path / "new.csv"
     pd.read_csv(utr_table).head(25).drop(columns=["rl"]).to_csv(new, index=False)
@@ -193,3 +214,70 @@ def test_a_missing_target_column_is_named(utr_table, tmp_path):
     with pytest.raises(InputError, match="no column 'mrl'"):
         train_run(utr_table, sequence_column_name="utr", target_columns="mrl",
                   task="regression", out=tmp_path / "x")
+
+
+@pytest.mark.parametrize("c68, c95, n, verdict", [
+    (0.69, 0.94, 200, "well calibrated"),
+    (0.45, 0.80, 200, "too narrow: the model is over-confident"),
+    (0.66, 0.85, 200, "too narrow"),            # fine at 68 %, too few inside 95 %
+    (0.90, 1.00, 200, "too wide: more cautious than needed"),
+    (0.85, 0.80, 200, "mixed: too wide near the prediction and too narrow in the tails"),
+    (0.40, 0.99, 200, "mixed: too narrow near the prediction"),
+    (0.45, 0.80, 20, "too few test rows to judge"),
+])
+def test_the_calibration_verdict_follows_the_coverage(c68, c95, n, verdict):
+    assert calibration_verdict({0.68: c68, 0.95: c95}, n).startswith(verdict)
+    # metrics.json stores the levels as strings
+    assert calibration_verdict({"0.68": c68, "0.95": c95}, n).startswith(verdict)
+    note = calibration_note({0.68: c68, 0.95: c95}, n)
+    assert f"68% intervals hold {c68:.1%}, 95% intervals hold {c95:.1%} of the {n} test " \
+           f"values ({verdict}" in note
+
+
+def test_short_model_notes_ambiguous_and_longer_sequences(tmp_path, capsys, monkeypatch):
+    import biochemml.metrics
+
+    rng = np.random.default_rng(1)
+    seqs = ["".join(rng.choice(list("ACGT"), 9)) for _ in range(150)]
+    seqs[6] = "ACGNNACGT"  # file row 8
+    table = tmp_path / "sd.csv"
+    pd.DataFrame({"utr": seqs, "rl": [s.count("G") + rng.normal(0, 0.2) for s in seqs]}).to_csv(
+        table, index=False)
+    # an over-confident ensemble: the report must not call it well calibrated
+    monkeypatch.setattr(biochemml.metrics, "interval_coverage",
+                        lambda *args, **kwargs: {0.68: 0.41, 0.95: 0.72})
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(table), "--sequence-column", "utr", "--target-column",
+                 "rl", "--task", "regression", "--epochs", "1", "--no-baselines",
+                 "--out", str(run)]) == 0
+    out, err = capsys.readouterr()
+    assert "1 sequence (row 8) contains N or other ambiguous letters; encoded as all-zero " \
+           "rows" in said(err)
+    html = (run / "report.html").read_text()
+    assert "too narrow: the model is over-confident" in html and "well calibrated" not in html
+    assert "too narrow: the model is over-confident" in out
+
+    longer = pd.DataFrame({"utr": ["TTTTTTTTTTT" + s for s in seqs[:20]],
+                           "rl": [s.count("G") for s in seqs[:20]]})
+    longer.to_csv(tmp_path / "long.csv", index=False)
+    assert main(["predict", "--model", str(run), "--data", str(tmp_path / "long.csv"),
+                 "--out", str(tmp_path / "pred.csv")]) == 0
+    err = said(capsys.readouterr().err)
+    assert "20 sequences are longer than the 9 nt the model was trained on; their last 9 nt " \
+           "were used (the model aligns sequences at their end" in err
+    assert "1 sequence (row 8) contains N" in err  # row 8 of long.csv holds seqs[6]
+    # cut on the left, the longer sequences are predicted as their last 9 nt
+    pred = pd.read_csv(tmp_path / "pred.csv")
+    same = predict_run(run, pd.DataFrame({"utr": seqs[:20]}))
+    np.testing.assert_allclose(pred.prediction, same.prediction, rtol=1e-5, atol=1e-6)
+
+    assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "long.csv"),
+                 "--out", str(tmp_path / "eval")]) == 0
+    out, err = capsys.readouterr()
+    assert "20 sequences are longer" in said(err)
+    # 20 test rows: too few to judge, in the terminal and in the evaluation's report
+    assert "of the 20 test values (too few test rows to judge" in out
+    assert "too few test rows to judge" in (tmp_path / "eval" / "report.html").read_text()
+    assert main(["--quiet", "predict", "--model", str(run), "--data",
+                 str(tmp_path / "long.csv"), "--out", str(tmp_path / "quiet.csv")]) == 0
+    assert capsys.readouterr().err == ""

@@ -288,6 +288,127 @@ def _values(df: pd.DataFrame, task: str, targets: list) -> np.ndarray:
     return cols[0] if len(cols) == 1 else np.column_stack(cols)
 
 
+#: coverage of the 95 % and 68 % intervals a calibrated model's test values fall within
+CALIBRATED = {0.95: (0.90, 0.98), 0.68: (0.60, 0.76)}
+#: fewer test values than this are too few to judge calibration (a 95 % interval's
+#: coverage then varies by about ±0.04 from chance alone)
+MIN_CALIBRATION_ROWS = 30
+
+
+def _coverage_of(coverage: dict, level: float):
+    """The observed coverage at ``level`` whether the keys are floats or JSON strings."""
+    for key, value in coverage.items():
+        if math.isclose(float(key), level):
+            return None if value is None else float(value)
+    return None
+
+
+def calibration_verdict(coverage: dict, n: int) -> str:
+    """A few words on the ensemble's intervals judged from their test-set coverage.
+
+    Parameters
+    ----------
+    coverage : dict
+        level -> observed fraction inside the interval (:func:`biochemml.metrics.interval_coverage`;
+        string keys as metrics.json stores them also work).
+    n : int
+        The number of test values behind the fractions.
+
+    Returns
+    -------
+    str
+        "well calibrated ...", "too narrow ...", "too wide ...", "mixed ..." or, with
+        fewer than :data:`MIN_CALIBRATION_ROWS` values, "too few test rows to judge".
+
+    Examples
+    --------
+    >>> calibration_verdict({0.68: 0.70, 0.95: 0.94}, n=200)
+    'well calibrated: close to the nominal levels'
+    >>> calibration_verdict({0.68: 0.40, 0.95: 0.71}, n=200)
+    'too narrow: the model is over-confident'
+    """
+    if n < MIN_CALIBRATION_ROWS:
+        return f"too few test rows to judge ({n}; at least {MIN_CALIBRATION_ROWS} needed)"
+    narrow = wide = False
+    for level, (low, high) in CALIBRATED.items():
+        observed = _coverage_of(coverage, level)
+        if observed is None:
+            continue
+        narrow |= observed < low
+        wide |= observed > high
+    if narrow and wide:
+        if (_coverage_of(coverage, 0.68) or 0) > CALIBRATED[0.68][1]:
+            return ("mixed: too wide near the prediction and too narrow in the tails (the "
+                    "errors have heavier tails than the intervals assume)")
+        return "mixed: too narrow near the prediction and too wide in the tails"
+    if narrow:
+        return "too narrow: the model is over-confident"
+    if wide:
+        return "too wide: more cautious than needed"
+    return "well calibrated: close to the nominal levels"
+
+
+def calibration_note(coverage: dict, n: int) -> str:
+    """One sentence: what each interval holds of the test values, and the verdict."""
+    held = ", ".join(f"{float(k):.0%} intervals hold {float(v):.1%}" for k, v in
+                     sorted(coverage.items(), key=lambda kv: float(kv[0])) if v is not None)
+    return (f"Calibration of the ensemble's standard deviation: {held} of the {n} test values "
+            f"({calibration_verdict(coverage, n)}).")
+
+
+def _length_unit(alphabet) -> str:
+    return "residues" if str(getattr(alphabet, "name", alphabet)).lower().startswith(
+        ("prot", "aa", "amino")) else "nt"
+
+
+def _rows_text(df: pd.DataFrame, index, limit: int = 5) -> str:
+    """``row 8`` or ``rows 8, 12, 40, ...``: file rows (as a spreadsheet counts) of ``index``."""
+    first = df.attrs.get("first_row", 1) if isinstance(df, pd.DataFrame) else 1
+    rows = [str(int(i) + first) for i in index[:limit]]
+    more = ", ..." if len(index) > limit else ""
+    return ("row " if len(index) == 1 else "rows ") + ", ".join(rows) + more
+
+
+def _note_ambiguous(seqs, df: pd.DataFrame, alphabet, unknown: str = "zeros") -> None:
+    """Say how many sequences hold ambiguity letters (N, ...) and how they are encoded."""
+    import re
+
+    from .alphabets import get_alphabet
+
+    letters = get_alphabet(alphabet).ambiguous
+    if not letters:
+        return
+    pattern = re.compile("[" + re.escape(letters) + "]")
+    hits = [i for i, q in enumerate(seqs) if pattern.search(q)]
+    if not hits:
+        return
+    found = sorted({c for i in hits[:1000] for c in pattern.findall(seqs[i])})
+    how = ("all-zero rows (unknown='uniform' of the Python estimators spreads them evenly)"
+           if unknown == "zeros" else "uniform rows (each letter gets an equal share)")
+    one = len(hits) == 1
+    say(f"{len(hits)} sequence{'' if one else 's'} ({_rows_text(df, hits)}) "
+        f"contain{'s' if one else ''} {', '.join(found)} or other ambiguous letters; "
+        f"encoded as {how}")
+
+
+def _note_lengths(seqs, est) -> None:
+    """Say how many sequences are longer than the model's input and which end was kept."""
+    length = getattr(est, "input_length_", None)
+    if length is None:
+        return
+    longer = sum(len(q) > length for q in seqs)
+    if not longer:
+        return
+    unit = _length_unit(est.alphabet)
+    kept, side = (("last", "aligns sequences at their end: pads and cuts on the left")
+                  if est.pad == "left" else
+                  ("first", "aligns sequences at their start: pads and cuts on the right"))
+    one = longer == 1
+    say(f"[yellow]{longer} sequence{'' if one else 's'} {'is' if one else 'are'} longer than "
+        f"the {length} {unit} the model was trained on[/yellow]; {'its' if one else 'their'} "
+        f"{kept} {length} {unit} were used (the model {side})")
+
+
 def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("label",),
               task: str = "classification", out=None, model: str | None = None,
               test_size: float = 0.2, split: str = "random", split_column: str | None = None,
@@ -409,6 +530,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                           alphabet=alphabet, pad=pad, n_models=n_models, seed=seed,
                           model_params=model_params, target_transform=target_transform,
                           verbose=not is_quiet() and sys.stderr.isatty())
+    _note_ambiguous(seqs, df, alphabet, getattr(est, "unknown", "zeros"))
     est.fit(seqs[train_idx], y[train_idx],
             sample_weight=None if weights is None else weights[train_idx])
     networks = getattr(est, "n_models_", 1)
@@ -430,9 +552,14 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 group_column=group_column)
             figures += more_figures
         if hasattr(est, "history_"):
-            plot.training_curves(est.history_, path=tmp / "figures" / "training_curves.png")
-            figures.insert(0, ("Training curves (loss and metric per epoch)",
-                               tmp / "figures" / "training_curves.png"))
+            networks = int(getattr(est, "n_models_", 1))
+            which = f"network 1 of {networks}" if networks > 1 else ""
+            plot.training_curves(est.history_, path=tmp / "figures" / "training_curves.png",
+                                 title="Training curves" + (f": {which}" if which else ""))
+            figures.insert(0, ("Training curves" + (f" of {which}" if which else "")
+                               + " (loss and metric per epoch, counted from 1"
+                               + ("; history.csv holds the same network" if which else "")
+                               + ")", tmp / "figures" / "training_curves.png"))
             pd.DataFrame(est.history_).rename_axis("epoch").to_csv(tmp / "history.csv")
         est.save(tmp / ("model.pt" if hasattr(est, "history_") else "model.joblib"))
         predictions = df.iloc[test_idx].reset_index(drop=True)
@@ -467,11 +594,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             summary["networks"] = (f"{config['networks']} (a deep ensemble: predictions are their "
                                    "mean, uncertainty their calibrated spread)")
         if fit_info:
-            info = fit_info[0]
-            best = info["best_epoch"] + 1 if info["best_epoch"] >= 0 else "last"
-            summary["epochs run (best)"] = f"{info['epochs_run']} ({best})"
+            summary["epochs run (best)"] = _epochs_text(fit_info)
             summary["fit time"] = (f"{sum(i['fit_seconds'] for i in fit_info):.1f} s on "
-                                   f"{info['device']}")
+                                   f"{fit_info[0]['device']}")
         summary["total time"] = f"{time.time() - started:.1f} s"
         json_metrics = {"task": task, "test": result, "fit": fit_info, **extra}
         (tmp / "metrics.json").write_text(json.dumps(_json_ready(json_metrics), indent=2))
@@ -493,11 +618,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         else:
             first = result if len(targets) == 1 else result[targets[0]]
             if "coverage" in first:
-                cov = first["coverage"]
-                notes.append("Calibration of the ensemble's standard deviation: "
-                             + ", ".join(f"{float(k):.0%} intervals hold {v:.1%} of the test "
-                                         "values" for k, v in cov.items())
-                             + " (well calibrated: close to the nominal level).")
+                notes.append(calibration_note(first["coverage"], first["n"]))
             if len(left_out):
                 notes.append(f"Similarity-aware split: {len(left_out)} sequences within "
                              "the distance threshold of a test sequence were used for neither "
@@ -508,6 +629,18 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                             notes=notes, config=config,
                             tables=tables)
     return out
+
+
+def _epochs_text(fit_info: list) -> str:
+    """Epochs run and best epoch (counted from 1) of each network: ``26 (best 16)``,
+    ``26/33/44 (best 16/20/31)``."""
+    run = "/".join(str(i["epochs_run"]) for i in fit_info)
+    best = "/".join(str(i["best_epoch"] + 1) if i["best_epoch"] >= 0 else "last"
+                    for i in fit_info)
+    text = f"{run} (best {best}; epochs count from 1, history.csv and metrics.json from 0)"
+    if len(fit_info) > 1:
+        text = f"{len(fit_info)} networks: " + text
+    return text
 
 
 def load_run_model(run_dir):
@@ -533,6 +666,19 @@ def _report_metrics(task: str, result: dict, targets) -> dict:
         return {f"{t}: {k}": v for t, r in result.items() for k, v in r.items()
                 if k in ("r2", "pearson", "spearman")}
     return {k: v for k, v in result.items() if k != "coverage"}
+
+
+def _evaluation_notes(result: dict, targets) -> list:
+    """The report notes of an evaluation: the confusion matrix explained, or calibration."""
+    if "explanation" in result:
+        return [result["explanation"]]
+    per_target = {targets[0]: result} if "r2" in result else result
+    notes = []
+    for name, res in per_target.items():
+        if res.get("coverage"):
+            note = calibration_note(res["coverage"], res["n"])
+            notes.append(note if len(per_target) == 1 else f"{name}: {note}")
+    return notes
 
 
 def _run_config(run_dir) -> dict:
@@ -565,6 +711,8 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     col = sequence_column_name or cfg["sequence_column"]
     seqs = sequence_column(df, col, est.alphabet)
+    _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
+    _note_lengths(seqs, est)
     result = df.reset_index(drop=True).copy()
     if cfg["task"] == "classification":
         proba = est.predict_proba(seqs)
@@ -599,6 +747,8 @@ def evaluate_run(run_dir, data, out=None) -> dict:
     est = load_run_model(run_dir)
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     seqs = np.asarray(sequence_column(df, cfg["sequence_column"], est.alphabet), dtype=object)
+    _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
+    _note_lengths(seqs, est)
     targets = cfg["target_columns"]
     y = _values(df, cfg["task"], targets)
     if cfg["task"] == "regression":
@@ -617,7 +767,7 @@ def evaluate_run(run_dir, data, out=None) -> dict:
                                 summary={"model": str(run_dir), "data": str(data),
                                          "sequences": len(df)},
                                 metrics=_report_metrics(cfg["task"], result, targets),
-                                figures=figures)
+                                figures=figures, notes=_evaluation_notes(result, targets))
             if folder.exists():
                 shutil.rmtree(folder)
             tmp.rename(folder)

@@ -14,7 +14,7 @@ from . import app
 @app.command()
 def train(
     ctx: typer.Context,
-    data: Path = typer.Option(..., "--data", help="Table (CSV/TSV/Parquet) or FASTA with values."),
+    data: Path = typer.Option(..., "--data", help="Table (CSV/TSV/Parquet/Excel) or FASTA with values in the headers (>name te=0.53)."),
     task: str = typer.Option("classification", "--task", help="classification, regression, or protein-variant (variants of one protein -> activity)."),
     sequence_column: str = typer.Option("sequence", "--sequence-column", help="Column holding the sequences."),
     target_column: Optional[List[str]] = typer.Option(None, "--target-column", help="Label column (classification, default 'label'), value column(s) (regression; repeat for several) or activity column (protein-variant, default 'score')."),
@@ -175,6 +175,19 @@ def _print_metrics(run: Path) -> None:
 
     saved = json.loads((run / "metrics.json").read_text())
     typer.echo(_metrics_text(saved["test"]))
+    baselines = [b for b in saved.get("baselines") or []
+                 if not str(b["model"]).endswith("(this run)")]
+    if baselines:
+        several = isinstance(saved["test"], dict) and "r2" not in saved["test"]
+        typer.echo("baselines on the same split" + (" (first target)" if several else "")
+                   + ":")
+        def score(v):
+            return "n/a" if v is None else f"{v:.3f}"
+
+        width = max(len(str(b["model"])) for b in baselines)
+        for b in baselines:
+            typer.echo(f"  {b['model']:>{width}}: R2 {score(b.get('R2'))}, "
+                       f"Spearman {score(b.get('Spearman'))}")
     if saved.get("by_group"):
         typer.echo("test rows of each group (n, R2, Spearman):")
         def num(v):
@@ -190,6 +203,8 @@ def _print_metrics(run: Path) -> None:
 
 
 def _metrics_text(result: dict) -> str:
+    from ..runs import calibration_note
+
     keys = ("accuracy", "precision", "recall", "f1", "roc_auc", "log_loss",
             "r2", "pearson", "spearman", "mse", "mae")
     lines = []
@@ -204,11 +219,20 @@ def _metrics_text(result: dict) -> str:
         for name, res in result.items():
             lines.append(f"{name}:")
             lines += [f"  {k:>9}: {fmt(res[k])}" for k in keys if k in res]
+            if isinstance(res.get("coverage"), dict):
+                lines.append("  " + calibration_note(res["coverage"], res.get("n", 0)))
         return "\n".join(lines)
     lines += [f"{k:>9}: {fmt(flat[k])}" for k in keys if k in flat and flat[k] is not None]
+    if isinstance(flat.get("coverage"), dict):
+        lines.append(calibration_note(flat["coverage"], flat.get("n", 0)))
     if "confusion_matrix" in flat:
-        lines.append("confusion matrix (rows = true, columns = predicted):")
-        lines += ["  " + "  ".join(f"{v:>6}" for v in row) for row in flat["confusion_matrix"]]
+        matrix = flat["confusion_matrix"]
+        labels = [str(x) for x in flat.get("labels") or range(len(matrix))]
+        width = max(6, *(len(x) for x in labels), *(len(str(v)) for r in matrix for v in r))
+        lines.append("confusion matrix (rows = true class, columns = predicted class):")
+        lines.append("  " + " " * width + "".join(f"  {x:>{width}}" for x in labels))
+        lines += ["  " + f"{label:>{width}}" + "".join(f"  {v:>{width}}" for v in row)
+                  for label, row in zip(labels, matrix)]
     return "\n".join(lines)
 
 
