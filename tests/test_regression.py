@@ -97,6 +97,29 @@ def test_auto_ensemble_trains_five_mlps_on_small_tables_of_short_sequences(tmp_p
     assert SequenceRegressor(model="mlp", epochs=1, n_models=2).fit(seqs, y).n_models_ == 2
 
 
+def test_auto_takes_the_mlp_for_a_variant_library_of_long_sequences():
+    from biochemml.encode.codes import to_codes
+    from biochemml.models.regression import is_variant_library
+
+    rng = np.random.default_rng(4)
+    parent = "".join(rng.choice(list("ACDEFGHIKLMNPQRSTVWY"), 40))
+    variants = []
+    for _ in range(60):
+        s = list(parent)
+        for i in rng.choice(40, 2, replace=False):
+            s[i] = rng.choice(list("ACDEFGHIKLMNPQRSTVWY"))
+        variants.append("".join(s))
+    y = np.array([v.count("W") for v in variants], dtype=float)
+    assert is_variant_library(to_codes(variants, "protein")[0], 20)
+    est = SequenceRegressor(epochs=1, alphabet="protein").fit(variants, y)
+    assert (est.model_name_, est.n_models_) == ("mlp", 5)
+    # unrelated sequences, or a library with sequences of several lengths, are no variant library
+    unrelated = ["".join(rng.choice(list("ACDEFGHIKLMNPQRSTVWY"), 40)) for _ in range(60)]
+    assert not is_variant_library(to_codes(unrelated, "protein")[0], 20)
+    assert not is_variant_library(to_codes(variants[:59] + [parent[:30]], "protein")[0], 20)
+    assert SequenceRegressor(epochs=1, alphabet="protein").fit(unrelated, y).model_name_ == "framepool"
+
+
 @pytest.mark.parametrize("bad", [0, -1, 2.5, "three", True])
 def test_n_models_must_be_a_whole_number_or_auto(bad):
     from biochemml.errors import InputError

@@ -68,18 +68,23 @@ class _SequenceEstimator:
                         names.append(p.name)
         return {n: getattr(self, n) for n in names}
 
-    def _resolved(self, input_length: int | None = None) -> tuple[str, dict, dict]:
+    def _resolved(self, input_length: int | None = None,
+                  codes: np.ndarray | None = None) -> tuple[str, dict, dict]:
         """Model name, model parameters and training settings after presets.
 
-        The regression default ``auto`` is an MLP for short sequences and FramePool for
-        longer ones: it then takes that model's name and measured presets (presets.py), so
-        a saved model names the network it holds.
+        The regression default ``auto`` is an MLP for short sequences and for libraries of
+        variants of one sequence (``codes`` tells), FramePool otherwise: it then takes that
+        model's name and measured presets (presets.py), so a saved model names the network
+        it holds.
         """
         name = self.model or DEFAULT_MODEL[self._task]
         if name == "auto" and input_length is not None and not self.model_params:
-            from .models.regression import auto_model_name
+            from .models.regression import (AUTO_MLP_MAX_LENGTH, auto_model_name,
+                                             is_variant_library)
 
-            name = auto_model_name(input_length)
+            variants = (codes is not None and input_length > AUTO_MLP_MAX_LENGTH
+                        and is_variant_library(codes, get_alphabet(self.alphabet).size))
+            name = auto_model_name(input_length, variant_library=variants)
         params, training = _presets(name, self._task)
         params.update(self.model_params or {})
         overrides = dict(epochs=self.epochs, batch_size=self.batch_size,
@@ -136,7 +141,7 @@ class _SequenceEstimator:
         from . import train
         from .models import build
 
-        name, params, training = self._resolved(codes.shape[1])
+        name, params, training = self._resolved(codes.shape[1], codes)
         n_members = self._n_members(name, len(codes))
         n_channels = get_alphabet(self.alphabet).size
         self.models_, self.histories_, self.fit_info_ = [], [], []
@@ -302,8 +307,9 @@ class SequenceClassifier(_SequenceEstimator):
     n_models : int or "auto"
         Train an ensemble of this many seeds (seed, seed + 1, ...) and average them
         (probabilities for classifiers). :class:`SequenceRegressor` defaults to
-        ``"auto"``: 5 networks when the network is the MLP (sequences up to 20 letters)
-        and there are at most 20,000 training rows, else 1 (``n_models_`` after fit).
+        ``"auto"``: 5 networks when the network is the MLP (sequences up to 20 letters,
+        or a variant library) and there are at most 20,000 training rows, else 1
+        (``n_models_`` after fit).
     seed : int
     device : str
         ``"auto"``, ``"cpu"`` or ``"gpu"``.

@@ -9,8 +9,8 @@ from __future__ import annotations
 DEFAULT_MODEL = {"classification": "cnn", "regression": "auto"}
 
 #: ``n_models="auto"`` (the regression default): a deep ensemble of this many MLPs when the
-#: network is the MLP (sequences up to 20 letters) and the table has at most this many
-#: training rows; one network otherwise. On six public landscapes the network had never
+#: network is the MLP (up to 20 letters, or a variant library) and the table has at most
+#: this many training rows; one network otherwise. On six public landscapes the network had never
 #: been tuned on (benchmarks/landscapes.py), 5 MLPs beat one by 0.01-0.04 R2 at
 #: 500-5,000 rows, for seconds of extra training; CNNs and large tables keep one network.
 AUTO_ENSEMBLE_SIZE = 5
@@ -54,8 +54,9 @@ _PRESETS = {
     ("legnet", "regression"): (dict(channels=(32, 32, 32), expand=2, head="flatten"),
                                dict(epochs=30, batch_size=128, learning_rate=1e-3,
                                     optimizer="adamw", weight_decay=1e-2, patience=5)),
-    # default: mlp up to 20 nt (it then takes the mlp preset), framepool above, with the
-    # framepool preset (models/regression.py, build_auto; measured in RESULTS.md)
+    # default: mlp up to 20 nt and for variant libraries (it then takes the mlp preset),
+    # framepool otherwise, with the framepool preset (models/regression.py, build_auto;
+    # measured in RESULTS.md)
     ("auto", "regression"): ({}, dict(epochs=30, batch_size=128, learning_rate=1e-3,
                                       optimizer="adamw", weight_decay=1e-3, patience=5)),
 }
