@@ -398,15 +398,17 @@ class SequenceClassifier(_SequenceEstimator):
 class SequenceRegressor(_SequenceEstimator):
     """Predict a measured value (expression, ribosome load, fluorescence) from sequence.
 
-    Parameters are those of :class:`SequenceClassifier`, plus:
+    Parameters are those of :class:`SequenceClassifier` (but ``model=None`` means
+    ``"auto"``: an MLP on the one-hot for sequences up to 20 letters and for variant
+    libraries of one parent sequence, the FramePool CNN otherwise), plus:
 
     target_transform : {"standardize", "log", "none"}
         ``"standardize"`` centres and scales each target on the training part;
         ``"log"`` takes ``log(y)`` first (all values must be positive), then
         standardises. Predictions are mapped back to the original scale.
 
-    With more than one network (``n_models > 1``, or ``"auto"`` on a small table of
-    short sequences) it is a deep ensemble: ``predict(..., return_std=True)`` gives the
+    With more than one network (``n_models > 1``, or ``"auto"`` on a table of at most
+    20,000 rows that goes to the MLP) it is a deep ensemble: ``predict(..., return_std=True)`` gives the
     mean and the (calibrated) standard deviation across members.
 
     Attributes
