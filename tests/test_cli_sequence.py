@@ -83,7 +83,12 @@ def test_motif_scan_finds_a_planted_site(capsys, tmp_path):
     assert len(planted) == 1 and planted.pvalue.iloc[0] < 1e-4
     code, text, _ = run(capsys, "motif", "scan", "--motifs", "jaspar:MA0080", "--seqs", str(fasta),
                         "--best")
-    assert code == 0 and "planted" in text
+    assert code == 0 and "planted" in text and "2 best windows" in text
+    plain = tmp_path / "plain.fa"
+    plain.write_text(f">plain\n{'A' * 40}\n")
+    code, text, _ = run(capsys, "motif", "scan", "--motifs", "jaspar:MA0080", "--seqs", str(plain))
+    assert code == 0 and "Empty DataFrame" not in text
+    assert text.strip().splitlines()[-1].startswith("0 hits of 1 motif(s) in 1 sequences (p <= ")
 
 
 def test_user_mistakes_are_one_line_errors(capsys, tmp_path, seq_table):
