@@ -156,6 +156,7 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -
             table[f"probability_{c}"] = proba[:, k]
     else:
         mean, std = est.predict(seqs, return_std=True)
+        ensemble = getattr(est, "n_models_", 1) > 1  # baselines and single networks: no spread
         truth2 = np.asarray(truth, dtype=float).reshape(len(truth), -1)
         mean2 = np.asarray(mean).reshape(len(truth), -1)
         std2 = np.asarray(std).reshape(len(truth), -1)
@@ -167,20 +168,20 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -
             res = metrics.with_intervals(metrics.regression_metrics, truth2[ok, t], mean2[ok, t],
                                          n_boot=1000, seed=0)
             res["n"] = int(ok.sum())
-            if getattr(est, "n_models_", 1) > 1:
+            if ensemble:
                 res["coverage"] = metrics.interval_coverage(truth2[ok, t], mean2[ok, t], std2[ok, t])
             result[name] = res
             suffix = "" if len(names) == 1 else f"_{name}"
             f = fig_dir / f"{prefix}_observed_vs_predicted{suffix}.png"
             plot.observed_vs_predicted(truth2[ok, t], mean2[ok, t],
-                                       std=std2[ok, t] if getattr(est, "n_models_", 1) > 1 else None, path=f,
+                                       std=std2[ok, t] if ensemble else None, path=f,
                                        label=name)
             g = fig_dir / f"{prefix}_residuals{suffix}.png"
             plot.residuals(truth2[ok, t], mean2[ok, t], path=g, label=name)
             figures += [(f"Observed vs predicted {name} ({prefix} set)", f),
                         (f"Residuals of {name} ({prefix} set)", g)]
             table[f"prediction{suffix}"] = mean2[:, t]
-            if getattr(est, "n_models_", 1) > 1:
+            if ensemble:
                 table[f"prediction_std{suffix}"] = std2[:, t]
         if len(names) == 1:
             result = result[names[0]]
@@ -533,7 +534,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     _note_ambiguous(seqs, df, alphabet, getattr(est, "unknown", "zeros"))
     est.fit(seqs[train_idx], y[train_idx],
             sample_weight=None if weights is None else weights[train_idx])
-    networks = getattr(est, "n_models_", 1)
+    networks = int(getattr(est, "n_models_", 1))  # baselines: 1
     say(f"Trained {est.model_name_}"
         + (f": {networks} networks, a deep ensemble (mean and calibrated spread)"
            if networks > 1 else ""))
@@ -552,7 +553,6 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 group_column=group_column)
             figures += more_figures
         if hasattr(est, "history_"):
-            networks = int(getattr(est, "n_models_", 1))
             which = f"network 1 of {networks}" if networks > 1 else ""
             plot.training_curves(est.history_, path=tmp / "figures" / "training_curves.png",
                                  title="Training curves" + (f": {which}" if which else ""))
@@ -579,7 +579,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "weight_column": weight_column, "estimator": type(est).__name__,
             "estimator_params": est.get_params(), "model": est.model_name_,
             "model_params": getattr(est, "model_params_", {}),
-            "networks": int(getattr(est, "n_models_", 1)),
+            "networks": networks,
             "training": getattr(est, "training_", {}),
         }
         _write_yaml(tmp / "config.yaml", config)
