@@ -201,11 +201,6 @@ class Factors:
         box = {f.name: (fixed[f.name], fixed[f.name]) if f.name in fixed else (f.low, f.high)
                for f in self.factors if f.kind == "continuous"}
 
-        def describe(constraints):
-            names = list(dict.fromkeys(n for c in constraints for n in c.coefficients))
-            return ", ".join(f"{n} is fixed at {box[n][0]:g}" if n in fixed
-                             else f"{n} is {box[n][0]:g}..{box[n][1]:g}" for n in names)
-
         for c in self.constraints:
             lo = sum(a * box[n][0 if a > 0 else 1] for n, a in c.coefficients.items())
             hi = sum(a * box[n][1 if a > 0 else 0] for n, a in c.coefficients.items())
@@ -215,18 +210,31 @@ class Factors:
                         f"; its left side is at {'least' if c.sense == '<=' else 'most'} "
                         f"{lo if c.sense == '<=' else hi:g}")
                 raise InputError(f"constraint '{c.text}' cannot be met within the bounds "
-                                 f"({describe([c])}){side}")
+                                 f"({self.bounds_text([c], fixed)}){side}")
         depth = self._interior_depth(fixed)
-        quoted = [f"'{c.text}'" for c in self.constraints]
-        texts = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        texts = self.constraints_text()
         what = "constraint" if len(self.constraints) == 1 else "constraints"
         if depth < -1e-7:
             raise InputError(f"the {what} {texts} cannot all be met together within the "
-                             f"bounds ({describe(self.constraints)})")
+                             f"bounds ({self.bounds_text(fixed=fixed)})")
         if depth < 1e-7:
             raise InputError(f"the {what} {texts} can be met only on the edge of the bounds "
-                             f"({describe(self.constraints)}); loosen the number so that some "
+                             f"({self.bounds_text(fixed=fixed)}); loosen the number so that some "
                              "runs fit strictly inside, or hold the factor at one value instead")
+
+    def constraints_text(self) -> str:
+        """The constraints quoted for a sentence: ``'a <= 1', 'b >= 2' and 'a + b <= 3'``."""
+        quoted = [f"'{c.text}'" for c in self.constraints] or ["(none)"]
+        return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+    def bounds_text(self, constraints=None, fixed: dict | None = None) -> str:
+        """The bounds of the factors the constraints name: ``NaCl is 5..500, KCl is fixed
+        at 2`` (``constraints`` default all; ``fixed``: ``{factor: value}`` held values)."""
+        constraints = self.constraints if constraints is None else constraints
+        fixed = fixed or {}
+        names = list(dict.fromkeys(n for c in constraints for n in c.coefficients))
+        return ", ".join(f"{n} is fixed at {float(fixed[n]):g}" if n in fixed
+                         else f"{n} is {self[n].low:g}..{self[n].high:g}" for n in names)
 
     def _interior_depth(self, fixed: dict) -> float:
         """Largest ``s`` such that a point lies ``s`` inside every bound and constraint, in

@@ -343,8 +343,6 @@ def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts
 def _no_room(factors: Factors) -> str:
     """The sentence for BoTorch finding no point inside the bounds and constraints (a
     fallback: :meth:`Factors.check_feasible` catches the usual cases up front)."""
-    names = list(dict.fromkeys(n for c in factors.constraints for n in c.coefficients))
-    texts = " and ".join(f"'{c.text}'" for c in factors.constraints) or "(none)"
-    bounds = ", ".join(f"{n} is {factors[n].low:g}..{factors[n].high:g}" for n in names)
-    return (f"the constraints {texts} cannot be met within the bounds ({bounds}) together "
-            "with the fixed values; loosen a constraint or change a fixed value")
+    return (f"the constraints {factors.constraints_text()} cannot be met within the bounds "
+            f"({factors.bounds_text()}) together with the fixed values; loosen a constraint or "
+            "change a fixed value")
