@@ -56,6 +56,11 @@ def _parse_fixed(items) -> dict:
     return fixed
 
 
+def _report_note(message: str) -> list:
+    """``message`` as a sentence for a report's notes (an empty list when there is none)."""
+    return [message[0].upper() + message[1:] + "."] if message else []
+
+
 def _parse_folds(folds: str):
     """--folds: 'loo' or a whole number (checked against the runs by cross_validate)."""
     text = folds.strip().lower()
@@ -143,9 +148,6 @@ def recommend(
             ref = [float(v) for v in reference.split(",")]
         except ValueError:
             raise InputError(f"--reference '{reference}' is not a comma-separated list of numbers") from None
-    for i, name in enumerate(response):
-        if name in response[:i]:
-            raise InputError(f"response '{name}' is given twice; name each response once")
     if ref is not None and (len(response) == 1 or multi != "nehvi"):
         _notice("--reference is used only with several responses and --multi nehvi; ignored")
     fixed = _parse_fixed(fix)
@@ -191,8 +193,7 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
     if several:
         notes.append("non_dominated = True: the run's predicted means would join the Pareto front "
                      "(no measured run is at least as good on every response).")
-    if ignored:
-        notes.append(ignored[0].upper() + ignored[1:] + ".")
+    notes += _report_note(ignored)
     write_report(
         path, f"biochemml: next {len(proposals)} runs",
         summary={"runs": str(runs), "runs used": n_runs, "responses": goals,
@@ -264,7 +265,7 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
                 "Factor importance": importance.rename_axis("factor").rename("importance").reset_index()},
         notes=[f"Metrics are those of the {best} model, measured on runs it did not train on "
                "(replicates of one condition are left out together)."]
-        + ([ignored[0].upper() + ignored[1:] + "."] if ignored else []))
+        + _report_note(ignored))
 
 
 @app.command()
