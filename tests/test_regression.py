@@ -77,6 +77,20 @@ def test_ensemble_returns_mean_and_positive_std_and_survives_save_load(tmp_path)
     np.testing.assert_allclose(again.predict(seqs[:50], return_std=True)[1], std, rtol=1e-5)
 
 
+@pytest.mark.parametrize("n_models", [1, 2])
+def test_training_on_every_row_without_validation_rows(n_models, recwarn):
+    # validation_split=0: train on all rows for a fixed number of epochs (e.g. a refit after
+    # choosing the epochs); the spread is then left uncalibrated (scale 1), not an error
+    seqs, y = _additive(200, 8, seed=2)
+    est = SequenceRegressor(model="mlp", epochs=2, n_models=n_models, validation_split=0,
+                            seed=0).fit(seqs, y)
+    mean, std = est.predict(seqs[:20], return_std=True)
+    assert mean.shape == std.shape == (20,) and np.isfinite(mean).all()
+    assert (std > 0).all() if n_models > 1 else (std == 0).all()
+    np.testing.assert_array_equal(est.std_scale_, [1.0])
+    assert not [w for w in recwarn if "val_dataloader" in str(w.message)]
+
+
 def test_auto_ensemble_trains_five_mlps_on_small_tables_of_short_sequences(tmp_path, monkeypatch):
     from biochemml import estimators
     from biochemml.estimators import load

@@ -497,7 +497,7 @@ class SequenceRegressor(_SequenceEstimator):
             z_tr, z_va = z_tr[:, 0], z_va[:, 0]
         w = None if weights is None else weights[tr]
         self._fit_models(codes[tr], z_tr, w, val_codes, z_va, self.n_targets_)
-        self.std_scale_ = self._calibrate(val_codes, z_va.reshape(len(z_va), -1))
+        self.std_scale_ = self._calibrate(val_codes, z_va.reshape(len(val_codes), self.n_targets_))
         return self
 
     def _calibrate(self, val_codes, z_val) -> np.ndarray:

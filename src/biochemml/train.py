@@ -359,6 +359,7 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         warnings.filterwarnings("ignore", ".*IterableDataset.*")
         warnings.filterwarnings("ignore", ".*LeafSpec.*")
         warnings.filterwarnings("ignore", ".*is an invalid.*")
+        warnings.filterwarnings("ignore", ".*no `val_dataloader`.*")
         os.environ.setdefault("PL_DISABLE_FORK", "1")
         trainer.fit(module, train_dataloaders=train, val_dataloaders=val)
     seconds = time.perf_counter() - start
