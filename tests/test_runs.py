@@ -93,6 +93,23 @@ def test_cli_default_is_five_mlps_on_a_small_table_of_short_sequences(tmp_path):
         assert ("prediction_std" in pd.read_csv(run / "predictions.csv")) == (networks > 1)
 
 
+def test_an_ensemble_without_validation_rows_says_its_spread_is_not_calibrated(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    seqs = ["".join(rng.choice(list("ACGT"), 9)) for _ in range(120)]
+    table = tmp_path / "sd.csv"
+    pd.DataFrame({"utr": seqs, "rl": [s.count("G") + rng.normal(0, 0.2) for s in seqs]}).to_csv(
+        table, index=False)
+    for split, words in (("0", "spread, not calibrated: no validation rows"),
+                         ("0.1", "calibrated spread")):
+        run = tmp_path / f"run{split}"
+        assert main(["train", "--data", str(table), "--sequence-column", "utr",
+                     "--target-column", "rl", "--task", "regression", "--ensemble", "2",
+                     "--epochs", "1", "--no-baselines", "--validation-split", split,
+                     "--out", str(run)]) == 0
+        assert f"2 networks, a deep ensemble (mean and {words})" in said(capsys.readouterr().err)
+        assert words in (run / "report.html").read_text()
+
+
 def test_baseline_run_predicts_like_a_neural_run(utr_table, tmp_path):
     run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
                     task="regression", model="ridge-pairs", out=tmp_path / "ridge",

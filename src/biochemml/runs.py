@@ -535,8 +535,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     est.fit(seqs[train_idx], y[train_idx],
             sample_weight=None if weights is None else weights[train_idx])
     networks = int(getattr(est, "n_models_", 1))  # baselines: 1
+    spread = ("calibrated spread" if validation_split else
+              "spread, not calibrated: no validation rows")
     say(f"Trained {est.model_name_}"
-        + (f": {networks} networks, a deep ensemble (mean and calibrated spread)"
+        + (f": {networks} networks, a deep ensemble (mean and {spread})"
            if networks > 1 else ""))
     if task == "regression":
         est.target_names_ = targets
@@ -592,7 +594,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         }
         if config["networks"] > 1:
             summary["networks"] = (f"{config['networks']} (a deep ensemble: predictions are their "
-                                   "mean, uncertainty their calibrated spread)")
+                                   f"mean, uncertainty their {spread})")
         if fit_info:
             summary["epochs run (best)"] = _epochs_text(fit_info)
             summary["fit time"] = (f"{sum(i['fit_seconds'] for i in fit_info):.1f} s on "
