@@ -443,6 +443,18 @@ def test_rounded_conditions_stay_within_bounds_and_constraints():
     assert tight.constraints[0].satisfied(tight.rounded(row), tol=0.0).all()
 
 
+def test_rounding_puts_optimiser_noise_at_a_bound_on_the_bound():
+    # BoTorch proposals on a constraint face: 29.9999999997 and 2.1e-10 on 0..30 are 30 and 0,
+    # and the rounded row still meets glucose + glycerol <= 30
+    f = Factors([Factor("glucose", "continuous", 0, 30),
+                 Factor("glycerol", "continuous", 0, 30)]).with_constraints(["glucose + glycerol <= 30"])
+    row = pd.DataFrame({"glucose": [29.9999999997, 12.3456789], "glycerol": [2.07654378231e-10, 0.5]})
+    out = f.rounded(row)
+    assert out["glucose"].tolist() == [30.0, 12.3457]
+    assert out["glycerol"].tolist() == [0.0, 0.5]
+    assert f.constraints[0].satisfied(out, tol=0.0).all()
+
+
 def test_designs_and_recommendations_have_no_float_noise():
     f = Factors([Factor("K2SO4", "continuous", 0.029, 2.9, log=True), Factor("feed", "continuous", 0, 10)])
     d = design(f, method="factorial", levels=3)

@@ -387,8 +387,9 @@ class Factors:
         """A copy of a table of conditions with continuous values rounded for reading.
 
         Each continuous value is rounded to ``digits`` significant digits (``0.029000000285``
-        -> ``0.029``); where that would leave the factor's bounds it is rounded toward the
-        inside instead (bound ``0.0029999999999999996``: ``0.00299999``), so a rounded value
+        -> ``0.029``), and a value within ``10**-digits`` of the range from a bound is that
+        bound (``2.1e-10`` on ``0..30`` -> ``0``); where rounding would leave the factor's
+        bounds it is rounded toward the inside instead (bound ``0.0029999999999999996``: ``0.00299999``), so a rounded value
         never leaves ``low..high``. A row whose rounded values would break a linear
         constraint keeps more digits (8, 10, 12, then the values as given).
 
@@ -549,10 +550,17 @@ class Factors:
 
 def _round_within(value: float, digits: int, low: float, high: float) -> float:
     """``value`` rounded to ``digits`` significant digits, to the nearest or, where that
-    leaves ``low..high``, toward the inside; ``value`` itself when no rounding fits."""
+    leaves ``low..high``, toward the inside; ``value`` itself when no rounding fits.
+
+    A value within ``10**-digits`` of the range from a bound is taken as that bound first:
+    an optimiser's ``2.1e-10`` on ``0..30`` is ``0``, its ``29.9999999997`` is ``30``."""
     from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
     value = float(value)
+    near = (high - low) * 10.0 ** -digits
+    for bound in (low, high):
+        if np.isfinite(value) and abs(value - bound) <= near:
+            value = float(bound)
     if not np.isfinite(value) or value == 0.0:
         return value
     exact = Decimal(repr(value))

@@ -37,7 +37,7 @@ def train(
     pad: Optional[str] = typer.Option(None, help="Pad shorter sequences on the 'left' (align 3' ends: 5' UTRs at the start codon; default for regression) or 'right' (default for classification)."),
     target_transform: str = typer.Option("standardize", "--target-transform", help="Regression: standardize, log (then standardize) or none; fitted on the training rows, inverted for predictions."),
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Regression: also fit ridge and gradient-boosting baselines on the same split for the report."),
-    ensemble: Optional[int] = typer.Option(None, "--ensemble", help="Train this many models (seeds) and report mean and spread. Default: regression of up to 20,000 sequences of up to 20 nt trains 5 MLPs, everything else 1 model."),
+    ensemble: Optional[int] = typer.Option(None, "--ensemble", help="Train this many models (seeds) and report mean and spread. Default: a regression that goes to the MLP (sequences of up to 20 letters, or a variant library: one length, few positions differing) trains 5 MLPs on up to 20,000 sequences; everything else 1 model."),
     seed: int = typer.Option(0, help="Random seed (same seed, same numbers)."),
     wildtype: Optional[str] = typer.Option(None, "--wildtype", help="protein-variant: FASTA file (first record) or sequence of the wild type."),
     structure: Optional[Path] = typer.Option(None, "--structure", help="protein-variant: PDB/mmCIF of the wild type (structure-aware model, maps, B-factor PDB)."),
