@@ -217,3 +217,29 @@ def test_mlp_pair_inputs_make_pairwise_epistasis_linear():
     assert r2[True] > 0.95 and r2[False] < 0.5
     with pytest.raises(Exception, match="up to 30"):
         build("mlp", 31, task="regression", n_outputs=1, pairs=True)
+
+
+def test_mlp_additive_path_is_a_linear_model_beside_the_hidden_layers():
+    torch.manual_seed(0)
+    net = build("mlp", 7, task="regression", n_outputs=2, additive=True).eval()
+    x = torch.nn.functional.one_hot(torch.randint(0, 4, (16, 7)), 4).float().transpose(1, 2)
+    with torch.no_grad():
+        net.net[-1].weight.zero_()
+        net.net[-1].bias.zero_()
+        expected = x.flatten(1) @ net.linear.weight.T + net.linear.bias
+    torch.testing.assert_close(net(x), expected)
+    assert build("mlp", 7, task="regression", n_outputs=1).linear is None
+
+
+def test_small_tables_train_the_mlp_with_smaller_batches():
+    from biochemml.presets import mlp_batch_size
+
+    assert [mlp_batch_size(n, 1024) for n in (50, 900, 1600, 4500, 20000, 230000)] == \
+        [64, 64, 128, 256, 1024, 1024]
+    assert mlp_batch_size(4500, 128) == 128  # never above the preset
+    seqs, y = _additive(300, 12, seed=3)
+    est = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0).fit(seqs, y)
+    assert est.training_["batch_size"] == 64 and est.model_params_["additive"] is True
+    mine = SequenceRegressor(model="mlp", epochs=1, n_models=1, batch_size=30, seed=0).fit(seqs, y)
+    assert mine.training_["batch_size"] == 30  # the user's choice is kept
+

@@ -20,7 +20,8 @@ from .errors import InputError, ModelError
 MODEL_FORMAT = "biochemml-sequence-model"
 MODEL_FORMAT_VERSION = 1
 
-from .presets import AUTO_ENSEMBLE_MAX_ROWS, AUTO_ENSEMBLE_SIZE, DEFAULT_MODEL, presets as _presets
+from .presets import (AUTO_ENSEMBLE_MAX_ROWS, AUTO_ENSEMBLE_SIZE, DEFAULT_MODEL, mlp_batch_size,
+                      presets as _presets)
 
 
 class _SequenceEstimator:
@@ -142,6 +143,8 @@ class _SequenceEstimator:
         from .models import build
 
         name, params, training = self._resolved(codes.shape[1], codes)
+        if name == "mlp" and self._task == "regression" and self.batch_size is None:
+            training["batch_size"] = mlp_batch_size(len(codes), training["batch_size"])
         n_members = self._n_members(name, len(codes))
         n_channels = get_alphabet(self.alphabet).size
         self.models_, self.histories_, self.fit_info_ = [], [], []

@@ -42,13 +42,19 @@ class FlatMLP(nn.Module):
         one-hot columns, ``L (L - 1) / 2 x C^2`` inputs): pairwise epistasis becomes a
         first-layer weight instead of something the hidden layers must compose.
         Sequences up to 30 positions.
+    additive : bool
+        Add a linear path from the inputs to the outputs ("wide and deep": Cheng H-T et
+        al., Wide & deep learning for recommender systems, DLRS 2016): the prediction is
+        an additive (ridge-like) model of the positions plus the hidden layers' epistasis.
+        On small protein DMS tables the MLP alone falls below ridge regression; with
+        this path it stays near or above it (benchmarks/RESULTS.md).
 
     Input ``(N, C, L)`` one-hot; output ``(N, n_outputs)``.
     """
 
     def __init__(self, input_length: int, n_channels: int = 4, n_outputs: int = 1,
                  hidden: Sequence[int] = (512, 256, 128), dropout: float = 0.1,
-                 batch_norm: bool = True, pairs: bool = False):
+                 batch_norm: bool = True, pairs: bool = False, additive: bool = False):
         super().__init__()
         if pairs and input_length > 30:
             raise InputError(f"pairs=True takes sequences up to 30 positions, not {input_length}")
@@ -60,6 +66,7 @@ class FlatMLP(nn.Module):
         layers: list[nn.Module] = [nn.Flatten()]
         c_in = n_channels * input_length + (
             len(self.pair_i) * n_channels ** 2 if pairs else 0)
+        layers_in = c_in
         for h in hidden:
             layers.append(nn.Linear(c_in, h))
             if batch_norm:
@@ -68,13 +75,15 @@ class FlatMLP(nn.Module):
             c_in = h
         layers.append(nn.Linear(c_in, n_outputs))
         self.net = nn.Sequential(*layers)
+        self.linear = nn.Linear(layers_in, n_outputs) if additive else None
 
     def forward(self, x):
         if self.pairs:
             xt = x.transpose(1, 2)                                   # (N, L, C)
             joint = xt[:, self.pair_i, :, None] * xt[:, self.pair_j, None, :]  # (N, P, C, C)
             x = torch.cat([x.flatten(1), joint.flatten(1)], dim=1)
-        return self.net(x)
+        out = self.net(x)
+        return out if self.linear is None else out + self.linear(x.flatten(1))
 
 
 @register("mlp", "Multilayer perceptron on the flattened one-hot (position-specific, "
