@@ -298,3 +298,12 @@ def test_short_model_notes_ambiguous_and_longer_sequences(tmp_path, capsys, monk
     assert main(["--quiet", "predict", "--model", str(run), "--data",
                  str(tmp_path / "long.csv"), "--out", str(tmp_path / "quiet.csv")]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_stop_codon_in_protein_variants_is_named(capsys):
+    from biochemml.runs import _note_ambiguous
+
+    seqs = ["MKV*", "MKVL", "MXV*"]
+    _note_ambiguous(seqs, pd.DataFrame({"seq": seqs}), "protein")
+    err = said(capsys.readouterr().err)
+    assert "2 sequences (rows 1, 3) contain * (a stop codon), X or other ambiguous letters" in err

@@ -384,6 +384,7 @@ def _note_ambiguous(seqs, df: pd.DataFrame, alphabet, unknown: str = "zeros") ->
     if not hits:
         return
     found = sorted({c for i in hits[:1000] for c in pattern.findall(seqs[i])})
+    found = [c + " (a stop codon)" if c == "*" else c for c in found]
     how = ("all-zero rows (unknown='uniform' of the Python estimators spreads them evenly)"
            if unknown == "zeros" else "uniform rows (each letter gets an equal share)")
     one = len(hits) == 1
