@@ -300,8 +300,11 @@ def test_short_model_notes_ambiguous_and_longer_sequences(tmp_path, capsys, monk
     assert capsys.readouterr().err == ""
 
 
-def test_a_stop_codon_in_protein_variants_is_named(capsys):
+def test_a_stop_codon_in_protein_variants_is_named(capsys, monkeypatch):
+    from biochemml import progress
     from biochemml.runs import _note_ambiguous
+
+    monkeypatch.setattr(progress, "_QUIET", False)  # an earlier --quiet run may have set it
 
     seqs = ["MKV*", "MKVL", "MXV*"]
     _note_ambiguous(seqs, pd.DataFrame({"seq": seqs}), "protein")
