@@ -5,6 +5,8 @@ only with a benchmark run that shows it generalises better.
 """
 from __future__ import annotations
 
+import math
+
 #: Default model per task: the best general choice we measured (see benchmarks/).
 DEFAULT_MODEL = {"classification": "cnn", "regression": "auto"}
 
@@ -81,8 +83,6 @@ def mlp_batch_size(n_rows: int, preset: int) -> int:
     ends training before it learns (RESULTS.md, "Small tables"): 1,000 rows train with 64,
     5,000 with 256, 20,000 and more with 1024.
     """
-    import math
-
     steps16 = 2 ** round(math.log2(max(n_rows, 1) / 16))
     return int(min(preset, max(MLP_MIN_BATCH, steps16)))
 

@@ -389,8 +389,8 @@ class Factors:
         Each continuous value is rounded to ``digits`` significant digits (``0.029000000285``
         -> ``0.029``), and a value within ``10**-digits`` of the range from a bound is that
         bound (``2.1e-10`` on ``0..30`` -> ``0``); where rounding would leave the factor's
-        bounds it is rounded toward the inside instead (bound ``0.0029999999999999996``: ``0.00299999``), so a rounded value
-        never leaves ``low..high``. A row whose rounded values would break a linear
+        bounds it is rounded toward the inside instead (bound ``0.0029999999999999996``:
+        ``0.00299999``), so a rounded value never leaves ``low..high``. A row whose rounded values would break a linear
         constraint keeps more digits (8, 10, 12, then the values as given).
 
         Parameters
