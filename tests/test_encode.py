@@ -14,7 +14,7 @@ def random_seqs(rng, symbols, n, low, high):
     return ["".join(rng.choice(list(symbols), rng.integers(low, high + 1))) for _ in range(n)]
 
 
-@pytest.mark.parametrize("name", ["dna", "rna", "protein"])
+@pytest.mark.parametrize("name", ["dna", "rna", "protein", "protein-stop"])
 def test_round_trip_on_random_sequences(name):
     alpha = alphabets.get_alphabet(name)
     rng = np.random.default_rng(1)
@@ -28,7 +28,7 @@ def test_round_trip_on_random_sequences(name):
     assert alpha.symbols[int(x[i, j].argmax())] == seqs[i][j]
 
 
-@pytest.mark.parametrize("name", ["dna", "rna", "protein"])
+@pytest.mark.parametrize("name", ["dna", "rna", "protein", "protein-stop"])
 def test_ragged_round_trip_with_padding_on_either_side(name):
     alpha = alphabets.get_alphabet(name)
     rng = np.random.default_rng(2)
@@ -191,3 +191,12 @@ def test_kmer_blocks_names_and_frequencies():
 def test_doctests():
     for module in (encode.onehot, encode.kmers):
         assert doctest.testmod(module).failed == 0
+
+
+def test_protein_stop_reads_the_stop_codon_as_a_21st_letter():
+    stop = one_hot(["MK*", "MKX"], "protein*")
+    assert stop.shape == (2, 3, 21)
+    assert stop[0, 2].argmax() == 20 and stop[0, 2].sum() == 1  # * is its own channel
+    assert stop[1, 2].sum() == 0  # X is still unknown
+    assert one_hot(["MK*"], "protein")[0, 2].sum() == 0  # in the 20-letter alphabet * is unknown
+    assert kmer_counts(["MK*"], k=1, alphabet="protein-stop").shape == (1, 21)

@@ -310,3 +310,30 @@ def test_a_stop_codon_in_protein_variants_is_named(capsys, monkeypatch):
     _note_ambiguous(seqs, pd.DataFrame({"seq": seqs}), "protein")
     err = said(capsys.readouterr().err)
     assert "2 sequences (rows 1, 3) contain * (a stop codon), X or other ambiguous letters" in err
+
+
+def test_a_protein_table_with_stop_codons_trains_on_21_letters(tmp_path, capsys):
+    # a small DMS-like table: single and double mutants of one 30-residue protein, some
+    # of them nonsense (*), which are far less active
+    rng = np.random.default_rng(5)
+    wt = list("MKTAYIAKQRQISFVKSHFSRQLEERLGLM")
+    rows = []
+    for _ in range(160):
+        s = wt.copy()
+        for pos in rng.choice(30, rng.integers(1, 3), replace=False):
+            s[pos] = rng.choice(list("ACDEFGHIKLMNPQRSTVWY*"), p=[0.045] * 20 + [0.1])
+        rows.append({"seq": "".join(s), "activity": -3.0 * ("*" in s) + rng.normal(0, 0.3)})
+    table = tmp_path / "dms.csv"
+    pd.DataFrame(rows).to_csv(table, index=False)
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(table), "--sequence-column", "seq", "--target-column",
+                 "activity", "--task", "regression", "--alphabet", "protein", "--epochs", "2",
+                 "--ensemble", "1", "--no-baselines", "--out", str(run)]) == 0
+    err = said(capsys.readouterr().err)
+    assert "hold * (a stop codon): the model reads * as a 21st letter (alphabet protein-stop)" \
+        in err
+    assert "ambiguous" not in err  # * is a letter now, not an unknown symbol
+    assert "alphabet: protein-stop" in (run / "config.yaml").read_text()
+    new = pd.DataFrame({"seq": ["".join(wt), "".join(wt[:5]) + "*" + "".join(wt[6:])]})
+    pred = predict_run(run, new)
+    assert np.isfinite(pred.prediction).all()

@@ -370,6 +370,22 @@ def _rows_text(df: pd.DataFrame, index, limit: int = 5) -> str:
     return ("row " if len(index) == 1 else "rows ") + ", ".join(rows) + more
 
 
+def _stop_alphabet(seqs, alphabet):
+    """``protein-stop`` for a protein table holding ``*`` (stop codons of a mutational scan),
+    said in the terminal; ``alphabet`` otherwise."""
+    from .alphabets import get_alphabet
+
+    if get_alphabet(alphabet).name != "protein":
+        return alphabet
+    stops = sum("*" in q for q in seqs)
+    if not stops:
+        return alphabet
+    say(f"{stops} sequence{'' if stops == 1 else 's'} hold{'s' if stops == 1 else ''} * (a stop "
+        "codon): the model reads * as a 21st letter (alphabet protein-stop), so each position "
+        "gets its own nonsense effect")
+    return "protein-stop"
+
+
 def _note_ambiguous(seqs, df: pd.DataFrame, alphabet, unknown: str = "zeros") -> None:
     """Say how many sequences hold ambiguity letters (N, ...) and how they are encoded."""
     import re
@@ -505,6 +521,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     data_name = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
     seqs = np.asarray(sequence_column(df, sequence_column_name, alphabet), dtype=object)
+    alphabet = _stop_alphabet(seqs, alphabet)
     y = _values(df, task, targets)
     weights = None if weight_column is None else numeric_column(df, weight_column)
     split_values = None

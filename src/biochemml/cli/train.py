@@ -33,7 +33,7 @@ def train(
     group_column: Optional[str] = typer.Option(None, "--group-column", help="Column of groups (e.g. gene, library): kept on one side by --split group; with any split, a regression report scores each group apart."),
     split_column: Optional[str] = typer.Option(None, help="Column with train/test values to use instead of --split."),
     weight_column: Optional[str] = typer.Option(None, help="Column of per-row weights (e.g. read counts)."),
-    alphabet: str = typer.Option("dna", help="dna, rna or protein."),
+    alphabet: str = typer.Option("dna", help="dna, rna, protein, or protein-stop (20 amino acids and * as a 21st letter; chosen by itself when a protein table holds *)."),
     pad: Optional[str] = typer.Option(None, help="Pad shorter sequences on the 'left' (align 3' ends: 5' UTRs at the start codon; default for regression) or 'right' (default for classification)."),
     target_transform: str = typer.Option("standardize", "--target-transform", help="Regression: standardize, log (then standardize) or none; fitted on the training rows, inverted for predictions."),
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Regression: also fit ridge and gradient-boosting baselines on the same split for the report."),

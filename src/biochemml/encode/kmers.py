@@ -48,7 +48,7 @@ def kmer_counts(seqs, k=3, alphabet="dna", sparse: bool = False, normalize: bool
     """
     alpha = get_alphabet(alphabet)
     ks = [k] if np.isscalar(k) else list(k)
-    max_k = 3 if alpha.name == "protein" else 6
+    max_k = 3 if alpha.name.startswith("protein") else 6
     for kk in ks:
         if int(kk) != kk or not 1 <= kk <= max_k:
             raise InputError(f"k must be an integer from 1 to {max_k} for {alpha.name}, not {kk}")

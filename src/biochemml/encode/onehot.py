@@ -132,7 +132,7 @@ def decode(x, alphabet="dna", unknown_symbol: str | None = None, strip_padding: 
             f"for the {alpha.name} alphabet, got {arr.shape}"
         )
     if unknown_symbol is None:
-        unknown_symbol = "X" if alpha.name == "protein" else "N"
+        unknown_symbol = "X" if alpha.name.startswith("protein") else "N"
     symbols = np.frombuffer((alpha.symbols + unknown_symbol).encode("ascii"), dtype=np.uint8)
     idx = arr.argmax(axis=-1)
     top = np.take_along_axis(arr, idx[..., None], axis=-1)[..., 0]
