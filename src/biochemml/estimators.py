@@ -299,7 +299,10 @@ class SequenceClassifier(_SequenceEstimator):
         monitor training.
     model_params : dict, optional
         Hyper-parameters of the model (e.g. ``{"filters": (64,), "kernel_sizes": 7}``).
-    alphabet : {"dna", "rna", "protein"}
+    alphabet : {"dna", "rna", "protein", "protein-stop"}
+        ``protein-stop`` reads ``*`` (a stop codon in mutational scans) as a 21st letter;
+        in ``protein`` it is an unknown symbol (all-zero row). ``biochemml train`` picks
+        ``protein-stop`` by itself when a protein table holds ``*``.
     length : int, optional
         Sequence length for the model; default the longest training sequence. Longer
         sequences at prediction time are cut (on the 5' side when ``pad="left"``).
