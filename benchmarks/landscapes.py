@@ -68,7 +68,9 @@ WHEELS = {
 LANDSCAPES = {"f1u": ("gpmap", "f1u", "rna"), "intron.30C": ("gpmap", "intron.30C", "dna"),
               "smn1": ("gpmap", "smn1", "rna"), "trna": ("gpmap", "trna", "rna"),
               "gb1": ("gpmap", "gb1", "protein"), "fyn-sh3": ("gpmap", "fyn-sh3", "protein"),
-              "amyloid": ("mavenn", "amyloid", "protein"), "tdp43": ("mavenn", "tdp43", "protein"),
+              # stop codons (*) as a 21st letter, as `biochemml train` reads these tables
+              "amyloid": ("mavenn", "amyloid", "protein-stop"),
+              "tdp43": ("mavenn", "tdp43", "protein-stop"),
               "gb1-olson": ("mavenn", "gb1", "protein"), "mpsa": ("mavenn", "mpsa", "rna"),
               "nisthal": ("mavenn", "nisthal", "protein")}
 BASELINES = ("ridge", "ridge-pairs", "gbm-onehot")
