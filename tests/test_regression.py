@@ -243,3 +243,14 @@ def test_small_tables_train_the_mlp_with_smaller_batches():
     mine = SequenceRegressor(model="mlp", epochs=1, n_models=1, batch_size=30, seed=0).fit(seqs, y)
     assert mine.training_["batch_size"] == 30  # the user's choice is kept
 
+
+
+def test_stop_codons_in_the_20_letter_protein_alphabet_are_warned_about(recwarn):
+    seqs = ["MKLA", "MK*A", "MRLA", "MKLW"] * 10
+    y = np.arange(40, dtype=float)
+    with pytest.warns(UserWarning, match="alphabet='protein-stop' reads it as a 21st letter"):
+        SequenceRegressor(model="mlp", alphabet="protein", epochs=1, n_models=1).fit(seqs, y)
+    recwarn.clear()
+    est = SequenceRegressor(model="mlp", alphabet="protein-stop", epochs=1, n_models=1).fit(seqs, y)
+    assert not [w for w in recwarn if "protein-stop" in str(w.message)]
+    assert est.models_[0].net[1].in_features == 4 * 21

@@ -9,6 +9,8 @@ Hyper-parameters live in ``__init__`` only; what is learned ends in ``_`` (``cla
 """
 from __future__ import annotations
 
+import warnings
+
 from pathlib import Path
 
 import numpy as np
@@ -112,6 +114,12 @@ class _SequenceEstimator:
         from .encode.codes import as_sequence_list, to_codes
 
         seqs, _ = as_sequence_list(sequences)
+        if fitting and get_alphabet(self.alphabet).name == "protein" \
+                and any("*" in q for q in seqs):
+            warnings.warn("some sequences hold '*' (a stop codon), which the 20-letter "
+                          "'protein' alphabet encodes as an all-zero row; "
+                          "alphabet='protein-stop' reads it as a 21st letter (better for "
+                          "mutational scans)", UserWarning, stacklevel=3)
         length = self.length if fitting else self.input_length_
         # Longer sequences than the model saw are cut on the padded side's opposite
         # end's partner: with left padding (3'-aligned UTRs) keep the 3' end.
