@@ -80,8 +80,8 @@ def mlp_batch_size(n_rows: int, preset: int) -> int:
     tables, a power of two near ``n_rows / 16`` (at least 64) on smaller ones.
 
     With 1024 a table of 2,000 rows gets two gradient steps an epoch and early stopping
-    ends training before it learns (RESULTS.md, "Small tables"): 1,000 rows train with 64,
-    5,000 with 256, 20,000 and more with 1024.
+    ends training before it learns (RESULTS.md, "small tables"): 1,000 rows train with 64,
+    5,000 with 256, and from about 12,000 rows on with 1024.
     """
     steps16 = 2 ** round(math.log2(max(n_rows, 1) / 16))
     return int(min(preset, max(MLP_MIN_BATCH, steps16)))

@@ -390,8 +390,9 @@ class Factors:
         -> ``0.029``), and a value within ``10**-digits`` of the range from a bound is that
         bound (``2.1e-10`` on ``0..30`` -> ``0``); where rounding would leave the factor's
         bounds it is rounded toward the inside instead (bound ``0.0029999999999999996``:
-        ``0.00299999``), so a rounded value never leaves ``low..high``. A row whose rounded values would break a linear
-        constraint keeps more digits (8, 10, 12, then the values as given).
+        ``0.00299999``), so a rounded value never leaves ``low..high``. A row whose rounded
+        values would break a linear constraint keeps more digits (8, 10, 12, then the values
+        as given).
 
         Parameters
         ----------
