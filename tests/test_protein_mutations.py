@@ -57,10 +57,27 @@ def test_format_can_add_or_drop_the_chain_prefix():
     assert format_variant(parse_variant("SA1D"), chain="") == "A1D"
 
 
-@pytest.mark.parametrize("empty", ["", "WT", "wt", "_wt", None, float("nan")])
+@pytest.mark.parametrize("empty", ["", "WT", "wt", "_wt", None, float("nan"), "_sy", "p.=",
+                                   "p.(=)", "p.Lys2="])
 def test_wildtype_spellings(empty):
     assert parse_variant(empty) == ()
     assert apply_mutations(WT, empty) == WT
+
+
+@pytest.mark.parametrize(("hgvs", "plain"), [
+    ("p.Lys2Asp", "K2D"), ("p.[Met1Ile;Lys2Ter]", "M1I:K2*"), ("p.(Met1Ile;Thr3*)", "M1I:T3*"),
+    ("p.[Lys2=;Thr3Ala]", "T3A"), ("p.K2D", "K2D")])
+def test_hgvs_protein_notation_reads_as_one_letter_mutations(hgvs, plain):
+    # MaveDB / Enrich2 tables write variants in HGVS: 3-letter residues, Ter or * for a stop,
+    # = for a synonymous change
+    assert parse_variant(hgvs) == parse_variant(plain)
+    assert apply_mutations(WT, hgvs, offset=1) == apply_mutations(WT, plain, offset=1)
+
+
+@pytest.mark.parametrize("bad", ["p.Xyz2Asp", "p.Lys2Xyz", "p.Lys2"])
+def test_malformed_hgvs_is_rejected_with_both_forms_named(bad):
+    with pytest.raises(InputError, match="A108D .* or HGVS p.Ala108Asp"):
+        parse_variant(bad)
 
 
 @pytest.mark.parametrize("bad", ["108D", "A108", "AB", "A1.5D", "a108d", "B108D", "A108Z", "A-D"])

@@ -3,8 +3,13 @@
 A *mutation* is one substitution written ``<wild-type residue><position><new residue>``,
 optionally after a one-letter chain prefix (``SA108D`` is ``A108D`` on chain ``S``, the
 avGFP convention). A *variant* is one or more mutations joined by ``,`` ``:`` or ``;``
-(``A108D:N144D``). An empty cell, ``WT``, ``wt``, ``_wt`` or ``wildtype`` is the wild type.
-The stop symbol ``*`` is allowed as the new residue.
+(``A108D:N144D``). An empty cell, ``WT``, ``wt``, ``_wt`` or ``wildtype`` is the wild type,
+and so is a synonymous variant (``_sy``, ``syn``, HGVS ``p.=``). The stop symbol ``*`` is
+allowed as the new residue.
+
+HGVS protein notation, as MaveDB and Enrich2 write it, is read too: ``p.Ala108Asp``,
+``p.[Ala108Asp;Asn144Asp]``, ``p.Tyr39Ter`` or ``p.Tyr39*`` (stop); a synonymous
+``p.Ala108=`` inside a variant changes nothing.
 
 Positions are numbered as the table numbers them; ``offset`` is the number the *first*
 residue of the wild-type string carries in that numbering: ``0`` for 0-based tables
@@ -23,10 +28,26 @@ from ..alphabets import PROTEIN
 from ..errors import InputError
 
 SEPARATORS = ",:;"
-WILDTYPE_WORDS = frozenset({"", "wt", "_wt", "wildtype", "wild-type", "wild_type", "none"})
+WILDTYPE_WORDS = frozenset({"", "wt", "_wt", "wildtype", "wild-type", "wild_type", "none",
+                            "_sy", "sy", "syn", "synonymous", "p.=", "p.(=)", "="})
 _RESIDUES = PROTEIN.symbols + "*"
 _TOKEN = re.compile(r"^(?:([A-Za-z]))??([A-Z*])(-?\d+)([A-Z*])$")
 _SPLIT = re.compile(r"[,:;]")
+_THREE = {"Ala": "A", "Cys": "C", "Asp": "D", "Glu": "E", "Phe": "F", "Gly": "G", "His": "H",
+          "Ile": "I", "Lys": "K", "Leu": "L", "Met": "M", "Asn": "N", "Pro": "P", "Gln": "Q",
+          "Arg": "R", "Ser": "S", "Thr": "T", "Val": "V", "Trp": "W", "Tyr": "Y", "Ter": "*",
+          "*": "*", "=": "="}
+_HGVS = re.compile(r"^([A-Z][a-z]{2})(-?\d+)([A-Z][a-z]{2}|\*|=)$")
+
+
+def _one_letter(token: str) -> str | None:
+    """``Ala108Asp`` -> ``A108D`` (``Ter`` / ``*`` = stop); None for a synonymous ``Ala108=``;
+    anything else unchanged."""
+    match = _HGVS.match(token.strip())
+    if match is None or match.group(1) not in _THREE or match.group(3) not in _THREE:
+        return token
+    wt, pos, mt = match.groups()
+    return None if mt == "=" else f"{_THREE[wt]}{pos}{_THREE[mt]}"
 
 
 @dataclass(frozen=True)
@@ -89,7 +110,8 @@ def parse_mutation(token: str) -> Mutation:
     if match is None:
         raise InputError(
             f"'{text}' is not a mutation: expected the form A108D (wild-type residue, "
-            "position, new residue), optionally after a chain letter as in SA108D")
+            "position, new residue), optionally after a chain letter as in SA108D, or "
+            "HGVS p.Ala108Asp")
     chain, wt, pos, mt = match.groups()
     for letter in (wt, mt):
         if letter not in _RESIDUES:
@@ -117,12 +139,20 @@ def parse_variant(variant) -> tuple[Mutation, ...]:
     ['M0I', 'S1G']
     >>> parse_variant("WT")
     ()
+    >>> [str(m) for m in parse_variant("p.[Ala108Asp;Tyr109Ter]")]
+    ['A108D', 'Y109*']
     """
     if variant is None or (isinstance(variant, float) and np.isnan(variant)):
         return ()
     text = str(variant).strip()
     if text.lower() in WILDTYPE_WORDS:
         return ()
+    if text.startswith("p."):  # HGVS: p.Ala108Asp or p.[Ala108Asp;Asn144Asp]
+        body = text[2:].strip()
+        if body[:1] in "[(" and body[-1:] in "])":
+            body = body[1:-1]
+        tokens = [_one_letter(tok) for tok in _SPLIT.split(body)]
+        return tuple(parse_mutation(tok) for tok in tokens if tok is not None)
     return tuple(parse_mutation(tok) for tok in _SPLIT.split(text))
 
 
