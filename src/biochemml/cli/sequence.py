@@ -18,7 +18,7 @@ def encode(
     data: Path = typer.Option(..., "--data", help="CSV/TSV/Parquet table or FASTA file."),
     out: Path = typer.Option(..., "--out", help="Output .npy (one-hot, N x L x C) or .csv (k-mers)."),
     sequence_column_name: str = typer.Option("sequence", "--sequence-column"),
-    alphabet: str = typer.Option("dna", help="dna, rna or protein."),
+    alphabet: str = typer.Option("dna", help="dna, rna, protein or protein-stop (with * as a 21st letter)."),
     kmer: Optional[int] = typer.Option(None, "--kmer", help="Write k-mer counts (k=1..6) instead of one-hot."),
     pad: str = typer.Option("right", help="Pad shorter sequences on the 'left' (5' UTRs) or 'right'."),
     length: Optional[int] = typer.Option(None, help="Output length; longer sequences are an error unless --truncate."),
