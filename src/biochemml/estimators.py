@@ -78,7 +78,8 @@ class _SequenceEstimator:
         The regression default ``auto`` is an MLP for short sequences and for libraries of
         variants of one sequence (``codes`` tells), FramePool otherwise: it then takes that
         model's name and measured presets (presets.py), so a saved model names the network
-        it holds.
+        it holds. The regression MLP's batch follows the number of rows in ``codes``
+        (:func:`biochemml.presets.mlp_batch_size`) unless ``batch_size`` is set.
         """
         name = self.model or DEFAULT_MODEL[self._task]
         if name == "auto" and input_length is not None and not self.model_params:
@@ -97,6 +98,9 @@ class _SequenceEstimator:
         training.update({k: v for k, v in overrides.items() if v is not None})
         if self.patience != "auto":
             training["patience"] = self.patience
+        if name == "mlp" and self._task == "regression" and self.batch_size is None \
+                and codes is not None:  # small tables: smaller batches (presets.py)
+            training["batch_size"] = mlp_batch_size(len(codes), training["batch_size"])
         return name, params, training
 
     def _n_members(self, name: str, n_rows: int) -> int:
@@ -151,8 +155,6 @@ class _SequenceEstimator:
         from .models import build
 
         name, params, training = self._resolved(codes.shape[1], codes)
-        if name == "mlp" and self._task == "regression" and self.batch_size is None:
-            training["batch_size"] = mlp_batch_size(len(codes), training["batch_size"])
         n_members = self._n_members(name, len(codes))
         n_channels = get_alphabet(self.alphabet).size
         self.models_, self.histories_, self.fit_info_ = [], [], []
