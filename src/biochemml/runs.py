@@ -286,7 +286,17 @@ def _values(df: pd.DataFrame, task: str, targets: list) -> np.ndarray:
     if task == "classification":
         return _labels(df, targets[0])
     cols = [numeric_column(df, c, allow_missing=len(targets) > 1) for c in targets]
+    for column, values in zip(targets, cols):
+        _check_varies(df, column, values)
     return cols[0] if len(cols) == 1 else np.column_stack(cols)
+
+
+def _check_varies(df: pd.DataFrame, column: str, values: np.ndarray) -> None:
+    """Refuse a target column whose measured values are all the same: nothing to learn."""
+    measured = np.unique(values[np.isfinite(values)])
+    if len(measured) == 1:
+        raise InputError(f"every row has the value {measured[0]:g}: a regression needs "
+                         "values that differ", path=df.attrs.get("path"), column=column)
 
 
 #: coverage of the 95 % and 68 % intervals a calibrated model's test values fall within

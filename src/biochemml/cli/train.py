@@ -211,8 +211,12 @@ def _metrics_text(result: dict) -> str:
 
     def fmt(v):
         if isinstance(v, dict) and "value" in v:
+            if v["low"] is None or v["high"] is None:  # a bootstrap without spread
+                return fmt(v["value"])
             return f"{v['value']:.3f} (95% CI {v['low']:.3f} to {v['high']:.3f})"
-        return f"{v:.3f}" if isinstance(v, (int, float)) and v is not None else str(v)
+        if v is None:  # not defined on this test set (e.g. R2 of identical values)
+            return "n/a"
+        return f"{v:.3f}" if isinstance(v, (int, float)) else str(v)
 
     flat = result if any(k in result for k in keys) else None
     if flat is None:  # several regression targets
