@@ -55,3 +55,62 @@ def test_a_test_set_of_identical_values_prints_n_a_not_a_traceback(tmp_path, val
     out = capsys.readouterr()
     assert "Traceback" not in out.err and "n/a" in out.out
     assert (tmp_path / "second" / "report.html").exists()
+
+
+def test_a_semicolon_csv_with_decimal_commas_reads_as_european_excel_writes_it(
+        tmp_path, values, capsys):
+    path = tmp_path / "excel_de.csv"
+    values.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    assert _train_regression(path, tmp_path / "run") == 0, _error(capsys)
+    kept = pd.read_csv(tmp_path / "run" / "predictions.csv")
+    np.testing.assert_allclose(kept["mrl"], values["mrl"].iloc[kept["row"] - 2])
+
+
+def test_a_decimal_comma_in_a_comma_csv_says_how_to_write_the_number(tmp_path, values, capsys):
+    path = tmp_path / "data.csv"
+    values.astype({"mrl": object}).assign(mrl=lambda d: d.mrl.map(str).str.replace(".", ",")
+                                          ).to_csv(path, index=False)
+    assert _train_regression(path, tmp_path / "run") == 1
+    said = _error(capsys)
+    assert f"file {path}, row 2, column 'mrl'" in said
+    assert f"write {values.mrl[0]}" in said
+
+
+def test_windows_text_and_blanks_around_column_names(tmp_path, values, capsys):
+    path = tmp_path / "windows.csv"
+    values.rename(columns={"utr": "utr ", "mrl": " mrl"}).assign(unit="µM").to_csv(
+        path, index=False, encoding="cp1252")
+    assert _train_regression(path, tmp_path / "run") == 0, _error(capsys)
+
+
+def test_empty_rows_at_the_end_are_dropped_and_inside_are_named(tmp_path, values, capsys):
+    text = values.to_csv(index=False)
+    path = tmp_path / "trailing.csv"
+    path.write_text(text + ",\n,\n\n\n")  # Excel's empty rows, then blank lines
+    assert _train_regression(path, tmp_path / "run") == 0, _error(capsys)
+    lines = text.splitlines()
+    lines[7] = lines[7].split(",")[0] + ",n.d."  # file row 8
+    lines.insert(4, "")  # an empty row 5: would renumber every row below it
+    path = tmp_path / "inside.csv"
+    path.write_text("\n".join(lines) + "\n")
+    assert _train_regression(path, tmp_path / "run2") == 1
+    assert f"file {path}, row 5: the row is empty" in _error(capsys)
+    lines.pop(4)
+    path.write_text("\n\n" + "\n".join(lines) + "\n")  # blank lines above the header
+    assert _train_regression(path, tmp_path / "run2") == 1
+    assert f"file {path}, row 10, column 'mrl': the value is 'n.d.'" in _error(capsys)
+    assert not (tmp_path / "run2").exists()
+
+
+def test_a_missing_column_suggests_the_one_meant(tmp_path, values, capsys):
+    path = tmp_path / "data.csv"
+    values.to_csv(path, index=False)
+    assert main(["train", "--data", str(path), "--sequence-column", "UTR", "--target-column",
+                 "mrl", "--task", "regression", "--out", str(tmp_path / "run")]) == 1
+    assert "its columns are: utr, mrl (did you mean 'utr'?)" in _error(capsys)
+
+
+def test_excel_unicode_text_is_read(tmp_path, values, capsys):
+    path = tmp_path / "unicode.txt"  # Excel: Save as "Unicode Text" (UTF-16, tabs)
+    values.to_csv(path, sep="\t", index=False, encoding="utf-16")
+    assert _train_regression(path, tmp_path / "run") == 0, _error(capsys)

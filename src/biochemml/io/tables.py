@@ -6,6 +6,7 @@ text tables), the column, and what was expected.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -52,17 +53,15 @@ def read_table(path, columns=None) -> pd.DataFrame:
     try:
         if suffix in FASTA_SUFFIXES:
             df = read_fasta(path)
-        elif suffix in (".csv",):
-            df = pd.read_csv(path)
-            _check_header(pd.read_csv(path, header=None, nrows=1, dtype=str), path)
-        elif suffix in (".tsv", ".tab", ".txt"):
-            df = pd.read_csv(path, sep="\t")
-            _check_header(pd.read_csv(path, sep="\t", header=None, nrows=1, dtype=str), path)
+        elif suffix in (".csv", ".tsv", ".tab", ".txt"):
+            df = _read_text(path, "," if suffix == ".csv" else "\t")
         elif suffix in (".parquet", ".pq"):
             df = pd.read_parquet(path)
         elif suffix in (".xlsx", ".xls"):
             df = pd.read_excel(path)
             _check_header(pd.read_excel(path, header=None, nrows=1, dtype=str), path)
+            df.columns = [c.strip() if isinstance(c, str) else c for c in df.columns]
+            df = _drop_empty_rows(df, path)
         else:
             raise InputError(
                 f"unknown file type '{suffix or path.name}': expected one of "
@@ -86,17 +85,115 @@ def read_table(path, columns=None) -> pd.DataFrame:
         raise InputError("the table has no rows", path=path)
     df.attrs["path"] = str(path)
     df.attrs["format"] = "fasta" if suffix in FASTA_SUFFIXES else suffix.lstrip(".")
-    df.attrs["first_row"] = 2 if suffix not in FASTA_SUFFIXES | {".parquet", ".pq"} else 1
+    df.attrs["first_row"] = df.attrs.get("first_row") or (
+        2 if suffix not in FASTA_SUFFIXES | {".parquet", ".pq"} else 1)
     if columns:
         require_columns(df, columns, path=path)
     return df
+
+
+#: text encodings tried in turn: UTF-8 (with or without a byte-order mark), then the
+#: Windows encoding Excel's plain "CSV" writes (µ, °, ä as single bytes)
+TEXT_ENCODINGS = ("utf-8", "cp1252")
+
+
+def _read_text(path: Path, sep: str) -> pd.DataFrame:
+    """Read a CSV/TSV file as a spreadsheet program writes it.
+
+    The separator is ``sep`` unless the header holds none of it but semicolons or
+    tabs (a semicolon CSV of a European Excel reads with decimal commas, ``1,5`` = 1.5).
+    UTF-8 and Windows (cp1252) text are read; column names lose surrounding blanks; a
+    header naming a column twice is an error. In a table of several columns blank lines
+    stay rows, so rows keep their file numbers (``attrs["first_row"]``, 2 unless blank
+    lines come before the header), and :func:`_drop_empty_rows` handles the empty ones;
+    in a table of one column an empty line is a missing value.
+    """
+    encodings = _encodings(path)
+    for encoding in encodings:
+        try:
+            sep, skip, several = _sniff(path, sep, encoding)
+            options = {"sep": sep, "encoding": encoding, "decimal": "," if sep == ";" else ".",
+                       "skiprows": skip}
+            df = pd.read_csv(path, skip_blank_lines=not several, **options)
+            _check_header(pd.read_csv(path, header=None, nrows=1, dtype=str, **options), path)
+            break
+        except UnicodeDecodeError:
+            if encoding == encodings[-1]:
+                raise InputError("is neither UTF-8 nor Windows text: save it again as "
+                                 "'CSV UTF-8'", path=path) from None
+    df.columns = [c.strip() if isinstance(c, str) else c for c in df.columns]
+    if several:
+        df = _drop_empty_rows(df, path, first_row=skip + 2)
+    df.attrs["first_row"] = skip + 2
+    return df
+
+
+def _encodings(path: Path) -> tuple:
+    """The text encodings to try on ``path``: UTF-16 when it starts with its byte-order
+    mark (Excel's "Unicode Text"), else :data:`TEXT_ENCODINGS`; binary data is an error."""
+    import gzip
+
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as handle:
+        start = handle.read(4096)
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return ("utf-16",)
+    if b"\x00" in start:
+        raise InputError(f"could not be read as a {path.suffix.lstrip('.')} table: it holds "
+                         "binary data, not text", path=path)
+    return TEXT_ENCODINGS
+
+
+def _sniff(path: Path, sep: str, encoding: str) -> tuple[str, int, bool]:
+    """The separator, the number of blank lines above the header, and whether the header
+    names several columns.
+
+    The separator is ``sep``, or the comma, semicolon or tab the header holds when it
+    holds no ``sep``.
+    """
+    import gzip
+
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    skip, header = 0, ""
+    with opener(path, "rt", encoding=encoding, newline="") as handle:
+        for line in handle:
+            if line.strip("\ufeff \t\r\n"):
+                header = line
+                break
+            skip += 1
+    header = re.sub(r'"[^"]*"', "", header.lstrip("\ufeff"))  # quoted names may hold any
+    if sep in header:
+        return sep, skip, True
+    counts = {c: header.count(c) for c in (",", "\t", ";") if c != sep}
+    best = max(counts, key=counts.get)
+    return (best, skip, True) if counts[best] else (sep, skip, False)
+
+
+def _drop_empty_rows(df: pd.DataFrame, path, first_row: int = 2) -> pd.DataFrame:
+    """Drop the empty rows at the end of a table; refuse one between data rows.
+
+    Spreadsheets leave empty rows (blank lines or ``,,``) after the data; between data
+    rows an empty row would shift the row numbers every later error names.
+    ``first_row`` is the file row of ``df``'s first row.
+    """
+    empty = df.isna().all(axis=1).to_numpy()
+    if not empty.any():
+        return df
+    filled = np.flatnonzero(~empty)
+    end = filled[-1] + 1 if filled.size else 0
+    inside = np.flatnonzero(empty[:end])
+    if inside.size:
+        more = f" ({inside.size} empty rows in all)" if inside.size > 1 else ""
+        raise InputError(f"the row is empty{more}: delete the empty rows between data rows",
+                         path=path, row=int(inside[0]) + first_row - 1)
+    return df.iloc[:end]
 
 
 def _check_header(first_row: pd.DataFrame, path) -> None:
     """Refuse a header that names a column twice (pandas would silently rename it 'x.1')."""
     if first_row.empty:
         return
-    names = [None if pd.isna(v) else str(v) for v in first_row.iloc[0].tolist()]
+    names = [None if pd.isna(v) else str(v).strip() for v in first_row.iloc[0].tolist()]
     seen: dict[str, list[int]] = {}
     for number, name in enumerate(names, start=1):
         if name:
@@ -175,7 +272,17 @@ def require_columns(df: pd.DataFrame, columns, path=None) -> None:
                         "its sequences are in the column 'sequence'")
             raise InputError(
                 f"has no column '{col}'; its columns are: {', '.join(map(str, df.columns))}"
-                + hint, path=path)
+                + _did_you_mean(col, df.columns) + hint, path=path)
+
+
+def _did_you_mean(name: str, columns) -> str:
+    """`` (did you mean 'utr'?)`` for a column spelled alike but for case, blanks or a typo."""
+    import difflib
+
+    names = [str(c) for c in columns]
+    same = [c for c in names if c.strip().lower() == name.strip().lower()]
+    close = same or difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
@@ -227,6 +334,8 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
         i = int(bad[0])
         what = raw.iloc[i]
         desc = "is empty (NaN)" if pd.isna(what) else f"is '{what}', not a number"
+        if isinstance(what, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", what):
+            desc += f" (for a decimal comma, write {what.strip().replace(',', '.')})"
         raise InputError(f"the value {desc}", path=df.attrs.get("path"),
                          row=_file_row(df, i), column=column)
     return values
