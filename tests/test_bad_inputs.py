@@ -114,3 +114,47 @@ def test_excel_unicode_text_is_read(tmp_path, values, capsys):
     path = tmp_path / "unicode.txt"  # Excel: Save as "Unicode Text" (UTF-16, tabs)
     values.to_csv(path, sep="\t", index=False, encoding="utf-16")
     assert _train_regression(path, tmp_path / "run") == 0, _error(capsys)
+
+
+@pytest.fixture
+def classes():
+    """60 random 20-nt sequences labelled 'bound' or 'free'."""
+    return pd.DataFrame({"sequence": _sequences(60, length=20, seed=1),
+                         "label": ["bound", "free"] * 30})
+
+
+def _train_classifier(path, out):
+    return main(["--quiet", "train", "--data", str(path), "--task", "classification",
+                 "--model", "lecture-cnn", "--epochs", "1", "--out", str(out)])
+
+
+def test_blanks_after_a_label_do_not_make_a_new_class(tmp_path, classes, capsys):
+    path = tmp_path / "labels.csv"
+    classes.assign(label=classes.label.where(classes.index % 3 > 0, classes.label + " ")
+                   ).to_csv(path, index=False)
+    assert _train_classifier(path, tmp_path / "run") == 0, _error(capsys)
+    metrics = (tmp_path / "run" / "metrics.json").read_text()
+    assert '"free "' not in metrics and '"bound "' not in metrics
+
+
+def test_a_class_of_one_row_is_named_with_its_row(tmp_path, classes, capsys):
+    path = tmp_path / "labels.csv"
+    classes.assign(label=classes.label.where(classes.index != 6, "rare")).to_csv(path,
+                                                                                   index=False)
+    assert _train_classifier(path, tmp_path / "run") == 1
+    said = _error(capsys)
+    assert f"file {path}, column 'label': the class 'rare' has only one row (row 8)" in said
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("rows, said", [
+    (1, "the table has 1 row: training and testing a model needs at least 4"),
+    (3, "the table has 3 rows"),
+    (5, "the split of the 5 rows leaves 4 for training and 1 for testing"),
+])
+def test_too_few_rows_are_refused_naming_the_file(tmp_path, values, capsys, rows, said):
+    path = tmp_path / "few.csv"
+    values.iloc[:rows].to_csv(path, index=False)
+    assert _train_regression(path, tmp_path / "run") == 1
+    assert f"file {path}: {said}" in _error(capsys)
+    assert not (tmp_path / "run").exists()

@@ -49,8 +49,10 @@ def default_run_dir(task: str, root="runs") -> Path:
 
 
 def _labels(df: pd.DataFrame, column: str) -> np.ndarray:
+    """The class labels of ``column``; text labels lose surrounding blanks ("motif " is
+    "motif"), and a missing label or a single class is an error."""
     require_columns(df, [column])
-    values = df[column]
+    values = df[column].map(lambda v: (v.strip() or None) if isinstance(v, str) else v)
     missing = np.flatnonzero(values.isna().to_numpy())
     if missing.size:
         raise InputError("the label is missing", path=df.attrs.get("path"),
@@ -60,6 +62,40 @@ def _labels(df: pd.DataFrame, column: str) -> np.ndarray:
         raise InputError(f"every row has the label '{labels[0]}': classification needs at "
                          "least two classes", path=df.attrs.get("path"), column=column)
     return labels
+
+
+#: fewest training and test rows a run can fit and score
+MIN_ROWS = 2
+
+
+def _check_classes(df: pd.DataFrame, column: str, labels) -> None:
+    """Refuse a class of a single row: a stratified split puts each class on both sides."""
+    classes, counts = np.unique(labels, return_counts=True)
+    alone = classes[counts < 2]
+    if alone.size:
+        rows = _rows_text(df, np.flatnonzero(np.isin(labels, alone)))
+        listed = ", ".join(f"'{c}'" for c in alone[:5]) + (", ..." if alone.size > 5 else "")
+        which = (f"the classes {listed} have only one row each" if alone.size > 1 else
+                 f"the class {listed} has only one row")
+        raise InputError(f"{which} ({rows}); the training and the test set each need a row "
+                         "of every class: add rows, merge the class into another, or remove "
+                         "it", path=df.attrs.get("path"), column=column)
+
+
+def _check_rows(df: pd.DataFrame, n: int, n_train: int | None = None,
+                n_test: int | None = None) -> None:
+    """Refuse a table (or split) too small to train on and score: 2 rows each at least."""
+    path = df.attrs.get("path")
+    if n_train is None:
+        if n < 2 * MIN_ROWS:
+            raise InputError(f"the table has {n} row{'s' if n != 1 else ''}: training and "
+                             f"testing a model needs at least {2 * MIN_ROWS} (and dozens to "
+                             "learn anything)", path=path)
+        return
+    if n_train < MIN_ROWS or n_test < MIN_ROWS:
+        raise InputError(f"the split of the {n} rows leaves {n_train} for training and "
+                         f"{n_test} for testing; each side needs at least {MIN_ROWS}: add "
+                         "rows or change --test-size", path=path)
 
 
 def _json_ready(obj):
@@ -530,6 +566,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     started = time.time()
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     data_name = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
+    _check_rows(df, len(df))
     seqs = np.asarray(sequence_column(df, sequence_column_name, alphabet), dtype=object)
     alphabet = _stop_alphabet(seqs, alphabet)
     y = _values(df, task, targets)
@@ -542,9 +579,18 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     if group_column is not None:
         groups = label_column(df, group_column)
     strata = y if task == "classification" and stratify else None
-    train_idx, test_idx, left_out = _split(
-        len(df), strata, test_size, seed, split_values, kind=split, seqs=seqs,
-        max_distance=max_distance, groups=groups, alphabet=alphabet, pad=pad, distance=distance)
+    if strata is not None and split_values is None and split == "random":
+        _check_classes(df, targets[0], strata)
+    try:
+        train_idx, test_idx, left_out = _split(
+            len(df), strata, test_size, seed, split_values, kind=split, seqs=seqs,
+            max_distance=max_distance, groups=groups, alphabet=alphabet, pad=pad,
+            distance=distance)
+    except InputError as err:  # name the file the rows came from
+        if err.path is not None or "path" not in df.attrs:
+            raise
+        raise InputError(err.message, path=df.attrs["path"], column=err.column) from None
+    _check_rows(df, len(df), len(train_idx), len(test_idx))
     if split == "group" and split_column is None and len(set(groups)) < 5:
         say(f"[yellow]Only {len(set(groups))} groups in '{group_column}'[/yellow]: whole groups "
             f"go to the test set, so it holds {len(test_idx) / len(df):.0%} of the rows "
