@@ -158,3 +158,42 @@ def test_too_few_rows_are_refused_naming_the_file(tmp_path, values, capsys, rows
     assert _train_regression(path, tmp_path / "run") == 1
     assert f"file {path}: {said}" in _error(capsys)
     assert not (tmp_path / "run").exists()
+
+
+@pytest.fixture
+def run(tmp_path, values):
+    """A ridge run on ``values`` and a table of new sequences under another column name."""
+    path = tmp_path / "data.csv"
+    values.to_csv(path, index=False)
+    assert _train_regression(path, tmp_path / "run") == 0
+    new = tmp_path / "new.csv"
+    pd.DataFrame({"seq": _sequences(5, seed=3)}).to_csv(new, index=False)
+    return tmp_path / "run", new
+
+
+def test_predict_without_the_training_column_names_the_option(run, tmp_path, capsys):
+    folder, new = run
+    out = tmp_path / "pred.csv"
+    assert main(["predict", "--model", str(folder), "--data", str(new), "--out", str(out)]) == 1
+    said = _error(capsys)
+    assert f"file {new}: has no column 'utr', the sequence column the model was trained on" \
+        in said and "its columns are: seq" in said and "--sequence-column" in said
+    assert main(["predict", "--model", str(folder), "--data", str(new), "--out",
+                 str(tmp_path / "new folder" / "pred.csv"), "--sequence-column", "seq"]) == 0
+    assert len(pd.read_csv(tmp_path / "new folder" / "pred.csv")) == 5
+
+
+@pytest.mark.parametrize("name, said", [
+    ("folder", "is a folder: give the output table a file name, such as"),
+    ("predictions", "has no file ending: name the output table predictions.csv"),
+    ("predictions.xlsx", "cannot write '.xlsx': use .csv, .tsv or .parquet")])
+def test_predict_refuses_an_output_name_before_the_work(run, tmp_path, capsys, monkeypatch,
+                                                         name, said):
+    from biochemml import runs
+
+    folder, new = run
+    (tmp_path / "folder").mkdir()
+    monkeypatch.setattr(runs, "predict_run", lambda *a, **k: pytest.fail("predicted first"))
+    assert main(["predict", "--model", str(folder), "--data", str(new), "--out",
+                 str(tmp_path / name), "--sequence-column", "seq"]) == 1
+    assert f"file {tmp_path / name}: {said}" in _error(capsys)

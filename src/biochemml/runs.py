@@ -566,6 +566,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     started = time.time()
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     data_name = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
+    require_columns(df, [sequence_column_name, *targets])
     _check_rows(df, len(df))
     seqs = np.asarray(sequence_column(df, sequence_column_name, alphabet), dtype=object)
     alphabet = _stop_alphabet(seqs, alphabet)
@@ -786,6 +787,11 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     est = load_run_model(run_dir)
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     col = sequence_column_name or cfg["sequence_column"]
+    if sequence_column_name is None and col not in df.columns:
+        raise InputError(f"has no column '{col}', the sequence column the model was trained "
+                         f"on; its columns are: {', '.join(map(str, df.columns))}. Name the "
+                         "column of sequences with --sequence-column",
+                         path=df.attrs.get("path"))
     seqs = sequence_column(df, col, est.alphabet)
     _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
     _note_lengths(seqs, est)

@@ -269,10 +269,13 @@ def predict(
     variant_column: Optional[str] = typer.Option(None, "--variant-column", help="protein-variant runs: default the training column name."),
 ):
     """Predict new sequences (or protein variants) with a trained model."""
+    from ..io.writers import table_suffix
+
     if not model.is_dir():
         from ..errors import ModelError
 
         raise ModelError(f"the run folder {model} does not exist")
+    table_suffix(out)  # before the work: a name that cannot be written is refused now
     if (model / "model.pkl").exists():  # a protein-variant run
         from ..protein_train import predict_variant_model
 

@@ -47,9 +47,14 @@ def table_suffix(out) -> str:
     """The table suffix of ``out``; an error before any work if it is not writable."""
     out = Path(out)
     suffix = out.suffix.lower()
+    if out.is_dir():
+        raise InputError("is a folder: give the output table a file name, such as "
+                         f"{out / 'predictions.csv'}", path=out)
+    if not suffix:
+        raise InputError(f"has no file ending: name the output table {out.name}.csv (or "
+                         ".tsv, .parquet)", path=out)
     if suffix not in TABLE_WRITERS:
-        raise InputError(f"cannot write '{suffix or out.name}': use .csv, .tsv or .parquet",
-                         path=out)
+        raise InputError(f"cannot write '{suffix}': use .csv, .tsv or .parquet", path=out)
     return suffix
 
 
