@@ -197,3 +197,41 @@ def test_predict_refuses_an_output_name_before_the_work(run, tmp_path, capsys, m
     assert main(["predict", "--model", str(folder), "--data", str(new), "--out",
                  str(tmp_path / name), "--sequence-column", "seq"]) == 1
     assert f"file {tmp_path / name}: {said}" in _error(capsys)
+
+
+def test_protein_or_number_columns_read_as_dna_say_what_they_look_like(tmp_path, values,
+                                                                       capsys):
+    path = tmp_path / "proteins.csv"
+    values.assign(utr="MKTAYIAKQRQISFVKSHFSRQ").to_csv(path, index=False)
+    assert _train_regression(path, tmp_path / "run") == 1
+    assert "This looks like a protein: add --alphabet protein" in _error(capsys)
+    path = tmp_path / "data.csv"
+    values.to_csv(path, index=False)
+    assert main(["train", "--data", str(path), "--sequence-column", "mrl", "--target-column",
+                 "mrl", "--task", "regression", "--out", str(tmp_path / "run")]) == 1
+    assert "This looks like a number: is it the column of sequences?" in _error(capsys)
+
+
+def test_a_workbook_whose_data_are_not_on_the_first_sheet(tmp_path, values, capsys):
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"note": ["measured 2024"]}).to_excel(book, sheet_name="info", index=False)
+        values.to_excel(book, sheet_name="data", index=False)
+    assert _train_regression(path, tmp_path / "run") == 1
+    assert "reads the first sheet of a workbook; this one has the sheets 'info', 'data'" \
+        in _error(capsys)
+
+
+def test_measured_values_trained_as_classes_suggest_regression(tmp_path, values, capsys):
+    path = tmp_path / "data.csv"
+    values.assign(label=np.arange(len(values)) / 7).to_csv(path, index=False)
+    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--task",
+                 "classification", "--out", str(tmp_path / "run")]) == 1
+    assert "are these measured values? Then use --task regression" in _error(capsys)
+
+
+def test_a_target_column_named_twice_is_refused(tmp_path, values, capsys):
+    path = tmp_path / "data.csv"
+    values.to_csv(path, index=False)
+    assert _train_regression(path, tmp_path / "run", "--target-column", "mrl") == 1
+    assert "the target column 'mrl' is named more than once" in _error(capsys)

@@ -77,9 +77,11 @@ def _check_classes(df: pd.DataFrame, column: str, labels) -> None:
         listed = ", ".join(f"'{c}'" for c in alone[:5]) + (", ..." if alone.size > 5 else "")
         which = (f"the classes {listed} have only one row each" if alone.size > 1 else
                  f"the class {listed} has only one row")
+        fix = ("add rows, merge the class into another, or remove it"
+               if alone.size <= len(labels) / 2 else
+               "are these measured values? Then use --task regression")
         raise InputError(f"{which} ({rows}); the training and the test set each need a row "
-                         "of every class: add rows, merge the class into another, or remove "
-                         "it", path=df.attrs.get("path"), column=column)
+                         f"of every class: {fix}", path=df.attrs.get("path"), column=column)
 
 
 def _check_rows(df: pd.DataFrame, n: int, n_train: int | None = None,
@@ -553,6 +555,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         raise InputError("name at least one target column")
     if task == "classification" and len(targets) != 1:
         raise InputError("classification takes exactly one label column")
+    twice = sorted({t for t in targets if targets.count(t) > 1})
+    if twice:
+        raise InputError(f"the target column {', '.join(map(repr, twice))} is named more than "
+                         "once; name each target column once")
     from .evaluation import METRICS
 
     if distance not in METRICS:

@@ -266,6 +266,8 @@ def require_columns(df: pd.DataFrame, columns, path=None) -> None:
     for col in columns:
         if col not in df.columns:
             hint = ""
+            if df.attrs.get("format") in ("xlsx", "xls"):
+                hint = _sheets_hint(path)
             if df.attrs.get("format") == "fasta":
                 hint = (". A FASTA file carries values in its headers: '>seq1 "
                         f"{col}=0.53' gives a column '{col}' ('>seq1 0.53' a column 'value'); "
@@ -273,6 +275,20 @@ def require_columns(df: pd.DataFrame, columns, path=None) -> None:
             raise InputError(
                 f"has no column '{col}'; its columns are: {', '.join(map(str, df.columns))}"
                 + _did_you_mean(col, df.columns) + hint, path=path)
+
+
+def _sheets_hint(path) -> str:
+    """Where a workbook of several sheets holds other sheets (only the first is read)."""
+    try:
+        with pd.ExcelFile(path) as book:
+            sheets = book.sheet_names
+    except Exception:  # noqa: BLE001 - only a hint: the error it adds to stands anyway
+        return ""
+    if len(sheets) < 2:
+        return ""
+    return (". biochemml reads the first sheet of a workbook; this one has the sheets "
+            + ", ".join(f"'{n}'" for n in sheets)
+            + ": move the sheet of data first or save it as CSV")
 
 
 def _did_you_mean(name: str, columns) -> str:
@@ -303,10 +319,23 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
         to_codes(seqs, alphabet, pad="right")
     except InputError as err:
         row = err.row if err.row is not None else None
-        raise InputError(err.message, path=df.attrs.get("path"),
+        hint = "" if row is None else _alphabet_hint(seqs[row], alphabet)
+        raise InputError(err.message + hint, path=df.attrs.get("path"),
                          row=None if row is None else _file_row(df, row),
                          column=column) from None
     return seqs
+
+
+def _alphabet_hint(seq: str, alphabet) -> str:
+    """What a sequence refused by ``alphabet`` seems to be instead: a protein, or a number."""
+    from ..alphabets import get_alphabet
+
+    if re.fullmatch(r"[-+0-9.,E]+", seq):
+        return ". This looks like a number: is it the column of sequences?"
+    if get_alphabet(alphabet).name in ("dna", "rna") and re.search("[EFILPQ]", seq) \
+            and re.fullmatch("[A-Z*]+", seq):
+        return ". This looks like a protein: add --alphabet protein"
+    return ""
 
 
 def label_column(df: pd.DataFrame, column: str, what: str = "group") -> np.ndarray:
