@@ -235,3 +235,16 @@ def test_a_target_column_named_twice_is_refused(tmp_path, values, capsys):
     values.to_csv(path, index=False)
     assert _train_regression(path, tmp_path / "run", "--target-column", "mrl") == 1
     assert "the target column 'mrl' is named more than once" in _error(capsys)
+
+
+def test_repeated_sequences_are_counted_with_the_split_that_keeps_them_together(
+        tmp_path, values, capsys):
+    path = tmp_path / "replicates.csv"
+    pd.concat([values, values.iloc[:3].assign(mrl=values.mrl.iloc[:3] + 0.1)]).to_csv(
+        path, index=False)
+    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column",
+                 "mrl", "--task", "regression", "--model", "ridge", "--no-baselines",
+                 "--out", str(tmp_path / "run")]) == 0
+    said = _error(capsys)
+    assert "3 sequences occur more than once (rows 2, 3, 4, 62, 63, ...)" in said
+    assert "--split similarity --max-distance 0" in said

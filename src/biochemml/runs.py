@@ -457,6 +457,20 @@ def _note_ambiguous(seqs, df: pd.DataFrame, alphabet, unknown: str = "zeros") ->
         f"encoded as {how}")
 
 
+def _note_duplicates(seqs, df: pd.DataFrame) -> None:
+    """Say how many sequences occur more than once: a random split may test on copies of
+    training sequences (replicates, or the same variant measured twice)."""
+    repeated = pd.Series(seqs).duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    distinct = len(set(seqs[repeated]))
+    one = distinct == 1
+    say(f"[yellow]{distinct} sequence{'' if one else 's'} occur{'s' if one else ''} more than "
+        f"once[/yellow] ({_rows_text(df, np.flatnonzero(repeated))}): a random split can put "
+        "copies on both sides, which flatters the test score; average the replicates, or keep "
+        "copies on one side with --split similarity --max-distance 0")
+
+
 def _note_lengths(seqs, est) -> None:
     """Say how many sequences are longer than the model's input and which end was kept."""
     length = getattr(est, "input_length_", None)
@@ -585,6 +599,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     groups = None
     if group_column is not None:
         groups = label_column(df, group_column)
+    if split == "random" and split_column is None:
+        _note_duplicates(seqs, df)
     strata = y if task == "classification" and stratify else None
     if strata is not None and split_values is None and split == "random":
         _check_classes(df, targets[0], strata)
