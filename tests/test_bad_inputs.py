@@ -248,3 +248,22 @@ def test_repeated_sequences_are_counted_with_the_split_that_keeps_them_together(
     said = _error(capsys)
     assert "3 sequences occur more than once (rows 2, 3, 4, 62, 63, ...)" in said
     assert "--split similarity --max-distance 0" in said
+
+
+WILDTYPE = "MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQ"
+
+
+def test_a_wildtype_fasta_of_several_records_says_which_is_used(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    variants = [f"{WILDTYPE[p]}{p + 1}{a}" for p in range(len(WILDTYPE))
+                for a in "AGW" if a != WILDTYPE[p]]
+    path = tmp_path / "variants.csv"
+    pd.DataFrame({"variant": variants, "score": rng.normal(size=len(variants))}).to_csv(
+        path, index=False)
+    fasta = tmp_path / "wt.fasta"
+    fasta.write_text(f">wt\n{WILDTYPE.lower()}\n>homologue\n{WILDTYPE[5:]}\n")
+    assert main(["train", "--task", "protein-variant", "--wildtype", str(fasta), "--data",
+                 str(path), "--offset", "1", "--model", "additive", "--out",
+                 str(tmp_path / "run")]) == 0
+    said = _error(capsys)
+    assert f"{fasta} holds 2 sequences: the wild type is the first, 'wt' (33 residues)" in said
