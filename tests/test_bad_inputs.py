@@ -267,3 +267,14 @@ def test_a_wildtype_fasta_of_several_records_says_which_is_used(tmp_path, capsys
                  str(tmp_path / "run")]) == 0
     said = _error(capsys)
     assert f"{fasta} holds 2 sequences: the wild type is the first, 'wt' (33 residues)" in said
+
+
+def test_evaluate_on_identical_values_scores_what_it_can(run, tmp_path, values, capsys):
+    folder, _ = run
+    path = tmp_path / "flat.csv"
+    values.assign(mrl=5.0).to_csv(path, index=False)
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(folder), "--data", str(path), "--out",
+                 str(tmp_path / "evaluation")]) == 0
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err and "r2: n/a" in out.out and "mae:" in out.out

@@ -324,8 +324,6 @@ def _values(df: pd.DataFrame, task: str, targets: list) -> np.ndarray:
     if task == "classification":
         return _labels(df, targets[0])
     cols = [numeric_column(df, c, allow_missing=len(targets) > 1) for c in targets]
-    for column, values in zip(targets, cols):
-        _check_varies(df, column, values)
     return cols[0] if len(cols) == 1 else np.column_stack(cols)
 
 
@@ -591,6 +589,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     seqs = np.asarray(sequence_column(df, sequence_column_name, alphabet), dtype=object)
     alphabet = _stop_alphabet(seqs, alphabet)
     y = _values(df, task, targets)
+    if task == "regression":
+        for column, values in zip(targets, np.asarray(y).reshape(len(df), -1).T):
+            _check_varies(df, column, values)
     weights = None if weight_column is None else numeric_column(df, weight_column)
     split_values = None
     if split_column is not None:

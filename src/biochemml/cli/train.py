@@ -228,12 +228,15 @@ def _metrics_text(result: dict) -> str:
             "r2", "pearson", "spearman", "mse", "mae")
     lines = []
 
+    def undefined(v):  # None in metrics.json, NaN fresh: e.g. R2 of identical values
+        return v is None or (isinstance(v, float) and v != v)
+
     def fmt(v):
         if isinstance(v, dict) and "value" in v:
-            if v["low"] is None or v["high"] is None:  # a bootstrap without spread
+            if undefined(v["value"]) or undefined(v["low"]) or undefined(v["high"]):
                 return fmt(v["value"])
             return f"{v['value']:.3f} (95% CI {v['low']:.3f} to {v['high']:.3f})"
-        if v is None:  # not defined on this test set (e.g. R2 of identical values)
+        if undefined(v):
             return "n/a"
         return f"{v:.3f}" if isinstance(v, (int, float)) else str(v)
 
