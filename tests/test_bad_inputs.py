@@ -278,3 +278,71 @@ def test_evaluate_on_identical_values_scores_what_it_can(run, tmp_path, values, 
                  str(tmp_path / "evaluation")]) == 0
     out = capsys.readouterr()
     assert "Traceback" not in out.err and "r2: n/a" in out.out and "mae:" in out.out
+
+
+def test_predict_refuses_to_overwrite_its_input_table(run, capsys, monkeypatch):
+    from biochemml import runs
+
+    folder, new = run
+    before = new.read_text()
+    monkeypatch.setattr(runs, "predict_run", lambda *a, **k: pytest.fail("predicted first"))
+    assert main(["predict", "--model", str(folder), "--data", str(new), "--out", str(new),
+                 "--sequence-column", "seq"]) == 1
+    assert f"file {new}: is also the --data table: predictions would overwrite the " \
+        f"measurements; name a new file, such as {new.with_name('new_predicted.csv')}" \
+        in _error(capsys)
+    assert new.read_text() == before
+
+
+def test_predict_says_when_sequences_are_shorter_than_any_it_trained_on(tmp_path, values,
+                                                                          capsys, monkeypatch):
+    from biochemml import estimators, progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    path = tmp_path / "data.csv"
+    values.to_csv(path, index=False)
+    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column",
+                 "mrl", "--task", "regression", "--model", "mlp", "--epochs", "1",
+                 "--no-baselines", "--out", str(tmp_path / "run")]) == 0
+    assert estimators.load(tmp_path / "run").train_lengths_ == (24, 24)
+    new = tmp_path / "new.csv"
+    pd.DataFrame({"utr": _sequences(3, length=20) + _sequences(1, length=24)}).to_csv(
+        new, index=False)
+    capsys.readouterr()
+    assert main(["predict", "--model", str(tmp_path / "run"), "--data", str(new), "--out",
+                 str(tmp_path / "pred.csv")]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert "3 sequences are shorter than every training sequence (24 nt or more)" in said
+
+
+@pytest.mark.parametrize("content, said", [
+    (f"{WILDTYPE}*\n", None),                                  # a translated gene's stop
+    (f"{WILDTYPE[:20]}\n{WILDTYPE[20:]}\n", None),              # no FASTA header at all
+    (">wt\n" + "ATGAAAACCGCGTATATTGCGAAACAGCGCCAGATT\n", "looks like DNA: give the protein"),
+])
+def test_wildtype_files_as_people_write_them(tmp_path, content, said):
+    from biochemml.errors import InputError
+    from biochemml.protein_train import read_wildtype
+
+    path = tmp_path / "wt.txt"
+    path.write_text(content)
+    if said is None:
+        assert read_wildtype(path) == WILDTYPE
+    else:
+        with pytest.raises(InputError, match=said):
+            read_wildtype(path)
+
+
+def test_lower_case_mutations_are_read():
+    from biochemml.protein import apply_mutations
+
+    assert apply_mutations(WILDTYPE, "k2r:a4g", offset=1) == \
+        apply_mutations(WILDTYPE, "K2R:A4G", offset=1)
+
+
+def test_a_stratified_split_too_small_for_its_classes_says_so_in_words():
+    from biochemml.errors import InputError
+    from biochemml.splits import split_indices
+
+    with pytest.raises(InputError, match="each side needs at least 3 rows"):
+        split_indices(6, 0.2, stratify=list("aabbcc"))

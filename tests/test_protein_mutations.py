@@ -80,10 +80,16 @@ def test_malformed_hgvs_is_rejected_with_both_forms_named(bad):
         parse_variant(bad)
 
 
-@pytest.mark.parametrize("bad", ["108D", "A108", "AB", "A1.5D", "a108d", "B108D", "A108Z", "A-D"])
+@pytest.mark.parametrize("bad", ["108D", "A108", "AB", "A1.5D", "a108D", "b108d", "B108D",
+                                 "A108Z", "A-D"])
 def test_malformed_mutations_are_rejected(bad):
     with pytest.raises(InputError):
         parse_mutation(bad)
+
+
+def test_a_mutation_written_all_in_lower_case_is_read_as_upper_case():
+    assert parse_mutation("a108d") == parse_mutation("A108D")
+    assert parse_mutation(" sa108d ") == parse_mutation("SA108D")
 
 
 def test_apply_zero_and_one_based():

@@ -130,6 +130,9 @@ class _SequenceEstimator:
         truncate = None if fitting and self.length is None else (
             "left" if self.pad == "left" else "right")
         codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
+        if fitting:  # what predict() can compare new sequences with
+            lengths = [len(q) for q in seqs]
+            self.train_lengths_ = (min(lengths), max(lengths))
         return codes
 
     def _check_fitted(self):
@@ -236,6 +239,7 @@ class _SequenceEstimator:
             "input_length": self.input_length_,
             "states": [m.state_dict() for m in self.models_],
             "histories": self.histories_, "fit_info": self.fit_info_,
+            "train_lengths": getattr(self, "train_lengths_", None),
             "extra": self._extra_state(),
         }
         tmp = path.with_name(path.name + ".part")
@@ -280,6 +284,8 @@ class _SequenceEstimator:
         est.model_params_ = payload["model_params"]
         est.training_ = payload["training"]
         est.input_length_ = payload["input_length"]
+        if payload.get("train_lengths"):  # saved since 0.1.0's later builds
+            est.train_lengths_ = tuple(payload["train_lengths"])
         return est
 
 

@@ -38,7 +38,9 @@ def read_wildtype(wildtype) -> str:
     Returns
     -------
     str
-        The upper-case sequence, checked to hold only the 20 amino acids.
+        The upper-case sequence, checked to hold only the 20 amino acids. One ``*`` at
+        the end (the stop codon of a translated gene) is dropped. A file holding just the
+        sequence, without a FASTA header line, is read too.
 
     Raises
     ------
@@ -54,8 +56,10 @@ def read_wildtype(wildtype) -> str:
         from .io import read_fasta
 
         try:
-            sequence = str(read_fasta(path)["sequence"].iloc[0]).strip().upper()
-            return _check_wildtype(sequence)
+            plain = _plain_sequence(path)
+            sequence = plain if plain is not None else \
+                str(read_fasta(path)["sequence"].iloc[0]).strip().upper()
+            return _check_wildtype(_without_stop(sequence))
         except InputError as err:
             raise InputError(err.message, path=path) from None
     if path.suffix.lower() in (".fa", ".fasta", ".faa", ".fas") and not path.exists():
@@ -64,10 +68,31 @@ def read_wildtype(wildtype) -> str:
         raise InputError(f"the wild type '{text}' is neither an existing FASTA file nor a protein "
                          "sequence (one letter per residue)")
     try:
-        return _check_wildtype(text)
+        return _check_wildtype(_without_stop(text))
     except InputError as err:
         raise InputError(f"{err.message} (the wild type was given as a sequence, not a file)") \
             from None
+
+
+def _plain_sequence(path: Path) -> str | None:
+    """The sequence of a text file that holds only letters (no FASTA header), else None."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (UnicodeDecodeError, OSError):
+        return None
+    letters = "".join(text.split())
+    if not letters or ">" in text or not letters.replace("*", "").isalpha():
+        return None
+    return letters.upper()
+
+
+def _without_stop(sequence: str) -> str:
+    """``sequence`` without one final ``*``; an error when it looks like DNA."""
+    sequence = sequence.strip().upper()
+    if len(sequence) >= 30 and set(sequence) <= set("ACGTUN"):
+        raise InputError(f"the wild type ({len(sequence)} letters of A, C, G and T) looks like "
+                         "DNA: give the protein sequence (translate the gene first)")
+    return sequence[:-1] if sequence.endswith("*") else sequence
 
 
 def _single_mutant_scan(wildtype: str, offset: int):

@@ -470,14 +470,23 @@ def _note_duplicates(seqs, df: pd.DataFrame) -> None:
 
 
 def _note_lengths(seqs, est) -> None:
-    """Say how many sequences are longer than the model's input and which end was kept."""
+    """Say how many sequences are longer than the model's input (and which end was kept)
+    or shorter than every training sequence."""
     length = getattr(est, "input_length_", None)
     if length is None:
         return
+    unit = _length_unit(est.alphabet)
+    shortest = getattr(est, "train_lengths_", (0, 0))[0]
+    shorter = sum(len(q) < shortest for q in seqs)
+    if shorter:
+        one = shorter == 1
+        say(f"[yellow]{shorter} sequence{'' if one else 's'} {'is' if one else 'are'} shorter "
+            f"than every training sequence ({shortest} {unit} or more)[/yellow]: the model "
+            f"never saw such lengths, so read {'its prediction' if one else 'their predictions'}"
+            " with care")
     longer = sum(len(q) > length for q in seqs)
     if not longer:
         return
-    unit = _length_unit(est.alphabet)
     kept, side = (("last", "aligns sequences at their end: pads and cuts on the left")
                   if est.pad == "left" else
                   ("first", "aligns sequences at their start: pads and cuts on the right"))

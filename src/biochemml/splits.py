@@ -15,6 +15,17 @@ def _check_fraction(value: float, what: str) -> None:
         raise InputError(f"{what} must be a fraction in [0, 1), not {value}")
 
 
+def _plain_reason(err: ValueError, labels) -> str:
+    """scikit-learn's reason for refusing a split, in words for a biologist."""
+    text = str(err)
+    if labels is not None and "number of classes" in text:
+        k = len(np.unique(labels))
+        return (f"a stratified split puts every one of the {k} classes on each side, so "
+                f"each side needs at least {k} rows; use more rows, a larger test fraction "
+                "or fewer classes")
+    return text
+
+
 def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratify=None,
                   seed=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split ``range(n)`` into train, validation and test index arrays.
@@ -71,5 +82,6 @@ def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratif
         else:
             val = empty
     except ValueError as err:  # too few rows or too few members of a class
-        raise InputError(f"cannot split {n} rows this way: {err}") from None
+        raise InputError(f"cannot split {n} rows this way: {_plain_reason(err, labels)}") \
+            from None
     return np.sort(train), np.sort(val), np.sort(test)

@@ -298,6 +298,12 @@ def predict(
 
         raise ModelError(f"the run folder {model} does not exist")
     table_suffix(out)  # before the work: a name that cannot be written is refused now
+    if out.resolve() == data.resolve():
+        from ..errors import InputError
+
+        raise InputError("is also the --data table: predictions would overwrite the "
+                         f"measurements; name a new file, such as {out.with_stem(out.stem + '_predicted')}",
+                         path=out)
     if (model / "model.pkl").exists():  # a protein-variant run
         from ..protein_train import predict_variant_model
 

@@ -86,7 +86,8 @@ def parse_mutation(token: str) -> Mutation:
     Parameters
     ----------
     token : str
-        The mutation; surrounding spaces are ignored, residues must be upper case.
+        The mutation; surrounding spaces are ignored. A token written all in lower case
+        (``h24c``) is read as upper case.
 
     Returns
     -------
@@ -106,7 +107,7 @@ def parse_mutation(token: str) -> Mutation:
     'H24C'
     """
     text = token.strip()
-    match = _TOKEN.match(text)
+    match = _TOKEN.match(text.upper() if text.islower() else text)
     if match is None:
         raise InputError(
             f"'{text}' is not a mutation: expected the form A108D (wild-type residue, "
