@@ -346,3 +346,18 @@ def test_a_stratified_split_too_small_for_its_classes_says_so_in_words():
 
     with pytest.raises(InputError, match="each side needs at least 3 rows"):
         split_indices(6, 0.2, stratify=list("aabbcc"))
+
+
+@pytest.mark.parametrize("start, said", [
+    (1, "'utr' is written in row 2: the column names must be the first row; delete the rows "
+        "above them"),
+    (2, "row 2: the row is empty and the first row looks like a title, not column names")])
+def test_a_title_row_above_the_column_names_is_pointed_at(tmp_path, values, capsys, start,
+                                                          said):
+    path = tmp_path / "titled.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame([["MPRA run 3, 2026-11-02"]]).to_excel(book, index=False, header=False)
+        values.to_excel(book, index=False, startrow=start)
+    assert _train_regression(path, tmp_path / "run") == 1
+    assert said in _error(capsys)
+    assert not (tmp_path / "run").exists()

@@ -184,6 +184,11 @@ def _drop_empty_rows(df: pd.DataFrame, path, first_row: int = 2) -> pd.DataFrame
     inside = np.flatnonzero(empty[:end])
     if inside.size:
         more = f" ({inside.size} empty rows in all)" if inside.size > 1 else ""
+        unnamed = sum(str(c).startswith("Unnamed:") for c in df.columns)
+        if len(df.columns) > 1 and unnamed >= len(df.columns) / 2:
+            raise InputError("the row is empty and the first row looks like a title, not "
+                             "column names: the column names must be the first row; delete "
+                             "the rows above them", path=path, row=int(inside[0]) + first_row - 1)
         raise InputError(f"the row is empty{more}: delete the empty rows between data rows",
                          path=path, row=int(inside[0]) + first_row - 1)
     return df.iloc[:end]
@@ -274,7 +279,20 @@ def require_columns(df: pd.DataFrame, columns, path=None) -> None:
                         "its sequences are in the column 'sequence'")
             raise InputError(
                 f"has no column '{col}'; its columns are: {', '.join(map(str, df.columns))}"
-                + _did_you_mean(col, df.columns) + hint, path=path)
+                + _did_you_mean(col, df.columns) + _header_below_hint(df, col) + hint,
+                path=path)
+
+
+def _header_below_hint(df: pd.DataFrame, name: str) -> str:
+    """Where the column names sit a few rows down (a title row above the header)."""
+    if df.attrs.get("format") == "fasta":
+        return ""
+    head = df.head(10).astype(str).apply(lambda col: col.str.strip())
+    rows = np.flatnonzero((head == name).any(axis=1).to_numpy())
+    if not rows.size:
+        return ""
+    return (f". '{name}' is written in row {_file_row(df, int(rows[0])) + 1}: the column "
+            "names must be the first row; delete the rows above them (a title, a note)")
 
 
 def _sheets_hint(path) -> str:
