@@ -48,6 +48,11 @@ def test_default_model_recovers_simulated_signal_far_above_shuffled_labels(motif
     ceiling = 1 - np.var(y[te] - signal[te]) / np.var(y[te])
     # the default "auto" resolves to FramePool above 20 nt (24 nt here)
     assert DEFAULT_MODEL["regression"] == "auto" and est.model_name_ == "framepool"
+    # with the preset's width (64 filters a layer; the published 128 on request)
+    assert est.model_params_["filters"] == (64, 64, 64)
+    assert est.models_[0].blocks[1].conv.weight.shape == (64, 64, 7)
+    wide = SequenceRegressor("framepool", epochs=1, model_params={"filters": (128,) * 3})
+    assert wide.fit(seqs[:50], y[:50]).models_[0].blocks[1].conv.weight.shape == (128, 128, 7)
     assert real > 0.5 * ceiling and real > 0.4
     assert shuffled < 0.05
     assert real - shuffled > 0.35

@@ -159,9 +159,12 @@ def build_cnn(input_length, n_channels, n_outputs, task, **params):
     return SequenceCNN(input_length, n_channels, n_outputs, **params)
 
 
-@register("framepool", "FramePool CNN (Karollus et al. 2021): 3 conv x 128 (kernel 7) and per-reading-"
-          "frame masked pooling: length-agnostic, for 5' UTRs of any length.")
+@register("framepool", "FramePool CNN (Karollus et al. 2021): 3 conv (kernel 7; 64 filters as "
+          "trained by default, 128 published) and per-reading-frame masked pooling: "
+          "length-agnostic, for 5' UTRs of any length.")
 def build_framepool(input_length, n_channels, n_outputs, task, **params):
+    """FramePool with the published width (128 filters) unless ``filters`` says otherwise;
+    :class:`~biochemml.SequenceRegressor` passes its measured preset (64, presets.py)."""
     settings = dict(filters=(128, 128, 128), kernel_sizes=7, pools=1, dropout=0.2, head="frame",
                     hidden=64)
     settings.update(params)
