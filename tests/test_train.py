@@ -61,7 +61,7 @@ def test_early_stopping_restores_the_best_epoch(motif_codes):
     assert info["best_epoch"] == best
     # the restored weights give the best epoch's validation loss
     out = torch.as_tensor(train.predict(model, codes[400:], 4))
-    loss = torch.nn.functional.cross_entropy(out, torch.as_tensor(y[400:])).item()
+    loss = torch.nn.functional.cross_entropy(out, torch.tensor(np.array(y[400:]))).item()
     assert loss == pytest.approx(hist["val_loss"][best], rel=1e-4)
 
 
