@@ -27,6 +27,12 @@ def _train_regression(path, out, *more):
                  "--no-baselines", "--out", str(out), *more])
 
 
+def _train_columns(path, out, sequence_column, target_column):
+    """`biochemml train` (default model) naming the columns a user typed."""
+    return main(["train", "--data", str(path), "--sequence-column", sequence_column,
+                 "--target-column", target_column, "--task", "regression", "--out", str(out)])
+
+
 def _error(capsys) -> str:
     """The error sentence the command printed (one line, no traceback)."""
     err = capsys.readouterr().err
@@ -105,8 +111,7 @@ def test_empty_rows_at_the_end_are_dropped_and_inside_are_named(tmp_path, values
 def test_a_missing_column_suggests_the_one_meant(tmp_path, values, capsys):
     path = tmp_path / "data.csv"
     values.to_csv(path, index=False)
-    assert main(["train", "--data", str(path), "--sequence-column", "UTR", "--target-column",
-                 "mrl", "--task", "regression", "--out", str(tmp_path / "run")]) == 1
+    assert _train_columns(path, tmp_path / "run", "UTR", "mrl") == 1
     assert "its columns are: utr, mrl (did you mean 'utr'?)" in _error(capsys)
 
 
@@ -207,8 +212,7 @@ def test_protein_or_number_columns_read_as_dna_say_what_they_look_like(tmp_path,
     assert "This looks like a protein: add --alphabet protein" in _error(capsys)
     path = tmp_path / "data.csv"
     values.to_csv(path, index=False)
-    assert main(["train", "--data", str(path), "--sequence-column", "mrl", "--target-column",
-                 "mrl", "--task", "regression", "--out", str(tmp_path / "run")]) == 1
+    assert _train_columns(path, tmp_path / "run", "mrl", "mrl") == 1
     assert "This looks like a number: is it the column of sequences?" in _error(capsys)
 
 
