@@ -1,6 +1,8 @@
 """`biochemml train` and `predict` on the messy tables biologists bring: each case either
 works as meant or stops with one sentence naming the file, row and column, and leaves no
 half-written output behind."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -365,3 +367,23 @@ def test_a_title_row_above_the_column_names_is_pointed_at(tmp_path, values, caps
     assert _train_regression(path, tmp_path / "run") == 1
     assert said in _error(capsys)
     assert not (tmp_path / "run").exists()
+
+
+def test_a_group_column_of_many_values_lists_only_the_largest_groups(tmp_path, capsys):
+    seqs = _sequences(400)
+    gc = np.array([(s.count("G") + s.count("C")) / len(s) for s in seqs])
+    path = tmp_path / "plates.csv"
+    pd.DataFrame({"utr": seqs, "mrl": 2 + 3 * gc, "well": np.arange(400) % 40}).to_csv(
+        path, index=False)
+    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column",
+                 "mrl", "--task", "regression", "--model", "ridge", "--no-baselines",
+                 "--group-column", "well", "--out", str(tmp_path / "run")]) == 0
+    out = capsys.readouterr().out
+    n_groups = len(json.loads((tmp_path / "run" / "metrics.json").read_text())["by_group"])
+    assert n_groups > 30
+    assert "test rows of each group (n, R2, Spearman; the 10 largest of " \
+        f"{n_groups} groups, all in the report):" in out
+    listed = out.split("test rows of each group")[1].splitlines()[1:]
+    assert sum(": n " in line for line in listed) == 10
+    # groups of a few test rows get no bootstrap interval (it would reach -1e28)
+    assert "95% CI" not in "".join(listed)

@@ -544,7 +544,7 @@ def regression_metrics(y_true, y_pred):
 
 
 def regression_metrics_by_group(y_true, y_pred, groups, min_rows: int = 3, n_boot: int = 1000,
-                                seed: int = 0):
+                                seed: int = 0, min_ci_rows: int = 10):
     """:func:`regression_metrics` of one target computed apart for each group.
 
     For a table that pools several libraries (or genes, or plates), this says how the
@@ -561,6 +561,9 @@ def regression_metrics_by_group(y_true, y_pred, groups, min_rows: int = 3, n_boo
     n_boot, seed
         Resamples and seed of the percentile bootstrap 95 % interval of each group's R²
         (:func:`bootstrap_ci`); ``n_boot=0`` skips it (``nan``).
+    min_ci_rows : int
+        Groups with fewer rows get no interval (``nan``): resampling 3 rows often draws
+        one value three times, whose R² is minus infinity, so the interval says nothing.
 
     Returns
     -------
@@ -592,7 +595,7 @@ def regression_metrics_by_group(y_true, y_pred, groups, min_rows: int = 3, n_boo
         if rows_g.sum() >= min_rows:
             full = regression_metrics(t[rows_g], p[rows_g])
             m.update({k: full[k] for k in ("r2", "pearson", "spearman", "mae")})
-            if n_boot:
+            if n_boot and rows_g.sum() >= min_ci_rows:
                 m["r2_low"], m["r2_high"] = bootstrap_ci("r2", t[rows_g], p[rows_g],
                                                          n_boot=n_boot, seed=seed)
         rows.append({"group": name, "n": int(rows_g.sum()), **m})

@@ -208,17 +208,25 @@ def _print_metrics(run: Path) -> None:
             typer.echo(f"  {b['model']:>{width}}: R2 {score(b.get('R2'))}, "
                        f"Spearman {score(b.get('Spearman'))}")
     if saved.get("by_group"):
-        typer.echo("test rows of each group (n, R2, Spearman):")
+        groups = sorted(saved["by_group"], key=lambda g: -g["n"])  # stable: ties keep order
+        shown = groups[:TERMINAL_GROUPS]
+        more = (f"; the {len(shown)} largest of {len(groups)} groups, all in the report"
+                if len(groups) > len(shown) else "")
+        typer.echo(f"test rows of each group (n, R2, Spearman{more}):")
         def num(v):
             return "  n/a" if v is None else f"{v:.3f}"  # None: too few rows to score
 
-        for g in saved["by_group"]:
+        for g in shown:
             ci = "" if g.get("r2_low") is None else \
                 f" (95% CI {g['r2_low']:.3f} to {g['r2_high']:.3f})"
             typer.echo(f"  {g['group']:>12}: n {g['n']:>5}, R2 {num(g['r2'])}{ci}, "
                        f"Spearman {num(g['spearman'])}")
     if any(f.get("time_limit_hit") for f in saved.get("fit") or []):
         typer.echo("training stopped at --time-limit (the best finished epoch was kept)")
+
+
+#: groups whose test scores the terminal lists after training (the largest ones)
+TERMINAL_GROUPS = 10
 
 
 def _metrics_text(result: dict) -> str:
