@@ -382,7 +382,7 @@ def test_a_group_column_of_many_values_lists_only_the_largest_groups(tmp_path, c
     n_groups = len(json.loads((tmp_path / "run" / "metrics.json").read_text())["by_group"])
     assert n_groups > 30
     assert "test rows of each group (n, R2, Spearman; the 10 largest of " \
-        f"{n_groups} groups, all in the report):" in out
+        f"{n_groups} groups, all in metrics.json):" in out
     listed = out.split("test rows of each group")[1].splitlines()[1:]
     assert sum(": n " in line for line in listed) == 10
     # groups of a few test rows get no bootstrap interval (it would reach -1e28)

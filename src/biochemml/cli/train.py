@@ -210,7 +210,7 @@ def _print_metrics(run: Path) -> None:
     if saved.get("by_group"):
         groups = sorted(saved["by_group"], key=lambda g: -g["n"])  # stable: ties keep order
         shown = groups[:TERMINAL_GROUPS]
-        more = (f"; the {len(shown)} largest of {len(groups)} groups, all in the report"
+        more = (f"; the {len(shown)} largest of {len(groups)} groups, all in metrics.json"
                 if len(groups) > len(shown) else "")
         typer.echo(f"test rows of each group (n, R2, Spearman{more}):")
         def num(v):
