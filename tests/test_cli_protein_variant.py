@@ -1,6 +1,7 @@
 """`biochemml train --task protein-variant` and `predict` on a TEM-1 subset, as a user runs them."""
 import json
 import os
+import re
 
 import pandas as pd
 import pytest
@@ -52,7 +53,11 @@ def test_train_and_predict_protein_variants(tem1_files, tmp_path, capsys, monkey
     pred = pd.read_csv(out)
     assert len(pred) == 100 and pred["prediction"].notna().all()
     said = " ".join(capsys.readouterr().err.split())
-    assert "structure model on 240 training and 60 test variants" in said
+    assert "auto model on 240 training and 60 test variants" in said
+    # the default chose among additive, boosting and their mean on held-out training variants
+    assert re.search(r"auto chose the (additive|boosting|mean) model: R² on held-out training "
+                     r"variants \(20% of the variants\): additive -?[0-9.]+, boosting", said)
+    assert "Auto chose the" in report
     assert labels == ["score"]  # axis labels "measured score" / "predicted score"
     assert "additive" in metrics["baselines"]
     # evaluate works on a protein-variant run folder

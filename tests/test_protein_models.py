@@ -161,3 +161,57 @@ def test_boosting_seed_ensemble_is_the_mean_of_its_members(gfp):
                                (one.predict(variants) + two.predict(variants)) / 2, rtol=1e-10)
     with pytest.raises(InputError, match="n_models"):
         StructureAwareRegressor(wt, gfp, n_models=0).fit(variants, y)
+
+
+def _additive_library(wt, n, seed):
+    """Variants of 1-3 mutations whose value is the sum of per-substitution effects, plus noise."""
+    from biochemml.protein import mutation_codes
+
+    rng = np.random.RandomState(seed)
+    effect = rng.normal(size=(len(wt), 21))
+    variants = random_variants(wt, n, 3, seed=seed + 1, offset=1)
+    rows, index, res = mutation_codes(variants, wt, offset=1)
+    y = np.bincount(rows, weights=effect[index, res], minlength=n) + rng.normal(0, 0.1, n)
+    return variants, y
+
+
+def test_auto_picks_the_additive_model_for_an_additive_library_and_says_why():
+    from biochemml.protein.models import SelectingRegressor
+
+    wt = "MKTAYIAKQRQISFVKSHFSRQ"
+    variants, y = _additive_library(wt, 1200, seed=0)
+    model = build_variant_model("auto", wt, offset=1, seed=0).fit(variants[:1000], y[:1000])
+    assert isinstance(model, SelectingRegressor)
+    assert set(model.scores_) == {"additive", "boosting", "mean"}
+    # an exactly additive library: ridge on the mutations wins on the held-out variants
+    assert model.choice_ == "additive" and model.scores_["additive"] > 0.7
+    assert model.scores_["additive"] > model.scores_["boosting"]
+    assert isinstance(model.model_, AdditiveRegressor)
+    test = AdditiveRegressor(wt, offset=1).fit(variants[:1000], y[:1000])
+    np.testing.assert_allclose(model.predict(variants[1000:]), test.predict(variants[1000:]))
+    assert model.describe().startswith("auto chose the additive model: R² on held-out "
+                                       "training variants (20% of the variants): additive 0.")
+
+
+def test_auto_holds_out_whole_positions_when_the_test_set_does():
+    from biochemml.protein import mutation_codes
+    from biochemml.protein.models import SelectingRegressor
+
+    wt = "MKTAYIAKQRQISFVKSHFSRQ"
+    variants, _ = _additive_library(wt, 400, seed=3)
+    held = SelectingRegressor(wt, offset=1, by_position=True)._held_out(variants)
+    rows, index, _ = mutation_codes(variants, wt, offset=1)
+    fit_positions = set(index[~held[rows]])
+    unseen = ~np.isin(index, list(fit_positions))
+    # every held-out variant mutates a position that no variant used to fit touches
+    assert set(rows[unseen]) == set(np.flatnonzero(held))
+    assert 0.1 < held.mean() < 0.6
+
+
+def test_auto_keeps_the_boosting_on_a_tiny_table():
+    wt = "MKTAYIAKQRQISFVKSHFSRQ"
+    variants, y = _additive_library(wt, 30, seed=5)
+    model = build_variant_model("auto", wt, offset=1, max_iter=20).fit(variants, y)
+    assert model.choice_ == "boosting" and model.scores_ == {}
+    assert model.model_.max_iter == 20  # boosting settings reach the boosting
+    assert "too few to compare models" in model.describe()

@@ -252,8 +252,11 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         Run folder to create.
     seed : int
         Seeds the split and the model.
-    model : {"additive", "sequence", "structure", "graph", "image", "ensemble"}, optional
-        Default ``"structure"`` with a structure, else ``"sequence"``. ``"graph"`` is the
+    model : {"auto", "additive", "sequence", "structure", "graph", "image", "ensemble"}, optional
+        Default ``"auto"``: the additive model, the gradient boosting (``"structure"`` with
+        a structure, else ``"sequence"``) or their mean, whichever predicts held-out
+        training variants best (drawn by position for ``split="position"``;
+        :class:`biochemml.protein.models.SelectingRegressor`). ``"graph"`` is the
         message-passing network over the residue graph
         (:class:`biochemml.protein.GraphVariantRegressor`); ``"image"`` a 2D CNN on
         distance-map crops with mutation channels
@@ -312,7 +315,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     except InputError as err:
         row = None if err.row is None else err.row + df.attrs.get("first_row", 1) - 1
         raise InputError(err.message, path=data_path, row=row, column=variant_column) from None
-    name = model or ("structure" if structure is not None else "sequence")
+    name = model or "auto"
     if name not in VARIANT_MODELS:
         raise InputError(f"unknown variant model '{name}': expected {', '.join(VARIANT_MODELS)}")
     if name == "structure" and structure is None:
@@ -345,10 +348,17 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     notes.append(f"Test set: {how}.")
     say(f"[bold]biochemml[/bold] protein-variant: {name} model on {n_train} training and "
         f"{n_test} test variants from {data_path}")
+    params = dict(model_params or {})
+    if name == "auto":  # choose on held-out variants drawn as the test set was
+        params.setdefault("by_position", split == "position" and split_column is None)
     est = build_variant_model(name, wildtype, structure=None if structure is None else str(structure),
-                              offset=offset, seed=seed, chain=chain, **(model_params or {}))
+                              offset=offset, seed=seed, chain=chain, **params)
     train_variants = [variants[i] for i in np.flatnonzero(~test)]
     est.fit(train_variants, y[~test])
+    if hasattr(est, "describe"):
+        chosen = est.describe()
+        notes.append(chosen[0].upper() + chosen[1:] + ".")
+        say(chosen)
     pred = est.predict(variants)
     metrics = {"test": regression_metrics(y[test], pred[test]),
                "train": regression_metrics(y[~test], pred[~test])}

@@ -125,7 +125,7 @@ def _train_protein(ctx, *, data, target_column, out, model, epochs, batch_size, 
     if target_column and len(target_column) > 1:
         raise InputError("--task protein-variant takes one --target-column (the measured "
                          f"activity), not {len(target_column)}: {', '.join(target_column)}")
-    name = model or ("structure" if structure is not None else "sequence")
+    name = model or "auto"
     refused = [_option(n) for n in _NOT_FOR_PROTEINS if _given(ctx, n)]
     neural = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate}
     params = {}
