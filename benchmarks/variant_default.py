@@ -1,8 +1,10 @@
 """The protein-variant default (``model="auto"``) against the models it chooses between.
 
-``biochemml train --task protein-variant`` without ``--model`` fits the additive ridge and
-the gradient boosting on 80 % of the training variants, scores them and their mean on the
-other 20 %, and keeps the best (:class:`biochemml.protein.models.SelectingRegressor`).
+``biochemml train --task protein-variant`` without ``--model`` fits the additive ridge, the
+gradient boosting and, when a quarter of the variants carry several mutations, the MLP on
+the mutant sequences on 80 % of the training variants, scores them (and the mean of the
+first two) on the other 20 %, and keeps the best
+(:class:`biochemml.protein.models.SelectingRegressor`).
 This script shows, per data set, the test score of each candidate and what ``auto``
 chose, on data of different kinds:
 
@@ -66,7 +68,7 @@ def evaluate(label, wt, structure, variants, y, test, by_position, rows):
     preds["auto"] = auto.predict(list(variants[test]))
     seconds = time.perf_counter() - start
     boosting = "structure" if structure else "sequence"
-    for name in ("additive", boosting):
+    for name in ("additive", boosting) + (("mlp",) if "mlp" in auto.scores_ else ()):
         model = build_variant_model(name, wt, structure, offset=1, seed=0)
         preds[name] = model.fit(list(variants[train]), y[train]).predict(list(variants[test]))
     preds["mean"] = (preds["additive"] + preds[boosting]) / 2
@@ -93,13 +95,14 @@ def main(argv=None):
         wt, variants, y, test = _scan(name, wheel)
         evaluate(name, wt, None, variants, y, test, False, rows)
     Path(args.out).write_text(json.dumps(rows, indent=1))
-    print("| data | train / test | additive | boosting | mean | auto (choice) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| data | train / test | additive | boosting | mean | mlp | auto (choice) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         boost = r.get("structure") or r.get("sequence")
-        cell = lambda m: f"{m['r2']:.3f} / {m['spearman']:.3f}"  # noqa: E731
+        cell = lambda m: f"{m['r2']:.3f} / {m['spearman']:.3f}" if m else "-"  # noqa: E731
         print(f"| {r['data']} | {r['n_train']} / {r['n_test']} | {cell(r['additive'])} | "
-              f"{cell(boost)} | {cell(r['mean'])} | {cell(r['auto'])} ({r['auto_choice']}) |")
+              f"{cell(boost)} | {cell(r['mean'])} | {cell(r.get('mlp'))} | "
+              f"{cell(r['auto'])} ({r['auto_choice']}) |")
 
 
 if __name__ == "__main__":

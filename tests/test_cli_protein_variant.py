@@ -215,3 +215,18 @@ def test_empty_variant_notice_and_too_few_rows(tem1_files, tmp_path, capsys):
     err, _ = _said(capsys)
     assert code == 1 and "only 1 test variant" in err and "--test-size" in err
     assert not (tmp_path / "b").exists()
+
+
+def test_protein_mlp_by_name_takes_the_network_options(tem1_files, tmp_path, capsys):
+    import pickle
+
+    from biochemml.protein.models import MutantSequenceRegressor
+
+    folder, _ = tem1_files
+    assert _train(folder, tmp_path / "run", "--model", "mlp", "--epochs", "2",
+                  "--ensemble", "2") == 0, capsys.readouterr().err
+    with open(tmp_path / "run" / "model.pkl", "rb") as handle:
+        model = pickle.load(handle)
+    assert isinstance(model, MutantSequenceRegressor)
+    assert model.estimator_.n_models_ == 2
+    assert all(info["epochs_run"] <= 2 for info in model.estimator_.fit_info_)

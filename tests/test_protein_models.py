@@ -182,7 +182,8 @@ def test_auto_picks_the_additive_model_for_an_additive_library_and_says_why():
     variants, y = _additive_library(wt, 1200, seed=0)
     model = build_variant_model("auto", wt, offset=1, seed=0).fit(variants[:1000], y[:1000])
     assert isinstance(model, SelectingRegressor)
-    assert set(model.scores_) == {"additive", "boosting", "mean"}
+    # 1-3 mutations a variant: the MLP on the mutant sequences is a candidate too
+    assert set(model.scores_) == {"additive", "boosting", "mean", "mlp"}
     # an exactly additive library: ridge on the mutations wins on the held-out variants
     assert model.choice_ == "additive" and model.scores_["additive"] > 0.7
     assert model.scores_["additive"] > model.scores_["boosting"]
@@ -215,3 +216,25 @@ def test_auto_keeps_the_boosting_on_a_tiny_table():
     assert model.choice_ == "boosting" and model.scores_ == {}
     assert model.model_.max_iter == 20  # boosting settings reach the boosting
     assert "too few to compare models" in model.describe()
+
+
+def test_auto_leaves_the_mlp_out_for_single_mutants_and_it_round_trips_in_a_pickle():
+    import pickle
+
+    from biochemml.protein.models import MutantSequenceRegressor
+    from protein_helpers import singles
+
+    wt = "MKTAYIAKQRQISFVKSHFSRQ"
+    variants = singles(wt, 4, seed=0, offset=1)
+    y = np.random.RandomState(0).normal(size=len(variants))
+    model = build_variant_model("auto", wt, offset=1, max_iter=20).fit(variants, y)
+    assert set(model.scores_) == {"additive", "boosting", "mean"}
+    # the MLP by name: the sequence task's network on the mutant sequences, '*' a letter
+    variants, y = _additive_library(wt, 300, seed=2)
+    variants[0] = variants[0] + ":Q22*" if "22" not in variants[0] else variants[0]
+    mlp = build_variant_model("mlp", wt, offset=1, epochs=2, n_models=1).fit(variants, y)
+    assert isinstance(mlp, MutantSequenceRegressor)
+    assert mlp.estimator_.alphabet == "protein-stop" and mlp.estimator_.model_name_ == "mlp"
+    again = pickle.loads(pickle.dumps(mlp))
+    np.testing.assert_allclose(again.predict(variants[:20]), mlp.predict(variants[:20]),
+                               rtol=1e-5)

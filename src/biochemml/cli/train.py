@@ -83,7 +83,7 @@ _NOT_FOR_PROTEINS = ("sequence_column", "schedule", "time_limit", "validation_sp
                      "max_distance", "distance", "weight_column", "alphabet", "pad",
                      "target_transform")
 #: what the protein models do with the network options
-_NEURAL_PROTEIN_MODELS = ("graph", "image", "ensemble")
+_NEURAL_PROTEIN_MODELS = ("graph", "image", "ensemble", "mlp")
 
 
 def _given(ctx: typer.Context, name: str) -> bool:
@@ -146,14 +146,14 @@ def _train_protein(ctx, *, data, target_column, out, model, epochs, batch_size, 
     if refused:
         only = sorted(set(refused) & {"--epochs", "--batch-size", "--learning-rate", "--ensemble"})
         hint = (f" ({', '.join(only)} only with the models "
-                f"{'graph, image, ensemble' if '--ensemble' not in only else 'other than additive'})"
+                f"{'graph, image, ensemble, mlp' if '--ensemble' not in only else 'other than additive'})"
                 if only else "")
         raise InputError(f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} not used "
                          f"with --task protein-variant{hint}; with it train takes --wildtype, "
                          "--variant-column, --target-column, --offset, --structure, --chain, "
                          "--model, --split (random, group, position), --test-size, "
                          "--group-column, --split-column, --seed, --no-baselines, and with "
-                         "graph/image/ensemble --epochs, --batch-size, --learning-rate, --ensemble")
+                         "graph/image/ensemble/mlp --epochs, --batch-size, --learning-rate, --ensemble")
     out = out if out is not None else default_run_dir("protein-variant")
     target = (target_column or ["score"])[0]
     _note_wildtype_records(wildtype)
