@@ -7,8 +7,8 @@
 from .features import MutationEncoder, mutation_codes, variant_one_hot
 from .graph import GraphVariantRegressor
 from .image import DistanceMapCNNRegressor
-from .models import (AdditiveRegressor, AveragingRegressor, SelectingRegressor,
-                     StructureAwareRegressor, build_variant_model)
+from .models import (AdditiveRegressor, AveragingRegressor, MutantSequenceRegressor,
+                     SelectingRegressor, StructureAwareRegressor, build_variant_model)
 from .properties import PropertyRegressor, sequence_properties
 from .mutations import (Mutation, apply_mutations, apply_variants, format_variant,
                         mutation_positions, parse_mutation, parse_variant, variant_table)
@@ -17,5 +17,5 @@ __all__ = ["Mutation", "parse_mutation", "parse_variant", "format_variant", "app
            "apply_variants", "variant_table", "mutation_positions", "MutationEncoder",
            "mutation_codes", "variant_one_hot", "AdditiveRegressor",
            "StructureAwareRegressor", "GraphVariantRegressor", "DistanceMapCNNRegressor",
-           "AveragingRegressor", "SelectingRegressor",
+           "AveragingRegressor", "SelectingRegressor", "MutantSequenceRegressor",
            "build_variant_model", "sequence_properties", "PropertyRegressor"]
