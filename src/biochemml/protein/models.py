@@ -568,6 +568,11 @@ class SelectingRegressor:
         if len(variants) < self.MIN_VARIANTS:
             self.choice_ = "boosting"
         else:
+            if with_mlp:
+                from ..progress import say
+
+                say(f"auto compares the additive model, the boosting and an MLP on held-out "
+                    f"variants ({len(variants)} variants; the MLP can take minutes)")
             held = self._held_out(variants)
             fit_rows, held_rows = np.flatnonzero(~held), np.flatnonzero(held)
             preds = {}
@@ -625,8 +630,8 @@ def build_variant_model(name: str, wildtype: str, structure=None, offset: int = 
 
     ``"auto"`` (:class:`SelectingRegressor`: additive, boosting, their mean or, for scans
     of multi-mutants, the MLP, chosen on held-out training variants), ``"additive"``
-    (:class:`AdditiveRegressor`), ``"mlp"`` (:class:`MutantSequenceRegressor`), ``"sequence"`` (structure-aware boosting
-    without the structure), ``"structure"`` (needs ``structure``), ``"graph"``
+    (:class:`AdditiveRegressor`), ``"mlp"`` (:class:`MutantSequenceRegressor`),
+    ``"sequence"`` (structure-aware boosting without the structure), ``"structure"`` (needs ``structure``), ``"graph"``
     (:class:`~biochemml.protein.graph.GraphVariantRegressor`; the chain graph without a
     structure), ``"image"`` (:class:`~biochemml.protein.image.DistanceMapCNNRegressor`, a
     2D CNN on distance-map crops with mutation channels; an ideal chain without a
