@@ -103,7 +103,7 @@ def test_time_limit_ends_training_and_keeps_the_best_finished_epoch(motif_codes)
     best = int(np.argmin(hist["val_loss"]))
     assert info["best_epoch"] == best
     out = torch.as_tensor(train.predict(model, codes[400:], 4))
-    loss = torch.nn.functional.cross_entropy(out, torch.as_tensor(y[400:])).item()
+    loss = torch.nn.functional.cross_entropy(out, torch.tensor(np.array(y[400:]))).item()
     assert loss == pytest.approx(hist["val_loss"][best], rel=1e-4)
     # without a limit the flag stays down
     info = train.fit(build("cnn", 20), codes[:100], y[:100], epochs=1, seed=0)
