@@ -47,6 +47,11 @@ def test_build_graph_and_ensemble_models():
                               graph_hidden=4, graph_patch_size=6).fit(variants, y)
     members = [m.predict(variants) for m in ens.members_]
     np.testing.assert_allclose(ens.predict(variants), np.mean(members, axis=0))
+    # the wild type (no mutation) is the graph's baseline, beside mutated variants too
+    graph = ens.members_[1]
+    assert graph.predict([""])[0] == pytest.approx(graph.y_mean_)
+    np.testing.assert_allclose(graph.predict(["", variants[0]]),
+                               [graph.y_mean_, graph.predict([variants[0]])[0]], rtol=1e-6)
     with pytest.raises(InputError, match="must start with boost_, graph_ or image_"):
         build_variant_model("ensemble", WT, epochs=3)
 

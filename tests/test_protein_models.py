@@ -119,6 +119,15 @@ def test_train_and_predict_run_folder(gfp, tmp_path):
     effects = pd.read_csv(run / "position_effects.csv")["mean_predicted_effect"].to_numpy()
     np.testing.assert_allclose(structure.read(run / "effects_bfactor.pdb").bfactor, effects,
                                atol=0.006)
+    # an effect is the change against the wild type: the mean over a residue's 19
+    # substitutions of prediction minus the wild type's prediction
+    import pickle
+
+    with open(run / "model.pkl", "rb") as handle:
+        model = pickle.load(handle)
+    scan = [f"{wt[5]}5{a}" for a in AA if a != wt[5]]
+    assert effects[5] == pytest.approx(
+        float(np.mean(model.predict(scan)) - model.predict([""])[0]), abs=1e-6)
     pred = predict_variant_model(run, tmp_path / "variants.tsv", tmp_path / "pred.csv")
     assert list(pred.columns) == ["variant", "score", "num_mutations", "prediction"]
     saved = pd.read_csv(run / "predictions.csv")["prediction"].to_numpy()

@@ -1,8 +1,8 @@
 """Train and apply a protein-variant model as a run folder (what ``--task protein-variant`` calls).
 
 A run folder holds ``model.pkl``, ``config.yaml``, ``metrics.json``, ``predictions.csv``
-and figures: ``observed_vs_predicted.png``, ``position_effects.png`` (mean predicted
-effect of every single substitution, position x amino acid), with a structure
+and figures: ``observed_vs_predicted.png``, ``position_effects.png`` (predicted effect of
+every single substitution against the wild type, position x amino acid), with a structure
 ``distance_map.png`` and ``effects_bfactor.pdb`` (mean predicted effect per residue in
 the B-factor column: in PyMOL ``spectrum b, red_white_blue``).
 
@@ -118,18 +118,22 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
                                label=str(target))
     figs["observed_vs_predicted"] = "observed_vs_predicted.png"
     variants, pos, res = _single_mutant_scan(wildtype, offset)
-    effect = model.predict(variants)
+    # the effect of a substitution: its prediction minus the wild type's (the empty variant)
+    effect = model.predict(variants) - float(model.predict([""])[0])
     grid = np.full((20, len(wildtype)), np.nan)
     grid[[PROTEIN.symbols.index(a) for a in res], pos] = effect
     fig = Figure(figsize=(min(2 + len(wildtype) / 12, 30), 4))
     ax = fig.subplots()
-    # x in the variants' numbering (the first residue is `offset`), as the distance map
+    # x in the variants' numbering (the first residue is `offset`), as the distance map;
+    # limits symmetric about 0, so white is "as the wild type", red lower, blue higher
+    span = float(np.nanmax(np.abs(effect))) or 1.0
     image = ax.imshow(grid, aspect="auto", cmap="RdBu", interpolation="nearest",
+                      vmin=-span, vmax=span,
                       extent=(offset - 0.5, len(wildtype) + offset - 0.5, 19.5, -0.5))
     ax.set_yticks(range(20), list(PROTEIN.symbols))
     ax.set_xlabel(_position_label(offset))
     ax.set_ylabel("new residue")
-    fig.colorbar(image, ax=ax, label="predicted effect")
+    fig.colorbar(image, ax=ax, label=f"predicted {target}, minus the wild type's")
     ax.set_title("Predicted effect of every single substitution")
     fig.savefig(out / "position_effects.png", dpi=120, bbox_inches="tight")
     figs["position_effects"] = "position_effects.png"
@@ -397,9 +401,10 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
 
 _CAPTIONS = {
     "observed_vs_predicted": "Measured vs predicted {target} of the test variants",
-    "position_effects": "Predicted {target} of every single substitution: position (x, numbered "
-                        "as in the variants from {offset}) by new residue (y); blank cells are "
-                        "the wild-type residue",
+    "position_effects": "Predicted effect on {target} of every single substitution (its "
+                        "prediction minus the wild type's: white as the wild type, red lower, "
+                        "blue higher): position (x, numbered as in the variants from {offset}) "
+                        "by new residue (y); blank cells are the wild-type residue",
     "distance_map": "C-beta distance map of the structure (positions numbered as in the "
                     "variants, from {offset})",
 }
@@ -414,8 +419,9 @@ def _write_report(out: Path, config: dict, metrics: dict) -> None:
                for k, v in config["figures"].items() if str(v).endswith(".png")]
     notes = list(config.get("notes") or [])
     if config["structure"]:
-        notes.append("effects_bfactor.pdb holds the mean predicted effect of each residue in its "
-                     "B-factor column: colour it in PyMOL (spectrum b) or ChimeraX (color bfactor).")
+        notes.append("effects_bfactor.pdb holds the mean predicted effect of each residue's "
+                     "substitutions (prediction minus the wild type's) in its B-factor column: "
+                     "colour it in PyMOL (spectrum b) or ChimeraX (color bfactor).")
     summary = {"data": config["data"], "task": "protein variant -> activity",
                "model": config["model"],
                "structure": config["structure"] or "none (sequence only)",

@@ -429,10 +429,12 @@ class GraphVariantRegressor:
         variants = list(variants)
         enc = self._encode(variants)
         stats = (self._label_sum, self._label_count)
+        # a variant is the sum of its mutations' outputs: the wild type (no mutation) is 0
+        mutated = np.flatnonzero(enc["ends"] > enc["starts"])
         out = np.zeros(len(variants))
         with torch.no_grad():
-            for start in range(0, len(variants), 1024):
-                ids = np.arange(start, min(start + 1024, len(variants)))
+            for start in range(0, mutated.size, 1024):
+                ids = mutated[start:start + 1024]
                 out[ids] = np.mean([self._forward(net, enc, ids, stats).numpy()
                                     for net in self.networks_], axis=0)
         return out * self.y_scale_ + self.y_mean_
