@@ -40,7 +40,8 @@ def read_wildtype(wildtype) -> str:
     str
         The upper-case sequence, checked to hold only the 20 amino acids. One ``*`` at
         the end (the stop codon of a translated gene) is dropped. A file holding just the
-        sequence, without a FASTA header line, is read too.
+        sequence, without a FASTA header line, is read too; of a FASTA file of several
+        records the first is used, and the terminal says so.
 
     Raises
     ------
@@ -56,9 +57,15 @@ def read_wildtype(wildtype) -> str:
         from .io import read_fasta
 
         try:
-            plain = _plain_sequence(path)
-            sequence = plain if plain is not None else \
-                str(read_fasta(path)["sequence"].iloc[0]).strip().upper()
+            sequence = _plain_sequence(path)
+            if sequence is None:
+                records = read_fasta(path)
+                sequence = str(records["sequence"].iloc[0]).strip().upper()
+                if len(records) > 1:
+                    from .progress import say
+
+                    say(f"[yellow]{path} holds {len(records)} sequences[/yellow]: the wild type "
+                        f"is the first, '{records['id'].iloc[0]}' ({len(sequence)} residues)")
             return _check_wildtype(_without_stop(sequence))
         except InputError as err:
             raise InputError(err.message, path=path) from None

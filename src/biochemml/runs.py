@@ -819,11 +819,9 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     est = load_run_model(run_dir)
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     col = sequence_column_name or cfg["sequence_column"]
-    if sequence_column_name is None and col not in df.columns:
-        raise InputError(f"has no column '{col}', the sequence column the model was trained "
-                         f"on; its columns are: {', '.join(map(str, df.columns))}. Name the "
-                         "column of sequences with --sequence-column",
-                         path=df.attrs.get("path"))
+    if sequence_column_name is None:
+        require_columns(df, [col], what=", the sequence column the model was trained on",
+                        hint=". Name the column of sequences with --sequence-column")
     seqs = sequence_column(df, col, est.alphabet)
     _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
     _note_lengths(seqs, est)

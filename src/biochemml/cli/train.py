@@ -156,7 +156,6 @@ def _train_protein(ctx, *, data, target_column, out, model, epochs, batch_size, 
                          "graph/image/ensemble/mlp --epochs, --batch-size, --learning-rate, --ensemble")
     out = out if out is not None else default_run_dir("protein-variant")
     target = (target_column or ["score"])[0]
-    _note_wildtype_records(wildtype)
     metrics = train_variant_model(
         data, wildtype, variant_column=variant_column, target_column=target,
         structure=structure, offset=offset, out=out, seed=seed, model=model,
@@ -169,24 +168,6 @@ def _train_protein(ctx, *, data, target_column, out, model, epochs, batch_size, 
                    f"spearman {scores['spearman']:.3f}")
     typer.echo(f"Run folder: {out}")
     typer.echo(f"Report: {Path(out) / 'report.html'}")
-
-
-def _note_wildtype_records(wildtype: str) -> None:
-    """Say which record is the wild type when the --wildtype FASTA file holds several."""
-    from ..errors import InputError
-    from ..io import read_fasta
-    from ..progress import say
-
-    path = Path(str(wildtype).strip())
-    if len(str(path)) >= 400 or not path.is_file():
-        return
-    try:
-        records = read_fasta(path)
-    except InputError:  # read_wildtype says what is wrong with it
-        return
-    if len(records) > 1:
-        say(f"[yellow]{path} holds {len(records)} sequences[/yellow]: the wild type is the "
-            f"first, '{records['id'].iloc[0]}' ({len(records['sequence'].iloc[0])} residues)")
 
 
 def _print_metrics(run: Path) -> None:

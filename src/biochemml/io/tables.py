@@ -265,9 +265,15 @@ def _file_row(df: pd.DataFrame, i: int) -> int:
     return i + df.attrs.get("first_row", 1) - 1
 
 
-def require_columns(df: pd.DataFrame, columns, path=None) -> None:
-    """Raise an InputError naming the first of ``columns`` that ``df`` lacks."""
+def require_columns(df: pd.DataFrame, columns, path=None, what: str = "",
+                    hint: str = "") -> None:
+    """Raise an InputError naming the first of ``columns`` that ``df`` lacks.
+
+    ``what`` follows the column's name (``", the sequence column the model was trained
+    on"``), ``hint`` ends the message (``". Name it with --sequence-column"``).
+    """
     path = path if path is not None else df.attrs.get("path")
+    extra = hint
     for col in columns:
         if col not in df.columns:
             hint = ""
@@ -278,9 +284,9 @@ def require_columns(df: pd.DataFrame, columns, path=None) -> None:
                         f"{col}=0.53' gives a column '{col}' ('>seq1 0.53' a column 'value'); "
                         "its sequences are in the column 'sequence'")
             raise InputError(
-                f"has no column '{col}'; its columns are: {', '.join(map(str, df.columns))}"
-                + _did_you_mean(col, df.columns) + _header_below_hint(df, col) + hint,
-                path=path)
+                f"has no column '{col}'{what}; its columns are: "
+                f"{', '.join(map(str, df.columns))}" + _did_you_mean(col, df.columns)
+                + _header_below_hint(df, col) + hint + extra, path=path)
 
 
 def _header_below_hint(df: pd.DataFrame, name: str) -> str:

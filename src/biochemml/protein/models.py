@@ -466,7 +466,8 @@ class MutantSequenceRegressor:
     def fit(self, variants, y):
         from ..estimators import SequenceRegressor
 
-        y = _as_float_targets(y, len(list(variants)))
+        variants = list(variants)
+        y = _as_float_targets(y, len(variants))
         self.estimator_ = SequenceRegressor(alphabet="protein-stop", seed=self.seed,
                                             **self.settings)
         self.estimator_.fit(self._sequences(variants), y)
