@@ -68,6 +68,8 @@ def ceiling(threshold: float = 2.5, seeds: int = 5) -> dict:
         dark_models[name] = _rho(model.predict(test.variant[~bright]), y[~bright])
     out["dark_only_models_spearman_within_dark"] = dark_models
     out["dark_training_rows"] = int((~bright_train).sum())
+    # A measurement artefact would show as a trend with the number of barcodes per variant.
+    out["dark_spearman_with_barcodes"] = _rho(test.uniqueBarcodes.to_numpy()[~bright], y[~bright])
 
     by_count = {}
     for k in sorted(test.num_mutations.unique()):
