@@ -55,3 +55,28 @@ def test_split_errors():
 
 def test_doctests():
     assert doctest.testmod(splits).failed == 0
+
+
+def test_a_class_of_two_rows_has_one_on_each_side():
+    # scikit-learn's rounding puts both 'b' rows in the training set for these seeds
+    labels = np.array(["a"] * 58 + ["b"] * 2)
+    for seed in range(5):
+        _, expected_test = train_test_split(np.arange(60), test_size=0.2, random_state=seed,
+                                            stratify=labels)
+        assert "b" not in set(labels[expected_test])
+        train, _, test = split_indices(60, test_size=0.2, stratify=labels, seed=seed)
+        assert (labels[test] == "b").sum() == 1 and (labels[train] == "b").sum() == 1
+        assert (len(train), len(test)) == (48, 12)
+        assert np.array_equal(np.sort(np.r_[train, test]), np.arange(60))
+        again = split_indices(60, test_size=0.2, stratify=labels, seed=seed)
+        assert np.array_equal(test, again[2])
+    # three rows: one each in training, validation and test
+    labels = np.array(["a"] * 57 + ["b"] * 3)
+    parts = split_indices(60, test_size=0.2, val_size=0.1, stratify=labels, seed=0)
+    assert [int((labels[p] == "b").sum()) for p in parts] == [1, 1, 1]
+
+
+def test_a_class_too_small_for_every_part_is_refused_in_words():
+    labels = np.array(["a"] * 58 + ["b"] * 2)
+    with pytest.raises(InputError, match="the class\\(es\\) 'b' have only one"):
+        split_indices(60, test_size=0.2, val_size=0.1, stratify=labels, seed=0)

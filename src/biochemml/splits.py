@@ -18,12 +18,47 @@ def _check_fraction(value: float, what: str) -> None:
 def _plain_reason(err: ValueError, labels) -> str:
     """scikit-learn's reason for refusing a split, in words for a biologist."""
     text = str(err)
+    if labels is not None and "too few members" in text:
+        classes, counts = np.unique(labels, return_counts=True)
+        few = ", ".join(f"'{c}'" for c in classes[counts < 2][:5])
+        return (f"a stratified split puts every class on each side, so each class needs 2 "
+                f"rows there, and the class(es) {few} have only one; add rows of these classes "
+                "or remove them")
     if labels is not None and "number of classes" in text:
         k = len(np.unique(labels))
         return (f"a stratified split puts every one of the {k} classes on each side, so "
                 f"each side needs at least {k} rows; use more rows, a larger test fraction "
                 "or fewer classes")
     return text
+
+
+def _every_class_on_both_sides(first: np.ndarray, second: np.ndarray, labels: np.ndarray,
+                               seed) -> tuple[np.ndarray, np.ndarray]:
+    """Swap rows so that every class of 2 rows or more has a row in both parts.
+
+    scikit-learn's stratified split rounds each class's share, so a class of 2 rows can
+    end up wholly on one side (a test set without it: an all-zero row in the confusion
+    matrix). For each such class one of its rows is swapped with a row of the class with
+    the most rows on the other side (which keeps at least one there); the sizes of the two
+    parts do not change. Nothing moves when every class is already on both sides.
+    """
+    from sklearn.utils import check_random_state
+
+    rng = check_random_state(seed)
+    first, second = first.copy(), second.copy()
+    classes, counts = np.unique(labels[np.r_[first, second]], return_counts=True)
+    for c in classes[counts >= 2]:
+        for have, lack in ((first, second), (second, first)):
+            if (labels[lack] == c).any():
+                continue
+            there, many = np.unique(labels[lack], return_counts=True)
+            if not many.size or many.max() < 2:  # nothing to give back: refused below
+                raise ValueError("number of classes")
+            donor = there[np.argmax(many)]
+            i = int(rng.choice(np.flatnonzero(labels[have] == c)))
+            j = int(rng.choice(np.flatnonzero(labels[lack] == donor)))
+            have[i], lack[j] = lack[j], have[i]
+    return first, second
 
 
 def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratify=None,
@@ -40,7 +75,9 @@ def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratif
         Fraction of the *remaining* (training) rows held out for validation, as
         Keras' ``validation_split`` does (but drawn at random, not the last rows).
     stratify : array-like of shape (n,), optional
-        Class labels: keep class proportions equal in every part.
+        Class labels: keep class proportions equal in every part, with at least one row
+        of every class of 2 rows or more in the training and in the test (and the
+        validation) part.
     seed : int, optional
         ``random_state``; the course uses 125.
 
@@ -66,22 +103,27 @@ def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratif
         raise InputError(f"stratify has {labels.shape[0]} labels for {n} rows")
     idx = np.arange(n)
     empty = np.array([], dtype=int)
+    strata = labels  # the labels of the split being drawn, for the error message
     try:
         if test_size > 0:
             train, test = train_test_split(idx, test_size=test_size, random_state=seed,
                                            stratify=labels)
+            if labels is not None:
+                train, test = _every_class_on_both_sides(train, test, labels, seed)
         else:
             train, test = idx, empty
         if val_size > 0:
-            sub = None if labels is None else labels[train]
+            sub = strata = None if labels is None else labels[train]
             # an integer seed gives the second split its own stream; a RandomState
             # object simply moves on
             rs = seed + 1 if isinstance(seed, (int, np.integer)) else seed
             train, val = train_test_split(train, test_size=val_size, random_state=rs,
                                           stratify=sub)
+            if sub is not None:
+                train, val = _every_class_on_both_sides(train, val, labels, rs)
         else:
             val = empty
     except ValueError as err:  # too few rows or too few members of a class
-        raise InputError(f"cannot split {n} rows this way: {_plain_reason(err, labels)}") \
+        raise InputError(f"cannot split {n} rows this way: {_plain_reason(err, strata)}") \
             from None
     return np.sort(train), np.sort(val), np.sort(test)
