@@ -16,6 +16,7 @@ never leaves a half-written run behind.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import math
@@ -671,6 +672,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                                + ")", tmp / "figures" / "training_curves.png"))
             pd.DataFrame(est.history_).rename_axis("epoch").to_csv(tmp / "history.csv")
         est.save(tmp / ("model.pt" if hasattr(est, "history_") else "model.joblib"))
+        # 8 bytes a training sequence: lets `evaluate` spot tables that repeat them
+        np.save(tmp / TRAINING_HASHES, np.unique(_sequence_hashes(seqs[train_idx])))
         predictions = df.iloc[test_idx].reset_index(drop=True)
         predictions = pd.concat([predictions, table], axis=1)
         predictions.insert(0, "row", test_idx + df.attrs.get("first_row", 1))
@@ -772,16 +775,17 @@ def _report_metrics(task: str, result: dict, targets) -> dict:
         shown["accuracy"] = result["accuracy_interval"]
         return shown
     if len(targets) > 1:
-        return {f"{t}: {k}": v for t, r in result.items() for k, v in r.items()
-                if k in ("r2", "pearson", "spearman")}
-    return {k: v for k, v in result.items() if k != "coverage"}
+        return {f"{t}: {k}": v for t, r in result.items() if t != "unseen"
+                for k, v in r.items() if k in ("r2", "pearson", "spearman")}
+    return {k: v for k, v in result.items() if k not in ("coverage", "unseen")}
 
 
 def _evaluation_notes(result: dict, targets) -> list:
     """The report notes of an evaluation: the confusion matrix explained, or calibration."""
     if "explanation" in result:
         return [result["explanation"]]
-    per_target = {targets[0]: result} if "r2" in result else result
+    per_target = {targets[0]: result} if "r2" in result else \
+        {t: r for t, r in result.items() if t != "unseen"}
     notes = []
     for name, res in per_target.items():
         if res.get("coverage"):
@@ -850,11 +854,15 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
 def evaluate_run(run_dir, data, out=None) -> dict:
     """Score a trained run on a new labelled table (same columns as training).
 
-    Returns the metrics dict; with ``out`` also writes a folder with metrics.json,
-    predictions.csv, figures and report.html.
+    Returns the metrics dict; with ``out`` (a new or empty folder, never the run's own)
+    also writes a folder with metrics.json, predictions.csv, figures and report.html.
+    Sequences that were in the run's training set are counted and, next to the score on
+    every row, scored apart from the unseen ones (``result["unseen"]``): a model is only
+    tested on what it did not learn from.
     """
     from . import report
 
+    folder = None if out is None else check_new_folder(out)
     cfg = _run_config(run_dir)
     est = load_run_model(run_dir)
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
@@ -863,29 +871,95 @@ def evaluate_run(run_dir, data, out=None) -> dict:
     _note_lengths(seqs, est)
     targets = cfg["target_columns"]
     y = _values(df, cfg["task"], targets)
-    if cfg["task"] == "regression":
+    if cfg["task"] == "classification":
+        y = _known_labels(df, targets[0], y, est.classes_)
+    else:
         est.target_names_ = targets
-    folder = Path(out) if out is not None else None
-    tmp = (folder.with_name(f".{folder.name}.partial") if folder is not None else
-           Path(tempfile.mkdtemp(prefix="biochemml-eval-")))
-    tmp.mkdir(parents=True, exist_ok=True)
-    try:
+    seen = _seen_in_training(run_dir, seqs)
+    notes = []
+    with contextlib.ExitStack() as stack:
+        tmp = (stack.enter_context(atomic_folder(folder)) if folder is not None else
+               Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="biochemml-eval-"))))
         result, table, figures = _evaluate(est, cfg["task"], seqs, y, tmp, prefix="evaluation")
+        if seen is not None and seen.any():
+            note = _seen_note(est, cfg["task"], y, table, seen, targets)
+            if note["metrics"] is not None:
+                result["unseen"] = note["metrics"]
+            notes.append(note["text"])
+            say(f"[yellow]{note['text']}[/yellow]")
         if folder is not None:
             (tmp / "metrics.json").write_text(json.dumps(_json_ready(result), indent=2))
-            pd.concat([df.reset_index(drop=True), table], axis=1).to_csv(
-                tmp / "predictions.csv", index=False)
+            out_table = pd.concat([df.reset_index(drop=True), table], axis=1)
+            if seen is not None:
+                out_table["in_training_set"] = seen
+            out_table.to_csv(tmp / "predictions.csv", index=False)
             report.write_report(tmp / "report.html", f"Evaluation of {run_dir}",
                                 summary={"model": str(run_dir), "data": str(data),
                                          "sequences": len(df)},
                                 metrics=_report_metrics(cfg["task"], result, targets),
-                                figures=figures, notes=_evaluation_notes(result, targets))
-            if folder.exists():
-                shutil.rmtree(folder)
-            tmp.rename(folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if folder is None:
-        shutil.rmtree(tmp, ignore_errors=True)
+                                figures=figures,
+                                notes=notes + _evaluation_notes(result, targets))
     return result
+
+
+#: the run-folder file with the hashes of the training sequences (evaluate's overlap check)
+TRAINING_HASHES = "training_sequences.npy"
+
+
+def _sequence_hashes(seqs) -> np.ndarray:
+    """A 64-bit hash of each sequence (as the training table gave it), shape (N,)."""
+    import hashlib
+
+    return np.array([int.from_bytes(hashlib.blake2b(str(q).encode(), digest_size=8).digest(),
+                                    "little") for q in seqs], dtype=np.uint64)
+
+
+def _seen_in_training(run_dir, seqs) -> np.ndarray | None:
+    """Which of ``seqs`` were training sequences of the run; None for runs saved without
+    the hashes (older versions)."""
+    path = Path(run_dir) / TRAINING_HASHES
+    if not path.exists():
+        return None
+    return np.isin(_sequence_hashes(seqs), np.load(path))
+
+
+def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets) -> dict:
+    """The sentence (and the metrics of the unseen rows) for an evaluation table that
+    repeats training sequences."""
+    from . import metrics
+
+    n_seen, n = int(seen.sum()), len(seen)
+    text = (f"{n_seen} of the {n} sequences were in the training set: the model learnt their "
+            "values, so the scores on all rows flatter it")
+    unseen = ~seen
+    if unseen.sum() < 2:
+        return {"text": text + "; no unseen rows are left to score apart.", "metrics": None}
+    if task == "classification":
+        scores = {"n": int(unseen.sum()),
+                  "accuracy": metrics.accuracy(y[unseen], table["prediction"].to_numpy()[unseen])}
+        shown = f"accuracy {scores['accuracy']:.3f}"
+    else:
+        truth = np.asarray(y, dtype=float).reshape(n, -1)[unseen, 0]
+        pred = table.iloc[:, 0].to_numpy(dtype=float)[unseen]
+        ok = ~np.isnan(truth)
+        scores = {"n": int(ok.sum()), **metrics.regression_metrics(truth[ok], pred[ok])}
+        shown = f"R² {scores['r2']:.3f}, Spearman {scores['spearman']:.3f}"
+        if len(targets) > 1:
+            shown += f" ({targets[0]})"
+    return {"text": f"{text}. On the {int(unseen.sum())} unseen sequences alone: {shown}.",
+            "metrics": scores}
+
+
+def _known_labels(df: pd.DataFrame, column: str, labels, classes) -> np.ndarray:
+    """``labels`` written as the model's classes (the text ``"1"`` is the class ``1``); a
+    class the model never saw is an error naming its row."""
+    lookup = {str(c): c for c in classes}
+    text = np.array([str(v) for v in labels], dtype=object)
+    bad = np.flatnonzero(~np.isin(text, list(lookup)))
+    if bad.size:
+        shown = ", ".join(repr(str(c)) for c in classes)
+        raise InputError(f"holds the class '{text[bad[0]]}' ({_rows_text(df, bad)}), which the "
+                         f"model never saw: it was trained on {shown}. Use the same class names "
+                         "as the training table", path=df.attrs.get("path"),
+                         column=column)
+    return np.array([lookup[t] for t in text], dtype=object)

@@ -1,0 +1,77 @@
+"""`biochemml evaluate` on sequence runs: it never overwrites a folder, it counts the
+training sequences a table repeats and scores the unseen ones apart, and a class the model
+never saw is named with its rows."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.cli import main
+from biochemml.errors import InputError
+from biochemml.runs import evaluate_run, train_run
+
+
+@pytest.fixture(scope="module")
+def regression_run(tmp_path_factory):
+    """A ridge run on 200 random 24-nt sequences whose value counts 'GG'."""
+    rng = np.random.default_rng(1)
+    seqs = ["".join(rng.choice(list("ACGT"), 24)) for _ in range(200)]
+    y = [s.count("GG") + rng.normal(0, 0.3) for s in seqs]
+    folder = tmp_path_factory.mktemp("reg")
+    table = pd.DataFrame({"utr": seqs, "gfp": y})
+    table.to_csv(folder / "train.csv", index=False)
+    run = train_run(folder / "train.csv", sequence_column_name="utr", target_columns=["gfp"],
+                    task="regression", model="ridge", baselines=False, out=folder / "run")
+    return run, table
+
+
+def test_an_existing_folder_is_refused_and_the_run_is_left_whole(regression_run, tmp_path):
+    run, table = regression_run
+    table.head(30).to_csv(tmp_path / "more.csv", index=False)
+    before = sorted(p.name for p in run.iterdir())
+    assert "model.joblib" in before
+    with pytest.raises(InputError, match="already exists"):
+        evaluate_run(run, tmp_path / "more.csv", out=run)
+    assert sorted(p.name for p in run.iterdir()) == before
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    assert main(["--quiet", "evaluate", "--model", str(run), "--data",
+                 str(tmp_path / "more.csv"), "--out", str(other)]) != 0
+    assert (other / "notes.txt").read_text() == "keep me"
+
+
+def test_training_sequences_are_counted_and_the_unseen_scored_apart(regression_run, tmp_path):
+    run, table = regression_run
+    test_rows = pd.read_csv(run / "predictions.csv")["row"].to_numpy() - 2  # file rows -> index
+    unseen = table.iloc[test_rows]
+    seen = table.drop(index=table.index[test_rows]).head(40)
+    mixed = pd.concat([seen, unseen]).reset_index(drop=True)
+    mixed.to_csv(tmp_path / "mixed.csv", index=False)
+    result = evaluate_run(run, tmp_path / "mixed.csv", out=tmp_path / "ev")
+    assert result["unseen"]["n"] == len(unseen)
+    alone = evaluate_run(run, tmp_path / "mixed.csv")  # no folder written
+    assert alone["unseen"]["r2"] == pytest.approx(result["unseen"]["r2"])
+    written = pd.read_csv(tmp_path / "ev" / "predictions.csv")
+    assert written["in_training_set"].tolist() == [True] * len(seen) + [False] * len(unseen)
+    # the unseen rows alone score as an evaluation of them alone does
+    unseen.to_csv(tmp_path / "unseen.csv", index=False)
+    only = evaluate_run(run, tmp_path / "unseen.csv")
+    assert "unseen" not in only
+    assert only["r2"]["value"] == pytest.approx(result["unseen"]["r2"])
+    assert "in the training set" in (tmp_path / "ev" / "report.html").read_text()
+
+
+def test_a_class_the_model_never_saw_is_named_with_its_rows(tmp_path):
+    rng = np.random.default_rng(2)
+    seqs = ["".join(rng.choice(list("ACGT"), 20)) for _ in range(120)]
+    labels = ["yes" if s.count("GG") > 1 else "no" for s in seqs]
+    pd.DataFrame({"utr": seqs, "bound": labels}).to_csv(tmp_path / "c.csv", index=False)
+    run = train_run(tmp_path / "c.csv", sequence_column_name="utr", target_columns=["bound"],
+                    epochs=1, n_models=1, out=tmp_path / "run")
+    coded = pd.DataFrame({"utr": seqs[:10], "bound": [int(v == "yes") for v in labels[:10]]})
+    coded.to_csv(tmp_path / "coded.csv", index=False)
+    with pytest.raises(InputError) as err:
+        evaluate_run(run, tmp_path / "coded.csv")
+    text = str(err.value)
+    assert "coded.csv" in text and "'bound'" in text and "row 2" in text.replace("rows", "row")
+    assert "'no', 'yes'" in text
