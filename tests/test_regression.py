@@ -171,6 +171,23 @@ def test_ridge_is_the_additive_model_and_pairs_add_neighbour_epistasis():
     assert pairs > 0.98 and ridge < pairs - 0.02
 
 
+def test_ridge_chooses_its_penalty_on_held_out_rows():
+    from biochemml.errors import InputError
+
+    # 150 training rows of 60 nt (240 one-hot columns) and a weak additive signal: a penalty
+    # of 1 fits the noise, the chosen one does not
+    seqs, y = _additive(400, 60, seed=5)
+    y = y + np.random.default_rng(5).normal(0, 3 * y.std(), len(y))
+    tr, te = slice(0, 150), slice(150, None)
+    fixed = BaselineRegressor("ridge", alpha=1.0).fit(seqs[tr], y[tr])
+    auto = BaselineRegressor("ridge").fit(seqs[tr], y[tr])
+    assert auto.alphas_[0] > 1.0 and auto.alphas_[0] in BaselineRegressor.ALPHAS
+    assert auto.score(seqs[te], y[te]) > fixed.score(seqs[te], y[te]) + 0.1
+    assert fixed.alphas_ == [1.0]
+    with pytest.raises(InputError, match="alpha must be"):
+        BaselineRegressor("ridge", alpha=0).fit(seqs[tr], y[tr])
+
+
 def test_pair_features_mark_each_neighbouring_pair_once():
     from biochemml.encode import to_codes
 
