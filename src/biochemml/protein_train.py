@@ -60,13 +60,16 @@ def read_wildtype(wildtype) -> str:
             sequence = _plain_sequence(path)
             if sequence is None:
                 records = read_fasta(path)
-                sequence = str(records["sequence"].iloc[0]).strip().upper()
+                # the stop dropped first: the note counts the residues the run uses
+                sequence = _without_stop(str(records["sequence"].iloc[0]))
                 if len(records) > 1:
                     from .progress import say
 
                     say(f"[yellow]{path} holds {len(records)} sequences[/yellow]: the wild type "
                         f"is the first, '{records['id'].iloc[0]}' ({len(sequence)} residues)")
-            return _check_wildtype(_without_stop(sequence))
+            else:
+                sequence = _without_stop(sequence)
+            return _check_wildtype(sequence)
         except InputError as err:
             raise InputError(err.message, path=path) from None
     if path.suffix.lower() in (".fa", ".fasta", ".faa", ".fas") and not path.exists():
@@ -176,6 +179,8 @@ def _position_label(offset: int) -> str:
 
 
 SPLITS = ("random", "group", "position")
+#: test groups named in the sentence on a group split (the rest as "...")
+MAX_NAMED_GROUPS = 10
 
 #: models that read the 3-D structure when one is given (an idealised chain without)
 _STRUCTURE_MODELS = {
@@ -224,8 +229,11 @@ def _split_rows(df, data_path, variants, rows, index, *, split, test_size, seed,
         groups = label_column(df, group_column)
         _, te = group_split(groups, test_size=test_size, seed=seed)
         test[te] = True
-        return test, (f"whole groups of column '{group_column}' ({len(set(groups[te]))} of "
-                      f"{len(set(groups))} groups)")
+        held = sorted(set(groups[te]), key=str)
+        named = ", ".join(f"'{g}'" for g in held[:MAX_NAMED_GROUPS]) \
+            + (", ..." if len(held) > MAX_NAMED_GROUPS else "")
+        return test, (f"whole groups of column '{group_column}' ({len(held)} of "
+                      f"{len(set(groups))} groups: {named})")
     positions = np.unique(index)
     if positions.size < 2:
         raise InputError("split 'position' needs variants at 2 or more positions", path=data_path)
@@ -357,6 +365,8 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                              f"({len(df)} rows, split: {how}); at least 2 are needed to fit "
                              f"and score a model: {fix}", path=data_path)
     notes.append(f"Test set: {how}.")
+    if split == "group" and split_column is None:  # which groups: else nowhere on screen
+        say(f"Test set: {how}")
     say(f"[bold]biochemml[/bold] protein-variant: {name} model on {n_train} training and "
         f"{n_test} test variants from {data_path}")
     params = dict(model_params or {})
