@@ -30,9 +30,11 @@ def run_lecture(out=None, seed: int = 0, model: str = "lecture-cnn", epochs: int
     from .simulate import bayes_optimal_accuracy, lecture_pwm, motif_dataset
 
     pwm = lecture_pwm()
-    say("[bold]1. Simulate[/bold] 1,000 sequences carrying the CCGGAA motif at position 8 "
-        "and 1,000 random ones (20 nt)")
-    df = motif_dataset(pwm, 1000, 1000, length=20, position=7, seed=seed)
+    start = 7  # 0-based, as motif_start in the data and predictions.csv
+    say(f"[bold]1. Simulate[/bold] 1,000 sequences carrying the CCGGAA motif at bases "
+        f"{start + 1}-{start + pwm.width} (counted from 1; the column motif_start of "
+        f"predictions.csv counts from 0, so {start}) and 1,000 random ones (20 nt)")
+    df = motif_dataset(pwm, 1000, 1000, length=20, position=start, seed=seed)
     ceiling = bayes_optimal_accuracy(pwm, n=100_000, seed=seed)
     say(f"   Best possible accuracy on such data (Bayes-optimal): {ceiling:.3f}")
     say(f"[bold]2. Model[/bold] '{model}' on one-hot input (20 positions x 4 bases):")
