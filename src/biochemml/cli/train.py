@@ -49,6 +49,7 @@ def train(
     from ..errors import InputError
     from ..runs import train_run
 
+    _check_task(task)
     if task == "protein-variant":
         _train_protein(ctx, data=data, target_column=target_column, out=out, model=model,
                        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
@@ -61,8 +62,10 @@ def train(
         raise InputError("--chain is only used with --task protein-variant (a chain of --structure)")
     if not target_column:
         if task != "classification":
-            raise InputError("name the measured value with --target-column")
+            raise InputError("name the measured value with --target-column"
+                             + _target_hint(data, sequence_column))
         target_column = ["label"]
+    _check_model(model, task)
     run = train_run(data, sequence_column_name=sequence_column, target_columns=target_column,
                     task=task, out=out, model=model, test_size=test_size,
                     split=split, max_distance=max_distance, distance=distance,
@@ -78,12 +81,109 @@ def train(
     typer.echo(f"Report: {run / 'report.html'}")
 
 
+def _tasks() -> tuple:
+    """Every --task train takes: the sequence tasks of runs.train_run, then protein-variant."""
+    from ..runs import TASKS
+
+    return (*TASKS, "protein-variant")
+
+
+def _check_task(task: str) -> None:
+    """Refuse an unknown --task, naming the three train takes (and the nearest one)."""
+    from ..errors import InputError
+    from ..io.tables import _did_you_mean
+
+    tasks = _tasks()
+    if task not in tasks:
+        raise InputError(f"--task must be one of {', '.join(tasks)}, not '{task}'"
+                         + _did_you_mean(task, tasks))
+
+
+def _model_names(task: str) -> list:
+    """Every --model name train takes for a sequence task: the registered networks, and
+    for regression the scikit-learn baselines too (runs._make_estimator's choice)."""
+    from ..baselines import BASELINES
+    from ..models import available
+
+    names = list(available())
+    return names + list(BASELINES) if task == "regression" else names
+
+
+def _check_model(model: Optional[str], task: str) -> None:
+    """Refuse an unknown --model of a sequence task before the data is read, naming all
+    the names --model takes for that task."""
+    from ..baselines import BASELINES
+    from ..errors import InputError
+    from ..io.tables import _did_you_mean
+
+    if model is None:
+        return
+    names = _model_names(task)
+    if model in names:
+        return
+    if task == "classification" and model in BASELINES:
+        raise InputError(f"'{model}' is a regression baseline; use it with --task regression "
+                         f"(for classification --model takes {', '.join(names)})")
+    raise InputError(f"unknown model '{model}'{_did_you_mean(model, names)}: with --task "
+                     f"{task}, --model takes {', '.join(names)} (`biochemml models` "
+                     "describes each)")
+
+
+def _target_hint(data: Path, sequence_column: str) -> str:
+    """`` (this file's headers carry: gfp)``: the values the --data file holds, to name
+    with --target-column; empty when the file cannot be read (its own error comes later)."""
+    from ..errors import BiochemmlError
+    from ..io import read_table
+
+    try:
+        df = read_table(data)
+    except (BiochemmlError, OSError, ValueError):
+        return ""
+    if df.attrs.get("format") == "fasta":
+        keys = [str(c) for c in df.columns if c not in ("id", "sequence")]
+        if not keys:
+            return (" (this file's headers carry no values: write each as '>seq1 gfp=1.2' "
+                    "and name the key, here --target-column gfp)")
+        return f" (this file's headers carry: {', '.join(keys)})"
+    columns = [str(c) for c in df.columns if c != sequence_column]
+    return f" (this table's other columns: {', '.join(columns)})" if columns else ""
+
+
 #: train options with no meaning for protein variants (refused when given)
 _NOT_FOR_PROTEINS = ("sequence_column", "schedule", "time_limit", "validation_split",
                      "max_distance", "distance", "weight_column", "alphabet", "pad",
                      "target_transform")
 #: what the protein models do with the network options
 _NEURAL_PROTEIN_MODELS = ("graph", "image", "ensemble", "mlp")
+#: protein models with no seeds to average (refuse --ensemble)
+_SINGLE_PROTEIN_MODELS = ("additive",)
+#: the protein-variant options that only some models take
+_NETWORK_OPTIONS = ("epochs", "batch_size", "learning_rate")
+
+
+def _protein_model_takes(name: str, option: str) -> bool:
+    """Whether protein model ``name`` takes ``option`` (epochs, batch_size, learning_rate:
+    the networks; ensemble: every model with seeds to average)."""
+    if option == "ensemble":
+        return name not in _SINGLE_PROTEIN_MODELS
+    return name in _NEURAL_PROTEIN_MODELS
+
+
+def _protein_models_taking(option: str) -> list:
+    """The protein-variant models that take ``option``, as the check in train decides."""
+    from ..protein.models import VARIANT_MODELS
+
+    return [m for m in VARIANT_MODELS if _protein_model_takes(m, option)]
+
+
+def _which_models_take(options, only: str = "only ") -> str:
+    """``--epochs, --batch-size only with the models graph, image; ...`` for ``options``."""
+    parts = {}
+    for option in options:
+        models = ", ".join(_protein_models_taking(option))
+        parts.setdefault(models, []).append(_option(option))
+    return "; ".join(f"{', '.join(opts)} {only}with the models {models}"
+                     for models, opts in parts.items())
 
 
 def _given(ctx: typer.Context, name: str) -> bool:
@@ -129,31 +229,32 @@ def _train_protein(ctx, *, data, target_column, out, model, epochs, batch_size, 
     refused = [_option(n) for n in _NOT_FOR_PROTEINS if _given(ctx, n)]
     neural = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate}
     params = {}
+    refused_here = []  # options this model does not take (others do)
     for key, value in neural.items():
         if value is None:
             continue
-        if name not in _NEURAL_PROTEIN_MODELS:
-            refused.append(_option(key))
+        if not _protein_model_takes(name, key):
+            refused_here.append(key)
         else:  # the network of graph/image; the graph member of the ensemble
             params[("graph_" if name == "ensemble" else "") + key] = value
     if _given(ctx, "ensemble"):
         if ensemble < 1:
             raise InputError(f"--ensemble must be at least 1, not {ensemble}")
-        if name == "additive":
-            refused.append("--ensemble")
+        if not _protein_model_takes(name, "ensemble"):
+            refused_here.append("ensemble")
         else:  # average this many seeds (the ensemble model: this many graph networks)
             params["graph_n_models" if name == "ensemble" else "n_models"] = ensemble
+    refused += [_option(k) for k in refused_here]
     if refused:
-        only = sorted(set(refused) & {"--epochs", "--batch-size", "--learning-rate", "--ensemble"})
-        hint = (f" ({', '.join(only)} only with the models "
-                f"{'graph, image, ensemble, mlp' if '--ensemble' not in only else 'other than additive'})"
-                if only else "")
+        hint = (f" ({_which_models_take(refused_here)}, not with '{name}')"
+                if refused_here else "")
         raise InputError(f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} not used "
                          f"with --task protein-variant{hint}; with it train takes --wildtype, "
                          "--variant-column, --target-column, --offset, --structure, --chain, "
                          "--model, --split (random, group, position), --test-size, "
-                         "--group-column, --split-column, --seed, --no-baselines, and with "
-                         "graph/image/ensemble/mlp --epochs, --batch-size, --learning-rate, --ensemble")
+                         "--group-column, --split-column, --seed, --no-baselines; "
+                         f"{_which_models_take(_NETWORK_OPTIONS, only='')}; "
+                         f"{_which_models_take(['ensemble'], only='')}")
     out = out if out is not None else default_run_dir("protein-variant")
     target = (target_column or ["score"])[0]
     metrics = train_variant_model(

@@ -34,6 +34,15 @@ def _load_builtin() -> None:
         pass
 
 
+def _baselines_too() -> str:
+    """What an unknown regression model's error adds: the names that are not networks."""
+    from ..baselines import BASELINES
+
+    return (f"; the scikit-learn baselines {', '.join(BASELINES)} are fitted by "
+            "biochemml.baselines.BaselineRegressor (`biochemml train --task regression "
+            "--model` takes them too)")
+
+
 def build(name: str, input_length: int, alphabet="dna", task: str = "classification",
           n_outputs: int = 2, **params):
     """Build a registered sequence model.
@@ -61,7 +70,8 @@ def build(name: str, input_length: int, alphabet="dna", task: str = "classificat
     """
     _load_builtin()
     if name not in _BUILDERS:
-        raise InputError(f"unknown model '{name}': choose one of {', '.join(sorted(_BUILDERS))}")
+        raise InputError(f"unknown model '{name}': choose one of {', '.join(sorted(_BUILDERS))}"
+                         + (_baselines_too() if task == "regression" else ""))
     if task not in TASKS:
         raise InputError(f"task must be one of {', '.join(TASKS)}, not '{task}'")
     if int(input_length) < 1:
