@@ -75,3 +75,26 @@ def test_a_class_the_model_never_saw_is_named_with_its_rows(tmp_path):
     text = str(err.value)
     assert "coded.csv" in text and "'bound'" in text and "row 2" in text.replace("rows", "row")
     assert "'no', 'yes'" in text
+
+
+def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatch):
+    from biochemml import progress
+    from biochemml.runs import _better_baseline
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    # the value counts 'GGG' anywhere: position-free k-mer boosting finds it, the
+    # positional one-hot ridge cannot
+    rng = np.random.default_rng(3)
+    seqs = ["".join(rng.choice(list("ACGT"), 40, p=[0.2, 0.2, 0.4, 0.2])) for _ in range(300)]
+    y = [sum(s[i:i + 3] == "GGG" for i in range(38)) for s in seqs]
+    pd.DataFrame({"utr": seqs, "gfp": y}).to_csv(tmp_path / "t.csv", index=False)
+    run = train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["gfp"],
+                    task="regression", model="ridge", out=tmp_path / "run")
+    said = " ".join(capsys.readouterr().err.split())
+    assert "The baseline gbm-kmer beat ridge on the test set" in said
+    assert "--model gbm-kmer" in (run / "report.html").read_text()
+    rows = [{"model": "ridge", "R2": 0.30}, {"model": "gbm-kmer", "R2": 0.34},
+            {"model": "framepool (this run)", "R2": 0.31}]
+    assert _better_baseline(rows) is None  # within the margin
+    rows[1]["R2"] = 0.60
+    assert "gbm-kmer beat framepool" in _better_baseline(rows)

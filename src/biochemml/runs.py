@@ -735,12 +735,38 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 notes.append(f"Similarity-aware split: {len(left_out)} sequences within "
                              "the distance threshold of a test sequence were used for neither "
                              "training nor testing.")
+            better = _better_baseline(extra.get("baselines"))
+            if better:
+                notes.append(better)
+                say(f"[yellow]{better}[/yellow]")
         tables["First test-set predictions"] = predictions.head(20)
         report.write_report(tmp / "report.html", title or f"biochemml {task} run", summary=summary,
                             metrics=_report_metrics(task, result, targets), figures=figures,
                             notes=notes, config=config,
                             tables=tables)
     return out
+
+
+#: test R² by which a baseline must beat the run's model for the run to say so
+BASELINE_MARGIN = 0.05
+
+
+def _better_baseline(rows) -> str | None:
+    """A sentence when a baseline beats the run's model on the test set by more than
+    ``BASELINE_MARGIN`` of R² (``rows``: the baselines table, the model last), else None."""
+    if not rows or len(rows) < 2:
+        return None
+    *baselines, own = rows
+    scored = [r for r in baselines if r["R2"] is not None and np.isfinite(r["R2"])]
+    if not scored or own["R2"] is None or not np.isfinite(own["R2"]):
+        return None
+    best = max(scored, key=lambda r: r["R2"])
+    if best["R2"] <= own["R2"] + BASELINE_MARGIN:
+        return None
+    name = own["model"].removesuffix(" (this run)")
+    return (f"The baseline {best['model']} beat {name} on the test set (R² {best['R2']:.3f} "
+            f"against {own['R2']:.3f}): on this table the simpler model is the better one; "
+            f"train it with --model {best['model']} (or give the network more data).")
 
 
 def _epochs_text(fit_info: list) -> str:
