@@ -92,7 +92,7 @@ def test_pareto_plot_has_one_panel_per_pair():
                     maximize=[True, False, True], seed=0, num_restarts=2, raw_samples=32)
     fig = pareto_plot(runs, out, ["titer", "cost", "purity"], [True, False, True])
     assert len(fig.axes) == 3
-    assert fig.axes[0].get_xlabel() == "titer (max)" and fig.axes[0].get_ylabel() == "cost (min)"
+    assert fig.axes[0].get_xlabel() == "titer (maximised)" and fig.axes[0].get_ylabel() == "cost (minimised)"
     plt.close(fig)
 
 

@@ -103,21 +103,37 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
 
 
 def partial_dependence(model: ConditionModel, X: pd.DataFrame, factor: str, grid: int = 25):
-    """Average predicted response as one continuous factor sweeps its bounds.
+    """Average predicted response as one factor sweeps its bounds or takes each of its levels.
+
+    Parameters
+    ----------
+    model : ConditionModel
+        Fitted.
+    X : pandas.DataFrame
+        Conditions to average over (every row gets the swept value in turn).
+    factor : str
+        A continuous or categorical factor.
+    grid : int
+        Number of values of a continuous factor.
 
     Returns
     -------
     values : numpy.ndarray
-        ``(grid,)`` factor values (log-spaced for log factors).
+        ``(grid,)`` factor values (log-spaced for log factors), or, for a categorical factor,
+        its ``(n_levels,)`` levels.
     mean : numpy.ndarray
-        ``(grid,)`` predicted response averaged over the rows of ``X``.
+        Predicted response averaged over the rows of ``X``, one per value.
     """
     f = model.factors_[factor]
-    if f.kind != "continuous":
-        raise InputError(f"partial dependence needs a continuous factor; '{factor}' is {f.kind}")
-    values = f.from_unit(np.linspace(0, 1, grid))
+    if f.kind == "continuous":
+        values = f.from_unit(np.linspace(0, 1, grid))
+    elif f.kind == "categorical":
+        values = np.array(f.levels, dtype=object)
+    else:
+        raise InputError(f"partial dependence needs a continuous or categorical factor; "
+                         f"'{factor}' is fixed at {f.value}")
     base = model.factors_.check_table(X)
-    out = np.empty(grid)
+    out = np.empty(len(values))
     for i, v in enumerate(values):
         sweep = base.copy()
         sweep[factor] = v
@@ -126,19 +142,25 @@ def partial_dependence(model: ConditionModel, X: pd.DataFrame, factor: str, grid
 
 
 def feature_importance(model: ConditionModel, X: pd.DataFrame, grid: int = 11) -> pd.Series:
-    """How much each continuous factor moves the prediction: the spread (max - min) of its
-    partial-dependence curve over ``X``, as a fraction of the sum over factors.
+    """How much each varied factor moves the prediction, as a share of all factors together.
+
+    Every factor is measured the same way, by the spread (max - min) of its partial-dependence
+    curve over ``X``: the average prediction over the rows of ``X`` as the factor alone
+    changes. A continuous factor sweeps ``grid`` values across its bounds; a categorical
+    factor (a strain, a medium) takes each of its levels in turn, so its spread is the gap
+    between its best and worst level. Both spreads are in units of the response, so the
+    shares compare continuous and categorical factors directly.
 
     Returns
     -------
     pandas.Series
-        Indexed by factor name, sorted descending, summing to 1.
+        Indexed by factor name (continuous and categorical), sorted descending, summing
+        to 1.
     """
     spans = {}
     for f in model.factors_.varied:
-        if f.kind == "continuous":
-            _, pd_mean = partial_dependence(model, X, f.name, grid)
-            spans[f.name] = float(np.ptp(pd_mean))
+        _, pd_mean = partial_dependence(model, X, f.name, grid)
+        spans[f.name] = float(np.ptp(pd_mean))
     s = pd.Series(spans, dtype=np.float64)
     total = s.sum()
     return (s / total if total > 0 else s).sort_values(ascending=False)

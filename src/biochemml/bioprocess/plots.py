@@ -50,7 +50,10 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response"):
 
 def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = "response"):
     """Importance bars, partial dependence of the two most important factors, and the
-    response surface over those two (others at the best run's values).
+    response surface over the two most important continuous factors (others at the best
+    run's values).
+
+    A categorical factor's partial dependence is one bar per level.
 
     Parameters
     ----------
@@ -64,31 +67,45 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
     from .evaluate import partial_dependence, response_surface
 
     top = list(importance.index[:2])
-    fig, axes = _figure(1 + len(top) + (len(top) == 2), width=4.0, height=3.6)
+    continuous = [n for n in importance.index if model.factors_[n].kind == "continuous"]
+    surface = continuous[:2] if len(continuous) >= 2 else []
+    fig, axes = _figure(1 + len(top) + bool(surface), width=4.0, height=3.6)
     axes[0].barh(importance.index[::-1], importance.values[::-1], color="tab:blue")
     axes[0].set_xlabel("share of effect on prediction")
     axes[0].set_title("factor importance", fontsize=9)
     for ax, name in zip(axes[1:], top):
         values, mean = partial_dependence(model, X, name)
-        ax.plot(values, mean, color="tab:orange")
-        ax.set_xscale("log" if model.factors_[name].log else "linear")
+        if model.factors_[name].kind == "categorical":
+            ax.bar([str(v) for v in values], mean, color="tab:orange")
+            ax.set_ylim(*_bar_limits(mean))
+        else:
+            ax.plot(values, mean, color="tab:orange")
+            ax.set_xscale("log" if model.factors_[name].log else "linear")
         ax.set_xlabel(name)
         ax.set_ylabel(f"mean predicted {response}")
         ax.set_title(f"partial dependence: {name}", fontsize=9)
-    if len(top) == 2:
+    if surface:
         ax = axes[1 + len(top)]
         best = X.iloc[[int(np.argmax(model.y_train_))]]
-        v1, v2, mean, _ = response_surface(model, best, top[0], top[1])
+        v1, v2, mean, _ = response_surface(model, best, surface[0], surface[1])
         cs = ax.contourf(v1, v2, mean, levels=15, cmap="viridis")
         fig.colorbar(cs, ax=ax, label=f"predicted {response}")
-        ax.scatter(X[top[0]], X[top[1]], s=8, c="white", edgecolors="k", linewidths=0.4)
-        ax.set_xscale("log" if model.factors_[top[0]].log else "linear")
-        ax.set_yscale("log" if model.factors_[top[1]].log else "linear")
-        ax.set_xlabel(top[0])
-        ax.set_ylabel(top[1])
+        ax.scatter(X[surface[0]], X[surface[1]], s=8, c="white", edgecolors="k", linewidths=0.4)
+        ax.set_xscale("log" if model.factors_[surface[0]].log else "linear")
+        ax.set_yscale("log" if model.factors_[surface[1]].log else "linear")
+        ax.set_xlabel(surface[0])
+        ax.set_ylabel(surface[1])
         ax.set_title("response surface (others at best run)", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def _bar_limits(values) -> tuple:
+    """y limits for bars of predicted means: the differences between levels stay visible
+    (a titer of 80 against 88 would look alike from 0), with a margin either side."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    pad = 0.25 * (hi - lo) if hi > lo else 0.05 * max(abs(hi), 1.0)
+    return lo - pad, hi + pad
 
 
 def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True):
@@ -107,17 +124,19 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
     """
     if len(responses) > 1:
         return pareto_plot(observed, proposals, responses, maximize)
+    senses = [maximize] * len(responses) if isinstance(maximize, bool) else list(maximize)
     fig, axes = _figure(len(responses), width=5.5)
-    for ax, r in zip(axes, responses):
+    for ax, r, up in zip(axes, responses, senses):
         sfx = "" if len(responses) == 1 else f"_{r}"
         n = len(observed)
         ax.scatter(np.arange(1, n + 1), observed[r], s=12, c="grey", label="measured runs")
-        ax.axhline(observed[r].max(), color="grey", ls=":", lw=1, label="best so far")
+        ax.axhline(observed[r].max() if up else observed[r].min(), color="grey", ls=":", lw=1,
+                   label="best so far")
         x = np.arange(n + 1, n + 1 + len(proposals))
         ax.errorbar(x, proposals[f"predicted_mean{sfx}"], yerr=Z95 * proposals[f"predicted_std{sfx}"],
                     fmt="*", ms=10, color="tab:red", label="proposed (95% interval)")
         ax.set_xlabel("run")
-        ax.set_ylabel(r)
+        ax.set_ylabel(_goal_label(r, up))
         ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
     return fig
@@ -159,11 +178,16 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
         ax.errorbar(proposals[f"predicted_mean_{a}"], proposals[f"predicted_mean_{b}"],
                     xerr=Z95 * proposals[f"predicted_std_{a}"], yerr=Z95 * proposals[f"predicted_std_{b}"],
                     fmt="*", ms=10, color="tab:red", label="proposed (95% interval)")
-        ax.set_xlabel(f"{a} ({'max' if senses[responses.index(a)] else 'min'})")
-        ax.set_ylabel(f"{b} ({'max' if senses[responses.index(b)] else 'min'})")
+        ax.set_xlabel(_goal_label(a, senses[responses.index(a)]))
+        ax.set_ylabel(_goal_label(b, senses[responses.index(b)]))
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def _goal_label(response: str, maximize: bool) -> str:
+    """An axis label naming the response and its goal: ``cost (minimised)``."""
+    return f"{response} ({'maximised' if maximize else 'minimised'})"
 
 
 def convergence_plot(curves: dict, title: str, ylabel: str = "best titer so far"):
