@@ -83,32 +83,18 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         improvement of that run alone (``nehvi``) or of its own random weighting of the
         responses (``parego``), and ``non_dominated`` says whether the run's predicted means
         would join the Pareto front: no measured run is at least as good on every response.
+        For one response, ``attrs["note"]`` holds a sentence when no proposed run is
+        expected to beat the best measured run (see :func:`no_gain_note`), else ``""``.
     """
     import torch
 
     responses = as_list(response)
-    if batch < 1:
-        raise InputError(f"batch must be at least 1, got {batch}")
-    senses = [maximize] * len(responses) if isinstance(maximize, bool) else list(maximize)
-    if len(senses) != len(responses):
-        raise InputError(f"{len(responses)} responses but {len(senses)} maximize flags")
-    if constraints:
-        factors = factors.with_constraints(constraints)
+    factors, checked, senses = check_request(
+        runs, factors, responses, batch=batch, maximize=maximize, fixed=fixed,
+        constraints=constraints, id_column=id_column, log_response=log_response, multi=multi,
+        reference=reference)
     fixed_features = _fixed_features(factors, fixed or {})
-    exact = {name: float(v) for name, v in (fixed or {}).items()
-             if factors[name].kind == "continuous"}
-    factors.check_feasible(exact)
-    checked = check_runs(runs, factors, responses, id_column=id_column)
-    if len(checked.conditions) < 2:
-        raise InputError("recommendations need at least 2 runs with measured responses")
-    if log_response and not all(senses):
-        raise InputError("log_response applies to maximised responses only")
-    if log_response:
-        _check_positive(checked, responses)
-    if multi not in ("nehvi", "parego"):
-        raise InputError(f"unknown multi-response strategy '{multi}'; choose 'nehvi' or 'parego'")
-    if reference is not None and len(responses) > 1 and len(reference) != len(responses):
-        raise InputError(f"{len(responses)} responses but {len(reference)} reference values")
+    exact = _exact(factors, fixed)
     models = []
     for r, up in zip(responses, senses):
         y = checked.responses[r].to_numpy() * (1.0 if up else -1.0)
@@ -148,6 +134,129 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         predicted = np.column_stack([out[f"predicted_mean_{r}"].to_numpy() * (1.0 if up else -1.0)
                                      for r, up in zip(responses, senses)])
         out["non_dominated"] = [not np.any(np.all(signed >= p, axis=1)) for p in predicted]
+    else:
+        out.attrs["note"] = no_gain_note(out, checked, responses[0], senses[0], factors, fixed)
+    return out
+
+
+def check_request(runs, factors: Factors, response, batch: int = 4, maximize=True,
+                  fixed: dict | None = None, constraints=(), id_column=None,
+                  log_response: bool = False, multi: str = "nehvi", reference=None):
+    """Check a recommendation request before any model is fitted (quick; no output).
+
+    Takes the arguments of :func:`recommend` and refuses, with one sentence, what it would
+    refuse later: a fixed factor that is not declared or a fixed value outside its bounds or
+    levels, a constraint naming an unknown factor or that no run can meet together with
+    the fixed values, and faults in the runs or options.
+
+    Returns
+    -------
+    factors : Factors
+        ``factors`` with the extra ``constraints``.
+    checked : Runs
+        The checked runs.
+    senses : list of bool
+        Per response, maximise (True) or minimise (False).
+    """
+    responses = as_list(response)
+    if batch < 1:
+        raise InputError(f"batch must be at least 1, got {batch}")
+    senses = [maximize] * len(responses) if isinstance(maximize, bool) else list(maximize)
+    if len(senses) != len(responses):
+        raise InputError(f"{len(responses)} responses but {len(senses)} maximize flags")
+    if multi not in ("nehvi", "parego"):
+        raise InputError(f"unknown multi-response strategy '{multi}'; choose 'nehvi' or 'parego'")
+    if reference is not None and len(responses) > 1 and len(reference) != len(responses):
+        raise InputError(f"{len(responses)} responses but {len(reference)} reference values")
+    if log_response and not all(senses):
+        raise InputError("log_response applies to maximised responses only")
+    if constraints:
+        factors = factors.with_constraints(constraints)
+    _fixed_features(factors, fixed or {})
+    factors.check_feasible(_exact(factors, fixed))
+    checked = check_runs(runs, factors, responses, id_column=id_column)
+    if len(checked.conditions) < 2:
+        raise InputError("recommendations need at least 2 runs with measured responses")
+    if log_response:
+        _check_positive(checked, responses)
+    return factors, checked, senses
+
+
+def _exact(factors: Factors, fixed) -> dict:
+    """``{factor: float}`` of the continuous factors held fixed (written unrounded)."""
+    return {name: float(v) for name, v in (fixed or {}).items()
+            if factors[name].kind == "continuous"}
+
+
+def no_gain_note(proposals: pd.DataFrame, checked, response: str, maximize: bool,
+                 factors: Factors, fixed: dict | None = None) -> str:
+    """A note for a batch in which no proposed run is expected to beat the best measured run.
+
+    A run is expected to possibly beat the best when the 95% interval of its predicted mean
+    reaches past the best measured value (its upper end when maximising, its lower end when
+    minimising). When no run's interval does, the note gives the best measured value, the
+    best predicted mean and the likely reason: the best run lies outside the fixed values or
+    constraints (named), the fixed values and constraints in general, or, with neither, a
+    model that expects nothing better within the bounds.
+
+    Parameters
+    ----------
+    proposals : pandas.DataFrame
+        Output of :func:`recommend` for one response.
+    checked : Runs
+        The runs the proposals were made from.
+    response : str
+    maximize : bool
+    factors : Factors
+        With every constraint in force.
+    fixed : dict, optional
+        ``{factor: value}`` held in the proposals.
+
+    Returns
+    -------
+    str
+        The note, or ``""`` when some proposed run may beat the best measured run.
+    """
+    from ..io.tables import _file_row
+
+    sign = 1.0 if maximize else -1.0
+    measured = checked.responses[response].to_numpy(dtype=np.float64)
+    i = int(np.argmax(sign * measured))
+    best = measured[i]
+    reach = proposals["upper_95" if maximize else "lower_95"].to_numpy(dtype=np.float64)
+    if np.any(sign * reach >= sign * best):
+        return ""
+    means = proposals["predicted_mean"].to_numpy(dtype=np.float64)
+    top = means[int(np.argmax(sign * means))]
+    text = (f"none of the proposed runs is predicted to beat the best run so far ({best:.4g} "
+            f"{response}, row {_file_row(checked.table, i) + 1}): the "
+            f"{'highest' if maximize else 'lowest'} predicted mean is {top:.4g} and no "
+            "proposal's 95% interval reaches the best run")
+    outside = _excluded_by(checked.conditions.iloc[[i]], factors, fixed or {})
+    if outside:
+        return (text + f"; that run lies outside the space searched ({'; '.join(outside)}), so "
+                "the fixed values and constraints are the limit: loosen them to search near it")
+    if fixed or factors.constraints:
+        return (text + "; the fixed values and constraints may be the limit: compare with a "
+                "recommendation without them")
+    return (text + "; the model expects no better run within the factor bounds: replicate the "
+            "best run to confirm it, or widen the bounds")
+
+
+def _excluded_by(run: pd.DataFrame, factors: Factors, fixed: dict) -> list:
+    """Why one run (a one-row table of conditions) lies outside the searched space: the
+    fixed values it differs from and the constraints it breaks, as short phrases."""
+    out = []
+    for name, value in fixed.items():
+        f, v = factors[name], run[name].iloc[0]
+        if f.kind == "categorical" and str(v) != str(value):
+            out.append(f"{name} is {v}, fixed at {value}")
+        elif f.kind == "continuous" and not np.isclose(float(v), float(value)):
+            out.append(f"{name} is {float(v):.4g}, fixed at {float(value):g}")
+    for c in factors.constraints:
+        if not c.satisfied(run)[0]:
+            lhs = sum(a * float(run[n].iloc[0]) for n, a in c.coefficients.items())
+            out.append(f"it breaks '{c.text}' ({lhs:.4g})")
     return out
 
 

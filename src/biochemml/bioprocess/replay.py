@@ -48,9 +48,8 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     from .evaluate import condition_groups
 
     checked = check_runs(runs, factors, response)
+    require_cycle_column(checked.table, cycle)
     table = checked.table.reset_index(drop=True)
-    if cycle not in table.columns:
-        raise InputError(f"has no cycle column '{cycle}'", path=table.attrs.get("path"))
     cycles = table[cycle].to_numpy()
     order = sorted(pd.unique(cycles))
     if len(order) < 2:
@@ -72,3 +71,41 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
         summaries.append(row)
         preds.append(pd.DataFrame({"cycle": k, "observed": y[test], "mean": mean, "std": std}))
     return pd.DataFrame(summaries), pd.concat(preds, ignore_index=True)
+
+
+def require_cycle_column(table: pd.DataFrame, cycle: str, shown: int = 8) -> None:
+    """Refuse a table without the cycle column, with one sentence that lists its first
+    ``shown`` columns, names the option to choose another (``--cycle NAME``, ``cycle=``)
+    and, where the cycle is only written inside a run name (``C1_WA1_A4-R1``), says so.
+
+    The raw JBEI flaviolin file (``DBTL1-5.csv``) is such a table: the message points to
+    ``biochemml.datasets.load("flaviolin")``, which adds the ``cycle`` column.
+    """
+    from ..io.tables import _did_you_mean
+
+    if cycle in table.columns:
+        return
+    names = [str(c) for c in table.columns if not str(c).startswith("Unnamed:")]
+    listed = ", ".join(names[:shown]) + (f" ... ({len(names)} in all)" if len(names) > shown else "")
+    raise InputError(f"has no cycle column '{cycle}'{_did_you_mean(cycle, names)}; its columns "
+                     f"are: {listed}; name the column that holds each run's design cycle with "
+                     f"--cycle NAME (cycle= in Python)" + _cycle_in_names_hint(table),
+                     path=table.attrs.get("path"))
+
+
+def _cycle_in_names_hint(table: pd.DataFrame) -> str:
+    """Where a text column holds run names that start with the cycle (``C1_...``), a hint
+    saying so, and, for the flaviolin campaign's raw file, where its prepared table is."""
+    for col in table.columns:
+        values = table[col]
+        if values.dtype.kind != "O" or not len(values):
+            continue
+        text = values.astype(str)
+        if text.str.match(r"^C\d+[_-]").all():
+            hint = (f"; the cycle seems to be written in the run names of '{col}' "
+                    f"(e.g. '{text.iloc[0]}'): put it in a column of its own")
+            if str(col) == "Line Name" and "OD340" in table.columns:
+                hint += (", or, for the shipped flaviolin campaign, use the prepared table "
+                         "biochemml.datasets.load(\"flaviolin\"), which has a 'cycle' column")
+            return hint
+    return ""

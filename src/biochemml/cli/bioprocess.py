@@ -56,6 +56,16 @@ def _parse_fixed(items) -> dict:
     return fixed
 
 
+def _check_fixed_names(fixed: dict, factors, path: Path) -> None:
+    """--fix: each name must be a declared factor (checked before any slow work)."""
+    from ..io.tables import _did_you_mean
+
+    for name, value in fixed.items():
+        if name not in factors.names:
+            raise InputError(f"--fix '{name}={value}' names no factor of {path}; its factors are: "
+                             f"{', '.join(factors.names)}" + _did_you_mean(name, factors.names))
+
+
 def _report_note(message: str) -> list:
     """``message`` as a sentence for a report's notes (an empty list when there is none)."""
     return [message[0].upper() + message[1:] + "."] if message else []
@@ -136,7 +146,7 @@ def recommend(
     from ..bioprocess import Factors
     from ..bioprocess import recommend as _recommend
     from ..bioprocess.plots import recommendation_plot
-    from ..bioprocess.runs import check_runs
+    from ..bioprocess.recommend import check_request
     from ..progress import say
 
     for name in minimize:
@@ -152,13 +162,16 @@ def recommend(
         _notice("--reference is used only with several responses and --multi nehvi; ignored")
     fixed = _parse_fixed(fix)
     f = Factors.from_file(factors)
-    checked = check_runs(runs, f.with_constraints(constraint), list(response), id_column=id_column)
+    _check_fixed_names(fixed, f, factors)
+    request = dict(batch=batch, maximize=[r not in minimize for r in response], fixed=fixed,
+                   constraints=list(constraint), id_column=id_column, multi=multi,
+                   reference=ref, log_response=log_response)
+    # every option is checked before the slow work (and its progress message) starts
+    _, checked, _ = check_request(runs, f, list(response), **request)
     _notice(checked.ignored_notice())
     say(f"Fitting a Gaussian process to {runs} and optimising a batch of {batch} ...")
-    proposals = _recommend(runs, f, list(response), batch=batch, seed=seed,
-                           maximize=[r not in minimize for r in response], fixed=fixed,
-                           constraints=list(constraint), id_column=id_column, multi=multi,
-                           reference=ref, log_response=log_response)
+    proposals = _recommend(runs, f, list(response), seed=seed, **request)
+    note = proposals.attrs.get("note", "")
     observed = checked.responses
     fig = recommendation_plot(observed, proposals, list(response),
                               maximize=[r not in minimize for r in response])
@@ -170,15 +183,18 @@ def recommend(
     _write_csv(proposals, out)
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
-                            f, proposals, multi, constraint, fix, checked.ignored_notice())
+                            f, proposals, multi, constraint, fix, checked.ignored_notice(), note)
     _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval)")
+    _notice(note)
     typer.echo(f"Wrote {len(proposals)} proposed runs to {out}, a plot to {plot_path} and a "
                f"report to {report_path}")
 
 
 def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, minimize, n_runs,
-                            factors, proposals, multi, constraints, fixed, ignored="") -> None:
-    """A self-contained HTML page beside the proposals: what was asked, the plot, the table."""
+                            factors, proposals, multi, constraints, fixed, ignored="",
+                            no_gain="") -> None:
+    """A self-contained HTML page beside the proposals: what was asked, the plot, the table
+    (``no_gain``: the note that no proposed run is expected to beat the best run, first)."""
     from ..report import write_report
 
     several = len(responses) > 1
@@ -186,10 +202,11 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
               if multi == "nehvi" else "qLogNParEGO (random weightings)")) if several \
         else "Gaussian process + qLogNEI (noisy expected improvement)"
     goals = ", ".join(f"{r} ({'minimise' if r in minimize else 'maximise'})" for r in responses)
-    notes = ["Each proposed run comes with the model's predicted mean and 95% interval of the "
-             "underlying mean response; a single measurement scatters further by the run-to-run noise.",
-             "The acquisition value ranks how much each run alone is expected to improve on the "
-             "runs so far (log scale; higher is better)."]
+    notes = _report_note(no_gain) + [
+        "Each proposed run comes with the model's predicted mean and 95% interval of the "
+        "underlying mean response; a single measurement scatters further by the run-to-run noise.",
+        "The acquisition value ranks how much each run alone is expected to improve on the "
+        "runs so far (log scale; higher is better)."]
     if several:
         notes.append("non_dominated = True: the run's predicted means would join the Pareto front "
                      "(no measured run is at least as good on every response).")
@@ -282,10 +299,13 @@ def replay(
     from ..bioprocess import Factors
     from ..bioprocess import replay as _replay
     from ..bioprocess.plots import parity_plot
+    from ..bioprocess.replay import require_cycle_column
     from ..bioprocess.runs import check_runs
 
     f = Factors.from_file(factors)
-    _notice(check_runs(runs, f, response, used=[cycle]).ignored_notice())
+    checked = check_runs(runs, f, response, used=[cycle])
+    require_cycle_column(checked.table, cycle)
+    _notice(checked.ignored_notice())
     summary, preds = _replay(runs, f, response, cycle=cycle, kind=kind, seed=seed)
     fig = parity_plot(preds, response)
     _write_csv(summary, out)
