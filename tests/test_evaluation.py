@@ -128,3 +128,37 @@ def test_error_by_distance_gives_one_bin_per_distance():
     out = error_by_distance([1.0, 2.0, 3.0, 4.0], [1.0, 2.5, 3.0, 5.0], [1, 1, 2, 2], n_boot=50)
     assert list(out) == ["1", "2"]
     assert out["1"]["value"] == pytest.approx(0.25) and out["2"]["n"] == 2
+
+
+def test_error_by_distance_groups_many_distances_into_ranges():
+    dist = np.repeat(np.arange(10, 40), 4)  # 30 distinct distances, 120 rows
+    truth = np.zeros(dist.size)
+    pred = dist / 10.0  # error grows with distance
+    out = error_by_distance(truth, pred, dist, n_boot=20, max_bins=5)
+    assert 2 <= len(out) <= 5
+    assert sum(v["n"] for v in out.values()) == dist.size
+    bounds = [tuple(int(x) for x in k.split("-")) for k in out]
+    assert bounds[0][0] == 10 and bounds[-1][-1] == 39
+    assert all(a[-1] < b[0] for a, b in zip(bounds, bounds[1:]))  # ordered, no overlap
+    errors = [v["value"] for v in out.values()]
+    assert errors == sorted(errors)
+    # few distinct distances keep one bin each
+    assert list(error_by_distance(truth[:8], pred[:8], dist[:8], max_bins=5)) == ["10", "11"]
+
+
+def test_a_run_of_long_sequences_bins_its_error_by_distance(tmp_path):
+    from biochemml.runs import train_run
+
+    rng = np.random.default_rng(4)
+    seqs = ["".join(rng.choice(list("ACGT"), 60)) for _ in range(200)]
+    y = [s.count("G") + rng.normal(0, 0.5) for s in seqs]
+    import pandas as pd
+
+    pd.DataFrame({"utr": seqs, "gfp": y}).to_csv(tmp_path / "t.csv", index=False)
+    run = train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["gfp"],
+                    task="regression", model="ridge", baselines=False, out=tmp_path / "run")
+    import json
+
+    bins = json.loads((run / "metrics.json").read_text())["error_by_distance"]
+    assert len(bins) >= 3  # random 60-nt sequences are 20-40 mismatches apart: not one "> 3" bar
+    assert sum(v["n"] for v in bins.values()) == 40

@@ -337,3 +337,20 @@ def test_a_protein_table_with_stop_codons_trains_on_21_letters(tmp_path, capsys)
     new = pd.DataFrame({"seq": ["".join(wt), "".join(wt[:5]) + "*" + "".join(wt[6:])]})
     pred = predict_run(run, new)
     assert np.isfinite(pred.prediction).all()
+
+
+def test_a_group_split_with_few_groups_names_the_test_group(utr_table, tmp_path, capsys,
+                                                           monkeypatch):
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    table = pd.read_csv(utr_table)
+    table["library"] = np.where(np.arange(len(table)) < 240, "pool1", "pool2")
+    table.to_csv(tmp_path / "two.csv", index=False)
+    run = train_run(tmp_path / "two.csv", sequence_column_name="utr", target_columns=["rl"],
+                    task="regression", model="ridge", split="group", group_column="library",
+                    out=tmp_path / "run")
+    said_ = said(capsys.readouterr().err)
+    test_groups = set(pd.read_csv(run / "predictions.csv")["library"])
+    assert len(test_groups) == 1
+    assert f"go to the test set (here '{test_groups.pop()}')" in said_

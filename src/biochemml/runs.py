@@ -227,6 +227,10 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -
     return result, table, figures
 
 
+#: bars of the error-by-distance figure for sequences over 20 letters (ranges of distances)
+DISTANCE_BINS = 6
+
+
 def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, folder: Path,
                        baselines=("ridge", "ridge-pairs", "gbm-kmer"), max_distance=None,
                        seed: int = 0, distance: str = "hamming", test_groups=None,
@@ -256,10 +260,15 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     rows = np.flatnonzero(ok)
     if lengths.max() > 20 and len(rows) * len(train_idx) * lengths.max() > 2e9:
         rows = np.sort(np.random.default_rng(seed).choice(rows, size=2000, replace=False))
+    # Hamming distances are exact up to the length (short sequences: as far as neighbours
+    # can be enumerated, farther ones capped); edit distances cost more and stay capped
     cap = max(3, 2 * (max_distance or 1))
+    if distance != "edit":
+        cap = max(cap, int(lengths.max()))
     dist = nearest_distance(test_seqs[rows], seqs[train_idx], cap=cap, alphabet=est.alphabet,
                             pad=est.pad, metric=distance)
-    by_dist = error_by_distance(truth[rows], pred[rows], dist)
+    by_dist = error_by_distance(truth[rows], pred[rows], dist,
+                                max_bins=DISTANCE_BINS if lengths.max() > 20 else None)
     top = str(int(dist.max()))
     if int(dist.max()) > cap or (lengths.max() <= 20 and top in by_dist and int(top) >= 3):
         by_dist[f"> {int(top) - 1}"] = by_dist.pop(top)
@@ -627,7 +636,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     _check_rows(df, len(df), len(train_idx), len(test_idx))
     if split == "group" and split_column is None and len(set(groups)) < 5:
         say(f"[yellow]Only {len(set(groups))} groups in '{group_column}'[/yellow]: whole groups "
-            f"go to the test set, so it holds {len(test_idx) / len(df):.0%} of the rows "
+            f"go to the test set (here {_group_names(groups[test_idx])}), so it holds "
+            f"{len(test_idx) / len(df):.0%} of the rows "
             f"(asked: {test_size:.0%}). With few groups, a random split and --group-column "
             "give per-group scores instead.")
     say(f"[bold]biochemml[/bold] {task}: {len(train_idx)} training and {len(test_idx)} test "
@@ -721,7 +731,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         if task == "regression" and groups is not None and "by_group" not in extra:
             n_test_groups = len(set(groups[test_idx]))
             notes.append(f"No per-{group_column} table: the test set holds {n_test_groups} "
-                         f"group{'s' if n_test_groups != 1 else ''} of '{group_column}'"
+                         f"group{'s' if n_test_groups != 1 else ''} of '{group_column}' "
+                         f"({_group_names(groups[test_idx])})"
                          + (" (split 'group' puts each group wholly in training or test)"
                             if split == "group" else "")
                          + f"; scoring groups apart needs 2 to {MAX_GROUPS}.")
@@ -745,6 +756,13 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                             notes=notes, config=config,
                             tables=tables)
     return out
+
+
+def _group_names(groups, limit: int = 10) -> str:
+    """``'lib2'`` or ``'a', 'b', ... (12 groups)``: the distinct values of ``groups``."""
+    names = sorted({str(g) for g in groups})
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f", ... ({len(names)} groups)" if len(names) > limit else "")
 
 
 #: test R² by which a baseline must beat the run's model for the run to say so
