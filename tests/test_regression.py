@@ -276,3 +276,18 @@ def test_stop_codons_in_the_20_letter_protein_alphabet_are_warned_about(recwarn)
     est = SequenceRegressor(model="mlp", alphabet="protein-stop", epochs=1, n_models=1).fit(seqs, y)
     assert not [w for w in recwarn if "protein-stop" in str(w.message)]
     assert est.models_[0].net[1].in_features == 4 * 21
+
+
+def test_framepool_reads_longer_sequences_whole_and_other_models_cut_them():
+    rng = np.random.default_rng(6)
+    seqs = np.array(["".join(rng.choice(list("ACGT"), rng.integers(20, 31)))
+                     for _ in range(120)], dtype=object)
+    y = np.array([s.count("GC") for s in seqs], dtype=float)
+    long = "GCGCGCGCGCGCGCGCGCGC" + seqs[0]           # 20 more bases on the 5' side
+    frame = SequenceRegressor(model="framepool", epochs=1, n_models=1, seed=0).fit(seqs, y)
+    assert frame.reads_any_length and frame.input_length_ == 30
+    assert frame.predict([long])[0] != pytest.approx(frame.predict([long[-30:]])[0])
+    mlp = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0).fit(seqs, y)
+    assert not mlp.reads_any_length
+    kept = long[-30:] if mlp.pad == "left" else long[:30]  # the end its padding aligns
+    assert mlp.predict([long])[0] == pytest.approx(mlp.predict([kept])[0])

@@ -129,11 +129,21 @@ class _SequenceEstimator:
         # end's partner: with left padding (3'-aligned UTRs) keep the 3' end.
         truncate = None if fitting and self.length is None else (
             "left" if self.pad == "left" else "right")
+        if not fitting and self.reads_any_length:  # FramePool: nothing is cut
+            length = max([self.input_length_] + [len(q) for q in seqs])
+            truncate = None
         codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
         if fitting:  # what predict() can compare new sequences with
             lengths = [len(q) for q in seqs]
             self.train_lengths_ = (min(lengths), max(lengths))
         return codes
+
+    @property
+    def reads_any_length(self) -> bool:
+        """True when the fitted networks read sequences of any length whole (FramePool's
+        masked per-frame pooling); other models cut longer sequences to ``input_length_``."""
+        return bool(getattr(self, "models_", None)) and all(
+            getattr(m, "head_kind", None) == "frame" for m in self.models_)
 
     def _check_fitted(self):
         if not hasattr(self, "models_"):

@@ -497,6 +497,13 @@ def _note_lengths(seqs, est) -> None:
     longer = sum(len(q) > length for q in seqs)
     if not longer:
         return
+    if getattr(est, "reads_any_length", False):
+        one = longer == 1
+        say(f"[yellow]{longer} sequence{'' if one else 's'} {'is' if one else 'are'} longer "
+            f"than every training sequence ({length} {unit} at most)[/yellow]: "
+            f"{est.model_name_} reads {'it' if one else 'them'} whole, but never saw such "
+            f"lengths, so read {'its prediction' if one else 'their predictions'} with care")
+        return
     kept, side = (("last", "aligns sequences at their end: pads and cuts on the left")
                   if est.pad == "left" else
                   ("first", "aligns sequences at their start: pads and cuts on the right"))
