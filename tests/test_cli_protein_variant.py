@@ -230,3 +230,30 @@ def test_protein_mlp_by_name_takes_the_network_options(tem1_files, tmp_path, cap
     assert isinstance(model, MutantSequenceRegressor)
     assert model.estimator_.n_models_ == 2
     assert all(info["epochs_run"] <= 2 for info in model.estimator_.fit_info_)
+
+
+def test_evaluate_counts_training_variants_and_scores_the_unseen_apart(tem1_files, tmp_path,
+                                                                      capsys):
+    from biochemml import datasets
+
+    folder, _ = tem1_files
+    run = tmp_path / "run"
+    assert _train(folder, run, "--model", "additive") == 0
+    saved = pd.read_csv(run / "predictions.csv")
+    seen = saved[saved["split"] == "train"].head(20)[["variant", "score"]]
+    df = datasets.load("tem1")
+    unseen = pd.DataFrame({"variant": df["mutant"], "score": df["2500"]}).iloc[300:330]
+    table = pd.concat([seen, unseen]).reset_index(drop=True)
+    table.to_csv(tmp_path / "mixed.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "mixed.csv"),
+                 "--out", str(tmp_path / "ev")]) == 0
+    err, _ = _said(capsys)
+    assert "20 of the 50 variants were in the training set" in err
+    metrics = json.loads((tmp_path / "ev" / "metrics.json").read_text())
+    written = pd.read_csv(tmp_path / "ev" / "predictions.csv")
+    assert written["in_training_set"].sum() == 20 and metrics["unseen"]["n"] == 30
+    # the unseen rows alone score what an evaluation of them alone gives
+    unseen.to_csv(tmp_path / "unseen.csv", index=False)
+    assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "unseen.csv")]) == 0
+    assert "in the training set" not in _said(capsys)[0]

@@ -550,6 +550,19 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
                          path=data_path)
     variants, pred = _predict_table(est, df, data_path, column)
     result = regression_metrics(y, pred)
+    seen = _seen_variants(run_dir, config, variants)
+    notes = []
+    if seen is not None and seen.any():
+        from .progress import say
+
+        text = (f"{int(seen.sum())} of the {len(variants)} variants were in the training set: "
+                "the model learnt their values, so the scores on all rows flatter it")
+        if (~seen).sum() >= 2:
+            result["unseen"] = regression_metrics(y[~seen], pred[~seen])
+            text += (f". On the {int((~seen).sum())} unseen variants alone: R² "
+                     f"{result['unseen']['r2']:.3f}, Spearman {result['unseen']['spearman']:.3f}")
+        notes.append(text + ".")
+        say(f"[yellow]{text}.[/yellow]")
     if out is not None:
         from . import plot
         from .report import write_report
@@ -558,6 +571,8 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
             (tmp / "metrics.json").write_text(json.dumps(result, indent=2))
             table = df.copy()
             table["prediction"] = pred
+            if seen is not None:
+                table["in_training_set"] = seen
             table.to_csv(tmp / "predictions.csv", index=False)
             plot.observed_vs_predicted(y, pred, path=tmp / "observed_vs_predicted.png",
                                        label=str(target))
@@ -566,7 +581,34 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
             write_report(tmp / "report.html", f"Evaluation of {run_dir}",
                          summary={"model": f"{run_dir} ({config['model']})",
                                   "data": str(data_path), "variants": len(df)},
-                         metrics=shown,
+                         metrics=shown, notes=notes,
                          figures=[(f"Measured vs predicted {target}",
                                    tmp / "observed_vs_predicted.png")])
     return result
+
+
+def _variant_keys(variants, wildtype: str, offset: int) -> list:
+    """Each variant as a set of (0-based position, new residue): notation-free, so
+    ``A108D:N144D``, ``SN144D;SA108D`` and ``N144D,A108D`` are one key."""
+    from .protein.mutations import variant_table
+
+    rows, index, mt = variant_table(list(variants), wildtype, offset)
+    keys = [set() for _ in variants]
+    for r, i, m in zip(rows.tolist(), index.tolist(), mt.tolist()):
+        keys[r].add((i, m))
+    return [frozenset(k) for k in keys]
+
+
+def _seen_variants(run_dir, config: dict, variants) -> np.ndarray | None:
+    """Which ``variants`` were training variants of the run (read from its
+    predictions.csv); None when the run folder does not say."""
+    path = Path(run_dir) / "predictions.csv"
+    if not path.exists():
+        return None
+    saved = pd.read_csv(path, dtype={config["variant_column"]: str}, keep_default_na=False)
+    if "split" not in saved or config["variant_column"] not in saved:
+        return None
+    train = saved.loc[saved["split"] == "train", config["variant_column"]].tolist()
+    wildtype, offset = config["wildtype"], int(config.get("offset", 0))
+    known = set(_variant_keys(train, wildtype, offset))
+    return np.array([k in known for k in _variant_keys(variants, wildtype, offset)])
