@@ -17,13 +17,10 @@ Run:
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import time
-from datetime import date
-from pathlib import Path
 
 import numpy as np
+from _record import write_record
 from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
@@ -88,14 +85,7 @@ def main(argv=None):
     parser.add_argument("--json", help="write the numbers to this JSON file")
     args = parser.parse_args(argv)
     start = time.time()
-    out = ceiling(args.threshold)
-    out["seconds"] = round(time.time() - start, 1)
-    out["date"], out["machine"] = str(date.today()), f"{platform.machine()}, Python " \
-        f"{platform.python_version()}"
-    text = json.dumps(out, indent=2)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + "\n")
+    write_record(ceiling(args.threshold), args.json, start)
 
 
 if __name__ == "__main__":

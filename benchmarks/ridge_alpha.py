@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import time
-from datetime import date
-from pathlib import Path
 
+from _record import write_record
 from sklearn.metrics import r2_score
 
 SETS = (("utr_sample2019", "mrl", 1200), ("utr_sample2019", "mrl", None),
@@ -49,11 +47,7 @@ def main(argv=None):
                 row[f"alpha_{key}"] = est.alphas_[0]
             rows.append(row)
             print(json.dumps(row), flush=True)
-    if args.json:
-        Path(args.json).write_text(json.dumps(
-            {"rows": rows, "date": str(date.today()),
-             "machine": f"{platform.machine()}, Python {platform.python_version()}"},
-            indent=2) + "\n")
+    write_record({"rows": rows}, args.json)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,10 @@ Run (about 2 minutes on 2 idle cores):
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import time
-from datetime import date
-from pathlib import Path
 
 import numpy as np
+from _record import write_record
 from scipy.stats import spearmanr
 
 BOOST = dict(n_models=5, hide_fraction=0.7)
@@ -85,13 +82,8 @@ def main(argv=None):
         "ensemble_ci95": [float(ci["ensemble"][0]), float(ci["ensemble"][1])],
         "ensemble_draws_at_or_above_0.78": float(np.mean(ci["ensemble"][2] >= 0.78)),
         "gain_over_sequence_only_ci95": [float(q) for q in np.percentile(gain, [2.5, 97.5])],
-        "seconds": round(time.time() - start, 1), "date": str(date.today()),
-        "machine": f"{platform.machine()}, Python {platform.python_version()}",
     }
-    text = json.dumps(out, indent=2)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + "\n")
+    write_record(out, args.json, start)
 
 
 if __name__ == "__main__":
