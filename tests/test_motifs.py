@@ -131,12 +131,18 @@ def test_pvalues_match_exhaustive_enumeration(width, seed):
     for p in (0.5, 0.1, 0.01, 1 / 4 ** width, 1e-3, 1e-5):
         t = dist.integer_threshold(p)
         assert weight[grid >= t].sum() <= p * (1 + 1e-9)   # P(S >= t) <= p
-        assert weight[grid >= t - 1].sum() > p or t - 1 < grid.min()  # and t is the smallest
+        # t is the weakest hit a site can score: the next lower site score is not rare enough
+        assert t in grid or t == grid.max() + 1
+        lower = grid[grid < t]
+        assert lower.size == 0 or weight[grid >= lower.max()].sum() > p
         # the threshold in bits separates hits from non-hits by their grid score
         assert dist.threshold(p) == pytest.approx((t - 0.5) * dist.resolution)
     # float scores: p-values of real windows follow their grid scores
     floats = dist.pssm[words, np.arange(width)].sum(axis=1)
     assert np.all(np.diff(dist.pvalue(np.sort(floats))) <= 1e-12)
+    # ... and never fall below the exact chance of a site scoring as well (float scores)
+    exact = np.array([weight[floats >= f - 1e-9].sum() for f in floats])
+    assert np.all(dist.pvalue(floats) >= exact - 1e-12)
 
 
 def test_pvalue_threshold_of_the_best_word_only():
@@ -145,7 +151,11 @@ def test_pvalue_threshold_of_the_best_word_only():
     grid = {w: dist.integer_pssm[["ACGT".index(c) for c in w], range(5)].sum()
             for w in ("TACAA", "TACGA")}  # the best word and the next best
     t = dist.integer_threshold(1 / 4 ** 5)
-    assert grid["TACGA"] < t <= grid["TACAA"]
+    assert t == grid["TACAA"]  # the weakest hit is the best word itself
+    # TACGA scores under the threshold in float bits too, with the p-value of 2 words
+    tacga = sum(dist.pssm["ACGT".index(c), i] for i, c in enumerate("TACGA"))
+    assert tacga < dist.threshold(1 / 4 ** 5)
+    assert dist.pvalue(tacga) == pytest.approx(2 / 4 ** 5)
     assert score_threshold(pwm, 1 / 4 ** 5) <= pwm.log_odds().max(axis=0).sum()
     hits = find_hits(pwm, ["GGGTACAAGGG", "GGGTACGAGGG"], pvalue=1 / 4 ** 5, both_strands=False)
     assert hits[["sequence_index", "start"]].values.tolist() == [[0, 3]]

@@ -342,12 +342,15 @@ def explain_confusion(cm, labels=None, positive=1):
 
     Examples
     --------
-    >>> print(explain_confusion([[188, 6], [5, 201]], ["no binding", "binding"]))  # doctest: +NORMALIZE_WHITESPACE
-    Of 400 examples, 389 (97.2%) were classified correctly. 6 'no binding' examples were
-    predicted as 'binding': these false positives are type I errors. 5 'binding' examples
+    The course's matrix, whose first row is the motif (binding) class:
+
+    >>> print(explain_confusion([[188, 6], [5, 201]], ["binding", "no binding"],
+    ...                         positive="binding"))  # doctest: +NORMALIZE_WHITESPACE
+    Of 400 examples, 389 (97.2%) were classified correctly. 5 'no binding' examples were
+    predicted as 'binding': these false positives are type I errors. 6 'binding' examples
     were predicted as 'no binding': these false negatives (missed positives) are type II
-    errors. Sensitivity is 97.6% (201 of 206 'binding' examples found) and specificity is
-    96.9% (188 of 194 'no binding' examples correctly rejected).
+    errors. Sensitivity is 96.9% (188 of 194 'binding' examples found) and specificity is
+    97.6% (201 of 206 'no binding' examples correctly rejected).
     """
     cm = _as_confusion(cm)
     k = len(cm)

@@ -69,11 +69,18 @@ class ScoreDistribution:
         return np.rint(np.asarray(scores, dtype=np.float64) / self.resolution).astype(np.int64)
 
     def pvalue(self, scores) -> np.ndarray:
-        """``P(S >= score)`` for a random site, for each score (array or scalar)."""
-        k = self.integer_score(scores) - self.offset
-        out = np.where(k <= 0, 1.0, 0.0)
-        inside = (k > 0) & (k < self.sf.size)
-        out = np.where(inside, self.sf[np.clip(k, 0, self.sf.size - 1)], out)
+        """``P(S >= score)`` for a random site, for each float score (array or scalar).
+
+        A window's grid score (the sum of its rounded entries) can lie up to ``W / 2`` grid
+        steps from its float score divided by the resolution, so the float score is
+        lowered by that much before the grid is read: the p-value of a window's own score
+        is never underestimated (a window scoring 6.2047 bits whose grid score is 6.203
+        gets the p-value of 6.203 and of every site scoring as well). Windows found by
+        :func:`~biochemml.motifs.find_hits` carry the exact grid p-value.
+        """
+        slack = self.integer_pssm.shape[1] / 2
+        grid = np.ceil(np.asarray(scores, dtype=np.float64) / self.resolution - slack - 1e-9)
+        out = self.pvalue_of_grid(grid.astype(np.int64))
         return out if np.ndim(scores) else float(out)
 
     def pvalue_of_grid(self, integer_scores) -> np.ndarray:
@@ -83,20 +90,23 @@ class ScoreDistribution:
                         np.where(k >= self.sf.size, 0.0, self.sf[np.clip(k, 0, self.sf.size - 1)]))
 
     def integer_threshold(self, pvalue: float) -> int:
-        """The smallest integer grid score ``t`` with ``P(S_int >= t) <= pvalue``.
+        """The lowest grid score a site can have with ``P(S_int >= t) <= pvalue``.
 
         ``S_int`` is a window's score on the grid (the sum of :attr:`integer_pssm`
         entries), so a window is a hit exactly when its grid score is at least ``t``;
-        the chance that a random site is a hit is then at most ``pvalue``, exactly.
-        When no score is that rare, ``t`` is one above the best possible score.
+        the chance that a random site is a hit is then at most ``pvalue``, exactly. ``t``
+        is a score some site reaches (the weakest possible hit), so every window below it
+        scores clearly lower, also in float bits. When no score is that rare, ``t`` is one
+        above the best possible score.
         """
         if not 0 < pvalue <= 1:
             raise InputError(f"a p-value must be in (0, 1], not {pvalue}")
-        ok = np.flatnonzero(self.sf <= pvalue)
+        ok = np.flatnonzero((self.sf <= pvalue) & (self.pmf > 0))
         return int(self.offset + (ok[0] if ok.size else self.sf.size))
 
     def threshold(self, pvalue: float) -> float:
-        """The hit threshold of :meth:`integer_threshold` in bits (grid score x resolution).
+        """The hit threshold of :meth:`integer_threshold` in bits (grid score x resolution):
+        the score of the weakest site that is a hit.
 
         Half a grid step is taken off, so that a score exactly on the grid point counts
         as a hit despite floating-point rounding.
