@@ -52,7 +52,8 @@ print("biochemml", biochemml.__version__)
 ## 원-핫 인코딩
 
 염기마다 네 칸짜리 벡터 하나를 씁니다. 열 순서는 A, C, G, T입니다. 수업 코드는 염기 하나하나를
-반복문으로 채웠지만, `one_hot`은 서열 전체를 한 번에 바꿉니다(수천 배 빠릅니다).
+반복문으로 채웠지만, `one_hot`은 서열 전체를 한 번에 바꿉니다. `benchmarks/RESULTS.md`의 측정으로는
+20 nt 서열에서 약 100배, 1,000 nt 서열에서는 수백 배 빠릅니다.
 """),
     code("""
 x = one_hot("ATACAA", dtype=int)
@@ -72,39 +73,94 @@ print(batch[2])   # 'TT'는 왼쪽 두 줄이 0으로 채워짐
 ## PFM과 PWM
 
 세 개의 정렬된 결합 부위 TACAA, TACGA, TACAA에서 위치별 염기 수(PFM)를 세고, 각 칸에 pseudocount
-0.5를 더해 비율(PWM)로 바꿉니다. pseudocount가 없으면 한 번도 관찰되지 않은 염기의 확률이 0이 되어,
-그 염기가 하나만 있어도 점수가 로그(0) = 무한대 음수가 되어 버립니다.
+0.5를 더해 비율(PWM)로 바꿉니다. 표의 열 번호 0-4는 Biopython과 수업 자료처럼 **0부터** 센 위치입니다.
 """),
     code("""
 pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5)
-print(pwm.counts)        # PFM: 행 = A, C, G, T, 열 = 위치
+print(pwm.counts)        # PFM: 행 = A, C, G, T, 열 = 위치(0부터)
 pwm.to_frame().round(2)  # PWM: 수업 자료의 표와 같은 값
+"""),
+    md("""
+### pseudocount는 왜 더할까?
+
+pseudocount가 없으면 세 서열에서 한 번도 보지 못한 염기의 확률이 0이 됩니다. 예를 들어 첫 위치에는 T만
+관찰되었으므로 A의 확률이 0이고, 첫 창이 A로 시작하는 ATACA는 log(0) = 음의 무한대를 받습니다. 그러면
+나머지 네 염기가 아무리 잘 맞아도 비교할 수 없게 됩니다. 세 개뿐인 관찰로 "이 염기는 절대 오지 않는다"고
+단정하지 않도록, 모든 칸에 작은 수를 더해 두는 것이 pseudocount입니다.
+"""),
+    code("""
+no_pc = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0)
+print(no_pc.to_frame().round(2))
+print("pseudocounts=0  :", no_pc.window_log_prob("ATACAA"))   # 첫 창은 -inf
+print("pseudocounts=0.5:", pwm.window_log_prob("ATACAA"))
 """),
     md("""
 ## 슬라이딩 윈도우 점수
 
 길이 5의 창을 ATACAA 위로 한 칸씩 옮기며, 창 안의 염기마다 PWM 확률을 곱하고 자연로그를 취합니다.
-0에 가까울수록 모티프와 닮았습니다. 두 번째 창 TACAA가 훨씬 높은 점수를 받습니다.
+0에 가까울수록 모티프와 닮았습니다. 먼저 수업 자료의 방법 그대로 계산해 봅니다. 창의 원-핫 행렬(5 × 4)과
+PWM(전치해서 5 × 4)을 원소끼리 곱하면 실제 염기 자리의 확률만 남고, 염기 방향으로 더하면 위치마다 확률
+하나, 위치 방향으로 곱한 뒤 로그를 취하면 창의 점수가 됩니다.
+"""),
+    code("""
+x = one_hot("ATACAA", dtype=float)
+manual = []
+for i in range(len(x) - pwm.width + 1):          # 창의 시작 위치 i = 0, 1
+    s = np.multiply(x[i:i + pwm.width], pwm.matrix.T)   # 원-핫 x PWM (원소끼리)
+    manual.append(np.log(np.prod(np.sum(s, axis=1))))   # 염기 방향 합 -> 위치 방향 곱 -> log
+print(np.array(manual))
+"""),
+    md("""
+`window_log_prob`는 같은 계산을 한 번에 해 줍니다(확률을 곱하는 대신 로그를 더하므로 긴 모티프에서도
+값이 0으로 뭉개지지 않습니다). 두 번째 창 TACAA가 훨씬 높은 점수를 받습니다.
 """),
     code("""
 scores = pwm.window_log_prob("ATACAA")
 print(scores)   # [-9.567..., -2.1198...]: 수업 자료의 s1, s2
 assert np.allclose(scores, [-9.567015315914915, -2.119846956314875])
+assert np.allclose(scores, manual)               # 손으로 한 계산과 같음
+best = int(np.argmax(scores))
+print(f"모티프 위치: 창 {best}번(0부터 셈) = 서열의 {best + 1}번째 염기부터(1부터 셈):",
+      "ATACAA"[best:best + pwm.width])
 """),
     md("""
+## log-odds 점수와 p-값으로 모티프 찾기
+
 생물정보학 도구(FIMO, Biopython)는 이 확률을 배경 빈도와 비교한 **log-odds 점수**(비트)를 씁니다.
-무작위 서열에서 그 점수 이상이 나올 확률(p-값)도 정확히 계산할 수 있습니다.
+무작위 서열에서 그 점수 이상이 나올 확률(p-값)도 정확히 계산할 수 있습니다. 아래 세 서열에서
+p ≤ 0.001인 자리(hit)를 찾습니다. `start`/`end`는 0부터 센 위치이고 `end`는 포함하지 않습니다.
 """),
     code("""
 from biochemml.motifs import find_hits, score_threshold
 print(pwm.log_odds().round(2))
-print("p < 0.001 인 점수 기준:", round(score_threshold(pwm, 1e-3), 2), "bits")
+print("p <= 0.001 인 점수 기준:", round(score_threshold(pwm, 1e-3), 2), "bits")
 find_hits(pwm, ["GGGTACAAGGG", "CCCCCCCCCC", "TTGTACGATT"], pvalue=1e-3)
+"""),
+    md("""
+결과를 읽는 법:
+
+- 첫 서열 GGGTACAAGGG에서는 TACAA가 `+` 가닥(적힌 그대로)에서 찾아집니다.
+- 세 번째 서열의 hit는 `-` 가닥입니다. `find_hits`는 기본값 `both_strands=True`로 **반대쪽 가닥**(역상보
+  서열)도 훑습니다. 0-5 자리의 TTGTA를 뒤집어 상보 염기로 바꾸면 TACAA가 됩니다. 전사인자는 이중 가닥
+  DNA에 붙으므로 어느 가닥에 있든 같은 결합 부위입니다.
+- 같은 서열의 3-8 자리에 있는 TACGA는 학습에 쓴 결합 부위인데도 hit가 아닙니다. 배경이 균등하면 5-mer는
+  4^5 = 1,024가지이고, 각각 1/1,024의 확률로 나옵니다. TACGA보다 점수가 높거나 같은 5-mer는 TACAA와
+  TACGA 자신, 두 개뿐이라 p = 2/1,024로 0.001보다 큽니다. p ≤ 0.001을 만족하는 것은 점수가 가장 높은
+  단 하나의 5-mer(TACAA, p = 1/1,024)뿐입니다. 아래처럼 기준을 0.01로 느슨하게 하면 TACGA도 찾아집니다
+  (`p x 1024` 열: 1,024가지 중 그 점수 이상인 5-mer의 수).
+"""),
+    code("""
+words = ["TACAA", "TACGA"]
+hits = find_hits(pwm, words, pvalue=0.01, both_strands=False)
+hits["window"] = [words[i] for i in hits.sequence_index]
+hits["p x 1024"] = (hits.pvalue * 4**5).round(3)   # 4^5 = 1,024가지 5-mer 중 몇 개인가
+hits[["window", "score", "pvalue", "p x 1024"]]
 """),
     md("""
 ## 시퀀스 로고
 
-PWM은 로고로 그리면 한눈에 들어옵니다. 글자 높이는 그 위치의 정보량(비트)에 비례합니다.
+PWM은 로고로 그리면 한눈에 들어옵니다. 글자 높이는 그 위치의 정보량(비트)에 비례합니다. 로고의 가로축은
+**1부터** 센 위치(1-5)라서, 위 표의 열 0-4가 로고의 1-5에 해당합니다.
 """),
     code("""
 from biochemml import plot
