@@ -194,6 +194,7 @@ import numpy as np
 from biochemml.simulate import lecture_pwm, motif_dataset, bayes_optimal_accuracy
 from biochemml.splits import split_indices
 from biochemml.models import build, summary
+from biochemml.encode import one_hot
 from biochemml import SequenceClassifier, metrics, plot
 
 EPOCHS = 20          # 수업과 같은 값; 바꿔 보며 과소·과대적합을 관찰해 보세요
@@ -225,7 +226,16 @@ print(f"베이즈 최적 정확도: {ceiling:.3f}")
 ## 학습·테스트 나누기와 모델
 
 수업처럼 20 %를 테스트 세트로 떼어 둡니다(`random_state=125`). 모델은 수업의 CNN입니다.
-수업 코드의 `padding='same'` 대신 요약표와 같은 `valid`를 씁니다(파라미터 292개).
+
+수업은 Keras로, biochemml은 **PyTorch**로 신경망을 만듭니다. 층 이름만 조금 다를 뿐 같은 층입니다:
+Keras의 `Conv1D` → PyTorch `Conv1d`, `MaxPooling1D` → `MaxPool1d`, `Flatten` → 펼치기(PyTorch에서는
+`forward` 안의 `flatten` 한 줄이라 층 목록에 따로 나오지 않습니다), `Dense` → `Linear`.
+
+**padding**: 수업 본문은 `padding='same'`으로 설명합니다(20칸 → 풀링 후 5칸 → (5, 10) → 50개로 펼침).
+그런데 수업이 출력한 요약표는 (16, 10) → (4, 10) → 40개, 파라미터 292개로, `padding='valid'`의 결과입니다.
+`same`은 서열 양 끝에 0을 덧대어 합성곱 출력 길이를 입력과 같게(20) 유지하고, `valid`는 덧대지 않아
+길이 5 필터가 들어갈 수 있는 16자리만 계산합니다. 아래에 두 요약표를 나란히 놓았습니다. 이 노트북은 수업의
+요약표와 같은 `valid`를 씁니다.
 
 수업 코드의 출력층은 `sigmoid`인데 손실 함수는 `categorical_crossentropy`입니다. 범주형 교차 엔트로피는
 두 클래스 확률의 합이 1이라고 가정하는데, sigmoid는 두 출력을 따로따로 0-1로 만들 뿐이라 합이 1이 되지
@@ -236,7 +246,13 @@ softmax 교차 엔트로피를 씁니다(클래스가 둘이면 출력 하나에
 train_idx, _, test_idx = split_indices(len(data), test_size=0.2, seed=125)
 train, test = data.iloc[train_idx], data.iloc[test_idx]
 print(len(train), len(test))
-print(summary(build("lecture-cnn", input_length=20)))
+valid = summary(build("lecture-cnn", input_length=20)).splitlines()
+same = summary(build("lecture-cnn", input_length=20, padding="same")).splitlines()
+for left, right in zip(["padding='valid' (수업의 요약표)"] + valid,
+                       ["padding='same' (수업 본문의 설명)"] + same):
+    print(f"{left:70s} | {right}")
+print()
+print(build("lecture-cnn", input_length=20))   # PyTorch 모듈: 층과 크기
 """),
     code("""
 clf = SequenceClassifier("lecture-cnn", epochs=EPOCHS, batch_size=100, validation_split=0.1, seed=SEED)
@@ -253,18 +269,41 @@ plot.training_curves(clf.history_)
 proba = clf.predict_proba(test.sequence)
 pred = clf.classes_[proba.argmax(axis=1)]
 result = metrics.classification_metrics(test.label, pred, proba=proba)
-print(f"test loss {result['log_loss']:.3f}, test accuracy {result['accuracy']:.3f} (ceiling {ceiling:.3f})")
-cm = metrics.confusion_matrix(test.label, pred)
-print(metrics.explain_confusion(cm, labels=[0, 1]))
+print(f"test loss {result['log_loss']:.3f}, test accuracy {result['accuracy']:.3f}")
+
+
+def bayes_rule(sequences):
+    # 베이즈 최적 규칙: 모티프 자리(0부터 세어 7-12번)의 6개 염기가 모티프 PWM에서 나왔을 가능도가
+    # 무작위 염기(각 1/4)일 가능도보다 크면 양성(1)
+    motif_part = list(sequences.str[7:13])
+    log_ratio = pwm.window_log_prob(motif_part)[:, 0] - 6 * np.log(0.25)
+    return (log_ratio > 0).astype(int)
+
+
+bayes_right = int(np.sum(bayes_rule(test.sequence) == test.label))
+bayes_acc = bayes_right / len(test)
+model_right = int(np.sum(pred == test.label))
+print(f"Bayes rule on this test split {bayes_acc:.3f} ({bayes_right} of {len(test)}); "
+      f"the lecture CNN gets {model_right}, {bayes_right - model_right} sequences fewer")
+print(f"Bayes ceiling averaged over all possible data sets {ceiling:.3f}")
+
+cm = metrics.confusion_matrix(test.label, pred)          # 행 = 실제(0 random, 1 motif), 열 = 예측
+print(metrics.explain_confusion(cm, labels=["random", "motif"], positive="motif"))
+print(f"읽는 법: 모티프 서열 {cm[1].sum()}개 중 {cm[1, 0]}개를 놓쳤고(거짓음성, 제2종 오류), "
+      f"무작위 서열 {cm[0].sum()}개 중 {cm[0, 1]}개를 모티프로 잘못 봤습니다(거짓양성, 제1종 오류).")
 plot.confusion_matrix(cm, labels=["random", "motif"])
 """),
     md("""
 ### 수업 자료의 숫자와 비교할 때
 
-- **정확도 0.945 vs 0.973**: 수업의 20 에폭 학습 기록도 마지막 검증 정확도가 0.944로 이 노트북과
-  비슷합니다. 0.973은 본문이 말하는 50 에폭 학습(그림 9) 뒤의 값으로 보이며, 20 에폭에서는 학습 곡선이
-  아직 오르고 있습니다. 또 모의 서열과 초기 가중치가 달라 400개 테스트에서는 ±0.01 정도가 우연으로도
-  달라집니다. 아래 하이퍼파라미터 비교에서 50 에폭도 시험합니다.
+- **수업의 테스트 정확도 0.973과 비교할 때**: 위의 베이즈 최적 정확도는 무한히 많은 서열에서의
+  평균입니다. 실제 테스트 세트는 400개뿐이라 서열 4개가 정확도 1 %p이고, 어떤 서열이 뽑혔는지에 따라
+  ±1 %p 정도는 우연으로도 달라집니다. 실제로 데이터를 만든 규칙을 정확히 아는 베이즈 최적 규칙도 **이**
+  테스트 세트에서는 위에 출력한 만큼(`Bayes rule on this test split`)만 맞힙니다. 이 세트에는 모티프가 약하게
+  뽑혀 무작위 서열과 구별할 수 없는 서열이 평균보다 조금 더 들어 있는 것입니다. 그러니 모델의 테스트
+  정확도(`test accuracy`)는 전체 평균의 천장이 아니라 **이 테스트 세트의 천장**과 비교해야 하고, 그 차이는
+  위에 출력한 대로 서열 몇 개입니다. 수업의 0.973은 다른 무작위 서열(다른 테스트 세트)에서 나온 값이라
+  그대로 비교할 수 없습니다. 수업의 20 에폭 학습 기록에서도 마지막 검증 정확도는 0.944였습니다.
 - **라벨 순서**: 본문은 모티프가 있는 서열을 `[0,1]`로 만든다고 하지만, 코드는 양성에 `[1,0]`
   (`onehot_encode_pos_label[:,0] = 1`), 음성에 `[0,1]`을 넣습니다. 그래서 코드에서는 0번 열이 "모티프
   있음"이고, `confusion_matrix(y_test[:,1], predictions)`의 `y_test[:,1]`은 **음성일 때 1**입니다.
@@ -289,10 +328,15 @@ best = SequenceClassifier(seed=SEED).fit(train.sequence, train.label)
 X_train = one_hot(train.sequence.tolist()).reshape(len(train), -1)
 X_test = one_hot(test.sequence.tolist()).reshape(len(test), -1)
 logreg = LogisticRegression(max_iter=2000).fit(X_train, train.label)
-print(f"lecture CNN        {clf.score(test.sequence, test.label):.3f}")
-print(f"default CNN        {best.score(test.sequence, test.label):.3f}")
-print(f"logistic regression {logreg.score(X_test, test.label):.3f}")
-print(f"Bayes ceiling       {ceiling:.3f}")
+print(f"lecture CNN                 {clf.score(test.sequence, test.label):.3f}")
+print(f"default CNN                 {best.score(test.sequence, test.label):.3f}")
+print(f"logistic regression         {logreg.score(X_test, test.label):.3f}")
+print(f"Bayes rule, this test split {bayes_acc:.3f}   (Bayes ceiling on average {ceiling:.3f})")
+"""),
+    md("""
+학습한 모델이 이 테스트 세트에서 베이즈 규칙과 비슷하거나 서열 한두 개를 더 맞히기도 합니다. 베이즈 규칙은
+**평균적으로** 가장 좋은 규칙이지, 400개짜리 테스트 세트 하나하나에서 늘 1등인 것은 아닙니다. 이 정도 차이는
+우연의 범위이며, 모델이 천장에 도달했다는 뜻으로 읽으면 됩니다.
 """),
     md("""
 ## 과소적합과 과대적합
@@ -308,18 +352,39 @@ for name, model in [("2 epochs", under), (f"{EPOCHS} epochs", clf)]:
           f"test acc {model.score(test.sequence, test.label):.3f}")
 """),
     md("""
-반대로 학습 데이터를 아주 적게 주고 큰 모델을 오래 학습하면, 학습 데이터는 모두 맞히지만(정확도 1.00)
-처음 보는 테스트 서열에서는 정확도가 떨어집니다(**과대적합**). 아래 예에서 학습 정확도와 테스트 정확도의
-차이를 확인하고, `EPOCHS`와 학습 데이터 크기를 바꿔 가며 학습 곡선을 비교해 보세요.
+반대로 학습 데이터를 아주 적게 주고 큰 모델을 오래 학습하면, 학습 데이터는 모두 맞히지만
+처음 보는 서열에서는 정확도가 떨어집니다(**과대적합**). 아래에서는 서열 200개만 골라 그중 20 %(40개)를
+검증 세트로 떼고, 나머지 160개로 필터 128개짜리 CNN을 100 에폭 학습합니다.
 """),
     code("""
-small = train.sample(100, random_state=0)   # 학습 데이터 100개뿐
-over = SequenceClassifier("cnn", epochs=100, patience=None, validation_split=0.3,
+small = train.sample(200, random_state=0)   # 서열 200개뿐: 160개로 학습, 40개로 검증
+over = SequenceClassifier("cnn", epochs=100, patience=None, validation_split=0.2,
                           model_params={"filters": (128,), "hidden": 128, "dropout": 0.0},
                           seed=SEED).fit(small.sequence, small.label)
-print(f"train acc {over.history_['accuracy'][-1]:.2f}, validation acc {over.history_['val_accuracy'][-1]:.2f}, "
-      f"test acc {over.score(test.sequence, test.label):.2f}")
+h = over.history_
+n_val = round(0.2 * len(small))
+lowest = int(np.argmin(h["val_loss"])) + 1
+print(f"train acc {h['accuracy'][-1]:.2f} ({len(small) - n_val} sequences), "
+      f"validation acc {h['val_accuracy'][-1]:.3f} ({round(h['val_accuracy'][-1] * n_val)} of {n_val}), "
+      f"test acc {over.score(test.sequence, test.label):.3f} (400 sequences)")
+print(f"lowest validation loss at epoch {lowest}; the model keeps the weights of epoch {len(h['loss'])}")
 plot.training_curves(over.history_)
+"""),
+    md("""
+읽는 법:
+
+- **학습 정확도와 테스트 정확도의 차이**가 과대적합의 크기입니다. 모델이 학습 서열 160개를 통째로 외웠지만,
+  처음 보는 서열에서는 그만큼 맞히지 못합니다.
+- **검증 정확도와 테스트 정확도가 다른 이유**: 둘 다 "처음 보는 서열"의 정확도지만, 검증 세트는 40개뿐이라
+  서열 하나가 2.5 %p를 움직입니다. 테스트 세트 400개(서열 하나 = 0.25 %p)보다 훨씬 덜 정확한 추정이므로,
+  위처럼 몇 %p 차이는 서열 한두 개 차이로 생길 수 있습니다. 작은 데이터에서 검증 점수 하나로 모델을 고를 때
+  조심해야 하는 이유입니다. 그림의 검증 정확도가 2.5 %p씩 계단처럼 움직이는 것도 이 때문입니다.
+- **그림의 빨간 점선(`best epoch`)**은 검증 손실이 가장 낮았던 에폭입니다. 조기 종료(`patience`)를 쓰면
+  그 에폭의 가중치로 되돌아가지만, 여기서는 `patience=None`이라 **마지막 에폭(100)의 가중치**를 그대로
+  씁니다. 위에 출력한 정확도는 모두 이 마지막 가중치의 값입니다. 학습 손실은 계속 0을 향해 내려가는데
+  검증 손실은 더 내려가지 않고 조금씩 다시 오르는 것이 과대적합의 신호입니다.
+
+`EPOCHS`와 학습 데이터 크기를 바꿔 가며 학습 곡선을 비교해 보세요.
 """),
     md("""
 ## 하이퍼파라미터 고르기: 검증 세트로 고르고, 테스트는 마지막에 한 번
@@ -340,9 +405,16 @@ for name, (filters, epochs) in settings.items():
                                model_params={"filters": filters}, seed=SEED)
     fitted[name] = model.fit(fit.sequence, fit.label)
     val_acc[name] = model.score(val.sequence, val.label)
-    print(f"{name:22s} validation acc {val_acc[name]:.3f}")
+    print(f"{name:22s} validation acc {val_acc[name]:.3f} ({round(val_acc[name] * len(val))} of {len(val)})")
 chosen = max(val_acc, key=val_acc.get)
-print(f"chosen on validation: {chosen} -> test acc {fitted[chosen].score(test.sequence, test.label):.3f}")
+print(f"chosen on validation: {chosen} -> test acc {fitted[chosen].score(test.sequence, test.label):.3f}"
+      f" (Bayes rule on this test split {bayes_acc:.3f})")
+"""),
+    md("""
+에폭을 20에서 50으로 늘려도 검증 정확도가 거의 그대로라면, 이 작은 모델은 20 에폭 안에 배울 것을 다
+배운 것입니다(위의 학습 곡선도 후반에는 평평합니다). 검증 세트도 수백 개뿐이므로, 몇 개 차이로 갈린 설정은
+사실상 비슷하다고 보는 것이 안전합니다. 마지막 테스트 정확도 역시 같은 테스트 세트의 베이즈 최적 규칙과
+비교해 읽으세요.
 """),
 ]
 
