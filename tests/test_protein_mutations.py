@@ -184,3 +184,32 @@ def test_avgfp_all_variants_apply_fast(avgfp_table, gfp_wildtype):
     assert time.perf_counter() - start < 3.0
     assert len(seqs) == 54025
     assert seqs[1][108] == "D" and gfp_wildtype[108] == "A"
+
+
+def test_a_synonymous_substitution_is_read_as_no_change():
+    from biochemml.protein.mutations import variant_table
+    from biochemml.protein.models import AdditiveRegressor
+
+    rows, index, mt = variant_table(["K1K", "K1R:A3A", "", "K1R"], WT, offset=0)
+    assert rows.tolist() == [1, 3] and index.tolist() == [1, 1] and bytes(mt) == b"RR"
+    assert apply_mutations(WT, "K1K") == WT
+    with pytest.raises(InputError, match="position 1 is 'K'"):  # still checked
+        variant_table(["Q1Q"], WT)
+    model = AdditiveRegressor(WT).fit(["K1R", "A3G", "K1R:A3G", "T2S"] * 3, [1.0, 2, 3, 4] * 3)
+    assert model.predict(["K1K"])[0] == pytest.approx(model.predict([""])[0])
+    assert model.predict(["K1R:A3A"])[0] == pytest.approx(model.predict(["K1R"])[0])
+
+
+def test_variant_table_reads_a_filtered_series_by_position():
+    from biochemml.protein.mutations import variant_table
+
+    series = pd.Series(["K1R", "A3G", "Q5G"], index=[10, 11, 12])
+    with pytest.raises(InputError) as info:
+        variant_table(series, WT)
+    assert "'Q5G'" in str(info.value) and info.value.row == 2
+
+
+def test_one_variant_errors_do_not_point_at_a_sequence_number():
+    with pytest.raises(InputError) as info:
+        apply_mutations(WT, "Q1R")
+    assert not str(info.value).startswith("sequence")

@@ -221,7 +221,9 @@ def variant_table(variants, wildtype: str, offset: int = 0):
     Returns
     -------
     rows : ndarray of int64, shape (M,)
-        Variant index of each of the ``M`` mutations in total.
+        Variant index of each of the ``M`` mutations in total. Synonymous substitutions
+        (``H24H``) are checked against the wild type, then left out: they change nothing,
+        so ``H24H`` is the wild type and ``H24C:E26E`` is ``H24C``.
     index : ndarray of int64, shape (M,)
         0-based index of each mutation into ``wildtype``.
     mt : ndarray of uint8, shape (M,)
@@ -236,6 +238,7 @@ def variant_table(variants, wildtype: str, offset: int = 0):
         actually found.
     """
     wt = _check_wildtype(wildtype)
+    variants = list(variants)  # positions, not labels, of a filtered pandas Series
     seq = np.frombuffer(wt.encode("ascii"), dtype=np.uint8)
     rows, index, wt_letters, mt_letters = [], [], [], []
     for i, variant in enumerate(variants):
@@ -280,7 +283,9 @@ def variant_table(variants, wildtype: str, offset: int = 0):
             r, j = divmod(dup, len(wt) + 1)
             raise InputError(f"variant '{variants[r]}' mutates position {j + offset} twice",
                              row=r)
-    return rows, index, mt_codes.copy()
+    # a synonymous substitution (H24H) changes nothing: the variant is read without it
+    changed = mt_codes != wt_codes
+    return rows[changed], index[changed], mt_codes[changed].copy()
 
 
 def apply_variants(wildtype: str, variants, offset: int = 0, stop: str = "keep") -> list[str]:
@@ -360,7 +365,10 @@ def apply_mutations(wildtype: str, variant: str, offset: int = 0, stop: str = "k
     >>> apply_mutations("MKTAYIA", "K2R", offset=1)
     'MRTAYIA'
     """
-    return apply_variants(wildtype, [variant], offset=offset, stop=stop)[0]
+    try:
+        return apply_variants(wildtype, [variant], offset=offset, stop=stop)[0]
+    except InputError as err:  # one variant: no "sequence 0" to point at
+        raise InputError(err.message, path=err.path, column=err.column) from None
 
 
 def mutation_positions(variants, wildtype: str, offset: int = 0) -> list[tuple[int, ...]]:
