@@ -15,7 +15,7 @@ def test_images_are_crops_of_the_distance_map(gfp):
     from biochemml import structure
 
     wt = gfp.sequence
-    variants = [f"{wt[1]}1A", f"{wt[2]}2R:{wt[6]}6F", f"{wt[65]}65A"]  # 0-based numbering
+    variants = [f"{wt[1]}1A", f"{wt[2]}2R:{wt[6]}6W", f"{wt[65]}65A"]  # 0-based numbering
     model = DistanceMapCNNRegressor(wt, gfp, **SMALL).fit(variants, [0.0, 1.0, 2.0])
     img = model.images(variants)
     k = SMALL["patch_size"]
