@@ -457,6 +457,14 @@ plot.observed_vs_predicted(test.fitness, mlp.predict(test.sequence), label="tran
     md("""
 ## 5' UTR → 리보솜 부하: 위치 대신 k-mer
 
+**이 데이터는 어떻게 만들어졌을까(MPRA)?** Sample 등(2019)은 서로 다른 5' UTR 수만 개를 **올리고 풀**
+(칩 위에서 한꺼번에 합성한 짧은 DNA 수만 종)로 만들어 eGFP 유전자 앞에 붙이고, mRNA로 바꿔 사람 세포
+(HEK293T)에 한꺼번에 넣었습니다. 그다음 세포의 mRNA를 붙어 있는 리보솜 수에 따라 여러 분획으로 나누고
+(폴리솜 프로파일링), 분획마다 UTR 부분을 차세대 시퀀싱으로 읽어 각 UTR이 어느 분획에 얼마나 있는지 셉니다.
+이 분포에서 구한 평균 리보솜 수가 **평균 리보솜 부하(MRL)**입니다. 수업 자료가 말한 "올리고 칩으로 합성하고
+시퀀싱으로 해독한다"는 발상 그대로, 클론을 하나씩 만들지 않고 수만 개 서열을 한 번에 재는 이런 실험을
+대량 병렬 리포터 분석(MPRA)이라 부릅니다. 여기서 쓰는 `human` 세트는 사람 전사체에서 가져온 UTR 7,600개입니다.
+
 5' UTR은 길이가 제각각이라 같은 위치 번호가 같은 의미를 갖지 않습니다. 상류 ATG(uAUG)나 GC 비율 같은
 신호는 **k-mer 개수**로 잘 잡힙니다. k-mer 개수에 대한 그래디언트 부스팅은 빠르고 강한 기준선입니다.
 """),
@@ -493,19 +501,40 @@ plot.observed_vs_predicted(utr.mrl.iloc[te], cnn_pred, label="mean ribosome load
 
 무작위로 나누면 테스트 서열과 한두 염기만 다른 서열이 학습 세트에 들어 있기 쉽습니다. 그러면 모델은
 외운 것만으로도 좋은 점수를 받습니다. `similarity_split`은 학습 서열과 `max_distance` 이하로 다른
-테스트 서열이 없도록 나눕니다. 같은 모델의 점수를 두 방식으로 비교해 보세요.
+테스트 서열이 없도록 나눕니다.
+
+`similarity_split`은 세 묶음을 돌려줍니다: 학습, 테스트, 그리고 **어느 쪽에도 쓰지 않는 서열**입니다.
+테스트 서열은 서로 한 염기 차이로 이어진 덩어리(cluster)째로 뽑는데, 덩어리 가장자리에는 테스트 서열과 한 염기만
+다른 서열이 남습니다. 이것을 학습에 넣으면 "1 mismatch 이내 서열 없음"이라는 조건이 깨지고, 테스트에 넣으면
+테스트 크기가 정해진 값을 넘기 때문에 따로 빼 둡니다. 9 nt RBS처럼 가능한 서열(4^9개)을 촘촘히 잰 데이터에서는
+이 몫이 꽤 큽니다.
+
+그래서 유사도 분할의 학습 세트는 무작위 분할보다 작아집니다. 학습 서열 수가 다르면 점수 차이가 "비슷한
+서열이 있었는가" 때문인지 "데이터가 더 많았는가" 때문인지 알 수 없으므로, 무작위 분할의 학습 세트도 같은
+수만큼 뽑아 줄인 뒤 비교합니다.
 """),
     code("""
 from biochemml.evaluation import similarity_split
 subset = sd.sample(20_000, random_state=1).reset_index(drop=True)
-split = similarity_split(subset.sequence, test_size=0.2, max_distance=1, seed=0)
-train_idx, test_idx = split[0], split[1]
-model = BaselineRegressor("gbm-onehot").fit(subset.sequence[train_idx], subset.fitness[train_idx])
-far = model.score(subset.sequence[test_idx], subset.fitness[test_idx])
+far_tr, far_te, left_out = similarity_split(subset.sequence, test_size=0.2, max_distance=1, seed=0)
 rand_tr, _, rand_te = split_indices(len(subset), test_size=0.2, seed=0)
-near = BaselineRegressor("gbm-onehot").fit(subset.sequence[rand_tr], subset.fitness[rand_tr]).score(
-    subset.sequence[rand_te], subset.fitness[rand_te])
+rand_tr = np.random.default_rng(0).choice(rand_tr, size=len(far_tr), replace=False)  # 같은 학습 크기
+print(f"similarity split: train {len(far_tr)}, test {len(far_te)}, used for neither {len(left_out)}")
+print(f"random split:     train {len(rand_tr)} (subsampled to the same size), test {len(rand_te)}")
+
+
+def test_r2(train_idx, test_idx):
+    model = BaselineRegressor("gbm-onehot").fit(subset.sequence[train_idx], subset.fitness[train_idx])
+    return model.score(subset.sequence[test_idx], subset.fitness[test_idx])
+
+
+near, far = test_r2(rand_tr, rand_te), test_r2(far_tr, far_te)
 print(f"random split R2 {near:.3f}  vs  no test sequence within 1 mismatch of training: R2 {far:.3f}")
+"""),
+    md("""
+학습 크기가 같으므로 두 점수의 차이는 테스트 서열과 거의 같은 서열이 학습 세트에 있었기 때문에 얻은 몫입니다.
+이미 잰 서열과 한두 염기만 다른 변이를 예측할 때는 무작위 분할의 점수를, 아직 아무도 재지 않은 새 서열
+영역을 설계할 때는 유사도 분할의 점수를 기대하는 것이 정직합니다.
 """),
 ]
 
