@@ -545,6 +545,9 @@ CH4 = [
 JBEI의 플라비올린 배지 최적화 데이터(Pseudomonas putida, 12개 배지 성분, 5번의 설계 주기)로
 가우스 과정(GP) 모델을 만들고, 베이즈 최적화로 다음 배양 조건을 추천받습니다. 실험 수가 수십 개뿐일 때는
 예측값뿐 아니라 **얼마나 확신하는지**(불확실성)가 중요합니다.
+
+아래 첫 표는 각 성분의 농도 범위(하한·상한, 단위 **mM**)이고, 두 번째 표는 주기마다 배양 수와 생산량
+(OD340, 플라비올린의 흡광도)의 평균·최댓값입니다.
 """),
     code("""
 %matplotlib inline
@@ -556,7 +559,8 @@ from biochemml.bioprocess.plots import parity_plot
 
 runs = datasets.load("flaviolin")
 factors = Factors.from_file(datasets.flaviolin_bounds(return_path=True))
-bounds = pd.DataFrame([(f.name, f.low, f.high) for f in factors.factors], columns=["factor", "low", "high"])
+bounds = pd.DataFrame([(f.name, f.low, f.high) for f in factors.factors],
+                      columns=["factor", "low (mM)", "high (mM)"])
 print(bounds.to_string(index=False, float_format="%.3g"))   # 유효숫자 3자리
 runs.groupby("cycle").OD340.describe()[["count", "mean", "max"]]
 """),
@@ -580,19 +584,36 @@ inside = np.abs(third.OD340 - mean) <= 1.96 * std
 print(f"cycle 3: 95% intervals cover {inside.mean():.0%} of the measured titers")
 """),
     md("""
-## 다음 실험 4개 추천
+## 다음 실험 4개 추천: 2주기를 막 끝낸 시점으로 돌아가 보기
 
-`recommend`는 지금까지의 결과로 GP를 학습하고, 기대 개선량(qLogNEI)이 가장 큰 배지 조성 4개를
+`recommend`는 넘겨준 실험 결과로 GP를 학습하고, 기대 개선량(qLogNEI)이 가장 큰 배지 조성 4개를
 한꺼번에 제안합니다. 각 제안에는 예측 평균, 표준편차(평균의 불확실성), 획득 함수 값이 붙습니다.
+
+여기서는 **2주기를 막 끝낸 시점**인 것처럼 1-2주기 결과(`first`)만 넘깁니다. 그래야 제안의 예측을 실제로
+그다음에 잰 3주기 결과와 견주어 볼 수 있습니다. 실제 캠페인의 3주기는 다른 방법(ART)이 추천한 배지였으니
+우리 제안을 직접 잰 값은 아니지만, "다음 주기에 어느 정도까지 오를 수 있었나"의 기준이 됩니다. 지금 이
+데이터로 6주기 실험을 고르려면 5주기까지의 결과 전체(`runs`)를 넘기면 됩니다. 표의 배지 성분 값은 모두
+mM입니다.
 
 `acquisition`은 **기대 개선량의 자연로그**입니다. 개선량이 1보다 작으니 로그는 음수가 되며, 0에 가까울수록
 좋은 제안입니다. 예를 들어 -3.2는 지금까지의 최고값보다 평균 e^-3.2 ≈ 0.04(OD340 단위)만큼 나아질 것으로
 기대한다는 뜻입니다. 미량 원소는 농도가 아주 작으니 반올림 대신 유효숫자 3자리로 보여 줍니다.
 """),
     code("""
-proposals = recommend(first, factors, "OD340", batch=4, seed=0)
+proposals = recommend(first, factors, "OD340", batch=4, seed=0)   # 2주기 직후의 추천
+# 지금의 다음 실험(6주기)이라면: recommend(runs, factors, "OD340", batch=4, seed=0)
 proposals["expected_gain"] = np.exp(proposals["acquisition"])   # OD340 단위
 print(proposals.T.to_string(float_format="%.3g"))
+print()
+print(f"best OD340 measured in cycles 1-2: {first.OD340.max():.3f}")
+print(f"our proposals, predicted mean:     {proposals.predicted_mean.min():.3f}-"
+      f"{proposals.predicted_mean.max():.3f} (95% upper {proposals.upper_95.max():.3f})")
+print(f"cycle 3 as measured (ART's media): best {third.OD340.max():.3f}, mean {third.OD340.mean():.3f}")
+"""),
+    md("""
+2주기 직후의 모델은 제안한 배지가 그때까지의 최고값 근처일 것으로 예측하면서, 95 % 구간의 위쪽 끝으로는 더 높은
+값의 가능성을 열어 둡니다. 실제 3주기에서는 그때까지의 최고값을 넘는 배지가 나왔습니다. 예측 평균만 보면 개선이
+작아 보여도, 불확실한 쪽(구간의 위쪽)을 노리는 탐색이 값어치가 있다는 것이 베이즈 최적화의 발상입니다.
 """),
     md("""
 ## 되돌아보기(replay): 이전 주기만으로 다음 주기를 얼마나 맞혔을까?
@@ -603,6 +624,13 @@ summary
 """),
     md("""
 세 번째 주기의 구간 포함률(`coverage`)은 위에서 측정 잡음을 넣어 계산한 값과 같은 분할이라 같은 값입니다.
+
+**불확실성을 얼마나 믿을 수 있을까?** 95 % 구간이 정직하다면 새 측정값의 약 95 %를 덮어야 합니다. 2-3주기는
+그렇지만, 4-5주기에서는 `coverage`가 95 %에 한참 못 미칩니다. 추천을 따라 이전 주기가 거의 가 보지 않은 새
+조성 영역으로 갈수록 모델은 외삽을 하게 되고, 그때 GP의 구간은 실제보다 좁게, 곧 **과신**하게 나옵니다.
+그러니 불확실성은 "어느 조건이 더 불확실한가"를 비교하는 데는 쓸모 있지만, 학습 데이터에서 먼 조건의 구간은
+실제보다 좁을 수 있다고 보고, 중요한 결정 전에는 반복 측정으로 확인하는 것이 좋습니다.
+
 네 번째 주기의 R²가 음수인 것은 **주기 전체의 수준이 어긋났기** 때문입니다. 아래에서 보듯 1-3주기로 배운
 모델은 4주기를 평균 약 0.37로 예측했지만 실제 평균은 약 0.47이었고, 이 차이(0.1)가 4주기 안의 값의 폭
 (표준편차 약 0.08)보다 큽니다. 게다가 순위도 맞히지 못했습니다(Spearman 음수). R²는 "그 주기의 평균값
@@ -611,8 +639,9 @@ summary
 """),
     code("""
 for c, p in predictions.groupby("cycle"):
+    covered = np.abs(p.observed - p["mean"]) <= 1.96 * p["std"]
     print(f"cycle {c}: measured mean {p.observed.mean():.3f} (SD {p.observed.std():.3f}), "
-          f"predicted mean {p['mean'].mean():.3f}")
+          f"predicted mean {p['mean'].mean():.3f}; 95% intervals cover {covered.mean():.0%}")
 parity_plot(predictions, response="OD340")
 """),
 ]
