@@ -687,16 +687,38 @@ print(mutant[18:30])
 ## 구조를 이미지로: 거리 지도
 
 단백질 구조 파일(PDB)에는 원자마다 3차원 좌표가 있습니다. 잔기 쌍마다 거리를 재면 286 × 286 행렬,
-곧 **거리 지도**가 됩니다. 대각선 근처는 서열에서 가까운 잔기이고, 대각선에서 먼 곳의 어두운 점은
-서열로는 멀지만 접혀서 공간적으로 가까워진 잔기 쌍입니다. 이런 이미지는 2D CNN의 입력이 될 수 있습니다.
+곧 **거리 지도**가 됩니다. 아래 왼쪽 그림에서 **밝은(노란) 칸이 가까운 잔기 쌍, 어두운(보라) 칸이 먼 쌍**입니다.
+가까운 거리를 잘 구별할 수 있도록 색은 0-25 Å 범위에만 썼고, 25 Å보다 먼 쌍은 모두 가장 어둡게 보입니다.
+대각선을 따라 놓인 밝은 띠는 서열에서 바로 이웃한 잔기이고, 대각선에서 떨어진 밝은 점과 띠는 서열로는
+멀지만 접혀서 공간적으로 가까워진 잔기 쌍입니다(대각선과 수직이거나 나란한 띠는 β-병풍을 이루는 가닥
+쌍입니다). 오른쪽 **접촉 지도**는 이 가운데 8 Å 안에 있고 서열로 6칸 이상 떨어진 쌍만 검게 찍은 것입니다.
+맨 앞 20여 개 잔기(분비 신호 서열)는 AlphaFold 모델에서 나머지 구조와 떨어져 있어 거의 비어 보입니다.
+
+두 그림의 축은 변이 이름(`H24C`의 24)과 같이 **1부터 센 잔기 번호**입니다. 파이썬 배열 `dist`의 행·열
+번호는 0부터 세므로, 24번 잔기는 `dist[23]`입니다. 이런 이미지는 2D CNN의 입력이 될 수 있습니다.
 """),
     code("""
+from matplotlib.figure import Figure
+
 st = structure.read(D.structure_path("tem1"))
-dist = structure.distance_map(st)
-contacts = structure.contact_map(st, threshold=8.0, min_separation=6)
+dist = structure.distance_map(st)            # Cα 원자 사이 거리(Å), 배열 번호는 0부터
+contacts = structure.contact_map(st, threshold=8.0, min_separation=6)   # Cβ 사이 8 Å 미만
 print(st, dist.shape)
 print("residue pairs within 8 Å, at least 6 apart in sequence:", int(contacts.sum() // 2))
-structure.plot_structure_map(st, kind="distance")   # 셀의 마지막 줄에 둔 그림이 표시됩니다
+
+n = dist.shape[0]
+extent = (0.5, n + 0.5, n + 0.5, 0.5)        # 축 눈금을 1부터 세는 잔기 번호로
+fig = Figure(figsize=(10, 4.4), layout="constrained")
+ax_dist, ax_contact = fig.subplots(1, 2)
+image = ax_dist.imshow(dist, cmap="viridis_r", vmin=0, vmax=25, extent=extent, interpolation="nearest")
+fig.colorbar(image, ax=ax_dist, extend="max", label="Cα-Cα distance (Å)")
+ax_dist.set_title("distance map (bright = close)")
+ax_contact.imshow(contacts, cmap="Greys", extent=extent, interpolation="nearest")
+ax_contact.set_title("contact map (Cβ-Cβ < 8 Å, ≥ 6 apart)")
+for ax in (ax_dist, ax_contact):
+    ax.set_xlabel("residue number (1-based)")
+    ax.set_ylabel("residue number (1-based)")
+fig          # 셀의 마지막 줄에 둔 그림이 표시됩니다
 """),
     md("""
 ## 구조를 그래프로: 잔기 그래프
@@ -747,8 +769,6 @@ for name in ["sequence", "structure"]:
 예측값으로 비교해 봅니다. 낮을수록 그 위치는 바꾸면 안 되는(효소 기능에 중요한) 자리입니다.
 """),
     code("""
-from matplotlib.figure import Figure
-
 by_pos = test.assign(sequence=pred["sequence"], structure=pred["structure"]) \\
     .groupby("position")[["2500", "sequence", "structure"]].mean()
 for name in ["sequence", "structure"]:
@@ -756,10 +776,10 @@ for name in ["sequence", "structure"]:
 
 fig = Figure(figsize=(9, 3.2), layout="constrained")
 ax = fig.subplots()
-ax.plot(by_pos.index, by_pos["2500"], "o-", color="black", ms=4, lw=0.8, label="measured")
+ax.plot(by_pos.index, by_pos["2500"], "o", color="black", ms=4, label="measured")   # 점만: 위치들이 이웃하지 않음
 ax.plot(by_pos.index, by_pos["structure"], "s", color="tab:orange", ms=4, label="structure model")
 ax.plot(by_pos.index, by_pos["sequence"], "^", color="tab:blue", ms=4, label="sequence model")
-ax.set_xlabel("residue position (held-out positions only)")
+ax.set_xlabel("residue number, 1-based (held-out positions only)")
 ax.set_ylabel("mean fitness at 2500 µg/mL")
 ax.legend(fontsize=8)
 fig
