@@ -257,3 +257,38 @@ def test_evaluate_counts_training_variants_and_scores_the_unseen_apart(tem1_file
     unseen.to_csv(tmp_path / "unseen.csv", index=False)
     assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "unseen.csv")]) == 0
     assert "in the training set" not in _said(capsys)[0]
+
+
+def test_a_table_without_the_wild_type_centres_effects_on_the_median_substitution(
+        tem1_files, tmp_path, capsys):
+    import pickle
+
+    import numpy as np
+    import yaml
+
+    from biochemml import datasets
+
+    folder, pdb = tem1_files
+    run = tmp_path / "run"
+    assert _train(folder, run, "--model", "additive", "--structure", str(pdb)) == 0
+    err, _ = _said(capsys)
+    assert "has no wild-type row" in err
+    config = yaml.safe_load((run / "config.yaml").read_text())
+    assert any("median predicted substitution" in n for n in config["notes"])
+    effects = pd.read_csv(run / "position_effects.csv")
+    train = pd.read_csv(run / "predictions.csv").query("split == 'train'")["variant"]
+    positions = train.str.extract(r"(\d+)")[0].astype(int)
+    counts = positions.value_counts()
+    measured = effects.set_index("position")["measured_variants"]
+    assert (measured[counts.index] == counts).all() and measured.sum() == len(train)
+    # the reference: the median predicted single substitution at measured positions
+    with open(run / "model.pkl", "rb") as handle:
+        model = pickle.load(handle)
+    wt = datasets.wildtype("tem1")
+    scan = [f"{wt[p - 1]}{p}{a}" for p in sorted(counts.index) for a in "ACDEFGHIKLMNPQRSTVWY"
+            if a != wt[p - 1]]
+    reference = float(np.median(model.predict(scan)))
+    one = int(counts.index[0])
+    row = [f"{wt[one - 1]}{one}{a}" for a in "ACDEFGHIKLMNPQRSTVWY" if a != wt[one - 1]]
+    assert effects.set_index("position").loc[one, "mean_predicted_effect"] == pytest.approx(
+        float(np.mean(model.predict(row))) - reference, abs=1e-6)

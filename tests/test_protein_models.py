@@ -95,6 +95,15 @@ def test_structure_model_errors(gfp):
         build_variant_model("transformer", gfp.sequence)
 
 
+def test_bfactor_scale_brings_tiny_and_huge_effects_into_the_pdb_column():
+    from biochemml.protein_train import _bfactor_scale
+
+    assert _bfactor_scale(np.array([0.5, -2.0, np.nan])) == 1.0
+    assert _bfactor_scale(np.array([0.002, -0.001])) == pytest.approx(99 / 0.002)
+    assert _bfactor_scale(np.array([-1725.0, 852.0])) == pytest.approx(99 / 1725)
+    assert _bfactor_scale(np.array([0.0, np.nan])) == 1.0
+
+
 def test_train_and_predict_run_folder(gfp, tmp_path):
     from biochemml import structure
     from biochemml.protein_train import predict_variant_model, train_variant_model
@@ -106,6 +115,9 @@ def test_train_and_predict_run_folder(gfp, tmp_path):
     y = [-sum(bur[int(m[1:-1])] for m in v.split(":")) / 10 for v in variants]
     table = pd.DataFrame({"variant": ["S" + v.replace(":", ":S") for v in variants], "score": y,
                           "num_mutations": [v.count(":") + 1 for v in variants]})
+    # the measured wild type (an empty variant) centres the effects on it
+    table = pd.concat([pd.DataFrame({"variant": [""], "score": [0.0], "num_mutations": [0]}),
+                       table], ignore_index=True)
     table.to_csv(tmp_path / "variants.tsv", sep="\t", index=False)
     run = tmp_path / "run"
     metrics = train_variant_model(tmp_path / "variants.tsv", tmp_path / "wt.fasta", "variant",
@@ -116,9 +128,12 @@ def test_train_and_predict_run_folder(gfp, tmp_path):
                  "observed_vs_predicted.png", "position_effects.png", "distance_map.png",
                  "effects_bfactor.pdb"):
         assert (run / name).exists(), name
+    from biochemml.protein_train import _bfactor_scale
+
     effects = pd.read_csv(run / "position_effects.csv")["mean_predicted_effect"].to_numpy()
-    np.testing.assert_allclose(structure.read(run / "effects_bfactor.pdb").bfactor, effects,
-                               atol=0.006)
+    scale = _bfactor_scale(effects)
+    np.testing.assert_allclose(structure.read(run / "effects_bfactor.pdb").bfactor,
+                               effects * scale, atol=0.006)
     # an effect is the change against the wild type: the mean over a residue's 19
     # substitutions of prediction minus the wild type's prediction
     import pickle

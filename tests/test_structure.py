@@ -202,3 +202,46 @@ def test_structure_map_image(gfp, tmp_path):
     with pytest.raises(InputError):
         structure.plot_structure_map(gfp, kind="photo")
     assert fig is not None
+
+
+# two residues of chain A, the second with alternative conformations, and a water numbered
+# like the first residue
+ALTLOC_PDB = """\
+ATOM      1  N   ALA A   1      11.104   6.134  -6.504  1.00 10.00           N
+ATOM      2  CA  ALA A   1      11.639   6.071  -5.147  1.00 10.00           C
+ATOM      3  C   ALA A   1      13.159   5.996  -5.216  1.00 10.00           C
+ATOM      4  O   ALA A   1      13.740   5.219  -5.971  1.00 10.00           O
+ATOM      5  CB  ALA A   1      11.176   4.848  -4.364  1.00 10.00           C
+ATOM      6  N   SER A   2      13.794   6.808  -4.378  1.00 10.00           N
+ATOM      7  CA  SER A   2      15.250   6.850  -4.342  1.00 10.00           C
+ATOM      8  C   SER A   2      15.804   7.967  -5.213  1.00 10.00           C
+ATOM      9  O   SER A   2      15.115   8.900  -5.620  1.00 10.00           O
+ATOM     10  CB ASER A   2      15.800   5.500  -3.900  0.60 10.00           C
+ATOM     11  OG ASER A   2      17.200   5.400  -3.700  0.60 10.00           O
+ATOM     12  CB BSER A   2      15.700   5.600  -3.800  0.40 10.00           C
+ATOM     13  OG BSER A   2      15.100   4.400  -3.300  0.40 10.00           O
+HETATM   14  O   HOH A   1      20.000  20.000  20.000  1.00 10.00           O
+END
+"""
+
+
+def test_bfactors_keep_every_atom_and_long_chain_names_go_to_mmcif(tmp_path):
+    import gemmi
+
+    path = tmp_path / "alt.pdb"
+    path.write_text(ALTLOC_PDB)
+    out = structure.write_bfactors(structure.read(path), [7.0, 8.0], tmp_path / "b.pdb",
+                                   fill=-1.0)
+    atoms = [(a.name, a.altloc, r.name, a.b_iso) for r in gemmi.read_structure(str(out))[0]["A"]
+             for a in r]
+    assert len(atoms) == 14  # both conformers and the water are kept
+    assert {b for n, alt, res, b in atoms if res == "SER"} == {8.0}
+    assert [b for n, alt, res, b in atoms if res == "HOH"] == [-1.0]  # not residue 1's value
+    # an mmCIF whose chain is named 'AAA' cannot be a PDB: written as mmCIF beside it
+    st = gemmi.read_structure(str(path))
+    st[0]["A"].name = "AAA"
+    st.setup_entities()
+    cif = tmp_path / "long.cif"
+    st.make_mmcif_document().write_file(str(cif))
+    out = structure.write_bfactors(structure.read(cif), [1.0, 2.0], tmp_path / "long_b.pdb")
+    assert out.name == "long_b.cif" and structure.read(out).bfactor.tolist() == [1.0, 2.0]

@@ -118,39 +118,70 @@ def _single_mutant_scan(wildtype: str, offset: int):
 
 
 def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target: str = "score",
-             chain=None) -> dict:
+             chain=None, train_variants=()) -> tuple[dict, list]:
+    """Draw the run's figures and write position_effects.csv (and the B-factor PDB).
+
+    Returns the figure files by name and notes for the report (the heat map's reference,
+    the B-factor scale).
+    """
     from matplotlib.figure import Figure  # no pyplot: no backend switch, nothing left open
 
     from . import plot
+    from .protein.mutations import variant_table
 
-    figs = {}
+    figs, notes = {}, []
     plot.observed_vs_predicted(truth, pred, path=out / "observed_vs_predicted.png",
                                label=str(target))
     figs["observed_vs_predicted"] = "observed_vs_predicted.png"
+    # which positions the training variants measured, and whether the wild type is among them
+    rows, index, _ = variant_table(list(train_variants), wildtype, offset)
+    measured = np.bincount(index, minlength=len(wildtype))
+    has_wildtype = len(train_variants) > 0 and \
+        np.bincount(rows, minlength=len(train_variants)).min() == 0
     variants, pos, res = _single_mutant_scan(wildtype, offset)
-    # the effect of a substitution: its prediction minus the wild type's (the empty variant)
-    effect = model.predict(variants) - float(model.predict([""])[0])
+    predicted = model.predict(variants)
+    # the effect of a substitution: its prediction minus the wild type's (the empty variant),
+    # when the table measured the wild type; else the wild type's prediction is an
+    # extrapolation, and the median substitution at measured positions is the reference
+    if has_wildtype or not measured.any():
+        reference, against = float(model.predict([""])[0]), "the wild type's"
+    else:
+        reference = float(np.median(predicted[measured[pos] > 0]))
+        against = "the median substitution's"
+        notes.append(f"The training table has no wild-type row (an empty variant or 'WT'), so "
+                     f"the model's wild-type value would be an extrapolation: the heat map, "
+                     f"position_effects.csv and the B-factor file show each substitution "
+                     f"against the median predicted substitution at measured positions "
+                     f"({reference:.3g}) instead. Add a wild-type row to centre them on the "
+                     "wild type.")
+    effect = predicted - reference
     grid = np.full((20, len(wildtype)), np.nan)
     grid[[PROTEIN.symbols.index(a) for a in res], pos] = effect
     fig = Figure(figsize=(min(2 + len(wildtype) / 12, 30), 4))
     ax = fig.subplots()
     # x in the variants' numbering (the first residue is `offset`), as the distance map;
-    # limits symmetric about 0, so white is "as the wild type", red lower, blue higher
+    # limits symmetric about 0, so white is "as the reference", red lower, blue higher
     span = float(np.nanmax(np.abs(effect))) or 1.0
     image = ax.imshow(grid, aspect="auto", cmap="RdBu", interpolation="nearest",
                       vmin=-span, vmax=span,
                       extent=(offset - 0.5, len(wildtype) + offset - 0.5, 19.5, -0.5))
+    unmeasured = _runs(np.flatnonzero(measured == 0))
+    for lo, hi in unmeasured:  # predictions there rest on other positions only
+        ax.axvspan(lo + offset - 0.5, hi + offset + 0.5, facecolor="none", edgecolor="0.4",
+                   hatch="///", linewidth=0)
     ax.set_yticks(range(20), list(PROTEIN.symbols))
     ax.set_xlabel(_position_label(offset))
     ax.set_ylabel("new residue")
-    fig.colorbar(image, ax=ax, label=f"predicted {target}, minus the wild type's")
-    ax.set_title("Predicted effect of every single substitution")
+    fig.colorbar(image, ax=ax, label=f"predicted {target}, minus {against}")
+    ax.set_title("Predicted effect of every single substitution"
+                 + (" (hatched: positions without a measured variant)" if unmeasured else ""))
     fig.savefig(out / "position_effects.png", dpi=120, bbox_inches="tight")
     figs["position_effects"] = "position_effects.png"
     per_residue = np.nanmean(grid, axis=0)
     pd.DataFrame({"position": np.arange(len(wildtype)) + offset, "residue": list(wildtype),
-                  "mean_predicted_effect": per_residue}).to_csv(out / "position_effects.csv",
-                                                                index=False)
+                  "mean_predicted_effect": per_residue,
+                  "measured_variants": measured}).to_csv(out / "position_effects.csv",
+                                                         index=False)
     if structure is not None:
         from . import structure as S
 
@@ -167,11 +198,34 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
         fig.savefig(out / "distance_map.png", dpi=120, bbox_inches="tight")
         figs["distance_map"] = "distance_map.png"
         if len(st) == len(wildtype):
-            span = np.nanmax(np.abs(per_residue)) or 1.0
-            scale = 1.0 if span < 99 else 99.0 / span
-            S.write_bfactors(st, per_residue * scale, out / "effects_bfactor.pdb")
-            figs["effects_bfactor"] = "effects_bfactor.pdb"
-    return figs
+            scale = _bfactor_scale(per_residue)
+            written = S.write_bfactors(st, per_residue * scale, out / "effects_bfactor.pdb")
+            figs["effects_bfactor"] = written.name
+            if scale != 1.0:
+                notes.append(f"The B-factor column of {written.name} holds each residue's mean "
+                             f"predicted effect times {scale:.4g}, so that the largest is "
+                             "about 99 (the column keeps 2 decimals and at most 999.99).")
+    return figs, notes
+
+
+def _runs(indices) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted integers as (first, last) pairs."""
+    out = []
+    for i in indices.tolist():
+        if out and i == out[-1][1] + 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
+def _bfactor_scale(values) -> float:
+    """1, or the factor that brings the largest |value| to 99: effects of 0.002 would all
+    print as 0.00 in the PDB column, effects of 1,000 would not fit."""
+    span = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
+    if span == 0.0 or 1.0 <= span < 99.0:
+        return 1.0
+    return 99.0 / span
 
 
 def _position_label(offset: int) -> str:
@@ -395,8 +449,12 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         table = pd.DataFrame({variant_column: variants, target_column: y,
                               "split": np.where(test, "test", "train"), "prediction": pred})
         table.to_csv(out / "predictions.csv", index=False)
-        figs = _figures(est, wildtype, offset, structure, y[test], pred[test], out,
-                        target=target_column, chain=chain)
+        figs, figure_notes = _figures(est, wildtype, offset, structure, y[test], pred[test],
+                                      out, target=target_column, chain=chain,
+                                      train_variants=train_variants)
+        notes += figure_notes
+        for note in figure_notes:
+            say(note)
         config = {"task": "protein-variant", "model": name, "data": str(data_path),
                   "wildtype": wildtype, "variant_column": variant_column,
                   "target_column": target_column,
@@ -419,9 +477,11 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
 _CAPTIONS = {
     "observed_vs_predicted": "Measured vs predicted {target} of the test variants",
     "position_effects": "Predicted effect on {target} of every single substitution (its "
-                        "prediction minus the wild type's: white as the wild type, red lower, "
-                        "blue higher): position (x, numbered as in the variants from {offset}) "
-                        "by new residue (y); blank cells are the wild-type residue",
+                        "prediction minus the wild type's, or the median substitution's for a "
+                        "table without a wild-type row, see the notes: white as that "
+                        "reference, red lower, blue higher; hatched: positions without a "
+                        "measured variant): position (x, numbered as in the variants from "
+                        "{offset}) by new residue (y); blank cells are the wild-type residue",
     "distance_map": "C-beta distance map of the structure (positions numbered as in the "
                     "variants, from {offset})",
 }
@@ -435,10 +495,11 @@ def _write_report(out: Path, config: dict, metrics: dict) -> None:
                                            offset=config["offset"]), out / v)
                for k, v in config["figures"].items() if str(v).endswith(".png")]
     notes = list(config.get("notes") or [])
-    if config["structure"]:
-        notes.append("effects_bfactor.pdb holds the mean predicted effect of each residue's "
-                     "substitutions (prediction minus the wild type's) in its B-factor column: "
-                     "colour it in PyMOL (spectrum b) or ChimeraX (color bfactor).")
+    written = config["figures"].get("effects_bfactor")
+    if written:
+        notes.append(f"{written} holds the mean predicted effect of each residue's "
+                     "substitutions (as in the heat map) in its B-factor column: colour it in "
+                     "PyMOL (spectrum b) or ChimeraX (color bfactor).")
     summary = {"data": config["data"], "task": "protein variant -> activity",
                "model": config["model"],
                "structure": config["structure"] or "none (sequence only)",

@@ -151,7 +151,9 @@ def virtual_cb(n: np.ndarray, ca: np.ndarray, c: np.ndarray) -> np.ndarray:
     return -0.58273431 * a + 0.56802827 * b - 0.54067466 * g + ca
 
 
-def _read_gemmi(path: Path):
+def _read_gemmi(path: Path, clean: bool = True):
+    """The file as a gemmi structure; ``clean`` keeps the first alternative conformation
+    only (what the readers use), ``False`` keeps every atom (what the writers use)."""
     import gemmi
 
     try:
@@ -162,7 +164,8 @@ def _read_gemmi(path: Path):
     if len(st) == 0:
         raise InputError("the structure has no models (no ATOM records)", path=path)
     st.setup_entities()
-    st.remove_alternative_conformations()
+    if clean:
+        st.remove_alternative_conformations()
     return st
 
 

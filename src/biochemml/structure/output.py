@@ -21,15 +21,18 @@ def write_bfactors(structure, values, out_path, fill: float = 0.0) -> Path:
         NaN residues get ``fill``. The PDB column holds -99.99..999.99 with 2 decimals:
         scale values (e.g. x100) that need more precision.
     out_path : str or Path
-        Output ``.pdb`` (``.cif`` writes mmCIF).
+        Output ``.pdb`` (``.cif`` writes mmCIF). Every atom of the file is kept (waters,
+        ligands, alternative conformations). A structure whose chain names do not fit the
+        PDB format (mmCIF chains of more than one letter) is written as mmCIF, to
+        ``out_path`` with the suffix ``.cif``.
     fill : float
         B-factor for residues without a value and for non-protein atoms.
 
     Returns
     -------
     Path
-        ``out_path``. In PyMOL: ``spectrum b, blue_white_red``; in ChimeraX:
-        ``color bfactor palette bluered``.
+        The file written (``out_path``, or its ``.cif`` twin). In PyMOL:
+        ``spectrum b, blue_white_red``; in ChimeraX: ``color bfactor palette bluered``.
 
     Raises
     ------
@@ -48,11 +51,14 @@ def write_bfactors(structure, values, out_path, fill: float = 0.0) -> Path:
     if finite.size and (finite.min() < -99.99 or finite.max() > 999.99):
         raise InputError(f"values span {finite.min():.4g}..{finite.max():.4g}; the PDB B-factor "
                          "column holds -99.99..999.99: rescale them first")
-    lookup = {(c, int(n), i): v for c, n, i, v in zip(st.chain, st.number, st.icode, vals)}
-    gst = _read_gemmi(Path(st.path))
+    # keyed by residue name too: a water or ligand numbered like a protein residue of the
+    # same chain keeps ``fill``
+    lookup = {(c, int(n), i, r): v
+              for c, n, i, r, v in zip(st.chain, st.number, st.icode, st.resname, vals)}
+    gst = _read_gemmi(Path(st.path), clean=False)
     for ch in gst[0]:
         for res in ch:
-            v = lookup.get((ch.name, res.seqid.num, res.seqid.icode.strip()))
+            v = lookup.get((ch.name, res.seqid.num, res.seqid.icode.strip(), res.name))
             b = fill if v is None or not np.isfinite(v) else float(v)
             for atom in res:
                 atom.b_iso = b
@@ -60,6 +66,9 @@ def write_bfactors(structure, values, out_path, fill: float = 0.0) -> Path:
         del gst[extra]
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    if out_path.suffix.lower() not in (".cif", ".mmcif") and \
+            any(len(ch.name) > 1 for ch in gst[0]):
+        out_path = out_path.with_suffix(".cif")  # PDB chain IDs are one character
     if out_path.suffix.lower() in (".cif", ".mmcif"):
         gst.make_mmcif_document().write_file(str(out_path))
     else:
@@ -68,8 +77,10 @@ def write_bfactors(structure, values, out_path, fill: float = 0.0) -> Path:
 
 
 def plot_structure_map(structure: Structure, kind: str = "distance", atom: str = "CB",
-                       threshold: float = 8.0, chain=None, ax=None, out=None):
-    """Draw a distance map (colour = Angstrom) or contact map (black = contact) as an image.
+                       threshold: float = 8.0, chain=None, ax=None, out=None,
+                       vmax: float | None = None):
+    """Draw a distance map (colour = Ångström; bright = close) or contact map (black =
+    contact) as an image.
 
     Parameters
     ----------
@@ -82,6 +93,9 @@ def plot_structure_map(structure: Structure, kind: str = "distance", atom: str =
     ax : matplotlib Axes, optional
     out : str or Path, optional
         Save the figure here (PNG/PDF/SVG by suffix).
+    vmax : float, optional
+        Distances at or beyond this many Å share the darkest colour (e.g. 25, so that a
+        long disordered tail does not wash out the contacts); default the largest.
 
     Returns
     -------
@@ -100,14 +114,15 @@ def plot_structure_map(structure: Structure, kind: str = "distance", atom: str =
         fig = ax.figure
     if kind == "distance":
         image = ax.imshow(distance_map(structure, atom=atom, chain=chain), cmap="viridis_r",
-                          origin="upper", interpolation="nearest")
-        fig.colorbar(image, ax=ax, label=f"{atom.upper()}-{atom.upper()} distance (A)")
+                          origin="upper", interpolation="nearest", vmin=0, vmax=vmax)
+        fig.colorbar(image, ax=ax, label=f"{atom.upper()}-{atom.upper()} distance (Å)",
+                     extend="max" if vmax is not None else "neither")
     else:
         ax.imshow(contact_map(structure, threshold=threshold, atom=atom, chain=chain),
                   cmap="Greys", origin="upper", interpolation="nearest")
     ax.set_xlabel("residue index")
     ax.set_ylabel("residue index")
-    label = "distance map" if kind == "distance" else f"contacts < {threshold:g} A"
+    label = "distance map" if kind == "distance" else f"contacts < {threshold:g} Å"
     ax.set_title(f"{structure.name}: {label}")
     if out is not None:
         fig.savefig(out, dpi=150, bbox_inches="tight")
