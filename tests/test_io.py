@@ -185,3 +185,12 @@ def test_a_missing_column_of_a_fasta_file_says_how_fasta_carries_values(tmp_path
     with pytest.raises(InputError) as err:
         read_table(csv, columns=["te"])
     assert "FASTA" not in str(err.value)
+
+
+def test_a_fasta_saved_with_a_byte_order_mark_is_read(tmp_path):
+    from biochemml.io.tables import read_fasta
+
+    path = tmp_path / "bom.fasta"
+    path.write_bytes(b"\xef\xbb\xbf>wt gfp=1.5\nMKTAYIAKQR\n")
+    table = read_fasta(path)
+    assert table["id"].tolist() == ["wt"] and table["gfp"].tolist() == [1.5]

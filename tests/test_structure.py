@@ -245,3 +245,14 @@ def test_bfactors_keep_every_atom_and_long_chain_names_go_to_mmcif(tmp_path):
     st.make_mmcif_document().write_file(str(cif))
     out = structure.write_bfactors(structure.read(cif), [1.0, 2.0], tmp_path / "long_b.pdb")
     assert out.name == "long_b.cif" and structure.read(out).bfactor.tolist() == [1.0, 2.0]
+
+
+def test_structure_map_cli_refuses_an_unknown_kind_or_file_type(tmp_path, capsys):
+    from biochemml.cli import main
+
+    for extra, message in ((["--out", str(tmp_path / "m.npy"), "--kind", "foo"],
+                            "--kind must be 'distance' or 'contact'"),
+                           (["--out", str(tmp_path / "m.txt")], "name it .png, .pdf or .svg")):
+        assert main(["structure-map", "--structure", str(GFP_PDB), *extra]) == 1
+        assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())

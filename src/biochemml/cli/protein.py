@@ -22,7 +22,13 @@ def structure_map(
     import numpy as np
 
     from .. import structure as S
+    from ..errors import InputError
 
+    if kind not in ("distance", "contact"):
+        raise InputError(f"--kind must be 'distance' or 'contact', not '{kind}'")
+    if out.suffix.lower() not in (".npy", ".png", ".pdf", ".svg"):
+        raise InputError("cannot write this kind of file: name it .png, .pdf or .svg for an "
+                         "image, or .npy for the N x N array", path=out)
     st = S.read(structure)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".npy":

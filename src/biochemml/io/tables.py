@@ -223,7 +223,7 @@ def read_fasta(path) -> pd.DataFrame:
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     records: list[dict] = []
     seq_parts: list[str] = []
-    with opener(path, "rt") as handle:
+    with opener(path, "rt", encoding="utf-8-sig") as handle:  # a Windows editor's BOM
         for line_no, line in enumerate(handle, start=1):
             line = line.strip()
             if not line:
