@@ -292,3 +292,28 @@ def test_a_table_without_the_wild_type_centres_effects_on_the_median_substitutio
     row = [f"{wt[one - 1]}{one}{a}" for a in "ACDEFGHIKLMNPQRSTVWY" if a != wt[one - 1]]
     assert effects.set_index("position").loc[one, "mean_predicted_effect"] == pytest.approx(
         float(np.mean(model.predict(row))) - reference, abs=1e-6)
+
+
+def test_a_structure_with_a_missing_loop_or_extra_residues_is_named_as_such(tem1_files,
+                                                                            tmp_path):
+    import gemmi
+
+    from biochemml import datasets
+    from biochemml.errors import InputError
+    from biochemml.protein.models import check_structure
+
+    _, pdb = tem1_files
+    wt = datasets.wildtype("tem1")
+    st = gemmi.read_structure(str(pdb))
+    chain = st[0]["A"]
+    for i in range(len(chain) - 1, -1, -1):
+        if 101 <= chain[i].seqid.num <= 106:
+            del chain[i]
+    st.write_pdb(str(tmp_path / "gap.pdb"))
+    with pytest.raises(InputError, match=r"lacks wild-type positions 101-106 \(not in the file\)"):
+        check_structure(tmp_path / "gap.pdb", wt, offset=1)
+    # the mature protein (from residue 24) as the wild type, the full-length model as the
+    # structure: the fix keeps the variants' numbers
+    with pytest.raises(InputError, match=r"23 residues the wild type lacks \(structure "
+                                         r"residues 1-23\).*--offset 1 "):
+        check_structure(pdb, wt[23:], offset=24)

@@ -60,6 +60,23 @@ def _blosum62() -> np.ndarray:
     return out
 
 
+def _sequence_gaps(wildtype: str, structure_sequence: str):
+    """``("missing", spans)`` when the structure's sequence is the wild type with stretches
+    left out (unmodelled loops, residues without C-alpha), ``("extra", spans)`` when it is the
+    wild type with stretches added (a tag, a signal peptide); spans are inclusive 0-based
+    (first, last) indices into the wild type or the structure. None otherwise."""
+    from difflib import SequenceMatcher
+
+    ops = SequenceMatcher(None, wildtype, structure_sequence, autojunk=False).get_opcodes()
+    changed = [op for op in ops if op[0] != "equal"]
+    kinds = {op[0] for op in changed}
+    if kinds == {"delete"}:
+        return "missing", [(i1, i2 - 1) for _, i1, i2, _, _ in changed]
+    if kinds == {"insert"}:
+        return "extra", [(j1, j2 - 1) for _, _, _, j1, j2 in changed]
+    return None
+
+
 def check_structure(structure, wildtype: str, chain=None, offset: int = 0):
     """The chain of ``structure`` whose sequence is ``wildtype``, or an error saying how to fix it.
 
@@ -109,6 +126,30 @@ def check_structure(structure, wildtype: str, chain=None, offset: int = 0):
             what += f" (and {len(diffs) - 3} more)"
         if len(got) != len(wt):
             what += ("; " if what else "") + f"lengths {len(got)} and {len(wt)}"
+    gaps = _sequence_gaps(wt, got)
+    if gaps and not matching and start < 0:
+        kind, spans = gaps
+        if kind == "missing":
+            what = (f"the structure lacks wild-type position{'s' if len(spans) > 1 or spans[0][0] != spans[0][1] else ''} "
+                    + ", ".join(f"{a + offset}" if a == b else f"{a + offset}-{b + offset}"
+                                for a, b in spans) + " (not in the file)")
+            if st.skipped or st_all.skipped:
+                what += "; skipped for having no C-alpha: " + "; ".join(
+                    (st.skipped or st_all.skipped)[:3])
+            fix = ("biochemml needs a residue for every wild-type position: model the missing "
+                   "ones (e.g. AlphaFold or MODELLER), or train without --structure.")
+        else:
+            inside = got.find(wt)
+            what = (f"the structure has {sum(b - a + 1 for a, b in spans)} residues the wild "
+                    f"type lacks (structure residues " + ", ".join(
+                        f"{st.number[a]}" if a == b else f"{st.number[a]}-{st.number[b]}"
+                        for a, b in spans) + ")")
+            fix = (f"Give the structure's whole sequence as the wild type with --offset "
+                   f"{offset - inside} (the variants keep their numbers)." if inside >= 0 else
+                   "Trim the structure to the wild type's residues, or give its whole "
+                   "sequence as the wild type.")
+        raise InputError(f"chain {used} of the structure differs from the wild type: {what}. "
+                         f"{fix}", path=getattr(st_all, "path", None))
     if matching:
         fix = f"Chain {matching[0]} matches the wild type: pass --chain {matching[0]}."
     elif start >= 0:
