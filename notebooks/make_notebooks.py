@@ -194,7 +194,6 @@ import numpy as np
 from biochemml.simulate import lecture_pwm, motif_dataset, bayes_optimal_accuracy
 from biochemml.splits import split_indices
 from biochemml.models import build, summary
-from biochemml.encode import one_hot
 from biochemml import SequenceClassifier, metrics, plot
 
 EPOCHS = 20          # 수업과 같은 값; 바꿔 보며 과소·과대적합을 관찰해 보세요
@@ -303,7 +302,8 @@ plot.confusion_matrix(cm, labels=["random", "motif"])
   뽑혀 무작위 서열과 구별할 수 없는 서열이 평균보다 조금 더 들어 있는 것입니다. 그러니 모델의 테스트
   정확도(`test accuracy`)는 전체 평균의 천장이 아니라 **이 테스트 세트의 천장**과 비교해야 하고, 그 차이는
   위에 출력한 대로 서열 몇 개입니다. 수업의 0.973은 다른 무작위 서열(다른 테스트 세트)에서 나온 값이라
-  그대로 비교할 수 없습니다. 수업의 20 에폭 학습 기록에서도 마지막 검증 정확도는 0.944였습니다.
+  그대로 비교할 수 없습니다. 참고로 수업의 20 에폭 학습 기록에서 마지막 검증 정확도는 0.944로, 이 노트북의
+  모델과 비슷한 수준입니다.
 - **라벨 순서**: 본문은 모티프가 있는 서열을 `[0,1]`로 만든다고 하지만, 코드는 양성에 `[1,0]`
   (`onehot_encode_pos_label[:,0] = 1`), 음성에 `[0,1]`을 넣습니다. 그래서 코드에서는 0번 열이 "모티프
   있음"이고, `confusion_matrix(y_test[:,1], predictions)`의 `y_test[:,1]`은 **음성일 때 1**입니다.
