@@ -103,7 +103,7 @@ def test_training_curves_mark_best_validation_epoch_and_read_dataframes():
     fig = plot.training_curves(pd.DataFrame({"epoch": [0, 1, 2, 3], "train_loss": HISTORY["loss"],
                                              "val_loss": HISTORY["val_loss"]}))
     assert len(fig.axes) == 1
-    assert fig.axes[0].get_legend_handles_labels()[1] == ["training", "validation", "best epoch (3)"]
+    assert fig.axes[0].get_legend_handles_labels()[1] == ["training", "validation", "lowest validation loss (epoch 3)"]
     assert len(plot.training_curves(HISTORY).axes) == 2
 
 

@@ -71,8 +71,9 @@ def training_curves(history, path=None, *, title="Training curves", formats=None
     Returns
     -------
     matplotlib.figure.Figure
-        One panel for the loss and one per metric. The best validation epoch (lowest
-        ``val_loss``) is marked on every panel with a dashed line.
+        One panel for the loss and one per metric. The epoch of the lowest ``val_loss``
+        is marked on every panel with a dashed line (the weights a run keeps when it
+        restores the best epoch; without early stopping it keeps the last ones).
     """
     panels = _series(history)
     n = len(panels)
@@ -94,7 +95,7 @@ def training_curves(history, path=None, *, title="Training curves", formats=None
                 if split == "val" and best is not None and best <= len(y) and ok[best - 1]:
                     ax.plot([best], [y[best - 1]], marker="*", markersize=14, color="C3", zorder=3)
             if best is not None:
-                ax.axvline(best, color="C3", linestyle="--", linewidth=1.2, label=f"best epoch ({best})")
+                ax.axvline(best, color="C3", linestyle="--", linewidth=1.2, label=f"lowest validation loss (epoch {best})")
             pretty = _PRETTY.get(base.lower(), base.replace("_", " "))
             ax.set_title(pretty)
             ax.set_xlabel("epoch")

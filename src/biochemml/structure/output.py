@@ -120,8 +120,8 @@ def plot_structure_map(structure: Structure, kind: str = "distance", atom: str =
     else:
         ax.imshow(contact_map(structure, threshold=threshold, atom=atom, chain=chain),
                   cmap="Greys", origin="upper", interpolation="nearest")
-    ax.set_xlabel("residue index")
-    ax.set_ylabel("residue index")
+    ax.set_xlabel("residue index (counted from 0, in file order)")
+    ax.set_ylabel("residue index (counted from 0, in file order)")
     label = "distance map" if kind == "distance" else f"contacts < {threshold:g} Å"
     ax.set_title(f"{structure.name}: {label}")
     if out is not None:
