@@ -206,12 +206,7 @@ def test_structure_map_image(gfp, tmp_path):
 
 # two residues of chain A, the second with alternative conformations, and a water numbered
 # like the first residue
-ALTLOC_PDB = """\
-ATOM      1  N   ALA A   1      11.104   6.134  -6.504  1.00 10.00           N
-ATOM      2  CA  ALA A   1      11.639   6.071  -5.147  1.00 10.00           C
-ATOM      3  C   ALA A   1      13.159   5.996  -5.216  1.00 10.00           C
-ATOM      4  O   ALA A   1      13.740   5.219  -5.971  1.00 10.00           O
-ATOM      5  CB  ALA A   1      11.176   4.848  -4.364  1.00 10.00           C
+ALTLOC_PDB = "".join(MINI_PDB.splitlines(keepends=True)[:5]) + """\
 ATOM      6  N   SER A   2      13.794   6.808  -4.378  1.00 10.00           N
 ATOM      7  CA  SER A   2      15.250   6.850  -4.342  1.00 10.00           C
 ATOM      8  C   SER A   2      15.804   7.967  -5.213  1.00 10.00           C
