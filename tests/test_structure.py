@@ -251,3 +251,24 @@ def test_structure_map_cli_refuses_an_unknown_kind_or_file_type(tmp_path, capsys
         assert main(["structure-map", "--structure", str(GFP_PDB), *extra]) == 1
         assert message in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_contact_separation_counts_residue_numbers_across_a_missing_loop(gfp, tmp_path):
+    import gemmi
+
+    st = gemmi.read_structure(str(GFP_PDB))
+    chain = st[0][0]
+    numbers = [r.seqid.num for r in chain]
+    lo = numbers[100]
+    for i in range(len(chain) - 1, -1, -1):  # drop 5 residues after residue `lo`
+        if lo < chain[i].seqid.num <= lo + 5:
+            del chain[i]
+    st.write_pdb(str(tmp_path / "gap.pdb"))
+    gapped = structure.read(tmp_path / "gap.pdb")
+    i = int(np.flatnonzero(gapped.number == lo)[0])  # i + 1 is residue lo + 6
+    near = structure.contact_map(gapped, threshold=60.0, min_separation=6)
+    assert near[i, i + 1] and near[i + 1, i]          # 6 apart along the chain: counts
+    assert not structure.contact_map(gapped, threshold=60.0, min_separation=7)[i, i + 1]
+    full = structure.contact_map(gfp, min_separation=3)
+    idx = np.arange(len(gfp))
+    assert not full[np.abs(idx[:, None] - idx[None, :]) < 3].any()  # unchanged without gaps

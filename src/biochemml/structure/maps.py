@@ -58,8 +58,10 @@ def contact_map(structure: Structure, threshold: float = 8.0, atom: str = "CB", 
     atom : {"CA", "CB"}
     chain : str or list of str, optional
     min_separation : int
-        Only pairs at least this far apart in the residue list count (1 excludes the
-        diagonal; 6 keeps only non-local contacts).
+        Only pairs at least this far apart along the chain count (1 excludes the
+        diagonal; 6 keeps only non-local contacts). Separation is counted in residue
+        numbers, so residues 100 and 107 on either side of an unmodelled loop are 7 apart;
+        residues of different chains always count.
 
     Returns
     -------
@@ -69,8 +71,15 @@ def contact_map(structure: Structure, threshold: float = 8.0, atom: str = "CB", 
     if threshold <= 0:
         raise InputError(f"threshold must be a positive distance in Angstrom, not {threshold}")
     d = distance_map(structure, atom=atom, chain=chain)
+    st = structure.select(chain)
+    number = np.asarray(st.number, dtype=np.int64)
     idx = np.arange(d.shape[0])
-    far_enough = np.abs(idx[:, None] - idx[None, :]) >= max(int(min_separation), 1)
+    # along the chain by residue number; insertion codes (73, 73A) are 1 apart, not 0
+    apart = np.maximum(np.abs(number[:, None] - number[None, :]),
+                       (idx[:, None] != idx[None, :]).astype(np.int64))
+    same_chain = np.asarray(st.chain)[:, None] == np.asarray(st.chain)[None, :]
+    far_enough = ~same_chain | (apart >= max(int(min_separation), 1))
+    np.fill_diagonal(far_enough, False)
     return (d < threshold) & far_enough
 
 
