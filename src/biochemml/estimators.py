@@ -59,8 +59,10 @@ class _SequenceEstimator:
         self.verbose = verbose
 
     # ----- helpers -------------------------------------------------------------------
-    def get_params(self) -> dict:
-        """Hyper-parameters as a dict (scikit-learn convention)."""
+    def get_params(self, deep: bool = True) -> dict:
+        """Hyper-parameters as a dict (scikit-learn convention: ``sklearn.base.clone``,
+        ``GridSearchCV`` and ``cross_val_score`` work; ``deep`` changes nothing, as no
+        parameter is itself an estimator)."""
         import inspect
 
         names: list[str] = []
@@ -70,6 +72,16 @@ class _SequenceEstimator:
                     if p.name != "self" and p.kind is not p.VAR_KEYWORD and p.name not in names:
                         names.append(p.name)
         return {n: getattr(self, n) for n in names}
+
+    def set_params(self, **params):
+        """Set hyper-parameters by name (scikit-learn convention); returns ``self``."""
+        known = self.get_params()
+        for name, value in params.items():
+            if name not in known:
+                raise InputError(f"{type(self).__name__} has no parameter '{name}'; its "
+                                 f"parameters are {', '.join(known)}")
+            setattr(self, name, value)
+        return self
 
     def _resolved(self, input_length: int | None = None,
                   codes: np.ndarray | None = None) -> tuple[str, dict, dict]:
@@ -117,6 +129,11 @@ class _SequenceEstimator:
     def _codes(self, sequences, fitting: bool):
         from .encode.codes import as_sequence_list, to_codes
 
+        if hasattr(sequences, "columns"):  # a pandas DataFrame: one column is the sequences
+            if sequences.shape[1] != 1:
+                raise InputError(f"got a table with columns {', '.join(map(str, sequences.columns))}: "
+                                 f"pass the sequence column alone, e.g. df['{sequences.columns[0]}']")
+            sequences = sequences.iloc[:, 0]
         seqs, _ = as_sequence_list(sequences)
         if fitting and get_alphabet(self.alphabet).name == "protein" \
                 and any("*" in q for q in seqs):
@@ -152,14 +169,28 @@ class _SequenceEstimator:
     def _split_validation(self, n: int, stratify=None):
         from .splits import split_indices
 
+        _check_seed(self.seed)
         if not self.validation_split:
             return np.arange(n), np.array([], dtype=int)
         strat = stratify
         if strat is not None and np.min(np.unique(strat, return_counts=True)[1]) < 2:
             strat = None
-        tr, _, va = split_indices(n, test_size=self.validation_split, seed=self.seed,
-                                  stratify=strat)
+        try:
+            tr, _, va = split_indices(n, test_size=self.validation_split, seed=self.seed,
+                                      stratify=strat)
+        except InputError as err:
+            raise InputError(f"{n} sequences are too few to hold out validation_split="
+                             f"{self.validation_split:g} of them for early stopping ({err.message}): "
+                             "give more sequences, validation_split=0 (no early stopping) or "
+                             "validation_data=(sequences, y)") from None
         return tr, va
+
+    @staticmethod
+    def _validation_pair(validation_data):
+        """``(sequences, y)`` of ``validation_data``, checked to be a pair."""
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise InputError("validation_data must be a pair (sequences, y)")
+        return validation_data
 
     def _fit_models(self, codes, y, weights, val_codes, val_y, n_outputs: int):
         import torch
@@ -167,6 +198,7 @@ class _SequenceEstimator:
         from . import train
         from .models import build
 
+        _check_seed(self.seed)
         name, params, training = self._resolved(codes.shape[1], codes)
         n_members = self._n_members(name, len(codes))
         n_channels = get_alphabet(self.alphabet).size
@@ -377,12 +409,8 @@ class SequenceClassifier(_SequenceEstimator):
         -------
         self
         """
-        labels = np.asarray(y)
         codes = self._codes(sequences, fitting=True)
-        if labels.shape[0] != codes.shape[0]:
-            raise InputError(f"got {codes.shape[0]} sequences but {labels.shape[0]} labels")
-        if labels.dtype.kind == "f" and np.isnan(labels).any():
-            raise InputError("a label is missing (NaN)", row=int(np.flatnonzero(np.isnan(labels))[0]))
+        labels = _label_array(y, codes.shape[0])
         self.classes_ = np.unique(labels)
         if len(self.classes_) < 2:
             raise InputError(f"every label is '{self.classes_[0]}': a classifier needs at least "
@@ -391,8 +419,9 @@ class SequenceClassifier(_SequenceEstimator):
         weights = self._weights(sample_weight, len(idx))
         if validation_data is not None:
             self.input_length_ = codes.shape[1]
-            val_codes = self._codes(validation_data[0], fitting=False)
-            val_labels = np.asarray(validation_data[1])
+            val_seqs, val_y = self._validation_pair(validation_data)
+            val_codes = self._codes(val_seqs, fitting=False)
+            val_labels = _label_array(val_y, len(val_codes), what="validation labels")
             unknown = ~np.isin(val_labels, self.classes_)
             if unknown.any():
                 raise InputError(f"validation label '{val_labels[unknown][0]}' is not among the "
@@ -414,11 +443,21 @@ class SequenceClassifier(_SequenceEstimator):
 
     def predict(self, sequences) -> np.ndarray:
         """Predicted class label of each sequence, shape ``(N,)``."""
+        self._check_fitted()
         return self.classes_[self.predict_proba(sequences).argmax(axis=1)]
 
     def score(self, sequences, y) -> float:
-        """Accuracy on the given sequences and labels."""
-        return float(np.mean(self.predict(sequences) == np.asarray(y)))
+        """Accuracy on the given sequences and labels (labels written as text, such as
+        ``"1"`` for a class ``1``, are read as the class)."""
+        pred = self.predict(sequences)
+        truth = _label_array(y, len(pred))
+        lookup = {str(c): c for c in self.classes_}
+        text = np.array([str(v) for v in truth], dtype=object)
+        unknown = ~np.isin(text, list(lookup))
+        if unknown.any():
+            raise InputError(f"label '{truth[unknown][0]}' is not one of the model's classes "
+                             f"{', '.join(map(repr, lookup))}", row=int(np.flatnonzero(unknown)[0]))
+        return float(np.mean(np.array([lookup[t] for t in text], dtype=object) == pred))
 
     def _extra_state(self) -> dict:
         return {"classes": self.classes_.tolist()}
@@ -487,9 +526,7 @@ class SequenceRegressor(_SequenceEstimator):
         if self.target_transform not in ("standardize", "log", "none"):
             raise InputError(f"target_transform must be 'standardize', 'log' or 'none', "
                              f"not '{self.target_transform}'")
-        values = np.asarray(y, dtype=np.float64)
-        if values.ndim not in (1, 2):
-            raise InputError(f"y must be (N,) or (N, T), got shape {values.shape}")
+        values = _value_array(y)
         codes = self._codes(sequences, fitting=True)
         if values.shape[0] != codes.shape[0]:
             raise InputError(f"got {codes.shape[0]} sequences but {values.shape[0]} values")
@@ -509,8 +546,15 @@ class SequenceRegressor(_SequenceEstimator):
         weights = self._weights(sample_weight, len(values))
         if validation_data is not None:
             self.input_length_ = codes.shape[1]
-            val_codes = self._codes(validation_data[0], fitting=False)
-            val_vals = np.asarray(validation_data[1], dtype=np.float64).reshape(len(val_codes), -1)
+            val_seqs, val_y = self._validation_pair(validation_data)
+            val_codes = self._codes(val_seqs, fitting=False)
+            val_vals = _value_array(val_y, what="validation values")
+            if val_vals.shape[0] != len(val_codes) or \
+                    val_vals.reshape(len(val_vals), -1).shape[1] != self.n_targets_:
+                raise InputError(f"validation_data has {len(val_codes)} sequences and values of "
+                                 f"shape {val_vals.shape}; expected {len(val_codes)} rows of "
+                                 f"{self.n_targets_} value{'s' if self.n_targets_ > 1 else ''}")
+            val_vals = val_vals.reshape(len(val_codes), -1)
             tr = np.arange(len(values))
         else:
             tr, va = self._split_validation(len(values))
@@ -569,14 +613,21 @@ class SequenceRegressor(_SequenceEstimator):
         return (mean, std) if return_std else mean
 
     def score(self, sequences, y) -> float:
-        """Coefficient of determination R² (mean over targets)."""
-        pred = np.asarray(self.predict(sequences)).reshape(len(y), -1)
-        truth = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        """Coefficient of determination R² (mean over targets; NaN where the values do
+        not vary, as :func:`biochemml.metrics.regression_metrics` gives)."""
+        pred = np.asarray(self.predict(sequences))
+        pred = pred.reshape(len(pred), -1)
+        truth = _value_array(y)
+        if truth.shape[0] != pred.shape[0] or truth.reshape(len(truth), -1).shape[1] != pred.shape[1]:
+            raise InputError(f"got {pred.shape[0]} sequences but values of shape {truth.shape}; "
+                             f"expected {pred.shape[0]} rows of {pred.shape[1]} "
+                             f"value{'s' if pred.shape[1] > 1 else ''}")
+        truth = truth.reshape(len(truth), -1)
         r2 = []
         for t in range(truth.shape[1]):
             ok = ~np.isnan(truth[:, t])
             ss = ((truth[ok, t] - truth[ok, t].mean()) ** 2).sum()
-            r2.append(1 - ((truth[ok, t] - pred[ok, t]) ** 2).sum() / ss)
+            r2.append(1 - ((truth[ok, t] - pred[ok, t]) ** 2).sum() / ss if ss > 0 else np.nan)
         return float(np.mean(r2))
 
     def _extra_state(self) -> dict:
@@ -591,6 +642,56 @@ class SequenceRegressor(_SequenceEstimator):
         self.target_scale_ = np.asarray(state["scale"])
         self.std_scale_ = np.asarray(state.get("std_scale", np.ones(self.n_targets_)))
 
+
+
+def _check_seed(seed) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"seed must be a whole number of at least 0, not {seed!r}")
+
+
+def _label_array(y, n: int, what: str = "labels") -> np.ndarray:
+    """Class labels as a 1-D array of ``n``; one sentence for anything else."""
+    labels = np.asarray(y, dtype=object if isinstance(y, (list, tuple)) else None)
+    if labels.ndim == 2 and labels.shape[1] == 1:  # a one-column table or (N, 1) array
+        labels = labels[:, 0]
+    if labels.ndim != 1:
+        raise InputError(f"{what} must hold one class label per sequence (shape ({n},)), "
+                         f"not shape {labels.shape}")
+    if labels.shape[0] != n:
+        raise InputError(f"got {n} sequences but {labels.shape[0]} {what}")
+    missing = [i for i, v in enumerate(labels) if v is None or (isinstance(v, float) and v != v)]
+    if missing:
+        raise InputError("the label is missing (empty or NaN)", row=missing[0])
+    if labels.dtype == object:
+        kinds = {isinstance(v, str) for v in labels}
+        if len(kinds) > 1:
+            raise InputError(f"{what} mix text and numbers (e.g. {labels[0]!r}); write every "
+                             "class the same way")
+        labels = np.asarray(labels.tolist())
+    return labels
+
+
+def _value_array(y, what: str = "values") -> np.ndarray:
+    """Measured values as a float array of shape (N,) or (N, T); one sentence naming the
+    first entry that is not a number."""
+    try:
+        values = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        flat = np.asarray(y, dtype=object).reshape(-1) if not isinstance(y, list) or \
+            all(np.ndim(v) == 0 for v in y) else None
+        if flat is None:
+            raise InputError(f"{what} must be a table of equal-length rows (N,) or (N, T)") \
+                from None
+        for i, v in enumerate(flat):
+            try:
+                float(v)
+            except (TypeError, ValueError):
+                raise InputError(f"{what} must be numbers; this one is {v!r}",
+                                 row=i) from None
+        raise
+    if values.ndim not in (1, 2):
+        raise InputError(f"{what} must be of shape (N,) or (N, T), not {values.shape}")
+    return values
 
 
 def _read_payload(path) -> tuple[Path, dict]:

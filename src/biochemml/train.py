@@ -63,8 +63,17 @@ class CodeBatches:
         self.epoch = 0
         self.table = torch.from_numpy(row_table(n_channels, unknown, np.float32))
 
+    def _starts(self) -> list:
+        """Batch start offsets. When shuffling (training), a last batch of one row joins
+        the batch before it: batch normalisation cannot train on a single row."""
+        n = len(self.codes)
+        starts = list(range(0, n, self.batch_size))
+        if self.shuffle and len(starts) > 1 and n - starts[-1] == 1:
+            starts.pop()
+        return starts
+
     def __len__(self) -> int:
-        return (len(self.codes) + self.batch_size - 1) // self.batch_size
+        return len(self._starts())
 
     def __iter__(self):
         n = len(self.codes)
@@ -74,8 +83,9 @@ class CodeBatches:
         else:
             order = torch.arange(n)
         self.epoch += 1
-        for lo in range(0, n, self.batch_size):
-            idx = order[lo:lo + self.batch_size]
+        starts = self._starts()
+        for k, lo in enumerate(starts):
+            idx = order[lo:starts[k + 1] if k + 1 < len(starts) else n]
             x = self.table[self.codes[idx].long()].transpose(1, 2)
             w = None if self.w is None else self.w[idx]
             yield x, self.y[idx], w
@@ -255,6 +265,39 @@ def _threads_for(model: nn.Module, accelerator: str):
         torch.set_num_threads(before)
 
 
+#: what ``accelerator`` takes (Lightning's names); "gpu"/"cuda" need a GPU
+ACCELERATORS = ("auto", "cpu", "gpu", "cuda", "mps")
+
+
+def _check_settings(*, epochs, batch_size, lr, weight_decay, patience, seed, accelerator):
+    """One sentence for a training setting that cannot work, before any training."""
+    def whole(value, least):
+        return isinstance(value, (int, np.integer)) and not isinstance(value, bool) \
+            and value >= least
+
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if not whole(value, 1):
+            raise InputError(f"{name} must be a whole number of at least 1, not {value!r}")
+    for name, value, least in (("learning rate", lr, 0.0), ("weight_decay", weight_decay, 0.0)):
+        number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+        if not number or not np.isfinite(value) or value < least or (name == "learning rate"
+                                                                     and value == 0):
+            raise InputError(f"{name} must be a positive number (e.g. 0.001), not {value!r}"
+                             if name == "learning rate" else
+                             f"{name} must be a number of at least 0, not {value!r}")
+    if patience is not None and not whole(patience, 1):
+        raise InputError(f"patience must be a whole number of epochs (at least 1) or None "
+                         f"(train every epoch), not {patience!r}")
+    if not whole(seed, 0):
+        raise InputError(f"seed must be a whole number of at least 0, not {seed!r}")
+    if accelerator not in ACCELERATORS:
+        raise InputError(f"device must be one of {', '.join(ACCELERATORS)}, not "
+                         f"{accelerator!r}")
+    if accelerator in ("gpu", "cuda") and not torch.cuda.is_available():
+        raise InputError(f"device {accelerator!r} asks for a GPU, but PyTorch sees none on "
+                         "this machine: use 'auto' or 'cpu'")
+
+
 def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         task: str = "classification", n_channels: int = 4, weights_train=None,
         epochs: int = 20, batch_size: int = 100, lr: float = 1e-3, weight_decay: float = 0.0,
@@ -317,8 +360,12 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         raise InputError(f"task must be 'classification' or 'regression', not '{task}'")
     if optimizer not in ("adam", "adamw", "sgd", "rmsprop"):
         raise InputError(f"optimizer must be adam, adamw, sgd or rmsprop, not '{optimizer}'")
-    if epochs < 1 or batch_size < 1:
-        raise InputError("epochs and batch_size must be at least 1")
+    _check_settings(epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay,
+                    patience=patience, seed=seed, accelerator=accelerator)
+    if len(codes_train) < 2:
+        raise InputError(f"{len(codes_train)} training sequence{'' if len(codes_train) == 1 else 's'}: "
+                         "at least 2 are needed to train (more rows, or a smaller "
+                         "validation_split)")
     if schedule not in SCHEDULES:
         raise InputError(f"schedule must be one of {', '.join(SCHEDULES)}, not '{schedule}'")
     if time_limit is not None and not time_limit > 0:

@@ -1,0 +1,129 @@
+"""What a notebook user passes to SequenceClassifier / SequenceRegressor: every input either
+works or stops with one biochemml sentence (no numpy, torch or Lightning traceback)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml import SequenceClassifier, SequenceRegressor
+from biochemml.errors import InputError, ModelError
+
+RNG = np.random.default_rng(11)
+SEQS = np.array(["".join(RNG.choice(list("ACGT"), 12)) for _ in range(80)], dtype=object)
+Y = np.array([s.count("G") for s in SEQS], dtype=float)
+LABELS = np.where(Y > np.median(Y), 1, 0)
+
+
+@pytest.fixture(scope="module")
+def regressor():
+    return SequenceRegressor(epochs=1, n_models=1, seed=0).fit(SEQS, Y)
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return SequenceClassifier(epochs=1, seed=0).fit(SEQS, LABELS)
+
+
+def test_a_last_batch_of_one_row_trains():
+    # 73 rows leave 65 training rows after the validation split: batches of 64 and 1
+    # (batch normalisation cannot train on one row; it crashed in torch before)
+    est = SequenceRegressor(epochs=2, n_models=1, seed=0).fit(SEQS[:73], Y[:73])
+    assert est.predict(SEQS[:3]).shape == (3,)
+    with pytest.raises(InputError, match="at least 2 are needed to train"):
+        SequenceRegressor(epochs=1, n_models=1, validation_split=0).fit(SEQS[:1], Y[:1])
+
+
+def test_tiny_tables_point_at_validation_split():
+    with pytest.raises(InputError, match="validation_split=0"):
+        SequenceClassifier(epochs=1).fit(SEQS[:4], [0, 1, 0, 1])
+
+
+@pytest.mark.parametrize("y, message", [
+    (1, "one class label per sequence"),
+    (np.zeros((80, 2)), "one class label per sequence"),
+    (["a"] * 40 + [None] * 40, "the label is missing"),
+    (["a", 1] * 40, "mix text and numbers"),
+    (LABELS[:70], "80 sequences but 70 labels"),
+])
+def test_classifier_labels_that_cannot_work(y, message):
+    with pytest.raises(InputError, match=message):
+        SequenceClassifier(epochs=1).fit(SEQS, y)
+
+
+def test_classifier_reads_a_one_column_table_and_scores_text_labels(classifier):
+    table = pd.DataFrame({"sequence": SEQS, "label": LABELS})
+    one_d = classifier.score(SEQS, LABELS)
+    assert classifier.score(table[["sequence"]], table[["label"]]) == one_d
+    assert classifier.score(SEQS, LABELS.astype(str)) == one_d  # "1" is the class 1
+    with pytest.raises(InputError, match="80 sequences but 10 labels"):
+        classifier.score(SEQS, LABELS[:10])
+    with pytest.raises(InputError, match="not one of the model's classes"):
+        classifier.score(SEQS[:2], ["yes", "no"])
+    with pytest.raises(InputError, match="pass the sequence column alone"):
+        classifier.predict(table)
+
+
+def test_an_unfitted_classifier_says_so():
+    with pytest.raises(ModelError, match="not fitted yet"):
+        SequenceClassifier().predict(["ACGT"])
+
+
+def test_regressor_values_and_scores(regressor):
+    with pytest.raises(InputError, match=r"row 3.*must be numbers; this one is 'n/a'|"
+                                          r"sequence 2: values must be numbers; this one is 'n/a'"):
+        SequenceRegressor(epochs=1).fit(SEQS[:5], ["1.0", "2", "n/a", "3", "4"])
+    with pytest.raises(InputError, match="equal-length rows"):
+        SequenceRegressor(epochs=1).fit(SEQS[:2], [[1.0, 2.0], [3.0]])
+    with pytest.raises(InputError, match="80 sequences but values of shape"):
+        regressor.score(SEQS, Y[:10])
+    with pytest.raises(InputError, match="values of shape"):
+        regressor.score(SEQS, np.c_[Y, Y])
+    assert np.isnan(regressor.score(SEQS[:5], np.ones(5)))  # R² of constant values
+    assert regressor.score(pd.Series(SEQS, index=np.arange(100, 180)), pd.Series(Y)) == \
+        pytest.approx(regressor.score(SEQS, Y))
+
+
+@pytest.mark.parametrize("data, message", [
+    ((SEQS[:10],), "must be a pair"),
+    ((SEQS[:10], Y[:5]), "validation_data has 10 sequences"),
+])
+def test_validation_data_that_cannot_work(data, message):
+    with pytest.raises(InputError, match=message):
+        SequenceRegressor(epochs=1).fit(SEQS, Y, validation_data=data)
+
+
+def test_classifier_validation_labels_must_match_the_sequences():
+    with pytest.raises(InputError, match="10 sequences but 5 validation labels"):
+        SequenceClassifier(epochs=1).fit(SEQS, LABELS, validation_data=(SEQS[:10], LABELS[:5]))
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"learning_rate": "fast"}, "learning rate must be a positive number"),
+    ({"learning_rate": -1}, "learning rate must be a positive number"),
+    ({"patience": "never"}, "patience must be a whole number"),
+    ({"seed": None}, "seed must be a whole number"),
+    ({"batch_size": 32.5}, "batch_size must be a whole number"),
+    ({"device": "tpu"}, "device must be one of"),
+])
+def test_training_settings_that_cannot_work(settings, message):
+    with pytest.raises(InputError, match=message):
+        SequenceRegressor(epochs=1, n_models=1, **settings).fit(SEQS, Y)
+
+
+def test_a_gpu_device_without_a_gpu_is_refused_in_words():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(InputError, match="PyTorch sees none"):
+        SequenceRegressor(epochs=1, n_models=1, device="gpu").fit(SEQS, Y)
+
+
+def test_scikit_learn_can_clone_and_set_parameters():
+    from sklearn.base import clone
+
+    est = SequenceRegressor(epochs=3, seed=4)
+    copy = clone(est)
+    assert copy is not est and copy.get_params() == est.get_params()
+    assert est.set_params(epochs=5) is est and est.epochs == 5
+    with pytest.raises(InputError, match="has no parameter 'epoch'"):
+        est.set_params(epoch=5)
