@@ -127,3 +127,13 @@ def test_scikit_learn_can_clone_and_set_parameters():
     assert est.set_params(epochs=5) is est and est.epochs == 5
     with pytest.raises(InputError, match="has no parameter 'epoch'"):
         est.set_params(epoch=5)
+
+
+def test_a_plain_import_reaches_every_subpackage():
+    import subprocess
+    import sys
+
+    code = ("import biochemml; biochemml.datasets.list; biochemml.motifs.PWM; "
+            "biochemml.structure.read; biochemml.protein.apply_mutations; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr

@@ -16,13 +16,21 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    # torch is heavy: import the estimators only when they are asked for.
-    if name in _LAZY:
-        import importlib
+#: subpackages reachable as ``biochemml.<name>`` after a plain ``import biochemml``
+SUBMODULES = ("alphabets", "baselines", "bioprocess", "datasets", "encode", "evaluation",
+              "metrics", "models", "motifs", "plot", "protein", "simulate", "splits",
+              "structure", "train")
 
+
+def __getattr__(name):
+    # torch is heavy: import the estimators and subpackages only when they are asked for.
+    import importlib
+
+    if name in _LAZY:
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(module), attr)
+    if name in SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'biochemml' has no attribute '{name}'")
 
 
