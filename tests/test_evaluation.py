@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from biochemml.encode import to_codes
+from biochemml.errors import InputError
 from biochemml.evaluation import (error_by_distance, group_split, hamming_within, kfold_indices,
                                   nearest_distance, similarity_split)
 
@@ -107,6 +108,43 @@ def test_nearest_distance_matches_brute_force(length, cap):
     got = nearest_distance(q, r, cap=cap)
     want = np.minimum(_brute_distance(seqs)[:60, 60:].min(axis=1), min(cap, 3 if length < 20 else cap) + 1)
     np.testing.assert_array_equal(got, want)
+
+
+def test_nearest_distance_reports_farther_rows_as_cap_plus_one():
+    # 9 nt: variants are enumerated to 3 mismatches only; CCCCCCCCC is 9 away
+    got = nearest_distance(["AAAAAAAAA", "AAAAAAAAC", "CCCCCCCCC"], ["AAAAAAAAA"], cap=5)
+    np.testing.assert_array_equal(got, [0, 1, 6])
+    np.testing.assert_array_equal(
+        nearest_distance(["AAAAAAAAA", "CCCCCCCCC", "CCCCCAAAA"], ["AAAAAAAAA"], cap=9), [0, 9, 5])
+
+
+@pytest.mark.parametrize("length,cap", [(9, 9), (12, 6), (30, 30)])
+def test_nearest_distance_is_exact_up_to_cap_beyond_the_enumeration_depth(length, cap):
+    rng = np.random.default_rng(3)
+    seqs = _library(n=300, length=length, seed=4)
+    seqs += ["".join(rng.choice(list("ACGTN"), length)) for _ in range(40)]  # far, with N
+    q, r = seqs[-100:], seqs[:-100]
+    got = nearest_distance(q, r, cap=cap)
+    want = np.minimum(_brute_distance(seqs)[-100:, :-100].min(axis=1), cap + 1)
+    np.testing.assert_array_equal(got, want)
+    assert want.max() > 3  # some rows lie beyond the enumerated depth
+
+
+def test_nearest_distance_packs_protein_symbols_exactly():
+    rng = np.random.default_rng(5)
+    aa = list("ACDEFGHIKLMNPQRSTVWY")
+    seqs = ["".join(rng.choice(aa, rng.integers(14, 31))) for _ in range(120)]
+    codes = to_codes(seqs, "protein", pad="left")[0]
+    want = (codes[:30, None, :] != codes[None, 30:, :]).sum(axis=2).min(axis=1)
+    got = nearest_distance(seqs[:30], seqs[30:], cap=30, alphabet="protein")
+    np.testing.assert_array_equal(got, np.minimum(want, 31))
+
+
+def test_nearest_distance_refuses_an_unknown_metric():
+    with pytest.raises(InputError, match="metric must be 'hamming' or 'edit'"):
+        nearest_distance(["ACGT"], ["ACGA"], metric="levenshtein")
+    with pytest.raises(InputError, match="cap"):
+        nearest_distance(["ACGT"], ["ACGA"], cap=-1)
 
 
 def test_kfold_puts_every_row_in_one_test_fold_and_keeps_groups_together():

@@ -32,7 +32,8 @@ from .errors import InputError
 
 METRICS = ("hamming", "edit")
 _ENUMERATE_MAX = 12000       # variants per sequence up to which neighbours are enumerated
-_BRUTE_CELLS = 20_000_000    # query x reference x length cells compared at once
+_BRUTE_WORDS = 500_000       # query x reference x packed-word cells compared at once
+_POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
 def _codes(sequences, alphabet="dna", pad="left") -> np.ndarray:
@@ -53,11 +54,54 @@ def _n_variants(length: int, symbols: int, d: int) -> int:
     return sum(math.comb(length, k) * (symbols - 1) ** k for k in range(d + 1))
 
 
+def _popcount(x: np.ndarray) -> np.ndarray:
+    """Number of set bits of each uint64 in ``x`` (numpy < 2 has no ``bitwise_count``)."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x)
+    return _POP8[x.view(np.uint8)].reshape(*x.shape, 8).sum(axis=-1, dtype=np.uint8)
+
+
+class _Packed:
+    """Reference codes packed ``64 // bits`` symbols to a uint64 word for brute-force
+    Hamming distances: XOR two words, fold each symbol's bits onto its lowest one and
+    count them, so a pair costs a few operations per word rather than per position."""
+
+    def __init__(self, codes: np.ndarray, symbols: int):
+        self.bits = max(1, int(symbols - 1).bit_length())
+        self.per = 64 // self.bits
+        self.low = np.uint64(sum(1 << (self.bits * i) for i in range(self.per)))
+        self.shifts = np.arange(self.per, dtype=np.uint64) * np.uint64(self.bits)
+        self.ref = self.pack(codes)
+
+    def pack(self, codes: np.ndarray) -> np.ndarray:
+        """``(N, L)`` codes -> ``(N, ceil(L / per))`` uint64 words (extra slots hold 0)."""
+        n, length = codes.shape
+        words = max(1, -(-length // self.per))
+        full = np.zeros((n, words * self.per), dtype=np.uint64)
+        full[:, :length] = codes
+        return np.bitwise_or.reduce(full.reshape(n, words, self.per) << self.shifts, axis=2)
+
+    def distances(self, query: np.ndarray):
+        """Yield ``(row offset, (q, R) int32 Hamming distances)`` chunk by chunk."""
+        q = self.pack(query)
+        n_ref, words = self.ref.shape
+        step = max(1, _BRUTE_WORDS // max(n_ref * words, 1))
+        for lo in range(0, len(q), step):
+            x = q[lo:lo + step, None, :] ^ self.ref[None]
+            y = x.copy()
+            for s in range(1, self.bits):
+                y |= x >> np.uint64(s)
+            y &= self.low
+            count = _popcount(y)
+            yield lo, (count[..., 0] if words == 1 else count.sum(axis=2)).astype(np.int32)
+
+
 class _Index:
     """Finds, for query rows, the reference rows within Hamming distance ``d``.
 
     Short sequences: every variant within ``d`` is enumerated as an integer key and
-    looked up in the sorted reference keys. Longer ones: chunked brute-force comparison.
+    looked up in the sorted reference keys. Longer ones: chunked brute-force comparison
+    (:class:`_Packed`).
     """
 
     def __init__(self, codes: np.ndarray, symbols: int, d: int):
@@ -70,6 +114,13 @@ class _Index:
             self.keys = codes.astype(np.int64) @ self.weights
             self.order = np.argsort(self.keys, kind="stable")
             self.sorted = self.keys[self.order]
+        self._packed = None
+
+    @property
+    def packed(self) -> _Packed:
+        if self._packed is None:
+            self._packed = _Packed(self.codes, self.s)
+        return self._packed
 
     def _lookup(self, keys: np.ndarray) -> np.ndarray:
         lo = np.searchsorted(self.sorted, keys, side="left")
@@ -86,11 +137,7 @@ class _Index:
         if self.enumerate:
             return np.unique(self._lookup(self._variant_keys(query)[0].ravel()))
         hits = np.zeros(len(self.codes), dtype=bool)
-        length = self.codes.shape[1]
-        step = max(1, _BRUTE_CELLS // max(len(self.codes) * length, 1))
-        for lo in range(0, len(query), step):
-            q = query[lo:lo + step]
-            dist = (q[:, None, :] != self.codes[None, :, :]).sum(axis=2)
+        for _, dist in self.packed.distances(query):
             hits |= (dist <= self.d).any(axis=0)
         return np.flatnonzero(hits)
 
@@ -111,11 +158,18 @@ class _Index:
         return np.hstack(cols), np.asarray(dist)
 
     def nearest(self, query: np.ndarray, cap: int) -> np.ndarray:
-        """Distance from each query row to its nearest reference row, capped at ``cap + 1``."""
+        """Distance from each query row to its nearest reference row, capped at ``cap + 1``.
+
+        Variants are enumerated up to ``min(cap, d)`` mismatches; the rows with no
+        reference row that close (none when ``cap <= d``) are compared with every
+        reference row, so every distance up to ``cap`` is exact.
+        """
         out = np.full(len(query), cap + 1, dtype=np.int64)
         length = self.codes.shape[1]
-        if self.enumerate and cap <= self.d:
-            for k in range(cap + 1):  # rows found at distance k need no farther variants
+        todo = np.arange(len(query))
+        if self.enumerate:
+            depth = min(cap, self.d)
+            for k in range(depth + 1):  # rows found at distance k need no farther variants
                 todo = np.flatnonzero(out > cap)
                 step = max(1, 4_000_000 // _n_variants(length, self.s, k))
                 for lo in range(0, len(todo), step):
@@ -123,12 +177,12 @@ class _Index:
                     keys, _ = self._variant_keys(query[rows], k, lowest=k)
                     pos = np.searchsorted(self.sorted, keys).clip(max=len(self.sorted) - 1)
                     out[rows[(self.sorted[pos] == keys).any(axis=1)]] = k
-            return out
-        step = max(1, _BRUTE_CELLS // max(len(self.codes) * length, 1))
-        for lo in range(0, len(query), step):
-            q = query[lo:lo + step]
-            dist = (q[:, None, :] != self.codes[None, :, :]).sum(axis=2).min(axis=1)
-            out[lo:lo + step] = np.minimum(dist, cap + 1)
+            if depth == cap:
+                return out
+            todo = np.flatnonzero(out > cap)  # farther than ``depth``: compare them all
+        for lo, dist in self.packed.distances(query[todo]):
+            rows = todo[lo:lo + len(dist)]
+            out[rows] = np.minimum(dist.min(axis=1), cap + 1)
         return out
 
 
@@ -294,30 +348,39 @@ def nearest_distance(query, reference, cap: int = 5, alphabet: str = "dna",
     query, reference : sequence of str
         E.g. test and training sequences. Both are padded to one common length.
     cap : int
-        Distances above ``cap`` are reported as ``cap + 1`` ("farther").
+        Distances up to ``cap`` are exact; larger ones are reported as ``cap + 1``
+        ("farther").
     metric : {"hamming", "edit"}
         See :func:`similarity_split`.
 
     Returns
     -------
     ndarray of int, shape (len(query),)
+
+    Examples
+    --------
+    >>> nearest_distance(["AAAAAAAAA", "AAAAAAAAC", "CCCCCCCCC"], ["AAAAAAAAA"], cap=5).tolist()
+    [0, 1, 6]
     """
     from .encode.codes import as_sequence_list
 
+    if metric not in METRICS:
+        raise InputError(f"metric must be 'hamming' or 'edit', not '{metric}'")
+    if isinstance(cap, bool) or not isinstance(cap, (int, np.integer)) or cap < 0:
+        raise InputError(f"cap must be a whole number of 0 or more, not {cap!r}")
+    cap = int(cap)
     q, _ = as_sequence_list(query)
     r, _ = as_sequence_list(reference)
     codes = _codes(list(q) + list(r), alphabet, pad)
     if metric == "edit":
-        return _index(codes[len(q):], alphabet, cap, metric).nearest(codes[:len(q)], int(cap))
+        return _index(codes[len(q):], alphabet, cap, metric).nearest(codes[:len(q)], cap)
     symbols = _symbols(codes, alphabet)
-    # short sequences: enumerate variants up to the largest distance that stays cheap
+    # short sequences: enumerate variants up to the largest distance that stays cheap;
+    # the rows with no reference that close are then compared with every reference row
     d = cap
     while d > 0 and _n_variants(codes.shape[1], symbols, d) > _ENUMERATE_MAX:
         d -= 1
-    index = _Index(codes[len(q):], symbols, max(d, 0))
-    if index.enumerate and d < cap:
-        cap = d
-    return index.nearest(codes[:len(q)], int(cap))
+    return _Index(codes[len(q):], symbols, d).nearest(codes[:len(q)], cap)
 
 
 def kfold_indices(n: int, n_splits: int = 5, seed: int = 0, groups=None):
