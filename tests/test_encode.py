@@ -200,3 +200,9 @@ def test_protein_stop_reads_the_stop_codon_as_a_21st_letter():
     assert stop[1, 2].sum() == 0  # X is still unknown
     assert one_hot(["MK*"], "protein")[0, 2].sum() == 0  # in the 20-letter alphabet * is unknown
     assert kmer_counts(["MK*"], k=1, alphabet="protein-stop").shape == (1, 21)
+
+
+@pytest.mark.parametrize("k", [[], (), ["a"], 2.5, float("nan"), [2, 0]])
+def test_kmer_counts_refuse_bad_word_lengths_in_words(k):
+    with pytest.raises(InputError, match="k must be"):
+        kmer_counts(["ACGT"], k=k)

@@ -162,6 +162,63 @@ def test_group_split_keeps_each_group_on_one_side():
     assert not set(groups[tr]) & set(groups[te]) and len(te) > 0
 
 
+def test_kfold_groups_are_seeded_and_each_group_stays_in_one_fold():
+    groups = np.repeat(np.arange(20), 5)
+    a = kfold_indices(100, 4, seed=0, groups=groups)
+    b = kfold_indices(100, 4, seed=0, groups=groups)
+    c = kfold_indices(100, 4, seed=1, groups=groups)
+    assert all(np.array_equal(x[1], y[1]) for x, y in zip(a, b))
+    assert any(not np.array_equal(x[1], y[1]) for x, y in zip(a, c))
+    for folds in (a, c):
+        tests = np.concatenate([te for _, te in folds])
+        assert sorted(tests.tolist()) == list(range(100))
+        assert [len(te) for _, te in folds] == [25, 25, 25, 25]  # 5 groups of 5 rows each
+        for tr, te in folds:
+            assert not set(groups[tr]) & set(groups[te])
+            assert len(tr) + len(te) == 100
+
+
+def test_kfold_counts_the_rows_of_a_table():
+    import pandas as pd
+
+    folds = kfold_indices(pd.DataFrame({"x": range(12)}), 3, seed=2)
+    assert [te.tolist() for _, te in folds] == [te.tolist() for _, te in kfold_indices(12, 3, seed=2)]
+    with pytest.raises(InputError, match="whole number"):
+        kfold_indices(12.5, 3)
+
+
+def test_rows_without_a_group_are_refused_in_words():
+    groups = ["a", None, "b", np.nan, "a", "c"]
+    with pytest.raises(InputError, match="2 of 6 rows have no group"):
+        group_split(groups)
+    with pytest.raises(InputError, match="2 of 6 rows have no group"):
+        kfold_indices(6, 2, groups=groups)
+    with pytest.raises(InputError, match="1 of 3 rows have no group"):
+        group_split(np.array([1.0, np.nan, 2.0]))
+
+
+def test_group_split_is_sklearns_on_any_labels():
+    from sklearn.model_selection import GroupShuffleSplit
+
+    groups = np.repeat(list("jihgfedcba"), 7)
+    _, want = next(GroupShuffleSplit(1, test_size=0.3, random_state=5).split(groups, groups=groups))
+    np.testing.assert_array_equal(group_split(groups, test_size=0.3, seed=5)[1], np.sort(want))
+    tr, te = group_split([1, "a", 1, "a", 2, 2, "b", "b"], test_size=0.5, seed=0)  # mixed types
+    assert len(tr) + len(te) == 8 and len(te) > 0
+
+
+def test_error_by_distance_skips_missing_values_and_checks_lengths():
+    out = error_by_distance([1.0, 2.0, np.nan, 4.0, 5.0], [1.0, 2.5, 3.0, np.nan, 6.0],
+                            [1, 1, 2, 2, 3], n_boot=20)
+    assert list(out) == ["1", "3"]
+    assert out["1"]["value"] == pytest.approx(0.25) and out["1"]["n"] == 2
+    assert out["3"]["value"] == pytest.approx(1.0)
+    with pytest.raises(InputError, match="one value per row"):
+        error_by_distance([1.0, 2.0], [1.0, 2.0, 3.0], [1, 1, 1])
+    with pytest.raises(InputError, match="all NaN"):
+        error_by_distance([np.nan], [1.0], [1])
+
+
 def test_error_by_distance_gives_one_bin_per_distance():
     out = error_by_distance([1.0, 2.0, 3.0, 4.0], [1.0, 2.5, 3.0, 5.0], [1, 1, 2, 2], n_boot=50)
     assert list(out) == ["1", "2"]

@@ -80,3 +80,15 @@ def test_a_class_too_small_for_every_part_is_refused_in_words():
     labels = np.array(["a"] * 58 + ["b"] * 2)
     with pytest.raises(InputError, match="the class\\(es\\) 'b' have only one"):
         split_indices(60, test_size=0.2, val_size=0.1, stratify=labels, seed=0)
+
+
+def test_a_table_or_an_integral_float_counts_as_its_number_of_rows():
+    import pandas as pd
+
+    want = split_indices(10, seed=3)
+    for n in (10.0, np.float32(10), pd.DataFrame({"a": range(10)}), np.zeros((10, 2))):
+        got = split_indices(n, seed=3)
+        assert all(np.array_equal(a, b) and a.dtype.kind == "i" for a, b in zip(got, want))
+    for bad, words in ((10.5, "whole number"), (True, "number of rows"), ("10", "number of rows")):
+        with pytest.raises(InputError, match=words):
+            split_indices(bad)

@@ -383,40 +383,99 @@ def nearest_distance(query, reference, cap: int = 5, alphabet: str = "dna",
     return _Index(codes[len(q):], symbols, d).nearest(codes[:len(q)], cap)
 
 
-def kfold_indices(n: int, n_splits: int = 5, seed: int = 0, groups=None):
+def _group_codes(groups, n: int | None = None) -> tuple[np.ndarray, int]:
+    """``(N,)`` integer codes of ``groups`` (any labels, mixed types too) and the number
+    of groups; rows without a group (NaN, None) are refused."""
+    import pandas as pd
+
+    g = np.asarray(groups, dtype=object) if not isinstance(groups, np.ndarray) else groups
+    if g.ndim != 1:
+        raise InputError(f"groups must be one label per row, got an array of shape {g.shape}")
+    if n is not None and len(g) != n:
+        raise InputError(f"groups has {len(g)} values for {n} rows")
+    series = pd.Series(g, dtype=object)
+    try:  # sorted labels: the same codes (and splits) as sklearn's own np.unique gives
+        codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
+    except TypeError:  # labels of several types that do not sort together
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    missing = int((codes < 0).sum())
+    if missing:
+        raise InputError(f"{missing} of {len(g)} rows have no group (NaN or None): fill in "
+                         "their group or drop those rows")
+    return codes, len(uniques)
+
+
+def kfold_indices(n, n_splits: int = 5, seed: int = 0, groups=None):
     """k-fold cross-validation indices, shuffled and seeded; by group when ``groups`` is given.
+
+    Parameters
+    ----------
+    n : int, or a table / array
+        Number of rows (a DataFrame, Series or array counts as its number of rows).
+    n_splits : int
+    seed : int
+        Shuffles the rows, or with ``groups`` the order in which groups are dealt out,
+        so another seed gives other folds.
+    groups : array-like, shape (n,), optional
+        Group of each row; every group lies wholly in one fold. Groups are taken in a
+        seeded random order and each goes to the fold with the fewest rows so far, so
+        fold sizes differ by at most the largest group. Rows without a group (NaN,
+        None) are refused.
 
     Returns
     -------
     list of (train, test) ndarray pairs
-        Every row is in exactly one test fold. With ``groups``, all rows of a group are in
-        the same fold (``GroupKFold``).
+        Sorted row indices (positions, 0-based); every row is in exactly one test fold.
     """
-    from sklearn.model_selection import GroupKFold, KFold
+    from sklearn.model_selection import KFold
 
+    from .splits import row_count
+
+    n = row_count(n)
     if n_splits < 2 or n_splits > n:
         raise InputError(f"n_splits must be from 2 to the number of rows ({n}), got {n_splits}")
     idx = np.arange(n)
     if groups is None:
-        folds = KFold(n_splits, shuffle=True, random_state=seed).split(idx)
-    else:
-        g = np.asarray(groups)
-        if len(g) != n:
-            raise InputError(f"groups has {len(g)} values for {n} rows")
-        if len(np.unique(g)) < n_splits:
-            raise InputError(f"{len(np.unique(g))} groups cannot fill {n_splits} folds")
-        folds = GroupKFold(n_splits).split(idx, groups=g)
-    return [(np.sort(tr), np.sort(te)) for tr, te in folds]
+        return [(np.sort(tr), np.sort(te))
+                for tr, te in KFold(n_splits, shuffle=True, random_state=seed).split(idx)]
+    codes, n_groups = _group_codes(groups, n)
+    if n_groups < n_splits:
+        raise InputError(f"{n_groups} groups cannot fill {n_splits} folds")
+    sizes = np.bincount(codes, minlength=n_groups)
+    fold_of_group = np.empty(n_groups, dtype=np.int64)
+    rows_in_fold = np.zeros(n_splits, dtype=np.int64)
+    for g in np.random.default_rng(seed).permutation(n_groups):
+        f = int(np.argmin(rows_in_fold))  # ties: the lowest fold, so no fold stays empty
+        fold_of_group[g] = f
+        rows_in_fold[f] += sizes[g]
+    fold = fold_of_group[codes]
+    return [(idx[fold != f], idx[fold == f]) for f in range(n_splits)]
 
 
 def group_split(groups, test_size: float = 0.2, seed: int = 0):
-    """Train/test rows with every group wholly on one side (``GroupShuffleSplit``)."""
+    """Train/test rows with every group wholly on one side (``GroupShuffleSplit``).
+
+    Parameters
+    ----------
+    groups : array-like, shape (N,)
+        Group of each row (any labels). Rows without a group (NaN, None) are refused:
+        give them a group of their own or drop them.
+    test_size : float
+        Fraction of the groups (not rows) held out.
+    seed : int
+
+    Returns
+    -------
+    train, test : ndarray of int
+        Sorted row positions (0-based), not pandas index labels: use ``.iloc``.
+    """
     from sklearn.model_selection import GroupShuffleSplit
 
-    g = np.asarray(groups)
-    if len(np.unique(g)) < 2:
+    codes, n_groups = _group_codes(groups)
+    if n_groups < 2:
         raise InputError("the group column has a single value: it cannot split the table")
-    tr, te = next(GroupShuffleSplit(1, test_size=test_size, random_state=seed).split(g, groups=g))
+    tr, te = next(GroupShuffleSplit(1, test_size=test_size, random_state=seed)
+                  .split(codes, groups=codes))
     return np.sort(tr), np.sort(te)
 
 
@@ -427,6 +486,8 @@ def error_by_distance(y_true, y_pred, distance, n_boot: int = 500, seed: int = 0
     Parameters
     ----------
     y_true, y_pred, distance : array-like, shape (N,)
+        Rows where any of the three is NaN (a missing measurement) are left out; the
+        ``"n"`` of each bin counts the rows used.
     max_bins : int, optional
         Group the distances into at most ``max_bins`` ranges of about equal counts, keyed
         ``"lo-hi"`` (inclusive; ``"d"`` for a range of one value), for long sequences: a
@@ -442,7 +503,17 @@ def error_by_distance(y_true, y_pred, distance, n_boot: int = 500, seed: int = 0
     """
     from .metrics import bootstrap_ci
 
-    t, p, dist = (np.asarray(v, dtype=float) for v in (y_true, y_pred, distance))
+    try:
+        t, p, dist = (np.asarray(v, dtype=float) for v in (y_true, y_pred, distance))
+    except (TypeError, ValueError):
+        raise InputError("y_true, y_pred and distance must hold numbers") from None
+    if not t.ndim == p.ndim == dist.ndim == 1 or not len(t) == len(p) == len(dist):
+        raise InputError(f"y_true, y_pred and distance must be one value per row, got "
+                         f"shapes {t.shape}, {p.shape} and {dist.shape}")
+    ok = ~(np.isnan(t) | np.isnan(p) | np.isnan(dist))
+    if not ok.any():
+        raise InputError("no row has a true value, a prediction and a distance (all NaN)")
+    t, p, dist = t[ok], p[ok], dist[ok]
     values = np.unique(dist)
     if max_bins is not None and values.size > 1:
         edges = np.unique(np.quantile(dist, np.linspace(0, 1, max_bins + 1))[1:-1].round())

@@ -15,6 +15,26 @@ def _check_fraction(value: float, what: str) -> None:
         raise InputError(f"{what} must be a fraction in [0, 1), not {value}")
 
 
+def row_count(n, what: str = "n") -> int:
+    """The number of rows ``n`` stands for: a whole number, or the length of a table or array.
+
+    An integral float (``10.0``) counts as that integer; a DataFrame, Series, array or
+    list counts as its number of rows. Anything else is an :class:`InputError`.
+    """
+    if isinstance(n, (bool, np.bool_)):
+        raise InputError(f"{what} must be a number of rows, not {n!r}")
+    if isinstance(n, (int, np.integer)):
+        return int(n)
+    if isinstance(n, (float, np.floating)):
+        if not np.isfinite(n) or n != int(n):
+            raise InputError(f"{what} must be a whole number of rows, not {n!r}")
+        return int(n)
+    if hasattr(n, "__len__") and not isinstance(n, (str, bytes, dict)):
+        return len(n)
+    raise InputError(f"{what} must be a number of rows (or a table to count the rows of), "
+                     f"not a {type(n).__name__}")
+
+
 def _plain_reason(err: ValueError, labels) -> str:
     """scikit-learn's reason for refusing a split, in words for a biologist."""
     text = str(err)
@@ -67,8 +87,8 @@ def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratif
 
     Parameters
     ----------
-    n : int
-        Number of rows.
+    n : int, or a table / array
+        Number of rows (a DataFrame, Series or array counts as its number of rows).
     test_size : float
         Fraction of all rows held out for the test set.
     val_size : float
@@ -94,6 +114,7 @@ def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratif
     """
     from sklearn.model_selection import train_test_split
 
+    n = row_count(n)
     _check_fraction(test_size, "test_size")
     _check_fraction(val_size, "val_size")
     if n < 2:

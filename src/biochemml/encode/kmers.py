@@ -11,10 +11,19 @@ from ..errors import InputError
 from .codes import to_codes
 
 
+def _word_lengths(k) -> list:
+    """``k`` as a list of word lengths; none at all is an :class:`InputError`."""
+    ks = [k] if np.isscalar(k) else list(k)
+    if not ks:
+        raise InputError("k must be a word length or a list of them, e.g. k=3 or k=[1, 2, 3]; "
+                         "got an empty list")
+    return ks
+
+
 def kmer_names(k, alphabet="dna") -> list[str]:
     """Column names of :func:`kmer_counts`, e.g. ``["A", "C", ..., "TT"]`` for ``k=(1, 2)``."""
     alpha = get_alphabet(alphabet)
-    ks = [k] if np.isscalar(k) else list(k)
+    ks = _word_lengths(k)
     return ["".join(p) for kk in ks for p in itertools.product(alpha.symbols, repeat=int(kk))]
 
 
@@ -47,10 +56,11 @@ def kmer_counts(seqs, k=3, alphabet="dna", sparse: bool = False, normalize: bool
     array([1., 1., 0., 0.], dtype=float32)
     """
     alpha = get_alphabet(alphabet)
-    ks = [k] if np.isscalar(k) else list(k)
+    ks = _word_lengths(k)
     max_k = 3 if alpha.name.startswith("protein") else 6
     for kk in ks:
-        if int(kk) != kk or not 1 <= kk <= max_k:
+        if isinstance(kk, (bool, np.bool_)) or not isinstance(kk, (int, float, np.number)) \
+                or not np.isfinite(kk) or int(kk) != kk or not 1 <= kk <= max_k:
             raise InputError(f"k must be an integer from 1 to {max_k} for {alpha.name}, not {kk}")
     codes, lengths = to_codes(seqs, alpha, pad="right")
     n, length = codes.shape
