@@ -377,6 +377,42 @@ def test_jaspar_loads_offline_from_pyjaspar():
         load(" , ")
 
 
+def test_jaspar_ids_are_case_insensitive_and_lecture_names_are_checked():
+    assert load("jaspar:ma0080")[0].name == jaspar("MA0080").name
+    assert np.allclose(jaspar("ma0080.1").matrix, jaspar("MA0080.1").matrix)
+    assert load("lecture:ccggaa")[0].consensus == "CCGGAA"
+    with pytest.raises(InputError, match="no motif 'TTTTTT': 'lecture:' knows CCGGAA"):
+        load("lecture:TTTTTT")
+
+
+def test_find_hits_accept_a_background_dict():
+    pwm = PWM.from_instances(LECTURE_SITES, pseudocounts=0.5)
+    seqs = ["GGTACAAGG", "TTTACGATT", "CCCCCCCCC"]
+    bg = {"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}
+    hits = find_hits(pwm, seqs, pvalue=0.01, background=bg)
+    same = find_hits(pwm, seqs, pvalue=0.01, background=[0.3, 0.2, 0.2, 0.3])
+    assert hits.equals(same)
+    assert hits[["sequence_index", "start", "strand"]].values.tolist() == [[0, 2, "+"], [1, 2, "+"]]
+    # TACAA against the background: log2 of (0.7/0.3, 0.7/0.3, 0.7/0.2, 0.5/0.3, 0.7/0.3)
+    want = np.log2([0.7 / 0.3, 0.7 / 0.3, 0.7 / 0.2, 0.5 / 0.3, 0.7 / 0.3]).sum()
+    assert hits.score[0] == pytest.approx(want)
+    best = best_hits(pwm, seqs, background=bg)
+    assert best.score[0] == pytest.approx(want)
+    assert score_windows(pwm, seqs[0], background=bg).max() == pytest.approx(want, rel=1e-6)
+
+
+def test_a_single_string_is_one_instance():
+    pwm = PWM.from_instances("TACAA", pseudocounts=0.5)
+    assert pwm.width == 5 and pwm.consensus == "TACAA"
+    np.testing.assert_allclose(pwm.matrix[:, 0], [0.5 / 3, 0.5 / 3, 0.5 / 3, 1.5 / 3])
+    assert np.allclose(PWM.from_instances(Seq("TACAA")).matrix, PWM.from_instances(["TACAA"]).matrix)
+
+
+def test_hit_tables_say_their_indices_are_positions():
+    for func in (find_hits, best_hits):
+        assert "iloc" in func.__doc__ and "position" in func.__doc__
+
+
 def test_doctests():
     for module in (motifs, motifs.pwm, motifs.pvalues, motifs.scan, motifs.formats):
         assert doctest.testmod(module).failed == 0

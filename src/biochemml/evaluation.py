@@ -278,7 +278,8 @@ def similarity_split(sequences, test_size: float = 0.2, max_distance: int | None
     Returns
     -------
     train, test, excluded : ndarray of int
-        Sorted row indices; together they cover every row once.
+        Sorted row positions in ``sequences`` (0-based), not pandas index labels (use
+        ``table.iloc[test]``); together they cover every row once.
     """
     if not 0 < test_size < 1:
         raise InputError(f"test_size must be between 0 and 1, got {test_size}")

@@ -276,7 +276,8 @@ def jaspar(matrix_id: str | None = None, *, name: str | None = None, collection=
     Parameters
     ----------
     matrix_id : str, optional
-        A JASPAR ID such as ``"MA0080"`` (newest version) or ``"MA0080.7"``.
+        A JASPAR ID such as ``"MA0080"`` (newest version) or ``"MA0080.7"``, in any case
+        (``"ma0080"`` too).
         Without it, all motifs of ``collection`` / ``tax_group`` are returned.
     name : str, optional
         A transcription factor name (``"SPI1"``), case-insensitive.
@@ -298,6 +299,8 @@ def jaspar(matrix_id: str | None = None, *, name: str | None = None, collection=
     if matrix_id is not None:
         import warnings
 
+        matrix_id = str(matrix_id).strip().upper()  # JASPAR IDs are upper case: MA0080.1
+
         with warnings.catch_warnings():  # pyjaspar warns before returning None
             warnings.simplefilter("ignore")
             motif = db.fetch_motif_by_id(matrix_id)
@@ -312,11 +315,26 @@ def jaspar(matrix_id: str | None = None, *, name: str | None = None, collection=
     return [PWM.from_biopython(m, pseudocounts=pseudocounts) for m in found]
 
 
+LECTURE_MOTIFS = ("CCGGAA",)  # the names ``lecture:`` knows
+
+
 def load(spec, pseudocounts: float = 0.2) -> list[PWM]:
     """Motifs from a short spec: ``"jaspar:MA0080"``, ``"jaspar:name=SPI1"``, a file path,
     or a comma-separated list of these.
 
-    Also ``"lecture:CCGGAA"`` for the course's simulated-data motif.
+    Also ``"lecture:CCGGAA"`` for the course's simulated-data motif (the only name
+    ``lecture:`` knows; any other is refused). JASPAR IDs and ``lecture:`` names may be
+    in any case.
+
+    Parameters
+    ----------
+    spec : str
+    pseudocounts : float
+        Added to every count of a JASPAR motif or motif file.
+
+    Returns
+    -------
+    list of PWM
     """
     out: list[PWM] = []
     for part in [p.strip() for p in str(spec).split(",") if p.strip()]:
@@ -328,6 +346,10 @@ def load(spec, pseudocounts: float = 0.2) -> list[PWM]:
                 out.append(jaspar(value, pseudocounts=pseudocounts))
         elif sep and kind.lower() == "lecture":
             from ..simulate import lecture_pwm
+
+            if value.strip().upper() not in LECTURE_MOTIFS:
+                raise InputError(f"the course has no motif '{value.strip()}': 'lecture:' "
+                                 f"knows {', '.join(LECTURE_MOTIFS)}")
 
             out.append(lecture_pwm())
         else:

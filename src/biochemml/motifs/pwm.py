@@ -103,7 +103,8 @@ class PWM:
         Parameters
         ----------
         instances : sequence of str (or Bio.Seq)
-            Aligned binding sites, all of one length ``W``.
+            Aligned binding sites, all of one length ``W``. A single string is one
+            instance (a PWM of certainties, plus pseudocounts), not one per letter.
         pseudocounts : float or array-like of shape (C,)
             Added to every count before normalising (Biopython's
             ``counts.normalize(pseudocounts=...)``, identical numbers).
@@ -116,7 +117,9 @@ class PWM:
         """
         from ..encode import one_hot
 
-        seqs = [str(s) for s in instances]
+        if isinstance(instances, (str, bytes)) or type(instances).__name__ in ("Seq", "MutableSeq"):
+            instances = [instances]
+        seqs = [s.decode("latin-1") if isinstance(s, bytes) else str(s) for s in instances]
         if not seqs:
             raise InputError("no instances were given to build a PWM from")
         width = len(seqs[0])

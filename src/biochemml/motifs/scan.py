@@ -30,7 +30,7 @@ from ..encode.codes import to_codes
 from ..encode.onehot import row_table
 from ..errors import InputError
 from .pvalues import DEFAULT_RESOLUTION, ScoreDistribution
-from .pwm import PWM
+from .pwm import PWM, background_vector
 
 _CHUNK_SCORES = 1 << 24  # window scores per convolution chunk (64 MB of float32)
 _MAX_WORDS = 1 << 20  # motifs with at most this many words use the word-table engine
@@ -69,7 +69,10 @@ class _Scanner:
         if score not in ("log_odds", "log_prob"):
             raise InputError(f"score must be 'log_odds' or 'log_prob', not '{score}'")
         self.score = score
-        self.background = background
+        # a dict ({"A": 0.3, ...}) or a list, as one normalised (C,) vector: the same
+        # background always gives the same cached tables
+        self.background = None if background is None else \
+            background_vector(background, self.alphabet)
         self.widths = np.array([m.width for m in self.motifs])
         self.filter_widths = np.repeat(self.widths, len(self.strands))
         self.max_width = int(self.widths.max())
@@ -200,8 +203,9 @@ def score_windows(motifs, seqs, both_strands=True, background=None, score="log_o
         Sequences of any lengths (shorter ones are padded internally).
     both_strands : bool
         Also score the reverse complement of each motif (DNA/RNA).
-    background : array-like, optional
-        Background for log-odds; uniform by default.
+    background : array-like of shape (C,) or dict, optional
+        Background for log-odds (``[0.3, 0.2, 0.2, 0.3]`` or
+        ``{"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}``); uniform by default.
     score : {"log_odds", "log_prob"}
         Bits against the background, or the course's natural-log probability.
 
@@ -250,12 +254,24 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
               resolution: float = DEFAULT_RESOLUTION) -> pd.DataFrame:
     """The best-scoring window of each motif in each sequence.
 
+    Parameters
+    ----------
+    motifs : PWM or list of PWM
+    seqs : str or sequence of str
+    both_strands : bool
+    background : array-like of shape (C,) or dict, optional
+        As in :func:`find_hits`.
+    resolution : float
+        Grid step in bits of the p-values.
+
     Returns
     -------
     pandas.DataFrame
         One row per (sequence, motif): ``sequence_index``, ``motif``, ``motif_index``,
         ``start`` (0-based), ``end`` (exclusive), ``strand``, ``score`` (bits) and the
-        exact grid ``pvalue`` of that window.
+        exact grid ``pvalue`` of that window. ``sequence_index`` is the position of the
+        sequence in ``seqs`` (0-based), not a pandas index label: look rows up with
+        ``table.iloc[hits.sequence_index]``.
     """
     scanner = _Scanner(motifs, background, both_strands)
     codes, lengths = scanner.encode(seqs)
@@ -273,7 +289,7 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
     mot = np.tile(np.arange(n_motifs), len(seq) // n_motifs)
     strand, start = arg // length, arg % length
     inside = start + scanner.widths[mot] <= lengths[seq]  # False: sequence shorter than motif
-    dists = [ScoreDistribution(m, background, resolution) for m in scanner.motifs]
+    dists = [ScoreDistribution(m, scanner.background, resolution) for m in scanner.motifs]
     score, pval = _pvalue_columns(scanner, dists, scanner.padded_codes(codes), seq, mot,
                                   strand, start)
     out = pd.DataFrame({
@@ -481,10 +497,11 @@ _PREPARED: dict = {}  # the tables of the last few motif sets, so that scanning 
 _PREPARED_KEEP = 4   # batch of sequences with the same motifs builds them once
 
 
-def _prepared(scanner: _Scanner, background, resolution: float, pvalue: float):
+def _prepared(scanner: _Scanner, resolution: float, pvalue: float):
     """Null distributions, grid matrices, thresholds and word tables of ``scanner``'s motifs."""
+    background = scanner.background
     key = (tuple((m.alphabet.name, m.matrix.tobytes(), m.matrix.shape) for m in scanner.motifs),
-           None if background is None else np.asarray(background, dtype=float).tobytes(),
+           None if background is None else background.tobytes(),
            float(resolution), float(pvalue), len(scanner.strands))
     if key in _PREPARED:
         return _PREPARED[key]
@@ -518,8 +535,10 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=
         Hits have a p-value (exact, on a ``resolution``-bit grid) at most this.
     both_strands : bool
         Also report hits of each motif's reverse complement (DNA/RNA).
-    background : array-like, optional
-        Background for the log-odds scores and the null distribution; uniform by default.
+    background : array-like of shape (C,) or dict, optional
+        Background for the log-odds scores and the null distribution (a list in alphabet
+        order or a dict such as ``{"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}``); uniform
+        by default.
     resolution : float
         Grid step in bits.
 
@@ -528,7 +547,9 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=
     pandas.DataFrame
         Columns ``sequence_index``, ``motif``, ``motif_index``, ``start`` (0-based),
         ``end`` (exclusive), ``strand``, ``score`` (bits, exact float64) and
-        ``pvalue``; sorted by sequence, motif, start and strand.
+        ``pvalue``; sorted by sequence, motif, start and strand. ``sequence_index`` is
+        the position of the sequence in ``seqs`` (0-based), not a pandas index label:
+        look rows up with ``table.iloc[hits.sequence_index]``.
 
     Examples
     --------
@@ -542,7 +563,7 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=
     scanner = _Scanner(motifs, background, both_strands)
     codes, lengths = scanner.encode(seqs)
     n_strands = len(scanner.strands)
-    dists, q_by_filter, thresholds, plan = _prepared(scanner, background, resolution, pvalue)
+    dists, q_by_filter, thresholds, plan = _prepared(scanner, resolution, pvalue)
     found = _word_hits(codes, lengths, q_by_filter, thresholds, scanner.size, plan)
     seq = np.concatenate([f[0] for f in found]).astype(np.int64) if found else np.zeros(0, int)
     start = np.concatenate([f[1] for f in found]).astype(np.int64) if found else np.zeros(0, int)
