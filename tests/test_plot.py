@@ -141,3 +141,29 @@ def test_logo_information_is_at_most_two_bits_and_probability_mode_reaches_one()
 def test_bad_input_raises_input_error(call):
     with pytest.raises(InputError):
         call()
+
+
+def test_logo_of_a_pwm_object_uses_its_matrix_and_alphabet():
+    from biochemml.motifs import PWM
+
+    pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5)
+    fig = plot.sequence_logo(pwm, kind="probability")
+    assert fig.axes[0].get_xticks().tolist() == [1, 2, 3, 4, 5]
+    protein = PWM.from_instances(["MKV", "MKL"], alphabet="protein", pseudocounts=0.1)
+    assert plot.sequence_logo(protein).axes[0].get_ylim() == (0, pytest.approx(np.log2(20)))
+
+
+@pytest.mark.parametrize("suffix,magic", [(".jpg", b"\xff\xd8\xff"), (".jpeg", b"\xff\xd8\xff"),
+                                          (".tiff", b"II*\x00")])
+def test_a_jpeg_or_tiff_path_is_saved_in_that_format(tmp_path, suffix, magic):
+    path = tmp_path / f"roc{suffix}"
+    plot.roc_curve(Y_CLASS, PROBA, path)
+    assert path.read_bytes()[:len(magic)] == magic
+    assert not (tmp_path / f"roc{suffix}.png").exists()
+
+
+def test_an_unsupported_image_suffix_is_refused_in_words(tmp_path):
+    with pytest.raises(InputError, match=r"cannot save figures as \.gif .*\.png, \.svg"):
+        plot.roc_curve(Y_CLASS, PROBA, tmp_path / "roc.gif")
+    plot.roc_curve(Y_CLASS, PROBA, tmp_path / "roc.v2")  # not an image suffix: PNG added
+    assert (tmp_path / "roc.v2.png").exists()

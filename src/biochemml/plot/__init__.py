@@ -1,8 +1,9 @@
 """Every biochemml figure, ready for a slide.
 
 Each function draws one figure (fonts of at least 11 pt, labelled axes, a title), returns the
-:class:`matplotlib.figure.Figure`, and when ``path`` is given saves it there: PNG at 150 dpi by
-default, ``formats=("png", "svg")`` for an SVG next to it. Figures are made without pyplot,
+:class:`matplotlib.figure.Figure`, and when ``path`` is given saves it there in the format its
+suffix names (.png, .svg, .pdf, .jpg, .tif; PNG when it names none), at 150 dpi;
+``formats=("png", "svg")`` for an SVG next to the PNG. Figures are made without pyplot,
 so nothing opens a window and nothing needs closing.
 
 =====================================  ==============================================

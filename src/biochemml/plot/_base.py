@@ -27,7 +27,9 @@ _STYLE = {
     "axes.grid": False,
     "svg.fonttype": "none",  # text stays text in SVG, editable on a slide
 }
-_FORMATS = ("png", "svg", "pdf")
+_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "tif", "tiff")
+# suffixes matplotlib could write but biochemml does not offer: refused, not saved as PNG
+_OTHER_IMAGE_SUFFIXES = ("gif", "bmp", "eps", "ps", "svgz", "webp", "pgf", "raw", "rgba")
 
 
 @contextmanager
@@ -50,9 +52,11 @@ def new_figure(width, height, dpi=DPI, **subplots):
 def finish(fig, path=None, formats=None, dpi=DPI):
     """Fix the tick font size, and save ``fig`` to ``path`` if given; return ``fig``.
 
-    ``path`` is saved in the format its suffix names (PNG when it has none). ``formats``
-    (e.g. ``("png", "svg")``) saves one file per format instead, next to each other, named
-    after ``path`` with the suffix replaced.
+    ``path`` is saved in the format its suffix names: ``.png``, ``.svg``, ``.pdf``,
+    ``.jpg`` / ``.jpeg`` or ``.tif`` / ``.tiff`` (``.png`` is added to a path without one
+    of these, so ``fig`` becomes ``fig.png``; an image suffix of another format, such as
+    ``.gif``, is refused). ``formats`` (e.g. ``("png", "svg")``) saves one file per format
+    instead, next to each other, named after ``path`` with the suffix replaced.
     """
     for ax in fig.axes:
         # tick labels are made at draw time, so set their size on the axes, not only in rcParams
@@ -60,12 +64,17 @@ def finish(fig, path=None, formats=None, dpi=DPI):
     if path is None:
         return fig
     path = Path(path)
-    if path.suffix.lower().lstrip(".") not in _FORMATS:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in _OTHER_IMAGE_SUFFIXES and formats is None:
+        raise InputError(f"cannot save figures as .{suffix} ({path.name}): use a path ending "
+                         f"in {', '.join('.' + f for f in _FORMATS)}")
+    if suffix not in _FORMATS:
         path = path.with_name(path.name + ".png")
     if formats is None:
         formats = (path.suffix.lower().lstrip("."),)
     if isinstance(formats, str):
         formats = (formats,)
+    formats = tuple(str(f).lower().lstrip(".") for f in formats)
     unknown = [f for f in formats if f not in _FORMATS]
     if unknown:
         raise InputError(f"cannot save figures as {unknown}: choose from {', '.join(_FORMATS)}")

@@ -26,12 +26,13 @@ def sequence_logo(matrix, alphabet="ACGT", path=None, *, kind="information", tit
 
     Parameters
     ----------
-    matrix : array-like of shape (C, W)
+    matrix : array-like of shape (C, W), or a :class:`biochemml.motifs.PWM`
         Position probability matrix, one row per symbol in ``alphabet`` order and one column
         per position (as :mod:`biochemml.motifs` stores a PFM). Counts are fine too: each
-        column is divided by its sum.
+        column is divided by its sum. A PWM gives its matrix and its alphabet.
     alphabet : str, default "ACGT"
-        The symbols of the rows, or ``"dna"``, ``"rna"``, ``"protein"``.
+        The symbols of the rows, or ``"dna"``, ``"rna"``, ``"protein"``; ignored for a PWM,
+        which knows its own.
     path : str or Path, optional
     kind : {"information", "probability"}
         ``"information"``: letter height = probability × information content of the position
@@ -50,6 +51,10 @@ def sequence_logo(matrix, alphabet="ACGT", path=None, *, kind="information", tit
     import pandas as pd
 
     check_choice("kind", kind, ("information", "probability"))
+    from ..motifs.pwm import PWM
+
+    if isinstance(matrix, PWM):
+        matrix, alphabet = matrix.matrix, matrix.alphabet.symbols
     symbols = _symbols(alphabet)
     try:
         m = np.asarray(matrix, dtype=float)
