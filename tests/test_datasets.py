@@ -325,3 +325,8 @@ def test_local_files_are_hashed_once_per_process(tmp_path, monkeypatch):
     datasets.load("esol")
     datasets.download("esol")
     assert len(calls) == 2  # train and test, once each
+
+
+def test_wildtype_of_a_table_without_one_says_wild_type():
+    with pytest.raises(DataError, match="'utr_sample2019' has no wild type.*avgfp, tem1"):
+        datasets.wildtype("utr_sample2019")

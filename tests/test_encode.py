@@ -206,3 +206,17 @@ def test_protein_stop_reads_the_stop_codon_as_a_21st_letter():
 def test_kmer_counts_refuse_bad_word_lengths_in_words(k):
     with pytest.raises(InputError, match="k must be"):
         kmer_counts(["ACGT"], k=k)
+
+
+def test_decode_keeps_an_n_at_either_end_when_lengths_are_given():
+    assert decode(one_hot("ACGN")) == "ACG"  # documented: read as padding
+    assert decode(one_hot("ACGN"), lengths=4) == "ACGN"
+    assert decode(one_hot("ACGN", unknown="uniform")) == "ACGN"
+    seqs = ["NACGN", "TN", "GGA"]
+    for pad in ("right", "left"):
+        x = one_hot(seqs, pad=pad)
+        assert decode(x, pad=pad, lengths=[len(s) for s in seqs]) == seqs
+    with pytest.raises(InputError, match="one length per sequence"):
+        decode(one_hot(seqs), lengths=[5, 2])
+    with pytest.raises(InputError, match="outside 0 to the 5 positions"):
+        decode(one_hot(seqs), lengths=[5, 2, 9])

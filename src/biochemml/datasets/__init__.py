@@ -342,6 +342,9 @@ def wildtype(name: str) -> str:
     """Wild-type protein sequence the mutations of ``avgfp`` (237 aa, without the initial
     Met; mutation positions are 0-based on it) or ``tem1`` (286 aa; positions 1-based)
     refer to, read from the structure file's ATOM records."""
+    if name not in _STRUCTURES:
+        raise DataError(f"Data set {name!r} has no wild type (it is not a table of protein "
+                        f"variants); these do: {', '.join(_STRUCTURES)}.")
     pdb = structure_path(name)
     if name not in _WILDTYPES:
         _WILDTYPES[name] = _tables.pdb_sequence(pdb)

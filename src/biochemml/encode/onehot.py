@@ -102,8 +102,15 @@ def one_hot(
     return out[0] if single else out
 
 
-def decode(x, alphabet="dna", unknown_symbol: str | None = None, strip_padding: bool = True):
+def decode(x, alphabet="dna", unknown_symbol: str | None = None, strip_padding: bool = True,
+           lengths=None, pad: str = "right"):
     """Turn one-hot arrays back into strings.
+
+    With ``unknown="zeros"`` (the :func:`one_hot` default) an ambiguity symbol (N) is an
+    all-zero row, exactly like padding, so by default an N at either end of a sequence
+    is dropped with the padding: ``decode(one_hot("ACGN"))`` gives ``"ACG"``. To keep
+    it, pass the sequence ``lengths`` (and the ``pad`` side), or encode with
+    ``unknown="uniform"`` (an N row is then 0.25 everywhere, never taken for padding).
 
     Parameters
     ----------
@@ -115,11 +122,27 @@ def decode(x, alphabet="dna", unknown_symbol: str | None = None, strip_padding: 
         Symbol for rows with no single maximum (all zeros, uniform); default ``N``
         for nucleotides and ``X`` for protein.
     strip_padding : bool
-        Drop all-zero rows at both ends (padding added by :func:`one_hot`).
+        Drop all-zero rows at both ends (padding added by :func:`one_hot`, and any N
+        there); ``False`` keeps every row. Not used when ``lengths`` is given.
+    lengths : int or array-like of int, shape (N,), optional
+        Length of each sequence (an int for a single one): exactly that many positions
+        are kept on the side away from ``pad``, all-zero rows among them read as
+        ``unknown_symbol``.
+    pad : {"right", "left"}
+        Side the padding is on, as given to :func:`one_hot` (used with ``lengths``).
 
     Returns
     -------
     str or list of str
+
+    Examples
+    --------
+    >>> decode(one_hot("ACGN"))
+    'ACG'
+    >>> decode(one_hot("ACGN"), lengths=4)
+    'ACGN'
+    >>> decode(one_hot(["NAC", "T"], pad="left"), lengths=[3, 1], pad="left")
+    ['NAC', 'T']
     """
     alpha = get_alphabet(alphabet)
     arr = np.asarray(x)
@@ -131,6 +154,24 @@ def decode(x, alphabet="dna", unknown_symbol: str | None = None, strip_padding: 
             f"expected an array of shape (L, {alpha.size}) or (N, L, {alpha.size}) "
             f"for the {alpha.name} alphabet, got {arr.shape}"
         )
+    keep_lengths = None
+    if lengths is not None:
+        if pad not in ("right", "left"):
+            raise InputError(f"pad must be 'right' or 'left', not '{pad}'")
+        try:
+            keep_lengths = np.broadcast_to(np.asarray(lengths), (arr.shape[0],))
+        except ValueError:
+            raise InputError(f"lengths must give one length per sequence ({arr.shape[0]}), "
+                             f"got {np.shape(lengths)}") from None
+        if keep_lengths.dtype.kind not in "iu" and not (
+                keep_lengths.dtype.kind == "f" and np.isfinite(keep_lengths).all()
+                and (keep_lengths == np.round(keep_lengths)).all()):
+            raise InputError("lengths must be whole numbers of positions")
+        keep_lengths = keep_lengths.astype(np.int64)
+        bad = np.flatnonzero((keep_lengths < 0) | (keep_lengths > arr.shape[1]))
+        if bad.size:
+            raise InputError(f"length {keep_lengths[bad[0]]} is outside 0 to the "
+                             f"{arr.shape[1]} positions of the array", row=int(bad[0]))
     if unknown_symbol is None:
         unknown_symbol = "X" if alpha.name.startswith("protein") else "N"
     symbols = np.frombuffer((alpha.symbols + unknown_symbol).encode("ascii"), dtype=np.uint8)
@@ -141,9 +182,12 @@ def decode(x, alphabet="dna", unknown_symbol: str | None = None, strip_padding: 
     letters = symbols[idx]
     zero_rows = ~arr.any(axis=-1)
     out = []
-    for row_letters, zeros in zip(letters, zero_rows):
+    for i, (row_letters, zeros) in enumerate(zip(letters, zero_rows)):
         s = row_letters.tobytes().decode("ascii")
-        if strip_padding and zeros.any():
+        if keep_lengths is not None:
+            n = int(keep_lengths[i])
+            s = s[:n] if pad == "right" else s[len(s) - n:]
+        elif strip_padding and zeros.any():
             keep = np.flatnonzero(~zeros)
             s = s[keep[0]:keep[-1] + 1] if keep.size else ""
         out.append(s)
