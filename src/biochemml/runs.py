@@ -255,13 +255,11 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         f = fig_dir / "test_residuals_vs_length.png"
         plot.residuals(truth[ok], pred[ok], x=lengths[ok], xlabel="sequence length (nt)", path=f)
         figures.append(("Residuals against sequence length (test set)", f))
-    # distance to the nearest training sequence; brute force on long sequences is
-    # O(test x train x length), so a seeded sample of test rows stands for the rest
     rows = np.flatnonzero(ok)
-    if lengths.max() > 20 and len(rows) * len(train_idx) * lengths.max() > 2e9:
+    if len(rows) > 2000 and len(rows) * len(train_idx) * lengths.max() > 2e9:
         rows = np.sort(np.random.default_rng(seed).choice(rows, size=2000, replace=False))
-    # Hamming distances are exact up to the length (short sequences: as far as neighbours
-    # can be enumerated, farther ones capped); edit distances cost more and stay capped
+    # Hamming distances are exact (up to the length); edit distances cost more and stay
+    # capped. Large tables: a seeded sample of 2,000 test rows stands for the rest.
     cap = max(3, 2 * (max_distance or 1))
     if distance != "edit":
         cap = max(cap, int(lengths.max()))
@@ -270,8 +268,8 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     by_dist = error_by_distance(truth[rows], pred[rows], dist,
                                 max_bins=DISTANCE_BINS if lengths.max() > 20 else None)
     top = str(int(dist.max()))
-    if int(dist.max()) > cap or (lengths.max() <= 20 and top in by_dist and int(top) >= 3):
-        by_dist[f"> {int(top) - 1}"] = by_dist.pop(top)
+    if int(dist.max()) > cap and top in by_dist:  # capped (edit distances): "farther"
+        by_dist[f"> {cap}"] = by_dist.pop(top)
     f = fig_dir / "test_error_by_distance.png"
     plot.metric_by_group(by_dist, path=f, metric="mean absolute error",
                          group_label=("edits" if distance == "edit" else "mismatches")
