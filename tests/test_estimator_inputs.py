@@ -127,6 +127,10 @@ def test_scikit_learn_can_clone_and_set_parameters():
     assert est.set_params(epochs=5) is est and est.epochs == 5
     with pytest.raises(InputError, match="has no parameter 'epoch'"):
         est.set_params(epoch=5)
+    from sklearn.model_selection import cross_val_score
+
+    scores = cross_val_score(SequenceRegressor(epochs=1, n_models=1), SEQS, Y, cv=2)
+    assert scores.shape == (2,) and np.isfinite(scores).all()
 
 
 def test_a_plain_import_reaches_every_subpackage():

@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from . import __version__
 from .alphabets import get_alphabet
@@ -26,7 +27,7 @@ from .presets import (AUTO_ENSEMBLE_MAX_ROWS, AUTO_ENSEMBLE_SIZE, DEFAULT_MODEL,
                       presets as _presets)
 
 
-class _SequenceEstimator:
+class _SequenceEstimator(BaseEstimator):
     _task = ""
 
     def __init__(self, model: str | None = None, *, epochs: int | None = None,
@@ -331,7 +332,7 @@ class _SequenceEstimator:
         return est
 
 
-class SequenceClassifier(_SequenceEstimator):
+class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
     """Classify sequences (e.g. binds / does not bind) with a CNN.
 
     Parameters
@@ -466,7 +467,7 @@ class SequenceClassifier(_SequenceEstimator):
         self.classes_ = np.asarray(state["classes"])
 
 
-class SequenceRegressor(_SequenceEstimator):
+class SequenceRegressor(RegressorMixin, _SequenceEstimator):
     """Predict a measured value (expression, ribosome load, fluorescence) from sequence.
 
     Parameters are those of :class:`SequenceClassifier` (but ``model=None`` means
