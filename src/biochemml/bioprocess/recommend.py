@@ -336,7 +336,8 @@ def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality
         acqf = _acquisition(models, train_x, seed, ref_point=ref_point)
         u = snap(_optimise(acqf, bounds, batch, fixed_features, factors, inequality,
                            num_restarts, raw_samples,
-                           sequential=batch > 8 or ref_point is not None))
+                           sequential=batch > 8 or ref_point is not None,
+                           train_x=train_x, seed=seed))
         with torch.no_grad():
             point_acq = [float(acqf(u[i:i + 1].unsqueeze(0))) for i in range(len(u))]
     else:  # ParEGO: each run of the batch maximises a random weighting of the responses
@@ -346,7 +347,7 @@ def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality
             pending = torch.cat(chosen) if chosen else None
             acqf = _acquisition(models, train_x, seed + i, weights[i], pending)
             ui = snap(_optimise(acqf, bounds, 1, fixed_features, factors, inequality,
-                                num_restarts, raw_samples))
+                                num_restarts, raw_samples, train_x=train_x, seed=seed + i))
             chosen.append(ui)
             with torch.no_grad():
                 point_acq.append(float(acqf(ui.unsqueeze(0))))
@@ -409,10 +410,19 @@ def _acquisition(models, train_x, seed, weights=None, pending=None, ref_point=No
 
 
 def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts, raw_samples,
-              sequential=False):
-    """Maximise the acquisition over the unit cube; categorical levels are enumerated."""
+              sequential=False, train_x=None, seed=0):
+    """Maximise the acquisition over the unit cube; categorical levels are enumerated.
+
+    Without linear constraints BoTorch's ``optimize_acqf`` (one combination of categorical
+    levels) or ``optimize_acqf_mixed`` (several) do the work. With linear constraints each
+    combination of levels is optimised on its own, from starting points that meet the
+    constraints (a hit-and-run sample of the feasible region plus the measured runs moved to
+    that combination, the best of them by acquisition first), and the best combination is
+    kept; a batch is built one run at a time, each run conditioned on those already chosen.
+    """
     import warnings
 
+    import torch
     from botorch.exceptions.errors import InfeasibilityError
     from botorch.optim import optimize_acqf, optimize_acqf_mixed
 
@@ -433,20 +443,118 @@ def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # optimiser restarts and numerical notes
         try:
-            if len(fixed_list) == 1:
+            if inequality:
+                u = _optimise_constrained(acqf, bounds, q, fixed_list, inequality, num_restarts,
+                                          raw_samples, options, sequential, train_x, seed)
+            elif len(fixed_list) == 1:
                 u, _ = optimize_acqf(acqf, bounds=bounds, q=q, num_restarts=num_restarts,
                                      raw_samples=raw_samples,
                                      fixed_features=fixed_list[0] or None,
-                                     inequality_constraints=inequality, options=options,
-                                     sequential=sequential and q > 1)
+                                     options=options, sequential=sequential and q > 1)
             else:
                 u, _ = optimize_acqf_mixed(acqf, bounds=bounds, q=q, num_restarts=num_restarts,
                                            raw_samples=raw_samples,
-                                           fixed_features_list=fixed_list,
-                                           inequality_constraints=inequality, options=options)
+                                           fixed_features_list=fixed_list, options=options)
         except InfeasibilityError:
             raise InputError(_no_room(factors)) from None
-    return u.detach().clamp(0.0, 1.0)
+    return torch.as_tensor(u).detach().clamp(0.0, 1.0)
+
+
+def _optimise_constrained(acqf, bounds, q, fixed_list, inequality, num_restarts, raw_samples,
+                          options, sequential, train_x, seed):
+    """Linear constraints: optimise every combination of fixed features from feasible
+    starting points and keep the best; ``q > 1``: jointly for one combination (unless
+    ``sequential``), else greedily one run at a time with the chosen runs pending."""
+    import torch
+    from botorch.optim import optimize_acqf
+
+    def best_of(q_now, pending_seed):
+        best_u, best_v = None, -np.inf
+        for k, ff in enumerate(fixed_list):
+            starts = _feasible_starts(acqf, bounds, ff, inequality, q_now, num_restarts,
+                                      raw_samples, train_x, seed + 1000 * pending_seed + k)
+            u, v = optimize_acqf(acqf, bounds=bounds, q=q_now, num_restarts=len(starts),
+                                 fixed_features=ff or None, inequality_constraints=inequality,
+                                 batch_initial_conditions=starts, options=options)
+            v = float(v) if np.isfinite(float(v)) else -np.inf
+            if best_u is None or v > best_v:
+                best_u, best_v = u, v
+        return best_u
+
+    if q == 1 or (len(fixed_list) == 1 and not sequential):
+        return best_of(q, 0)
+    base = acqf.X_pending
+    chosen = []
+    try:
+        for i in range(q):
+            chosen.append(best_of(1, i))
+            done = torch.cat(chosen, dim=-2)
+            acqf.set_X_pending(done if base is None else torch.cat([base, done], dim=-2))
+    finally:
+        acqf.set_X_pending(base)
+    return torch.cat(chosen, dim=-2)
+
+
+def _feasible_starts(acqf, bounds, ff, inequality, q, num_restarts, raw_samples, train_x, seed):
+    """``(num_restarts, q, d)`` starting points that meet the fixed features ``ff`` and the
+    linear constraints: a hit-and-run sample of the feasible region (``raw_samples`` points)
+    and the measured runs moved to ``ff`` where they stay feasible; the ones with the highest
+    acquisition start half of the restarts, the rest are drawn with Boltzmann weights."""
+    import torch
+    from botorch.utils.sampling import get_polytope_samples
+
+    d = bounds.shape[1]
+    free = [j for j in range(d) if j not in ff]
+    col = {j: k for k, j in enumerate(free)}
+    reduced = []
+    for idx, coef, rhs in inequality:
+        keep_i, keep_c, r = [], [], float(rhs)
+        for j, a in zip(idx.tolist(), coef.tolist()):
+            if j in ff:
+                r -= a * ff[j]
+            else:
+                keep_i.append(col[j])
+                keep_c.append(a)
+        if keep_i:
+            reduced.append((torch.as_tensor(keep_i, dtype=torch.long),
+                            torch.as_tensor(keep_c, dtype=torch.float64), r))
+    n = max(raw_samples, 4 * num_restarts * q)
+    sub_bounds = torch.stack([torch.zeros(len(free)), torch.ones(len(free))]).to(torch.float64)
+    if reduced:
+        pool_free = get_polytope_samples(n, sub_bounds, inequality_constraints=reduced,
+                                         seed=seed, n_burnin=2000, n_thinning=8)
+    else:
+        gen = torch.Generator().manual_seed(seed)
+        pool_free = torch.rand(n, len(free), generator=gen, dtype=torch.float64)
+    pool = torch.zeros(len(pool_free), d, dtype=torch.float64)
+    pool[:, free] = pool_free
+    if train_x is not None and len(train_x):
+        moved = train_x.clone().to(torch.float64)
+        for j, v in ff.items():
+            moved[:, j] = v
+        pool = torch.cat([moved, pool])
+    for j, v in ff.items():
+        pool[:, j] = v
+    ok = torch.ones(len(pool), dtype=torch.bool)
+    for idx, coef, rhs in inequality:
+        ok &= (pool[:, idx] * coef).sum(-1) >= rhs - 1e-9
+    pool = pool[ok]
+    with torch.no_grad():
+        values = torch.cat([acqf(chunk.unsqueeze(1)) for chunk in pool.split(256)])
+    values = torch.nan_to_num(values, nan=-1e9, neginf=-1e9)
+    order = torch.argsort(values, descending=True)
+    gen = torch.Generator().manual_seed(seed)
+    z = (values - values.mean()) / (values.std() if len(values) > 1 and values.std() > 0 else 1.0)
+    weights = torch.exp(z.clamp(max=30.0))
+    n_restarts = min(num_restarts, max(1, len(pool) // q))
+    starts = []
+    for r in range(n_restarts):
+        if r < max(1, n_restarts // 2):  # the best points, each restart a different set
+            pick = order[r * q:(r + 1) * q] if (r + 1) * q <= len(order) else order[:q]
+        else:
+            pick = torch.multinomial(weights, q, replacement=False, generator=gen)
+        starts.append(pool[pick])
+    return torch.stack(starts)
 
 
 def _no_room(factors: Factors) -> str:
