@@ -26,7 +26,9 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     factors : Factors
     response : str
     cycle : str
-        Column of the design cycle (sortable: 1, 2, 3 or "C1", "C2").
+        Column of the design cycle: numbers (1, 2, 3) or names ordered naturally, numbers
+        inside a name compared as numbers (``C1 < C2 < C10``, ``R2 < R11``; see
+        :func:`cycle_order`).
     kind : str
         Model kind (see :class:`ConditionModel`).
     seed : int
@@ -42,6 +44,7 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
         earlier cycles) and ``best_in_cycle``.
     predictions : pandas.DataFrame
         ``cycle``, ``observed``, ``mean``, ``std`` for every run of every predicted cycle.
+        ``summary.attrs["order"]`` holds the cycles in the order used.
     """
     from scipy.stats import spearmanr
 
@@ -51,13 +54,22 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     require_cycle_column(checked.table, cycle)
     table = checked.table.reset_index(drop=True)
     cycles = table[cycle].to_numpy()
-    order = sorted(pd.unique(cycles))
+    blank = np.flatnonzero(pd.isna(table[cycle]).to_numpy())
+    if blank.size:
+        from ..io.tables import _file_row
+
+        raise InputError("the cycle is empty; every run needs its design cycle",
+                         path=table.attrs.get("path"), row=_file_row(table, int(blank[0])),
+                         column=cycle)
+    order = cycle_order(cycles)
+    rank = {c: i for i, c in enumerate(order)}
+    position = np.array([rank[c] for c in cycles])
     if len(order) < 2:
         raise InputError(f"a replay needs at least two cycles in column '{cycle}', found {len(order)}")
     X, y = checked.conditions, checked.responses[response].to_numpy()
     summaries, preds = [], []
-    for k in order[1:]:
-        train, test = cycles < k, cycles == k
+    for i, k in enumerate(order[1:], start=1):
+        train, test = position < i, position == i
         model = ConditionModel(kind, factors=factors, seed=seed).fit(X[train], y[train])
         mean, std = model.predict(X[test], return_std=True, observation_noise=True)
         row = {"cycle": k, "n_train": int(train.sum()), "n_test": int(test.sum())}
@@ -70,7 +82,27 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
         row["best_before"], row["best_in_cycle"] = float(y[train].max()), float(y[test].max())
         summaries.append(row)
         preds.append(pd.DataFrame({"cycle": k, "observed": y[test], "mean": mean, "std": std}))
-    return pd.DataFrame(summaries), pd.concat(preds, ignore_index=True)
+    summary = pd.DataFrame(summaries)
+    summary.attrs["order"] = list(order)
+    return summary, pd.concat(preds, ignore_index=True)
+
+
+def cycle_order(values) -> list:
+    """The distinct cycles in campaign order: numbers by value; names naturally, the numbers
+    inside a name compared as numbers and the text case-insensitively (``C1 < C2 < C10``,
+    ``R1 < R2 < R11``, ``DBTL2 < DBTL10``)."""
+    import re
+
+    unique = list(pd.unique(pd.Series(values).dropna()))
+    if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+           for v in unique):
+        return sorted(unique)
+
+    def key(v):
+        parts = re.split(r"(\d+)", str(v).strip())
+        return [int(t) if i % 2 else t.lower() for i, t in enumerate(parts)], str(v)
+
+    return sorted(unique, key=key)
 
 
 def require_cycle_column(table: pd.DataFrame, cycle: str, shown: int = 8) -> None:

@@ -302,6 +302,10 @@ def replay(
     from ..bioprocess.replay import require_cycle_column
     from ..bioprocess.runs import check_runs
 
+    from ..bioprocess.models import KINDS
+
+    if kind not in KINDS:  # before any note or slow work
+        raise InputError(f"unknown model kind '{kind}'; choose one of {', '.join(KINDS)}")
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response, used=[cycle])
     require_cycle_column(checked.table, cycle)
@@ -311,4 +315,6 @@ def replay(
     _write_csv(summary, out)
     _write_png(fig, out.with_suffix(".png"))
     _print_table(summary, f"replay of {runs} ({kind})", digits=3)
+    typer.echo("Cycles in the order used (numbers inside names compared as numbers): "
+               + ", ".join(str(c) for c in summary.attrs.get("order", [])))
     typer.echo(f"Wrote {out} and {out.with_suffix('.png')}")

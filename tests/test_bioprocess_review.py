@@ -1,0 +1,77 @@
+"""Defects found in a bioprocess engineer's review: each test fails before its fix."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.bioprocess import Factor, Factors, recommend
+from biochemml.bioprocess.factors import parse_constraint
+from biochemml.errors import InputError
+
+
+# ------------------------------------------ 1. categorical factor + linear constraint
+def _strain_campaign():
+    """A simulated truth: strain B is 30 better; optimum at T=32, feed=8, on the feasible
+    side of 0.5*T + feed <= 25 (16 + 8 = 24). Seed 2 made optimize_acqf_mixed return the
+    corner (37, 6.5) for both strains."""
+    factors = Factors([Factor("temperature", "continuous", 25, 37),
+                       Factor("feed", "continuous", 0, 10),
+                       Factor("strain", "categorical", levels=("A", "B")),
+                       Factor("volume", "fixed", value=1.0)],
+                      [parse_constraint("0.5*temperature + feed <= 25",
+                                        ["temperature", "feed", "strain", "volume"])])
+    rng = np.random.default_rng(2)
+    n = 14
+    runs = pd.DataFrame({"temperature": rng.uniform(25, 37, n), "feed": rng.uniform(0, 10, n),
+                         "strain": rng.choice(["A", "B"], n)})
+    runs["volume"] = 1.0
+    runs["titer"] = (100 + 30 * (runs["strain"] == "B") - (runs["temperature"] - 32) ** 2
+                     - 0.5 * (runs["feed"] - 8) ** 2 + rng.normal(0, 1, n))
+    return factors, runs
+
+
+def test_constrained_categorical_proposal_matches_best_fixed_level():
+    factors, runs = _strain_campaign()
+    free = recommend(runs, factors, "titer", batch=1)
+    per_level = [recommend(runs, factors, "titer", batch=1, fixed={"strain": lv}) for lv in "AB"]
+    best = max(per_level, key=lambda t: t["acquisition"].iloc[0])
+    assert free["strain"].iloc[0] == best["strain"].iloc[0] == "B"
+    assert free["acquisition"].iloc[0] == pytest.approx(best["acquisition"].iloc[0], abs=0.05)
+    assert free["predicted_mean"].iloc[0] == pytest.approx(best["predicted_mean"].iloc[0], abs=1.0)
+    assert free["predicted_mean"].iloc[0] > 125  # not the corner (37, 6.5): about 101
+    assert (0.5 * free["temperature"] + free["feed"] <= 25 + 1e-6).all()
+    assert abs(free["temperature"].iloc[0] - 32) < 2
+
+
+def test_constrained_categorical_batch_meets_constraint():
+    factors, runs = _strain_campaign()
+    out = recommend(runs, factors, "titer", batch=3)
+    assert len(out) == 3
+    assert (0.5 * out["temperature"] + out["feed"] <= 25 + 1e-6).all()
+    assert out["predicted_mean"].max() > 125
+
+
+# ------------------------------------------------------ 2. replay orders cycles naturally
+def test_replay_orders_named_cycles_naturally(capsys, tmp_path):
+    from biochemml.bioprocess.replay import cycle_order
+    from biochemml.cli import main
+
+    names = [f"R{i}" for i in range(1, 14)]
+    assert cycle_order(np.array(sorted(names), dtype=object)) == names
+    assert cycle_order(["C10", "c2", "C1"]) == ["C1", "c2", "C10"]
+    factors = Factors([Factor("temperature", "continuous", 25, 37)])
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame({"cycle": np.repeat(names, 3), "temperature": rng.uniform(25, 37, 39)})
+    runs["titer"] = np.sin(runs["temperature"] / 3) + rng.normal(0, 0.01, 39)
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\ntemperature,25,37\n")
+    assert main(["replay", "--runs", str(path), "--factors", str(bounds), "--response", "titer",
+                 "--kind", "gbt", "--out", str(tmp_path / "replay.csv")]) == 0
+    summary = pd.read_csv(tmp_path / "replay.csv")
+    assert summary["cycle"].tolist() == names[1:]
+    assert summary["n_train"].tolist() == [3 * i for i in range(1, 13)]  # R2 trains on R1 only
+    out = capsys.readouterr().out
+    assert "order used" in out and "R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11" in out
