@@ -451,14 +451,13 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
         """Accuracy on the given sequences and labels (labels written as text, such as
         ``"1"`` for a class ``1``, are read as the class)."""
         pred = self.predict(sequences)
-        truth = _label_array(y, len(pred))
-        lookup = {str(c): c for c in self.classes_}
-        text = np.array([str(v) for v in truth], dtype=object)
-        unknown = ~np.isin(text, list(lookup))
-        if unknown.any():
-            raise InputError(f"label '{truth[unknown][0]}' is not one of the model's classes "
-                             f"{', '.join(map(repr, lookup))}", row=int(np.flatnonzero(unknown)[0]))
-        return float(np.mean(np.array([lookup[t] for t in text], dtype=object) == pred))
+        labels = _label_array(y, len(pred))
+        truth, unknown = as_classes(labels, self.classes_)
+        if unknown.size:
+            raise InputError(f"label '{labels[unknown[0]]}' is not one of the model's classes "
+                             f"{', '.join(repr(str(c)) for c in self.classes_)}",
+                             row=int(unknown[0]))
+        return float(np.mean(truth == pred))
 
     def _extra_state(self) -> dict:
         return {"classes": self.classes_.tolist()}
@@ -643,6 +642,21 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         self.target_scale_ = np.asarray(state["scale"])
         self.std_scale_ = np.asarray(state.get("std_scale", np.ones(self.n_targets_)))
 
+
+
+def as_classes(labels, classes) -> tuple[np.ndarray, np.ndarray]:
+    """``labels`` written as the model's ``classes`` (the text ``"1"`` is the class ``1``).
+
+    Returns
+    -------
+    mapped : ndarray of object, shape (N,)
+    unknown : ndarray of int
+        0-based indices of labels that are no class (``mapped`` holds None there).
+    """
+    lookup = {str(c): c for c in classes}
+    text = [str(v) for v in np.asarray(labels, dtype=object).reshape(-1)]
+    mapped = np.array([lookup.get(t) for t in text], dtype=object)
+    return mapped, np.array([i for i, t in enumerate(text) if t not in lookup], dtype=np.int64)
 
 
 def _check_seed(seed) -> None:

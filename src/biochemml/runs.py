@@ -1002,13 +1002,13 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
 def _known_labels(df: pd.DataFrame, column: str, labels, classes) -> np.ndarray:
     """``labels`` written as the model's classes (the text ``"1"`` is the class ``1``); a
     class the model never saw is an error naming its row."""
-    lookup = {str(c): c for c in classes}
-    text = np.array([str(v) for v in labels], dtype=object)
-    bad = np.flatnonzero(~np.isin(text, list(lookup)))
+    from .estimators import as_classes
+
+    mapped, bad = as_classes(labels, classes)
     if bad.size:
         shown = ", ".join(repr(str(c)) for c in classes)
-        raise InputError(f"holds the class '{text[bad[0]]}' ({_rows_text(df, bad)}), which the "
+        raise InputError(f"holds the class '{labels[bad[0]]}' ({_rows_text(df, bad)}), which the "
                          f"model never saw: it was trained on {shown}. Use the same class names "
                          "as the training table", path=df.attrs.get("path"),
                          column=column)
-    return np.array([lookup[t] for t in text], dtype=object)
+    return mapped
