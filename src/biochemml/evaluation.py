@@ -453,6 +453,14 @@ def kfold_indices(n, n_splits: int = 5, seed: int = 0, groups=None):
     return [(idx[fold != f], idx[fold == f]) for f in range(n_splits)]
 
 
+def group_names(groups, limit: int = 10) -> str:
+    """The distinct values of ``groups`` for a sentence: ``'lib2'``, or ``'a', 'b', ...
+    (12 groups)`` beyond ``limit``."""
+    names = sorted({str(g) for g in groups})
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f", ... ({len(names)} groups)" if len(names) > limit else "")
+
+
 def group_split(groups, test_size: float = 0.2, seed: int = 0):
     """Train/test rows with every group wholly on one side (``GroupShuffleSplit``).
 

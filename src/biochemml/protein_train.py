@@ -233,8 +233,6 @@ def _position_label(offset: int) -> str:
 
 
 SPLITS = ("random", "group", "position")
-#: test groups named in the sentence on a group split (the rest as "...")
-MAX_NAMED_GROUPS = 10
 
 #: models that read the 3-D structure when one is given (an idealised chain without)
 _STRUCTURE_MODELS = {
@@ -274,7 +272,7 @@ def _split_rows(df, data_path, variants, rows, index, *, split, test_size, seed,
         test[np.random.RandomState(seed).permutation(n)[:max(1, int(round(test_size * n)))]] = True
         return test, f"{test_size:.0%} of the variants at random"
     if split == "group":
-        from .evaluation import group_split
+        from .evaluation import group_names, group_split
         from .io import label_column
 
         if group_column is None:
@@ -283,11 +281,9 @@ def _split_rows(df, data_path, variants, rows, index, *, split, test_size, seed,
         groups = label_column(df, group_column)
         _, te = group_split(groups, test_size=test_size, seed=seed)
         test[te] = True
-        held = sorted(set(groups[te]), key=str)
-        named = ", ".join(f"'{g}'" for g in held[:MAX_NAMED_GROUPS]) \
-            + (", ..." if len(held) > MAX_NAMED_GROUPS else "")
+        held = set(groups[te])
         return test, (f"whole groups of column '{group_column}' ({len(held)} of "
-                      f"{len(set(groups))} groups: {named})")
+                      f"{len(set(groups))} groups: {group_names(held)})")
     positions = np.unique(index)
     if positions.size < 2:
         raise InputError("split 'position' needs variants at 2 or more positions", path=data_path)

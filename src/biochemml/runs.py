@@ -32,6 +32,7 @@ import pandas as pd
 from . import __version__
 from .errors import InputError, ModelError
 from .io import label_column, numeric_column, read_table, require_columns, sequence_column
+from .evaluation import group_names
 from .io.writers import atomic_folder, check_new_folder
 from .progress import say
 
@@ -641,7 +642,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     _check_rows(df, len(df), len(train_idx), len(test_idx))
     if split == "group" and split_column is None and len(set(groups)) < 5:
         say(f"[yellow]Only {len(set(groups))} groups in '{group_column}'[/yellow]: whole groups "
-            f"go to the test set (here {_group_names(groups[test_idx])}), so it holds "
+            f"go to the test set (here {group_names(groups[test_idx])}), so it holds "
             f"{len(test_idx) / len(df):.0%} of the rows "
             f"(asked: {test_size:.0%}). With few groups, a random split and --group-column "
             "give per-group scores instead.")
@@ -737,7 +738,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             n_test_groups = len(set(groups[test_idx]))
             notes.append(f"No per-{group_column} table: the test set holds {n_test_groups} "
                          f"group{'s' if n_test_groups != 1 else ''} of '{group_column}' "
-                         f"({_group_names(groups[test_idx])})"
+                         f"({group_names(groups[test_idx])})"
                          + (" (split 'group' puts each group wholly in training or test)"
                             if split == "group" else "")
                          + f"; scoring groups apart needs 2 to {MAX_GROUPS}.")
@@ -761,13 +762,6 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                             notes=notes, config=config,
                             tables=tables)
     return out
-
-
-def _group_names(groups, limit: int = 10) -> str:
-    """``'lib2'`` or ``'a', 'b', ... (12 groups)``: the distinct values of ``groups``."""
-    names = sorted({str(g) for g in groups})
-    shown = ", ".join(repr(n) for n in names[:limit])
-    return shown + (f", ... ({len(names)} groups)" if len(names) > limit else "")
 
 
 #: test R² by which a baseline must beat the run's model for the run to say so
