@@ -129,7 +129,8 @@ def test_check_runs_ignores_extra_columns(tmp_path):
 @pytest.mark.parametrize("edit, message", [
     (lambda d: d.drop(columns="feed"), "has no column 'feed'"),
     (lambda d: d.assign(feed=[0.0, 12.0, 5.0]), "row 3, column 'feed': the value 12 is outside the bounds [0, 10]"),
-    (lambda d: d.assign(titer=[1.0, None, 2.0]), "row 3, column 'titer': the value is empty"),
+    # a blank response is a failed run, skipped with a note; a blank factor is an error
+    (lambda d: d.assign(temperature=[25.0, None, 30.0]), "row 3, column 'temperature': the value is empty"),
     (lambda d: d.drop(columns="titer"), "has no column 'titer'"),
     (lambda d: d.assign(run=["r1", "r2", "r1"]), "row 4, column 'run': run id 'r1' repeats the id of row 2"),
     (lambda d: d.assign(temperature=["25", "warm", "30"]), "column 'temperature': the value is 'warm', not a number"),

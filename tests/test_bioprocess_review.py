@@ -75,3 +75,64 @@ def test_replay_orders_named_cycles_naturally(capsys, tmp_path):
     assert summary["n_train"].tolist() == [3 * i for i in range(1, 13)]  # R2 trains on R1 only
     out = capsys.readouterr().out
     assert "order used" in out and "R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11" in out
+
+
+# ------------------------------------------------- 3. a failed run (blank response) is skipped
+def test_blank_response_runs_are_skipped_and_named(tmp_path, capsys):
+    from biochemml.bioprocess import check_runs
+    from biochemml.cli import main
+
+    factors = Factors([Factor("temperature", "continuous", 25, 37), Factor("feed", "continuous", 0, 10)])
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame({"temperature": rng.uniform(25, 37, 8), "feed": rng.uniform(0, 10, 8)})
+    runs["titer"] = 2 - ((runs["temperature"] - 31) / 6) ** 2
+    runs["cost"] = runs["feed"] * 1.0
+    runs.loc[2, "titer"] = np.nan
+    runs.loc[5, "cost"] = np.nan
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    checked = check_runs(path, factors, "titer")
+    assert len(checked.conditions) == 7 and checked.skipped == [4]  # file row 4 (header is 1)
+    assert "row 4" in checked.skipped_notice()
+    both = check_runs(path, factors, ["titer", "cost"])
+    assert both.skipped == [4, 7] and "every response" in both.skipped_notice()
+    assert both.rows == [2, 3, 5, 6, 8, 9]
+    bad = runs.copy()
+    bad.loc[3, "feed"] = np.nan  # a blank factor cell is still an error
+    with pytest.raises(InputError, match="empty"):
+        check_runs(bad, factors, "titer")
+    text = runs.astype(object)
+    text.loc[4, "titer"] = "n.d."
+    with pytest.raises(InputError, match="not a number"):
+        check_runs(text, factors, "titer")
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n")
+    out = tmp_path / "next.csv"
+    assert main(["recommend", "--runs", str(path), "--factors", str(bounds), "--response", "titer",
+                 "--batch", "1", "--out", str(out)]) == 0
+    assert "skipped 1 run with a blank response: row 4" in capsys.readouterr().err
+    assert "row 4" in (tmp_path / "next.html").read_text()
+
+
+# ------------------------------------------------------------- 11. Python API checks
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(kind="continuous", low=10, high=5), "low (10) must be smaller than high (5)"),
+    (dict(kind="continuous", low=0, high=5, log=True), "needs low > 0"),
+    (dict(kind="categorical", levels=()), "at least two 'levels'"),
+    (dict(kind="categorical", levels="AB"), "at least two 'levels'"),
+    (dict(kind="fixed"), "needs a 'value'"),
+    (dict(kind="gradient"), "not one of"),
+])
+def test_factor_dataclass_validates(kwargs, message):
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Factor("x", **kwargs)
+
+
+def test_predict_unknown_level_names_table_row():
+    from biochemml.bioprocess import ConditionModel
+
+    X = pd.DataFrame({"T": [25.0, 30, 35, 28], "strain": ["A", "B", "A", "B"]})
+    model = ConditionModel("gbt", n_members=2).fit(X, [1.0, 2, 3, 2])
+    with pytest.raises(InputError) as err:
+        model.predict(pd.DataFrame({"T": [30.0, 31.0], "strain": ["A", "C"]}))
+    assert "row 2, column 'strain'" in str(err.value) and "sequence" not in str(err.value)

@@ -54,6 +54,44 @@ from ..errors import InputError
 KINDS = ("continuous", "categorical", "fixed")
 
 
+def cell_error(message: str, df: pd.DataFrame, i: int, column, path=None) -> InputError:
+    """An InputError for cell (``i``-th row of ``df``, ``column``): with a file it names the
+    file's row; for an in-memory table it says ``row i+1`` (never "sequence")."""
+    from ..io.tables import _file_row
+
+    path = path if path is not None else df.attrs.get("path")
+    if path is not None:
+        return InputError(message, path=path, row=_file_row(df, i), column=column)
+    return _InRowError(f"row {_file_row(df, i) + 1}, column '{column}': {message}", message,
+                       i, column)
+
+
+class _InRowError(InputError):
+    """An InputError whose text names a table row (for tables that are not files)."""
+
+    def __init__(self, text, message, row, column):
+        super().__init__(text)
+        self.message, self.row, self.column = message, row, column
+
+
+def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False) -> np.ndarray:
+    """A column as float64; a blank cell (unless ``allow_blank``: NaN) or text is an error
+    naming its row and column."""
+    raw = df[column]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    blank = (raw.isna() | raw.astype(str).str.strip().eq("")).to_numpy()
+    bad = np.flatnonzero(~np.isfinite(values) & (~blank | (not allow_blank)))
+    if bad.size:
+        i = int(bad[0])
+        what = raw.iloc[i]
+        desc = "is empty (NaN)" if blank[i] else f"is '{what}', not a number"
+        if isinstance(what, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", what):
+            desc += f" (for a decimal comma, write {what.strip().replace(',', '.')})"
+        raise cell_error(f"the value {desc}", df, i, column, path)
+    values[blank] = np.nan
+    return values
+
+
 @dataclass(frozen=True)
 class Factor:
     """One operating condition.
@@ -80,6 +118,35 @@ class Factor:
     levels: tuple = ()
     value: object = None
     log: bool = False
+
+    def __post_init__(self):
+        def fail(msg):
+            raise InputError(f"factor '{self.name}': {msg}")
+
+        if self.kind not in KINDS:
+            fail(f"kind '{self.kind}' is not one of {', '.join(KINDS)}")
+        if self.kind == "continuous":
+            try:
+                low, high = float(self.low), float(self.high)
+            except (TypeError, ValueError):
+                fail("a continuous factor needs numeric 'low' and 'high'")
+            if not (np.isfinite(low) and np.isfinite(high)) or not low < high:
+                fail(f"low ({low:g}) must be smaller than high ({high:g})")
+            if not isinstance(self.log, (bool, np.bool_)):
+                fail(f"log must be True or False, got {self.log!r}")
+            if self.log and low <= 0:
+                fail(f"a log-scale factor needs low > 0, got {low:g}")
+            object.__setattr__(self, "low", low)
+            object.__setattr__(self, "high", high)
+        elif self.kind == "categorical":
+            levels = self.levels
+            if isinstance(levels, str) or not isinstance(levels, (list, tuple)) or len(levels) < 2:
+                fail("a categorical factor needs a list of at least two 'levels'")
+            if len(set(map(str, levels))) != len(levels):
+                fail("its levels repeat")
+            object.__setattr__(self, "levels", tuple(levels))
+        elif self.value is None:
+            fail("a fixed factor needs a 'value'")
 
     def to_unit(self, x: np.ndarray) -> np.ndarray:
         """Map values of a continuous factor to [0, 1] (log scale where declared); values
@@ -460,15 +527,14 @@ class Factors:
         InputError
             Naming the file, the spreadsheet row and the column of the first bad cell.
         """
-        from ..io import numeric_column, require_columns
-        from ..io.tables import _file_row
+        from ..io import require_columns
 
         path = path if path is not None else df.attrs.get("path")
         require_columns(df, [f.name for f in self.varied], path=path)
         out = pd.DataFrame(index=df.index)
         for f in self.factors:
             if f.kind == "continuous":
-                values = numeric_column(df, f.name)
+                values = numeric_cells(df, f.name, path)
                 span = f.high - f.low
                 bad = np.flatnonzero((values < f.low - 1e-9 * span) | (values > f.high + 1e-9 * span))
                 if not within_bounds:
@@ -476,9 +542,9 @@ class Factors:
                     continue
                 if bad.size:
                     i = int(bad[0])
-                    raise InputError(f"the value {values[i]:g} is outside the bounds "
-                                     f"[{f.low:g}, {f.high:g}] of factor '{f.name}'", path=path,
-                                     row=_file_row(df, i), column=f.name)
+                    raise cell_error(f"the value {values[i]:g} is outside the bounds "
+                                     f"[{f.low:g}, {f.high:g}] of factor '{f.name}'", df, i,
+                                     f.name, path)
                 out[f.name] = np.clip(values, f.low, f.high)
             elif f.kind == "categorical":
                 values = df[f.name].astype(str).str.strip()
@@ -486,9 +552,8 @@ class Factors:
                 bad = np.flatnonzero(~values.isin(allowed).to_numpy())
                 if bad.size:
                     i = int(bad[0])
-                    raise InputError(f"'{values.iloc[i]}' is not a level of factor '{f.name}' "
-                                     f"(levels: {', '.join(allowed)})", path=path,
-                                     row=_file_row(df, i), column=f.name)
+                    raise cell_error(f"'{values.iloc[i]}' is not a level of factor '{f.name}' "
+                                     f"(levels: {', '.join(allowed)})", df, i, f.name, path)
                 out[f.name] = [f.levels[allowed.index(v)] for v in values]
             else:
                 out[f.name] = f.value

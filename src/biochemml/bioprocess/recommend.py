@@ -176,7 +176,9 @@ def check_request(runs, factors: Factors, response, batch: int = 4, maximize=Tru
     factors.check_feasible(_exact(factors, fixed))
     checked = check_runs(runs, factors, responses, id_column=id_column)
     if len(checked.conditions) < 2:
-        raise InputError("recommendations need at least 2 runs with measured responses")
+        raise InputError("recommendations need at least 2 runs with measured responses, got "
+                         f"{len(checked.conditions)}" + (f" ({checked.skipped_notice()})"
+                                                          if checked.skipped else ""))
     if log_response:
         _check_positive(checked, responses)
     return factors, checked, senses
@@ -217,8 +219,6 @@ def no_gain_note(proposals: pd.DataFrame, checked, response: str, maximize: bool
     str
         The note, or ``""`` when some proposed run may beat the best measured run.
     """
-    from ..io.tables import _file_row
-
     sign = 1.0 if maximize else -1.0
     measured = checked.responses[response].to_numpy(dtype=np.float64)
     i = int(np.argmax(sign * measured))
@@ -229,7 +229,7 @@ def no_gain_note(proposals: pd.DataFrame, checked, response: str, maximize: bool
     means = proposals["predicted_mean"].to_numpy(dtype=np.float64)
     top = means[int(np.argmax(sign * means))]
     text = (f"none of the proposed runs is predicted to beat the best run so far ({best:.4g} "
-            f"{response}, row {_file_row(checked.table, i) + 1}): the "
+            f"{response}, row {checked.file_row(i)}): the "
             f"{'highest' if maximize else 'lowest'} predicted mean is {top:.4g} and no "
             "proposal's 95% interval reaches the best run")
     outside = _excluded_by(checked.conditions.iloc[[i]], factors, fixed or {})
@@ -298,8 +298,6 @@ def pareto_front(runs, response, maximize=True) -> np.ndarray:
 def _check_positive(checked, responses) -> None:
     """``log_response``: every response value must be above 0; the error names the file,
     the row and the column of the first that is not."""
-    from ..io.tables import _file_row
-
     for r in responses:
         values = checked.responses[r].to_numpy()
         bad = np.flatnonzero(values <= 0)
@@ -308,7 +306,7 @@ def _check_positive(checked, responses) -> None:
             raise InputError(f"the value {values[i]:g} is not above 0; --log-response "
                              "(log_response) models the logarithm of the response and needs "
                              "every value > 0", path=checked.table.attrs.get("path"),
-                             row=_file_row(checked.table, i), column=r)
+                             row=checked.file_row(i) - 1, column=r)
 
 
 def _reference_point(signed: np.ndarray, given):

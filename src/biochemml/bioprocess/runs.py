@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .factors import Factors
+from .factors import Factors, numeric_cells
 
 
 @dataclass
@@ -28,6 +28,12 @@ class Runs:
         ends up here).
     ignored_constant : list of str
         Numeric columns, not used, that hold one value in every run.
+    rows : list of int
+        The file row number (as errors show it) of each kept run, in order.
+    skipped : list of int
+        File row numbers of the runs left out because a response is blank (a failed run).
+    n_responses : int
+        How many responses were asked for.
     """
 
     conditions: pd.DataFrame
@@ -35,6 +41,24 @@ class Runs:
     table: pd.DataFrame
     ignored: list = field(default_factory=list)
     ignored_constant: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    n_responses: int = 1
+
+    def file_row(self, i: int) -> int:
+        """The file row number (as errors show it) of kept run ``i`` (0-based)."""
+        return self.rows[i] if self.rows else i + 1
+
+    def skipped_notice(self) -> str:
+        """One sentence naming the runs left out for a blank response, or ``""``."""
+        if not self.skipped:
+            return ""
+        shown = ", ".join(map(str, self.skipped[:20])) + (" ..." if len(self.skipped) > 20 else "")
+        what = ("a blank response" if self.n_responses == 1 else
+                "a blank value in one of the responses (a run is used only when every response "
+                "is measured)")
+        return (f"skipped {len(self.skipped)} run{'s' if len(self.skipped) > 1 else ''} with "
+                f"{what}: row{'s' if len(self.skipped) > 1 else ''} {shown}")
 
     def ignored_notice(self) -> str:
         """One sentence naming the ignored numeric columns, or ``""`` when there are none.
@@ -70,7 +94,10 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
         neither factors nor named responses (a run name, other measurements) are ignored.
     factors : Factors
     response : str or list of str
-        The response column(s) to model; every value must be a number.
+        The response column(s) to model. A run whose response is blank (a failed run) is
+        left out and named in :meth:`Runs.skipped_notice`; with several responses a run is
+        kept only when every response is measured. Any other value must be a number, and
+        the factor cells of every run, failed or not, must be filled.
     id_column : str, optional
         A run-id column whose values must be unique. Replicates of the same condition are
         fine (they inform the noise level) as long as their ids differ.
@@ -85,10 +112,10 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
     ------
     InputError
         A missing factor or response column, a value outside bounds, an unknown level,
-        an empty or non-numeric response, or a repeated run id; the message names the
-        file, row and column.
+        an empty factor cell, a non-numeric response, or a repeated run id; the message
+        names the file, row and column.
     """
-    from ..io import numeric_column, read_table, require_columns
+    from ..io import read_table, require_columns
     from ..io.tables import _file_row
 
     df = runs if isinstance(runs, pd.DataFrame) else read_table(runs)
@@ -114,12 +141,24 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
                              "(replicates are fine under different ids)", path=path,
                              row=_file_row(df, i), column=id_column)
     conditions = factors.check_table(df, path=path)
-    y = pd.DataFrame({r: numeric_column(df, r) for r in responses}, index=df.index)
+    blank = np.zeros(len(df), dtype=bool)
+    values = {}
+    for r in responses:
+        values[r] = numeric_cells(df, r, path, allow_blank=True)
+        blank |= np.isnan(values[r])
+    keep = ~blank
+    y = pd.DataFrame({r: values[r][keep] for r in responses})
+    file_rows = [_file_row(df, i) + 1 for i in range(len(df))]
     skip = set(factors.names) | set(responses) | {id_column} | set(used)
     extra = [c for c in df.columns if c not in skip and pd.api.types.is_numeric_dtype(df[c])
              and not pd.api.types.is_bool_dtype(df[c])
              and str(c).strip() and not str(c).startswith("Unnamed:")]
     varying = [str(c) for c in extra if df[c].nunique(dropna=True) > 1]
     constant = [str(c) for c in extra if df[c].nunique(dropna=True) <= 1]
-    return Runs(conditions.reset_index(drop=True), y.reset_index(drop=True), df,
-                ignored=varying, ignored_constant=constant)
+    table = df[keep]
+    table.attrs = dict(df.attrs)
+    return Runs(conditions[keep].reset_index(drop=True), y.reset_index(drop=True), table,
+                ignored=varying, ignored_constant=constant,
+                rows=[file_rows[i] for i in np.flatnonzero(keep)],
+                skipped=[file_rows[i] for i in np.flatnonzero(blank)],
+                n_responses=len(responses))

@@ -168,6 +168,7 @@ def recommend(
                    reference=ref, log_response=log_response)
     # every option is checked before the slow work (and its progress message) starts
     _, checked, _ = check_request(runs, f, list(response), **request)
+    _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     say(f"Fitting a Gaussian process to {runs} and optimising a batch of {batch} ...")
     proposals = _recommend(runs, f, list(response), seed=seed, **request)
@@ -183,7 +184,8 @@ def recommend(
     _write_csv(proposals, out)
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
-                            f, proposals, multi, constraint, fix, checked.ignored_notice(), note)
+                            f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
+                            checked.skipped_notice())
     _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval)")
     _notice(note)
     typer.echo(f"Wrote {len(proposals)} proposed runs to {out}, a plot to {plot_path} and a "
@@ -192,7 +194,7 @@ def recommend(
 
 def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, minimize, n_runs,
                             factors, proposals, multi, constraints, fixed, ignored="",
-                            no_gain="") -> None:
+                            no_gain="", skipped="") -> None:
     """A self-contained HTML page beside the proposals: what was asked, the plot, the table
     (``no_gain``: the note that no proposed run is expected to beat the best run, first)."""
     from ..report import write_report
@@ -210,7 +212,7 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
     if several:
         notes.append("non_dominated = True: the run's predicted means would join the Pareto front "
                      "(no measured run is at least as good on every response).")
-    notes += _report_note(ignored)
+    notes += _report_note(skipped) + _report_note(ignored)
     write_report(
         path, f"biochemml: next {len(proposals)} runs",
         summary={"runs": str(runs), "runs used": n_runs, "responses": goals,
@@ -240,6 +242,7 @@ def fit_conditions(
     fold_spec, kind_list = _parse_folds(folds), _parse_kinds(kinds)
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response)
+    _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     X, y = checked.conditions, checked.responses[response].to_numpy()
     say(f"Cross-validating {', '.join(kind_list)} on {len(y)} runs ...")
@@ -256,7 +259,7 @@ def fit_conditions(
     _write_png(parity, out_dir / "parity.png")
     _write_png(effects, out_dir / "effects.png")
     _write_conditions_report(out_dir, runs, response, len(y), f, kind_list, best, metrics_out,
-                             importance, checked.ignored_notice())
+                             importance, checked.ignored_notice(), checked.skipped_notice())
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside the 95% interval)")
     typer.echo(f"Lowest error: {best}. Effects shown for {kind_list[0]}; top factors: "
                f"{', '.join(importance.index[:3])}. Wrote tables and figures to {out_dir}/")
@@ -264,7 +267,8 @@ def fit_conditions(
 
 
 def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: int, factors,
-                             kinds, best: str, metrics, importance, ignored: str = "") -> None:
+                             kinds, best: str, metrics, importance, ignored: str = "",
+                             skipped: str = "") -> None:
     """One self-contained report.html beside the tables and figures of fit-conditions."""
     from ..report import write_report
 
@@ -282,7 +286,7 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
                 "Factor importance": importance.rename_axis("factor").rename("importance").reset_index()},
         notes=[f"Metrics are those of the {best} model, measured on runs it did not train on "
                "(replicates of one condition are left out together)."]
-        + _report_note(ignored))
+        + _report_note(skipped) + _report_note(ignored))
 
 
 @app.command()
@@ -309,6 +313,7 @@ def replay(
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response, used=[cycle])
     require_cycle_column(checked.table, cycle)
+    _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     summary, preds = _replay(runs, f, response, cycle=cycle, kind=kind, seed=seed)
     fig = parity_plot(preds, response)
