@@ -136,3 +136,44 @@ def test_predict_unknown_level_names_table_row():
     with pytest.raises(InputError) as err:
         model.predict(pd.DataFrame({"T": [30.0, 31.0], "strain": ["A", "C"]}))
     assert "row 2, column 'strain'" in str(err.value) and "sequence" not in str(err.value)
+
+
+# ------------------------------------------------ 4. constraints with names as declared
+def test_constraint_names_with_spaces_units_and_numbers():
+    names = ["temperature (°C)", "feed rate (mL/h)", "feed", "T"]
+    c = parse_constraint("temperature (°C) + feed rate (mL/h) <= 40", names)
+    assert c.coefficients == {"temperature (°C)": 1.0, "feed rate (mL/h)": 1.0} and c.rhs == 40
+    c = parse_constraint("2*`feed rate (mL/h)` - 0.5 feed >= .5", names)
+    assert c.coefficients == {"feed rate (mL/h)": 2.0, "feed": -0.5} and c.rhs == 0.5
+    c = parse_constraint(".5*feed + T <= 3", names)
+    assert c.coefficients == {"feed": 0.5, "T": 1.0}
+    c = parse_constraint("feed - -2*T <= 30", names)
+    assert c.coefficients == {"feed": 1.0, "T": 2.0}
+    with pytest.raises(InputError, match="the factors are: 'temperature \\(°C\\)'"):
+        parse_constraint("temperature + feed <= 40", names)
+    with pytest.raises(InputError, match="the factors are"):
+        parse_constraint("feed is small", names)
+
+
+# ------------------------------------------------------------------- 5. YAML strictness
+@pytest.mark.parametrize("text, message", [
+    ("factors:\n  - {name: T, low: 25, high: 37}\nconstraint: ['T <= 30']",
+     "unknown top-level key 'constraint'.*constraints"),
+    ("factors:\n  - {name: T, low: 1, high: 2, log: maybe}", "'log' must be true or false"),
+])
+def test_yaml_refuses_unknown_keys_and_flags(tmp_path, text, message):
+    path = tmp_path / "f.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message):
+        Factors.from_file(path)
+
+
+def test_yaml_single_constraint_string_and_quoted_log(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("factors:\n  - {name: T, low: 25, high: 37}\n  - {name: feed, low: 0, high: 10}\n"
+                    "  - {name: IPTG, low: 0.01, high: 1, log: \"false\"}\n"
+                    "  - {name: NaCl, low: 5, high: 500, log: 'yes'}\n"
+                    "constraints: \"T + feed <= 30\"\n")
+    f = Factors.from_file(path)
+    assert len(f.constraints) == 1 and f.constraints[0].coefficients == {"T": 1.0, "feed": 1.0}
+    assert not f["IPTG"].log and f["NaCl"].log

@@ -33,6 +33,12 @@ with them. The factors may also be a mapping from name to entry::
       NaCl: {low: 5, high: 500}
       medium: {levels: [LB, TB]}
 
+The only top-level keys are ``factors`` and ``constraints`` (a list, or one constraint as a
+single string). In a constraint, write factor names exactly as declared, spaces and units
+included (``"temperature (°C) + feed rate (mL/h) <= 40"``; the longest declared name that
+fits is taken), or in backticks; numbers may be ``2``, ``0.5``, ``.5`` or ``-2``.
+``log`` takes true/false (or yes/no); anything else is refused.
+
 Linear constraints apply to linear continuous factors and must leave room for runs inside the
 bounds; one that cannot be met is an error naming it and the bounds of its factors.
 
@@ -181,35 +187,85 @@ class LinearConstraint:
         return lhs <= self.rhs + scale if self.sense == "<=" else lhs >= self.rhs - scale
 
 
-_TERM = re.compile(r"\s*([+-]?)\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)\s*\*?\s*)?([A-Za-z_][\w().\[\]]*)\s*")
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
 
 def parse_constraint(text: str, names) -> LinearConstraint:
     """Parse ``"a + 2*b - c <= 10"`` into a :class:`LinearConstraint`.
 
+    The left side is a sum of terms ``[+|-] [number [*]] factor``; the right side a number.
+    Numbers may be written ``2``, ``0.5``, ``.5``, ``-2`` or ``1e-3`` (``feed - -2*T``).
+    Factor names are written exactly as declared, spaces and units included
+    (``temperature (°C) + feed rate (mL/h) <= 40``): at each term the longest declared name
+    that fits is taken. A name may also be put in backticks (```feed rate (mL/h)` <= 8``).
+
     Raises
     ------
     InputError
-        Not of the form ``terms <= number`` / ``terms >= number``, or a name that is not a factor.
+        Not of the form ``terms <= number`` / ``terms >= number``, or a name that is not a
+        factor; the message lists the factor names.
     """
-    match = re.fullmatch(r"(.+?)(<=|>=)\s*([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)\s*", text)
+    text = str(text)
+    listed = ", ".join(f"'{n}'" for n in names)
+    match = re.fullmatch(rf"(.+?)(<=|>=)\s*({_NUMBER})\s*", text, flags=re.S)
     if not match:
         raise InputError(f"constraint '{text}' is not of the form 'a + 2*b <= 10' "
-                         "(a sum of factors, then <= or >=, then a number)")
+                         "(a sum of factors, each with an optional number before it, then <= or "
+                         f">=, then a number); the factors are: {listed}")
     lhs, sense, rhs = match.groups()
+    by_length = sorted(map(str, names), key=len, reverse=True)
     coefficients: dict = {}
-    pos = 0
-    while pos < len(lhs):
-        term = _TERM.match(lhs, pos)
-        if not term or term.end() == pos:
-            raise InputError(f"constraint '{text}': cannot read '{lhs[pos:].strip()}'")
-        sign, coef, name = term.groups()
-        if name not in names:
-            raise InputError(f"constraint '{text}' names an unknown factor '{name}'; "
-                             f"the factors are: {', '.join(names)}")
-        value = float(coef) if coef else 1.0
-        coefficients[name] = coefficients.get(name, 0.0) + (-value if sign == "-" else value)
-        pos = term.end()
+    pos, n = 0, len(lhs)
+
+    def skip(p):
+        while p < n and lhs[p].isspace():
+            p += 1
+        return p
+
+    first = True
+    while True:
+        pos = skip(pos)
+        if pos >= n:
+            break
+        sign = 1.0
+        if lhs[pos] in "+-":
+            sign = -1.0 if lhs[pos] == "-" else 1.0
+            pos = skip(pos + 1)
+        elif not first:
+            raise InputError(f"constraint '{text}': expected + or - before "
+                             f"'{lhs[pos:].strip()}'; the factors are: {listed}")
+        coef = 1.0
+        name = next((nm for nm in by_length if lhs.startswith(nm, pos)), None)
+        if name is None:  # a number first (unless a declared name starts with one)
+            number = re.match(_NUMBER, lhs[pos:])
+            if number:
+                coef = float(number.group())
+                pos = skip(pos + number.end())
+                if pos < n and lhs[pos] == "*":
+                    pos = skip(pos + 1)
+        if lhs.startswith("`", pos):
+            close = lhs.find("`", pos + 1)
+            if close < 0:
+                raise InputError(f"constraint '{text}': a backtick-quoted name is not closed")
+            name = lhs[pos + 1:close]
+            if name not in names:
+                raise InputError(f"constraint '{text}' names an unknown factor '{name}'; "
+                                 f"the factors are: {listed}")
+            pos = close + 1
+        else:
+            name = next((nm for nm in by_length if lhs.startswith(nm, pos)), None)
+            if name is None:
+                word = re.match(r"[^\s+*]+", lhs[pos:])
+                shown = word.group() if word else lhs[pos:].strip()
+                raise InputError(f"constraint '{text}' names an unknown factor '{shown}' (or "
+                                 f"cannot read '{lhs[pos:].strip()}'); the factors are: "
+                                 f"{listed}; write each name exactly as declared, or in "
+                                 "backticks")
+            pos += len(name)
+        coefficients[name] = coefficients.get(name, 0.0) + sign * coef
+        first = False
+    if not coefficients:
+        raise InputError(f"constraint '{text}' names no factor; the factors are: {listed}")
     return LinearConstraint(coefficients, sense, float(rhs), text.strip())
 
 
@@ -403,6 +459,15 @@ class Factors:
             raise InputError(f"is not valid YAML ({err})", path=path) from None
         if isinstance(doc, list):
             doc = {"factors": doc}
+        if isinstance(doc, dict):
+            from ..io.tables import _did_you_mean
+
+            allowed = ["factors", "constraints"]
+            for key in doc:
+                if key not in allowed:
+                    raise InputError(f"unknown top-level key '{key}'"
+                                     f"{_did_you_mean(str(key), allowed)}; the keys are: "
+                                     "factors, constraints", path=path)
         if isinstance(doc, dict) and isinstance(doc.get("factors"), dict):
             doc = {**doc, "factors": _specs_from_mapping(doc["factors"], path)}
         if not isinstance(doc, dict) or not isinstance(doc.get("factors"), list) or not doc["factors"]:
@@ -412,7 +477,13 @@ class Factors:
         factors = [_factor_from_spec(spec, path=path, index=i) for i, spec in enumerate(doc["factors"])]
         names = [f.name for f in factors]
         try:
-            constraints = [parse_constraint(str(t), names) for t in doc.get("constraints") or []]
+            texts = doc.get("constraints") or []
+            if isinstance(texts, str):  # one constraint written as a single string
+                texts = [texts]
+            if not isinstance(texts, (list, tuple)):
+                raise InputError(f"'constraints:' must be a list of constraints such as "
+                                 f"['a + b <= 10'] (or one as a string), got {texts!r}")
+            constraints = [parse_constraint(str(t), names) for t in texts]
             return cls(factors, constraints)
         except InputError as err:
             raise InputError(err.message, path=path) from None
@@ -692,7 +763,7 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
             fail("a continuous factor needs numeric 'low' and 'high'")
         if not (np.isfinite(low) and np.isfinite(high)) or not low < high:
             fail(f"low ({low:g}) must be smaller than high ({high:g})")
-        log = bool(spec.get("log", False)) or str(spec.get("scale", "")).lower() == "log"
+        log = _yes_no(spec.get("log", False), fail) or str(spec.get("scale", "")).lower() == "log"
         if log and low <= 0:
             fail(f"a log-scale factor needs low > 0, got {low:g}")
         return Factor(name, "continuous", low, high, log=log)
@@ -706,6 +777,20 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
     if "value" not in spec:
         fail("a fixed factor needs a 'value'")
     return Factor(name, "fixed", value=spec["value"])
+
+
+def _yes_no(value, fail) -> bool:
+    """A YAML flag: true/false, yes/no, on/off, 1/0 (also quoted); anything else refused."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0", ""):
+        return False
+    fail(f"'log' must be true or false, got {value!r}")
 
 
 def _specs_from_mapping(mapping: dict, path) -> list:
