@@ -177,3 +177,18 @@ def test_yaml_single_constraint_string_and_quoted_log(tmp_path):
     f = Factors.from_file(path)
     assert len(f.constraints) == 1 and f.constraints[0].coefficients == {"T": 1.0, "feed": 1.0}
     assert not f["IPTG"].log and f["NaCl"].log
+
+
+# -------------------------------------------- 6. a fixed factor whose column differs
+def test_fixed_factor_column_must_hold_its_value():
+    from biochemml.bioprocess import check_runs
+
+    factors = Factors([Factor("T", "continuous", 25, 37), Factor("volume", "fixed", value=1.0)])
+    runs = pd.DataFrame({"T": [25.0, 30, 35, 28], "volume": [1.0, 2.0, 1.0, 1.0], "titer": [1.0, 2, 3, 2]})
+    with pytest.raises(InputError, match="fixed at 1.0 but its column holds 2.0 in row 2"):
+        check_runs(runs, factors, "titer")
+    runs["volume"] = [2.0, 2.0, 3.0, 1.0]
+    with pytest.raises(InputError, match="not fixed in these runs"):
+        check_runs(runs, factors, "titer")
+    runs["volume"] = [1.0, 1.0, np.nan, 1.0]
+    assert check_runs(runs, factors, "titer").conditions["volume"].tolist() == [1.0] * 4

@@ -627,6 +627,8 @@ class Factors:
                                      f"(levels: {', '.join(allowed)})", df, i, f.name, path)
                 out[f.name] = [f.levels[allowed.index(v)] for v in values]
             else:
+                if f.name in df.columns:
+                    _check_fixed_column(f, df, path)
                 out[f.name] = f.value
         return out
 
@@ -777,6 +779,32 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
     if "value" not in spec:
         fail("a fixed factor needs a 'value'")
     return Factor(name, "fixed", value=spec["value"])
+
+
+def _check_fixed_column(f: Factor, df: pd.DataFrame, path) -> None:
+    """A fixed factor's column in the runs must hold its value (blank cells allowed)."""
+    from ..io.tables import _file_row
+
+    raw = df[f.name]
+    blank = (raw.isna() | raw.astype(str).str.strip().eq("")).to_numpy()
+    try:
+        target = float(f.value)
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
+        same = np.isclose(values, target, rtol=1e-9, atol=0.0)
+    except (TypeError, ValueError):
+        same = (raw.astype(str).str.strip() == str(f.value).strip()).to_numpy()
+    bad = np.flatnonzero(~same & ~blank)
+    if not bad.size:
+        return
+    rows = [_file_row(df, int(i)) + 1 for i in bad]
+    shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
+    others = ", ".join(dict.fromkeys(str(v) for v in raw.iloc[bad][:5]))
+    where = f"file {path}: " if path is not None else ""
+    raise InputError(f"{where}factor '{f.name}' is declared fixed at {f.value} but its column "
+                     f"holds {others} in row{'s' if len(rows) > 1 else ''} {shown}; "
+                     + ("it is not fixed in these runs: declare it with low/high (or levels)"
+                        if len(bad) > len(df) / 2 else
+                        "correct those rows, or declare the factor with low/high (or levels)"))
 
 
 def _yes_no(value, fail) -> bool:
