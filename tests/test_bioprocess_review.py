@@ -192,3 +192,21 @@ def test_fixed_factor_column_must_hold_its_value():
         check_runs(runs, factors, "titer")
     runs["volume"] = [1.0, 1.0, np.nan, 1.0]
     assert check_runs(runs, factors, "titer").conditions["volume"].tolist() == [1.0] * 4
+
+
+# ------------------------------------------ 7-8. constrained space-filling designs
+@pytest.mark.parametrize("method", ["lhs", "sobol", "random"])
+def test_tight_constraint_design_is_feasible_balanced_and_spread(method):
+    from biochemml.bioprocess import design
+
+    names = ["T", "feed", "strain"]
+    factors = Factors([Factor("T", "continuous", 25, 37), Factor("feed", "continuous", 0, 10),
+                       Factor("strain", "categorical", levels=("A", "B"))],
+                      [parse_constraint("T + feed <= 27", names)])
+    d = design(factors, n=12, method=method, seed=0)
+    assert len(d) == 12 and (d["T"] + d["feed"] <= 27 + 1e-9).all()
+    assert d["strain"].value_counts().tolist() == [6, 6]
+    pts = np.column_stack([(d["T"] - 25) / 12, d["feed"] / 10])
+    dist = np.sqrt(((pts[:, None] - pts[None]) ** 2).sum(-1))
+    assert dist[np.triu_indices(12, 1)].min() > 0.03  # spread: the triangle has area 1/60
+    assert d["T"].max() > 26.5 and d["feed"].max() > 1.5  # reaches the corners

@@ -3,7 +3,12 @@
 Every design is made in the unit cube of the varied factors and mapped to real units through
 :class:`~biochemml.bioprocess.Factors` (log scale where declared); fixed factors are written
 into every run. Space-filling designs (``lhs``, ``sobol``, ``random``) honour linear
-constraints by drawing more points than needed and keeping those that satisfy them.
+constraints: points are drawn (by the method) until a large pool meets the constraints (more
+draws as needed, for tight constraints too), then ``n`` of them are chosen by maximin (each
+next run as far as possible from those chosen), so the design still fills the feasible region
+evenly; the levels of categorical factors are balanced (counts differ by at most one).
+Under constraints an ``lhs`` design is no longer a strict Latin hypercube (the feasible
+region is not a box) and a ``sobol`` design no longer a Sobol sequence.
 """
 from __future__ import annotations
 
@@ -31,7 +36,9 @@ def design(factors: Factors, n: int | None = None, method: str = "lhs", seed: in
         for ``fractional``). Ignored by ``factorial`` and ``ccd`` whose size follows from the
         factors.
     method : {"lhs", "sobol", "random", "factorial", "fractional", "ccd"}
-        ``lhs``: Latin hypercube (one run in each of ``n`` strata of every factor).
+        ``lhs``: Latin hypercube (one run in each of ``n`` strata of every factor; with
+        linear constraints, a maximin choice from a feasible pool instead, see the module
+        notes).
         ``sobol``: scrambled Sobol sequence. ``random``: uniform draws.
         ``factorial``: full factorial with ``levels`` levels per continuous factor, crossed
         with every categorical level. ``fractional``: two-level fractional factorial
@@ -164,7 +171,9 @@ def _space_filling(factors: Factors, n: int, method: str, seed: int) -> pd.DataF
 
     d = len(factors.varied)
     rng = np.random.default_rng(seed)
-    draws = n if not factors.constraints else 50 * n
+    if factors.constraints:
+        return _constrained_space_filling(factors, n, method, rng)
+    draws = n
     if method == "lhs":
         unit = qmc.LatinHypercube(d=d, seed=rng).random(draws)
     elif method == "sobol":
@@ -183,14 +192,48 @@ def _space_filling(factors: Factors, n: int, method: str, seed: int) -> pd.DataF
                 combo[f.name] = f.levels[min(int(u[j] * len(f.levels)), len(f.levels) - 1)]
             j += 1
         rows.append((np.array(vals), combo))
-    df = _assemble(factors, rows)
-    if factors.constraints:
+    return _assemble(factors, rows)
+
+
+def _draw(method: str, d: int, size: int, rng) -> np.ndarray:
+    from scipy.stats import qmc
+
+    if method == "lhs":
+        return qmc.LatinHypercube(d=d, seed=rng).random(size)
+    if method == "sobol":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return qmc.Sobol(d=d, scramble=True, seed=rng).random(size)
+    return rng.random((size, d))
+
+
+def _constrained_space_filling(factors: Factors, n: int, method: str, rng) -> pd.DataFrame:
+    """Constraints: a pool of feasible points (draws doubled until it holds ``20 n``, at most
+    about two million draws), ``n`` chosen by greedy maximin, categorical levels balanced."""
+    cont = [f for f in factors.varied if f.kind == "continuous"]
+    cats = [f for f in factors.varied if f.kind == "categorical"]
+    want, size, pool, drawn = 20 * n, max(1024, 50 * n), np.zeros((0, len(cont))), 0
+    while len(pool) < want and drawn < 2_000_000:
+        unit = _draw(method, len(cont), size, rng)
+        drawn += size
+        df = _assemble(factors, [(u, {c.name: c.levels[0] for c in cats}) for u in unit])
         ok = np.all([c.satisfied(df) for c in factors.constraints], axis=0)
-        if ok.sum() < n:
-            raise InputError(f"only {int(ok.sum())} of {draws} random points satisfy the "
-                             "constraints; are they feasible within the bounds?")
-        df = df[ok].iloc[:n].reset_index(drop=True)
-    return df
+        pool = np.vstack([pool, unit[ok]])
+        size *= 2
+    if len(pool) < n:
+        raise InputError(f"only {len(pool)} of {drawn} random points satisfy the constraints "
+                         f"{factors.constraints_text()} ({factors.bounds_text()}); the feasible "
+                         f"region is too small for {n} runs: loosen a constraint")
+    chosen = [int(np.argmin(((pool - pool.mean(axis=0)) ** 2).sum(axis=1)))]
+    nearest = ((pool - pool[chosen[0]]) ** 2).sum(axis=1)
+    while len(chosen) < n:
+        nxt = int(np.argmax(nearest))
+        chosen.append(nxt)
+        nearest = np.minimum(nearest, ((pool - pool[nxt]) ** 2).sum(axis=1))
+    levels = {c.name: rng.permutation(np.resize(np.arange(len(c.levels)), n)) for c in cats}
+    rows = [(pool[j], {c.name: c.levels[levels[c.name][i]] for c in cats})
+            for i, j in enumerate(chosen)]
+    return _assemble(factors, rows)
 
 
 def _assemble(factors: Factors, rows) -> pd.DataFrame:
