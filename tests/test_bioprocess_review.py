@@ -210,3 +210,37 @@ def test_tight_constraint_design_is_feasible_balanced_and_spread(method):
     dist = np.sqrt(((pts[:, None] - pts[None]) ** 2).sum(-1))
     assert dist[np.triu_indices(12, 1)].min() > 0.03  # spread: the triangle has area 1/60
     assert d["T"].max() > 26.5 and d["feed"].max() > 1.5  # reaches the corners
+
+
+# ------------------------------- 9, 12. fit-conditions refuses before the slow work
+def test_fit_conditions_refuses_repeated_response_and_unknown_kind(tmp_path, capsys):
+    from biochemml.cli import main
+
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\ntemperature,25,37\n")
+    runs = pd.DataFrame({"temperature": np.linspace(25, 37, 6), "titer": np.arange(6.0),
+                         "cost": np.arange(6.0)})
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    base = ["fit-conditions", "--runs", str(path), "--factors", str(bounds), "--out-dir", str(tmp_path / "o")]
+    assert main(base + ["--response", "titer", "--response", "cost"]) != 0
+    assert "one response at a time" in capsys.readouterr().err
+    assert main(base + ["--response", "titer", "--kinds", "gp,rf"]) != 0
+    err = capsys.readouterr().err
+    assert "unknown model kind 'rf'" in err and "Cross-validating" not in err
+
+
+# ------------------------------------------------- 10. output format follows the suffix
+def test_doe_writes_excel_tsv_and_refuses_unknown_suffix(tmp_path, capsys):
+    from biochemml.cli import main
+
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n")
+    base = ["doe", "--factors", str(bounds), "--n", "5", "--out"]
+    assert main(base + [str(tmp_path / "d.xlsx")]) == 0
+    assert pd.read_excel(tmp_path / "d.xlsx").shape == (5, 3)
+    assert main(base + [str(tmp_path / "d.tsv")]) == 0
+    assert pd.read_csv(tmp_path / "d.tsv", sep="\t").shape == (5, 3)
+    assert main(base + [str(tmp_path / "d.json")]) != 0
+    assert "use .csv, .tsv or .xlsx" in capsys.readouterr().err
+    assert not (tmp_path / "d.json").exists()

@@ -19,6 +19,34 @@ def _write_csv(df, path: Path) -> None:
     atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
 
 
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+
+
+def _check_table_suffix(path: Path, option: str = "--out") -> None:
+    """Refuse an output table suffix that cannot be written (checked before the work)."""
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputError(f"{option} {path}: cannot write a '{suffix or '(no suffix)'}' table; "
+                         "use .csv, .tsv or .xlsx")
+    if suffix == ".xlsx":
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError:
+            raise InputError(f"{option} {path}: writing Excel needs openpyxl "
+                             "(pip install openpyxl); or use .csv or .tsv") from None
+
+
+def _write_table(df, path: Path) -> None:
+    """CSV, TSV (.tsv/.txt) or Excel (.xlsx) by the suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        atomic_write(path, lambda tmp: df.to_excel(tmp, index=False, engine="openpyxl"))
+    elif suffix in (".tsv", ".txt"):
+        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, sep="\t"))
+    else:
+        _write_csv(df, path)
+
+
 def _write_png(fig, path: Path) -> None:
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=130, format="png"))
 
@@ -98,7 +126,7 @@ def doe(
     factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds (Variable,Min,Max)."),
     n: Optional[int] = typer.Option(None, "--n", help="Number of runs (lhs, sobol, random, fractional); factorial and ccd set their own size."),
     method: str = typer.Option("lhs", help="lhs, sobol, random, factorial, fractional or ccd."),
-    out: Path = typer.Option(Path("design.csv"), "--out", help="Where to write the design (CSV)."),
+    out: Path = typer.Option(Path("design.csv"), "--out", help="Where to write the design (.csv, .tsv or .xlsx)."),
     seed: int = typer.Option(0, help="Random seed (lhs, sobol, random)."),
     levels: Optional[int] = typer.Option(None, help="Levels per continuous factor in a full factorial [default: 2]."),
     center: Optional[int] = typer.Option(None, help="Centre points of a central composite design [default: 1]."),
@@ -106,6 +134,7 @@ def doe(
     """Design a first round of runs (design of experiments)."""
     from ..bioprocess import Factors, design
 
+    _check_table_suffix(out)
     table = design(Factors.from_file(factors), n=n, method=method, seed=seed,
                    levels=2 if levels is None else levels, center=1 if center is None else center)
     if n is not None and method in ("factorial", "ccd"):
@@ -120,7 +149,7 @@ def doe(
                 "break the constraints (grid designs keep every run); lhs, sobol and random "
                 "designs honour them")
     table.insert(0, "run", [f"run{i + 1:02d}" for i in range(len(table))])
-    _write_csv(table, out)
+    _write_table(table, out)
     _print_table(table, f"{method} design: {len(table)} runs")
     typer.echo(f"Wrote {len(table)} runs x {table.shape[1] - 1} factors to {out}")
 
@@ -131,7 +160,7 @@ def recommend(
     factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds (Variable,Min,Max)."),
     response: List[str] = typer.Option(..., "--response", help="Response column; repeat for a trade-off."),
     batch: int = typer.Option(4, help="Number of runs to propose."),
-    out: Path = typer.Option(Path("next_runs.csv"), "--out", help="Proposed runs (CSV); a PNG plot is written beside it."),
+    out: Path = typer.Option(Path("next_runs.csv"), "--out", help="Proposed runs (.csv, .tsv or .xlsx); a PNG plot is written beside it."),
     minimize: List[str] = typer.Option([], "--minimize", help="A response to minimise instead of maximise (repeatable)."),
     fix: List[str] = typer.Option([], "--fix", help="Hold a factor fixed: NAME=VALUE (repeatable)."),
     constraint: List[str] = typer.Option([], "--constraint", help="Linear constraint, e.g. 'glucose + glycerol <= 30' (repeatable)."),
@@ -149,6 +178,7 @@ def recommend(
     from ..bioprocess.recommend import check_request
     from ..progress import say
 
+    _check_table_suffix(out)
     for name in minimize:
         if name not in response:
             raise InputError(f"--minimize '{name}' is not one of the --response columns")
@@ -181,7 +211,7 @@ def recommend(
             proposals[col] = [float(f"{v:.6g}") for v in proposals[col]]
     proposals.insert(0, "run", [f"next{i + 1:02d}" for i in range(len(proposals))])
     plot_path, report_path = out.with_suffix(".png"), out.with_suffix(".html")
-    _write_csv(proposals, out)
+    _write_table(proposals, out)
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
                             f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
@@ -227,7 +257,7 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
 def fit_conditions(
     runs: Path = typer.Option(..., "--runs", help="Table of runs."),
     factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds."),
-    response: str = typer.Option(..., "--response", help="Response column."),
+    response: List[str] = typer.Option(..., "--response", help="Response column (one; run the command once per response)."),
     out_dir: Path = typer.Option(Path("conditions_model"), "--out-dir", help="Folder for tables and figures."),
     kinds: str = typer.Option("gp,gbt,nn", help="Model kinds to compare, comma-separated."),
     folds: str = typer.Option("loo", help="'loo' (leave one condition out) or a number of folds."),
@@ -239,7 +269,17 @@ def fit_conditions(
     from ..bioprocess.runs import check_runs
     from ..progress import say
 
+    from ..bioprocess.models import KINDS
+
+    if len(response) > 1:
+        raise InputError(f"fit-conditions fits one response at a time; --response was given "
+                         f"{len(response)} times ({', '.join(response)}): run the command once "
+                         "per response, each with its own --out-dir")
+    response = response[0]
     fold_spec, kind_list = _parse_folds(folds), _parse_kinds(kinds)
+    for k in kind_list:  # before any slow work
+        if k not in KINDS:
+            raise InputError(f"unknown model kind '{k}' in --kinds; choose from {', '.join(KINDS)}")
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response)
     _notice(checked.skipped_notice())
