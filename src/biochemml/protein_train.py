@@ -118,26 +118,23 @@ def _single_mutant_scan(wildtype: str, offset: int):
 
 
 def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target: str = "score",
-             chain=None, train_variants=()) -> tuple[dict, list]:
+             chain=None, measured=None, has_wildtype: bool = True) -> tuple[dict, list]:
     """Draw the run's figures and write position_effects.csv (and the B-factor PDB).
 
-    Returns the figure files by name and notes for the report (the heat map's reference,
-    the B-factor scale).
+    ``measured`` counts the training variants' mutations at each position (shape ``(L,)``);
+    ``has_wildtype`` says whether a training variant is the wild type. Returns the figure
+    files by name and notes for the report (the heat map's reference, the B-factor scale).
     """
     from matplotlib.figure import Figure  # no pyplot: no backend switch, nothing left open
 
     from . import plot
-    from .protein.mutations import variant_table
 
     figs, notes = {}, []
     plot.observed_vs_predicted(truth, pred, path=out / "observed_vs_predicted.png",
                                label=str(target))
     figs["observed_vs_predicted"] = "observed_vs_predicted.png"
-    # which positions the training variants measured, and whether the wild type is among them
-    rows, index, _ = variant_table(list(train_variants), wildtype, offset)
-    measured = np.bincount(index, minlength=len(wildtype))
-    has_wildtype = len(train_variants) > 0 and \
-        np.bincount(rows, minlength=len(train_variants)).min() == 0
+    if measured is None:
+        measured = np.zeros(len(wildtype), dtype=np.int64)
     variants, pos, res = _single_mutant_scan(wildtype, offset)
     predicted = model.predict(variants)
     # the effect of a substitution: its prediction minus the wild type's (the empty variant),
@@ -445,9 +442,12 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         table = pd.DataFrame({variant_column: variants, target_column: y,
                               "split": np.where(test, "test", "train"), "prediction": pred})
         table.to_csv(out / "predictions.csv", index=False)
+        in_training = ~test[rows]  # the training variants' mutations
+        measured = np.bincount(index[in_training], minlength=len(wildtype))
+        has_wildtype = bool(np.any(np.bincount(rows, minlength=len(variants))[~test] == 0))
         figs, figure_notes = _figures(est, wildtype, offset, structure, y[test], pred[test],
                                       out, target=target_column, chain=chain,
-                                      train_variants=train_variants)
+                                      measured=measured, has_wildtype=has_wildtype)
         notes += figure_notes
         for note in figure_notes:
             say(note)
