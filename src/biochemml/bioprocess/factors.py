@@ -435,6 +435,11 @@ class Factors:
         """
         from ..io import numeric_column
 
+        from ..io.tables import _file_row
+
+        names = df["Variable"].astype(str).tolist()
+        _refuse_repeats(names, [_file_row(df, i) + 1 for i in range(len(names))],
+                        "in rows {} and {}", path)
         lows, highs = numeric_column(df, "Min"), numeric_column(df, "Max")
         factors = []
         for i, name in enumerate(df["Variable"].astype(str)):
@@ -476,6 +481,8 @@ class Factors:
                              "'factors: {NaCl: {low: 5, high: 500}}'", path=path)
         factors = [_factor_from_spec(spec, path=path, index=i) for i, spec in enumerate(doc["factors"])]
         names = [f.name for f in factors]
+        _refuse_repeats(names, range(1, len(names) + 1), "as entries {} and {} under "
+                        "'factors:'", path)
         try:
             texts = doc.get("constraints") or []
             if isinstance(texts, str):  # one constraint written as a single string
@@ -779,6 +786,19 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
     if "value" not in spec:
         fail("a fixed factor needs a 'value'")
     return Factor(name, "fixed", value=spec["value"])
+
+
+def _refuse_repeats(names, numbers, where: str, path=None) -> None:
+    """Refuse a factor name declared twice, saying where both declarations are:
+    ``numbers[i]`` is the row or entry number of ``names[i]``, ``where`` a template such as
+    ``"in rows {} and {}"``."""
+    numbers, first = list(numbers), {}
+    for i, name in enumerate(names):
+        if name in first:
+            raise InputError(f"factor '{name}' is declared twice, "
+                             + where.format(numbers[first[name]], numbers[i])
+                             + "; declare each factor once", path=path)
+        first[name] = i
 
 
 def _check_fixed_column(f: Factor, df: pd.DataFrame, path) -> None:
