@@ -27,3 +27,56 @@ def test_factor_declared_twice_names_file_and_both_rows(tmp_path):
                     "  - {name: T, low: 1, high: 3}\n")
     with pytest.raises(InputError, match="f.yaml: factor 'T' is declared twice, as entries 1 and 3"):
         Factors.from_file(yaml)
+
+
+# ------------------------------------------------ 2. too few runs for the varied factors
+def _runs(tmp_path, n, names):
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame({name: rng.uniform(0, 10, n) for name in names})
+    runs["titer"] = runs[names[0]] * 0.3 + rng.normal(0, 0.1, n)
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\n" + "".join(f"{name},0,10\n" for name in names))
+    return path, bounds
+
+
+def test_few_runs_notice_counts_varied_factors():
+    from biochemml.bioprocess.runs import few_runs_notice
+
+    f = Factors([Factor("a", "continuous", 0, 1), Factor("s", "categorical", levels=("A", "B")),
+                 Factor("v", "fixed", value=1.0)])
+    assert few_runs_notice(4, f, "recommend") == ""  # 2 varied factors + 2
+    text = few_runs_notice(3, f, "recommend")
+    assert "only 3 measured runs for 2 varied factors" in text and "at least 4" in text
+    assert "mostly exploration" in text
+    assert "fragile" in few_runs_notice(3, f, "cross-validate")
+
+
+def test_recommend_warns_when_runs_are_too_few(tmp_path, capsys):
+    path, bounds = _runs(tmp_path, 2, ["a", "b", "c", "d", "e"])
+    out = tmp_path / "next.csv"
+    assert main(["recommend", "--runs", str(path), "--factors", str(bounds), "--response", "titer",
+                 "--batch", "1", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "Warning: only 2 measured runs for 5 varied factors" in err
+    assert "too few for the model to learn every factor" in err and "mostly exploration" in err
+    assert "Warning: Only 2 measured runs" not in err
+    html = (tmp_path / "next.html").read_text()
+    assert "Warning: only 2 measured runs for 5 varied factors" in html
+    assert out.exists()
+
+
+def test_fit_conditions_warns_when_runs_are_too_few(tmp_path, capsys):
+    path, bounds = _runs(tmp_path, 3, ["a", "b"])
+    out_dir = tmp_path / "model"
+    assert main(["fit-conditions", "--runs", str(path), "--factors", str(bounds), "--response",
+                 "titer", "--kinds", "gp,gbt", "--out-dir", str(out_dir)]) == 0
+    err = capsys.readouterr().err
+    assert "Warning: only 3 measured runs for 2 varied factors" in err and "fragile" in err
+    assert "cross-validation is fragile" in (out_dir / "report.html").read_text()
+    # enough runs: no warning
+    path, bounds = _runs(tmp_path, 4, ["a", "b"])
+    assert main(["fit-conditions", "--runs", str(path), "--factors", str(bounds), "--response",
+                 "titer", "--kinds", "gbt", "--out-dir", str(out_dir)]) == 0
+    assert "Warning" not in capsys.readouterr().err

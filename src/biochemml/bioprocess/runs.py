@@ -79,6 +79,43 @@ class Runs:
         return text
 
 
+def few_runs_notice(n_runs: int, factors: Factors, use: str) -> str:
+    """A warning when there are fewer measured runs than varied factors + 2, or ``""``.
+
+    With so few runs a model cannot learn how every factor acts; the work goes on, but the
+    user should know what the results are worth.
+
+    Parameters
+    ----------
+    n_runs : int
+        Runs with a measured response.
+    factors : Factors
+        The declared factors; continuous and categorical ones count (fixed ones do not).
+    use : {"recommend", "cross-validate"}
+        What the runs are for; picks the consequence the sentence names.
+
+    Examples
+    --------
+    ``"only 2 measured runs for 5 varied factors: too few for the model to learn every
+    factor (aim for at least 7, the number of varied factors + 2), so the proposed runs are
+    mostly exploration ..."``
+    """
+    n_varied = len(factors.varied)
+    need = n_varied + 2
+    if n_runs >= need:
+        return ""
+    consequence = {
+        "recommend": "so the proposed runs are mostly exploration and their predictions rough; "
+                     "run them (or a first design with 'doe') and recommend again",
+        "cross-validate": "so the cross-validation is fragile: every model trains on even fewer "
+                          "runs, and its metrics and factor importance can change a lot with one "
+                          "run more or less",
+    }[use]
+    return (f"only {n_runs} measured run{'s' if n_runs != 1 else ''} for {n_varied} varied "
+            f"factor{'s' if n_varied != 1 else ''}: too few for the model to learn every factor "
+            f"(aim for at least {need}, the number of varied factors + 2), {consequence}")
+
+
 def as_list(names) -> list:
     """``"a"`` -> ``["a"]``; a list stays a list."""
     return [names] if isinstance(names, str) else list(names)

@@ -72,6 +72,15 @@ def _notice(message: str) -> None:
         typer.echo(f"Note: {message}", err=True)
 
 
+def _warning(message: str) -> None:
+    """One 'Warning:' line on stderr (silenced by --quiet; the HTML report keeps it), for
+    results the user should take with care."""
+    from ..progress import is_quiet
+
+    if message and not is_quiet():
+        typer.echo(f"Warning: {message}", err=True)
+
+
 def _parse_fixed(items) -> dict:
     fixed = {}
     for item in items or []:
@@ -97,6 +106,11 @@ def _check_fixed_names(fixed: dict, factors, path: Path) -> None:
 def _report_note(message: str) -> list:
     """``message`` as a sentence for a report's notes (an empty list when there is none)."""
     return [message[0].upper() + message[1:] + "."] if message else []
+
+
+def _report_warning(message: str) -> list:
+    """``message`` as a 'Warning: ...' sentence for a report's notes (or an empty list)."""
+    return _report_note(f"Warning: {message}") if message else []
 
 
 def _parse_folds(folds: str):
@@ -176,6 +190,7 @@ def recommend(
     from ..bioprocess import recommend as _recommend
     from ..bioprocess.plots import recommendation_plot
     from ..bioprocess.recommend import check_request
+    from ..bioprocess.runs import few_runs_notice
     from ..progress import say
 
     _check_table_suffix(out)
@@ -197,9 +212,11 @@ def recommend(
                    constraints=list(constraint), id_column=id_column, multi=multi,
                    reference=ref, log_response=log_response)
     # every option is checked before the slow work (and its progress message) starts
-    _, checked, _ = check_request(runs, f, list(response), **request)
+    checked_factors, checked, _ = check_request(runs, f, list(response), **request)
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
+    few = few_runs_notice(len(checked.conditions), checked_factors, "recommend")
+    _warning(few)
     say(f"Fitting a Gaussian process to {runs} and optimising a batch of {batch} ...")
     proposals = _recommend(runs, f, list(response), seed=seed, **request)
     note = proposals.attrs.get("note", "")
@@ -215,7 +232,7 @@ def recommend(
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
                             f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
-                            checked.skipped_notice())
+                            checked.skipped_notice(), few)
     _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval)")
     _notice(note)
     typer.echo(f"Wrote {len(proposals)} proposed runs to {out}, a plot to {plot_path} and a "
@@ -224,9 +241,10 @@ def recommend(
 
 def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, minimize, n_runs,
                             factors, proposals, multi, constraints, fixed, ignored="",
-                            no_gain="", skipped="") -> None:
+                            no_gain="", skipped="", few="") -> None:
     """A self-contained HTML page beside the proposals: what was asked, the plot, the table
-    (``no_gain``: the note that no proposed run is expected to beat the best run, first)."""
+    (``few``: the warning that there are too few runs, first; then ``no_gain``: the note
+    that no proposed run is expected to beat the best run)."""
     from ..report import write_report
 
     several = len(responses) > 1
@@ -234,7 +252,7 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
               if multi == "nehvi" else "qLogNParEGO (random weightings)")) if several \
         else "Gaussian process + qLogNEI (noisy expected improvement)"
     goals = ", ".join(f"{r} ({'minimise' if r in minimize else 'maximise'})" for r in responses)
-    notes = _report_note(no_gain) + [
+    notes = _report_warning(few) + _report_note(no_gain) + [
         "Each proposed run comes with the model's predicted mean and 95% interval of the "
         "underlying mean response; a single measurement scatters further by the run-to-run noise.",
         "The acquisition value ranks how much each run alone is expected to improve on the "
@@ -266,7 +284,7 @@ def fit_conditions(
     """Compare condition models by cross-validation; parity, effect and importance outputs."""
     from ..bioprocess import ConditionModel, Factors, cross_validate, feature_importance
     from ..bioprocess.plots import effects_plot, parity_plot
-    from ..bioprocess.runs import check_runs
+    from ..bioprocess.runs import check_runs, few_runs_notice
     from ..progress import say
 
     from ..bioprocess.models import KINDS
@@ -285,6 +303,8 @@ def fit_conditions(
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     X, y = checked.conditions, checked.responses[response].to_numpy()
+    few = few_runs_notice(len(y), f, "cross-validate")
+    _warning(few)
     say(f"Cross-validating {', '.join(kind_list)} on {len(y)} runs ...")
     metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f, folds=fold_spec, seed=seed)
     best = metrics["rmse"].idxmin()
@@ -299,7 +319,7 @@ def fit_conditions(
     _write_png(parity, out_dir / "parity.png")
     _write_png(effects, out_dir / "effects.png")
     _write_conditions_report(out_dir, runs, response, len(y), f, kind_list, best, metrics_out,
-                             importance, checked.ignored_notice(), checked.skipped_notice())
+                             importance, checked.ignored_notice(), checked.skipped_notice(), few)
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside the 95% interval)")
     typer.echo(f"Lowest error: {best}. Effects shown for {kind_list[0]}; top factors: "
                f"{', '.join(importance.index[:3])}. Wrote tables and figures to {out_dir}/")
@@ -308,8 +328,9 @@ def fit_conditions(
 
 def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: int, factors,
                              kinds, best: str, metrics, importance, ignored: str = "",
-                             skipped: str = "") -> None:
-    """One self-contained report.html beside the tables and figures of fit-conditions."""
+                             skipped: str = "", few: str = "") -> None:
+    """One self-contained report.html beside the tables and figures of fit-conditions
+    (``few``: the warning that there are too few runs, first among the notes)."""
     from ..report import write_report
 
     best_row = metrics.set_index("kind").loc[best]
@@ -324,8 +345,9 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
                  (f"Effects of the most important factors ({kinds[0]})", out_dir / "effects.png")],
         tables={"Cross-validation of every model": metrics,
                 "Factor importance": importance.rename_axis("factor").rename("importance").reset_index()},
-        notes=[f"Metrics are those of the {best} model, measured on runs it did not train on "
-               "(replicates of one condition are left out together)."]
+        notes=_report_warning(few)
+        + [f"Metrics are those of the {best} model, measured on runs it did not train on "
+           "(replicates of one condition are left out together)."]
         + _report_note(skipped) + _report_note(ignored))
 
 
