@@ -80,3 +80,32 @@ def test_fit_conditions_warns_when_runs_are_too_few(tmp_path, capsys):
     assert main(["fit-conditions", "--runs", str(path), "--factors", str(bounds), "--response",
                  "titer", "--kinds", "gbt", "--out-dir", str(out_dir)]) == 0
     assert "Warning" not in capsys.readouterr().err
+
+
+# ------------------------- 3. importance and effects from the lowest-error model, and said so
+def test_fit_conditions_takes_importance_from_the_lowest_error_model(tmp_path, capsys):
+    from biochemml.bioprocess import ConditionModel, feature_importance
+
+    rng = np.random.default_rng(3)
+    runs = pd.DataFrame({"a": rng.uniform(0, 10, 10), "b": rng.uniform(0, 10, 10)})
+    runs["titer"] = 0.5 * runs["a"] + 0.1 * runs["b"]  # smooth: the GP beats the trees
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\na,0,10\nb,0,10\n")
+    folder = tmp_path / "model"
+    assert main(["fit-conditions", "--runs", str(path), "--factors", str(bounds), "--response",
+                 "titer", "--kinds", "gbt,gp", "--out-dir", str(folder)]) == 0
+    metrics = pd.read_csv(folder / "cv_metrics.csv").set_index("kind")
+    assert metrics["rmse"].idxmin() == "gp"  # the second listed kind
+    out = capsys.readouterr().out
+    assert "Lowest error: gp. Importance and effects from gp" in out
+    f = Factors.from_file(bounds)
+    expected = feature_importance(ConditionModel("gp", factors=f, seed=0).fit(runs[["a", "b"]],
+                                                                             runs["titer"]),
+                                  runs[["a", "b"]])
+    written = pd.read_csv(folder / "importance.csv").set_index("factor")["importance"]
+    np.testing.assert_allclose(written[expected.index].to_numpy(), expected.to_numpy(), rtol=1e-6)
+    html = (folder / "report.html").read_text()
+    assert "Factor importance (gp model, the lowest cross-validated error)" in html
+    assert "effects of the most important factors (gp model" in html.lower()

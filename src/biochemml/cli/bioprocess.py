@@ -281,7 +281,8 @@ def fit_conditions(
     folds: str = typer.Option("loo", help="'loo' (leave one condition out) or a number of folds."),
     seed: int = typer.Option(0, help="Random seed."),
 ):
-    """Compare condition models by cross-validation; parity, effect and importance outputs."""
+    """Compare condition models by cross-validation; parity, effect and importance outputs
+    (importance and effects from the model with the lowest cross-validated error)."""
     from ..bioprocess import ConditionModel, Factors, cross_validate, feature_importance
     from ..bioprocess.plots import effects_plot, parity_plot
     from ..bioprocess.runs import check_runs, few_runs_notice
@@ -308,7 +309,8 @@ def fit_conditions(
     say(f"Cross-validating {', '.join(kind_list)} on {len(y)} runs ...")
     metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f, folds=fold_spec, seed=seed)
     best = metrics["rmse"].idxmin()
-    model = ConditionModel(kind_list[0], factors=f, seed=seed).fit(X, y)
+    # importance and effects from the model the cross-validation trusts most, fitted to all runs
+    model = ConditionModel(best, factors=f, seed=seed).fit(X, y)
     importance = feature_importance(model, X)
     parity, effects = parity_plot(preds, response), effects_plot(model, X, importance, response)
     metrics_out = metrics.reset_index(names="kind")
@@ -321,8 +323,9 @@ def fit_conditions(
     _write_conditions_report(out_dir, runs, response, len(y), f, kind_list, best, metrics_out,
                              importance, checked.ignored_notice(), checked.skipped_notice(), few)
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside the 95% interval)")
-    typer.echo(f"Lowest error: {best}. Effects shown for {kind_list[0]}; top factors: "
-               f"{', '.join(importance.index[:3])}. Wrote tables and figures to {out_dir}/")
+    typer.echo(f"Lowest error: {best}. Importance and effects from {best} (the lowest-error "
+               f"model, fitted to all runs); top factors: {', '.join(importance.index[:3])}. "
+               f"Wrote tables and figures to {out_dir}/")
     typer.echo(f"Report: {out_dir / 'report.html'}")
 
 
@@ -330,7 +333,8 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
                              kinds, best: str, metrics, importance, ignored: str = "",
                              skipped: str = "", few: str = "") -> None:
     """One self-contained report.html beside the tables and figures of fit-conditions
-    (``few``: the warning that there are too few runs, first among the notes)."""
+    (``few``: the warning that there are too few runs, first among the notes). The metrics,
+    the importance and the effects are all those of the ``best`` model."""
     from ..report import write_report
 
     best_row = metrics.set_index("kind").loc[best]
@@ -339,15 +343,20 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
         out_dir / "report.html", f"biochemml: conditions -> {response}",
         summary={"runs": str(runs), "response": response, "runs used": n_runs,
                  "factors": ", ".join(factors.names), "models compared": ", ".join(kinds),
-                 "lowest cross-validated error": best},
+                 "lowest cross-validated error": best,
+                 "importance and effects from": f"{best} (fitted to all runs)"},
         metrics=shown,
         figures=[("Cross-validated predictions with 95% intervals (parity)", out_dir / "parity.png"),
-                 (f"Effects of the most important factors ({kinds[0]})", out_dir / "effects.png")],
+                 (f"Importance and effects of the most important factors ({best} model, the "
+                  "lowest cross-validated error)", out_dir / "effects.png")],
         tables={"Cross-validation of every model": metrics,
-                "Factor importance": importance.rename_axis("factor").rename("importance").reset_index()},
+                f"Factor importance ({best} model, the lowest cross-validated error)":
+                    importance.rename_axis("factor").rename("importance").reset_index()},
         notes=_report_warning(few)
         + [f"Metrics are those of the {best} model, measured on runs it did not train on "
-           "(replicates of one condition are left out together)."]
+           "(replicates of one condition are left out together).",
+           f"Factor importance and effects are those of the same {best} model, fitted to all "
+           "runs: how much its predictions move as each factor alone changes."]
         + _report_note(skipped) + _report_note(ignored))
 
 
