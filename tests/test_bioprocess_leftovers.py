@@ -109,3 +109,49 @@ def test_fit_conditions_takes_importance_from_the_lowest_error_model(tmp_path, c
     html = (folder / "report.html").read_text()
     assert "Factor importance (gp model, the lowest cross-validated error)" in html
     assert "effects of the most important factors (gp model" in html.lower()
+
+
+# ------------------------------------- 4. Factors built in Python are checked like the YAML
+T, FEED = Factor("T", "continuous", 25, 37), Factor("feed", "continuous", 0, 10)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Factors([T, FEED, Factor("T", "continuous", 1, 2)]),
+     "factor 'T' is declared twice, as items 1 and 3 of the list"),
+    (lambda: Factors([T, FEED], [LinearConstraint({"speed": 1.0, "T": 1.0}, "<=", 50,
+                                                  "speed + T <= 50")]),
+     "constraint 'speed + T <= 50' names an unknown factor 'speed'; the factors are: 'T', 'feed'"),
+    (lambda: Factors([T, FEED], ["T + speed <= 50"]), "unknown factor 'speed'"),
+    (lambda: Factors([T, FEED], [42]), "a constraint must be text such as 'a + 2*b <= 10'"),
+    (lambda: Factors([]), "at least one factor"),
+    (lambda: Factors(T), "Factors takes a list of Factor objects"),
+    (lambda: Factors([{"name": "T", "low": 25, "high": 37}]), "item 1 of the factors is a dict"),
+    (lambda: Factors([T], [LinearConstraint({"T": 1.0}, "<", 30)]), "sense must be '<=' or '>='"),
+    (lambda: Factors([T], [LinearConstraint({"T": 1.0}, "<=", float("nan"))]),
+     "the right side must be a finite number"),
+    (lambda: Factors([T], [LinearConstraint({"T": "a"}, "<=", 30)]),
+     "the coefficient of 'T' must be a finite number"),
+    (lambda: Factors([T], [LinearConstraint({}, "<=", 30)]), "names no factor"),
+    (lambda: Factor("", "continuous", 1, 2), "a factor needs a name"),
+    (lambda: Factor(None, "continuous", 1, 2), "a factor needs a name"),
+])
+def test_factors_in_python_are_checked_like_the_yaml(make, message):
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")
+                       .replace("*", r"\*").replace("+", r"\+")):
+        make()
+
+
+def test_factors_in_python_take_constraints_as_text():
+    f = Factors([T, FEED], ["0.5*T + feed <= 25"])
+    assert f.constraints[0].coefficients == {"T": 0.5, "feed": 1.0}
+    c = Factors([T, FEED], [LinearConstraint({"T": -0.5, "feed": -1}, ">=", -25)]).constraints[0]
+    assert c.text == "-0.5*T - feed >= -25"  # written out for messages
+    with pytest.raises(InputError, match="constraint '-0.5\\*T - feed >= -5' cannot be met"):
+        Factors([T, FEED], [LinearConstraint({"T": -0.5, "feed": -1}, ">=", -5)])
+
+
+def test_yaml_refuses_an_empty_factor_name(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("factors:\n  - {name: , low: 1, high: 2}\n")
+    with pytest.raises(InputError, match="f.yaml: factor 1: its 'name' is empty"):
+        Factors.from_file(path)

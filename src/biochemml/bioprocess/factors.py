@@ -129,6 +129,9 @@ class Factor:
         def fail(msg):
             raise InputError(f"factor '{self.name}': {msg}")
 
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InputError(f"a factor needs a name (the column of the runs, as text), got "
+                             f"{self.name!r}")
         if self.kind not in KINDS:
             fail(f"kind '{self.kind}' is not one of {', '.join(KINDS)}")
         if self.kind == "continuous":
@@ -179,6 +182,37 @@ class LinearConstraint:
     sense: str
     rhs: float
     text: str = ""
+
+    def __post_init__(self):
+        """Refuse what :func:`parse_constraint` could not produce: another sense, no factor,
+        a coefficient or right side that is not a finite number. Without ``text`` the
+        constraint is written out (``"0.5*T + feed <= 25"``) for messages."""
+        shown = self.text or f"{self.coefficients!r} {self.sense} {self.rhs!r}"
+        if self.sense not in ("<=", ">="):
+            raise InputError(f"constraint '{shown}': the sense must be '<=' or '>=', got "
+                             f"{self.sense!r}")
+        if not isinstance(self.coefficients, dict) or not self.coefficients:
+            raise InputError(f"constraint '{shown}' names no factor; give coefficients as "
+                             "{factor: number}")
+        def finite(value, what):
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = np.nan
+            if isinstance(value, (bool, np.bool_)) or not np.isfinite(number):
+                raise InputError(f"constraint '{shown}': {what} must be a finite number, got "
+                                 f"{value!r}")
+            return number
+
+        numbers = {n: finite(a, f"the coefficient of '{n}'") for n, a in self.coefficients.items()}
+        object.__setattr__(self, "coefficients", numbers)
+        object.__setattr__(self, "rhs", finite(self.rhs, "the right side"))
+        if not self.text:
+            terms = ""
+            for i, (n, a) in enumerate(numbers.items()):
+                sign = ("-" if a < 0 else "") if i == 0 else (" - " if a < 0 else " + ")
+                terms += sign + (n if abs(a) == 1 else f"{abs(a):g}*{n}")
+            object.__setattr__(self, "text", f"{terms} {self.sense} {self.rhs:g}")
 
     def satisfied(self, df: pd.DataFrame, tol: float = 1e-6) -> np.ndarray:
         """Boolean array, one per row of ``df``: does the row meet the constraint?"""
@@ -273,23 +307,52 @@ def parse_constraint(text: str, names) -> LinearConstraint:
 class Factors:
     """The declared factors of a campaign, and linear constraints among them.
 
+    Built in Python it is checked as a YAML file is: at least one factor, each a
+    :class:`Factor` with its own name, and constraints naming declared continuous, linear
+    factors and leaving room for runs inside the bounds.
+
     Parameters
     ----------
     factors : list of Factor
-    constraints : list of LinearConstraint, optional
+    constraints : list of LinearConstraint or str, optional
+        Text such as ``"0.5*temperature + feed <= 25"`` is read by :func:`parse_constraint`.
     """
 
     factors: list
     constraints: list = field(default_factory=list)
 
     def __post_init__(self):
-        seen = set()
-        for f in self.factors:
-            if f.name in seen:
-                raise InputError(f"factor '{f.name}' is declared twice")
-            seen.add(f.name)
+        # the checks of the YAML path, for factors and constraints built in Python
+        if isinstance(self.factors, Factor) or not isinstance(self.factors, (list, tuple)):
+            raise InputError("Factors takes a list of Factor objects, e.g. "
+                             "Factors([Factor('T', 'continuous', 25, 37)]), got "
+                             f"{type(self.factors).__name__}")
+        self.factors = list(self.factors)
+        if not self.factors:
+            raise InputError("Factors needs at least one factor")
+        for i, f in enumerate(self.factors):
+            if not isinstance(f, Factor):
+                raise InputError(f"item {i + 1} of the factors is a {type(f).__name__}, not a "
+                                 "Factor; build it with Factor(name, kind, low, high, ...)")
+        _refuse_repeats(self.names, range(1, len(self.factors) + 1),
+                        "as items {} and {} of the list")
+        if isinstance(self.constraints, (str, LinearConstraint)):
+            self.constraints = [self.constraints]
+        constraints = []
+        for c in self.constraints:
+            if isinstance(c, str):  # text, as in the YAML file
+                c = parse_constraint(c, self.names)
+            elif not isinstance(c, LinearConstraint):
+                raise InputError(f"a constraint must be text such as 'a + 2*b <= 10' or a "
+                                 f"LinearConstraint, got {type(c).__name__} {c!r}")
+            constraints.append(c)
+        self.constraints = constraints
+        listed = ", ".join(f"'{n}'" for n in self.names)
         for c in self.constraints:
             for name in c.coefficients:
+                if name not in self.names:
+                    raise InputError(f"constraint '{c.text}' names an unknown factor '{name}'; "
+                                     f"the factors are: {listed}")
                 f = self[name]
                 if f.kind != "continuous":
                     raise InputError(f"constraint '{c.text}': factor '{name}' is {f.kind}; "
@@ -734,6 +797,9 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
 
     if not isinstance(spec, dict) or "name" not in spec:
         fail("each factor needs at least a 'name' and one of low/high, levels or value")
+    if spec["name"] is None or not str(spec["name"]).strip():
+        raise InputError(f"{where}: its 'name' is empty; give the column of the runs it sets",
+                         path=path, row=row)
     known = {"name", "type", "kind", "low", "high", "min", "max", "bounds", "levels", "value", "log", "scale", "unit", "units"}
     unknown = set(spec) - known
     if unknown:
