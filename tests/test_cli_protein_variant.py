@@ -46,7 +46,7 @@ def test_train_and_predict_protein_variants(tem1_files, tmp_path, capsys, monkey
     report = (run / "report.html").read_text()
     assert "data:image/png;base64," in report
     # heat map and distance map both numbered as the variants (from 1), and say so
-    assert "C-beta distance map of the structure (positions numbered as in the variants, from 1)" \
+    assert "C-beta distance map of the structure (positions numbered as in the variants, from 1;" \
         in report and "by new residue (y)" in report
     out = tmp_path / "pred.csv"
     assert main(["predict", "--model", str(run), "--data", str(folder / "new.csv"), "--out", str(out)]) == 0

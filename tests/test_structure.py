@@ -272,3 +272,16 @@ def test_contact_separation_counts_residue_numbers_across_a_missing_loop(gfp, tm
     full = structure.contact_map(gfp, min_separation=3)
     idx = np.arange(len(gfp))
     assert not full[np.abs(idx[:, None] - idx[None, :]) < 3].any()  # unchanged without gaps
+
+
+def test_distance_map_image_is_capped_and_numbered_as_the_file(gfp, tmp_path):
+    fig = structure.plot_structure_map(gfp, vmax=25)
+    ax = fig.axes[0]
+    assert ax.images[0].get_clim() == (0, 25)
+    assert ax.get_xlabel().startswith("residue number (as in the file")
+    first, last = int(gfp.number[0]), int(gfp.number[-1])
+    assert ax.images[0].get_extent() == [first - 0.5, last + 0.5, last + 0.5, first - 0.5]
+    from biochemml.cli import main
+
+    assert main(["structure-map", "--structure", str(GFP_PDB), "--vmax", "30",
+                 "--out", str(tmp_path / "m.png")]) == 0

@@ -154,25 +154,8 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
     effect = predicted - reference
     grid = np.full((20, len(wildtype)), np.nan)
     grid[[PROTEIN.symbols.index(a) for a in res], pos] = effect
-    fig = Figure(figsize=(min(2 + len(wildtype) / 12, 30), 4))
-    ax = fig.subplots()
-    # x in the variants' numbering (the first residue is `offset`), as the distance map;
-    # limits symmetric about 0, so white is "as the reference", red lower, blue higher
-    span = float(np.nanmax(np.abs(effect))) or 1.0
-    image = ax.imshow(grid, aspect="auto", cmap="RdBu", interpolation="nearest",
-                      vmin=-span, vmax=span,
-                      extent=(offset - 0.5, len(wildtype) + offset - 0.5, 19.5, -0.5))
-    unmeasured = _runs(np.flatnonzero(measured == 0))
-    for lo, hi in unmeasured:  # predictions there rest on other positions only
-        ax.axvspan(lo + offset - 0.5, hi + offset + 0.5, facecolor="none", edgecolor="0.4",
-                   hatch="///", linewidth=0)
-    ax.set_yticks(range(20), list(PROTEIN.symbols))
-    ax.set_xlabel(_position_label(offset))
-    ax.set_ylabel("new residue")
-    fig.colorbar(image, ax=ax, label=f"predicted {target}, minus {against}")
-    ax.set_title("Predicted effect of every single substitution"
-                 + (" (hatched: positions without a measured variant)" if unmeasured else ""))
-    fig.savefig(out / "position_effects.png", dpi=120, bbox_inches="tight")
+    _draw_effects(grid, offset, measured, out / "position_effects.png", target=target,
+                  against=against)
     figs["position_effects"] = "position_effects.png"
     per_residue = np.nanmean(grid, axis=0)
     pd.DataFrame({"position": np.arange(len(wildtype)) + offset, "residue": list(wildtype),
@@ -185,7 +168,7 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
         from .protein.models import check_structure
 
         st = check_structure(structure, wildtype, chain=chain, offset=offset)
-        fig = S.plot_structure_map(st)
+        fig = S.plot_structure_map(st, vmax=DISTANCE_MAP_VMAX)
         ax = fig.axes[0]
         # number residues as the variants and the heat map do, not from 0
         ax.images[0].set_extent((offset - 0.5, len(st) + offset - 0.5,
@@ -203,6 +186,53 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
                              f"predicted effect times {scale:.4g}, so that the largest is "
                              "about 99 (the column keeps 2 decimals and at most 999.99).")
     return figs, notes
+
+
+#: Å at which the run's distance map reaches its darkest colour (a floppy tail or signal
+#: peptide would otherwise stretch the scale to 100 Å and wash out the contacts)
+DISTANCE_MAP_VMAX = 30.0
+
+#: positions per row of the heat map (longer proteins wrap onto more rows)
+EFFECTS_PER_ROW = 150
+
+
+def _draw_effects(grid, offset: int, measured, path, target: str, against: str) -> None:
+    """The heat map of ``grid`` (20 new residues x L positions), wrapped onto rows of
+    ``EFFECTS_PER_ROW`` positions, in the slide style of :mod:`biochemml.plot`."""
+    from matplotlib import colormaps
+
+    from .plot._base import finish, new_figure, style
+
+    length = grid.shape[1]
+    n_rows = int(np.ceil(length / EFFECTS_PER_ROW))
+    per = int(np.ceil(length / n_rows))
+    # limits symmetric about 0, so white is "as the reference", red lower, blue higher;
+    # the wild-type residue (no substitution) is grey, not white
+    span = float(np.nanmax(np.abs(grid))) or 1.0
+    cmap = colormaps["RdBu"].with_extremes(bad="0.7")
+    unmeasured = _runs(np.flatnonzero(measured == 0))
+    with style():
+        fig, axes = new_figure(14, 1.0 + 4.6 * n_rows, nrows=n_rows, squeeze=False)
+        for r, ax in enumerate(axes[:, 0]):
+            lo, hi = r * per, min(length, (r + 1) * per)
+            # x in the variants' numbering (the first residue is `offset`), as the distance map
+            image = ax.imshow(grid[:, lo:hi], aspect="auto", cmap=cmap, interpolation="nearest",
+                              vmin=-span, vmax=span,
+                              extent=(lo + offset - 0.5, hi + offset - 0.5, 19.5, -0.5))
+            for a, b in unmeasured:  # predictions there rest on other positions only
+                if a < hi and b >= lo:
+                    ax.axvspan(max(a, lo) + offset - 0.5, min(b, hi - 1) + offset + 0.5,
+                               facecolor="none", edgecolor="0.35", hatch="///", linewidth=0)
+            ax.set_yticks(range(20), list(PROTEIN.symbols))
+            ax.set_ylabel("new residue")
+        axes[-1, 0].set_xlabel(_position_label(offset))
+        fig.colorbar(image, ax=list(axes[:, 0]), label=f"change in predicted {target}",
+                     shrink=0.9)
+        fig.suptitle(f"Predicted effect of every single substitution, against {against[:-2]}"
+                     + ("\n(grey: the wild-type residue; hatched: no training variant, "
+                        "held out or never measured)" if unmeasured else
+                        "\n(grey: the wild-type residue)"))
+        finish(fig, path)
 
 
 def _runs(indices) -> list[tuple[int, int]]:
@@ -475,11 +505,13 @@ _CAPTIONS = {
     "position_effects": "Predicted effect on {target} of every single substitution (its "
                         "prediction minus the wild type's, or the median substitution's for a "
                         "table without a wild-type row, see the notes: white as that "
-                        "reference, red lower, blue higher; hatched: positions without a "
-                        "measured variant): position (x, numbered as in the variants from "
-                        "{offset}) by new residue (y); blank cells are the wild-type residue",
+                        "reference, red lower, blue higher; hatched: positions no training "
+                        "variant touches, held out for testing or never measured): position "
+                        "(x, numbered as in the variants from {offset}) by new residue (y); "
+                        "grey cells are the wild-type residue",
     "distance_map": "C-beta distance map of the structure (positions numbered as in the "
-                    "variants, from {offset})",
+                    "variants, from {offset}; bright = close, colours capped at "
+                    "{vmax:g} Å so that contacts stand out)",
 }
 
 
@@ -488,7 +520,8 @@ def _write_report(out: Path, config: dict, metrics: dict) -> None:
     from .report import write_report
 
     figures = [(_CAPTIONS.get(k, k).format(target=config["target_column"],
-                                           offset=config["offset"]), out / v)
+                                           offset=config["offset"], vmax=DISTANCE_MAP_VMAX),
+                out / v)
                for k, v in config["figures"].items() if str(v).endswith(".png")]
     notes = list(config.get("notes") or [])
     written = config["figures"].get("effects_bfactor")

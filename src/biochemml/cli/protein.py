@@ -17,6 +17,9 @@ def structure_map(
     atom: str = typer.Option("CB", help="CA or CB (virtual CB for glycine)."),
     threshold: float = typer.Option(8.0, help="Contact cut-off in Angstrom (contact maps)."),
     chain: Optional[str] = typer.Option(None, help="Chain to use; default all protein chains."),
+    vmax: Optional[float] = typer.Option(None, help="Distance maps: Å at which the colour is "
+                                         "darkest (e.g. 30, so a floppy tail does not wash out "
+                                         "the contacts); default the largest distance."),
 ):
     """Draw (or save) the residue-residue distance or contact map of a structure."""
     import numpy as np
@@ -37,7 +40,8 @@ def structure_map(
         np.save(out, arr)
         typer.echo(f"Wrote {kind} map of shape {arr.shape} (N, N) to {out}")
         return
-    S.plot_structure_map(st, kind=kind, atom=atom, threshold=threshold, chain=chain, out=out)
+    S.plot_structure_map(st, kind=kind, atom=atom, threshold=threshold, chain=chain, out=out,
+                         vmax=vmax)
     typer.echo(f"Wrote {kind} map of {len(st.select(chain))} residues to {out}")
 
 

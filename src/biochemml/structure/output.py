@@ -120,8 +120,18 @@ def plot_structure_map(structure: Structure, kind: str = "distance", atom: str =
     else:
         ax.imshow(contact_map(structure, threshold=threshold, atom=atom, chain=chain),
                   cmap="Greys", origin="upper", interpolation="nearest")
-    ax.set_xlabel("residue index (counted from 0, in file order)")
-    ax.set_ylabel("residue index (counted from 0, in file order)")
+    st = structure.select(chain)
+    numbers = np.asarray(st.number, dtype=np.int64)
+    plain = len(set(st.chain)) == 1 and len(numbers) > 1 and np.all(np.diff(numbers) == 1) \
+        and not any(str(i).strip() for i in st.icode)
+    if plain:  # one chain numbered without gaps: label the axes with the file's numbers
+        ax.images[0].set_extent((numbers[0] - 0.5, numbers[-1] + 0.5,
+                                 numbers[-1] + 0.5, numbers[0] - 0.5))
+        label = f"residue number (as in the file, chain {st.chain[0]})"
+    else:
+        label = "residue index (counted from 0, in file order)"
+    ax.set_xlabel(label)
+    ax.set_ylabel(label)
     label = "distance map" if kind == "distance" else f"contacts < {threshold:g} Å"
     ax.set_title(f"{structure.name}: {label}")
     if out is not None:
