@@ -98,3 +98,28 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     assert _better_baseline(rows) is None  # within the margin
     rows[1]["R2"] = 0.60
     assert "gbm-kmer beat framepool" in _better_baseline(rows)
+
+
+def test_curves_name_the_positive_class_and_length_residuals_the_target(tmp_path, monkeypatch):
+    from biochemml import plot
+
+    titles, labels = [], []
+    for name in ("roc_curve", "pr_curve"):
+        draw = getattr(plot, name)
+        monkeypatch.setattr(plot, name, lambda *a, _d=draw, **k: titles.append(k["title"]) or
+                            _d(*a, **k))
+    draw_res = plot.residuals
+    monkeypatch.setattr(plot, "residuals", lambda *a, **k: labels.append(
+        (k.get("label"), k.get("title"))) or draw_res(*a, **k))
+    rng = np.random.default_rng(5)
+    seqs = ["".join(rng.choice(list("ACGT"), rng.integers(20, 30))) for _ in range(120)]
+    pd.DataFrame({"utr": seqs, "bound": ["yes" if s.count("GG") > 1 else "no" for s in seqs],
+                  "gfp": [s.count("G") + rng.normal(0, 0.3) for s in seqs]}).to_csv(
+        tmp_path / "t.csv", index=False)
+    train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["bound"],
+              epochs=1, n_models=1, out=tmp_path / "c")
+    assert titles == ["ROC curve (positive class: yes)",
+                      "Precision-recall curve (positive class: yes)"]
+    train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["gfp"],
+              task="regression", model="ridge", baselines=False, out=tmp_path / "r")
+    assert ("gfp", "Residuals against sequence length") in labels

@@ -187,8 +187,11 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -
         if len(labels) == 2:
             pos_proba = proba[:, 1]
             binary = (np.asarray(truth) == labels[1]).astype(int)
-            plot.roc_curve(binary, pos_proba, path=fig_dir / f"{prefix}_roc.png")
-            plot.pr_curve(binary, pos_proba, path=fig_dir / f"{prefix}_pr.png")
+            positive = f"positive class: {labels[1]}"
+            plot.roc_curve(binary, pos_proba, path=fig_dir / f"{prefix}_roc.png",
+                           title=f"ROC curve ({positive})")
+            plot.pr_curve(binary, pos_proba, path=fig_dir / f"{prefix}_pr.png",
+                          title=f"Precision-recall curve ({positive})")
             figures += [(f"ROC curve ({prefix} set)", fig_dir / f"{prefix}_roc.png"),
                         (f"Precision-recall curve ({prefix} set)", fig_dir / f"{prefix}_pr.png")]
         table = pd.DataFrame({"prediction": pred})
@@ -252,9 +255,11 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     ok = ~np.isnan(truth)
     test_seqs = seqs[test_idx]
     lengths = np.array([len(q) for q in test_seqs])
+    target = (getattr(est, "target_names_", None) or ["value"])[0]
     if ok.sum() > 2 and lengths.min() != lengths.max():
         f = fig_dir / "test_residuals_vs_length.png"
-        plot.residuals(truth[ok], pred[ok], x=lengths[ok], xlabel="sequence length (nt)", path=f)
+        plot.residuals(truth[ok], pred[ok], x=lengths[ok], xlabel="sequence length (nt)", path=f,
+                       label=str(target), title="Residuals against sequence length")
         figures.append(("Residuals against sequence length (test set)", f))
     rows = np.flatnonzero(ok)
     if len(rows) > 2000 and len(rows) * len(train_idx) * lengths.max() > 2e9:
@@ -272,12 +277,15 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     if int(dist.max()) > cap and top in by_dist:  # capped (edit distances): "farther"
         by_dist[f"> {cap}"] = by_dist.pop(top)
     f = fig_dir / "test_error_by_distance.png"
-    plot.metric_by_group(by_dist, path=f, metric="mean absolute error",
+    plot.metric_by_group(by_dist, path=f, metric=f"mean absolute error of {target}",
                          group_label=("edits" if distance == "edit" else "mismatches")
                          + " to the nearest training sequence",
                          title="Error by distance to the training set")
-    figures.append(("Error by distance to the nearest training sequence (test set; far from "
-                    "the training set is where predictions are least reliable)", f))
+    sampled = (f"; a random {len(rows):,} of the {int(ok.sum()):,} test rows"
+               if len(rows) < ok.sum() else "")
+    figures.append(("Error by distance to the nearest training sequence (test set" + sampled
+                    + "; bars: bootstrap 95 % intervals; far from the training set is where "
+                    "predictions are least reliable)", f))
     extra["error_by_distance"] = by_dist
     if test_groups is not None and 2 <= len(set(test_groups[ok])) <= MAX_GROUPS:
         by_group = metrics.regression_metrics_by_group(truth[ok], pred[ok], test_groups[ok])
