@@ -85,11 +85,15 @@ def test_binary_confusion_matrix_tags_cells_and_reads_out_errors():
     assert "type I errors (6)" in fig._supxlabel.get_text()
 
 
-def test_error_bars_stay_inside_the_axes_and_have_a_visible_legend_sample():
+def test_error_bars_get_room_but_do_not_squeeze_the_points_and_have_a_visible_legend_sample():
     y = np.array([0.0, 1.0, 2.0, 3.0])
-    fig = plot.observed_vs_predicted(y, y, std=[0.5, 0.1, 0.1, 2.0])
+    fig = plot.observed_vs_predicted(y, y, std=[0.5, 0.1, 0.1, 0.5])
     ax = fig.axes[0]
-    assert ax.get_ylim()[1] >= 3.0 + 2.0 and ax.get_ylim()[0] <= -0.5
+    assert ax.get_ylim()[1] >= 3.0 + 0.5 and ax.get_ylim()[0] <= -0.5  # short bars fit
+    # one very wide bar: the axes grow by at most a quarter of the data's range (0.75 here)
+    wide = plot.observed_vs_predicted(y, y, std=[0.5, 0.1, 0.1, 6.0]).axes[0]
+    assert 3.75 <= wide.get_ylim()[1] <= 3.75 + 0.03 * 5 + 1e-9
+    assert "on every point" in wide.get_legend().texts[0].get_text()
     handle = ax.get_legend().legend_handles[0]
     assert handle.get_alpha() in (None, 1.0) and "±1 std" in ax.get_legend().texts[0].get_text()
 

@@ -61,11 +61,17 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
             pick = rng.choice(len(t), size=min(max_errorbars, len(t)), replace=False)
             ax.errorbar(t[pick], p[pick], yerr=s[pick], fmt="none", ecolor="C0", alpha=0.35,
                         elinewidth=1)
-            lo = min(lo, (p[pick] - s[pick]).min())  # the drawn bars stay inside the axes
-            hi = max(hi, (p[pick] + s[pick]).max())
+            # the axes make room for the bars, but at most a quarter of the data's range on
+            # each side: a few wide bars would squeeze the points into a band (longer bars
+            # are clipped at the edge)
+            room = 0.25 * (hi - lo or 1.0)
+            lo = min(lo, max((p[pick] - s[pick]).min(), lo - room))
+            hi = max(hi, min((p[pick] + s[pick]).max(), hi + room))
             # the bars are faint on purpose; the legend's sample is drawn solid to be seen
+            which = (f"on a random {len(pick):,} of {len(t):,} points" if len(pick) < len(t)
+                     else "on every point")
             ax.legend(handles=[Line2D([], [], color="C0", linewidth=1.5,
-                                      label=f"±1 std (predicted), {len(pick):,} points")],
+                                      label=f"±1 std (predicted), {which}")],
                       loc="lower right", frameon=False)
         pad = 0.03 * (hi - lo or 1.0)
         ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="grey", linestyle="--", linewidth=1.2)
