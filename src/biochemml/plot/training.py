@@ -101,8 +101,10 @@ def training_curves(history, path=None, *, title="Training curves", formats=None
             ax.set_xlabel("epoch")
             ax.set_ylabel(pretty if base.lower() != "loss" else "loss")
             ax.xaxis.get_major_locator().set_params(integer=True)
-            ax.legend(frameon=False)
         for ax in list(axes.flat)[n:]:
             ax.set_visible(False)
+        # one legend for every panel, below them: inside a panel it lay over the curves
+        handles, names = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncol=len(names), frameon=False)
         fig.suptitle(title)
     return finish(fig, path, formats, dpi)
