@@ -416,3 +416,19 @@ def test_hit_tables_say_their_indices_are_positions():
 def test_doctests():
     for module in (motifs, motifs.pwm, motifs.pvalues, motifs.scan, motifs.formats):
         assert doctest.testmod(module).failed == 0
+
+
+def test_motif_scan_says_when_a_motif_cannot_reach_the_p_value(tmp_path, capsys, monkeypatch):
+    from biochemml import progress
+    from biochemml.cli import main
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    (tmp_path / "s.csv").write_text("sequence\nAACCGGAATT\nGGGGCCGGAAGG\n")
+    assert main(["motif", "scan", "--motifs", "lecture:CCGGAA", "--seqs",
+                 str(tmp_path / "s.csv")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "cannot have a hit at p <= 0.0001" in err and "use --pvalue 0.00025" in err
+    assert main(["motif", "scan", "--motifs", "lecture:CCGGAA", "--seqs",
+                 str(tmp_path / "s.csv"), "--pvalue", "0.00025"]) == 0
+    captured = capsys.readouterr()
+    assert "cannot have a hit" not in captured.err and "2 hits" in captured.out

@@ -74,6 +74,26 @@ motif_app = typer.Typer(help="Motifs: scan sequences, convert motif files.", no_
 app.add_typer(motif_app, name="motif")
 
 
+def _note_unreachable(pwms, pvalue: float) -> None:
+    """Say which motifs cannot have a hit at ``pvalue``: a short motif's best site is not
+    that rare (a 6-letter motif's best word has p >= 4^-6 = 2.4e-4)."""
+    import numpy as np
+
+    from ..motifs import ScoreDistribution
+    from ..progress import say
+
+    for pwm in pwms:
+        dist = ScoreDistribution(pwm)
+        best = float(dist.pvalue_of_grid(int(dist.integer_pssm.max(axis=0).sum())))
+        if best > pvalue:
+            name = getattr(pwm, "name", None) or "a motif"
+            step = 10.0 ** (np.floor(np.log10(best)) - 1)  # round up to 2 significant digits
+            enough = float(np.ceil(best / step) * step)
+            say(f"[yellow]{name} cannot have a hit at p <= {pvalue:g}[/yellow]: even its best "
+                f"site has p = {best:.3g} ({pwm.width} letters); use --pvalue {enough:.2g} or "
+                "higher, or --best for the best window of each sequence")
+
+
 @motif_app.command("scan")
 def motif_scan(
     motifs: str = typer.Option(..., "--motifs", help="jaspar:MA0080, jaspar:name=SPI1, lecture:CCGGAA, or a JASPAR/MEME/TRANSFAC file; comma-separate several."),
@@ -95,6 +115,7 @@ def motif_scan(
     if best:
         hits = best_hits(pwms, sequences, both_strands=not single_strand)
     else:
+        _note_unreachable(pwms, pvalue)
         hits = find_hits(pwms, sequences, pvalue=pvalue, both_strands=not single_strand)
     if "id" in df.columns:
         hits.insert(1, "sequence_id", df["id"].to_numpy()[hits["sequence_index"].to_numpy()])
