@@ -171,3 +171,12 @@ def test_an_unsupported_image_suffix_is_refused_in_words(tmp_path):
         plot.roc_curve(Y_CLASS, PROBA, tmp_path / "roc.gif")
     plot.roc_curve(Y_CLASS, PROBA, tmp_path / "roc.v2")  # not an image suffix: PNG added
     assert (tmp_path / "roc.v2.png").exists()
+
+
+def test_density_colour_bar_reads_counts_as_plain_numbers():
+    rng = np.random.default_rng(0)
+    t = rng.normal(size=8000)
+    fig = plot.observed_vs_predicted(t, t + rng.normal(0, 0.5, 8000))
+    bar = fig.axes[-1]
+    labels = [tick.get_text() for tick in bar.get_yticklabels() if tick.get_text()]
+    assert labels[:3] == ["1", "2", "5"] and all("10^" not in x and "$" not in x for x in labels)

@@ -92,8 +92,21 @@ def points(ax, x, y, *, hexbin_above=HEXBIN_ABOVE, color="C0", label=None):
     """
     n = len(x)
     if n > hexbin_above:
-        art = ax.hexbin(x, y, gridsize=60, bins="log", cmap="viridis", mincnt=1, linewidths=0)
-        ax.figure.colorbar(art, ax=ax, label="points per hexagon")
+        from matplotlib.ticker import FixedLocator, FuncFormatter
+
+        # few distinct x values (a length in nt): one hexagon column per value, no stripes
+        distinct = np.unique(np.asarray(x)).size
+        gridsize = int(np.clip(distinct - 1, 10, 60)) if distinct <= 60 else 60
+        art = ax.hexbin(x, y, gridsize=gridsize, bins="log", cmap="viridis", mincnt=1,
+                        linewidths=0)
+        bar = ax.figure.colorbar(art, ax=ax, label="points per hexagon")
+        # counts as plain numbers on a 1-2-5 ladder (the log colour scale showed only 10^0, 10^1)
+        top = max(float(np.max(art.get_array())), 1.0)
+        ticks = [v * 10 ** k for k in range(int(np.log10(top)) + 1) for v in (1, 2, 5)
+                 if v * 10 ** k <= top]
+        bar.ax.yaxis.set_major_locator(FixedLocator(ticks))
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        bar.ax.yaxis.set_minor_locator(FixedLocator([]))
         return art
     alpha = float(np.clip(300 / max(n, 1), 0.25, 0.85))
     size = float(np.clip(4000 / max(n, 1), 6, 40))
