@@ -1,57 +1,114 @@
 """Figures of the bioprocess workflow: parity with intervals, factor effects, proposals,
-optimisation convergence. Each function returns a matplotlib Figure; nothing is shown."""
+optimisation convergence. Each function returns a matplotlib Figure; nothing is shown.
+
+Every figure is drawn in the shared biochemml style (:func:`biochemml.plot._base.style`:
+fonts of at least 11 pt) and carries a figure-level title naming what it shows; more than
+three panels are laid out in a grid, not one long row."""
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 
+from ..plot._base import finish, new_figure, style
 from .recommend import Z95
 
-
-def _figure(ncols=1, width=5.0, height=4.2):
-    """A figure made without pyplot: no backend switch, no window, no double display in
-    notebooks, nothing left open (as in :mod:`biochemml.plot`)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width * ncols, height))
-    axes = fig.subplots(1, ncols, squeeze=False)
-    return fig, axes[0]
+KIND_NAMES = {"gp": "Gaussian process", "gbt": "gradient-boosted trees", "nn": "neural nets"}
 
 
-def parity_plot(predictions: pd.DataFrame, response: str = "response"):
-    """Observed vs predicted with 95% intervals, one panel per model kind.
+def _kind_name(kind) -> str:
+    """``gp`` -> ``Gaussian process (gp)``; an unknown kind as given."""
+    return f"{KIND_NAMES[kind]} ({kind})" if kind in KIND_NAMES else str(kind)
+
+
+def _grid(n: int) -> tuple:
+    """(rows, columns) for ``n`` panels: one row up to three, then two or three columns."""
+    ncols = n if n <= 3 else (2 if n == 4 else 3)
+    return math.ceil(n / ncols), ncols
+
+
+def _figure(n=1, width=5.0, height=4.2):
+    """A figure of ``n`` panels (``width`` x ``height`` inches each, in a grid above three),
+    made without pyplot: no backend switch, no window, no double display in notebooks,
+    nothing left open (as in :mod:`biochemml.plot`). Call inside :func:`style`.
+
+    Returns the figure and the list of its ``n`` panels (grid cells left over are removed).
+    """
+    nrows, ncols = _grid(n)
+    fig, axes = new_figure(width * ncols, height * nrows + 0.5, nrows=nrows, ncols=ncols,
+                           squeeze=False)
+    axes = list(axes.ravel())
+    for ax in axes[n:]:
+        ax.remove()
+    return fig, axes[:n]
+
+
+def _suptitle(fig, text: str) -> None:
+    """The figure's title, wrapped to the figure's width (the layout does not shrink it)."""
+    import textwrap
+
+    size = fig.get_size_inches()[0] * 72 / (0.55 * 14)  # characters of a 14 pt line
+    fig.suptitle("\n".join(textwrap.wrap(text, max(30, int(size * 0.95)), break_on_hyphens=False)))
+
+
+def _legend(fig, axes, loc="outside lower center", ncols=None):
+    """One legend for the whole figure, outside the panels (it covers no data), each label
+    once."""
+    handles, labels = [], []
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    if handles:
+        fig.legend(handles, labels, loc=loc, ncols=ncols or len(handles), frameon=False)
+
+
+def parity_plot(predictions: pd.DataFrame, response: str = "response", title: str | None = None):
+    """Observed vs predicted with 95% intervals, one panel per model kind (or per cycle).
 
     Parameters
     ----------
     predictions : pandas.DataFrame
         Columns ``kind``, ``observed``, ``mean``, ``std`` (as from :func:`cross_validate`,
         or ``cycle`` instead of ``kind`` from :func:`replay`).
+    response : str
+        Named in the axis labels and the title.
+    title : str, optional
+        The figure's title; by default it names the cross-validation (``kind``) or the
+        replay (``cycle``: trained on the cycles before each one).
     """
     from .evaluate import interval_metrics
 
     key = "kind" if "kind" in predictions.columns else "cycle"
     groups = list(pd.unique(predictions[key]))
-    fig, axes = _figure(len(groups), width=4.2, height=4.2)
+    if title is None:
+        title = (f"Cross-validation: measured vs predicted {response}" if key == "kind" else
+                 f"Trained on cycles before k, predicting cycle k: measured vs predicted {response}")
     lo = min(predictions["observed"].min(), (predictions["mean"] - Z95 * predictions["std"]).min())
     hi = max(predictions["observed"].max(), (predictions["mean"] + Z95 * predictions["std"]).max())
-    for ax, g in zip(axes, groups):
-        p = predictions[predictions[key] == g]
-        m = interval_metrics(p["observed"], p["mean"], p["std"])
-        ax.errorbar(p["observed"], p["mean"], yerr=Z95 * p["std"], fmt="o", ms=3, alpha=0.6,
-                    elinewidth=0.8, capsize=0)
-        ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
-        ax.set_xlabel(f"measured {response}")
-        ax.set_ylabel(f"predicted {response} (95% interval)")
-        ax.set_title(f"{key} {g}: Spearman {m['spearman']:.2f}, coverage {m['coverage']:.0%}",
-                     fontsize=9)
-    fig.tight_layout()
-    return fig
+    with style():
+        fig, axes = _figure(len(groups), width=4.6, height=4.4)
+        for ax, g in zip(axes, groups):
+            p = predictions[predictions[key] == g]
+            m = interval_metrics(p["observed"], p["mean"], p["std"])
+            ax.errorbar(p["observed"], p["mean"], yerr=Z95 * p["std"], fmt="o", ms=4, alpha=0.6,
+                        elinewidth=0.8, capsize=0)
+            ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
+            ax.set_xlabel(f"measured {response}")
+            ax.set_ylabel(f"predicted {response}\n(95% interval)")
+            name = _kind_name(g) if key == "kind" else f"cycle {g}"
+            ax.set_title(f"{name}\nSpearman {m['spearman']:.2f}, coverage {m['coverage']:.0%}")
+        _suptitle(fig, title)
+    return finish(fig)
 
 
-def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = "response"):
+def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = "response",
+                 title: str | None = None):
     """Importance bars, partial dependence of the two most important factors, and the
     response surface over the two most important continuous factors (others at the best
-    run's values).
+    run's values); four panels in a 2 x 2 grid.
 
     A categorical factor's partial dependence is one bar per level.
 
@@ -63,41 +120,47 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
         The training conditions (partial dependence averages over them).
     importance : pandas.Series
         From :func:`feature_importance`.
+    title : str, optional
+        The figure's title; by default it names the response and the model.
     """
     from .evaluate import partial_dependence, response_surface
 
     top = list(importance.index[:2])
     continuous = [n for n in importance.index if model.factors_[n].kind == "continuous"]
     surface = continuous[:2] if len(continuous) >= 2 else []
-    fig, axes = _figure(1 + len(top) + bool(surface), width=4.0, height=3.6)
-    axes[0].barh(importance.index[::-1], importance.values[::-1], color="tab:blue")
-    axes[0].set_xlabel("share of effect on prediction")
-    axes[0].set_title("factor importance", fontsize=9)
-    for ax, name in zip(axes[1:], top):
-        values, mean = partial_dependence(model, X, name)
-        if model.factors_[name].kind == "categorical":
-            ax.bar([str(v) for v in values], mean, color="tab:orange")
-            ax.set_ylim(*_bar_limits(mean))
-        else:
-            ax.plot(values, mean, color="tab:orange")
-            ax.set_xscale("log" if model.factors_[name].log else "linear")
-        ax.set_xlabel(name)
-        ax.set_ylabel(f"mean predicted {response}")
-        ax.set_title(f"partial dependence: {name}", fontsize=9)
-    if surface:
-        ax = axes[1 + len(top)]
-        best = X.iloc[[int(np.argmax(model.y_train_))]]
-        v1, v2, mean, _ = response_surface(model, best, surface[0], surface[1])
-        cs = ax.contourf(v1, v2, mean, levels=15, cmap="viridis")
-        fig.colorbar(cs, ax=ax, label=f"predicted {response}")
-        ax.scatter(X[surface[0]], X[surface[1]], s=8, c="white", edgecolors="k", linewidths=0.4)
-        ax.set_xscale("log" if model.factors_[surface[0]].log else "linear")
-        ax.set_yscale("log" if model.factors_[surface[1]].log else "linear")
-        ax.set_xlabel(surface[0])
-        ax.set_ylabel(surface[1])
-        ax.set_title("response surface (others at best run)", fontsize=9)
-    fig.tight_layout()
-    return fig
+    if title is None:
+        title = f"Factor effects on predicted {response} ({_kind_name(model.kind)} model)"
+    with style():
+        fig, axes = _figure(1 + len(top) + bool(surface), width=5.2, height=4.0)
+        axes[0].barh(importance.index[::-1], importance.values[::-1], color="tab:blue")
+        axes[0].set_xlabel("share of effect on prediction")
+        axes[0].set_title("factor importance")
+        for ax, name in zip(axes[1:], top):
+            values, mean = partial_dependence(model, X, name)
+            if model.factors_[name].kind == "categorical":
+                ax.bar([str(v) for v in values], mean, color="tab:orange")
+                ax.set_ylim(*_bar_limits(mean))
+            else:
+                ax.plot(values, mean, color="tab:orange", lw=2)
+                ax.set_xscale("log" if model.factors_[name].log else "linear")
+            ax.set_xlabel(name)
+            ax.set_ylabel(f"mean predicted {response}")
+            ax.set_title(f"partial dependence: {name}")
+        if surface:
+            ax = axes[1 + len(top)]
+            best = X.iloc[[int(np.argmax(model.y_train_))]]
+            v1, v2, mean, _ = response_surface(model, best, surface[0], surface[1])
+            cs = ax.contourf(v1, v2, mean, levels=15, cmap="viridis")
+            fig.colorbar(cs, ax=ax, label=f"predicted {response}")
+            ax.scatter(X[surface[0]], X[surface[1]], s=14, c="white", edgecolors="k",
+                       linewidths=0.5)
+            ax.set_xscale("log" if model.factors_[surface[0]].log else "linear")
+            ax.set_yscale("log" if model.factors_[surface[1]].log else "linear")
+            ax.set_xlabel(surface[0])
+            ax.set_ylabel(surface[1])
+            ax.set_title("response surface (others at best run)")
+        _suptitle(fig, title)
+    return finish(fig)
 
 
 def _bar_limits(values) -> tuple:
@@ -108,9 +171,16 @@ def _bar_limits(values) -> tuple:
     return lo - pad, hi + pad
 
 
+def proposal_names(n: int) -> list:
+    """``next01``, ``next02``, ...: the names the proposed runs carry in the written table."""
+    return [f"next{i + 1:02d}" for i in range(n)]
+
+
 def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True):
-    """Measured responses of past runs next to the proposed runs' predicted mean and 95%
-    interval; with several responses, the trade-off (see :func:`pareto_plot`).
+    """Measured responses of past runs (left panel, in table order) next to the proposed
+    runs' predicted mean and 95% interval (right panel, one labelled position per proposed
+    run: ``next01``, ``next02``, ...); with several responses, the trade-off (see
+    :func:`pareto_plot`).
 
     Parameters
     ----------
@@ -124,27 +194,42 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
     """
     if len(responses) > 1:
         return pareto_plot(observed, proposals, responses, maximize)
-    senses = [maximize] * len(responses) if isinstance(maximize, bool) else list(maximize)
-    fig, axes = _figure(len(responses), width=5.5)
-    for ax, r, up in zip(axes, responses, senses):
-        sfx = "" if len(responses) == 1 else f"_{r}"
+    r = responses[0]
+    up = maximize if isinstance(maximize, bool) else list(maximize)[0]
+    k = len(proposals)
+    names = proposal_names(k)
+    with style():
+        fig, (ax, right) = new_figure(
+            min(10.0 + 0.25 * max(k - 4, 0), 16.0), 5.6, ncols=2, sharey=True,
+            gridspec_kw={"width_ratios": [3.0, min(max(1.2, 0.45 * k), 4.0)]})
         n = len(observed)
-        ax.scatter(np.arange(1, n + 1), observed[r], s=12, c="grey", label="measured runs")
-        ax.axhline(observed[r].max() if up else observed[r].min(), color="grey", ls=":", lw=1,
-                   label="best so far")
-        x = np.arange(n + 1, n + 1 + len(proposals))
-        ax.errorbar(x, proposals[f"predicted_mean{sfx}"], yerr=Z95 * proposals[f"predicted_std{sfx}"],
-                    fmt="*", ms=10, color="tab:red", label="proposed (95% interval)")
-        ax.set_xlabel("run")
+        best = observed[r].max() if up else observed[r].min()
+        ax.scatter(np.arange(1, n + 1), observed[r], s=18, c="grey", label="measured runs")
+        for a in (ax, right):
+            a.axhline(best, color="grey", ls=":", lw=1.2, label="best so far")
+        ax.set_xlabel("measured run (table order)")
         ax.set_ylabel(_goal_label(r, up))
-        ax.legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    return fig
+        ax.set_title(f"{n} measured runs")
+        x = np.arange(k)
+        right.errorbar(x, proposals["predicted_mean"], yerr=Z95 * proposals["predicted_std"],
+                       fmt="*", ms=12, capsize=4, color="tab:red",
+                       label="proposed run: predicted mean, 95% interval")
+        right.set_xticks(x, names, rotation=0 if k <= 4 else 90)
+        right.grid(axis="x", color="0.9", lw=0.8)
+        right.set_xlim(-0.6, k - 0.4)
+        right.set_xlabel("proposed run")
+        right.set_title(f"{k} proposed runs")
+        right.tick_params(labelleft=False)
+        _legend(fig, (ax, right))
+        _suptitle(fig, f"Gaussian process + qLogNEI: proposed next runs vs measured runs, "
+                       f"{r} ({'maximised' if up else 'minimised'})")
+    return finish(fig)
 
 
 def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True):
     """The trade-off between responses: measured runs, their Pareto front, and the proposed
-    runs' predicted means with 95% intervals; one panel per pair of responses.
+    runs' predicted means with 95% intervals (each labelled ``next01``, ``next02``, ...);
+    one panel per pair of responses.
 
     Pareto-optimal runs (no other run at least as good on every response, all responses
     together) are drawn in black and joined by the front's staircase when there are two
@@ -165,24 +250,42 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
     senses = [maximize] * len(responses) if isinstance(maximize, bool) else list(maximize)
     front = pareto_front(observed, responses, senses)
     pairs = [(a, b) for i, a in enumerate(responses) for b in responses[i + 1:]]
-    fig, axes = _figure(len(pairs), width=5.5)
-    for ax, (a, b) in zip(axes, pairs):
-        ax.scatter(observed.loc[~front, a], observed.loc[~front, b], s=14, c="lightgrey",
-                   label="measured runs")
-        ax.scatter(observed.loc[front, a], observed.loc[front, b], s=22, c="k",
-                   label="measured, Pareto-optimal")
+    names = proposal_names(len(proposals))
+    with style():
+        one = len(pairs) == 1
+        fig, axes = _figure(len(pairs), width=8.0 if one else 4.8, height=6.0 if one else 4.4)
+        for ax, (a, b) in zip(axes, pairs):
+            ax.scatter(observed.loc[~front, a], observed.loc[~front, b], s=18, c="lightgrey",
+                       label="measured runs")
+            ax.scatter(observed.loc[front, a], observed.loc[front, b], s=30, c="k",
+                       label="measured, Pareto-optimal")
+            if len(responses) == 2:
+                pf = observed.loc[front, [a, b]].sort_values(a, ascending=not senses[0])
+                # the front's staircase, from the best run on a to the best run on b
+                ax.step(pf[a], pf[b], where="post", color="k", lw=1.2,
+                        label="measured Pareto front")
+            xa, xb = proposals[f"predicted_mean_{a}"], proposals[f"predicted_mean_{b}"]
+            ax.errorbar(xa, xb, xerr=Z95 * proposals[f"predicted_std_{a}"],
+                        yerr=Z95 * proposals[f"predicted_std_{b}"], fmt="*", ms=12,
+                        color="tab:red", elinewidth=1, alpha=0.9,
+                        label="proposed run: predicted mean, 95% interval")
+            # each star named as in the table; neighbours along x alternate above and below
+            for rank, i in enumerate(np.argsort(xa.to_numpy(), kind="stable")):
+                ax.annotate(names[i], (xa.iloc[i], xb.iloc[i]),
+                            xytext=(6, 6 if rank % 2 == 0 else -18), textcoords="offset points",
+                            color="tab:red", fontsize=11,
+                            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
+            ax.set_xlabel(_goal_label(a, senses[responses.index(a)]))
+            ax.set_ylabel(_goal_label(b, senses[responses.index(b)]))
+        _legend(fig, axes, ncols=2)
         if len(responses) == 2:
-            pf = observed.loc[front, [a, b]].sort_values(a, ascending=not senses[0])
-            # the front's staircase, from the best run on a to the best run on b
-            ax.step(pf[a], pf[b], where="post", color="k", lw=1)
-        ax.errorbar(proposals[f"predicted_mean_{a}"], proposals[f"predicted_mean_{b}"],
-                    xerr=Z95 * proposals[f"predicted_std_{a}"], yerr=Z95 * proposals[f"predicted_std_{b}"],
-                    fmt="*", ms=10, color="tab:red", label="proposed (95% interval)")
-        ax.set_xlabel(_goal_label(a, senses[responses.index(a)]))
-        ax.set_ylabel(_goal_label(b, senses[responses.index(b)]))
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+            title = (f"Trade-off {responses[0]} vs {responses[1]}: measured Pareto front and "
+                     "proposed runs")
+        else:
+            title = (f"Trade-offs between {', '.join(responses[:-1])} and {responses[-1]}: "
+                     "Pareto-optimal measured runs and proposed runs")
+        _suptitle(fig, title)
+    return finish(fig)
 
 
 def _goal_label(response: str, maximize: bool) -> str:
@@ -198,17 +301,17 @@ def convergence_plot(curves: dict, title: str, ylabel: str = "best titer so far"
     curves : dict
         ``{method: array (n_repeats, n_runs)}`` best response after each run.
     """
-    fig, axes = _figure(1, width=6.0)
-    ax = axes[0]
-    for name, c in curves.items():
-        c = np.asarray(c, dtype=np.float64)
-        x = np.arange(1, c.shape[1] + 1)
-        med = np.median(c, axis=0)
-        ax.plot(x, med, label=name)
-        ax.fill_between(x, np.percentile(c, 25, axis=0), np.percentile(c, 75, axis=0), alpha=0.2)
-    ax.set_xlabel("runs")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    with style():
+        fig, axes = _figure(1, width=7.0, height=4.6)
+        ax = axes[0]
+        for name, c in curves.items():
+            c = np.asarray(c, dtype=np.float64)
+            x = np.arange(1, c.shape[1] + 1)
+            med = np.median(c, axis=0)
+            ax.plot(x, med, label=name)
+            ax.fill_between(x, np.percentile(c, 25, axis=0), np.percentile(c, 75, axis=0), alpha=0.2)
+        ax.set_xlabel("runs")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.legend(loc="best")
+    return finish(fig)

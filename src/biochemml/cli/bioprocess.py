@@ -48,7 +48,14 @@ def _write_table(df, path: Path) -> None:
 
 
 def _write_png(fig, path: Path) -> None:
-    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=130, format="png"))
+    """Save ``fig`` as PNG in the shared biochemml style and resolution."""
+    from ..plot._base import DPI, style
+
+    def write(tmp):
+        with style():
+            fig.savefig(tmp, dpi=DPI, format="png")
+
+    atomic_write(path, write)
 
 
 def _print_table(df, title: str, digits: int = 4) -> None:
@@ -267,8 +274,31 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
                  "factors": ", ".join(factors.names), "method": method,
                  "constraints": "; ".join(list(constraints) + [c.text for c in factors.constraints]) or "none",
                  "fixed": ", ".join(fixed) or "none"},
-        figures=[("Measured runs and proposed runs (predicted mean, 95% interval)", plot_path)],
+        figures=[(_recommend_caption(responses, len(proposals)), plot_path)],
         tables={"Proposed runs": proposals}, notes=notes)
+
+
+def _recommend_caption(responses, n_proposed: int) -> str:
+    """The caption of next.png in the report: the single-response panels, or the trade-off
+    with its Pareto front."""
+    names = ", ".join(f"next{i + 1:02d}" for i in range(n_proposed))
+    if len(responses) == 1:
+        return (f"Measured runs (left, in table order; dotted line: the best so far) and the "
+                f"proposed runs {names} (right: predicted mean, 95% interval)")
+    pair = " vs ".join(responses) if len(responses) == 2 else ", ".join(responses)
+    front = ("measured Pareto front (black points joined by the staircase: the runs that "
+             "no other run matches or beats on every response)" if len(responses) == 2 else
+             "measured Pareto-optimal runs (black: no other run matches or beats them on every "
+             "response), one panel per pair of responses")
+    return (f"Trade-off {pair}: measured runs (grey), the {front}, and the proposed runs "
+            f"{names} (red stars: predicted mean, 95% interval on each response)")
+
+
+def _cv_title(folds, response: str) -> str:
+    """The title of parity.png: which cross-validation, what is compared."""
+    how = ("Leave-one-condition-out cross-validation" if folds == "loo"
+           else f"{folds}-fold cross-validation (by condition)")
+    return f"{how}: measured vs predicted {response}"
 
 
 @app.command("fit-conditions")
@@ -312,7 +342,10 @@ def fit_conditions(
     # importance and effects from the model the cross-validation trusts most, fitted to all runs
     model = ConditionModel(best, factors=f, seed=seed).fit(X, y)
     importance = feature_importance(model, X)
-    parity, effects = parity_plot(preds, response), effects_plot(model, X, importance, response)
+    parity = parity_plot(preds, response, title=_cv_title(fold_spec, response))
+    effects = effects_plot(model, X, importance, response,
+                           title=f"Factor effects on {response}: {best} model (the lowest "
+                                 "cross-validated error), fitted to all runs")
     metrics_out = metrics.reset_index(names="kind")
     _write_csv(metrics_out, out_dir / "cv_metrics.csv")
     _write_csv(preds, out_dir / "cv_predictions.csv")
@@ -321,7 +354,8 @@ def fit_conditions(
     _write_png(parity, out_dir / "parity.png")
     _write_png(effects, out_dir / "effects.png")
     _write_conditions_report(out_dir, runs, response, len(y), f, kind_list, best, metrics_out,
-                             importance, checked.ignored_notice(), checked.skipped_notice(), few)
+                             importance, checked.ignored_notice(), checked.skipped_notice(), few,
+                             parity_caption=_cv_title(fold_spec, response))
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside the 95% interval)")
     typer.echo(f"Lowest error: {best}. Importance and effects from {best} (the lowest-error "
                f"model, fitted to all runs); top factors: {', '.join(importance.index[:3])}. "
@@ -331,7 +365,8 @@ def fit_conditions(
 
 def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: int, factors,
                              kinds, best: str, metrics, importance, ignored: str = "",
-                             skipped: str = "", few: str = "") -> None:
+                             skipped: str = "", few: str = "",
+                             parity_caption: str = "Cross-validated predictions") -> None:
     """One self-contained report.html beside the tables and figures of fit-conditions
     (``few``: the warning that there are too few runs, first among the notes). The metrics,
     the importance and the effects are all those of the ``best`` model."""
@@ -346,7 +381,8 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
                  "lowest cross-validated error": best,
                  "importance and effects from": f"{best} (fitted to all runs)"},
         metrics=shown,
-        figures=[("Cross-validated predictions with 95% intervals (parity)", out_dir / "parity.png"),
+        figures=[(f"{parity_caption}, with 95% intervals (parity), one panel per model",
+                  out_dir / "parity.png"),
                  (f"Importance and effects of the most important factors ({best} model, the "
                   "lowest cross-validated error)", out_dir / "effects.png")],
         tables={"Cross-validation of every model": metrics,
@@ -387,7 +423,9 @@ def replay(
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     summary, preds = _replay(runs, f, response, cycle=cycle, kind=kind, seed=seed)
-    fig = parity_plot(preds, response)
+    fig = parity_plot(preds, response,
+                      title=f"Trained on cycles before k ({kind} model), predicting cycle k: "
+                            f"measured vs predicted {response}")
     _write_csv(summary, out)
     _write_png(fig, out.with_suffix(".png"))
     _print_table(summary, f"replay of {runs} ({kind})", digits=3)

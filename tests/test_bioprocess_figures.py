@@ -1,0 +1,164 @@
+"""Bioprocess figures as slide material: the shared style (fonts of at least 11 pt, saved at
+the shared DPI), a title on every figure, a grid instead of one long row, proposals at
+distinct labelled positions in their own panel, and the Pareto front named in the figure
+and in the report's caption."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.bioprocess import ConditionModel, Factor, Factors, feature_importance
+from biochemml.bioprocess.plots import (effects_plot, parity_plot, pareto_plot,
+                                        recommendation_plot)
+from biochemml.cli import main
+from biochemml.plot._base import DPI
+
+MIN_PT = 11
+
+
+def title(fig) -> str:
+    """The figure's title as one line (it is wrapped to the figure's width)."""
+    return " ".join(fig._suptitle.get_text().split()) if fig._suptitle is not None else ""
+
+
+def assert_readable(fig):
+    """Every text a viewer reads (titles, labels, ticks, legends) is at least MIN_PT."""
+    fig.canvas.draw()  # tick labels exist only once drawn
+    texts = [fig._suptitle] + [t for leg in fig.legends for t in leg.get_texts()]
+    for ax in fig.axes:
+        texts += [ax.title, ax.xaxis.label, ax.yaxis.label]
+        texts += ax.get_xticklabels() + ax.get_yticklabels()
+        if ax.get_legend() is not None:
+            texts += ax.get_legend().get_texts()
+    small = [(t.get_text(), t.get_fontsize()) for t in texts
+             if t is not None and t.get_text() and t.get_fontsize() < MIN_PT]
+    assert small == []
+
+
+def rows(axes) -> int:
+    """How many rows of panels (distinct top edges)."""
+    return len({round(ax.get_position().y1, 3) for ax in axes})
+
+
+def predictions(key, groups, n=6):
+    rng = np.random.default_rng(0)
+    obs = rng.uniform(1, 5, n * len(groups))
+    return pd.DataFrame({key: np.repeat(groups, n), "observed": obs,
+                         "mean": obs + rng.normal(0, 0.3, obs.size), "std": 0.3})
+
+
+def test_parity_figures_have_a_title_and_a_grid_above_three_panels():
+    cv = parity_plot(predictions("kind", ["gp", "gbt", "nn"]), "titer")
+    assert title(cv) == "Cross-validation: measured vs predicted titer"
+    assert "Gaussian process (gp)" in cv.axes[0].get_title()
+    assert_readable(cv)
+    given = parity_plot(predictions("kind", ["gp"]), "titer",
+                        title="Leave-one-condition-out cross-validation: measured vs predicted titer")
+    assert title(given).startswith("Leave-one-condition-out cross-validation")
+
+    replayed = parity_plot(predictions("cycle", [2, 3, 4, 5]), "OD340")
+    assert "Trained on cycles before k" in title(replayed)
+    replayed.canvas.draw()
+    assert len(replayed.axes) == 4 and rows(replayed.axes) == 2  # 2 x 2, not one long row
+    five = parity_plot(predictions("cycle", [2, 3, 4, 5, 6]), "OD340")
+    assert len(five.axes) == 5  # the grid's empty cell is removed
+    assert_readable(replayed)
+
+
+def test_effects_figure_has_a_title_and_a_two_by_two_grid():
+    f = Factors([Factor("temperature", "continuous", 25, 37), Factor("feed", "continuous", 0, 10),
+                 Factor("IPTG", "continuous", 0.01, 1.0, log=True)])
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"temperature": rng.uniform(25, 37, 16), "feed": rng.uniform(0, 10, 16),
+                      "IPTG": 10 ** rng.uniform(-2, 0, 16)})
+    y = 50 - ((X["temperature"] - 31) / 3) ** 2 + X["feed"]
+    model = ConditionModel("gp", factors=f, seed=0).fit(X, y)
+    fig = effects_plot(model, X, feature_importance(model, X), "titer")
+    assert title(fig) == "Factor effects on predicted titer (Gaussian process (gp) model)"
+    panels = fig.axes[:4]  # the colour bar comes last
+    fig.canvas.draw()
+    assert rows(panels) == 2
+    assert_readable(fig)
+
+
+def single_proposals(k=4):
+    return pd.DataFrame({"predicted_mean": np.linspace(3.0, 3.3, k), "predicted_std": 0.2})
+
+
+def test_proposals_get_their_own_panel_at_distinct_labelled_positions():
+    observed = pd.DataFrame({"titer": [1.0, 2.0, 3.0, 2.5, 2.8]})
+    fig = recommendation_plot(observed, single_proposals(4), ["titer"])
+    assert title(fig) and "titer (maximised)" in title(fig)
+    measured, proposed = fig.axes
+    # no star on the measured runs' panel, all of them on the other
+    assert measured.containers == [] and len(proposed.containers) == 1
+    x = proposed.containers[0].lines[0].get_xdata()
+    assert len(set(np.round(x, 6))) == 4
+    assert [t.get_text() for t in proposed.get_xticklabels()] == ["next01", "next02", "next03", "next04"]
+    assert list(proposed.get_xticks()) == list(x)
+    # measured runs keep their own x axis: 1..n, and nothing else is drawn there
+    assert measured.collections[0].get_offsets()[:, 0].tolist() == [1, 2, 3, 4, 5]
+    # the legend sits outside the panels, so it covers no measured run
+    assert measured.get_legend() is None and proposed.get_legend() is None and len(fig.legends) == 1
+    assert_readable(fig)
+
+
+def two_response_case():
+    observed = pd.DataFrame({"OD340": [0.2, 0.5, 0.4, 0.7], "OD600": [0.1, 0.6, 0.2, 1.0]})
+    proposals = pd.DataFrame({"predicted_mean_OD340": [0.6, 0.65], "predicted_std_OD340": 0.05,
+                              "predicted_mean_OD600": [0.3, 0.5], "predicted_std_OD600": 0.05})
+    return observed, proposals
+
+
+def test_pareto_figure_names_the_trade_off_and_the_front():
+    observed, proposals = two_response_case()
+    fig = recommendation_plot(observed, proposals, ["OD340", "OD600"], [True, False])
+    assert title(fig) == "Trade-off OD340 vs OD600: measured Pareto front and proposed runs"
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "measured Pareto front" in legend and "measured, Pareto-optimal" in legend
+    ax = fig.axes[0]
+    assert ax.get_legend() is None
+    assert sorted(t.get_text() for t in ax.texts) == ["next01", "next02"]
+    assert_readable(fig)
+    observed["purity"], proposals["predicted_mean_purity"] = [0.9, 0.8, 0.95, 0.7], 0.9
+    proposals["predicted_std_purity"] = 0.01
+    fig = pareto_plot(observed, proposals, ["OD340", "OD600", "purity"], [True, False, True])
+    assert title(fig).startswith("Trade-offs between OD340, OD600 and purity")
+
+
+BOUNDS = "Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n"
+
+
+@pytest.fixture
+def campaign(tmp_path):
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text(BOUNDS)
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame({"temperature": rng.uniform(25, 37, 10), "feed": rng.uniform(0, 10, 10)})
+    runs["OD340"] = 2 - ((runs["temperature"] - 31) / 6) ** 2 - ((runs["feed"] - 7) / 10) ** 2
+    runs["OD600"] = runs["feed"] * 0.2
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    return tmp_path, bounds, path
+
+
+def test_cli_saves_at_the_shared_dpi_and_captions_the_pareto_front(campaign):
+    from PIL import Image
+
+    tmp, bounds, runs = campaign
+    out = tmp / "pareto.csv"
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response", "OD340",
+                 "--response", "OD600", "--minimize", "OD600", "--batch", "2", "--out", str(out)]) == 0
+    with Image.open(tmp / "pareto.png") as png:
+        dpi = png.info.get("dpi")
+    assert dpi is not None and round(dpi[0]) == DPI
+    html = (tmp / "pareto.html").read_text()
+    assert "Trade-off OD340 vs OD600" in html and "Pareto front" in html
+    assert "next01, next02" in html
+
+    folder = tmp / "model"
+    assert main(["fit-conditions", "--runs", str(runs), "--factors", str(bounds), "--response",
+                 "OD340", "--out-dir", str(folder), "--kinds", "gp"]) == 0
+    html = (folder / "report.html").read_text()
+    assert "Leave-one-condition-out cross-validation: measured vs predicted OD340" in html
