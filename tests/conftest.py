@@ -1,4 +1,6 @@
 """Fixtures shared by several test modules."""
+import numpy as np
+import pandas as pd
 import pytest
 
 from protein_helpers import GFP_PDB
@@ -12,3 +14,22 @@ def gfp():
     from biochemml import structure
 
     return structure.read(GFP_PDB)
+
+
+BOUNDS = "Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n"
+
+
+@pytest.fixture
+def campaign(tmp_path):
+    """A 10-run bioreactor campaign (2 cycles) with its bounds CSV: (folder, bounds, runs)."""
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text(BOUNDS)
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame({"Line Name": [f"r{i}" for i in range(10)],
+                         "temperature": rng.uniform(25, 37, 10), "feed": rng.uniform(0, 10, 10)})
+    runs["OD340"] = 2 - ((runs["temperature"] - 31) / 6) ** 2 - ((runs["feed"] - 7) / 10) ** 2
+    runs["OD600"] = runs["feed"] * 0.2
+    runs["cycle"] = [1] * 5 + [2] * 5
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    return tmp_path, bounds, path

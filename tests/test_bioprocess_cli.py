@@ -7,22 +7,6 @@ import pytest
 
 from biochemml.cli import main
 
-BOUNDS = "Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n"
-
-
-@pytest.fixture
-def campaign(tmp_path):
-    bounds = tmp_path / "bounds.csv"
-    bounds.write_text(BOUNDS)
-    rng = np.random.default_rng(0)
-    runs = pd.DataFrame({"Line Name": [f"r{i}" for i in range(10)],
-                         "temperature": rng.uniform(25, 37, 10), "feed": rng.uniform(0, 10, 10)})
-    runs["OD340"] = 2 - ((runs["temperature"] - 31) / 6) ** 2 - ((runs["feed"] - 7) / 10) ** 2
-    runs["OD600"] = runs["feed"] * 0.2
-    runs["cycle"] = [1] * 5 + [2] * 5
-    path = tmp_path / "runs.csv"
-    runs.to_csv(path, index=False)
-    return tmp_path, bounds, path
 
 
 def test_doe_writes_design(campaign, capsys):

@@ -127,20 +127,6 @@ def test_pareto_figure_names_the_trade_off_and_the_front():
     assert title(fig).startswith("Trade-offs between OD340, OD600 and purity")
 
 
-BOUNDS = "Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n"
-
-
-@pytest.fixture
-def campaign(tmp_path):
-    bounds = tmp_path / "bounds.csv"
-    bounds.write_text(BOUNDS)
-    rng = np.random.default_rng(0)
-    runs = pd.DataFrame({"temperature": rng.uniform(25, 37, 10), "feed": rng.uniform(0, 10, 10)})
-    runs["OD340"] = 2 - ((runs["temperature"] - 31) / 6) ** 2 - ((runs["feed"] - 7) / 10) ** 2
-    runs["OD600"] = runs["feed"] * 0.2
-    path = tmp_path / "runs.csv"
-    runs.to_csv(path, index=False)
-    return tmp_path, bounds, path
 
 
 def test_cli_saves_at_the_shared_dpi_and_captions_the_pareto_front(campaign):
