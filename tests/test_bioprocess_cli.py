@@ -1,7 +1,6 @@
 """The bioprocess commands: doe, recommend, fit-conditions, replay."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 

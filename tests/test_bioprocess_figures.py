@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from biochemml.bioprocess import ConditionModel, Factor, Factors, feature_importance
 from biochemml.bioprocess.plots import (effects_plot, parity_plot, pareto_plot,
