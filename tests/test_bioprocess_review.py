@@ -60,7 +60,6 @@ def test_replay_orders_named_cycles_naturally(capsys, tmp_path):
     names = [f"R{i}" for i in range(1, 14)]
     assert cycle_order(np.array(sorted(names), dtype=object)) == names
     assert cycle_order(["C10", "c2", "C1"]) == ["C1", "c2", "C10"]
-    factors = Factors([Factor("temperature", "continuous", 25, 37)])
     rng = np.random.default_rng(0)
     runs = pd.DataFrame({"cycle": np.repeat(names, 3), "temperature": rng.uniform(25, 37, 39)})
     runs["titer"] = np.sin(runs["temperature"] / 3) + rng.normal(0, 0.01, 39)

@@ -125,8 +125,6 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
     ``has_wildtype`` says whether a training variant is the wild type. Returns the figure
     files by name and notes for the report (the heat map's reference, the B-factor scale).
     """
-    from matplotlib.figure import Figure  # no pyplot: no backend switch, nothing left open
-
     from . import plot
 
     figs, notes = {}, []

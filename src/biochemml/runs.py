@@ -20,7 +20,6 @@ import contextlib
 import datetime as _dt
 import json
 import math
-import shutil
 import tempfile
 import sys
 import time
