@@ -160,6 +160,9 @@ def test_report_scores_each_library_of_a_pooled_table(utr_table, tmp_path):
         assert g["n"] == len(rows) and g["r2"] == pytest.approx(m["r2"], abs=1e-6)
         assert g["spearman"] == pytest.approx(m["spearman"], abs=1e-6)
     assert "Test metrics by library" in (run / "report.html").read_text()
+    assert (run / "figures" / "test_r2_by_group.png").stat().st_size > 1000
+    assert "Test R² of each library (bars: bootstrap 95 % intervals" in \
+        (run / "report.html").read_text()
     # whole libraries on one side: one test group, nothing to compare; the report says why
     run = train_run(df, sequence_column_name="utr", target_columns="rl", task="regression",
                     model="ridge", split="group", group_column="library", out=tmp_path / "one",

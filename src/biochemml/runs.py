@@ -290,6 +290,21 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         by_group = metrics.regression_metrics_by_group(truth[ok], pred[ok], test_groups[ok])
         extra["by_group"] = by_group.to_dict(orient="records")
         shown = by_group.sort_values("n", ascending=False, kind="stable").head(30)
+        drawn = shown[np.isfinite(shown["r2"].to_numpy(dtype=float))]
+        if len(drawn):
+            f = fig_dir / "test_r2_by_group.png"
+            # groups without an interval (under 10 rows) get no error bar
+            plot.metric_by_group(pd.DataFrame({"group": drawn["group"], "value": drawn["r2"],
+                                               "low": drawn["r2_low"].fillna(drawn["r2"]),
+                                               "high": drawn["r2_high"].fillna(drawn["r2"]),
+                                               "n": drawn["n"]}),
+                                 path=f, metric=f"R² of {target}", group_label=str(group_column),
+                                 reference=float(metrics.regression_metrics(truth[ok], pred[ok])["r2"]),
+                                 title=f"Test R² by {group_column}")
+            figures.append((f"Test R² of each {group_column} (bars: bootstrap 95 % intervals; "
+                            "dashed: the whole test set"
+                            + (f"; the {len(shown)} largest of {len(by_group)} groups"
+                               if len(by_group) > len(shown) else "") + ")", f))
         title = f"Test metrics by {group_column} (first target)"
         if len(by_group) > len(shown):
             title += f": the {len(shown)} largest of {len(by_group)} groups (all in metrics.json)"
