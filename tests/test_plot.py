@@ -180,3 +180,11 @@ def test_density_colour_bar_reads_counts_as_plain_numbers():
     bar = fig.axes[-1]
     labels = [tick.get_text() for tick in bar.get_yticklabels() if tick.get_text()]
     assert labels[:3] == ["1", "2", "5"] and all("10^" not in x and "$" not in x for x in labels)
+
+
+def test_a_long_logo_wraps_onto_rows():
+    rng = np.random.default_rng(0)
+    fig = plot.sequence_logo(rng.dirichlet(np.ones(4), size=40).T)
+    assert len(fig.axes) == 2 and fig.get_size_inches()[0] <= 14
+    first, second = (ax.get_xticks() for ax in fig.axes)
+    assert first[0] == 1 and first[-1] == 20 and second[0] == 21 and second[-1] == 40

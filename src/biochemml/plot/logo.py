@@ -73,13 +73,24 @@ def sequence_logo(matrix, alphabet="ACGT", path=None, *, kind="information", tit
     heights = probs if kind == "probability" else logomaker.transform_matrix(
         probs, from_type="probability", to_type="information")
     width = m.shape[1]
+    # long motifs wrap onto rows of at most LOGO_ROW positions: a 40-letter logo on one
+    # 20-inch row shrank to unreadable letters on a slide
+    n_rows = int(np.ceil(width / LOGO_ROW))
+    per = int(np.ceil(width / n_rows))
     with style():
-        fig, ax = new_figure(float(np.clip(0.45 * width + 2.0, 5.0, 20.0)), 3.2, dpi)
-        logomaker.Logo(heights, ax=ax, color_scheme=_SCHEMES.get(symbols, "dimgray"), font_name="DejaVu Sans")
-        ax.set_xlabel("position")
-        ax.set_ylabel("information (bits)" if kind == "information" else "probability")
-        ax.set_ylim(0, np.log2(len(symbols)) if kind == "information" else 1)
-        step = max(1, int(np.ceil(width / 25)))
-        ax.set_xticks(np.arange(start, start + width, step))
-        ax.set_title(title)
+        fig, axes = new_figure(float(np.clip(0.45 * per + 2.0, 5.0, 14.0)), 3.2 * n_rows, dpi,
+                               nrows=n_rows, squeeze=False)
+        for r, ax in enumerate(axes[:, 0]):
+            part = heights.iloc[r * per:(r + 1) * per]
+            logomaker.Logo(part, ax=ax, color_scheme=_SCHEMES.get(symbols, "dimgray"),
+                           font_name="DejaVu Sans")
+            ax.set_ylabel("information (bits)" if kind == "information" else "probability")
+            ax.set_ylim(0, np.log2(len(symbols)) if kind == "information" else 1)
+            ax.set_xticks(part.index.to_numpy())
+        axes[-1, 0].set_xlabel("position")
+        axes[0, 0].set_title(title)
     return finish(fig, path, formats, dpi)
+
+
+#: positions per row of a sequence logo (longer motifs wrap)
+LOGO_ROW = 25
