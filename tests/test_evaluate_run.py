@@ -123,3 +123,31 @@ def test_curves_name_the_positive_class_and_length_residuals_the_target(tmp_path
     train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["gfp"],
               task="regression", model="ridge", baselines=False, out=tmp_path / "r")
     assert ("gfp", "Residuals against sequence length") in labels
+
+
+def test_the_positive_class_can_be_chosen_and_evaluate_keeps_it(tmp_path, capsys):
+    import json
+
+    from biochemml.cli import main
+
+    rng = np.random.default_rng(8)
+    seqs = ["".join(rng.choice(list("ACGT"), 20)) for _ in range(160)]
+    labels = ["bound" if s.count("GG") > 1 else "unbound" for s in seqs]
+    pd.DataFrame({"utr": seqs, "label": labels}).to_csv(tmp_path / "b.csv", index=False)
+    args = ["--quiet", "train", "--data", str(tmp_path / "b.csv"), "--sequence-column", "utr",
+            "--epochs", "2"]
+    assert main(args + ["--positive", "bound", "--out", str(tmp_path / "run")]) == 0
+    result = json.loads((tmp_path / "run" / "metrics.json").read_text())["test"]
+    assert result["positive"] == "bound"
+    cm = np.asarray(result["confusion_matrix"])  # rows and columns in sorted order: bound first
+    assert result["recall"] == pytest.approx(cm[0, 0] / cm[0].sum())
+    evaluated = evaluate_run(tmp_path / "run", tmp_path / "b.csv")
+    assert evaluated["positive"] == "bound"
+    capsys.readouterr()
+    assert main(args + ["--positive", "Bound", "--out", str(tmp_path / "x")]) == 1
+    assert "has no class 'Bound'" in capsys.readouterr().err
+    assert main(["--quiet", "train", "--data", str(tmp_path / "b.csv"), "--task", "regression",
+                 "--target-column", "label", "--positive", "bound", "--out",
+                 str(tmp_path / "y")]) == 1
+    assert "--positive names the positive class of a classification" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()

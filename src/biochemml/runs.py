@@ -159,8 +159,13 @@ def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, ki
     return train, test, empty
 
 
-def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -> tuple[dict, pd.DataFrame, list]:
-    """Predict, score (with intervals) and draw the figures of one evaluation set."""
+def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
+              positive=None) -> tuple[dict, pd.DataFrame, list]:
+    """Predict, score (with intervals) and draw the figures of one evaluation set.
+
+    ``positive``: the positive class of a binary classifier (default the last class in
+    sorted order), for precision, recall, the confusion-matrix reading and the curves.
+    """
     from . import metrics, plot
 
     figures = []
@@ -170,27 +175,27 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test") -
         proba = est.predict_proba(seqs)
         pred = est.classes_[proba.argmax(axis=1)]
         labels = list(est.classes_)
-        result = metrics.classification_metrics(truth, pred, proba=proba, labels=labels)
+        positive = labels[-1] if positive is None else positive
+        k = labels.index(positive)
+        result = metrics.classification_metrics(truth, pred, proba=proba, labels=labels,
+                                                positive=positive if len(labels) == 2 else None)
         intervals = metrics.with_intervals(
             lambda t, p: {"accuracy": metrics.accuracy(t, p)}, truth, pred, n_boot=1000, seed=0)
         result["accuracy_interval"] = intervals["accuracy"]
         cm = np.asarray(result["confusion_matrix"])
-        positive = labels[-1]
         result["reading"] = metrics.confusion_reading(cm, positive=positive, labels=labels) \
             if len(labels) == 2 else None
         result["explanation"] = metrics.explain_confusion(cm, labels=labels, positive=positive)
         plot.confusion_matrix(cm, labels=[str(x) for x in labels],
-                              path=fig_dir / f"{prefix}_confusion_matrix.png",
-                              positive=len(labels) - 1)
+                              path=fig_dir / f"{prefix}_confusion_matrix.png", positive=k)
         figures.append((f"Confusion matrix ({prefix} set)", fig_dir / f"{prefix}_confusion_matrix.png"))
         if len(labels) == 2:
-            pos_proba = proba[:, 1]
-            binary = (np.asarray(truth) == labels[1]).astype(int)
-            positive = f"positive class: {labels[1]}"
-            plot.roc_curve(binary, pos_proba, path=fig_dir / f"{prefix}_roc.png",
-                           title=f"ROC curve ({positive})")
-            plot.pr_curve(binary, pos_proba, path=fig_dir / f"{prefix}_pr.png",
-                          title=f"Precision-recall curve ({positive})")
+            binary = (np.asarray(truth) == positive).astype(int)
+            named = f"positive class: {positive}"
+            plot.roc_curve(binary, proba[:, k], path=fig_dir / f"{prefix}_roc.png",
+                           title=f"ROC curve ({named})")
+            plot.pr_curve(binary, proba[:, k], path=fig_dir / f"{prefix}_pr.png",
+                          title=f"Precision-recall curve ({named})")
             figures += [(f"ROC curve ({prefix} set)", fig_dir / f"{prefix}_roc.png"),
                         (f"Precision-recall curve ({prefix} set)", fig_dir / f"{prefix}_pr.png")]
         table = pd.DataFrame({"prediction": pred})
@@ -544,7 +549,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
               schedule: str | None = None, time_limit: float | None = None,
               validation_split: float = 0.1, n_models: int | str | None = None,
               target_transform: str = "standardize", model_params: dict | None = None,
-              baselines: bool = True, title: str | None = None,
+              baselines: bool = True, title: str | None = None, positive=None,
               command: str | None = None) -> Path:
     """Train a sequence model on a table and write a run folder.
 
@@ -584,6 +589,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         regression report adds the test metrics of each group (up to 200 groups).
     stratify : bool
         Keep class proportions equal in the training and test sets (classification).
+    positive : label, optional
+        The positive class of a two-class table (e.g. ``"bound"``), for precision, recall,
+        sensitivity and the ROC / PR curves; default the last class in sorted order.
     weight_column : str, optional
         Per-row loss weights (e.g. read counts).
     seed : int
@@ -639,6 +647,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     if task == "regression":
         for column, values in zip(targets, np.asarray(y).reshape(len(df), -1).T):
             _check_varies(df, column, values)
+    elif positive is not None:
+        positive = _positive_class(df, targets[0], y, positive)
+    if positive is not None and task != "classification":
+        raise InputError("a positive class (--positive) is for classification")
     weights = None if weight_column is None else numeric_column(df, weight_column)
     split_values = None
     if split_column is not None:
@@ -690,7 +702,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         est.target_names_ = targets
 
     with atomic_folder(out) as tmp:
-        result, table, figures = _evaluate(est, task, seqs[test_idx], y[test_idx], tmp)
+        result, table, figures = _evaluate(est, task, seqs[test_idx], y[test_idx], tmp,
+                                           positive=positive)
         tables, extra = {}, {}
         if task == "regression":
             more_figures, tables, extra = _regression_extras(
@@ -726,7 +739,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 "distance": distance,
                 "group_column": group_column, "seed": seed, "n_train": int(len(train_idx)),
                 "n_test": int(len(test_idx)), "n_left_out": int(len(left_out))},
-            "weight_column": weight_column, "estimator": type(est).__name__,
+            "weight_column": weight_column, "positive": positive,
+            "estimator": type(est).__name__,
             "estimator_params": est.get_params(), "model": est.model_name_,
             "model_params": getattr(est, "model_params_", {}),
             "networks": networks,
@@ -945,7 +959,8 @@ def evaluate_run(run_dir, data, out=None) -> dict:
     with contextlib.ExitStack() as stack:
         tmp = (stack.enter_context(atomic_folder(folder)) if folder is not None else
                Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="biochemml-eval-"))))
-        result, table, figures = _evaluate(est, cfg["task"], seqs, y, tmp, prefix="evaluation")
+        result, table, figures = _evaluate(est, cfg["task"], seqs, y, tmp, prefix="evaluation",
+                                           positive=cfg.get("positive"))
         if seen is not None and seen.any():
             note = _seen_note(est, cfg["task"], y, table, seen, targets)
             if note["metrics"] is not None:
@@ -1013,6 +1028,22 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
             shown += f" ({targets[0]})"
     return {"text": f"{text}. On the {int(unseen.sum())} unseen sequences alone: {shown}.",
             "metrics": scores}
+
+
+def _positive_class(df: pd.DataFrame, column: str, labels, positive):
+    """``positive`` as one of the two classes of ``labels`` (``"1"`` names the class 1)."""
+    from .estimators import as_classes
+
+    classes = np.unique(labels)
+    mapped, unknown = as_classes([positive], classes)
+    if len(classes) != 2:
+        raise InputError(f"a positive class is for two-class tables; this one has "
+                         f"{len(classes)} classes", path=df.attrs.get("path"), column=column)
+    if unknown.size:
+        raise InputError(f"has no class '{positive}' to take as the positive class; its classes "
+                         f"are {', '.join(repr(str(c)) for c in classes)}",
+                         path=df.attrs.get("path"), column=column)
+    return mapped[0].item() if hasattr(mapped[0], "item") else mapped[0]
 
 
 def _known_labels(df: pd.DataFrame, column: str, labels, classes) -> np.ndarray:

@@ -44,12 +44,16 @@ def train(
     variant_column: str = typer.Option("variant", "--variant-column", help="protein-variant: column of mutations such as A108D:N144D or M0I,S1G."),
     offset: int = typer.Option(0, "--offset", help="protein-variant: number of the first wild-type residue in the mutation names (0 or 1)."),
     chain: Optional[str] = typer.Option(None, "--chain", help="protein-variant: chain of --structure that is the wild type (default the first)."),
+    positive: Optional[str] = typer.Option(None, "--positive", help="Classification with two classes: the positive class (e.g. bound) for precision, recall, sensitivity and the ROC/PR curves; default the last class in sorted order."),
 ):
     """Train a model on a table of sequences and write a run folder with a report."""
     from ..errors import InputError
     from ..runs import train_run
 
     _check_task(task)
+    if positive is not None and task != "classification":
+        raise InputError(f"--positive names the positive class of a classification; --task {task} "
+                         "has no classes")
     if task == "protein-variant":
         _train_protein(ctx, data=data, target_column=target_column, out=out, model=model,
                        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
@@ -75,7 +79,7 @@ def train(
                     learning_rate=learning_rate, schedule=schedule, time_limit=time_limit,
                     validation_split=validation_split,
                     n_models=ensemble, target_transform=target_transform, baselines=baselines,
-                    command=shlex.join(["biochemml"] + sys.argv[1:]))
+                    positive=positive, command=shlex.join(["biochemml"] + sys.argv[1:]))
     _print_metrics(run)
     typer.echo(f"Run folder: {run}")
     typer.echo(f"Report: {run / 'report.html'}")
