@@ -147,3 +147,20 @@ def test_cli_saves_at_the_shared_dpi_and_captions_the_pareto_front(campaign):
                  "OD340", "--out-dir", str(folder), "--kinds", "gp"]) == 0
     html = (folder / "report.html").read_text()
     assert "Leave-one-condition-out cross-validation: measured vs predicted OD340" in html
+
+
+def test_a_stray_run_does_not_squeeze_the_pareto_front():
+    rng = np.random.default_rng(0)
+    od340 = rng.uniform(0.2, 0.8, 40)
+    od600 = rng.uniform(0.1, 1.0, 40)
+    od600[5] = 17.5  # one stray OD600, far above the rest (OD600 is minimised: off the front)
+    observed = pd.DataFrame({"OD340": od340, "OD600": od600})
+    proposals = pd.DataFrame({"predicted_mean_OD340": [0.6, 0.65], "predicted_std_OD340": 0.05,
+                              "predicted_mean_OD600": [0.3, 0.5], "predicted_std_OD600": 0.05})
+    ax = pareto_plot(observed, proposals, ["OD340", "OD600"], [True, False]).axes[0]
+    assert ax.get_ylim()[1] < 2.0  # not stretched to 17.5
+    assert "1 run beyond the axes" in [t.get_text() for t in ax.texts]
+    # without a stray run nothing is cut and nothing is said
+    observed.loc[5, "OD600"] = 0.5
+    ax = pareto_plot(observed, proposals, ["OD340", "OD600"], [True, False]).axes[0]
+    assert not any("beyond" in t.get_text() for t in ax.texts)

@@ -277,6 +277,23 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
                             bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
             ax.set_xlabel(_goal_label(a, senses[responses.index(a)]))
             ax.set_ylabel(_goal_label(b, senses[responses.index(b)]))
+            # a stray run far from the rest would squeeze the front into a corner: the axes
+            # cover the front, the proposals and the central 96 % of the runs; say what is out
+            outside = np.zeros(len(observed), dtype=bool)
+            for col, setter, mean in ((a, ax.set_xlim, xa), (b, ax.set_ylim, xb)):
+                values = observed[col].to_numpy(dtype=float)
+                keep = np.concatenate([values[np.asarray(front, dtype=bool)],
+                                       np.asarray(mean, dtype=float),
+                                       np.nanquantile(values, [0.02, 0.98], method="nearest")])
+                lo, hi = float(np.nanmin(keep)), float(np.nanmax(keep))
+                pad = 0.08 * (hi - lo or 1.0)
+                if np.nanmin(values) < lo - pad or np.nanmax(values) > hi + pad:
+                    setter(lo - pad, hi + pad)
+                    outside |= (values < lo - pad) | (values > hi + pad)
+            if outside.any():
+                ax.text(0.99, 0.01, f"{int(outside.sum())} run{'s' if outside.sum() > 1 else ''} "
+                        "beyond the axes", transform=ax.transAxes, ha="right", va="bottom",
+                        fontsize=11, color="0.4")
         _legend(fig, axes, ncols=2)
         if len(responses) == 2:
             title = (f"Trade-off {responses[0]} vs {responses[1]}: measured Pareto front and "
