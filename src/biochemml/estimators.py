@@ -170,7 +170,9 @@ class _SequenceEstimator(BaseEstimator):
     def _split_validation(self, n: int, stratify=None):
         from .splits import split_indices
 
-        _check_seed(self.seed)
+        from .train import check_seed
+
+        check_seed(self.seed)
         if not self.validation_split:
             return np.arange(n), np.array([], dtype=int)
         strat = stratify
@@ -199,7 +201,7 @@ class _SequenceEstimator(BaseEstimator):
         from . import train
         from .models import build
 
-        _check_seed(self.seed)
+        train.check_seed(self.seed)
         name, params, training = self._resolved(codes.shape[1], codes)
         n_members = self._n_members(name, len(codes))
         n_channels = get_alphabet(self.alphabet).size
@@ -657,11 +659,6 @@ def as_classes(labels, classes) -> tuple[np.ndarray, np.ndarray]:
     text = [str(v) for v in np.asarray(labels, dtype=object).reshape(-1)]
     mapped = np.array([lookup.get(t) for t in text], dtype=object)
     return mapped, np.array([i for i, t in enumerate(text) if t not in lookup], dtype=np.int64)
-
-
-def _check_seed(seed) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InputError(f"seed must be a whole number of at least 0, not {seed!r}")
 
 
 def _label_array(y, n: int, what: str = "labels") -> np.ndarray:

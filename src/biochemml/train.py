@@ -269,14 +269,22 @@ def _threads_for(model: nn.Module, accelerator: str):
 ACCELERATORS = ("auto", "cpu", "gpu", "cuda", "mps")
 
 
+def _whole(value, least: int) -> bool:
+    """``value`` is an integer (not a bool) of at least ``least``."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) \
+        and value >= least
+
+
+def check_seed(seed) -> None:
+    """One sentence for a seed that cannot seed anything (None, negative, 1.5, True)."""
+    if not _whole(seed, 0):
+        raise InputError(f"seed must be a whole number of at least 0, not {seed!r}")
+
+
 def _check_settings(*, epochs, batch_size, lr, weight_decay, patience, seed, accelerator):
     """One sentence for a training setting that cannot work, before any training."""
-    def whole(value, least):
-        return isinstance(value, (int, np.integer)) and not isinstance(value, bool) \
-            and value >= least
-
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if not whole(value, 1):
+        if not _whole(value, 1):
             raise InputError(f"{name} must be a whole number of at least 1, not {value!r}")
     for name, value, least in (("learning rate", lr, 0.0), ("weight_decay", weight_decay, 0.0)):
         number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
@@ -285,11 +293,10 @@ def _check_settings(*, epochs, batch_size, lr, weight_decay, patience, seed, acc
             raise InputError(f"{name} must be a positive number (e.g. 0.001), not {value!r}"
                              if name == "learning rate" else
                              f"{name} must be a number of at least 0, not {value!r}")
-    if patience is not None and not whole(patience, 1):
+    if patience is not None and not _whole(patience, 1):
         raise InputError(f"patience must be a whole number of epochs (at least 1) or None "
                          f"(train every epoch), not {patience!r}")
-    if not whole(seed, 0):
-        raise InputError(f"seed must be a whole number of at least 0, not {seed!r}")
+    check_seed(seed)
     if accelerator not in ACCELERATORS:
         raise InputError(f"device must be one of {', '.join(ACCELERATORS)}, not "
                          f"{accelerator!r}")
