@@ -243,3 +243,20 @@ def test_doe_writes_excel_tsv_and_refuses_unknown_suffix(tmp_path, capsys):
     assert main(base + [str(tmp_path / "d.json")]) != 0
     assert "use .csv, .tsv or .xlsx" in capsys.readouterr().err
     assert not (tmp_path / "d.json").exists()
+
+
+def test_replay_checks_its_output_table_before_the_work(tmp_path, capsys):
+    from biochemml.cli import main
+
+    (tmp_path / "b.csv").write_text("Variable,Min,Max\ntemperature,25,37\n")
+    rng = np.random.default_rng(1)
+    runs = pd.DataFrame({"cycle": np.repeat([1, 2, 3], 4), "temperature": rng.uniform(25, 37, 12)})
+    runs["titer"] = runs["temperature"] / 10 + rng.normal(0, 0.05, 12)
+    runs.to_csv(tmp_path / "runs.csv", index=False)
+    base = ["replay", "--runs", str(tmp_path / "runs.csv"), "--factors", str(tmp_path / "b.csv"),
+            "--response", "titer", "--out"]
+    assert main(base + [str(tmp_path / "r.json")]) == 1
+    assert "use .csv, .tsv or .xlsx" in capsys.readouterr().err
+    assert not list(tmp_path.glob("r.*"))
+    assert main(base + [str(tmp_path / "r.tsv")]) == 0
+    assert "\t" in (tmp_path / "r.tsv").read_text().splitlines()[0]

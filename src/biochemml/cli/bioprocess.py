@@ -12,11 +12,7 @@ import typer
 
 from . import app
 from ..errors import InputError
-from ..io.writers import atomic_write
-
-
-def _write_csv(df, path: Path) -> None:
-    atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
+from ..io.writers import atomic_write, write_table
 
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
@@ -37,14 +33,11 @@ def _check_table_suffix(path: Path, option: str = "--out") -> None:
 
 
 def _write_table(df, path: Path) -> None:
-    """CSV, TSV (.tsv/.txt) or Excel (.xlsx) by the suffix."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
+    """Excel for .xlsx; CSV or TSV (.tsv/.txt) through the package's table writer."""
+    if path.suffix.lower() == ".xlsx":
         atomic_write(path, lambda tmp: df.to_excel(tmp, index=False, engine="openpyxl"))
-    elif suffix in (".tsv", ".txt"):
-        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, sep="\t"))
     else:
-        _write_csv(df, path)
+        write_table(df, path)
 
 
 def _write_png(fig, path: Path) -> None:
@@ -347,9 +340,9 @@ def fit_conditions(
                            title=f"Factor effects on {response}: {best} model (the lowest "
                                  "cross-validated error), fitted to all runs")
     metrics_out = metrics.reset_index(names="kind")
-    _write_csv(metrics_out, out_dir / "cv_metrics.csv")
-    _write_csv(preds, out_dir / "cv_predictions.csv")
-    _write_csv(importance.rename_axis("factor").rename("importance").reset_index(),
+    write_table(metrics_out, out_dir / "cv_metrics.csv")
+    write_table(preds, out_dir / "cv_predictions.csv")
+    write_table(importance.rename_axis("factor").rename("importance").reset_index(),
                out_dir / "importance.csv")
     _write_png(parity, out_dir / "parity.png")
     _write_png(effects, out_dir / "effects.png")
@@ -403,7 +396,7 @@ def replay(
     response: str = typer.Option(..., "--response", help="Response column."),
     cycle: str = typer.Option("cycle", help="Column holding the design cycle."),
     kind: str = typer.Option("gp", help="Model kind: gp, gbt or nn."),
-    out: Path = typer.Option(Path("replay.csv"), "--out", help="Per-cycle summary (CSV); a parity PNG beside it."),
+    out: Path = typer.Option(Path("replay.csv"), "--out", help="Per-cycle summary (.csv, .tsv or .xlsx); a parity PNG beside it."),
     seed: int = typer.Option(0, help="Random seed."),
 ):
     """Replay a campaign: train on cycles before k, predict cycle k, report interval coverage."""
@@ -417,6 +410,7 @@ def replay(
 
     if kind not in KINDS:  # before any note or slow work
         raise InputError(f"unknown model kind '{kind}'; choose one of {', '.join(KINDS)}")
+    _check_table_suffix(out)
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response, used=[cycle])
     require_cycle_column(checked.table, cycle)
@@ -426,7 +420,7 @@ def replay(
     fig = parity_plot(preds, response,
                       title=f"Trained on cycles before k ({kind} model), predicting cycle k: "
                             f"measured vs predicted {response}")
-    _write_csv(summary, out)
+    _write_table(summary, out)
     _write_png(fig, out.with_suffix(".png"))
     _print_table(summary, f"replay of {runs} ({kind})", digits=3)
     typer.echo("Cycles in the order used (numbers inside names compared as numbers): "
