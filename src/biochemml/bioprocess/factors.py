@@ -88,12 +88,10 @@ def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False
     blank = (raw.isna() | raw.astype(str).str.strip().eq("")).to_numpy()
     bad = np.flatnonzero(~np.isfinite(values) & (~blank | (not allow_blank)))
     if bad.size:
+        from ..io.tables import not_a_number
+
         i = int(bad[0])
-        what = raw.iloc[i]
-        desc = "is empty (NaN)" if blank[i] else f"is '{what}', not a number"
-        if isinstance(what, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", what):
-            desc += f" (for a decimal comma, write {what.strip().replace(',', '.')})"
-        raise cell_error(f"the value {desc}", df, i, column, path)
+        raise cell_error(not_a_number(raw.iloc[i], blank=bool(blank[i])), df, i, column, path)
     values[blank] = np.nan
     return values
 

@@ -385,10 +385,15 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size and not allow_missing:
         i = int(bad[0])
-        what = raw.iloc[i]
-        desc = "is empty (NaN)" if pd.isna(what) else f"is '{what}', not a number"
-        if isinstance(what, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", what):
-            desc += f" (for a decimal comma, write {what.strip().replace(',', '.')})"
-        raise InputError(f"the value {desc}", path=df.attrs.get("path"),
-                         row=_file_row(df, i), column=column)
+        raise InputError(not_a_number(raw.iloc[i], blank=pd.isna(raw.iloc[i])),
+                         path=df.attrs.get("path"), row=_file_row(df, i), column=column)
     return values
+
+
+def not_a_number(value, blank: bool) -> str:
+    """The sentence for a cell that should hold a number: empty, or text (with the fix
+    for a decimal comma)."""
+    desc = "is empty (NaN)" if blank else f"is '{value}', not a number"
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", value):
+        desc += f" (for a decimal comma, write {value.strip().replace(',', '.')})"
+    return f"the value {desc}"
