@@ -113,6 +113,18 @@ def test_string_labels_and_confusion_matrix_agree_with_sklearn():
     assert confusion_matrix(y, p).tolist() == skm.confusion_matrix(y, p).tolist()
 
 
+def test_text_labels_against_number_labels_are_refused_not_scored_zero():
+    # "1" never equals 1: accuracy used to report 0.0 for a perfect prediction
+    with pytest.raises(InputError, match="y_true holds class labels as text .*'1'.* y_pred holds numbers"):
+        metrics.accuracy(["1", "0"], [1, 0])
+    with pytest.raises(InputError, match="y_pred holds class labels as text"):
+        confusion_matrix([1, 0], ["1", "0"])
+    with pytest.raises(InputError, match="labels holds numbers"):
+        confusion_matrix(["a", "b"], ["a", "a"], labels=[0, 1])
+    assert metrics.accuracy([True, False], [1, 0]) == 1.0  # booleans and numbers do compare
+    assert metrics.accuracy(["1", "0"], ["1", "1"]) == 0.5
+
+
 def test_one_dimensional_proba_gives_predictions_at_threshold():
     m = classification_metrics([0, 0, 1, 1], proba=[0.1, 0.6, 0.7, 0.4])
     assert m["confusion_matrix"] == [[1, 1], [1, 1]]

@@ -79,6 +79,21 @@ def _same_length(**arrays):
         raise InputError(f"inputs differ in length: {listed}; they must describe the same examples")
 
 
+def _one_kind(**arrays):
+    """Refuse class labels that mix text with numbers (``"1"`` never equals ``1``)."""
+    kinds = {name: ("text" if a.dtype.kind in "USO" and any(isinstance(v, str) for v in a.ravel()[:1000])
+                    else "numbers") for name, a in arrays.items() if a is not None}
+    if len(set(kinds.values())) > 1:
+        text = next(name for name, kind in kinds.items() if kind == "text")
+        numbers = next(name for name, kind in kinds.items() if kind == "numbers")
+        example = np.asarray(arrays[text]).ravel()[0]
+        raise InputError(
+            f"{text} holds class labels as text (such as {str(example)!r}) but {numbers} holds "
+            "numbers, so no label could ever match; give both as text or both as numbers "
+            "(for example with .astype(str))"
+        )
+
+
 def _plain(values):
     """Numpy scalars and arrays -> Python numbers and lists (JSON-ready)."""
     return np.asarray(values).tolist()
@@ -96,6 +111,8 @@ def _div(num, den, empty):
 def _encode_labels(y_true, y_pred=None, labels=None):
     """Return (labels, true codes, predicted codes); codes index into ``labels``."""
     present = [y_true] if y_pred is None else [y_true, y_pred]
+    _one_kind(y_true=np.asarray(y_true), y_pred=None if y_pred is None else np.asarray(y_pred),
+              labels=None if labels is None else np.asarray(labels))
     if labels is None:
         labels = np.unique(np.concatenate([np.asarray(a) for a in present]))
     else:
@@ -218,6 +235,7 @@ def accuracy(y_true, y_pred):
     t = _as_array("y_true", y_true, numeric=False)
     p = _as_array("y_pred", y_pred, numeric=False)
     _same_length(y_true=t, y_pred=p)
+    _one_kind(y_true=t, y_pred=p)
     return float(_accuracy(t, p))
 
 
