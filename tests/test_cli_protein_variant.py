@@ -317,3 +317,22 @@ def test_a_structure_with_a_missing_loop_or_extra_residues_is_named_as_such(tem1
     with pytest.raises(InputError, match=r"23 residues the wild type lacks \(structure "
                                          r"residues 1-23\).*--offset 1 "):
         check_structure(pdb, wt[23:], offset=24)
+
+
+def test_variants_written_on_another_chain_are_warned_about(tem1_files, tmp_path, capsys, monkeypatch):
+    from biochemml import datasets, progress
+    from biochemml.protein.models import check_structure
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    _, pdb = tem1_files
+    atoms = [x for x in open(pdb) if x.startswith("ATOM")]
+    dimer = tmp_path / "dimer.pdb"  # chain A and an identical chain B
+    dimer.write_text("".join(atoms) + "TER\n" + "".join(x[:21] + "B" + x[22:] for x in atoms) + "END\n")
+    wt = datasets.wildtype("tem1")
+    st = check_structure(dimer, wt, chain="B", offset=1, named_chains={"A"})
+    assert st.chains == ["B"]
+    err = " ".join(capsys.readouterr().err.split())
+    assert "the variants are written on chain A but chain B of" in err and "pass --chain A" in err
+    for named, chain in (({"S"}, "B"), ({"B"}, "B"), (set(), "B"), ({"A"}, None)):
+        check_structure(dimer, wt, chain=chain, offset=1, named_chains=named)
+        assert "Warning" not in capsys.readouterr().err, (named, chain)

@@ -395,7 +395,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     from .metrics import regression_metrics
     from .progress import say
     from .protein.models import VARIANT_MODELS, build_variant_model, check_structure
-    from .protein.mutations import variant_table
+    from .protein.mutations import parse_variant, variant_table
 
     out = check_new_folder(out)
     df = read_table(data_path)
@@ -418,7 +418,8 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         raise InputError("a chain (--chain) picks a chain of the structure: give --structure too")
     notes = []
     if structure is not None:
-        check_structure(structure, wildtype, chain=chain, offset=offset)
+        named = {m.chain for v in variants for m in parse_variant(v) if m.chain}
+        check_structure(structure, wildtype, chain=chain, offset=offset, named_chains=named)
     elif name in _STRUCTURE_MODELS:
         notes.append(_STRUCTURE_MODELS[name] + ".")
         say(f"[yellow]Notice[/yellow]: {_STRUCTURE_MODELS[name]}.")

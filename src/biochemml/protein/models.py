@@ -77,7 +77,7 @@ def _sequence_gaps(wildtype: str, structure_sequence: str):
     return None
 
 
-def check_structure(structure, wildtype: str, chain=None, offset: int = 0):
+def check_structure(structure, wildtype: str, chain=None, offset: int = 0, named_chains=()):
     """The chain of ``structure`` whose sequence is ``wildtype``, or an error saying how to fix it.
 
     Parameters
@@ -89,6 +89,10 @@ def check_structure(structure, wildtype: str, chain=None, offset: int = 0):
     offset : int
         Number of the first wild-type residue in the variants' numbering (used to
         name positions in the message).
+    named_chains : collection of str
+        Chain letters the variants are written with (``A`` in ``AL25P``). When they
+        name chains of the structure other than the one used, a warning says so (a
+        letter that is no chain of the file, such as avGFP's ``S``, is left alone).
 
     Returns
     -------
@@ -108,11 +112,19 @@ def check_structure(structure, wildtype: str, chain=None, offset: int = 0):
 
     st_all = structure if isinstance(structure, S.Structure) else S.read(structure)
     st = st_all.select(chain or st_all.chains[0])
+    used = chain or st_all.chains[0]
+    other = sorted(set(named_chains) & set(st_all.chains) - {used})
+    if other and used not in named_chains:
+        from ..progress import say
+
+        where = getattr(st_all, "path", None) or "the structure"
+        say(f"[yellow]Warning[/yellow]: the variants are written on chain {', '.join(other)} "
+            f"but chain {used} of {where} is used; pass --chain {other[0]} if the mutations "
+            "are on that chain")
     wt = wildtype.strip().upper()
     got = st.sequence
     if got == wt:
         return st
-    used = chain or st_all.chains[0]
     start = wt.find(got) if got else -1
     matching = [c for c, seq in st_all.sequences().items() if seq == wt]
     if start >= 0:
