@@ -241,6 +241,30 @@ def test_mlp_pair_inputs_make_pairwise_epistasis_linear():
         build("mlp", 31, task="regression", n_outputs=1, pairs=True)
 
 
+def test_mlp_motif_features_find_a_motif_at_any_position():
+    from biochemml import train
+    from biochemml.encode import to_codes
+
+    rng = np.random.default_rng(1)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(2000)]
+    for i in range(0, 2000, 2):  # half carry GGAG at a random place
+        at = rng.integers(0, 9)
+        seqs[i] = seqs[i][:at] + "GGAG" + seqs[i][at + 4:]
+    codes, _ = to_codes(seqs)
+    y = np.array([s.count("GGAG") for s in seqs], dtype=float)
+    r2 = {}
+    for filters in (0, 4):  # no hidden layer: a linear model of the one-hot (+ motif features)
+        torch.manual_seed(0)
+        net = build("mlp", 12, task="regression", n_outputs=1, hidden=(), conv_filters=filters,
+                    conv_widths=(5,))
+        info = train.fit(net, codes[:1600], y[:1600], codes[1600:], y[1600:], task="regression",
+                         epochs=40, lr=1e-2, batch_size=100, seed=0)
+        r2[filters] = max(info["history"]["val_r2"])
+    assert r2[4] > 0.9 and r2[0] < 0.5, r2
+    with pytest.raises(Exception, match="conv_filters must be 0"):
+        build("mlp", 9, task="regression", n_outputs=1, conv_filters=-1)
+
+
 def test_mlp_additive_path_is_a_linear_model_beside_the_hidden_layers():
     torch.manual_seed(0)
     net = build("mlp", 7, task="regression", n_outputs=2, additive=True).eval()
