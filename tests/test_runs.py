@@ -357,3 +357,30 @@ def test_a_group_split_with_few_groups_names_the_test_group(utr_table, tmp_path,
     test_groups = set(pd.read_csv(run / "predictions.csv")["library"])
     assert len(test_groups) == 1
     assert f"go to the test set (here '{test_groups.pop()}')" in said_
+
+
+def test_a_users_row_and_prediction_columns_are_kept_and_ours_renamed(utr_table, tmp_path, capsys,
+                                                                      monkeypatch):
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    table = pd.read_csv(utr_table)
+    table["row"] = "B7"  # a plate row, as lab tables have
+    table["prediction"] = "old"  # an earlier model's column
+    path = tmp_path / "plate.csv"
+    table.to_csv(path, index=False)
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column", "rl",
+                 "--task", "regression", "--model", "ridge", "--no-baselines", "--out", str(run)]) == 0
+    pred = pd.read_csv(run / "predictions.csv")
+    assert list(pred.columns[:2]) == ["row_2", "utr"]
+    assert (pred["row"] == "B7").all() and (pred["prediction"] == "old").all()
+    assert pred["prediction_2"].dtype == float
+    assert "already has columns 'row', 'prediction', kept as they are; the new columns are " \
+           "'row_2', 'prediction_2'" in said(capsys.readouterr().err)
+    out = predict_run(run, path, out=tmp_path / "p.csv")
+    assert (out["prediction"] == "old").all() and out["prediction_2"].notna().all()
+    assert list(pd.read_csv(tmp_path / "p.csv").columns) == list(table.columns) + ["prediction_2"]
+    assert main(["evaluate", "--model", str(run), "--data", str(path), "--out", str(tmp_path / "e")]) == 0
+    header = pd.read_csv(tmp_path / "e" / "predictions.csv").columns
+    assert list(header[-3:]) == ["prediction", "prediction_2", "in_training_set"]

@@ -24,6 +24,7 @@ import pandas as pd
 from .alphabets import PROTEIN
 from .errors import InputError, ModelError
 from .io import numeric_column, read_table, require_columns
+from .io.outputs import join_outputs
 from .io.writers import atomic_folder
 
 
@@ -592,8 +593,7 @@ def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str 
     column = variant_column or config["variant_column"]
     df = read_table(data_path)
     _, pred = _predict_table(est, df, data_path, column)
-    result = df.copy()
-    result["prediction"] = pred
+    result = join_outputs(df, pd.DataFrame({"prediction": pred}))
     if out_csv is not None:
         from .io.writers import write_table
 
@@ -658,11 +658,10 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
 
         with atomic_folder(out) as tmp:
             (tmp / "metrics.json").write_text(json.dumps(result, indent=2))
-            table = df.copy()
-            table["prediction"] = pred
+            added = pd.DataFrame({"prediction": pred})
             if seen is not None:
-                table["in_training_set"] = seen
-            table.to_csv(tmp / "predictions.csv", index=False)
+                added["in_training_set"] = seen
+            join_outputs(df, added).to_csv(tmp / "predictions.csv", index=False)
             plot.observed_vs_predicted(y, pred, path=tmp / "observed_vs_predicted.png",
                                        label=str(target))
             shown = {k: v for k, v in result.items()

@@ -32,6 +32,7 @@ from . import __version__
 from .errors import InputError, ModelError
 from .io import label_column, numeric_column, read_table, require_columns, sequence_column
 from .evaluation import group_names
+from .io.outputs import join_outputs
 from .io.writers import atomic_folder, check_new_folder
 from .progress import say
 
@@ -725,9 +726,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         est.save(tmp / ("model.pt" if hasattr(est, "history_") else "model.joblib"))
         # 8 bytes a training sequence: lets `evaluate` spot tables that repeat them
         np.save(tmp / TRAINING_HASHES, np.unique(_sequence_hashes(seqs[train_idx])))
-        predictions = df.iloc[test_idx].reset_index(drop=True)
-        predictions = pd.concat([predictions, table], axis=1)
-        predictions.insert(0, "row", test_idx + df.attrs.get("first_row", 1))
+        predictions = join_outputs(df.iloc[test_idx], table, front=pd.DataFrame(
+            {"row": test_idx + df.attrs.get("first_row", 1)}))
         predictions.to_csv(tmp / "predictions.csv", index=False)
         fit_info = getattr(est, "fit_info_", None)
         config = {
@@ -908,7 +908,7 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     seqs = sequence_column(df, col, est.alphabet)
     _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
     _note_lengths(seqs, est)
-    result = df.reset_index(drop=True).copy()
+    result = pd.DataFrame(index=range(len(df)))  # the added columns
     if cfg["task"] == "classification":
         proba = est.predict_proba(seqs)
         result["prediction"] = est.classes_[proba.argmax(axis=1)]
@@ -923,6 +923,7 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
             result[f"prediction{suffix}"] = mean[:, t]
             if getattr(est, "n_models_", 1) > 1:
                 result[f"prediction_std{suffix}"] = std[:, t]
+    result = join_outputs(df, result)
     if out is not None:
         from .io.writers import write_table
 
@@ -969,10 +970,9 @@ def evaluate_run(run_dir, data, out=None) -> dict:
             say(f"[yellow]{note['text']}[/yellow]")
         if folder is not None:
             (tmp / "metrics.json").write_text(json.dumps(_json_ready(result), indent=2))
-            out_table = pd.concat([df.reset_index(drop=True), table], axis=1)
             if seen is not None:
-                out_table["in_training_set"] = seen
-            out_table.to_csv(tmp / "predictions.csv", index=False)
+                table["in_training_set"] = seen
+            join_outputs(df, table).to_csv(tmp / "predictions.csv", index=False)
             report.write_report(tmp / "report.html", f"Evaluation of {run_dir}",
                                 summary={"model": str(run_dir), "data": str(data),
                                          "sequences": len(df)},
