@@ -67,8 +67,32 @@ def write_table(df: pd.DataFrame, out) -> Path:
 
 
 def check_new_folder(out) -> Path:
-    """``out`` as a Path, refused when it exists and holds files (checked before long work)."""
+    """Check that a run folder can be created at ``out`` (before any long work).
+
+    Parameters
+    ----------
+    out : str or Path
+        The run folder: it must not exist, or be an empty folder.
+
+    Returns
+    -------
+    Path
+        ``out`` as a Path.
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        ``out`` (or a folder above it) is an existing file, or ``out`` is a folder that
+        holds files.
+    """
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is an existing file, not a folder; choose a folder "
+                         "name for the run")
+    above = next((p for p in out.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise InputError(f"--out {out} lies inside {above}, which is a file, not a folder; "
+                         "choose a folder name for the run")
     if out.exists() and any(out.iterdir()):
         raise InputError(f"the run folder {out} already exists and is not empty; "
                          "choose another --out")
