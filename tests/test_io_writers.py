@@ -1,8 +1,13 @@
 """Atomic writers and run folders: a bad --out is one sentence, files get normal permissions."""
+import os
+import stat
+
+import numpy as np
+import pandas as pd
 import pytest
 
 from biochemml.errors import InputError
-from biochemml.io.writers import atomic_folder, check_new_folder
+from biochemml.io.writers import atomic_folder, atomic_write, check_new_folder, write_table
 
 
 def test_run_folder_that_is_an_existing_file_is_one_sentence(tmp_path):
@@ -27,3 +32,35 @@ def test_run_folder_may_be_new_or_empty(tmp_path):
     assert (tmp_path / "empty" / "a.txt").read_text() == "x"
     with pytest.raises(InputError, match="already exists and is not empty"):
         check_new_folder(tmp_path / "empty")
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.parametrize("name", ["p.csv", "p.tsv", "p.parquet"])
+def test_tables_get_the_permissions_of_the_umask(tmp_path, umask_022, name):
+    out = write_table(pd.DataFrame({"sequence": ["ACGT"], "prediction": [0.5]}), tmp_path / name)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_atomic_write_gets_the_permissions_of_the_umask(tmp_path, umask_022):
+    out = atomic_write(tmp_path / "x.npy", lambda tmp: np.save(tmp, np.zeros(3)))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    os.umask(0o077)
+    again = atomic_write(tmp_path / "y.txt", lambda tmp: tmp.write_text("private"))
+    assert stat.S_IMODE(again.stat().st_mode) == 0o600
+
+
+def test_atomic_write_failure_leaves_nothing(tmp_path):
+    def fail(tmp):
+        tmp.write_text("half")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(tmp_path / "z.csv", fail)
+    assert list(tmp_path.iterdir()) == []

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 import shutil
-import tempfile
+import stat
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -20,27 +22,68 @@ TABLE_WRITERS = {".csv": {}, ".tsv": {"sep": "\t"}, ".txt": {"sep": "\t"}, ".par
 def atomic_write(path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then move it onto ``path``.
 
+    Parameters
+    ----------
+    path : str or Path
+        The file to write; its folder is created when missing.
+    write : callable
+        Called with the temporary file's path; writes the content there.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        The file cannot be written (disk full, no permission); the error names ``path``.
+
+    Notes
+    -----
     The temporary file keeps ``path``'s suffix (so writers that add one, such as
-    ``numpy.save``, leave it alone). A failing ``write`` removes it; an ``OSError``
-    (disk full, no permission) becomes an :class:`InputError` naming ``path``.
+    ``numpy.save``, leave it alone) and ends with the permissions any new file gets
+    under the user's umask (``-rw-r--r--`` with umask 022), not the private ones of
+    :func:`tempfile.mkstemp`. A failing ``write`` removes it.
     """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
+        tmp, mode = _new_file_beside(path)
     except OSError as err:
         raise InputError(f"could not be written ({err.strerror or err})", path=path) from None
     try:
-        write(Path(tmp))
+        write(tmp)
+        os.chmod(tmp, mode)  # a writer may have replaced the file it was given
         os.replace(tmp, path)
     except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise InputError(f"could not be written ({err.strerror or err})", path=path) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def _new_file_beside(path: Path) -> tuple[Path, int]:
+    """Create an empty hidden file of a new name beside ``path``; return it and its mode.
+
+    The file is created with mode 0o666, which the system reduces by the umask (and any
+    default ACL of the folder), so its mode is the one every new file of the user gets;
+    reading it back avoids ``os.umask``, which changes the umask of every thread while
+    it reads it.
+    """
+    for _ in range(100):
+        tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}{path.suffix}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            return tmp, stat.S_IMODE(os.fstat(fd).st_mode)
+        finally:
+            os.close(fd)
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
 
 
 def table_suffix(out) -> str:
