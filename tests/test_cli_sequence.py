@@ -141,3 +141,9 @@ def test_user_mistakes_are_one_line_errors(capsys, tmp_path, seq_table):
     blocked.write_text("")
     assert_user_error(capsys, "simulate", "--out", str(blocked / "x.csv"), "--n-positive", "2",
                       "--n-negative", "2", match="could not be written")
+
+
+def test_motif_help_names_only_the_commands_that_exist(capsys):
+    code, out, _ = run(capsys, "motif", "--help")
+    assert code == 0 and "scan" in out
+    assert "convert" not in out

@@ -70,7 +70,8 @@ def simulate(
     typer.echo(f"Best accuracy any classifier can reach on such data (Bayes-optimal): {ceiling:.3f}")
 
 
-motif_app = typer.Typer(help="Motifs: scan sequences, convert motif files.", no_args_is_help=True)
+motif_app = typer.Typer(help="Motifs: scan sequences for motif hits.",
+                        no_args_is_help=True)
 app.add_typer(motif_app, name="motif")
 
 
