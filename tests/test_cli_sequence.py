@@ -147,3 +147,8 @@ def test_motif_help_names_only_the_commands_that_exist(capsys):
     code, out, _ = run(capsys, "motif", "--help")
     assert code == 0 and "scan" in out
     assert "convert" not in out
+
+
+def test_a_typo_in_the_sequence_column_gets_a_did_you_mean(capsys, seq_table, tmp_path):
+    assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
+                      "--sequence-column", "seq", match="(did you mean 'sequence'?)")

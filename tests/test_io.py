@@ -194,3 +194,19 @@ def test_a_fasta_saved_with_a_byte_order_mark_is_read(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf>wt gfp=1.5\nMKTAYIAKQR\n")
     table = read_fasta(path)
     assert table["id"].tolist() == ["wt"] and table["gfp"].tolist() == [1.5]
+
+
+def test_a_short_form_of_the_sequence_column_gets_a_did_you_mean(tmp_path):
+    path = tmp_path / "sd.csv"
+    path.write_text("sequence,fitness\nACGT,1.0\nACGA,2.0\n")
+    df = read_table(path)
+    with pytest.raises(InputError, match=r"has no column 'seq'.*\(did you mean 'sequence'\?\)"):
+        sequence_column(df, "seq")
+    with pytest.raises(InputError, match=r"\(did you mean 'fitness'\?\)"):
+        require_columns(df, ["fitnes"])
+    path.write_text("seq,fitness\nACGT,1.0\n")
+    with pytest.raises(InputError, match=r"\(did you mean 'seq'\?\)"):
+        sequence_column(read_table(path), "sequence")
+    with pytest.raises(InputError) as err:
+        require_columns(df, ["xyz"])
+    assert "did you mean" not in str(err.value)

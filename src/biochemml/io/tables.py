@@ -316,12 +316,32 @@ def _sheets_hint(path) -> str:
 
 
 def _did_you_mean(name: str, columns) -> str:
-    """`` (did you mean 'utr'?)`` for a column spelled alike but for case, blanks or a typo."""
+    """`` (did you mean 'utr'?)`` for a column spelled alike but for case, blanks or a typo,
+    or named by a short form (``seq`` for ``sequence``, ``sequence`` for ``seq``).
+
+    Parameters
+    ----------
+    name : str
+        The name given.
+    columns : iterable
+        The names there are.
+
+    Returns
+    -------
+    str
+        The suggestion with a leading blank, or ``""`` when no name is close.
+    """
     import difflib
 
     names = [str(c) for c in columns]
-    same = [c for c in names if c.strip().lower() == name.strip().lower()]
+    key = name.strip().lower()
+    same = [c for c in names if c.strip().lower() == key]
     close = same or difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if not close and len(key) >= 3:  # one name the start of the other: seq / sequence
+        close = [c for c in names if len(c.strip()) >= 3 and (
+            c.strip().lower().startswith(key) or key.startswith(c.strip().lower()))]
+        close = close[:1] if len(close) == 1 else difflib.get_close_matches(
+            name, close, n=1, cutoff=0)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
