@@ -59,7 +59,7 @@ def test_sequence_column_errors_name_file_row_and_column(tmp_path):
         sequence_column(read_table(path), "seq")
     fasta = tmp_path / "x.fa"
     fasta.write_text(">a\nACGT\n>b\nAC!T\n")
-    with pytest.raises(InputError, match="x.fa, row 2, column 'sequence'.*'!'"):
+    with pytest.raises(InputError, match=r"x.fa, record 2 \(line 3\), column 'sequence'.*'!'"):
         sequence_column(read_table(fasta), "sequence")
 
 
@@ -210,3 +210,23 @@ def test_a_short_form_of_the_sequence_column_gets_a_did_you_mean(tmp_path):
     with pytest.raises(InputError) as err:
         require_columns(df, ["xyz"])
     assert "did you mean" not in str(err.value)
+
+
+def test_fasta_errors_name_the_record_and_its_line(tmp_path):
+    fasta = tmp_path / "lib.fa"
+    records = [f">s{i} gfp={i}.5\nACGTACGT\n" for i in range(1, 301)]
+    fasta.write_text("".join(records) + ">s301 gfp=oops\nACGTXCGT\n")
+    df = read_table(fasta)
+    with pytest.raises(InputError) as err:
+        sequence_column(df, "sequence")
+    text = str(err.value)
+    assert text.startswith(f"file {fasta}, record 301 (line 601), column 'sequence': ")
+    assert "row 301" not in text and err.value.row == 300 and err.value.column == "sequence"
+    with pytest.raises(InputError, match=r"record 301 \(line 601\), column 'gfp': the value "
+                                         "is 'oops', not a number"):
+        numeric_column(df, "gfp")
+    blank = tmp_path / "blank.fa.gz"
+    with gzip.open(blank, "wt") as handle:
+        handle.write(">a\nACGT\n\n>b\n")
+    with pytest.raises(InputError, match=r"record 2 \(line 4\), column 'sequence'"):
+        sequence_column(read_table(blank), "sequence")

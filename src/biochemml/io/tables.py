@@ -265,6 +265,66 @@ def _file_row(df: pd.DataFrame, i: int) -> int:
     return i + df.attrs.get("first_row", 1) - 1
 
 
+def row_error(message: str, df: pd.DataFrame, i: int, column=None) -> InputError:
+    """An InputError about the ``i``-th row (0-based) of a table read by :func:`read_table`.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, as a sentence.
+    df : pandas.DataFrame
+        The table; its ``attrs`` name the file and how its rows are numbered.
+    i : int
+        The 0-based position of the row in ``df``.
+    column : str, optional
+        The column of the cell.
+
+    Returns
+    -------
+    biochemml.errors.InputError
+        For a text table or Parquet file it names the file's row (``row 4``); for a FASTA
+        file the record and the line of its header (``record 301 (line 601)``), which a
+        text editor shows. Its ``row`` is the file row, 0-based, as for every table.
+    """
+    path = df.attrs.get("path")
+    row = _file_row(df, i)
+    if path is None or df.attrs.get("format") != "fasta":
+        return InputError(message, path=path, row=row, column=column)
+    line = _fasta_record_line(path, i)
+    where = f"file {path}, record {i + 1}" + ("" if line is None else f" (line {line})")
+    if column is not None:
+        where += f", column '{column}'"
+    return _RecordError(f"{where}: {message}", message, path, row, column)
+
+
+class _RecordError(InputError):
+    """An InputError whose text names a FASTA record and line instead of a row."""
+
+    def __init__(self, text, message, path, row, column):
+        super().__init__(text)
+        self.message, self.path, self.row, self.column = message, str(path), row, column
+
+
+def _fasta_record_line(path, i: int):
+    """The line number (1-based) of the header of FASTA record ``i`` (0-based) in ``path``,
+    or None when the file cannot be read again or has fewer records."""
+    import gzip
+
+    path = Path(path)
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig") as handle:
+            record = -1
+            for line_no, line in enumerate(handle, start=1):
+                if line.strip().startswith(">"):
+                    record += 1
+                    if record == i:
+                        return line_no
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
 def require_columns(df: pd.DataFrame, columns, path=None, what: str = "",
                     hint: str = "") -> None:
     """Raise an InputError naming the first of ``columns`` that ``df`` lacks.
@@ -356,17 +416,15 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
     values = df[column]
     missing = np.flatnonzero(values.isna().to_numpy())
     if missing.size:
-        raise InputError("the sequence is missing", path=df.attrs.get("path"),
-                         row=_file_row(df, int(missing[0])), column=column)
+        raise row_error("the sequence is missing", df, int(missing[0]), column)
     seqs = [str(s).strip().upper() for s in values.tolist()]
     try:
         to_codes(seqs, alphabet, pad="right")
     except InputError as err:
-        row = err.row if err.row is not None else None
-        hint = "" if row is None else _alphabet_hint(seqs[row], alphabet)
-        raise InputError(err.message + hint, path=df.attrs.get("path"),
-                         row=None if row is None else _file_row(df, row),
-                         column=column) from None
+        if err.row is None:
+            raise InputError(err.message, path=df.attrs.get("path"), column=column) from None
+        raise row_error(err.message + _alphabet_hint(seqs[err.row], alphabet), df, err.row,
+                        column) from None
     return seqs
 
 
@@ -392,8 +450,7 @@ def label_column(df: pd.DataFrame, column: str, what: str = "group") -> np.ndarr
     values = df[column]
     missing = np.flatnonzero(values.isna().to_numpy())
     if missing.size:
-        raise InputError(f"the {what} is missing", path=df.attrs.get("path"),
-                         row=_file_row(df, int(missing[0])), column=column)
+        raise row_error(f"the {what} is missing", df, int(missing[0]), column)
     return values.astype(str).str.strip().to_numpy()
 
 
@@ -405,8 +462,7 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size and not allow_missing:
         i = int(bad[0])
-        raise InputError(not_a_number(raw.iloc[i], blank=pd.isna(raw.iloc[i])),
-                         path=df.attrs.get("path"), row=_file_row(df, i), column=column)
+        raise row_error(not_a_number(raw.iloc[i], blank=pd.isna(raw.iloc[i])), df, i, column)
     return values
 
 
