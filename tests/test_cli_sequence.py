@@ -62,8 +62,9 @@ def test_encode_one_hot_and_kmers(capsys, tmp_path, seq_table):
     kmers = tmp_path / "k.csv"
     code, _, _ = run(capsys, "encode", "--data", str(seq_table), "--out", str(kmers), "--kmer", "2")
     df = pd.read_csv(kmers)
-    assert code == 0 and list(df.columns[:2]) == ["AA", "AC"]
-    assert np.array_equal(df.to_numpy(), kmer_counts(["ACGTAC", "TTGACA", "CCGGAA"], 2))
+    assert code == 0 and list(df.columns[:3]) == ["sequence", "AA", "AC"]
+    assert list(df.sequence) == ["ACGTAC", "ttgaca", "CCGGAA"]
+    assert np.array_equal(df.iloc[:, 1:].to_numpy(), kmer_counts(["ACGTAC", "TTGACA", "CCGGAA"], 2))
 
 
 def test_motif_scan_finds_a_planted_site(capsys, tmp_path):
@@ -152,3 +153,14 @@ def test_motif_help_names_only_the_commands_that_exist(capsys):
 def test_a_typo_in_the_sequence_column_gets_a_did_you_mean(capsys, seq_table, tmp_path):
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
                       "--sequence-column", "seq", match="(did you mean 'sequence'?)")
+
+
+def test_kmer_table_keeps_the_id_and_sequence_to_join_back(capsys, tmp_path):
+    fasta = tmp_path / "s.fa"
+    fasta.write_text(">a gfp=1\nACGT\n>b gfp=2\nGGCA\n")
+    out = tmp_path / "k.tsv"
+    code, _, _ = run(capsys, "encode", "--data", str(fasta), "--out", str(out), "--kmer", "1")
+    df = pd.read_csv(out, sep="\t")
+    assert code == 0 and list(df.columns) == ["id", "sequence", "A", "C", "G", "T"]
+    assert list(df.id) == ["a", "b"] and list(df.sequence) == ["ACGT", "GGCA"]
+    assert df[["A", "C", "G", "T"]].to_numpy().tolist() == [[1, 1, 1, 1], [1, 1, 2, 0]]

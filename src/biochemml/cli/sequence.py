@@ -16,7 +16,7 @@ from ..io.writers import atomic_write, table_suffix, write_table
 @app.command()
 def encode(
     data: Path = typer.Option(..., "--data", help="CSV/TSV/Parquet table or FASTA file."),
-    out: Path = typer.Option(..., "--out", help="Output .npy (one-hot, N x L x C) or .csv (k-mers)."),
+    out: Path = typer.Option(..., "--out", help="Output .npy (one-hot, N x L x C) or .csv (k-mers, after the id and sequence columns of --data)."),
     sequence_column_name: str = typer.Option("sequence", "--sequence-column"),
     alphabet: str = typer.Option("dna", help="dna, rna, protein or protein-stop (with * as a 21st letter)."),
     kmer: Optional[int] = typer.Option(None, "--kmer", help="Write k-mer counts (k=1..6) instead of one-hot."),
@@ -24,7 +24,11 @@ def encode(
     length: Optional[int] = typer.Option(None, help="Output length; longer sequences are an error unless --truncate."),
     truncate: Optional[str] = typer.Option(None, help="Cut long sequences at the 'left' or 'right'."),
 ):
-    """One-hot encode (or count k-mers of) the sequences of a table."""
+    """One-hot encode (or count k-mers of) the sequences of a table.
+
+    The k-mer table starts with the input's id column (a FASTA file's record names) when
+    it has one and its sequence column, as written there, so it joins back to the input.
+    """
     from ..encode import kmer_counts, kmer_names, one_hot
 
     if kmer is None and out.suffix.lower() != ".npy":
@@ -38,7 +42,12 @@ def encode(
         import pandas as pd
 
         counts = kmer_counts(seqs, k=kmer, alphabet=alphabet)
-        write_table(pd.DataFrame(counts.astype(np.int64), columns=kmer_names(kmer, alphabet)), out)
+        table = pd.DataFrame(counts.astype(np.int64), columns=kmer_names(kmer, alphabet))
+        # the input's id (FASTA) and sequence columns first, to join the counts back to it
+        keys = [c for c in dict.fromkeys(["id", sequence_column_name]) if c in df.columns]
+        for position, column in enumerate(keys):
+            table.insert(position, column, df[column].to_numpy(), allow_duplicates=True)
+        write_table(table, out)
         typer.echo(f"Wrote {counts.shape[0]} x {counts.shape[1]} {kmer}-mer counts to {out}")
     else:
         x = one_hot(seqs, alphabet, length=length, pad=pad, truncate=truncate, dtype=np.uint8)
