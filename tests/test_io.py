@@ -230,3 +230,17 @@ def test_fasta_errors_name_the_record_and_its_line(tmp_path):
         handle.write(">a\nACGT\n\n>b\n")
     with pytest.raises(InputError, match=r"record 2 \(line 4\), column 'sequence'"):
         sequence_column(read_table(blank), "sequence")
+
+
+def test_row_error_names_a_table_row_or_a_fasta_record(tmp_path):
+    from biochemml.io import row_error
+
+    path = tmp_path / "d.csv"
+    path.write_text("sequence,label\nACGT,a\nACGA,\n")
+    err = row_error("the label is missing", read_table(path), 1, "label")
+    assert str(err) == f"file {path}, row 3, column 'label': the label is missing"
+    fasta = tmp_path / "d.fa"
+    fasta.write_text(">a\nACGT\n\n>b\nACGA\n")
+    err = row_error("the label is missing", read_table(fasta), 1)
+    assert str(err) == f"file {fasta}, record 2 (line 4): the label is missing"
+    assert isinstance(err, InputError) and err.row == 1 and err.message == "the label is missing"
