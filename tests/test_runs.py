@@ -384,3 +384,59 @@ def test_a_users_row_and_prediction_columns_are_kept_and_ours_renamed(utr_table,
     assert main(["evaluate", "--model", str(run), "--data", str(path), "--out", str(tmp_path / "e")]) == 0
     header = pd.read_csv(tmp_path / "e" / "predictions.csv").columns
     assert list(header[-3:]) == ["prediction", "prediction_2", "in_training_set"]
+
+
+def test_a_split_column_is_read_trimmed_and_other_values_are_named(utr_table, tmp_path, capsys,
+                                                                    monkeypatch):
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    table = pd.read_csv(utr_table)
+    table["set"] = ["Test " if i % 5 == 0 else ("valid" if i % 7 == 0 else "train")
+                    for i in range(len(table))]
+    path = tmp_path / "split.csv"
+    table.to_csv(path, index=False)
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column", "rl",
+                 "--task", "regression", "--model", "ridge", "--no-baselines",
+                 "--split-column", "set", "--out", str(run)]) == 0
+    n_test = int((table["set"] == "Test ").sum())
+    split = yaml.safe_load((run / "config.yaml").read_text())["split"]
+    assert split["n_test"] == n_test and split["n_train"] == len(table) - n_test
+    n_valid = int((table["set"] == "valid").sum())
+    assert f"{n_valid} rows marked as validation in column 'set' are used for training" \
+        in said(capsys.readouterr().err)
+    table.loc[40, "set"] = "hold-out"
+    table.to_csv(path, index=False)
+    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column", "rl",
+                 "--task", "regression", "--model", "ridge", "--split-column", "set",
+                 "--out", str(tmp_path / "bad")]) == 1
+    err = said(capsys.readouterr().err)
+    assert f"file {path}, row 42, column 'set': the split column holds 'hold-out'" in err
+    assert not (tmp_path / "bad").exists()
+
+
+def test_rna_spelling_of_training_sequences_counts_as_seen(utr_table, tmp_path, capsys, monkeypatch):
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    run = tmp_path / "run"
+    assert train_cli(utr_table, run, "--model", "ridge", "--no-baselines") == 0
+    table = pd.read_csv(utr_table)
+    rna = table.assign(utr=table["utr"].str.replace("T", "U").str.lower())
+    rna.to_csv(tmp_path / "rna.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "rna.csv"),
+                 "--out", str(tmp_path / "e")]) == 0
+    seen = pd.read_csv(tmp_path / "e" / "predictions.csv")["in_training_set"]
+    n_train = yaml.safe_load((run / "config.yaml").read_text())["split"]["n_train"]
+    assert seen.sum() == n_train
+    # and a DNA and an RNA spelling of one sequence in one table are copies
+    both = pd.concat([table.iloc[:50], rna.iloc[:1]])
+    both.to_csv(tmp_path / "both.csv", index=False)
+    capsys.readouterr()
+    monkeypatch.setattr(progress, "_QUIET", False)  # train_cli ran with --quiet
+    assert main(["train", "--data", str(tmp_path / "both.csv"), "--sequence-column", "utr",
+                 "--target-column", "rl", "--task", "regression", "--model", "ridge",
+                 "--no-baselines", "--out", str(tmp_path / "run2")]) == 0
+    assert "1 sequence occurs more than once (rows 2, 52)" in said(capsys.readouterr().err)

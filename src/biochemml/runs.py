@@ -128,6 +128,24 @@ SPLITS = ("random", "similarity", "group")
 MAX_GROUPS = 200  # a regression report scores each group of the test set apart up to this many
 
 
+def read_split_column(df: pd.DataFrame, column: str, path=None):
+    """(train rows, test rows) of a table's split column, checked row by row; says how
+    many rows marked as validation went to training."""
+    from .splits import column_split
+
+    require_columns(df, [column], path=path)
+    try:
+        train, test, n_validation = column_split(df[column].to_numpy())
+    except InputError as err:
+        row = None if err.row is None else err.row + df.attrs.get("first_row", 1) - 1
+        raise InputError(err.message, path=path, row=row, column=column) from None
+    if n_validation:
+        say(f"{n_validation} row{'s' if n_validation > 1 else ''} marked as validation in "
+            f"column '{column}' {'are' if n_validation > 1 else 'is'} used for training (the "
+            "networks hold out their own validation rows for early stopping)")
+    return train, test
+
+
 def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, kind="random",
            seqs=None, max_distance=None, groups=None, alphabet="dna", pad="right",
            distance="hamming"):
@@ -135,14 +153,8 @@ def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, ki
     from .splits import split_indices
 
     empty = np.array([], dtype=int)
-    if split_values is not None:
-        split_values = pd.Series(split_values).astype(str).str.lower().to_numpy()
-        test = np.flatnonzero(split_values == "test")
-        train = np.flatnonzero(np.isin(split_values, ["train", "training", "val", "valid",
-                                                      "validation"]))
-        if test.size == 0 or train.size == 0:
-            raise InputError("the split column needs rows marked 'train' and 'test'")
-        return train, test, empty
+    if split_values is not None:  # read and checked by the caller (splits.column_split)
+        return split_values[0], split_values[1], empty
     if kind not in SPLITS:
         raise InputError(f"split must be one of {', '.join(SPLITS)}, not '{kind}'")
     if kind == "similarity":
@@ -492,13 +504,15 @@ def _note_ambiguous(seqs, df: pd.DataFrame, alphabet, unknown: str = "zeros") ->
         f"encoded as {how}")
 
 
-def _note_duplicates(seqs, df: pd.DataFrame) -> None:
+def _note_duplicates(seqs, df: pd.DataFrame, alphabet) -> None:
     """Say how many sequences occur more than once: a random split may test on copies of
-    training sequences (replicates, or the same variant measured twice)."""
-    repeated = pd.Series(seqs).duplicated(keep=False).to_numpy()
+    training sequences (replicates, or the same variant measured twice). DNA and RNA
+    spellings of one sequence are copies."""
+    read = pd.Series(_as_read(seqs, alphabet))
+    repeated = read.duplicated(keep=False).to_numpy()
     if not repeated.any():
         return
-    distinct = len(set(seqs[repeated]))
+    distinct = read[repeated].nunique()
     one = distinct == 1
     say(f"[yellow]{distinct} sequence{'' if one else 's'} occur{'s' if one else ''} more than "
         f"once[/yellow] ({_rows_text(df, np.flatnonzero(repeated))}): a random split can put "
@@ -655,13 +669,12 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     weights = None if weight_column is None else numeric_column(df, weight_column)
     split_values = None
     if split_column is not None:
-        require_columns(df, [split_column])
-        split_values = df[split_column].to_numpy()
+        split_values = read_split_column(df, split_column, data if data_name != "DataFrame" else None)
     groups = None
     if group_column is not None:
         groups = label_column(df, group_column)
     if split == "random" and split_column is None:
-        _note_duplicates(seqs, df)
+        _note_duplicates(seqs, df, alphabet)
     strata = y if task == "classification" and stratify else None
     if strata is not None and split_values is None and split == "random":
         _check_classes(df, targets[0], strata)
@@ -725,7 +738,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             pd.DataFrame(est.history_).rename_axis("epoch").to_csv(tmp / "history.csv")
         est.save(tmp / ("model.pt" if hasattr(est, "history_") else "model.joblib"))
         # 8 bytes a training sequence: lets `evaluate` spot tables that repeat them
-        np.save(tmp / TRAINING_HASHES, np.unique(_sequence_hashes(seqs[train_idx])))
+        np.save(tmp / TRAINING_HASHES, np.unique(_sequence_hashes(seqs[train_idx], alphabet)))
         predictions = join_outputs(df.iloc[test_idx], table, front=pd.DataFrame(
             {"row": test_idx + df.attrs.get("first_row", 1)}))
         predictions.to_csv(tmp / "predictions.csv", index=False)
@@ -955,7 +968,7 @@ def evaluate_run(run_dir, data, out=None) -> dict:
         y = _known_labels(df, targets[0], y, est.classes_)
     else:
         est.target_names_ = targets
-    seen = _seen_in_training(run_dir, seqs)
+    seen = _seen_in_training(run_dir, seqs, est.alphabet)
     notes = []
     with contextlib.ExitStack() as stack:
         tmp = (stack.enter_context(atomic_folder(folder)) if folder is not None else
@@ -986,21 +999,31 @@ def evaluate_run(run_dir, data, out=None) -> dict:
 TRAINING_HASHES = "training_sequences.npy"
 
 
-def _sequence_hashes(seqs) -> np.ndarray:
-    """A 64-bit hash of each sequence (as the training table gave it), shape (N,)."""
+def _as_read(seqs, alphabet) -> list:
+    """The sequences as the model reads them: for DNA and RNA, U and T are one letter
+    (``ACGU`` and ``ACGT`` are the same sequence); upper case already."""
+    from .alphabets import get_alphabet
+
+    if get_alphabet(alphabet).name in ("dna", "rna"):
+        return [str(q).replace("U", "T") for q in seqs]
+    return [str(q) for q in seqs]
+
+
+def _sequence_hashes(seqs, alphabet) -> np.ndarray:
+    """A 64-bit hash of each sequence as the model reads it (:func:`_as_read`), shape (N,)."""
     import hashlib
 
-    return np.array([int.from_bytes(hashlib.blake2b(str(q).encode(), digest_size=8).digest(),
-                                    "little") for q in seqs], dtype=np.uint64)
+    return np.array([int.from_bytes(hashlib.blake2b(q.encode(), digest_size=8).digest(),
+                                    "little") for q in _as_read(seqs, alphabet)], dtype=np.uint64)
 
 
-def _seen_in_training(run_dir, seqs) -> np.ndarray | None:
+def _seen_in_training(run_dir, seqs, alphabet) -> np.ndarray | None:
     """Which of ``seqs`` were training sequences of the run; None for runs saved without
     the hashes (older versions)."""
     path = Path(run_dir) / TRAINING_HASHES
     if not path.exists():
         return None
-    return np.isin(_sequence_hashes(seqs), np.load(path))
+    return np.isin(_sequence_hashes(seqs, alphabet), np.load(path))
 
 
 def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets) -> dict:
