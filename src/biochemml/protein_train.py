@@ -280,8 +280,10 @@ def _split_rows(df, data_path, variants, rows, index, *, split, test_size, seed,
     """Boolean test mask of the table's rows, and a sentence saying how it was drawn."""
     n = len(variants)
     if split_column is not None:
-        require_columns(df, [split_column], path=data_path)
-        test = (df[split_column].astype(str).str.strip().str.lower() == "test").to_numpy()
+        from .runs import read_split_column
+
+        test = np.zeros(n, dtype=bool)
+        test[read_split_column(df, split_column, data_path)[1]] = True
         return test, f"rows marked 'test' in column '{split_column}'"
     if split not in SPLITS:
         hint = " (variants of one protein are all alike: use position)" \

@@ -148,3 +148,61 @@ def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratif
         raise InputError(f"cannot split {n} rows this way: {_plain_reason(err, strata)}") \
             from None
     return np.sort(train), np.sort(val), np.sort(test)
+
+
+#: words a split column may hold, read trimmed and in any case
+TRAIN_WORDS = ("train", "training")
+VALIDATION_WORDS = ("val", "valid", "validation")
+TEST_WORDS = ("test", "testing")
+
+
+def column_split(values):
+    """Training and test rows from a table's split column.
+
+    Parameters
+    ----------
+    values : array-like of shape (N,)
+        One word per row: ``train`` / ``training``, ``test`` / ``testing``, or ``val`` /
+        ``valid`` / ``validation`` (read as training: the networks hold out their own
+        validation rows). Spaces around a word and its case are ignored (``"Test "``).
+
+    Returns
+    -------
+    train, test : ndarray of int64
+        Row positions of each side.
+    n_validation : int
+        Rows marked as validation (counted in ``train``).
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        A row holds something else (an empty cell, ``"hold-out"``): its 0-based position
+        is the error's ``row``. Or one side is empty.
+
+    Examples
+    --------
+    >>> train, test, n_val = column_split(["train", "Test ", "valid", "TRAIN"])
+    >>> train.tolist(), test.tolist(), n_val
+    ([0, 2, 3], [1], 1)
+    """
+    import pandas as pd
+
+    raw = pd.Series(list(values), dtype=object)
+    words = raw.map(lambda v: str(v).strip().lower() if isinstance(v, str) else "")
+    test = words.isin(TEST_WORDS).to_numpy()
+    validation = words.isin(VALIDATION_WORDS).to_numpy()
+    train = words.isin(TRAIN_WORDS).to_numpy() | validation
+    bad = np.flatnonzero(~(train | test))
+    if bad.size:
+        value = raw.iloc[bad[0]]
+        empty = value is None or (isinstance(value, str) and not value.strip()) or (
+            not isinstance(value, str) and pd.isna(value))
+        shown = "an empty cell" if empty else repr(value)
+        raise InputError(
+            f"the split column holds {shown} ({bad.size} row{'s' if bad.size > 1 else ''} in "
+            f"all); mark every row 'train' or 'test' (also read: {', '.join(TRAIN_WORDS[1:] + VALIDATION_WORDS + TEST_WORDS[1:])}, "
+            "in any case)", row=int(bad[0]))
+    if not test.any() or not train.any():
+        raise InputError("the split column needs rows marked 'train' and rows marked 'test'")
+    return (np.flatnonzero(train).astype(np.int64), np.flatnonzero(test).astype(np.int64),
+            int(validation.sum()))
