@@ -255,7 +255,7 @@ DISTANCE_BINS = 6
 def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, folder: Path,
                        baselines=("ridge", "ridge-pairs", "gbm-kmer"), max_distance=None,
                        seed: int = 0, distance: str = "hamming", test_groups=None,
-                       group_column: str | None = None) -> tuple[list, dict, dict]:
+                       group_column: str | None = None, weights=None) -> tuple[list, dict, dict]:
     """Figures, tables and metrics a regression run adds to its report.
 
     Residuals against sequence length, error by distance to the nearest training
@@ -335,7 +335,8 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
             t0 = time.perf_counter()
             base = BaselineRegressor(name, alphabet=est.alphabet, pad=est.pad, seed=seed,
                                      length=est.input_length_)
-            base.fit(seqs[train_idx], y[train_idx])
+            base.fit(seqs[train_idx], y[train_idx],  # weighted as the model was
+                     sample_weight=None if weights is None else weights[train_idx])
             seconds = time.perf_counter() - t0
             bp = np.asarray(base.predict(test_seqs), dtype=float).reshape(len(test_idx), -1)[:, 0]
             m = metrics.regression_metrics(truth[ok], bp[ok])
@@ -725,7 +726,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 baselines=("ridge", "ridge-pairs", "gbm-kmer") if baselines else (),
                 max_distance=max_distance, seed=seed, distance=distance,
                 test_groups=None if groups is None else groups[test_idx],
-                group_column=group_column)
+                group_column=group_column, weights=weights)
             figures += more_figures
         if hasattr(est, "history_"):
             which = f"network 1 of {networks}" if networks > 1 else ""
@@ -767,6 +768,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "split": config["split"]["kind"], "sequence length": est.input_length_,
             "padding": pad, "seed": seed,
         }
+        if weight_column is not None:
+            summary["weights"] = (f"column '{weight_column}' weighs each training row in the "
+                                  "loss (baselines too); test metrics count every row once")
         if config["networks"] > 1:
             summary["networks"] = (f"{config['networks']} (a deep ensemble: predictions are their "
                                    f"mean, uncertainty their {spread})")
@@ -830,9 +834,12 @@ def _better_baseline(rows) -> str | None:
     if best["R2"] <= own["R2"] + BASELINE_MARGIN:
         return None
     name = own["model"].removesuffix(" (this run)")
+    from .baselines import BASELINES
+
+    more = "" if name in BASELINES else " (or give the network more data)"
     return (f"The baseline {best['model']} beat {name} on the test set (R² {best['R2']:.3f} "
             f"against {own['R2']:.3f}): on this table the simpler model is the better one; "
-            f"train it with --model {best['model']} (or give the network more data).")
+            f"train it with --model {best['model']}{more}.")
 
 
 def _epochs_text(fit_info: list) -> str:
