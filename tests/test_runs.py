@@ -440,3 +440,44 @@ def test_rna_spelling_of_training_sequences_counts_as_seen(utr_table, tmp_path, 
                  "--target-column", "rl", "--task", "regression", "--model", "ridge",
                  "--no-baselines", "--out", str(tmp_path / "run2")]) == 0
     assert "1 sequence occurs more than once (rows 2, 52)" in said(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--split", "kfold"], "the split (--split) must be one of random, similarity, group, not 'kfold' (k-fold"),
+    (["--test-size", "1.5"], "test_size (--test-size) must be a fraction between 0 and 1, not 1.5"),
+    (["--ensemble", "0"], "n_models (--ensemble) must be a whole number of at least 1, not 0"),
+    (["--target-transform", "lg"], "target_transform (--target-transform) must be standardize, log or none"),
+    (["--model", "ridge", "--ensemble", "3"], "the baseline 'ridge' is one fit that gives the same model"),
+    (["--schedule", "fast"], "the schedule (--schedule) must be one of constant, plateau, cosine"),
+])
+def test_run_options_are_refused_before_the_table_is_read(options, message, tmp_path, capsys):
+    missing = tmp_path / "not_read.csv"  # never opened: the option error comes first
+    assert main(["train", "--data", str(missing), "--sequence-column", "utr", "--target-column",
+                 "rl", "--task", "regression", *options, "--out", str(tmp_path / "r")]) == 1
+    err = said(capsys.readouterr().err)
+    assert message in err and "not_read.csv" not in err
+
+
+def test_negative_weights_and_log_of_values_below_zero_name_the_file_row(utr_table, tmp_path, capsys):
+    table = pd.read_csv(utr_table)
+    table.loc[120, "reads"] = -2
+    table.loc[150, "rl"] = -0.1
+    path = tmp_path / "bad.csv"
+    table.to_csv(path, index=False)
+    assert train_cli(path, tmp_path / "a", "--weight-column", "reads", "--model", "ridge") == 1
+    assert f"file {path}, row 122, column 'reads': the weight -2 is below 0" in said(capsys.readouterr().err)
+    assert train_cli(path, tmp_path / "b", "--target-transform", "log", "--model", "ridge") == 1
+    assert (f"file {path}, row 152, column 'rl': the value -0.1 is not above 0, and "
+            "--target-transform log needs values above 0") in said(capsys.readouterr().err)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_evaluate_without_out_says_nothing_was_written(utr_table, tmp_path, capsys):
+    run = tmp_path / "run"
+    assert train_cli(utr_table, run, "--model", "ridge", "--no-baselines") == 0
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(run), "--data", str(utr_table)]) == 0
+    assert "Nothing was written: give --out FOLDER" in said(capsys.readouterr().out)
+    assert main(["predict", "--model", str(utr_table), "--data", str(utr_table),
+                 "--out", str(tmp_path / "p.csv")]) == 1
+    assert "is a file, not a run folder" in said(capsys.readouterr().err)

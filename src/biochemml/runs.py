@@ -128,6 +128,66 @@ SPLITS = ("random", "similarity", "group")
 MAX_GROUPS = 200  # a regression report scores each group of the test set apart up to this many
 
 
+def _check_options(*, split, split_column, test_size, validation_split, target_transform,
+                   n_models, model, schedule, epochs, batch_size, learning_rate, seed) -> None:
+    """One sentence for a run option that cannot work, named as the CLI and the Python API
+    name it, before the table is read."""
+    from .baselines import BASELINES
+    from .train import SCHEDULES, _check_settings
+
+    if split_column is None and split not in SPLITS:
+        raise InputError(f"the split (--split) must be one of {', '.join(SPLITS)}, not "
+                         f"'{split}'" + (" (k-fold cross-validation is in Python: "
+                                         "biochemml.evaluation.kfold_indices)"
+                                         if str(split).lower().replace("-", "") == "kfold" else ""))
+    for name, flag, value, zero in (("test_size", "--test-size", test_size, False),
+                                    ("validation_split", "--validation-split", validation_split, True)):
+        number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+        if not number or not (0 <= value < 1) or (value == 0 and not zero):
+            raise InputError(f"{name} ({flag}) must be a fraction "
+                             f"{'from 0 up to' if zero else 'between 0 and'} 1, not {value!r}")
+    if target_transform not in ("standardize", "log", "none"):
+        raise InputError("target_transform (--target-transform) must be standardize, log or "
+                         f"none, not '{target_transform}'")
+    if n_models is not None and n_models != "auto" and (
+            isinstance(n_models, bool) or not isinstance(n_models, (int, np.integer))
+            or n_models < 1):
+        raise InputError(f"n_models (--ensemble) must be a whole number of at least 1, not "
+                         f"{n_models!r}")
+    if model in BASELINES and n_models not in (None, "auto", 1):
+        raise InputError(f"an ensemble (--ensemble, n_models) trains several networks with "
+                         f"different seeds; the baseline '{model}' is one fit that gives the "
+                         "same model every time: leave the ensemble out, or choose a network")
+    if schedule is not None and schedule not in SCHEDULES:
+        raise InputError(f"the schedule (--schedule) must be one of {', '.join(SCHEDULES)}, "
+                         f"not '{schedule}'")
+    _check_settings(epochs=1 if epochs is None else epochs,
+                    batch_size=1 if batch_size is None else batch_size,
+                    lr=1e-3 if learning_rate is None else learning_rate, weight_decay=0.0,
+                    patience=None, seed=seed, accelerator="auto")
+
+
+def _check_values(df: pd.DataFrame, task: str, targets, y, weight_column, weights,
+                  target_transform) -> None:
+    """Weights below 0 and, for a log transform, values of 0 or less: named by file row."""
+    from .io import row_error
+
+    if weights is not None:
+        bad = np.flatnonzero(~(np.asarray(weights, dtype=float) >= 0))
+        if bad.size:
+            raise row_error(f"the weight {weights[bad[0]]:g} is below 0; weights must be 0 or "
+                            "more (read counts, 1 / variance)", df, int(bad[0]), weight_column)
+    if task == "regression" and target_transform == "log":
+        values = np.asarray(y, dtype=float).reshape(len(df), -1)
+        for t, column in enumerate(targets):
+            bad = np.flatnonzero(values[:, t] <= 0)
+            if bad.size:
+                raise row_error(f"the value {values[bad[0], t]:g} is not above 0, and "
+                                f"--target-transform log needs values above 0 ({bad.size} "
+                                f"row{'s' if bad.size > 1 else ''} in all); use standardize, "
+                                "or add an offset before the log", df, int(bad[0]), column)
+
+
 def read_split_column(df: pd.DataFrame, column: str, path=None):
     """(train rows, test rows) of a table's split column, checked row by row; says how
     many rows marked as validation went to training."""
@@ -651,6 +711,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         raise InputError(f"pad must be 'left' or 'right', not '{pad}'")
     if time_limit is not None and not time_limit > 0:
         raise InputError(f"the time limit must be a positive number of minutes, not {time_limit}")
+    _check_options(split=split, split_column=split_column, test_size=test_size,
+                   validation_split=validation_split, target_transform=target_transform,
+                   n_models=n_models, model=model, schedule=schedule, epochs=epochs,
+                   batch_size=batch_size, learning_rate=learning_rate, seed=seed)
     out = check_new_folder(out if out is not None else default_run_dir(task))
     started = time.time()
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
@@ -668,6 +732,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     if positive is not None and task != "classification":
         raise InputError("a positive class (--positive) is for classification")
     weights = None if weight_column is None else numeric_column(df, weight_column)
+    _check_values(df, task, targets, y, weight_column, weights, target_transform)
     split_values = None
     if split_column is not None:
         split_values = read_split_column(df, split_column, data if data_name != "DataFrame" else None)

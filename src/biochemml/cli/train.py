@@ -360,7 +360,7 @@ def _metrics_text(result: dict) -> str:
 def evaluate(
     model: Path = typer.Option(..., "--model", help="A run folder written by `biochemml train`."),
     data: Path = typer.Option(..., "--data", help="A labelled table with the training columns."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder for metrics, predictions, figures and a report."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for metrics, predictions, figures and a report; without it only the metrics are printed."),
 ):
     """Score a trained model (sequence or protein-variant run) on another labelled table."""
     if (model / "model.pkl").exists():  # a protein-variant run
@@ -374,6 +374,9 @@ def evaluate(
     typer.echo(_metrics_text(result))
     if out is not None:
         typer.echo(f"Report: {out / 'report.html'}")
+    else:
+        typer.echo("Nothing was written: give --out FOLDER to keep the predictions, figures "
+                   "and report.")
 
 
 @app.command()
@@ -390,7 +393,9 @@ def predict(
     if not model.is_dir():
         from ..errors import ModelError
 
-        raise ModelError(f"the run folder {model} does not exist")
+        raise ModelError(f"--model {model} is a file, not a run folder: give the folder that "
+                         "`biochemml train --out` wrote" if model.exists() else
+                         f"the run folder {model} does not exist")
     table_suffix(out)  # before the work: a name that cannot be written is refused now
     if out.resolve() == data.resolve():
         from ..errors import InputError
