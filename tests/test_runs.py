@@ -481,3 +481,21 @@ def test_evaluate_without_out_says_nothing_was_written(utr_table, tmp_path, caps
     assert main(["predict", "--model", str(utr_table), "--data", str(utr_table),
                  "--out", str(tmp_path / "p.csv")]) == 1
     assert "is a file, not a run folder" in said(capsys.readouterr().err)
+
+
+def test_error_by_distance_says_when_distance_follows_length(tmp_path):
+    rng = np.random.default_rng(5)
+    seqs = ["".join(rng.choice(list("ACGT"), n)) for n in rng.integers(20, 81, 300)]
+    y = [len(s) / 10 + s.count("G") / len(s) + rng.normal(0, 0.1) for s in seqs]
+    pd.DataFrame({"utr": seqs, "rl": y}).to_csv(tmp_path / "v.csv", index=False)
+    run = train_run(tmp_path / "v.csv", sequence_column_name="utr", target_columns=["rl"],
+                    task="regression", model="ridge", baselines=False, out=tmp_path / "run")
+    rho = json.loads((run / "metrics.json").read_text())["error_by_distance_length_spearman"]
+    assert rho > 0.5
+    assert f"Here the distance follows the sequence length (Spearman {rho:.2f})" in \
+        " ".join((run / "report.html").read_text().split())
+    fixed = pd.DataFrame({"utr": [s[:20] for s in seqs], "rl": y})
+    fixed.to_csv(tmp_path / "f.csv", index=False)
+    run = train_run(tmp_path / "f.csv", sequence_column_name="utr", target_columns=["rl"],
+                    task="regression", model="ridge", baselines=False, out=tmp_path / "run2")
+    assert "error_by_distance_length_spearman" not in json.loads((run / "metrics.json").read_text())

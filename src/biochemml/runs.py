@@ -308,6 +308,22 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
     return result, table, figures
 
 
+#: |Spearman| of distance with length above which the error-by-distance figure says that,
+#: for sequences of different lengths, it also shows error by length
+LENGTH_FOLLOWS = 0.5
+
+
+def _length_follows(dist, lengths) -> float | None:
+    """Spearman of nearest-training distance with test-sequence length when the lengths
+    vary and the two go together (|rho| >= ``LENGTH_FOLLOWS``), else None."""
+    from scipy.stats import spearmanr
+
+    if len(lengths) < 10 or lengths.min() == lengths.max() or np.ptp(dist) == 0:
+        return None
+    rho = float(spearmanr(dist, lengths)[0])
+    return rho if abs(rho) >= LENGTH_FOLLOWS else None
+
+
 #: bars of the error-by-distance figure for sequences over 20 letters (ranges of distances)
 DISTANCE_BINS = 6
 
@@ -360,9 +376,16 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
                          title="Error by distance to the training set")
     sampled = (f"; a random {len(rows):,} of the {int(ok.sum()):,} test rows"
                if len(rows) < ok.sum() else "")
-    figures.append(("Error by distance to the nearest training sequence (test set" + sampled
-                    + "; bars: bootstrap 95 % intervals; far from the training set is where "
-                    "predictions are least reliable)", f))
+    caption = ("Error by distance to the nearest training sequence (test set" + sampled
+               + "; bars: bootstrap 95 % intervals): does the error grow for sequences unlike "
+               "the training set?")
+    rho = _length_follows(dist, lengths[rows])
+    if rho is not None:  # padding matches padding: short sequences look close to everything
+        caption += (f" Here the distance follows the sequence length (Spearman {rho:.2f}): "
+                    "shorter sequences have fewer positions to differ in, so the bars show "
+                    "error by length as much as by distance; see the residuals against length.")
+        extra["error_by_distance_length_spearman"] = rho
+    figures.append((caption, f))
     extra["error_by_distance"] = by_dist
     if test_groups is not None and 2 <= len(set(test_groups[ok])) <= MAX_GROUPS:
         by_group = metrics.regression_metrics_by_group(truth[ok], pred[ok], test_groups[ok])
