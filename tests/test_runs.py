@@ -499,3 +499,22 @@ def test_error_by_distance_says_when_distance_follows_length(tmp_path):
     run = train_run(tmp_path / "f.csv", sequence_column_name="utr", target_columns=["rl"],
                     task="regression", model="ridge", baselines=False, out=tmp_path / "run2")
     assert "error_by_distance_length_spearman" not in json.loads((run / "metrics.json").read_text())
+
+
+def test_two_targets_get_every_score_and_their_calibration_by_name(utr_table, tmp_path, capsys):
+    table = pd.read_csv(utr_table)
+    table["small"] = table["rl"] / 1000  # a target on a small scale (an MSE of ~1e-7)
+    table.to_csv(tmp_path / "two.csv", index=False)
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(tmp_path / "two.csv"), "--sequence-column", "utr",
+                 "--target-column", "rl", "--target-column", "small", "--task", "regression",
+                 "--model", "mlp", "--epochs", "3", "--ensemble", "2", "--no-baselines",
+                 "--out", str(run)]) == 0
+    out = capsys.readouterr().out
+    assert "mse: 0.000" not in out and "mse: " in out
+    html = " ".join((run / "report.html").read_text().split())
+    for target in ("rl", "small"):
+        for score in ("r2", "mse", "mae"):
+            assert f"{target}: {score}" in html
+        assert f"{target}: Calibration of the ensemble&#x27;s standard deviation" in html or \
+            f"{target}: Calibration of the ensemble's standard deviation" in html

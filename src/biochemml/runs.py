@@ -886,9 +886,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         if task == "classification":
             notes.append(result["explanation"])
         else:
-            first = result if len(targets) == 1 else result[targets[0]]
-            if "coverage" in first:
-                notes.append(calibration_note(first["coverage"], first["n"]))
+            notes += _evaluation_notes(result, targets)  # calibration, named per target
             if len(left_out):
                 notes.append(f"Similarity-aware split: {len(left_out)} sequences within "
                              "the distance threshold of a test sequence were used for neither "
@@ -961,9 +959,9 @@ def _report_metrics(task: str, result: dict, targets) -> dict:
                                         "pr_auc", "log_loss") if k in result}
         shown["accuracy"] = result["accuracy_interval"]
         return shown
-    if len(targets) > 1:
+    if len(targets) > 1:  # the same scores as one target's, each named by its target
         return {f"{t}: {k}": v for t, r in result.items() if t != "unseen"
-                for k, v in r.items() if k in ("r2", "pearson", "spearman")}
+                for k, v in r.items() if k not in ("coverage", "n")}
     return {k: v for k, v in result.items() if k not in ("coverage", "unseen")}
 
 

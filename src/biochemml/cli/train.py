@@ -325,14 +325,17 @@ def _metrics_text(result: dict) -> str:
     def undefined(v):  # None in metrics.json, NaN fresh: e.g. R2 of identical values
         return v is None or (isinstance(v, float) and v != v)
 
+    def num(v):  # 3 decimals; 3 significant digits for small values (an MSE of 0.00012)
+        return f"{v:.3g}" if v != 0 and abs(v) < 0.01 else f"{v:.3f}"
+
     def fmt(v):
         if isinstance(v, dict) and "value" in v:
             if undefined(v["value"]) or undefined(v["low"]) or undefined(v["high"]):
                 return fmt(v["value"])
-            return f"{v['value']:.3f} (95% CI {v['low']:.3f} to {v['high']:.3f})"
+            return f"{num(v['value'])} (95% CI {num(v['low'])} to {num(v['high'])})"
         if undefined(v):
             return "n/a"
-        return f"{v:.3f}" if isinstance(v, (int, float)) else str(v)
+        return num(v) if isinstance(v, (int, float)) else str(v)
 
     flat = result if any(k in result for k in keys) else None
     if flat is None:  # several regression targets
