@@ -23,7 +23,7 @@ import pandas as pd
 
 from .alphabets import PROTEIN
 from .errors import InputError, ModelError
-from .io import numeric_column, read_table, require_columns
+from .io import numeric_column, read_table, require_columns, row_error
 from .io.outputs import join_outputs
 from .io.writers import atomic_folder
 
@@ -410,8 +410,9 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     try:
         rows, index, _ = variant_table(variants, wildtype, offset)
     except InputError as err:
-        row = None if err.row is None else err.row + df.attrs.get("first_row", 1) - 1
-        raise InputError(err.message, path=data_path, row=row, column=variant_column) from None
+        if err.row is None:
+            raise InputError(err.message, path=data_path, column=variant_column) from None
+        raise row_error(err.message, df, err.row, variant_column) from None
     name = model or "auto"
     if name not in VARIANT_MODELS:
         raise InputError(f"unknown variant model '{name}': expected {', '.join(VARIANT_MODELS)}")
@@ -568,8 +569,9 @@ def _predict_table(est, df, data_path, column):
     try:
         return variants, est.predict(variants)
     except InputError as err:
-        row = None if err.row is None else err.row + df.attrs.get("first_row", 1) - 1
-        raise InputError(err.message, path=data_path, row=row, column=column) from None
+        if err.row is None:
+            raise InputError(err.message, path=data_path, column=column) from None
+        raise row_error(err.message, df, err.row, column) from None
 
 
 def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str | None = None):

@@ -30,7 +30,8 @@ import pandas as pd
 
 from . import __version__
 from .errors import InputError, ModelError
-from .io import label_column, numeric_column, read_table, require_columns, sequence_column
+from .io import (label_column, numeric_column, read_table, require_columns, row_error,
+                 sequence_column)
 from .evaluation import group_names
 from .io.outputs import join_outputs
 from .io.writers import atomic_folder, check_new_folder
@@ -57,8 +58,7 @@ def _labels(df: pd.DataFrame, column: str) -> np.ndarray:
     values = df[column].map(lambda v: (v.strip() or None) if isinstance(v, str) else v)
     missing = np.flatnonzero(values.isna().to_numpy())
     if missing.size:
-        raise InputError("the label is missing", path=df.attrs.get("path"),
-                         row=int(missing[0]) + df.attrs.get("first_row", 1) - 1, column=column)
+        raise row_error("the label is missing", df, int(missing[0]), column)
     labels = values.to_numpy()
     if len(np.unique(labels)) < 2:
         raise InputError(f"every row has the label '{labels[0]}': classification needs at "
@@ -170,8 +170,6 @@ def _check_options(*, split, split_column, test_size, validation_split, target_t
 def _check_values(df: pd.DataFrame, task: str, targets, y, weight_column, weights,
                   target_transform) -> None:
     """Weights below 0 and, for a log transform, values of 0 or less: named by file row."""
-    from .io import row_error
-
     if weights is not None:
         bad = np.flatnonzero(~(np.asarray(weights, dtype=float) >= 0))
         if bad.size:
@@ -197,8 +195,9 @@ def read_split_column(df: pd.DataFrame, column: str, path=None):
     try:
         train, test, n_validation = column_split(df[column].to_numpy())
     except InputError as err:
-        row = None if err.row is None else err.row + df.attrs.get("first_row", 1) - 1
-        raise InputError(err.message, path=path, row=row, column=column) from None
+        if err.row is None:
+            raise InputError(err.message, path=path, column=column) from None
+        raise row_error(err.message, df, err.row, column) from None
     if n_validation:
         say(f"{n_validation} row{'s' if n_validation > 1 else ''} marked as validation in "
             f"column '{column}' {'are' if n_validation > 1 else 'is'} used for training (the "
