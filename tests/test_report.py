@@ -126,3 +126,14 @@ def test_bad_input_raises_input_error(tmp_path, kwargs):
 def test_report_validates_as_html_structure(tmp_path):
     raw = write_report(tmp_path / "r.html", "t", metrics={"accuracy": 0.9725}).read_text()
     assert raw.startswith("<!DOCTYPE html>") and re.search(r"<td class=\"num\">0\.973</td>", raw)
+
+
+def test_the_report_file_gets_the_users_umask(tmp_path):
+    import os
+
+    old = os.umask(0o027)
+    try:
+        path = write_report(tmp_path / "report.html", "Run", summary={"model": "mlp"})
+    finally:
+        os.umask(old)
+    assert (path.stat().st_mode & 0o777) == 0o640  # not mkstemp's private 0o600

@@ -11,7 +11,6 @@ import html
 import io
 import math
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -226,14 +225,6 @@ def write_report(path, title, *, summary=None, metrics=None, figures=None, table
                 f"<title>{_esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
                 + "\n".join(sections) + "\n</body>\n</html>\n")
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(document)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from .io.writers import atomic_write  # the user's umask, like every other file
+
+    return atomic_write(path, lambda tmp: tmp.write_text(document, encoding="utf-8"))
