@@ -1,9 +1,39 @@
 """The course's practical, end to end, in one call: :func:`run_lecture`."""
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import tempfile
 from pathlib import Path
 
 from .progress import say
+
+#: The file of the run folder that holds the simulated table the demo trained on.
+DATA_FILE = "data.csv"
+
+
+class _NamedTable(os.PathLike):
+    """A table file that :func:`biochemml.runs.train_run` reads from ``path`` and names
+    ``name`` (in the terminal, config.yaml and the report), since it names its data by
+    ``str(data)``.
+
+    Parameters
+    ----------
+    path : Path
+        Where the table is while it is read (a temporary file).
+    name : str
+        What the run calls it, e.g. "simulated CCGGAA motif data (seed 3), saved as data.csv".
+    """
+
+    def __init__(self, path: Path, name: str):
+        self.path, self.name = Path(path), name
+
+    def __fspath__(self) -> str:
+        return os.fspath(self.path)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def run_lecture(out=None, seed: int = 0, model: str = "lecture-cnn", epochs: int = 20) -> Path:
@@ -14,6 +44,21 @@ def run_lecture(out=None, seed: int = 0, model: str = "lecture-cnn", epochs: int
     trained with batch 100 for 20 epochs holding out 10 % for validation, then
     test loss, accuracy and the confusion matrix, with the Bayes-optimal accuracy
     (the best any model can do) for comparison.
+
+    The run folder also holds the simulated table (``data.csv``), and its config.yaml
+    names it and records the command that makes the same run again (``biochemml demo
+    --seed S --out FOLDER``; a Python call when ``model`` or ``epochs`` differ from the
+    command's).
+
+    Parameters
+    ----------
+    out : str or Path, optional
+        The run folder; default ``runs/<date>-<time>-lecture``. Must not exist yet.
+    seed : int
+        Seed of the simulated data (the split keeps the course's ``random_state=125``).
+    model : str
+        A registered model name (``biochemml models``).
+    epochs : int
 
     Returns
     -------
@@ -42,11 +87,24 @@ def run_lecture(out=None, seed: int = 0, model: str = "lecture-cnn", epochs: int
     say(f"[bold]3. Train[/bold] batch 100, {epochs} epochs, 10 % of the training set for validation; "
         "test set = 20 % (random_state=125)")
     out = Path(out) if out is not None else default_run_dir("lecture")
-    run = train_run(df, sequence_column_name="sequence", target_columns="label",
-                    task="classification", out=out, model=model, test_size=0.2,
-                    stratify=False, seed=125, epochs=epochs, batch_size=100,
-                    validation_split=0.1, title="biochemml: the course's CNN on the CCGGAA motif",
-                    command="biochemml demo")
+    if model == "lecture-cnn" and epochs == 20:  # what `biochemml demo` runs
+        command = shlex.join(["biochemml", "demo", "--seed", str(seed), "--out", str(out)])
+    else:
+        command = shlex.join(["python", "-c", "from biochemml.demo import run_lecture; "
+                              f"run_lecture(out={str(out)!r}, seed={seed}, model={model!r}, "
+                              f"epochs={epochs})"])
+    with tempfile.TemporaryDirectory(prefix="biochemml-demo-") as tmp:
+        table = Path(tmp) / DATA_FILE
+        df.to_csv(table, index=False)
+        run = train_run(_NamedTable(table, f"simulated CCGGAA motif data (seed {seed}), saved "
+                                           f"as {DATA_FILE}"),
+                        sequence_column_name="sequence", target_columns="label",
+                        task="classification", out=out, model=model, test_size=0.2,
+                        stratify=False, seed=125, epochs=epochs, batch_size=100,
+                        validation_split=0.1,
+                        title=f"biochemml: the course's CNN on the CCGGAA motif (data seed {seed})",
+                        command=command)
+        shutil.copyfile(table, run / DATA_FILE)
     metrics = json.loads((run / "metrics.json").read_text())["test"]
     cm = np.asarray(metrics["confusion_matrix"])
     est = load(run)
