@@ -116,3 +116,13 @@ def test_dilated_cnn_learns_a_protein_signal_and_ignores_padding():
 
     with torch.no_grad():
         torch.testing.assert_close(short(x(41, "right")), long(x(90, "left")))
+
+
+def test_auto_description_covers_both_tasks_and_the_classification_default():
+    from biochemml.presets import DEFAULT_MODEL
+
+    text = available()["auto"]
+    assert "\n" not in text
+    assert "Regression default" in text and "classification" in text
+    assert f"default is {DEFAULT_MODEL['classification']}" in text
+    assert "mlp for sequences up to 20 nt" in text and "framepool" in text

@@ -161,11 +161,16 @@ def auto_model_name(input_length: int, variant_library: bool = False) -> str:
     return "mlp" if input_length <= AUTO_MLP_MAX_LENGTH or variant_library else "framepool"
 
 
-@register("auto", "Default for regression: mlp for sequences up to 20 nt (complete short "
-                  "libraries, RBS/SD cores) and for variant libraries of one parent sequence "
-                  "(mutant/DMS tables), framepool CNN otherwise (5' UTRs, promoters).")
+@register("auto", "Regression default; for classification too when named (there the default "
+                  "is cnn): mlp for sequences up to 20 nt (complete short libraries, RBS/SD "
+                  "cores) and for variant libraries of one parent sequence (mutant/DMS "
+                  "tables), framepool CNN otherwise (5' UTRs, promoters).")
 def build_auto(input_length, n_channels, n_outputs, task, **params):
     """Pick the model measured best for the sequence length (benchmarks/RESULTS.md).
+
+    The regression default; ``--task classification --model auto`` (or
+    ``SequenceClassifier(model="auto")``) makes the same choice, while the classification
+    default is ``cnn`` (:data:`biochemml.presets.DEFAULT_MODEL`).
 
     On the 9-nt SD landscape the flattened-one-hot MLP is fast and learns the
     epistasis between any two positions; on 25-100 nt 5' UTRs it fails (R² ~0.1),
