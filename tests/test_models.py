@@ -126,3 +126,20 @@ def test_auto_description_covers_both_tasks_and_the_classification_default():
     assert "Regression default" in text and "classification" in text
     assert f"default is {DEFAULT_MODEL['classification']}" in text
     assert "mlp for sequences up to 20 nt" in text and "framepool" in text
+
+
+def test_too_short_errors_name_the_minimum_length_and_a_model_for_short_sequences():
+    with pytest.raises(InputError) as err:
+        build("lecture-cnn", 7)
+    assert "need at least 8 positions" in err.value.message
+    assert "--model mlp" in err.value.message
+    assert count_parameters(build("lecture-cnn", 8)) > 0  # the minimum works
+    with pytest.raises(InputError, match="pooling 4 needs at least 4 positions"):
+        build("lecture-cnn", 3, padding="same")
+    build("lecture-cnn", 4, padding="same")
+    with pytest.raises(InputError) as err:
+        build("cnn", 5, pools=(2, 3))
+    assert "needs at least 6 positions" in err.value.message
+    assert "--model mlp" in err.value.message
+    build("cnn", 6, pools=(2, 3))
+    assert build("mlp", 7)(torch.zeros(2, 4, 7)).shape == (2, 2)  # what the errors suggest

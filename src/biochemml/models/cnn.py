@@ -1,6 +1,7 @@
 """A configurable convolutional network for sequence classification and regression."""
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import torch
@@ -106,10 +107,13 @@ class SequenceCNN(nn.Module):
         if head == "frame" and any(p > 1 for p in pools_):
             raise InputError("head 'frame' needs pools=1: pooling mixes the reading frames")
         blocks, c_in, length = [], n_channels, input_length
+        shortest = math.prod(pools_)  # each block keeps length // pool ('same' convolutions)
+        if input_length < shortest:
+            raise InputError(f"sequences of length {input_length} are too short for pooling "
+                             f"{pools_}, which needs at least {shortest} positions; use smaller "
+                             "pools or, for short sequences, a model without pooling such as "
+                             "mlp (--model mlp)")
         for f, k, p, d in zip(filters, kernels, pools_, dils):
-            if length // p < 1:
-                raise InputError(f"sequences of length {input_length} are too short for "
-                                 f"pooling {pools_}; use smaller pools")
             blocks.append(ConvBlock(c_in, f, k, p, dropout, d))
             c_in, length = f, length // p
         self.blocks = nn.Sequential(*blocks)

@@ -43,11 +43,34 @@ class LectureCNN(nn.Module):
             raise InputError(f"padding must be 'valid' or 'same', not '{padding}'")
         conv_len = input_length if padding == "same" else input_length - kernel_size + 1
         if conv_len < pool_size:
-            raise InputError(f"sequences of length {input_length} are too short for kernel "
-                             f"{kernel_size} and pooling {pool_size}")
+            raise InputError(
+                f"sequences of length {input_length} are too short for this CNN: "
+                + (f"pooling {pool_size} needs" if padding == "same" else
+                   f"kernel {kernel_size} and pooling {pool_size} need")
+                + f" at least {self.min_length(kernel_size, pool_size, padding)} "
+                "positions; for shorter sequences use a model without that limit, such as "
+                "mlp (--model mlp)")
         self.conv = nn.Conv1d(n_channels, filters, kernel_size, padding=padding)
         self.pool = nn.MaxPool1d(pool_size)  # floor, as Keras' 'valid' pooling
         self.dense = nn.Linear(filters * (conv_len // pool_size), n_outputs)
+
+    @staticmethod
+    def min_length(kernel_size: int = 5, pool_size: int = 4, padding: str = "valid") -> int:
+        """The shortest sequence these layers take.
+
+        Parameters
+        ----------
+        kernel_size, pool_size : int
+        padding : {"valid", "same"}
+
+        Returns
+        -------
+        int
+            ``pool_size`` with ``"same"`` padding; ``kernel_size + pool_size - 1`` with
+            ``"valid"`` (the convolution must leave one full pooling window: 8 for the
+            course's 5 and 4).
+        """
+        return pool_size if padding == "same" else kernel_size + pool_size - 1
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.pool(torch.relu(self.conv(x)))
