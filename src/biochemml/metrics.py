@@ -139,6 +139,40 @@ def _encode_labels(y_true, y_pred=None, labels=None):
     return labels, codes[0], (codes[1] if y_pred is not None else None)
 
 
+def default_positive(labels):
+    """The positive class of two-class labels when none is named.
+
+    ``1`` (or ``True``) when the labels are 0/1 (False/True); otherwise the rarer class,
+    which is usually the one of interest (binders among non-binders, hits among
+    inactives), and the last in sorted order when both are equally common.
+
+    Parameters
+    ----------
+    labels : array-like of shape (N,)
+        Class labels with exactly two classes.
+
+    Returns
+    -------
+    label or None
+        The positive class; None unless there are two classes.
+
+    Examples
+    --------
+    >>> default_positive(["unbound"] * 9 + ["bound"])
+    'bound'
+    >>> default_positive([1, 0, 0, 0])
+    1
+    """
+    classes, counts = np.unique(np.asarray(labels), return_counts=True)
+    if len(classes) != 2:
+        return None
+    if {str(c).strip().lower() for c in classes} in ({"0", "1"}, {"false", "true"}):
+        chosen = classes[1]  # sorted: 1 after 0, True after False
+    else:
+        chosen = classes[int(np.argmin(counts))] if counts[0] != counts[1] else classes[-1]
+    return _plain(chosen)
+
+
 def _positive_index(labels, positive):
     """Index of the positive class: ``positive`` if given, else the label 1 (or True), else the last."""
     labels = list(_plain(labels))
@@ -465,7 +499,10 @@ def classification_metrics(y_true, y_pred=None, proba=None, labels=None, positiv
         one-vs-rest for more classes) and ``log_loss`` when ``proba`` is given,
         ``confusion_matrix`` (nested list, rows true), ``labels``, ``positive`` (binary only),
         ``average`` (``"binary"`` or ``"macro"``) and ``n``. For binary problems also
-        ``specificity``.
+        ``specificity``. ``balanced_accuracy`` is the mean recall of the classes in
+        ``y_true``; ``majority_class`` and ``majority_accuracy`` are the most common true
+        class and the accuracy of always predicting it (the bar a model must clear on
+        imbalanced data).
 
     Examples
     --------
@@ -496,6 +533,11 @@ def classification_metrics(y_true, y_pred=None, proba=None, labels=None, positiv
         out["specificity"] = confusion_reading(cm, pos)["specificity"]
     if P is not None:
         out.update(_probability_metrics(tc, P, pos))
+    present = cm.sum(axis=1) > 0  # classes of y_true: recall is defined for them
+    out["balanced_accuracy"] = float(np.mean(np.diag(cm)[present] / cm.sum(axis=1)[present]))
+    common = int(np.argmax(cm.sum(axis=1)))  # always predicting it: the bar to clear
+    out["majority_class"] = _plain(labels[common])
+    out["majority_accuracy"] = float(cm.sum(axis=1)[common] / cm.sum())
     out.update({"confusion_matrix": cm.tolist(), "labels": _plain(labels),
                 "average": "binary" if pos is not None else "macro", "n": int(len(t))})
     if pos is not None:

@@ -60,6 +60,18 @@ def _labels(df: pd.DataFrame, column: str) -> np.ndarray:
     if missing.size:
         raise row_error("the label is missing", df, int(missing[0]), column)
     labels = values.to_numpy()
+    text = [c for c in pd.unique(labels) if isinstance(c, str)]
+    by_case = {}
+    for c in text:
+        by_case.setdefault(c.lower(), []).append(c)
+    clash = next((names for names in by_case.values() if len(names) > 1), None)
+    if clash:  # name the rows of the rarer spellings: those are the ones to fix
+        counts = {c: int((labels == c).sum()) for c in clash}
+        clash = sorted(clash, key=lambda c: -counts[c])
+        rows = _rows_text(df, np.flatnonzero(np.isin(labels, clash[1:])))
+        raise InputError(f"the labels {' and '.join(repr(c) for c in clash)} differ only in "
+                         f"case ({rows}), so they would be separate classes; write each class "
+                         "one way", path=df.attrs.get("path"), column=column)
     if len(np.unique(labels)) < 2:
         raise InputError(f"every row has the label '{labels[0]}': classification needs at "
                          "least two classes", path=df.attrs.get("path"), column=column)
@@ -79,9 +91,10 @@ def _check_classes(df: pd.DataFrame, column: str, labels) -> None:
         listed = ", ".join(f"'{c}'" for c in alone[:5]) + (", ..." if alone.size > 5 else "")
         which = (f"the classes {listed} have only one row each" if alone.size > 1 else
                  f"the class {listed} has only one row")
-        fix = ("add rows, merge the class into another, or remove it"
-               if alone.size <= len(labels) / 2 else
-               "are these measured values? Then use --task regression")
+        numbers = pd.to_numeric(pd.Series(classes), errors="coerce").notna().all()
+        fix = ("are these measured values? Then use --task regression"
+               if alone.size > len(labels) / 2 or (numbers and len(classes) > 10) else
+               "add rows, merge the class into another, or remove it")
         raise InputError(f"{which} ({rows}); the training and the test set each need a row "
                          f"of every class: {fix}", path=df.attrs.get("path"), column=column)
 
@@ -128,12 +141,21 @@ SPLITS = ("random", "similarity", "group")
 MAX_GROUPS = 200  # a regression report scores each group of the test set apart up to this many
 
 
-def _check_options(*, split, split_column, test_size, validation_split, target_transform,
-                   n_models, model, schedule, epochs, batch_size, learning_rate, seed) -> None:
+def _check_options(*, task, group_column, split, split_column, test_size, validation_split,
+                   target_transform, n_models, model, schedule, epochs, batch_size,
+                   learning_rate, seed) -> None:
     """One sentence for a run option that cannot work, named as the CLI and the Python API
     name it, before the table is read."""
     from .baselines import BASELINES
     from .train import SCHEDULES, _check_settings
+
+    if task == "classification" and target_transform != "standardize":
+        raise InputError("a target transform (--target-transform) is for measured values "
+                         "(--task regression); class labels are not transformed")
+    if task == "classification" and group_column is not None and split != "group":
+        raise InputError("for classification a group column (--group-column) only keeps "
+                         "whole groups on one side with --split group (per-group scores are "
+                         "for regression); add --split group or leave it out")
 
     if split_column is None and split not in SPLITS:
         raise InputError(f"the split (--split) must be one of {', '.join(SPLITS)}, not "
@@ -733,7 +755,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         raise InputError(f"pad must be 'left' or 'right', not '{pad}'")
     if time_limit is not None and not time_limit > 0:
         raise InputError(f"the time limit must be a positive number of minutes, not {time_limit}")
-    _check_options(split=split, split_column=split_column, test_size=test_size,
+    _check_options(task=task, group_column=group_column, split=split, split_column=split_column,
+                   test_size=test_size,
                    validation_split=validation_split, target_transform=target_transform,
                    n_models=n_models, model=model, schedule=schedule, epochs=epochs,
                    batch_size=batch_size, learning_rate=learning_rate, seed=seed)
@@ -751,6 +774,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             _check_varies(df, column, values)
     elif positive is not None:
         positive = _positive_class(df, targets[0], y, positive)
+    else:
+        positive = _default_positive(y, targets[0])
     if positive is not None and task != "classification":
         raise InputError("a positive class (--positive) is for classification")
     weights = None if weight_column is None else numeric_column(df, weight_column)
@@ -776,6 +801,11 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             raise
         raise InputError(err.message, path=df.attrs["path"], column=err.column) from None
     _check_rows(df, len(df), len(train_idx), len(test_idx))
+    if task == "classification":
+        _check_sides(df, targets[0], y, train_idx, test_idx,
+                     how=(f"rows marked 'test' in column '{split_column}'" if split_column else
+                          f"whole groups of '{group_column}'" if split == "group" else
+                          f"split '{split}'"))
     if split == "group" and split_column is None and len(set(groups)) < 5:
         say(f"[yellow]Only {len(set(groups))} groups in '{group_column}'[/yellow]: whole groups "
             f"go to the test set (here {group_names(groups[test_idx])}), so it holds "
@@ -882,10 +912,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                          + (" (split 'group' puts each group wholly in training or test)"
                             if split == "group" else "")
                          + f"; scoring groups apart needs 2 to {MAX_GROUPS}.")
-        if task == "classification":
-            notes.append(result["explanation"])
-        else:
-            notes += _evaluation_notes(result, targets)  # calibration, named per target
+        notes += _evaluation_notes(result, targets)  # confusion matrix; calibration by target
+        if task == "classification" and majority_note(result):
+            say(f"[yellow]{majority_note(result)}[/yellow]")
+        if task != "classification":
             if len(left_out):
                 notes.append(f"Similarity-aware split: {len(left_out)} sequences within "
                              "the distance threshold of a test sequence were used for neither "
@@ -954,9 +984,18 @@ def load_run_model(run_dir):
 def _report_metrics(task: str, result: dict, targets) -> dict:
     """The metrics a report shows: the main scores, with bootstrap intervals where computed."""
     if task == "classification":
-        shown = {k: result[k] for k in ("accuracy", "precision", "recall", "f1", "roc_auc",
-                                        "pr_auc", "log_loss") if k in result}
+        macro = " (macro mean over classes)" if result.get("average") == "macro" else ""
+        shown = {}
+        if "positive" in result:
+            shown["positive class"] = str(result["positive"])
+        for k in ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "specificity",
+                  "roc_auc", "pr_auc", "log_loss"):
+            if k in result:
+                shown[k + (macro if k in ("precision", "recall", "f1", "roc_auc", "pr_auc")
+                           else "")] = result[k]
         shown["accuracy"] = result["accuracy_interval"]
+        if "majority_class" in result:
+            shown[f"always '{result['majority_class']}' (accuracy)"] = result["majority_accuracy"]
         return shown
     if len(targets) > 1:  # the same scores as one target's, each named by its target
         return {f"{t}: {k}": v for t, r in result.items() if t != "unseen"
@@ -964,10 +1003,30 @@ def _report_metrics(task: str, result: dict, targets) -> dict:
     return {k: v for k, v in result.items() if k not in ("coverage", "unseen")}
 
 
+#: accuracy within this of always predicting the most common class: the run says so
+MAJORITY_MARGIN = 0.02
+
+
+def majority_note(result: dict) -> str | None:
+    """A sentence when a classifier's accuracy is no better (within ``MAJORITY_MARGIN``)
+    than always predicting the most common class of the scored rows, else None."""
+    if "majority_accuracy" not in result or len(result.get("labels") or []) < 2:
+        return None
+    acc, bar = result["accuracy"], result["majority_accuracy"]
+    if acc > bar + MAJORITY_MARGIN:
+        return None
+    return (f"Accuracy {acc:.3f} is no better than always predicting '{result['majority_class']}' "
+            f"({bar:.3f}): on imbalanced classes accuracy hides a model that misses the rare "
+            f"class. Balanced accuracy (mean recall of the classes) is "
+            f"{result['balanced_accuracy']:.3f}; see the recall of each class in the confusion "
+            "matrix.")
+
+
 def _evaluation_notes(result: dict, targets) -> list:
-    """The report notes of an evaluation: the confusion matrix explained, or calibration."""
+    """The report notes of an evaluation: the confusion matrix explained (and a warning
+    when accuracy does not beat the most common class), or calibration."""
     if "explanation" in result:
-        return [result["explanation"]]
+        return [n for n in (majority_note(result), result["explanation"]) if n]
     per_target = {targets[0]: result} if "r2" in result else \
         {t: r for t, r in result.items() if t != "unseen"}
     notes = []
@@ -1125,14 +1184,21 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
 
     n_seen, n = int(seen.sum()), len(seen)
     text = (f"{n_seen} of the {n} sequences were in the training set: the model learnt their "
-            "values, so the scores on all rows flatter it")
+            f"{'labels' if task == 'classification' else 'values'}, so the scores on all rows "
+            "flatter it")
     unseen = ~seen
     if unseen.sum() < 2:
         return {"text": text + "; no unseen rows are left to score apart.", "metrics": None}
     if task == "classification":
-        scores = {"n": int(unseen.sum()),
-                  "accuracy": metrics.accuracy(y[unseen], table["prediction"].to_numpy()[unseen])}
+        pred = table["prediction"].to_numpy()[unseen]
+        scores = {"n": int(unseen.sum()), "accuracy": metrics.accuracy(y[unseen], pred)}
         shown = f"accuracy {scores['accuracy']:.3f}"
+        if len(set(y[unseen])) > 1:  # the bar and the balance, as for all rows
+            m = metrics.classification_metrics(y[unseen], pred, labels=list(est.classes_))
+            scores.update({k: m[k] for k in ("balanced_accuracy", "majority_class",
+                                             "majority_accuracy")})
+            shown += (f", balanced accuracy {m['balanced_accuracy']:.3f} (always "
+                      f"'{m['majority_class']}': {m['majority_accuracy']:.3f})")
     else:
         truth = np.asarray(y, dtype=float).reshape(n, -1)[unseen, 0]
         pred = table.iloc[:, 0].to_numpy(dtype=float)[unseen]
@@ -1143,6 +1209,42 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
             shown += f" ({targets[0]})"
     return {"text": f"{text}. On the {int(unseen.sum())} unseen sequences alone: {shown}.",
             "metrics": scores}
+
+
+def _default_positive(labels, column: str):
+    """The positive class of a two-class run when none is named (metrics.default_positive:
+    1/True, else the rarer class), said on the terminal with the reason."""
+    from .metrics import default_positive
+
+    positive = default_positive(labels)
+    if positive is None:
+        return None
+    classes, counts = np.unique(labels, return_counts=True)
+    n = int(counts[[str(c) for c in classes].index(str(positive))])
+    why = ("the labels are 0/1" if str(positive).lower() in ("1", "true") else
+           f"the rarer class: {n:,} of {len(labels):,} rows" if counts[0] != counts[1] else
+           "both classes are equally common: the last in sorted order")
+    say(f"Positive class: '{positive}' ({why}; --positive names the other)")
+    return positive
+
+
+def _check_sides(df: pd.DataFrame, column: str, labels, train_idx, test_idx, how: str) -> None:
+    """Before training: the training rows need two classes, the test rows too (curves,
+    precision and recall need both), and a class only in the test rows cannot be learnt."""
+    train_classes, test_classes = set(labels[train_idx]), set(labels[test_idx])
+    for side, classes in (("training", train_classes), ("test", test_classes)):
+        if len(classes) < 2:
+            raise InputError(f"the {side} rows ({how}) hold only the class "
+                             f"'{next(iter(classes))}'; both sides need at least two classes: "
+                             "change the split (or --seed), or mark rows of each class for "
+                             "each side", path=df.attrs.get("path"), column=column)
+    unseen = sorted(map(str, test_classes - train_classes))
+    if unseen:
+        raise InputError(f"the class{'es' if len(unseen) > 1 else ''} "
+                         f"{', '.join(repr(c) for c in unseen)} {'are' if len(unseen) > 1 else 'is'} "
+                         f"only in the test rows ({how}), so the model cannot learn "
+                         f"{'them' if len(unseen) > 1 else 'it'}; change the split",
+                         path=df.attrs.get("path"), column=column)
 
 
 def _positive_class(df: pd.DataFrame, column: str, labels, positive):

@@ -197,7 +197,8 @@ def column_split(values):
         value = raw.iloc[bad[0]]
         empty = value is None or (isinstance(value, str) and not value.strip()) or (
             not isinstance(value, str) and pd.isna(value))
-        shown = "an empty cell" if empty else repr(value)
+        shown = "an empty cell" if empty else repr(value.item() if isinstance(value, np.generic)
+                                                    else value)
         raise InputError(
             f"the split column holds {shown} ({bad.size} row{'s' if bad.size > 1 else ''} in "
             f"all); mark every row 'train' or 'test' (also read: {', '.join(TRAIN_WORDS[1:] + VALIDATION_WORDS + TEST_WORDS[1:])}, "

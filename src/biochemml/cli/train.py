@@ -318,7 +318,7 @@ TERMINAL_GROUPS = 10
 def _metrics_text(result: dict) -> str:
     from ..runs import calibration_note
 
-    keys = ("accuracy", "precision", "recall", "f1", "roc_auc", "log_loss",
+    keys = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "log_loss",
             "r2", "pearson", "spearman", "mse", "mae")
     lines = []
 
@@ -345,7 +345,14 @@ def _metrics_text(result: dict) -> str:
             if isinstance(res.get("coverage"), dict):
                 lines.append("  " + calibration_note(res["coverage"], res.get("n", 0)))
         return "\n".join(lines)
+    if flat.get("positive") is not None:
+        lines.append(f"positive class: {flat['positive']}")
     lines += [f"{k:>9}: {fmt(flat[k])}" for k in keys if k in flat and flat[k] is not None]
+    if flat.get("average") == "macro":
+        lines.append("(precision, recall, f1 and roc_auc: macro means over the classes)")
+    if "majority_class" in flat:
+        lines.append(f"always predicting '{flat['majority_class']}' would give accuracy "
+                     f"{num(flat['majority_accuracy'])}")
     if isinstance(flat.get("coverage"), dict):
         lines.append(calibration_note(flat["coverage"], flat.get("n", 0)))
     if "confusion_matrix" in flat:
