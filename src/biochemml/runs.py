@@ -257,8 +257,9 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
               positive=None) -> tuple[dict, pd.DataFrame, list]:
     """Predict, score (with intervals) and draw the figures of one evaluation set.
 
-    ``positive``: the positive class of a binary classifier (default the last class in
-    sorted order), for precision, recall, the confusion-matrix reading and the curves.
+    ``positive``: the positive class of a binary classifier (runs pass the one they chose;
+    runs saved before that: the last class in sorted order), for precision, recall, the
+    confusion-matrix reading and the curves.
     """
     from . import metrics, plot
 
@@ -711,7 +712,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         Keep class proportions equal in the training and test sets (classification).
     positive : label, optional
         The positive class of a two-class table (e.g. ``"bound"``), for precision, recall,
-        sensitivity and the ROC / PR curves; default the last class in sorted order.
+        sensitivity and the ROC / PR curves; default the rarer class of the table
+        (:func:`biochemml.metrics.default_positive`: ``1`` for 0/1 labels, the last in
+        sorted order when both are equally common).
     weight_column : str, optional
         Per-row loss weights (e.g. read counts).
     seed : int

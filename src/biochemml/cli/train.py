@@ -44,7 +44,7 @@ def train(
     variant_column: str = typer.Option("variant", "--variant-column", help="protein-variant: column of mutations such as A108D:N144D or M0I,S1G."),
     offset: int = typer.Option(0, "--offset", help="protein-variant: number of the first wild-type residue in the mutation names (0 or 1)."),
     chain: Optional[str] = typer.Option(None, "--chain", help="protein-variant: chain of --structure that is the wild type (default the first)."),
-    positive: Optional[str] = typer.Option(None, "--positive", help="Classification with two classes: the positive class (e.g. bound) for precision, recall, sensitivity and the ROC/PR curves; default the last class in sorted order."),
+    positive: Optional[str] = typer.Option(None, "--positive", help="Classification with two classes: the positive class (e.g. bound) for precision, recall, sensitivity and the ROC/PR curves; default the rarer class (1 for 0/1 labels)."),
 ):
     """Train a model on a table of sequences and write a run folder with a report."""
     from ..errors import InputError
