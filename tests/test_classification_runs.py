@@ -105,3 +105,21 @@ def test_measured_values_given_as_labels_get_the_regression_hint(tmp_path, capsy
     pd.DataFrame({"seq": seqs, "label": values}).to_csv(tmp_path / "v.csv", index=False)
     assert train(tmp_path / "v.csv", tmp_path / "run") == 1
     assert "are these measured values? Then use --task regression" in said(capsys.readouterr().err)
+
+
+def test_evaluate_takes_other_column_names_and_a_table_of_one_class(rare, tmp_path, capsys):
+    assert train(rare, tmp_path / "run") == 0
+    table = pd.read_csv(rare).rename(columns={"seq": "utr", "label": "class"})
+    table[table["class"] == "bound"].to_csv(tmp_path / "binders.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "binders.csv"),
+                 "--sequence-column", "utr", "--target-column", "class", "--out",
+                 str(tmp_path / "ev")]) == 0
+    metrics = json.loads((tmp_path / "ev" / "metrics.json").read_text())
+    assert metrics["n"] == int((table["class"] == "bound").sum())
+    assert metrics["recall"] == pytest.approx(np.asarray(metrics["confusion_matrix"])[0, 0] / metrics["n"])
+    assert not (tmp_path / "ev" / "figures" / "evaluation_roc.png").exists()  # one class: no curve
+    assert main(["evaluate", "--model", str(tmp_path / "run"), "--data",
+                 str(tmp_path / "binders.csv")]) == 1
+    assert "has no column 'seq', the sequence column the model was trained on" in \
+        said(capsys.readouterr().err)

@@ -1,7 +1,6 @@
 """The course's practical, end to end, in one call: :func:`run_lecture`."""
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import tempfile
@@ -11,29 +10,6 @@ from .progress import say
 
 #: The file of the run folder that holds the simulated table the demo trained on.
 DATA_FILE = "data.csv"
-
-
-class _NamedTable(os.PathLike):
-    """A table file that :func:`biochemml.runs.train_run` reads from ``path`` and names
-    ``name`` (in the terminal, config.yaml and the report), since it names its data by
-    ``str(data)``.
-
-    Parameters
-    ----------
-    path : Path
-        Where the table is while it is read (a temporary file).
-    name : str
-        What the run calls it, e.g. "simulated CCGGAA motif data (seed 3), saved as data.csv".
-    """
-
-    def __init__(self, path: Path, name: str):
-        self.path, self.name = Path(path), name
-
-    def __fspath__(self) -> str:
-        return os.fspath(self.path)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 def run_lecture(out=None, seed: int = 0, model: str = "lecture-cnn", epochs: int = 20) -> Path:
@@ -96,8 +72,8 @@ def run_lecture(out=None, seed: int = 0, model: str = "lecture-cnn", epochs: int
     with tempfile.TemporaryDirectory(prefix="biochemml-demo-") as tmp:
         table = Path(tmp) / DATA_FILE
         df.to_csv(table, index=False)
-        run = train_run(_NamedTable(table, f"simulated CCGGAA motif data (seed {seed}), saved "
-                                           f"as {DATA_FILE}"),
+        run = train_run(table, data_name=f"simulated CCGGAA motif data (seed {seed}), saved "
+                                         f"as {DATA_FILE}",
                         sequence_column_name="sequence", target_columns="label",
                         task="classification", out=out, model=model, test_size=0.2,
                         stratify=False, seed=125, epochs=epochs, batch_size=100,

@@ -51,9 +51,9 @@ def default_run_dir(task: str, root="runs") -> Path:
     return out
 
 
-def _labels(df: pd.DataFrame, column: str) -> np.ndarray:
+def _labels(df: pd.DataFrame, column: str, one_class: bool = False) -> np.ndarray:
     """The class labels of ``column``; text labels lose surrounding blanks ("motif " is
-    "motif"), and a missing label or a single class is an error."""
+    "motif"), and a missing label, or a single class unless ``one_class``, is an error."""
     require_columns(df, [column])
     values = df[column].map(lambda v: (v.strip() or None) if isinstance(v, str) else v)
     missing = np.flatnonzero(values.isna().to_numpy())
@@ -72,7 +72,7 @@ def _labels(df: pd.DataFrame, column: str) -> np.ndarray:
         raise InputError(f"the labels {' and '.join(repr(c) for c in clash)} differ only in "
                          f"case ({rows}), so they would be separate classes; write each class "
                          "one way", path=df.attrs.get("path"), column=column)
-    if len(np.unique(labels)) < 2:
+    if len(np.unique(labels)) < 2 and not one_class:
         raise InputError(f"every row has the label '{labels[0]}': classification needs at "
                          "least two classes", path=df.attrs.get("path"), column=column)
     return labels
@@ -284,8 +284,8 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
         plot.confusion_matrix(cm, labels=[str(x) for x in labels],
                               path=fig_dir / f"{prefix}_confusion_matrix.png", positive=k)
         figures.append((f"Confusion matrix ({prefix} set)", fig_dir / f"{prefix}_confusion_matrix.png"))
-        if len(labels) == 2:
-            binary = (np.asarray(truth) == positive).astype(int)
+        binary = (np.asarray(truth) == positive).astype(int)
+        if len(labels) == 2 and 0 < binary.sum() < len(binary):  # curves need both classes
             named = f"positive class: {positive}"
             plot.roc_curve(binary, proba[:, k], path=fig_dir / f"{prefix}_roc.png",
                            title=f"ROC curve ({named})")
@@ -475,9 +475,11 @@ def _make_estimator(task: str, model: str | None, **kwargs):
     return SequenceRegressor(model=model, target_transform=transform, **kwargs)
 
 
-def _values(df: pd.DataFrame, task: str, targets: list) -> np.ndarray:
+def _values(df: pd.DataFrame, task: str, targets: list, one_class: bool = False) -> np.ndarray:
+    """The labels (classification) or measured values of ``targets``; ``one_class``: a
+    table of one class is allowed (an evaluation: how many binders are recovered)."""
     if task == "classification":
-        return _labels(df, targets[0])
+        return _labels(df, targets[0], one_class=one_class)
     cols = [numeric_column(df, c, allow_missing=len(targets) > 1) for c in targets]
     return cols[0] if len(cols) == 1 else np.column_stack(cols)
 
@@ -671,7 +673,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
               validation_split: float = 0.1, n_models: int | str | None = None,
               target_transform: str = "standardize", model_params: dict | None = None,
               baselines: bool = True, title: str | None = None, positive=None,
-              command: str | None = None) -> Path:
+              command: str | None = None, data_name: str | None = None) -> Path:
     """Train a sequence model on a table and write a run folder.
 
     Parameters
@@ -729,6 +731,11 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     baselines : bool
         Regression: also fit the scikit-learn baselines on the same split and show them
         in the report.
+    title, command : str, optional
+        The report's title, and the command line config.yaml records.
+    data_name : str, optional
+        What the terminal, config.yaml and the report call the data (default the file
+        path, or "DataFrame").
 
     Returns
     -------
@@ -766,7 +773,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     out = check_new_folder(out if out is not None else default_run_dir(task))
     started = time.time()
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
-    data_name = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
+    data_name = data_name or (str(data) if not isinstance(data, pd.DataFrame) else "DataFrame")
     require_columns(df, [sequence_column_name, *targets])
     _check_rows(df, len(df))
     seqs = np.asarray(sequence_column(df, sequence_column_name, alphabet), dtype=object)
@@ -785,7 +792,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     _check_values(df, task, targets, y, weight_column, weights, target_transform)
     split_values = None
     if split_column is not None:
-        split_values = read_split_column(df, split_column, data if data_name != "DataFrame" else None)
+        split_values = read_split_column(df, split_column, df.attrs.get("path"))
     groups = None
     if group_column is not None:
         groups = label_column(df, group_column)
@@ -1098,8 +1105,13 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     return result
 
 
-def evaluate_run(run_dir, data, out=None) -> dict:
-    """Score a trained run on a new labelled table (same columns as training).
+def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = None,
+                 target_columns=None) -> dict:
+    """Score a trained run on a new labelled table (same columns as training, unless
+    ``sequence_column_name`` / ``target_columns`` name the table's own).
+
+    A classification table may hold one class (how many known binders does the model
+    find?): accuracy, recall and the confusion matrix are scored, the curves are not.
 
     Returns the metrics dict; with ``out`` (a new or empty folder, never the run's own)
     also writes a folder with metrics.json, predictions.csv, figures and report.html.
@@ -1113,11 +1125,26 @@ def evaluate_run(run_dir, data, out=None) -> dict:
     cfg = _run_config(run_dir)
     est = load_run_model(run_dir)
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
-    seqs = np.asarray(sequence_column(df, cfg["sequence_column"], est.alphabet), dtype=object)
+    column = sequence_column_name or cfg["sequence_column"]
+    trained = cfg["target_columns"]
+    targets = ([target_columns] if isinstance(target_columns, str) else list(target_columns)) \
+        if target_columns else trained
+    if len(targets) != len(trained):
+        raise InputError(f"the run was trained on {len(trained)} target column"
+                         f"{'s' if len(trained) > 1 else ''} ({', '.join(trained)}); name as "
+                         f"many with --target-column, not {len(targets)}")
+    require_columns(df, [column], what=", the sequence column"
+                    + ("" if sequence_column_name else " the model was trained on"),
+                    hint="" if sequence_column_name else
+                    ". Name the table's column of sequences with --sequence-column")
+    require_columns(df, targets, what="" if target_columns else
+                    ", a column the model was trained on",
+                    hint="" if target_columns else
+                    ". Name the table's column with --target-column")
+    seqs = np.asarray(sequence_column(df, column, est.alphabet), dtype=object)
     _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
     _note_lengths(seqs, est)
-    targets = cfg["target_columns"]
-    y = _values(df, cfg["task"], targets)
+    y = _values(df, cfg["task"], targets, one_class=True)
     if cfg["task"] == "classification":
         y = _known_labels(df, targets[0], y, est.classes_)
     else:

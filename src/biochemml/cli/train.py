@@ -371,16 +371,23 @@ def evaluate(
     model: Path = typer.Option(..., "--model", help="A run folder written by `biochemml train`."),
     data: Path = typer.Option(..., "--data", help="A labelled table with the training columns."),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for metrics, predictions, figures and a report; without it only the metrics are printed."),
+    sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Column of sequences (protein-variant runs: of variants); default the training column name."),
+    target_column: Optional[List[str]] = typer.Option(None, "--target-column", help="Column of labels or measured values; default the training column name (repeat for several targets)."),
 ):
     """Score a trained model (sequence or protein-variant run) on another labelled table."""
     if (model / "model.pkl").exists():  # a protein-variant run
+        from ..errors import InputError
         from ..protein_train import evaluate_variant_model
 
-        result = evaluate_variant_model(model, data, out)
+        if target_column and len(target_column) > 1:
+            raise InputError("a protein-variant run scores one --target-column")
+        result = evaluate_variant_model(model, data, out, variant_column=sequence_column,
+                                        target_column=target_column[0] if target_column else None)
     else:
         from ..runs import evaluate_run
 
-        result = evaluate_run(model, data, out)
+        result = evaluate_run(model, data, out, sequence_column_name=sequence_column,
+                              target_columns=target_column or None)
     typer.echo(_metrics_text(result))
     if out is not None:
         typer.echo(f"Report: {out / 'report.html'}")
