@@ -299,7 +299,7 @@ def test_stop_codons_in_the_20_letter_protein_alphabet_are_warned_about(recwarn)
     recwarn.clear()
     est = SequenceRegressor(model="mlp", alphabet="protein-stop", epochs=1, n_models=1).fit(seqs, y)
     assert not [w for w in recwarn if "protein-stop" in str(w.message)]
-    assert est.models_[0].net[1].in_features == 4 * 21
+    assert est.models_[0].linear.in_features == 4 * 21  # the additive path reads the one-hot
 
 
 def test_framepool_reads_longer_sequences_whole_and_other_models_cut_them():

@@ -102,7 +102,7 @@ class _SequenceEstimator(BaseEstimator):
             variants = (codes is not None and input_length > AUTO_MLP_MAX_LENGTH
                         and is_variant_library(codes, get_alphabet(self.alphabet).size))
             name = auto_model_name(input_length, variant_library=variants)
-        params, training = _presets(name, self._task)
+        params, training = _presets(name, self._task, input_length)
         params.update(self.model_params or {})
         overrides = dict(epochs=self.epochs, batch_size=self.batch_size,
                          learning_rate=self.learning_rate, optimizer=self.optimizer,

@@ -92,8 +92,37 @@ def mlp_batch_size(n_rows: int, preset: int) -> int:
     return int(min(preset, max(MLP_MIN_BATCH, steps16)))
 
 
-def presets(model: str, task: str) -> tuple[dict, dict]:
+#: Sequences up to this length (SD cores, RBSs, short combinatorial libraries) give the
+#: regression MLP motif features and a plateau schedule (below).
+SHORT_MLP_MAX_LENGTH = 20
+# On sd_kuo2020 (9 nt, 90/10 split, seed 0) 64 motif filters of widths 3/5/7 beside the
+# one-hot and a learning rate divided by 5 when the validation loss stalls raised test R2
+# from 0.881 to 0.890 (benchmarks/RESULTS.md, "Motif features"). Longer variant libraries
+# (proteins) keep the plain MLP: their feature count would grow with the length.
+_SHORT_MLP = (dict(conv_filters=64), dict(schedule="plateau"))
+
+
+def presets(model: str, task: str, input_length: int | None = None) -> tuple[dict, dict]:
+    """Measured model parameters and training settings of ``model`` for ``task``.
+
+    Parameters
+    ----------
+    model, task : str
+    input_length : int, optional
+        Sequence length ``L``: the regression MLP of sequences up to
+        ``SHORT_MLP_MAX_LENGTH`` also takes motif features and a plateau schedule.
+
+    Returns
+    -------
+    params, training : dict
+        Copies, safe to change.
+    """
     params, training = _PRESETS.get((model, task), ({}, _FALLBACK_TRAINING))
-    return dict(params), dict(training)
+    params, training = dict(params), dict(training)
+    if (model, task) == ("mlp", "regression") and input_length is not None \
+            and input_length <= SHORT_MLP_MAX_LENGTH:
+        params.update(_SHORT_MLP[0])
+        training.update(_SHORT_MLP[1])
+    return params, training
 
 
