@@ -315,3 +315,19 @@ def test_framepool_reads_longer_sequences_whole_and_other_models_cut_them():
     assert not mlp.reads_any_length
     kept = long[-30:] if mlp.pad == "left" else long[:30]  # the end its padding aligns
     assert mlp.predict([long])[0] == pytest.approx(mlp.predict([kept])[0])
+
+
+def test_the_short_sequence_mlp_preset_takes_motif_features_and_a_plateau_schedule():
+    from biochemml.presets import SHORT_MLP_MAX_LENGTH, presets
+
+    params, training = presets("mlp", "regression", SHORT_MLP_MAX_LENGTH)
+    assert params["conv_filters"] == 64 and training["schedule"] == "plateau"
+    params, training = presets("mlp", "regression", SHORT_MLP_MAX_LENGTH + 1)
+    assert "conv_filters" not in params and "schedule" not in training
+    assert "conv_filters" not in presets("mlp", "classification", 9)[0]
+    seqs, y = _additive(200, 9, seed=4)
+    est = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0).fit(seqs, y)
+    assert est.models_[0].convs is not None and est.training_["schedule"] == "plateau"
+    plain = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0, schedule="constant",
+                              model_params={"conv_filters": 0}).fit(seqs, y)
+    assert plain.models_[0].convs is None and plain.training_["schedule"] == "constant"
