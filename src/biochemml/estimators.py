@@ -27,6 +27,13 @@ from .presets import (AUTO_ENSEMBLE_MAX_ROWS, AUTO_ENSEMBLE_SIZE, DEFAULT_MODEL,
                       presets as _presets)
 
 
+def valid_n_models(value) -> bool:
+    """Whether ``value`` can be a number of ensemble members: ``"auto"`` or a whole number
+    of at least 1 (not a bool)."""
+    return value == "auto" or (isinstance(value, (int, np.integer))
+                               and not isinstance(value, bool) and value >= 1)
+
+
 class _SequenceEstimator(BaseEstimator):
     _task = ""
 
@@ -122,8 +129,7 @@ class _SequenceEstimator(BaseEstimator):
             small_mlp = (self._task == "regression" and name == "mlp"
                          and n_rows <= AUTO_ENSEMBLE_MAX_ROWS)
             return AUTO_ENSEMBLE_SIZE if small_mlp else 1
-        if isinstance(self.n_models, bool) or not isinstance(self.n_models, (int, np.integer)) \
-                or self.n_models < 1:
+        if not valid_n_models(self.n_models):
             raise InputError(f"n_models must be a whole number >= 1 or 'auto', not {self.n_models!r}")
         return int(self.n_models)
 

@@ -171,9 +171,9 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
     if target_transform not in ("standardize", "log", "none"):
         raise InputError("target_transform (--target-transform) must be standardize, log or "
                          f"none, not '{target_transform}'")
-    if n_models is not None and n_models != "auto" and (
-            isinstance(n_models, bool) or not isinstance(n_models, (int, np.integer))
-            or n_models < 1):
+    from .estimators import valid_n_models
+
+    if n_models is not None and not valid_n_models(n_models):
         raise InputError(f"n_models (--ensemble) must be a whole number of at least 1, not "
                          f"{n_models!r}")
     if model in BASELINES and n_models not in (None, "auto", 1):
