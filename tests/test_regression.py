@@ -331,3 +331,17 @@ def test_the_short_sequence_mlp_preset_takes_motif_features_and_a_plateau_schedu
     plain = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0, schedule="constant",
                               model_params={"conv_filters": 0}).fit(seqs, y)
     assert plain.models_[0].convs is None and plain.training_["schedule"] == "constant"
+
+
+def test_one_check_of_the_target_transform_serves_networks_and_baselines():
+    import doctest
+
+    from biochemml import targets
+    from biochemml.baselines import BaselineRegressor
+    from biochemml.errors import InputError
+
+    assert doctest.testmod(targets).failed == 0
+    for est in (SequenceRegressor(model="mlp", target_transform="lg"),
+                BaselineRegressor("ridge", target_transform="lg")):
+        with pytest.raises(InputError, match="target_transform must be standardize, log or none, not 'lg'"):
+            est.fit(["ACGT", "ACGA", "ACGC"], [1.0, 2.0, 3.0])

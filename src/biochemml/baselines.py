@@ -37,6 +37,7 @@ import scipy.sparse as sp
 
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
+from .targets import check_target_transform
 
 BASELINES = {
     "ridge": "Ridge regression on the one-hot sequence (additive model).",
@@ -172,9 +173,7 @@ class BaselineRegressor:
 
         if self.model not in BASELINES:
             raise InputError(f"unknown baseline '{self.model}': choose one of {', '.join(BASELINES)}")
-        if self.target_transform not in ("none", "log", "standardize"):
-            raise InputError(f"target_transform must be 'standardize', 'log' or 'none', "
-                             f"not '{self.target_transform}'")
+        check_target_transform(self.target_transform)
         values = np.asarray(y, dtype=np.float64)
         self._multi = values.ndim == 2
         vals = values.reshape(len(values), -1)

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from . import __version__
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
+from .targets import check_target_transform
 
 MODEL_FORMAT = "biochemml-sequence-model"
 MODEL_FORMAT_VERSION = 1
@@ -531,9 +532,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
                              f"use biochemml.baselines.BaselineRegressor('{self.model}') "
                              "(same fit/predict/save) or `biochemml train --model "
                              f"{self.model}`")
-        if self.target_transform not in ("standardize", "log", "none"):
-            raise InputError(f"target_transform must be 'standardize', 'log' or 'none', "
-                             f"not '{self.target_transform}'")
+        check_target_transform(self.target_transform)
         values = _value_array(y)
         codes = self._codes(sequences, fitting=True)
         if values.shape[0] != codes.shape[0]:

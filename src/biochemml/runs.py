@@ -147,7 +147,8 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
     """One sentence for a run option that cannot work, named as the CLI and the Python API
     name it, before the table is read."""
     from .baselines import BASELINES
-    from .train import SCHEDULES, _check_settings
+    from .targets import check_target_transform
+    from .train import _check_settings, check_schedule
 
     if task == "classification" and target_transform != "standardize":
         raise InputError("a target transform (--target-transform) is for measured values "
@@ -168,9 +169,7 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
         if not number or not (0 <= value < 1) or (value == 0 and not zero):
             raise InputError(f"{name} ({flag}) must be a fraction "
                              f"{'from 0 up to' if zero else 'between 0 and'} 1, not {value!r}")
-    if target_transform not in ("standardize", "log", "none"):
-        raise InputError("target_transform (--target-transform) must be standardize, log or "
-                         f"none, not '{target_transform}'")
+    check_target_transform(target_transform, "target_transform (--target-transform)")
     from .estimators import valid_n_models
 
     if n_models is not None and not valid_n_models(n_models):
@@ -180,9 +179,8 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
         raise InputError(f"an ensemble (--ensemble, n_models) trains several networks with "
                          f"different seeds; the baseline '{model}' is one fit that gives the "
                          "same model every time: leave the ensemble out, or choose a network")
-    if schedule is not None and schedule not in SCHEDULES:
-        raise InputError(f"the schedule (--schedule) must be one of {', '.join(SCHEDULES)}, "
-                         f"not '{schedule}'")
+    if schedule is not None:
+        check_schedule(schedule, "the schedule (--schedule)")
     _check_settings(epochs=1 if epochs is None else epochs,
                     batch_size=1 if batch_size is None else batch_size,
                     lr=1e-3 if learning_rate is None else learning_rate, weight_decay=0.0,

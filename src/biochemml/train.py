@@ -275,6 +275,12 @@ def _whole(value, least: int) -> bool:
         and value >= least
 
 
+def check_schedule(schedule, name: str = "schedule") -> None:
+    """Refuse a learning-rate schedule that is not one of ``SCHEDULES``, naming it as ``name``."""
+    if schedule not in SCHEDULES:
+        raise InputError(f"{name} must be one of {', '.join(SCHEDULES)}, not '{schedule}'")
+
+
 def check_seed(seed) -> None:
     """One sentence for a seed that cannot seed anything (None, negative, 1.5, True)."""
     if not _whole(seed, 0):
@@ -373,8 +379,7 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         raise InputError(f"{len(codes_train)} training sequence{'' if len(codes_train) == 1 else 's'}: "
                          "at least 2 are needed to train (more rows, or a smaller "
                          "validation_split)")
-    if schedule not in SCHEDULES:
-        raise InputError(f"schedule must be one of {', '.join(SCHEDULES)}, not '{schedule}'")
+    check_schedule(schedule)
     if time_limit is not None and not time_limit > 0:
         raise InputError(f"time_limit must be a positive number of minutes, not {time_limit}")
     ydtype = torch.long if task == "classification" else torch.float32
