@@ -244,3 +244,13 @@ def test_row_error_names_a_table_row_or_a_fasta_record(tmp_path):
     err = row_error("the label is missing", read_table(fasta), 1)
     assert str(err) == f"file {fasta}, record 2 (line 4): the label is missing"
     assert isinstance(err, InputError) and err.row == 1 and err.message == "the label is missing"
+
+
+def test_row_error_without_a_row_names_the_file_and_column(tmp_path):
+    from biochemml.io import row_error
+
+    path = tmp_path / "d.csv"
+    path.write_text("sequence,label\nACGT,a\n")
+    err = row_error("the split column needs rows marked 'test'", read_table(path), None, "set")
+    assert str(err) == f"file {path}, column 'set': the split column needs rows marked 'test'"
+    assert err.row is None

@@ -283,7 +283,7 @@ def _split_rows(df, data_path, variants, rows, index, *, split, test_size, seed,
         from .runs import read_split_column
 
         test = np.zeros(n, dtype=bool)
-        test[read_split_column(df, split_column, data_path)[1]] = True
+        test[read_split_column(df, split_column)[1]] = True
         return test, f"rows marked 'test' in column '{split_column}'"
     if split not in SPLITS:
         hint = " (variants of one protein are all alike: use position)" \
@@ -410,8 +410,6 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     try:
         rows, index, _ = variant_table(variants, wildtype, offset)
     except InputError as err:
-        if err.row is None:
-            raise InputError(err.message, path=data_path, column=variant_column) from None
         raise row_error(err.message, df, err.row, variant_column) from None
     name = model or "auto"
     if name not in VARIANT_MODELS:
@@ -569,8 +567,6 @@ def _predict_table(est, df, data_path, column):
     try:
         return variants, est.predict(variants)
     except InputError as err:
-        if err.row is None:
-            raise InputError(err.message, path=data_path, column=column) from None
         raise row_error(err.message, df, err.row, column) from None
 
 

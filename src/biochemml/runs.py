@@ -206,17 +206,15 @@ def _check_values(df: pd.DataFrame, task: str, targets, y, weight_column, weight
                                 "or add an offset before the log", df, int(bad[0]), column)
 
 
-def read_split_column(df: pd.DataFrame, column: str, path=None):
+def read_split_column(df: pd.DataFrame, column: str):
     """(train rows, test rows) of a table's split column, checked row by row; says how
     many rows marked as validation went to training."""
     from .splits import column_split
 
-    require_columns(df, [column], path=path)
+    require_columns(df, [column])
     try:
         train, test, n_validation = column_split(df[column].to_numpy())
     except InputError as err:
-        if err.row is None:
-            raise InputError(err.message, path=path, column=column) from None
         raise row_error(err.message, df, err.row, column) from None
     if n_validation:
         say(f"{n_validation} row{'s' if n_validation > 1 else ''} marked as validation in "
@@ -790,7 +788,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     _check_values(df, task, targets, y, weight_column, weights, target_transform)
     split_values = None
     if split_column is not None:
-        split_values = read_split_column(df, split_column, df.attrs.get("path"))
+        split_values = read_split_column(df, split_column)
     groups = None
     if group_column is not None:
         groups = label_column(df, group_column)

@@ -274,8 +274,9 @@ def row_error(message: str, df: pd.DataFrame, i: int, column=None) -> InputError
         What is wrong, as a sentence.
     df : pandas.DataFrame
         The table; its ``attrs`` name the file and how its rows are numbered.
-    i : int
-        The 0-based position of the row in ``df``.
+    i : int or None
+        The 0-based position of the row in ``df``; None when the error is about the
+        column as a whole (the message then names the file and the column only).
     column : str, optional
         The column of the cell.
 
@@ -287,6 +288,8 @@ def row_error(message: str, df: pd.DataFrame, i: int, column=None) -> InputError
         text editor shows. Its ``row`` is the file row, 0-based, as for every table.
     """
     path = df.attrs.get("path")
+    if i is None:
+        return InputError(message, path=path, column=column)
     row = _file_row(df, i)
     if path is None or df.attrs.get("format") != "fasta":
         return InputError(message, path=path, row=row, column=column)
@@ -421,10 +424,8 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
     try:
         to_codes(seqs, alphabet, pad="right")
     except InputError as err:
-        if err.row is None:
-            raise InputError(err.message, path=df.attrs.get("path"), column=column) from None
-        raise row_error(err.message + _alphabet_hint(seqs[err.row], alphabet), df, err.row,
-                        column) from None
+        hint = "" if err.row is None else _alphabet_hint(seqs[err.row], alphabet)
+        raise row_error(err.message + hint, df, err.row, column) from None
     return seqs
 
 
