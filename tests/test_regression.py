@@ -333,6 +333,26 @@ def test_the_short_sequence_mlp_preset_takes_motif_features_and_a_plateau_schedu
     assert plain.models_[0].convs is None and plain.training_["schedule"] == "constant"
 
 
+def test_one_short_sequence_mlp_on_a_large_table_averages_its_weights():
+    from biochemml.presets import AUTO_ENSEMBLE_MAX_ROWS, SHORT_MLP_AVERAGE_EPOCHS, presets
+
+    large = presets("mlp", "regression", 9, AUTO_ENSEMBLE_MAX_ROWS + 1)[1]
+    assert large["average_epochs"] == SHORT_MLP_AVERAGE_EPOCHS == 5
+    # small tables get five networks instead; long sequences and other models never average
+    for args in [("mlp", "regression", 9, AUTO_ENSEMBLE_MAX_ROWS), ("mlp", "regression", 9),
+                 ("mlp", "regression", 21, 10 ** 6), ("framepool", "regression", 9, 10 ** 6)]:
+        assert "average_epochs" not in presets(*args)[1], args
+    seqs, y = _additive(200, 9, seed=4)
+    est = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0).fit(seqs, y)
+    assert est.training_["average_epochs"] is None
+    est = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0, average_epochs=2).fit(seqs, y)
+    assert est.training_["average_epochs"] == 2
+    assert SequenceRegressor(average_epochs=0)._resolved(9, np.zeros((30_000, 9), np.uint8))[2][
+        "average_epochs"] is None
+    assert SequenceRegressor()._resolved(9, np.zeros((30_000, 9), np.uint8))[2][
+        "average_epochs"] == 5
+
+
 def test_one_check_of_the_target_transform_serves_networks_and_baselines():
     import doctest
 

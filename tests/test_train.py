@@ -134,3 +134,42 @@ def test_plateau_schedule_cuts_the_rate_when_validation_stalls(motif_codes):
     # without a schedule, no rate is recorded (Keras-like history)
     plain = train.fit(build("lecture-cnn", 20), codes[:400], y[:400], epochs=1, seed=0)
     assert "lr" not in plain["history"]
+
+
+def test_weight_average_limits_and_the_kept_model(motif_codes):
+    import copy
+
+    codes, y = motif_codes
+    kw = dict(epochs=3, lr=3e-3, batch_size=50, seed=0)
+    # an average over an endless window never leaves the initial weights
+    torch.manual_seed(0)
+    net = build("cnn", 20)
+    start = copy.deepcopy(net.state_dict())
+    train.fit(net, codes[:400], y[:400], average_epochs=1e9, **kw)
+    for k, v in net.state_dict().items():
+        if v.dtype.is_floating_point:
+            assert torch.allclose(v, start[k], atol=1e-5), k
+    # an average over less than one batch is the trained weights themselves
+    torch.manual_seed(0)
+    plain = build("cnn", 20)
+    train.fit(plain, codes[:400], y[:400], **kw)
+    torch.manual_seed(0)
+    short = build("cnn", 20)
+    train.fit(short, codes[:400], y[:400], average_epochs=1e-9, **kw)
+    for k, v in plain.state_dict().items():
+        assert torch.equal(v, short.state_dict()[k]), k
+    # in between: validation and early stopping see the average, and it is what is kept
+    torch.manual_seed(0)
+    avg = build("cnn", 20)
+    info = train.fit(avg, codes[:400], y[:400], codes[400:], y[400:], patience=2,
+                     average_epochs=1, **kw)
+    out = torch.as_tensor(train.predict(avg, codes[400:], 4))
+    loss = torch.nn.functional.cross_entropy(out, torch.tensor(np.array(y[400:]))).item()
+    assert loss == pytest.approx(info["history"]["val_loss"][info["best_epoch"]], rel=1e-4)
+
+
+@pytest.mark.parametrize("bad", [0, -1, "5", True])
+def test_weight_average_refuses_a_bad_window(motif_codes, bad):
+    codes, y = motif_codes
+    with pytest.raises(InputError, match="average_epochs"):
+        train.fit(build("cnn", 20), codes[:100], y[:100], epochs=1, average_epochs=bad)
