@@ -241,6 +241,9 @@ def test_a_missing_target_column_is_named(utr_table, tmp_path):
     (0.45, 0.80, 200, "too narrow: the model is over-confident"),
     (0.66, 0.85, 200, "too narrow"),            # fine at 68 %, too few inside 95 %
     (0.90, 1.00, 200, "too wide: more cautious than needed"),
+    (0.83, 0.96, 200, "95 % intervals well calibrated, 68 % intervals too wide (the errors have "
+                      "heavier tails"),
+    (0.70, 0.99, 200, "too wide: more cautious than needed"),
     (0.85, 0.80, 200, "mixed: too wide near the prediction and too narrow in the tails"),
     (0.40, 0.99, 200, "mixed: too narrow near the prediction"),
     (0.45, 0.80, 20, "too few test rows to judge"),

@@ -517,7 +517,8 @@ def calibration_verdict(coverage: dict, n: int) -> str:
     Returns
     -------
     str
-        "well calibrated ...", "too narrow ...", "too wide ...", "mixed ..." or, with
+        "well calibrated ...", "too narrow ...", "too wide ...", "95 % intervals well
+        calibrated, 68 % intervals too wide ...", "mixed ..." or, with
         fewer than :data:`MIN_CALIBRATION_ROWS` values, "too few test rows to judge".
 
     Examples
@@ -543,6 +544,10 @@ def calibration_verdict(coverage: dict, n: int) -> str:
         return "mixed: too narrow near the prediction and too wide in the tails"
     if narrow:
         return "too narrow: the model is over-confident"
+    c95, (low95, high95) = _coverage_of(coverage, 0.95), CALIBRATED[0.95]
+    if wide and c95 is not None and low95 <= c95 <= high95:
+        return ("95 % intervals well calibrated, 68 % intervals too wide (the errors have "
+                "heavier tails than a normal distribution: most are small, a few large)")
     if wide:
         return "too wide: more cautious than needed"
     return "well calibrated: close to the nominal levels"
