@@ -248,6 +248,15 @@ def test_download_writes_atomically_and_verifies(tmp_path, monkeypatch, private_
     assert _store.sha256_of(folder / "DBTL1-5.csv") == spec_data.sha256
     assert len(datasets.load("flaviolin")) == 240
     assert datasets.path("flaviolin") == folder
+    # cached files get the user's umask (group-readable with 027), not a private 0600
+    for f in folder.iterdir():
+        f.unlink()
+    old = os.umask(0o027)
+    try:
+        datasets.download("flaviolin")
+    finally:
+        os.umask(old)
+    assert {(f.stat().st_mode & 0o777) for f in folder.iterdir()} == {0o640}
 
 
 @needs_shared

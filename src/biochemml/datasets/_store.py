@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
-import tempfile
 import urllib.request
 import zipfile
 from dataclasses import dataclass, field
@@ -202,15 +201,20 @@ def _fetch_by_hand(dataset: str, spec: DataFile, dest: Path, failures: list) -> 
 
 
 def _write_atomically(dest: Path, spec: DataFile, dataset: str, write: Callable[[Path], None]) -> None:
-    """Write via ``write(tmp)`` to a temporary file beside ``dest``, verify, then rename."""
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{spec.name}.", suffix=".part", dir=dest.parent)
-    os.close(handle)
-    tmp = Path(tmp_name)
+    """Write via ``write(tmp)`` to a temporary file beside ``dest``, verify, then rename.
+
+    The cached file gets the permissions of any new file of the user (their umask), so a
+    shared cache folder stays readable by the group as the user's other files are.
+    """
+    from ..io.writers import new_file_beside
+
+    tmp, mode = new_file_beside(dest)
     try:
         write(tmp)
         actual = sha256_of(tmp)
         if actual != spec.sha256 and not _accepted(tmp, spec):
             raise DataError(f"downloaded file has SHA256 {actual}, expected {spec.sha256}")
+        os.chmod(tmp, mode)
         os.replace(tmp, dest)
         _VERIFIED.add(_stamp(dest, spec.sha256))
     finally:

@@ -49,7 +49,7 @@ def atomic_write(path, write: Callable[[Path], object]) -> Path:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp, mode = _new_file_beside(path)
+        tmp, mode = new_file_beside(path)
     except OSError as err:
         raise InputError(f"could not be written ({err.strerror or err})", path=path) from None
     try:
@@ -65,7 +65,7 @@ def atomic_write(path, write: Callable[[Path], object]) -> Path:
     return path
 
 
-def _new_file_beside(path: Path) -> tuple[Path, int]:
+def new_file_beside(path: Path) -> tuple[Path, int]:
     """Create an empty hidden file of a new name beside ``path``; return it and its mode.
 
     The file is created with mode 0o666, which the system reduces by the umask (and any
