@@ -82,6 +82,14 @@ def test_numeric_column_names_the_first_bad_cell(tmp_path):
     with pytest.raises(InputError, match="row 3, column 'gfp': the value is empty"):
         numeric_column(read_table(path), "gfp")
     assert np.isnan(numeric_column(read_table(path), "gfp", allow_missing=True)[1])
+    # several missing values: counted, with what to do
+    pd.DataFrame({"gfp": [1.0, np.nan, 2.0, np.nan]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"row 3, column 'gfp': the value is empty \(NaN\) "
+                                         r"\(2 rows in all\); remove the rows without a value"):
+        numeric_column(read_table(path), "gfp")
+    pd.DataFrame({"sequence": ["A", "C"], "gfp": [np.nan, np.nan]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match="column 'gfp': the column is empty"):
+        numeric_column(read_table(path), "gfp")
 
 
 def test_unreadable_and_empty_files(tmp_path):

@@ -78,6 +78,17 @@ def test_cli_train_then_predict_round_trip(utr_table, tmp_path, capsys):
     pred = pd.read_csv(out)
     assert len(pred) == 25 and list(pred.columns[:4]) == ["utr", "reads", "gene", "prediction"]
     assert (pred.prediction_std > 0).all()
+    capsys.readouterr()
+    # a second prediction into the same file says it replaced it
+    assert main(["predict", "--model", str(run), "--data", str(new), "--out", str(out)]) == 0
+    assert f"Wrote 25 predictions to {out} (it replaced the file of that name)" in \
+        capsys.readouterr().out
+    # the run's own files are never overwritten
+    before = (run / "predictions.csv").read_bytes()
+    assert main(["--quiet", "predict", "--model", str(run), "--data", str(new),
+                 "--out", str(run / "predictions.csv")]) == 1
+    assert "is inside the run folder" in said(capsys.readouterr().err)
+    assert (run / "predictions.csv").read_bytes() == before
 
 
 def test_cli_default_is_five_mlps_on_a_small_table_of_short_sequences(tmp_path):
@@ -118,6 +129,34 @@ def test_baseline_run_predicts_like_a_neural_run(utr_table, tmp_path):
     pred = predict_run(run, utr_table)
     ok = np.corrcoef(pred.prediction, pred.rl)[0, 1]
     assert ok > 0.5 and "prediction_std" not in pred
+
+
+def test_baselines_take_the_runs_target_transform_and_the_run_its_fit_time(utr_table, tmp_path):
+    run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                    task="regression", model="gbm-kmer", target_transform="log",
+                    out=tmp_path / "log")
+    rows = {r["model"]: r for r in json.loads((run / "metrics.json").read_text())["baselines"]}
+    # the gbm-kmer baseline is the run's own model, fitted the same way: the same scores
+    assert rows["gbm-kmer"]["R2"] == pytest.approx(rows["gbm-kmer (this run)"]["R2"], abs=1e-9)
+    assert rows["gbm-kmer (this run)"]["fit s"] > 0
+    assert "log: models fit log(value)" in (run / "report.html").read_text()
+
+
+def test_the_default_similarity_threshold_is_recorded_and_said(utr_table, tmp_path, capsys,
+                                                              monkeypatch):
+    from biochemml import progress
+    from biochemml.evaluation import default_max_distance
+
+    monkeypatch.setattr(progress, "_QUIET", False)  # an earlier --quiet run may have set it
+    run = tmp_path / "sim"
+    assert main(["train", "--data", str(utr_table), "--sequence-column", "utr", "--target-column",
+                 "rl", "--task", "regression", "--model", "ridge", "--split", "similarity",
+                 "--no-baselines", "--out", str(run)]) == 0
+    limit = default_max_distance(pd.read_csv(utr_table).utr.tolist())
+    assert limit == 2  # 10 % of the median length (19-20 nt)
+    assert yaml.safe_load((run / "config.yaml").read_text())["split"]["max_distance"] == limit
+    words = "no test sequence within 2 mismatches of a training one"
+    assert words in said(capsys.readouterr().err) and words in (run / "report.html").read_text()
 
 
 def test_similarity_and_group_splits_keep_test_rows_apart(utr_table, tmp_path):
@@ -473,6 +512,11 @@ def test_negative_weights_and_log_of_values_below_zero_name_the_file_row(utr_tab
     assert (f"file {path}, row 152, column 'rl': the value -0.1 is not above 0, and "
             "--target-transform log needs values above 0") in said(capsys.readouterr().err)
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    table["reads"], table.loc[150, "rl"] = 0, 1.0
+    table.to_csv(path, index=False)
+    assert train_cli(path, tmp_path / "c", "--weight-column", "reads", "--model", "ridge") == 1
+    assert f"file {path}, column 'reads': every weight is 0" in said(capsys.readouterr().err)
+    assert not (tmp_path / "c").exists()
 
 
 def test_evaluate_without_out_says_nothing_was_written(utr_table, tmp_path, capsys):

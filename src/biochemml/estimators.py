@@ -492,7 +492,9 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
 
     Parameters are those of :class:`SequenceClassifier` (but ``model=None`` means
     ``"auto"``: an MLP on the one-hot for sequences up to 20 letters and for variant
-    libraries of one parent sequence, the FramePool CNN otherwise), plus:
+    libraries of one parent sequence, the FramePool CNN otherwise, and ``pad="left"``
+    aligns sequences of different lengths at their 3' end, as ``biochemml train`` does for
+    regression: 5' UTRs at the start codon), plus:
 
     target_transform : {"standardize", "log", "none"}
         ``"standardize"`` centres and scales each target on the training part;
@@ -516,8 +518,8 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
     _task = "regression"
 
     def __init__(self, model: str | None = None, *, target_transform: str = "standardize",
-                 n_models: int | str = "auto", **kwargs):
-        super().__init__(model, n_models=n_models, **kwargs)
+                 n_models: int | str = "auto", pad: str = "left", **kwargs):
+        super().__init__(model, n_models=n_models, pad=pad, **kwargs)
         self.target_transform = target_transform
 
     def _n_outputs(self) -> int:

@@ -195,6 +195,9 @@ def _check_values(df: pd.DataFrame, task: str, targets, y, weight_column, weight
         if bad.size:
             raise row_error(f"the weight {weights[bad[0]]:g} is below 0; weights must be 0 or "
                             "more (read counts, 1 / variance)", df, int(bad[0]), weight_column)
+        if not np.any(np.asarray(weights, dtype=float) > 0):
+            raise row_error("every weight is 0: at least some rows need a weight above 0 "
+                            "(rows of weight 0 are left out of the loss)", df, None, weight_column)
     if task == "regression" and target_transform == "log":
         values = np.asarray(y, dtype=float).reshape(len(df), -1)
         for t, column in enumerate(targets):
@@ -221,6 +224,11 @@ def read_split_column(df: pd.DataFrame, column: str):
             f"column '{column}' {'are' if n_validation > 1 else 'is'} used for training (the "
             "networks hold out their own validation rows for early stopping)")
     return train, test
+
+
+def _distance_words(distance: str) -> str:
+    """How the similarity threshold counts: mismatches (Hamming) or edits."""
+    return "edits" if distance == "edit" else "mismatches"
 
 
 def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, kind="random",
@@ -349,7 +357,8 @@ DISTANCE_BINS = 6
 def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, folder: Path,
                        baselines=("ridge", "ridge-pairs", "gbm-kmer"), max_distance=None,
                        seed: int = 0, distance: str = "hamming", test_groups=None,
-                       group_column: str | None = None, weights=None) -> tuple[list, dict, dict]:
+                       group_column: str | None = None, weights=None,
+                       fit_seconds: float | None = None) -> tuple[list, dict, dict]:
     """Figures, tables and metrics a regression run adds to its report.
 
     Residuals against sequence length, error by distance to the nearest training
@@ -434,8 +443,10 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         rows_out = []
         for name in baselines:
             t0 = time.perf_counter()
+            # the run's target transform too, so the comparison is like for like
             base = BaselineRegressor(name, alphabet=est.alphabet, pad=est.pad, seed=seed,
-                                     length=est.input_length_)
+                                     length=est.input_length_,
+                                     target_transform=getattr(est, "target_transform", "none"))
             base.fit(seqs[train_idx], y[train_idx],  # weighted as the model was
                      sample_weight=None if weights is None else weights[train_idx])
             seconds = time.perf_counter() - t0
@@ -446,7 +457,7 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         m = metrics.regression_metrics(truth[ok], pred[ok])
         rows_out.append({"model": f"{est.model_name_} (this run)", "R2": m["r2"],
                          "Pearson r": m["pearson"], "Spearman": m["spearman"], "MAE": m["mae"],
-                         "fit s": sum(i["fit_seconds"] for i in getattr(est, "fit_info_", []))})
+                         "fit s": fit_seconds})
         tables["Baselines on the same split (first target)"] = pd.DataFrame(rows_out).round(4)
         extra["baselines"] = rows_out
     return figures, tables, extra
@@ -802,6 +813,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     strata = y if task == "classification" and stratify else None
     if strata is not None and split_values is None and split == "random":
         _check_classes(df, targets[0], strata)
+    if split == "similarity" and split_column is None and max_distance is None:
+        from .evaluation import default_max_distance
+
+        max_distance = default_max_distance(seqs)  # recorded in config.yaml and the report
     try:
         train_idx, test_idx, left_out = _split(
             len(df), strata, test_size, seed, split_values, kind=split, seqs=seqs,
@@ -825,7 +840,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "give per-group scores instead.")
     say(f"[bold]biochemml[/bold] {task}: {len(train_idx)} training and {len(test_idx)} test "
         f"sequences from {data_name}" + (f" ({len(left_out)} left out: too close to the test "
-                                          "set)" if len(left_out) else ""))
+                                          "set)" if len(left_out) else "")
+        + (f"; no test sequence within {max_distance} {_distance_words(distance)} of a "
+           "training one" if split == "similarity" and split_column is None else ""))
     est = _make_estimator(task, model, epochs=epochs, batch_size=batch_size,
                           learning_rate=learning_rate, schedule=schedule,
                           time_limit=time_limit, validation_split=validation_split,
@@ -833,8 +850,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                           model_params=model_params, target_transform=target_transform,
                           verbose=not is_quiet() and sys.stderr.isatty())
     _note_ambiguous(seqs, df, alphabet, getattr(est, "unknown", "zeros"))
+    t_fit = time.perf_counter()
     est.fit(seqs[train_idx], y[train_idx],
             sample_weight=None if weights is None else weights[train_idx])
+    fit_seconds = time.perf_counter() - t_fit
     networks = int(getattr(est, "n_models_", 1))  # baselines: 1
     spread = ("calibrated spread" if validation_split else
               "spread, not calibrated: no validation rows")
@@ -854,7 +873,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 baselines=("ridge", "ridge-pairs", "gbm-kmer") if baselines else (),
                 max_distance=max_distance, seed=seed, distance=distance,
                 test_groups=None if groups is None else groups[test_idx],
-                group_column=group_column, weights=weights)
+                group_column=group_column, weights=weights, fit_seconds=fit_seconds)
             figures += more_figures
         if hasattr(est, "history_"):
             which = f"network 1 of {networks}" if networks > 1 else ""
@@ -893,12 +912,18 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "data": data_name, "task": task, "model": est.model_name_,
             "training / test sequences": f"{len(train_idx)} / {len(test_idx)}"
                                          + (f" ({len(left_out)} left out)" if len(left_out) else ""),
-            "split": config["split"]["kind"], "sequence length": est.input_length_,
+            "split": config["split"]["kind"] + (
+                f" (no test sequence within {max_distance} {_distance_words(distance)} of a "
+                "training one)" if config["split"]["kind"] == "similarity" else ""),
+            "sequence length": est.input_length_,
             "padding": pad, "seed": seed,
         }
         if weight_column is not None:
             summary["weights"] = (f"column '{weight_column}' weighs each training row in the "
                                   "loss (baselines too); test metrics count every row once")
+        if task == "regression" and target_transform == "log":
+            summary["target transform"] = ("log: models fit log(value) and predict back on the "
+                                           "original scale (baselines too)")
         if config["networks"] > 1:
             summary["networks"] = (f"{config['networks']} (a deep ensemble: predictions are their "
                                    f"mean, uncertainty their {spread})")

@@ -420,16 +420,23 @@ def predict(
         raise InputError("is also the --data table: predictions would overwrite the "
                          f"measurements; name a new file, such as {out.with_stem(out.stem + '_predicted')}",
                          path=out)
+    if model.resolve() in out.resolve().parents:
+        from ..errors import InputError
+
+        raise InputError(f"is inside the run folder {model}: the run's own files (its test "
+                         "predictions, report and metrics) must stay as training wrote them; "
+                         f"name a file outside it, such as {out.name}", path=out)
+    replaced = out.exists()
     if (model / "model.pkl").exists():  # a protein-variant run
         from ..protein_train import predict_variant_model
 
         result = predict_variant_model(model, data, out, variant_column=variant_column)
-        typer.echo(f"Wrote {len(result)} predictions to {out}")
-        return
-    from ..runs import predict_run
+    else:
+        from ..runs import predict_run
 
-    result = predict_run(model, data, out, sequence_column)
-    typer.echo(f"Wrote {len(result)} predictions to {out}")
+        result = predict_run(model, data, out, sequence_column)
+    typer.echo(f"Wrote {len(result)} predictions to {out}"
+               + (" (it replaced the file of that name)" if replaced else ""))
 
 
 @app.command()

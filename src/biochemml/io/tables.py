@@ -463,7 +463,15 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size and not allow_missing:
         i = int(bad[0])
-        raise row_error(not_a_number(raw.iloc[i], blank=pd.isna(raw.iloc[i])), df, i, column)
+        blank = bool(pd.isna(raw.iloc[i]))
+        message = not_a_number(raw.iloc[i], blank=blank)
+        if raw.isna().all():
+            raise row_error("the column is empty: it holds no value", df, None, column)
+        if bad.size > 1:
+            message += f" ({bad.size} rows in all)"
+        if blank:
+            message += "; remove the rows without a value, or fill them in"
+        raise row_error(message, df, i, column)
     return values
 
 
