@@ -365,3 +365,13 @@ def test_one_check_of_the_target_transform_serves_networks_and_baselines():
                 BaselineRegressor("ridge", target_transform="lg")):
         with pytest.raises(InputError, match="target_transform must be standardize, log or none, not 'lg'"):
             est.fit(["ACGT", "ACGA", "ACGC"], [1.0, 2.0, 3.0])
+
+
+def test_the_regressor_aligns_sequences_at_their_3_end_by_default_as_train_does():
+    from biochemml.baselines import BaselineRegressor
+
+    assert SequenceRegressor().get_params()["pad"] == "left" == BaselineRegressor().pad
+    seqs, y = _additive(120, 9, seed=5)
+    est = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0).fit(seqs, y)
+    longer = "GGG" + seqs[0]  # cut on the 5' side: the last 9 letters are read
+    assert est.predict([longer])[0] == pytest.approx(est.predict([seqs[0]])[0])
