@@ -491,6 +491,9 @@ def test_rna_spelling_of_training_sequences_counts_as_seen(utr_table, tmp_path, 
     (["--target-transform", "lg"], "target_transform (--target-transform) must be standardize, log or none"),
     (["--model", "ridge", "--ensemble", "3"], "the baseline 'ridge' is one fit that gives the same model"),
     (["--schedule", "fast"], "the schedule (--schedule) must be one of constant, plateau, cosine"),
+    (["--model", "ridge", "--epochs", "3"], "--epochs sets how a network trains; the baseline "
+                                            "'ridge' is fitted in one go"),
+    (["--model", "gbm-kmer", "--epochs", "3", "--time-limit", "2"], "--epochs, --time-limit set how"),
 ])
 def test_run_options_are_refused_before_the_table_is_read(options, message, tmp_path, capsys):
     missing = tmp_path / "not_read.csv"  # never opened: the option error comes first

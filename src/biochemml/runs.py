@@ -143,7 +143,7 @@ MAX_GROUPS = 200  # a regression report scores each group of the test set apart 
 
 def _check_options(*, task, group_column, split, split_column, test_size, validation_split,
                    target_transform, n_models, model, schedule, epochs, batch_size,
-                   learning_rate, seed) -> None:
+                   learning_rate, seed, time_limit=None) -> None:
     """One sentence for a run option that cannot work, named as the CLI and the Python API
     name it, before the table is read."""
     from .baselines import BASELINES
@@ -179,6 +179,17 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
         raise InputError(f"an ensemble (--ensemble, n_models) trains several networks with "
                          f"different seeds; the baseline '{model}' is one fit that gives the "
                          "same model every time: leave the ensemble out, or choose a network")
+    if model in BASELINES:
+        given = [flag for flag, value in (("--epochs", epochs), ("--batch-size", batch_size),
+                                          ("--learning-rate", learning_rate),
+                                          ("--schedule", schedule), ("--time-limit", time_limit))
+                 if value is not None]
+        if given:
+            one = len(given) == 1
+            raise InputError(f"{', '.join(given)} set{'s' if one else ''} how a network trains; "
+                             f"the baseline '{model}' is fitted in one go (scikit-learn), "
+                             f"without epochs: leave {'it' if one else 'them'} out, or choose "
+                             "a network")
     if schedule is not None:
         check_schedule(schedule, "the schedule (--schedule)")
     _check_settings(epochs=1 if epochs is None else epochs,
@@ -781,7 +792,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                    test_size=test_size,
                    validation_split=validation_split, target_transform=target_transform,
                    n_models=n_models, model=model, schedule=schedule, epochs=epochs,
-                   batch_size=batch_size, learning_rate=learning_rate, seed=seed)
+                   batch_size=batch_size, learning_rate=learning_rate, seed=seed,
+                   time_limit=time_limit)
     out = check_new_folder(out if out is not None else default_run_dir(task))
     started = time.time()
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
