@@ -100,6 +100,10 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     rows[1]["R2"] = 0.60
     assert "gbm-kmer beat framepool" in _better_baseline(rows)
     assert "give the network more data" in _better_baseline(rows)
+    assert "the simpler model" in _better_baseline(rows)
+    rows[2]["model"] = "ridge (this run)"  # a baseline beaten by another is not "simpler"
+    assert _better_baseline(rows) == ("The baseline gbm-kmer beat ridge on the test set (R² "
+                                      "0.600 against 0.310): train it with --model gbm-kmer.")
 
 
 def test_weighted_runs_weigh_their_baselines_too_and_say_so(tmp_path):

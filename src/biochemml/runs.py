@@ -999,10 +999,13 @@ def _better_baseline(rows) -> str | None:
     name = own["model"].removesuffix(" (this run)")
     from .baselines import BASELINES
 
-    more = "" if name in BASELINES else " (or give the network more data)"
+    if name in BASELINES:  # one baseline against another: neither is the simpler
+        return (f"The baseline {best['model']} beat {name} on the test set (R² "
+                f"{best['R2']:.3f} against {own['R2']:.3f}): train it with --model "
+                f"{best['model']}.")
     return (f"The baseline {best['model']} beat {name} on the test set (R² {best['R2']:.3f} "
             f"against {own['R2']:.3f}): on this table the simpler model is the better one; "
-            f"train it with --model {best['model']}{more}.")
+            f"train it with --model {best['model']} (or give the network more data).")
 
 
 def _epochs_text(fit_info: list) -> str:
