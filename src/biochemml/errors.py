@@ -49,3 +49,11 @@ class DataError(BiochemmlError):
 
 class ModelError(BiochemmlError):
     """A saved model or run folder cannot be used (missing, corrupted, another version)."""
+
+
+class LengthWarning(UserWarning):
+    """Sequences given to a trained model were cut to, or padded to, its input length.
+
+    The command line says this in its own words (with the file rows), so it hides this
+    warning; in Python it is the only notice.
+    """

@@ -35,6 +35,27 @@ def valid_n_models(value) -> bool:
                                and not isinstance(value, bool) and value >= 1)
 
 
+def _warn_lengths(seqs, length: int | None, pad: str, shortest: int) -> None:
+    """Warn (:class:`biochemml.errors.LengthWarning`) about sequences longer than the
+    model's input ``length`` (one end of them is kept; ``None``: the model reads any
+    length) or shorter than every training sequence (``shortest``)."""
+    from .errors import LengthWarning
+
+    longer = 0 if length is None else sum(len(q) > length for q in seqs)
+    if longer:
+        kept = "last" if pad == "left" else "first"
+        warnings.warn(f"{longer} sequence{'s are' if longer > 1 else ' is'} longer than the "
+                      f"{length} letters the model reads: {'their' if longer > 1 else 'its'} "
+                      f"{kept} {length} letters were used (pad='{pad}')", LengthWarning,
+                      stacklevel=5)
+    shorter = sum(len(q) < shortest for q in seqs)
+    if shorter:
+        warnings.warn(f"{shorter} sequence{'s are' if shorter > 1 else ' is'} shorter than "
+                      f"every training sequence ({shortest} letters or more): the model never "
+                      "saw such lengths, so read these predictions with care", LengthWarning,
+                      stacklevel=5)
+
+
 class _SequenceEstimator(BaseEstimator):
     _task = ""
 
@@ -140,7 +161,7 @@ class _SequenceEstimator(BaseEstimator):
             raise InputError(f"n_models must be a whole number >= 1 or 'auto', not {self.n_models!r}")
         return int(self.n_models)
 
-    def _codes(self, sequences, fitting: bool):
+    def _codes(self, sequences, fitting: bool, warn: bool = False):
         from .encode.codes import as_sequence_list, to_codes
 
         if hasattr(sequences, "columns"):  # a pandas DataFrame: one column is the sequences
@@ -163,6 +184,9 @@ class _SequenceEstimator(BaseEstimator):
         if not fitting and self.reads_any_length:  # FramePool: nothing is cut
             length = max([self.input_length_] + [len(q) for q in seqs])
             truncate = None
+        if warn:
+            _warn_lengths(seqs, length if truncate is not None else None, self.pad,
+                          getattr(self, "train_lengths_", (0, 0))[0])
         codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
         if fitting:  # what predict() can compare new sequences with
             lengths = [len(q) for q in seqs]
@@ -251,7 +275,8 @@ class _SequenceEstimator(BaseEstimator):
     def _raw_outputs(self, sequences) -> np.ndarray:
         """``(n_models, N, K)`` raw model outputs."""
         self._check_fitted()
-        return self._member_outputs(self._codes(sequences, fitting=False), progress=self.verbose)
+        return self._member_outputs(self._codes(sequences, fitting=False, warn=True),
+                                    progress=self.verbose)
 
     def _member_outputs(self, codes, progress: bool = False) -> np.ndarray:
         """``(n_models, N, K)`` raw outputs of every member on ``(N, L)`` codes."""

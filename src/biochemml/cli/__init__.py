@@ -91,8 +91,14 @@ def main(argv=None) -> int:
 
 
 def _main(argv=None) -> int:
+    import warnings
+
+    from ..errors import LengthWarning
+
     try:
-        app(args=argv, standalone_mode=False)
+        with warnings.catch_warnings():  # the runs say it themselves, naming the rows
+            warnings.simplefilter("ignore", LengthWarning)
+            app(args=argv, standalone_mode=False)
     except BiochemmlError as err:
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
         return 1
