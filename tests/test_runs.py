@@ -121,6 +121,22 @@ def test_an_ensemble_without_validation_rows_says_its_spread_is_not_calibrated(t
         assert words in (run / "report.html").read_text()
 
 
+def test_a_fasta_file_is_predicted_and_evaluated_whatever_the_training_column(utr_table,
+                                                                             tmp_path):
+    from biochemml.runs import evaluate_run
+
+    run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                    task="regression", model="ridge", out=tmp_path / "ridge", baselines=False)
+    table = pd.read_csv(utr_table).head(40)
+    fasta = tmp_path / "new.fasta"
+    fasta.write_text("".join(f">u{i} rl={r.rl}\n{r.utr}\n" for i, r in table.iterrows()))
+    pred = predict_run(run, fasta)
+    expected = predict_run(run, table.drop(columns="rl"))
+    assert np.allclose(pred.prediction, expected.prediction)
+    result = evaluate_run(run, fasta)
+    assert result["n"] == 40
+
+
 def test_baseline_run_predicts_like_a_neural_run(utr_table, tmp_path):
     run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
                     task="regression", model="ridge-pairs", out=tmp_path / "ridge",

@@ -651,6 +651,16 @@ def _note_duplicates(seqs, df: pd.DataFrame, alphabet) -> None:
         "copies on one side with --split similarity --max-distance 0")
 
 
+def _trained_sequence_column(df: pd.DataFrame, cfg: dict) -> str:
+    """The column of sequences a run reads by default: the training table's name for it,
+    or ``sequence`` in a FASTA file, whose records are the sequences whatever the training
+    table called them."""
+    column = cfg["sequence_column"]
+    if column not in df.columns and df.attrs.get("format") == "fasta" and "sequence" in df:
+        return "sequence"
+    return column
+
+
 def _note_lengths(seqs, est) -> None:
     """Say how many sequences are longer than the model's input (and which end was kept)
     or shorter than every training sequence."""
@@ -1116,7 +1126,7 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     cfg = _run_config(run_dir)
     est = load_run_model(run_dir)
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
-    col = sequence_column_name or cfg["sequence_column"]
+    col = sequence_column_name or _trained_sequence_column(df, cfg)
     if sequence_column_name is None:
         require_columns(df, [col], what=", the sequence column the model was trained on",
                         hint=". Name the column of sequences with --sequence-column")
@@ -1166,7 +1176,7 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
     cfg = _run_config(run_dir)
     est = load_run_model(run_dir)
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
-    column = sequence_column_name or cfg["sequence_column"]
+    column = sequence_column_name or _trained_sequence_column(df, cfg)
     trained = cfg["target_columns"]
     targets = ([target_columns] if isinstance(target_columns, str) else list(target_columns)) \
         if target_columns else trained
