@@ -507,6 +507,7 @@ def test_rna_spelling_of_training_sequences_counts_as_seen(utr_table, tmp_path, 
     (["--target-transform", "lg"], "target_transform (--target-transform) must be standardize, log or none"),
     (["--model", "ridge", "--ensemble", "3"], "the baseline 'ridge' is one fit that gives the same model"),
     (["--schedule", "fast"], "the schedule (--schedule) must be one of constant, plateau, cosine"),
+    (["--split", "simlarity"], "not 'simlarity' (did you mean 'similarity'?)"),
     (["--model", "ridge", "--epochs", "3"], "--epochs sets how a network trains; the baseline "
                                             "'ridge' is fitted in one go"),
     (["--model", "gbm-kmer", "--epochs", "3", "--time-limit", "2"], "--epochs, --time-limit set how"),

@@ -159,10 +159,13 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
                          "for regression); add --split group or leave it out")
 
     if split_column is None and split not in SPLITS:
+        from .io.tables import _did_you_mean
+
         raise InputError(f"the split (--split) must be one of {', '.join(SPLITS)}, not "
                          f"'{split}'" + (" (k-fold cross-validation is in Python: "
                                          "biochemml.evaluation.kfold_indices)"
-                                         if str(split).lower().replace("-", "") == "kfold" else ""))
+                                         if str(split).lower().replace("-", "") == "kfold"
+                                         else _did_you_mean(str(split), SPLITS)))
     for name, flag, value, zero in (("test_size", "--test-size", test_size, False),
                                     ("validation_split", "--validation-split", validation_split, True)):
         number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
