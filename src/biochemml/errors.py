@@ -52,7 +52,8 @@ class ModelError(BiochemmlError):
 
 
 class LengthWarning(UserWarning):
-    """Sequences given to a trained model were cut to, or padded to, its input length.
+    """Sequences given to a trained model were cut to its input length, or are shorter
+    than every sequence it was trained on.
 
     The command line says this in its own words (with the file rows), so it hides this
     warning; in Python it is the only notice.

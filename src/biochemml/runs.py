@@ -412,7 +412,7 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         by_dist[f"> {cap}"] = by_dist.pop(top)
     f = fig_dir / "test_error_by_distance.png"
     plot.metric_by_group(by_dist, path=f, metric=f"mean absolute error of {target}",
-                         group_label=("edits" if distance == "edit" else "mismatches")
+                         group_label=_distance_words(distance)
                          + " to the nearest training sequence",
                          title="Error by distance to the training set")
     sampled = (f"; a random {len(rows):,} of the {int(ok.sum()):,} test rows"

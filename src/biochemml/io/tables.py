@@ -462,11 +462,11 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size and not allow_missing:
+        if raw.isna().all():
+            raise row_error("the column is empty: it holds no value", df, None, column)
         i = int(bad[0])
         blank = bool(pd.isna(raw.iloc[i]))
         message = not_a_number(raw.iloc[i], blank=blank)
-        if raw.isna().all():
-            raise row_error("the column is empty: it holds no value", df, None, column)
         if bad.size > 1:
             message += f" ({bad.size} rows in all)"
         if blank:
