@@ -842,6 +842,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         from .evaluation import default_max_distance
 
         max_distance = default_max_distance(seqs)  # recorded in config.yaml and the report
+    apart = (f"no test sequence within {max_distance} {_distance_words(distance)} of a "
+             "training one") if split == "similarity" and split_column is None else None
     try:
         train_idx, test_idx, left_out = _split(
             len(df), strata, test_size, seed, split_values, kind=split, seqs=seqs,
@@ -866,8 +868,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     say(f"[bold]biochemml[/bold] {task}: {len(train_idx)} training and {len(test_idx)} test "
         f"sequences from {data_name}" + (f" ({len(left_out)} left out: too close to the test "
                                           "set)" if len(left_out) else "")
-        + (f"; no test sequence within {max_distance} {_distance_words(distance)} of a "
-           "training one" if split == "similarity" and split_column is None else ""))
+        + (f"; {apart}" if apart else ""))
     est = _make_estimator(task, model, epochs=epochs, batch_size=batch_size,
                           learning_rate=learning_rate, schedule=schedule,
                           time_limit=time_limit, validation_split=validation_split,
@@ -937,9 +938,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "data": data_name, "task": task, "model": est.model_name_,
             "training / test sequences": f"{len(train_idx)} / {len(test_idx)}"
                                          + (f" ({len(left_out)} left out)" if len(left_out) else ""),
-            "split": config["split"]["kind"] + (
-                f" (no test sequence within {max_distance} {_distance_words(distance)} of a "
-                "training one)" if config["split"]["kind"] == "similarity" else ""),
+            "split": config["split"]["kind"] + (f" ({apart})" if apart else ""),
             "sequence length": est.input_length_,
             "padding": pad, "seed": seed,
         }
