@@ -53,6 +53,7 @@ def test_training_sequences_are_counted_and_the_unseen_scored_apart(regression_r
     assert alone["unseen"]["r2"] == pytest.approx(result["unseen"]["r2"])
     written = pd.read_csv(tmp_path / "ev" / "predictions.csv")
     assert written["in_training_set"].tolist() == [True] * len(seen) + [False] * len(unseen)
+    assert written["row"].tolist() == list(range(2, 2 + len(mixed)))  # file rows, as train's
     # the unseen rows alone score as an evaluation of them alone does
     unseen.to_csv(tmp_path / "unseen.csv", index=False)
     only = evaluate_run(run, tmp_path / "unseen.csv")

@@ -591,10 +591,15 @@ def _length_unit(alphabet) -> str:
         ("prot", "aa", "amino")) else "nt"
 
 
+def _file_rows(df, index) -> np.ndarray:
+    """File rows (as a spreadsheet counts them) of 0-based positions ``index`` in ``df``."""
+    first = df.attrs.get("first_row", 1) if isinstance(df, pd.DataFrame) else 1
+    return np.asarray(index, dtype=int) + first
+
+
 def _rows_text(df: pd.DataFrame, index, limit: int = 5) -> str:
     """``row 8`` or ``rows 8, 12, 40, ...``: file rows (as a spreadsheet counts) of ``index``."""
-    first = df.attrs.get("first_row", 1) if isinstance(df, pd.DataFrame) else 1
-    rows = [str(int(i) + first) for i in index[:limit]]
+    rows = [str(r) for r in _file_rows(df, index[:limit])]
     more = ", ..." if len(index) > limit else ""
     return ("row " if len(index) == 1 else "rows ") + ", ".join(rows) + more
 
@@ -914,7 +919,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         # 8 bytes a training sequence: lets `evaluate` spot tables that repeat them
         np.save(tmp / TRAINING_HASHES, np.unique(_sequence_hashes(seqs[train_idx], alphabet)))
         predictions = join_outputs(df.iloc[test_idx], table, front=pd.DataFrame(
-            {"row": test_idx + df.attrs.get("first_row", 1)}))
+            {"row": _file_rows(df, test_idx)}))
         predictions.to_csv(tmp / "predictions.csv", index=False)
         fit_info = getattr(est, "fit_info_", None)
         config = {
@@ -1219,7 +1224,9 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
             (tmp / "metrics.json").write_text(json.dumps(_json_ready(result), indent=2))
             if seen is not None:
                 table["in_training_set"] = seen
-            join_outputs(df, table).to_csv(tmp / "predictions.csv", index=False)
+            join_outputs(df, table, front=pd.DataFrame(  # file rows, as train writes them
+                {"row": _file_rows(df, np.arange(len(df)))})).to_csv(
+                tmp / "predictions.csv", index=False)
             report.write_report(tmp / "report.html", f"Evaluation of {run_dir}",
                                 summary={"model": str(run_dir), "data": str(data),
                                          "sequences": len(df)},
