@@ -374,7 +374,7 @@ def test_the_regressor_aligns_sequences_at_their_3_end_by_default_as_train_does(
     seqs, y = _additive(120, 9, seed=5)
     est = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0).fit(seqs, y)
     longer = "GGG" + seqs[0]  # cut on the 5' side: the last 9 letters are read
-    with pytest.warns(UserWarning, match="its last 9 letters were used"):
+    with pytest.warns(UserWarning, match="its last 9 nt were used"):
         assert est.predict([longer])[0] == pytest.approx(est.predict([seqs[0]])[0])
 
 
@@ -385,8 +385,9 @@ def test_predict_warns_when_it_cuts_a_sequence_or_meets_a_shorter_one():
 
     seqs, y = _additive(120, 9, seed=5)
     est = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0).fit(seqs, y)
-    with pytest.warns(LengthWarning, match="1 sequence is longer than the 9 letters the model "
-                                           r"reads: its last 9 letters were used \(pad='left'\)"):
+    with pytest.warns(LengthWarning, match="1 sequence is longer than the 9 nt the model was "
+                                           "trained on; its last 9 nt were used "
+                                           r"\(the model aligns sequences at their end"):
         est.predict(["GGG" + seqs[0]])
     with pytest.warns(LengthWarning, match="2 sequences are shorter than every training sequence"):
         est.predict(["ACGT", "ACG", seqs[1]])

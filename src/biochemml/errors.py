@@ -55,6 +55,6 @@ class LengthWarning(UserWarning):
     """Sequences given to a trained model were cut to its input length, or are shorter
     than every sequence it was trained on.
 
-    The command line says this in its own words (with the file rows), so it hides this
-    warning; in Python it is the only notice.
+    The command line says the same sentences itself (:func:`biochemml.estimators.length_notes`),
+    so it hides this warning; in Python it is the only notice.
     """

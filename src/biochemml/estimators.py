@@ -35,25 +35,59 @@ def valid_n_models(value) -> bool:
                                and not isinstance(value, bool) and value >= 1)
 
 
-def _warn_lengths(seqs, length: int | None, pad: str, shortest: int) -> None:
-    """Warn (:class:`biochemml.errors.LengthWarning`) about sequences longer than the
-    model's input ``length`` (one end of them is kept; ``None``: the model reads any
-    length) or shorter than every training sequence (``shortest``)."""
-    from .errors import LengthWarning
+def _length_unit(alphabet) -> str:
+    return "residues" if str(getattr(alphabet, "name", alphabet)).lower().startswith(
+        ("prot", "aa", "amino")) else "nt"
 
-    longer = 0 if length is None else sum(len(q) > length for q in seqs)
-    if longer:
-        kept = "last" if pad == "left" else "first"
-        warnings.warn(f"{longer} sequence{'s are' if longer > 1 else ' is'} longer than the "
-                      f"{length} letters the model reads: {'their' if longer > 1 else 'its'} "
-                      f"{kept} {length} letters were used (pad='{pad}')", LengthWarning,
-                      stacklevel=5)
+
+def length_notes(seqs, est) -> list[tuple[str, str]]:
+    """Sentences on sequences of lengths a fitted model did not train on.
+
+    Parameters
+    ----------
+    seqs : list of str
+    est : fitted estimator
+        A sequence estimator or baseline (``input_length_``, ``train_lengths_``, ``pad``,
+        ``alphabet``, ``reads_any_length``, ``model_name_``).
+
+    Returns
+    -------
+    list of (str, str)
+        Each sentence in two parts, the finding and what it means: sequences shorter
+        than every training sequence; longer than the model's input (which end was
+        kept), or, for a model that reads any length, longer than every training one.
+        Empty when every length was seen in training.
+    """
+    length = getattr(est, "input_length_", None)
+    if length is None:
+        return []
+    notes = []
+    unit = _length_unit(est.alphabet)
+    shortest = getattr(est, "train_lengths_", (0, 0))[0]
     shorter = sum(len(q) < shortest for q in seqs)
     if shorter:
-        warnings.warn(f"{shorter} sequence{'s are' if shorter > 1 else ' is'} shorter than "
-                      f"every training sequence ({shortest} letters or more): the model never "
-                      "saw such lengths, so read these predictions with care", LengthWarning,
-                      stacklevel=5)
+        one = shorter == 1
+        notes.append((f"{shorter} sequence{'' if one else 's'} {'is' if one else 'are'} shorter "
+                      f"than every training sequence ({shortest} {unit} or more)",
+                      f": the model never saw such lengths, so read "
+                      f"{'its prediction' if one else 'their predictions'} with care"))
+    longer = sum(len(q) > length for q in seqs)
+    one = longer == 1
+    if longer and getattr(est, "reads_any_length", False):
+        notes.append((f"{longer} sequence{'' if one else 's'} {'is' if one else 'are'} longer "
+                      f"than every training sequence ({length} {unit} at most)",
+                      f": {est.model_name_} reads {'it' if one else 'them'} whole, but never "
+                      f"saw such lengths, so read {'its prediction' if one else 'their predictions'}"
+                      " with care"))
+    elif longer:
+        kept, side = (("last", "aligns sequences at their end: pads and cuts on the left")
+                      if est.pad == "left" else
+                      ("first", "aligns sequences at their start: pads and cuts on the right"))
+        notes.append((f"{longer} sequence{'' if one else 's'} {'is' if one else 'are'} longer "
+                      f"than the {length} {unit} the model was trained on",
+                      f"; {'its' if one else 'their'} {kept} {length} {unit} were used (the "
+                      f"model {side})"))
+    return notes
 
 
 class _SequenceEstimator(BaseEstimator):
@@ -184,9 +218,11 @@ class _SequenceEstimator(BaseEstimator):
         if not fitting and self.reads_any_length:  # FramePool: nothing is cut
             length = max([self.input_length_] + [len(q) for q in seqs])
             truncate = None
-        if warn:
-            _warn_lengths(seqs, length if truncate is not None else None, self.pad,
-                          getattr(self, "train_lengths_", (0, 0))[0])
+        if warn:  # the same sentences a run says (runs._note_lengths)
+            from .errors import LengthWarning
+
+            for flagged, rest in length_notes(seqs, self):
+                warnings.warn(flagged + rest, LengthWarning, stacklevel=4)
         codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
         if fitting:  # what predict() can compare new sequences with
             lengths = [len(q) for q in seqs]

@@ -586,11 +586,6 @@ def calibration_note(coverage: dict, n: int) -> str:
             f"({calibration_verdict(coverage, n)}).")
 
 
-def _length_unit(alphabet) -> str:
-    return "residues" if str(getattr(alphabet, "name", alphabet)).lower().startswith(
-        ("prot", "aa", "amino")) else "nt"
-
-
 def _file_rows(df, index) -> np.ndarray:
     """File rows (as a spreadsheet counts them) of 0-based positions ``index`` in ``df``."""
     first = df.attrs.get("first_row", 1) if isinstance(df, pd.DataFrame) else 1
@@ -671,36 +666,11 @@ def _trained_sequence_column(df: pd.DataFrame, cfg: dict) -> str:
 
 def _note_lengths(seqs, est) -> None:
     """Say how many sequences are longer than the model's input (and which end was kept)
-    or shorter than every training sequence."""
-    length = getattr(est, "input_length_", None)
-    if length is None:
-        return
-    unit = _length_unit(est.alphabet)
-    shortest = getattr(est, "train_lengths_", (0, 0))[0]
-    shorter = sum(len(q) < shortest for q in seqs)
-    if shorter:
-        one = shorter == 1
-        say(f"[yellow]{shorter} sequence{'' if one else 's'} {'is' if one else 'are'} shorter "
-            f"than every training sequence ({shortest} {unit} or more)[/yellow]: the model "
-            f"never saw such lengths, so read {'its prediction' if one else 'their predictions'}"
-            " with care")
-    longer = sum(len(q) > length for q in seqs)
-    if not longer:
-        return
-    if getattr(est, "reads_any_length", False):
-        one = longer == 1
-        say(f"[yellow]{longer} sequence{'' if one else 's'} {'is' if one else 'are'} longer "
-            f"than every training sequence ({length} {unit} at most)[/yellow]: "
-            f"{est.model_name_} reads {'it' if one else 'them'} whole, but never saw such "
-            f"lengths, so read {'its prediction' if one else 'their predictions'} with care")
-        return
-    kept, side = (("last", "aligns sequences at their end: pads and cuts on the left")
-                  if est.pad == "left" else
-                  ("first", "aligns sequences at their start: pads and cuts on the right"))
-    one = longer == 1
-    say(f"[yellow]{longer} sequence{'' if one else 's'} {'is' if one else 'are'} longer than "
-        f"the {length} {unit} the model was trained on[/yellow]; {'its' if one else 'their'} "
-        f"{kept} {length} {unit} were used (the model {side})")
+    or shorter than every training sequence (:func:`biochemml.estimators.length_notes`)."""
+    from .estimators import length_notes
+
+    for flagged, rest in length_notes(seqs, est):
+        say(f"[yellow]{flagged}[/yellow]{rest}")
 
 
 def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("label",),

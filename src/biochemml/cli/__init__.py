@@ -96,7 +96,7 @@ def _main(argv=None) -> int:
     from ..errors import LengthWarning
 
     try:
-        with warnings.catch_warnings():  # the runs say it themselves, naming the rows
+        with warnings.catch_warnings():  # the runs say the same sentences themselves
             warnings.simplefilter("ignore", LengthWarning)
             app(args=argv, standalone_mode=False)
     except BiochemmlError as err:
