@@ -306,6 +306,11 @@ def _whole(value, least: int) -> bool:
         and value >= least
 
 
+def _number(value) -> bool:
+    """``value`` is a real number (int, float or numpy scalar), not a bool."""
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+
+
 def check_schedule(schedule, name: str = "schedule") -> None:
     """Refuse a learning-rate schedule that is not one of ``SCHEDULES``, naming it as ``name``."""
     if schedule not in SCHEDULES:
@@ -324,8 +329,7 @@ def _check_settings(*, epochs, batch_size, lr, weight_decay, patience, seed, acc
         if not _whole(value, 1):
             raise InputError(f"{name} must be a whole number of at least 1, not {value!r}")
     for name, value, least in (("learning rate", lr, 0.0), ("weight_decay", weight_decay, 0.0)):
-        number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
-        if not number or not np.isfinite(value) or value < least or (name == "learning rate"
+        if not _number(value) or not np.isfinite(value) or value < least or (name == "learning rate"
                                                                      and value == 0):
             raise InputError(f"{name} must be a positive number (e.g. 0.001), not {value!r}"
                              if name == "learning rate" else
@@ -419,9 +423,7 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
                          "at least 2 are needed to train (more rows, or a smaller "
                          "validation_split)")
     check_schedule(schedule)
-    if average_epochs is not None and not (isinstance(average_epochs, (int, float))
-                                           and not isinstance(average_epochs, bool)
-                                           and average_epochs > 0):
+    if average_epochs is not None and not (_number(average_epochs) and average_epochs > 0):
         raise InputError(f"average_epochs must be a positive number of epochs or None, "
                          f"not {average_epochs!r}")
     if time_limit is not None and not time_limit > 0:
