@@ -136,14 +136,16 @@ def _make_lightning_module(model: nn.Module, task: str, lr: float, weight_decay:
 
         def on_train_start(self):
             if ema is not None:  # the average starts at the initial weights
-                self._ema = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+                live = self.model.state_dict()  # views of the weights: made once, not per batch
+                self._ema = {k: v.detach().clone() for k, v in live.items()}
+                self._pairs = [(self._ema[k], v) for k, v in live.items()]
 
         def _update_ema(self):
-            for k, v in self.model.state_dict().items():
+            for avg, v in self._pairs:
                 if v.dtype.is_floating_point:
-                    self._ema[k].lerp_(v.detach(), 1.0 - ema)
+                    avg.lerp_(v, 1.0 - ema)
                 else:
-                    self._ema[k].copy_(v)
+                    avg.copy_(v)
 
         def swap_in_average(self):
             if self._ema is not None and self._live is None:
