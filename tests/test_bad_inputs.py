@@ -193,7 +193,7 @@ def test_predict_without_the_training_column_names_the_option(run, tmp_path, cap
 @pytest.mark.parametrize("name, said", [
     ("folder", "is a folder: give the output table a file name, such as"),
     ("predictions", "has no file ending: name the output table predictions.csv"),
-    ("predictions.xlsx", "cannot write '.xlsx': use .csv, .tsv or .parquet")])
+    ("predictions.json", "cannot write '.json': use .csv, .tsv, .xlsx or .parquet")])
 def test_predict_refuses_an_output_name_before_the_work(run, tmp_path, capsys, monkeypatch,
                                                          name, said):
     from biochemml import runs

@@ -241,7 +241,7 @@ def test_doe_writes_excel_tsv_and_refuses_unknown_suffix(tmp_path, capsys):
     assert main(base + [str(tmp_path / "d.tsv")]) == 0
     assert pd.read_csv(tmp_path / "d.tsv", sep="\t").shape == (5, 3)
     assert main(base + [str(tmp_path / "d.json")]) != 0
-    assert "use .csv, .tsv or .xlsx" in capsys.readouterr().err
+    assert "use .csv, .tsv, .xlsx or .parquet" in capsys.readouterr().err
     assert not (tmp_path / "d.json").exists()
 
 
@@ -256,7 +256,7 @@ def test_replay_checks_its_output_table_before_the_work(tmp_path, capsys):
     base = ["replay", "--runs", str(tmp_path / "runs.csv"), "--factors", str(tmp_path / "b.csv"),
             "--response", "titer", "--out"]
     assert main(base + [str(tmp_path / "r.json")]) == 1
-    assert "use .csv, .tsv or .xlsx" in capsys.readouterr().err
+    assert "use .csv, .tsv, .xlsx or .parquet" in capsys.readouterr().err
     assert not list(tmp_path.glob("r.*"))
     assert main(base + [str(tmp_path / "r.tsv")]) == 0
     assert "\t" in (tmp_path / "r.tsv").read_text().splitlines()[0]

@@ -114,7 +114,7 @@ def test_user_mistakes_are_one_line_errors(capsys, tmp_path, seq_table):
     empty.write_text("")
     assert_user_error(capsys, "encode", "--data", str(empty), "--out", str(tmp_path / "x.npy"),
                       match="the file is empty")
-    assert_user_error(capsys, "simulate", "--out", str(tmp_path / "x.xlsx"), match="cannot write")
+    assert_user_error(capsys, "simulate", "--out", str(tmp_path / "x.json"), match="cannot write")
     assert_user_error(capsys, "simulate", "--out", str(tmp_path / "x.csv"), "--position", "30",
                       match="position must be between")
     assert not (tmp_path / "x.csv").exists()

@@ -74,15 +74,16 @@ def test_evaluate_scores_a_new_table(run, table, tmp_path, capsys):
                                                        metrics["confusion_matrix"][k]]
 
 
-def test_predict_reads_an_excel_table(run, table, tmp_path):
-    pytest.importorskip("openpyxl")
+def test_predict_reads_and_writes_excel_tables(run, table, tmp_path):
     _, folder = table
     new = pd.read_csv(folder / "new.csv").head(10)
     new.to_excel(tmp_path / "new.xlsx", index=False)
-    assert main(["--quiet", "predict", "--model", str(run), "--data", str(tmp_path / "new.xlsx"),
-                 "--out", str(tmp_path / "pred.csv")]) == 0
+    for name in ("pred.csv", "pred.xlsx"):
+        assert main(["--quiet", "predict", "--model", str(run), "--data",
+                     str(tmp_path / "new.xlsx"), "--out", str(tmp_path / name)]) == 0
     pred = pd.read_csv(tmp_path / "pred.csv")
     assert pred.utr.tolist() == new.utr.tolist() and set(pred.prediction) <= {"motif", "random"}
+    pd.testing.assert_frame_equal(pd.read_excel(tmp_path / "pred.xlsx"), pred)
 
 
 #: runs the CLI and says on stderr when Lightning's fit has put in its signal handlers

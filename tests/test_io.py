@@ -1,4 +1,5 @@
 """Reading user tables: formats, FASTA headers, and errors that name file, row and column."""
+import sys
 import gzip
 import os
 
@@ -262,3 +263,13 @@ def test_row_error_without_a_row_names_the_file_and_column(tmp_path):
     err = row_error("the split column needs rows marked 'test'", read_table(path), None, "set")
     assert str(err) == f"file {path}, column 'set': the split column needs rows marked 'test'"
     assert err.row is None
+
+
+def test_writing_excel_without_openpyxl_is_refused_before_the_work(tmp_path, monkeypatch):
+    from biochemml.io.writers import table_suffix
+
+    assert table_suffix(tmp_path / "pred.XLSX") == ".xlsx"
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now raises
+    with pytest.raises(InputError, match=r"pred.xlsx: writing Excel needs the Python package "
+                                         r"openpyxl"):
+        table_suffix(tmp_path / "pred.xlsx")

@@ -12,32 +12,7 @@ import typer
 
 from . import app
 from ..errors import InputError
-from ..io.writers import atomic_write, write_table
-
-
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
-
-
-def _check_table_suffix(path: Path, option: str = "--out") -> None:
-    """Refuse an output table suffix that cannot be written (checked before the work)."""
-    suffix = path.suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
-        raise InputError(f"{option} {path}: cannot write a '{suffix or '(no suffix)'}' table; "
-                         "use .csv, .tsv or .xlsx")
-    if suffix == ".xlsx":
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError:
-            raise InputError(f"{option} {path}: writing Excel needs openpyxl "
-                             "(pip install openpyxl); or use .csv or .tsv") from None
-
-
-def _write_table(df, path: Path) -> None:
-    """Excel for .xlsx; CSV or TSV (.tsv/.txt) through the package's table writer."""
-    if path.suffix.lower() == ".xlsx":
-        atomic_write(path, lambda tmp: df.to_excel(tmp, index=False, engine="openpyxl"))
-    else:
-        write_table(df, path)
+from ..io.writers import atomic_write, table_suffix, write_table
 
 
 def _write_png(fig, path: Path) -> None:
@@ -140,7 +115,7 @@ def doe(
     factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds (Variable,Min,Max)."),
     n: Optional[int] = typer.Option(None, "--n", help="Number of runs (lhs, sobol, random, fractional); factorial and ccd set their own size."),
     method: str = typer.Option("lhs", help="lhs, sobol, random, factorial, fractional or ccd."),
-    out: Path = typer.Option(Path("design.csv"), "--out", help="Where to write the design (.csv, .tsv or .xlsx)."),
+    out: Path = typer.Option(Path("design.csv"), "--out", help="Where to write the design (.csv, .tsv, .xlsx or .parquet)."),
     seed: int = typer.Option(0, help="Random seed (lhs, sobol, random)."),
     levels: Optional[int] = typer.Option(None, help="Levels per continuous factor in a full factorial [default: 2]."),
     center: Optional[int] = typer.Option(None, help="Centre points of a central composite design [default: 1]."),
@@ -148,7 +123,7 @@ def doe(
     """Design a first round of runs (design of experiments)."""
     from ..bioprocess import Factors, design
 
-    _check_table_suffix(out)
+    table_suffix(out)
     table = design(Factors.from_file(factors), n=n, method=method, seed=seed,
                    levels=2 if levels is None else levels, center=1 if center is None else center)
     if n is not None and method in ("factorial", "ccd"):
@@ -163,7 +138,7 @@ def doe(
                 "break the constraints (grid designs keep every run); lhs, sobol and random "
                 "designs honour them")
     table.insert(0, "run", [f"run{i + 1:02d}" for i in range(len(table))])
-    _write_table(table, out)
+    write_table(table, out)
     _print_table(table, f"{method} design: {len(table)} runs")
     typer.echo(f"Wrote {len(table)} runs x {table.shape[1] - 1} factors to {out}")
 
@@ -174,7 +149,7 @@ def recommend(
     factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds (Variable,Min,Max)."),
     response: List[str] = typer.Option(..., "--response", help="Response column; repeat for a trade-off."),
     batch: int = typer.Option(4, help="Number of runs to propose."),
-    out: Path = typer.Option(Path("next_runs.csv"), "--out", help="Proposed runs (.csv, .tsv or .xlsx); a PNG plot is written beside it."),
+    out: Path = typer.Option(Path("next_runs.csv"), "--out", help="Proposed runs (.csv, .tsv, .xlsx or .parquet); a PNG plot is written beside it."),
     minimize: List[str] = typer.Option([], "--minimize", help="A response to minimise instead of maximise (repeatable)."),
     fix: List[str] = typer.Option([], "--fix", help="Hold a factor fixed: NAME=VALUE (repeatable)."),
     constraint: List[str] = typer.Option([], "--constraint", help="Linear constraint, e.g. 'glucose + glycerol <= 30' (repeatable)."),
@@ -193,7 +168,7 @@ def recommend(
     from ..bioprocess.runs import few_runs_notice
     from ..progress import say
 
-    _check_table_suffix(out)
+    table_suffix(out)
     for name in minimize:
         if name not in response:
             raise InputError(f"--minimize '{name}' is not one of the --response columns")
@@ -228,7 +203,7 @@ def recommend(
             proposals[col] = [float(f"{v:.6g}") for v in proposals[col]]
     proposals.insert(0, "run", [f"next{i + 1:02d}" for i in range(len(proposals))])
     plot_path, report_path = out.with_suffix(".png"), out.with_suffix(".html")
-    _write_table(proposals, out)
+    write_table(proposals, out)
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
                             f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
@@ -396,7 +371,7 @@ def replay(
     response: str = typer.Option(..., "--response", help="Response column."),
     cycle: str = typer.Option("cycle", help="Column holding the design cycle."),
     kind: str = typer.Option("gp", help="Model kind: gp, gbt or nn."),
-    out: Path = typer.Option(Path("replay.csv"), "--out", help="Per-cycle summary (.csv, .tsv or .xlsx); a parity PNG beside it."),
+    out: Path = typer.Option(Path("replay.csv"), "--out", help="Per-cycle summary (.csv, .tsv, .xlsx or .parquet); a parity PNG beside it."),
     seed: int = typer.Option(0, help="Random seed."),
 ):
     """Replay a campaign: train on cycles before k, predict cycle k, report interval coverage."""
@@ -410,7 +385,7 @@ def replay(
 
     if kind not in KINDS:  # before any note or slow work
         raise InputError(f"unknown model kind '{kind}'; choose one of {', '.join(KINDS)}")
-    _check_table_suffix(out)
+    table_suffix(out)
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response, used=[cycle])
     require_cycle_column(checked.table, cycle)
@@ -420,7 +395,7 @@ def replay(
     fig = parity_plot(preds, response,
                       title=f"Trained on cycles before k ({kind} model), predicting cycle k: "
                             f"measured vs predicted {response}")
-    _write_table(summary, out)
+    write_table(summary, out)
     _write_png(fig, out.with_suffix(".png"))
     _print_table(summary, f"replay of {runs} ({kind})", digits=3)
     typer.echo("Cycles in the order used (numbers inside names compared as numbers): "

@@ -57,7 +57,7 @@ def encode(
 
 @app.command()
 def simulate(
-    out: Path = typer.Option(..., "--out", help="Output table (.csv, .tsv or .parquet)."),
+    out: Path = typer.Option(..., "--out", help="Output table (.csv, .tsv, .xlsx or .parquet)."),
     motif: str = typer.Option("lecture:CCGGAA", help="Motif(s) to plant: lecture:CCGGAA, jaspar:MA0080, or a motif file."),
     n_positive: int = typer.Option(1000, help="Sequences carrying the motif."),
     n_negative: int = typer.Option(1000, help="Random sequences."),

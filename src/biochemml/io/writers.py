@@ -14,9 +14,10 @@ import pandas as pd
 
 from ..errors import InputError
 
-#: Table suffixes and the pandas options that write them (None = Parquet).
-TABLE_WRITERS = {".csv": {}, ".tsv": {"sep": "\t"}, ".txt": {"sep": "\t"}, ".parquet": None,
-                 ".pq": None}
+#: Table suffixes and the pandas options of ``to_csv`` that write them ("parquet" and "excel"
+#: name the other writers).
+TABLE_WRITERS = {".csv": {}, ".tsv": {"sep": "\t"}, ".txt": {"sep": "\t"}, ".parquet": "parquet",
+                 ".pq": "parquet", ".xlsx": "excel"}
 
 
 def atomic_write(path, write: Callable[[Path], object]) -> Path:
@@ -95,17 +96,25 @@ def table_suffix(out) -> str:
                          f"{out / 'predictions.csv'}", path=out)
     if not suffix:
         raise InputError(f"has no file ending: name the output table {out.name}.csv (or "
-                         ".tsv, .parquet)", path=out)
+                         ".tsv, .xlsx, .parquet)", path=out)
     if suffix not in TABLE_WRITERS:
-        raise InputError(f"cannot write '{suffix}': use .csv, .tsv or .parquet", path=out)
+        raise InputError(f"cannot write '{suffix}': use .csv, .tsv, .xlsx or .parquet", path=out)
+    if suffix == ".xlsx":
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError:
+            raise InputError("writing Excel needs the Python package openpyxl ('pip install "
+                             "openpyxl'); or use .csv or .tsv", path=out) from None
     return suffix
 
 
 def write_table(df: pd.DataFrame, out) -> Path:
-    """Write ``df`` as CSV, TSV or Parquet (by the suffix of ``out``), atomically."""
+    """Write ``df`` as CSV, TSV, Excel or Parquet (by the suffix of ``out``), atomically."""
     options = TABLE_WRITERS[table_suffix(out)]
-    if options is None:
+    if options == "parquet":
         return atomic_write(out, lambda tmp: df.to_parquet(tmp, index=False))
+    if options == "excel":
+        return atomic_write(out, lambda tmp: df.to_excel(tmp, index=False, engine="openpyxl"))
     return atomic_write(out, lambda tmp: df.to_csv(tmp, index=False, **options))
 
 
