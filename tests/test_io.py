@@ -1,7 +1,7 @@
 """Reading user tables: formats, FASTA headers, and errors that name file, row and column."""
-import sys
 import gzip
 import os
+import sys
 
 import numpy as np
 import pandas as pd
