@@ -222,7 +222,8 @@ class BaselineRegressor:
         return float(self.ALPHAS[int(np.argmax(scores))])
 
     def predict(self, sequences, return_std: bool = False):
-        """Predicted values ``(N,)`` (or ``(N, T)``); with ``return_std`` also zeros of that shape."""
+        """Predicted values ``(N,)`` (or ``(N, T)``); with ``return_std`` also NaN of that shape
+        (one fitted model has no spread to report)."""
         if not hasattr(self, "models_"):
             raise ModelError("this BaselineRegressor is not fitted yet: call fit() first")
         x = self._features(sequences, fitting=False)
@@ -231,7 +232,7 @@ class BaselineRegressor:
             pred = np.exp(pred)
         if not self._multi:
             pred = pred[:, 0]
-        return (pred, np.zeros_like(pred)) if return_std else pred
+        return (pred, np.full_like(pred, np.nan, dtype=float)) if return_std else pred
 
     def score(self, sequences, y) -> float:
         """R² (mean over targets)."""

@@ -564,7 +564,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
 
     With more than one network (``n_models > 1``, or ``"auto"`` on a table of at most
     20,000 rows that goes to the MLP) it is a deep ensemble: ``predict(..., return_std=True)`` gives the
-    mean and the (calibrated) standard deviation across members.
+    mean and the (calibrated) standard deviation across members (NaN for one network).
 
     Attributes
     ----------
@@ -682,14 +682,15 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         """Predicted values, shape ``(N,)`` (or ``(N, T)`` for several targets).
 
         With ``return_std=True`` also the ensemble's standard deviation on the original
-        scale, calibrated on the validation rows (see :meth:`_calibrate`; zeros for a
-        single model).
+        scale, calibrated on the validation rows (see :meth:`_calibrate`). One network has no
+        spread to report, so its standard deviation is NaN (not zero, which would read as
+        certainty): train ``n_models >= 2`` for one.
         """
         raw = self._raw_outputs(sequences)  # (M, N, T)
         members = self._inverse(raw.astype(np.float64))
         mean = members.mean(axis=0)
         std = members.std(axis=0, ddof=1) * getattr(self, "std_scale_", 1.0) \
-            if len(members) > 1 else np.zeros_like(mean)
+            if len(members) > 1 else np.full_like(mean, np.nan)
         if not getattr(self, "_multi", False):
             mean, std = mean[:, 0], std[:, 0]
         return (mean, std) if return_std else mean
