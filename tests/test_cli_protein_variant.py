@@ -336,3 +336,45 @@ def test_variants_written_on_another_chain_are_warned_about(tem1_files, tmp_path
     for named, chain in (({"S"}, "B"), ({"B"}, "B"), (set(), "B"), ({"A"}, None)):
         check_structure(dimer, wt, chain=chain, offset=1, named_chains=named)
         assert "Warning" not in capsys.readouterr().err, (named, chain)
+
+
+def test_random_split_keeps_copies_of_a_variant_together_and_the_wild_type_in_training(
+        tem1_files, tmp_path, capsys):
+    folder, _ = tem1_files
+    table = pd.read_csv(folder / "variants.tsv", sep="\t").iloc[:60]
+    # replicates, one written in HGVS (p.His24Cys is H24C), and the wild type
+    hgvs = table.iloc[:1].assign(variant=lambda t: t.variant.str.replace(
+        r"^([A-Z])(\d+)([A-Z])$", lambda m: f"p.{_THREE[m[1]]}{m[2]}{_THREE[m[3]]}", regex=True))
+    wild = pd.DataFrame({"variant": ["WT"], "score": [0.0]})
+    data = pd.concat([wild, table, table, hgvs], ignore_index=True)
+    data.to_csv(tmp_path / "dup.tsv", sep="\t", index=False)
+    for seed in range(4):
+        run = tmp_path / f"run{seed}"
+        assert _train(tmp_path, run, "--model", "additive", "--no-baselines", "--seed",
+                      str(seed), data="dup.tsv", wildtype=folder / "wt.fasta") == 0
+        err, _ = _said(capsys)
+        assert ("60 variants occur more than once (rows 3, 4, 5, 6, 7, ...; the same mutations, "
+                "however written): each variant's copies were kept on one side of the split"
+                in err)
+        split = pd.read_csv(run / "predictions.csv", keep_default_na=False)
+        assert split.loc[0, "split"] == "train"  # the wild type
+        key = split.variant.replace(hgvs.variant.iloc[0], table.variant.iloc[0])
+        assert split.groupby(key)["split"].nunique().max() == 1
+        assert (split.split == "test").sum() in (24, 25)  # 20 % of 122 rows, by whole variants
+
+
+def test_a_given_split_that_tests_copies_of_training_variants_says_so(tem1_files, tmp_path,
+                                                                      capsys):
+    folder, _ = tem1_files
+    table = pd.read_csv(folder / "variants.tsv", sep="\t").iloc[:40]
+    data = pd.concat([table.assign(part="train"), table.iloc[:10].assign(part="test")])
+    data.to_csv(tmp_path / "given.tsv", sep="\t", index=False)
+    assert _train(tmp_path, tmp_path / "run", "--model", "additive", "--no-baselines",
+                  "--split-column", "part", data="given.tsv", wildtype=folder / "wt.fasta") == 0
+    err, _ = _said(capsys)
+    assert "10 of them are in both the training and the test set, which flatters" in err
+
+
+_THREE = {"A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
+          "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
+          "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter"}

@@ -275,9 +275,15 @@ def _rows(n: int) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
 
 
-def _split_rows(df, data_path, variants, rows, index, *, split, test_size, seed, split_column,
-                group_column):
-    """Boolean test mask of the table's rows, and a sentence saying how it was drawn."""
+def _split_rows(df, data_path, variants, rows, index, keys, *, split, test_size, seed,
+                split_column, group_column):
+    """Boolean test mask of the table's rows, and a sentence saying how it was drawn.
+
+    ``keys`` are the variants as :func:`_variant_keys` gives them. A random split draws
+    variants, not rows: the copies of one variant (replicates, or one variant written two
+    ways) stay on one side, and the wild type always trains, as it does with
+    ``split="position"``.
+    """
     n = len(variants)
     if split_column is not None:
         from .runs import read_split_column
@@ -297,7 +303,19 @@ def _split_rows(df, data_path, variants, rows, index, *, split, test_size, seed,
                          "add --split group (split='group')")
     test = np.zeros(n, dtype=bool)
     if split == "random":
-        test[np.random.RandomState(seed).permutation(n)[:max(1, int(round(test_size * n)))]] = True
+        # one draw per distinct variant, in order of first appearance: a table without
+        # copies is split row by row exactly as before
+        codes, distinct = pd.factorize(pd.Series(keys, dtype=object))
+        wanted, held = max(1, int(round(test_size * n))), 0
+        sizes = np.bincount(codes, minlength=len(distinct))
+        chosen = np.zeros(len(distinct), dtype=bool)
+        for code in np.random.RandomState(seed).permutation(len(distinct)):
+            if held >= wanted:
+                break
+            if distinct[code]:  # the wild type (no mutation) trains
+                chosen[code] = True
+                held += sizes[code]
+        test[chosen[codes]] = True
         return test, f"{test_size:.0%} of the variants at random"
     if split == "group":
         from .evaluation import group_names, group_split
@@ -431,9 +449,14 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                 "taken as the wild type")
         notes.append(text + ".")
         say(text)
-    test, how = _split_rows(df, data_path, variants, rows, index, split=split,
+    keys = _variant_keys(variants, wildtype, offset)
+    test, how = _split_rows(df, data_path, variants, rows, index, keys, split=split,
                             test_size=test_size, seed=seed, split_column=split_column,
                             group_column=group_column)
+    copies = _copies_note(df, keys, test, random=split == "random" and split_column is None)
+    if copies:
+        notes.append(copies)
+        say(f"[yellow]{copies}[/yellow]")
     n_test, n_train = int(test.sum()), int((~test).sum())
     for count, what in ((n_test, "test"), (n_train, "training")):
         if count < 2:
@@ -673,6 +696,29 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
                          figures=[(f"Measured vs predicted {target}",
                                    tmp / "observed_vs_predicted.png")])
     return result
+
+
+def _copies_note(df, keys, test, *, random: bool) -> str | None:
+    """A sentence on variants that occur more than once, or None: with a random split
+    their copies were kept on one side; otherwise, say how many straddle the split (a test
+    copy of a training variant flatters the test score)."""
+    from .runs import _rows_text
+
+    codes, distinct = pd.factorize(pd.Series(keys, dtype=object))
+    repeated = np.bincount(codes)[codes] > 1
+    if not repeated.any():
+        return None
+    n = len(set(codes[repeated]))
+    said = (f"{n} variant{' occurs' if n == 1 else 's occur'} more than once "
+            f"({_rows_text(df, np.flatnonzero(repeated))}; the same mutations, however written)")
+    if random:
+        return said + ": each variant's copies were kept on one side of the split."
+    both = set(codes[test]) & set(codes[~test])
+    if not both:
+        return said + "; no variant is on both sides of the split."
+    return (said + f"; {len(both)} of them {'is' if len(both) == 1 else 'are'} in both the "
+            "training and the test set, which flatters the test score: average the copies, "
+            "or keep them on one side (--split random does).")
 
 
 def _variant_keys(variants, wildtype: str, offset: int) -> list:
