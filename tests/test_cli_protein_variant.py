@@ -378,3 +378,60 @@ def test_a_given_split_that_tests_copies_of_training_variants_says_so(tem1_files
 _THREE = {"A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
           "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
           "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter"}
+
+
+def test_predict_and_evaluate_read_a_table_numbered_from_another_offset(tem1_files, tmp_path,
+                                                                        capsys):
+    folder, _ = tem1_files
+    run = tmp_path / "run"
+    assert _train(folder, run, "--model", "additive", "--no-baselines") == 0  # offset 1
+    table = pd.read_csv(folder / "variants.tsv", sep="\t").iloc[:30]
+    table.to_csv(tmp_path / "one.csv", index=False)
+    zero = table.assign(variant=table.variant.str.replace(  # the same variants, from 0
+        r"(\d+)", lambda m: str(int(m[1]) - 1), regex=True)).rename(columns={"variant": "mut"})
+    zero.to_csv(tmp_path / "zero.csv", index=False)
+    assert main(["predict", "--model", str(run), "--data", str(tmp_path / "zero.csv"),
+                 "--out", str(tmp_path / "p0.csv"), "--variant-column", "mut"]) == 1
+    err, _ = _said(capsys)
+    assert "all residues match with offset 0 (--offset 0)" in err
+    assert main(["predict", "--model", str(run), "--data", str(tmp_path / "one.csv"),
+                 "--out", str(tmp_path / "p1.csv")]) == 0
+    for column in ("--variant-column", "--sequence-column"):  # either names the variants
+        assert main(["predict", "--model", str(run), "--data", str(tmp_path / "zero.csv"),
+                     "--out", str(tmp_path / "p0.csv"), column, "mut", "--offset", "0"]) == 0
+        assert (pd.read_csv(tmp_path / "p0.csv").prediction.to_numpy() ==
+                pd.read_csv(tmp_path / "p1.csv").prediction.to_numpy()).all()
+    assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "zero.csv"),
+                 "--variant-column", "mut", "--offset", "0"]) == 0
+    capsys.readouterr()
+    # the training variants are recognised in the other numbering too
+    assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "zero.csv"),
+                 "--variant-column", "mut", "--offset", "0", "--out", str(tmp_path / "ev")]) == 0
+    seen = pd.read_csv(tmp_path / "ev" / "predictions.csv")["in_training_set"]
+    split = pd.read_csv(run / "predictions.csv").iloc[:30]["split"]
+    assert (seen.to_numpy() == (split == "train").to_numpy()).all()
+    assert main(["predict", "--model", str(run), "--data", str(tmp_path / "zero.csv"),
+                 "--out", str(tmp_path / "p.csv"), "--variant-column", "mut",
+                 "--sequence-column", "variant"]) == 1
+    assert "name two columns" in _said(capsys)[0]
+
+
+def test_protein_options_are_refused_by_the_sequence_tasks(tem1_files, tmp_path, capsys):
+    folder, pdb = tem1_files
+    wt = (folder / "wt.fasta").read_text().split()[-1]
+    table = pd.DataFrame({"sequence": [wt[:40]] * 3 + [wt[1:41]] * 3, "score": range(6)})
+    table.to_csv(tmp_path / "seqs.csv", index=False)
+    base = ["train", "--task", "regression", "--alphabet", "protein", "--data",
+            str(tmp_path / "seqs.csv"), "--target-column", "score", "--model", "ridge", "--out"]
+    assert main(base + [str(tmp_path / "r"), "--wildtype", str(folder / "wt.fasta"),
+                        "--structure", str(pdb), "--offset", "1"]) == 1
+    err, _ = _said(capsys)
+    assert ("--wildtype, --structure, --offset are only used with --task protein-variant"
+            in err)
+    assert not (tmp_path / "r").exists()
+    assert main(base + [str(tmp_path / "r")]) == 0
+    for extra, said in ((["--offset", "1"], "--offset is for protein-variant runs"),
+                        (["--variant-column", "v"], "name their column with --sequence-column")):
+        assert main(["predict", "--model", str(tmp_path / "r"), "--data",
+                     str(tmp_path / "seqs.csv"), "--out", str(tmp_path / "p.csv"), *extra]) == 1
+        assert said in _said(capsys)[0]

@@ -584,16 +584,38 @@ def _load_run(run_dir):
     return config, est
 
 
-def _predict_table(est, df, data_path, column):
+def _predict_table(est, df, data_path, column, config: dict, offset: int | None = None):
+    """The table's variants, written in the run's numbering, and their predictions.
+
+    ``offset`` is the numbering of the table (default the run's): a table that counts
+    from 1 is renumbered for a run trained on names counting from 0, and back.
+    """
     require_columns(df, [column], path=data_path)
     variants = df[column].fillna("").astype(str).tolist()
     try:
+        variants = _renumbered(variants, config["wildtype"], offset,
+                               int(config.get("offset", 0)))
         return variants, est.predict(variants)
     except InputError as err:
         raise row_error(err.message, df, err.row, column) from None
 
 
-def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str | None = None):
+def _renumbered(variants, wildtype: str, offset: int | None, run_offset: int) -> list:
+    """``variants`` numbered from ``offset``, written as ``A108D:N144D`` numbered from
+    ``run_offset``; unchanged when the two agree (or ``offset`` is None)."""
+    if offset is None or offset == run_offset:
+        return variants
+    from .protein.mutations import variant_table
+
+    rows, index, mt = variant_table(variants, wildtype, offset)
+    parts = [[] for _ in variants]
+    for r, i, m in zip(rows.tolist(), index.tolist(), mt.tolist()):
+        parts[r].append(f"{wildtype[i]}{i + run_offset}{chr(m)}")
+    return [":".join(p) for p in parts]
+
+
+def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str | None = None,
+                          offset: int | None = None):
     """Predict the variants of a table with a run folder from :func:`train_variant_model`.
 
     Parameters
@@ -606,6 +628,9 @@ def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str 
         Where to write the result (CSV/TSV/Parquet by suffix).
     variant_column : str, optional
         Default the training column name.
+    offset : int, optional
+        Number of the first wild-type residue in the table's variant names; default the
+        run's (``--offset`` of training).
 
     Returns
     -------
@@ -615,7 +640,7 @@ def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str 
     config, est = _load_run(run_dir)
     column = variant_column or config["variant_column"]
     df = read_table(data_path)
-    _, pred = _predict_table(est, df, data_path, column)
+    _, pred = _predict_table(est, df, data_path, column, config, offset)
     result = join_outputs(df, pd.DataFrame({"prediction": pred}))
     if out_csv is not None:
         from .io.writers import write_table
@@ -625,7 +650,7 @@ def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str 
 
 
 def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | None = None,
-                           target_column: str | None = None) -> dict:
+                           target_column: str | None = None, offset: int | None = None) -> dict:
     """Score a protein-variant run folder on another labelled table of variants.
 
     Parameters
@@ -639,6 +664,9 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
         ``observed_vs_predicted.png`` and ``report.html`` (nothing is left on failure).
     variant_column, target_column : str, optional
         Default the training column names.
+    offset : int, optional
+        Number of the first wild-type residue in the table's variant names; default the
+        run's.
 
     Returns
     -------
@@ -660,7 +688,7 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
     if len(df) < 2:
         raise InputError("at least 2 labelled variants are needed to score a model",
                          path=data_path)
-    variants, pred = _predict_table(est, df, data_path, column)
+    variants, pred = _predict_table(est, df, data_path, column, config, offset)
     result = regression_metrics(y, pred)
     seen = _seen_variants(run_dir, config, variants)
     notes = []

@@ -62,8 +62,13 @@ def train(
                        baselines=baselines, seed=seed, wildtype=wildtype, structure=structure,
                        variant_column=variant_column, offset=offset, chain=chain)
         return
-    if chain is not None:
-        raise InputError("--chain is only used with --task protein-variant (a chain of --structure)")
+    protein_only = [_option(n) for n in ("wildtype", "structure", "variant_column", "offset",
+                                         "chain") if _given(ctx, n)]
+    if protein_only:
+        raise InputError(f"{', '.join(protein_only)} {'is' if len(protein_only) == 1 else 'are'} "
+                         "only used with --task protein-variant (variants of one protein, named "
+                         f"as mutations of --wildtype); --task {task} reads whole sequences "
+                         "from --sequence-column")
     if not target_column:
         if task != "classification":
             raise InputError("name the measured value with --target-column"
@@ -366,6 +371,28 @@ def _metrics_text(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _column_option(sequence_column, variant_column, offset, protein: bool):
+    """The column of sequences or variants that predict and evaluate read (None: the
+    training name). A protein-variant run takes either option; a sequence run refuses
+    the protein-only ones."""
+    from ..errors import InputError
+
+    if not protein:
+        given = [name for name, value in (("--variant-column", variant_column),
+                                          ("--offset", offset)) if value is not None]
+        if given:
+            raise InputError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for "
+                             "protein-variant runs; this run reads sequences"
+                             + (": name their column with --sequence-column"
+                                if variant_column is not None else ""))
+        return sequence_column
+    if sequence_column and variant_column and sequence_column != variant_column:
+        raise InputError(f"--sequence-column {sequence_column} and --variant-column "
+                         f"{variant_column} name two columns: a protein-variant run reads one, "
+                         "its variants (give --variant-column)")
+    return variant_column or sequence_column
+
+
 @app.command()
 def evaluate(
     model: Path = typer.Option(..., "--model", help="A run folder written by `biochemml train`."),
@@ -373,15 +400,19 @@ def evaluate(
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for metrics, predictions, figures and a report; without it only the metrics are printed."),
     sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Column of sequences (protein-variant runs: of variants); default the training column name."),
     target_column: Optional[List[str]] = typer.Option(None, "--target-column", help="Column of labels or measured values; default the training column name (repeat for several targets)."),
+    variant_column: Optional[str] = typer.Option(None, "--variant-column", help="protein-variant runs: column of mutations; default the training column name."),
+    offset: Optional[int] = typer.Option(None, "--offset", help="protein-variant runs: number of the first wild-type residue in this table's mutation names; default the run's."),
 ):
     """Score a trained model (sequence or protein-variant run) on another labelled table."""
-    if (model / "model.pkl").exists():  # a protein-variant run
+    protein = (model / "model.pkl").exists()  # a protein-variant run
+    column = _column_option(sequence_column, variant_column, offset, protein)
+    if protein:
         from ..errors import InputError
         from ..protein_train import evaluate_variant_model
 
         if target_column and len(target_column) > 1:
             raise InputError("a protein-variant run scores one --target-column")
-        result = evaluate_variant_model(model, data, out, variant_column=sequence_column,
+        result = evaluate_variant_model(model, data, out, variant_column=column, offset=offset,
                                         target_column=target_column[0] if target_column else None)
     else:
         from ..runs import evaluate_run
@@ -402,7 +433,8 @@ def predict(
     data: Path = typer.Option(..., "--data", help="Table or FASTA of sequences to predict."),
     out: Path = typer.Option(..., "--out", help="Output table: the input plus prediction columns."),
     sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Default: the training column name."),
-    variant_column: Optional[str] = typer.Option(None, "--variant-column", help="protein-variant runs: default the training column name."),
+    variant_column: Optional[str] = typer.Option(None, "--variant-column", help="protein-variant runs: column of mutations; default the training column name."),
+    offset: Optional[int] = typer.Option(None, "--offset", help="protein-variant runs: number of the first wild-type residue in this table's mutation names; default the run's."),
 ):
     """Predict new sequences (or protein variants) with a trained model."""
     from ..io.writers import table_suffix
@@ -427,10 +459,12 @@ def predict(
                          "predictions, report and metrics) must stay as training wrote them; "
                          f"name a file outside it, such as {out.name}", path=out)
     replaced = out.exists()
-    if (model / "model.pkl").exists():  # a protein-variant run
+    protein = (model / "model.pkl").exists()  # a protein-variant run
+    column = _column_option(sequence_column, variant_column, offset, protein)
+    if protein:
         from ..protein_train import predict_variant_model
 
-        result = predict_variant_model(model, data, out, variant_column=variant_column)
+        result = predict_variant_model(model, data, out, variant_column=column, offset=offset)
     else:
         from ..runs import predict_run
 
