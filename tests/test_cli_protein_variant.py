@@ -162,7 +162,8 @@ def test_protein_split_by_group_column(tem1_files, tmp_path):
     assert not set(pred.site[pred.split == "test"]) & set(pred.site[pred.split == "train"])
 
 
-def test_bad_wild_type_is_reported_against_its_own_file(tem1_files, tmp_path, capsys):
+def test_bad_wild_type_is_reported_against_its_own_file(tem1_files, tmp_path, capsys,
+                                                        monkeypatch):
     folder, _ = tem1_files
     (tmp_path / "odd.fasta").write_text(">x\nMSIQHFRVBZ\n")
     assert _train(folder, tmp_path / "a", wildtype=tmp_path / "odd.fasta") == 1
@@ -172,6 +173,17 @@ def test_bad_wild_type_is_reported_against_its_own_file(tem1_files, tmp_path, ca
     assert _train(folder, tmp_path / "b", wildtype="wt_file") == 1
     err, _ = _said(capsys)
     assert "'wt_file' is neither an existing FASTA file nor a protein sequence" in err
+    # a file name without its ending is not the protein "WT"
+    (tmp_path / "wt.fasta").write_text((folder / "wt.fasta").read_text())
+    monkeypatch.chdir(tmp_path)
+    assert _train(folder, tmp_path / "c", wildtype="wt") == 1
+    err, _ = _said(capsys)
+    assert ("the wild type 'wt' is not a file, and read as a sequence it would be a protein of "
+            "2 residues: did you mean the file wt.fasta?") in err
+    assert _train(folder, tmp_path / "d", wildtype="wildtype") == 1
+    err, _ = _said(capsys)
+    assert ("the wild type 'wildtype' is not a file, and read as a sequence it would be a "
+            "protein of 8 residues: give the FASTA file's name with its ending") in err
 
 
 def test_structure_mismatch_names_the_file_and_residues(tem1_files, tmp_path, capsys):

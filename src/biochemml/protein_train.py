@@ -28,6 +28,12 @@ from .io.outputs import join_outputs
 from .io.writers import atomic_folder
 
 
+#: Endings tried beside a --wildtype that names no file (``wt`` -> ``wt.fasta``).
+_WILDTYPE_SUFFIXES = (".fasta", ".fa", ".faa", ".fas", ".txt")
+#: A wild type given as text shorter than this is taken for a mistyped file name.
+MIN_WILDTYPE_LENGTH = 10
+
+
 def read_wildtype(wildtype) -> str:
     """A wild-type sequence from a FASTA file (first record) or given as a string.
 
@@ -48,7 +54,9 @@ def read_wildtype(wildtype) -> str:
     ------
     biochemml.errors.InputError
         A residue outside the 20 amino acids (naming the FASTA file when there is one),
-        a FASTA file that does not exist, or text that is neither a file nor a sequence.
+        a FASTA file that does not exist, or text that is neither a file nor a sequence:
+        also a word that names no file when ``word.fasta`` (``.fa``, ``.txt``...) exists
+        beside it, or that is shorter than ``MIN_WILDTYPE_LENGTH`` letters (``wt``).
     """
     from .protein.mutations import _check_wildtype
 
@@ -78,6 +86,14 @@ def read_wildtype(wildtype) -> str:
     if not text.replace("*", "").isalpha():
         raise InputError(f"the wild type '{text}' is neither an existing FASTA file nor a protein "
                          "sequence (one letter per residue)")
+    beside = [p for p in (path.with_name(path.name + ext) for ext in _WILDTYPE_SUFFIXES)
+              if p.is_file()]
+    if beside or len(text.replace("*", "")) < MIN_WILDTYPE_LENGTH:
+        fix = (f"did you mean the file {beside[0]}?" if beside else
+               "give the FASTA file's name with its ending (such as wt.fasta), or the "
+               "whole sequence")
+        raise InputError(f"the wild type '{text}' is not a file, and read as a sequence it "
+                         f"would be a protein of {len(text.replace('*', ''))} residues: {fix}")
     try:
         return _check_wildtype(_without_stop(text))
     except InputError as err:
