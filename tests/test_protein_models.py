@@ -54,6 +54,15 @@ def test_additive_model_recovers_additive_effects():
         AdditiveRegressor(wt, offset=1).fit(variants[:2], [1.0, np.nan])
 
 
+def test_text_in_the_targets_is_one_sentence_naming_its_row():
+    wt = "MKTAYIAKQR"
+    with pytest.raises(InputError, match="sequence 1: target values must be numbers; this one "
+                                         "is 'n.d.'"):
+        AdditiveRegressor(wt, offset=1).fit(["K2R", "T3A", "A4G"], [0.5, "n.d.", 0.3])
+    with pytest.raises(InputError, match="sequence 2: the target value is nan, not a finite number"):
+        AdditiveRegressor(wt, offset=1).fit(["K2R", "T3A", "A4G"], [0.5, 0.1, np.nan])
+
+
 def test_structure_beats_sequence_at_unseen_positions(gfp):
     """A burial-driven effect: only the structure-aware model can carry it to new positions."""
     from biochemml import structure

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from . import __version__
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
-from .targets import check_target_transform
+from .targets import check_target_transform, value_array
 
 MODEL_FORMAT = "biochemml-sequence-model"
 MODEL_FORMAT_VERSION = 1
@@ -608,7 +608,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
                              "(same fit/predict/save) or `biochemml train --model "
                              f"{self.model}`")
         check_target_transform(self.target_transform)
-        values = _value_array(y)
+        values = value_array(y)
         codes = self._codes(sequences, fitting=True)
         if values.shape[0] != codes.shape[0]:
             raise InputError(f"got {codes.shape[0]} sequences but {values.shape[0]} values")
@@ -630,7 +630,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
             self.input_length_ = codes.shape[1]
             val_seqs, val_y = self._validation_pair(validation_data)
             val_codes = self._codes(val_seqs, fitting=False)
-            val_vals = _value_array(val_y, what="validation values")
+            val_vals = value_array(val_y, what="validation values")
             if val_vals.shape[0] != len(val_codes) or \
                     val_vals.reshape(len(val_vals), -1).shape[1] != self.n_targets_:
                 raise InputError(f"validation_data has {len(val_codes)} sequences and values of "
@@ -700,7 +700,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         not vary, as :func:`biochemml.metrics.regression_metrics` gives)."""
         pred = np.asarray(self.predict(sequences))
         pred = pred.reshape(len(pred), -1)
-        truth = _value_array(y)
+        truth = value_array(y)
         if truth.shape[0] != pred.shape[0] or truth.reshape(len(truth), -1).shape[1] != pred.shape[1]:
             raise InputError(f"got {pred.shape[0]} sequences but values of shape {truth.shape}; "
                              f"expected {pred.shape[0]} rows of {pred.shape[1]} "
@@ -762,29 +762,6 @@ def _label_array(y, n: int, what: str = "labels") -> np.ndarray:
                              "class the same way")
         labels = np.asarray(labels.tolist())
     return labels
-
-
-def _value_array(y, what: str = "values") -> np.ndarray:
-    """Measured values as a float array of shape (N,) or (N, T); one sentence naming the
-    first entry that is not a number."""
-    try:
-        values = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError):
-        flat = np.asarray(y, dtype=object).reshape(-1) if not isinstance(y, list) or \
-            all(np.ndim(v) == 0 for v in y) else None
-        if flat is None:
-            raise InputError(f"{what} must be a table of equal-length rows (N,) or (N, T)") \
-                from None
-        for i, v in enumerate(flat):
-            try:
-                float(v)
-            except (TypeError, ValueError):
-                raise InputError(f"{what} must be numbers; this one is {v!r}",
-                                 row=i) from None
-        raise
-    if values.ndim not in (1, 2):
-        raise InputError(f"{what} must be of shape (N,) or (N, T), not {values.shape}")
-    return values
 
 
 def _read_payload(path) -> tuple[Path, dict]:

@@ -2,6 +2,8 @@
 estimators, the baselines and ``train``)."""
 from __future__ import annotations
 
+import numpy as np
+
 from .errors import InputError
 
 #: ``standardize`` (the default): centred and scaled on the training rows; ``log``: the
@@ -23,3 +25,26 @@ def check_target_transform(value, name: str = "target_transform") -> None:
     """
     if value not in TARGET_TRANSFORMS:
         raise InputError(f"{name} must be standardize, log or none, not '{value}'")
+
+
+def value_array(y, what: str = "values") -> np.ndarray:
+    """Measured values as a float array of shape (N,) or (N, T); one sentence naming the
+    first entry that is not a number."""
+    try:
+        values = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        flat = np.asarray(y, dtype=object).reshape(-1) if not isinstance(y, list) or \
+            all(np.ndim(v) == 0 for v in y) else None
+        if flat is None:
+            raise InputError(f"{what} must be a table of equal-length rows (N,) or (N, T)") \
+                from None
+        for i, v in enumerate(flat):
+            try:
+                float(v)
+            except (TypeError, ValueError):
+                raise InputError(f"{what} must be numbers; this one is {v!r}",
+                                 row=i) from None
+        raise
+    if values.ndim not in (1, 2):
+        raise InputError(f"{what} must be of shape (N,) or (N, T), not {values.shape}")
+    return values

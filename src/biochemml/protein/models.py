@@ -177,12 +177,17 @@ def check_structure(structure, wildtype: str, chain=None, offset: int = 0, named
 
 
 def _as_float_targets(y, n: int) -> np.ndarray:
-    arr = np.asarray(y, dtype=np.float64).reshape(-1)
+    """Measured values as floats, shape (n,); one sentence naming the first that is not
+    a number or not finite."""
+    from ..targets import value_array
+
+    arr = value_array(y, what="target values").reshape(-1)
     if arr.size != n:
         raise InputError(f"got {n} variants but {arr.size} target values")
     bad = np.flatnonzero(~np.isfinite(arr))
     if bad.size:
-        raise InputError(f"target value {bad[0]} is not a finite number", row=int(bad[0]))
+        raise InputError(f"the target value is {arr[bad[0]]}, not a finite number",
+                         row=int(bad[0]))
     return arr
 
 

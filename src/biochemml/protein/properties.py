@@ -22,12 +22,20 @@ GROUPS = {"acidic": "DE", "basic": "KR", "basic_h": "KRH", "hydrophobic": "AILMF
           "glycine": "G", "charged": "DEKR"}
 
 
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or \
+        type(value).__name__ in ("NAType", "NaTType")
+
+
 def _clean(sequences) -> list[str]:
     out = []
     for i, s in enumerate(sequences):
-        s = "".join(c for c in str(s).upper() if c in AA)
+        if not isinstance(s, str):  # NaN would read as the protein "NAN", None as "NNE"
+            raise InputError(f"the sequence is {'missing' if _missing(s) else 'not text'} "
+                             f"({s!r}): give one protein sequence per row", row=i)
+        s = "".join(c for c in s.upper() if c in AA)
         if len(s) < 2:
-            raise InputError(f"sequence {i} has fewer than 2 standard amino acids", row=i)
+            raise InputError("the sequence has fewer than 2 standard amino acids", row=i)
         out.append(s)
     return out
 
