@@ -139,10 +139,21 @@ def test_train_and_predict_run_folder(gfp, tmp_path):
         assert (run / name).exists(), name
     from biochemml.protein_train import _bfactor_scale
 
-    effects = pd.read_csv(run / "position_effects.csv")["mean_predicted_effect"].to_numpy()
-    scale = _bfactor_scale(effects)
-    np.testing.assert_allclose(structure.read(run / "effects_bfactor.pdb").bfactor,
-                               effects * scale, atol=0.006)
+    table_effects = pd.read_csv(run / "position_effects.csv")
+    effects = table_effects["mean_predicted_effect"].to_numpy()
+    # the file holds the residues training variants touch; the others stay 0 (white)
+    measured = table_effects["measured_variants"].to_numpy() > 0
+    assert 0 < (~measured).sum() < len(wt)
+    scale = _bfactor_scale(effects[measured])
+    written = np.where(measured, effects * scale, 0.0)
+    np.testing.assert_allclose(structure.read(run / "effects_bfactor.pdb").bfactor, written,
+                               atol=0.006)
+    import yaml
+
+    notes = " ".join(yaml.safe_load((run / "config.yaml").read_text())["notes"])
+    span = f"{np.abs(written).max():.3g}"
+    assert ("residues that no training variant touches hold 0 (white)" in notes and
+            f"`spectrum b, red_white_blue, minimum=-{span}, maximum={span}`" in notes)
     # an effect is the change against the wild type: the mean over a residue's 19
     # substitutions of prediction minus the wild type's prediction
     import pickle

@@ -4,7 +4,8 @@ A run folder holds ``model.pkl``, ``config.yaml``, ``metrics.json``, ``predictio
 and figures: ``observed_vs_predicted.png``, ``position_effects.png`` (predicted effect of
 every single substitution against the wild type, position x amino acid), with a structure
 ``distance_map.png`` and ``effects_bfactor.pdb`` (mean predicted effect per residue in
-the B-factor column: in PyMOL ``spectrum b, red_white_blue``).
+the B-factor column, 0 where no training variant touches the residue; the report gives
+the PyMOL and ChimeraX commands that colour it as the heat map).
 
 The test set is drawn at random (``split="random"``), by whole groups of a column
 (``split="group"``), by mutated position (``split="position"``: no training variant
@@ -193,14 +194,35 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
         fig.savefig(out / "distance_map.png", dpi=120, bbox_inches="tight")
         figs["distance_map"] = "distance_map.png"
         if len(st) == len(wildtype):
-            scale = _bfactor_scale(per_residue)
-            written = S.write_bfactors(st, per_residue * scale, out / "effects_bfactor.pdb")
+            # residues no training variant touches stay 0 (white): the file shows what was
+            # measured; the model's guesses there are in position_effects.csv and the heat map
+            shown = np.where(measured > 0, per_residue, np.nan)
+            scale = _bfactor_scale(shown)
+            written = S.write_bfactors(st, shown * scale, out / "effects_bfactor.pdb")
             figs["effects_bfactor"] = written.name
-            if scale != 1.0:
-                notes.append(f"The B-factor column of {written.name} holds each residue's mean "
-                             f"predicted effect times {scale:.4g}, so that the largest is "
-                             "about 99 (the column keeps 2 decimals and at most 999.99).")
+            notes.append(_bfactor_note(written.name, shown * scale, scale, measured))
     return figs, notes
+
+
+def _bfactor_note(name: str, values, scale: float, measured) -> str:
+    """How to read and colour the B-factor file: its scale, the residues left at 0, and
+    viewer commands whose colours match the heat map (red lower, white 0, blue higher)."""
+    span = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
+    span = float(f"{span or 1.0:.3g}")
+    text = (f"{name} holds the mean predicted effect of each residue's substitutions (as in "
+            "the heat map) in its B-factor column")
+    if scale != 1.0:
+        text += (f", times {scale:.4g} so that the largest is about 99 (the column keeps 2 "
+                 "decimals and at most 999.99)")
+    n_unmeasured = int((measured == 0).sum())
+    if n_unmeasured:
+        text += (f". The {n_unmeasured} residues that no training variant touches hold 0 "
+                 "(white): the model's guesses for them are in position_effects.csv and the "
+                 "heat map, not in this file")
+    return (text + f". Colours as in the heat map (red lower, white as the reference, blue "
+            f"higher): in PyMOL `spectrum b, red_white_blue, minimum=-{span:g}, "
+            f"maximum={span:g}`; in ChimeraX `color bfactor palette "
+            f"-{span:g},red:0,white:{span:g},blue`.")
 
 
 #: Å at which the run's distance map reaches its darkest colour (a floppy tail or signal
@@ -564,11 +586,6 @@ def _write_report(out: Path, config: dict, metrics: dict) -> None:
                 out / v)
                for k, v in config["figures"].items() if str(v).endswith(".png")]
     notes = list(config.get("notes") or [])
-    written = config["figures"].get("effects_bfactor")
-    if written:
-        notes.append(f"{written} holds the mean predicted effect of each residue's "
-                     "substitutions (as in the heat map) in its B-factor column: colour it in "
-                     "PyMOL (spectrum b) or ChimeraX (color bfactor).")
     summary = {"data": config["data"], "task": "protein variant -> activity",
                "model": config["model"],
                "structure": config["structure"] or "none (sequence only)",

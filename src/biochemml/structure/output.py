@@ -32,7 +32,8 @@ def write_bfactors(structure, values, out_path, fill: float = 0.0) -> Path:
     -------
     Path
         The file written (``out_path``, or its ``.cif`` twin). In PyMOL:
-        ``spectrum b, blue_white_red``; in ChimeraX: ``color bfactor palette bluered``.
+        ``spectrum b, blue_white_red`` (low values blue); in ChimeraX:
+        ``color bfactor palette bluered``.
 
     Raises
     ------
