@@ -245,12 +245,38 @@ def test_bfactors_keep_every_atom_and_long_chain_names_go_to_mmcif(tmp_path):
 def test_structure_map_cli_refuses_an_unknown_kind_or_file_type(tmp_path, capsys):
     from biochemml.cli import main
 
+    new = tmp_path / "new" / "sub"
     for extra, message in ((["--out", str(tmp_path / "m.npy"), "--kind", "foo"],
                             "--kind must be 'distance' or 'contact'"),
-                           (["--out", str(tmp_path / "m.txt")], "name it .png, .pdf or .svg")):
+                           (["--out", str(tmp_path / "m.txt")], "name it .png, .pdf or .svg"),
+                           (["--out", str(tmp_path / "m.png"), "--threshold", "5"],
+                            "--threshold is the cut-off of a contact map: add --kind contact"),
+                           (["--out", str(tmp_path / "m.png"), "--kind", "contact", "--vmax",
+                             "20"], "--vmax sets the colour scale of a distance map image"),
+                           (["--out", str(tmp_path / "m.npy"), "--vmax", "20"],
+                            "a .npy file holds the distances themselves"),
+                           (["--out", str(new / "m.png"), "--chain", "Z"], "chain 'Z'"),
+                           (["--out", str(new / "m.npy"), "--chain", "Z"], "chain 'Z'")):
         assert main(["structure-map", "--structure", str(GFP_PDB), *extra]) == 1
         assert message in capsys.readouterr().err
-    assert not list(tmp_path.iterdir())
+    assert not list(tmp_path.iterdir())  # no file, and no folder made for one
+    assert main(["structure-map", "--structure", str(GFP_PDB), "--kind", "contact",
+                 "--threshold", "5", "--out", str(new / "c5.npy")]) == 0
+    np.testing.assert_array_equal(np.load(new / "c5.npy"),
+                                  structure.contact_map(structure.read(GFP_PDB), threshold=5))
+
+
+def test_a_failed_write_leaves_no_folder_it_made(tmp_path):
+    from biochemml.io.writers import atomic_write
+
+    (tmp_path / "kept").mkdir()
+
+    def fail(tmp):
+        raise RuntimeError("the writer failed")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(tmp_path / "kept" / "a" / "b" / "x.csv", fail)
+    assert [p.name for p in tmp_path.rglob("*")] == ["kept"]
 
 
 def test_contact_separation_counts_residue_numbers_across_a_missing_loop(gfp, tmp_path):

@@ -15,9 +15,9 @@ def structure_map(
     out: Path = typer.Option(..., "--out", help="Image (.png/.pdf/.svg); a .npy gets the raw N x N array."),
     kind: str = typer.Option("distance", help="'distance' or 'contact'."),
     atom: str = typer.Option("CB", help="CA or CB (virtual CB for glycine)."),
-    threshold: float = typer.Option(8.0, help="Contact cut-off in Angstrom (contact maps)."),
+    threshold: Optional[float] = typer.Option(None, help="Contact maps: cut-off in Angstrom (default 8)."),
     chain: Optional[str] = typer.Option(None, help="Chain to use; default all protein chains."),
-    vmax: Optional[float] = typer.Option(None, help="Distance maps: Å at which the colour is "
+    vmax: Optional[float] = typer.Option(None, help="Distance map images: Å at which the colour is "
                                          "darkest (e.g. 30, so a floppy tail does not wash out "
                                          "the contacts); default the largest distance."),
 ):
@@ -26,34 +26,45 @@ def structure_map(
 
     from .. import structure as S
     from ..errors import InputError
+    from ..io.writers import atomic_write
 
     if kind not in ("distance", "contact"):
         raise InputError(f"--kind must be 'distance' or 'contact', not '{kind}'")
-    if out.suffix.lower() not in (".npy", ".png", ".pdf", ".svg"):
+    suffix = out.suffix.lower()
+    if suffix not in (".npy", ".png", ".pdf", ".svg"):
         raise InputError("cannot write this kind of file: name it .png, .pdf or .svg for an "
                          "image, or .npy for the N x N array", path=out)
+    if threshold is not None and kind != "contact":
+        raise InputError("--threshold is the cut-off of a contact map: add --kind contact "
+                         "(a distance map shows every distance)")
+    if vmax is not None and (kind != "distance" or suffix == ".npy"):
+        raise InputError("--vmax sets the colour scale of a distance map image: "
+                         + ("a contact map is black and white" if kind != "distance" else
+                            "a .npy file holds the distances themselves"))
+    threshold = 8.0 if threshold is None else threshold
     st = S.read(structure)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".npy":
+    if suffix == ".npy":
         arr = (S.distance_map(st, atom=atom, chain=chain) if kind == "distance"
                else S.contact_map(st, threshold=threshold, atom=atom, chain=chain))
-        np.save(out, arr)
+        atomic_write(out, lambda tmp: np.save(tmp, arr))
         typer.echo(f"Wrote {kind} map of shape {arr.shape} (N, N) to {out}")
         return
-    S.plot_structure_map(st, kind=kind, atom=atom, threshold=threshold, chain=chain, out=out,
-                         vmax=vmax)
+    st.select(chain)  # an unknown chain is refused before a folder or file is made
+    atomic_write(out, lambda tmp: S.plot_structure_map(st, kind=kind, atom=atom, chain=chain,
+                                                       threshold=threshold, vmax=vmax, out=tmp))
     typer.echo(f"Wrote {kind} map of {len(st.select(chain))} residues to {out}")
 
 
 @app.command("structure-features")
 def structure_features(
     structure: Path = typer.Option(..., "--structure", help="PDB or mmCIF file."),
-    out: Path = typer.Option(..., "--out", help="CSV: one row per residue."),
+    out: Path = typer.Option(..., "--out", help="Table (.csv, .tsv, .xlsx or .parquet): one row per residue."),
 ):
     """Per-residue burial, solvent accessibility and secondary structure as a table."""
     from .. import structure as S
+    from ..io.writers import table_suffix, write_table
 
+    table_suffix(out)
     table = S.residue_descriptors(S.read(structure))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
+    write_table(table, out)
     typer.echo(f"Wrote {len(table)} residues x {table.shape[1]} columns to {out}")

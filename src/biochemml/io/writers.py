@@ -48,10 +48,12 @@ def atomic_write(path, write: Callable[[Path], object]) -> Path:
     :func:`tempfile.mkstemp`. A failing ``write`` removes it.
     """
     path = Path(path)
+    made = [p for p in path.parents if not p.exists()]  # the folders this call creates
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp, mode = new_file_beside(path)
     except OSError as err:
+        _remove_empty(made)
         raise InputError(f"could not be written ({err.strerror or err})", path=path) from None
     try:
         write(tmp)
@@ -59,11 +61,21 @@ def atomic_write(path, write: Callable[[Path], object]) -> Path:
         os.replace(tmp, path)
     except OSError as err:
         tmp.unlink(missing_ok=True)
+        _remove_empty(made)
         raise InputError(f"could not be written ({err.strerror or err})", path=path) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
+        _remove_empty(made)
         raise
     return path
+
+
+def _remove_empty(folders) -> None:
+    """Remove ``folders`` (deepest first) where they are still empty: a failed write
+    leaves no folder it made behind."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def new_file_beside(path: Path) -> tuple[Path, int]:
