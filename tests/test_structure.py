@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from biochemml import structure
@@ -311,3 +312,15 @@ def test_distance_map_image_is_capped_and_numbered_as_the_file(gfp, tmp_path):
 
     assert main(["structure-map", "--structure", str(GFP_PDB), "--vmax", "30",
                  "--out", str(tmp_path / "m.png")]) == 0
+
+
+def test_structure_features_cli_writes_one_row_per_residue(gfp, tmp_path, capsys):
+    from biochemml.cli import main
+
+    assert main(["structure-features", "--structure", str(GFP_PDB), "--out",
+                 str(tmp_path / "f.json")]) == 1
+    assert "cannot write '.json'" in capsys.readouterr().err and not list(tmp_path.iterdir())
+    assert main(["structure-features", "--structure", str(GFP_PDB), "--out",
+                 str(tmp_path / "out" / "f.tsv")]) == 0
+    table = pd.read_csv(tmp_path / "out" / "f.tsv", sep="\t")
+    assert len(table) == len(gfp) and {"rsa", "secondary_structure"} <= set(table.columns)
