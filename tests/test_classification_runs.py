@@ -123,3 +123,38 @@ def test_evaluate_takes_other_column_names_and_a_table_of_one_class(rare, tmp_pa
                  str(tmp_path / "binders.csv")]) == 1
     assert "has no column 'seq', the sequence column the model was trained on" in \
         said(capsys.readouterr().err)
+
+
+def test_labels_saved_as_0_0_and_1_0_are_the_classes_0_and_1(rare, tmp_path, capsys, loud):
+    table = pd.read_csv(rare)
+    table["label"] = (table["label"] == "bound").astype(float)  # 1.0 for bound: rarer
+    table["label"] = np.where(table["label"] == 1.0, 0.0, 1.0)  # 1.0 now the common class
+    table.to_csv(tmp_path / "float.csv", index=False)
+    assert "1.0" in (tmp_path / "float.csv").read_text()
+    assert train(tmp_path / "float.csv", tmp_path / "run") == 0
+    err = said(capsys.readouterr().err)
+    assert "Positive class: '1' (the labels are 0/1" in err  # not the rarer '0.0'
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())["test"]
+    assert metrics["positive"] == 1
+    assert main(["evaluate", "--model", str(tmp_path / "run"), "--data",
+                 str(tmp_path / "float.csv"), "--sequence-column", "seq"]) == 0
+
+
+def test_a_class_one_letter_from_a_common_one_is_pointed_out(rare, tmp_path, capsys, loud):
+    table = pd.read_csv(rare)
+    unbound = table.index[table["label"] == "unbound"]
+    table.loc[unbound[[3, 8, 20]], "label"] = "unbund"
+    table.to_csv(tmp_path / "typo.csv", index=False)
+    assert train(tmp_path / "typo.csv", tmp_path / "run") == 0
+    rows = ", ".join(str(i + 2) for i in unbound[[3, 8, 20]])
+    assert (f"The class 'unbund' (rows {rows}) is one letter away from 'unbound' "
+            in said(capsys.readouterr().err))
+    table.loc[unbound[[8, 20]], "label"] = "unbound"  # one row left: the error suggests it
+    table.to_csv(tmp_path / "typo1.csv", index=False)
+    assert train(tmp_path / "typo1.csv", tmp_path / "run1") == 1
+    assert "is 'unbund' a typo for 'unbound'?" in said(capsys.readouterr().err)
+    # classes that merely look alike and are both common are left alone
+    table["label"] = np.where(np.arange(len(table)) % 2, "rep1", "rep2")
+    table.to_csv(tmp_path / "alike.csv", index=False)
+    assert train(tmp_path / "alike.csv", tmp_path / "run2") == 0
+    assert "one letter away" not in said(capsys.readouterr().err)

@@ -117,8 +117,24 @@ def test_an_ensemble_without_validation_rows_says_its_spread_is_not_calibrated(t
                      "--target-column", "rl", "--task", "regression", "--ensemble", "2",
                      "--epochs", "1", "--no-baselines", "--validation-split", split,
                      "--out", str(run)]) == 0
-        assert f"2 networks, a deep ensemble (mean and {words})" in said(capsys.readouterr().err)
+        assert (f"2 networks, a deep ensemble (predictions are their mean, uncertainty their "
+                f"{words})") in said(capsys.readouterr().err)
         assert words in (run / "report.html").read_text()
+
+
+def test_a_classification_ensemble_claims_no_spread(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(120)]
+    table = tmp_path / "b.csv"
+    pd.DataFrame({"utr": seqs, "label": [("bound" if s.count("G") > 3 else "free")
+                                         for s in seqs]}).to_csv(table, index=False)
+    assert main(["train", "--data", str(table), "--sequence-column", "utr", "--ensemble", "2",
+                 "--epochs", "1", "--no-baselines", "--out", str(tmp_path / "run")]) == 0
+    err = said(capsys.readouterr().err)
+    assert "2 networks, a deep ensemble (predictions average their class probabilities)" in err
+    report = (tmp_path / "run" / "report.html").read_text()
+    assert "uncertainty" not in err and "uncertainty" not in report
+    assert "predictions average their class probabilities" in report
 
 
 def test_a_fasta_file_is_predicted_and_evaluated_whatever_the_training_column(utr_table,
@@ -585,3 +601,16 @@ def test_two_targets_get_every_score_and_their_calibration_by_name(utr_table, tm
             assert f"{target}: {score}" in html
         assert f"{target}: Calibration of the ensemble&#x27;s standard deviation" in html or \
             f"{target}: Calibration of the ensemble's standard deviation" in html
+
+
+def test_a_maximum_distance_without_the_similarity_split_is_refused(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    pd.DataFrame({"utr": ["ACGTAC", "ACGTAA", "TTGTAC", "GCGTAC"] * 5,
+                  "rl": np.arange(20.0)}).to_csv(table, index=False)
+    assert main(["train", "--data", str(table), "--sequence-column", "utr", "--target-column",
+                 "rl", "--task", "regression", "--max-distance", "2", "--distance", "edit",
+                 "--out", str(tmp_path / "run")]) == 1
+    assert ("a maximum distance (--max-distance) is the threshold of a similarity-aware split: "
+            "add --split similarity (this run's split is 'random')"
+            in said(capsys.readouterr().err))
+    assert not (tmp_path / "run").exists()

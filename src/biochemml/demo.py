@@ -77,7 +77,7 @@ def run_lecture(out=None, seed: int = 0, model: str = "lecture-cnn", epochs: int
                         sequence_column_name="sequence", target_columns="label",
                         task="classification", out=out, model=model, test_size=0.2,
                         stratify=False, seed=125, epochs=epochs, batch_size=100,
-                        validation_split=0.1,
+                        validation_split=0.1, positive=1,  # the motif class, as the course
                         title=f"biochemml: the course's CNN on the CCGGAA motif (data seed {seed})",
                         command=command)
         shutil.copyfile(table, run / DATA_FILE)

@@ -59,6 +59,8 @@ def _labels(df: pd.DataFrame, column: str, one_class: bool = False) -> np.ndarra
     missing = np.flatnonzero(values.isna().to_numpy())
     if missing.size:
         raise row_error("the label is missing", df, int(missing[0]), column)
+    if pd.api.types.is_float_dtype(values) and (values == values.round()).all():
+        values = values.astype(np.int64)  # 0.0/1.0 (a float column) are the classes 0/1
     labels = values.to_numpy()
     text = [c for c in pd.unique(labels) if isinstance(c, str)]
     by_case = {}
@@ -75,7 +77,32 @@ def _labels(df: pd.DataFrame, column: str, one_class: bool = False) -> np.ndarra
     if len(np.unique(labels)) < 2 and not one_class:
         raise InputError(f"every row has the label '{labels[0]}': classification needs at "
                          "least two classes", path=df.attrs.get("path"), column=column)
+    _note_near_labels(df, column, labels, text)
     return labels
+
+
+def _near_labels(labels, text) -> list[tuple[str, str]]:
+    """(rare, common) pairs of text classes one letter apart (an edit: ``unbund`` and
+    ``unbound``) where the rarer has at most a tenth of the other's rows: likely typos."""
+    from rapidfuzz.distance import Levenshtein
+
+    counts = {c: int((labels == c).sum()) for c in text}
+    pairs = []
+    for rare in sorted(text, key=lambda c: counts[c]):
+        common = [c for c in text if c != rare and len(c) >= 4 and counts[c] >= 10 * counts[rare]
+                  and Levenshtein.distance(rare.lower(), c.lower()) == 1]
+        if common:
+            pairs.append((rare, max(common, key=lambda c: counts[c])))
+    return pairs
+
+
+def _note_near_labels(df, column: str, labels, text) -> None:
+    """Say which classes look like misspellings of another (they are kept as classes)."""
+    for rare, common in _near_labels(labels, text):
+        rows = _rows_text(df, np.flatnonzero(labels == rare))
+        say(f"[yellow]The class '{rare}' ({rows}) is one letter away from '{common}'[/yellow] "
+            f"({int((labels == common).sum())} rows) in column '{column}': if it is a typo, "
+            "correct those rows; as written it is a class of its own")
 
 
 #: fewest training and test rows a run can fit and score
@@ -92,8 +119,11 @@ def _check_classes(df: pd.DataFrame, column: str, labels) -> None:
         which = (f"the classes {listed} have only one row each" if alone.size > 1 else
                  f"the class {listed} has only one row")
         numbers = pd.to_numeric(pd.Series(classes), errors="coerce").notna().all()
+        near = dict(_near_labels(labels, [c for c in classes if isinstance(c, str)]))
         fix = ("are these measured values? Then use --task regression"
                if alone.size > len(labels) / 2 or (numbers and len(classes) > 10) else
+               f"is '{alone[0]}' a typo for '{near[alone[0]]}'? Otherwise add rows, merge the "
+               "class into another, or remove it" if alone[0] in near else
                "add rows, merge the class into another, or remove it")
         raise InputError(f"{which} ({rows}); the training and the test set each need a row "
                          f"of every class: {fix}", path=df.attrs.get("path"), column=column)
@@ -770,6 +800,11 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
 
     if distance not in METRICS:
         raise InputError(f"distance must be 'hamming' or 'edit', not '{distance}'")
+    if max_distance is not None and (split != "similarity" or split_column is not None):
+        raise InputError("a maximum distance (--max-distance) is the threshold of a "
+                         "similarity-aware split: add --split similarity" +
+                         (", not a split column" if split_column is not None else
+                          f" (this run's split is '{split}')"))
     pad = pad or ("left" if task == "regression" else "right")
     if pad not in ("left", "right"):
         raise InputError(f"pad must be 'left' or 'right', not '{pad}'")
@@ -855,11 +890,12 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             sample_weight=None if weights is None else weights[train_idx])
     fit_seconds = time.perf_counter() - t_fit
     networks = int(getattr(est, "n_models_", 1))  # baselines: 1
-    spread = ("calibrated spread" if validation_split else
+    spread = ("predictions average their class probabilities" if task == "classification"
+              else "predictions are their mean, uncertainty their calibrated spread"
+              if validation_split else "predictions are their mean, uncertainty their "
               "spread, not calibrated: no validation rows")
     say(f"Trained {est.model_name_}"
-        + (f": {networks} networks, a deep ensemble (mean and {spread})"
-           if networks > 1 else ""))
+        + (f": {networks} networks, a deep ensemble ({spread})" if networks > 1 else ""))
     if task == "regression":
         est.target_names_ = targets
 
@@ -923,8 +959,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             summary["target transform"] = ("log: models fit log(value) and predict back on the "
                                            "original scale (baselines too)")
         if config["networks"] > 1:
-            summary["networks"] = (f"{config['networks']} (a deep ensemble: predictions are their "
-                                   f"mean, uncertainty their {spread})")
+            summary["networks"] = f"{config['networks']} (a deep ensemble: {spread})"
         if fit_info:
             summary["epochs run (best)"] = _epochs_text(fit_info)
             summary["fit time"] = (f"{sum(i['fit_seconds'] for i in fit_info):.1f} s on "
