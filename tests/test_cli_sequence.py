@@ -103,7 +103,14 @@ def test_user_mistakes_are_one_line_errors(capsys, tmp_path, seq_table):
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
                       "--sequence-column", "seq", match="has no column 'seq'")
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
-                      "--length", "4", match="truncate")
+                      "--length", "4", match=f"file {seq_table}, row 2, column 'sequence': the "
+                      "sequence is 6 long, longer than --length 4 (3 sequences in all): add "
+                      "--truncate right (keep the start) or --truncate left")
+    fasta = tmp_path / "new.fa"
+    fasta.write_text(">a\nACG\n>b\nACGTACGT\n")
+    assert_user_error(capsys, "encode", "--data", str(fasta), "--out", str(tmp_path / "x.npy"),
+                      "--length", "4", match=f"file {fasta}, record 2 (line 3), column "
+                      "'sequence': the sequence is 8 long, longer than --length 4: add")
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
                       "--pad", "middle", match="pad must be")
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.csv"),

@@ -360,6 +360,11 @@ def test_short_model_notes_ambiguous_and_longer_sequences(tmp_path, capsys, monk
     assert "20 sequences are longer than the 9 nt the model was trained on; their last 9 nt " \
            "were used (the model aligns sequences at their end" in err
     assert "1 sequence (row 8) contains N" in err  # row 8 of long.csv holds seqs[6]
+    # a FASTA file's sequences are records, as its errors count them
+    (tmp_path / "new.fa").write_text("".join(f">s{i}\n{q}\n" for i, q in enumerate(seqs[:8])))
+    assert main(["predict", "--model", str(run), "--data", str(tmp_path / "new.fa"),
+                 "--out", str(tmp_path / "pred_fa.csv")]) == 0
+    assert "1 sequence (record 7) contains N" in said(capsys.readouterr().err)
     # cut on the left, the longer sequences are predicted as their last 9 nt
     pred = pd.read_csv(tmp_path / "pred.csv")
     same = predict_run(run, pd.DataFrame({"utr": seqs[:20]}))

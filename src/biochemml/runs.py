@@ -622,10 +622,13 @@ def _file_rows(df, index) -> np.ndarray:
 
 
 def _rows_text(df: pd.DataFrame, index, limit: int = 5) -> str:
-    """``row 8`` or ``rows 8, 12, 40, ...``: file rows (as a spreadsheet counts) of ``index``."""
+    """``row 8`` or ``rows 8, 12, 40, ...``: file rows (as a spreadsheet counts) of ``index``;
+    ``record 5`` for a FASTA file, as its errors count them."""
     rows = [str(r) for r in _file_rows(df, index[:limit])]
     more = ", ..." if len(index) > limit else ""
-    return ("row " if len(index) == 1 else "rows ") + ", ".join(rows) + more
+    word = "record" if isinstance(df, pd.DataFrame) and df.attrs.get("format") == "fasta" \
+        else "row"
+    return word + (" " if len(index) == 1 else "s ") + ", ".join(rows) + more
 
 
 def _stop_alphabet(seqs, alphabet):

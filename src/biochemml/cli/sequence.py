@@ -50,6 +50,18 @@ def encode(
         write_table(table, out)
         typer.echo(f"Wrote {counts.shape[0]} x {counts.shape[1]} {kmer}-mer counts to {out}")
     else:
+        if length is not None and truncate is None:  # said with the file's rows and options
+            longer = np.flatnonzero(np.array([len(q) for q in seqs]) > length)
+            if longer.size:
+                from ..io import row_error
+
+                i = int(longer[0])
+                raise row_error(f"the sequence is {len(seqs[i])} long, longer than --length "
+                                f"{length}" + (f" ({longer.size} sequences in all)"
+                                               if longer.size > 1 else "")
+                                + ": add --truncate right (keep the start) or --truncate left "
+                                "(keep the end), or a larger --length", df, i,
+                                sequence_column_name if sequence_column_name in df else None)
         x = one_hot(seqs, alphabet, length=length, pad=pad, truncate=truncate, dtype=np.uint8)
         atomic_write(out, lambda tmp: np.save(tmp, x))
         typer.echo(f"Wrote one-hot array of shape {x.shape} (N, L, C) to {out}")
