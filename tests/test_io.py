@@ -1,6 +1,7 @@
 """Reading user tables: formats, FASTA headers, and errors that name file, row and column."""
 import gzip
 import os
+import re
 import sys
 
 import numpy as np
@@ -273,3 +274,30 @@ def test_writing_excel_without_openpyxl_is_refused_before_the_work(tmp_path, mon
     with pytest.raises(InputError, match=r"pred.xlsx: writing Excel needs the Python package "
                                          r"openpyxl"):
         table_suffix(tmp_path / "pred.xlsx")
+
+
+@pytest.mark.parametrize("name, content, said", [
+    ("table.xlsx", "sequence,label\nACGT,1\n", "ends in '.xlsx' but looks like a text table "
+     "(CSV or TSV): rename it to table.csv"),
+    ("seqs.csv", ">s0 label=1\nACGT\n", "ends in '.csv' but looks like a FASTA file: rename it "
+     "to seqs.fasta"),
+    ("seqs.tsv", "\n\n>s0\nACGT\n", "ends in '.tsv' but looks like a FASTA file"),
+])
+def test_content_that_does_not_match_the_ending_is_named(tmp_path, name, content, said):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(InputError, match=re.escape(f"file {path}: {said}")):
+        read_table(path)
+
+
+def test_a_parquet_or_excel_file_with_a_text_ending_is_named(tmp_path):
+    df = pd.DataFrame({"sequence": ["ACGT"], "y": [1.0]})
+    df.to_parquet(tmp_path / "t.csv")
+    with pytest.raises(InputError, match="ends in '.csv' but looks like a Parquet file: "
+                                         "rename it to t.parquet"):
+        read_table(tmp_path / "t.csv")
+    df.to_excel(tmp_path / "t.tsv", index=False, engine="openpyxl")
+    with pytest.raises(InputError, match="looks like an Excel workbook: rename it to t.xlsx"):
+        read_table(tmp_path / "t.tsv")
+    df.to_csv(tmp_path / "t.csv.gz", index=False)  # compressed: the ending decides
+    assert read_table(tmp_path / "t.csv.gz")["y"].tolist() == [1.0]

@@ -50,6 +50,7 @@ def read_table(path, columns=None) -> pd.DataFrame:
     suffixes = [s.lower() for s in path.suffixes]
     suffix = suffixes[-2] if suffixes and suffixes[-1] == ".gz" and len(suffixes) > 1 else (
         suffixes[-1] if suffixes else "")
+    _check_content(path, suffix)
     try:
         if suffix in FASTA_SUFFIXES:
             df = read_fasta(path)
@@ -95,6 +96,49 @@ def read_table(path, columns=None) -> pd.DataFrame:
 #: text encodings tried in turn: UTF-8 (with or without a byte-order mark), then the
 #: Windows encoding Excel's plain "CSV" writes (µ, °, ä as single bytes)
 TEXT_ENCODINGS = ("utf-8", "cp1252")
+
+
+#: what each kind of content is called, and the file endings that read it
+_KINDS = {"excel": ("an Excel workbook", ".xlsx"), "parquet": ("a Parquet file", ".parquet"),
+          "fasta": ("a FASTA file", ".fasta"), "text": ("a text table (CSV or TSV)", ".csv")}
+
+
+def _content_kind(path: Path) -> str | None:
+    """What the first bytes of ``path`` show: ``excel`` (a zip: .xlsx), ``parquet``,
+    ``fasta`` (the first line that is not blank starts with '>'), ``text`` (a first line
+    with commas, tabs or semicolons); None for compressed or unknown content (then the
+    ending decides)."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "excel"  # .xlsx is a zip; the old .xls an OLE2 file
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"\x1f\x8b") or b"\x00" in head:
+        return None  # gzip, or binary we do not know
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start[:1] == b">":
+        return "fasta"
+    header = start.split(b"\n", 1)[0]
+    return "text" if any(sep in header for sep in (b",", b"\t", b";")) else None
+
+
+def _check_content(path: Path, suffix: str) -> None:
+    """Refuse a file whose content is of another kind than its ending says (a CSV saved
+    as .xlsx, a FASTA file named .csv), saying what it looks like and the ending to give."""
+    expected = ("fasta" if suffix in FASTA_SUFFIXES else
+                "text" if suffix in (".csv", ".tsv", ".tab", ".txt") else
+                "parquet" if suffix in (".parquet", ".pq") else
+                "excel" if suffix in (".xlsx", ".xls") else None)
+    found = _content_kind(path)
+    if expected is None or found is None or found == expected:
+        return
+    if {expected, found} == {"fasta", "text"} and expected == "fasta":
+        return  # a FASTA file with text before its first header: read_fasta says so
+    what, ending = _KINDS[found]
+    raise InputError(f"ends in '{suffix}' but looks like {what}: rename it to "
+                     f"{path.stem}{ending} (or save it again in the format its ending "
+                     "names)", path=path)
 
 
 def _read_text(path: Path, sep: str) -> pd.DataFrame:
