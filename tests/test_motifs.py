@@ -3,6 +3,7 @@ import doctest
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 from Bio import motifs as bio_motifs
 from Bio.Seq import Seq
@@ -249,6 +250,7 @@ def test_best_hits_agree_with_the_score_matrix():
         s = scores[row.sequence_index, row.motif_index]
         if row.sequence_index == 10:  # shorter than both motifs: no window
             assert row.score == -np.inf and row.pvalue == 1
+            assert pd.isna(row.start) and pd.isna(row.end) and pd.isna(row.strand)
             continue
         assert row.score == pytest.approx(s.max(), abs=1e-4)
         assert s[0 if row.strand == "+" else 1, row.start] == pytest.approx(row.score, abs=1e-4)

@@ -269,7 +269,9 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
     pandas.DataFrame
         One row per (sequence, motif): ``sequence_index``, ``motif``, ``motif_index``,
         ``start`` (0-based), ``end`` (exclusive), ``strand``, ``score`` (bits) and the
-        exact grid ``pvalue`` of that window. ``sequence_index`` is the position of the
+        exact grid ``pvalue`` of that window; for a sequence shorter than the motif,
+        ``start``, ``end`` and ``strand`` are empty (NA), ``score`` is ``-inf`` and
+        ``pvalue`` 1. ``sequence_index`` is the position of the
         sequence in ``seqs`` (0-based), not a pandas index label: look rows up with
         ``table.iloc[hits.sequence_index]``.
     """
@@ -292,10 +294,15 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
     dists = [ScoreDistribution(m, scanner.background, resolution) for m in scanner.motifs]
     score, pval = _pvalue_columns(scanner, dists, scanner.padded_codes(codes), seq, mot,
                                   strand, start)
+    def window(values):  # no window in a sequence shorter than the motif: empty cells
+        column = pd.array(values, dtype="Int64")
+        column[~inside] = pd.NA
+        return column
+
     out = pd.DataFrame({
         "sequence_index": seq, "motif": [scanner.motifs[i].name for i in mot],
-        "motif_index": mot, "start": start, "end": start + scanner.widths[mot],
-        "strand": np.array(scanner.strands)[strand],
+        "motif_index": mot, "start": window(start), "end": window(start + scanner.widths[mot]),
+        "strand": np.where(inside, np.array(scanner.strands, dtype=object)[strand], None),
         "score": np.where(inside, score, -np.inf), "pvalue": np.where(inside, pval, 1.0)})
     return out
 
