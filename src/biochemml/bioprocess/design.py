@@ -9,9 +9,17 @@ next run as far as possible from those chosen), so the design still fills the fe
 evenly; the levels of categorical factors are balanced (counts differ by at most one).
 Under constraints an ``lhs`` design is no longer a strict Latin hypercube (the feasible
 region is not a box) and a ``sobol`` design no longer a Sobol sequence.
+
+Two-level fractions (``fractional``, and the corners of ``ccd`` for five factors or more)
+take generators found by a search for the highest resolution and, among those, minimum
+aberration (fewest shortest words in the defining relation): e.g. ``2^(7-3)`` in 16 runs is
+resolution IV (no main effect aliased with another main effect or a two-factor interaction)
+and a ``ccd`` uses the smallest fraction of resolution V or more, so a full quadratic model
+can be estimated.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 
@@ -42,10 +50,11 @@ def design(factors: Factors, n: int | None = None, method: str = "lhs", seed: in
         ``sobol``: scrambled Sobol sequence. ``random``: uniform draws.
         ``factorial``: full factorial with ``levels`` levels per continuous factor, crossed
         with every categorical level. ``fractional``: two-level fractional factorial
-        ``2^(k-p)`` with ``n = 2^(k-p)`` runs, extra factors aliased to the highest-order
-        interactions. ``ccd``: face-centred central composite (factorial corners, or a
-        resolution-V fraction for many factors, plus axial points on the faces and
-        ``center`` centre points), so every run is inside the bounds.
+        ``2^(k-p)`` with ``n = 2^(k-p)`` runs, of the highest resolution (then minimum
+        aberration) that ``n`` allows. ``ccd``: face-centred central composite (full
+        factorial corners up to four factors, from five the smallest fraction of resolution
+        V or more, plus axial points on the faces and ``center`` centre points), so every
+        run is inside the bounds and a full quadratic model can be fitted.
         ``factorial``, ``fractional`` and ``ccd`` keep every run of their grid, also those
         that break a linear constraint (their number is in ``attrs["breaking"]``).
         Continuous values are rounded to 6 significant digits, within their bounds.
@@ -111,7 +120,7 @@ def _grid_design(factors: Factors, n, method: str, levels: int, center: int) -> 
     else:
         if k < 2:
             raise InputError("a central composite design needs at least 2 continuous factors")
-        corners = full_signs(k) if k <= 5 else fractional_factorial(k, _ccd_fraction_size(k))
+        corners = fractional_factorial(k, _ccd_fraction_size(k))
         axial = np.zeros((2 * k, k))
         for i in range(k):
             axial[2 * i, i], axial[2 * i + 1, i] = -1.0, 1.0
@@ -129,14 +138,25 @@ def fractional_factorial(k: int, n: int) -> np.ndarray:
     """Two-level fractional factorial ``2^(k-p)`` with ``n = 2^(k-p)`` runs.
 
     The first ``m = log2(n)`` factors form a full factorial; each further factor is the
-    product of a distinct set of base columns, highest-order interactions first, which
-    keeps the resolution as high as this simple construction allows. Every column is
-    balanced (as many -1 as +1) and every pair of columns is orthogonal.
+    product of a set of base columns (its generator). The generators are chosen for the
+    highest resolution ``n`` allows and, among those, minimum aberration (fewest words of
+    the shortest length in the defining relation), by a deterministic branch-and-bound
+    search (exhaustive for small designs, bounded for large ones): e.g. 16 runs give
+    resolution V for 5 factors and IV for 6 to 8 (main effects not aliased with each other
+    or with two-factor interactions), 32 runs IV for 7 to 16 factors, 64 runs V for 8
+    factors. Every column is balanced (as many -1 as +1) and every pair of columns is
+    orthogonal.
 
     Returns
     -------
     numpy.ndarray
         ``(n, k)`` of -1.0/+1.0.
+
+    Examples
+    --------
+    >>> x = fractional_factorial(3, 4)  # 2^(3-1): C = AB
+    >>> bool((x[:, 2] == x[:, 0] * x[:, 1]).all())
+    True
     """
     m = int(round(np.log2(n))) if n > 0 else -1
     if n < 2 or 2 ** m != n:
@@ -145,25 +165,158 @@ def fractional_factorial(k: int, n: int) -> np.ndarray:
         if n > 2 ** k:
             raise InputError(f"{n} runs exceed the full factorial of {k} factors ({2 ** k} runs)")
         return full_signs(k)
-    base = full_signs(m)
-    generators = [c for size in range(m, 1, -1) for c in itertools.combinations(range(m), size)]
-    if k - m > len(generators):
+    if k - m > 2 ** m - 1 - m:
         raise InputError(f"{k} factors do not fit in {n} runs; use at least "
                          f"{2 ** int(np.ceil(np.log2(k + 1)))} runs")
-    extra = [np.prod(base[:, list(g)], axis=1) for g in generators[:k - m]]
+    base = full_signs(m)
+    generators, _ = _fraction_generators(k, m)
+    extra = [np.prod(base[:, [i for i in range(m) if g >> i & 1]], axis=1) for g in generators]
     return np.column_stack([base] + extra)
+
+
+# Most factors a resolution-V two-level fraction of 2**m runs can hold (the longest binary
+# linear codes of minimum distance 5 with m check bits): 16 runs 5, 32 runs 6, 64 runs 8,
+# 128 runs 11, 256 runs 17, 512 runs 23, 1024 runs 33.
+_MAX_FACTORS_RES_V = {4: 5, 5: 6, 6: 8, 7: 11, 8: 17, 9: 23, 10: 33}
 
 
 def _ccd_fraction_size(k: int) -> int:
     """Smallest power-of-two run count whose fraction keeps main effects and two-factor
-    interactions apart (resolution V) for ``k`` factors, with this construction."""
-    n = 2 ** int(np.ceil(np.log2(k + 1)))
-    while True:
-        m = int(np.log2(n))
-        gens = [c for size in range(m, 1, -1) for c in itertools.combinations(range(m), size)]
-        if k - m <= sum(1 for g in gens if len(g) >= 4) or n >= 2 ** k:
-            return min(n, 2 ** k)
-        n *= 2
+    interactions apart (resolution V or more) for ``k`` factors; the full factorial
+    ``2**k`` up to four factors (no fraction of those is of resolution V)."""
+    m = 4
+    while m < k:
+        fits = k <= _MAX_FACTORS_RES_V[m] if m in _MAX_FACTORS_RES_V else \
+            2 ** m >= 1 + k + k * (k - 1) // 2
+        if fits and _resolution(_fraction_generators(k, m)[1]) >= 5:
+            return 2 ** m
+        m += 1
+    return 2 ** k
+
+
+def _resolution(wlp) -> int:
+    """Length of the shortest word of a word-length pattern (``wlp[L]`` words of length L)."""
+    return next((length for length, count in enumerate(wlp) if count), len(wlp))
+
+
+_BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
+_SEARCH_NODES = 20_000  # nodes per phase of the generator search (about 1-2 s at most)
+
+
+def _popcount(x, bits: int) -> np.ndarray:
+    x = np.asarray(x, dtype=np.int64)
+    out = np.zeros(x.shape, dtype=np.int64)
+    for shift in range(0, bits, 8):
+        out += _BYTE_BITS[(x >> shift) & 255]
+    return out
+
+
+def _lex_less(rows: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Rows of ``rows`` lexicographically smaller than ``ref``."""
+    diff = rows != ref
+    first = np.argmax(diff, axis=1)
+    return diff.any(axis=1) & (rows[np.arange(len(rows)), first] < ref[first])
+
+
+@functools.lru_cache(maxsize=None)
+def _fraction_generators(k: int, m: int) -> tuple:
+    """Generators of a ``2^(k-m)`` design in ``2**m`` runs: ``(masks, wlp)``, each mask the
+    set of base factors (bit i = factor i) whose product is an added factor, ``wlp[L]`` the
+    number of words of length ``L`` in the defining relation."""
+    search = _GeneratorSearch(k, m, _SEARCH_NODES)
+    return search.run()
+
+
+class _GeneratorSearch:
+    """Branch and bound over sets of ``k - m`` generators (interactions of at least two of
+    the ``m`` base factors), minimising the word-length pattern lexicographically, which
+    maximises the resolution first and then minimises aberration.
+
+    A design is its ``k`` columns as vectors of GF(2)^m (the base factors are the unit
+    vectors); ``counts[j, v]`` is the number of sets of ``j`` columns whose product is ``v``,
+    so adding generator ``g`` creates ``counts[L - 1, g]`` words of length ``L``. Generators
+    are taken in a fixed order (more factors first), as increasing index sets, the first one
+    on the lowest base factors (any design can be relabelled so). The resolution is first
+    raised step by step with a feasibility search (children ordered by how many later
+    candidates stay free of short words), then aberration is minimised from that design.
+    The search stops after ``budget`` nodes per phase; it is deterministic.
+    """
+
+    def __init__(self, k: int, m: int, budget: int):
+        self.k, self.m, self.p, self.budget = k, m, k - m, budget
+        masks = sorted((c for c in range(1, 1 << m) if bin(c).count("1") >= 2),
+                       key=lambda c: (-bin(c).count("1"), c))
+        self.cand = np.array(masks, dtype=np.int64)
+        weight = _popcount(self.cand, m)
+        self.first_ok = self.cand == (1 << weight) - 1
+        self.vectors = np.arange(1 << m, dtype=np.int64)
+        bits = _popcount(self.vectors, m)
+        self.counts0 = (bits[None, :] == np.arange(k + 1)[:, None]).astype(np.int64)
+        self.best, self.best_wlp, self.nodes = None, None, 0
+
+    def _children(self, chosen, counts, wlp, res):
+        start = chosen[-1] + 1 if chosen else 0
+        idx = np.arange(start, len(self.cand) - (self.p - len(chosen)) + 1)
+        if not chosen:
+            idx = idx[self.first_ok[idx]]
+        new = np.repeat(wlp[None, :], len(idx), axis=0)
+        new[:, 1:] += counts[:-1, self.cand[idx]].T
+        ok = ~new[:, :res].any(axis=1)
+        if self.best_wlp is not None:
+            ok &= _lex_less(new, self.best_wlp)
+        idx, new = idx[ok], new[ok]
+        ahead = np.zeros(len(idx), dtype=np.int64)
+        need = self.p - len(chosen) - 1
+        if need and len(idx):
+            # later candidates that would still make no word shorter than res
+            free = np.nonzero(~counts[:res - 1].any(axis=0)[self.cand])[0]
+            free = free[free > idx[0]]
+            reach = counts[:res - 2].any(axis=0)
+            ok = ~reach[self.cand[free][None, :] ^ self.cand[idx][:, None]] \
+                & (free[None, :] > idx[:, None])
+            ahead = ok.sum(axis=1)
+            keep = ahead >= need
+            idx, new, ahead = idx[keep], new[keep], ahead[keep]
+        return idx, new, ahead
+
+    def _dfs(self, chosen, counts, wlp, res, feasible) -> bool:
+        if len(chosen) == self.p:
+            if self.best_wlp is None or _lex_less(wlp[None], self.best_wlp)[0]:
+                self.best, self.best_wlp = tuple(chosen), wlp.copy()
+            return True
+        if self.nodes >= self.budget:
+            return False
+        self.nodes += 1
+        idx, new, ahead = self._children(chosen, counts, wlp, res)
+        pattern = [new[:, j] for j in range(new.shape[1] - 1, -1, -1)]
+        order = np.lexsort([idx] + pattern + [-ahead]) if feasible else \
+            np.lexsort([idx, -ahead] + pattern)
+        for o in order:
+            if self.best_wlp is not None and not _lex_less(new[o][None], self.best_wlp)[0]:
+                continue
+            g = int(self.cand[idx[o]])
+            grown = counts.copy()
+            grown[1:] += counts[:-1, self.vectors ^ g]
+            if self._dfs(chosen + [int(idx[o])], grown, new[o], res, feasible) and feasible:
+                return True
+            if self.nodes >= self.budget:
+                return False
+        return False
+
+    def run(self) -> tuple:
+        start = np.zeros(self.k + 1, dtype=np.int64)
+        res = 3
+        while res <= self.k:  # raise the resolution while a design is found
+            kept = self.best, self.best_wlp
+            self.best_wlp, self.nodes = None, 0
+            if not self._dfs([], self.counts0, start, res, True):
+                self.best, self.best_wlp = kept
+                break
+            res += 1
+        self.nodes = 0
+        self._dfs([], self.counts0, start, res - 1, False)  # then the least aberration
+        return (tuple(int(self.cand[i]) for i in self.best),
+                tuple(int(v) for v in self.best_wlp))
 
 
 def _space_filling(factors: Factors, n: int, method: str, seed: int) -> pd.DataFrame:

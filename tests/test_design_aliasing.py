@@ -1,0 +1,117 @@
+"""Aliasing of the two-level designs (fractional, ccd corners)."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.bioprocess import Factor, Factors, design, fractional_factorial
+
+
+def equal_up_to_sign(a: np.ndarray, b: np.ndarray) -> bool:
+    return bool((a == b).all() or (a == -b).all())
+
+
+def main_effect_aliases(x: np.ndarray) -> list:
+    """Main effects equal (up to sign) to another main effect or a two-factor interaction."""
+    k = x.shape[1]
+    found = []
+    for i in range(k):
+        for j in range(k):
+            if j != i and equal_up_to_sign(x[:, i], x[:, j]):
+                found.append((i, j))
+        for a, b in itertools.combinations([j for j in range(k) if j != i], 2):
+            if equal_up_to_sign(x[:, i], x[:, a] * x[:, b]):
+                found.append((i, a, b))
+    return found
+
+
+def resolution(x: np.ndarray, longest: int = 6) -> int:
+    """Length of the shortest word (set of columns whose product is constant), searched up
+    to ``longest``; ``longest + 1`` when there is none that short."""
+    k, n = x.shape[1], len(x)
+    for length in range(1, longest + 1):
+        for cols in itertools.combinations(range(k), length):
+            if abs(np.prod(x[:, cols], axis=1).sum()) == n:
+                return length
+    return longest + 1
+
+
+# (factors, runs, resolution of the textbook minimum-aberration design)
+TEXTBOOK = [(6, 16, 4), (7, 16, 4), (8, 16, 4), (7, 32, 4), (9, 32, 4), (5, 16, 5),
+            (8, 64, 5), (11, 128, 5)]
+
+
+@pytest.mark.parametrize("k, n, res", TEXTBOOK)
+def test_fraction_keeps_main_effects_clear(k, n, res):
+    x = fractional_factorial(k, n)
+    assert x.shape == (n, k) and set(np.unique(x)) == {-1.0, 1.0}
+    np.testing.assert_array_equal(x.T @ x, n * np.eye(k))  # balanced and orthogonal
+    assert main_effect_aliases(x) == []
+    assert resolution(x) >= res
+    assert len(np.unique(x, axis=0)) == n  # no repeated run
+
+
+def test_fraction_has_fewest_shortest_words():
+    # 2^(6-2) in 16 runs: the minimum-aberration design has 3 words of length 4
+    # (E = ABC, F = BCD: I = ABCE = BCDF = ADEF), the 2^(7-2) one a single word of length 4
+    def words(x, length):
+        return sum(abs(np.prod(x[:, c], axis=1).sum()) == len(x)
+                   for c in itertools.combinations(range(x.shape[1]), length))
+
+    assert words(fractional_factorial(6, 16), 4) == 3
+    x = fractional_factorial(7, 32)
+    assert words(x, 3) == 0 and words(x, 4) == 1
+
+
+def test_known_small_fractions():
+    x = fractional_factorial(3, 4)  # 2^(3-1): C = AB
+    np.testing.assert_array_equal(x[:, 2], x[:, 0] * x[:, 1])
+    np.testing.assert_array_equal(x[:, :2], [[-1, -1], [1, -1], [-1, 1], [1, 1]])
+    x = fractional_factorial(4, 8)  # 2^(4-1): D = ABC
+    np.testing.assert_array_equal(x[:, 3], x[:, 0] * x[:, 1] * x[:, 2])
+    x = fractional_factorial(5, 16)  # 2^(5-1): E = ABCD
+    np.testing.assert_array_equal(x[:, 4], np.prod(x[:, :4], axis=1))
+
+
+def test_fraction_is_deterministic():
+    np.testing.assert_array_equal(fractional_factorial(9, 32), fractional_factorial(9, 32))
+
+
+def quadratic_model(signs: np.ndarray) -> np.ndarray:
+    k = signs.shape[1]
+    cols = [np.ones(len(signs))] + [signs[:, i] for i in range(k)]
+    cols += [signs[:, i] * signs[:, j] for i, j in itertools.combinations(range(k), 2)]
+    cols += [signs[:, i] ** 2 for i in range(k)]
+    return np.column_stack(cols)
+
+
+@pytest.mark.parametrize("k, corners", [(5, 16), (6, 32), (7, 64), (8, 64), (11, 128)])
+def test_ccd_estimates_a_full_quadratic_model(k, corners):
+    f = Factors([Factor(f"f{i}", "continuous", 0, 2) for i in range(k)])
+    d = design(f, method="ccd")
+    assert len(d) == corners + 2 * k + 1
+    signs = d.to_numpy() - 1.0
+    model = quadratic_model(signs)
+    assert np.linalg.matrix_rank(model) == model.shape[1] == 1 + 2 * k + k * (k - 1) // 2
+    cube = signs[:corners]
+    assert (np.abs(cube) == 1).all() and main_effect_aliases(cube) == []
+    assert resolution(cube, 4) >= 5
+
+
+def test_doe_ccd_of_twelve_media_components_is_estimable(tmp_path, capsys):
+    # as the flaviolin media bounds: 12 factors used to give 64 corners of resolution III
+    # (89 runs for 91 quadratic terms, model rank 64)
+    from biochemml.cli import main
+
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\n" + "".join(f"c{i},0,{i + 1}\n" for i in range(12)))
+    out = tmp_path / "ccd.csv"
+    assert main(["doe", "--factors", str(bounds), "--method", "ccd", "--out", str(out)]) == 0
+    d = pd.read_csv(out).drop(columns="run")
+    assert len(d) == 256 + 24 + 1
+    signs = (d.to_numpy() / np.arange(1, 13)) * 2 - 1
+    model = quadratic_model(signs)
+    assert np.linalg.matrix_rank(model) == model.shape[1] == 91
