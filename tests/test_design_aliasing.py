@@ -1,4 +1,5 @@
-"""Aliasing of the two-level designs (fractional, ccd corners)."""
+"""Aliasing of the two-level designs (fractional, ccd corners) and spread of constrained
+space-filling designs."""
 from __future__ import annotations
 
 import itertools
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 
 from biochemml.bioprocess import Factor, Factors, design, fractional_factorial
+from biochemml.bioprocess.factors import parse_constraint
 
 
 def equal_up_to_sign(a: np.ndarray, b: np.ndarray) -> bool:
@@ -115,3 +117,44 @@ def test_doe_ccd_of_twelve_media_components_is_estimable(tmp_path, capsys):
     signs = (d.to_numpy() / np.arange(1, 13)) * 2 - 1
     model = quadratic_model(signs)
     assert np.linalg.matrix_rank(model) == model.shape[1] == 91
+
+
+# ----------------------------------------------------- constrained space-filling designs
+def loose_factors() -> Factors:
+    names = ["temperature", "feed", "pH"]
+    return Factors([Factor("temperature", "continuous", 25, 37), Factor("feed", "continuous", 0, 10),
+                    Factor("pH", "continuous", 6, 8)],
+                   [parse_constraint("temperature + feed <= 46.9", names)])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_lhs_under_a_loose_constraint_is_a_latin_hypercube(seed):
+    f = loose_factors()
+    d = design(f, 12, "lhs", seed=seed)
+    assert len(d) == 12 and (d["temperature"] + d["feed"] <= 46.9).all()
+    u = np.column_stack([(d["temperature"] - 25) / 12, d["feed"] / 10, (d["pH"] - 6) / 2])
+    for j in range(3):
+        assert np.bincount(np.minimum(np.floor(u[:, j] * 4), 3).astype(int), minlength=4).tolist() \
+            == [3, 3, 3, 3]
+        # one run in each of the 12 strata, up to rounding to 6 digits
+        assert sorted(np.floor(u[:, j] * 12 + 1e-9).clip(0, 11).astype(int)) == list(range(12))
+    pd.testing.assert_frame_equal(d, design(f, 12, "lhs", seed=seed))
+
+
+def test_sobol_under_a_loose_constraint_stays_spread():
+    d = design(loose_factors(), 12, "sobol", seed=0)
+    assert len(d) == 12 and (d["temperature"] + d["feed"] <= 46.9).all()
+    u = (d["temperature"] - 25) / 12
+    assert np.bincount(np.minimum(np.floor(u * 4), 3).astype(int), minlength=4).max() <= 4
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol", "random"])
+def test_strong_constraint_still_gives_feasible_runs(method):
+    names = ["T", "feed", "pH"]
+    f = Factors([Factor("T", "continuous", 25, 37), Factor("feed", "continuous", 0, 10),
+                 Factor("pH", "continuous", 6, 8)],
+                [parse_constraint("T + feed <= 27", names), parse_constraint("pH >= 7.8", names)])
+    d = design(f, 12, method, seed=0)
+    assert len(d) == 12
+    assert (d["T"] + d["feed"] <= 27 + 1e-9).all() and (d["pH"] >= 7.8 - 1e-9).all()
+    assert len(d.drop_duplicates()) == 12

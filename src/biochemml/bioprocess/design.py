@@ -3,12 +3,16 @@
 Every design is made in the unit cube of the varied factors and mapped to real units through
 :class:`~biochemml.bioprocess.Factors` (log scale where declared); fixed factors are written
 into every run. Space-filling designs (``lhs``, ``sobol``, ``random``) honour linear
-constraints: points are drawn (by the method) until a large pool meets the constraints (more
-draws as needed, for tight constraints too), then ``n`` of them are chosen by maximin (each
-next run as far as possible from those chosen), so the design still fills the feasible region
-evenly; the levels of categorical factors are balanced (counts differ by at most one).
-Under constraints an ``lhs`` design is no longer a strict Latin hypercube (the feasible
-region is not a box) and a ``sobol`` design no longer a Sobol sequence.
+constraints. Where whole designs drawn by the method (a Latin hypercube, a scrambled Sobol
+sequence, uniform draws) often meet the constraints, as when a constraint cuts off little of
+the box, many are drawn and, of those whose every run is feasible, the best spread one is
+kept (largest smallest distance between runs), so an ``lhs`` design is still a Latin
+hypercube. Otherwise points are drawn (by the method) until a large pool meets the
+constraints (more draws as needed, for tight constraints too), then ``n`` of them are chosen
+by maximin (each next run as far as possible from those chosen), so the design still fills
+the feasible region evenly; an ``lhs`` design is then no longer a strict Latin hypercube
+(the feasible region is not a box) and a ``sobol`` design no longer a Sobol sequence. Under
+constraints the levels of categorical factors are balanced (counts differ by at most one).
 
 Two-level fractions (``fractional``, and the corners of ``ccd`` for five factors or more)
 take generators found by a search for the highest resolution and, among those, minimum
@@ -45,8 +49,8 @@ def design(factors: Factors, n: int | None = None, method: str = "lhs", seed: in
         factors.
     method : {"lhs", "sobol", "random", "factorial", "fractional", "ccd"}
         ``lhs``: Latin hypercube (one run in each of ``n`` strata of every factor; with
-        linear constraints, a maximin choice from a feasible pool instead, see the module
-        notes).
+        linear constraints, the best spread of many Latin hypercubes that meet them, or
+        where none does a maximin choice from a feasible pool, see the module notes).
         ``sobol``: scrambled Sobol sequence. ``random``: uniform draws.
         ``factorial``: full factorial with ``levels`` levels per continuous factor, crossed
         with every categorical level. ``fractional``: two-level fractional factorial
@@ -361,17 +365,22 @@ def _draw(method: str, d: int, size: int, rng) -> np.ndarray:
 
 
 def _constrained_space_filling(factors: Factors, n: int, method: str, rng) -> pd.DataFrame:
-    """Constraints: a pool of feasible points (draws doubled until it holds ``20 n``, at most
-    about two million draws), ``n`` chosen by greedy maximin, categorical levels balanced."""
+    """Constraints: the best spread of many whole designs that meet them
+    (:func:`_feasible_whole_design`); where none does, a pool of feasible points (draws
+    doubled until it holds ``20 n``, at most about two million draws) and ``n`` chosen by
+    greedy maximin. Categorical levels balanced."""
     cont = [f for f in factors.varied if f.kind == "continuous"]
     cats = [f for f in factors.varied if f.kind == "categorical"]
+    unit = _feasible_whole_design(factors, n, method, rng) if cont else None
+    if unit is not None:
+        levels = {c.name: rng.permutation(np.resize(np.arange(len(c.levels)), n)) for c in cats}
+        rows = [(u, {c.name: c.levels[levels[c.name][i]] for c in cats}) for i, u in enumerate(unit)]
+        return _assemble(factors, rows)
     want, size, pool, drawn = 20 * n, max(1024, 50 * n), np.zeros((0, len(cont))), 0
     while len(pool) < want and drawn < 2_000_000:
         unit = _draw(method, len(cont), size, rng)
         drawn += size
-        df = _assemble(factors, [(u, {c.name: c.levels[0] for c in cats}) for u in unit])
-        ok = np.all([c.satisfied(df) for c in factors.constraints], axis=0)
-        pool = np.vstack([pool, unit[ok]])
+        pool = np.vstack([pool, unit[_feasible(factors, unit)]])
         size *= 2
     if len(pool) < n:
         raise InputError(f"only {len(pool)} of {drawn} random points satisfy the constraints "
@@ -387,6 +396,65 @@ def _constrained_space_filling(factors: Factors, n: int, method: str, rng) -> pd
     rows = [(pool[j], {c.name: c.levels[levels[c.name][i]] for c in cats})
             for i, j in enumerate(chosen)]
     return _assemble(factors, rows)
+
+
+_WHOLE_DESIGNS = 1000     # whole designs drawn at most under constraints
+_WHOLE_FEASIBLE = 64      # feasible ones compared for spread (drawing stops there)
+_WHOLE_POINTS = 1_000_000  # bound on the points drawn for whole designs
+
+
+def _feasible_whole_design(factors: Factors, n: int, method: str, rng):
+    """Whole designs of ``n`` runs drawn by ``method`` in the unit cube of the continuous
+    factors (batches, up to ``_WHOLE_DESIGNS`` designs) until ``_WHOLE_FEASIBLE`` of them
+    meet every constraint in every run; of those, the one whose closest two runs are
+    farthest apart. ``None`` when no drawn design is feasible (a tight constraint).
+
+    Each design is a Latin hypercube (``lhs``: one run in each of ``n`` strata of every
+    factor), a scrambled Sobol sequence (``sobol``) or uniform draws (``random``), so a
+    constraint that cuts off little keeps the method's structure; keeping the best spread
+    of several does not pull runs into the corners as a maximin pick from a pool does."""
+    d = len([f for f in factors.varied if f.kind == "continuous"])
+    total = max(1, min(_WHOLE_DESIGNS, _WHOLE_POINTS // max(1, n * d)))
+    best, best_gap, found, tried = None, -1.0, 0, 0
+    while tried < total and found < _WHOLE_FEASIBLE:
+        batch = min(100, total - tried)
+        if method == "lhs":  # random strata order and position within each stratum
+            order = np.argsort(rng.random((batch, n, d)), axis=1)
+            designs = (order + rng.random((batch, n, d))) / n
+        elif method == "sobol":
+            designs = np.stack([_draw("sobol", d, n, rng) for _ in range(batch)])
+        else:
+            designs = rng.random((batch, n, d))
+        tried += batch
+        ok = _feasible(factors, designs.reshape(-1, d)).reshape(batch, n).all(axis=1)
+        for u in designs[ok]:
+            found += 1
+            gap = _smallest_gap(u)
+            if gap > best_gap:
+                best, best_gap = u, gap
+    return best
+
+
+def _smallest_gap(u: np.ndarray) -> float:
+    """Smallest distance between two rows of ``u`` (infinite for one row)."""
+    if len(u) < 2:
+        return np.inf
+    dist = ((u[:, None, :] - u[None, :, :]) ** 2).sum(axis=-1)
+    return float(np.sqrt(dist[np.triu_indices(len(u), 1)].min()))
+
+
+def _feasible(factors: Factors, unit: np.ndarray) -> np.ndarray:
+    """Rows of ``unit`` (unit values of the continuous varied factors) that meet every
+    linear constraint, in real units (constraints name continuous factors only)."""
+    data, j = {}, 0
+    for f in factors.factors:
+        if f.kind == "continuous":
+            data[f.name] = f.from_unit(unit[:, j])
+            j += 1
+        elif f.kind != "categorical":
+            data[f.name] = np.full(len(unit), f.value)
+    table = pd.DataFrame(data)
+    return np.all([c.satisfied(table) for c in factors.constraints], axis=0)
 
 
 def _assemble(factors: Factors, rows) -> pd.DataFrame:
