@@ -45,6 +45,27 @@ def small_torch():
         torch.set_num_threads(before)
 
 
+def central_interval(mean, var, level: float = 0.95, log: bool = False):
+    """The central ``level`` interval of a normal prediction (``mean -+ z * sqrt(var)``) or,
+    with ``log``, of a log-normal one given by its mean and variance: ``exp(mu -+ z * sigma)``
+    where ``sigma**2 = log(1 + var / mean**2)`` and ``mu = log(mean) - sigma**2 / 2`` are the
+    log-scale moments (always above 0).
+
+    Returns
+    -------
+    lower, upper : numpy.ndarray
+    """
+    from scipy.stats import norm
+
+    z = norm.ppf(0.5 + level / 2)
+    mean, var = np.asarray(mean, dtype=np.float64), np.clip(np.asarray(var, dtype=np.float64), 0, None)
+    if not log:
+        return mean - z * np.sqrt(var), mean + z * np.sqrt(var)
+    s2 = np.log1p(var / mean ** 2)
+    mu = np.log(mean) - s2 / 2
+    return np.exp(mu - z * np.sqrt(s2)), np.exp(mu + z * np.sqrt(s2))
+
+
 def infer_factors(X: pd.DataFrame) -> Factors:
     """Factors spanning a table: numeric columns continuous over their range, others categorical."""
     factors = []
@@ -81,7 +102,10 @@ class ConditionModel:
         ``gp`` only: model the logarithm of the response (every value must be > 0). Titers
         often span orders of magnitude across a design and their noise grows with their
         level; on the log scale both even out. Predictions are returned on the original
-        scale (the mean and standard deviation of the implied log-normal).
+        scale: :meth:`predict` gives the mean and standard deviation of the implied
+        log-normal, and :meth:`predict_interval` its percentiles, ``exp(mu -+ 1.96 sigma)``
+        with ``mu``, ``sigma`` the log-scale prediction: always above 0 and not symmetric
+        about the mean (mean -+ 1.96 std would reach below 0).
 
     Attributes
     ----------
@@ -264,6 +288,30 @@ class ConditionModel:
         preds = np.stack([m.predict(U) for m in self.members_]) * self.y_scale_ + self.y_mean_
         var = preds.var(axis=0) + (self.noise_var_ if observation_noise else 0.0)
         return preds.mean(axis=0), var
+
+    def predict_interval(self, X: pd.DataFrame, level: float = 0.95,
+                         observation_noise: bool = False):
+        """Lower and upper ends of the central ``level`` interval of the prediction at ``X``.
+
+        Normal predictions: ``mean -+ z * std``. With ``log_response`` the model is normal on
+        the log scale, and the interval is ``exp(mu -+ z * sigma)`` (percentiles of the
+        log-normal: always above 0, wider above the mean than below).
+
+        Returns
+        -------
+        lower, upper : numpy.ndarray
+            ``(M,)`` each.
+        """
+        self._check_fitted()
+        if not isinstance(X, pd.DataFrame):
+            raise InputError("X must be a pandas DataFrame with one column per factor")
+        table = self.factors_.check_table(X, within_bounds=self.factors is not None)
+        return self.interval_unit(self.factors_.to_unit(table), level, observation_noise)
+
+    def interval_unit(self, U: np.ndarray, level: float = 0.95, observation_noise: bool = False):
+        """:meth:`predict_interval` at unit-cube features ``U`` ``(M, n_features)``."""
+        mean, var = self.predict_unit(U, observation_noise=observation_noise)
+        return central_interval(mean, var, level, log=self.log_response)
 
     def noise_std(self) -> float:
         """The estimated run-to-run standard deviation of the response."""

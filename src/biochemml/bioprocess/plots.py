@@ -171,6 +171,19 @@ def _bar_limits(values) -> tuple:
     return lo - pad, hi + pad
 
 
+def _interval_error(proposals: pd.DataFrame, suffix: str = "") -> np.ndarray:
+    """``(2, N)`` error-bar lengths below and above each ``predicted_mean<suffix>``: to
+    ``lower_95<suffix>`` and ``upper_95<suffix>`` (not symmetric for a log-scale model), or
+    ``1.96 * predicted_std<suffix>`` either side where the table has no interval columns."""
+    mean = proposals[f"predicted_mean{suffix}"].to_numpy(dtype=np.float64)
+    if f"lower_95{suffix}" in proposals.columns and f"upper_95{suffix}" in proposals.columns:
+        lower = proposals[f"lower_95{suffix}"].to_numpy(dtype=np.float64)
+        upper = proposals[f"upper_95{suffix}"].to_numpy(dtype=np.float64)
+        return np.clip(np.vstack([mean - lower, upper - mean]), 0.0, None)
+    half = Z95 * proposals[f"predicted_std{suffix}"].to_numpy(dtype=np.float64)
+    return np.vstack([half, half])
+
+
 def proposal_names(n: int) -> list:
     """``next01``, ``next02``, ...: the names the proposed runs carry in the written table."""
     return [f"next{i + 1:02d}" for i in range(n)]
@@ -211,7 +224,7 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
         ax.set_ylabel(_goal_label(r, up))
         ax.set_title(f"{n} measured runs")
         x = np.arange(k)
-        right.errorbar(x, proposals["predicted_mean"], yerr=Z95 * proposals["predicted_std"],
+        right.errorbar(x, proposals["predicted_mean"], yerr=_interval_error(proposals),
                        fmt="*", ms=12, capsize=4, color="tab:red",
                        label="proposed run: predicted mean, 95% interval")
         right.set_xticks(x, names, rotation=0 if k <= 4 else 90)
@@ -265,8 +278,8 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
                 ax.step(pf[a], pf[b], where="post", color="k", lw=1.2,
                         label="measured Pareto front")
             xa, xb = proposals[f"predicted_mean_{a}"], proposals[f"predicted_mean_{b}"]
-            ax.errorbar(xa, xb, xerr=Z95 * proposals[f"predicted_std_{a}"],
-                        yerr=Z95 * proposals[f"predicted_std_{b}"], fmt="*", ms=12,
+            ax.errorbar(xa, xb, xerr=_interval_error(proposals, f"_{a}"),
+                        yerr=_interval_error(proposals, f"_{b}"), fmt="*", ms=12,
                         color="tab:red", elinewidth=1, alpha=0.9,
                         label="proposed run: predicted mean, 95% interval")
             # each star named as in the table; neighbours along x alternate above and below

@@ -77,7 +77,11 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     pandas.DataFrame
         ``(batch, n_factors + 5)``: one column per factor, then for one response
         ``predicted_mean``, ``predicted_std`` (of the mean), ``lower_95``, ``upper_95`` and
-        ``acquisition`` (the log expected improvement of that run alone). With several
+        ``acquisition`` (the log expected improvement of that run alone). ``lower_95`` and
+        ``upper_95`` bound the 95% interval of the mean: ``predicted_mean -+ 1.96 *
+        predicted_std``, or with ``log_response`` ``exp(mu -+ 1.96 sigma)`` of the log-scale
+        prediction (above 0 and not symmetric; ``predicted_mean`` and ``predicted_std`` are
+        then the mean and standard deviation of that log-normal). With several
         responses the prediction columns carry the response name as a suffix
         (``predicted_mean_<response>``), ``acquisition`` is the log expected hypervolume
         improvement of that run alone (``nehvi``) or of its own random weighting of the
@@ -123,12 +127,13 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     out = factors.rounded(factors.from_unit(u.numpy()), exact=exact)
     for r, up, model in zip(responses, senses, models):
         mean, var = model.predict_unit(u.numpy())
+        lower, upper = model.interval_unit(u.numpy())
         sign = 1.0 if up else -1.0
         sfx = "" if len(responses) == 1 else f"_{r}"
         out[f"predicted_mean{sfx}"] = sign * mean
         out[f"predicted_std{sfx}"] = np.sqrt(var)
-        out[f"lower_95{sfx}"] = sign * mean - Z95 * np.sqrt(var)
-        out[f"upper_95{sfx}"] = sign * mean + Z95 * np.sqrt(var)
+        out[f"lower_95{sfx}"] = lower if up else -upper
+        out[f"upper_95{sfx}"] = upper if up else -lower
     out["acquisition"] = point_acq
     if len(responses) > 1:
         predicted = np.column_stack([out[f"predicted_mean_{r}"].to_numpy() * (1.0 if up else -1.0)

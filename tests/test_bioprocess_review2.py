@@ -1,0 +1,48 @@
+"""Defects found in a second review of the bioprocess workflow: each test fails before its fix."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.bioprocess import ConditionModel, Factor, Factors, recommend
+from biochemml.errors import InputError
+
+
+def _runs(n=10, seed=0, titer=None):
+    """``n`` runs over temperature 25-37 and feed 0-10, titer growing exponentially."""
+    rng = np.random.default_rng(seed)
+    runs = pd.DataFrame({"temperature": rng.uniform(25, 37, n), "feed": rng.uniform(0, 10, n)})
+    runs["titer"] = (np.exp(0.15 * (runs["temperature"] - 25) + 0.2 * runs["feed"]
+                            + rng.normal(0, 0.6, n)) if titer is None else titer)
+    return runs
+
+
+CONT = Factors([Factor("temperature", "continuous", 25, 37), Factor("feed", "continuous", 0, 10)])
+
+
+# ------------------------------------------ 1. log-response intervals are log-normal percentiles
+def test_log_normal_interval_stays_positive():
+    from biochemml.bioprocess.models import central_interval
+
+    # the reviewer's proposal: mean 26.2, std 17.8 gave lower_95 = -8.66
+    lower, upper = central_interval([26.2], [17.8 ** 2], log=True)
+    assert lower[0] > 0 and upper[0] > 26.2 + 1.96 * 17.8 * 0.9
+    s2 = np.log1p(17.8 ** 2 / 26.2 ** 2)
+    assert lower[0] == pytest.approx(np.exp(np.log(26.2) - s2 / 2 - 1.959964 * np.sqrt(s2)))
+    lower, upper = central_interval([26.2], [17.8 ** 2])  # normal: symmetric, as before
+    assert lower[0] == pytest.approx(26.2 - 1.959964 * 17.8)
+
+
+def test_recommend_log_response_interval_is_exp_of_log_interval():
+    runs = _runs(10)
+    out = recommend(runs, CONT, "titer", batch=2, log_response=True, num_restarts=2,
+                    raw_samples=32)
+    mean, lower, upper = (out[c].to_numpy() for c in ("predicted_mean", "lower_95", "upper_95"))
+    assert (lower > 0).all() and (lower < mean).all() and (upper > mean).all()
+    assert ((upper - mean) > (mean - lower)).all()  # log-normal: longer above the mean
+    model = ConditionModel(factors=CONT, log_response=True).fit(runs[["temperature", "feed"]],
+                                                                 runs["titer"])
+    lo, hi = model.predict_interval(out[["temperature", "feed"]])
+    np.testing.assert_allclose(lo, lower, rtol=1e-4)
+    np.testing.assert_allclose(hi, upper, rtol=1e-4)
