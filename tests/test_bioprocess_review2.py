@@ -46,3 +46,30 @@ def test_recommend_log_response_interval_is_exp_of_log_interval():
     lo, hi = model.predict_interval(out[["temperature", "feed"]])
     np.testing.assert_allclose(lo, lower, rtol=1e-4)
     np.testing.assert_allclose(hi, upper, rtol=1e-4)
+
+
+# -------------------------------------------- 2. numeric levels match by number (1 == 1.0)
+def test_numeric_levels_match_numerically(tmp_path):
+    from biochemml.bioprocess import design
+    from biochemml.io import read_table
+
+    factors = Factors([Factor("temperature", "continuous", 25, 37),
+                       Factor("inducer_mM", "categorical", levels=(0.1, 1)),
+                       Factor("strain", "categorical", levels=("A", "1"))])
+    table = design(factors, method="factorial")
+    table["titer"] = np.arange(len(table), dtype=float) + 1
+    path = tmp_path / "runs.csv"
+    table.to_csv(path, index=False)
+    runs = read_table(path)
+    assert "1.0" in runs["inducer_mM"].astype(str).tolist()  # as the design writes it
+    checked = factors.check_table(runs)
+    assert set(checked["inducer_mM"]) == {0.1, 1}
+    assert factors["inducer_mM"].level_of("1.0") == 1 and factors["inducer_mM"].level_of(1.0) == 1
+    # text levels stay exact: "1.0" is not the strain "1", "a" is not "A"
+    assert factors["strain"].level_of(1.0) is None and factors["strain"].level_of("a") is None
+    assert factors["strain"].level_of(" A ") == "A" and factors["strain"].level_of(1) == "1"
+    out = recommend(runs, factors, "titer", batch=1, fixed={"inducer_mM": "1.0"},
+                    num_restarts=2, raw_samples=32)
+    assert out["inducer_mM"].iloc[0] == 1
+    with pytest.raises(InputError, match="levels repeat"):
+        Factor("x", "categorical", levels=(1, 1.0))

@@ -149,11 +149,29 @@ class Factor:
             levels = self.levels
             if isinstance(levels, str) or not isinstance(levels, (list, tuple)) or len(levels) < 2:
                 fail("a categorical factor needs a list of at least two 'levels'")
-            if len(set(map(str, levels))) != len(levels):
+            if len(set(map(_level_key, levels))) != len(levels):
                 fail("its levels repeat")
             object.__setattr__(self, "levels", tuple(levels))
         elif self.value is None:
             fail("a fixed factor needs a 'value'")
+
+    def level_of(self, value):
+        """The level of this categorical factor that a cell ``value`` holds, or ``None``.
+
+        Text levels match exactly (spaces around the cell ignored); a numeric level
+        (``levels: [0.1, 1]``) matches any cell with the same number, so ``1``, ``1.0`` and
+        ``"1.0"`` are all the level ``1``.
+        """
+        text = str(value).strip()
+        for lv in self.levels:
+            if str(lv) == text:
+                return lv
+        number = _number(value)
+        if number is not None:
+            for lv in self.levels:
+                if _number(lv, text=False) == number:
+                    return lv
+        return None
 
     def to_unit(self, x: np.ndarray) -> np.ndarray:
         """Map values of a continuous factor to [0, 1] (log scale where declared); values
@@ -170,6 +188,30 @@ class Factor:
             lo, hi = np.log10(self.low), np.log10(self.high)
             return np.clip(10.0 ** (lo + u * (hi - lo)), self.low, self.high)
         return np.clip(self.low + u * (self.high - self.low), self.low, self.high)
+
+
+def _number(value, text: bool = True):
+    """``value`` as a float when it is a number (or, with ``text``, text that reads as
+    one), else ``None``; booleans and NaN are not numbers."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+    elif text and isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _level_key(level):
+    """What makes two declared levels the same: the number of a numeric level (``1`` and
+    ``1.0``), the text of any other."""
+    number = _number(level, text=False)
+    return ("number", number) if number is not None else ("text", str(level))
 
 
 @dataclass(frozen=True)
@@ -686,14 +728,17 @@ class Factors:
                                      f.name, path)
                 out[f.name] = np.clip(values, f.low, f.high)
             elif f.kind == "categorical":
-                values = df[f.name].astype(str).str.strip()
-                allowed = [str(lv) for lv in f.levels]
-                bad = np.flatnonzero(~values.isin(allowed).to_numpy())
-                if bad.size:
-                    i = int(bad[0])
-                    raise cell_error(f"'{values.iloc[i]}' is not a level of factor '{f.name}' "
-                                     f"(levels: {', '.join(allowed)})", df, i, f.name, path)
-                out[f.name] = [f.levels[allowed.index(v)] for v in values]
+                raw = df[f.name]
+                codes, distinct = pd.factorize(raw)  # a blank cell: code -1
+                found = [f.level_of(v) for v in distinct]
+                matched = [found[c] if c >= 0 else None for c in codes]
+                bad = [i for i, v in enumerate(matched) if v is None]
+                if bad:
+                    i = bad[0]
+                    allowed = ", ".join(str(lv) for lv in f.levels)
+                    raise cell_error(f"'{str(raw.iloc[i]).strip()}' is not a level of factor "
+                                     f"'{f.name}' (levels: {allowed})", df, i, f.name, path)
+                out[f.name] = matched
             else:
                 if f.name in df.columns:
                     _check_fixed_column(f, df, path)
@@ -844,7 +889,7 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
         levels = spec.get("levels")
         if not isinstance(levels, (list, tuple)) or len(levels) < 2:
             fail("a categorical factor needs a list of at least two 'levels'")
-        if len(set(map(str, levels))) != len(levels):
+        if len(set(map(_level_key, levels))) != len(levels):
             fail("its levels repeat")
         return Factor(name, "categorical", levels=tuple(levels))
     if "value" not in spec:

@@ -254,7 +254,7 @@ def _excluded_by(run: pd.DataFrame, factors: Factors, fixed: dict) -> list:
     out = []
     for name, value in fixed.items():
         f, v = factors[name], run[name].iloc[0]
-        if f.kind == "categorical" and str(v) != str(value):
+        if f.kind == "categorical" and f.level_of(value) is not f.level_of(v):
             out.append(f"{name} is {v}, fixed at {value}")
         elif f.kind == "continuous" and not np.isclose(float(v), float(value)):
             out.append(f"{name} is {float(v):.4g}, fixed at {float(value):g}")
@@ -374,12 +374,12 @@ def _fixed_features(factors: Factors, fixed: dict) -> dict:
                                  f"[{f.low:g}, {f.high:g}]")
             out[feats.index(name)] = float(f.to_unit(v))
         elif f.kind == "categorical":
-            levels = [str(lv) for lv in f.levels]
-            if str(value) not in levels:
+            level = f.level_of(value)
+            if level is None:
                 raise InputError(f"fixed value '{value}' is not a level of factor '{name}' "
-                                 f"(levels: {', '.join(levels)})")
-            for lv in levels:
-                out[feats.index(f"{name}={lv}")] = 1.0 if lv == str(value) else 0.0
+                                 f"(levels: {', '.join(str(lv) for lv in f.levels)})")
+            for lv in f.levels:
+                out[feats.index(f"{name}={lv}")] = 1.0 if lv is level else 0.0
         else:
             raise InputError(f"factor '{name}' is already fixed at {f.value}")
     return out
