@@ -73,3 +73,19 @@ def test_numeric_levels_match_numerically(tmp_path):
     assert out["inducer_mM"].iloc[0] == 1
     with pytest.raises(InputError, match="levels repeat"):
         Factor("x", "categorical", levels=(1, 1.0))
+
+
+# ------------------------------------------------ 8. a blank categorical cell is called empty
+def test_blank_categorical_cell_is_empty(tmp_path):
+    from biochemml.bioprocess import check_runs
+
+    factors = Factors([Factor("temperature", "continuous", 25, 37),
+                       Factor("strain", "categorical", levels=("A", "B"))])
+    path = tmp_path / "runs.csv"
+    path.write_text("temperature,strain,titer\n30,A,1\n31,B,2\n32,,3\n33, ,4\n")
+    with pytest.raises(InputError, match=r"row 4, column 'strain': the value is empty") as err:
+        check_runs(path, factors, "titer")
+    assert "nan" not in str(err.value)
+    table = pd.DataFrame({"temperature": [30, 31], "strain": ["A", " "]})
+    with pytest.raises(InputError, match=r"row 2, column 'strain': the value is empty"):
+        factors.check_table(table)

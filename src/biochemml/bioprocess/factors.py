@@ -734,10 +734,15 @@ class Factors:
                 matched = [found[c] if c >= 0 else None for c in codes]
                 bad = [i for i, v in enumerate(matched) if v is None]
                 if bad:
+                    from ..io.tables import not_a_number
+
                     i = bad[0]
                     allowed = ", ".join(str(lv) for lv in f.levels)
-                    raise cell_error(f"'{str(raw.iloc[i]).strip()}' is not a level of factor "
-                                     f"'{f.name}' (levels: {allowed})", df, i, f.name, path)
+                    text = "" if codes[i] < 0 else str(raw.iloc[i]).strip()
+                    raise cell_error(f"{not_a_number(text, blank=True)}; every run needs a level "
+                                     f"of factor '{f.name}' (levels: {allowed})" if not text else
+                                     f"'{text}' is not a level of factor '{f.name}' (levels: "
+                                     f"{allowed})", df, i, f.name, path)
                 out[f.name] = matched
             else:
                 if f.name in df.columns:
