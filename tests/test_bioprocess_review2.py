@@ -89,3 +89,26 @@ def test_blank_categorical_cell_is_empty(tmp_path):
     table = pd.DataFrame({"temperature": [30, 31], "strain": ["A", " "]})
     with pytest.raises(InputError, match=r"row 2, column 'strain': the value is empty"):
         factors.check_table(table)
+
+
+# ------------------------------------------ 3. factor names are stripped, as table headers are
+def test_factor_names_are_stripped(tmp_path):
+    from biochemml.bioprocess import check_runs
+
+    runs = tmp_path / "runs.csv"
+    runs.write_text("temperature ,feed,titer\n30,1,1\n31,2,2\n")
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\ntemperature ,25,37\n feed,0,10\n")
+    yaml = tmp_path / "factors.yaml"
+    yaml.write_text("factors:\n  - {name: 'temperature ', low: 25, high: 37}\n"
+                    "  - {name: ' feed', low: 0, high: 10}\n"
+                    "constraints: ['temperature + feed <= 45']\n")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("factors:\n  'temperature ': {low: 25, high: 37}\n  feed: {low: 0, high: 10}\n")
+    for path in (bounds, yaml, mapping):
+        factors = Factors.from_file(path)
+        assert factors.names == ["temperature", "feed"]
+        assert check_runs(runs, factors, "titer").conditions.shape == (2, 2)
+    bounds.write_text("Variable,Min,Max\ntemperature,25,37\ntemperature ,0,10\n")
+    with pytest.raises(InputError, match="declared twice, in rows 2 and 3"):
+        Factors.from_file(bounds)

@@ -540,12 +540,13 @@ class Factors:
 
         from ..io.tables import _file_row
 
-        names = df["Variable"].astype(str).tolist()
+        names = df["Variable"].astype(str).str.strip().tolist()  # as table headers are read
         _refuse_repeats(names, [_file_row(df, i) + 1 for i in range(len(names))],
                         "in rows {} and {}", path)
         lows, highs = numeric_column(df, "Min"), numeric_column(df, "Max")
+        log = {str(n).strip() for n in ([log] if isinstance(log, str) else log)}
         factors = []
-        for i, name in enumerate(df["Variable"].astype(str)):
+        for i, name in enumerate(names):
             scale = str(df["Scale"].iloc[i]).strip().lower() if "Scale" in df.columns else "linear"
             if scale not in ("linear", "log", "nan"):
                 raise InputError(f"scale '{scale}' is not 'linear' or 'log'", path=path,
@@ -872,7 +873,7 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
         kind = implied[0]
     else:
         fail("needs 'low' and 'high' (continuous), 'levels' (categorical) or 'value' (fixed)")
-    name = str(spec["name"])
+    name = str(spec["name"]).strip()  # table headers are read stripped: "temperature " is "temperature"
     if kind == "continuous":
         low = spec.get("low", spec.get("min"))
         high = spec.get("high", spec.get("max"))
@@ -963,7 +964,7 @@ def _specs_from_mapping(mapping: dict, path) -> list:
             raise InputError(f"factor '{name}': expected a mapping such as "
                              "{low: 5, high: 500}, {levels: [A, B]} or {value: 1.0}, "
                              f"got {spec!r}", path=path)
-        if "name" in spec and str(spec["name"]) != str(name):
+        if "name" in spec and str(spec["name"]).strip() != str(name).strip():
             raise InputError(f"factor '{name}': its 'name' is '{spec['name']}'; under the "
                              "mapping form the key is the name", path=path)
         specs.append({"name": name, **spec})
