@@ -112,3 +112,20 @@ def test_factor_names_are_stripped(tmp_path):
     bounds.write_text("Variable,Min,Max\ntemperature,25,37\ntemperature ,0,10\n")
     with pytest.raises(InputError, match="declared twice, in rows 2 and 3"):
         Factors.from_file(bounds)
+
+
+# ------------------------------- 4. a typo in a numeric column is an error, not 12 categories
+def test_typo_in_numeric_column_is_refused():
+    from biochemml.bioprocess.models import infer_factors
+
+    X = pd.DataFrame({"temperature": np.linspace(25, 37, 12).astype(object),
+                      "strain": list("AB") * 6})
+    X.loc[4, "temperature"] = "n.d."
+    with pytest.raises(InputError, match=r"row 5, column 'temperature': the value is 'n.d.', "
+                                         r"not a number"):
+        ConditionModel().fit(X, np.arange(12.0))
+    # genuine text factors stay categorical; numbers written as text are read as numbers
+    X.loc[4, "temperature"] = "30"
+    X["temperature"] = X["temperature"].astype(str)
+    factors = infer_factors(X)
+    assert factors["temperature"].kind == "continuous" and factors["strain"].levels == ("A", "B")

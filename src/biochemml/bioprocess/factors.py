@@ -80,9 +80,10 @@ class _InRowError(InputError):
         self.message, self.row, self.column = message, row, column
 
 
-def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False) -> np.ndarray:
+def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False,
+                  hint: str = "") -> np.ndarray:
     """A column as float64; a blank cell (unless ``allow_blank``: NaN) or text is an error
-    naming its row and column."""
+    naming its row and column (``hint``: a clause added to its sentence)."""
     raw = df[column]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, copy=True)
     blank = (raw.isna() | raw.astype(str).str.strip().eq("")).to_numpy()
@@ -91,7 +92,8 @@ def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False
         from ..io.tables import not_a_number
 
         i = int(bad[0])
-        raise cell_error(not_a_number(raw.iloc[i], blank=bool(blank[i])), df, i, column, path)
+        raise cell_error(not_a_number(raw.iloc[i], blank=bool(blank[i])) + hint, df, i, column,
+                         path)
     values[blank] = np.nan
     return values
 

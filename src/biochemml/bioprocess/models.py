@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .factors import Factor, Factors
+from .factors import Factor, Factors, numeric_cells
 
 KINDS = ("gp", "gbt", "nn")
 
@@ -67,10 +67,25 @@ def central_interval(mean, var, level: float = 0.95, log: bool = False):
 
 
 def infer_factors(X: pd.DataFrame) -> Factors:
-    """Factors spanning a table: numeric columns continuous over their range, others categorical."""
+    """Factors spanning a table: numeric columns continuous over their range, others categorical.
+
+    A text column whose cells are mostly numbers (a typo such as ``n.d.`` in a column of
+    temperatures) is refused: the error names the row and column of the first cell that is
+    not a number. Blank cells are not levels.
+    """
     factors = []
     for name in X.columns:
         col = X[name]
+        if not pd.api.types.is_numeric_dtype(col):
+            text = col.astype(str).str.strip().where(col.notna(), "")
+            filled = text != ""
+            numbers = pd.to_numeric(text[filled], errors="coerce").notna()
+            if not filled.any() or numbers.mean() > 0.5:  # numbers written as text: read them
+                col = pd.Series(numeric_cells(X, name, hint=(
+                    f"; {int(numbers.sum())} of the {int(filled.sum())} filled cells of '{name}' "
+                    "are numbers, so it is read as a continuous factor: correct the cell, or "
+                    "declare the factor as categorical (factors=Factors([...]))"
+                    if filled.any() else "")), index=col.index)
         if pd.api.types.is_numeric_dtype(col):
             lo, hi = float(col.min()), float(col.max())
             if lo == hi:
@@ -78,7 +93,7 @@ def infer_factors(X: pd.DataFrame) -> Factors:
             else:
                 factors.append(Factor(str(name), "continuous", lo, hi))
         else:
-            levels = tuple(sorted(col.astype(str).unique()))
+            levels = tuple(sorted(text[filled].unique()))
             factors.append(Factor(str(name), "categorical", levels=levels) if len(levels) > 1
                            else Factor(str(name), "fixed", value=levels[0]))
     return Factors(factors)
