@@ -129,3 +129,18 @@ def test_typo_in_numeric_column_is_refused():
     X["temperature"] = X["temperature"].astype(str)
     factors = infer_factors(X)
     assert factors["temperature"].kind == "continuous" and factors["strain"].levels == ("A", "B")
+
+
+# ------------------------- 6. replay names the file row of a blank cycle after a skipped run
+def test_replay_blank_cycle_names_file_row(tmp_path):
+    from biochemml.bioprocess import replay
+
+    runs = _runs(8)
+    runs["cycle"] = [1, 1, 1, 1, 2, 2, 2, 2]
+    runs["cycle"] = runs["cycle"].astype(object)
+    runs.loc[2, "titer"] = np.nan   # file row 4: a failed run, skipped
+    runs.loc[6, "cycle"] = None     # file row 8
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"row 8, column 'cycle': the cycle is empty"):
+        replay(path, CONT, "titer", kind="gbt")

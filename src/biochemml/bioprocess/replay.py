@@ -55,11 +55,9 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     table = checked.table.reset_index(drop=True)
     cycles = table[cycle].to_numpy()
     blank = np.flatnonzero(pd.isna(table[cycle]).to_numpy())
-    if blank.size:
-        from ..io.tables import _file_row
-
+    if blank.size:  # kept run i is file row checked.rows[i] (runs with a blank response left out)
         raise InputError("the cycle is empty; every run needs its design cycle",
-                         path=table.attrs.get("path"), row=_file_row(table, int(blank[0])),
+                         path=table.attrs.get("path"), row=checked.file_row(int(blank[0])) - 1,
                          column=cycle)
     order = cycle_order(cycles)
     rank = {c: i for i, c in enumerate(order)}
