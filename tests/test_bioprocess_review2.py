@@ -144,3 +144,22 @@ def test_replay_blank_cycle_names_file_row(tmp_path):
     runs.to_csv(path, index=False)
     with pytest.raises(InputError, match=r"row 8, column 'cycle': the cycle is empty"):
         replay(path, CONT, "titer", kind="gbt")
+
+
+# ---------------------------------- 7. cv_predictions.csv names file rows, as the notes do
+def test_cv_predictions_rows_are_file_rows(tmp_path):
+    from biochemml.cli import main
+
+    runs = _runs(8)
+    runs.loc[2, "titer"] = np.nan  # file row 4 skipped
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n")
+    assert main(["fit-conditions", "--runs", str(path), "--factors", str(bounds),
+                 "--response", "titer", "--kinds", "gp", "--folds", "3",
+                 "--out-dir", str(tmp_path / "cv")]) == 0
+    preds = pd.read_csv(tmp_path / "cv" / "cv_predictions.csv")
+    assert preds["row"].tolist() == [2, 3, 5, 6, 7, 8, 9]
+    file_rows = {r: i for i, r in enumerate(range(2, 10))}
+    np.testing.assert_allclose(preds["observed"], runs["titer"].iloc[[file_rows[r] for r in preds["row"]]])

@@ -72,8 +72,10 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
     metrics : pandas.DataFrame
         One row per kind: ``rmse``, ``r2``, ``spearman``, ``coverage``, ``interval_width``.
     predictions : pandas.DataFrame
-        ``(N * len(kinds), 5)``: ``kind``, ``row``, ``observed``, ``mean``, ``std`` (the std
-        includes run-to-run noise, so it is comparable with single measurements).
+        ``(N * len(kinds), 5)``: ``kind``, ``row`` (0-based position in ``X``; the
+        ``fit-conditions`` command writes the file row instead, header = row 1),
+        ``observed``, ``mean``, ``std`` (the std includes run-to-run noise, so it is
+        comparable with single measurements).
     """
     y = np.asarray(y, dtype=np.float64)
     factors = factors if factors is not None else infer_factors(X)

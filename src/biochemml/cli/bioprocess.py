@@ -316,6 +316,8 @@ def fit_conditions(
                                  "cross-validated error), fitted to all runs")
     metrics_out = metrics.reset_index(names="kind")
     write_table(metrics_out, out_dir / "cv_metrics.csv")
+    # 'row': the file row of each run (as spreadsheets count, header = row 1), as every note says
+    preds["row"] = [checked.file_row(int(i)) for i in preds["row"]]
     write_table(preds, out_dir / "cv_predictions.csv")
     write_table(importance.rename_axis("factor").rename("importance").reset_index(),
                out_dir / "importance.csv")
