@@ -163,3 +163,25 @@ def test_cv_predictions_rows_are_file_rows(tmp_path):
     assert preds["row"].tolist() == [2, 3, 5, 6, 7, 8, 9]
     file_rows = {r: i for i, r in enumerate(range(2, 10))}
     np.testing.assert_allclose(preds["observed"], runs["titer"].iloc[[file_rows[r] for r in preds["row"]]])
+
+
+# ------------------------------------------ 9. categorical effect bars start at zero
+@pytest.mark.parametrize("offset", [0.0, -20.0])
+def test_categorical_effect_bars_start_at_zero(offset):
+    from biochemml.bioprocess import feature_importance
+    from biochemml.bioprocess.plots import effects_plot
+
+    factors = Factors([Factor("temperature", "continuous", 25, 37),
+                       Factor("medium", "categorical", levels=("M9", "TB"))])
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"temperature": rng.uniform(25, 37, 12), "medium": ["M9", "TB"] * 6})
+    y = 4.4 + 5.0 * (X["medium"] == "TB") + 0.01 * X["temperature"] + offset
+    model = ConditionModel("gbt", factors=factors, n_members=4).fit(X, y)
+    fig = effects_plot(model, X, feature_importance(model, X, grid=5))
+    ax = next(a for a in fig.axes if a.get_title() == "partial dependence: medium")
+    low, high = ax.get_ylim()
+    if offset == 0.0:
+        bars = [p.get_height() for p in ax.patches]
+        assert len(bars) == 2 and low == 0.0 and high >= max(bars)
+    else:  # means below zero: points, no bars
+        assert not ax.patches and len(ax.lines[0].get_xdata()) == 2

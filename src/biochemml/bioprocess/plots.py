@@ -110,7 +110,8 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
     response surface over the two most important continuous factors (others at the best
     run's values); four panels in a 2 x 2 grid.
 
-    A categorical factor's partial dependence is one bar per level.
+    A categorical factor's partial dependence is one bar per level, from zero (one point per
+    level when a mean is below zero).
 
     Parameters
     ----------
@@ -138,8 +139,7 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
         for ax, name in zip(axes[1:], top):
             values, mean = partial_dependence(model, X, name)
             if model.factors_[name].kind == "categorical":
-                ax.bar([str(v) for v in values], mean, color="tab:orange")
-                ax.set_ylim(*_bar_limits(mean))
+                _level_means(ax, [str(v) for v in values], mean)
             else:
                 ax.plot(values, mean, color="tab:orange", lw=2)
                 ax.set_xscale("log" if model.factors_[name].log else "linear")
@@ -163,12 +163,18 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
     return finish(fig)
 
 
-def _bar_limits(values) -> tuple:
-    """y limits for bars of predicted means: the differences between levels stay visible
-    (a titer of 80 against 88 would look alike from 0), with a margin either side."""
-    lo, hi = float(np.min(values)), float(np.max(values))
-    pad = 0.25 * (hi - lo) if hi > lo else 0.05 * max(abs(hi), 1.0)
-    return lo - pad, hi + pad
+def _level_means(ax, labels, values) -> None:
+    """The mean prediction at each level of a categorical factor: bars from zero when
+    every value is >= 0, so heights compare honestly (a bar twice as tall is twice the
+    titer); points otherwise (with values below zero a bar's length means nothing), on an
+    axis fitted to them."""
+    values = np.asarray(values, dtype=np.float64)
+    if np.all(values >= 0):
+        ax.bar(labels, values, color="tab:orange")
+        ax.set_ylim(0.0, 1.1 * float(values.max()) if values.max() > 0 else 1.0)
+    else:
+        ax.plot(labels, values, "o", ms=9, color="tab:orange", ls="none")
+        ax.set_xlim(-0.5, len(labels) - 0.5)
 
 
 def _interval_error(proposals: pd.DataFrame, suffix: str = "") -> np.ndarray:
