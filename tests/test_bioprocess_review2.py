@@ -185,3 +185,22 @@ def test_categorical_effect_bars_start_at_zero(offset):
         assert len(bars) == 2 and low == 0.0 and high >= max(bars)
     else:  # means below zero: points, no bars
         assert not ax.patches and len(ax.lines[0].get_xdata()) == 2
+
+
+# ------------------------------------------ 10. the flaviolin docstring matches the data
+def test_flaviolin_docstring_counts():
+    import os
+    from pathlib import Path
+
+    from biochemml.bioprocess.flaviolin import load_flaviolin
+
+    doc = " ".join(load_flaviolin.__doc__.split())
+    assert "5 cycles x 12 media x 4 replicates" not in doc
+    assert "12 media x 4 replicates in cycles 1-2" in doc
+    assert "16 media x 3 replicates in cycles 3-5" in doc
+    if not (Path(os.environ.get("BIOCHEMML_DATA", "")) / "flaviolin").exists():
+        pytest.skip("set BIOCHEMML_DATA to shared/data")
+    runs, _ = load_flaviolin()
+    per_cycle = runs.groupby("cycle").agg(media=("well", "nunique"), reps=("replicate", "max"))
+    assert per_cycle["media"].tolist() == [12, 12, 16, 16, 16]
+    assert per_cycle["reps"].tolist() == [4, 4, 3, 3, 3]

@@ -5,7 +5,10 @@ from .factors import Factors
 
 
 def load_flaviolin(log: bool = False):
-    """The 240 cultures (5 cycles x 12 media x 4 replicates) and their 12 varied factors.
+    """The 240 cultures and their 12 varied factors.
+
+    Five cycles of 48 cultures each: 12 media x 4 replicates in cycles 1-2 (Latin hypercube
+    designs), 16 media x 3 replicates in cycles 3-5 (ART recommendations).
 
     Reads through the dataset registry (:func:`biochemml.datasets.load`), which looks in
     ``$BIOCHEMML_DATA/flaviolin`` and the user cache before downloading.

@@ -292,6 +292,9 @@ def load_esol() -> pd.DataFrame:
 def load_flaviolin() -> pd.DataFrame:
     """Flaviolin titer vs culture-medium composition (JBEI, P. putida KT2440), 240 cultures.
 
+    Five cycles of 48 cultures: 12 media x 4 replicates in cycles 1-2, 16 media x 3
+    replicates in cycles 3-5.
+
     Original columns ``Line Name``, ``OD340`` (titer proxy, maximise), ``OD600`` (growth)
     and 15 medium components in mM; added ``cycle`` (1-5; 1-2 Latin hypercube, 3-5 ART
     recommendations), ``well`` and ``replicate`` parsed from ``Line Name``.
