@@ -204,3 +204,40 @@ def test_flaviolin_docstring_counts():
     per_cycle = runs.groupby("cycle").agg(media=("well", "nunique"), reps=("replicate", "max"))
     assert per_cycle["media"].tolist() == [12, 12, 16, 16, 16]
     assert per_cycle["reps"].tolist() == [4, 4, 3, 3, 3]
+
+
+# ------------------------- 5a. a response that does not vary is refused, not modelled as normal
+def test_constant_response_is_refused(tmp_path):
+    import warnings
+
+    from biochemml.bioprocess import cross_validate
+    from biochemml.cli import main
+    from gpytorch.utils.warnings import NumericalWarning
+
+    runs = _runs(8, titer=5.0)
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"column 'titer': 'titer' is 5 in every one of the 8 "
+                                         r"measured runs: the response does not vary"):
+        recommend(path, CONT, "titer", batch=2)
+    with pytest.raises(InputError, match="does not vary"):
+        cross_validate(runs[["temperature", "feed"]], runs["titer"], kinds=["gbt"], factors=CONT)
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n")
+    assert main(["fit-conditions", "--runs", str(path), "--factors", str(bounds),
+                 "--response", "titer", "--kinds", "gbt", "--out-dir", str(tmp_path / "cv")]) != 0
+    assert not (tmp_path / "cv" / "importance.csv").exists()
+    # the Python model still fits a constant (a mean), without GPyTorch's numerical warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NumericalWarning)
+        model = ConditionModel(factors=CONT).fit(runs[["temperature", "feed"]], runs["titer"])
+        model.predict(runs[["temperature", "feed"]], return_std=True)
+
+
+def test_top_factors_not_named_when_no_factor_matters():
+    from biochemml.cli.bioprocess import _top_factors
+
+    assert _top_factors(pd.Series({"feed": 0.0, "temperature": 0.0})) == \
+        "no factor moves its predictions (every importance is 0)"
+    assert _top_factors(pd.Series({"feed": 0.7, "temperature": 0.3, "IPTG": 0.0})) == \
+        "top factors: feed, temperature"

@@ -76,8 +76,17 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
         ``fit-conditions`` command writes the file row instead, header = row 1),
         ``observed``, ``mean``, ``std`` (the std includes run-to-run noise, so it is
         comparable with single measurements).
+
+    Raises
+    ------
+    InputError
+        Fewer than 3 distinct conditions, ``folds`` out of range, or a response with the
+        same value in every run (no model can learn from it).
     """
+    from .runs import require_variation
+
     y = np.asarray(y, dtype=np.float64)
+    require_variation(y)
     factors = factors if factors is not None else infer_factors(X)
     groups = condition_groups(X[factors.names] if set(factors.names) <= set(X.columns) else X)
     n_groups = groups.max() + 1

@@ -22,7 +22,7 @@ import pandas as pd
 from ..errors import InputError
 from .factors import Factors
 from .models import ConditionModel, small_torch
-from .runs import as_list, check_runs
+from .runs import as_list, check_runs, require_variation
 
 Z95 = 1.959963984540054
 
@@ -152,7 +152,9 @@ def check_request(runs, factors: Factors, response, batch: int = 4, maximize=Tru
     Takes the arguments of :func:`recommend` and refuses, with one sentence, what it would
     refuse later: a fixed factor that is not declared or a fixed value outside its bounds or
     levels, a constraint naming an unknown factor or that no run can meet together with
-    the fixed values, and faults in the runs or options.
+    the fixed values, a response with the same value in every run (nothing to learn from:
+    see :func:`~biochemml.bioprocess.runs.require_variation`), and faults in the runs or
+    options.
 
     Returns
     -------
@@ -184,6 +186,8 @@ def check_request(runs, factors: Factors, response, batch: int = 4, maximize=Tru
         raise InputError("recommendations need at least 2 runs with measured responses, got "
                          f"{len(checked.conditions)}" + (f" ({checked.skipped_notice()})"
                                                           if checked.skipped else ""))
+    for r in responses:
+        require_variation(checked.responses[r], r, checked.table.attrs.get("path"))
     if log_response:
         _check_positive(checked, responses)
     return factors, checked, senses

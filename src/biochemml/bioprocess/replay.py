@@ -12,7 +12,7 @@ from ..errors import InputError
 from .evaluate import interval_metrics
 from .factors import Factors
 from .models import ConditionModel
-from .runs import check_runs
+from .runs import check_runs, require_variation
 
 
 def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp",
@@ -52,6 +52,7 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
 
     checked = check_runs(runs, factors, response)
     require_cycle_column(checked.table, cycle)
+    require_variation(checked.responses[response], response, checked.table.attrs.get("path"))
     table = checked.table.reset_index(drop=True)
     cycles = table[cycle].to_numpy()
     blank = np.flatnonzero(pd.isna(table[cycle]).to_numpy())

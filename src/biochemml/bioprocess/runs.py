@@ -116,6 +116,31 @@ def few_runs_notice(n_runs: int, factors: Factors, use: str) -> str:
             f"(aim for at least {need}, the number of varied factors + 2), {consequence}")
 
 
+def require_variation(values, response: str = "the response", path=None) -> None:
+    """Refuse a response that holds the same value in every measured run.
+
+    No model can tell better conditions from worse from it: a Gaussian process would predict
+    that value everywhere with no uncertainty, a recommendation would repeat measured runs,
+    and every factor would seem to matter equally little. The sentence names the value and,
+    with ``path``, the file and column.
+
+    Raises
+    ------
+    InputError
+        Two or more values, all equal.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) < 2 or np.ptp(values) > 0:
+        return
+    named = f"'{response}'" if response != "the response" else response
+    raise InputError(f"{named} is {values[0]:g} in every one of the {len(values)} measured runs: "
+                     "the response does not vary, so no model can tell better conditions from "
+                     "worse; check that this is the column you meant and that its values were "
+                     "entered; if every run truly gave this value, the conditions tried made no "
+                     "difference: widen the bounds and start again from a 'doe' design",
+                     path=path, column=None if path is None else response)
+
+
 def as_list(names) -> list:
     """``"a"`` -> ``["a"]``; a list stays a list."""
     return [names] if isinstance(names, str) else list(names)

@@ -283,7 +283,7 @@ def fit_conditions(
     (importance and effects from the model with the lowest cross-validated error)."""
     from ..bioprocess import ConditionModel, Factors, cross_validate, feature_importance
     from ..bioprocess.plots import effects_plot, parity_plot
-    from ..bioprocess.runs import check_runs, few_runs_notice
+    from ..bioprocess.runs import check_runs, few_runs_notice, require_variation
     from ..progress import say
 
     from ..bioprocess.models import KINDS
@@ -302,6 +302,7 @@ def fit_conditions(
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     X, y = checked.conditions, checked.responses[response].to_numpy()
+    require_variation(y, response, checked.table.attrs.get("path"))
     few = few_runs_notice(len(y), f, "cross-validate")
     _warning(few)
     say(f"Cross-validating {', '.join(kind_list)} on {len(y)} runs ...")
@@ -328,9 +329,18 @@ def fit_conditions(
                              parity_caption=_cv_title(fold_spec, response))
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside the 95% interval)")
     typer.echo(f"Lowest error: {best}. Importance and effects from {best} (the lowest-error "
-               f"model, fitted to all runs); top factors: {', '.join(importance.index[:3])}. "
+               f"model, fitted to all runs); {_top_factors(importance)}. "
                f"Wrote tables and figures to {out_dir}/")
     typer.echo(f"Report: {out_dir / 'report.html'}")
+
+
+def _top_factors(importance) -> str:
+    """``top factors: a, b, c`` (at most three, each with an importance above 0), or, when
+    no factor moves the predictions, a sentence saying so."""
+    moving = importance[importance > 0]
+    if moving.empty:
+        return "no factor moves its predictions (every importance is 0)"
+    return f"top factor{'s' if len(moving) > 1 else ''}: {', '.join(moving.index[:3])}"
 
 
 def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: int, factors,
@@ -363,6 +373,8 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
            "(replicates of one condition are left out together).",
            f"Factor importance and effects are those of the same {best} model, fitted to all "
            "runs: how much its predictions move as each factor alone changes."]
+        + _report_note("" if (importance > 0).any() else
+                       f"the {best} model's " + _top_factors(importance))
         + _report_note(skipped) + _report_note(ignored))
 
 
