@@ -241,3 +241,34 @@ def test_top_factors_not_named_when_no_factor_matters():
         "no factor moves its predictions (every importance is 0)"
     assert _top_factors(pd.Series({"feed": 0.7, "temperature": 0.3, "IPTG": 0.0})) == \
         "top factors: feed, temperature"
+
+
+# ------------------ 5b. proposals that repeat each other or a measured run are named as such
+def test_repeated_proposals_are_named(tmp_path, capsys):
+    from biochemml.bioprocess import check_runs
+    from biochemml.bioprocess.recommend import repeat_note
+    from biochemml.cli import main
+
+    runs = _runs(10)
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    checked = check_runs(path, CONT, "titer")
+    proposals = pd.DataFrame({"temperature": [37.0, 37.0, runs["temperature"].iloc[3], 30.0],
+                              "feed": [9.5, 9.5, runs["feed"].iloc[3], 5.0]})
+    note = repeat_note(proposals, checked, CONT)
+    assert note.startswith("next02 repeats next01; next03 repeats the measured run in row 5 "
+                           "(the same conditions, to 0.1% of each factor's range)")
+    assert "next04" not in note and repeat_note(proposals.iloc[[0, 3]], checked, CONT) == ""
+    # a tight constrained region: the optimiser settles on one corner twice
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n")
+    out = tmp_path / "next.csv"
+    assert main(["recommend", "--runs", str(path), "--factors", str(bounds), "--response",
+                 "titer", "--batch", "3", "--constraint", "temperature + feed >= 46.5",
+                 "--constraint", "temperature - 2*feed <= 18", "--out", str(out)]) == 0
+    written = pd.read_csv(out)
+    assert np.allclose(written.loc[0, ["temperature", "feed"]].to_numpy(float),
+                       written.loc[1, ["temperature", "feed"]].to_numpy(float), atol=0.01)
+    err = capsys.readouterr().err
+    assert "Warning: next02 repeats next01" in err and "within the fixed values" in err
+    assert "next02 repeats next01" in out.with_suffix(".html").read_text()

@@ -89,6 +89,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         would join the Pareto front: no measured run is at least as good on every response.
         For one response, ``attrs["note"]`` holds a sentence when no proposed run is
         expected to beat the best measured run (see :func:`no_gain_note`), else ``""``.
+        ``attrs["repeats"]`` holds a sentence when a proposed run repeats another run of the
+        batch or a measured run (see :func:`repeat_note`), else ``""``.
     """
     import torch
 
@@ -141,6 +143,7 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         out["non_dominated"] = [not np.any(np.all(signed >= p, axis=1)) for p in predicted]
     else:
         out.attrs["note"] = no_gain_note(out, checked, responses[0], senses[0], factors, fixed)
+    out.attrs["repeats"] = repeat_note(out, checked, factors, fixed)
     return out
 
 
@@ -250,6 +253,55 @@ def no_gain_note(proposals: pd.DataFrame, checked, response: str, maximize: bool
                 "recommendation without them")
     return (text + "; the model expects no better run within the factor bounds: replicate the "
             "best run to confirm it, or widen the bounds")
+
+
+def repeat_note(proposals: pd.DataFrame, checked, factors: Factors, fixed: dict | None = None,
+                tol: float = 1e-3) -> str:
+    """A sentence naming the proposed runs that repeat the conditions of an earlier run of
+    the batch or of a measured run, or ``""`` when every proposal is new.
+
+    The optimiser may settle on the same point more than once, most often when fixed values
+    or constraints leave little room: such a run is a replicate, not a new condition.
+    Conditions count as the same when every continuous factor agrees to ``tol`` of its
+    range (on its own scale; 0.1%: 0.012 on 25..37, far below what a lab can set apart)
+    and every categorical factor has the same level.
+
+    Parameters
+    ----------
+    proposals : pandas.DataFrame
+        Output of :func:`recommend` (one column per factor), in order; the runs are named
+        ``next01``, ``next02``, ... as the command line writes them.
+    checked : Runs
+        The measured runs.
+    factors : Factors
+        With every constraint in force.
+    fixed : dict, optional
+        ``{factor: value}`` held in the proposals.
+    """
+    from .plots import proposal_names
+
+    names = proposal_names(len(proposals))
+    new = factors.to_unit(proposals)
+    old = factors.to_unit(checked.conditions)
+    repeats = []
+    for j, u in enumerate(new):
+        earlier = np.flatnonzero(np.all(np.abs(new[:j] - u) <= tol, axis=1))
+        measured = np.flatnonzero(np.all(np.abs(old - u) <= tol, axis=1))
+        if earlier.size:
+            repeats.append(f"{names[j]} repeats {names[int(earlier[0])]}")
+        elif measured.size:
+            repeats.append(f"{names[j]} repeats the measured run in row "
+                           f"{checked.file_row(int(measured[0]))}")
+    if not repeats:
+        return ""
+    limited = fixed or factors.constraints
+    return ("; ".join(repeats) + " (the same conditions, to 0.1% of each factor's range): "
+            "the optimiser found no other "
+            "conditions worth as much" + (" within the fixed values and constraints" if limited
+                                          else "")
+            + ", so such a run is a replicate, which firms up the estimate there but explores "
+            "nothing new; for distinct runs ask for a smaller batch"
+            + (" or loosen the constraints or fixed values" if limited else ""))
 
 
 def _excluded_by(run: pd.DataFrame, factors: Factors, fixed: dict) -> list:

@@ -195,6 +195,7 @@ def recommend(
     say(f"Fitting a Gaussian process to {runs} and optimising a batch of {batch} ...")
     proposals = _recommend(runs, f, list(response), seed=seed, **request)
     note = proposals.attrs.get("note", "")
+    repeats = proposals.attrs.get("repeats", "")
     observed = checked.responses
     fig = recommendation_plot(observed, proposals, list(response),
                               maximize=[r not in minimize for r in response])
@@ -207,19 +208,21 @@ def recommend(
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
                             f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
-                            checked.skipped_notice(), few)
+                            checked.skipped_notice(), few, repeats)
     _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval)")
     _notice(note)
+    _warning(repeats)
     typer.echo(f"Wrote {len(proposals)} proposed runs to {out}, a plot to {plot_path} and a "
                f"report to {report_path}")
 
 
 def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, minimize, n_runs,
                             factors, proposals, multi, constraints, fixed, ignored="",
-                            no_gain="", skipped="", few="") -> None:
+                            no_gain="", skipped="", few="", repeats="") -> None:
     """A self-contained HTML page beside the proposals: what was asked, the plot, the table
-    (``few``: the warning that there are too few runs, first; then ``no_gain``: the note
-    that no proposed run is expected to beat the best run)."""
+    (``few``: the warning that there are too few runs, first; then ``repeats``: the warning
+    that proposed runs repeat each other or measured runs; then ``no_gain``: the note that
+    no proposed run is expected to beat the best run)."""
     from ..report import write_report
 
     several = len(responses) > 1
@@ -227,7 +230,7 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
               if multi == "nehvi" else "qLogNParEGO (random weightings)")) if several \
         else "Gaussian process + qLogNEI (noisy expected improvement)"
     goals = ", ".join(f"{r} ({'minimise' if r in minimize else 'maximise'})" for r in responses)
-    notes = _report_warning(few) + _report_note(no_gain) + [
+    notes = _report_warning(few) + _report_warning(repeats) + _report_note(no_gain) + [
         "Each proposed run comes with the model's predicted mean and 95% interval of the "
         "underlying mean response; a single measurement scatters further by the run-to-run noise.",
         "The acquisition value ranks how much each run alone is expected to improve on the "
