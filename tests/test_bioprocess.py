@@ -334,7 +334,16 @@ def test_recommend_moves_toward_the_optimum():
     assert abs(best["temperature"] - 31) < 3 and abs(best["feed"] - 7) < 3.5
 
 
-def test_recommend_two_responses_and_minimise():
+def test_recommend_two_responses_and_minimise(monkeypatch):
+    from botorch.acquisition.multi_objective import logei
+    from torch.utils import cpp_extension
+
+    # BoTorch's first multi-objective call would compile a C++ kernel (and wait forever on
+    # the lock of a compile that was stopped): recommend keeps to the Python path
+    monkeypatch.setattr(logei, "_load_attempted", False)
+    monkeypatch.setattr(logei, "_C", None)
+    monkeypatch.setattr(cpp_extension, "load",
+                        lambda *a, **k: pytest.fail("recommend compiled a C++ extension"))
     f = two_factors()
     X = design(f, 10, "lhs", seed=1)
     X["titer"] = titer(X)

@@ -455,9 +455,15 @@ def _acquisition(models, train_x, seed, weights=None, pending=None, ref_point=No
         return qLogNoisyExpectedImprovement(models[0].gp_, X_baseline=train_x, sampler=sampler,
                                             prune_baseline=True)
     if ref_point is not None:
+        from botorch.acquisition.multi_objective import logei
         from botorch.acquisition.multi_objective.logei import (
             qLogNoisyExpectedHypervolumeImprovement)
 
+        # BoTorch would compile a C++ kernel on first use (a compiler and minutes, in the
+        # user's cache): a run stopped while compiling leaves a lock on which every later
+        # run waits forever. The Python path gives the same values, fast enough for a batch.
+        if hasattr(logei, "_load_attempted"):
+            logei._load_attempted = True
         return qLogNoisyExpectedHypervolumeImprovement(
             ModelListGP(*[m.gp_ for m in models]), ref_point=ref_point, X_baseline=train_x,
             sampler=sampler, prune_baseline=True)
