@@ -153,6 +153,19 @@ def test_a_fasta_file_is_predicted_and_evaluated_whatever_the_training_column(ut
     assert result["n"] == 40
 
 
+def test_predictions_of_a_filtered_dataframe_keep_its_index(utr_table, tmp_path):
+    run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                    task="regression", model="ridge", out=tmp_path / "ridge", baselines=False)
+    table = pd.read_csv(utr_table)
+    picked = table[table.rl > table.rl.median()].copy()  # labels 3, 7, ...: not 0..n-1
+    pred = predict_run(run, picked)
+    assert pred.index.equals(picked.index)
+    picked["prediction"] = pred["prediction"]  # what a notebook user writes
+    each = [predict_run(run, picked.loc[[i]])["prediction"].iloc[0] for i in picked.index[:5]]
+    np.testing.assert_allclose(picked["prediction"].iloc[:5], each)
+    assert picked["prediction"].notna().all()
+
+
 def test_baseline_run_predicts_like_a_neural_run(utr_table, tmp_path):
     run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
                     task="regression", model="ridge-pairs", out=tmp_path / "ridge",

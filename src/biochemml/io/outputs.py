@@ -18,7 +18,8 @@ def join_outputs(table: pd.DataFrame, outputs: pd.DataFrame,
     Parameters
     ----------
     table : pandas.DataFrame of shape (N, K)
-        The user's rows, in their order (the index is ignored).
+        The user's rows, in their order; the result keeps their index, so a column of it
+        assigned back to ``table`` lands on the right rows.
     outputs : pandas.DataFrame of shape (N, M)
         Columns to add after the user's (``prediction``, ``prediction_std``, ...).
     front : pandas.DataFrame of shape (N, F), optional
@@ -61,4 +62,6 @@ def join_outputs(table: pd.DataFrame, outputs: pd.DataFrame,
         say(f"[yellow]The table already has {'a column' if len(renamed) == 1 else 'columns'} "
             f"{olds}, kept as {'it is' if len(renamed) == 1 else 'they are'}; the new "
             f"{'column is' if len(renamed) == 1 else 'columns are'} {news}.[/yellow]")
-    return pd.concat([p for p in (parts[0], user, parts[1]) if p is not None], axis=1)
+    joined = pd.concat([p for p in (parts[0], user, parts[1]) if p is not None], axis=1)
+    joined.index = table.index  # rows keep the user's labels: result["prediction"] aligns
+    return joined
