@@ -168,3 +168,36 @@ def test_ensemble_intervals_are_calibrated_on_validation_rows(tmp_path):
     assert 0.55 <= cover[0.68] <= 0.82
     again = SequenceRegressor.load(reg.save(tmp_path / "ens.pt"))
     np.testing.assert_allclose(again.predict(test.sequence, return_std=True)[1], std)
+
+
+def test_fitting_leaves_the_callers_random_state_alone():
+    import random
+
+    import pandas as pd
+    import torch
+
+    from biochemml.bioprocess import ConditionModel
+    from biochemml.seeding import seeded
+
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 8)) for _ in range(60)]
+    y = np.array([s.count("G") for s in seqs], dtype=float)
+    X = pd.DataFrame({"T": np.linspace(25, 37, 8)})
+
+    def draws():
+        return np.random.rand(), random.random(), float(torch.rand(1))
+
+    def fits():
+        SequenceRegressor(model="mlp", n_models=2, epochs=1, seed=0).fit(seqs, y)
+        ConditionModel(kind="gp", seed=0).fit(X, X["T"] ** 2)
+
+    fits()  # first imports (rich draws a random number when imported) happen here
+    np.random.seed(123), random.seed(123), torch.manual_seed(123)
+    expected = draws()
+    np.random.seed(123), random.seed(123), torch.manual_seed(123)
+    fits()
+    assert draws() == expected  # a bootstrap loop around fit draws new samples
+    with seeded(5):
+        inside = np.random.rand()
+    with seeded(5):
+        assert np.random.rand() == inside

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from . import __version__
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
+from .seeding import seeded
 from .targets import check_target_transform, value_array
 
 MODEL_FORMAT = "biochemml-sequence-model"
@@ -269,8 +270,6 @@ class _SequenceEstimator(BaseEstimator):
         return validation_data
 
     def _fit_models(self, codes, y, weights, val_codes, val_y, n_outputs: int):
-        import torch
-
         from . import train
         from .models import build
 
@@ -285,8 +284,9 @@ class _SequenceEstimator(BaseEstimator):
 
                 say(f"Network {k + 1} of {n_members} (a deep ensemble of {name} networks)")
             seed = int(self.seed) + k
-            torch.manual_seed(seed)
-            net = build(name, codes.shape[1], self.alphabet, self._task, n_outputs, **params)
+            with seeded(seed):  # the user's own random draws are left as they were
+                net = build(name, codes.shape[1], self.alphabet, self._task, n_outputs,
+                            **params)
             info = train.fit(
                 net, codes, y, val_codes, val_y, task=self._task, n_channels=n_channels,
                 weights_train=weights, epochs=training["epochs"],

@@ -29,6 +29,7 @@ from torch import nn
 
 from .encode.onehot import row_table
 from .errors import InputError
+from .seeding import seeded
 
 SMALL_MODEL_PARAMETERS = 100_000
 
@@ -438,39 +439,38 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         wt = None if w is None else torch.as_tensor(np.asarray(w), dtype=torch.float32)
         return c, yt, wt
 
-    torch.manual_seed(seed)
-    np.random.seed(seed % (2 ** 32))
-    train = CodeBatches(*tensors(codes_train, y_train, weights_train), n_channels, batch_size,
-                        shuffle=True, seed=seed, unknown=unknown)
-    has_val = codes_val is not None and len(codes_val) > 0
-    val = CodeBatches(*tensors(codes_val, y_val), n_channels, max(batch_size, 1024),
-                      shuffle=False, unknown=unknown) if has_val else None
-    module = _make_lightning_module(model, task, lr, weight_decay, optimizer, schedule, epochs,
-                                    max(2, (patience or 6) // 3),
-                                    None if average_epochs is None
-                                    else 1.0 - 1.0 / max(1.0, average_epochs * len(train)))
-    callbacks = []
-    best = None
-    if has_val and patience is not None:
-        best = _BestWeights()
-        callbacks = [best, pl.callbacks.EarlyStopping("val_loss", patience=patience, mode="min")]
-    for name in ("pytorch_lightning", "lightning.pytorch", "lightning_fabric"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    trainer = pl.Trainer(
-        max_epochs=epochs, accelerator=accelerator, devices=devices, strategy=strategy,
-        logger=False, enable_checkpointing=False, enable_model_summary=False,
-        enable_progress_bar=progress, num_sanity_val_steps=0, callbacks=callbacks,
-        deterministic=False, limit_val_batches=1.0 if has_val else 0,
-        max_time=None if time_limit is None else _dt.timedelta(minutes=time_limit))
-    start = time.perf_counter()
-    with _threads_for(model, accelerator), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", ".*does not have many workers.*")
-        warnings.filterwarnings("ignore", ".*IterableDataset.*")
-        warnings.filterwarnings("ignore", ".*LeafSpec.*")
-        warnings.filterwarnings("ignore", ".*is an invalid.*")
-        warnings.filterwarnings("ignore", ".*no `val_dataloader`.*")
-        os.environ.setdefault("PL_DISABLE_FORK", "1")
-        trainer.fit(module, train_dataloaders=train, val_dataloaders=val)
+    with seeded(seed):  # dropout and batches repeat with the seed; the caller's state is kept
+        train = CodeBatches(*tensors(codes_train, y_train, weights_train), n_channels, batch_size,
+                            shuffle=True, seed=seed, unknown=unknown)
+        has_val = codes_val is not None and len(codes_val) > 0
+        val = CodeBatches(*tensors(codes_val, y_val), n_channels, max(batch_size, 1024),
+                          shuffle=False, unknown=unknown) if has_val else None
+        module = _make_lightning_module(model, task, lr, weight_decay, optimizer, schedule, epochs,
+                                        max(2, (patience or 6) // 3),
+                                        None if average_epochs is None
+                                        else 1.0 - 1.0 / max(1.0, average_epochs * len(train)))
+        callbacks = []
+        best = None
+        if has_val and patience is not None:
+            best = _BestWeights()
+            callbacks = [best, pl.callbacks.EarlyStopping("val_loss", patience=patience, mode="min")]
+        for name in ("pytorch_lightning", "lightning.pytorch", "lightning_fabric"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        trainer = pl.Trainer(
+            max_epochs=epochs, accelerator=accelerator, devices=devices, strategy=strategy,
+            logger=False, enable_checkpointing=False, enable_model_summary=False,
+            enable_progress_bar=progress, num_sanity_val_steps=0, callbacks=callbacks,
+            deterministic=False, limit_val_batches=1.0 if has_val else 0,
+            max_time=None if time_limit is None else _dt.timedelta(minutes=time_limit))
+        start = time.perf_counter()
+        with _threads_for(model, accelerator), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", ".*does not have many workers.*")
+            warnings.filterwarnings("ignore", ".*IterableDataset.*")
+            warnings.filterwarnings("ignore", ".*LeafSpec.*")
+            warnings.filterwarnings("ignore", ".*is an invalid.*")
+            warnings.filterwarnings("ignore", ".*no `val_dataloader`.*")
+            os.environ.setdefault("PL_DISABLE_FORK", "1")
+            trainer.fit(module, train_dataloaders=train, val_dataloaders=val)
     seconds = time.perf_counter() - start
     best_epoch = -1
     if average_epochs is not None:  # the averaged weights are the model

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..seeding import seeded
 from .factors import Factor, Factors, numeric_cells
 
 KINDS = ("gp", "gbt", "nn")
@@ -200,22 +201,22 @@ class ConditionModel:
         from botorch.models.transforms.outcome import ChainedOutcomeTransform, Log
         from gpytorch.mlls import ExactMarginalLogLikelihood
 
-        torch.manual_seed(self.seed)
-        train_x = torch.as_tensor(U, dtype=torch.float64)
-        train_y = torch.tensor(y, dtype=torch.float64).unsqueeze(-1)
-        if np.ptp(y) == 0:  # a constant response: nothing to learn but the mean
-            train_y = train_y * (1 + 1e-6 * torch.randn_like(train_y)) if self.log_response \
-                else train_y + 1e-6 * torch.randn_like(train_y)
-        transform = (ChainedOutcomeTransform(log=Log(), standardize=Standardize(m=1))
-                     if self.log_response else Standardize(m=1))
-        model = SingleTaskGP(train_x, train_y, outcome_transform=transform)
-        mll = ExactMarginalLogLikelihood(model.likelihood, model)
-        try:
-            fit_gpytorch_mll(mll)
-        except Exception:  # noqa: BLE001  an optimiser failure keeps the prior-initialised fit
-            pass
-        model.eval()
-        self.gp_ = model
+        with seeded(self.seed):  # the caller's random state is left as it was
+            train_x = torch.as_tensor(U, dtype=torch.float64)
+            train_y = torch.tensor(y, dtype=torch.float64).unsqueeze(-1)
+            if np.ptp(y) == 0:  # a constant response: nothing to learn but the mean
+                train_y = train_y * (1 + 1e-6 * torch.randn_like(train_y)) if self.log_response \
+                    else train_y + 1e-6 * torch.randn_like(train_y)
+            transform = (ChainedOutcomeTransform(log=Log(), standardize=Standardize(m=1))
+                         if self.log_response else Standardize(m=1))
+            model = SingleTaskGP(train_x, train_y, outcome_transform=transform)
+            mll = ExactMarginalLogLikelihood(model.likelihood, model)
+            try:
+                fit_gpytorch_mll(mll)
+            except Exception:  # noqa: BLE001  an optimiser failure keeps the prior-initialised fit
+                pass
+            model.eval()
+            self.gp_ = model
 
     def _fit_trees(self, U, y):
         from sklearn.ensemble import GradientBoostingRegressor

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..seeding import seeded
 from .factors import Factors
 from .models import ConditionModel, small_torch
 from .runs import as_list, check_runs, require_variation
@@ -122,8 +123,7 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         table = factors.rounded(factors.from_unit(u.detach().numpy()), exact=exact)
         return torch.as_tensor(factors.to_unit(table), dtype=torch.float64)
 
-    torch.manual_seed(seed)
-    with small_torch():
+    with small_torch(), seeded(seed):
         u, point_acq = _propose(models, train_x, bounds, batch, fixed_features, factors,
                                 inequality or None, num_restarts, raw_samples, seed, ref, snap)
     out = factors.rounded(factors.from_unit(u.numpy()), exact=exact)
