@@ -201,3 +201,24 @@ def test_fitting_leaves_the_callers_random_state_alone():
         inside = np.random.rand()
     with seeded(5):
         assert np.random.rand() == inside
+
+
+def test_model_params_with_the_default_model_go_to_the_network_it_picks():
+    rng = np.random.default_rng(1)
+    seqs = ["".join(rng.choice(list("ACGT"), 9)) for _ in range(80)]
+    y = np.array([s.count("G") for s in seqs], dtype=float)
+    plain = SequenceRegressor(epochs=1, n_models=1, seed=0).fit(seqs, y)
+    tuned = SequenceRegressor(epochs=1, n_models=1, seed=0,
+                              model_params={"dropout": 0.3}).fit(seqs, y)
+    assert plain.model_name_ == tuned.model_name_ == "mlp"
+    assert tuned.model_params_["dropout"] == 0.3
+    assert {k: v for k, v in tuned.model_params_.items() if k != "dropout"} == \
+        {k: v for k, v in plain.model_params_.items() if k != "dropout"}  # presets kept
+    nested = SequenceRegressor(epochs=1, n_models=1, seed=0,
+                               model_params={"mlp": {"dropout": 0.25},
+                                             "framepool": {"filters": (8,)}}).fit(seqs, y)
+    assert nested.model_name_ == "mlp" and nested.model_params_["dropout"] == 0.25
+    auto5 = SequenceRegressor(epochs=1, seed=0, model_params={"dropout": 0.3}).fit(seqs, y)
+    assert auto5.n_models_ == 5  # the auto ensemble of a small table stays
+    with pytest.raises(InputError):
+        SequenceRegressor(epochs=1, n_models=1, model_params={"no_such_option": 1}).fit(seqs, y)

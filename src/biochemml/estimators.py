@@ -161,16 +161,19 @@ class _SequenceEstimator(BaseEstimator):
         (:func:`biochemml.presets.mlp_batch_size`) unless ``batch_size`` is set.
         """
         name = self.model or DEFAULT_MODEL[self._task]
-        if name == "auto" and input_length is not None and not self.model_params:
-            from .models.regression import (AUTO_MLP_MAX_LENGTH, auto_model_name,
-                                             is_variant_library)
+        chosen = dict(self.model_params or {})
+        if name == "auto" and input_length is not None:
+            from .models.regression import (AUTO_MLP_MAX_LENGTH, AUTO_MODEL_NAMES,
+                                             auto_model_name, is_variant_library)
 
             variants = (codes is not None and input_length > AUTO_MLP_MAX_LENGTH
                         and is_variant_library(codes, get_alphabet(self.alphabet).size))
             name = auto_model_name(input_length, variant_library=variants)
+            if chosen and set(chosen) <= set(AUTO_MODEL_NAMES):  # {"mlp": {...}, ...}
+                chosen = dict(chosen.get(name) or {})
         params, training = _presets(name, self._task, input_length,
                                     None if codes is None else len(codes))
-        params.update(self.model_params or {})
+        params.update(chosen)
         overrides = dict(epochs=self.epochs, batch_size=self.batch_size,
                          learning_rate=self.learning_rate, optimizer=self.optimizer,
                          weight_decay=self.weight_decay, schedule=self.schedule)
@@ -439,7 +442,10 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
         Fraction of the training sequences held out (stratified, seeded) to
         monitor training.
     model_params : dict, optional
-        Hyper-parameters of the model (e.g. ``{"filters": (64,), "kernel_sizes": 7}``).
+        Hyper-parameters of the model (e.g. ``{"filters": (64,), "kernel_sizes": 7}``),
+        on top of its presets. With ``model="auto"`` they go to the network it picks (an
+        unknown name is an error, as for that model by name); ``{"mlp": {...},
+        "framepool": {...}}`` gives each of the two its own.
     alphabet : {"dna", "rna", "protein", "protein-stop"}
         ``protein-stop`` reads ``*`` (a stop codon in mutational scans) as a 21st letter;
         in ``protein`` it is an unknown symbol (all-zero row). ``biochemml train`` picks

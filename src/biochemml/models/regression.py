@@ -150,6 +150,10 @@ def is_variant_library(codes: np.ndarray, n_symbols: int) -> bool:
     return float((codes != consensus).mean()) <= VARIANT_LIBRARY_MAX_DIFFERENCE
 
 
+#: The networks ``auto`` chooses between (:func:`auto_model_name`).
+AUTO_MODEL_NAMES = ("mlp", "framepool")
+
+
 def auto_model_name(input_length: int, variant_library: bool = False) -> str:
     """The registered model ``auto`` stands for.
 
