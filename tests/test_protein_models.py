@@ -150,16 +150,18 @@ def test_train_and_predict_run_folder(gfp, tmp_path):
                                atol=0.006)
     import yaml
 
-    notes = " ".join(yaml.safe_load((run / "config.yaml").read_text())["notes"])
-    span = f"{np.abs(written).max():.3g}"
-    assert ("residues that no training variant touches hold 0 (white)" in notes and
-            f"`spectrum b, red_white_blue, minimum=-{span}, maximum={span}`" in notes)
-    # an effect is the change against the wild type: the mean over a residue's 19
-    # substitutions of prediction minus the wild type's prediction
     import pickle
 
     with open(run / "model.pkl", "rb") as handle:
         model = pickle.load(handle)
+    notes = " ".join(yaml.safe_load((run / "config.yaml").read_text())["notes"])
+    scan = [f"{wt[i]}{i}{a}" for i in range(len(wt)) for a in AA if a != wt[i]]
+    scan_effects = model.predict(scan) - model.predict([""])[0]
+    span = f"{np.abs(scan_effects).max() * scale:.3g}"  # the heat map's limit, in file units
+    assert ("residues that no training variant touches hold 0 (white)" in notes and
+            f"`spectrum b, red_white_blue, minimum=-{span}, maximum={span}`" in notes)
+    # an effect is the change against the wild type: the mean over a residue's 19
+    # substitutions of prediction minus the wild type's prediction
     scan = [f"{wt[5]}5{a}" for a in AA if a != wt[5]]
     assert effects[5] == pytest.approx(
         float(np.mean(model.predict(scan)) - model.predict([""])[0]), abs=1e-6)

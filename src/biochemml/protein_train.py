@@ -200,15 +200,16 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
             scale = _bfactor_scale(shown)
             written = S.write_bfactors(st, shown * scale, out / "effects_bfactor.pdb")
             figs["effects_bfactor"] = written.name
-            notes.append(_bfactor_note(written.name, shown * scale, scale, measured))
+            notes.append(_bfactor_note(written.name, scale, measured, _heat_span(grid)))
     return figs, notes
 
 
-def _bfactor_note(name: str, values, scale: float, measured) -> str:
+def _bfactor_note(name: str, scale: float, measured, heat_span: float) -> str:
     """How to read and colour the B-factor file: its scale, the residues left at 0, and
-    viewer commands whose colours match the heat map (red lower, white 0, blue higher)."""
-    span = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
-    span = float(f"{span or 1.0:.3g}")
+    viewer commands on the heat map's colour scale (red lower, white 0, blue higher; its
+    limits ``±heat_span``, the largest substitution effect, times the file's ``scale``), so
+    a residue's mean effect takes the colour a substitution of that effect has there."""
+    span = float(f"{heat_span * scale:.3g}")
     text = (f"{name} holds the mean predicted effect of each residue's substitutions (as in "
             "the heat map) in its B-factor column")
     if scale != 1.0:
@@ -219,8 +220,8 @@ def _bfactor_note(name: str, values, scale: float, measured) -> str:
         text += (f". The {n_unmeasured} residues that no training variant touches hold 0 "
                  "(white): the model's guesses for them are in position_effects.csv and the "
                  "heat map, not in this file")
-    return (text + f". Colours as in the heat map (red lower, white as the reference, blue "
-            f"higher): in PyMOL `spectrum b, red_white_blue, minimum=-{span:g}, "
+    return (text + f". On the heat map's colour scale (red lower, white as the reference, "
+            f"blue higher; ±{span:g} in the file's units): in PyMOL `spectrum b, red_white_blue, minimum=-{span:g}, "
             f"maximum={span:g}`; in ChimeraX `color bfactor palette "
             f"-{span:g},red:0,white:{span:g},blue`.")
 
@@ -245,7 +246,7 @@ def _draw_effects(grid, offset: int, measured, path, target: str, against: str) 
     per = int(np.ceil(length / n_rows))
     # limits symmetric about 0, so white is "as the reference", red lower, blue higher;
     # the wild-type residue (no substitution) is grey, not white
-    span = float(np.nanmax(np.abs(grid))) or 1.0
+    span = _heat_span(grid)
     cmap = colormaps["RdBu"].with_extremes(bad="0.7")
     unmeasured = _runs(np.flatnonzero(measured == 0))
     with style():
@@ -270,6 +271,11 @@ def _draw_effects(grid, offset: int, measured, path, target: str, against: str) 
                         "held out or never measured)" if unmeasured else
                         "\n(grey: the wild-type residue)"))
         finish(fig, path)
+
+
+def _heat_span(grid) -> float:
+    """The heat map's colour limit: the largest |effect| of any substitution (1 if none)."""
+    return float(np.nanmax(np.abs(grid))) or 1.0
 
 
 def _runs(indices) -> list[tuple[int, int]]:
