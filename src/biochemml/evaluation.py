@@ -279,7 +279,15 @@ def similarity_split(sequences, test_size: float = 0.2, max_distance: int | None
     -------
     train, test, excluded : ndarray of int
         Sorted row positions in ``sequences`` (0-based), not pandas index labels (use
-        ``table.iloc[test]``); together they cover every row once.
+        ``table.iloc[test]``); together they cover every row once. The test set can hold
+        fewer rows than ``test_size`` asks when the rest all lie near it.
+
+    Raises
+    ------
+    InputError
+        When no training row remains (on a dense landscape at a large ``max_distance``
+        every sequence can lie within reach of the test set): use a smaller
+        ``max_distance``.
     """
     if not 0 < test_size < 1:
         raise InputError(f"test_size must be between 0 and 1, got {test_size}")
@@ -321,7 +329,16 @@ def similarity_split(sequences, test_size: float = 0.2, max_distance: int | None
         members = np.concatenate(cluster)
         shell = index.neighbours(codes[members])
         state[shell[state[shell] == 0]] = 2
-    return (np.flatnonzero(state == 0), np.flatnonzero(state == 1), np.flatnonzero(state == 2))
+    train, test, excluded = (np.flatnonzero(state == k) for k in (0, 1, 2))
+    if not len(train):  # the test set always holds its first seed, so only training can be empty
+        raise InputError(
+            f"at max_distance={d} no training rows remain: every one of the {n} sequences is "
+            f"in the test set ({len(test)}) or within distance {d} of a test sequence "
+            f"({len(excluded)} left out); " + (f"use a smaller max_distance (--max-distance on the command "
+                             f"line), such as {d - 1}" if d > 0 else
+                             "the sequences are copies of each other, which no split can "
+                             "keep apart"))
+    return train, test, excluded
 
 
 def hamming_within(sequences, rows_a, rows_b, max_distance: int, alphabet: str = "dna",

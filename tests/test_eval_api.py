@@ -1,0 +1,38 @@
+"""Evaluation helpers (splits, metrics, figures) refuse what they cannot do in one sentence."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.errors import InputError
+from biochemml.evaluation import similarity_split
+
+KMERS = ["".join(p) for p in itertools.product("ACGT", repeat=4)]  # a complete landscape
+
+
+def test_a_similarity_split_with_no_training_rows_left_is_refused():
+    # every 4-mer lies within 2 mismatches of the test clusters: nothing is left to train on
+    with pytest.raises(InputError, match=r"at max_distance=2 no training rows remain: .*256 "
+                                         r"sequences.* use a smaller max_distance"):
+        similarity_split(KMERS, test_size=0.2, max_distance=2, seed=0)
+    train, test, _ = similarity_split(KMERS, test_size=0.2, max_distance=1, seed=0)
+    assert len(train) and len(test)
+
+
+def test_the_cli_says_to_lower_max_distance(tmp_path, capsys):
+    from biochemml.cli import main
+
+    table = tmp_path / "kmers.csv"
+    pd.DataFrame({"seq": KMERS, "y": np.arange(len(KMERS), dtype=float)}).to_csv(table,
+                                                                                index=False)
+    code = main(["--quiet", "train", "--data", str(table), "--sequence-column", "seq",
+                 "--target-column", "y", "--task", "regression", "--model", "ridge",
+                 "--split", "similarity", "--max-distance", "2", "--no-baselines",
+                 "--out", str(tmp_path / "run")])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code != 0
+    assert "no training rows remain" in err and "--max-distance" in err, err
+    assert "--test-size" not in err
