@@ -36,3 +36,24 @@ def test_the_cli_says_to_lower_max_distance(tmp_path, capsys):
     assert code != 0
     assert "no training rows remain" in err and "--max-distance" in err, err
     assert "--test-size" not in err
+
+
+def test_an_all_nan_std_draws_no_error_bars():
+    from biochemml import plot
+
+    y = np.linspace(0, 1, 50)
+    fig = plot.observed_vs_predicted(y, y + 0.1, std=np.full(50, np.nan))
+    assert not fig.axes[0].containers and fig.axes[0].get_legend() is None
+    assert plot.observed_vs_predicted(y, y, std=np.ones(50)).axes[0].containers
+    with pytest.raises(InputError, match="std holds a missing .* at position 3"):
+        plot.observed_vs_predicted(y, y, std=np.r_[np.ones(3), np.nan, np.ones(46)])
+
+
+def test_interval_coverage_of_an_all_nan_std_says_the_spread_is_missing():
+    from biochemml.metrics import interval_coverage
+
+    with pytest.raises(InputError, match=r"std is missing \(NaN\) for every row: a single "
+                                         r"network has no spread; train an ensemble \(n_models"):
+        interval_coverage([1.0, 2.0], [1.0, 2.0], [np.nan, np.nan])
+    with pytest.raises(InputError, match="std holds a missing .* at position 1; drop or fill"):
+        interval_coverage([1.0, 2.0], [1.0, 2.0], [1.0, np.nan])

@@ -37,8 +37,19 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- validation
-def _as_array(name, values, *, numeric=True, ndim=(1,)):
-    """Return ``values`` as a numpy array after checking it is non-empty (and finite if numeric)."""
+#: why an all-NaN std cannot be scored: what a single network predicts as its spread
+NO_SPREAD = ("std is missing (NaN) for every row: a single network has no spread; train an "
+             "ensemble (n_models >= 2, --ensemble 2 on the command line) for a standard "
+             "deviation")
+
+
+def _as_array(name, values, *, numeric=True, ndim=(1,), all_nan_is_none=False):
+    """Return ``values`` as a numpy array after checking it is non-empty (and finite if numeric).
+
+    With ``all_nan_is_none``, numbers that are all NaN come back as ``None`` (no values at
+    all, such as the std of a single network, which has no spread) instead of being
+    refused; a NaN or inf among other numbers is refused all the same.
+    """
     try:
         arr = np.asarray(values)
     except Exception as exc:  # ragged lists and the like
@@ -58,6 +69,8 @@ def _as_array(name, values, *, numeric=True, ndim=(1,)):
         except (TypeError, ValueError):
             raise InputError(f"{name} must hold numbers") from None
         bad = ~np.isfinite(arr)
+        if all_nan_is_none and np.isnan(arr).all():
+            return None
         if bad.any():
             where = int(np.argwhere(bad)[0][0])
             raise InputError(
@@ -831,7 +844,9 @@ def interval_coverage(y_true, mean, std, levels=(0.68, 0.95)):
     Parameters
     ----------
     y_true, mean, std : array-like of shape (N,) or (N, T)
-        Measured values, predicted means and predicted standard deviations (std >= 0).
+        Measured values, predicted means and predicted standard deviations (std >= 0). A
+        std that is NaN everywhere (a single network's: it has no spread) is refused with
+        that reason.
     levels : sequence of float, default (0.68, 0.95)
         Nominal coverages; z is the two-sided Gaussian quantile, e.g. 1.96 for 0.95.
 
@@ -847,7 +862,9 @@ def interval_coverage(y_true, mean, std, levels=(0.68, 0.95)):
     """
     t = _as_array("y_true", y_true, ndim=(1, 2))
     m = _as_array("mean", mean, ndim=(1, 2))
-    s = _as_array("std", std, ndim=(1, 2))
+    s = _as_array("std", std, ndim=(1, 2), all_nan_is_none=True)
+    if s is None:
+        raise InputError(NO_SPREAD)
     if not (t.shape == m.shape == s.shape):
         _same_length(y_true=t, mean=m, std=s)
         raise InputError(f"y_true, mean and std differ in shape: {t.shape}, {m.shape}, {s.shape}")

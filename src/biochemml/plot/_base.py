@@ -120,11 +120,12 @@ def check_choice(name, value, options):
         raise InputError(f"{name} must be {listed}, got {value!r}")
 
 
-def as_values(name, values, ndim=(1,)):
-    """Finite numeric array, or InputError naming ``name``."""
+def as_values(name, values, ndim=(1,), all_nan_is_none=False):
+    """Finite numeric array, or InputError naming ``name``; with ``all_nan_is_none``, None
+    for values that are all NaN (see :func:`biochemml.metrics._as_array`)."""
     from ..metrics import _as_array
 
-    return _as_array(name, values, ndim=ndim)
+    return _as_array(name, values, ndim=ndim, all_nan_is_none=all_nan_is_none)
 
 
 def same_length(**arrays):

@@ -23,7 +23,8 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
         Measured and predicted values of one target.
     std : array-like of shape (N,), optional
         Predictive standard deviation (an ensemble's spread); drawn as ±1 std error bars on a
-        random subset of ``max_errorbars`` points.
+        random subset of ``max_errorbars`` points. A std that is NaN everywhere (a single
+        network has no spread) draws no error bars, like ``None``.
     path : str or Path, optional
     label : str, default "value"
         What is measured, e.g. ``"GFP expression"``; used in the axis labels.
@@ -44,7 +45,7 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
     """
     t = as_values("y_true", y_true)
     p = as_values("y_pred", y_pred)
-    s = None if std is None else as_values("std", std)
+    s = None if std is None else as_values("std", std, all_nan_is_none=True)
     same_length(y_true=t, y_pred=p, std=s)
     if s is not None and (s < 0).any():
         raise InputError("std must not be negative")
