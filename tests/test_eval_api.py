@@ -57,3 +57,39 @@ def test_interval_coverage_of_an_all_nan_std_says_the_spread_is_missing():
         interval_coverage([1.0, 2.0], [1.0, 2.0], [np.nan, np.nan])
     with pytest.raises(InputError, match="std holds a missing .* at position 1; drop or fill"):
         interval_coverage([1.0, 2.0], [1.0, 2.0], [1.0, np.nan])
+
+
+@pytest.mark.parametrize("test_size,words", [
+    (0, "test_size must be more than 0"),
+    (1.5, r"test_size must be a fraction in \[0, 1\), not 1.5"),
+    (20, r"test_size must be a fraction in \[0, 1\), not 20"),  # not 20 groups
+    ("0.2", r"test_size must be a fraction in \(0, 1\), not '0.2'"),
+])
+def test_split_helpers_refuse_a_test_size_that_is_no_fraction(test_size, words):
+    from biochemml.evaluation import group_split
+
+    groups = np.repeat(np.arange(30), 2)
+    with pytest.raises(InputError, match=words):
+        group_split(groups, test_size=test_size)
+    with pytest.raises(InputError, match=words):
+        similarity_split(KMERS, test_size=test_size, max_distance=1)
+
+
+@pytest.mark.parametrize("n_splits", [5.0, 1, 101, True, "5"])
+def test_kfold_indices_refuses_a_fold_count_that_is_no_whole_number(n_splits):
+    from biochemml.evaluation import kfold_indices
+
+    with pytest.raises(InputError, match=r"n_splits must be a whole number of folds from 2 to "
+                                         r"the number of rows \(100\), not "):
+        kfold_indices(100, n_splits=n_splits)
+    assert len(kfold_indices(100, n_splits=np.int64(5))) == 5
+
+
+def test_interval_coverage_takes_a_single_level():
+    from biochemml.metrics import interval_coverage
+
+    one = interval_coverage([1.0, 2.0, 5.0], [1.0, 2.0, 2.0], [1.0, 1.0, 1.0], levels=0.95)
+    assert one == {0.95: pytest.approx(2 / 3)}
+    for bad in (1.5, "0.95", [[0.9]], [0.68, None]):
+        with pytest.raises(InputError, match="each of levels must be a number between 0 and 1"):
+            interval_coverage([1.0, 2.0], [1.0, 2.0], [1.0, 1.0], levels=bad)

@@ -236,6 +236,24 @@ def _index(codes: np.ndarray, alphabet: str, d: int, metric: str):
     return (_Index if metric == "hamming" else _EditIndex)(codes, _symbols(codes, alphabet), d)
 
 
+def _is_whole(value) -> bool:
+    """``value`` is an integer (Python or numpy), not a bool nor a float such as 5.0."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _check_test_size(test_size) -> None:
+    """Refuse a ``test_size`` that is not a fraction above 0 and below 1, in words."""
+    from .splits import _check_fraction
+
+    try:
+        _check_fraction(test_size, "test_size")
+    except TypeError:  # text or None: not comparable with numbers
+        raise InputError(f"test_size must be a fraction in (0, 1), not {test_size!r}") from None
+    if test_size == 0:
+        raise InputError("test_size must be more than 0 (a fraction such as 0.2): a split "
+                         "with no test rows has nothing to evaluate")
+
+
 def default_max_distance(sequences) -> int:
     """Default threshold: 10 % of the median length (at least 1 mismatch)."""
     from .encode.codes import as_sequence_list
@@ -289,8 +307,7 @@ def similarity_split(sequences, test_size: float = 0.2, max_distance: int | None
         every sequence can lie within reach of the test set): use a smaller
         ``max_distance``.
     """
-    if not 0 < test_size < 1:
-        raise InputError(f"test_size must be between 0 and 1, got {test_size}")
+    _check_test_size(test_size)
     codes = _codes(sequences, alphabet, pad)
     n = len(codes)
     if n < 2:
@@ -384,7 +401,7 @@ def nearest_distance(query, reference, cap: int = 5, alphabet: str = "dna",
 
     if metric not in METRICS:
         raise InputError(f"metric must be 'hamming' or 'edit', not '{metric}'")
-    if isinstance(cap, bool) or not isinstance(cap, (int, np.integer)) or cap < 0:
+    if not _is_whole(cap) or cap < 0:
         raise InputError(f"cap must be a whole number of 0 or more, not {cap!r}")
     cap = int(cap)
     q, _ = as_sequence_list(query)
@@ -431,6 +448,7 @@ def kfold_indices(n, n_splits: int = 5, seed: int = 0, groups=None):
     n : int, or a table / array
         Number of rows (a DataFrame, Series or array counts as its number of rows).
     n_splits : int
+        Number of folds, a whole number from 2 to ``n``.
     seed : int
         Shuffles the rows, or with ``groups`` the order in which groups are dealt out,
         so another seed gives other folds.
@@ -450,8 +468,9 @@ def kfold_indices(n, n_splits: int = 5, seed: int = 0, groups=None):
     from .splits import row_count
 
     n = row_count(n)
-    if n_splits < 2 or n_splits > n:
-        raise InputError(f"n_splits must be from 2 to the number of rows ({n}), got {n_splits}")
+    if not _is_whole(n_splits) or not 2 <= n_splits <= n:
+        raise InputError(f"n_splits must be a whole number of folds from 2 to the number of "
+                         f"rows ({n}), not {n_splits!r}")
     idx = np.arange(n)
     if groups is None:
         return [(np.sort(tr), np.sort(te))
@@ -487,7 +506,8 @@ def group_split(groups, test_size: float = 0.2, seed: int = 0):
         Group of each row (any labels). Rows without a group (NaN, None) are refused:
         give them a group of their own or drop them.
     test_size : float
-        Fraction of the groups (not rows) held out.
+        Fraction of the groups (not rows) held out, above 0 and below 1 (not a number of
+        groups).
     seed : int
 
     Returns
@@ -497,6 +517,7 @@ def group_split(groups, test_size: float = 0.2, seed: int = 0):
     """
     from sklearn.model_selection import GroupShuffleSplit
 
+    _check_test_size(test_size)
     codes, n_groups = _group_codes(groups)
     if n_groups < 2:
         raise InputError("the group column has a single value: it cannot split the table")

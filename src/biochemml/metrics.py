@@ -847,8 +847,9 @@ def interval_coverage(y_true, mean, std, levels=(0.68, 0.95)):
         Measured values, predicted means and predicted standard deviations (std >= 0). A
         std that is NaN everywhere (a single network's: it has no spread) is refused with
         that reason.
-    levels : sequence of float, default (0.68, 0.95)
-        Nominal coverages; z is the two-sided Gaussian quantile, e.g. 1.96 for 0.95.
+    levels : float or sequence of float, default (0.68, 0.95)
+        Nominal coverages, each above 0 and below 1 (a single number is one level); z is
+        the two-sided Gaussian quantile, e.g. 1.96 for 0.95.
 
     Returns
     -------
@@ -871,9 +872,10 @@ def interval_coverage(y_true, mean, std, levels=(0.68, 0.95)):
     if (s < 0).any():
         raise InputError("std must not be negative")
     out = {}
-    for level in levels:
-        if not 0 < level < 1:
-            raise InputError(f"each level must be between 0 and 1, got {level}")
+    for level in (levels,) if np.ndim(levels) == 0 else levels:
+        if not _is_numeric(level) or np.ndim(level) or not 0 < level < 1:
+            raise InputError(f"each of levels must be a number between 0 and 1 (such as "
+                             f"0.95), not {level!r}")
         z = stats.norm.ppf(0.5 + level / 2)
         out[level] = float(np.mean(np.abs(t - m) <= z * s))
     return out
