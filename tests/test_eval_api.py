@@ -93,3 +93,19 @@ def test_interval_coverage_takes_a_single_level():
     for bad in (1.5, "0.95", [[0.9]], [0.68, None]):
         with pytest.raises(InputError, match="each of levels must be a number between 0 and 1"):
             interval_coverage([1.0, 2.0], [1.0, 2.0], [1.0, 1.0], levels=bad)
+
+
+def test_a_figure_path_with_an_unknown_suffix_is_refused(tmp_path):
+    from biochemml import plot
+
+    y = np.linspace(0, 1, 30)
+    with pytest.raises(InputError, match=r"cannot save figures as \.docx \(x\.docx\): use a "
+                                         r"path ending in \.png, \.svg"):
+        plot.residuals(y, y + 0.1, path=tmp_path / "x.docx")
+    assert not list(tmp_path.iterdir())  # nothing written, no x.docx.png
+    plot.residuals(y, y, path=tmp_path / "x")  # no suffix, or one that is no file type:
+    plot.residuals(y, y, path=tmp_path / "x.v2")  # PNG added, as documented
+    plot.residuals(y, y, path=tmp_path / "cut_0.5")
+    plot.residuals(y, y, path=tmp_path / "y.docx", formats=("png", "svg"))  # suffix replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cut_0.5.png", "x.png", "x.v2.png", "y.png", "y.svg"]

@@ -28,8 +28,6 @@ _STYLE = {
     "svg.fonttype": "none",  # text stays text in SVG, editable on a slide
 }
 _FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "tif", "tiff")
-# suffixes matplotlib could write but biochemml does not offer: refused, not saved as PNG
-_OTHER_IMAGE_SUFFIXES = ("gif", "bmp", "eps", "ps", "svgz", "webp", "pgf", "raw", "rgba")
 
 
 @contextmanager
@@ -49,39 +47,51 @@ def new_figure(width, height, dpi=DPI, **subplots):
     return fig, axes
 
 
-def finish(fig, path=None, formats=None, dpi=DPI):
-    """Fix the tick font size, and save ``fig`` to ``path`` if given; return ``fig``.
-
-    ``path`` is saved in the format its suffix names: ``.png``, ``.svg``, ``.pdf``,
-    ``.jpg`` / ``.jpeg`` or ``.tif`` / ``.tiff`` (``.png`` is added to a path without one
-    of these, so ``fig`` becomes ``fig.png``; an image suffix of another format, such as
-    ``.gif``, is refused). ``formats`` (e.g. ``("png", "svg")``) saves one file per format
-    instead, next to each other, named after ``path`` with the suffix replaced.
-    """
-    for ax in fig.axes:
-        # tick labels are made at draw time, so set their size on the axes, not only in rcParams
-        ax.tick_params(labelsize=TICK_SIZE)
-    if path is None:
-        return fig
+def _save_paths(path, formats=None) -> list:
+    """The files :func:`finish` writes ``path`` to, as ``(path, format)`` pairs, or an
+    InputError for a suffix or format it cannot write (checked before anything is saved)."""
     path = Path(path)
     suffix = path.suffix.lower().lstrip(".")
-    if suffix in _OTHER_IMAGE_SUFFIXES and formats is None:
+    # a suffix of letters names a file type (.gif, .docx); any other (roc.v2, cutoff_0.5)
+    # is part of the name, and PNG is added as to a path without a suffix
+    file_type = suffix.isascii() and suffix.isalpha()
+    if file_type and suffix not in _FORMATS and formats is None:
         raise InputError(f"cannot save figures as .{suffix} ({path.name}): use a path ending "
                          f"in {', '.join('.' + f for f in _FORMATS)}")
-    if suffix not in _FORMATS:
-        path = path.with_name(path.name + ".png")
     if formats is None:
-        formats = (path.suffix.lower().lstrip("."),)
+        return [(path if file_type else path.with_name(path.name + ".png"),
+                 suffix if file_type else "png")]
     if isinstance(formats, str):
         formats = (formats,)
     formats = tuple(str(f).lower().lstrip(".") for f in formats)
     unknown = [f for f in formats if f not in _FORMATS]
     if unknown:
         raise InputError(f"cannot save figures as {unknown}: choose from {', '.join(_FORMATS)}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    stem = path.with_suffix("") if file_type else path  # the suffix is replaced, per format
+    return [(stem.with_name(stem.name + "." + fmt), fmt) for fmt in formats]
+
+
+def finish(fig, path=None, formats=None, dpi=DPI):
+    """Fix the tick font size, and save ``fig`` to ``path`` if given; return ``fig``.
+
+    ``path`` is saved in the format its suffix names: ``.png``, ``.svg``, ``.pdf``,
+    ``.jpg`` / ``.jpeg`` or ``.tif`` / ``.tiff``. Another suffix of letters, such as
+    ``.gif`` or ``.docx``, is refused; ``.png`` is added to a path without a suffix, or
+    whose suffix is not letters alone (``fig`` becomes ``fig.png``, ``roc.v2`` becomes
+    ``roc.v2.png``). ``formats`` (e.g. ``("png", "svg")``) saves one file per format
+    instead, next to each other, named after ``path`` with its suffix of letters replaced
+    (``fig.docx`` gives ``fig.png`` and ``fig.svg``).
+    """
+    saves = [] if path is None else _save_paths(path, formats)
+    for ax in fig.axes:
+        # tick labels are made at draw time, so set their size on the axes, not only in rcParams
+        ax.tick_params(labelsize=TICK_SIZE)
+    if not saves:
+        return fig
+    saves[0][0].parent.mkdir(parents=True, exist_ok=True)
     with style():
-        for fmt in formats:
-            fig.savefig(path.with_suffix("." + fmt), format=fmt, dpi=dpi)
+        for file, fmt in saves:
+            fig.savefig(file, format=fmt, dpi=dpi)
     return fig
 
 
