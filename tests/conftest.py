@@ -16,6 +16,20 @@ def gfp():
     return structure.read(GFP_PDB)
 
 
+@pytest.fixture(autouse=True)
+def _seeded_globals():
+    """Each test starts from the same global random state: biochemml no longer reseeds
+    the caller's generators, so a network built without a seed in a test would otherwise
+    depend on the tests run before it."""
+    import random
+
+    import torch
+
+    np.random.seed(0)
+    random.seed(0)
+    torch.manual_seed(0)
+
+
 BOUNDS = "Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n"
 
 

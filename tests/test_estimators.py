@@ -222,3 +222,12 @@ def test_model_params_with_the_default_model_go_to_the_network_it_picks():
     assert auto5.n_models_ == 5  # the auto ensemble of a small table stays
     with pytest.raises(InputError):
         SequenceRegressor(epochs=1, n_models=1, model_params={"no_such_option": 1}).fit(seqs, y)
+
+
+def test_doctests_of_the_seeding_and_number_checks():
+    import doctest
+
+    from biochemml import numeric, seeding
+
+    for module in (numeric, seeding):
+        assert doctest.testmod(module).failed == 0

@@ -29,6 +29,7 @@ import numpy as np
 
 from .alphabets import get_alphabet
 from .errors import InputError
+from .numeric import is_whole
 
 METRICS = ("hamming", "edit")
 _ENUMERATE_MAX = 12000       # variants per sequence up to which neighbours are enumerated
@@ -236,11 +237,6 @@ def _index(codes: np.ndarray, alphabet: str, d: int, metric: str):
     return (_Index if metric == "hamming" else _EditIndex)(codes, _symbols(codes, alphabet), d)
 
 
-def _is_whole(value) -> bool:
-    """``value`` is an integer (Python or numpy), not a bool nor a float such as 5.0."""
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
 def _check_test_size(test_size) -> None:
     """Refuse a ``test_size`` that is not a fraction above 0 and below 1, in words."""
     from .splits import _check_fraction
@@ -401,7 +397,7 @@ def nearest_distance(query, reference, cap: int = 5, alphabet: str = "dna",
 
     if metric not in METRICS:
         raise InputError(f"metric must be 'hamming' or 'edit', not '{metric}'")
-    if not _is_whole(cap) or cap < 0:
+    if not is_whole(cap) or cap < 0:
         raise InputError(f"cap must be a whole number of 0 or more, not {cap!r}")
     cap = int(cap)
     q, _ = as_sequence_list(query)
@@ -468,7 +464,7 @@ def kfold_indices(n, n_splits: int = 5, seed: int = 0, groups=None):
     from .splits import row_count
 
     n = row_count(n)
-    if not _is_whole(n_splits) or not 2 <= n_splits <= n:
+    if not is_whole(n_splits) or not 2 <= n_splits <= n:
         raise InputError(f"n_splits must be a whole number of folds from 2 to the number of "
                          f"rows ({n}), not {n_splits!r}")
     idx = np.arange(n)

@@ -178,7 +178,8 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
     name it, before the table is read."""
     from .baselines import BASELINES
     from .targets import check_target_transform
-    from .train import _check_settings, _number, check_schedule
+    from .numeric import is_number
+    from .train import _check_settings, check_schedule
 
     if task == "classification" and target_transform != "standardize":
         raise InputError("a target transform (--target-transform) is for measured values "
@@ -198,7 +199,7 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
                                          else _did_you_mean(str(split), SPLITS)))
     for name, flag, value, zero in (("test_size", "--test-size", test_size, False),
                                     ("validation_split", "--validation-split", validation_split, True)):
-        if not _number(value) or not (0 <= value < 1) or (value == 0 and not zero):
+        if not is_number(value) or not (0 <= value < 1) or (value == 0 and not zero):
             raise InputError(f"{name} ({flag}) must be a fraction "
                              f"{'from 0 up to' if zero else 'between 0 and'} 1, not {value!r}")
     check_target_transform(target_transform, "target_transform (--target-transform)")

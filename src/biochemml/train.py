@@ -29,6 +29,7 @@ from torch import nn
 
 from .encode.onehot import row_table
 from .errors import InputError
+from .numeric import is_number, is_whole
 from .seeding import seeded
 
 SMALL_MODEL_PARAMETERS = 100_000
@@ -303,15 +304,6 @@ def _threads_for(model: nn.Module, accelerator: str):
 ACCELERATORS = ("auto", "cpu", "gpu", "cuda", "mps")
 
 
-def _whole(value, least: int) -> bool:
-    """``value`` is an integer (not a bool) of at least ``least``."""
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) \
-        and value >= least
-
-
-def _number(value) -> bool:
-    """``value`` is a real number (int, float or numpy scalar), not a bool."""
-    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
 
 
 def check_schedule(schedule, name: str = "schedule") -> None:
@@ -322,22 +314,22 @@ def check_schedule(schedule, name: str = "schedule") -> None:
 
 def check_seed(seed) -> None:
     """One sentence for a seed that cannot seed anything (None, negative, 1.5, True)."""
-    if not _whole(seed, 0):
+    if not is_whole(seed, 0):
         raise InputError(f"seed must be a whole number of at least 0, not {seed!r}")
 
 
 def _check_settings(*, epochs, batch_size, lr, weight_decay, patience, seed, accelerator):
     """One sentence for a training setting that cannot work, before any training."""
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if not _whole(value, 1):
+        if not is_whole(value, 1):
             raise InputError(f"{name} must be a whole number of at least 1, not {value!r}")
     for name, value, least in (("learning rate", lr, 0.0), ("weight_decay", weight_decay, 0.0)):
-        if not _number(value) or not np.isfinite(value) or value < least or (name == "learning rate"
+        if not is_number(value) or not np.isfinite(value) or value < least or (name == "learning rate"
                                                                      and value == 0):
             raise InputError(f"{name} must be a positive number (e.g. 0.001), not {value!r}"
                              if name == "learning rate" else
                              f"{name} must be a number of at least 0, not {value!r}")
-    if patience is not None and not _whole(patience, 1):
+    if patience is not None and not is_whole(patience, 1):
         raise InputError(f"patience must be a whole number of epochs (at least 1) or None "
                          f"(train every epoch), not {patience!r}")
     check_seed(seed)
@@ -426,7 +418,7 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
                          "at least 2 are needed to train (more rows, or a smaller "
                          "validation_split)")
     check_schedule(schedule)
-    if average_epochs is not None and not (_number(average_epochs) and average_epochs > 0):
+    if average_epochs is not None and not (is_number(average_epochs) and average_epochs > 0):
         raise InputError(f"average_epochs must be a positive number of epochs or None, "
                          f"not {average_epochs!r}")
     if time_limit is not None and not time_limit > 0:
