@@ -235,14 +235,12 @@ class BaselineRegressor:
         return (pred, np.full_like(pred, np.nan, dtype=float)) if return_std else pred
 
     def score(self, sequences, y) -> float:
-        """R² (mean over targets)."""
-        from .metrics import regression_metrics
+        """Coefficient of determination R² (mean over targets; NaN where the values do not
+        vary), computed and checked as :meth:`biochemml.SequenceRegressor.score` does: values
+        of another shape than the predictions are an error, not reshaped."""
+        from .estimators import SequenceRegressor
 
-        truth = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-        pred = np.asarray(self.predict(sequences)).reshape(len(y), -1)
-        r2 = [regression_metrics(truth[ok, t], pred[ok, t])["r2"]
-              for t in range(truth.shape[1]) for ok in [~np.isnan(truth[:, t])]]
-        return float(np.mean(r2))
+        return SequenceRegressor.score(self, sequences, y)
 
     def save(self, path) -> Path:
         """Pickle the fitted baseline (joblib) to one file, written atomically."""
