@@ -48,3 +48,49 @@ def test_score_is_r2_as_before(data, fitted):
     seqs, y = data
     r2 = regression_metrics(y[250:], fitted.predict(seqs[250:]))["r2"]
     assert fitted.score(seqs[250:], y[250:]) == pytest.approx(r2) and r2 > 0.9
+
+
+# ----- scikit-learn conventions ----------------------------------------------------------
+def test_clone_get_params_and_set_params():
+    from sklearn.base import clone
+
+    est = BaselineRegressor("ridge-pairs", alpha=3.0, pad="right", seed=4)
+    copy = clone(est)
+    assert copy is not est and copy.get_params() == est.get_params()
+    assert copy.get_params(deep=True)["alpha"] == 3.0
+    assert est.set_params(alpha=0.5, model="ridge") is est
+    assert (est.alpha, est.model) == (0.5, "ridge")
+    with pytest.raises(InputError, match="BaselineRegressor has no parameter 'alpah'; its "
+                                         "parameters are .*alpha"):
+        est.set_params(alpah=1.0)
+
+
+def test_clone_of_a_fitted_baseline_is_unfitted():
+    from sklearn.base import clone
+
+    from biochemml.errors import ModelError
+
+    seqs, y = _table(60)
+    with pytest.raises(ModelError, match="not fitted yet"):
+        clone(BaselineRegressor("ridge").fit(seqs, y)).predict(seqs)
+
+
+def test_cross_val_score_and_grid_search(data):
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+
+    seqs, y = data
+    scores = cross_val_score(BaselineRegressor("ridge"), seqs, y, cv=3)
+    assert scores.shape == (3,) and (scores > 0.9).all()
+    grid = GridSearchCV(BaselineRegressor("ridge"), {"alpha": [0.1, 1e4]}, cv=3).fit(seqs, y)
+    assert grid.best_params_ == {"alpha": 0.1}
+    grid = GridSearchCV(BaselineRegressor(alpha=1.0), {"model": ["ridge", "gbm-kmer"]},
+                        cv=3).fit(seqs, y)
+    assert grid.best_params_ == {"model": "ridge"}
+    assert grid.predict(seqs[:4]).shape == (4,)
+
+
+def test_save_and_load_round_trip_keeps_the_parameters(tmp_path, data, fitted):
+    seqs, _ = data
+    again = BaselineRegressor.load(fitted.save(tmp_path / "model.joblib"))
+    assert again.get_params() == fitted.get_params()
+    np.testing.assert_array_equal(again.predict(seqs), fitted.predict(seqs))

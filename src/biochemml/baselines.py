@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, RegressorMixin
 
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
@@ -86,7 +87,7 @@ def one_hot_features(codes: np.ndarray, n_channels: int, pairs: bool = False) ->
     return sp.hstack(blocks, format="csr")
 
 
-class BaselineRegressor:
+class BaselineRegressor(RegressorMixin, BaseEstimator):
     """A scikit-learn baseline behind the :class:`~biochemml.SequenceRegressor` face.
 
     Parameters
@@ -108,6 +109,9 @@ class BaselineRegressor:
         symmetry with SequenceRegressor and changes nothing for these models.
     seed : int
         ``random_state`` of gradient boosting.
+
+    It is a scikit-learn estimator: ``get_params``/``set_params``, ``sklearn.base.clone``,
+    ``cross_val_score`` and ``GridSearchCV`` (over ``alpha`` or ``model``, say) work.
 
     Attributes
     ----------
@@ -133,9 +137,12 @@ class BaselineRegressor:
         self.seed = seed
         self.length = length
 
-    def get_params(self) -> dict:
-        return {k: getattr(self, k) for k in ("model", "alpha", "alphabet", "pad",
-                                              "target_transform", "seed", "length")}
+    def set_params(self, **params):
+        """Set parameters by name (scikit-learn convention); returns ``self``. An unknown
+        name is an error that lists the parameters, as for SequenceRegressor."""
+        from .estimators import _SequenceEstimator
+
+        return _SequenceEstimator.set_params(self, **params)
 
     @property
     def model_name_(self) -> str:
