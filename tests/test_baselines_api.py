@@ -94,3 +94,61 @@ def test_save_and_load_round_trip_keeps_the_parameters(tmp_path, data, fitted):
     again = BaselineRegressor.load(fitted.save(tmp_path / "model.joblib"))
     assert again.get_params() == fitted.get_params()
     np.testing.assert_array_equal(again.predict(seqs), fitted.predict(seqs))
+
+
+# ----- fit's input checks: SequenceRegressor's sentences -----------------------------------
+def _fit_error(y, **kwargs):
+    seqs, _ = _table(40)
+    with pytest.raises(InputError) as err:
+        BaselineRegressor("ridge").fit(seqs, y, **kwargs)
+    return str(err.value)
+
+
+def test_text_values_name_the_first_one_that_is_no_number():
+    y = ["train"] * 30 + ["test"] * 10  # a split column passed as the values
+    assert "values must be numbers; this one is 'train'" in _fit_error(y)
+
+
+def test_sample_weight_of_another_length():
+    _, y = _table(40)
+    assert "sample_weight has 5 values for 40 sequences" in _fit_error(y, sample_weight=[1.0] * 5)
+
+
+def test_negative_or_all_zero_sample_weights():
+    _, y = _table(40)
+    w = np.ones(40)
+    w[3] = -1
+    assert "sample weight -1.0 is negative or not a number" in _fit_error(y, sample_weight=w)
+    assert "sample weights sum to zero" in _fit_error(y, sample_weight=np.zeros(40))
+
+
+def test_missing_and_infinite_values_name_the_row():
+    _, y = _table(40)
+    assert "the measured value is missing (NaN)" in _fit_error(y * np.nan)
+    y2 = y.copy()
+    y2[7] = np.inf
+    assert "a measured value is infinite" in _fit_error(y2)
+
+
+def test_the_sentences_are_those_of_sequence_regressor():
+    from biochemml import SequenceRegressor
+
+    seqs, y = _table(40)
+    w = np.ones(40)
+    w[3] = -1
+    for bad_y, kwargs in [(["x"] * 40, {}), (y, {"sample_weight": [1.0] * 5}),
+                          (y, {"sample_weight": w}), (y * np.nan, {})]:
+        messages = []
+        for est in (BaselineRegressor("ridge"), SequenceRegressor(model="mlp", epochs=1)):
+            with pytest.raises(InputError) as err:
+                est.fit(seqs, bad_y, **kwargs)
+            messages.append(str(err.value))
+        assert messages[0] == messages[1]
+
+
+def test_multi_target_nan_marks_one_unmeasured_value():
+    seqs, y = _table(60)
+    ys = np.column_stack([y, -y])
+    ys[::3, 1] = np.nan
+    est = BaselineRegressor("ridge").fit(seqs, ys)
+    assert est.predict(seqs[:5]).shape == (5, 2)

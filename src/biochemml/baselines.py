@@ -38,7 +38,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
-from .targets import check_target_transform
+from .targets import check_target_transform, value_array
 
 BASELINES = {
     "ridge": "Ridge regression on the one-hot sequence (additive model).",
@@ -171,7 +171,12 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
         return sp.hstack([x, sp.csr_matrix(size)], format="csr")
 
     def fit(self, sequences, y, sample_weight=None, validation_data=None):
-        """Fit on sequences ``(N,)`` and values ``(N,)`` or ``(N, T)`` (NaN = not measured).
+        """Fit on sequences ``(N,)`` and values ``(N,)`` or ``(N, T)``.
+
+        NaN in a multi-target ``y`` marks a value that was not measured (that target's model
+        leaves the row out); a row with no value at all is an error, as are text values,
+        infinite values and sample weights of another length, negative or all zero (the
+        sentences of :meth:`biochemml.SequenceRegressor.fit`).
 
         ``validation_data`` is accepted and ignored (these models need no early stopping).
         """
@@ -180,19 +185,29 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
 
         if self.model not in BASELINES:
             raise InputError(f"unknown baseline '{self.model}': choose one of {', '.join(BASELINES)}")
+        from .estimators import _SequenceEstimator
+
         check_target_transform(self.target_transform)
-        values = np.asarray(y, dtype=np.float64)
+        values = value_array(y)
         self._multi = values.ndim == 2
         vals = values.reshape(len(values), -1)
         x = self._features(sequences, fitting=True)
         if x.shape[0] != len(vals):
             raise InputError(f"got {x.shape[0]} sequences but {len(vals)} values")
+        # the sentences of SequenceRegressor.fit for the same mistakes
+        empty = np.flatnonzero(np.isnan(vals).all(axis=1))
+        if empty.size:
+            raise InputError("the measured value is missing (NaN)", row=int(empty[0]))
+        if np.isinf(vals).any():
+            raise InputError("a measured value is infinite",
+                             row=int(np.flatnonzero(np.isinf(vals).any(axis=1))[0]))
         if self.target_transform == "log":
             if (vals[~np.isnan(vals)] <= 0).any():
                 bad = int(np.flatnonzero((vals <= 0).any(axis=1))[0])
-                raise InputError("target_transform='log' needs positive values", row=bad)
+                raise InputError("target_transform='log' needs positive values; this one is "
+                                 f"{vals[bad]}", row=bad)
             vals = np.log(vals)
-        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        w = _SequenceEstimator._weights(sample_weight, len(vals))
         self.n_targets_ = vals.shape[1]
         if self.alpha != "auto" and not (isinstance(self.alpha, (int, float)) and self.alpha > 0):
             raise InputError(f"alpha must be a positive number or 'auto', not {self.alpha!r}")
