@@ -152,3 +152,52 @@ def test_multi_target_nan_marks_one_unmeasured_value():
     ys[::3, 1] = np.nan
     est = BaselineRegressor("ridge").fit(seqs, ys)
     assert est.predict(seqs[:5]).shape == (5, 2)
+
+
+# ----- predict: LengthWarning ------------------------------------------------------------
+def _warnings(est, seqs):
+    import warnings
+
+    from biochemml.errors import LengthWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pred = est.predict(seqs)
+    return pred, [str(w.message) for w in caught if issubclass(w.category, LengthWarning)]
+
+
+def test_longer_sequences_are_cut_on_the_left_with_a_length_warning(data, fitted):
+    seqs, _ = data
+    long = "TTT" + seqs[0]
+    pred, said = _warnings(fitted, [long, seqs[1]])
+    assert said == ["1 sequence is longer than the 9 nt the model was trained on; its last 9 nt "
+                    "were used (the model aligns sequences at their end: pads and cuts on the left)"]
+    assert pred[0] == pytest.approx(fitted.predict([seqs[0]])[0])  # the 3' end was kept
+
+
+def test_shorter_sequences_than_every_training_one_are_named(fitted):
+    _, said = _warnings(fitted, ["ACGTA", "ACG"])
+    assert said == ["2 sequences are shorter than every training sequence (9 nt or more): the "
+                    "model never saw such lengths, so read their predictions with care"]
+
+
+def test_no_warning_for_lengths_seen_in_training(data, fitted):
+    seqs, _ = data
+    assert _warnings(fitted, seqs[:20])[1] == []
+
+
+def test_gbm_kmer_reads_longer_sequences_whole_and_says_so(data):
+    seqs, y = data
+    est = BaselineRegressor("gbm-kmer").fit(seqs, y)
+    _, said = _warnings(est, ["ACGT" * 5])
+    assert said == ["1 sequence is longer than every training sequence (9 nt at most): gbm-kmer "
+                    "reads it whole, but never saw such lengths, so read its prediction with care"]
+
+
+def test_the_length_warning_is_that_of_sequence_regressor(data, fitted):
+    from biochemml import SequenceRegressor
+
+    seqs, y = data
+    net = SequenceRegressor(model="mlp", epochs=1, n_models=1).fit(seqs[:100], y[:100])
+    new = ["TTT" + seqs[0], "ACG"]
+    assert _warnings(fitted, new)[1] == _warnings(net, new)[1]

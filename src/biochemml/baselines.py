@@ -120,6 +120,11 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
     alphas_ : list of float or None
         The ridge penalty used for each target (None for gradient boosting).
     n_targets_, input_length_ : int
+    train_lengths_ : (int, int)
+        The shortest and longest training sequence. ``predict`` gives a
+        :class:`biochemml.errors.LengthWarning` for sequences shorter than every training
+        one or longer than ``input_length_`` (cut, or for ``gbm-kmer`` read whole), as
+        SequenceRegressor does.
     """
 
     n_models = 1
@@ -148,11 +153,28 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
     def model_name_(self) -> str:
         return self.model
 
+    @property
+    def reads_any_length(self) -> bool:
+        """True for ``gbm-kmer``, whose k-mer counts read longer sequences whole; the
+        positional models cut them to ``input_length_`` (keeping the end ``pad`` names)."""
+        return self.model == "gbm-kmer"
+
     def _features(self, sequences, fitting: bool):
         from .encode.codes import as_sequence_list, to_codes
         from .encode.kmers import kmer_counts
 
         seqs, _ = as_sequence_list(sequences)
+        if fitting:  # what predict() compares new sequences with
+            lengths = [len(q) for q in seqs]
+            self.train_lengths_ = (min(lengths), max(lengths)) if lengths else (0, 0)
+        else:  # the sentences of SequenceRegressor (and of a run's predict)
+            import warnings
+
+            from .errors import LengthWarning
+            from .estimators import length_notes
+
+            for flagged, rest in length_notes(seqs, self):
+                warnings.warn(flagged + rest, LengthWarning, stacklevel=3)
         length = self.length if fitting else self.input_length_
         truncate = None if fitting and self.length is None else (
             "left" if self.pad == "left" else "right")
