@@ -38,7 +38,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
-from .targets import check_target_transform, value_array
+from .targets import check_target_transform, measured_values
 
 BASELINES = {
     "ridge": "Ridge regression on the one-hot sequence (additive model).",
@@ -210,24 +210,9 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
         from .estimators import _SequenceEstimator
 
         check_target_transform(self.target_transform)
-        values = value_array(y)
-        self._multi = values.ndim == 2
-        vals = values.reshape(len(values), -1)
         x = self._features(sequences, fitting=True)
-        if x.shape[0] != len(vals):
-            raise InputError(f"got {x.shape[0]} sequences but {len(vals)} values")
-        # the sentences of SequenceRegressor.fit for the same mistakes
-        empty = np.flatnonzero(np.isnan(vals).all(axis=1))
-        if empty.size:
-            raise InputError("the measured value is missing (NaN)", row=int(empty[0]))
-        if np.isinf(vals).any():
-            raise InputError("a measured value is infinite",
-                             row=int(np.flatnonzero(np.isinf(vals).any(axis=1))[0]))
+        vals, self._multi = measured_values(y, x.shape[0], self.target_transform)
         if self.target_transform == "log":
-            if (vals[~np.isnan(vals)] <= 0).any():
-                bad = int(np.flatnonzero((vals <= 0).any(axis=1))[0])
-                raise InputError("target_transform='log' needs positive values; this one is "
-                                 f"{vals[bad]}", row=bad)
             vals = np.log(vals)
         w = _SequenceEstimator._weights(sample_weight, len(vals))
         self.n_targets_ = vals.shape[1]

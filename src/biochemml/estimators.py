@@ -20,7 +20,7 @@ from . import __version__
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
 from .seeding import seeded
-from .targets import check_target_transform, value_array
+from .targets import check_target_transform, measured_values, value_array
 
 MODEL_FORMAT = "biochemml-sequence-model"
 MODEL_FORMAT_VERSION = 1
@@ -614,24 +614,10 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
                              "(same fit/predict/save) or `biochemml train --model "
                              f"{self.model}`")
         check_target_transform(self.target_transform)
-        values = value_array(y)
         codes = self._codes(sequences, fitting=True)
-        if values.shape[0] != codes.shape[0]:
-            raise InputError(f"got {codes.shape[0]} sequences but {values.shape[0]} values")
-        vals2 = values.reshape(len(values), -1)
-        empty = np.flatnonzero(np.isnan(vals2).all(axis=1))
-        if empty.size:
-            raise InputError("the measured value is missing (NaN)", row=int(empty[0]))
-        if np.isinf(vals2).any():
-            raise InputError("a measured value is infinite",
-                             row=int(np.flatnonzero(np.isinf(vals2).any(axis=1))[0]))
-        if self.target_transform == "log" and (vals2[~np.isnan(vals2)] <= 0).any():
-            bad = int(np.flatnonzero((vals2 <= 0).any(axis=1))[0])
-            raise InputError("target_transform='log' needs positive values; this one is "
-                             f"{vals2[bad]}", row=bad)
+        vals2, self._multi = measured_values(y, codes.shape[0], self.target_transform)
         self.n_targets_ = vals2.shape[1]
-        self._multi = values.ndim == 2
-        weights = self._weights(sample_weight, len(values))
+        weights = self._weights(sample_weight, len(vals2))
         if validation_data is not None:
             self.input_length_ = codes.shape[1]
             val_seqs, val_y = self._validation_pair(validation_data)
@@ -643,9 +629,9 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
                                  f"shape {val_vals.shape}; expected {len(val_codes)} rows of "
                                  f"{self.n_targets_} value{'s' if self.n_targets_ > 1 else ''}")
             val_vals = val_vals.reshape(len(val_codes), -1)
-            tr = np.arange(len(values))
+            tr = np.arange(len(vals2))
         else:
-            tr, va = self._split_validation(len(values))
+            tr, va = self._split_validation(len(vals2))
             val_codes, val_vals = codes[va], vals2[va]
         base = np.log(vals2[tr]) if self.target_transform == "log" else vals2[tr]
         if self.target_transform == "none":

@@ -48,3 +48,43 @@ def value_array(y, what: str = "values") -> np.ndarray:
     if values.ndim not in (1, 2):
         raise InputError(f"{what} must be of shape (N,) or (N, T), not {values.shape}")
     return values
+
+
+def measured_values(y, n_sequences: int, target_transform: str = "standardize"):
+    """The measured values of a regression, checked as every regressor checks them.
+
+    Parameters
+    ----------
+    y : array-like of shape (N,) or (N, T)
+    n_sequences : int
+        ``N`` of the sequences they belong to.
+    target_transform : str
+        ``"log"`` also needs every value above 0.
+
+    Returns
+    -------
+    values : numpy.ndarray of shape (N, T)
+    several : bool
+        Whether ``y`` was two-dimensional (several targets).
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        Text among the values, a count other than ``n_sequences``, a row without any
+        value (NaN), an infinite value, or a value <= 0 for the log.
+    """
+    values = value_array(y)
+    if values.shape[0] != n_sequences:
+        raise InputError(f"got {n_sequences} sequences but {values.shape[0]} values")
+    vals = values.reshape(len(values), -1)
+    empty = np.flatnonzero(np.isnan(vals).all(axis=1))
+    if empty.size:
+        raise InputError("the measured value is missing (NaN)", row=int(empty[0]))
+    if np.isinf(vals).any():
+        raise InputError("a measured value is infinite",
+                         row=int(np.flatnonzero(np.isinf(vals).any(axis=1))[0]))
+    if target_transform == "log" and (vals[~np.isnan(vals)] <= 0).any():
+        bad = int(np.flatnonzero((vals <= 0).any(axis=1))[0])
+        raise InputError("target_transform='log' needs positive values; this one is "
+                         f"{vals[bad]}", row=bad)
+    return vals, values.ndim == 2
