@@ -141,3 +141,33 @@ def test_a_plain_import_reaches_every_subpackage():
             "biochemml.structure.read; biochemml.protein.apply_mutations; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_labels_equal_as_numbers_are_one_class():
+    from biochemml import SequenceClassifier
+
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 10)) for _ in range(80)]
+    labels = np.array([float("GG" in s) for s in seqs])  # 0.0 / 1.0, as after a dropna
+    clf = SequenceClassifier(epochs=1, seed=0).fit(seqs, labels)
+    assert clf.classes_.tolist() == [0, 1]
+    accuracy = clf.score(seqs, labels.astype(int))
+    assert accuracy == clf.score(seqs, labels) == clf.score(seqs, [str(int(v)) for v in labels])
+    other = SequenceClassifier(epochs=1, seed=0).fit(seqs, labels.astype(int))
+    assert other.score(seqs, labels) == other.score(seqs, labels.astype(int))
+    with pytest.raises(InputError, match=r"sequence 3: validation label '6' is not one of the "
+                                         r"training classes '0', '1'"):
+        SequenceClassifier(epochs=1).fit(seqs, labels, validation_data=(
+            seqs[:5], [0, 1, 0, 6, 1]))
+    mixed = ["bound"] * 79 + [1]
+    with pytest.raises(InputError, match=r"sequence 79: labels mix text and numbers: this one "
+                                         r"is 1, most are text"):
+        SequenceClassifier(epochs=1).fit(seqs, mixed)
+
+
+def test_an_array_of_bytes_reads_as_sequences(regressor):
+    from biochemml.encode import one_hot
+
+    as_bytes = SEQS[:5].astype("S")  # what h5py or np.load gives
+    np.testing.assert_array_equal(regressor.predict(as_bytes), regressor.predict(SEQS[:5]))
+    np.testing.assert_array_equal(one_hot(as_bytes), one_hot(list(SEQS[:5])))

@@ -511,11 +511,14 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
             val_seqs, val_y = self._validation_pair(validation_data)
             val_codes = self._codes(val_seqs, fitting=False)
             val_labels = _label_array(val_y, len(val_codes), what="validation labels")
-            unknown = ~np.isin(val_labels, self.classes_)
-            if unknown.any():
-                raise InputError(f"validation label '{val_labels[unknown][0]}' is not among the "
-                                 f"training classes {list(self.classes_)}")
-            tr, val_y = np.arange(len(idx)), np.searchsorted(self.classes_, val_labels)
+            mapped, unknown = as_classes(val_labels, self.classes_)
+            if unknown.size:
+                raise InputError(f"validation label '{val_labels[unknown[0]]}' is not one of the "
+                                 "training classes "
+                                 f"{', '.join(repr(str(c)) for c in self.classes_)}",
+                                 row=int(unknown[0]))
+            tr = np.arange(len(idx))
+            val_y = np.searchsorted(self.classes_, np.asarray(mapped.tolist()))
         else:
             tr, va = self._split_validation(len(idx), stratify=idx)
             val_codes, val_y = codes[va], idx[va]
@@ -720,7 +723,8 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
 
 
 def as_classes(labels, classes) -> tuple[np.ndarray, np.ndarray]:
-    """``labels`` written as the model's ``classes`` (the text ``"1"`` is the class ``1``).
+    """``labels`` written as the model's ``classes`` (the text ``"1"`` and the number
+    ``1.0`` are the class ``1``).
 
     Returns
     -------
@@ -728,10 +732,21 @@ def as_classes(labels, classes) -> tuple[np.ndarray, np.ndarray]:
     unknown : ndarray of int
         0-based indices of labels that are no class (``mapped`` holds None there).
     """
-    lookup = {str(c): c for c in classes}
-    text = [str(v) for v in np.asarray(labels, dtype=object).reshape(-1)]
+    lookup = {_class_key(c): c for c in classes}
+    text = [_class_key(v) for v in np.asarray(labels, dtype=object).reshape(-1)]
     mapped = np.array([lookup.get(t) for t in text], dtype=object)
     return mapped, np.array([i for i, t in enumerate(text) if t not in lookup], dtype=np.int64)
+
+
+def _class_key(value) -> str:
+    """How a label is matched to a class: as text, numbers by value (``1``, ``1.0`` and
+    ``"1"`` are one class; ``"bound"`` is only ``"bound"``)."""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 def _label_array(y, n: int, what: str = "labels") -> np.ndarray:
@@ -748,11 +763,15 @@ def _label_array(y, n: int, what: str = "labels") -> np.ndarray:
     if missing:
         raise InputError("the label is missing (empty or NaN)", row=missing[0])
     if labels.dtype == object:
-        kinds = {isinstance(v, str) for v in labels}
-        if len(kinds) > 1:
-            raise InputError(f"{what} mix text and numbers (e.g. {labels[0]!r}); write every "
-                             "class the same way")
+        text = np.array([isinstance(v, str) for v in labels])
+        if 0 < text.sum() < len(labels):  # name a label of the rarer kind, and its row
+            odd = int(np.flatnonzero(text if text.sum() < len(labels) / 2 else ~text)[0])
+            raise InputError(f"{what} mix text and numbers: this one is {labels[odd]!r}, most "
+                             f"are {'numbers' if text[odd] else 'text'}; write every class the "
+                             "same way", row=odd)
         labels = np.asarray(labels.tolist())
+    if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
+        labels = labels.astype(np.int64)  # 0.0/1.0 (a float column) are the classes 0/1
     return labels
 
 

@@ -62,6 +62,12 @@ def as_sequence_list(seqs) -> tuple[list[str], bool]:
         if not isinstance(s, str):
             if s is None or (isinstance(s, float) and np.isnan(s)):
                 raise InputError("sequence is missing (empty cell or NaN)", row=i)
+            if isinstance(s, bytes):  # an array of bytes (HDF5, np.load), as one bytes value
+                try:
+                    seqs = [x.decode("ascii") if isinstance(x, bytes) else x for x in seqs]
+                except UnicodeDecodeError:
+                    raise InputError("holds bytes that are not ASCII letters", row=i) from None
+                return as_sequence_list(seqs)
             if hasattr(s, "__str__") and type(s).__name__ in ("Seq", "SeqRecord"):
                 seqs = [str(getattr(x, "seq", x)) for x in seqs]
                 break
