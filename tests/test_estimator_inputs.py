@@ -171,3 +171,10 @@ def test_an_array_of_bytes_reads_as_sequences(regressor):
     as_bytes = SEQS[:5].astype("S")  # what h5py or np.load gives
     np.testing.assert_array_equal(regressor.predict(as_bytes), regressor.predict(SEQS[:5]))
     np.testing.assert_array_equal(one_hot(as_bytes), one_hot(list(SEQS[:5])))
+
+
+@pytest.mark.parametrize("value", [1.5, "x", True])
+def test_a_validation_split_that_is_no_fraction_is_named(value):
+    with pytest.raises(InputError, match=r"validation_split must be a fraction in \[0, 1\), "
+                                         rf"not {value!r}"):
+        SequenceRegressor(n_models=1, epochs=1, validation_split=value).fit(SEQS, Y)

@@ -63,7 +63,7 @@ def test_interval_coverage_of_an_all_nan_std_says_the_spread_is_missing():
     (0, "test_size must be more than 0"),
     (1.5, r"test_size must be a fraction in \[0, 1\), not 1.5"),
     (20, r"test_size must be a fraction in \[0, 1\), not 20"),  # not 20 groups
-    ("0.2", r"test_size must be a fraction in \(0, 1\), not '0.2'"),
+    ("0.2", r"test_size must be a fraction in \[0, 1\), not '0.2'"),
 ])
 def test_split_helpers_refuse_a_test_size_that_is_no_fraction(test_size, words):
     from biochemml.evaluation import group_split

@@ -245,13 +245,13 @@ class _SequenceEstimator(BaseEstimator):
             raise ModelError(f"this {type(self).__name__} is not fitted yet: call fit() first")
 
     def _split_validation(self, n: int, stratify=None):
-        from .splits import split_indices
-
+        from .splits import _check_fraction, split_indices
         from .train import check_seed
 
         check_seed(self.seed)
         if not self.validation_split:
             return np.arange(n), np.array([], dtype=int)
+        _check_fraction(self.validation_split, "validation_split")  # 1.5 is no fraction
         strat = stratify
         if strat is not None and np.min(np.unique(strat, return_counts=True)[1]) < 2:
             strat = None

@@ -11,8 +11,10 @@ from .errors import InputError
 
 
 def _check_fraction(value: float, what: str) -> None:
-    if not 0 <= value < 1:
-        raise InputError(f"{what} must be a fraction in [0, 1), not {value}")
+    from .numeric import is_number
+
+    if not is_number(value) or not 0 <= value < 1:
+        raise InputError(f"{what} must be a fraction in [0, 1), not {value!r}")
 
 
 def row_count(n, what: str = "n") -> int:
