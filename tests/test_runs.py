@@ -632,3 +632,17 @@ def test_a_maximum_distance_without_the_similarity_split_is_refused(tmp_path, ca
             "add --split similarity (this run's split is 'random')"
             in said(capsys.readouterr().err))
     assert not (tmp_path / "run").exists()
+
+
+def test_the_training_curve_says_what_its_loss_measures(utr_table, tmp_path, monkeypatch):
+    from biochemml import plot
+
+    labels, draw = [], plot.training_curves
+    monkeypatch.setattr(plot, "training_curves", lambda *a, **k: labels.append(
+        k.get("loss_label")) or draw(*a, **k))
+    for transform in ("standardize", "log"):
+        assert train_cli(utr_table, tmp_path / transform, "--epochs", "1", "--no-baselines",
+                         "--ensemble", "1", "--target-transform", transform) == 0
+    assert labels == ["MSE of the standardised value", "MSE of the standardised log value"]
+    fig = draw({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}, loss_label=labels[0])
+    assert fig.axes[0].get_ylabel() == "MSE of the standardised value"

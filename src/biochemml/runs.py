@@ -918,7 +918,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         if hasattr(est, "history_"):
             which = f"network 1 of {networks}" if networks > 1 else ""
             plot.training_curves(est.history_, path=tmp / "figures" / "training_curves.png",
-                                 title="Training curves" + (f": {which}" if which else ""))
+                                 title="Training curves" + (f": {which}" if which else ""),
+                                 loss_label=_LOSS_WORDS[task if task == "classification"
+                                                        else target_transform])
             figures.insert(0, ("Training curves" + (f" of {which}" if which else "")
                                + " (loss and metric per epoch, counted from 1"
                                + ("; history.csv holds the same network" if which else "")
@@ -1307,6 +1309,14 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
             shown += f" ({targets[0]})"
     return {"text": f"{text}. On the {int(unseen.sum())} unseen sequences alone: {shown}.",
             "metrics": scores}
+
+
+#: what the training loss measures, by task (classification) or target transform: the
+#: networks learn standardised values, so the loss is not on the scale of the test MSE
+_LOSS_WORDS = {"classification": "cross-entropy (lower is better)",
+               "standardize": "MSE of the standardised value",
+               "log": "MSE of the standardised log value",
+               "none": "mean squared error"}
 
 
 def _default_positive(labels, column: str):

@@ -51,7 +51,8 @@ def _series(history):
     return {b: panels[b] for b in order}
 
 
-def training_curves(history, path=None, *, title="Training curves", formats=None, dpi=DPI):
+def training_curves(history, path=None, *, title="Training curves", formats=None, dpi=DPI,
+                    loss_label: str = "loss"):
     """Loss and every metric per epoch, training against validation, best epoch marked.
 
     Parameters
@@ -67,6 +68,9 @@ def training_curves(history, path=None, *, title="Training curves", formats=None
     formats : sequence of str, optional
         Formats to save, e.g. ``("png", "svg")``; default the suffix of ``path`` (PNG).
     dpi : int, default 150
+    loss_label : str
+        The loss panel's y-axis: say what the loss measures and on which scale (a run
+        writes ``"mean squared error of the standardised value"``: it is not the test MSE).
 
     Returns
     -------
@@ -99,7 +103,7 @@ def training_curves(history, path=None, *, title="Training curves", formats=None
             pretty = _PRETTY.get(base.lower(), base.replace("_", " "))
             ax.set_title(pretty)
             ax.set_xlabel("epoch")
-            ax.set_ylabel(pretty if base.lower() != "loss" else "loss")
+            ax.set_ylabel(pretty if base.lower() != "loss" else loss_label)
             ax.xaxis.get_major_locator().set_params(integer=True)
         for ax in list(axes.flat)[n:]:
             ax.set_visible(False)
