@@ -158,3 +158,16 @@ def test_a_class_one_letter_from_a_common_one_is_pointed_out(rare, tmp_path, cap
     table.to_csv(tmp_path / "alike.csv", index=False)
     assert train(tmp_path / "alike.csv", tmp_path / "run2") == 0
     assert "one letter away" not in said(capsys.readouterr().err)
+
+
+def test_the_report_shows_test_rows_of_every_class_and_error(rare, tmp_path):
+    table = pd.read_csv(rare).sort_values("label")  # one class first, as the demo's data
+    table.to_csv(tmp_path / "sorted.csv", index=False)
+    assert train(tmp_path / "sorted.csv", tmp_path / "run") == 0
+    html = (tmp_path / "run" / "report.html").read_text()
+    assert "Test-set predictions: the first of each true and predicted class in turn" in html
+    predictions = pd.read_csv(tmp_path / "run" / "predictions.csv")
+    start = html.index("Test-set predictions: the first of each")
+    shown = html[start:html.index("</table>", start)]
+    for label in set(predictions["label"]):  # both classes in the shown rows
+        assert f"<td>{label}</td>" in shown

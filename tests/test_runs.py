@@ -646,3 +646,11 @@ def test_the_training_curve_says_what_its_loss_measures(utr_table, tmp_path, mon
     assert labels == ["MSE of the standardised value", "MSE of the standardised log value"]
     fig = draw({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}, loss_label=labels[0])
     assert fig.axes[0].get_ylabel() == "MSE of the standardised value"
+
+
+def test_the_summary_gives_the_range_of_sequence_lengths(utr_table, tmp_path):
+    run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                    task="regression", model="ridge", out=tmp_path / "ridge", baselines=False)
+    lengths = pd.read_csv(utr_table)["utr"].str.len()
+    assert (f"{lengths.min()}-{lengths.max()} (padded on the left to {lengths.max()})"
+            in (run / "report.html").read_text())

@@ -955,7 +955,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "training / test sequences": f"{len(train_idx)} / {len(test_idx)}"
                                          + (f" ({len(left_out)} left out)" if len(left_out) else ""),
             "split": config["split"]["kind"] + (f" ({apart})" if apart else ""),
-            "sequence length": est.input_length_,
+            "sequence length": _length_words(seqs, est.input_length_, pad),
             "padding": pad, "seed": seed,
         }
         if weight_column is not None:
@@ -999,7 +999,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             if better:
                 notes.append(better)
                 say(f"[yellow]{better}[/yellow]")
-        tables["First test-set predictions"] = predictions.head(20)
+        shown, caption = _prediction_sample(predictions, task, targets[0])
+        tables[caption] = shown
         report.write_report(tmp / "report.html", title or f"biochemml {task} run", summary=summary,
                             metrics=_report_metrics(task, result, targets), figures=figures,
                             notes=notes, config=config,
@@ -1309,6 +1310,31 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
             shown += f" ({targets[0]})"
     return {"text": f"{text}. On the {int(unseen.sum())} unseen sequences alone: {shown}.",
             "metrics": scores}
+
+
+def _length_words(seqs, input_length: int, pad: str) -> str:
+    """``"9 nt"``, or ``"25-100 (padded on the left to 100)"`` when lengths differ; the
+    model's input when it is shorter than the longest sequence."""
+    lengths = [len(q) for q in seqs]
+    lo, hi = min(lengths), max(lengths)
+    text = str(lo) if lo == hi else f"{lo}-{hi} (padded on the {pad} to {max(hi, input_length)})"
+    if input_length < hi:
+        text += f"; the model reads {input_length}"
+    return text
+
+
+def _prediction_sample(predictions: pd.DataFrame, task: str, label: str, n: int = 20):
+    """Up to ``n`` test rows for the report, and their caption: the first rows, or for a
+    classification the first of each (true ``label``, predicted) pair in turn, so every
+    class and every kind of error shows (a table sorted by class showed one class only)."""
+    if task != "classification" or len(predictions) <= n or label not in predictions:
+        return predictions.head(n), "First test-set predictions"
+    pairs = predictions.groupby([predictions[label].astype(str),
+                                 predictions["prediction"].astype(str)], sort=True).cumcount()
+    order = np.lexsort((np.arange(len(predictions)), pairs.to_numpy()))
+    shown = predictions.iloc[np.sort(order[:n])]
+    return shown, ("Test-set predictions: the first of each true and predicted class in turn "
+                   "(errors included), in file order")
 
 
 #: what the training loss measures, by task (classification) or target transform: the
