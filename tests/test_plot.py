@@ -188,3 +188,23 @@ def test_a_long_logo_wraps_onto_rows():
     assert len(fig.axes) == 2 and fig.get_size_inches()[0] <= 14
     first, second = (ax.get_xticks() for ax in fig.axes)
     assert first[0] == 1 and first[-1] == 20 and second[0] == 21 and second[-1] == 40
+
+
+def test_a_multiclass_pr_curve_draws_each_class_chance_and_says_one_vs_rest():
+    rng = np.random.default_rng(0)
+    y = np.array(["high"] * 20 + ["low"] * 200 + ["mid"] * 60)
+    proba = rng.dirichlet(np.ones(3), size=len(y))
+    fig = plot.pr_curve(y, proba, labels=["high", "low", "mid"])
+    ax = fig.axes[0]
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    for label, rate in (("high", 20 / 280), ("low", 200 / 280), ("mid", 60 / 280)):
+        assert f"{label}: chance (positive rate {rate:.3g})" in names
+    assert "each class against the rest" in ax.get_title()
+
+
+def test_group_counts_sit_above_a_negative_bar():
+    fig = plot.metric_by_group({"0-10": {"value": 0.4, "low": 0.2, "high": 0.5, "n": 50},
+                                "11-20": {"value": -0.6, "low": -1.2, "high": -0.2, "n": 30}},
+                               metric="R²")
+    label = [t for t in fig.axes[0].texts if t.get_text() == "n=30"][0]
+    assert label.xy[1] >= 0

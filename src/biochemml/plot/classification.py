@@ -114,9 +114,10 @@ def _curve_figure(kind, y_true, proba, path, labels, positive, title, formats, d
                 precision, recall, _ = skm.precision_recall_curve(truth, score)
                 ax.step(recall, precision, where="post", color=f"C{i}", linewidth=2,
                         label=f"{who}AP = {skm.average_precision_score(truth, score):.3f}")
-                if len(curves) == 1:
-                    ax.axhline(truth.mean(), color="grey", linestyle="--", linewidth=1.2,
-                               label=f"chance (positive rate {truth.mean():.2f})")
+                # chance is the class's share of the rows: one line per class (one-vs-rest)
+                ax.axhline(truth.mean(), color="grey" if len(curves) == 1 else f"C{i}",
+                           linestyle="--", linewidth=1.2, alpha=1 if len(curves) == 1 else 0.6,
+                           label=f"{who}chance (positive rate {truth.mean():.3g})")
         if kind == "roc":
             ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1.2, label="chance (AUC = 0.5)")
             ax.set_xlabel("false positive rate (1 − specificity)")
@@ -129,8 +130,8 @@ def _curve_figure(kind, y_true, proba, path, labels, positive, title, formats, d
         ax.set_xlim(-0.01, 1.01)
         ax.set_ylim(-0.01, 1.02)
         ax.set_aspect("equal")
-        ax.legend(loc=loc, frameon=False)
-        ax.set_title(title)
+        ax.legend(loc=loc, frameon=False, fontsize=10 if len(curves) > 2 else None)
+        ax.set_title(title + ("\n(each class against the rest)" if len(curves) > 1 else ""))
     return finish(fig, path, formats, dpi)
 
 

@@ -211,6 +211,8 @@ def metric_by_group(values_by_group, path=None, *, metric="R²", group_label="gr
                 ax.fill_between(pos, low, high, color="C0", alpha=0.2, label="interval")
         if n is not None:
             top = values if high is None else np.maximum(values, high)
+            if kind == "bar":  # above the zero line too: a negative bar hangs below it
+                top = np.maximum(top, 0.0)
             for i in range(len(groups)):
                 ax.annotate(f"n={int(n[i])}", (pos[i], top[i]), xytext=(0, 4), textcoords="offset points",
                             ha="center", va="bottom", fontsize=11, color="0.3")
