@@ -324,3 +324,14 @@ def test_structure_features_cli_writes_one_row_per_residue(gfp, tmp_path, capsys
                  str(tmp_path / "out" / "f.tsv")]) == 0
     table = pd.read_csv(tmp_path / "out" / "f.tsv", sep="\t")
     assert len(table) == len(gfp) and {"rsa", "secondary_structure"} <= set(table.columns)
+
+
+def test_the_distance_map_is_drawn_in_the_slide_style(gfp, tmp_path):
+    from biochemml.plot._base import DPI
+
+    fig = structure.plot_structure_map(gfp, out=tmp_path / "m.png")
+    ax = fig.axes[0]
+    assert ax.xaxis.label.get_size() >= 11 and ax.title.get_size() >= 12
+    from PIL import Image
+
+    assert round(Image.open(tmp_path / "m.png").info["dpi"][0]) == DPI

@@ -180,7 +180,7 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
                                                          index=False)
     if structure is not None:
         from . import structure as S
-
+        from .plot._base import DPI
         from .protein.models import check_structure
 
         st = check_structure(structure, wildtype, chain=chain, offset=offset)
@@ -191,7 +191,7 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
                                  len(st) + offset - 0.5, offset - 0.5))
         ax.set_xlabel(_position_label(offset))
         ax.set_ylabel(_position_label(offset))
-        fig.savefig(out / "distance_map.png", dpi=120, bbox_inches="tight")
+        fig.savefig(out / "distance_map.png", dpi=DPI, bbox_inches="tight")
         figs["distance_map"] = "distance_map.png"
         if len(st) == len(wildtype):
             # residues no training variant touches stay 0 (white): the file shows what was

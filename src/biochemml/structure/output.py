@@ -102,39 +102,38 @@ def plot_structure_map(structure: Structure, kind: str = "distance", atom: str =
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.figure import Figure
-
+    from ..plot._base import DPI, new_figure, style
     from .maps import contact_map, distance_map
 
     if kind not in ("distance", "contact"):
         raise InputError(f"kind must be 'distance' or 'contact', not '{kind}'")
-    if ax is None:  # a figure made without pyplot: shown once in a notebook, never left open
-        fig = Figure(figsize=(5.5, 4.8))
-        ax = fig.subplots()
-    else:
-        fig = ax.figure
-    if kind == "distance":
-        image = ax.imshow(distance_map(structure, atom=atom, chain=chain), cmap="viridis_r",
-                          origin="upper", interpolation="nearest", vmin=0, vmax=vmax)
-        fig.colorbar(image, ax=ax, label=f"{atom.upper()}-{atom.upper()} distance (Å)",
-                     extend="max" if vmax is not None else "neither")
-    else:
-        ax.imshow(contact_map(structure, threshold=threshold, atom=atom, chain=chain),
-                  cmap="Greys", origin="upper", interpolation="nearest")
-    st = structure.select(chain)
-    numbers = np.asarray(st.number, dtype=np.int64)
-    plain = len(set(st.chain)) == 1 and len(numbers) > 1 and np.all(np.diff(numbers) == 1) \
-        and not any(str(i).strip() for i in st.icode)
-    if plain:  # one chain numbered without gaps: label the axes with the file's numbers
-        ax.images[0].set_extent((numbers[0] - 0.5, numbers[-1] + 0.5,
-                                 numbers[-1] + 0.5, numbers[0] - 0.5))
-        label = f"residue number (as in the file, chain {st.chain[0]})"
-    else:
-        label = "residue index (counted from 0, in file order)"
-    ax.set_xlabel(label)
-    ax.set_ylabel(label)
-    label = "distance map" if kind == "distance" else f"contacts < {threshold:g} Å"
-    ax.set_title(f"{structure.name}: {label}")
+    with style():  # the fonts and resolution of every biochemml figure
+        if ax is None:  # a figure made without pyplot: shown once in a notebook, never left open
+            fig, ax = new_figure(5.5, 4.8)
+        else:
+            fig = ax.figure
+        if kind == "distance":
+            image = ax.imshow(distance_map(structure, atom=atom, chain=chain), cmap="viridis_r",
+                              origin="upper", interpolation="nearest", vmin=0, vmax=vmax)
+            fig.colorbar(image, ax=ax, label=f"{atom.upper()}-{atom.upper()} distance (Å)",
+                         extend="max" if vmax is not None else "neither")
+        else:
+            ax.imshow(contact_map(structure, threshold=threshold, atom=atom, chain=chain),
+                      cmap="Greys", origin="upper", interpolation="nearest")
+        st = structure.select(chain)
+        numbers = np.asarray(st.number, dtype=np.int64)
+        plain = len(set(st.chain)) == 1 and len(numbers) > 1 and np.all(np.diff(numbers) == 1) \
+            and not any(str(i).strip() for i in st.icode)
+        if plain:  # one chain numbered without gaps: label the axes with the file's numbers
+            ax.images[0].set_extent((numbers[0] - 0.5, numbers[-1] + 0.5,
+                                     numbers[-1] + 0.5, numbers[0] - 0.5))
+            label = f"residue number (as in the file, chain {st.chain[0]})"
+        else:
+            label = "residue index (counted from 0, in file order)"
+        ax.set_xlabel(label)
+        ax.set_ylabel(label)
+        label = "distance map" if kind == "distance" else f"contacts < {threshold:g} Å"
+        ax.set_title(f"{structure.name}: {label}")
     if out is not None:
-        fig.savefig(out, dpi=150, bbox_inches="tight")
+        fig.savefig(out, dpi=DPI, bbox_inches="tight")
     return fig
