@@ -208,3 +208,18 @@ def test_group_counts_sit_above_a_negative_bar():
                                metric="R²")
     label = [t for t in fig.axes[0].texts if t.get_text() == "n=30"][0]
     assert label.xy[1] >= 0
+
+
+def test_long_error_bars_are_grey_behind_the_points_and_their_cut_is_said():
+    rng = np.random.default_rng(0)
+    t = rng.normal(5, 1, 200)
+    p = t + rng.normal(0, 0.2, 200)
+    s = np.full(200, 0.1)
+    s[:7] = 50.0  # far longer than the data's range
+    fig = plot.observed_vs_predicted(t, p, std=s)
+    ax = fig.axes[0]
+    text = ax.get_legend().get_texts()[0].get_text()
+    assert "±1 std (predicted), on every point" in text
+    assert "(7 longer than the axes, cut at the edge)" in text
+    bars = [c for c in ax.collections if c.get_zorder() == 1]
+    assert bars and all(c.get_zorder() < 2 for c in bars)

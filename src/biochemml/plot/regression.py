@@ -60,8 +60,9 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
 
             rng = np.random.default_rng(seed)
             pick = rng.choice(len(t), size=min(max_errorbars, len(t)), replace=False)
-            ax.errorbar(t[pick], p[pick], yerr=s[pick], fmt="none", ecolor="C0", alpha=0.35,
-                        elinewidth=1)
+            # grey and behind the points: the bars must not hide the predictions
+            ax.errorbar(t[pick], p[pick], yerr=s[pick], fmt="none", ecolor="0.45", alpha=0.35,
+                        elinewidth=1, zorder=1)
             # the axes make room for the bars, but at most a quarter of the data's range on
             # each side: a few wide bars would squeeze the points into a band (longer bars
             # are clipped at the edge)
@@ -71,7 +72,11 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
             # the bars are faint on purpose; the legend's sample is drawn solid to be seen
             which = (f"on a random {len(pick):,} of {len(t):,} points" if len(pick) < len(t)
                      else "on every point")
-            ax.legend(handles=[Line2D([], [], color="C0", linewidth=1.5,
+            pad = 0.03 * (hi - lo or 1.0)
+            cut = int(((p[pick] - s[pick] < lo - pad) | (p[pick] + s[pick] > hi + pad)).sum())
+            if cut:
+                which += f"\n({cut:,} longer than the axes, cut at the edge)"
+            ax.legend(handles=[Line2D([], [], color="0.45", linewidth=1.5,
                                       label=f"±1 std (predicted), {which}")],
                       loc="lower right", frameon=False)
         pad = 0.03 * (hi - lo or 1.0)
