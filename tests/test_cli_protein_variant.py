@@ -447,3 +447,17 @@ def test_protein_options_are_refused_by_the_sequence_tasks(tem1_files, tmp_path,
         assert main(["predict", "--model", str(tmp_path / "r"), "--data",
                      str(tmp_path / "seqs.csv"), "--out", str(tmp_path / "p.csv"), *extra]) == 1
         assert said in _said(capsys)[0]
+
+
+def test_the_protein_report_gives_bootstrap_intervals_and_the_mse(tem1_files, tmp_path):
+    folder, _ = tem1_files
+    run = tmp_path / "run"
+    assert _train(folder, run, "--model", "additive", "--no-baselines") == 0
+    metrics = json.loads((run / "metrics.json").read_text())
+    r2 = metrics["test_intervals"]["r2"]
+    assert r2["low"] < r2["value"] < r2["high"] and r2["value"] == metrics["test"]["r2"]
+    html = (run / "report.html").read_text()
+    assert "mse" in html and "test variants" in html
+    from biochemml.report import format_value
+
+    assert format_value(r2) in html  # "0.43 (0.28–0.55)": the interval, not only the value

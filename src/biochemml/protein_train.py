@@ -457,7 +457,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         training or test variants. Nothing is written then.
     """
     from .io.writers import check_new_folder
-    from .metrics import regression_metrics
+    from .metrics import regression_metrics, with_intervals
     from .progress import say
     from .protein.models import VARIANT_MODELS, build_variant_model, check_structure
     from .protein.mutations import parse_variant, variant_table
@@ -527,7 +527,10 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         say(chosen)
     pred = est.predict(variants)
     metrics = {"test": regression_metrics(y[test], pred[test]),
-               "train": regression_metrics(y[~test], pred[~test])}
+               "train": regression_metrics(y[~test], pred[~test]),
+               # the report's 95 % bootstrap intervals, as a sequence run gives them
+               "test_intervals": with_intervals(regression_metrics, y[test], pred[test],
+                                                n_boot=1000, seed=0)}
     if baselines and name != "additive":
         base = build_variant_model("additive", wildtype, offset=offset, seed=seed)
         base.fit(train_variants, y[~test])
@@ -599,7 +602,10 @@ def _write_report(out: Path, config: dict, metrics: dict) -> None:
                             else f"split {config.get('split')}, test size {config.get('test_size')}"),
                "training / test variants": f"{config['n_train']} / {config['n_test']}",
                "seed": config["seed"]}
-    shown = {k: v for k, v in metrics["test"].items() if k in ("r2", "pearson", "spearman", "mae", "rmse")}
+    scores = metrics.get("test_intervals") or metrics["test"]  # runs saved before: no intervals
+    shown = {k: v for k, v in scores.items()
+             if k in ("r2", "pearson", "spearman", "mse", "mae", "rmse")}
+    shown["test variants"] = metrics["test"]["n"]
     for base, scores in (metrics.get("baselines") or {}).items():
         shown.update({f"{base} baseline: {k}": v for k, v in scores.items()
                       if k in ("r2", "spearman")})
