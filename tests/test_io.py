@@ -301,3 +301,12 @@ def test_a_parquet_or_excel_file_with_a_text_ending_is_named(tmp_path):
         read_table(tmp_path / "t.tsv")
     df.to_csv(tmp_path / "t.csv.gz", index=False)  # compressed: the ending decides
     assert read_table(tmp_path / "t.csv.gz")["y"].tolist() == [1.0]
+
+
+def test_a_series_where_a_table_is_expected_is_one_sentence():
+    from biochemml.runs import train_run
+
+    with pytest.raises(InputError, match="expected a table: a file path or a pandas DataFrame "
+                                         r"\(with the sequences and values as columns\), not a "
+                                         "Series"):
+        train_run(pd.Series(["ACGT"] * 4), task="regression")

@@ -6,6 +6,7 @@ text tables), the column, and what was expected.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -40,8 +41,12 @@ def read_table(path, columns=None) -> pd.DataFrame:
     biochemml.errors.InputError
         The file is missing, unreadable, of an unknown format, empty, lacks a column,
         names a column twice in its header (CSV, TSV, Excel), or is an Excel file while
-        the package that reads it (openpyxl; xlrd for ``.xls``) is not installed.
+        the package that reads it (openpyxl; xlrd for ``.xls``) is not installed; or
+        ``path`` is no file name (a pandas Series, a list).
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputError(f"expected a table: a file path or a pandas DataFrame (with the "
+                         f"sequences and values as columns), not a {type(path).__name__}")
     path = Path(path)
     if not path.exists():
         raise InputError("the file does not exist", path=path)
