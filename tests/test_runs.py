@@ -654,3 +654,15 @@ def test_the_summary_gives_the_range_of_sequence_lengths(utr_table, tmp_path):
     lengths = pd.read_csv(utr_table)["utr"].str.len()
     assert (f"{lengths.min()}-{lengths.max()} (padded on the left to {lengths.max()})"
             in (run / "report.html").read_text())
+
+
+def test_a_similarity_split_too_small_to_train_says_to_lower_the_distance(tmp_path, capsys):
+    near = ["A" * 10] + ["A" * i + "T" + "A" * (9 - i) for i in range(9)]  # one cluster
+    seqs = near + ["C" * 10, "G" * 10]
+    pd.DataFrame({"s": seqs, "y": np.arange(12.0)}).to_csv(tmp_path / "sim.csv", index=False)
+    assert main(["train", "--data", str(tmp_path / "sim.csv"), "--sequence-column", "s",
+                 "--target-column", "y", "--task", "regression", "--model", "ridge",
+                 "--split", "similarity", "--max-distance", "2", "--out",
+                 str(tmp_path / "run")]) == 1
+    assert ("leaves 1 for training and 2 for testing; each side needs at least 2: lower "
+            "--max-distance" in said(capsys.readouterr().err))

@@ -130,8 +130,9 @@ def _check_classes(df: pd.DataFrame, column: str, labels) -> None:
 
 
 def _check_rows(df: pd.DataFrame, n: int, n_train: int | None = None,
-                n_test: int | None = None) -> None:
-    """Refuse a table (or split) too small to train on and score: 2 rows each at least."""
+                n_test: int | None = None, fix: str = "add rows or change --test-size") -> None:
+    """Refuse a table (or split) too small to train on and score: 2 rows each at least;
+    ``fix`` says what to change."""
     path = df.attrs.get("path")
     if n_train is None:
         if n < 2 * MIN_ROWS:
@@ -141,8 +142,8 @@ def _check_rows(df: pd.DataFrame, n: int, n_train: int | None = None,
         return
     if n_train < MIN_ROWS or n_test < MIN_ROWS:
         raise InputError(f"the split of the {n} rows leaves {n_train} for training and "
-                         f"{n_test} for testing; each side needs at least {MIN_ROWS}: add "
-                         "rows or change --test-size", path=path)
+                         f"{n_test} for testing; each side needs at least {MIN_ROWS}: {fix}",
+                         path=path)
 
 
 def _json_ready(obj):
@@ -866,7 +867,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         if err.path is not None or "path" not in df.attrs:
             raise
         raise InputError(err.message, path=df.attrs["path"], column=err.column) from None
-    _check_rows(df, len(df), len(train_idx), len(test_idx))
+    _check_rows(df, len(df), len(train_idx), len(test_idx),
+                fix="lower --max-distance (fewer sequences are then left out) or change "
+                    "--test-size" if split == "similarity" and split_column is None else
+                    "add rows or change --test-size")
     if task == "classification":
         _check_sides(df, targets[0], y, train_idx, test_idx,
                      how=(f"rows marked 'test' in column '{split_column}'" if split_column else
