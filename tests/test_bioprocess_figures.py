@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from biochemml.bioprocess import ConditionModel, Factor, Factors, feature_importance
 from biochemml.bioprocess.plots import (effects_plot, parity_plot, pareto_plot,
@@ -164,3 +165,77 @@ def test_a_stray_run_does_not_squeeze_the_pareto_front():
     observed.loc[5, "OD600"] = 0.5
     ax = pareto_plot(observed, proposals, ["OD340", "OD600"], [True, False]).axes[0]
     assert not any("beyond" in t.get_text() for t in ax.texts)
+
+
+# ------------------------------------------------------------------------------------------
+# Review fixes: the best so far is the best condition's mean over its replicates (proposals
+# are predicted means), coverage named with its nominal level and interval kind, and the
+# measured runs on the response-surface slice explained.
+
+def replicated_runs():
+    """Three conditions of (temperature, feed): the luckiest replicate (10) belongs to a
+    condition whose mean (6) is below another condition's mean (7)."""
+    conditions = pd.DataFrame({"temperature": [30.0, 30.0, 30.0, 34.0, 34.0, 26.0],
+                               "feed": [2.0, 2.0, 2.0, 8.0, 8.0, 5.0]})
+    titer = pd.Series([10.0, 4.0, 4.0, 7.0, 7.0, 5.0], name="titer")
+    return conditions, titer
+
+
+def test_best_so_far_line_is_the_best_conditions_mean():
+    conditions, titer = replicated_runs()
+    fig = recommendation_plot(titer.to_frame(), single_proposals(2), ["titer"],
+                              conditions=conditions)
+    measured = fig.axes[0]
+    line = [ln for ln in measured.get_lines() if ln.get_label().startswith("best so far")][0]
+    assert line.get_ydata()[0] == 7.0  # the mean of (34, 8), not the single 10
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "best so far (mean of the best condition's 2 replicates)" in legend
+
+
+def test_no_gain_note_compares_with_the_best_conditions_mean():
+    from biochemml.bioprocess import check_runs
+    from biochemml.bioprocess.recommend import no_gain_note
+
+    conditions, titer = replicated_runs()
+    f = Factors([Factor("temperature", "continuous", 25, 37), Factor("feed", "continuous", 0, 10)])
+    checked = check_runs(conditions.assign(titer=titer), f, "titer")
+    # the proposals' intervals of the mean reach the best mean (7) but not the lucky 10
+    reaching = pd.DataFrame({"predicted_mean": [6.0], "upper_95": [8.0], "lower_95": [4.0]})
+    assert no_gain_note(reaching, checked, "titer", True, f) == ""
+    short = reaching.assign(upper_95=6.5)
+    note = no_gain_note(short, checked, "titer", True, f)
+    assert note.startswith("none of the proposed runs is predicted to beat the best run so far "
+                           "(7 titer, the mean of the 2 replicates of its condition, rows 4, 5)")
+
+
+def three_factor_model(n=14, seed=0):
+    """A GP on 3 factors, each condition measured twice, and one lucky replicate far above
+    its condition's mean; returns (model, X, index of the lucky run)."""
+    f = Factors([Factor("temperature", "continuous", 25, 37), Factor("feed", "continuous", 0, 10),
+                 Factor("IPTG", "continuous", 0.01, 1.0, log=True)])
+    rng = np.random.default_rng(seed)
+    base = pd.DataFrame({"temperature": rng.uniform(25, 37, n), "feed": rng.uniform(0, 10, n),
+                         "IPTG": 10 ** rng.uniform(-2, 0, n)})
+    X = pd.concat([base, base], ignore_index=True)
+    y = np.array(50 - ((X["temperature"] - 31) / 3) ** 2 + X["feed"], dtype=float)
+    y += rng.normal(0, 0.3, len(y))
+    lucky = int(np.argmin(y[:n]))  # the worst condition gets one lucky replicate
+    y[lucky] = y.max() + 5
+    return ConditionModel("gp", factors=f, seed=0).fit(X, y), X, y, lucky
+
+
+def test_effects_surface_is_sliced_at_the_best_conditions_mean():
+    from biochemml.bioprocess.evaluate import best_condition, response_surface
+
+    model, X, y, lucky = three_factor_model()
+    assert int(np.argmax(y)) == lucky
+    rows, _ = best_condition(X, y)
+    assert lucky not in rows
+    importance = feature_importance(model, X)
+    fig = effects_plot(model, X, importance, "titer")
+    surface = fig.axes[3]
+    cs = [c for c in surface.collections if hasattr(c, "levels")][0]
+    continuous = list(importance.index[:2])
+    _, _, expected, _ = response_surface(model, X.iloc[[int(rows[0])]], *continuous)
+    assert cs.zmax == pytest.approx(float(expected.max()))
+    assert "best condition" in surface.get_title()

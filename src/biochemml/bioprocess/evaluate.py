@@ -46,6 +46,35 @@ def condition_groups(X: pd.DataFrame) -> np.ndarray:
     return X.astype(str).agg("|".join, axis=1).factorize()[0]
 
 
+def best_condition(X: pd.DataFrame, y, maximize: bool = True) -> tuple:
+    """The best condition so far, judged by the mean of its replicates.
+
+    Conditions are identical factor settings (as :func:`condition_groups` groups them for
+    leave-one-condition-out cross-validation). A model's prediction is of the mean response,
+    so it is compared with the best condition's mean, not with its luckiest replicate.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        ``(N, n_factors)`` conditions of the measured runs.
+    y : array-like
+        ``(N,)`` measured response.
+    maximize : bool
+
+    Returns
+    -------
+    rows : numpy.ndarray
+        0-based positions in ``X`` of the best condition's replicates (one or more).
+    mean : float
+        Their mean response.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    groups = condition_groups(X)
+    means = pd.Series(y).groupby(groups).mean()
+    best = means.idxmax() if maximize else means.idxmin()
+    return np.flatnonzero(groups == best), float(means[best])
+
+
 def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Factors | None = None,
                    folds="loo", seed: int = 0, level: float = 0.95):
     """Compare model kinds by cross-validation, replicates kept together.

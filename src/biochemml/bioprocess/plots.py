@@ -107,8 +107,9 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response", title: st
 def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = "response",
                  title: str | None = None):
     """Importance bars, partial dependence of the two most important factors, and the
-    response surface over the two most important continuous factors (others at the best
-    run's values); four panels in a 2 x 2 grid.
+    response surface over the two most important continuous factors (others at the values of
+    the best condition: the highest mean over its replicates, see
+    :func:`~biochemml.bioprocess.evaluate.best_condition`); four panels in a 2 x 2 grid.
 
     A categorical factor's partial dependence is one bar per level, from zero (one point per
     level when a mean is below zero).
@@ -124,7 +125,7 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
     title : str, optional
         The figure's title; by default it names the response and the model.
     """
-    from .evaluate import partial_dependence, response_surface
+    from .evaluate import best_condition, partial_dependence, response_surface
 
     top = list(importance.index[:2])
     continuous = [n for n in importance.index if model.factors_[n].kind == "continuous"]
@@ -148,7 +149,8 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
             ax.set_title(f"partial dependence: {name}")
         if surface:
             ax = axes[1 + len(top)]
-            best = X.iloc[[int(np.argmax(model.y_train_))]]
+            rows, _ = best_condition(model.factors_.check_table(X), model.y_train_)
+            best = X.iloc[[int(rows[0])]]
             v1, v2, mean, _ = response_surface(model, best, surface[0], surface[1])
             cs = ax.contourf(v1, v2, mean, levels=15, cmap="viridis")
             fig.colorbar(cs, ax=ax, label=f"predicted {response}")
@@ -158,7 +160,7 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
             ax.set_yscale("log" if model.factors_[surface[1]].log else "linear")
             ax.set_xlabel(surface[0])
             ax.set_ylabel(surface[1])
-            ax.set_title("response surface (others at best run)")
+            ax.set_title("response surface, other factors at\nthe best condition (highest mean)")
         _suptitle(fig, title)
     return finish(fig)
 
@@ -195,11 +197,24 @@ def proposal_names(n: int) -> list:
     return [f"next{i + 1:02d}" for i in range(n)]
 
 
-def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True):
+def best_label(n_replicates: int) -> str:
+    """The legend entry of the best-so-far line: the best condition's mean over its
+    replicates (a predicted mean is compared with a measured mean), or, for a condition
+    measured once, that run."""
+    return ("best so far (mean of the best condition's "
+            f"{n_replicates} replicates)" if n_replicates > 1 else "best so far")
+
+
+def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True,
+                        conditions: pd.DataFrame | None = None):
     """Measured responses of past runs (left panel, in table order) next to the proposed
-    runs' predicted mean and 95% interval (right panel, one labelled position per proposed
-    run: ``next01``, ``next02``, ...); with several responses, the trade-off (see
-    :func:`pareto_plot`).
+    runs' predicted mean and 95% interval of the mean (right panel, one labelled position
+    per proposed run: ``next01``, ``next02``, ...); with several responses, the trade-off
+    (see :func:`pareto_plot`).
+
+    The dotted "best so far" line is the best condition's mean over its replicates (see
+    :func:`~biochemml.bioprocess.evaluate.best_condition`), comparable with the proposals'
+    predicted means; without ``conditions`` every run counts as its own condition.
 
     Parameters
     ----------
@@ -210,7 +225,12 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
     responses : list of str
     maximize : bool or list of bool
         Per response, as given to :func:`recommend`.
+    conditions : pandas.DataFrame, optional
+        ``(N, n_factors)`` factor settings of the measured runs, row for row with
+        ``observed``: runs with identical settings are replicates of one condition.
     """
+    from .evaluate import best_condition
+
     if len(responses) > 1:
         return pareto_plot(observed, proposals, responses, maximize)
     r = responses[0]
@@ -222,10 +242,11 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
             min(10.0 + 0.25 * max(k - 4, 0), 16.0), 5.6, ncols=2, sharey=True,
             gridspec_kw={"width_ratios": [3.0, min(max(1.2, 0.45 * k), 4.0)]})
         n = len(observed)
-        best = observed[r].max() if up else observed[r].min()
+        each = pd.DataFrame({"run": np.arange(n)})
+        rows, best = best_condition(each if conditions is None else conditions, observed[r], up)
         ax.scatter(np.arange(1, n + 1), observed[r], s=18, c="grey", label="measured runs")
         for a in (ax, right):
-            a.axhline(best, color="grey", ls=":", lw=1.2, label="best so far")
+            a.axhline(best, color="grey", ls=":", lw=1.2, label=best_label(len(rows)))
         ax.set_xlabel("measured run (table order)")
         ax.set_ylabel(_goal_label(r, up))
         ax.set_title(f"{n} measured runs")
@@ -239,7 +260,7 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
         right.set_xlabel("proposed run")
         right.set_title(f"{k} proposed runs")
         right.tick_params(labelleft=False)
-        _legend(fig, (ax, right))
+        _legend(fig, (ax, right), ncols=2)
         _suptitle(fig, f"Gaussian process + qLogNEI: proposed next runs vs measured runs, "
                        f"{r} ({'maximised' if up else 'minimised'})")
     return finish(fig)

@@ -207,8 +207,10 @@ def no_gain_note(proposals: pd.DataFrame, checked, response: str, maximize: bool
     """A note for a batch in which no proposed run is expected to beat the best measured run.
 
     A run is expected to possibly beat the best when the 95% interval of its predicted mean
-    reaches past the best measured value (its upper end when maximising, its lower end when
-    minimising). When no run's interval does, the note gives the best measured value, the
+    reaches past the best measured condition's mean over its replicates (a prediction of the
+    mean response compared with a measured mean, not with the luckiest replicate; see
+    :func:`~biochemml.bioprocess.evaluate.best_condition`): its upper end when maximising,
+    its lower end when minimising. When no run's interval does, the note gives the best measured value, the
     best predicted mean and the likely reason: the best run lies outside the fixed values or
     constraints (named), the fixed values and constraints in general, or, with neither, a
     model that expects nothing better within the bounds.
@@ -231,22 +233,25 @@ def no_gain_note(proposals: pd.DataFrame, checked, response: str, maximize: bool
     str
         The note, or ``""`` when some proposed run may beat the best measured run.
     """
+    from .evaluate import best_condition
+
     sign = 1.0 if maximize else -1.0
-    measured = checked.responses[response].to_numpy(dtype=np.float64)
-    i = int(np.argmax(sign * measured))
-    best = measured[i]
+    rows, best = best_condition(checked.conditions, checked.responses[response], maximize)
     reach = proposals["upper_95" if maximize else "lower_95"].to_numpy(dtype=np.float64)
     if np.any(sign * reach >= sign * best):
         return ""
     means = proposals["predicted_mean"].to_numpy(dtype=np.float64)
     top = means[int(np.argmax(sign * means))]
+    where = (f"row {checked.file_row(int(rows[0]))}" if len(rows) == 1 else
+             f"the mean of the {len(rows)} replicates of its condition, rows "
+             + ", ".join(str(checked.file_row(int(i))) for i in rows))
     text = (f"none of the proposed runs is predicted to beat the best run so far ({best:.4g} "
-            f"{response}, row {checked.file_row(i)}): the "
+            f"{response}, {where}): the "
             f"{'highest' if maximize else 'lowest'} predicted mean is {top:.4g} and no "
-            "proposal's 95% interval reaches the best run")
-    outside = _excluded_by(checked.conditions.iloc[[i]], factors, fixed or {})
+            "proposal's 95% interval of the mean reaches it")
+    outside = _excluded_by(checked.conditions.iloc[[int(rows[0])]], factors, fixed or {})
     if outside:
-        return (text + f"; that run lies outside the space searched ({'; '.join(outside)}), so "
+        return (text + f"; that condition lies outside the space searched ({'; '.join(outside)}), so "
                 "the fixed values and constraints are the limit: loosen them to search near it")
     if fixed or factors.constraints:
         return (text + "; the fixed values and constraints may be the limit: compare with a "

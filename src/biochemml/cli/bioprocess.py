@@ -198,7 +198,8 @@ def recommend(
     repeats = proposals.attrs.get("repeats", "")
     observed = checked.responses
     fig = recommendation_plot(observed, proposals, list(response),
-                              maximize=[r not in minimize for r in response])
+                              maximize=[r not in minimize for r in response],
+                              conditions=checked.conditions)
     for col in proposals.columns[len(f.names):]:  # predictions: 6 significant digits
         if proposals[col].dtype.kind == "f":
             proposals[col] = [float(f"{v:.6g}") for v in proposals[col]]
@@ -254,8 +255,9 @@ def _recommend_caption(responses, n_proposed: int) -> str:
     with its Pareto front."""
     names = ", ".join(f"next{i + 1:02d}" for i in range(n_proposed))
     if len(responses) == 1:
-        return (f"Measured runs (left, in table order; dotted line: the best so far) and the "
-                f"proposed runs {names} (right: predicted mean, 95% interval)")
+        return (f"Measured runs (left, in table order; dotted line: the best so far, the mean "
+                f"of the best condition's replicates, comparable with the predicted means) and "
+                f"the proposed runs {names} (right: predicted mean, 95% interval)")
     pair = " vs ".join(responses) if len(responses) == 2 else ", ".join(responses)
     front = ("measured Pareto front (black points joined by the staircase: the runs that "
              "no other run matches or beats on every response)" if len(responses) == 2 else
