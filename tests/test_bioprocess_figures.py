@@ -239,3 +239,33 @@ def test_effects_surface_is_sliced_at_the_best_conditions_mean():
     _, _, expected, _ = response_surface(model, X.iloc[[int(rows[0])]], *continuous)
     assert cs.zmax == pytest.approx(float(expected.max()))
     assert "best condition" in surface.get_title()
+
+
+def test_effects_surface_says_which_measured_runs_lie_on_its_slice():
+    from biochemml.bioprocess.evaluate import best_condition
+
+    model, X, y, _ = three_factor_model()
+    importance = feature_importance(model, X)
+    fig = effects_plot(model, X, importance, "titer")
+    surface, held = fig.axes[3], importance.index[2]  # the third factor is held at the slice
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    far_label = [t for t in legend if t.startswith("measured runs with other factors elsewhere")]
+    assert far_label and "not on this slice" in far_label[0]
+    assert any(t.startswith("best condition (2 runs") for t in legend)
+    dots = {c.get_label(): len(c.get_offsets()) for c in surface.collections
+            if c.get_label() and not c.get_label().startswith("_")}
+    rows, _ = best_condition(X, y)
+    unit = np.log10(X[held].to_numpy() / 0.01) / 2.0  # IPTG is log-scaled on 0.01..1
+    n_near = int(np.sum(np.abs(unit - unit[rows[0]]) <= 0.1)) - len(rows)
+    assert dots[far_label[0]] == len(X) - n_near - len(rows)
+    assert sum(dots.values()) == len(X) - len(rows) + 1  # the best condition: one star
+    assert_readable(fig)
+
+    # with two factors the surface is the whole space: every run lies on it
+    two = ConditionModel("gp", factors=Factors([model.factors_["temperature"],
+                                                model.factors_["feed"]]), seed=0)
+    two.fit(X[["temperature", "feed"]], y)
+    fig = effects_plot(two, X[["temperature", "feed"]],
+                       feature_importance(two, X[["temperature", "feed"]]), "titer")
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "measured runs" in legend and not any("elsewhere" in t for t in legend)

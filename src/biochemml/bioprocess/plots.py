@@ -110,6 +110,8 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
     response surface over the two most important continuous factors (others at the values of
     the best condition: the highest mean over its replicates, see
     :func:`~biochemml.bioprocess.evaluate.best_condition`); four panels in a 2 x 2 grid.
+    On the surface, the best condition is a red star, runs near the slice are white dots and
+    runs whose other factors differ more are faint grey dots, each named in the legend below.
 
     A categorical factor's partial dependence is one bar per level, from zero (one point per
     level when a mean is below zero).
@@ -154,8 +156,8 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
             v1, v2, mean, _ = response_surface(model, best, surface[0], surface[1])
             cs = ax.contourf(v1, v2, mean, levels=15, cmap="viridis")
             fig.colorbar(cs, ax=ax, label=f"predicted {response}")
-            ax.scatter(X[surface[0]], X[surface[1]], s=14, c="white", edgecolors="k",
-                       linewidths=0.5)
+            _slice_runs(ax, model.factors_, X, rows, surface)
+            _legend(fig, axes, ncols=1)
             ax.set_xscale("log" if model.factors_[surface[0]].log else "linear")
             ax.set_yscale("log" if model.factors_[surface[1]].log else "linear")
             ax.set_xlabel(surface[0])
@@ -163,6 +165,39 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
             ax.set_title("response surface, other factors at\nthe best condition (highest mean)")
         _suptitle(fig, title)
     return finish(fig)
+
+
+#: a measured run lies near a response-surface slice when each of its other continuous
+#: factors is within this share of the factor's range (log scale where declared) of the
+#: slice's value and each categorical factor has the slice's level
+NEAR_SLICE = 0.1
+
+
+def _slice_runs(ax, factors, X: pd.DataFrame, rows, surface) -> None:
+    """The measured runs on a response-surface panel over the factors ``surface``, drawn
+    by how far they are from the slice through the best condition (``rows``: its
+    replicates): the best condition itself, the runs near the slice (every other factor
+    within :data:`NEAR_SLICE` of its range), and, faint, the runs whose other factors differ
+    more (the surface does not predict those: it is a slice of a larger space)."""
+    unit = factors.to_unit(factors.check_table(X))
+    others = [j for j, name in enumerate(factors.feature_names) if name not in surface]
+    away = np.abs(unit[:, others] - unit[int(rows[0]), others]).max(axis=1) if others \
+        else np.zeros(len(X))
+    on_best = np.zeros(len(X), dtype=bool)
+    on_best[rows] = True
+    near, far = (away <= NEAR_SLICE) & ~on_best, away > NEAR_SLICE
+    a, b = X[surface[0]].to_numpy(), X[surface[1]].to_numpy()
+    if far.any():
+        ax.scatter(a[far], b[far], s=12, c="0.85", edgecolors="0.3", linewidths=0.5,
+                   alpha=0.7, label=f"measured runs with other factors elsewhere "
+                                    f"({int(far.sum())}; not on this slice)")
+    if near.any():
+        ax.scatter(a[near], b[near], s=22, c="white", edgecolors="k", linewidths=0.7,
+                   label=(f"measured runs near this slice (other factors within "
+                          f"{NEAR_SLICE:.0%} of their range)" if others else "measured runs"))
+    ax.scatter(a[rows[:1]], b[rows[:1]], s=160, marker="*", c="tab:red", edgecolors="white",
+               linewidths=0.8, clip_on=False, zorder=3, label=f"best condition ({len(rows)} run{'s' if len(rows) > 1 else ''},"
+                                     " the slice passes through it)")
 
 
 def _level_means(ax, labels, values) -> None:
