@@ -269,3 +269,54 @@ def test_effects_surface_says_which_measured_runs_lie_on_its_slice():
                        feature_importance(two, X[["temperature", "feed"]]), "titer")
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "measured runs" in legend and not any("elsewhere" in t for t in legend)
+
+
+def test_parity_panels_name_the_nominal_level_and_the_kind_of_interval():
+    fig = parity_plot(predictions("kind", ["gp"]), "OD340")
+    ax = fig.axes[0]
+    heading = " ".join(ax.get_title().split())
+    assert "coverage of the 95% prediction intervals:" in heading and "% of runs" in heading
+    assert "95% prediction interval" in " ".join(ax.get_ylabel().split())
+    assert_readable(fig)
+    # recommend's intervals are of the mean response, and say so
+    fig = recommendation_plot(pd.DataFrame({"titer": [1.0, 2.0]}), single_proposals(2), ["titer"])
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "proposed run: predicted mean, 95% interval of the mean" in legend
+
+
+def test_coverage_note_says_what_narrow_or_wide_intervals_mean():
+    from biochemml.bioprocess.evaluate import coverage_note
+
+    narrow = coverage_note(0.796, 240, "gp", proposals=True)
+    assert narrow.startswith("the gp model's 95% prediction intervals hold 79.6% of the 240 runs")
+    assert "too narrow" in narrow and "recommend's proposals" in narrow
+    assert "recommend" not in coverage_note(0.796, 240, "gbt")
+    assert "too wide" in coverage_note(1.0, 240, "gp")
+    assert coverage_note(0.94, 240, "gp") == ""
+    assert coverage_note(0.5, 10, "gp") == ""  # too few runs to judge
+
+
+def test_conditions_report_names_coverage_and_warns_when_it_is_off(campaign):
+    from biochemml.cli.bioprocess import _coverage_notes, _write_conditions_report
+
+    tmp, bounds, runs = campaign
+    folder = tmp / "model"
+    assert main(["fit-conditions", "--runs", str(runs), "--factors", str(bounds), "--response",
+                 "OD340", "--out-dir", str(folder), "--kinds", "gp"]) == 0
+    html = (folder / "report.html").read_text()
+    assert "<th>coverage of the 95% prediction intervals</th>" in html  # the metrics table
+    assert "<th>coverage</th>" not in html
+    assert "95% prediction intervals (where a single new run should fall" in html
+
+    metrics = pd.DataFrame({"rmse": [0.1, 0.2], "coverage": [0.70, 0.95]}, index=["gbt", "gp"])
+    notes = _coverage_notes(metrics, "gbt", 60)
+    assert len(notes) == 1 and notes[0].startswith("the gbt model's 95% prediction intervals "
+                                                   "hold 70.0% of the 60 runs")
+    metrics.loc["gp", "coverage"] = 0.80
+    assert len(_coverage_notes(metrics, "gbt", 60)) == 2  # recommend's gp is judged as well
+    f = Factors.from_file(bounds)
+    _write_conditions_report(folder, runs, "OD340", 60, f, ["gbt", "gp"], "gbt",
+                             metrics.reset_index(names="kind"), pd.Series({"feed": 1.0}),
+                             calibration=notes)
+    html = (folder / "report.html").read_text()
+    assert "Warning: the gbt model" in html and "95% prediction intervals hold 70.0%" in html

@@ -41,6 +41,54 @@ def interval_metrics(observed, mean, std, level: float = 0.95) -> dict:
     }
 
 
+#: what each interval means, for labels: cross-validation and replay predict single runs
+#: (run-to-run noise included), recommend predicts the mean response of a condition
+PREDICTION_INTERVAL = "95% prediction interval"
+MEAN_INTERVAL = "95% interval of the mean"
+
+
+def coverage_note(coverage: float, n: int, model: str, proposals: bool = False) -> str:
+    """A sentence when the cross-validated coverage of a model's 95% prediction intervals
+    lies outside the band of a calibrated model (0.90-0.98, as
+    :func:`biochemml.runs.calibration_verdict` judges it), else ``""`` (also with fewer
+    runs than that judgement needs).
+
+    Parameters
+    ----------
+    coverage : float
+        Share of the left-out runs inside their 95% prediction intervals.
+    n : int
+        Number of left-out runs behind it.
+    model : str
+        The model's name, e.g. ``"gp"``.
+    proposals : bool
+        The model is the Gaussian process that ``recommend`` uses: say what the verdict
+        means for its proposals.
+    """
+    from ..runs import calibration_verdict
+
+    verdict = calibration_verdict({0.95: coverage}, n)
+    narrow = verdict.startswith("too narrow")
+    if not (narrow or verdict.startswith("too wide")):
+        return ""
+    text = (f"the {model} model's {PREDICTION_INTERVAL}s hold {coverage:.1%} of the {n} runs "
+            f"left out in cross-validation, not 95% ({verdict})")
+    if narrow:
+        text += (f": {1 - coverage:.0%} of the runs fell outside intervals meant to miss 1 in "
+                 "20, so the model is surer than it should be")
+        if proposals:
+            text += ("; the 95% intervals of recommend's proposals (the same Gaussian process) "
+                     "are likely too narrow as well: replicate a promising proposal before "
+                     "trusting its predicted gain")
+    else:
+        text += ": the intervals are wider than the scatter of the runs"
+        if proposals:
+            text += ("; recommend's proposals (the same Gaussian process) carry intervals "
+                     "wider than needed, and the optimiser may favour exploring over "
+                     "improving on the best run")
+    return text
+
+
 def condition_groups(X: pd.DataFrame) -> np.ndarray:
     """``(N,)`` integer id per distinct condition: replicates share an id."""
     return X.astype(str).agg("|".join, axis=1).factorize()[0]

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..plot._base import finish, new_figure, style
+from .evaluate import MEAN_INTERVAL, PREDICTION_INTERVAL
 from .recommend import Z95
 
 KIND_NAMES = {"gp": "Gaussian process", "gbt": "gradient-boosted trees", "nn": "neural nets"}
@@ -66,13 +67,16 @@ def _legend(fig, axes, loc="outside lower center", ncols=None):
 
 
 def parity_plot(predictions: pd.DataFrame, response: str = "response", title: str | None = None):
-    """Observed vs predicted with 95% intervals, one panel per model kind (or per cycle).
+    """Observed vs predicted with 95% prediction intervals (where a single new run should
+    fall: run-to-run noise included), one panel per model kind (or per cycle); each panel's
+    title gives the share of runs inside their intervals (coverage; 95% if calibrated).
 
     Parameters
     ----------
     predictions : pandas.DataFrame
         Columns ``kind``, ``observed``, ``mean``, ``std`` (as from :func:`cross_validate`,
-        or ``cycle`` instead of ``kind`` from :func:`replay`).
+        or ``cycle`` instead of ``kind`` from :func:`replay`); ``std`` of a single run, run-to-run
+        noise included.
     response : str
         Named in the axis labels and the title.
     title : str, optional
@@ -97,9 +101,10 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response", title: st
                         elinewidth=0.8, capsize=0)
             ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
             ax.set_xlabel(f"measured {response}")
-            ax.set_ylabel(f"predicted {response}\n(95% interval)")
+            ax.set_ylabel(f"predicted {response}\n(bars: {PREDICTION_INTERVAL}\nof a single run)")
             name = _kind_name(g) if key == "kind" else f"cycle {g}"
-            ax.set_title(f"{name}\nSpearman {m['spearman']:.2f}, coverage {m['coverage']:.0%}")
+            ax.set_title(f"{name}\nSpearman {m['spearman']:.2f}\ncoverage of the 95% prediction\n"
+                         f"intervals: {m['coverage']:.0%} of runs")
         _suptitle(fig, title)
     return finish(fig)
 
@@ -288,7 +293,7 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
         x = np.arange(k)
         right.errorbar(x, proposals["predicted_mean"], yerr=_interval_error(proposals),
                        fmt="*", ms=12, capsize=4, color="tab:red",
-                       label="proposed run: predicted mean, 95% interval")
+                       label=f"proposed run: predicted mean, {MEAN_INTERVAL}")
         right.set_xticks(x, names, rotation=0 if k <= 4 else 90)
         right.grid(axis="x", color="0.9", lw=0.8)
         right.set_xlim(-0.6, k - 0.4)
@@ -343,7 +348,7 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
             ax.errorbar(xa, xb, xerr=_interval_error(proposals, f"_{a}"),
                         yerr=_interval_error(proposals, f"_{b}"), fmt="*", ms=12,
                         color="tab:red", elinewidth=1, alpha=0.9,
-                        label="proposed run: predicted mean, 95% interval")
+                        label=f"proposed run: predicted mean, {MEAN_INTERVAL}")
             # each star named as in the table; neighbours along x alternate above and below
             for rank, i in enumerate(np.argsort(xa.to_numpy(), kind="stable")):
                 ax.annotate(names[i], (xa.iloc[i], xb.iloc[i]),

@@ -210,7 +210,7 @@ def recommend(
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
                             f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
                             checked.skipped_notice(), few, repeats)
-    _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval)")
+    _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval of the mean)")
     _notice(note)
     _warning(repeats)
     typer.echo(f"Wrote {len(proposals)} proposed runs to {out}, a plot to {plot_path} and a "
@@ -257,14 +257,15 @@ def _recommend_caption(responses, n_proposed: int) -> str:
     if len(responses) == 1:
         return (f"Measured runs (left, in table order; dotted line: the best so far, the mean "
                 f"of the best condition's replicates, comparable with the predicted means) and "
-                f"the proposed runs {names} (right: predicted mean, 95% interval)")
+                f"the proposed runs {names} (right: predicted mean, 95% interval of the mean "
+                f"response)")
     pair = " vs ".join(responses) if len(responses) == 2 else ", ".join(responses)
     front = ("measured Pareto front (black points joined by the staircase: the runs that "
              "no other run matches or beats on every response)" if len(responses) == 2 else
              "measured Pareto-optimal runs (black: no other run matches or beats them on every "
              "response), one panel per pair of responses")
     return (f"Trade-off {pair}: measured runs (grey), the {front}, and the proposed runs "
-            f"{names} (red stars: predicted mean, 95% interval on each response)")
+            f"{names} (red stars: predicted mean, 95% interval of the mean on each response)")
 
 
 def _cv_title(folds, response: str) -> str:
@@ -329,14 +330,34 @@ def fit_conditions(
                out_dir / "importance.csv")
     _write_png(parity, out_dir / "parity.png")
     _write_png(effects, out_dir / "effects.png")
+    calibration = _coverage_notes(metrics, best, len(y))
     _write_conditions_report(out_dir, runs, response, len(y), f, kind_list, best, metrics_out,
                              importance, checked.ignored_notice(), checked.skipped_notice(), few,
-                             parity_caption=_cv_title(fold_spec, response))
-    _print_table(metrics_out, "cross-validation (coverage: share of runs inside the 95% interval)")
+                             parity_caption=_cv_title(fold_spec, response),
+                             calibration=calibration)
+    _print_table(metrics_out, "cross-validation (coverage: share of runs inside their 95% "
+                              "prediction intervals, 0.95 if calibrated)")
+    for note in calibration:
+        _warning(note)
     typer.echo(f"Lowest error: {best}. Importance and effects from {best} (the lowest-error "
                f"model, fitted to all runs); {_top_factors(importance)}. "
                f"Wrote tables and figures to {out_dir}/")
     typer.echo(f"Report: {out_dir / 'report.html'}")
+
+
+#: names of the cross-validation metrics in reports (the tables keep the short names)
+METRIC_NAMES = {"coverage": "coverage of the 95% prediction intervals",
+                "interval_width": "mean width of the 95% prediction intervals"}
+
+
+def _coverage_notes(metrics, best: str, n: int) -> list:
+    """Warnings on interval coverage outside the calibrated band: the ``best`` model's (its
+    metrics are reported), and the Gaussian process's when it is another (recommend uses it)."""
+    from ..bioprocess.evaluate import coverage_note
+
+    kinds = [best] + (["gp"] if "gp" in metrics.index and best != "gp" else [])
+    return [note for k in kinds if (note := coverage_note(float(metrics.loc[k, "coverage"]), n,
+                                                          k, proposals=k == "gp"))]
 
 
 def _top_factors(importance) -> str:
@@ -351,14 +372,17 @@ def _top_factors(importance) -> str:
 def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: int, factors,
                              kinds, best: str, metrics, importance, ignored: str = "",
                              skipped: str = "", few: str = "",
-                             parity_caption: str = "Cross-validated predictions") -> None:
+                             parity_caption: str = "Cross-validated predictions",
+                             calibration=()) -> None:
     """One self-contained report.html beside the tables and figures of fit-conditions
-    (``few``: the warning that there are too few runs, first among the notes). The metrics,
-    the importance and the effects are all those of the ``best`` model."""
+    (``few``: the warning that there are too few runs, first among the notes; then the
+    ``calibration`` warnings, on interval coverage). The metrics, the importance and the
+    effects are all those of the ``best`` model."""
     from ..report import write_report
 
     best_row = metrics.set_index("kind").loc[best]
-    shown = {k: float(v) for k, v in best_row.items() if isinstance(v, (int, float))}
+    shown = {METRIC_NAMES.get(k, k): float(v) for k, v in best_row.items()
+             if isinstance(v, (int, float))}
     write_report(
         out_dir / "report.html", f"biochemml: conditions -> {response}",
         summary={"runs": str(runs), "response": response, "runs used": n_runs,
@@ -366,14 +390,16 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
                  "lowest cross-validated error": best,
                  "importance and effects from": f"{best} (fitted to all runs)"},
         metrics=shown,
-        figures=[(f"{parity_caption}, with 95% intervals (parity), one panel per model",
+        figures=[(f"{parity_caption}, with 95% prediction intervals (where a single new run "
+                  "should fall: run-to-run noise included; the share of runs inside them is the "
+                  "coverage, 95% if calibrated), one panel per model",
                   out_dir / "parity.png"),
                  (f"Importance and effects of the most important factors ({best} model, the "
                   "lowest cross-validated error)", out_dir / "effects.png")],
-        tables={"Cross-validation of every model": metrics,
+        tables={"Cross-validation of every model": metrics.rename(columns=METRIC_NAMES),
                 f"Factor importance ({best} model, the lowest cross-validated error)":
                     importance.rename_axis("factor").rename("importance").reset_index()},
-        notes=_report_warning(few)
+        notes=_report_warning(few) + [n for c in calibration for n in _report_warning(c)]
         + [f"Metrics are those of the {best} model, measured on runs it did not train on "
            "(replicates of one condition are left out together).",
            f"Factor importance and effects are those of the same {best} model, fitted to all "
