@@ -231,3 +231,20 @@ def test_doctests_of_the_seeding_and_number_checks():
 
     for module in (numeric, seeding):
         assert doctest.testmod(module).failed == 0
+
+
+def test_graph_networks_leave_the_callers_random_state_alone():
+    import torch
+
+    from biochemml.protein import GraphVariantRegressor
+
+    wt = "MKTAYIAKQRQISFVKSHFSRQ"
+    variants = [f"{wt[i]}{i}{a}" for i in range(1, 12) for a in "AGL" if a != wt[i]]
+    y = np.arange(len(variants), dtype=float)
+    model = GraphVariantRegressor(wt, epochs=1, n_models=2)
+    model.fit(variants, y)  # first imports
+    torch.manual_seed(7)
+    expected = float(torch.rand(1))
+    torch.manual_seed(7)
+    model.fit(variants, y)
+    assert float(torch.rand(1)) == expected

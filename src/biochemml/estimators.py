@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from . import __version__
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
+from .numeric import whole_floats_as_int
 from .seeding import seeded
 from .targets import check_target_transform, measured_values, value_array
 
@@ -770,9 +771,7 @@ def _label_array(y, n: int, what: str = "labels") -> np.ndarray:
                              f"are {'numbers' if text[odd] else 'text'}; write every class the "
                              "same way", row=odd)
         labels = np.asarray(labels.tolist())
-    if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
-        labels = labels.astype(np.int64)  # 0.0/1.0 (a float column) are the classes 0/1
-    return labels
+    return whole_floats_as_int(labels)  # 0.0/1.0 (a float column) are the classes 0/1
 
 
 def _read_payload(path) -> tuple[Path, dict]:

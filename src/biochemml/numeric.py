@@ -29,3 +29,19 @@ def is_number(value) -> bool:
     (True, True, False, False)
     """
     return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
+def whole_floats_as_int(values) -> np.ndarray:
+    """Labels such as ``0.0`` / ``1.0`` (a float column, as pandas reads a column with a
+    blank cell) as the integers they are, shape kept; any other array unchanged.
+
+    Examples
+    --------
+    >>> whole_floats_as_int(np.array([0.0, 1.0])).tolist(), whole_floats_as_int([0.5, 1.0])
+    ([0, 1], array([0.5, 1. ]))
+    """
+    values = np.asarray(values)
+    if values.dtype.kind == "f" and np.isfinite(values).all() and \
+            (values == np.round(values)).all():
+        return values.astype(np.int64)
+    return values

@@ -33,6 +33,7 @@ from .errors import InputError, ModelError
 from .io import (label_column, numeric_column, read_table, require_columns, row_error,
                  sequence_column)
 from .evaluation import group_names
+from .numeric import whole_floats_as_int
 from .io.outputs import join_outputs
 from .io.writers import atomic_folder, check_new_folder
 from .progress import say
@@ -59,9 +60,7 @@ def _labels(df: pd.DataFrame, column: str, one_class: bool = False) -> np.ndarra
     missing = np.flatnonzero(values.isna().to_numpy())
     if missing.size:
         raise row_error("the label is missing", df, int(missing[0]), column)
-    if pd.api.types.is_float_dtype(values) and (values == values.round()).all():
-        values = values.astype(np.int64)  # 0.0/1.0 (a float column) are the classes 0/1
-    labels = values.to_numpy()
+    labels = whole_floats_as_int(values.to_numpy())  # 0.0/1.0 are the classes 0/1
     text = [c for c in pd.unique(labels) if isinstance(c, str)]
     by_case = {}
     for c in text:

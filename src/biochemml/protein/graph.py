@@ -43,6 +43,7 @@ import numpy as np
 
 from ..alphabets import PROTEIN
 from ..errors import InputError
+from ..seeding import seeded
 from .features import mutation_codes
 
 AA = PROTEIN.symbols
@@ -372,34 +373,35 @@ class GraphVariantRegressor:
         n_in = self._static.shape[1] + enc["feat"].shape[1] + (2 if self.label_channels else 0)
         self.networks_, self.history_ = [], []
         target = torch.from_numpy(ys.astype(np.float32))
-        for member in range(self.n_models):
-            seed = self.seed + member
-            torch.manual_seed(seed)
-            rng = np.random.RandomState(seed)
-            net = self._make_network(n_in)
-            opt = torch.optim.AdamW(net.parameters(), lr=self.learning_rate,
-                                    weight_decay=self.weight_decay)
-            steps = self.epochs * int(np.ceil(len(variants) / self.batch_size))
-            sched = torch.optim.lr_scheduler.OneCycleLR(opt, self.learning_rate,
-                                                        total_steps=max(steps, 1))
-            net.train()
-            for _ in range(self.epochs):
-                hidden = rng.rand(L) < self.hide_fraction
-                perm = rng.permutation(len(variants))
-                losses = []
-                for start in range(0, perm.size, self.batch_size):
-                    ids = np.sort(perm[start:start + self.batch_size])
-                    pred = self._forward(net, enc, ids, stats, y_var=ys, hidden=hidden)
-                    loss = torch.mean((pred - target[ids]) ** 2)
-                    opt.zero_grad()
-                    loss.backward()
-                    opt.step()
-                    sched.step()
-                    losses.append(float(loss.detach()))
-                if member == 0:
-                    self.history_.append(float(np.mean(losses)))
-            net.eval()
-            self.networks_.append(net)
+        with seeded(self.seed):  # each member reseeds; the caller's state is restored
+            for member in range(self.n_models):
+                seed = self.seed + member
+                torch.manual_seed(seed)
+                rng = np.random.RandomState(seed)
+                net = self._make_network(n_in)
+                opt = torch.optim.AdamW(net.parameters(), lr=self.learning_rate,
+                                        weight_decay=self.weight_decay)
+                steps = self.epochs * int(np.ceil(len(variants) / self.batch_size))
+                sched = torch.optim.lr_scheduler.OneCycleLR(opt, self.learning_rate,
+                                                            total_steps=max(steps, 1))
+                net.train()
+                for _ in range(self.epochs):
+                    hidden = rng.rand(L) < self.hide_fraction
+                    perm = rng.permutation(len(variants))
+                    losses = []
+                    for start in range(0, perm.size, self.batch_size):
+                        ids = np.sort(perm[start:start + self.batch_size])
+                        pred = self._forward(net, enc, ids, stats, y_var=ys, hidden=hidden)
+                        loss = torch.mean((pred - target[ids]) ** 2)
+                        opt.zero_grad()
+                        loss.backward()
+                        opt.step()
+                        sched.step()
+                        losses.append(float(loss.detach()))
+                    if member == 0:
+                        self.history_.append(float(np.mean(losses)))
+                net.eval()
+                self.networks_.append(net)
         self._n_in = n_in
         return self
 
