@@ -80,27 +80,30 @@ def _labels(df: pd.DataFrame, column: str, one_class: bool = False) -> np.ndarra
     return labels
 
 
-def _near_labels(labels, text) -> list[tuple[str, str]]:
-    """(rare, common) pairs of text classes one letter apart (an edit: ``unbund`` and
-    ``unbound``) where the rarer has at most a tenth of the other's rows: likely typos."""
+def _near_labels(labels, text) -> list[tuple[str, str, dict]]:
+    """(rare, common, counts) for text classes one letter apart (an edit: ``unbund`` and
+    ``unbound``) where the rarer has at most a tenth of the other's rows: likely typos;
+    ``counts`` gives the rows of every class in ``text``."""
     from rapidfuzz.distance import Levenshtein
 
-    counts = {c: int((labels == c).sum()) for c in text}
+    counts = pd.Series(labels).value_counts()  # one pass over the rows
+    counts = {c: int(counts.get(c, 0)) for c in text}
     pairs = []
     for rare in sorted(text, key=lambda c: counts[c]):
-        common = [c for c in text if c != rare and len(c) >= 4 and counts[c] >= 10 * counts[rare]
+        common = [c for c in text if c != rare and len(c) >= 4 and abs(len(c) - len(rare)) <= 1
+                  and counts[c] >= 10 * counts[rare]
                   and Levenshtein.distance(rare.lower(), c.lower()) == 1]
         if common:
-            pairs.append((rare, max(common, key=lambda c: counts[c])))
+            pairs.append((rare, max(common, key=lambda c: counts[c]), counts))
     return pairs
 
 
 def _note_near_labels(df, column: str, labels, text) -> None:
     """Say which classes look like misspellings of another (they are kept as classes)."""
-    for rare, common in _near_labels(labels, text):
+    for rare, common, counts in _near_labels(labels, text):
         rows = _rows_text(df, np.flatnonzero(labels == rare))
         say(f"[yellow]The class '{rare}' ({rows}) is one letter away from '{common}'[/yellow] "
-            f"({int((labels == common).sum())} rows) in column '{column}': if it is a typo, "
+            f"({counts[common]} rows) in column '{column}': if it is a typo, "
             "correct those rows; as written it is a class of its own")
 
 
@@ -118,7 +121,8 @@ def _check_classes(df: pd.DataFrame, column: str, labels) -> None:
         which = (f"the classes {listed} have only one row each" if alone.size > 1 else
                  f"the class {listed} has only one row")
         numbers = pd.to_numeric(pd.Series(classes), errors="coerce").notna().all()
-        near = dict(_near_labels(labels, [c for c in classes if isinstance(c, str)]))
+        near = {rare: common for rare, common, _ in
+                _near_labels(labels, [c for c in classes if isinstance(c, str)])}
         fix = ("are these measured values? Then use --task regression"
                if alone.size > len(labels) / 2 or (numbers and len(classes) > 10) else
                f"is '{alone[0]}' a typo for '{near[alone[0]]}'? Otherwise add rows, merge the "
