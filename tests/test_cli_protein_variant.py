@@ -461,3 +461,14 @@ def test_the_protein_report_gives_bootstrap_intervals_and_the_mse(tem1_files, tm
     from biochemml.report import format_value
 
     assert format_value(r2) in html  # "0.43 (0.28–0.55)": the interval, not only the value
+
+
+def test_a_test_size_that_is_no_fraction_is_named(tem1_files, tmp_path):
+    from biochemml.errors import InputError
+    from biochemml.protein_train import train_variant_model
+
+    folder, _ = tem1_files
+    for bad, said in (("0.2", "not '0.2'"), (0, "must be more than 0")):
+        with pytest.raises(InputError, match=f"the test size \\(--test-size\\) .*{said}"):
+            train_variant_model(folder / "variants.tsv", folder / "wt.fasta", offset=1,
+                                out=tmp_path / "run", test_size=bad)

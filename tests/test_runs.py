@@ -536,7 +536,7 @@ def test_rna_spelling_of_training_sequences_counts_as_seen(utr_table, tmp_path, 
 
 @pytest.mark.parametrize("options, message", [
     (["--split", "kfold"], "the split (--split) must be one of random, similarity, group, not 'kfold' (k-fold"),
-    (["--test-size", "1.5"], "test_size (--test-size) must be a fraction between 0 and 1, not 1.5"),
+    (["--test-size", "1.5"], "test_size (--test-size) must be a fraction in [0, 1), not 1.5"),
     (["--ensemble", "0"], "n_models (--ensemble) must be a whole number of at least 1, not 0"),
     (["--target-transform", "lg"], "target_transform (--target-transform) must be standardize, log or none"),
     (["--model", "ridge", "--ensemble", "3"], "the baseline 'ridge' is one fit that gives the same model"),

@@ -30,6 +30,7 @@ import numpy as np
 from .alphabets import get_alphabet
 from .errors import InputError
 from .numeric import is_whole
+from .splits import _check_fraction
 
 METRICS = ("hamming", "edit")
 _ENUMERATE_MAX = 12000       # variants per sequence up to which neighbours are enumerated
@@ -237,16 +238,6 @@ def _index(codes: np.ndarray, alphabet: str, d: int, metric: str):
     return (_Index if metric == "hamming" else _EditIndex)(codes, _symbols(codes, alphabet), d)
 
 
-def _check_test_size(test_size) -> None:
-    """Refuse a ``test_size`` that is not a fraction above 0 and below 1, in words."""
-    from .splits import _check_fraction
-
-    _check_fraction(test_size, "test_size")  # text, None, 1.5 ...
-    if test_size == 0:
-        raise InputError("test_size must be more than 0 (a fraction such as 0.2): a split "
-                         "with no test rows has nothing to evaluate")
-
-
 def default_max_distance(sequences) -> int:
     """Default threshold: 10 % of the median length (at least 1 mismatch)."""
     from .encode.codes import as_sequence_list
@@ -300,7 +291,7 @@ def similarity_split(sequences, test_size: float = 0.2, max_distance: int | None
         every sequence can lie within reach of the test set): use a smaller
         ``max_distance``.
     """
-    _check_test_size(test_size)
+    _check_fraction(test_size, "test_size", zero=False)
     codes = _codes(sequences, alphabet, pad)
     n = len(codes)
     if n < 2:
@@ -510,7 +501,7 @@ def group_split(groups, test_size: float = 0.2, seed: int = 0):
     """
     from sklearn.model_selection import GroupShuffleSplit
 
-    _check_test_size(test_size)
+    _check_fraction(test_size, "test_size", zero=False)
     codes, n_groups = _group_codes(groups)
     if n_groups < 2:
         raise InputError("the group column has a single value: it cannot split the table")

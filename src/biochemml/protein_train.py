@@ -340,8 +340,9 @@ def _split_rows(df, data_path, variants, rows, index, keys, *, split, test_size,
             if split == "similarity" else ""
         raise InputError(f"the protein-variant split must be one of {', '.join(SPLITS)}, "
                          f"not '{split}'{hint}")
-    if not 0 < test_size < 1:
-        raise InputError(f"the test size must be a fraction between 0 and 1, not {test_size}")
+    from .splits import _check_fraction
+
+    _check_fraction(test_size, "the test size (--test-size)", zero=False)
     if group_column is not None and split != "group":
         raise InputError(f"the group column '{group_column}' is only used to split whole groups: "
                          "add --split group (split='group')")

@@ -182,7 +182,7 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
     name it, before the table is read."""
     from .baselines import BASELINES
     from .targets import check_target_transform
-    from .numeric import is_number
+    from .splits import _check_fraction
     from .train import _check_settings, check_schedule
 
     if task == "classification" and target_transform != "standardize":
@@ -203,9 +203,7 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
                                          else _did_you_mean(str(split), SPLITS)))
     for name, flag, value, zero in (("test_size", "--test-size", test_size, False),
                                     ("validation_split", "--validation-split", validation_split, True)):
-        if not is_number(value) or not (0 <= value < 1) or (value == 0 and not zero):
-            raise InputError(f"{name} ({flag}) must be a fraction "
-                             f"{'from 0 up to' if zero else 'between 0 and'} 1, not {value!r}")
+        _check_fraction(value, f"{name} ({flag})", zero=zero)
     check_target_transform(target_transform, "target_transform (--target-transform)")
     from .estimators import valid_n_models
 

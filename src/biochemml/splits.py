@@ -10,11 +10,16 @@ import numpy as np
 from .errors import InputError
 
 
-def _check_fraction(value: float, what: str) -> None:
+def _check_fraction(value: float, what: str, zero: bool = True) -> None:
+    """Refuse ``value`` unless it is a number in [0, 1) (in (0, 1) without ``zero``: a
+    test set needs rows); ``what`` names it as the user wrote it."""
     from .numeric import is_number
 
     if not is_number(value) or not 0 <= value < 1:
         raise InputError(f"{what} must be a fraction in [0, 1), not {value!r}")
+    if value == 0 and not zero:
+        raise InputError(f"{what} must be more than 0 (a fraction such as 0.2): a split "
+                         "with no test rows has nothing to evaluate")
 
 
 def row_count(n, what: str = "n") -> int:
