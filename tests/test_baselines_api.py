@@ -201,3 +201,18 @@ def test_the_length_warning_is_that_of_sequence_regressor(data, fitted):
     net = SequenceRegressor(model="mlp", epochs=1, n_models=1).fit(seqs[:100], y[:100])
     new = ["TTT" + seqs[0], "ACG"]
     assert _warnings(fitted, new)[1] == _warnings(net, new)[1]
+
+
+def test_a_refit_that_fails_keeps_the_fitted_model():
+    from biochemml.baselines import BaselineRegressor
+    from biochemml.errors import InputError
+
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 8)) for _ in range(60)]
+    y = np.array([s.count("G") for s in seqs], dtype=float)
+    est = BaselineRegressor("ridge").fit(seqs, y)
+    before = est.predict(seqs[:5])
+    with pytest.raises(InputError):
+        est.fit(["ACGTACGTACGTACGT"] * 60, ["n.d."] * 60)  # longer sequences, bad values
+    assert est.input_length_ == 8 and est.train_lengths_ == (8, 8)
+    np.testing.assert_array_equal(est.predict(seqs[:5]), before)

@@ -38,6 +38,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
+from .numeric import is_number
 from .targets import check_target_transform, measured_values
 
 BASELINES = {
@@ -209,15 +210,20 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
             raise InputError(f"unknown baseline '{self.model}': choose one of {', '.join(BASELINES)}")
         from .estimators import _SequenceEstimator
 
+        from .encode.codes import as_sequence_list
+
         check_target_transform(self.target_transform)
-        x = self._features(sequences, fitting=True)
-        vals, self._multi = measured_values(y, x.shape[0], self.target_transform)
+        if self.alpha != "auto" and not (is_number(self.alpha) and self.alpha > 0):
+            raise InputError(f"alpha must be a positive number or 'auto', not {self.alpha!r}")
+        seqs, _ = as_sequence_list(sequences)
+        # every input checked before any fitted attribute changes: a failed refit keeps
+        # the model it had
+        vals, multi = measured_values(y, len(seqs), self.target_transform)
+        w = _SequenceEstimator._weights(sample_weight, len(vals))
+        x = self._features(seqs, fitting=True)
         if self.target_transform == "log":
             vals = np.log(vals)
-        w = _SequenceEstimator._weights(sample_weight, len(vals))
-        self.n_targets_ = vals.shape[1]
-        if self.alpha != "auto" and not (isinstance(self.alpha, (int, float)) and self.alpha > 0):
-            raise InputError(f"alpha must be a positive number or 'auto', not {self.alpha!r}")
+        self._multi, self.n_targets_ = multi, vals.shape[1]
         self.models_, self.alphas_ = [], []
         for t in range(self.n_targets_):
             ok = ~np.isnan(vals[:, t])
