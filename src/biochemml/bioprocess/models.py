@@ -322,16 +322,8 @@ class ConditionModel:
         lower, upper : numpy.ndarray
             ``(M,)`` each.
         """
-        self._check_fitted()
-        if not isinstance(X, pd.DataFrame):
-            raise InputError("X must be a pandas DataFrame with one column per factor")
-        table = self.factors_.check_table(X, within_bounds=self.factors is not None)
-        return self.interval_unit(self.factors_.to_unit(table), level, observation_noise)
-
-    def interval_unit(self, U: np.ndarray, level: float = 0.95, observation_noise: bool = False):
-        """:meth:`predict_interval` at unit-cube features ``U`` ``(M, n_features)``."""
-        mean, var = self.predict_unit(U, observation_noise=observation_noise)
-        return central_interval(mean, var, level, log=self.log_response)
+        mean, std = self.predict(X, return_std=True, observation_noise=observation_noise)
+        return central_interval(mean, std ** 2, level, log=self.log_response)
 
     def noise_std(self) -> float:
         """The estimated run-to-run standard deviation of the response."""

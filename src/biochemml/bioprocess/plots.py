@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..plot._base import finish, new_figure, style
 from .evaluate import MEAN_INTERVAL, PREDICTION_INTERVAL
-from .recommend import Z95
+from .recommend import Z95, proposal_names
 
 KIND_NAMES = {"gp": "Gaussian process", "gbt": "gradient-boosted trees", "nn": "neural nets"}
 
@@ -230,11 +230,6 @@ def _interval_error(proposals: pd.DataFrame, suffix: str = "") -> np.ndarray:
         return np.clip(np.vstack([mean - lower, upper - mean]), 0.0, None)
     half = Z95 * proposals[f"predicted_std{suffix}"].to_numpy(dtype=np.float64)
     return np.vstack([half, half])
-
-
-def proposal_names(n: int) -> list:
-    """``next01``, ``next02``, ...: the names the proposed runs carry in the written table."""
-    return [f"next{i + 1:02d}" for i in range(n)]
 
 
 def best_label(n_replicates: int) -> str:

@@ -22,10 +22,15 @@ import pandas as pd
 from ..errors import InputError
 from ..seeding import seeded
 from .factors import Factors
-from .models import ConditionModel, small_torch
+from .models import ConditionModel, central_interval, small_torch
 from .runs import as_list, check_runs, require_variation
 
 Z95 = 1.959963984540054
+
+
+def proposal_names(n: int) -> list:
+    """``next01``, ``next02``, ...: the names the proposed runs carry in the written table."""
+    return [f"next{i + 1:02d}" for i in range(n)]
 
 
 def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
@@ -129,7 +134,7 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     out = factors.rounded(factors.from_unit(u.numpy()), exact=exact)
     for r, up, model in zip(responses, senses, models):
         mean, var = model.predict_unit(u.numpy())
-        lower, upper = model.interval_unit(u.numpy())
+        lower, upper = central_interval(mean, var, log=model.log_response)
         sign = 1.0 if up else -1.0
         sfx = "" if len(responses) == 1 else f"_{r}"
         out[f"predicted_mean{sfx}"] = sign * mean
@@ -283,8 +288,6 @@ def repeat_note(proposals: pd.DataFrame, checked, factors: Factors, fixed: dict 
     fixed : dict, optional
         ``{factor: value}`` held in the proposals.
     """
-    from .plots import proposal_names
-
     names = proposal_names(len(proposals))
     new = factors.to_unit(proposals)
     old = factors.to_unit(checked.conditions)

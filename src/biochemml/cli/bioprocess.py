@@ -164,7 +164,7 @@ def recommend(
     from ..bioprocess import Factors
     from ..bioprocess import recommend as _recommend
     from ..bioprocess.plots import recommendation_plot
-    from ..bioprocess.recommend import check_request
+    from ..bioprocess.recommend import check_request, proposal_names
     from ..bioprocess.runs import few_runs_notice
     from ..progress import say
 
@@ -203,7 +203,7 @@ def recommend(
     for col in proposals.columns[len(f.names):]:  # predictions: 6 significant digits
         if proposals[col].dtype.kind == "f":
             proposals[col] = [float(f"{v:.6g}") for v in proposals[col]]
-    proposals.insert(0, "run", [f"next{i + 1:02d}" for i in range(len(proposals))])
+    proposals.insert(0, "run", proposal_names(len(proposals)))
     plot_path, report_path = out.with_suffix(".png"), out.with_suffix(".html")
     write_table(proposals, out)
     _write_png(fig, plot_path)
@@ -253,7 +253,9 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
 def _recommend_caption(responses, n_proposed: int) -> str:
     """The caption of next.png in the report: the single-response panels, or the trade-off
     with its Pareto front."""
-    names = ", ".join(f"next{i + 1:02d}" for i in range(n_proposed))
+    from ..bioprocess.recommend import proposal_names
+
+    names = ", ".join(proposal_names(n_proposed))
     if len(responses) == 1:
         return (f"Measured runs (left, in table order; dotted line: the best so far, the mean "
                 f"of the best condition's replicates, comparable with the predicted means) and "
