@@ -25,12 +25,13 @@ import pandas as pd
 from .alphabets import PROTEIN
 from .errors import InputError, ModelError
 from .io import numeric_column, read_table, require_columns, row_error
+from .io.tables import FASTA_SUFFIXES
 from .io.outputs import join_outputs
 from .io.writers import atomic_folder
 
 
 #: Endings tried beside a --wildtype that names no file (``wt`` -> ``wt.fasta``).
-_WILDTYPE_SUFFIXES = (".fasta", ".fa", ".faa", ".fas", ".txt")
+_WILDTYPE_SUFFIXES = (".fasta", ".fa", ".faa", ".fas", ".fna", ".txt")
 #: A wild type given as text shorter than this is taken for a mistyped file name.
 MIN_WILDTYPE_LENGTH = 10
 
@@ -82,7 +83,7 @@ def read_wildtype(wildtype) -> str:
             return _check_wildtype(sequence)
         except InputError as err:
             raise InputError(err.message, path=path) from None
-    if path.suffix.lower() in (".fa", ".fasta", ".faa", ".fas") and not path.exists():
+    if path.suffix.lower() in FASTA_SUFFIXES and not path.exists():
         raise InputError("the wild-type FASTA file does not exist", path=path)
     if not text.replace("*", "").isalpha():
         raise InputError(f"the wild type '{text}' is neither an existing FASTA file nor a protein "

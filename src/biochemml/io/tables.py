@@ -15,8 +15,13 @@ import pandas as pd
 
 from ..errors import InputError
 
-TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".parquet", ".pq", ".xlsx", ".xls"}
 FASTA_SUFFIXES = {".fa", ".fasta", ".fna", ".faa", ".fas"}
+#: the kind of content each file ending names (read_table reads it so; its content is
+#: checked against it)
+SUFFIX_KIND = {**{s: "text" for s in (".csv", ".tsv", ".txt", ".tab")},
+               ".parquet": "parquet", ".pq": "parquet", ".xlsx": "excel", ".xls": "excel",
+               **{s: "fasta" for s in FASTA_SUFFIXES}}
+TABLE_SUFFIXES = {s for s, kind in SUFFIX_KIND.items() if kind != "fasta"}
 
 
 def read_table(path, columns=None) -> pd.DataFrame:
@@ -55,15 +60,16 @@ def read_table(path, columns=None) -> pd.DataFrame:
     suffixes = [s.lower() for s in path.suffixes]
     suffix = suffixes[-2] if suffixes and suffixes[-1] == ".gz" and len(suffixes) > 1 else (
         suffixes[-1] if suffixes else "")
-    _check_content(path, suffix)
+    kind = SUFFIX_KIND.get(suffix)
+    _check_content(path, suffix, kind)
     try:
-        if suffix in FASTA_SUFFIXES:
+        if kind == "fasta":
             df = read_fasta(path)
-        elif suffix in (".csv", ".tsv", ".tab", ".txt"):
+        elif kind == "text":
             df = _read_text(path, "," if suffix == ".csv" else "\t")
-        elif suffix in (".parquet", ".pq"):
+        elif kind == "parquet":
             df = pd.read_parquet(path)
-        elif suffix in (".xlsx", ".xls"):
+        elif kind == "excel":
             df = pd.read_excel(path)
             _check_header(pd.read_excel(path, header=None, nrows=1, dtype=str), path)
             df.columns = [c.strip() if isinstance(c, str) else c for c in df.columns]
@@ -128,13 +134,10 @@ def _content_kind(path: Path) -> str | None:
     return "text" if any(sep in header for sep in (b",", b"\t", b";")) else None
 
 
-def _check_content(path: Path, suffix: str) -> None:
+def _check_content(path: Path, suffix: str, expected: str | None) -> None:
     """Refuse a file whose content is of another kind than its ending says (a CSV saved
-    as .xlsx, a FASTA file named .csv), saying what it looks like and the ending to give."""
-    expected = ("fasta" if suffix in FASTA_SUFFIXES else
-                "text" if suffix in (".csv", ".tsv", ".tab", ".txt") else
-                "parquet" if suffix in (".parquet", ".pq") else
-                "excel" if suffix in (".xlsx", ".xls") else None)
+    as .xlsx, a FASTA file named .csv), saying what it looks like and the ending to give;
+    ``expected`` is the kind its ending ``suffix`` names (:data:`SUFFIX_KIND`)."""
     found = _content_kind(path)
     if expected is None or found is None or found == expected:
         return
