@@ -248,3 +248,13 @@ def test_graph_networks_leave_the_callers_random_state_alone():
     torch.manual_seed(7)
     model.fit(variants, y)
     assert float(torch.rand(1)) == expected
+
+
+def test_numbers_read_from_cells_one_way():
+    from biochemml.bioprocess import Factor
+    from biochemml.estimators import as_classes
+
+    level = Factor("inducer", "categorical", levels=(0.1, 1)).level_of
+    assert level("1.0") == 1 and level(1.0) == 1 and level("0.10") == 0.1 and level("2") is None
+    mapped, unknown = as_classes(["1.0", 1, np.float64(0.0), "x"], np.array([0, 1]))
+    assert mapped[:3].tolist() == [1, 1, 0] and unknown.tolist() == [3]

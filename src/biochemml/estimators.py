@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from . import __version__
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
-from .numeric import whole_floats_as_int
+from .numeric import as_number, whole_floats_as_int
 from .seeding import seeded
 from .targets import check_target_transform, measured_values, value_array
 
@@ -742,11 +742,9 @@ def as_classes(labels, classes) -> tuple[np.ndarray, np.ndarray]:
 def _class_key(value) -> str:
     """How a label is matched to a class: as text, numbers by value (``1``, ``1.0`` and
     ``"1"`` are one class; ``"bound"`` is only ``"bound"``)."""
-    text = str(value).strip()
-    try:
-        number = float(text)
-    except ValueError:
-        return text
+    number = as_number(value.item() if isinstance(value, np.generic) else value)
+    if number is None:
+        return str(value).strip()
     return str(int(number)) if number.is_integer() else repr(number)
 
 

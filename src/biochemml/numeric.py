@@ -45,3 +45,26 @@ def whole_floats_as_int(values) -> np.ndarray:
             (values == np.round(values)).all():
         return values.astype(np.int64)
     return values
+
+
+def as_number(value, text: bool = True) -> float | None:
+    """``value`` as a float when it is a finite number (or, with ``text``, text that reads
+    as one: ``" 1.0"``), else ``None``; booleans and NaN are not numbers.
+
+    Examples
+    --------
+    >>> as_number(1), as_number("1.0"), as_number("1.0", text=False), as_number(True)
+    (1.0, 1.0, None, None)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if is_number(value):
+        number = float(value)
+    elif text and isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if np.isfinite(number) else None

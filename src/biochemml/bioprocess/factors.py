@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..numeric import as_number
 
 KINDS = ("continuous", "categorical", "fixed")
 
@@ -168,10 +169,10 @@ class Factor:
         for lv in self.levels:
             if str(lv) == text:
                 return lv
-        number = _number(value)
+        number = as_number(value)
         if number is not None:
             for lv in self.levels:
-                if _number(lv, text=False) == number:
+                if as_number(lv, text=False) == number:
                     return lv
         return None
 
@@ -192,27 +193,10 @@ class Factor:
         return np.clip(self.low + u * (self.high - self.low), self.low, self.high)
 
 
-def _number(value, text: bool = True):
-    """``value`` as a float when it is a number (or, with ``text``, text that reads as
-    one), else ``None``; booleans and NaN are not numbers."""
-    if isinstance(value, (bool, np.bool_)):
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-    elif text and isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if np.isfinite(number) else None
-
-
 def _level_key(level):
     """What makes two declared levels the same: the number of a numeric level (``1`` and
     ``1.0``), the text of any other."""
-    number = _number(level, text=False)
+    number = as_number(level, text=False)
     return ("number", number) if number is not None else ("text", str(level))
 
 
