@@ -171,3 +171,4 @@ def test_the_report_shows_test_rows_of_every_class_and_error(rare, tmp_path):
     shown = html[start:html.index("</table>", start)]
     for label in set(predictions["label"]):  # both classes in the shown rows
         assert f"<td>{label}</td>" in shown
+    assert "<th></th>" not in shown  # no column of pandas positions beside the file rows

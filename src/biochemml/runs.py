@@ -1005,7 +1005,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 notes.append(better)
                 say(f"[yellow]{better}[/yellow]")
         shown, caption = _prediction_sample(predictions, task, targets[0])
-        tables[caption] = shown
+        tables[caption] = shown.reset_index(drop=True)  # file rows are in `row`
         report.write_report(tmp / "report.html", title or f"biochemml {task} run", summary=summary,
                             metrics=_report_metrics(task, result, targets), figures=figures,
                             notes=notes, config=config,
