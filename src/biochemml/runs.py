@@ -463,7 +463,8 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     if test_groups is not None and 2 <= len(set(test_groups[ok])) <= MAX_GROUPS:
         by_group = metrics.regression_metrics_by_group(truth[ok], pred[ok], test_groups[ok])
         extra["by_group"] = by_group.to_dict(orient="records")
-        shown = by_group.sort_values("n", ascending=False, kind="stable").head(30)
+        shown = by_group.sort_values("n", ascending=False, kind="stable").head(30) \
+            .reset_index(drop=True)  # the report shows a non-range index as a column
         drawn = shown[np.isfinite(shown["r2"].to_numpy(dtype=float))]
         if len(drawn):
             f = fig_dir / "test_r2_by_group.png"
