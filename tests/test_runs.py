@@ -668,3 +668,17 @@ def test_a_similarity_split_too_small_to_train_says_to_lower_the_distance(tmp_pa
                  str(tmp_path / "run")]) == 1
     assert ("leaves 1 for training and 2 for testing; each side needs at least 2: lower "
             "--max-distance" in said(capsys.readouterr().err))
+
+
+def test_a_renamed_prediction_keeps_its_spread_beside_it(capsys, monkeypatch):
+    from biochemml import progress
+    from biochemml.io.outputs import join_outputs
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    table = pd.DataFrame({"sequence": ["ACG"], "prediction": [1.0], "prediction_std_2": [0]})
+    out = join_outputs(table, pd.DataFrame({"prediction": [0.5], "prediction_std": [0.1],
+                                            "in_training_set": [True]}))
+    assert list(out.columns) == ["sequence", "prediction", "prediction_std_2", "prediction_3",
+                                 "prediction_std_3", "in_training_set"]
+    assert ("already has a column 'prediction', kept as it is; the new columns are "
+            "'prediction_3', 'prediction_std_3'" in said(capsys.readouterr().err))

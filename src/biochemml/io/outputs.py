@@ -28,39 +28,44 @@ def join_outputs(table: pd.DataFrame, outputs: pd.DataFrame,
     Returns
     -------
     pandas.DataFrame of shape (N, F + K + M)
-        The user's columns unchanged; an added column whose name the table (or an earlier
-        added column) already uses is renamed ``<name>_2`` (or the next free number).
+        The user's columns unchanged. An added column whose name the table already uses,
+        and the added columns named after it, take the first number free for all of them,
+        ``<name>_2`` (``prediction_2`` with ``prediction_std_2``), so columns that belong
+        together keep matching names.
 
     Examples
     --------
     >>> t = pd.DataFrame({"sequence": ["ACG"], "prediction": ["old"]})
-    >>> list(join_outputs(t, pd.DataFrame({"prediction": [0.5]})).columns)
-    ['sequence', 'prediction', 'prediction_2']
+    >>> list(join_outputs(t, pd.DataFrame({"prediction": [0.5], "prediction_std": [0.1]})).columns)
+    ['sequence', 'prediction', 'prediction_2', 'prediction_std_2']
     """
     user = table.reset_index(drop=True)
     taken = {str(c) for c in user.columns}
-    renamed = {}
+    clashes, renamed = [], {}
     parts = []
     for extra in (front, outputs):
         if extra is None:
             parts.append(None)
             continue
-        names = []
-        for name in map(str, extra.columns):
-            new, k = name, 1
-            while new in taken:
+        names = [str(c) for c in extra.columns]
+        clash = [n for n in names if n in taken]
+        # a clashing name and the columns named after it (prediction, prediction_std) take
+        # one number together, so prediction_2 goes with prediction_std_2
+        family = [n for n in names if any(n == c or n.startswith(c + "_") for c in clash)]
+        if family:
+            k = 2
+            while any(f"{n}_{k}" in taken or f"{n}_{k}" in names for n in family):
                 k += 1
-                new = f"{name}_{k}"
-            if new != name:
-                renamed[name] = new
-            taken.add(new)
-            names.append(new)
+            clashes += clash
+            renamed.update({n: f"{n}_{k}" for n in family})
+            names = [renamed.get(n, n) for n in names]
+        taken.update(names)
         parts.append(extra.reset_index(drop=True).set_axis(names, axis=1))
-    if renamed:
-        olds = ", ".join(f"'{old}'" for old in renamed)
+    if clashes:
+        olds = ", ".join(f"'{old}'" for old in clashes)
         news = ", ".join(f"'{new}'" for new in renamed.values())
-        say(f"[yellow]The table already has {'a column' if len(renamed) == 1 else 'columns'} "
-            f"{olds}, kept as {'it is' if len(renamed) == 1 else 'they are'}; the new "
+        say(f"[yellow]The table already has {'a column' if len(clashes) == 1 else 'columns'} "
+            f"{olds}, kept as {'it is' if len(clashes) == 1 else 'they are'}; the new "
             f"{'column is' if len(renamed) == 1 else 'columns are'} {news}.[/yellow]")
     joined = pd.concat([p for p in (parts[0], user, parts[1]) if p is not None], axis=1)
     joined.index = table.index  # rows keep the user's labels: result["prediction"] aligns
