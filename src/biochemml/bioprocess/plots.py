@@ -156,12 +156,13 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
             ax.set_title(f"partial dependence: {name}")
         if surface:
             ax = axes[1 + len(top)]
-            rows, _ = best_condition(model.factors_.check_table(X), model.y_train_)
+            table = model.factors_.check_table(X)  # checked once, for the slice and its runs
+            rows, _ = best_condition(table, model.y_train_)
             best = X.iloc[[int(rows[0])]]
             v1, v2, mean, _ = response_surface(model, best, surface[0], surface[1])
             cs = ax.contourf(v1, v2, mean, levels=15, cmap="viridis")
             fig.colorbar(cs, ax=ax, label=f"predicted {response}")
-            _slice_runs(ax, model.factors_, X, rows, surface)
+            _slice_runs(ax, model.factors_, table, rows, surface)
             _legend(fig, axes, ncols=1)
             ax.set_xscale("log" if model.factors_[surface[0]].log else "linear")
             ax.set_yscale("log" if model.factors_[surface[1]].log else "linear")
@@ -178,20 +179,21 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
 NEAR_SLICE = 0.1
 
 
-def _slice_runs(ax, factors, X: pd.DataFrame, rows, surface) -> None:
+def _slice_runs(ax, factors, table: pd.DataFrame, rows, surface) -> None:
     """The measured runs on a response-surface panel over the factors ``surface``, drawn
     by how far they are from the slice through the best condition (``rows``: its
     replicates): the best condition itself, the runs near the slice (every other factor
     within :data:`NEAR_SLICE` of its range), and, faint, the runs whose other factors differ
-    more (the surface does not predict those: it is a slice of a larger space)."""
-    unit = factors.to_unit(factors.check_table(X))
+    more (the surface does not predict those: it is a slice of a larger space).
+    ``table`` is the runs' conditions as ``factors.check_table`` returns them."""
+    unit = factors.to_unit(table)
     others = [j for j, name in enumerate(factors.feature_names) if name not in surface]
     away = np.abs(unit[:, others] - unit[int(rows[0]), others]).max(axis=1) if others \
-        else np.zeros(len(X))
-    on_best = np.zeros(len(X), dtype=bool)
+        else np.zeros(len(table))
+    on_best = np.zeros(len(table), dtype=bool)
     on_best[rows] = True
     near, far = (away <= NEAR_SLICE) & ~on_best, away > NEAR_SLICE
-    a, b = X[surface[0]].to_numpy(), X[surface[1]].to_numpy()
+    a, b = table[surface[0]].to_numpy(), table[surface[1]].to_numpy()
     if far.any():
         ax.scatter(a[far], b[far], s=12, c="0.85", edgecolors="0.3", linewidths=0.5,
                    alpha=0.7, label=f"measured runs with other factors elsewhere "
