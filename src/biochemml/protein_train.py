@@ -320,11 +320,11 @@ def _rows(n: int) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
 
 
-def _split_rows(df, data_path, variants, rows, index, keys, *, split, test_size, seed,
-                split_column, group_column):
+def _split_rows(df, data_path, variants, rows, index, codes, distinct, *, split, test_size,
+                seed, split_column, group_column):
     """Boolean test mask of the table's rows, and a sentence saying how it was drawn.
 
-    ``keys`` are the variants as :func:`_variant_keys` gives them. A random split draws
+    ``codes, distinct`` are the variants factorised (:func:`_variant_codes`). A random split draws
     variants, not rows: the copies of one variant (replicates, or one variant written two
     ways) stay on one side, and the wild type always trains, as it does with
     ``split="position"``.
@@ -351,7 +351,6 @@ def _split_rows(df, data_path, variants, rows, index, keys, *, split, test_size,
     if split == "random":
         # one draw per distinct variant, in order of first appearance: a table without
         # copies is split row by row exactly as before
-        codes, distinct = pd.factorize(pd.Series(keys, dtype=object))
         wanted, held = max(1, int(round(test_size * n))), 0
         sizes = np.bincount(codes, minlength=len(distinct))
         chosen = np.zeros(len(distinct), dtype=bool)
@@ -495,11 +494,11 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                 "taken as the wild type")
         notes.append(text + ".")
         say(text)
-    keys = _variant_keys(variants, wildtype, offset)
-    test, how = _split_rows(df, data_path, variants, rows, index, keys, split=split,
+    codes, distinct = _variant_codes(variants, wildtype, offset)
+    test, how = _split_rows(df, data_path, variants, rows, index, codes, distinct, split=split,
                             test_size=test_size, seed=seed, split_column=split_column,
                             group_column=group_column)
-    copies = _copies_note(df, keys, test, random=split == "random" and split_column is None)
+    copies = _copies_note(df, codes, test, random=split == "random" and split_column is None)
     if copies:
         notes.append(copies)
         say(f"[yellow]{copies}[/yellow]")
@@ -773,13 +772,13 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
     return result
 
 
-def _copies_note(df, keys, test, *, random: bool) -> str | None:
+def _copies_note(df, codes, test, *, random: bool) -> str | None:
     """A sentence on variants that occur more than once, or None: with a random split
     their copies were kept on one side; otherwise, say how many straddle the split (a test
-    copy of a training variant flatters the test score)."""
+    copy of a training variant flatters the test score); ``codes`` number the distinct
+    variants (:func:`_variant_codes`)."""
     from .runs import _rows_text
 
-    codes, distinct = pd.factorize(pd.Series(keys, dtype=object))
     repeated = np.bincount(codes)[codes] > 1
     if not repeated.any():
         return None
@@ -794,6 +793,13 @@ def _copies_note(df, keys, test, *, random: bool) -> str | None:
     return (said + f"; {len(both)} of them {'is' if len(both) == 1 else 'are'} in both the "
             "training and the test set, which flatters the test score: average the copies, "
             "or keep them on one side (--split random does).")
+
+
+def _variant_codes(variants, wildtype: str, offset: int):
+    """The variants numbered by identity, once for the split and its note: ``codes``
+    (shape ``(N,)``, in order of first appearance) and the ``distinct`` keys of
+    :func:`_variant_keys` (the wild type's is empty)."""
+    return pd.factorize(pd.Series(_variant_keys(variants, wildtype, offset), dtype=object))
 
 
 def _variant_keys(variants, wildtype: str, offset: int) -> list:
