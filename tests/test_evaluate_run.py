@@ -173,3 +173,36 @@ def test_the_positive_class_can_be_chosen_and_evaluate_keeps_it(tmp_path, capsys
                  str(tmp_path / "y")]) == 1
     assert "--positive names the positive class of a classification" in capsys.readouterr().err
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_a_two_target_run_scores_the_one_target_a_table_holds(tmp_path):
+    rng = np.random.default_rng(9)
+    seqs = ["".join(rng.choice(list("ACGT"), 16)) for _ in range(240)]
+    gfp = np.array([s.count("GG") for s in seqs]) + rng.normal(0, 0.3, 240)
+    rl = np.array([s.count("A") for s in seqs]) + rng.normal(0, 0.3, 240)
+    pd.DataFrame({"utr": seqs, "gfp": gfp, "rl": rl}).to_csv(tmp_path / "t.csv", index=False)
+    run = train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["gfp", "rl"],
+                    task="regression", model="ridge", baselines=False, out=tmp_path / "run")
+    rng2 = np.random.default_rng(10)
+    new = ["".join(rng2.choice(list("ACGT"), 16)) for _ in range(60)]
+    pd.DataFrame({"utr": new, "rl": [s.count("A") for s in new]}).to_csv(
+        tmp_path / "rl_only.csv", index=False)
+    result = evaluate_run(run, tmp_path / "rl_only.csv", out=tmp_path / "ev")
+    assert list(result) == ["rl"] and result["rl"]["n"] == 60
+    assert result["rl"]["r2"]["value"] > 0.8  # the A count is additive: ridge finds it
+    written = pd.read_csv(tmp_path / "ev" / "predictions.csv")
+    assert {"prediction_gfp", "prediction_rl"} <= set(written.columns)  # both predicted
+    report = (tmp_path / "ev" / "report.html").read_text()
+    assert "The table has no column &#x27;gfp&#x27;" in report or "no column 'gfp'" in report
+    figures = sorted(p.name for p in (tmp_path / "ev" / "figures").iterdir())
+    assert not any("gfp" in f for f in figures) and any("rl" in f for f in figures)
+    # a table holding neither target is still refused, naming the run's columns
+    pd.DataFrame({"utr": new}).to_csv(tmp_path / "none.csv", index=False)
+    with pytest.raises(InputError, match="gfp"):
+        evaluate_run(run, tmp_path / "none.csv")
+    # unseen-row scoring uses the measured target when the first one is absent
+    seen = pd.read_csv(tmp_path / "t.csv").head(30)[["utr", "rl"]]
+    pd.concat([seen, pd.read_csv(tmp_path / "rl_only.csv")]).to_csv(tmp_path / "mix.csv",
+                                                                     index=False)
+    mixed = evaluate_run(run, tmp_path / "mix.csv")
+    assert mixed["unseen"]["n"] > 0 and np.isfinite(mixed["unseen"]["r2"])

@@ -357,13 +357,18 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
         table = pd.DataFrame()
         for t, name in enumerate(names):
             ok = ~np.isnan(truth2[:, t])
+            suffix = "" if len(names) == 1 else f"_{name}"
+            table[f"prediction{suffix}"] = mean2[:, t]
+            if ensemble:
+                table[f"prediction_std{suffix}"] = std2[:, t]
+            if not ok.any():  # a target the evaluation table does not hold: predicted only
+                continue
             res = metrics.with_intervals(metrics.regression_metrics, truth2[ok, t], mean2[ok, t],
                                          n_boot=1000, seed=0)
             res["n"] = int(ok.sum())
             if ensemble:
                 res["coverage"] = metrics.interval_coverage(truth2[ok, t], mean2[ok, t], std2[ok, t])
             result[name] = res
-            suffix = "" if len(names) == 1 else f"_{name}"
             f = fig_dir / f"{prefix}_observed_vs_predicted{suffix}.png"
             plot.observed_vs_predicted(truth2[ok, t], mean2[ok, t],
                                        std=std2[ok, t] if ensemble else None, path=f,
@@ -372,9 +377,6 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
             plot.residuals(truth2[ok, t], mean2[ok, t], path=g, label=name)
             figures += [(f"Observed vs predicted {name} ({prefix} set)", f),
                         (f"Residuals of {name} ({prefix} set)", g)]
-            table[f"prediction{suffix}"] = mean2[:, t]
-            if ensemble:
-                table[f"prediction_std{suffix}"] = std2[:, t]
         if len(names) == 1:
             result = result[names[0]]
     return result, table, figures
@@ -1212,20 +1214,34 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
                     + ("" if sequence_column_name else " the model was trained on"),
                     hint="" if sequence_column_name else
                     ". Name the table's column of sequences with --sequence-column")
-    require_columns(df, targets, what="" if target_columns else
-                    ", a column the model was trained on",
-                    hint="" if target_columns else
-                    ". Name the table's column with --target-column")
+    absent = [] if target_columns or cfg["task"] == "classification" else \
+        [t for t in targets if t not in df.columns]
+    if 0 < len(absent) < len(targets):  # score the targets the table holds
+        notes_absent = [f"The table has no column {', '.join(repr(t) for t in absent)}: "
+                        f"{'it is' if len(absent) == 1 else 'they are'} predicted but not scored."]
+        say(f"[yellow]{notes_absent[0]}[/yellow]")
+    else:
+        absent, notes_absent = [], []
+        require_columns(df, targets, what="" if target_columns else
+                        ", a column the model was trained on",
+                        hint="" if target_columns else
+                        ". Name the table's column with --target-column")
     seqs = np.asarray(sequence_column(df, column, est.alphabet), dtype=object)
     _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
     _note_lengths(seqs, est)
-    y = _values(df, cfg["task"], targets, one_class=True)
+    if absent:  # a column of NaN for each target the table lacks
+        present = [t for t in targets if t not in absent]
+        known = _values(df, cfg["task"], present).reshape(len(df), -1)
+        y = np.full((len(df), len(targets)), np.nan)
+        y[:, [targets.index(t) for t in present]] = known
+    else:
+        y = _values(df, cfg["task"], targets, one_class=True)
     if cfg["task"] == "classification":
         y = _known_labels(df, targets[0], y, est.classes_)
     else:
         est.target_names_ = targets
     seen = _seen_in_training(run_dir, seqs, est.alphabet)
-    notes = []
+    notes = list(notes_absent)
     with contextlib.ExitStack() as stack:
         tmp = (stack.enter_context(atomic_folder(folder)) if folder is not None else
                Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="biochemml-eval-"))))
@@ -1307,15 +1323,25 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
             shown += (f", balanced accuracy {m['balanced_accuracy']:.3f} (always "
                       f"'{m['majority_class']}': {m['majority_accuracy']:.3f})")
     else:
-        truth = np.asarray(y, dtype=float).reshape(n, -1)[unseen, 0]
-        pred = table.iloc[:, 0].to_numpy(dtype=float)[unseen]
+        y2 = np.asarray(y, dtype=float).reshape(n, -1)
+        t = int(np.flatnonzero(~np.isnan(y2).all(axis=0))[0])  # the first target measured
+        truth = y2[unseen, t]
+        pred = table[_prediction_column(table, targets, t)].to_numpy(dtype=float)[unseen]
         ok = ~np.isnan(truth)
+        if ok.sum() < 2:
+            return {"text": text + "; too few unseen rows are measured to score apart.",
+                    "metrics": None}
         scores = {"n": int(ok.sum()), **metrics.regression_metrics(truth[ok], pred[ok])}
         shown = f"R² {scores['r2']:.3f}, Spearman {scores['spearman']:.3f}"
         if len(targets) > 1:
-            shown += f" ({targets[0]})"
+            shown += f" ({targets[t]})"
     return {"text": f"{text}. On the {int(unseen.sum())} unseen sequences alone: {shown}.",
             "metrics": scores}
+
+
+def _prediction_column(table: pd.DataFrame, targets, t: int) -> str:
+    """The column of ``table`` (from ``_evaluate``) holding the predictions of target ``t``."""
+    return "prediction" if len(targets) == 1 else f"prediction_{targets[t]}"
 
 
 def _length_words(seqs, input_length: int, pad: str) -> str:
