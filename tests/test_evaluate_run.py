@@ -95,10 +95,10 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     assert "The baseline gbm-kmer beat ridge on the test set" in said
     assert "--model gbm-kmer." in said and "give the network more data" not in said  # no network
     assert "--model gbm-kmer" in (run / "report.html").read_text()
-    rows = [{"model": "ridge", "R2": 0.30}, {"model": "gbm-kmer", "R2": 0.34},
-            {"model": "framepool (this run)", "R2": 0.31}]
+    rows = [{"model": "ridge", "r2": 0.30}, {"model": "gbm-kmer", "r2": 0.34},
+            {"model": "framepool (this run)", "r2": 0.31}]
     assert _better_baseline(rows) is None  # within the margin
-    rows[1]["R2"] = 0.60
+    rows[1]["r2"] = 0.60
     assert "gbm-kmer beat framepool" in _better_baseline(rows)
     assert "give the network more data" in _better_baseline(rows)
     assert "the simpler model" in _better_baseline(rows)
@@ -117,7 +117,7 @@ def test_weighted_runs_weigh_their_baselines_too_and_say_so(tmp_path):
     pd.DataFrame({"s": seqs, "y": y, "w": w}).to_csv(tmp_path / "t.csv", index=False)
     run = train_run(tmp_path / "t.csv", sequence_column_name="s", target_columns=["y"],
                     task="regression", model="ridge", weight_column="w", out=tmp_path / "run")
-    rows = {r["model"]: r["R2"] for r in json.loads((run / "metrics.json").read_text())["baselines"]}
+    rows = {r["model"]: r["r2"] for r in json.loads((run / "metrics.json").read_text())["baselines"]}
     assert rows["ridge"] == pytest.approx(rows["ridge (this run)"])  # the same weighted fit
     assert "weighs each training row in the loss (baselines too)" in (run / "report.html").read_text()
 

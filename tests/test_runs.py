@@ -182,8 +182,8 @@ def test_baselines_take_the_runs_target_transform_and_the_run_its_fit_time(utr_t
                     out=tmp_path / "log")
     rows = {r["model"]: r for r in json.loads((run / "metrics.json").read_text())["baselines"]}
     # the gbm-kmer baseline is the run's own model, fitted the same way: the same scores
-    assert rows["gbm-kmer"]["R2"] == pytest.approx(rows["gbm-kmer (this run)"]["R2"], abs=1e-9)
-    assert rows["gbm-kmer (this run)"]["fit s"] > 0
+    assert rows["gbm-kmer"]["r2"] == pytest.approx(rows["gbm-kmer (this run)"]["r2"], abs=1e-9)
+    assert rows["gbm-kmer (this run)"]["fit_seconds"] > 0
     assert "log: models fit log(value)" in (run / "report.html").read_text()
 
 

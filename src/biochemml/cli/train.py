@@ -296,8 +296,8 @@ def _print_metrics(run: Path) -> None:
 
         width = max(len(str(b["model"])) for b in baselines)
         for b in baselines:
-            typer.echo(f"  {b['model']:>{width}}: R2 {score(b.get('R2'))}, "
-                       f"Spearman {score(b.get('Spearman'))}")
+            typer.echo(f"  {b['model']:>{width}}: R2 {score(b.get('r2'))}, "
+                       f"Spearman {score(b.get('spearman'))}")
     if saved.get("by_group"):
         groups = sorted(saved["by_group"], key=lambda g: -g["n"])  # stable: ties keep order
         shown = groups[:TERMINAL_GROUPS]
