@@ -130,3 +130,29 @@ def test_simulation_errors():
 
 def test_doctests():
     assert doctest.testmod(simulate).failed == 0
+
+
+def test_bayes_ceiling_follows_the_class_sizes():
+    equal = bayes_optimal_accuracy(lecture_pwm(), n=20_000, seed=4)
+    rare = bayes_optimal_accuracy(lecture_pwm(), n=20_000, seed=4, positive_fraction=0.05)
+    # the prior shifts the threshold: above both the equal-class ceiling and the 0.95 that
+    # always answering "random" scores
+    assert rare > max(equal, 0.95) + 0.005
+    flat = PWM(np.full((4, 6), 0.25))
+    assert abs(bayes_optimal_accuracy(flat, n=20_000, seed=2, positive_fraction=0.2) - 0.8) < 0.01
+    for bad in (0, 1, 1.5, True):
+        with pytest.raises(InputError, match="positive_fraction"):
+            bayes_optimal_accuracy(flat, n=100, positive_fraction=bad)
+
+
+def test_simulate_reports_the_ceiling_of_its_own_class_sizes(tmp_path, capsys):
+    from biochemml.cli import main
+
+    assert main(["simulate", "--out", str(tmp_path / "x.csv"), "--n-positive", "100",
+                 "--n-negative", "1900"]) == 0
+    said = capsys.readouterr().out
+    ceiling = float(said.split("(Bayes-optimal): ")[1].split()[0])
+    assert ceiling > 0.98  # not the 0.979 of equal classes
+    assert "larger class scores 0.950" in said
+    assert main(["simulate", "--out", str(tmp_path / "y.csv"), "--n-negative", "0"]) == 0
+    assert "Bayes-optimal" not in capsys.readouterr().out

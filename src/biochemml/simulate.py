@@ -157,36 +157,44 @@ def _logmeanexp(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 def bayes_optimal_accuracy(pwm, length: int = 20, position: int | None = 7, n: int = 200_000,
-                           seed=0, background=None) -> float:
+                           seed=0, background=None, positive_fraction: float = 0.5) -> float:
     """Monte Carlo estimate of the best possible accuracy on :func:`motif_dataset`.
 
-    The Bayes-optimal classifier calls a sequence positive when its likelihood under
-    the motif model beats its likelihood under the background (equal class sizes).
+    The Bayes-optimal classifier calls a sequence positive when its posterior odds
+    favour the motif: the log-likelihood ratio of motif against background beats
+    ``log((1 - f) / f)`` for a fraction ``f`` of positives (0 for equal class sizes).
     Its accuracy is the ceiling that no model trained on such data can beat; for the
-    course's setting it is about 0.979.
+    course's setting (equal classes) it is about 0.979. With unequal classes it is at
+    least the share of the larger class, what always answering that class scores.
 
     Parameters
     ----------
     pwm, length, position, background
         As in :func:`motif_dataset`.
     n : int
-        Simulated sequences (half positive); the standard error is about
-        ``sqrt(0.02 / n)``, 0.0003 for the default.
+        Simulated sequences; the standard error is about ``sqrt(0.02 / n)``, 0.0003 for
+        the default.
     seed : int
+    positive_fraction : float
+        Share of sequences carrying the motif, strictly between 0 and 1
+        (``n_positive / (n_positive + n_negative)`` of the data set).
 
     Returns
     -------
     float
     """
+    if isinstance(positive_fraction, bool) or not 0 < positive_fraction < 1:
+        raise InputError(f"positive_fraction must lie strictly between 0 and 1, not "
+                         f"{positive_fraction!r}")
     pwms = _as_pwms(pwm)
-    half = n // 2
-    df = motif_dataset(pwms, half, n - half, length, position, background, seed)
+    n_pos = min(max(int(round(n * positive_fraction)), 1), n - 1)
+    df = motif_dataset(pwms, n_pos, n - n_pos, length, position, background, seed)
     alpha = pwms[0].alphabet
     from .encode.codes import to_codes
 
     codes, _ = to_codes(df["sequence"].tolist(), alpha, pad="none")
     llr = _log_likelihood_ratio(codes, pwms, background_vector(background, alpha), position)
-    called = llr > 0
+    called = llr > np.log((1 - positive_fraction) / positive_fraction)
     return float(np.mean(called == (df["label"].to_numpy() == 1)))
 
 

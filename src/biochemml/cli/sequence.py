@@ -86,9 +86,16 @@ def simulate(
     pos = None if position is not None and position < 0 else position
     df = motif_dataset(pwms, n_positive, n_negative, length, pos, seed=seed)
     write_table(df, out)
-    ceiling = bayes_optimal_accuracy(pwms, length, pos, seed=seed)  # same estimate as demo and README
     typer.echo(f"Wrote {len(df)} sequences ({n_positive} with the motif, {n_negative} random) to {out}")
-    typer.echo(f"Best accuracy any classifier can reach on such data (Bayes-optimal): {ceiling:.3f}")
+    if n_positive and n_negative:  # with one class there is nothing to classify
+        share = n_positive / (n_positive + n_negative)
+        # the same estimate as demo and README for equal classes
+        ceiling = bayes_optimal_accuracy(pwms, length, pos, seed=seed, positive_fraction=share)
+        typer.echo(f"Best accuracy any classifier can reach on such data (Bayes-optimal): "
+                   f"{ceiling:.3f}")
+        if n_positive != n_negative:
+            typer.echo(f"Always answering the larger class scores {max(share, 1 - share):.3f}: "
+                       "with unequal classes, judge a model by balanced accuracy too.")
 
 
 motif_app = typer.Typer(help="Motifs: scan sequences for motif hits.",
