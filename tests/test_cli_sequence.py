@@ -113,6 +113,15 @@ def test_user_mistakes_are_one_line_errors(capsys, tmp_path, seq_table):
                       "'sequence': the sequence is 8 long, longer than --length 4: add")
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
                       "--pad", "middle", match="pad must be")
+    # options that would do nothing are refused, not ignored
+    assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
+                      "--truncate", "left", match="--truncate cuts sequences longer than "
+                      "--length: give --length too")
+    assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
+                      "--length", "0", match="--length must be at least 1, not 0")
+    assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "k.csv"),
+                      "--kmer", "2", "--length", "4", match="--length shape one-hot arrays")
+    assert not (tmp_path / "x.npy").exists() and not (tmp_path / "k.csv").exists()
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.csv"),
                       match=".npy")
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "k.csv"),

@@ -36,6 +36,15 @@ def encode(
                          "(or --kmer K for a .csv/.tsv/.parquet table)", path=out)
     if kmer is not None:
         table_suffix(out)
+        ignored = [o for o, v in (("--length", length), ("--truncate", truncate)) if v is not None]
+        if ignored:
+            raise InputError(f"{' and '.join(ignored)} shape one-hot arrays; k-mer counts do "
+                             "not depend on the length: leave them out with --kmer")
+    elif length is not None and length < 1:
+        raise InputError(f"--length must be at least 1, not {length}")
+    elif truncate is not None and length is None:
+        raise InputError("--truncate cuts sequences longer than --length: give --length too "
+                         "(without it the longest sequence sets the length and none is cut)")
     df = read_table(data)
     seqs = sequence_column(df, sequence_column_name, alphabet)
     if kmer is not None:
