@@ -324,6 +324,31 @@ def test_utr_is_rebuilt_from_utr_insight_csvs_and_checked_by_content(tmp_path, m
 
 
 @needs_shared
+def test_download_checks_the_derived_table_that_load_reads(tmp_path, monkeypatch, capsys, no_network):
+    """`download` verified dmsc.pq and skipped sd_kuo2020.parquet, so it said "files
+    verified" for a folder that `load` then refused."""
+    from biochemml.cli import main
+
+    data = empty_data_dir(tmp_path, monkeypatch)
+    shutil.copytree(Path(SHARED, "sd_kuo2020"), data / "sd_kuo2020")
+    table = data / "sd_kuo2020" / "sd_kuo2020.parquet"
+    table.chmod(0o644)
+    with open(table, "ab") as handle:
+        handle.write(b"\0")
+    assert main(["datasets", "download", "sd_kuo2020"]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert f"Checksum mismatch for {table}" in said and "derived from dmsc.pq" in said
+    with pytest.raises(DataError, match="derived from dmsc.pq: delete it"):
+        datasets.load("sd_kuo2020")
+    # following the advice: without the derived table, both use dmsc.pq
+    table.unlink()
+    assert main(["datasets", "download", "sd_kuo2020"]) == 0
+    assert "files verified" in capsys.readouterr().out
+    assert len(datasets.load("sd_kuo2020")) == 257_565
+    assert no_network == []
+
+
+@needs_shared
 def test_local_files_are_hashed_once_per_process(tmp_path, monkeypatch):
     data = empty_data_dir(tmp_path, monkeypatch)
     shutil.copytree(Path(SHARED, "esol"), data / "esol")

