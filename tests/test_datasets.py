@@ -231,6 +231,25 @@ def test_a_failed_download_says_what_to_fetch_and_where(tmp_path, monkeypatch, n
 
 
 @needs_shared
+def test_flaviolin_loads_without_the_bounds_file_it_does_not_read(tmp_path, monkeypatch, no_network):
+    """load("flaviolin") reads DBTL1-5.csv only; it failed when media_bounds.csv was missing."""
+    data = empty_data_dir(tmp_path, monkeypatch)
+    (data / "flaviolin").mkdir()
+    runs = data / "flaviolin" / "DBTL1-5.csv"
+    shutil.copyfile(Path(SHARED, "flaviolin", "DBTL1-5.csv"), runs)
+    assert len(datasets.load("flaviolin")) == 240
+    assert no_network == []
+    with pytest.raises(DataError, match="Could not download media_bounds.csv"):
+        datasets.flaviolin_bounds()
+    with pytest.raises(DataError, match="Could not download media_bounds.csv"):
+        datasets.download("flaviolin")
+    # the file it reads is still checked
+    runs.write_bytes(runs.read_bytes() + b"\n")
+    with pytest.raises(DataError, match=f"Checksum mismatch for {runs}"):
+        datasets.load("flaviolin")
+
+
+@needs_shared
 def test_download_writes_atomically_and_verifies(tmp_path, monkeypatch, private_cache):
     empty_data_dir(tmp_path, monkeypatch)
     spec_data, spec_bounds = _catalog.CATALOG["flaviolin"].files

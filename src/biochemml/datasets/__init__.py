@@ -145,7 +145,8 @@ def path(name: str) -> Path:
 
 def _required_files(name: str) -> dict:
     """Verified paths of the files :func:`load` reads, downloading what is missing: a
-    derived file when it is present (its source is then not read), else its source."""
+    derived file when it is present (its source is then not read), else its source; not
+    the companion files other functions read (``media_bounds.csv``)."""
     dataset = _dataset(name)
     out = {}
     for spec in dataset.files:
@@ -155,7 +156,7 @@ def _required_files(name: str) -> dict:
                 out[spec.name] = found
     replaced = {spec.derived_from for spec in dataset.files if spec.name in out}
     for spec in dataset.files:
-        if spec.derived_from is None and spec.name not in replaced:
+        if spec.derived_from is None and not spec.companion and spec.name not in replaced:
             out[spec.name] = fetch_file(name, spec)
     return out
 

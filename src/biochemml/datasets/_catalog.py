@@ -166,8 +166,9 @@ CATALOG = {d.name: d for d in (
         files=(
             DataFile("DBTL1-5.csv", "4c0958978194d221581595ee3e4d7d31c3d1a57b0182ff16c401396b6017fb8f",
                      urls=(f"{_FLAVIOLIN}/DBTL1-5.csv",)),
+            # read by flaviolin_bounds, not by the table
             DataFile("media_bounds.csv", "3a076bc324987ba2dada69481015971c658d54f944d2f8091e12fc0b9280d454",
-                     urls=(f"{_FLAVIOLIN}/Putida_media_bounds.csv",)),
+                     urls=(f"{_FLAVIOLIN}/Putida_media_bounds.csv",), companion=True),
         ),
         loader=_tables.load_flaviolin,
     ),

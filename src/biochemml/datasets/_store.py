@@ -62,6 +62,10 @@ class DataFile:
         Name of the file of the same data set this one is derived from. It is read instead
         of its source when present (so it is verified like any other file) and is not
         needed otherwise: the table is then derived again from the source.
+    companion : bool
+        Not read by ``load(<data set>)`` but by another function (``media_bounds.csv`` of
+        ``flaviolin`` by ``flaviolin_bounds``); :func:`fetch_file` gets it when that
+        function asks for it, and ``download`` fetches it with the rest.
     """
 
     name: str
@@ -73,6 +77,7 @@ class DataFile:
     build: Optional[Callable[[Path], None]] = field(default=None, compare=False)
     inputs: tuple = ()
     derived_from: Optional[str] = None
+    companion: bool = False
 
 
 def data_dir() -> Optional[Path]:
