@@ -230,6 +230,22 @@ def test_a_failed_download_says_what_to_fetch_and_where(tmp_path, monkeypatch, n
     assert not (private_cache / "flaviolin" / "DBTL1-5.csv").exists()
 
 
+@pytest.mark.parametrize("name", ["esol", "avgfp", "tem1", "flaviolin"])
+def test_a_failed_download_names_every_missing_file(name, tmp_path, monkeypatch, no_network,
+                                                   private_cache):
+    """It named the first one only: the user fetched it, ran again, and learnt of the next."""
+    empty_data_dir(tmp_path, monkeypatch)
+    with pytest.raises(DataError) as info:
+        datasets.download(name)
+    message = str(info.value)
+    files = _catalog.CATALOG[name].files
+    assert message.startswith(f"Could not download {len(files)} files of data set '{name}'")
+    for spec in files:
+        assert f"download {spec.urls[0]}, and save it as {private_cache / name / spec.name}" in message
+        assert f"Its SHA256 must be {spec.sha256}" in message
+    assert set(no_network) == {url for spec in files for url in spec.urls}
+
+
 @needs_shared
 def test_flaviolin_loads_without_the_bounds_file_it_does_not_read(tmp_path, monkeypatch, no_network):
     """load("flaviolin") reads DBTL1-5.csv only; it failed when media_bounds.csv was missing."""
@@ -254,11 +270,12 @@ def test_download_writes_atomically_and_verifies(tmp_path, monkeypatch, private_
     empty_data_dir(tmp_path, monkeypatch)
     spec_data, spec_bounds = _catalog.CATALOG["flaviolin"].files
     good, bounds = Path(SHARED, "flaviolin", "DBTL1-5.csv"), Path(SHARED, "flaviolin", "media_bounds.csv")
-    # first a server that returns a truncated file: nothing may be left in the cache
+    # first a server that returns a truncated file: nothing of it may be left in the cache
+    # (the other file, which verified, is kept)
     serve_from(monkeypatch, {spec_data.urls[0]: good.read_bytes()[:-10], spec_bounds.urls[0]: bounds})
     with pytest.raises(DataError, match="downloaded file has SHA256"):
         datasets.download("flaviolin")
-    assert sorted(p.name for p in (private_cache / "flaviolin").iterdir()) == []
+    assert sorted(p.name for p in (private_cache / "flaviolin").iterdir()) == ["media_bounds.csv"]
     # then the right bytes: both files land in the cache, verified, with no temporary files
     serve_from(monkeypatch, {spec_data.urls[0]: good, spec_bounds.urls[0]: bounds})
     folder = datasets.download("flaviolin")

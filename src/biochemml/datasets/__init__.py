@@ -35,7 +35,7 @@ import pandas as pd
 from ..errors import DataError, InputError
 from . import _tables
 from ._catalog import CATALOG
-from ._store import cache_dir, data_dir, fetch_file, local_file
+from ._store import cache_dir, data_dir, fetch_file, fetch_files, local_file
 
 __all__ = ["load", "list", "download", "path", "file_path", "wildtype", "structure_path",
            "non_feature_columns", "flaviolin_bounds", "names", "load_sd_kuo2020",
@@ -124,12 +124,7 @@ def download(name: str) -> Path:
         or a download failed (the message says which URL to fetch by hand and where to put
         the file).
     """
-    dataset = _dataset(name)
-    files = _required_files(name)
-    for spec in dataset.files:  # also the source of a derived table that is present
-        if spec.derived_from is None and spec.name not in files:
-            files[spec.name] = fetch_file(name, spec)
-    return next(iter(files.values())).parent
+    return next(iter(_required_files(name, every=True).values())).parent
 
 
 def path(name: str) -> Path:
@@ -143,10 +138,12 @@ def path(name: str) -> Path:
     return cache_dir() / name
 
 
-def _required_files(name: str) -> dict:
-    """Verified paths of the files :func:`load` reads, downloading what is missing: a
-    derived file when it is present (its source is then not read), else its source; not
-    the companion files other functions read (``media_bounds.csv``)."""
+def _required_files(name: str, every: bool = False) -> dict:
+    """Verified paths of the files :func:`load` reads: a derived file when it is present
+    (its source is then not read), else its source; not the companion files other
+    functions read (``media_bounds.csv``). ``every=True`` (:func:`download`) adds those
+    and the source of a derived file that is present. Missing files are downloaded in one
+    go, so that a failed download names all of them."""
     dataset = _dataset(name)
     out = {}
     for spec in dataset.files:
@@ -155,9 +152,9 @@ def _required_files(name: str) -> dict:
             if found is not None:
                 out[spec.name] = found
     replaced = {spec.derived_from for spec in dataset.files if spec.name in out}
-    for spec in dataset.files:
-        if spec.derived_from is None and not spec.companion and spec.name not in replaced:
-            out[spec.name] = fetch_file(name, spec)
+    out.update(fetch_files(name, [
+        spec for spec in dataset.files if spec.derived_from is None
+        and (every or (not spec.companion and spec.name not in replaced))]))
     return out
 
 

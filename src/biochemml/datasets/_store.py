@@ -163,10 +163,37 @@ def local_file(dataset: str, spec: DataFile) -> Optional[Path]:
 
 def fetch_file(dataset: str, spec: DataFile) -> Path:
     """Return a verified local copy of ``spec``, downloading it into the cache if needed."""
+    return fetch_files(dataset, [spec])[spec.name]
+
+
+def fetch_files(dataset: str, specs) -> dict:
+    """Verified local copies ``{file name: path}`` of ``specs``, downloading the missing
+    ones into the cache.
+
+    Raises
+    ------
+    biochemml.errors.DataError
+        A local file's checksum does not match; or files could not be downloaded, and then
+        one message names every one of them, each with its URL, SHA256 and where to save it.
+    """
+    found, missing = {}, []
+    for spec in specs:
+        path, failures = _obtain(dataset, spec)
+        if path is None:
+            missing.append((spec, failures))
+        else:
+            found[spec.name] = path
+    if missing:
+        raise DataError(_fetch_by_hand(dataset, missing))
+    return found
+
+
+def _obtain(dataset: str, spec: DataFile) -> tuple:
+    """``(verified path, [])``, or ``(None, what was tried)`` when nothing could be fetched."""
     found = local_file(dataset, spec)
     if found is not None:
-        return found
-    dest = cache_dir() / dataset / spec.name
+        return found, []
+    dest = _cache_path(dataset, spec)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -176,29 +203,53 @@ def fetch_file(dataset: str, spec: DataFile) -> Path:
     if spec.build is not None:
         try:
             _write_atomically(dest, spec, dataset, lambda tmp: spec.build(tmp))
-            return dest
+            return dest, []
         except _FAILURES as err:
             failures.append(f"building from {', '.join(spec.inputs)}: {err}")
     for url in spec.urls:
         try:
             _write_atomically(dest, spec, dataset, lambda tmp, url=url: _download_to(url, tmp, spec))
-            return dest
+            return dest, []
         except _FAILURES as err:
             failures.append(f"{url}: {err}")
-    raise DataError(_fetch_by_hand(dataset, spec, dest, failures))
+    return None, failures
+
+
+def _cache_path(dataset: str, spec: DataFile) -> Path:
+    return cache_dir() / dataset / spec.name
 
 
 # What a failed download or build can raise (network, HTTP, bad archive, bad table, bad hash).
 _FAILURES = (DataError, OSError, ValueError, KeyError, zipfile.BadZipFile, http.client.HTTPException)
 
 
-def _fetch_by_hand(dataset: str, spec: DataFile, dest: Path, failures: list) -> str:
-    tried = "; ".join(failures) if failures else "no source to download from"
+def _fetch_by_hand(dataset: str, missing: list) -> str:
+    """The message for files that could not be fetched: ``missing`` holds ``(spec, what
+    was tried)`` pairs; every file gets its URL, SHA256 and the place to save it."""
+    if len(missing) == 1:
+        spec, failures = missing[0]
+        built = spec.build is not None
+        return (f"Could not {'build' if built else 'download'} {spec.name} of data set "
+                f"'{dataset}' ({_tried(failures)}). Fetch {'its inputs' if built else 'it'} "
+                f"by hand: {_by_hand(dataset, spec)}")
+    lines = [f"Could not download {len(missing)} files of data set '{dataset}'. Fetch them "
+             f"by hand, then load the data set again:"]
+    lines += [f"- {spec.name}: {_by_hand(dataset, spec)} Tried: {_tried(failures)}."
+              for spec, failures in missing]
+    return "\n".join(lines)
+
+
+def _tried(failures: list) -> str:
+    return "; ".join(failures) if failures else "no source to download from"
+
+
+def _by_hand(dataset: str, spec: DataFile) -> str:
+    """How to fetch one file by hand, and where to save it."""
+    dest = _cache_path(dataset, spec)
     if spec.build is not None:
         names = ", ".join(url.rsplit("/", 1)[-1] for url in spec.inputs)
-        return (f"Could not build {spec.name} of data set '{dataset}' ({tried}). Fetch its "
-                f"inputs by hand: download {' and '.join(spec.inputs)}, save them as {names} "
-                f"in {dest.parent}, and load the data set again; biochemml builds the table "
+        return (f"download {' and '.join(spec.inputs)}, save them as {names} in "
+                f"{dest.parent}, and load the data set again; biochemml builds {spec.name} "
                 f"from them and checks its content.")
     source = spec.urls[0] if spec.urls else "(see the data set's README)"
     what = (f"download {source}, check that its SHA256 is {spec.archive_sha256}, and take "
@@ -207,9 +258,7 @@ def _fetch_by_hand(dataset: str, spec: DataFile, dest: Path, failures: list) -> 
     shared = data_dir()
     alternative = (f" (or into {shared / dataset / spec.name})" if shared is not None else
                    f" (or into <folder>/{dataset}/{spec.name} and set {DATA_ENV}=<folder>)")
-    return (f"Could not download {spec.name} of data set '{dataset}' ({tried}). "
-            f"Fetch it by hand: {what}, and save it as {dest}{alternative}. "
-            f"Its SHA256 must be {spec.sha256}.")
+    return f"{what}, and save it as {dest}{alternative}. Its SHA256 must be {spec.sha256}."
 
 
 def _write_atomically(dest: Path, spec: DataFile, dataset: str, write: Callable[[Path], None]) -> None:
