@@ -265,6 +265,36 @@ def test_flaviolin_loads_without_the_bounds_file_it_does_not_read(tmp_path, monk
         datasets.load("flaviolin")
 
 
+@pytest.mark.parametrize("setting, problem", [
+    ("shared", "BIOCHEMML_DATA={root}/shared has no esol/ folder; did you mean {root}/shared/data?"),
+    ("shared/data/esol", "BIOCHEMML_DATA={root}/shared/data/esol has no esol/ folder; "
+                         "did you mean {root}/shared/data?"),
+    ("shared/dta", "BIOCHEMML_DATA={root}/shared/dta does not exist; did you mean {root}/shared/data?"),
+    ("elsewhere/data", "BIOCHEMML_DATA={root}/elsewhere/data does not exist. Set BIOCHEMML_DATA"),
+])
+def test_a_wrong_data_folder_is_named_before_any_download(setting, problem, tmp_path, monkeypatch,
+                                                         no_network, private_cache):
+    """A BIOCHEMML_DATA one level too high, too low or misspelt went to the network, then
+    said to save the file into the wrong folder."""
+    (tmp_path / "shared" / "data" / "esol").mkdir(parents=True)
+    (tmp_path / "shared" / "hooks").mkdir()
+    monkeypatch.setenv("BIOCHEMML_DATA", str(tmp_path / setting))
+    with pytest.raises(DataError) as info:
+        datasets.load("esol")
+    message = str(info.value)
+    assert message.startswith(problem.format(root=tmp_path))
+    assert f"or unset it to download esol into the cache ({private_cache / 'esol'})" in message
+    assert no_network == []
+
+
+def test_a_shared_folder_without_the_data_set_still_downloads_it(tmp_path, monkeypatch, no_network):
+    data = empty_data_dir(tmp_path, monkeypatch)
+    (data / "avgfp").mkdir()
+    with pytest.raises(DataError, match="Could not download 2 files of data set 'esol'"):
+        datasets.download("esol")
+    assert len(no_network) == 4
+
+
 @needs_shared
 def test_download_writes_atomically_and_verifies(tmp_path, monkeypatch, private_cache):
     empty_data_dir(tmp_path, monkeypatch)

@@ -14,6 +14,7 @@ so an interrupted or corrupted download never leaves a file that looks finished.
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import http.client
 import os
@@ -176,8 +177,12 @@ def fetch_files(dataset: str, specs) -> dict:
         A local file's checksum does not match; or files could not be downloaded, and then
         one message names every one of them, each with its URL, SHA256 and where to save it.
     """
-    found, missing = {}, []
-    for spec in specs:
+    found = {spec.name: local_file(dataset, spec) for spec in specs}
+    absent = [spec for spec in specs if found[spec.name] is None]
+    if absent:
+        _check_data_dir(dataset)
+    missing = []
+    for spec in absent:
         path, failures = _obtain(dataset, spec)
         if path is None:
             missing.append((spec, failures))
@@ -188,11 +193,41 @@ def fetch_files(dataset: str, specs) -> dict:
     return found
 
 
+def _check_data_dir(dataset: str) -> None:
+    """Before anything is downloaded: refuse a ``$BIOCHEMML_DATA`` that cannot be the shared
+    data folder meant, one that does not exist or that has no ``<dataset>/`` folder while
+    a folder inside or beside it has one (it names that folder)."""
+    shared = data_dir()
+    if shared is None or (shared / dataset).is_dir():
+        return
+    if shared.is_dir():
+        guesses = [p for p in _subfolders(shared) + [shared.parent] if (p / dataset).is_dir()]
+        if not guesses:
+            return  # a shared folder without this data set: download it into the cache
+        problem = f"{DATA_ENV}={shared} has no {dataset}/ folder; did you mean {guesses[0]}?"
+    elif shared.exists():
+        problem = f"{DATA_ENV}={shared} is a file, not a folder."
+    else:
+        siblings = _subfolders(shared.parent)
+        close = difflib.get_close_matches(shared.name, [p.name for p in siblings], n=3)
+        close = sorted(close, key=lambda n: not (shared.parent / n / dataset).is_dir())
+        problem = (f"{DATA_ENV}={shared} does not exist"
+                   + (f"; did you mean {shared.parent / close[0]}?" if close else "."))
+    raise DataError(f"{problem} Set {DATA_ENV} to the folder that holds the data-set folders "
+                    f"(such as {dataset}/), or unset it to download {dataset} into the cache "
+                    f"({cache_dir() / dataset}).")
+
+
+def _subfolders(folder: Path) -> list:
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_dir())
+    except OSError:
+        return []
+
+
 def _obtain(dataset: str, spec: DataFile) -> tuple:
-    """``(verified path, [])``, or ``(None, what was tried)`` when nothing could be fetched."""
-    found = local_file(dataset, spec)
-    if found is not None:
-        return found, []
+    """Download ``spec`` into the cache: ``(verified path, [])``, or ``(None, what was
+    tried)`` when nothing could be fetched."""
     dest = _cache_path(dataset, spec)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
