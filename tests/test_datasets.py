@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import io
 import os
+import re
 import shutil
 import urllib.error
 import zipfile
@@ -293,6 +294,35 @@ def test_a_shared_folder_without_the_data_set_still_downloads_it(tmp_path, monke
     with pytest.raises(DataError, match="Could not download 2 files of data set 'esol'"):
         datasets.download("esol")
     assert len(no_network) == 4
+
+
+def _github_ref(url: str):
+    """The branch or commit a GitHub file URL names, or None for other hosts."""
+    match = re.match(r"https://(?:raw\.githubusercontent\.com/[^/]+/[^/]+|github\.com/[^/]+/[^/]+/raw)"
+                     r"/([^/]+)/", url)
+    return match and match[1]
+
+
+def test_every_github_file_is_pinned_to_a_commit_or_names_its_snapshot():
+    """avgfp and tem1 came from `main` with nothing to say which version their SHA256 is of."""
+    unpinned = []
+    for dataset in _catalog.CATALOG.values():
+        for spec in dataset.files:
+            for url in spec.urls[:1] + spec.inputs:  # the addresses a user is told to fetch
+                ref = _github_ref(url)
+                if ref is not None and not re.fullmatch("[0-9a-f]{7,40}", ref) and spec.snapshot is None:
+                    unpinned.append(url)
+    assert unpinned == []
+
+
+def test_fetch_by_hand_of_a_branch_file_names_the_snapshot_date(tmp_path, monkeypatch, no_network):
+    empty_data_dir(tmp_path, monkeypatch)
+    with pytest.raises(DataError) as info:
+        datasets.download("tem1")
+    message = str(info.value)
+    for spec in _catalog.CATALOG["tem1"].files:
+        assert f"{spec.sha256}. That is the SHA256 of the snapshot of {spec.snapshot}" in message
+    assert message.count(f"the last commit on or before {_catalog._MAIN_SNAPSHOT}") == 2
 
 
 @needs_shared

@@ -22,6 +22,10 @@ _UTR_URLS = {lib: f"{_GH}/pansaichao/UTR_Insight/{_UTR_COMMIT}/Result/utr_insigh
 _FLAVIOLIN = "https://github.com/JBEI/Flaviolin_media_opt_C1/raw/0c821e97/data"
 _GRAPHSOL = "jcchan23/GraphSol"
 _GRAPHSOL_COMMIT = "c3e29878ef721ee035fda9bcadf1d23e3dc89227"
+# The avgfp and tem1 files follow the main branch of their repositories: their READMEs
+# name no commit. Their SHA256s were recorded on this date (the copies in the shared data
+# folder), and a "fetch by hand" message says to take the version of that date.
+_MAIN_SNAPSHOT = "2026-11-29"
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,10 @@ CATALOG = {d.name: d for d in (
                      "5581230b9888f9960708a4769ce1c9b4453561f0b5f0374525445b4a984d54d5",
                      urls=(f"{_GH}/gitter-lab/metl/main/data/raw_dms_data/avgfp/"
                            "amino_acid_genotypes_to_brightness.tsv",
-                           "https://figshare.com/ndownloader/files/4820647")),
+                           "https://figshare.com/ndownloader/files/4820647"), snapshot=_MAIN_SNAPSHOT),
             DataFile("1gfl_cm.pdb", "3cd3130552d58bc7a1a6bf5cbbf321b6a412b1d1898af531934caca0a720f29a",
-                     urls=(f"{_GH}/gitter-lab/metl/main/data/pdb_files/1gfl_cm.pdb",)),
+                     urls=(f"{_GH}/gitter-lab/metl/main/data/pdb_files/1gfl_cm.pdb",),
+                     snapshot=_MAIN_SNAPSHOT),
         ),
         loader=_tables.load_avgfp,
     ),
@@ -130,10 +135,11 @@ CATALOG = {d.name: d for d in (
             DataFile("BLAT_ECOLX_Ranganathan2015.csv",
                      "2bf86306d8841b771bc8d8e717adac8d75adf1586759c0ccc1878ff408e13a29",
                      urls=(f"{_GH}/facebookresearch/esm/main/examples/variant-prediction/data/"
-                           "BLAT_ECOLX_Ranganathan2015.csv",)),
+                           "BLAT_ECOLX_Ranganathan2015.csv",), snapshot=_MAIN_SNAPSHOT),
             DataFile("AF-Q6SJ61-F1-model_v4_p.pdb",
                      "29cd4010c244610ea5bb9609a32c3b68739b7b1e397b3076c804a555efaea8c1",
-                     urls=(f"{_GH}/gitter-lab/metl-pub/main/data/pdb_files/AF-Q6SJ61-F1-model_v4_p.pdb",)),
+                     urls=(f"{_GH}/gitter-lab/metl-pub/main/data/pdb_files/AF-Q6SJ61-F1-model_v4_p.pdb",),
+                     snapshot=_MAIN_SNAPSHOT),
         ),
         loader=_tables.load_tem1,
     ),

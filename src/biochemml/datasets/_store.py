@@ -67,6 +67,10 @@ class DataFile:
         Not read by ``load(<data set>)`` but by another function (``media_bounds.csv`` of
         ``flaviolin`` by ``flaviolin_bounds``); :func:`fetch_file` gets it when that
         function asks for it, and ``download`` fetches it with the rest.
+    snapshot : str, optional
+        For a file whose URLs follow a branch (no commit of it is known): the date of the
+        copy its SHA256 belongs to. The "fetch by hand" message names it, so that a user
+        takes that version if the branch has moved on.
     """
 
     name: str
@@ -79,6 +83,7 @@ class DataFile:
     inputs: tuple = ()
     derived_from: Optional[str] = None
     companion: bool = False
+    snapshot: Optional[str] = None
 
 
 def data_dir() -> Optional[Path]:
@@ -293,7 +298,13 @@ def _by_hand(dataset: str, spec: DataFile) -> str:
     shared = data_dir()
     alternative = (f" (or into {shared / dataset / spec.name})" if shared is not None else
                    f" (or into <folder>/{dataset}/{spec.name} and set {DATA_ENV}=<folder>)")
-    return f"{what}, and save it as {dest}{alternative}. Its SHA256 must be {spec.sha256}."
+    version = ("" if spec.snapshot is None else
+               f" That is the SHA256 of the snapshot of {spec.snapshot} (no commit of it is "
+               f"known): if the file at that address has changed since, fetch the version of "
+               f"that date instead (on GitHub: the file's History, the last commit on or "
+               f"before {spec.snapshot}).")
+    return (f"{what}, and save it as {dest}{alternative}. Its SHA256 must be "
+            f"{spec.sha256}.{version}")
 
 
 def _write_atomically(dest: Path, spec: DataFile, dataset: str, write: Callable[[Path], None]) -> None:
