@@ -434,3 +434,24 @@ def test_motif_scan_says_when_a_motif_cannot_reach_the_p_value(tmp_path, capsys,
                  str(tmp_path / "s.csv"), "--pvalue", "0.00025"]) == 0
     captured = capsys.readouterr()
     assert "cannot have a hit" not in captured.err and "2 hits" in captured.out
+
+
+def test_log_prob_scores_n_as_the_column_average_in_both_scorers():
+    pwm = PWM.from_instances(LECTURE_SITES, pseudocounts=0.5)
+    seq = "TACAANNNNN"
+    want = pwm.window_log_prob(seq)
+    got = score_windows(pwm, seq, both_strands=False, score="log_prob")[0, 0, 0]
+    assert np.allclose(got[:len(want)], want, atol=1e-5)
+    assert got[5] == pytest.approx(5 * np.log(0.25), abs=1e-5)  # all N: not a certain match
+    # ragged batches and several motif widths agree with window_log_prob too
+    other = PWM.from_instances(["TAC"], pseudocounts=0.5)
+    seqs = ["NTACNNA", "ACNGTACAANT"]
+    both = score_windows([pwm, other], seqs, both_strands=False, score="log_prob")
+    for n, s in enumerate(seqs):
+        for m, motif in enumerate((pwm, other)):
+            if len(s) >= motif.width:
+                ref = motif.window_log_prob(s)
+                assert np.allclose(both[n, m, 0, :ref.size], ref, atol=1e-5)
+    # log-odds: N is 0 bits, as before
+    bits = score_windows(pwm, "NNNNN", both_strands=False)[0, 0, 0, 0]
+    assert bits == 0

@@ -245,6 +245,14 @@ class PWM:
             One sequence (returns shape ``(L - W + 1,)``) or several of one length
             (returns ``(N, L - W + 1)``).
 
+        Notes
+        -----
+        An ambiguity symbol (N, or an IUPAC code such as R) counts as the column's
+        average probability, ``1/C`` (``ln 0.25 = -1.386`` per N for DNA): the
+        probability a uniform background gives any one base, so an N is no evidence for
+        or against the motif. :func:`~biochemml.motifs.score_windows` with
+        ``score="log_prob"`` scores it alike.
+
         Examples
         --------
         >>> pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5)

@@ -17,7 +17,9 @@ Two engines, neither with a Python loop per window:
 
 Hits are decided on the integer score grid of :class:`~.pvalues.ScoreDistribution`, so
 the p-value of every hit is exact on that grid and never above the requested one.
-Ambiguity symbols (N) contribute 0 bits to a window's score.
+Ambiguity symbols (N) contribute 0 bits to a window's log-odds score and ``ln(1/C)`` to
+its ``log_prob`` score (the column's average probability, as
+:meth:`~.pwm.PWM.window_log_prob` scores them).
 """
 from __future__ import annotations
 
@@ -169,13 +171,33 @@ def _conv_loop(codes, groups, weights, table, per_chunk, top):
                 yield lo, hi, idx, s.numpy()
 
 
+def _ambiguous_counts(codes: np.ndarray, size: int, width: int) -> np.ndarray | None:
+    """``(n, L)`` number of ambiguity symbols in the window of ``width`` starting at each
+    position of ``codes`` (windows running past the end count only their symbols), or
+    None when ``codes`` holds none."""
+    ambiguous = codes == size
+    if not ambiguous.any():
+        return None
+    n, length = codes.shape
+    cum = np.zeros((n, length + width), dtype=np.int32)
+    np.cumsum(ambiguous, axis=1, dtype=np.int32, out=cum[:, 1:length + 1])
+    cum[:, length + 1:] = cum[:, length:length + 1]
+    return cum[:, width:width + length] - cum[:, :length]
+
+
 def _dense_chunks(scanner: _Scanner, codes, lengths):
     """Yield ``(lo, hi, scores)`` with scores ``(n, F, L)`` float32, ``-inf`` for windows
-    that run past their sequence's end."""
+    that run past their sequence's end.
+
+    An ambiguity symbol scores 0 in every filter (its one-hot row is all zeros); for the
+    ``log_prob`` score it then gets ``ln(1/C)`` added, the column's average probability,
+    as :meth:`PWM.window_log_prob` gives it.
+    """
     mats = scanner.float_matrices()
     n, length = codes.shape
     n_filters = len(mats)
     starts = np.arange(length)
+    unknown = float(np.log(1.0 / scanner.size)) if scanner.score == "log_prob" else 0.0
     current, buf = None, None
     for lo, hi, idx, s in _conv_scores(codes, mats, scanner.size):
         if current != lo:
@@ -183,6 +205,10 @@ def _dense_chunks(scanner: _Scanner, codes, lengths):
                 yield current, current + buf.shape[0], buf
             current, buf = lo, np.empty((hi - lo, n_filters, length), dtype=np.float32)
         width = mats[idx[0]].shape[1]
+        if unknown:
+            counts = _ambiguous_counts(codes[lo:hi], scanner.size, width)
+            if counts is not None:
+                s += (counts * unknown).astype(np.float32)[:, None, :]
         outside = starts[None, :] + width > lengths[lo:hi, None]  # (n, L)
         np.copyto(s, -np.inf, where=outside[:, None, :])
         if idx.size == n_filters:
@@ -208,6 +234,15 @@ def score_windows(motifs, seqs, both_strands=True, background=None, score="log_o
         ``{"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}``); uniform by default.
     score : {"log_odds", "log_prob"}
         Bits against the background, or the course's natural-log probability.
+
+    Notes
+    -----
+    An ambiguity symbol (N, or an IUPAC code such as R) is no evidence for or against
+    the motif: it scores what the motif and a uniform background agree on. Under
+    ``"log_odds"`` it adds 0 bits; under ``"log_prob"`` it adds ``ln(1/C)``
+    (``ln 0.25 = -1.386`` for DNA), the column's average probability, exactly as
+    :meth:`PWM.window_log_prob` scores it. So an all-N window of a 5-wide DNA motif
+    scores ``5 ln 0.25 = -6.93`` in ``log_prob``, never the 0 of a certain match.
 
     Returns
     -------
