@@ -1,6 +1,7 @@
 """Motifs: the lecture's numbers, agreement with Biopython, exact p-values, scanning, files."""
 import doctest
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -319,7 +320,7 @@ def test_meme_holds_protein_and_reads_meme_suite_text(tmp_path):
     protein = PWM(rng.dirichlet(np.ones(20), size=4).T, alphabet="protein", name="P1 kinase")
     back = read(write([protein], tmp_path / "p.meme"))[0]
     assert back.alphabet.name == "protein" and np.allclose(back.matrix, protein.matrix)
-    with pytest.raises(InputError, match="hold DNA motifs"):
+    with pytest.raises(InputError, match="jaspar files hold DNA and RNA motifs"):
         write([protein], tmp_path / "p.jaspar")
     text = ("MEME version 4\n\nALPHABET= ACGT\n\nBackground letter frequencies\n"
             "A 0.3 C 0.2 G 0.2 T 0.3\n\nMOTIF M1 SOX\n\n"
@@ -455,3 +456,34 @@ def test_log_prob_scores_n_as_the_column_average_in_both_scorers():
     # log-odds: N is 0 bits, as before
     bits = score_windows(pwm, "NNNNN", both_strands=False)[0, 0, 0, 0]
     assert bits == 0
+
+
+def test_jaspar_rows_are_placed_by_their_letters(tmp_path):
+    acgt = ">M1 demo\nA [ 1 0 ]\nC [ 2 0 ]\nG [ 3 0 ]\nT [ 4 10 ]\n"
+    tgca = ">M1 demo\nT [ 4 10 ]\nG [ 3 0 ]\nC [ 2 0 ]\nA [ 1 0 ]\n"
+    (tmp_path / "acgt.jaspar").write_text(acgt)
+    (tmp_path / "tgca.jaspar").write_text(tgca)
+    want = read(tmp_path / "acgt.jaspar")[0]
+    got = read(tmp_path / "tgca.jaspar")[0]
+    assert np.allclose(got.matrix, want.matrix) and got.consensus == "TT"
+    assert np.allclose(got.matrix[:, 0], [0.1, 0.2, 0.3, 0.4])
+    # lower-case letters, and a U row for an RNA motif (in the place of T)
+    (tmp_path / "rna.jaspar").write_text(">R1 rbp\nu [ 4 10 ]\ng [ 3 0 ]\nc [ 2 0 ]\na [ 1 0 ]\n")
+    rna = read(tmp_path / "rna.jaspar")[0]
+    assert rna.alphabet.name == "rna" and rna.consensus == "UU"
+    assert np.allclose(rna.matrix, want.matrix)
+    back = read(write([rna], tmp_path / "again.jaspar"))[0]
+    assert back.alphabet.name == "rna" and np.allclose(back.matrix, rna.matrix)
+
+
+@pytest.mark.parametrize("rows,match", [
+    ("A [1 2]\nC [1 2]\nT [1 2]\nT [1 2]\n", "motif 'M1 bad' has two rows for T (lines 4 and 5)"),
+    ("A [1 2]\nC [1 2]\nT [1 2]\n", "motif 'M1 bad' has 3 rows, expected 4 (A, C, G, T): no row for G"),
+    ("A [1 2]\nC [1 2]\nG [1 2]\nT [1 2]\nU [1 2]\n", "motif 'M1 bad' has a T row and a U row"),
+    ("A [1 2]\nC [1 2]\n[1 2]\nT [1 2]\n", "motif 'M1 bad': line 4 has no letter"),
+])
+def test_jaspar_letter_errors_name_the_file_and_motif(tmp_path, rows, match):
+    bad = tmp_path / "bad.jaspar"
+    bad.write_text(">M1 bad\n" + rows)
+    with pytest.raises(InputError, match="bad.jaspar.*" + re.escape(match)):
+        read(bad)

@@ -41,17 +41,50 @@ def _format_of(path: Path, fmt: str | None) -> str:
 
 
 def _parse_jaspar(text: str, pseudocounts: float) -> list[PWM]:
-    """JASPAR text: ``>ID name`` then four rows ``A [ 1 2 ... ]`` (letters, brackets optional)."""
+    """JASPAR text: ``>ID name`` then four rows ``A [ 1 2 ... ]``.
+
+    Rows that start with a letter are placed by it, in any order (``T``, ``G``, ``C``,
+    ``A`` is read right); a ``U`` row takes the place of ``T`` and makes the motif an RNA
+    motif. Rows without letters (a plain ``.pfm``) are read as A, C, G, T in that order.
+    A letter given twice, a missing letter, or letters on some rows only are errors
+    naming the motif.
+    """
     motifs, header, rows = [], None, []
 
     def finish():
         if header is None and not rows:
             return
-        if len(rows) != 4:
-            raise ValueError(f"motif '{header or ''}' has {len(rows)} rows, expected 4 (A, C, G, T)")
-        ident, _, name = (header or "motif").partition(" ")
+        label = header or "motif"
+        letters = [letter for letter, _, _ in rows]
+        if all(letter is None for letter in letters):
+            if len(rows) != 4:
+                raise ValueError(f"motif '{label}' has {len(rows)} rows, expected 4 (A, C, G, T)")
+            matrix, alphabet = [values for _, values, _ in rows], "dna"
+        elif any(letter is None for letter in letters):
+            line_no = next(n for letter, _, n in rows if letter is None)
+            raise ValueError(f"motif '{label}': line {line_no} has no letter (A, C, G or T) "
+                             "while other rows of the motif have one; label every row")
+        else:
+            if "T" in letters and "U" in letters:
+                raise ValueError(f"motif '{label}' has a T row and a U row; give one of them")
+            alphabet = "rna" if "U" in letters else "dna"
+            symbols = get_alphabet(alphabet).symbols
+            seen: dict[str, int] = {}
+            for letter, _, line_no in rows:
+                if letter in seen:
+                    raise ValueError(f"motif '{label}' has two rows for {letter} (lines "
+                                     f"{seen[letter]} and {line_no})")
+                seen[letter] = line_no
+            missing = [c for c in symbols if c not in seen]
+            if missing:
+                raise ValueError(f"motif '{label}' has {len(rows)} rows, expected 4 "
+                                 f"({', '.join(symbols)}): no row for {', '.join(missing)}")
+            by_letter = {letter: values for letter, values, _ in rows}
+            matrix = [by_letter[c] for c in symbols]
+        ident, _, name = label.partition(" ")
         full = f"{ident} {name.strip()}".strip() if name.strip() and name.strip() != ident else ident
-        motifs.append(PWM.from_matrix(np.array(rows), pseudocounts=pseudocounts, name=full))
+        motifs.append(PWM.from_matrix(np.array(matrix), pseudocounts=pseudocounts,
+                                      alphabet=alphabet, name=full))
 
     for line_no, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -61,14 +94,19 @@ def _parse_jaspar(text: str, pseudocounts: float) -> list[PWM]:
             finish()
             header, rows = line[1:].strip(), []
             continue
-        if line[0].isalpha() and line[0].upper() not in "ACGT":
-            raise ValueError(f"line {line_no}: expected a row of counts, got '{line[:40]}'")
-        values = [float(x) for x in _NUMBER.findall(line.lstrip("ACGTacgt"))]
+        letter = None
+        if line[0].isalpha():
+            letter = line[0].upper()
+            if letter not in "ACGTU" or (len(line) > 1 and line[1].isalpha()):
+                raise ValueError(f"line {line_no}: expected a row of counts, got '{line[:40]}'")
+            line = line[1:]
+        values = [float(x) for x in _NUMBER.findall(line)]
         if not values:
             raise ValueError(f"line {line_no}: no numbers in '{line[:40]}'")
-        if rows and len(values) != len(rows[0]):
-            raise ValueError(f"line {line_no}: {len(values)} values, the row above has {len(rows[0])}")
-        rows.append(values)
+        if rows and len(values) != len(rows[0][1]):
+            raise ValueError(f"line {line_no}: {len(values)} values, the row above has "
+                             f"{len(rows[0][1])}")
+        rows.append((letter, values, line_no))
     finish()
     return motifs
 
@@ -237,8 +275,9 @@ def _meme_text(pwms: list[PWM]) -> str:
 def write(pwms, path, format: str | None = None) -> Path:
     """Write motifs to a JASPAR, MEME or TRANSFAC file (format from suffix or argument).
 
-    JASPAR and TRANSFAC hold DNA motifs; MEME holds DNA, RNA or protein motifs. The
-    file is written whole or not at all.
+    JASPAR holds DNA and RNA motifs (an RNA motif's last row is ``U``), TRANSFAC DNA
+    motifs; MEME holds DNA, RNA or protein motifs. The file is written whole or not at
+    all.
 
     Examples
     --------
@@ -254,8 +293,10 @@ def write(pwms, path, format: str | None = None) -> Path:
     pwms = _as_pwm_list(pwms)
     path = Path(path)
     fmt = _format_of(path, format)
-    if fmt != "meme" and pwms[0].alphabet.name != "dna":
-        raise InputError(f"{fmt} files hold DNA motifs; write {pwms[0].alphabet.name} "
+    holds = {"jaspar": ("dna", "rna"), "transfac": ("dna",)}.get(fmt)
+    if holds is not None and pwms[0].alphabet.name not in holds:
+        kinds = " and ".join(a.upper() for a in holds)
+        raise InputError(f"{fmt} files hold {kinds} motifs; write {pwms[0].alphabet.name} "
                          "motifs as MEME (.meme)", path=path)
     text = {"jaspar": _jaspar_text, "meme": _meme_text, "transfac": _transfac_text}[fmt](pwms)
     tmp = path.with_name(path.name + ".tmp")
