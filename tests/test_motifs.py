@@ -487,3 +487,13 @@ def test_jaspar_letter_errors_name_the_file_and_motif(tmp_path, rows, match):
     bad.write_text(">M1 bad\n" + rows)
     with pytest.raises(InputError, match="bad.jaspar.*" + re.escape(match)):
         read(bad)
+
+
+def test_jaspar_download_headers_with_a_tab_give_clean_names(tmp_path):
+    rows = "A [ 4 19 ]\nC [ 16 0 ]\nG [ 0 1 ]\nT [ 0 0 ]\n"
+    (tmp_path / "tab.jaspar").write_text(">MA0004.1\tArnt\n" + rows + ">MA0006.1 \t Ahr::Arnt \t\n"
+                                         + rows + ">MA0007.3\n" + rows)
+    names = [m.name for m in read(tmp_path / "tab.jaspar")]
+    assert names == ["MA0004.1 Arnt", "MA0006.1 Ahr::Arnt", "MA0007.3"]
+    hits = best_hits(read(tmp_path / "tab.jaspar"), ["CACG"])
+    assert not hits["motif"].str.contains(r"\s\s|\t").any()

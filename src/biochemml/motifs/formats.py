@@ -43,6 +43,9 @@ def _format_of(path: Path, fmt: str | None) -> str:
 def _parse_jaspar(text: str, pseudocounts: float) -> list[PWM]:
     """JASPAR text: ``>ID name`` then four rows ``A [ 1 2 ... ]``.
 
+    The header is split on any whitespace (JASPAR downloads put a tab between the ID
+    and the name): the motif is named ``"ID name"`` with single spaces.
+
     Rows that start with a letter are placed by it, in any order (``T``, ``G``, ``C``,
     ``A`` is read right); a ``U`` row takes the place of ``T`` and makes the motif an RNA
     motif. Rows without letters (a plain ``.pfm``) are read as A, C, G, T in that order.
@@ -54,7 +57,9 @@ def _parse_jaspar(text: str, pseudocounts: float) -> list[PWM]:
     def finish():
         if header is None and not rows:
             return
-        label = header or "motif"
+        # JASPAR downloads separate the ID and the name by a tab (">MA0004.1\tArnt"):
+        # split on any whitespace, so that no tab ends up in a motif's name
+        label = " ".join((header or "").split()) or "motif"
         letters = [letter for letter, _, _ in rows]
         if all(letter is None for letter in letters):
             if len(rows) != 4:
@@ -82,7 +87,7 @@ def _parse_jaspar(text: str, pseudocounts: float) -> list[PWM]:
             by_letter = {letter: values for letter, values, _ in rows}
             matrix = [by_letter[c] for c in symbols]
         ident, _, name = label.partition(" ")
-        full = f"{ident} {name.strip()}".strip() if name.strip() and name.strip() != ident else ident
+        full = f"{ident} {name}" if name and name != ident else ident
         motifs.append(PWM.from_matrix(np.array(matrix), pseudocounts=pseudocounts,
                                       alphabet=alphabet, name=full))
 
@@ -161,8 +166,8 @@ def _parse_transfac(path: Path, pseudocounts: float) -> list[PWM]:
         parsed = list(bio_motifs.parse(handle, "transfac"))
     out = []
     for m in parsed:
-        ident = m.get("AC") or m.get("ID") or "motif"
-        name = m.get("NA") or m.get("ID")
+        ident = " ".join(str(m.get("AC") or m.get("ID") or "motif").split())
+        name = " ".join(str(m.get("NA") or m.get("ID") or "").split())
         pwm = PWM.from_biopython(m, pseudocounts=pseudocounts)
         pwm.name = f"{ident} {name}" if name and name != ident else ident
         out.append(pwm)

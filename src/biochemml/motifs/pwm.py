@@ -172,6 +172,7 @@ class PWM:
         motif_name = getattr(motif, "name", None)
         if name and motif_name and motif_name != name:
             name = f"{name} {motif_name}"
+        name = " ".join(str(name).split()) if name else None  # no tabs or newlines in names
         return cls.from_matrix(counts, pseudocounts=pseudocounts, alphabet=alpha, name=name)
 
     def to_biopython(self):
