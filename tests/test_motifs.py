@@ -184,7 +184,9 @@ def brute_force_hits(pwms, seqs, pvalue, both_strands=True):
             for n in range(len(seqs)):
                 for i in range(lengths[n] - width + 1):
                     window = codes[n, i:i + width]
-                    score = sum(mat[c, j] for j, c in enumerate(window) if c < size)
+                    if (window >= size).any():  # a window holding an N is never a hit
+                        continue
+                    score = sum(mat[c, j] for j, c in enumerate(window))
                     if score >= t:
                         rows.append((n, m, i, strand))
     return sorted(rows)
@@ -497,3 +499,28 @@ def test_jaspar_download_headers_with_a_tab_give_clean_names(tmp_path):
     assert names == ["MA0004.1 Arnt", "MA0006.1 Ahr::Arnt", "MA0007.3"]
     hits = best_hits(read(tmp_path / "tab.jaspar"), ["CACG"])
     assert not hits["motif"].str.contains(r"\s\s|\t").any()
+
+
+def test_windows_holding_n_are_never_hits_in_either_engine():
+    lecture = load("lecture:CCGGAA")[0]
+    gap = "GGTACAAGGATTTANNNNNNNNNNTTAG"
+    hits = find_hits(lecture, [gap], pvalue=0.05)
+    assert len(hits) > 0  # the windows of real bases still count
+    for row in hits.itertuples():
+        assert "N" not in gap[row.start:row.end]
+    # a wide motif (the block engine) and a short one (the word tables) alike
+    rng = np.random.default_rng(3)
+    wide = random_pwm(rng, 14, name="wide")
+    seqs = [wide.consensus[:6] + "N" + wide.consensus[7:], "N" * 30, wide.consensus]
+    hits = find_hits([wide, lecture], seqs, pvalue=0.5)
+    assert set(hits.sequence_index[hits.motif_index == 0]) == {2}
+    assert 1 not in set(hits.sequence_index)
+    for row in hits.itertuples():
+        assert "N" not in seqs[row.sequence_index][row.start:row.end]
+    # best_hits passes over windows with N; a sequence of N only has no best window
+    best = best_hits(lecture, ["NNNNNNNNNN", "CCGGAANNNN", "NNCCGGANNN"], both_strands=False)
+    assert pd.isna(best.start[0]) and best.score[0] == -np.inf and best.pvalue[0] == 1
+    assert best.start[1] == 0 and np.isfinite(best.score[1])
+    assert pd.isna(best.start[2])
+    # score_windows still scores them: N adds 0 bits
+    assert score_windows(lecture, "NNNNNN", both_strands=False)[0, 0, 0, 0] == 0

@@ -16,7 +16,9 @@ Two engines, neither with a Python loop per window:
   over the sequences rather than one per motif.
 
 Hits are decided on the integer score grid of :class:`~.pvalues.ScoreDistribution`, so
-the p-value of every hit is exact on that grid and never above the requested one.
+the p-value of every hit is exact on that grid and never above the requested one. A
+window that holds an ambiguity symbol (N) is never a hit in either engine
+(:func:`find_hits`, :func:`best_hits`): an assembly gap of N is not a site.
 Ambiguity symbols (N) contribute 0 bits to a window's log-odds score and ``ln(1/C)`` to
 its ``log_prob`` score (the column's average probability, as
 :meth:`~.pwm.PWM.window_log_prob` scores them).
@@ -185,9 +187,10 @@ def _ambiguous_counts(codes: np.ndarray, size: int, width: int) -> np.ndarray | 
     return cum[:, width:width + length] - cum[:, :length]
 
 
-def _dense_chunks(scanner: _Scanner, codes, lengths):
+def _dense_chunks(scanner: _Scanner, codes, lengths, skip_ambiguous=False):
     """Yield ``(lo, hi, scores)`` with scores ``(n, F, L)`` float32, ``-inf`` for windows
-    that run past their sequence's end.
+    that run past their sequence's end (and, with ``skip_ambiguous``, for windows that
+    hold an ambiguity symbol: they are never hits).
 
     An ambiguity symbol scores 0 in every filter (its one-hot row is all zeros); for the
     ``log_prob`` score it then gets ``ln(1/C)`` added, the column's average probability,
@@ -205,11 +208,13 @@ def _dense_chunks(scanner: _Scanner, codes, lengths):
                 yield current, current + buf.shape[0], buf
             current, buf = lo, np.empty((hi - lo, n_filters, length), dtype=np.float32)
         width = mats[idx[0]].shape[1]
-        if unknown:
-            counts = _ambiguous_counts(codes[lo:hi], scanner.size, width)
-            if counts is not None:
-                s += (counts * unknown).astype(np.float32)[:, None, :]
+        counts = _ambiguous_counts(codes[lo:hi], scanner.size, width) \
+            if unknown or skip_ambiguous else None
+        if counts is not None and unknown:
+            s += (counts * unknown).astype(np.float32)[:, None, :]
         outside = starts[None, :] + width > lengths[lo:hi, None]  # (n, L)
+        if counts is not None and skip_ambiguous:
+            outside |= counts > 0
         np.copyto(s, -np.inf, where=outside[:, None, :])
         if idx.size == n_filters:
             buf[...] = s
@@ -289,6 +294,8 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
               resolution: float = DEFAULT_RESOLUTION) -> pd.DataFrame:
     """The best-scoring window of each motif in each sequence.
 
+    Windows holding an ambiguity symbol (N) are passed over, as in :func:`find_hits`.
+
     Parameters
     ----------
     motifs : PWM or list of PWM
@@ -304,9 +311,9 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
     pandas.DataFrame
         One row per (sequence, motif): ``sequence_index``, ``motif``, ``motif_index``,
         ``start`` (0-based), ``end`` (exclusive), ``strand``, ``score`` (bits) and the
-        exact grid ``pvalue`` of that window; for a sequence shorter than the motif,
-        ``start``, ``end`` and ``strand`` are empty (NA), ``score`` is ``-inf`` and
-        ``pvalue`` 1. ``sequence_index`` is the position of the
+        exact grid ``pvalue`` of that window; for a sequence shorter than the motif, or
+        one whose every window holds an ambiguity symbol, ``start``, ``end`` and
+        ``strand`` are empty (NA), ``score`` is ``-inf`` and ``pvalue`` 1. ``sequence_index`` is the position of the
         sequence in ``seqs`` (0-based), not a pandas index label: look rows up with
         ``table.iloc[hits.sequence_index]``.
     """
@@ -314,22 +321,24 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
     codes, lengths = scanner.encode(seqs)
     n_motifs, n_strands = len(scanner.motifs), len(scanner.strands)
     parts = []
-    for lo, hi, buf in _dense_chunks(scanner, codes, lengths):
+    for lo, hi, buf in _dense_chunks(scanner, codes, lengths, skip_ambiguous=True):
         s = buf
         length = s.shape[2]
         flat = s.reshape(hi - lo, n_motifs, n_strands * length)
-        arg = flat.argmax(axis=-1).ravel()
-        parts.append((np.repeat(np.arange(lo, hi), n_motifs), arg))
+        arg = flat.argmax(axis=-1)
+        found = np.isfinite(np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0])
+        parts.append((np.repeat(np.arange(lo, hi), n_motifs), arg.ravel(), found.ravel()))
     seq = np.concatenate([p[0] for p in parts])
     arg = np.concatenate([p[1] for p in parts])
+    # False: the sequence is shorter than the motif, or every window holds an N
+    inside = np.concatenate([p[2] for p in parts])
     length = codes.shape[1]
     mot = np.tile(np.arange(n_motifs), len(seq) // n_motifs)
     strand, start = arg // length, arg % length
-    inside = start + scanner.widths[mot] <= lengths[seq]  # False: sequence shorter than motif
     dists = [ScoreDistribution(m, scanner.background, resolution) for m in scanner.motifs]
     score, pval = _pvalue_columns(scanner, dists, scanner.padded_codes(codes), seq, mot,
                                   strand, start)
-    def window(values):  # no window in a sequence shorter than the motif: empty cells
+    def window(values):  # no window to report (too short, or N everywhere): empty cells
         column = pd.array(values, dtype="Int64")
         column[~inside] = pd.NA
         return column
@@ -384,7 +393,7 @@ def _word_plan(q_by_filter, thresholds, size):
     discriminating block of columns in a table of the block words that could reach
     the threshold (given the best possible other columns); those candidates are then
     scored exactly from tables of 5-column pieces. Windows with an ambiguity symbol
-    are scored exactly from the matrix.
+    are never hits (see :func:`find_hits`).
     """
     short_max = int(np.log(_MAX_WORDS) // np.log(size) + 1e-9)
     piece = min(_PIECE, short_max)
@@ -472,11 +481,6 @@ def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, pie
         """Starts whose columns ``a .. a + w - 1`` hold an ambiguity symbol."""
         return (n_amb[:, a + w:a + w + length] - n_amb[:, a:a + length]) > 0
 
-    def exact(f, seq, pos):
-        q = q_by_filter[f]
-        ok = _gather_scores(padded, seq, pos, _with_zero_rows(q, size)) >= thresholds[f]
-        found.append((seq[ok] + offset, pos[ok], np.full(int(ok.sum()), f)))
-
     kept = {}
     # word codes of width w at every position, built from those of width w - 1
     word = np.zeros((n, length + top), dtype=np.int32)
@@ -489,9 +493,8 @@ def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, pie
             continue
         members, flag, table_words, table_filters = short[w]
         hit = flag[word[:, :length]]
-        if any_ambiguous:
-            amb = inside(with_ambiguity(w), w)
-            hit &= ~amb
+        if any_ambiguous:  # a window holding an N is never a hit
+            hit &= ~with_ambiguity(w)
         seq, pos = np.nonzero(inside(hit, w))
         words_at = word[seq, pos]
         # which members list each candidate word: one sorted search per width
@@ -500,32 +503,22 @@ def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, pie
         cand = np.repeat(np.arange(words_at.size), n_match)
         match = np.repeat(first - np.cumsum(n_match) + n_match, n_match) + np.arange(cand.size)
         found.append((seq[cand] + offset, pos[cand], table_filters[match]))
-        if any_ambiguous and amb.any():
-            seq_b, pos_b = np.nonzero(amb)
-            for f in members:
-                exact(f, seq_b, pos_b)
     for a, group, bits in blocks:  # ``word`` now holds the block-wide words
         masks = bits[word[:, a:a + length]]
         narrowest = min(q_by_filter[f].shape[1] for f in group)
         hit = inside(masks != 0, narrowest)
-        if any_ambiguous:
-            amb_block = inside(with_ambiguity(short_max, a), narrowest)
-            hit |= amb_block
         seq_all, pos_all = np.nonzero(hit)
         mask_all = masks[seq_all, pos_all]
         kind = bits.dtype.type
-        if any_ambiguous:
-            mask_all[amb_block[seq_all, pos_all]] = ~kind(0)
         for k, f in enumerate(group):
             width = q_by_filter[f].shape[1]
             mine = (mask_all >> kind(k)) & kind(1) == 1
             seq, pos = seq_all[mine], pos_all[mine]
             keep = pos + width <= lengths[seq]
             seq, pos = seq[keep], pos[keep]
-            if any_ambiguous:
-                amb = with_ambiguity(width)[seq, pos]
-                exact(f, seq[amb], pos[amb])
-                seq, pos = seq[~amb], pos[~amb]
+            if any_ambiguous:  # a window holding an N is never a hit
+                clear = ~with_ambiguity(width)[seq, pos]
+                seq, pos = seq[clear], pos[clear]
             score = np.zeros(seq.size, dtype=np.int64)
             for j, b, table in pieces[f]:
                 words_b = kept[b]
@@ -568,6 +561,13 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=
     random window of background sequence is a hit is at most ``pvalue`` (exactly, on
     the grid); both strands share the null distribution (exact for a background with
     equal A/T and C/G frequencies, such as the default uniform one).
+
+    A window that holds an ambiguity symbol (N, or an IUPAC code such as R) is never a
+    hit. Its p-value is not defined (the null distribution is over real bases), and
+    scoring an unknown base as "no evidence" (0 bits) lets a run of N, such as an
+    assembly gap, pass a permissive threshold by chance: an all-N window of a 6-letter
+    motif scores 0 bits, which has p = 0.025. Biopython's PSSM search and MOODS skip
+    such windows alike. :func:`score_windows` still scores them (N adds 0 bits).
 
     Parameters
     ----------
