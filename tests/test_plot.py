@@ -30,7 +30,7 @@ FIGURES = {
     "observed_vs_predicted": lambda path: plot.observed_vs_predicted(
         Y_REG, PRED, std=np.full(300, 0.5), path=path, label="GFP", units="a.u."),
     "residuals": lambda path: plot.residuals(Y_REG, PRED, x=np.arange(300), xlabel="length (nt)", path=path),
-    "sequence_logo": lambda path: plot.sequence_logo(RNG.dirichlet(np.ones(4), 8).T, "ACGT", path),
+    "sequence_logo": lambda path: plot.sequence_logo(RNG.dirichlet(np.ones(4), 8).T, path),
     "metric_by_group": lambda path: plot.metric_by_group(
         {"0-2": {"value": 0.8, "low": 0.7, "high": 0.9, "n": 50}, "3+": {"value": 0.3, "low": 0.1, "high": 0.5, "n": 9}},
         path, group_label="distance to nearest training sequence"),

@@ -20,8 +20,11 @@ def _symbols(alphabet):
     return symbols
 
 
-def sequence_logo(matrix, alphabet="ACGT", path=None, *, kind="information", title="Sequence logo",
-                  start=1, formats=None, dpi=DPI):
+_ALPHABET_WORDS = ("acgt", "acgu", "dna", "rna", "protein", "aa", "prot", "amino")
+
+
+def sequence_logo(matrix, path=None, *, alphabet="ACGT", kind="information",
+                  title="Sequence logo", start=1, formats=None, dpi=DPI):
     """Sequence logo of a motif: letter heights in bits of information, or probabilities.
 
     Parameters
@@ -30,10 +33,12 @@ def sequence_logo(matrix, alphabet="ACGT", path=None, *, kind="information", tit
         Position probability matrix, one row per symbol in ``alphabet`` order and one column
         per position (as :mod:`biochemml.motifs` stores a PFM). Counts are fine too: each
         column is divided by its sum. A PWM gives its matrix and its alphabet.
-    alphabet : str, default "ACGT"
-        The symbols of the rows, or ``"dna"``, ``"rna"``, ``"protein"``; ignored for a PWM,
-        which knows its own.
     path : str or Path, optional
+        Save the figure here, as every biochemml figure does (the second argument, as in
+        :func:`roc_curve` and the others).
+    alphabet : str, default "ACGT"
+        Keyword only. The symbols of the rows, or ``"dna"``, ``"rna"``, ``"protein"``;
+        ignored for a PWM, which knows its own.
     kind : {"information", "probability"}
         ``"information"``: letter height = probability × information content of the position
         (bits, at most log2(C), uniform background); ``"probability"``: letter height =
@@ -51,6 +56,11 @@ def sequence_logo(matrix, alphabet="ACGT", path=None, *, kind="information", tit
     import pandas as pd
 
     check_choice("kind", kind, ("information", "probability"))
+    if isinstance(path, str) and path.strip().lower() in _ALPHABET_WORDS:
+        # the alphabet was the second argument before path was: say so rather than save
+        # a file named like an alphabet
+        raise InputError(f"the second argument of sequence_logo is the path to save to, not "
+                         f"the alphabet: pass alphabet={path!r} by name")
     from ..motifs.pwm import PWM
 
     if isinstance(matrix, PWM):
