@@ -141,22 +141,31 @@ def motif_scan(
     sequence_column_name: str = typer.Option("sequence", "--sequence-column"),
     single_strand: bool = typer.Option(False, "--single-strand", help="Scan the given strand only."),
     best: bool = typer.Option(False, "--best", help="Report the best window per sequence and motif instead."),
+    id_column: Optional[str] = typer.Option(None, "--id-column", help="Column of --seqs that names each sequence (default: 'id', a FASTA file's record names). A table with neither names its sequences by file row (column sequence_row)."),
 ):
-    """Scan sequences for motif hits (log-odds scores, exact p-values, both strands)."""
+    """Scan sequences for motif hits (log-odds scores, exact p-values, both strands).
+
+    Output columns: sequence_index (0-based position in the file), sequence_id (or sequence_row), motif, motif_index, start, end, strand, score (bits), pvalue.
+
+    start is 0-based and end exclusive, as in Python and BED files: a site with start 2 and end 8 covers the 3rd to the 8th letter (FIMO and genome browsers count from 1 and would print start 3). A window holding an N is never a hit.
+    """
     from ..motifs import best_hits, find_hits, load
+    from ..progress import say
 
     if out is not None:
         table_suffix(out)
     pwms = load(motifs)
     df = read_table(seqs)
     sequences = sequence_column(df, sequence_column_name, pwms[0].alphabet)
+    names_column, names, names_note = _sequence_names(df, id_column, sequence_column_name)
     if best:
         hits = best_hits(pwms, sequences, both_strands=not single_strand)
     else:
         _note_unreachable(pwms, pvalue)
         hits = find_hits(pwms, sequences, pvalue=pvalue, both_strands=not single_strand)
-    if "id" in df.columns:
-        hits.insert(1, "sequence_id", df["id"].to_numpy()[hits["sequence_index"].to_numpy()])
+    hits.insert(1, names_column, names[hits["sequence_index"].to_numpy()])
+    if names_note:
+        say(names_note)
     what = (f"best windows ({len(pwms)} motif(s) x {len(sequences)} sequences)" if best else
             f"hits of {len(pwms)} motif(s) in {len(sequences)} sequences (p <= {pvalue:g})")
     if out is not None:
@@ -166,3 +175,32 @@ def motif_scan(
         if len(hits):
             typer.echo(hits.to_string(index=False, max_rows=50))
         typer.echo(f"{len(hits)} {what}")
+    if len(hits):
+        say("start is 0-based and end exclusive: start 2, end 8 is the 3rd to the 8th "
+            "letter (FIMO counts from 1 and prints start + 1)")
+
+
+def _sequence_names(df, id_column, sequence_column_name):
+    """The column the hit table names its sequences by, one name per row of ``df``, and
+    a note to print (or None).
+
+    ``--id-column`` when given, else the table's ``id`` column (a FASTA file's record
+    names), else the file row of each sequence (as biochemml's error messages number
+    rows: the header of a CSV file is row 1), with a note saying so.
+    """
+    from ..io import require_columns
+
+    if id_column is not None:
+        require_columns(df, [id_column], hint=". Name the column of sequence names with "
+                        "--id-column")
+        if id_column == sequence_column_name:
+            raise InputError(f"--id-column '{id_column}' is the sequence column; name the "
+                             "column that holds each sequence's name", path=df.attrs.get("path"))
+        return "sequence_id", df[id_column].to_numpy(), None
+    if "id" in df.columns:
+        return "sequence_id", df["id"].to_numpy(), None
+    rows = np.arange(len(df)) + int(df.attrs.get("first_row", 1))
+    return "sequence_row", rows, (
+        f"The table has no 'id' column: hits name their sequence by its row in "
+        f"{df.attrs.get('path', 'the file')} (column sequence_row); name a column with "
+        "--id-column")

@@ -1,0 +1,53 @@
+"""`biochemml motif scan`: what its table means, and what it says about odd input."""
+import pandas as pd
+import pytest
+
+from biochemml import progress
+from biochemml.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _not_quiet(monkeypatch):
+    monkeypatch.setattr(progress, "_QUIET", False)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, " ".join(err.split())
+
+
+def scan(capsys, *argv):
+    return run(capsys, "motif", "scan", "--motifs", "lecture:CCGGAA", *argv)
+
+
+def test_help_says_start_is_0_based_and_end_exclusive(capsys):
+    code, out, _ = run(capsys, "motif", "scan", "--help")
+    text = " ".join(out.split())
+    assert code == 0 and "start is 0-based and end exclusive" in text
+    assert "--id-column" in text
+
+
+def test_a_table_without_id_names_hits_by_file_row_or_by_id_column(capsys, tmp_path):
+    table = tmp_path / "s.csv"
+    table.write_text("name,sequence\nfirst,AACCGGAATT\nsecond,GGGGCCGGAAGG\n")
+    out = tmp_path / "hits.csv"
+    code, _, err = scan(capsys, "--seqs", str(table), "--pvalue", "0.001", "--out", str(out))
+    assert code == 0 and "no 'id' column" in err and "--id-column" in err
+    hits = pd.read_csv(out)
+    assert hits.sequence_row.tolist() == [2, 3]  # the rows a spreadsheet shows
+    assert "start is 0-based and end exclusive" in err
+    assert hits.start.tolist() == [2, 4] and hits.end.tolist() == [8, 10]
+    code, _, err = scan(capsys, "--seqs", str(table), "--pvalue", "0.001", "--out", str(out),
+                        "--id-column", "name")
+    assert code == 0 and "no 'id' column" not in err
+    assert pd.read_csv(out).sequence_id.tolist() == ["first", "second"]
+    code, _, err = scan(capsys, "--seqs", str(table), "--id-column", "nam")
+    assert code == 1 and f"file {table}: has no column 'nam'" in err and "did you mean 'name'" in err
+
+
+def test_fasta_hits_keep_the_record_names(capsys, tmp_path):
+    fasta = tmp_path / "s.fa"
+    fasta.write_text(">one\nAACCGGAATT\n>two\nGGGGCCGGAAGG\n")
+    code, out, err = scan(capsys, "--seqs", str(fasta), "--pvalue", "0.001")
+    assert code == 0 and "sequence_id" in out and "one" in out and "no 'id' column" not in err
