@@ -51,3 +51,20 @@ def test_fasta_hits_keep_the_record_names(capsys, tmp_path):
     fasta.write_text(">one\nAACCGGAATT\n>two\nGGGGCCGGAAGG\n")
     code, out, err = scan(capsys, "--seqs", str(fasta), "--pvalue", "0.001")
     assert code == 0 and "sequence_id" in out and "one" in out and "no 'id' column" not in err
+
+
+def test_sequences_shorter_than_the_motif_give_0_hits_and_a_note_naming_the_file(capsys, tmp_path):
+    fasta = tmp_path / "short.fa"
+    fasta.write_text(">a\nCCGG\n>b\nGGA\n")
+    code, out, err = scan(capsys, "--seqs", str(fasta), "--pvalue", "0.001")
+    assert code == 0 and out.strip().splitlines()[-1].startswith("0 hits of 1 motif(s)")
+    assert f"Every sequence in {fasta} is shorter than the motif" in err and "Error" not in err
+    code, out, err = scan(capsys, "--seqs", str(fasta), "--best", "--out", str(tmp_path / "b.csv"))
+    best = pd.read_csv(tmp_path / "b.csv")
+    assert code == 0 and best.note.tolist() == ["shorter than the motif"] * 2
+    assert best.start.isna().all() and "column note" in err
+    fasta.write_text(">a\nCCGG\n>b\nGGACCGGAA\n")
+    code, out, err = scan(capsys, "--seqs", str(fasta), "--best", "--out", str(tmp_path / "b.csv"))
+    best = pd.read_csv(tmp_path / "b.csv", keep_default_na=False)
+    assert code == 0 and best.note.tolist() == ["shorter than the motif", ""]
+    assert f"1 of 2 sequences in {fasta} are shorter than the motif" in err

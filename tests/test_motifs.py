@@ -524,3 +524,20 @@ def test_windows_holding_n_are_never_hits_in_either_engine():
     assert pd.isna(best.start[2])
     # score_windows still scores them: N adds 0 bits
     assert score_windows(lecture, "NNNNNN", both_strands=False)[0, 0, 0, 0] == 0
+
+
+def test_sequences_shorter_than_a_motif_have_no_hits_and_marked_best_rows():
+    lecture = PWM.from_instances(["CCGGAA"], pseudocounts=0.1)
+    none = find_hits(lecture, ["CCGG", "GGAA"], pvalue=0.5)
+    assert len(none) == 0 and "pvalue" in none.columns
+    best = best_hits(lecture, ["CCGG", "NNNNNNN", "TCCGGAAT"])
+    assert best.note.tolist() == ["shorter than the motif", "every window holds N", ""]
+    assert pd.isna(best.start[0]) and best.start[2] == 1
+    # sequences of one length shorter than the wider of two motifs: no window runs past
+    # the end (a 9-wide motif was found at 0..9 in a 6-long sequence)
+    short = PWM.from_instances(["ACGT"], pseudocounts=0.01)
+    wide = PWM.from_instances(["ACGTACTTT"], pseudocounts=0.01)
+    hits = find_hits([short, wide], ["ACGTAC", "GGGGGG"], pvalue=0.005, both_strands=False)
+    assert (hits.end <= 6).all() and set(hits.motif_index) == {0}
+    with pytest.raises(InputError, match="shorter than the shortest motif"):
+        score_windows(lecture, ["CCGG"])

@@ -132,6 +132,32 @@ def _note_unreachable(pwms, pvalue: float) -> None:
                 "higher, or --best for the best window of each sequence")
 
 
+def _note_short(pwms, sequences, path, best: bool) -> None:
+    """Say how many sequences of ``path`` are shorter than a motif: they have no window
+    for it, hence no hit (and an empty best window, marked in the column ``note``)."""
+    from ..progress import say
+
+    outcome = ("their best-window rows are empty, marked 'shorter than the motif' in the "
+               "column note") if best else "they have no window to scan and no hits"
+
+    lengths = np.array([len(q) for q in sequences])
+    widths = np.array([p.width for p in pwms])
+    if lengths.size == 0 or lengths.min() >= widths.max():
+        return
+    if len(pwms) == 1:
+        what = f"the motif {pwms[0].name} ({widths[0]} letters)"
+    elif lengths.max() < widths.min():
+        what = f"every motif (the shortest has {widths.min()} letters)"
+    else:
+        what = f"some of the {len(pwms)} motifs (the longest has {widths.max()} letters)"
+    if lengths.max() < widths.min():
+        say(f"[yellow]Every sequence in {path} is shorter than {what}[/yellow]: {outcome}")
+        return
+    short = int((lengths < widths.max()).sum())
+    say(f"[yellow]{short} of {lengths.size} sequences in {path} are shorter than {what}"
+        f"[/yellow]: {'' if len(pwms) == 1 else 'for the motifs longer than them, '}{outcome}")
+
+
 @motif_app.command("scan")
 def motif_scan(
     motifs: str = typer.Option(..., "--motifs", help="jaspar:MA0080, jaspar:name=SPI1, lecture:CCGGAA, or a JASPAR/MEME/TRANSFAC file; comma-separate several."),
@@ -158,6 +184,7 @@ def motif_scan(
     df = read_table(seqs)
     sequences = sequence_column(df, sequence_column_name, pwms[0].alphabet)
     names_column, names, names_note = _sequence_names(df, id_column, sequence_column_name)
+    _note_short(pwms, sequences, seqs, best)
     if best:
         hits = best_hits(pwms, sequences, both_strands=not single_strand)
     else:
@@ -175,7 +202,7 @@ def motif_scan(
         if len(hits):
             typer.echo(hits.to_string(index=False, max_rows=50))
         typer.echo(f"{len(hits)} {what}")
-    if len(hits):
+    if len(hits) and hits["start"].notna().any():
         say("start is 0-based and end exclusive: start 2, end 8 is the 3rd to the 8th "
             "letter (FIMO counts from 1 and prints start + 1)")
 

@@ -104,11 +104,8 @@ class _Scanner:
         return self.per_strand(mats)
 
     def encode(self, seqs) -> tuple[np.ndarray, np.ndarray]:
-        codes, lengths = to_codes(seqs, self.alphabet, pad="right")
-        if codes.shape[1] < self.widths.min():
-            raise InputError(f"every sequence is shorter than the shortest motif "
-                             f"({self.widths.min()})")
-        return codes, lengths
+        """Codes and lengths; a sequence shorter than a motif simply has no window."""
+        return to_codes(seqs, self.alphabet, pad="right")
 
     def padded_codes(self, codes: np.ndarray) -> np.ndarray:
         """Codes with ``max_width`` padding symbols on the right (no window runs off)."""
@@ -266,6 +263,9 @@ def score_windows(motifs, seqs, both_strands=True, background=None, score="log_o
     scanner = _Scanner(motifs, background, both_strands, score)
     codes, lengths = scanner.encode(seqs)
     n, length = codes.shape
+    if length < scanner.widths.min():
+        raise InputError(f"every sequence is shorter than the shortest motif "
+                         f"({scanner.widths.min()}), so no window can be scored")
     out = np.empty((n, len(scanner.filter_widths), length), dtype=np.float32)
     for lo, hi, buf in _dense_chunks(scanner, codes, lengths):
         out[lo:hi] = buf
@@ -313,7 +313,9 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
         ``start`` (0-based), ``end`` (exclusive), ``strand``, ``score`` (bits) and the
         exact grid ``pvalue`` of that window; for a sequence shorter than the motif, or
         one whose every window holds an ambiguity symbol, ``start``, ``end`` and
-        ``strand`` are empty (NA), ``score`` is ``-inf`` and ``pvalue`` 1. ``sequence_index`` is the position of the
+        ``strand`` are empty (NA), ``score`` is ``-inf`` and ``pvalue`` 1, and the
+        column ``note`` says why (``"shorter than the motif"`` or ``"every window holds
+        N"``; empty on every other row). ``sequence_index`` is the position of the
         sequence in ``seqs`` (0-based), not a pandas index label: look rows up with
         ``table.iloc[hits.sequence_index]``.
     """
@@ -347,7 +349,9 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
         "sequence_index": seq, "motif": [scanner.motifs[i].name for i in mot],
         "motif_index": mot, "start": window(start), "end": window(start + scanner.widths[mot]),
         "strand": np.where(inside, np.array(scanner.strands, dtype=object)[strand], None),
-        "score": np.where(inside, score, -np.inf), "pvalue": np.where(inside, pval, 1.0)})
+        "score": np.where(inside, score, -np.inf), "pvalue": np.where(inside, pval, 1.0),
+        "note": np.where(inside, "", np.where(lengths[seq] < scanner.widths[mot],
+                                              "shorter than the motif", "every window holds N"))})
     return out
 
 
@@ -474,7 +478,7 @@ def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, pie
         """Keep starts whose window of width ``w`` lies inside its sequence."""
         if ragged:
             return hit & (starts[None, :] + w <= lengths[:, None])
-        hit[:, length - w + 1:] = False
+        hit[:, max(0, length - w + 1):] = False  # sequences shorter than w: no window
         return hit
 
     def with_ambiguity(w, a=0):
@@ -589,9 +593,10 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=
     pandas.DataFrame
         Columns ``sequence_index``, ``motif``, ``motif_index``, ``start`` (0-based),
         ``end`` (exclusive), ``strand``, ``score`` (bits, exact float64) and
-        ``pvalue``; sorted by sequence, motif, start and strand. ``sequence_index`` is
-        the position of the sequence in ``seqs`` (0-based), not a pandas index label:
-        look rows up with ``table.iloc[hits.sequence_index]``.
+        ``pvalue``; sorted by sequence, motif, start and strand. A sequence shorter
+        than a motif has no window, hence no hit of it (not an error).
+        ``sequence_index`` is the position of the sequence in ``seqs`` (0-based), not a
+        pandas index label: look rows up with ``table.iloc[hits.sequence_index]``.
 
     Examples
     --------
