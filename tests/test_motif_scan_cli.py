@@ -68,3 +68,39 @@ def test_sequences_shorter_than_the_motif_give_0_hits_and_a_note_naming_the_file
     best = pd.read_csv(tmp_path / "b.csv", keep_default_na=False)
     assert code == 0 and best.note.tolist() == ["shorter than the motif", ""]
     assert f"1 of 2 sequences in {fasta} are shorter than the motif" in err
+
+
+def test_rna_scans_the_given_strand_and_says_so(capsys, tmp_path):
+    fasta = tmp_path / "mrna.fa"
+    fasta.write_text(">m1\nGGGACCGGAAGGG\n>m2\nGGUUCCGGUCCCGGG\n")
+    code, out, err = scan(capsys, "--seqs", str(fasta), "--pvalue", "0.001", "--out",
+                          str(tmp_path / "h.csv"))
+    hits = pd.read_csv(tmp_path / "h.csv")
+    assert code == 0 and hits.sequence_id.tolist() == ["m1"] and set(hits.strand) == {"+"}
+    assert "given strand only: the sequences hold U (RNA)" in err and "--both-strands" in err
+    code, out, err = scan(capsys, "--seqs", str(fasta), "--pvalue", "0.001", "--out",
+                          str(tmp_path / "h.csv"), "--both-strands")
+    assert code == 0 and len(pd.read_csv(tmp_path / "h.csv")) == 2 and "given strand" not in err
+    rbp = tmp_path / "rbp.jaspar"
+    rbp.write_text(">R1 rbp\nA [0 0 0 0 9 9]\nC [9 9 0 0 0 0]\nG [0 0 9 9 0 0]\nU [0 0 0 0 0 0]\n")
+    dna = tmp_path / "dna.fa"
+    dna.write_text(">d\nGGTTCCGGTCCCGGG\n")
+    code, out, err = run(capsys, "motif", "scan", "--motifs", str(rbp), "--seqs", str(dna),
+                         "--pvalue", "0.001")
+    assert code == 0 and "0 hits" in out and "the motifs are RNA motifs" in err
+
+
+def test_an_alphabet_mismatch_is_an_error_naming_the_file(capsys, tmp_path):
+    protein = tmp_path / "p.fa"
+    protein.write_text(">p1\nMKVLAAGIELPQRST\n")
+    code, out, err = scan(capsys, "--seqs", str(protein))
+    assert code == 1 and f"file {protein}, record 1 (line 1)" in err
+    assert "alphabet mismatch: the motifs are DNA motifs" in err and "--alphabet" not in err
+    meme = tmp_path / "kinase.meme"
+    meme.write_text("MEME version 4\n\nALPHABET= ACDEFGHIKLMNPQRSTVWY\n\nMOTIF K1 kinase\n"
+                    "letter-probability matrix: alength= 20 w= 2 nsites= 20 E= 0\n"
+                    + (" " + " ".join(["0.05"] * 20) + "\n") * 2)
+    dna = tmp_path / "dna.fa"
+    dna.write_text(">d\nGGTTCCGGTCCCGGGACGTACGT\n")
+    code, out, err = run(capsys, "motif", "scan", "--motifs", str(meme), "--seqs", str(dna))
+    assert code == 1 and f"file {dna}: alphabet mismatch: the motifs are protein motifs" in err

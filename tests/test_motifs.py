@@ -541,3 +541,29 @@ def test_sequences_shorter_than_a_motif_have_no_hits_and_marked_best_rows():
     assert (hits.end <= 6).all() and set(hits.motif_index) == {0}
     with pytest.raises(InputError, match="shorter than the shortest motif"):
         score_windows(lecture, ["CCGG"])
+
+
+def test_rna_is_scanned_on_the_given_strand_by_default():
+    dna = PWM.from_instances(["CCGGAA"], pseudocounts=0.1)
+    rna = PWM.from_instances(["CCGGAA"], pseudocounts=0.1, alphabet="rna")
+    mrna = ["GGUUCCGGUCCCGGG"]  # TTCCGG on the '-' strand only
+    assert len(find_hits(dna, [s.replace("U", "T") for s in mrna], pvalue=0.001)) == 1
+    assert len(find_hits(dna, mrna, pvalue=0.001)) == 0  # U: an mRNA has one strand
+    assert len(find_hits(rna, [s.replace("U", "T") for s in mrna], pvalue=0.001)) == 0
+    assert len(find_hits(rna, mrna, pvalue=0.001, both_strands=True)) == 1
+    assert score_windows(rna, "CCGGAAA").shape == (1, 1, 1, 7)
+    assert set(best_hits(dna, ["CCGGAAU", "UUCCGG"]).strand) == {"+"}
+    assert score_windows(dna, "CCGGAAA").shape == (1, 1, 2, 7)
+
+
+def test_protein_motifs_on_dna_and_dna_motifs_on_proteins_are_refused():
+    rng = np.random.default_rng(4)
+    protein = PWM(rng.dirichlet(np.ones(20), size=4).T, alphabet="protein", name="P1")
+    with pytest.raises(InputError, match="alphabet mismatch: the motifs are protein motifs.*DNA"):
+        find_hits(protein, ["ACGTACGTACGTAGGATTACGATCGA"])
+    with pytest.raises(InputError, match="alphabet mismatch"):
+        best_hits(protein, ["ACGUACGUACGUAGGAUUACGAUCGA"])
+    assert len(best_hits(protein, ["MKVLAAGIELPQRST", "ACGT"])) == 2  # a short peptide passes
+    with pytest.raises(InputError, match="sequence 1: alphabet mismatch: the motifs are DNA "
+                                         "motifs, but the sequence holds 'E'"):
+        find_hits(PWM.from_instances(LECTURE_SITES), ["ACGTACGT", "MKVLEAG"])

@@ -132,6 +132,30 @@ def _note_unreachable(pwms, pvalue: float) -> None:
                 "higher, or --best for the best window of each sequence")
 
 
+def _motif_sequences(df, column, pwms, path) -> list[str]:
+    """The sequences of ``df[column]``, checked against the motifs' alphabet: protein
+    motifs on DNA, or DNA/RNA motifs on proteins, are an alphabet mismatch naming the
+    file (and the row of the first protein)."""
+    from ..io import row_error
+    from ..motifs.scan import _alphabet_mismatch
+
+    alphabet = pwms[0].alphabet
+    try:
+        sequences = sequence_column(df, column, alphabet)
+    except InputError:
+        if column in df.columns:
+            raw = [str(v).strip() for v in df[column].dropna().tolist()]
+            mismatch = _alphabet_mismatch(alphabet, raw)
+            if mismatch is not None:
+                rows = np.flatnonzero(df[column].notna().to_numpy())
+                raise row_error(mismatch[0], df, int(rows[mismatch[1]]), column) from None
+        raise
+    mismatch = _alphabet_mismatch(alphabet, sequences)
+    if mismatch is not None:
+        raise InputError(mismatch[0], path=path)
+    return sequences
+
+
 def _note_short(pwms, sequences, path, best: bool) -> None:
     """Say how many sequences of ``path`` are shorter than a motif: they have no window
     for it, hence no hit (and an empty best window, marked in the column ``note``)."""
@@ -165,31 +189,38 @@ def motif_scan(
     out: Optional[Path] = typer.Option(None, "--out", help="Write hits to this .csv/.tsv/.parquet."),
     pvalue: float = typer.Option(1e-4, help="Report windows with a p-value at most this."),
     sequence_column_name: str = typer.Option("sequence", "--sequence-column"),
-    single_strand: bool = typer.Option(False, "--single-strand", help="Scan the given strand only."),
+    single_strand: Optional[bool] = typer.Option(None, "--single-strand/--both-strands", help="Scan the given strand only, or both. Default: both strands of DNA; the given strand only of RNA (an RNA motif, or sequences with U), as an mRNA is one strand."),
     best: bool = typer.Option(False, "--best", help="Report the best window per sequence and motif instead."),
     id_column: Optional[str] = typer.Option(None, "--id-column", help="Column of --seqs that names each sequence (default: 'id', a FASTA file's record names). A table with neither names its sequences by file row (column sequence_row)."),
 ):
-    """Scan sequences for motif hits (log-odds scores, exact p-values, both strands).
+    """Scan sequences for motif hits (log-odds scores, exact p-values; both strands of DNA, the given strand of RNA).
 
     Output columns: sequence_index (0-based position in the file), sequence_id (or sequence_row), motif, motif_index, start, end, strand, score (bits), pvalue.
 
     start is 0-based and end exclusive, as in Python and BED files: a site with start 2 and end 8 covers the 3rd to the 8th letter (FIMO and genome browsers count from 1 and would print start 3). A window holding an N is never a hit.
     """
     from ..motifs import best_hits, find_hits, load
+    from ..motifs.scan import _auto_strands
     from ..progress import say
 
     if out is not None:
         table_suffix(out)
     pwms = load(motifs)
     df = read_table(seqs)
-    sequences = sequence_column(df, sequence_column_name, pwms[0].alphabet)
+    sequences = _motif_sequences(df, sequence_column_name, pwms, seqs)
     names_column, names, names_note = _sequence_names(df, id_column, sequence_column_name)
     _note_short(pwms, sequences, seqs, best)
+    both_strands = None if single_strand is None else not single_strand
+    if both_strands is None:
+        both_strands, why = _auto_strands(pwms[0].alphabet, sequences)
+        if not both_strands and pwms[0].alphabet.complement is not None:
+            say(f"Scanning the given strand only: {why}, and an RNA is one strand "
+                "(add --both-strands to scan the reverse complement too)")
     if best:
-        hits = best_hits(pwms, sequences, both_strands=not single_strand)
+        hits = best_hits(pwms, sequences, both_strands=both_strands)
     else:
         _note_unreachable(pwms, pvalue)
-        hits = find_hits(pwms, sequences, pvalue=pvalue, both_strands=not single_strand)
+        hits = find_hits(pwms, sequences, pvalue=pvalue, both_strands=both_strands)
     hits.insert(1, names_column, names[hits["sequence_index"].to_numpy()])
     if names_note:
         say(names_note)

@@ -30,7 +30,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from ..encode.codes import to_codes
+from ..encode.codes import as_sequence_list, to_codes
 from ..encode.onehot import row_table
 from ..errors import InputError
 from .pvalues import DEFAULT_RESOLUTION, ScoreDistribution
@@ -56,17 +56,74 @@ def _as_pwm_list(motifs) -> list[PWM]:
     return out
 
 
+_NUCLEOTIDE_LETTERS = "ACGTUN"
+_AMINO_ONLY = "EFILPQ"  # amino acids no nucleotide code (IUPAC) uses
+
+
+def _auto_strands(alphabet, seqs) -> tuple[bool, str]:
+    """Whether to scan both strands when the caller did not say, and why not.
+
+    Both strands for DNA; the given strand only for RNA (an RNA motif, or sequences that
+    hold a U: an mRNA is one strand, so a hit on the '-' strand would be on a molecule
+    that is not there) and for proteins. Returns ``(both, reason)``, ``reason`` empty
+    when both strands are scanned.
+    """
+    if alphabet.complement is None:
+        return False, "protein motifs have one strand"
+    if alphabet.name == "rna":
+        return False, "the motifs are RNA motifs"
+    if isinstance(seqs, (str, bytes)) or type(seqs).__name__ in ("Seq", "MutableSeq"):
+        seqs = [seqs]
+    text = "".join(s.decode("latin-1") if isinstance(s, bytes) else str(s) for s in seqs)
+    if "U" in text or "u" in text:
+        return False, "the sequences hold U (RNA)"
+    return True, ""
+
+
+def _alphabet_mismatch(alphabet, seq_list) -> tuple[str, int | None] | None:
+    """``(message, sequence index or None)`` when the sequences are plainly of another
+    kind than the motifs (protein motifs on DNA or RNA, nucleotide motifs on proteins),
+    else None.
+
+    Protein motifs: the sequences hold at least 20 letters, all of them A, C, G, T, U or
+    N (a real protein of 20 residues made of Ala, Cys, Gly and Thr alone is vanishingly
+    rare). Nucleotide motifs: a sequence holds E, F, I, L, P or Q, amino acids that no
+    nucleotide code uses.
+    """
+    upper = [s.upper() for s in seq_list]
+    if alphabet.complement is None:
+        joined = "".join(upper)
+        if len(joined) >= 20 and not joined.translate(str.maketrans("", "", _NUCLEOTIDE_LETTERS)):
+            kind = "RNA" if "U" in joined else "DNA"
+            return (f"alphabet mismatch: the motifs are protein motifs, but the sequences hold "
+                    f"only the letters of {kind} (A, C, G, {'U' if kind == 'RNA' else 'T'}, N); "
+                    f"scan {kind} with DNA or RNA motifs, and proteins with protein motifs",
+                    None)
+        return None
+    for i, s in enumerate(upper):
+        found = [c for c in _AMINO_ONLY if c in s]
+        if found:
+            return (f"alphabet mismatch: the motifs are {alphabet.name.upper()} motifs, but the "
+                    f"sequence holds '{found[0]}', an amino acid that no nucleotide code uses: "
+                    "it is a protein; scan proteins with protein motifs", i)
+    return None
+
+
 class _Scanner:
     """Motifs, strands and per-filter matrices shared by every scanning function.
 
     Filter ``f = m * S + s`` is motif ``m`` on strand ``s``. The minus-strand matrix is
     the reverse complement of the plus-strand score matrix (as Biopython's
     ``pssm.reverse_complement()``), so both strands share one null distribution.
+    ``both_strands=None`` decides by :func:`_auto_strands` from the motifs and ``seqs``.
     """
 
-    def __init__(self, motifs, background=None, both_strands=True, score="log_odds"):
+    def __init__(self, motifs, background=None, both_strands=None, score="log_odds",
+                 seqs=()):
         self.motifs = _as_pwm_list(motifs)
         self.alphabet = self.motifs[0].alphabet
+        if both_strands is None:
+            both_strands = _auto_strands(self.alphabet, seqs)[0]
         if both_strands and self.alphabet.complement is None:
             both_strands = False  # proteins have one strand
         self.strands = ["+", "-"] if both_strands else ["+"]
@@ -104,8 +161,22 @@ class _Scanner:
         return self.per_strand(mats)
 
     def encode(self, seqs) -> tuple[np.ndarray, np.ndarray]:
-        """Codes and lengths; a sequence shorter than a motif simply has no window."""
-        return to_codes(seqs, self.alphabet, pad="right")
+        """Codes and lengths; a sequence shorter than a motif simply has no window.
+
+        Sequences of another kind than the motifs (protein motifs on DNA, DNA motifs on
+        proteins) are an ``alphabet mismatch`` error.
+        """
+        if self.alphabet.complement is None:  # protein motifs: DNA passes the alphabet
+            mismatch = _alphabet_mismatch(self.alphabet, as_sequence_list(seqs)[0])
+            if mismatch is not None:
+                raise InputError(mismatch[0], row=mismatch[1])
+        try:
+            return to_codes(seqs, self.alphabet, pad="right")
+        except InputError:
+            mismatch = _alphabet_mismatch(self.alphabet, as_sequence_list(seqs)[0])
+            if mismatch is not None:
+                raise InputError(mismatch[0], row=mismatch[1]) from None
+            raise
 
     def padded_codes(self, codes: np.ndarray) -> np.ndarray:
         """Codes with ``max_width`` padding symbols on the right (no window runs off)."""
@@ -221,7 +292,7 @@ def _dense_chunks(scanner: _Scanner, codes, lengths, skip_ambiguous=False):
         yield current, current + buf.shape[0], buf
 
 
-def score_windows(motifs, seqs, both_strands=True, background=None, score="log_odds"):
+def score_windows(motifs, seqs, both_strands=None, background=None, score="log_odds"):
     """Score every window of every sequence with every motif.
 
     Parameters
@@ -229,8 +300,11 @@ def score_windows(motifs, seqs, both_strands=True, background=None, score="log_o
     motifs : PWM or list of PWM
     seqs : str or sequence of str
         Sequences of any lengths (shorter ones are padded internally).
-    both_strands : bool
-        Also score the reverse complement of each motif (DNA/RNA).
+    both_strands : bool, optional
+        Also score the reverse complement of each motif. By default (None) both strands
+        of DNA, and the given strand only of RNA (an RNA motif, or sequences that hold a
+        U: an mRNA is one strand, so a '-' hit would be on a molecule that is not there)
+        and of proteins.
     background : array-like of shape (C,) or dict, optional
         Background for log-odds (``[0.3, 0.2, 0.2, 0.3]`` or
         ``{"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}``); uniform by default.
@@ -250,9 +324,9 @@ def score_windows(motifs, seqs, both_strands=True, background=None, score="log_o
     -------
     ndarray of float32, shape (N, M, S, L)
         ``[n, m, s, i]`` is the score of the window starting at ``i`` (0-based) of
-        sequence ``n`` for motif ``m`` on strand ``s`` (0 = +, 1 = -). Windows past a
-        sequence's end are ``-inf``. A single string and a single motif still give
-        the 4-D array.
+        sequence ``n`` for motif ``m`` on strand ``s`` (0 = +, 1 = -; ``S`` is 1 when
+        one strand is scanned). Windows past a sequence's end are ``-inf``. A single
+        string and a single motif still give the 4-D array.
 
     Examples
     --------
@@ -260,7 +334,7 @@ def score_windows(motifs, seqs, both_strands=True, background=None, score="log_o
     >>> score_windows(pwm, "ATACAA", both_strands=False, score="log_prob")[0, 0, 0, :2].round(4)
     array([-9.567 , -2.1198], dtype=float32)
     """
-    scanner = _Scanner(motifs, background, both_strands, score)
+    scanner = _Scanner(motifs, background, both_strands, score, seqs=seqs)
     codes, lengths = scanner.encode(seqs)
     n, length = codes.shape
     if length < scanner.widths.min():
@@ -290,7 +364,7 @@ def _pvalue_columns(scanner, dists, padded, seq, mot, strand, start) -> tuple[np
     return scores, pvals
 
 
-def best_hits(motifs, seqs, both_strands=True, background=None,
+def best_hits(motifs, seqs, both_strands=None, background=None,
               resolution: float = DEFAULT_RESOLUTION) -> pd.DataFrame:
     """The best-scoring window of each motif in each sequence.
 
@@ -300,7 +374,11 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
     ----------
     motifs : PWM or list of PWM
     seqs : str or sequence of str
-    both_strands : bool
+    both_strands : bool, optional
+        Also score the reverse complement of each motif. By default (None) both strands
+        of DNA, and the given strand only of RNA (an RNA motif, or sequences that hold a
+        U: an mRNA is one strand, so a '-' hit would be on a molecule that is not there)
+        and of proteins.
     background : array-like of shape (C,) or dict, optional
         As in :func:`find_hits`.
     resolution : float
@@ -319,7 +397,7 @@ def best_hits(motifs, seqs, both_strands=True, background=None,
         sequence in ``seqs`` (0-based), not a pandas index label: look rows up with
         ``table.iloc[hits.sequence_index]``.
     """
-    scanner = _Scanner(motifs, background, both_strands)
+    scanner = _Scanner(motifs, background, both_strands, seqs=seqs)
     codes, lengths = scanner.encode(seqs)
     n_motifs, n_strands = len(scanner.motifs), len(scanner.strands)
     parts = []
@@ -556,7 +634,7 @@ def _prepared(scanner: _Scanner, resolution: float, pvalue: float):
     return _PREPARED[key]
 
 
-def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=None,
+def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=None, background=None,
               resolution: float = DEFAULT_RESOLUTION) -> pd.DataFrame:
     """Every window whose p-value under its motif is at most ``pvalue``.
 
@@ -579,8 +657,11 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=
     seqs : str or sequence of str
     pvalue : float
         Hits have a p-value (exact, on a ``resolution``-bit grid) at most this.
-    both_strands : bool
-        Also report hits of each motif's reverse complement (DNA/RNA).
+    both_strands : bool, optional
+        Also score the reverse complement of each motif. By default (None) both strands
+        of DNA, and the given strand only of RNA (an RNA motif, or sequences that hold a
+        U: an mRNA is one strand, so a '-' hit would be on a molecule that is not there)
+        and of proteins.
     background : array-like of shape (C,) or dict, optional
         Background for the log-odds scores and the null distribution (a list in alphabet
         order or a dict such as ``{"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}``); uniform
@@ -607,7 +688,7 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=True, background=
     The motif tables (null distributions, word tables) of the last few motif sets
     are kept, so scanning batch after batch with the same motifs builds them once.
     """
-    scanner = _Scanner(motifs, background, both_strands)
+    scanner = _Scanner(motifs, background, both_strands, seqs=seqs)
     codes, lengths = scanner.encode(seqs)
     n_strands = len(scanner.strands)
     dists, q_by_filter, thresholds, plan = _prepared(scanner, resolution, pvalue)
