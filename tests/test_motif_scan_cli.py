@@ -1,4 +1,5 @@
 """`biochemml motif scan`: what its table means, and what it says about odd input."""
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -104,3 +105,32 @@ def test_an_alphabet_mismatch_is_an_error_naming_the_file(capsys, tmp_path):
     dna.write_text(">d\nGGTTCCGGTCCCGGGACGTACGT\n")
     code, out, err = run(capsys, "motif", "scan", "--motifs", str(meme), "--seqs", str(dna))
     assert code == 1 and f"file {dna}: alphabet mismatch: the motifs are protein motifs" in err
+
+
+def test_a_meme_files_background_is_used_and_said_and_background_overrides_it(capsys, tmp_path):
+    meme = tmp_path / "at.meme"
+    meme.write_text("MEME version 4\n\nALPHABET= ACGT\n\nBackground letter frequencies\n"
+                    "A 0.4 C 0.1 G 0.1 T 0.4\n\nMOTIF M1 gc\n\n"
+                    "letter-probability matrix: alength= 4 w= 4 nsites= 10 E= 0\n"
+                    " 0.05 0.85 0.05 0.05\n 0.05 0.05 0.85 0.05\n 0.05 0.85 0.05 0.05\n"
+                    " 0.05 0.05 0.85 0.05\n")
+    fasta = tmp_path / "s.fa"
+    fasta.write_text(">s\nAAAACGCGAAAA\n")
+
+    def best_score(*extra):
+        code, out, err = run(capsys, "motif", "scan", "--motifs", str(meme), "--seqs", str(fasta),
+                             "--best", "--out", str(tmp_path / "b.csv"), *extra)
+        assert code == 0, err
+        return pd.read_csv(tmp_path / "b.csv").score[0], err
+
+    p = (8.5 + 0.2) / (10 + 4 * 0.2)  # motif files are read with 0.2 pseudocounts
+    own, err = best_score()
+    assert "background letter frequencies of the motif file (A 0.4, C 0.1, G 0.1, T 0.4)" in err
+    assert own == pytest.approx(4 * np.log2(p / 0.1))
+    uniform, err = best_score("--background", "uniform")
+    assert uniform == pytest.approx(4 * np.log2(p / 0.25)) and "motif file" not in err
+    given, _ = best_score("--background", "A=0.3,C=0.2,G=0.2,T=0.3")
+    assert given == pytest.approx(4 * np.log2(p / 0.2))
+    code, _, err = run(capsys, "motif", "scan", "--motifs", str(meme), "--seqs", str(fasta),
+                       "--background", "A=0.3,C=0.2")
+    assert code == 1 and "--background 'A=0.3,C=0.2' gives no frequency for G, T" in err

@@ -567,3 +567,35 @@ def test_protein_motifs_on_dna_and_dna_motifs_on_proteins_are_refused():
     with pytest.raises(InputError, match="sequence 1: alphabet mismatch: the motifs are DNA "
                                          "motifs, but the sequence holds 'E'"):
         find_hits(PWM.from_instances(LECTURE_SITES), ["ACGTACGT", "MKVLEAG"])
+
+
+MEME_WITH_BACKGROUND = ("MEME version 4\n\nALPHABET= ACGT\n\nBackground letter frequencies\n"
+                        "A 0.3 C 0.2 G 0.2 T 0.3\n\nMOTIF M1 lec\n\n"
+                        "letter-probability matrix: alength= 4 w= 5 nsites= 3 E= 0\n"
+                        " 0.1 0.1 0.1 0.7\n 0.7 0.1 0.1 0.1\n 0.1 0.7 0.1 0.1\n"
+                        " 0.5 0.1 0.3 0.1\n 0.7 0.1 0.1 0.1\n")
+
+
+def test_meme_background_letter_frequencies_are_the_motifs_background(tmp_path):
+    path = tmp_path / "bg.meme"
+    path.write_text(MEME_WITH_BACKGROUND)
+    motif = read(path)[0]
+    bg = [0.3, 0.2, 0.2, 0.3]
+    assert np.allclose(motif.background, bg)
+    plain = PWM.from_instances(LECTURE_SITES, pseudocounts=0.5)
+    assert plain.background is None and np.allclose(motif.matrix, plain.matrix)
+    seqs = ["GGTACAAGG", "TTTACGATT", "CCCCCCCCC"]
+    # scores and p-values use the file's background unless another is given
+    own, given = find_hits(motif, seqs, pvalue=0.01), find_hits(plain, seqs, pvalue=0.01, background=bg)
+    assert own[["sequence_index", "start", "strand"]].equals(given[["sequence_index", "start", "strand"]])
+    assert np.allclose(own.score, given.score) and np.allclose(own.pvalue, given.pvalue)
+    assert np.allclose(motif.log_odds(), plain.log_odds(bg))
+    assert np.allclose(ScoreDistribution(motif).sf, ScoreDistribution(plain, bg).sf)
+    uniform = find_hits(motif, seqs, pvalue=0.01, background=[0.25] * 4)
+    assert np.allclose(uniform.score, find_hits(plain, seqs, pvalue=0.01).score)
+    assert np.allclose(motif.reverse_complement().background, bg[::-1])
+    back = read(write([motif], tmp_path / "again.meme"))[0]
+    assert np.allclose(back.background, bg)
+    path.write_text(MEME_WITH_BACKGROUND.replace("T 0.3\n", "\n"))
+    with pytest.raises(InputError, match="bg.meme.*background letter frequencies give no T"):
+        read(path)

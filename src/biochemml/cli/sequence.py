@@ -112,7 +112,45 @@ motif_app = typer.Typer(help="Motifs: scan sequences for motif hits.",
 app.add_typer(motif_app, name="motif")
 
 
-def _note_unreachable(pwms, pvalue: float) -> None:
+def _background_option(text, pwms):
+    """The background for ``--background`` (None: each motif's own, else uniform), and a
+    note saying which one the scores use when a motif file gave one."""
+    from ..progress import say
+
+    symbols = pwms[0].alphabet.symbols
+    if text is None:
+        own = [p.background for p in pwms if p.background is not None]
+        if own:
+            if len({b.tobytes() for b in own}) == 1 and len(own) == len(pwms):
+                which = "the background letter frequencies of the motif file (" + ", ".join(
+                    f"{s} {b:.3g}" for s, b in zip(symbols, own[0])) + ")"
+            else:
+                which = "each motif's own background (from its file; uniform when none)"
+            say(f"Scoring against {which}; --background uniform (or A=...,C=...) sets another")
+        return None
+    if text.strip().lower() == "uniform":
+        return np.full(len(symbols), 1.0 / len(symbols))
+    freq = {}
+    for part in text.split(","):
+        letter, sep, value = part.partition("=")
+        letter = letter.strip().upper()
+        letter = {"T": "U", "U": "T"}.get(letter, letter) if letter not in symbols else letter
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if not sep or letter not in symbols or number is None or number <= 0:
+            raise InputError(f"--background '{text}' is not 'uniform' or letter=frequency "
+                             f"pairs such as 'A=0.3,C=0.2,G=0.2,T=0.3' (positive numbers for "
+                             f"{', '.join(symbols)})")
+        freq[letter] = number
+    missing = [c for c in symbols if c not in freq]
+    if missing:
+        raise InputError(f"--background '{text}' gives no frequency for {', '.join(missing)}")
+    return np.array([freq[c] for c in symbols])
+
+
+def _note_unreachable(pwms, pvalue: float, background=None) -> None:
     """Say which motifs cannot have a hit at ``pvalue``: a short motif's best site is not
     that rare (a 6-letter motif's best word has p >= 4^-6 = 2.4e-4)."""
     import numpy as np
@@ -121,7 +159,7 @@ def _note_unreachable(pwms, pvalue: float) -> None:
     from ..progress import say
 
     for pwm in pwms:
-        dist = ScoreDistribution(pwm)
+        dist = ScoreDistribution(pwm, background)
         best = float(dist.pvalue_of_grid(int(dist.integer_pssm.max(axis=0).sum())))
         if best > pvalue:
             name = getattr(pwm, "name", None) or "a motif"
@@ -191,6 +229,7 @@ def motif_scan(
     sequence_column_name: str = typer.Option("sequence", "--sequence-column"),
     single_strand: Optional[bool] = typer.Option(None, "--single-strand/--both-strands", help="Scan the given strand only, or both. Default: both strands of DNA; the given strand only of RNA (an RNA motif, or sequences with U), as an mRNA is one strand."),
     best: bool = typer.Option(False, "--best", help="Report the best window per sequence and motif instead."),
+    background: Optional[str] = typer.Option(None, "--background", help="Letter frequencies to score against: 'uniform', or 'A=0.3,C=0.2,G=0.2,T=0.3'. Default: the background a MEME motif file gives, else uniform."),
     id_column: Optional[str] = typer.Option(None, "--id-column", help="Column of --seqs that names each sequence (default: 'id', a FASTA file's record names). A table with neither names its sequences by file row (column sequence_row)."),
 ):
     """Scan sequences for motif hits (log-odds scores, exact p-values; both strands of DNA, the given strand of RNA).
@@ -209,6 +248,7 @@ def motif_scan(
     df = read_table(seqs)
     sequences = _motif_sequences(df, sequence_column_name, pwms, seqs)
     names_column, names, names_note = _sequence_names(df, id_column, sequence_column_name)
+    bg = _background_option(background, pwms)
     _note_short(pwms, sequences, seqs, best)
     both_strands = None if single_strand is None else not single_strand
     if both_strands is None:
@@ -217,10 +257,11 @@ def motif_scan(
             say(f"Scanning the given strand only: {why}, and an RNA is one strand "
                 "(add --both-strands to scan the reverse complement too)")
     if best:
-        hits = best_hits(pwms, sequences, both_strands=both_strands)
+        hits = best_hits(pwms, sequences, both_strands=both_strands, background=bg)
     else:
-        _note_unreachable(pwms, pvalue)
-        hits = find_hits(pwms, sequences, pvalue=pvalue, both_strands=both_strands)
+        _note_unreachable(pwms, pvalue, bg)
+        hits = find_hits(pwms, sequences, pvalue=pvalue, both_strands=both_strands,
+                         background=bg)
     hits.insert(1, names_column, names[hits["sequence_index"].to_numpy()])
     if names_note:
         say(names_note)

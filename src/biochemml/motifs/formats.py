@@ -117,12 +117,20 @@ def _parse_jaspar(text: str, pseudocounts: float) -> list[PWM]:
 
 
 def _parse_meme(text: str, pseudocounts: float) -> list[PWM]:
-    """Minimal MEME text: ``ALPHABET=``, ``MOTIF id [name]`` and letter-probability matrices."""
+    """Minimal MEME text: ``ALPHABET=``, ``Background letter frequencies``, ``MOTIF id
+    [name]`` and letter-probability matrices.
+
+    The background letter frequencies become each motif's :attr:`PWM.background`, which
+    the scores and p-values use unless they are given another.
+    """
     alphabet = "dna"
+    background = None
     motifs, name, lines = [], None, iter(text.splitlines())
     for line in lines:
         line = line.strip()
-        if line.startswith("ALPHABET"):
+        if line.startswith("Background letter frequencies"):
+            background = _meme_background(lines, get_alphabet(alphabet))
+        elif line.startswith("ALPHABET"):
             letters = line.split("=", 1)[1].strip().upper()
             alphabet = {"ACGT": "dna", "ACGU": "rna"}.get(letters, "protein")
             if alphabet == "protein" and letters != get_alphabet("protein").symbols:
@@ -154,9 +162,36 @@ def _parse_meme(text: str, pseudocounts: float) -> list[PWM]:
                 raise ValueError(f"motif '{name}': rows must have {size} probabilities")
             probs = np.array(rows).T
             motifs.append(PWM.from_matrix(probs * nsites, pseudocounts=pseudocounts,
-                                          alphabet=alphabet, name=name))
+                                          alphabet=alphabet, name=name, background=background))
             name = None
     return motifs
+
+
+def _meme_background(lines, alphabet) -> list[float]:
+    """Read the ``A 0.3 C 0.2 ...`` pairs after a MEME "Background letter frequencies"
+    line (over one or more lines), in ``alphabet`` order."""
+    tokens: list[str] = []
+    for row in lines:
+        row = row.strip()
+        if not row:
+            if tokens:
+                break
+            continue
+        tokens += row.split()
+        if len(tokens) >= 2 * alphabet.size:
+            break
+    freq = {}
+    for letter, value in zip(tokens[0::2], tokens[1::2]):
+        try:
+            freq[letter.upper()] = float(value)
+        except ValueError:
+            raise ValueError(f"background letter frequencies: '{value}' after '{letter}' is "
+                             "not a number") from None
+    missing = [c for c in alphabet.symbols if c not in freq]
+    if missing:
+        raise ValueError(f"the background letter frequencies give no {', '.join(missing)} "
+                         f"(expected pairs such as 'A 0.3' for each of {alphabet.symbols})")
+    return [freq[c] for c in alphabet.symbols]
 
 
 def _parse_transfac(path: Path, pseudocounts: float) -> list[PWM]:
@@ -189,7 +224,9 @@ def read(path, format: str | None = None, pseudocounts: float = 0.0) -> list[PWM
     Returns
     -------
     list of PWM
-        Names are ``"<ID> <name>"`` as the file gives them.
+        Names are ``"<ID> <name>"`` as the file gives them. MEME motifs carry the
+        file's "Background letter frequencies" as :attr:`PWM.background`, which scores
+        and p-values then use unless they are given another background.
 
     Raises
     ------
@@ -263,8 +300,12 @@ def _meme_text(pwms: list[PWM]) -> str:
     lines = ["MEME version 4", "", f"ALPHABET= {alpha.symbols}", ""]
     if alpha.complement is not None:
         lines += ["strands: + -", ""]
+    # the motifs' own background when they share one (one per file), else uniform
+    own = {None if p.background is None else p.background.tobytes() for p in pwms}
+    background = pwms[0].background if len(own) == 1 and pwms[0].background is not None \
+        else np.full(alpha.size, 1 / alpha.size)
     lines += ["Background letter frequencies",
-              " ".join(f"{s} {1 / alpha.size:.6g}" for s in alpha.symbols), ""]
+              " ".join(f"{s} {_number(b)}" for s, b in zip(alpha.symbols, background)), ""]
     for pwm in pwms:
         ident, name = _split_name(pwm)
         nsites = _site_counts(pwm).sum(axis=0).max()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from .pwm import PWM, background_vector
+from .pwm import PWM
 
 DEFAULT_RESOLUTION = 0.001
 
@@ -23,7 +23,8 @@ class ScoreDistribution:
     ----------
     pwm : PWM
     background : array-like of shape (C,), optional
-        Symbol probabilities of random sequence; uniform by default.
+        Symbol probabilities of random sequence; by default the motif's own
+        (:attr:`PWM.background`, from its file), else uniform.
     resolution : float
         Grid step in bits.
 
@@ -44,7 +45,7 @@ class ScoreDistribution:
             raise InputError("resolution must be positive")
         self.pwm = pwm
         self.resolution = float(resolution)
-        self.background = background_vector(background, pwm.alphabet)
+        self.background = pwm.background_of(background)
         self.pssm = pwm.log_odds(self.background)
         q = np.rint(self.pssm / self.resolution).astype(np.int64)
         self.integer_pssm = q

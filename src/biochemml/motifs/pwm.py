@@ -73,15 +73,22 @@ class PWM:
     name : str, optional
     counts : array-like, shape (C, W), optional
         The frequency matrix (PFM) the probabilities came from, kept for export.
+    background : array-like of shape (C,) or dict, optional
+        The letter frequencies of the sequences the motif was found in, such as a MEME
+        file's "Background letter frequencies". :meth:`log_odds`,
+        :meth:`information_content`, the p-values and the scans use it whenever they
+        are given no background of their own; uniform when None.
 
     Attributes
     ----------
     matrix : ndarray, shape (C, W)
     counts : ndarray, shape (C, W) or None
+    background : ndarray, shape (C,) or None
     width : int
     """
 
-    def __init__(self, matrix, alphabet="dna", name: str | None = None, counts=None):
+    def __init__(self, matrix, alphabet="dna", name: str | None = None, counts=None,
+                 background=None):
         self.alphabet = get_alphabet(alphabet)
         arr = _as_matrix(matrix, self.alphabet, "a PWM")
         sums = arr.sum(axis=0)
@@ -94,6 +101,8 @@ class PWM:
         self.matrix = arr / sums
         self.counts = None if counts is None else _as_matrix(counts, self.alphabet, "counts")
         self.name = name or "motif"
+        self.background = None if background is None else \
+            background_vector(background, self.alphabet)
 
     # ----- construction -------------------------------------------------------------
     @classmethod
@@ -132,7 +141,8 @@ class PWM:
                                name=name, _counts=counts)
 
     @classmethod
-    def from_matrix(cls, m, pseudocounts=0.0, alphabet="dna", name=None, _counts=None) -> "PWM":
+    def from_matrix(cls, m, pseudocounts=0.0, alphabet="dna", name=None, _counts=None,
+                    background=None) -> "PWM":
         """Build a PWM from a ``(C, W)`` count or probability matrix; columns are normalised.
 
         Parameters
@@ -141,6 +151,8 @@ class PWM:
             Counts (PFM) or unnormalised weights, rows in alphabet order.
         pseudocounts : float or array-like of shape (C,)
             Added to each entry before normalising.
+        background : array-like of shape (C,) or dict, optional
+            The motif's own background (see :class:`PWM`).
 
         Examples
         --------
@@ -159,7 +171,7 @@ class PWM:
             raise InputError(f"column {int(empty[0])} of the matrix is all zeros; "
                              "add pseudocounts or remove the column")
         return cls(total / sums, alphabet=alpha, name=name,
-                   counts=counts if _counts is None else _counts)
+                   counts=counts if _counts is None else _counts, background=background)
 
     @classmethod
     def from_biopython(cls, motif, pseudocounts=0.0) -> "PWM":
@@ -207,13 +219,20 @@ class PWM:
         """Most probable symbol at each position (ties go to the first in alphabet order)."""
         return "".join(self.alphabet.symbols[i] for i in self.matrix.argmax(axis=0))
 
+    def background_of(self, background=None) -> np.ndarray:
+        """The ``(C,)`` background to score against: ``background`` when given, else the
+        motif's own (:attr:`background`, from its file), else uniform."""
+        return background_vector(self.background if background is None else background,
+                                 self.alphabet)
+
     def information_content(self, background=None) -> np.ndarray:
         """Information content in bits per position, shape ``(W,)``.
 
         ``IC_j = sum_c p_jc log2(p_jc / b_c)`` (relative entropy to the background;
         ``log2 C - H_j`` for a uniform background). Sum it for the motif's total.
+        ``background`` defaults to the motif's own, else uniform.
         """
-        b = background_vector(background, self.alphabet)
+        b = self.background_of(background)
         p = self.matrix
         with np.errstate(divide="ignore", invalid="ignore"):
             terms = np.where(p > 0, p * np.log2(p / b[:, None]), 0.0)
@@ -223,9 +242,10 @@ class PWM:
         """Log-odds PSSM in bits, ``log2(p / b)``, shape ``(C, W)``.
 
         Zero probabilities are floored at ``floor`` (a very negative, finite score);
-        build the PWM with pseudocounts to avoid them.
+        build the PWM with pseudocounts to avoid them. ``background`` defaults to the
+        motif's own (:attr:`background`), else uniform.
         """
-        b = background_vector(background, self.alphabet)
+        b = self.background_of(background)
         return np.log2(np.maximum(self.matrix, floor) / b[:, None])
 
     def reverse_complement(self) -> "PWM":
@@ -234,7 +254,9 @@ class PWM:
             raise InputError("reverse complement is defined for DNA and RNA motifs only")
         order = [self.alphabet.symbols.index(c) for c in self.alphabet.complement]
         counts = None if self.counts is None else self.counts[order, ::-1]
-        return PWM(self.matrix[order, ::-1], self.alphabet, name=f"{self.name} (rc)", counts=counts)
+        background = None if self.background is None else self.background[order]
+        return PWM(self.matrix[order, ::-1], self.alphabet, name=f"{self.name} (rc)", counts=counts,
+                   background=background)
 
     # ----- scoring -------------------------------------------------------------------
     def window_log_prob(self, seq) -> np.ndarray:

@@ -307,7 +307,8 @@ def score_windows(motifs, seqs, both_strands=None, background=None, score="log_o
         and of proteins.
     background : array-like of shape (C,) or dict, optional
         Background for log-odds (``[0.3, 0.2, 0.2, 0.3]`` or
-        ``{"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}``); uniform by default.
+        ``{"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}``); by default each motif's own
+        (:attr:`PWM.background`, from its file), else uniform.
     score : {"log_odds", "log_prob"}
         Bits against the background, or the course's natural-log probability.
 
@@ -617,7 +618,9 @@ _PREPARED_KEEP = 4   # batch of sequences with the same motifs builds them once
 def _prepared(scanner: _Scanner, resolution: float, pvalue: float):
     """Null distributions, grid matrices, thresholds and word tables of ``scanner``'s motifs."""
     background = scanner.background
-    key = (tuple((m.alphabet.name, m.matrix.tobytes(), m.matrix.shape) for m in scanner.motifs),
+    key = (tuple((m.alphabet.name, m.matrix.tobytes(), m.matrix.shape,
+                  None if m.background is None else m.background.tobytes())
+                 for m in scanner.motifs),
            None if background is None else background.tobytes(),
            float(resolution), float(pvalue), len(scanner.strands))
     if key in _PREPARED:
@@ -664,8 +667,9 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=None, background=
         and of proteins.
     background : array-like of shape (C,) or dict, optional
         Background for the log-odds scores and the null distribution (a list in alphabet
-        order or a dict such as ``{"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}``); uniform
-        by default.
+        order or a dict such as ``{"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}``). By
+        default each motif's own (:attr:`PWM.background`: a MEME file's "Background
+        letter frequencies"), else uniform.
     resolution : float
         Grid step in bits.
 
