@@ -140,8 +140,8 @@ find_hits(pwm, ["GGGTACAAGGG", "CCCCCCCCCC", "TTGTACGATT"], pvalue=1e-3)
 결과를 읽는 법:
 
 - 첫 서열 GGGTACAAGGG에서는 TACAA가 `+` 가닥(적힌 그대로)에서 찾아집니다.
-- 세 번째 서열의 hit는 `-` 가닥입니다. `find_hits`는 기본값 `both_strands=True`로 **반대쪽 가닥**(역상보
-  서열)도 훑습니다. 0-5 자리의 TTGTA를 뒤집어 상보 염기로 바꾸면 TACAA가 됩니다. 전사인자는 이중 가닥
+- 세 번째 서열의 hit는 `-` 가닥입니다. `find_hits`는 DNA 서열이면 기본으로 **반대쪽 가닥**(역상보
+  서열)도 훑습니다(RNA라면 적힌 가닥만 봅니다. `both_strands=`로 바꿀 수 있습니다). 0-5 자리의 TTGTA를 뒤집어 상보 염기로 바꾸면 TACAA가 됩니다. 전사인자는 이중 가닥
   DNA에 붙으므로 어느 가닥에 있든 같은 결합 부위입니다.
 - 같은 서열의 3-8 자리에 있는 TACGA는 학습에 쓴 결합 부위인데도 hit가 아닙니다. 배경이 균등하면 5-mer는
   4^5 = 1,024가지이고, 각각 1/1,024의 확률로 나옵니다. TACGA보다 점수가 높거나 같은 5-mer는 TACAA와
