@@ -402,9 +402,7 @@ def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality
     if len(models) == 1 or ref_point is not None:
         acqf = _acquisition(models, train_x, seed, ref_point=ref_point)
         u = snap(_optimise(acqf, bounds, batch, fixed_features, factors, inequality,
-                           num_restarts, raw_samples,
-                           sequential=batch > 8 or ref_point is not None,
-                           train_x=train_x, seed=seed))
+                           num_restarts, raw_samples, train_x=train_x, seed=seed))
         with torch.no_grad():
             point_acq = [float(acqf(u[i:i + 1].unsqueeze(0))) for i in range(len(u))]
     else:  # ParEGO: each run of the batch maximises a random weighting of the responses
@@ -483,15 +481,21 @@ def _acquisition(models, train_x, seed, weights=None, pending=None, ref_point=No
 
 
 def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts, raw_samples,
-              sequential=False, train_x=None, seed=0):
+              train_x=None, seed=0):
     """Maximise the acquisition over the unit cube; categorical levels are enumerated.
+
+    A batch (``q > 1``) is built greedily, one run at a time, each run maximising the
+    acquisition with the runs already chosen pending (BoTorch's sequential greedy). Optimised
+    jointly, a batch of 4 left one run stranded: on the flaviolin cycles 1-2 it was predicted
+    at 0.24 OD340 against a best of 0.63, with nothing to gain (log expected improvement
+    -41.7, against -3.2 for the others), in 4 of 4 seeds and cycles tried.
 
     Without linear constraints BoTorch's ``optimize_acqf`` (one combination of categorical
     levels) or ``optimize_acqf_mixed`` (several) do the work. With linear constraints each
     combination of levels is optimised on its own, from starting points that meet the
     constraints (a hit-and-run sample of the feasible region plus the measured runs moved to
     that combination, the best of them by acquisition first), and the best combination is
-    kept; a batch is built one run at a time, each run conditioned on those already chosen.
+    kept.
     """
     import warnings
 
@@ -518,12 +522,12 @@ def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts
         try:
             if inequality:
                 u = _optimise_constrained(acqf, bounds, q, fixed_list, inequality, num_restarts,
-                                          raw_samples, options, sequential, train_x, seed)
+                                          raw_samples, options, train_x, seed)
             elif len(fixed_list) == 1:
                 u, _ = optimize_acqf(acqf, bounds=bounds, q=q, num_restarts=num_restarts,
                                      raw_samples=raw_samples,
                                      fixed_features=fixed_list[0] or None,
-                                     options=options, sequential=sequential and q > 1)
+                                     options=options, sequential=q > 1)
             else:
                 u, _ = optimize_acqf_mixed(acqf, bounds=bounds, q=q, num_restarts=num_restarts,
                                            raw_samples=raw_samples,
@@ -534,10 +538,10 @@ def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts
 
 
 def _optimise_constrained(acqf, bounds, q, fixed_list, inequality, num_restarts, raw_samples,
-                          options, sequential, train_x, seed):
+                          options, train_x, seed):
     """Linear constraints: optimise every combination of fixed features from feasible
-    starting points and keep the best; ``q > 1``: jointly for one combination (unless
-    ``sequential``), else greedily one run at a time with the chosen runs pending."""
+    starting points and keep the best; ``q > 1``: greedily one run at a time with the chosen
+    runs pending."""
     import torch
     from botorch.optim import optimize_acqf
 
@@ -554,7 +558,7 @@ def _optimise_constrained(acqf, bounds, q, fixed_list, inequality, num_restarts,
                 best_u, best_v = u, v
         return best_u
 
-    if q == 1 or (len(fixed_list) == 1 and not sequential):
+    if q == 1:
         return best_of(q, 0)
     base = acqf.X_pending
     chosen = []
