@@ -206,3 +206,16 @@ def test_a_two_target_run_scores_the_one_target_a_table_holds(tmp_path):
                                                                      index=False)
     mixed = evaluate_run(run, tmp_path / "mix.csv")
     assert mixed["unseen"]["n"] > 0 and np.isfinite(mixed["unseen"]["r2"])
+    # a blank cell in the target the table holds is one unmeasured row, as with both targets
+    blank = pd.read_csv(tmp_path / "rl_only.csv")
+    blank.loc[3, "rl"] = np.nan
+    blank.to_csv(tmp_path / "blank.csv", index=False)
+    assert evaluate_run(run, tmp_path / "blank.csv")["rl"]["n"] == 59
+    # an empty column of a target is named as such; no measured target at all is refused
+    blank.assign(gfp=np.nan).to_csv(tmp_path / "empty_gfp.csv", index=False)
+    evaluate_run(run, tmp_path / "empty_gfp.csv", out=tmp_path / "ev2")
+    assert "Column &#x27;gfp&#x27; holds no measured value" in \
+        (tmp_path / "ev2" / "report.html").read_text()
+    blank.assign(gfp=np.nan, rl=np.nan).to_csv(tmp_path / "empty.csv", index=False)
+    with pytest.raises(InputError, match="no target column holds a measured value"):
+        evaluate_run(run, tmp_path / "empty.csv")

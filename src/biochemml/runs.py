@@ -357,7 +357,7 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
         table = pd.DataFrame()
         for t, name in enumerate(names):
             ok = ~np.isnan(truth2[:, t])
-            suffix = "" if len(names) == 1 else f"_{name}"
+            suffix = _target_suffix(names, t)
             table[f"prediction{suffix}"] = mean2[:, t]
             if ensemble:
                 table[f"prediction_std{suffix}"] = std2[:, t]
@@ -380,6 +380,12 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
         if len(names) == 1:
             result = result[names[0]]
     return result, table, figures
+
+
+def _target_suffix(targets, t: int) -> str:
+    """What the output columns of target ``t`` add to ``prediction`` / ``prediction_std``:
+    nothing for a run of one target, ``_<name>`` for each of several."""
+    return "" if len(targets) == 1 else f"_{targets[t]}"
 
 
 #: |Spearman| of distance with length above which the error-by-distance figure says that,
@@ -1177,8 +1183,8 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
         mean, std = est.predict(seqs, return_std=True)
         mean, std = np.asarray(mean).reshape(len(df), -1), np.asarray(std).reshape(len(df), -1)
         names = cfg["target_columns"]
-        for t, name in enumerate(names):
-            suffix = "" if len(names) == 1 else f"_{name}"
+        for t in range(len(names)):
+            suffix = _target_suffix(names, t)
             result[f"prediction{suffix}"] = mean[:, t]
             if getattr(est, "n_models_", 1) > 1:
                 result[f"prediction_std{suffix}"] = std[:, t]
@@ -1224,12 +1230,8 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
                     ". Name the table's column of sequences with --sequence-column")
     absent = [] if target_columns or cfg["task"] == "classification" else \
         [t for t in targets if t not in df.columns]
-    if 0 < len(absent) < len(targets):  # score the targets the table holds
-        notes_absent = [f"The table has no column {', '.join(repr(t) for t in absent)}: "
-                        f"{'it is' if len(absent) == 1 else 'they are'} predicted but not scored."]
-        say(f"[yellow]{notes_absent[0]}[/yellow]")
-    else:
-        absent, notes_absent = [], []
+    if not absent or len(absent) == len(targets):
+        absent = []
         require_columns(df, targets, what="" if target_columns else
                         ", a column the model was trained on",
                         hint="" if target_columns else
@@ -1237,19 +1239,23 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
     seqs = np.asarray(sequence_column(df, column, est.alphabet), dtype=object)
     _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
     _note_lengths(seqs, est)
-    if absent:  # a column of NaN for each target the table lacks
-        present = [t for t in targets if t not in absent]
-        known = _values(df, cfg["task"], present).reshape(len(df), -1)
-        y = np.full((len(df), len(targets)), np.nan)
-        y[:, [targets.index(t) for t in present]] = known
-    else:
-        y = _values(df, cfg["task"], targets, one_class=True)
+    # a target the table lacks is a column without measurements: predicted, not scored
+    y = _values(df.assign(**{t: np.nan for t in absent}), cfg["task"], targets, one_class=True)
+    notes = []
     if cfg["task"] == "classification":
         y = _known_labels(df, targets[0], y, est.classes_)
     else:
         est.target_names_ = targets
+        unmeasured = [t for t, col in zip(targets, np.asarray(y, float).reshape(len(df), -1).T)
+                      if np.isnan(col).all()]
+        if len(unmeasured) == len(targets):
+            raise InputError(f"no target column holds a measured value ({', '.join(targets)}): "
+                             "there is nothing to score; use biochemml predict",
+                             path=df.attrs.get("path"))
+        if unmeasured:
+            notes.append(_unscored_note(unmeasured, absent))
+            say(f"[yellow]{notes[-1]}[/yellow]")
     seen = _seen_in_training(run_dir, seqs, est.alphabet)
-    notes = list(notes_absent)
     with contextlib.ExitStack() as stack:
         tmp = (stack.enter_context(atomic_folder(folder)) if folder is not None else
                Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="biochemml-eval-"))))
@@ -1334,7 +1340,7 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
         y2 = np.asarray(y, dtype=float).reshape(n, -1)
         t = int(np.flatnonzero(~np.isnan(y2).all(axis=0))[0])  # the first target measured
         truth = y2[unseen, t]
-        pred = table[_prediction_column(table, targets, t)].to_numpy(dtype=float)[unseen]
+        pred = table["prediction" + _target_suffix(targets, t)].to_numpy(dtype=float)[unseen]
         ok = ~np.isnan(truth)
         if ok.sum() < 2:
             return {"text": text + "; too few unseen rows are measured to score apart.",
@@ -1347,9 +1353,13 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
             "metrics": scores}
 
 
-def _prediction_column(table: pd.DataFrame, targets, t: int) -> str:
-    """The column of ``table`` (from ``_evaluate``) holding the predictions of target ``t``."""
-    return "prediction" if len(targets) == 1 else f"prediction_{targets[t]}"
+def _unscored_note(unmeasured: list, absent: list) -> str:
+    """The sentence for targets of a multi-target run that an evaluation table does not
+    measure: those it has no column for (``absent``) and those whose column is empty."""
+    what = "; ".join(f"the table has no column {t!r}" if t in absent else
+                     f"column {t!r} holds no measured value" for t in unmeasured)
+    return (f"{what[0].upper()}{what[1:]}: {'it is' if len(unmeasured) == 1 else 'they are'} "
+            "predicted but not scored.")
 
 
 def _length_words(seqs, input_length: int, pad: str) -> str:
