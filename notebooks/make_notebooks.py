@@ -427,8 +427,9 @@ CH3 = [
 - **sd_kuo2020**: 대장균 Shine-Dalgarno(RBS) 9 nt 서열 257,565개와 번역 효율(Kuo et al. 2020)
 - **utr_sample2019**: 사람 세포 5' UTR(25-100 nt)과 리보솜 부하(MRL, Sample et al. 2019)
 
-`biochemml.datasets.load`는 데이터를 공식 출처에서 내려받아 SHA256으로 검사한 뒤 저장해 둡니다
-(인터넷이 없으면 `BIOCHEMML_DATA` 폴더에서 읽습니다). 여기서는 빠르게 돌도록 일부만 씁니다.
+`biochemml.datasets.load`는 환경 변수 `BIOCHEMML_DATA`가 설정되어 있으면 그 폴더에 있는 데이터를 읽고,
+설정되어 있지 않으면 공식 출처에서 내려받아 SHA256으로 검사한 뒤 컴퓨터에 저장해 둡니다(처음 실행할 때만
+내려받고, 다음부터는 저장해 둔 파일을 씁니다). 여기서는 빠르게 돌도록 일부만 씁니다.
 """),
     code("""
 %matplotlib inline
@@ -449,6 +450,18 @@ datasets.list()[["name", "rows", "what"]]
 불확실성(`predict(..., return_std=True)`)까지 알려 주고 점수도 조금 높지만(이 데이터에서 R² 0.819),
 1코어에서 약 110초가 걸립니다. 여기서 배우려는 것은 가산 모델과 비선형 모델의 차이뿐이므로 네트워크 하나로
 충분합니다(1코어에서 약 25초).
+
+**회귀 모델의 점수 읽기.** 테스트 세트의 측정값 $y$와 예측값 $\\hat{y}$를 비교하는 세 가지 점수를 씁니다.
+
+- **R²(결정계수)** $= 1 - \\dfrac{\\sum (y - \\hat{y})^2}{\\sum (y - \\bar{y})^2}$: 모든 서열을 측정값의 평균 $\\bar{y}$
+  하나로 찍는 예측이 0, 완벽한 예측이 1입니다. 측정값이 서열마다 다른 정도(분산) 가운데 모델이 설명하는
+  몫으로 읽으면 됩니다. 평균으로 찍는 것보다 못하면 음수가 됩니다(4장에 그런 예가 나옵니다).
+- **Pearson 상관계수 r**: 예측과 측정이 한 직선을 따라 얼마나 함께 움직이는지(−1에서 1). 값의 크기를 그대로
+  쓰므로, 다른 값들에서 멀리 떨어진 소수의 값을 잘 맞히면 크게 오릅니다.
+- **Spearman 순위 상관 ρ**: 값을 순위(1등, 2등, …)로 바꾼 뒤 구한 Pearson 상관입니다. "어느 서열이 더 높은가"의
+  순서만 봅니다. 다음 실험에 쓸 상위 후보를 고를 때는 순서가 중요하므로 이 값을 많이 봅니다.
+
+아래 그림의 상자에 세 점수가 함께 적힙니다.
 """),
     code("""
 sd = datasets.load("sd_kuo2020")
@@ -461,18 +474,33 @@ print(f"MLP, 1 network   R2 = {mlp.score(test.sequence, test.fitness):.3f}")
 plot.observed_vs_predicted(test.fitness, mlp.predict(test.sequence), label="translation efficiency")
 """),
     md("""
+그림에서 Pearson r이 Spearman ρ보다 훨씬 높은 이유는 측정값의 분포에 있습니다. 테스트 서열의 절반이 번역 효율
+0.45-0.62 사이에 몰려 있고(약한 RBS), 상위 5 %만 1.4를 넘어 최대 3.1까지 길게 뻗어 있습니다(강한 RBS).
+Pearson은 값의 크기를 쓰므로 멀리 떨어진 강한 RBS들을 잘 맞히면 높아집니다. Spearman은 순위만 보므로 측정값이
+거의 같은 약한 서열들 사이의 순서까지 똑같은 무게로 따지는데, 모델은 그 순서를 잘 맞히지 못합니다.
+"""),
+    md("""
 ## 5' UTR → 리보솜 부하: 위치 대신 k-mer
 
 **이 데이터는 어떻게 만들어졌을까(MPRA)?** Sample 등(2019)은 서로 다른 5' UTR 수만 개를 **올리고 풀**
 (칩 위에서 한꺼번에 합성한 짧은 DNA 수만 종)로 만들어 eGFP 유전자 앞에 붙이고, mRNA로 바꿔 사람 세포
 (HEK293T)에 한꺼번에 넣었습니다. 그다음 세포의 mRNA를 붙어 있는 리보솜 수에 따라 여러 분획으로 나누고
 (폴리솜 프로파일링), 분획마다 UTR 부분을 차세대 시퀀싱으로 읽어 각 UTR이 어느 분획에 얼마나 있는지 셉니다.
-이 분포에서 구한 평균 리보솜 수가 **평균 리보솜 부하(MRL)**입니다. 수업 자료가 말한 "올리고 칩으로 합성하고
+이 분포에서 구한 평균 리보솜 수가 **평균 리보솜 부하(MRL)**입니다(높을수록 번역이 많이 됨). 수업 자료가 말한 "올리고 칩으로 합성하고
 시퀀싱으로 해독한다"는 발상 그대로, 클론을 하나씩 만들지 않고 수만 개 서열을 한 번에 재는 이런 실험을
 대량 병렬 리포터 분석(MPRA)이라 부릅니다. 여기서 쓰는 `human` 세트는 사람 전사체에서 가져온 UTR 7,600개입니다.
 
+**논문의 점수와 비교할 때**: `utr_sample2019`에는 논문의 **테스트 세트**(길이 25-100 nt마다 읽힌 수가 가장 많은
+100개씩, `random`과 `human` 각 7,600개)만 들어 있고, 훨씬 큰 학습용 라이브러리는 들어 있지 않습니다. 논문의
+모델들은 그 큰 라이브러리로 학습해 이 `human` 세트에서 r²(Pearson r의 제곱) 약 0.78-0.80을 냈습니다(데이터의
+README). 우리는 7,600개를 다시 나눠 6,080개로만 학습하므로, 아래의 R²가 발표된 값보다 한참 낮은 것이 정상입니다.
+
 5' UTR은 길이가 제각각이라 같은 위치 번호가 같은 의미를 갖지 않습니다. 상류 ATG(uAUG)나 GC 비율 같은
 신호는 **k-mer 개수**로 잘 잡힙니다. k-mer 개수에 대한 그래디언트 부스팅은 빠르고 강한 기준선입니다.
+"""),
+    md("""
+아래 출력의 `mse`(평균 제곱 오차), `rmse`(그 제곱근, MRL과 같은 단위), `mae`(평균 절대 오차)는 예측이 평균적으로
+얼마나 빗나갔는지를 재고, `n`은 테스트 서열 수입니다. 그림은 잔차(측정값 − 예측값)를 UTR 길이에 따라 그린 것입니다.
 """),
     code("""
 utr = datasets.load("utr_sample2019", library="human")
@@ -480,7 +508,8 @@ from biochemml.splits import split_indices
 tr, _, te = split_indices(len(utr), test_size=0.2, seed=0)
 gbm = BaselineRegressor("gbm-kmer").fit(utr.sequence.iloc[tr], utr.mrl.iloc[tr])
 pred = gbm.predict(utr.sequence.iloc[te])
-print(metrics.regression_metrics(utr.mrl.iloc[te], pred))
+scores = metrics.regression_metrics(utr.mrl.iloc[te], pred)
+print({name: round(value, 3) for name, value in scores.items()})   # 소수 셋째 자리까지
 plot.residuals(utr.mrl.iloc[te], pred, x=utr.length.iloc[te], xlabel="UTR length (nt)")
 """),
     md("""
@@ -552,9 +581,14 @@ near, far = test_r2(rand_tr, rand_te), test_r2(far_tr, far_te)
 print(f"random split R2 {near:.3f}  vs  no test sequence within 1 mismatch of training: R2 {far:.3f}")
 """),
     md("""
-학습 크기가 같으므로 두 점수의 차이는 테스트 서열과 거의 같은 서열이 학습 세트에 있었기 때문에 얻은 몫입니다.
-이미 잰 서열과 한두 염기만 다른 변이를 예측할 때는 무작위 분할의 점수를, 아직 아무도 재지 않은 새 서열
-영역을 설계할 때는 유사도 분할의 점수를 기대하는 것이 정직합니다.
+학습 크기를 맞췄으므로, 무작위 분할의 점수가 더 높은 것은 테스트 서열과 거의 같은 서열이 학습 세트에 있었던
+덕분일 가능성이 큽니다. 다만 이 차이를 모두 그 때문이라고 단정할 수는 없습니다. 두 점수는 분할 한 번(seed 하나)에서
+얻은 값이라 오차 범위를 모르고, 두 테스트 세트는 구성도 다릅니다(유사도 분할은 테스트 서열을 덩어리째 뽑으므로,
+무작위로 뽑은 테스트 세트와 서열의 종류가 다를 수 있습니다). 확실히 말하려면 seed를 바꿔 여러 번 반복하고 차이가
+얼마나 흔들리는지 보아야 합니다.
+
+그래도 원칙은 같습니다. 이미 잰 서열과 한두 염기만 다른 변이를 예측할 때는 무작위 분할의 점수를, 아직 아무도
+재지 않은 새 서열 영역을 설계할 때는 유사도 분할의 점수를 기대하는 것이 정직합니다.
 """),
 ]
 
