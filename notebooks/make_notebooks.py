@@ -43,6 +43,7 @@ CH1 = [
 %matplotlib inline
 # 위 줄: 그림을 노트북 안에 이미지로 표시합니다(없으면 '<Figure size ...>' 글자만 보입니다)
 import numpy as np
+import pandas as pd
 import biochemml
 from biochemml.encode import one_hot, decode, kmer_counts
 from biochemml.motifs import PWM
@@ -74,10 +75,18 @@ print(batch[2])   # 'TT'는 왼쪽 두 줄이 0으로 채워짐
 
 세 개의 정렬된 결합 부위 TACAA, TACGA, TACAA에서 위치별 염기 수(PFM)를 세고, 각 칸에 pseudocount
 0.5를 더해 비율(PWM)로 바꿉니다. 표의 열 번호 0-4는 Biopython과 수업 자료처럼 **0부터** 센 위치입니다.
+
+**이름에 대한 주의**: 수업 자료(와 Biopython)의 "PWM"은 위치별 염기 **확률**을 담은 행렬입니다. 그런데 FIMO(MEME
+Suite)나 JASPAR 쪽 도구에서 PWM 또는 PSSM(position-specific scoring matrix)이라고 하면 보통 이 확률을 배경
+빈도와 비교해 로그를 취한 **log-odds 점수 행렬**(아래 "log-odds 점수" 절)을 가리킵니다. 같은 이름이 다른 행렬을
+뜻할 수 있으니, 다른 도구의 결과와 견줄 때는 어느 쪽인지 확인하세요. biochemml의 `PWM`은 확률 행렬을 담고
+(`pwm.matrix`), `pwm.log_odds()`가 log-odds 행렬을 줍니다.
 """),
     code("""
 pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5)
-print(pwm.counts)        # PFM: 행 = A, C, G, T, 열 = 위치(0부터)
+pfm = pd.DataFrame(pwm.counts.astype(int), index=["A", "C", "G", "T"])   # PFM: 행 = 염기, 열 = 위치(0부터)
+print("PFM (position frequency matrix, counts):")
+print(pfm)
 pwm.to_frame().round(2)  # PWM: 수업 자료의 표와 같은 값
 """),
     md("""
@@ -87,6 +96,9 @@ pseudocount가 없으면 세 서열에서 한 번도 보지 못한 염기의 확
 관찰되었으므로 A의 확률이 0이고, 첫 창이 A로 시작하는 ATACA는 log(0) = 음의 무한대를 받습니다. 그러면
 나머지 네 염기가 아무리 잘 맞아도 비교할 수 없게 됩니다. 세 개뿐인 관찰로 "이 염기는 절대 오지 않는다"고
 단정하지 않도록, 모든 칸에 작은 수를 더해 두는 것이 pseudocount입니다.
+
+수업 자료는 pseudocount가 "0으로 나누어지는 경우를 방지"한다고 적었지만, 실제로 막는 것은 **log(0)**입니다. 비율을
+구할 때 나누는 수(각 위치의 서열 수 3)는 처음부터 0이 아니고, 문제는 확률 0에 로그를 취하는 순간 생깁니다.
 """),
     code("""
 no_pc = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0)
@@ -103,7 +115,7 @@ PWM(전치해서 5 × 4)을 원소끼리 곱하면 실제 염기 자리의 확�
 하나, 위치 방향으로 곱한 뒤 로그를 취하면 창의 점수가 됩니다.
 """),
     code("""
-x = one_hot("ATACAA", dtype=float)
+x = one_hot("ATACAA", dtype=float)   # 점수 계산에는 실수(float) 원-핫을 씁니다
 manual = []
 for i in range(len(x) - pwm.width + 1):          # 창의 시작 위치 i = 0, 1
     s = np.multiply(x[i:i + pwm.width], pwm.matrix.T)   # 원-핫 x PWM (원소끼리)
@@ -122,18 +134,28 @@ assert np.allclose(scores, manual)               # 손으로 한 계산과 같�
 best = int(np.argmax(scores))
 print(f"모티프 위치: 창 {best}번(0부터 셈) = 서열의 {best + 1}번째 염기부터(1부터 셈):",
       "ATACAA"[best:best + pwm.width])
+print("가장 높을 수 있는 점수 ln(0.7 x 0.7 x 0.7 x 0.5 x 0.7) =", round(np.log(np.prod(pwm.matrix.max(axis=0))), 4))
+"""),
+    md("""
+수업 자료는 "이론적으로 이 값이 0이면 동일한 서열"이라고 했지만, 점수가 0이 되려면 창의 다섯 염기가 모두 확률 1을
+받아야 합니다. pseudocount를 더한 이 PWM에서 위치별 가장 큰 확률은 0.7(0부터 센 3번 위치는 0.5)이므로 0은 나올 수 없습니다.
+모티프와 똑같은 창 TACAA가 받는 −2.12가 이 PWM에서 가능한 가장 높은 점수입니다.
 """),
     md("""
 ## log-odds 점수와 p-값으로 모티프 찾기
 
 생물정보학 도구(FIMO, Biopython)는 이 확률을 배경 빈도와 비교한 **log-odds 점수**(비트)를 씁니다.
+칸마다 log2(확률 / 배경 빈도)이고, 배경이 균등하면 배경 빈도는 0.25입니다. 앞의 창 점수(자연로그)와는 이렇게
+이어집니다: 창 점수에서 무작위 서열의 점수 5 · ln 0.25를 빼면 자연로그 단위의 log-odds가 되고, ln 2로 나누면
+비트가 됩니다. TACAA라면 (−2.12 − 5 · ln 0.25) / ln 2 = 6.94비트로, 아래에 출력하는 p ≤ 0.001 기준값과 같습니다.
 무작위 서열에서 그 점수 이상이 나올 확률(p-값)도 정확히 계산할 수 있습니다. 아래 세 서열에서
 p ≤ 0.001인 자리(hit)를 찾습니다. `start`/`end`는 0부터 센 위치이고 `end`는 포함하지 않습니다.
 """),
     code("""
 from biochemml.motifs import find_hits, score_threshold
-print(pwm.log_odds().round(2))
-print("p <= 0.001 인 점수 기준:", round(score_threshold(pwm, 1e-3), 2), "bits")
+print(pd.DataFrame(pwm.log_odds(), index=["A", "C", "G", "T"]).round(2))   # log-odds(비트)
+print("TACAA: (window score - 5 ln 0.25) / ln 2 =", round((scores[1] - 5 * np.log(0.25)) / np.log(2), 2), "bits")
+print("p <= 0.001인 점수 기준:", round(score_threshold(pwm, 1e-3), 2), "bits")
 find_hits(pwm, ["GGGTACAAGGG", "CCCCCCCCCC", "TTGTACGATT"], pvalue=1e-3)
 """),
     md("""
@@ -159,11 +181,19 @@ hits[["window", "score", "pvalue", "p x 1024"]]
     md("""
 ## 시퀀스 로고
 
-PWM은 로고로 그리면 한눈에 들어옵니다. 글자 높이는 그 위치의 정보량(비트)에 비례합니다. 로고의 가로축은
-**1부터** 센 위치(1-5)라서, 위 표의 열 0-4가 로고의 1-5에 해당합니다.
+PWM은 로고로 그리면 한눈에 들어옵니다. 한 위치에 쌓인 글자 전체의 높이가 그 위치의 **정보량**(information
+content, IC, 비트)이고, 각 글자의 높이는 그 염기의 확률 × IC입니다. 배경이 균등할 때
+IC = 2 + Σ p · log2 p 이며, 한 염기만 나오면(확률 1) 최대 2비트, 네 염기가 똑같이 나오면 0비트입니다.
+
+여기서는 세 서열 모두 같은 염기였던 위치도 pseudocount 0.5 때문에 확률이 0.7 / 0.1 / 0.1 / 0.1이 되어, IC가
+2비트가 아니라 약 0.64비트뿐입니다. 서열이 세 개뿐이라 pseudocount의 영향이 큰 것입니다(서열이 수백 개라면 같은
+pseudocount를 더해도 2비트에 가깝습니다). 로고의 가로축은 **1부터** 센 위치(1-5)라서, 위 표의 열 0-4가
+로고의 1-5에 해당합니다.
 """),
     code("""
 from biochemml import plot
+print("IC per position, pseudocounts=0.5:", pwm.information_content().round(3), "bits")
+print("IC per position, pseudocounts=0  :", no_pc.information_content().round(3), "bits")
 fig = plot.sequence_logo(pwm.matrix, alphabet="ACGT", kind="information", title="TACAA motif")
 fig
 """),
