@@ -776,6 +776,27 @@ JBEI의 플라비올린 배지 최적화 데이터(Pseudomonas putida, 12개 배
 
 아래 첫 표는 각 성분의 농도 범위(하한·상한, 단위 **mM**)이고, 두 번째 표는 주기마다 배양 수와 생산량
 (OD340, 플라비올린의 흡광도)의 평균·최댓값입니다.
+
+**수업 계획과의 관계**: 수업 계획의 생물반응기 사례는 "반응기 운전 조건(온도, pH, 피드 등) → 단백질 생산량"입니다.
+이 노트북의 데이터는 "배지 조성(12개 성분의 농도) → 플라비올린(색소 화합물) 생산량(OD340)"이라, 입력과 생산물이
+다릅니다. 그래도 표의 모양(조건 열 여러 개 + 생산량 열 하나)이 같으므로, 아래 도구(`Factors`, `ConditionModel`,
+`recommend`, `replay`)를 운전 조건 → 단백질 생산량 데이터에도 그대로 쓸 수 있습니다.
+
+운전 조건으로 직접 해 보고 싶다면 biochemml의 가상 반응기 `InsilicoCHO`를 쓰세요. 공개 시뮬레이터 insilicho로
+CHO 세포의 12일 유가식(fed-batch) 배양과 항체 생산을 흉내 냅니다. 운전 조건 5개(피드 속도, 피드 시작 시각, 온도
+변경 전·후의 온도, 온도를 바꾸는 시각)를 받아 최종 항체 농도(mg/L)를 돌려주며, 배양 한 번에 1초도 걸리지
+않습니다. 따로 설치해야 하므로(`pip install --no-deps insilicho`와 `pip install pint`) 이 노트북에서는 실행하지
+않습니다. 쓰는 법은 이렇습니다.
+
+```python
+from biochemml.bioprocess import design, recommend
+from biochemml.bioprocess.simulators import InsilicoCHO
+
+cho = InsilicoCHO(seed=0)                                # 가상의 세포주 하나
+runs = design(cho.factors, n=12, method="lhs", seed=0)   # 운전 조건 12가지(라틴 하이퍼큐브 설계)
+runs["titer"] = cho.run(runs)                            # 가상 배양: 최종 항체 농도(mg/L)
+recommend(runs, cho.factors, "titer", batch=4, seed=0)   # 다음에 해 볼 조건 4가지
+```
 """),
     code("""
 %matplotlib inline
@@ -837,11 +858,28 @@ print(f"best OD340 measured in cycles 1-2: {first.OD340.max():.3f}")
 print(f"our proposals, predicted mean:     {proposals.predicted_mean.min():.3f}-"
       f"{proposals.predicted_mean.max():.3f} (95% upper {proposals.upper_95.max():.3f})")
 print(f"cycle 3 as measured (ART's media): best {third.OD340.max():.3f}, mean {third.OD340.mean():.3f}")
+print()
+best_so_far = first.OD340.max()
+reach = proposals.upper_95 >= best_so_far
+for name, row in proposals.iterrows():
+    print(f"proposal {name}: predicted {row.predicted_mean:.3f} ({row.predicted_mean - best_so_far:+.3f} vs the best), "
+          f"95% upper {row.upper_95:.3f} " + ("reaches the best" if reach[name] else "stays below the best"))
+print(f"읽는 법: 제안 {len(proposals)}개 중 {int(reach.sum())}개는 95 % 구간의 위쪽 끝이 지금까지의 최고값 "
+      f"{best_so_far:.3f} 이상이고, {int((~reach).sum())}개"
+      + (f"(제안 {', '.join(str(n) for n in proposals.index[~reach])})" if (~reach).any() else "")
+      + "는 위쪽 끝조차 최고값에 못 미칩니다.")
 """),
     md("""
-2주기 직후의 모델은 제안한 배지가 그때까지의 최고값 근처일 것으로 예측하면서, 95 % 구간의 위쪽 끝으로는 더 높은
-값의 가능성을 열어 둡니다. 실제 3주기에서는 그때까지의 최고값을 넘는 배지가 나왔습니다. 예측 평균만 보면 개선이
-작아 보여도, 불확실한 쪽(구간의 위쪽)을 노리는 탐색이 값어치가 있다는 것이 베이즈 최적화의 발상입니다.
+제안을 그대로 실험하기 전에, 출력된 예측을 그때까지의 최고값과 견주어 읽어 보세요.
+
+- 예측 평균이 최고값 근처이고 95 % 구간의 위쪽 끝이 최고값보다 높은 제안은 "지금 최고와 비슷하거나 더 나을 수도
+  있는" 배지입니다. 예측 평균만 보면 개선이 작아 보여도, 불확실한 쪽(구간의 위쪽)을 노리는 탐색이 값어치가 있다는
+  것이 베이즈 최적화의 발상입니다.
+- 예측 평균이 최고값보다 한참 낮고 구간의 위쪽 끝도 최고값에 닿지 않는 제안은 개선을 기대하기 어렵습니다. 이런
+  제안은 `acquisition`이 아주 작은 음수이고 `expected_gain`이 사실상 0입니다. 여러 개를 한꺼번에 고르는 배치
+  추천은 이런 제안을 섞어 낼 때가 있으니, 실험 자원을 쓰기 전에 빼거나 다른 조건으로 바꾸세요.
+
+실제 3주기(ART가 추천한 배지)에서는 그때까지의 최고값을 넘는 배지가 나왔습니다(위 출력의 `cycle 3` 줄).
 """),
     md("""
 ## 되돌아보기(replay): 이전 주기만으로 다음 주기를 얼마나 맞혔을까?
