@@ -599,3 +599,26 @@ def test_meme_background_letter_frequencies_are_the_motifs_background(tmp_path):
     path.write_text(MEME_WITH_BACKGROUND.replace("T 0.3\n", "\n"))
     with pytest.raises(InputError, match="bg.meme.*background letter frequencies give no T"):
         read(path)
+
+
+def test_scans_take_generators_and_biopython_records_like_strings():
+    from Bio.Seq import Seq
+    from Bio.SeqRecord import SeqRecord
+
+    from biochemml.encode.codes import as_sequence_list
+    from biochemml.motifs import best_hits, find_hits, score_windows
+
+    pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5)
+    seqs = ["GGTACAAGG", "CCTTGTACC"]  # a '+' site, and a '-' site (TTGTA)
+    want = find_hits(pwm, seqs, pvalue=1e-2)
+    assert set(want["strand"]) == {"+", "-"}
+    cols = ["sequence_index", "start", "strand", "score"]
+    for given in ((s for s in seqs), [SeqRecord(Seq(s)) for s in seqs], [Seq(s) for s in seqs]):
+        got = find_hits(pwm, given, pvalue=1e-2)  # a record's "<unknown id>" is not RNA
+        assert got[cols].equals(want[cols])
+    assert best_hits(pwm, (s for s in seqs))["strand"].tolist() == \
+        best_hits(pwm, seqs)["strand"].tolist()
+    assert score_windows(pwm, (s for s in seqs)).shape == score_windows(pwm, seqs).shape
+    # one Seq is one sequence, not one per letter
+    assert as_sequence_list(Seq("ACGT")) == (["ACGT"], True)
+    assert score_windows(pwm, Seq("GGTACAAGG")).shape[0] == 1

@@ -46,6 +46,10 @@ def code_table(alphabet: Alphabet) -> np.ndarray:
     return table
 
 
+#: Biopython's sequence types (by name: Biopython need not be imported to check)
+_BIOPYTHON_SEQUENCES = ("Seq", "MutableSeq", "SeqRecord")
+
+
 def as_sequence_list(seqs) -> tuple[list[str], bool]:
     """Normalise the accepted inputs to a list of ``str``.
 
@@ -54,6 +58,8 @@ def as_sequence_list(seqs) -> tuple[list[str], bool]:
     if isinstance(seqs, (str, bytes)):
         s = seqs.decode("ascii") if isinstance(seqs, bytes) else seqs
         return [s], True
+    if type(seqs).__name__ in _BIOPYTHON_SEQUENCES:  # one Seq or SeqRecord, not its letters
+        return [str(getattr(seqs, "seq", seqs))], True
     if hasattr(seqs, "tolist"):  # numpy array, pandas Series/Index
         seqs = seqs.tolist()
     if not isinstance(seqs, list):
@@ -68,7 +74,7 @@ def as_sequence_list(seqs) -> tuple[list[str], bool]:
                 except UnicodeDecodeError:
                     raise InputError("holds bytes that are not ASCII letters", row=i) from None
                 return as_sequence_list(seqs)
-            if hasattr(s, "__str__") and type(s).__name__ in ("Seq", "SeqRecord"):
+            if type(s).__name__ in _BIOPYTHON_SEQUENCES:
                 seqs = [str(getattr(x, "seq", x)) for x in seqs]
                 break
             raise InputError(f"expected a string, got {type(s).__name__}", row=i)

@@ -60,8 +60,9 @@ _NUCLEOTIDE_LETTERS = "ACGTUN"
 _AMINO_ONLY = "EFILPQ"  # amino acids no nucleotide code (IUPAC) uses
 
 
-def _auto_strands(alphabet, seqs) -> tuple[bool, str]:
-    """Whether to scan both strands when the caller did not say, and why not.
+def _auto_strands(alphabet, seqs: list) -> tuple[bool, str]:
+    """Whether to scan both strands of ``seqs`` (a list of str) when the caller did not
+    say, and why not.
 
     Both strands for DNA; the given strand only for RNA (an RNA motif, or sequences that
     hold a U: an mRNA is one strand, so a hit on the '-' strand would be on a molecule
@@ -72,10 +73,7 @@ def _auto_strands(alphabet, seqs) -> tuple[bool, str]:
         return False, "protein motifs have one strand"
     if alphabet.name == "rna":
         return False, "the motifs are RNA motifs"
-    if isinstance(seqs, (str, bytes)) or type(seqs).__name__ in ("Seq", "MutableSeq"):
-        seqs = [seqs]
-    text = "".join(s.decode("latin-1") if isinstance(s, bytes) else str(s) for s in seqs)
-    if "U" in text or "u" in text:
+    if any("U" in s or "u" in s for s in seqs):
         return False, "the sequences hold U (RNA)"
     return True, ""
 
@@ -115,15 +113,18 @@ class _Scanner:
     Filter ``f = m * S + s`` is motif ``m`` on strand ``s``. The minus-strand matrix is
     the reverse complement of the plus-strand score matrix (as Biopython's
     ``pssm.reverse_complement()``), so both strands share one null distribution.
-    ``both_strands=None`` decides by :func:`_auto_strands` from the motifs and ``seqs``.
+    ``both_strands=None`` decides by :func:`_auto_strands` from the motifs and ``seqs``,
+    which are read once (a generator such as ``SeqIO.parse`` is fine) and kept for
+    :meth:`encode`.
     """
 
     def __init__(self, motifs, background=None, both_strands=None, score="log_odds",
                  seqs=()):
         self.motifs = _as_pwm_list(motifs)
         self.alphabet = self.motifs[0].alphabet
+        self.seqs = as_sequence_list(seqs)[0]
         if both_strands is None:
-            both_strands = _auto_strands(self.alphabet, seqs)[0]
+            both_strands = _auto_strands(self.alphabet, self.seqs)[0]
         if both_strands and self.alphabet.complement is None:
             both_strands = False  # proteins have one strand
         self.strands = ["+", "-"] if both_strands else ["+"]
@@ -160,20 +161,21 @@ class _Scanner:
             mats = [np.log(np.maximum(m.matrix, 1e-300)) for m in self.motifs]
         return self.per_strand(mats)
 
-    def encode(self, seqs) -> tuple[np.ndarray, np.ndarray]:
-        """Codes and lengths; a sequence shorter than a motif simply has no window.
+    def encode(self) -> tuple[np.ndarray, np.ndarray]:
+        """Codes and lengths of the scanner's sequences; a sequence shorter than a motif
+        simply has no window.
 
         Sequences of another kind than the motifs (protein motifs on DNA, DNA motifs on
         proteins) are an ``alphabet mismatch`` error.
         """
         if self.alphabet.complement is None:  # protein motifs: DNA passes the alphabet
-            mismatch = _alphabet_mismatch(self.alphabet, as_sequence_list(seqs)[0])
+            mismatch = _alphabet_mismatch(self.alphabet, self.seqs)
             if mismatch is not None:
                 raise InputError(mismatch[0], row=mismatch[1])
         try:
-            return to_codes(seqs, self.alphabet, pad="right")
+            return to_codes(self.seqs, self.alphabet, pad="right")
         except InputError:
-            mismatch = _alphabet_mismatch(self.alphabet, as_sequence_list(seqs)[0])
+            mismatch = _alphabet_mismatch(self.alphabet, self.seqs)
             if mismatch is not None:
                 raise InputError(mismatch[0], row=mismatch[1]) from None
             raise
@@ -336,7 +338,7 @@ def score_windows(motifs, seqs, both_strands=None, background=None, score="log_o
     array([-9.567 , -2.1198], dtype=float32)
     """
     scanner = _Scanner(motifs, background, both_strands, score, seqs=seqs)
-    codes, lengths = scanner.encode(seqs)
+    codes, lengths = scanner.encode()
     n, length = codes.shape
     if length < scanner.widths.min():
         raise InputError(f"every sequence is shorter than the shortest motif "
@@ -399,7 +401,7 @@ def best_hits(motifs, seqs, both_strands=None, background=None,
         ``table.iloc[hits.sequence_index]``.
     """
     scanner = _Scanner(motifs, background, both_strands, seqs=seqs)
-    codes, lengths = scanner.encode(seqs)
+    codes, lengths = scanner.encode()
     n_motifs, n_strands = len(scanner.motifs), len(scanner.strands)
     parts = []
     for lo, hi, buf in _dense_chunks(scanner, codes, lengths, skip_ambiguous=True):
@@ -693,7 +695,7 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=None, background=
     are kept, so scanning batch after batch with the same motifs builds them once.
     """
     scanner = _Scanner(motifs, background, both_strands, seqs=seqs)
-    codes, lengths = scanner.encode(seqs)
+    codes, lengths = scanner.encode()
     n_strands = len(scanner.strands)
     dists, q_by_filter, thresholds, plan = _prepared(scanner, resolution, pvalue)
     found = _word_hits(codes, lengths, q_by_filter, thresholds, scanner.size, plan)
