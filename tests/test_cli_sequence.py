@@ -120,7 +120,9 @@ def test_user_mistakes_are_one_line_errors(capsys, tmp_path, seq_table):
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.npy"),
                       "--length", "0", match="--length must be at least 1, not 0")
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "k.csv"),
-                      "--kmer", "2", "--length", "4", match="--length shape one-hot arrays")
+                      "--kmer", "2", "--length", "4", match="--length shapes one-hot arrays")
+    assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "k.csv"),
+                      "--kmer", "2", "--pad", "left", match="--pad shapes one-hot arrays")
     assert not (tmp_path / "x.npy").exists() and not (tmp_path / "k.csv").exists()
     assert_user_error(capsys, "encode", "--data", str(seq_table), "--out", str(tmp_path / "x.csv"),
                       match=".npy")

@@ -20,7 +20,7 @@ def encode(
     sequence_column_name: str = typer.Option("sequence", "--sequence-column"),
     alphabet: str = typer.Option("dna", help="dna, rna, protein or protein-stop (with * as a 21st letter)."),
     kmer: Optional[int] = typer.Option(None, "--kmer", help="Write k-mer counts (k=1..6) instead of one-hot."),
-    pad: str = typer.Option("right", help="Pad shorter sequences on the 'left' (5' UTRs) or 'right'."),
+    pad: Optional[str] = typer.Option(None, help="Pad shorter sequences on the 'left' (5' UTRs) or 'right' (the default)."),
     length: Optional[int] = typer.Option(None, help="Output length; longer sequences are an error unless --truncate."),
     truncate: Optional[str] = typer.Option(None, help="Cut long sequences at the 'left' or 'right'."),
 ):
@@ -36,10 +36,13 @@ def encode(
                          "(or --kmer K for a .csv/.tsv/.parquet table)", path=out)
     if kmer is not None:
         table_suffix(out)
-        ignored = [o for o, v in (("--length", length), ("--truncate", truncate)) if v is not None]
+        ignored = [o for o, v in (("--length", length), ("--truncate", truncate), ("--pad", pad))
+                   if v is not None]
         if ignored:
-            raise InputError(f"{' and '.join(ignored)} shape one-hot arrays; k-mer counts do "
-                             "not depend on the length: leave them out with --kmer")
+            raise InputError(f"{', '.join(ignored)} shape{'s' if len(ignored) == 1 else ''} "
+                             "one-hot arrays, and k-mer counts do not depend on "
+                             f"{'it' if len(ignored) == 1 else 'them'}: leave "
+                             f"{'it' if len(ignored) == 1 else 'them'} out with --kmer")
     elif length is not None and length < 1:
         raise InputError(f"--length must be at least 1, not {length}")
     elif truncate is not None and length is None:
@@ -71,7 +74,8 @@ def encode(
                                 + ": add --truncate right (keep the start) or --truncate left "
                                 "(keep the end), or a larger --length", df, i,
                                 sequence_column_name if sequence_column_name in df else None)
-        x = one_hot(seqs, alphabet, length=length, pad=pad, truncate=truncate, dtype=np.uint8)
+        x = one_hot(seqs, alphabet, length=length, pad=pad or "right", truncate=truncate,
+                    dtype=np.uint8)
         atomic_write(out, lambda tmp: np.save(tmp, x))
         typer.echo(f"Wrote one-hot array of shape {x.shape} (N, L, C) to {out}")
 
