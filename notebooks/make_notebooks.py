@@ -872,10 +872,13 @@ reach = proposals.upper_95 >= best_so_far
 for name, row in proposals.iterrows():
     print(f"proposal {name}: predicted {row.predicted_mean:.3f} ({row.predicted_mean - best_so_far:+.3f} vs the best), "
           f"95% upper {row.upper_95:.3f} " + ("reaches the best" if reach[name] else "stays below the best"))
-print(f"읽는 법: 제안 {len(proposals)}개 중 {int(reach.sum())}개는 95 % 구간의 위쪽 끝이 지금까지의 최고값 "
-      f"{best_so_far:.3f} 이상이고, {int((~reach).sum())}개"
-      + (f"(제안 {', '.join(str(n) for n in proposals.index[~reach])})" if (~reach).any() else "")
-      + "는 위쪽 끝조차 최고값에 못 미칩니다.")
+if reach.all():
+    print(f"읽는 법: 제안 {len(proposals)}개 모두 95 % 구간의 위쪽 끝이 지금까지의 최고값 "
+          f"{best_so_far:.3f} 이상입니다.")
+else:
+    print(f"읽는 법: 제안 {len(proposals)}개 중 {int(reach.sum())}개는 95 % 구간의 위쪽 끝이 지금까지의 "
+          f"최고값 {best_so_far:.3f} 이상이고, {int((~reach).sum())}개"
+          f"(제안 {', '.join(str(n) for n in proposals.index[~reach])})는 위쪽 끝조차 최고값에 못 미칩니다.")
 """),
     md("""
 제안을 그대로 실험하기 전에, 출력된 예측을 그때까지의 최고값과 견주어 읽어 보세요.
