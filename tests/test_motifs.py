@@ -601,6 +601,41 @@ def test_meme_background_letter_frequencies_are_the_motifs_background(tmp_path):
         read(path)
 
 
+def test_minus_strand_pvalues_use_the_complemented_background():
+    # under an uneven background (A 0.5, T 0.1) a random window's reverse complement is
+    # T-rich: the minus strand's null is the plus matrix's under the complemented
+    # background, not the plus strand's null
+    rng = np.random.default_rng(7)
+    pwm = random_pwm(rng, 5, concentration=0.7)
+    bg = np.array([0.5, 0.2, 0.2, 0.1])
+    seqs = random_sites(rng, 40, 30)
+    dist = ScoreDistribution(pwm, bg)
+    words = all_words(5)
+    rc = dist.integer_pssm[[3, 2, 1, 0], ::-1]  # the minus-strand filter
+    minus = rc[words, np.arange(5)].sum(axis=1)
+    weight = np.prod(bg[words], axis=1)  # windows of the given strand drawn from bg
+
+    def exact(site):  # P(a random window scores as well on the minus strand)
+        grid = rc[["ACGT".index(c) for c in site], np.arange(5)].sum()
+        return weight[minus >= grid].sum()
+
+    hits = find_hits(pwm, seqs, pvalue=0.05, background=bg)
+    best = best_hits(pwm, seqs, background=bg)
+    for table in (hits, best):
+        on_minus = table[table.strand == "-"]
+        assert len(on_minus) > 3
+        for row in on_minus.itertuples():
+            site = seqs[row.sequence_index][row.start:row.end]
+            assert row.pvalue == pytest.approx(exact(site), rel=1e-9)
+    # the minus-strand threshold is its own: every window with p <= 0.05 is a hit
+    expected = sum(exact(s[i:i + 5]) <= 0.05 for s in seqs for i in range(len(s) - 4))
+    assert (hits.strand == "-").sum() == expected
+    # a complement-symmetric background keeps one shared null distribution
+    assert dist.for_minus_strand() is not dist
+    even = ScoreDistribution(pwm, [0.3, 0.2, 0.2, 0.3])
+    assert even.for_minus_strand() is even
+
+
 def test_scans_take_generators_and_biopython_records_like_strings():
     from Bio.Seq import Seq
     from Bio.SeqRecord import SeqRecord

@@ -154,9 +154,10 @@ def _background_option(text, pwms):
     return np.array([freq[c] for c in symbols])
 
 
-def _note_unreachable(pwms, pvalue: float, background=None) -> None:
+def _note_unreachable(pwms, pvalue: float, background=None, both_strands=False) -> None:
     """Say which motifs cannot have a hit at ``pvalue``: a short motif's best site is not
-    that rare (a 6-letter motif's best word has p >= 4^-6 = 2.4e-4)."""
+    that rare (a 6-letter motif's best word has p >= 4^-6 = 2.4e-4). With both strands
+    the rarer of the two best sites counts (they differ under an uneven background)."""
     import numpy as np
 
     from ..motifs import ScoreDistribution
@@ -164,7 +165,10 @@ def _note_unreachable(pwms, pvalue: float, background=None) -> None:
 
     for pwm in pwms:
         dist = ScoreDistribution(pwm, background)
-        best = float(dist.pvalue_of_grid(int(dist.integer_pssm.max(axis=0).sum())))
+        dists = [dist, dist.for_minus_strand()] if both_strands and pwm.alphabet.complement \
+            else [dist]
+        top = int(dist.integer_pssm.max(axis=0).sum())  # the minus strand's best is the same
+        best = min(float(d.pvalue_of_grid(top)) for d in dists)
         if best > pvalue:
             name = getattr(pwm, "name", None) or "a motif"
             step = 10.0 ** (np.floor(np.log10(best)) - 1)  # round up to 2 significant digits
@@ -263,7 +267,7 @@ def motif_scan(
     if best:
         hits = best_hits(pwms, sequences, both_strands=both_strands, background=bg)
     else:
-        _note_unreachable(pwms, pvalue, bg)
+        _note_unreachable(pwms, pvalue, bg, both_strands)
         hits = find_hits(pwms, sequences, pvalue=pvalue, both_strands=both_strands,
                          background=bg)
     hits.insert(1, names_column, names[hits["sequence_index"].to_numpy()])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from .pwm import PWM
+from .pwm import PWM, background_vector
 
 DEFAULT_RESOLUTION = 0.001
 
@@ -27,6 +27,11 @@ class ScoreDistribution:
         (:attr:`PWM.background`, from its file), else uniform.
     resolution : float
         Grid step in bits.
+    null : array-like of shape (C,), optional
+        Symbol probabilities of the random sites, when they are not ``background``
+        (the default): the minus strand of a scan is scored with this motif's matrix
+        read on the reverse complement, whose letters are drawn from the complemented
+        background (:meth:`for_minus_strand`).
 
     Attributes
     ----------
@@ -38,14 +43,18 @@ class ScoreDistribution:
         Integer score of the first entry of ``sf``.
     sf : ndarray, shape (S,)
         ``P(score >= offset + k)`` for ``k = 0 .. S-1`` (survival function).
+    null : ndarray, shape (C,)
+        The symbol probabilities of random sites (``background`` unless given).
     """
 
-    def __init__(self, pwm: PWM, background=None, resolution: float = DEFAULT_RESOLUTION):
+    def __init__(self, pwm: PWM, background=None, resolution: float = DEFAULT_RESOLUTION,
+                 null=None):
         if resolution <= 0:
             raise InputError("resolution must be positive")
         self.pwm = pwm
         self.resolution = float(resolution)
         self.background = pwm.background_of(background)
+        self.null = self.background if null is None else background_vector(null, pwm.alphabet)
         self.pssm = pwm.log_odds(self.background)
         q = np.rint(self.pssm / self.resolution).astype(np.int64)
         self.integer_pssm = q
@@ -58,12 +67,31 @@ class ScoreDistribution:
             shifted = q[:, j] - col_min[j]
             new = np.zeros_like(pmf)
             for c, s in enumerate(shifted):
-                new[s:s + top + 1] += pmf[:top + 1] * self.background[c]
+                new[s:s + top + 1] += pmf[:top + 1] * self.null[c]
             pmf = new
             top += int(shifted.max())
         self.offset = int(col_min.sum())
         self.pmf = pmf
         self.sf = np.clip(np.cumsum(pmf[::-1])[::-1], 0.0, 1.0)
+
+    def for_minus_strand(self) -> "ScoreDistribution":
+        """The null distribution of the motif's minus-strand scores.
+
+        A scan scores the minus strand with the reverse complement of :attr:`pssm`
+        (Biopython's ``pssm.reverse_complement()``), i.e. the plus matrix read on the
+        reverse complement of the window. Its letters are drawn from the complemented
+        background, so the minus strand's null is this matrix's null under that
+        background. It is this distribution itself when the background is
+        complement-symmetric (equal A/T and C/G frequencies, such as uniform).
+        """
+        alphabet = self.pwm.alphabet
+        if alphabet.complement is None:
+            raise InputError("the minus strand is defined for DNA and RNA motifs only")
+        order = [alphabet.symbols.index(c) for c in alphabet.complement]
+        flipped = self.null[order]
+        if np.array_equal(flipped, self.null):
+            return self
+        return ScoreDistribution(self.pwm, self.background, self.resolution, null=flipped)
 
     def integer_score(self, scores) -> np.ndarray:
         """Map float log-odds scores to the integer grid (nearest grid point)."""

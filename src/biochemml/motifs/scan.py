@@ -112,7 +112,10 @@ class _Scanner:
 
     Filter ``f = m * S + s`` is motif ``m`` on strand ``s``. The minus-strand matrix is
     the reverse complement of the plus-strand score matrix (as Biopython's
-    ``pssm.reverse_complement()``), so both strands share one null distribution.
+    ``pssm.reverse_complement()``). Its null distribution is the plus matrix's under the
+    complemented background (:meth:`ScoreDistribution.for_minus_strand`): the same one
+    when the background is complement-symmetric (uniform, or equal A/T and C/G), a
+    second one otherwise (:meth:`distributions`).
     ``both_strands=None`` decides by :func:`_auto_strands` from the motifs and ``seqs``,
     which are read once (a generator such as ``SeqIO.parse`` is fine) and kept for
     :meth:`encode`.
@@ -153,6 +156,23 @@ class _Scanner:
         alpha = self.alphabet
         order = [alpha.symbols.index(c) for c in alpha.complement]
         return mat[order, ::-1]
+
+    def distributions(self, resolution: float) -> list[ScoreDistribution]:
+        """The null distribution of each filter's grid scores.
+
+        The plus strand's is the motif's under its background; the minus strand's is
+        the same object for a complement-symmetric background, else the plus matrix's
+        under the complemented background (the letters of the reverse complement of a
+        random window). ``[d.integer_pssm for d in dists[::S]]`` are the motifs' plus
+        matrices.
+        """
+        out = []
+        for m in self.motifs:
+            plus = ScoreDistribution(m, self.background, resolution)
+            out.append(plus)
+            if len(self.strands) == 2:
+                out.append(plus.for_minus_strand())
+        return out
 
     def float_matrices(self) -> list[np.ndarray]:
         if self.score == "log_odds":
@@ -350,20 +370,21 @@ def score_windows(motifs, seqs, both_strands=None, background=None, score="log_o
 
 
 def _pvalue_columns(scanner, dists, padded, seq, mot, strand, start) -> tuple[np.ndarray, np.ndarray]:
-    """Exact float64 score (bits) and grid p-value of each window ``(seq, start)``."""
+    """Exact float64 score (bits) and grid p-value of each window ``(seq, start)``, with
+    the per-filter null distributions ``dists`` of :meth:`_Scanner.distributions`."""
     n_strands = len(scanner.strands)
     filt = mot * n_strands + strand
     scores = np.zeros(seq.size)
     pvals = np.ones(seq.size)
-    float_mats = scanner.per_strand([d.pssm for d in dists])
-    int_mats = scanner.per_strand([d.integer_pssm for d in dists])
+    float_mats = scanner.per_strand([d.pssm for d in dists[::n_strands]])
+    int_mats = scanner.per_strand([d.integer_pssm for d in dists[::n_strands]])
     for f in np.unique(filt):
         rows = np.flatnonzero(filt == f)
         scores[rows] = _gather_scores(padded, seq[rows], start[rows],
                                       _with_zero_rows(float_mats[f], scanner.size))
         grid = _gather_scores(padded, seq[rows], start[rows],
                               _with_zero_rows(int_mats[f], scanner.size))
-        pvals[rows] = dists[f // n_strands].pvalue_of_grid(grid)
+        pvals[rows] = dists[f].pvalue_of_grid(grid)
     return scores, pvals
 
 
@@ -418,7 +439,7 @@ def best_hits(motifs, seqs, both_strands=None, background=None,
     length = codes.shape[1]
     mot = np.tile(np.arange(n_motifs), len(seq) // n_motifs)
     strand, start = arg // length, arg % length
-    dists = [ScoreDistribution(m, scanner.background, resolution) for m in scanner.motifs]
+    dists = scanner.distributions(resolution)
     score, pval = _pvalue_columns(scanner, dists, scanner.padded_codes(codes), seq, mot,
                                   strand, start)
     def window(values):  # no window to report (too short, or N everywhere): empty cells
@@ -629,9 +650,9 @@ def _prepared(scanner: _Scanner, resolution: float, pvalue: float):
         return _PREPARED[key]
     if not 0 < pvalue <= 1:
         raise InputError(f"a p-value must be in (0, 1], not {pvalue}")
-    dists = [ScoreDistribution(m, background, resolution) for m in scanner.motifs]
-    q_by_filter = scanner.per_strand([d.integer_pssm for d in dists])
-    thresholds = np.repeat([d.integer_threshold(pvalue) for d in dists], len(scanner.strands))
+    dists = scanner.distributions(resolution)  # per filter: strands differ under an uneven background
+    q_by_filter = scanner.per_strand([d.integer_pssm for d in dists[::len(scanner.strands)]])
+    thresholds = np.array([d.integer_threshold(pvalue) for d in dists])
     plan = _word_plan(q_by_filter, thresholds, scanner.size)
     while len(_PREPARED) >= _PREPARED_KEEP:
         _PREPARED.pop(next(iter(_PREPARED)))
@@ -646,8 +667,9 @@ def find_hits(motifs, seqs, pvalue: float = 1e-4, both_strands=None, background=
     A window is a hit when its score on the ``resolution``-bit grid reaches the grid
     threshold of :meth:`ScoreDistribution.integer_threshold`, so the chance that a
     random window of background sequence is a hit is at most ``pvalue`` (exactly, on
-    the grid); both strands share the null distribution (exact for a background with
-    equal A/T and C/G frequencies, such as the default uniform one).
+    the grid). On the minus strand the null is that of the complemented background
+    (the reverse complement of a random window), so under an uneven background (more A
+    than T, as a MEME file's may be) each strand has its own threshold and p-values.
 
     A window that holds an ambiguity symbol (N, or an IUPAC code such as R) is never a
     hit. Its p-value is not defined (the null distribution is over real bases), and
