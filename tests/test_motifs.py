@@ -569,6 +569,17 @@ def test_protein_motifs_on_dna_and_dna_motifs_on_proteins_are_refused():
         find_hits(PWM.from_instances(LECTURE_SITES), ["ACGTACGT", "MKVLEAG"])
 
 
+
+def test_looks_like_protein_is_the_one_test_of_scans_and_table_hints():
+    from biochemml.alphabets import looks_like_protein
+    from biochemml.io.tables import _alphabet_hint
+
+    assert looks_like_protein("mkvlaag") == "L" and looks_like_protein("MKVEF") == "E"
+    assert looks_like_protein("ACGTNRYU") is None
+    assert "looks like a protein" in _alphabet_hint("MKVLAAG", "dna")
+    assert _alphabet_hint("ACGTX", "dna") == ""
+
+
 MEME_WITH_BACKGROUND = ("MEME version 4\n\nALPHABET= ACGT\n\nBackground letter frequencies\n"
                         "A 0.3 C 0.2 G 0.2 T 0.3\n\nMOTIF M1 lec\n\n"
                         "letter-probability matrix: alength= 4 w= 5 nsites= 3 E= 0\n"

@@ -68,3 +68,18 @@ def get_alphabet(alphabet) -> Alphabet:
             f"unknown alphabet '{alphabet}': expected one of {', '.join(_ALPHABETS)}"
         )
     return _ALPHABETS[key]
+
+
+#: Amino acids that no nucleotide code (IUPAC) uses: a sequence holding one is a protein.
+AMINO_ONLY = "EFILPQ"
+
+
+def looks_like_protein(seq: str) -> str | None:
+    """The first of E, F, I, L, P, Q (in that order; amino acids that no nucleotide
+    code uses) that ``seq`` holds, case-insensitively, or None.
+
+    A sequence that holds one is a protein, not DNA or RNA: the test behind the
+    "looks like a protein" hints and the motif scans' alphabet mismatch.
+    """
+    upper = seq.upper()
+    return next((c for c in AMINO_ONLY if c in upper), None)

@@ -483,11 +483,11 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
 
 def _alphabet_hint(seq: str, alphabet) -> str:
     """What a sequence refused by ``alphabet`` seems to be instead: a protein, or a number."""
-    from ..alphabets import get_alphabet
+    from ..alphabets import get_alphabet, looks_like_protein
 
     if re.fullmatch(r"[-+0-9.,E]+", seq):
         return ". This looks like a number: is it the column of sequences?"
-    if get_alphabet(alphabet).name in ("dna", "rna") and re.search("[EFILPQ]", seq) \
+    if get_alphabet(alphabet).name in ("dna", "rna") and looks_like_protein(seq) \
             and re.fullmatch("[A-Z*]+", seq):
         return ". This looks like a protein: add --alphabet protein"
     return ""

@@ -30,6 +30,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
+from ..alphabets import looks_like_protein
 from ..encode.codes import as_sequence_list, to_codes
 from ..encode.onehot import row_table
 from ..errors import InputError
@@ -57,7 +58,6 @@ def _as_pwm_list(motifs) -> list[PWM]:
 
 
 _NUCLEOTIDE_LETTERS = "ACGTUN"
-_AMINO_ONLY = "EFILPQ"  # amino acids no nucleotide code (IUPAC) uses
 
 
 def _auto_strands(alphabet, seqs: list) -> tuple[bool, str]:
@@ -88,9 +88,8 @@ def _alphabet_mismatch(alphabet, seq_list) -> tuple[str, int | None] | None:
     rare). Nucleotide motifs: a sequence holds E, F, I, L, P or Q, amino acids that no
     nucleotide code uses.
     """
-    upper = [s.upper() for s in seq_list]
     if alphabet.complement is None:
-        joined = "".join(upper)
+        joined = "".join(seq_list).upper()
         if len(joined) >= 20 and not joined.translate(str.maketrans("", "", _NUCLEOTIDE_LETTERS)):
             kind = "RNA" if "U" in joined else "DNA"
             return (f"alphabet mismatch: the motifs are protein motifs, but the sequences hold "
@@ -98,11 +97,11 @@ def _alphabet_mismatch(alphabet, seq_list) -> tuple[str, int | None] | None:
                     f"scan {kind} with DNA or RNA motifs, and proteins with protein motifs",
                     None)
         return None
-    for i, s in enumerate(upper):
-        found = [c for c in _AMINO_ONLY if c in s]
+    for i, s in enumerate(seq_list):
+        found = looks_like_protein(s)
         if found:
             return (f"alphabet mismatch: the motifs are {alphabet.name.upper()} motifs, but the "
-                    f"sequence holds '{found[0]}', an amino acid that no nucleotide code uses: "
+                    f"sequence holds '{found}', an amino acid that no nucleotide code uses: "
                     "it is a protein; scan proteins with protein motifs", i)
     return None
 
