@@ -105,6 +105,9 @@ def test_an_alphabet_mismatch_is_an_error_naming_the_file(capsys, tmp_path):
     dna.write_text(">d\nGGTTCCGGTCCCGGGACGTACGT\n")
     code, out, err = run(capsys, "motif", "scan", "--motifs", str(meme), "--seqs", str(dna))
     assert code == 1 and f"file {dna}: alphabet mismatch: the motifs are protein motifs" in err
+    code, out, err = run(capsys, "motif", "scan", "--motifs", str(meme), "--seqs", str(dna),
+                         "--best")  # the scan's own check, with the file named
+    assert code == 1 and f"file {dna}: alphabet mismatch: the motifs are protein motifs" in err
 
 
 def test_a_meme_files_background_is_used_and_said_and_background_overrides_it(capsys, tmp_path):

@@ -178,16 +178,17 @@ def _note_unreachable(pwms, pvalue: float, background=None, both_strands=False) 
                 "higher, or --best for the best window of each sequence")
 
 
-def _motif_sequences(df, column, pwms, path) -> list[str]:
-    """The sequences of ``df[column]``, checked against the motifs' alphabet: protein
-    motifs on DNA, or DNA/RNA motifs on proteins, are an alphabet mismatch naming the
-    file (and the row of the first protein)."""
+def _motif_sequences(df, column, pwms) -> list[str]:
+    """The sequences of ``df[column]``, checked against the motifs' alphabet: DNA/RNA
+    motifs on proteins are an alphabet mismatch naming the file and the row of the first
+    protein. (Protein motifs on DNA pass this alphabet check; the scan refuses them, and
+    :func:`_scan` names the file.)"""
     from ..io import row_error
     from ..motifs.scan import _alphabet_mismatch
 
     alphabet = pwms[0].alphabet
     try:
-        sequences = sequence_column(df, column, alphabet)
+        return sequence_column(df, column, alphabet)
     except InputError:
         if column in df.columns:
             raw = [str(v).strip() for v in df[column].dropna().tolist()]
@@ -196,10 +197,21 @@ def _motif_sequences(df, column, pwms, path) -> list[str]:
                 rows = np.flatnonzero(df[column].notna().to_numpy())
                 raise row_error(mismatch[0], df, int(rows[mismatch[1]]), column) from None
         raise
-    mismatch = _alphabet_mismatch(alphabet, sequences)
-    if mismatch is not None:
-        raise InputError(mismatch[0], path=path)
-    return sequences
+
+
+def _scan(engine, pwms, sequences, df, column, path, **options):
+    """``engine(pwms, sequences, **options)`` (find_hits or best_hits), its alphabet
+    mismatch naming the file ``path`` of the sequences (and the row, when one sequence
+    is the evidence)."""
+    from ..io import row_error
+    from ..motifs.scan import AlphabetMismatch
+
+    try:
+        return engine(pwms, sequences, **options)
+    except AlphabetMismatch as err:
+        if err.row is None:
+            raise InputError(err.message, path=path) from None
+        raise row_error(err.message, df, err.row, column) from None
 
 
 def _note_short(pwms, sequences, path, best: bool) -> None:
@@ -254,7 +266,7 @@ def motif_scan(
         table_suffix(out)
     pwms = load(motifs)
     df = read_table(seqs)
-    sequences = _motif_sequences(df, sequence_column_name, pwms, seqs)
+    sequences = _motif_sequences(df, sequence_column_name, pwms)
     names_column, names, names_note = _sequence_names(df, id_column, sequence_column_name)
     bg = _background_option(background, pwms)
     _note_short(pwms, sequences, seqs, best)
@@ -265,11 +277,12 @@ def motif_scan(
             say(f"Scanning the given strand only: {why}, and an RNA is one strand "
                 "(add --both-strands to scan the reverse complement too)")
     if best:
-        hits = best_hits(pwms, sequences, both_strands=both_strands, background=bg)
+        hits = _scan(best_hits, pwms, sequences, df, sequence_column_name, seqs,
+                     both_strands=both_strands, background=bg)
     else:
         _note_unreachable(pwms, pvalue, bg, both_strands)
-        hits = find_hits(pwms, sequences, pvalue=pvalue, both_strands=both_strands,
-                         background=bg)
+        hits = _scan(find_hits, pwms, sequences, df, sequence_column_name, seqs,
+                     pvalue=pvalue, both_strands=both_strands, background=bg)
     hits.insert(1, names_column, names[hits["sequence_index"].to_numpy()])
     if names_note:
         say(names_note)

@@ -78,6 +78,13 @@ def _auto_strands(alphabet, seqs: list) -> tuple[bool, str]:
     return True, ""
 
 
+class AlphabetMismatch(InputError):
+    """The sequences are plainly of another kind than the motifs (protein motifs on DNA,
+    DNA motifs on proteins). ``row`` is the index of the offending sequence, or None
+    when the sequences as a whole are the evidence; a caller that read them from a file
+    adds its path."""
+
+
 def _alphabet_mismatch(alphabet, seq_list) -> tuple[str, int | None] | None:
     """``(message, sequence index or None)`` when the sequences are plainly of another
     kind than the motifs (protein motifs on DNA or RNA, nucleotide motifs on proteins),
@@ -185,18 +192,18 @@ class _Scanner:
         simply has no window.
 
         Sequences of another kind than the motifs (protein motifs on DNA, DNA motifs on
-        proteins) are an ``alphabet mismatch`` error.
+        proteins) are an ``alphabet mismatch`` error (:class:`AlphabetMismatch`).
         """
         if self.alphabet.complement is None:  # protein motifs: DNA passes the alphabet
             mismatch = _alphabet_mismatch(self.alphabet, self.seqs)
             if mismatch is not None:
-                raise InputError(mismatch[0], row=mismatch[1])
+                raise AlphabetMismatch(mismatch[0], row=mismatch[1])
         try:
             return to_codes(self.seqs, self.alphabet, pad="right")
         except InputError:
             mismatch = _alphabet_mismatch(self.alphabet, self.seqs)
             if mismatch is not None:
-                raise InputError(mismatch[0], row=mismatch[1]) from None
+                raise AlphabetMismatch(mismatch[0], row=mismatch[1]) from None
             raise
 
     def padded_codes(self, codes: np.ndarray) -> np.ndarray:
