@@ -269,17 +269,24 @@ def _conv_loop(codes, groups, weights, table, per_chunk, top):
                 yield lo, hi, idx, s.numpy()
 
 
-def _ambiguous_counts(codes: np.ndarray, size: int, width: int) -> np.ndarray | None:
-    """``(n, L)`` number of ambiguity symbols in the window of ``width`` starting at each
-    position of ``codes`` (windows running past the end count only their symbols), or
-    None when ``codes`` holds none."""
+def _ambiguity_cumsum(codes: np.ndarray, size: int, top: int) -> np.ndarray | None:
+    """``(n, L + top + 1)`` cumulative number of ambiguity symbols in each row of
+    ``codes`` (0 first, constant past the end), for :func:`_ambiguous_counts` of windows
+    up to ``top`` wide; None when ``codes`` holds none. Both engines use it."""
     ambiguous = codes == size
     if not ambiguous.any():
         return None
     n, length = codes.shape
-    cum = np.zeros((n, length + width), dtype=np.int32)
+    cum = np.zeros((n, length + top + 1), dtype=np.int32)
     np.cumsum(ambiguous, axis=1, dtype=np.int32, out=cum[:, 1:length + 1])
     cum[:, length + 1:] = cum[:, length:length + 1]
+    return cum
+
+
+def _ambiguous_counts(cum: np.ndarray, width: int, length: int) -> np.ndarray:
+    """``(n, length)`` number of ambiguity symbols in the window of ``width`` starting at
+    each position (windows running past the end count only their symbols), from the
+    :func:`_ambiguity_cumsum` of the codes."""
     return cum[:, width:width + length] - cum[:, :length]
 
 
@@ -297,15 +304,16 @@ def _dense_chunks(scanner: _Scanner, codes, lengths, skip_ambiguous=False):
     n_filters = len(mats)
     starts = np.arange(length)
     unknown = float(np.log(1.0 / scanner.size)) if scanner.score == "log_prob" else 0.0
-    current, buf = None, None
+    current, buf, cum = None, None, None
     for lo, hi, idx, s in _conv_scores(codes, mats, scanner.size):
         if current != lo:
             if buf is not None:
                 yield current, current + buf.shape[0], buf
             current, buf = lo, np.empty((hi - lo, n_filters, length), dtype=np.float32)
+            cum = _ambiguity_cumsum(codes[lo:hi], scanner.size, scanner.max_width) \
+                if unknown or skip_ambiguous else None
         width = mats[idx[0]].shape[1]
-        counts = _ambiguous_counts(codes[lo:hi], scanner.size, width) \
-            if unknown or skip_ambiguous else None
+        counts = None if cum is None else _ambiguous_counts(cum, width, length)
         if counts is not None and unknown:
             s += (counts * unknown).astype(np.float32)[:, None, :]
         outside = starts[None, :] + width > lengths[lo:hi, None]  # (n, L)
@@ -570,11 +578,9 @@ def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, pie
     n, length = codes.shape
     padded = np.pad(codes, ((0, 0), (0, top)), constant_values=size + 1)
     clipped = np.minimum(padded, size - 1).astype(np.int32)
-    ambiguous = padded == size
-    any_ambiguous = bool(ambiguous.any())
-    if any_ambiguous:  # cumulative count of ambiguity symbols, to test any window at once
-        n_amb = np.zeros((n, length + top + 1), dtype=np.int32)
-        np.cumsum(ambiguous, axis=1, dtype=np.int32, out=n_amb[:, 1:])
+    # cumulative count of ambiguity symbols, to test any window at once
+    n_amb = _ambiguity_cumsum(codes, size, top)
+    any_ambiguous = n_amb is not None
     ragged = bool((lengths != length).any())
     starts = np.arange(length)
     short_max = int(np.log(_MAX_WORDS) // np.log(size) + 1e-9)
@@ -589,9 +595,9 @@ def _word_hits_chunk(codes, lengths, q_by_filter, thresholds, short, blocks, pie
         hit[:, max(0, length - w + 1):] = False  # sequences shorter than w: no window
         return hit
 
-    def with_ambiguity(w, a=0):
-        """Starts whose columns ``a .. a + w - 1`` hold an ambiguity symbol."""
-        return (n_amb[:, a + w:a + w + length] - n_amb[:, a:a + length]) > 0
+    def with_ambiguity(w):
+        """Starts whose window of width ``w`` holds an ambiguity symbol."""
+        return _ambiguous_counts(n_amb, w, length) > 0
 
     kept = {}
     # word codes of width w at every position, built from those of width w - 1
