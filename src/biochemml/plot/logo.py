@@ -10,8 +10,14 @@ from ._base import DPI, check_choice, finish, new_figure, style
 _SCHEMES = {"ACGT": "classic", "ACGU": "classic", "ACDEFGHIKLMNPQRSTVWY": "weblogo_protein"}
 
 
+#: names of alphabets that ``alphabet=`` takes instead of its symbols
+_ALPHABET_NAMES = ("dna", "rna", "protein", "aa", "prot", "amino")
+#: what a second argument that is an alphabet, not a path, looks like
+_ALPHABET_WORDS = ("acgt", "acgu") + _ALPHABET_NAMES
+
+
 def _symbols(alphabet):
-    if isinstance(alphabet, str) and alphabet.lower() in ("dna", "rna", "protein", "aa", "prot", "amino"):
+    if isinstance(alphabet, str) and alphabet.lower() in _ALPHABET_NAMES:
         return get_alphabet(alphabet).symbols
     symbols = getattr(alphabet, "symbols", alphabet)
     symbols = "".join(symbols) if not isinstance(symbols, str) else symbols
@@ -19,8 +25,6 @@ def _symbols(alphabet):
         raise InputError(f"alphabet must be at least 2 distinct symbols, e.g. 'ACGT', got {alphabet!r}")
     return symbols
 
-
-_ALPHABET_WORDS = ("acgt", "acgu", "dna", "rna", "protein", "aa", "prot", "amino")
 
 
 def sequence_logo(matrix, path=None, *, alphabet="ACGT", kind="information",
