@@ -137,3 +137,12 @@ def test_a_meme_files_background_is_used_and_said_and_background_overrides_it(ca
     code, _, err = run(capsys, "motif", "scan", "--motifs", str(meme), "--seqs", str(fasta),
                        "--background", "A=0.3,C=0.2")
     assert code == 1 and "--background 'A=0.3,C=0.2' gives no frequency for G, T" in err
+    for bad in ("A=0,C=0.2,G=0.2,T=0.3", "A=x,C=0.2,G=0.2,T=0.3", "A=nan,C=1,G=1,T=1",
+                "X=0.1,A=0.3,C=0.2,G=0.2,T=0.3", "A0.3,C=0.2,G=0.2,T=0.3"):
+        code, _, err = run(capsys, "motif", "scan", "--motifs", str(meme), "--seqs", str(fasta),
+                           "--background", bad)
+        assert code == 1 and f"--background '{bad}' is not 'uniform' or letter=frequency " \
+            "pairs such as 'A=0.3,C=0.2,G=0.2,T=0.3' (positive numbers for A, C, G, T)" in err
+    # U stands for T (and T for U with RNA motifs)
+    as_u, _ = best_score("--background", "a=0.3, c=0.2, g=0.2, u=0.3")
+    assert as_u == pytest.approx(given)

@@ -119,9 +119,11 @@ app.add_typer(motif_app, name="motif")
 def _background_option(text, pwms):
     """The background for ``--background`` (None: each motif's own, else uniform), and a
     note saying which one the scores use when a motif file gave one."""
+    from ..motifs.pwm import background_vector
     from ..progress import say
 
-    symbols = pwms[0].alphabet.symbols
+    alphabet = pwms[0].alphabet
+    symbols = alphabet.symbols
     if text is None:
         own = [p.background for p in pwms if p.background is not None]
         if own:
@@ -134,24 +136,24 @@ def _background_option(text, pwms):
         return None
     if text.strip().lower() == "uniform":
         return np.full(len(symbols), 1.0 / len(symbols))
+    not_pairs = (f"--background '{text}' is not 'uniform' or letter=frequency pairs such as "
+                 f"'A=0.3,C=0.2,G=0.2,T=0.3' (positive numbers for {', '.join(symbols)})")
     freq = {}
     for part in text.split(","):
         letter, sep, value = part.partition("=")
         letter = letter.strip().upper()
+        # T and U are one letter: T=0.3 for RNA motifs, U=0.3 for DNA motifs
         letter = {"T": "U", "U": "T"}.get(letter, letter) if letter not in symbols else letter
-        try:
-            number = float(value)
-        except ValueError:
-            number = None
-        if not sep or letter not in symbols or number is None or number <= 0:
-            raise InputError(f"--background '{text}' is not 'uniform' or letter=frequency "
-                             f"pairs such as 'A=0.3,C=0.2,G=0.2,T=0.3' (positive numbers for "
-                             f"{', '.join(symbols)})")
-        freq[letter] = number
+        if not sep or letter not in symbols:
+            raise InputError(not_pairs)
+        freq[letter] = value.strip()
     missing = [c for c in symbols if c not in freq]
     if missing:
         raise InputError(f"--background '{text}' gives no frequency for {', '.join(missing)}")
-    return np.array([freq[c] for c in symbols])
+    try:  # numbers, positive and finite
+        return background_vector(freq, alphabet)
+    except InputError:
+        raise InputError(not_pairs) from None
 
 
 def _note_unreachable(pwms, pvalue: float, background=None, both_strands=False) -> None:

@@ -53,7 +53,10 @@ def background_vector(background, alphabet: Alphabet) -> np.ndarray:
         return np.full(size, 1.0 / size)
     if isinstance(background, dict):
         background = [background.get(s, 0.0) for s in alphabet.symbols]
-    b = np.asarray(background, dtype=np.float64)
+    try:
+        b = np.asarray(background, dtype=np.float64)
+    except (TypeError, ValueError):  # not numbers: the message below
+        b = np.full(size, np.nan)
     if b.shape != (size,) or (b <= 0).any() or not np.isfinite(b).all():
         raise InputError(f"background must be {size} positive numbers in the order "
                          f"{alphabet.symbols}, got {background!r}")
