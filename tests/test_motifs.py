@@ -612,6 +612,24 @@ def test_meme_background_letter_frequencies_are_the_motifs_background(tmp_path):
         read(path)
 
 
+def test_meme_files_hold_one_background_and_motifs_with_different_ones_are_refused(tmp_path):
+    lecture = PWM.from_instances(LECTURE_SITES, pseudocounts=0.5, name="L1")
+    at_rich = PWM(lecture.matrix, name="AT1", background=[0.3, 0.2, 0.2, 0.3])
+    also = PWM(lecture.matrix, name="AT2", background={"A": 3, "C": 2, "G": 2, "T": 3})
+    back = read(write([at_rich, also], tmp_path / "same.meme"))
+    assert all(np.allclose(m.background, [0.3, 0.2, 0.2, 0.3]) for m in back)
+    even = PWM(lecture.matrix, name="U1", background=[0.25] * 4)  # uniform, as no background
+    assert np.allclose(read(write([lecture, even], tmp_path / "u.meme"))[1].background, 0.25)
+    out = tmp_path / "mixed.meme"
+    with pytest.raises(InputError, match=r"mixed\.meme: a MEME file holds one background for "
+                                         r"all its motifs, but the motifs have different "
+                                         r"backgrounds \(L1 uniform; AT1 A 0\.3, C 0\.2, G 0\.2, "
+                                         r"T 0\.3\): write them to separate files"):
+        write([lecture, at_rich], out)
+    assert not out.exists()
+    write([lecture, at_rich], tmp_path / "mixed.jaspar")  # JASPAR holds no background
+
+
 def test_minus_strand_pvalues_use_the_complemented_background():
     # under an uneven background (A 0.5, T 0.1) a random window's reverse complement is
     # T-rich: the minus strand's null is the plus matrix's under the complemented

@@ -295,15 +295,29 @@ def _transfac_text(pwms: list[PWM]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _meme_text(pwms: list[PWM]) -> str:
+def _shared_background(pwms: list[PWM], path) -> np.ndarray:
+    """The one background of ``pwms`` (uniform for a motif without one), for a MEME
+    file, which holds one for all its motifs; motifs with different backgrounds are an
+    error, as writing one for all would change the others' scores and p-values."""
+    backgrounds = [p.background_of() for p in pwms]
+    for pwm, b in zip(pwms[1:], backgrounds[1:]):
+        if not np.allclose(b, backgrounds[0], rtol=0, atol=1e-12):  # as written: 12 digits
+            def says(p, v):
+                return f"{p.name} " + ("uniform" if p.background is None else
+                                       ", ".join(f"{s} {x:.3g}" for s, x in
+                                                 zip(p.alphabet.symbols, v)))
+            raise InputError("a MEME file holds one background for all its motifs, but the "
+                             f"motifs have different backgrounds ({says(pwms[0], backgrounds[0])};"
+                             f" {says(pwm, b)}): write them to separate files, or give them "
+                             "one background (PWM(..., background=...))", path=path)
+    return backgrounds[0]
+
+
+def _meme_text(pwms: list[PWM], background: np.ndarray) -> str:
     alpha = pwms[0].alphabet
     lines = ["MEME version 4", "", f"ALPHABET= {alpha.symbols}", ""]
     if alpha.complement is not None:
         lines += ["strands: + -", ""]
-    # the motifs' own background when they share one (one per file), else uniform
-    own = {None if p.background is None else p.background.tobytes() for p in pwms}
-    background = pwms[0].background if len(own) == 1 and pwms[0].background is not None \
-        else np.full(alpha.size, 1 / alpha.size)
     lines += ["Background letter frequencies",
               " ".join(f"{s} {_number(b)}" for s, b in zip(alpha.symbols, background)), ""]
     for pwm in pwms:
@@ -322,8 +336,10 @@ def write(pwms, path, format: str | None = None) -> Path:
     """Write motifs to a JASPAR, MEME or TRANSFAC file (format from suffix or argument).
 
     JASPAR holds DNA and RNA motifs (an RNA motif's last row is ``U``), TRANSFAC DNA
-    motifs; MEME holds DNA, RNA or protein motifs. The file is written whole or not at
-    all.
+    motifs; MEME holds DNA, RNA or protein motifs, and one background for all of them:
+    the motifs' own (:attr:`PWM.background`; uniform for a motif without one), so motifs
+    with different backgrounds are refused (write them to separate files). The file is
+    written whole or not at all.
 
     Examples
     --------
@@ -344,7 +360,10 @@ def write(pwms, path, format: str | None = None) -> Path:
         kinds = " and ".join(a.upper() for a in holds)
         raise InputError(f"{fmt} files hold {kinds} motifs; write {pwms[0].alphabet.name} "
                          "motifs as MEME (.meme)", path=path)
-    text = {"jaspar": _jaspar_text, "meme": _meme_text, "transfac": _transfac_text}[fmt](pwms)
+    if fmt == "meme":
+        text = _meme_text(pwms, _shared_background(pwms, path))
+    else:
+        text = {"jaspar": _jaspar_text, "transfac": _transfac_text}[fmt](pwms)
     tmp = path.with_name(path.name + ".tmp")
     try:
         tmp.write_text(text)
