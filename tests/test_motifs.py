@@ -627,7 +627,16 @@ def test_meme_files_hold_one_background_and_motifs_with_different_ones_are_refus
                                          r"T 0\.3\): write them to separate files"):
         write([lecture, at_rich], out)
     assert not out.exists()
-    write([lecture, at_rich], tmp_path / "mixed.jaspar")  # JASPAR holds no background
+    # JASPAR and TRANSFAC hold no background: dropping one is said, a uniform one is not
+    for suffix in ("jaspar", "transfac"):
+        with pytest.warns(UserWarning, match=rf"{suffix.upper()} files hold no background, so "
+                                             r"the background of AT1 is not written"):
+            write([lecture, at_rich], tmp_path / f"mixed.{suffix}")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        write([lecture, even], tmp_path / "even.jaspar")
 
 
 def test_minus_strand_pvalues_use_the_complemented_background():

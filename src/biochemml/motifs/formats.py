@@ -338,8 +338,9 @@ def write(pwms, path, format: str | None = None) -> Path:
     JASPAR holds DNA and RNA motifs (an RNA motif's last row is ``U``), TRANSFAC DNA
     motifs; MEME holds DNA, RNA or protein motifs, and one background for all of them:
     the motifs' own (:attr:`PWM.background`; uniform for a motif without one), so motifs
-    with different backgrounds are refused (write them to separate files). The file is
-    written whole or not at all.
+    with different backgrounds are refused (write them to separate files). JASPAR and
+    TRANSFAC hold no background: a motif's own is dropped with a ``UserWarning``. The file
+    is written whole or not at all.
 
     Examples
     --------
@@ -364,6 +365,16 @@ def write(pwms, path, format: str | None = None) -> Path:
         text = _meme_text(pwms, _shared_background(pwms, path))
     else:
         text = {"jaspar": _jaspar_text, "transfac": _transfac_text}[fmt](pwms)
+        uneven = [p.name or f"motif {i + 1}" for i, p in enumerate(pwms)
+                  if p.background is not None
+                  and not np.allclose(p.background_of(), 1.0 / len(p.alphabet.symbols))]
+        if uneven:
+            import warnings
+
+            warnings.warn(f"{path}: {fmt.upper()} files hold no background, so the background of "
+                          f"{', '.join(uneven[:3])}{', ...' if len(uneven) > 3 else ''} is not "
+                          "written; scans of the file use a uniform one unless given another "
+                          "(write MEME to keep it)", UserWarning, stacklevel=2)
     tmp = path.with_name(path.name + ".tmp")
     try:
         tmp.write_text(text)
