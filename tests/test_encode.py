@@ -82,7 +82,7 @@ def test_dtypes_agree():
 
 def test_length_and_truncation():
     seqs = ["ACGTAC", "GG"]
-    with pytest.raises(InputError, match="sequence 0.*truncate"):
+    with pytest.raises(InputError, match="sequence at index 0.*truncate"):
         one_hot(seqs, length=4)
     right = one_hot(seqs, length=4, truncate="right")
     left = one_hot(seqs, length=4, truncate="left")
@@ -93,7 +93,7 @@ def test_length_and_truncation():
 
 
 def test_equal_lengths_required_when_pad_is_none():
-    with pytest.raises(InputError, match="sequence 2: has length 3 but sequence 0 has length 2"):
+    with pytest.raises(InputError, match="sequence at index 2: has length 3 but sequence at index 0 has length 2"):
         to_codes(["AC", "GT", "ACG"], pad="none")
 
 
@@ -119,11 +119,11 @@ def test_invalid_symbol_names_sequence_symbol_and_position():
     with pytest.raises(InputError) as err:
         one_hot(["ACGT", "ACGT", "ACZT"])
     text = str(err.value)
-    assert "sequence 2" in text and "'Z'" in text and "position 3" in text
+    assert "sequence at index 2" in text and "'Z'" in text and "position 3" in text
     assert err.value.row == 2
-    with pytest.raises(InputError, match="sequence 1.*'é'"):
+    with pytest.raises(InputError, match="sequence at index 1.*'é'"):
         one_hot(["ACGT", "AéGT"])
-    with pytest.raises(InputError, match="sequence 0.*'1'.*protein"):
+    with pytest.raises(InputError, match="sequence at index 0.*'1'.*protein"):
         one_hot("MK1", "protein")
     assert not one_hot("ABC")[1].any()  # B is an IUPAC ambiguity code, not an error
 
@@ -131,11 +131,11 @@ def test_invalid_symbol_names_sequence_symbol_and_position():
 def test_empty_inputs_are_errors():
     with pytest.raises(InputError, match="empty"):
         one_hot([])
-    with pytest.raises(InputError, match="sequence 1: .*empty"):
+    with pytest.raises(InputError, match="sequence at index 1: .*empty"):
         one_hot(["AC", ""])
-    with pytest.raises(InputError, match="sequence 0: .*missing"):
+    with pytest.raises(InputError, match="sequence at index 0: .*missing"):
         one_hot([None, "AC"])
-    with pytest.raises(InputError, match="sequence 1: expected a string"):
+    with pytest.raises(InputError, match="sequence at index 1: expected a string"):
         one_hot(["AC", 5])
     with pytest.raises(InputError, match="unknown alphabet"):
         one_hot("AC", alphabet="klingon")

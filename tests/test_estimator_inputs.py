@@ -69,7 +69,7 @@ def test_an_unfitted_classifier_says_so():
 
 def test_regressor_values_and_scores(regressor):
     with pytest.raises(InputError, match=r"row 3.*must be numbers; this one is 'n/a'|"
-                                          r"sequence 2: values must be numbers; this one is 'n/a'"):
+                                          r"sequence at index 2: values must be numbers; this one is 'n/a'"):
         SequenceRegressor(epochs=1).fit(SEQS[:5], ["1.0", "2", "n/a", "3", "4"])
     with pytest.raises(InputError, match="equal-length rows"):
         SequenceRegressor(epochs=1).fit(SEQS[:2], [[1.0, 2.0], [3.0]])
@@ -155,12 +155,12 @@ def test_labels_equal_as_numbers_are_one_class():
     assert accuracy == clf.score(seqs, labels) == clf.score(seqs, [str(int(v)) for v in labels])
     other = SequenceClassifier(epochs=1, seed=0).fit(seqs, labels.astype(int))
     assert other.score(seqs, labels) == other.score(seqs, labels.astype(int))
-    with pytest.raises(InputError, match=r"sequence 3: validation label '6' is not one of the "
+    with pytest.raises(InputError, match=r"sequence at index 3: validation label '6' is not one of the "
                                          r"training classes '0', '1'"):
         SequenceClassifier(epochs=1).fit(seqs, labels, validation_data=(
             seqs[:5], [0, 1, 0, 6, 1]))
     mixed = ["bound"] * 79 + [1]
-    with pytest.raises(InputError, match=r"sequence 79: labels mix text and numbers: this one "
+    with pytest.raises(InputError, match=r"sequence at index 79: labels mix text and numbers: this one "
                                          r"is 1, most are text"):
         SequenceClassifier(epochs=1).fit(seqs, mixed)
 

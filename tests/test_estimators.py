@@ -74,7 +74,7 @@ def test_classifier_input_errors(motif_data):
         clf.fit(train.sequence, np.ones(len(train)))
     with pytest.raises(InputError, match="labels"):
         clf.fit(train.sequence, train.label[:10])
-    with pytest.raises(InputError, match=r"sequence 2: .*symbol 'Z'"):
+    with pytest.raises(InputError, match=r"sequence at index 2: .*symbol 'Z'"):
         clf.fit(["ACGT", "ACGT", "ACZT"], [0, 1, 0])
     labels = train.label.to_numpy().astype(float)
     labels[3] = np.nan
@@ -139,7 +139,7 @@ def test_regressor_multi_target_with_missing_values(regression_data, tmp_path):
     np.testing.assert_array_equal(again.predict(test.sequence), pred)
     bad = y.copy()
     bad[4] = np.nan
-    with pytest.raises(InputError, match="sequence 4: the measured value is missing"):
+    with pytest.raises(InputError, match="sequence at index 4: the measured value is missing"):
         SequenceRegressor(epochs=1, **FAST).fit(train.sequence, bad)
 
 

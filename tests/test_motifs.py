@@ -272,7 +272,7 @@ def test_score_windows_shapes_and_errors():
         score_windows([np.eye(4)], ["ACGTACGT"])
     with pytest.raises(InputError, match="score must be"):
         score_windows(pwm, ["ACGTACGT"], score="bits")
-    with pytest.raises(InputError, match="sequence 1.*'Z'"):
+    with pytest.raises(InputError, match="sequence at index 1.*'Z'"):
         find_hits(pwm, ["ACGTACGT", "ACZ"])
 
 
@@ -290,11 +290,11 @@ def test_pwm_errors_name_the_problem():
         PWM.from_matrix([["a"], ["b"], ["c"], ["d"]])
     with pytest.raises(InputError, match="column 0 of the matrix is all zeros"):
         PWM.from_matrix(np.zeros((4, 2)))
-    with pytest.raises(InputError, match="sequence 2: has length 4 but instance 0"):
+    with pytest.raises(InputError, match="sequence at index 2: has length 4 but instance 0"):
         PWM.from_instances(["TACAA", "TACGA", "TACA"])
     with pytest.raises(InputError, match="no instances"):
         PWM.from_instances([])
-    with pytest.raises(InputError, match="sequence 1.*'Q'"):
+    with pytest.raises(InputError, match="sequence at index 1.*'Q'"):
         PWM.from_instances(["TACAA", "TAQAA"])
     with pytest.raises(InputError, match="background must be 4 positive"):
         PWM.from_instances(LECTURE_SITES).log_odds([0.5, 0.5, 0, 0])
@@ -564,7 +564,7 @@ def test_protein_motifs_on_dna_and_dna_motifs_on_proteins_are_refused():
     with pytest.raises(InputError, match="alphabet mismatch"):
         best_hits(protein, ["ACGUACGUACGUAGGAUUACGAUCGA"])
     assert len(best_hits(protein, ["MKVLAAGIELPQRST", "ACGT"])) == 2  # a short peptide passes
-    with pytest.raises(InputError, match="sequence 1: alphabet mismatch: the motifs are DNA "
+    with pytest.raises(InputError, match="sequence at index 1: alphabet mismatch: the motifs are DNA "
                                          "motifs, but the sequence holds 'E'"):
         find_hits(PWM.from_instances(LECTURE_SITES), ["ACGTACGT", "MKVLEAG"])
 

@@ -70,13 +70,13 @@ def test_sequence_properties_and_property_regressor():
     y = [s.count("K") / len(s) for s in seqs]
     model = PropertyRegressor(members=("ridge", "svr")).fit(seqs[:60], y[:60])
     assert spearmanr(model.predict(seqs[60:]), y[60:])[0] > 0.8
-    with pytest.raises(InputError, match="sequence 1: the sequence has fewer than 2"):
+    with pytest.raises(InputError, match="sequence at index 1: the sequence has fewer than 2"):
         sequence_properties(["MKV", "X"])
     # a missing cell is not the protein "NAN" (or None the protein "NNE")
     for missing in (np.nan, None, pd.NA):
-        with pytest.raises(InputError, match=r"sequence 1: the sequence is missing \("):
+        with pytest.raises(InputError, match=r"sequence at index 1: the sequence is missing \("):
             sequence_properties(["MKV", missing])
-    with pytest.raises(InputError, match="sequence 2: target values must be numbers; this "
+    with pytest.raises(InputError, match="sequence at index 2: target values must be numbers; this "
                                          "one is 'n.d.'"):
         PropertyRegressor().fit(seqs[:3], [0.5, 0.2, "n.d."])
 

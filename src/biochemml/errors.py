@@ -22,7 +22,8 @@ class InputError(BiochemmlError, ValueError):
     path : str, optional
         The file the input came from.
     row : int, optional
-        The 0-based index of the offending sequence or table row; shown 1-based for files.
+        The 0-based index of the offending sequence or table row; shown 1-based for files
+        (``row 8``) and as the index it is otherwise (``sequence at index 7``).
     column : str, optional
         The offending column of a table.
     """
@@ -35,7 +36,9 @@ class InputError(BiochemmlError, ValueError):
         if self.path is not None:
             where.append(f"file {self.path}")
         if row is not None:
-            where.append(f"row {row + 1}" if self.path is not None else f"sequence {row}")
+            # a file's rows count as a spreadsheet does; a Python list's items from 0
+            where.append(f"row {row + 1}" if self.path is not None else
+                         f"sequence at index {row}")
         if column is not None:
             where.append(f"column '{column}'")
         prefix = (", ".join(where) + ": ") if where else ""

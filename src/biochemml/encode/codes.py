@@ -164,7 +164,7 @@ def sequence_bytes(
         if other.size:
             i = int(other[0])
             raise InputError(
-                f"has length {lengths[i]} but sequence 0 has length {lengths[0]}; "
+                f"has length {lengths[i]} but sequence at index 0 has length {lengths[0]}; "
                 "pass pad='left' or pad='right' to pad sequences of different lengths",
                 row=i,
             )
