@@ -367,7 +367,7 @@ def apply_mutations(wildtype: str, variant: str, offset: int = 0, stop: str = "k
     """
     try:
         return apply_variants(wildtype, [variant], offset=offset, stop=stop)[0]
-    except InputError as err:  # one variant: no "sequence 0" to point at
+    except InputError as err:  # one variant: no "sequence at index 0" to point at
         raise InputError(err.message, path=err.path, column=err.column) from None
 
 
