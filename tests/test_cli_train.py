@@ -257,6 +257,12 @@ def test_demo_runs_the_lecture(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Test accuracy:" in out and "Confusion matrix" in out
     assert (tmp_path / "lecture" / "report.html").exists()
+    # next to the average ceiling, what the Bayes rule scores on this very test split
+    from biochemml.simulate import bayes_rule
+
+    test = pd.read_csv(tmp_path / "lecture" / "predictions.csv")
+    bayes = np.mean(bayes_rule(lecture_pwm(), test["sequence"]) == test["label"])
+    assert f"the Bayes rule itself scores {bayes:.3f} on these {len(test)} sequences" in out
 
 
 def test_models_lists_sequence_baseline_and_protein_variant_models(capsys):

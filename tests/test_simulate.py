@@ -156,3 +156,16 @@ def test_simulate_reports_the_ceiling_of_its_own_class_sizes(tmp_path, capsys):
     assert "larger class scores 0.950" in said
     assert main(["simulate", "--out", str(tmp_path / "y.csv"), "--n-negative", "0"]) == 0
     assert "Bayes-optimal" not in capsys.readouterr().out
+
+
+def test_bayes_rule_calls_what_the_ceiling_counts():
+    df = motif_dataset(lecture_pwm(), 3000, 3000, 20, 7, seed=5)
+    calls = simulate.bayes_rule(lecture_pwm(), df["sequence"])
+    assert set(np.unique(calls)) == {0, 1}
+    # the same draw the Monte Carlo estimate makes (n = 6000, seed 5)
+    assert np.mean(calls == df["label"]) == bayes_optimal_accuracy(lecture_pwm(), n=6000, seed=5)
+    # a planted perfect site is called, a sequence of the least likely letters is not
+    site = "AAAAAAACCGGAAAAAAAAA"
+    assert simulate.bayes_rule(lecture_pwm(), [site, "A" * 20]).tolist() == [1, 0]
+    with pytest.raises(InputError, match="positive_fraction"):
+        simulate.bayes_rule(lecture_pwm(), [site], positive_fraction=0)
