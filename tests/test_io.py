@@ -175,7 +175,7 @@ def test_excel_without_openpyxl_says_how_to_install_it(tmp_path, monkeypatch):
     def missing(*args, **kwargs):
         raise ImportError("Missing optional dependency 'openpyxl'.")
 
-    monkeypatch.setattr(pd, "read_excel", missing)
+    monkeypatch.setattr(pd, "ExcelFile", missing)  # what read_table opens a workbook with
     path = tmp_path / "data.xlsx"
     path.write_bytes(b"PK")
     with pytest.raises(InputError, match=r"data.xlsx: reading .xlsx files needs the Python "
@@ -310,3 +310,49 @@ def test_a_series_where_a_table_is_expected_is_one_sentence():
                                          r"\(with the sequences and values as columns\), not a "
                                          "Series"):
         train_run(pd.Series(["ACGT"] * 4), task="regression")
+
+
+def test_a_workbook_of_several_sheets_says_which_sheet_it_read(tmp_path, frame, capsys,
+                                                               monkeypatch):
+    pytest.importorskip("openpyxl")
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    path = tmp_path / "runs.xlsx"
+    with pd.ExcelWriter(path) as book:
+        frame.to_excel(book, sheet_name="Run1", index=False)
+        frame.head(2).to_excel(book, sheet_name="Run2", index=False)
+    pd.testing.assert_frame_equal(read_table(path), frame)  # the first sheet
+    said = " ".join(capsys.readouterr().err.split())
+    assert "read the first sheet, 'Run1', of 2 ('Run1', 'Run2'); to use another" in said
+    frame.to_excel(tmp_path / "one.xlsx", index=False)
+    read_table(tmp_path / "one.xlsx")
+    assert "sheet" not in capsys.readouterr().err
+
+
+def test_a_comma_number_names_both_readings_when_it_could_be_thousands(tmp_path):
+    path = tmp_path / "v.csv"
+    pd.DataFrame({"sequence": ["A", "C"], "gfp": ["3,353", "1.0"]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"the value is '3,353', not a number \(for a thousands "
+                                         r"separator, write 3353; for a decimal comma, 3\.353\)"):
+        numeric_column(read_table(path), "gfp")
+    pd.DataFrame({"sequence": ["A", "C"], "gfp": ["3,5", "1.0"]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"'3,5', not a number \(for a decimal comma, write 3\.5\)"):
+        numeric_column(read_table(path), "gfp")
+    # a column whose other cells can only be decimal commas settles the reading
+    pd.DataFrame({"sequence": ["A", "C"], "gfp": ["3,353", "2,5"]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"'3,353', not a number \(for a decimal comma, write "
+                                         r"3\.353\)"):
+        numeric_column(read_table(path), "gfp")
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_fasta_in_windows_or_unicode_text_is_read(tmp_path, encoding):
+    path = tmp_path / "s.fasta"
+    path.write_bytes(">s0 37°C 3.3\r\nACGT\r\n>s1 25°C 1.5\r\nGGCC\r\n".encode(encoding))
+    df = read_fasta(path)
+    assert df["sequence"].tolist() == ["ACGT", "GGCC"]
+    assert df["value"].tolist() == ["37°C", "25°C"] and df["value2"].tolist() == [3.3, 1.5]
+    gz = tmp_path / "s.fasta.gz"
+    gz.write_bytes(gzip.compress(path.read_bytes()))
+    assert read_table(gz)["sequence"].tolist() == ["ACGT", "GGCC"]

@@ -70,8 +70,18 @@ def read_table(path, columns=None) -> pd.DataFrame:
         elif kind == "parquet":
             df = pd.read_parquet(path)
         elif kind == "excel":
-            df = pd.read_excel(path)
-            _check_header(pd.read_excel(path, header=None, nrows=1, dtype=str), path)
+            with pd.ExcelFile(path) as book:
+                df = book.parse(book.sheet_names[0])
+                _check_header(book.parse(book.sheet_names[0], header=None, nrows=1, dtype=str),
+                              path)
+                if len(book.sheet_names) > 1:  # the others are not read: say so
+                    from rich.markup import escape
+
+                    from ..progress import say
+
+                    say(escape(f"{path}: read the first sheet, '{book.sheet_names[0]}', of "
+                        f"{len(book.sheet_names)} ({', '.join(repr(n) for n in book.sheet_names)}); "
+                        "to use another, move it first or save it as CSV"))
             df.columns = [c.strip() if isinstance(c, str) else c for c in df.columns]
             df = _drop_empty_rows(df, path)
         else:
@@ -196,6 +206,25 @@ def _encodings(path: Path) -> tuple:
     return TEXT_ENCODINGS
 
 
+def _text_lines(path: Path) -> list[str]:
+    """The lines of a text file (gzipped when it ends in .gz) in the first of
+    :func:`_encodings` that reads it (a UTF-8 byte-order mark is dropped)."""
+    import gzip
+
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    encodings = _encodings(path)
+    for encoding in encodings:
+        try:
+            with opener(path, "rt", encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+                        newline=None) as handle:
+                return handle.read().splitlines()
+        except UnicodeDecodeError:
+            if encoding == encodings[-1]:
+                raise InputError("is neither UTF-8 nor Windows text: save it again as "
+                                 "UTF-8 text", path=path) from None
+    return []
+
+
 def _sniff(path: Path, sep: str, encoding: str) -> tuple[str, int, bool]:
     """The separator, the number of blank lines above the header, and whether the header
     names several columns.
@@ -269,37 +298,33 @@ def read_fasta(path) -> pd.DataFrame:
     A header ``>seq1 3.2`` gives a column ``value``; ``>seq1 gfp=3.2 rep=1`` gives
     columns ``gfp`` and ``rep``. Values that parse as numbers become numbers.
     """
-    import gzip
-
     path = Path(path)
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
     records: list[dict] = []
     seq_parts: list[str] = []
-    with opener(path, "rt", encoding="utf-8-sig") as handle:  # a Windows editor's BOM
-        for line_no, line in enumerate(handle, start=1):
-            line = line.strip()
-            if not line:
-                continue
-            if line.startswith(">"):
-                if records:
-                    records[-1]["sequence"] = "".join(seq_parts)
-                seq_parts = []
-                fields = line[1:].split()
-                if not fields:
-                    raise InputError(f"line {line_no}: a FASTA header without a name", path=path)
-                rec = {"id": fields[0]}
-                for j, field in enumerate(fields[1:]):
-                    if "=" in field:
-                        key, val = field.split("=", 1)
-                    else:
-                        key, val = ("value" if j == 0 else f"value{j + 1}"), field
-                    rec[key] = val
-                records.append(rec)
-            elif not records:
-                raise InputError(f"line {line_no}: sequence before the first '>' header; "
-                                 "is this a FASTA file?", path=path)
-            else:
-                seq_parts.append(line)
+    for line_no, line in enumerate(_text_lines(path), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith(">"):
+            if records:
+                records[-1]["sequence"] = "".join(seq_parts)
+            seq_parts = []
+            fields = line[1:].split()
+            if not fields:
+                raise InputError(f"line {line_no}: a FASTA header without a name", path=path)
+            rec = {"id": fields[0]}
+            for j, field in enumerate(fields[1:]):
+                if "=" in field:
+                    key, val = field.split("=", 1)
+                else:
+                    key, val = ("value" if j == 0 else f"value{j + 1}"), field
+                rec[key] = val
+            records.append(rec)
+        elif not records:
+            raise InputError(f"line {line_no}: sequence before the first '>' header; "
+                             "is this a FASTA file?", path=path)
+        else:
+            seq_parts.append(line)
     if not records:
         raise InputError("no FASTA records found", path=path)
     records[-1]["sequence"] = "".join(seq_parts)
@@ -363,20 +388,16 @@ class _RecordError(InputError):
 def _fasta_record_line(path, i: int):
     """The line number (1-based) of the header of FASTA record ``i`` (0-based) in ``path``,
     or None when the file cannot be read again or has fewer records."""
-    import gzip
-
-    path = Path(path)
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8-sig") as handle:
-            record = -1
-            for line_no, line in enumerate(handle, start=1):
-                if line.strip().startswith(">"):
-                    record += 1
-                    if record == i:
-                        return line_no
-    except (OSError, UnicodeDecodeError):
+        lines = _text_lines(Path(path))
+    except (OSError, InputError):
         return None
+    record = -1
+    for line_no, line in enumerate(lines, start=1):
+        if line.strip().startswith(">"):
+            record += 1
+            if record == i:
+                return line_no
     return None
 
 
@@ -518,7 +539,7 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
             raise row_error("the column is empty: it holds no value", df, None, column)
         i = int(bad[0])
         blank = bool(pd.isna(raw.iloc[i]))
-        message = not_a_number(raw.iloc[i], blank=blank)
+        message = not_a_number(raw.iloc[i], blank=blank, column=raw)
         if bad.size > 1:
             message += f" ({bad.size} rows in all)"
         if blank:
@@ -527,10 +548,25 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
     return values
 
 
-def not_a_number(value, blank: bool) -> str:
+#: a number written with a comma: decimal comma ('3,5') or thousands separator ('3,353')
+_COMMA_NUMBER = re.compile(r"\s*[-+]?\d*,\d+\s*")
+_THOUSANDS = re.compile(r"\s*[-+]?\d{1,3}(,\d{3})+\s*")
+
+
+def not_a_number(value, blank: bool, column=None) -> str:
     """The sentence for a cell that should hold a number: empty, or text (with the fix
-    for a decimal comma)."""
+    for a decimal comma or a thousands separator).
+
+    ``'3,353'`` reads either way, so both readings are given, unless ``column`` (the cells
+    of its column) holds a comma number that only a decimal comma explains (``'3,5'``).
+    """
     desc = "is empty (NaN)" if blank else f"is '{value}', not a number"
-    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", value):
-        desc += f" (for a decimal comma, write {value.strip().replace(',', '.')})"
+    if isinstance(value, str) and _COMMA_NUMBER.fullmatch(value):
+        decimal = value.strip().replace(",", ".")
+        ambiguous = _THOUSANDS.fullmatch(value) and not any(
+            isinstance(v, str) and _COMMA_NUMBER.fullmatch(v) and not _THOUSANDS.fullmatch(v)
+            for v in ([] if column is None else column))
+        desc += (f" (for a thousands separator, write {value.strip().replace(',', '')}; for a "
+                 f"decimal comma, {decimal})" if ambiguous else
+                 f" (for a decimal comma, write {decimal})")
     return f"the value {desc}"
