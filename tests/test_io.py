@@ -356,3 +356,18 @@ def test_fasta_in_windows_or_unicode_text_is_read(tmp_path, encoding):
     gz = tmp_path / "s.fasta.gz"
     gz.write_bytes(gzip.compress(path.read_bytes()))
     assert read_table(gz)["sequence"].tolist() == ["ACGT", "GGCC"]
+
+
+def test_fasta_header_values_in_the_forms_labs_write_them(tmp_path):
+    path = tmp_path / "h.fasta"
+    path.write_text(">s1 gfp = 3.2 rep=1 7.5 8\nACGT\n>s2 gfp=1.0 rep=2 6.5 9\nGGCC\n")
+    df = read_fasta(path)
+    assert df["gfp"].tolist() == [3.2, 1.0] and df["rep"].tolist() == [1, 2]
+    assert df["value"].tolist() == [7.5, 6.5] and df["value2"].tolist() == [8, 9]  # bare values
+    for header, said in ((">s1 id=X0 3.3", "'id=X0' would replace the record's name"),
+                         (">s1 gfp=1.2 gfp=0", "'gfp=0' would replace the value 'gfp' given "
+                                               "earlier"),
+                         (">s1 sequence=ACGT", "a header value is named 'sequence'")):
+        path.write_text(f">s0 1.0\nACGT\n{header}\nGGCC\n")
+        with pytest.raises(InputError, match=rf"h\.fasta: line 3: .*{re.escape(said)}"):
+            read_fasta(path)

@@ -295,8 +295,10 @@ def _check_header(first_row: pd.DataFrame, path) -> None:
 def read_fasta(path) -> pd.DataFrame:
     """Read a FASTA file into a DataFrame with ``id``, ``sequence`` and header values.
 
-    A header ``>seq1 3.2`` gives a column ``value``; ``>seq1 gfp=3.2 rep=1`` gives
-    columns ``gfp`` and ``rep``. Values that parse as numbers become numbers.
+    A header ``>seq1 3.2`` gives a column ``value`` (a second bare value ``value2``, ...);
+    ``>seq1 gfp=3.2 rep=1`` (or ``gfp = 3.2``) gives columns ``gfp`` and ``rep``. Values that
+    parse as numbers become numbers. A header giving one name twice (``id=``, the record's
+    name, included) is refused.
     """
     path = Path(path)
     records: list[dict] = []
@@ -309,15 +311,26 @@ def read_fasta(path) -> pd.DataFrame:
             if records:
                 records[-1]["sequence"] = "".join(seq_parts)
             seq_parts = []
-            fields = line[1:].split()
+            fields = re.sub(r"\s*=\s*", "=", line[1:]).split()  # 'gfp = 3.2' is gfp=3.2
             if not fields:
                 raise InputError(f"line {line_no}: a FASTA header without a name", path=path)
             rec = {"id": fields[0]}
-            for j, field in enumerate(fields[1:]):
+            positional = 0
+            for field in fields[1:]:
                 if "=" in field:
                     key, val = field.split("=", 1)
-                else:
-                    key, val = ("value" if j == 0 else f"value{j + 1}"), field
+                else:  # the first bare value is 'value', the next 'value2', ...
+                    positional += 1
+                    key, val = ("value" if positional == 1 else f"value{positional}"), field
+                if key in rec:
+                    what = ("the record's name" if key == "id" else f"the value '{key}' "
+                            "given earlier in the header")
+                    raise InputError(f"line {line_no}: the header gives '{key}' twice: "
+                                     f"'{key}={val}' would replace {what}; rename one",
+                                     path=path)
+                if key == "sequence":
+                    raise InputError(f"line {line_no}: a header value is named 'sequence', the "
+                                     "column of the record's letters; rename it", path=path)
                 rec[key] = val
             records.append(rec)
         elif not records:
