@@ -371,3 +371,16 @@ def test_fasta_header_values_in_the_forms_labs_write_them(tmp_path):
         path.write_text(f">s0 1.0\nACGT\n{header}\nGGCC\n")
         with pytest.raises(InputError, match=rf"h\.fasta: line 3: .*{re.escape(said)}"):
             read_fasta(path)
+
+
+def test_a_decimal_comma_file_reads_thousands_dots_and_names_the_cell_that_is_bad(tmp_path):
+    path = tmp_path / "eu.csv"  # a European Excel export: semicolons and decimal commas
+    path.write_text("sequence;gfp\nACGT;3,5\nGGCC;1.234,5\nTTAA;-0,25\nCCGG;n.d.\n")
+    df = read_table(path)
+    with pytest.raises(InputError, match=r"row 5, column 'gfp': the value is 'n\.d\.'"):
+        numeric_column(df, "gfp")  # it named row 2 ('3,5') when one cell held a thousands dot
+    path.write_text("sequence;gfp\nACGT;3,5\nGGCC;1.234,5\nTTAA;-0,25\n")
+    assert numeric_column(read_table(path), "gfp").tolist() == [3.5, 1234.5, -0.25]
+    from biochemml.bioprocess.factors import numeric_cells  # the runs tables read alike
+
+    assert numeric_cells(read_table(path), "gfp").tolist() == [3.5, 1234.5, -0.25]

@@ -85,8 +85,11 @@ def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False
                   hint: str = "") -> np.ndarray:
     """A column as float64; a blank cell (unless ``allow_blank``: NaN) or text is an error
     naming its row and column (``hint``: a clause added to its sentence)."""
+    from ..io.tables import numbers_as_written
+
     raw = df[column]
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    values = pd.to_numeric(numbers_as_written(df, column), errors="coerce").to_numpy(
+        dtype=np.float64, copy=True)
     blank = (raw.isna() | raw.astype(str).str.strip().eq("")).to_numpy()
     bad = np.flatnonzero(~np.isfinite(values) & (~blank | (not allow_blank)))
     if bad.size:

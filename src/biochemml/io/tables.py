@@ -187,6 +187,7 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
     if several:
         df = _drop_empty_rows(df, path, first_row=skip + 2)
     df.attrs["first_row"] = skip + 2
+    df.attrs["decimal"] = options["decimal"]  # numeric_column reads text cells the same way
     return df
 
 
@@ -545,7 +546,8 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
     """Return a column as float64, with an error naming the first non-numeric or NaN cell."""
     require_columns(df, [column])
     raw = df[column]
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
+    values = pd.to_numeric(numbers_as_written(df, column), errors="coerce").to_numpy(
+        dtype=np.float64)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size and not allow_missing:
         if raw.isna().all():
@@ -559,6 +561,26 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
             message += "; remove the rows without a value, or fill them in"
         raise row_error(message, df, i, column)
     return values
+
+
+#: a number of a decimal-comma file: '3,5', '-0,25', '1.234,5' (a dot separating thousands
+#: only before a decimal comma: '3.353' alone could be either, and stays text)
+_EUROPEAN_NUMBER = re.compile(r"\s*[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*")
+
+
+def numbers_as_written(df: pd.DataFrame, column: str) -> pd.Series:
+    """``df[column]`` with the text cells that its file writes as numbers made numbers,
+    for ``pd.to_numeric``.
+
+    In a decimal-comma table (a semicolon CSV) pandas keeps a whole column as text when one
+    cell has a thousands dot (``1.234,5``), so every cell would look bad: those written
+    ``3,5``, ``-0,25`` or ``1.234,5`` become numbers; the others stay as they are.
+    """
+    raw = df[column]
+    if df.attrs.get("decimal") != "," or pd.api.types.is_numeric_dtype(raw):
+        return raw
+    return raw.astype(object).map(lambda v: float(v.strip().replace(".", "").replace(",", "."))
+                   if isinstance(v, str) and _EUROPEAN_NUMBER.fullmatch(v) else v)
 
 
 #: a number written with a comma: decimal comma ('3,5') or thousands separator ('3,353')
