@@ -384,3 +384,20 @@ def test_a_decimal_comma_file_reads_thousands_dots_and_names_the_cell_that_is_ba
     from biochemml.bioprocess.factors import numeric_cells  # the runs tables read alike
 
     assert numeric_cells(read_table(path), "gfp").tolist() == [3.5, 1234.5, -0.25]
+
+
+def test_excel_formulas_without_saved_results_are_named(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()  # as a script or a LIMS writes it: formulas, no results
+    sheet = book.active
+    sheet.append(["sequence", "raw", "gfp"])
+    for i, seq in enumerate(["ACGT", "GGCC", "TTAA"], start=2):
+        sheet.append([seq, i, f"=B{i}*2"])
+    book.save(tmp_path / "f.xlsx")
+    with pytest.raises(InputError, match=r"column 'gfp': the column is empty: it holds no value "
+                                         r"but formulas, whose results were never saved"):
+        numeric_column(read_table(tmp_path / "f.xlsx"), "gfp")
+    pd.DataFrame({"sequence": ["A", "C"], "gfp": [np.nan, np.nan]}).to_excel(
+        tmp_path / "e.xlsx", index=False)
+    with pytest.raises(InputError, match=r"the column is empty: it holds no value$"):
+        numeric_column(read_table(tmp_path / "e.xlsx"), "gfp")

@@ -451,6 +451,29 @@ def _header_below_hint(df: pd.DataFrame, name: str) -> str:
             "names must be the first row; delete the rows above them (a title, a note)")
 
 
+def _formula_hint(df: pd.DataFrame, column: str) -> str:
+    """Why an Excel column reads as empty when its cells hold formulas: a workbook written
+    by a script (openpyxl, some LIMS) stores no results, only the formulas."""
+    if df.attrs.get("format") not in ("xlsx", "xlsm"):
+        return ""
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(df.attrs["path"], read_only=True)
+        try:
+            rows = book.worksheets[0].iter_rows(max_row=50, values_only=True)
+            header = [None if c is None else str(c).strip() for c in next(rows)]
+            k = header.index(column)
+            formulas = any(isinstance(r[k], str) and r[k].startswith("=")
+                           for r in rows if k < len(r))
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - only a hint: the error it adds to stands anyway
+        return ""
+    return (" but formulas, whose results were never saved (a workbook written by a script): "
+            "open it in Excel and save it, or export it as CSV") if formulas else ""
+
+
 def _sheets_hint(path) -> str:
     """Where a workbook of several sheets holds other sheets (only the first is read)."""
     try:
@@ -551,7 +574,8 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size and not allow_missing:
         if raw.isna().all():
-            raise row_error("the column is empty: it holds no value", df, None, column)
+            raise row_error("the column is empty: it holds no value" + _formula_hint(df, column),
+                            df, None, column)
         i = int(bad[0])
         blank = bool(pd.isna(raw.iloc[i]))
         message = not_a_number(raw.iloc[i], blank=blank, column=raw)
