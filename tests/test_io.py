@@ -401,3 +401,12 @@ def test_excel_formulas_without_saved_results_are_named(tmp_path):
         tmp_path / "e.xlsx", index=False)
     with pytest.raises(InputError, match=r"the column is empty: it holds no value$"):
         numeric_column(read_table(tmp_path / "e.xlsx"), "gfp")
+
+
+@pytest.mark.parametrize("title", ["Experiment 12 GFP", "# exported by plate reader"])
+def test_a_title_line_without_a_separator_still_points_at_the_header(tmp_path, title):
+    path = tmp_path / "t.csv"
+    path.write_text(f"{title}\nsequence,gfp\nACGT,1.0\nGGCC,2.0\n")
+    with pytest.raises(InputError, match=r"'sequence' is written in row 2: the column names "
+                                         r"must be the first row"):
+        sequence_column(read_table(path), "sequence")

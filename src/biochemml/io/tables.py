@@ -443,7 +443,13 @@ def _header_below_hint(df: pd.DataFrame, name: str) -> str:
     """Where the column names sit a few rows down (a title row above the header)."""
     if df.attrs.get("format") == "fasta":
         return ""
-    head = df.head(10).astype(str).apply(lambda col: col.str.strip())
+    head = df.head(10)
+    if not isinstance(head.index, pd.RangeIndex):  # pandas took the first field as an index
+        head = head.reset_index()                  # (rows longer than a title line)
+    head = head.astype(str).apply(lambda col: col.str.strip())
+    if head.shape[1] == 1:  # a title line without a separator made the file one column
+        fields = head.iloc[:, 0].str.split(r"\s*[,;\t]\s*", regex=True)
+        head = pd.DataFrame({"cell": [name if name in f else "" for f in fields]})
     rows = np.flatnonzero((head == name).any(axis=1).to_numpy())
     if not rows.size:
         return ""
