@@ -364,6 +364,8 @@ def test_fasta_header_values_in_the_forms_labs_write_them(tmp_path):
     df = read_fasta(path)
     assert df["gfp"].tolist() == [3.2, 1.0] and df["rep"].tolist() == [1, 2]
     assert df["value"].tolist() == [7.5, 6.5] and df["value2"].tolist() == [8, 9]  # bare values
+    path.write_text(">s1\nACGTACGTAC GTACGTACGT\nAC GT\n")  # blocks of 10, as GenBank shows
+    assert read_fasta(path)["sequence"].tolist() == ["ACGTACGTACGTACGTACGTACGT"]
     for header, said in ((">s1 id=X0 3.3", "'id=X0' would replace the record's name"),
                          (">s1 gfp=1.2 gfp=0", "'gfp=0' would replace the value 'gfp' given "
                                                "earlier"),

@@ -298,7 +298,8 @@ def read_fasta(path) -> pd.DataFrame:
 
     A header ``>seq1 3.2`` gives a column ``value`` (a second bare value ``value2``, ...);
     ``>seq1 gfp=3.2 rep=1`` (or ``gfp = 3.2``) gives columns ``gfp`` and ``rep``. Values that
-    parse as numbers become numbers. A header giving one name twice (``id=``, the record's
+    parse as numbers become numbers. Blanks inside sequence lines are dropped, as Biopython
+    does. A header giving one name twice (``id=``, the record's
     name, included) is refused.
     """
     path = Path(path)
@@ -337,8 +338,8 @@ def read_fasta(path) -> pd.DataFrame:
         elif not records:
             raise InputError(f"line {line_no}: sequence before the first '>' header; "
                              "is this a FASTA file?", path=path)
-        else:
-            seq_parts.append(line)
+        else:  # blanks inside a line (blocks of 10 as GenBank and ApE show them) are layout
+            seq_parts.append("".join(line.split()))
     if not records:
         raise InputError("no FASTA records found", path=path)
     records[-1]["sequence"] = "".join(seq_parts)
