@@ -336,6 +336,11 @@ def test_a_comma_number_names_both_readings_when_it_could_be_thousands(tmp_path)
     with pytest.raises(InputError, match=r"the value is '3,353', not a number \(for a thousands "
                                          r"separator, write 3353; for a decimal comma, 3\.353\)"):
         numeric_column(read_table(path), "gfp")
+    for cell, said in (("1,234,567", "(for a thousands separator, write 1234567)"),
+                       ("0,500", "(for a decimal comma, write 0.500)")):  # no thousands group
+        pd.DataFrame({"sequence": ["A", "C"], "gfp": [cell, "1.0"]}).to_csv(path, index=False)
+        with pytest.raises(InputError, match=re.escape(f"'{cell}', not a number {said}")):
+            numeric_column(read_table(path), "gfp")
     pd.DataFrame({"sequence": ["A", "C"], "gfp": ["3,5", "1.0"]}).to_csv(path, index=False)
     with pytest.raises(InputError, match=r"'3,5', not a number \(for a decimal comma, write 3\.5\)"):
         numeric_column(read_table(path), "gfp")
@@ -386,6 +391,15 @@ def test_a_decimal_comma_file_reads_thousands_dots_and_names_the_cell_that_is_ba
     from biochemml.bioprocess.factors import numeric_cells  # the runs tables read alike
 
     assert numeric_cells(read_table(path), "gfp").tolist() == [3.5, 1234.5, -0.25]
+    # '1.234' is 1234 or 1.234 in such a file: named, never read with a decimal point
+    path.write_text("sequence;gfp\nACGT;1.234\nGGCC;2,5\nTTAA;1.234,5\n")
+    said = (r"row 2, column 'gfp': the value is '1\.234', not a number \(this table writes "
+            r"decimals with a comma: write 1234 if the dot separates thousands, or 1,234 for a "
+            r"decimal\)")
+    with pytest.raises(InputError, match=said):
+        numeric_column(read_table(path), "gfp")
+    with pytest.raises(InputError, match=said):
+        numeric_cells(read_table(path), "gfp", path=path)
 
 
 def test_excel_formulas_without_saved_results_are_named(tmp_path):

@@ -96,7 +96,8 @@ def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False
         from ..io.tables import not_a_number
 
         i = int(bad[0])
-        raise cell_error(not_a_number(raw.iloc[i], blank=bool(blank[i]), column=raw) + hint,
+        raise cell_error(not_a_number(raw.iloc[i], blank=bool(blank[i]), column=raw,
+                                      decimal=df.attrs.get("decimal", ".")) + hint,
                          df, i, column, path)
     values[blank] = np.nan
     return values

@@ -585,7 +585,8 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
                             df, None, column)
         i = int(bad[0])
         blank = bool(pd.isna(raw.iloc[i]))
-        message = not_a_number(raw.iloc[i], blank=blank, column=raw)
+        message = not_a_number(raw.iloc[i], blank=blank, column=raw,
+                               decimal=df.attrs.get("decimal", "."))
         if bad.size > 1:
             message += f" ({bad.size} rows in all)"
         if blank:
@@ -595,8 +596,10 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
 
 
 #: a number of a decimal-comma file: '3,5', '-0,25', '1.234,5' (a dot separating thousands
-#: only before a decimal comma: '3.353' alone could be either, and stays text)
-_EUROPEAN_NUMBER = re.compile(r"\s*[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*")
+#: only before a decimal comma)
+_EUROPEAN_NUMBER = r"\s*[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*"
+#: a number with a dot and no comma: '1.234' is 1234 or 1.234 in a decimal-comma file
+_DOT_NUMBER = r"\s*[-+]?\d*\.\d+\s*"
 
 
 def numbers_as_written(df: pd.DataFrame, column: str) -> pd.Series:
@@ -605,34 +608,54 @@ def numbers_as_written(df: pd.DataFrame, column: str) -> pd.Series:
 
     In a decimal-comma table (a semicolon CSV) pandas keeps a whole column as text when one
     cell has a thousands dot (``1.234,5``), so every cell would look bad: those written
-    ``3,5``, ``-0,25`` or ``1.234,5`` become numbers; the others stay as they are.
+    ``3,5``, ``-0,25`` or ``1.234,5`` become numbers. A cell such as ``1.234`` could mean
+    1234 or 1.234 there: it becomes NaN, so that the caller reports it (see
+    :func:`not_a_number`) instead of reading it with a decimal point. Other cells stay.
     """
     raw = df[column]
     if df.attrs.get("decimal") != "," or pd.api.types.is_numeric_dtype(raw):
         return raw
-    return raw.astype(object).map(lambda v: float(v.strip().replace(".", "").replace(",", "."))
-                   if isinstance(v, str) and _EUROPEAN_NUMBER.fullmatch(v) else v)
+    text = raw.astype(object)
+    is_text = text.map(lambda v: isinstance(v, str)).astype(bool)
+    strings = text.where(is_text, "").astype(str)
+    european = is_text & strings.str.fullmatch(_EUROPEAN_NUMBER)
+    dotted = is_text & strings.str.fullmatch(_DOT_NUMBER)
+    out = text.copy()
+    out[european] = pd.to_numeric(strings[european].str.strip().str.replace(".", "", regex=False)
+                                  .str.replace(",", ".", regex=False))
+    out[dotted] = np.nan
+    return out
 
 
-#: a number written with a comma: decimal comma ('3,5') or thousands separator ('3,353')
+#: numbers written with commas: a decimal comma ('3,5'), a thousands separator
+#: ('1,234,567'), or either ('3,353')
 _COMMA_NUMBER = re.compile(r"\s*[-+]?\d*,\d+\s*")
-_THOUSANDS = re.compile(r"\s*[-+]?\d{1,3}(,\d{3})+\s*")
+_THOUSANDS = re.compile(r"\s*[-+]?[1-9]\d{0,2}(,\d{3})+\s*")
 
 
-def not_a_number(value, blank: bool, column=None) -> str:
+def not_a_number(value, blank: bool, column=None, decimal: str = ".") -> str:
     """The sentence for a cell that should hold a number: empty, or text (with the fix
     for a decimal comma or a thousands separator).
 
     ``'3,353'`` reads either way, so both readings are given, unless ``column`` (the cells
     of its column) holds a comma number that only a decimal comma explains (``'3,5'``).
+    ``'1,234,567'`` can only be thousands. In a table whose ``decimal`` is a comma,
+    ``'1.234'`` is named with both of its readings.
     """
     desc = "is empty (NaN)" if blank else f"is '{value}', not a number"
-    if isinstance(value, str) and _COMMA_NUMBER.fullmatch(value):
-        decimal = value.strip().replace(",", ".")
+    if not isinstance(value, str) or blank:
+        return f"the value {desc}"
+    text = value.strip()
+    if decimal == "," and re.fullmatch(_DOT_NUMBER, value):
+        desc += (f" (this table writes decimals with a comma: write {text.replace('.', '')} if "
+                 f"the dot separates thousands, or {text.replace('.', ',')} for a decimal)")
+    elif _THOUSANDS.fullmatch(value) and text.count(",") > 1:
+        desc += f" (for a thousands separator, write {text.replace(',', '')})"
+    elif _COMMA_NUMBER.fullmatch(value):
         ambiguous = _THOUSANDS.fullmatch(value) and not any(
             isinstance(v, str) and _COMMA_NUMBER.fullmatch(v) and not _THOUSANDS.fullmatch(v)
             for v in ([] if column is None else column))
-        desc += (f" (for a thousands separator, write {value.strip().replace(',', '')}; for a "
-                 f"decimal comma, {decimal})" if ambiguous else
-                 f" (for a decimal comma, write {decimal})")
+        desc += (f" (for a thousands separator, write {text.replace(',', '')}; for a "
+                 f"decimal comma, {text.replace(',', '.')})" if ambiguous else
+                 f" (for a decimal comma, write {text.replace(',', '.')})")
     return f"the value {desc}"
