@@ -426,3 +426,20 @@ def test_a_title_line_without_a_separator_still_points_at_the_header(tmp_path, t
     with pytest.raises(InputError, match=r"'sequence' is written in row 2: the column names "
                                          r"must be the first row"):
         sequence_column(read_table(path), "sequence")
+
+
+def test_fasta_header_fields_join_around_equals_only_with_both_sides():
+    from biochemml.io.tables import _header_fields
+
+    assert _header_fields("s1 gfp = 3.2 rep= 1 od =0.5 7") == ["s1", "gfp=3.2", "rep=1",
+                                                               "od=0.5", "7"]
+    assert _header_fields("s1 tissue= gfp=3.2") == ["s1", "tissue=", "gfp=3.2"]
+    assert _header_fields("s2 = 3") == ["s2", "=", "3"]  # the name is never joined
+
+
+def test_a_large_fasta_is_read_line_by_line_and_a_late_windows_byte_is_handled(tmp_path):
+    path = tmp_path / "big.fasta"
+    body = "".join(f">s{i} {i}\nACGT\n" for i in range(20_000))
+    path.write_bytes((body + ">last 37°C\nGGCC\n").encode("cp1252"))  # after 100 kB of ASCII
+    df = read_fasta(path)
+    assert len(df) == 20_001 and df["value"].iloc[-1] == "37°C"

@@ -207,9 +207,11 @@ def _encodings(path: Path) -> tuple:
     return TEXT_ENCODINGS
 
 
-def _text_lines(path: Path) -> list[str]:
-    """The lines of a text file (gzipped when it ends in .gz) in the first of
-    :func:`_encodings` that reads it (a UTF-8 byte-order mark is dropped)."""
+def _read_lines(path: Path, read):
+    """``read(lines)`` over the lines of a text file (gzipped when it ends in .gz), read
+    one at a time in the first of :func:`_encodings` that decodes the whole file (a
+    UTF-8 byte-order mark is dropped); ``read`` starts again with the next encoding when a
+    later line does not decode."""
     import gzip
 
     opener = gzip.open if path.suffix.lower() == ".gz" else open
@@ -218,12 +220,14 @@ def _text_lines(path: Path) -> list[str]:
         try:
             with opener(path, "rt", encoding="utf-8-sig" if encoding == "utf-8" else encoding,
                         newline=None) as handle:
-                return handle.read().splitlines()
+                return read(line.rstrip("\n") for line in handle)
         except UnicodeDecodeError:
             if encoding == encodings[-1]:
-                raise InputError("is neither UTF-8 nor Windows text: save it again as "
-                                 "UTF-8 text", path=path) from None
-    return []
+                names = " nor ".join("UTF-8" if e == "utf-8" else "Windows" if e == "cp1252"
+                                     else e.upper() for e in encodings)
+                raise InputError(f"is not {names} text: save it again as UTF-8 text",
+                                 path=path) from None
+    raise AssertionError("unreachable: the last encoding returns or raises")
 
 
 def _sniff(path: Path, sep: str, encoding: str) -> tuple[str, int, bool]:
@@ -293,6 +297,33 @@ def _check_header(first_row: pd.DataFrame, path) -> None:
                              "column its own name", path=path)
 
 
+def _header_fields(text: str) -> list[str]:
+    """A FASTA header's fields: the record's name, then its values, with ``gfp = 3.2``,
+    ``gfp= 3.2`` and ``gfp =3.2`` joined into ``gfp=3.2`` where both sides are there
+    (``tissue= gfp=3.2`` stays two fields: an empty ``tissue`` and ``gfp``)."""
+    tokens = text.split()
+    out = tokens[:1]
+    k = 1
+    while k < len(tokens):
+        t = tokens[k]
+        following = tokens[k + 1] if k + 1 < len(tokens) else None
+        bare = len(out) > 1 and "=" not in out[-1]  # a value of the header, not its name
+        if t == "=" and bare and following is not None and "=" not in following:
+            out[-1] += "=" + following
+            k += 2
+        elif t.endswith("=") and t.count("=") == 1 and len(t) > 1 and following is not None \
+                and "=" not in following:
+            out.append(t + following)
+            k += 2
+        elif t.startswith("=") and t.count("=") == 1 and len(t) > 1 and bare:
+            out[-1] += t
+            k += 1
+        else:
+            out.append(t)
+            k += 1
+    return out
+
+
 def read_fasta(path) -> pd.DataFrame:
     """Read a FASTA file into a DataFrame with ``id``, ``sequence`` and header values.
 
@@ -303,46 +334,52 @@ def read_fasta(path) -> pd.DataFrame:
     name, included) is refused.
     """
     path = Path(path)
-    records: list[dict] = []
-    seq_parts: list[str] = []
-    for line_no, line in enumerate(_text_lines(path), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith(">"):
-            if records:
-                records[-1]["sequence"] = "".join(seq_parts)
-            seq_parts = []
-            fields = re.sub(r"\s*=\s*", "=", line[1:]).split()  # 'gfp = 3.2' is gfp=3.2
-            if not fields:
-                raise InputError(f"line {line_no}: a FASTA header without a name", path=path)
-            rec = {"id": fields[0]}
-            positional = 0
-            for field in fields[1:]:
-                if "=" in field:
-                    key, val = field.split("=", 1)
-                else:  # the first bare value is 'value', the next 'value2', ...
-                    positional += 1
-                    key, val = ("value" if positional == 1 else f"value{positional}"), field
-                if key in rec:
-                    what = ("the record's name" if key == "id" else f"the value '{key}' "
-                            "given earlier in the header")
-                    raise InputError(f"line {line_no}: the header gives '{key}' twice: "
-                                     f"'{key}={val}' would replace {what}; rename one",
-                                     path=path)
-                if key == "sequence":
-                    raise InputError(f"line {line_no}: a header value is named 'sequence', the "
-                                     "column of the record's letters; rename it", path=path)
-                rec[key] = val
-            records.append(rec)
-        elif not records:
-            raise InputError(f"line {line_no}: sequence before the first '>' header; "
-                             "is this a FASTA file?", path=path)
-        else:  # blanks inside a line (blocks of 10 as GenBank and ApE show them) are layout
-            seq_parts.append("".join(line.split()))
-    if not records:
-        raise InputError("no FASTA records found", path=path)
-    records[-1]["sequence"] = "".join(seq_parts)
+
+    def parse(lines) -> list[dict]:
+        records: list[dict] = []
+        seq_parts: list[str] = []
+        for line_no, line in enumerate(lines, start=1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith(">"):
+                if records:
+                    records[-1]["sequence"] = "".join(seq_parts)
+                seq_parts = []
+                fields = _header_fields(line[1:])
+                if not fields:
+                    raise InputError(f"line {line_no}: a FASTA header without a name", path=path)
+                rec = {"id": fields[0]}
+                positional = 0
+                for field in fields[1:]:
+                    if "=" in field:
+                        key, val = field.split("=", 1)
+                    else:  # the first bare value is 'value', the next 'value2', ...
+                        positional += 1
+                        key, val = ("value" if positional == 1 else f"value{positional}"), field
+                    if key in rec:
+                        what = ("the record's name" if key == "id" else f"the value '{key}' "
+                                "given earlier in the header")
+                        raise InputError(f"line {line_no}: the header gives '{key}' twice: "
+                                         f"'{key}={val}' would replace {what}; rename one",
+                                         path=path)
+                    if key == "sequence":
+                        raise InputError(f"line {line_no}: a header value is named 'sequence', "
+                                         "the column of the record's letters; rename it",
+                                         path=path)
+                    rec[key] = val
+                records.append(rec)
+            elif not records:
+                raise InputError(f"line {line_no}: sequence before the first '>' header; "
+                                 "is this a FASTA file?", path=path)
+            else:  # blanks inside a line (blocks of 10 as GenBank and ApE show them) are layout
+                seq_parts.append("".join(line.split()))
+        if not records:
+            raise InputError("no FASTA records found", path=path)
+        records[-1]["sequence"] = "".join(seq_parts)
+        return records
+
+    records = _read_lines(path, parse)
     df = pd.DataFrame(records)
     for col in df.columns:
         if col not in ("id", "sequence"):
@@ -403,17 +440,19 @@ class _RecordError(InputError):
 def _fasta_record_line(path, i: int):
     """The line number (1-based) of the header of FASTA record ``i`` (0-based) in ``path``,
     or None when the file cannot be read again or has fewer records."""
+    def find(lines):
+        record = -1
+        for line_no, line in enumerate(lines, start=1):
+            if line.strip().startswith(">"):
+                record += 1
+                if record == i:
+                    return line_no
+        return None
+
     try:
-        lines = _text_lines(Path(path))
+        return _read_lines(Path(path), find)
     except (OSError, InputError):
         return None
-    record = -1
-    for line_no, line in enumerate(lines, start=1):
-        if line.strip().startswith(">"):
-            record += 1
-            if record == i:
-                return line_no
-    return None
 
 
 def require_columns(df: pd.DataFrame, columns, path=None, what: str = "",
@@ -461,7 +500,7 @@ def _header_below_hint(df: pd.DataFrame, name: str) -> str:
 def _formula_hint(df: pd.DataFrame, column: str) -> str:
     """Why an Excel column reads as empty when its cells hold formulas: a workbook written
     by a script (openpyxl, some LIMS) stores no results, only the formulas."""
-    if df.attrs.get("format") not in ("xlsx", "xlsm"):
+    if df.attrs.get("format") not in ("xlsx",):
         return ""
     try:
         from openpyxl import load_workbook
