@@ -84,6 +84,7 @@ def read_table(path, columns=None) -> pd.DataFrame:
                         "to use another, move it first or save it as CSV"))
             df.columns = [c.strip() if isinstance(c, str) else c for c in df.columns]
             df = _drop_empty_rows(df, path)
+            df.attrs["sheets"] = list(book.sheet_names)  # for the missing-column hint
         else:
             raise InputError(
                 f"unknown file type '{suffix or path.name}': expected one of "
@@ -468,7 +469,7 @@ def require_columns(df: pd.DataFrame, columns, path=None, what: str = "",
         if col not in df.columns:
             hint = ""
             if df.attrs.get("format") in ("xlsx", "xls"):
-                hint = _sheets_hint(path)
+                hint = _sheets_hint(df.attrs.get("sheets", []))
             if df.attrs.get("format") == "fasta":
                 hint = (". A FASTA file carries values in its headers: '>seq1 "
                         f"{col}=0.53' gives a column '{col}' ('>seq1 0.53' a column 'value'); "
@@ -500,7 +501,7 @@ def _header_below_hint(df: pd.DataFrame, name: str) -> str:
 def _formula_hint(df: pd.DataFrame, column: str) -> str:
     """Why an Excel column reads as empty when its cells hold formulas: a workbook written
     by a script (openpyxl, some LIMS) stores no results, only the formulas."""
-    if df.attrs.get("format") not in ("xlsx",):
+    if df.attrs.get("format") != "xlsx":
         return ""
     try:
         from openpyxl import load_workbook
@@ -520,13 +521,9 @@ def _formula_hint(df: pd.DataFrame, column: str) -> str:
             "open it in Excel and save it, or export it as CSV") if formulas else ""
 
 
-def _sheets_hint(path) -> str:
-    """Where a workbook of several sheets holds other sheets (only the first is read)."""
-    try:
-        with pd.ExcelFile(path) as book:
-            sheets = book.sheet_names
-    except Exception:  # noqa: BLE001 - only a hint: the error it adds to stands anyway
-        return ""
+def _sheets_hint(sheets: list) -> str:
+    """Where a workbook of several sheets (``sheets``, as :func:`read_table` listed them)
+    holds other sheets (only the first is read)."""
     if len(sheets) < 2:
         return ""
     return (". biochemml reads the first sheet of a workbook; this one has the sheets "
