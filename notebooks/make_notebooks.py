@@ -575,6 +575,51 @@ print(f"읽는 법: 검증 정확도가 가장 높은 설정({chosen})을 고른
 320개뿐이라(서열 하나 = 0.3 %p), 서열 몇 개 차이로 갈린 설정이 정말 더 낫다고 단정하기는 어렵습니다.
 마지막 테스트 정확도 역시 같은 테스트 세트의 베이즈 규칙과 비교해 읽으세요.
 """),
+    md("""
+## 모델은 무엇을 배웠나: in-silico 돌연변이와 필터 모티프
+
+정확도가 높다고 해서 모델이 **모티프**를 보고 판단한다는 보장은 없습니다. 두 가지로 확인합니다.
+
+1. **In-silico 돌연변이(ISM, in-silico mutagenesis)**: 서열의 각 위치를 다른 세 염기로 하나씩 바꿔 가며 모델에
+   다시 넣고, 예측이 얼마나 변하는지 봅니다(20개 위치 × 3 = 60개 변이체). 분류 모델에서는 확률 대신
+   **로그 오즈**(log-odds, log(p / (1 − p)))의 변화를 봅니다. 확률은 1 근처에서 포화되어 차이가 잘 안 보이기
+   때문입니다. 위치의 **중요도**(importance)는 "원래 염기일 때의 예측 − 다른 세 염기일 때 예측의 평균"입니다.
+2. **필터 모티프**: 첫 합성곱 층의 필터 하나하나는 길이 5의 모티프 탐지기입니다. 학습 서열에서 필터 출력이 그
+   필터 최댓값의 절반 이상인 창(window)을 모두 모아 1장처럼 PFM을 만들면, 필터가 무엇을 찾는지 로고로 볼 수
+   있습니다(DeepBind, Basset 논문의 방법).
+"""),
+    code("""
+from biochemml.interpret import mutagenesis, filter_motifs
+
+carriers = test[test.label == 1].sequence.tolist()      # 테스트 세트에서 모티프가 있는 서열
+ism = mutagenesis(clf, carriers)
+print(ism.effects.shape, "= (서열 수, 위치 20, 바꾼 염기 4)")
+top4 = np.argsort(ism.importance, axis=1)[:, -4:] + 1  # 1부터 센 위치
+inside = np.all((top4 >= 8) & (top4 <= 13), axis=1)
+print(f"모티프 서열 {len(carriers)}개 중 {inside.mean():.0%}에서, 가장 중요한 위치 4개가 모두 "
+      "모티프 자리(8-13번 염기) 안에 있습니다.")
+plot.mutagenesis_map(ism, index=0)
+"""),
+    md("""
+읽는 법: 위쪽 로고는 서열의 각 염기를 **중요도만큼의 높이**로 그립니다. 8-13번 염기(CCGGAA)만 크게 솟아
+있으면 모델이 모티프를 보고 판단한다는 뜻입니다. 아래 열지도는 각 위치를 그 염기로 바꿨을 때 로그 오즈가 얼마나
+변하는지입니다(파랑 = 모티프일 확률이 내려감, 빨강 = 올라감, 검은 점 = 원래 염기). 모티프 밖의 칸이 거의
+흰색이면 모델이 무작위 염기를 무시하는 것입니다.
+"""),
+    code("""
+motifs = filter_motifs(clf, train[train.label == 1].sequence)   # 정보량이 큰 필터부터
+for m in motifs[:4]:
+    print(f"{m.name}: {m.consensus}  ({int(m.counts[:, 0].sum())} windows, "
+          f"{m.information_content().sum():.1f} bits)")
+plot.sequence_logo(motifs[0], title=f"{motifs[0].name}: {motifs[0].consensus}")
+"""),
+    md("""
+필터의 창 길이는 5라서 6염기 모티프 CCGGAA를 한 필터가 다 담지 못합니다. 그래서 CCGGA, CGGAA처럼 모티프의
+**조각**을 찾는 필터가 여럿 나옵니다. 1장에서 그린 진짜 PWM 로고와 비교해 보세요. 이렇게 얻은 필터 모티프는
+`biochemml.motifs.write(motifs, "filters.meme")`로 MEME 파일에 써서 Tomtom(MEME Suite)으로 JASPAR의 알려진
+모티프와 비교할 수 있습니다. 명령줄에서는 `biochemml interpret --model RUN --data 표.csv --out 폴더` 한 줄로
+같은 분석(돌연변이 표, 그림, 필터 모티프, 보고서)을 합니다.
+"""),
 ]
 
 CH3 = [

@@ -263,6 +263,19 @@ def test_demo_runs_the_lecture(tmp_path, capsys):
     test = pd.read_csv(tmp_path / "lecture" / "predictions.csv")
     bayes = np.mean(bayes_rule(lecture_pwm(), test["sequence"]) == test["label"])
     assert f"the Bayes rule itself scores {bayes:.3f} on these {len(test)} sequences" in out
+    # step 5: what the CNN learnt, counted from the interpretation it wrote
+    explained = tmp_path / "lecture" / "interpretation"
+    table = pd.read_csv(explained / "mutagenesis.csv")
+    carriers = int((test["label"] == 1).sum())
+    assert table["id"].nunique() == carriers
+    importance = table.groupby(["id", "position"], sort=False)["importance"].first().unstack()
+    top = importance.to_numpy().argsort(axis=1)[:, -4:] + 1
+    inside = int(((top >= 8) & (top <= 13)).all(axis=1).sum())
+    assert f"for {inside} of {carriers} test sequences with the motif" in out
+    assert inside >= 0.8 * carriers  # the CNN looks at the motif
+    motifs = pd.read_csv(explained / "filter_motifs.csv")
+    assert any(piece in c for c in motifs.consensus[:4] for piece in ("CGGA", "CCGG", "GGAA"))
+    assert (explained / "report.html").exists() and (explained / "filter_motifs.meme").exists()
 
 
 def test_models_lists_sequence_baseline_and_protein_variant_models(capsys):

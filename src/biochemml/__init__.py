@@ -18,7 +18,7 @@ _LAZY = {
 
 #: subpackages reachable as ``biochemml.<name>`` after a plain ``import biochemml``
 SUBMODULES = ("alphabets", "baselines", "bioprocess", "datasets", "encode", "evaluation",
-              "metrics", "models", "motifs", "plot", "protein", "simulate", "splits",
+              "interpret", "metrics", "models", "motifs", "plot", "protein", "simulate", "splits",
               "structure", "train")
 
 

@@ -21,6 +21,10 @@ def run_lecture(out=None, seed: int = 0, model: str = "lecture-cnn", epochs: int
     test loss, accuracy and the confusion matrix, with the Bayes-optimal accuracy
     (the best any model can do) for comparison.
 
+    Then it asks what the CNN learnt (:func:`biochemml.interpret.interpret_run`): in-silico
+    mutagenesis of the test sequences that carry the motif, and the motifs of its
+    filters, in the run's ``interpretation/`` folder.
+
     The run folder also holds the simulated table (``data.csv``), and its config.yaml
     names it and records the command that makes the same run again (``biochemml demo
     --seed S --out FOLDER``; a Python call when ``model`` or ``epochs`` differ from the
@@ -95,6 +99,32 @@ def run_lecture(out=None, seed: int = 0, model: str = "lecture-cnn", epochs: int
           f"{', '.join(map(str, est.classes_))}):")
     print(cm)
     print(metrics["explanation"])
+    _interpret(run, test, start, pwm.width)
     print(f"Run folder: {run}")
     print(f"Report: {run / 'report.html'}")
     return run
+
+
+def _interpret(run: Path, test, start: int, width: int) -> None:
+    """Step 5: mutagenesis of the test sequences with the motif, and the filter motifs."""
+    import numpy as np
+    import pandas as pd
+
+    from .interpret.folder import interpret_run
+
+    say("[bold]5. Interpret[/bold] what the CNN learnt (biochemml interpret): every single-base "
+        "change of the test sequences that carry the motif, and the motifs of its filters")
+    carriers = test[test["label"] == 1].rename(columns={"row": "data_row"})
+    carriers.insert(0, "id", [f"row{r}" for r in carriers["data_row"]])
+    result = interpret_run(run, carriers, run / "interpretation", sequence_column_name="sequence",
+                           id_column="id", limit=len(carriers), plots=3)
+    table = pd.read_csv(run / "interpretation" / "mutagenesis.csv")
+    best = table.groupby(["id", "position"], sort=False)["importance"].first().unstack()
+    top = best.to_numpy().argsort(axis=1)[:, -4:] + 1  # 1-based, as the plots count
+    inside = int(np.all((top >= start + 1) & (top <= start + width), axis=1).sum())
+    print(f"Mutagenesis: for {inside} of {len(top)} test sequences with the motif, the four "
+          f"bases that matter most lie in the motif (bases {start + 1}-{start + width}).")
+    if result["filters"]:
+        print("Filter motifs, most informative first: "
+              + ", ".join(f"{f['filter']} {f['consensus']}" for f in result["filters"][:4]))
+    print(f"Interpretation: {run / 'interpretation' / 'report.html'}")

@@ -528,7 +528,9 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
 
     def predict_proba(self, sequences) -> np.ndarray:
         """Class probabilities, shape ``(N, K)``, columns in ``classes_`` order."""
-        raw = self._raw_outputs(sequences)
+        # in float64: a probability near 1 keeps its distance from 1 (its log-odds, which
+        # biochemml.interpret reads, stays exact)
+        raw = self._raw_outputs(sequences).astype(np.float64)
         z = raw - raw.max(axis=-1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=-1, keepdims=True)

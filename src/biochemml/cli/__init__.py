@@ -34,6 +34,7 @@ from . import bioprocess  # noqa: E402,F401
 from . import protein  # noqa: E402,F401
 from . import train  # noqa: E402,F401
 from . import datasets  # noqa: E402,F401
+from . import interpret  # noqa: E402,F401
 
 
 class Interrupted(BaseException):
@@ -62,7 +63,7 @@ def _interrupted_text(argv) -> str:
     command = words[0] if words else ""
     if command == "train":
         return "interrupted: no run folder was written"
-    if command in ("predict", "evaluate"):  # their outputs appear whole or not at all
+    if command in ("predict", "evaluate", "interpret"):  # their outputs appear whole or not at all
         return "interrupted: no output was written"
     return "interrupted"
 

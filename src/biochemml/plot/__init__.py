@@ -14,12 +14,14 @@ so nothing opens a window and nothing needs closing.
 :func:`residuals`                      measured − predicted against prediction or any x
 :func:`metric_by_group`                e.g. R² by distance to the nearest training sequence
 :func:`sequence_logo`                  logomaker logo in bits or probability
+:func:`mutagenesis_map`                in-silico mutagenesis: importance logo over the effect of every substitution
 =====================================  ==============================================
 """
 from .classification import confusion_matrix, pr_curve, roc_curve
+from .interpret import mutagenesis_map
 from .logo import sequence_logo
 from .regression import metric_by_group, observed_vs_predicted, residuals
 from .training import training_curves
 
 __all__ = ["training_curves", "confusion_matrix", "roc_curve", "pr_curve", "observed_vs_predicted",
-           "residuals", "metric_by_group", "sequence_logo"]
+           "residuals", "metric_by_group", "sequence_logo", "mutagenesis_map"]

@@ -1,0 +1,14 @@
+"""Why a trained sequence model predicts what it does.
+
+- :func:`mutagenesis`: predict every single-letter substitution of a sequence (in-silico
+  mutagenesis); the result's ``effects`` ``(N, L, C)`` and ``importance`` ``(N, L)`` show
+  which letters the prediction rests on. Works for every biochemml sequence model.
+- :func:`filter_motifs`: the motifs the first-layer convolution filters learnt, as
+  :class:`biochemml.motifs.PWM` objects (logos, scans, MEME files for Tomtom).
+
+Figures: :func:`biochemml.plot.mutagenesis_map`, :func:`biochemml.plot.sequence_logo`.
+"""
+from .filters import filter_motifs
+from .mutagenesis import Mutagenesis, mutagenesis
+
+__all__ = ["mutagenesis", "Mutagenesis", "filter_motifs"]

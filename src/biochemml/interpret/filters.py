@@ -1,0 +1,157 @@
+"""The motifs a network's first-layer convolution filters learnt.
+
+Each filter of a convolution that reads the one-hot directly is a motif detector of its
+width. Its motif is read from the data, as in DeepBind (Alipanahi et al. 2015) and Basset
+(Kelley et al. 2016): every window of the given sequences where the filter's output reaches
+``threshold`` times its largest output is an instance, and the instances' letter counts make a
+position frequency matrix. The result is an ordinary :class:`biochemml.motifs.PWM`, to draw as
+a logo, scan with, or write to a MEME file for Tomtom.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..alphabets import get_alphabet
+from ..errors import InputError, ModelError
+
+
+def _first_convs(net, n_channels: int) -> list:
+    import torch.nn as nn
+
+    return [m for m in net.modules() if isinstance(m, nn.Conv1d)
+            and m.in_channels == n_channels and m.groups == 1]
+
+
+def _left_pad(conv) -> int:
+    """Positions of padding before the sequence in the convolution's input."""
+    k, d = conv.kernel_size[0], conv.dilation[0]
+    if conv.padding == "same":
+        return d * (k - 1) // 2
+    if conv.padding == "valid":
+        return 0
+    return int(conv.padding[0])
+
+
+def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 10,
+                  pseudocounts: float = 0.5, member: int = 0) -> list:
+    """Motifs of the first-layer convolution filters, read from the windows that excite them.
+
+    Parameters
+    ----------
+    model : fitted estimator or str or Path
+        A :class:`biochemml.SequenceClassifier` or :class:`biochemml.SequenceRegressor`
+        whose network has convolutions on the one-hot (``cnn``, ``lecture-cnn``,
+        ``optimus``, ``legnet``, ``dilated-cnn``, FramePool, or the ``mlp`` with motif
+        features), or a run folder written by ``biochemml train``.
+    sequences : str or sequence of str
+        Sequences to read the motifs from, typically the training or test sequences
+        (their positives for a classifier).
+    threshold : float, default 0.5
+        A window is an instance of a filter when the filter's output there is at least this
+        fraction of its largest output over all windows (DeepBind and Basset use 0.5).
+    min_sites : int, default 10
+        Filters with fewer instances are left out (they fire on too little to say).
+    pseudocounts : float, default 0.5
+        Added to each count of the frequency matrix (see :meth:`biochemml.motifs.PWM.from_matrix`).
+    member : int, default 0
+        Which network of an ensemble to read; each member learns its own filters.
+
+    Returns
+    -------
+    list of biochemml.motifs.PWM
+        One PWM per filter with at least ``min_sites`` instances, named ``"filter_7"`` (and,
+        for models with filters of several widths, ``"filter_7_width5"``), its instance
+        counts in ``counts`` (shape ``(C, W)``), sorted by information content, highest
+        first. Windows that run past either end of a sequence or hold an ``N`` are not used.
+    """
+    import torch
+
+    from ..encode.codes import as_sequence_list
+    from ..motifs.pwm import PWM
+    from ..train import CodeBatches, _threads_for
+
+    if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
+        from ..runs import load_run_model
+
+        model = load_run_model(model)
+    nets = getattr(model, "models_", None)
+    if not nets:
+        raise ModelError(f"{type(model).__name__} has no trained network to read filters from "
+                         "(a baseline or an unfitted model): use mutagenesis() instead")
+    if not 0 <= member < len(nets):
+        raise InputError(f"member must be 0 to {len(nets) - 1} for this ensemble, got {member}")
+    if not 0 < threshold <= 1:
+        raise InputError(f"threshold must be above 0 and at most 1, got {threshold}")
+    alphabet = get_alphabet(model.alphabet)
+    c = alphabet.size
+    net = nets[member]
+    convs = _first_convs(net, c)
+    if not convs:
+        raise ModelError(f"the {getattr(model, 'model_name_', 'model')} network has no convolution "
+                         "on the sequence (an MLP without motif features): use mutagenesis() instead")
+    seqs, _ = as_sequence_list(sequences)
+    if not seqs:
+        raise InputError("no sequences were given to read filter motifs from")
+    codes = model._codes(seqs, fitting=False)  # (N, L) as the model reads them
+    codes_t = torch.as_tensor(np.ascontiguousarray(codes), dtype=torch.uint8)
+
+    def run(visit):
+        """Call ``visit(conv index, rows, outputs (B, F, L_out) numpy)`` on every batch."""
+        state = {}
+        hooks = [conv.register_forward_hook(
+            lambda mod, inp, out, j=j: visit(j, state["rows"], out.float().cpu().numpy())
+            if inp[0] is state["x"] else None) for j, conv in enumerate(convs)]
+        try:
+            net.eval()
+            start = 0
+            batches = CodeBatches(codes_t, codes_t, None, c, 1024, False, unknown=model.unknown)
+            device = next(net.parameters()).device
+            with torch.inference_mode(), _threads_for(net, "cpu"):
+                for x, _, _ in batches:
+                    state["x"] = x.to(device)
+                    state["rows"] = slice(start, start + len(x))
+                    net(state["x"])
+                    start += len(x)
+        finally:
+            for h in hooks:
+                h.remove()
+
+    best = [np.full(conv.out_channels, -np.inf) for conv in convs]
+
+    def find_max(j, rows, out):
+        np.maximum(best[j], out.max(axis=(0, 2)), out=best[j])
+
+    run(find_max)
+    counts = [np.zeros((conv.out_channels, conv.kernel_size[0], c)) for conv in convs]
+
+    def count(j, rows, out):
+        conv = convs[j]
+        k, d = conv.kernel_size[0], conv.dilation[0]
+        cut = np.where(best[j] > 0, threshold * best[j], np.inf)  # a filter never positive: none
+        n, f, i = np.nonzero(out >= cut[None, :, None])
+        if not n.size:
+            return
+        starts = i - _left_pad(conv)
+        block = codes[rows]
+        offsets = starts[:, None] + d * np.arange(k)[None, :]          # (hits, k)
+        inside = (offsets >= 0) & (offsets < block.shape[1])
+        letters = np.where(inside, block[n[:, None], np.clip(offsets, 0, block.shape[1] - 1)], 255)
+        whole = (letters < c).all(axis=1)  # no padding, no N, no end of the sequence
+        f, letters = f[whole], letters[whole]
+        flat = (f[:, None] * k + np.arange(k)[None, :]) * c + letters
+        counts[j] += np.bincount(flat.ravel(), minlength=counts[j].size).reshape(counts[j].shape) \
+            if flat.size else 0
+
+    run(count)
+    widths = {conv.kernel_size[0] for conv in convs}
+    motifs = []
+    for j, conv in enumerate(convs):
+        for f in range(conv.out_channels):
+            m = counts[j][f].T  # (C, W)
+            sites = int(m[:, 0].sum())
+            if sites < min_sites:
+                continue
+            name = f"filter_{f}" + (f"_width{conv.kernel_size[0]}" if len(widths) > 1 else "")
+            motifs.append(PWM.from_matrix(m, pseudocounts=pseudocounts, alphabet=alphabet, name=name))
+    motifs.sort(key=lambda p: -float(p.information_content().sum()))
+    return motifs

@@ -1,0 +1,168 @@
+"""Explain a trained run on a table of sequences: the folder ``biochemml interpret`` writes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, ModelError
+from ..progress import say
+
+#: sequences mutated unless ``limit`` says otherwise (each costs L x 3 predictions)
+DEFAULT_LIMIT = 100
+#: filter logos drawn in the report (the most informative first)
+FILTER_LOGOS = 12
+
+
+def _output_choice(est, cfg: dict, output):
+    """The ``output=`` of :func:`mutagenesis` from a command-line word: a class label, or a
+    target column name (or number) of a regression run."""
+    if cfg["task"] == "classification":
+        if output is None:
+            positive = cfg.get("positive")
+            return None if positive is None or len(est.classes_) != 2 else positive
+        return output
+    names = [str(t) for t in cfg["target_columns"]]
+    if output is None:
+        if len(names) > 1:
+            raise InputError(f"the run predicts {len(names)} targets ({', '.join(names)}): "
+                             "name one with --output")
+        return 0
+    if str(output) in names:
+        return names.index(str(output))
+    raise InputError(f"--output {output} is not a target of this run: choose "
+                     f"{' or '.join(names)}")
+
+
+def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None,
+                  id_column: str | None = None, output=None, limit: int = DEFAULT_LIMIT,
+                  plots: int = 5) -> dict:
+    """In-silico mutagenesis of a table's sequences, and the run's filter motifs, in a folder.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A run folder written by ``biochemml train`` (a sequence run).
+    data : str, Path or pandas.DataFrame
+        Table or FASTA of sequences (read as ``biochemml predict`` reads it).
+    out : str or Path
+        A new (or empty) folder; it appears complete or not at all.
+    sequence_column_name : str, optional
+        Default: the column the run was trained on.
+    id_column : str, optional
+        A column naming the sequences in the outputs; default the file row.
+    output : optional
+        Class label (classification; default the run's positive class) or target column
+        (regression; needed when the run has several) to explain.
+    limit : int
+        Mutate the first ``limit`` sequences; filter motifs read every sequence.
+    plots : int
+        Mutagenesis maps drawn (the first sequences).
+
+    Returns
+    -------
+    dict
+        ``sequences`` mutated, ``output`` explained, ``top`` (per plotted sequence: its id,
+        prediction and three most important positions), ``filters`` (motif summaries; empty
+        for a model without convolutions) and the written ``files``.
+
+    The folder holds ``mutagenesis.csv`` (one row per substitution: ``id``, ``position``
+    (1-based), ``reference``, ``alternative``, ``prediction``, ``change``, and the
+    position's ``importance``), ``figures/mutagenesis_<id>.png``, and for models with
+    convolutions on the sequence ``filter_motifs.csv``, ``filter_motifs.meme`` (for Tomtom)
+    and ``figures/filter_<k>.png``, plus ``report.html``.
+    """
+    from .. import plot, report
+    from ..io.tables import read_table, require_columns, sequence_column
+    from ..io.writers import atomic_folder, check_new_folder
+    from ..motifs import write as write_motifs
+    from ..runs import _file_rows, _run_config, _trained_sequence_column, load_run_model
+    from .filters import filter_motifs
+    from .mutagenesis import mutagenesis
+
+    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
+        raise InputError(f"limit must be a whole number of sequences >= 1, got {limit!r}")
+    if isinstance(plots, bool) or not isinstance(plots, (int, np.integer)) or plots < 0:
+        raise InputError(f"plots must be a whole number >= 0, got {plots!r}")
+    folder = check_new_folder(out)
+    run_dir = Path(run_dir)
+    if (run_dir / "model.pkl").exists():
+        raise ModelError(f"{run_dir} is a protein-variant run: its per-position effects are "
+                         "already in its position_effects.csv and heat map")
+    cfg = _run_config(run_dir)
+    est = load_run_model(run_dir)
+    df = data if isinstance(data, pd.DataFrame) else read_table(data)
+    col = sequence_column_name or _trained_sequence_column(df, cfg)
+    require_columns(df, [col] + ([id_column] if id_column else []), path=None if isinstance(
+        data, pd.DataFrame) else data, hint=". Name the columns with --sequence-column and --id-column")
+    seqs = sequence_column(df, col, est.alphabet)
+    ids = (df[id_column].astype(str).to_numpy() if id_column
+           else np.asarray([f"row{r}" for r in _file_rows(df, np.arange(len(df)))]))
+    chosen = min(limit, len(seqs))
+    if chosen < len(seqs):
+        say(f"Mutating the first {chosen} of {len(seqs)} sequences (--limit to change); "
+            "filter motifs read all of them.")
+    result = mutagenesis(est, seqs[:chosen], output=_output_choice(est, cfg, output),
+                         progress=True)
+    table = result.to_frame()
+    importance = result.importance
+    table["importance"] = importance[table["sequence"].to_numpy(), table["position"].to_numpy() - 1]
+    table.insert(0, "id", ids[:chosen][table.pop("sequence").to_numpy()])
+    try:
+        motifs = filter_motifs(est, seqs)
+    except ModelError:  # an MLP without convolutions, or a baseline: mutagenesis alone
+        motifs = []
+    top, files = [], []
+    with atomic_folder(folder) as tmp:
+        table.to_csv(tmp / "mutagenesis.csv", index=False)
+        files.append("mutagenesis.csv")
+        figures = []
+        for n in range(min(plots, chosen)):
+            name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in ids[n])
+            path = tmp / "figures" / f"mutagenesis_{name}.png"
+            plot.mutagenesis_map(result, path, index=n,
+                                 title=f"{ids[n]}: {result.output} {result.reference[n]:.3g}")
+            figures.append((f"In-silico mutagenesis of {ids[n]}", path))
+            files.append(f"figures/{path.name}")
+            order = np.argsort(-np.nan_to_num(importance[n], nan=-np.inf))[:3]
+            top.append({"id": ids[n], "prediction": float(result.reference[n]),
+                        "positions": [(int(i) + 1, result.sequences[n][i], float(importance[n, i]))
+                                      for i in order]})
+        summary_rows = []
+        for k, pwm in enumerate(motifs):
+            bits = float(pwm.information_content().sum())
+            summary_rows.append({"filter": pwm.name, "consensus": pwm.consensus,
+                                 "sites": int(pwm.counts[:, 0].sum()), "information_bits": round(bits, 2)})
+            if k < FILTER_LOGOS:
+                path = tmp / "figures" / f"{pwm.name}.png"
+                plot.sequence_logo(pwm, path, title=f"{pwm.name}: {pwm.consensus} "
+                                   f"({summary_rows[-1]['sites']} sites)")
+                figures.append((f"{pwm.name}, read from the windows that excite it", path))
+                files.append(f"figures/{path.name}")
+        tables = {"Most important positions": pd.DataFrame(
+            [{"id": t["id"], "prediction": round(t["prediction"], 4),
+              "top positions": ", ".join(f"{p}{ch} ({v:+.3g})" for p, ch, v in t["positions"])}
+             for t in top])} if top else {}
+        if motifs:
+            pd.DataFrame(summary_rows).to_csv(tmp / "filter_motifs.csv", index=False)
+            write_motifs(motifs, tmp / "filter_motifs.meme")
+            files += ["filter_motifs.csv", "filter_motifs.meme"]
+            tables["Filter motifs (most informative first)"] = pd.DataFrame(summary_rows)
+        notes = [f"Each of the {chosen} sequences was predicted with every single-letter change. "
+                 f"'change' is the mutant's {result.output} minus the sequence's own; "
+                 "'importance' is the sequence's own letter against the mean of the others "
+                 "there (positive: the letter helps)."]
+        notes.append("Filter motifs: windows where a first-layer filter reaches half its largest "
+                     "output, counted into a frequency matrix; compare filter_motifs.meme with "
+                     "JASPAR in Tomtom." if motifs else
+                     "The model has no convolution on the sequence, so it has no filter motifs; "
+                     "the mutagenesis maps show what it learnt.")
+        report.write_report(tmp / "report.html", f"Interpretation of {run_dir}",
+                            summary={"model": str(run_dir), "data": str(data) if not isinstance(
+                                data, pd.DataFrame) else "a table", "sequences mutated": chosen,
+                                "explained": result.output},
+                            figures=figures, tables=tables, notes=notes)
+        files.append("report.html")
+    return {"sequences": chosen, "output": result.output, "top": top,
+            "filters": summary_rows, "files": files}

@@ -1,0 +1,213 @@
+"""In-silico mutagenesis, filter motifs, the mutagenesis map and `biochemml interpret`."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml import InputError, ModelError, SequenceClassifier, SequenceRegressor
+from biochemml.cli import main
+from biochemml.errors import LengthWarning
+from biochemml.interpret import Mutagenesis, filter_motifs, mutagenesis
+from biochemml.plot import mutagenesis_map
+from biochemml.simulate import lecture_pwm, motif_dataset
+
+SEED = 2
+
+
+@pytest.fixture(scope="module")
+def course():
+    """The course's CCGGAA data (motif at 0-based position 7) and the default CNN on it."""
+    df = motif_dataset(lecture_pwm(), 1000, 1000, seed=SEED)
+    clf = SequenceClassifier(seed=SEED).fit(df.sequence, df.label)
+    return df, clf
+
+
+@pytest.fixture(scope="module")
+def position_model():
+    """An MLP on 12-nt sequences whose value is 1 when position 5 (1-based) is G."""
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(1500)]
+    y = np.array([1.0 if s[4] == "G" else 0.0 for s in seqs]) + rng.normal(0, 0.05, len(seqs))
+    reg = SequenceRegressor("mlp", n_models=1, epochs=30, seed=0,
+                            model_params={"conv_filters": 0}).fit(seqs, y)
+    return seqs, reg
+
+
+def test_mutagenesis_finds_the_planted_motif(course):
+    df, clf = course
+    positives = df[df.label == 1].sequence.tolist()[:10]
+    result = mutagenesis(clf, positives)
+    assert result.effects.shape == (10, 20, 4)
+    assert result.output == "log-odds of class 1"
+    # the four most important positions lie in the motif (1-based 8-13) in every sequence (a
+    # sampled site may hold a weak letter at one or two of its positions)
+    top4 = [set(np.argsort(row)[-4:] + 1) for row in result.importance]
+    assert all(t <= set(range(8, 14)) for t in top4)
+    # changing a motif letter lowers the log-odds; changing a flank letter barely matters
+    assert np.nanmean(result.importance[:, 7:13]) > 10 * abs(np.nanmean(result.importance[:, :6]))
+
+
+def test_effects_are_the_model_own_differences(course):
+    df, clf = course
+    seq = df.sequence.iloc[0]
+    result = mutagenesis(clf, seq)
+    p = clf.predict_proba([seq, seq[:9] + "T" + seq[10:]])[:, 1]
+    logit = np.log(p / (1 - p))
+    assert result.reference[0] == pytest.approx(logit[0], abs=1e-5)
+    expected = logit[1] - logit[0] if seq[9] != "T" else 0.0
+    assert result.effects[0, 9, 3] == pytest.approx(expected, abs=1e-5)
+    own = ["ACGT".index(ch) for ch in seq]
+    assert (result.effects[0, np.arange(20), own] == 0).all()
+    frame = result.to_frame()
+    assert len(frame) == 20 * 3
+    row = frame[(frame.position == 10) & (frame.alternative == "T")]
+    if seq[9] != "T":
+        assert row.change.iloc[0] == pytest.approx(expected, abs=1e-5)
+
+
+def test_output_names_a_class(course):
+    df, clf = course
+    seq = df.sequence.iloc[0]
+    other = mutagenesis(clf, seq, output=0)
+    default = mutagenesis(clf, seq)
+    # two classes: the log-odds of one is minus the other's
+    np.testing.assert_allclose(other.effects, -default.effects, atol=1e-4)
+    with pytest.raises(InputError, match="not one of the model's classes"):
+        mutagenesis(clf, seq, output="bound")
+
+
+def test_regression_effects_and_ragged_lengths(position_model):
+    seqs, reg = position_model
+    with_g = next(s for s in seqs if s[4] == "G")
+    with pytest.warns(LengthWarning, match="shorter than every training sequence"):
+        result = mutagenesis(reg, [with_g, with_g[:8]])
+    assert result.output == "predicted value"
+    assert int(np.nanargmax(result.importance[0])) == 4
+    # changing the G lowers the value by about 1 whatever it becomes
+    others = [c for c in range(4) if c != 2]
+    np.testing.assert_allclose(result.effects[0, 4, others], -1.0, atol=0.25)
+    # the 8-nt sequence has no positions 9-12
+    assert np.isnan(result.effects[1, 8:]).all() and np.isfinite(result.effects[1, :8]).all()
+    assert np.isnan(result.importance[1, 8:]).all()
+
+
+def test_u_is_mutated_as_the_t_the_model_reads(position_model):
+    seqs, reg = position_model
+    seq = next(s for s in seqs if "T" in s)
+    as_dna = mutagenesis(reg, seq)
+    as_rna = mutagenesis(reg, seq.replace("T", "U"))
+    np.testing.assert_allclose(as_rna.effects, as_dna.effects, atol=1e-6)
+    assert as_rna.sequences == [seq]
+
+
+def test_filter_motifs_read_the_motif_from_the_cnn(course):
+    df, clf = course
+    motifs = filter_motifs(clf, df[df.label == 1].sequence)
+    assert motifs, "no filter fired"
+    # the most informative filters are pieces of CCGGAA (or its reverse complement TTCCGG)
+    pieces = ("CCGGA", "CGGAA", "TTCCG", "TCCGG")
+    assert sum(any(p in m.consensus for p in pieces) for m in motifs[:5]) >= 3
+    for m in motifs:
+        sites = m.counts.sum(axis=0)
+        assert (sites == sites[0]).all() and sites[0] >= 10  # every column counts each site once
+        np.testing.assert_allclose(m.matrix.sum(axis=0), 1.0)
+    info = [float(m.information_content().sum()) for m in motifs]
+    assert info == sorted(info, reverse=True)
+
+
+def test_filter_motifs_need_convolutions(position_model, course):
+    seqs, reg = position_model
+    with pytest.raises(ModelError, match="no convolution"):
+        filter_motifs(reg, seqs)
+    df, clf = course
+    with pytest.raises(InputError, match="threshold"):
+        filter_motifs(clf, df.sequence, threshold=1.5)
+    with pytest.raises(InputError, match="member"):
+        filter_motifs(clf, df.sequence, member=3)
+
+
+def test_mlp_motif_features_are_filters(position_model):
+    seqs, _ = position_model
+    y = np.array([1.0 if s[4] == "G" else 0.0 for s in seqs])
+    reg = SequenceRegressor("mlp", n_models=1, epochs=2, seed=0,
+                            model_params={"conv_filters": 4, "conv_widths": (3, 5)}).fit(seqs, y)
+    motifs = filter_motifs(reg, seqs, min_sites=1)
+    widths = {m.width for m in motifs}
+    assert widths <= {3, 5} and all("_width" in m.name for m in motifs)
+
+
+def _toy_result(length=20, n=1):
+    rng = np.random.default_rng(1)
+    seqs = ["".join(rng.choice(list("ACGT"), length)) for _ in range(n)]
+    effects = rng.normal(size=(n, length, 4))
+    for k, s in enumerate(seqs):
+        effects[k, np.arange(length), ["ACGT".index(c) for c in s]] = 0
+    return Mutagenesis(seqs, "ACGT", np.zeros(n), effects, "predicted value")
+
+
+def test_mutagenesis_map_draws_and_wraps(tmp_path):
+    fig = mutagenesis_map(_toy_result(20), tmp_path / "short.png")
+    assert (tmp_path / "short.png").stat().st_size > 0
+    plotted = [ax for ax in fig.axes if ax.get_ylabel() in ("importance", "changed to")]
+    assert len(plotted) == 2
+    fig = mutagenesis_map(_toy_result(120))
+    plotted = [ax for ax in fig.axes if ax.get_ylabel() in ("importance", "changed to")]
+    assert len(plotted) == 6  # 120 positions wrap onto 3 rows of 40
+    with pytest.raises(InputError, match="index"):
+        mutagenesis_map(_toy_result(20), index=1)
+
+
+def test_importance_is_the_letter_against_the_others():
+    result = _toy_result(10)
+    own = ["ACGT".index(c) for c in result.sequences[0]]
+    expected = [-(result.effects[0, i].sum()) / 3 for i in range(10)]
+    np.testing.assert_allclose(result.importance[0], expected)
+    assert all(result.effects[0, i, own[i]] == 0 for i in range(10))
+
+
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("interpret")
+    df = motif_dataset(lecture_pwm(), 250, 250, seed=11).rename(columns={"sequence": "utr"})
+    df["name"] = [f"v{i}" for i in range(len(df))]
+    df.to_csv(folder / "train.csv", index=False)
+    run = folder / "run"
+    assert main(["--quiet", "train", "--data", str(folder / "train.csv"), "--sequence-column", "utr",
+                 "--target-column", "label", "--task", "classification", "--model", "lecture-cnn",
+                 "--epochs", "5", "--out", str(run)]) == 0
+    return folder, run
+
+
+def test_cli_interpret_writes_a_complete_folder(cli_run, capsys):
+    folder, run = cli_run
+    out = folder / "explained"
+    code = main(["interpret", "--model", str(run), "--data", str(folder / "train.csv"),
+                 "--out", str(out), "--limit", "4", "--plots", "2", "--id-column", "name"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Mutated 4 sequences" in printed and "log-odds of class 1" in printed
+    table = pd.read_csv(out / "mutagenesis.csv")
+    assert len(table) == 4 * 20 * 3
+    assert list(table.columns) == ["id", "position", "reference", "alternative", "prediction",
+                                   "change", "importance"]
+    assert table.id.unique().tolist() == ["v0", "v1", "v2", "v3"]
+    for name in ("report.html", "figures/mutagenesis_v0.png", "figures/mutagenesis_v1.png",
+                 "filter_motifs.csv", "filter_motifs.meme"):
+        assert (out / name).exists(), name
+    assert not (out / "figures" / "mutagenesis_v2.png").exists()
+    from biochemml.motifs import read
+
+    motifs = read(out / "filter_motifs.meme")
+    assert len(motifs) == len(pd.read_csv(out / "filter_motifs.csv"))
+
+
+def test_cli_interpret_refuses_bad_choices_before_writing(cli_run, capsys):
+    folder, run = cli_run
+    out = folder / "never"
+    code = main(["interpret", "--model", str(run), "--data", str(folder / "train.csv"),
+                 "--out", str(out), "--output", "bound"])
+    assert code != 0 and "not one of the model's classes" in capsys.readouterr().err
+    assert not out.exists() and not (folder / ".never.partial").exists()
+    code = main(["interpret", "--model", str(run), "--data", str(folder / "train.csv"),
+                 "--out", str(out), "--sequence-column", "seq"])
+    assert code != 0 and "seq" in capsys.readouterr().err
+    assert not out.exists()
