@@ -125,6 +125,19 @@ def test_filter_motifs_need_convolutions(position_model, course):
         filter_motifs(clf, df.sequence, member=3)
 
 
+def test_a_baseline_is_mutated_but_has_no_filters(position_model):
+    from biochemml.baselines import BaselineRegressor
+
+    seqs, _ = position_model
+    y = np.array([1.0 if s[4] == "G" else 0.0 for s in seqs])
+    ridge = BaselineRegressor("ridge").fit(seqs, y)
+    with_g = next(s for s in seqs if s[4] == "G")
+    result = mutagenesis(ridge, with_g)
+    assert int(np.nanargmax(result.importance[0])) == 4  # an additive model of position 5
+    with pytest.raises(ModelError, match="no trained network"):
+        filter_motifs(ridge, seqs)
+
+
 def test_mlp_motif_features_are_filters(position_model):
     seqs, _ = position_model
     y = np.array([1.0 if s[4] == "G" else 0.0 for s in seqs])

@@ -75,7 +75,7 @@ def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 
 
         model = load_run_model(model)
     nets = getattr(model, "models_", None)
-    if not nets:
+    if not nets or not isinstance(nets[0], torch.nn.Module):
         raise ModelError(f"{type(model).__name__} has no trained network to read filters from "
                          "(a baseline or an unfitted model): use mutagenesis() instead")
     if not 0 <= member < len(nets):

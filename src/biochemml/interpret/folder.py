@@ -101,8 +101,7 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
            else np.asarray([f"row{r}" for r in _file_rows(df, np.arange(len(df)))]))
     chosen = min(limit, len(seqs))
     if chosen < len(seqs):
-        say(f"Mutating the first {chosen} of {len(seqs)} sequences (--limit to change); "
-            "filter motifs read all of them.")
+        say(f"Mutating the first {chosen} of {len(seqs)} sequences (--limit to change).")
     result = mutagenesis(est, seqs[:chosen], output=_output_choice(est, cfg, output),
                          progress=True)
     table = result.to_frame()
