@@ -6,7 +6,7 @@ import pytest
 from biochemml import InputError, ModelError, SequenceClassifier, SequenceRegressor
 from biochemml.cli import main
 from biochemml.errors import LengthWarning
-from biochemml.interpret import Mutagenesis, filter_motifs, mutagenesis
+from biochemml.interpret import Mutagenesis, filter_influence, filter_motifs, mutagenesis
 from biochemml.plot import mutagenesis_map
 from biochemml.simulate import lecture_pwm, motif_dataset
 
@@ -114,6 +114,26 @@ def test_filter_motifs_read_the_motif_from_the_cnn(course):
     assert info == sorted(info, reverse=True)
 
 
+def test_filter_influence_ranks_the_motif_filters_first(course):
+    import copy
+
+    import torch
+
+    df, clf = course
+    sample = df.sequence.sample(500, random_state=0)
+    influence = filter_influence(clf, sample)
+    motifs = {m.name: m.consensus for m in filter_motifs(clf, df[df.label == 1].sequence)}
+    assert len(influence) == 32 and (influence >= 0).all()
+    assert list(influence) == sorted(influence, reverse=True)
+    pieces = ("CCGGA", "CGGAA", "TTCCG", "TCCGG")
+    assert all(any(p in motifs.get(name, "") for p in pieces) for name in influence.index[:3])
+    # a filter whose output is the same everywhere (weights zeroed) cannot matter: exactly 0
+    dead = copy.deepcopy(clf)
+    with torch.no_grad():
+        dead.models_[0].blocks[0].conv.weight[5] = 0.0
+    assert filter_influence(dead, sample)["filter_5"] == 0.0
+
+
 def test_filter_motifs_need_convolutions(position_model, course):
     seqs, reg = position_model
     with pytest.raises(ModelError, match="no convolution"):
@@ -210,7 +230,11 @@ def test_cli_interpret_writes_a_complete_folder(cli_run, capsys):
     from biochemml.motifs import read
 
     motifs = read(out / "filter_motifs.meme")
-    assert len(motifs) == len(pd.read_csv(out / "filter_motifs.csv"))
+    summary = pd.read_csv(out / "filter_motifs.csv")
+    assert len(motifs) == len(summary)
+    assert [m.name for m in motifs] == summary["filter"].tolist()
+    assert summary["influence"].is_monotonic_decreasing and (summary["influence"] >= 0).all()
+    assert "most influential first" in printed
 
 
 def test_cli_interpret_refuses_bad_choices_before_writing(cli_run, capsys):

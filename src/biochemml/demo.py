@@ -125,6 +125,6 @@ def _interpret(run: Path, test, start: int, width: int) -> None:
     print(f"Mutagenesis: for {inside} of {len(top)} test sequences with the motif, the four "
           f"bases that matter most lie in the motif (bases {start + 1}-{start + width}).")
     if result["filters"]:
-        print("Filter motifs, most informative first: "
+        print("Filter motifs, most influential first: "
               + ", ".join(f"{f['filter']} {f['consensus']}" for f in result["filters"][:4]))
     print(f"Interpretation: {run / 'interpretation' / 'report.html'}")

@@ -38,7 +38,7 @@ def interpret(
         typer.echo(f"  {t['id']}: {t['prediction']:.3g}; most important positions {where}")
     if result["filters"]:
         best = ", ".join(f"{f['filter']} {f['consensus']}" for f in result["filters"][:5])
-        typer.echo(f"{len(result['filters'])} filter motifs, most informative first: {best}")
+        typer.echo(f"{len(result['filters'])} filter motifs, most influential first: {best}")
     else:
         typer.echo("The model has no convolution on the sequence: no filter motifs.")
     typer.echo(f"Report: {out / 'report.html'}")

@@ -4,11 +4,12 @@
   mutagenesis); the result's ``effects`` ``(N, L, C)`` and ``importance`` ``(N, L)`` show
   which letters the prediction rests on. Works for every biochemml sequence model.
 - :func:`filter_motifs`: the motifs the first-layer convolution filters learnt, as
-  :class:`biochemml.motifs.PWM` objects (logos, scans, MEME files for Tomtom).
+  :class:`biochemml.motifs.PWM` objects (logos, scans, MEME files for Tomtom), and
+  :func:`filter_influence`: how much the predictions move when each filter is silenced.
 
 Figures: :func:`biochemml.plot.mutagenesis_map`, :func:`biochemml.plot.sequence_logo`.
 """
-from .filters import filter_motifs
+from .filters import filter_influence, filter_motifs
 from .mutagenesis import Mutagenesis, mutagenesis
 
-__all__ = ["mutagenesis", "Mutagenesis", "filter_motifs"]
+__all__ = ["mutagenesis", "Mutagenesis", "filter_motifs", "filter_influence"]

@@ -32,6 +32,90 @@ def _left_pad(conv) -> int:
     return int(conv.padding[0])
 
 
+class _FirstLayer:
+    """A fitted model's network, its convolutions on the one-hot, and ``sequences`` as it
+    reads them, with a forward pass that lets hooks see (or replace) those convolutions'
+    outputs."""
+
+    def __init__(self, model, sequences, member: int, purpose: str):
+        import torch
+
+        from ..encode.codes import as_sequence_list
+
+        if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
+            from ..runs import load_run_model
+
+            model = load_run_model(model)
+        nets = getattr(model, "models_", None)
+        if not nets or not isinstance(nets[0], torch.nn.Module):
+            raise ModelError(f"{type(model).__name__} has no trained network to {purpose} "
+                             "(a baseline or an unfitted model): use mutagenesis() instead")
+        if isinstance(member, bool) or not isinstance(member, (int, np.integer)) \
+                or not 0 <= member < len(nets):
+            raise InputError(f"member must be 0 to {len(nets) - 1} for this ensemble, got {member!r}")
+        self.alphabet = get_alphabet(model.alphabet)
+        self.n_channels = self.alphabet.size
+        self.net = nets[member]
+        self.convs = _first_convs(self.net, self.n_channels)
+        if not self.convs:
+            raise ModelError(f"the {getattr(model, 'model_name_', 'model')} network has no "
+                             "convolution on the sequence (an MLP without motif features): "
+                             "use mutagenesis() instead")
+        seqs, _ = as_sequence_list(sequences)
+        if not seqs:
+            raise InputError(f"no sequences were given to {purpose}")
+        self.unknown = model.unknown
+        self.codes = model._codes(seqs, fitting=False)  # (N, L) as the model reads them
+
+    def run(self, visit=None, replace=None) -> np.ndarray:
+        """Forward every sequence; return the network's raw outputs ``(N, K)``.
+
+        ``visit(conv index, rows, outputs)`` sees each first-layer convolution's output
+        ``(B, F, L_out)`` (numpy) batch by batch; ``replace(conv index, output)`` may return
+        a tensor to use instead.
+        """
+        import torch
+
+        from ..train import CodeBatches, _threads_for
+
+        state = {}
+
+        def hook(j):
+            def on_output(module, inputs, output):
+                if inputs[0] is not state["x"]:  # a deeper convolution of the same width
+                    return None
+                if visit is not None:
+                    visit(j, state["rows"], output.float().cpu().numpy())
+                return replace(j, output) if replace is not None else None
+            return on_output
+
+        hooks = [conv.register_forward_hook(hook(j)) for j, conv in enumerate(self.convs)]
+        codes_t = torch.as_tensor(np.ascontiguousarray(self.codes), dtype=torch.uint8)
+        outs = []
+        try:
+            self.net.eval()
+            start = 0
+            batches = CodeBatches(codes_t, codes_t, None, self.n_channels, 1024, False,
+                                  unknown=self.unknown)
+            device = next(self.net.parameters()).device
+            with torch.inference_mode(), _threads_for(self.net, "cpu"):
+                for x, _, _ in batches:
+                    state["x"] = x.to(device)
+                    state["rows"] = slice(start, start + len(x))
+                    outs.append(self.net(state["x"]).float().cpu().numpy())
+                    start += len(x)
+        finally:
+            for h in hooks:
+                h.remove()
+        return np.concatenate(outs)
+
+    def names(self) -> list:
+        """``(conv index, filter index, name)`` of every filter."""
+        widths = {conv.kernel_size[0] for conv in self.convs}
+        return [(j, f, f"filter_{f}" + (f"_width{conv.kernel_size[0]}" if len(widths) > 1 else ""))
+                for j, conv in enumerate(self.convs) for f in range(conv.out_channels)]
+
+
 def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 10,
                   pseudocounts: float = 0.5, member: int = 0) -> list:
     """Motifs of the first-layer convolution filters, read from the windows that excite them.
@@ -64,58 +148,12 @@ def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 
         counts in ``counts`` (shape ``(C, W)``), sorted by information content, highest
         first. Windows that run past either end of a sequence or hold an ``N`` are not used.
     """
-    import torch
-
-    from ..encode.codes import as_sequence_list
     from ..motifs.pwm import PWM
-    from ..train import CodeBatches, _threads_for
 
-    if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
-        from ..runs import load_run_model
-
-        model = load_run_model(model)
-    nets = getattr(model, "models_", None)
-    if not nets or not isinstance(nets[0], torch.nn.Module):
-        raise ModelError(f"{type(model).__name__} has no trained network to read filters from "
-                         "(a baseline or an unfitted model): use mutagenesis() instead")
-    if not 0 <= member < len(nets):
-        raise InputError(f"member must be 0 to {len(nets) - 1} for this ensemble, got {member}")
     if not 0 < threshold <= 1:
         raise InputError(f"threshold must be above 0 and at most 1, got {threshold}")
-    alphabet = get_alphabet(model.alphabet)
-    c = alphabet.size
-    net = nets[member]
-    convs = _first_convs(net, c)
-    if not convs:
-        raise ModelError(f"the {getattr(model, 'model_name_', 'model')} network has no convolution "
-                         "on the sequence (an MLP without motif features): use mutagenesis() instead")
-    seqs, _ = as_sequence_list(sequences)
-    if not seqs:
-        raise InputError("no sequences were given to read filter motifs from")
-    codes = model._codes(seqs, fitting=False)  # (N, L) as the model reads them
-    codes_t = torch.as_tensor(np.ascontiguousarray(codes), dtype=torch.uint8)
-
-    def run(visit):
-        """Call ``visit(conv index, rows, outputs (B, F, L_out) numpy)`` on every batch."""
-        state = {}
-        hooks = [conv.register_forward_hook(
-            lambda mod, inp, out, j=j: visit(j, state["rows"], out.float().cpu().numpy())
-            if inp[0] is state["x"] else None) for j, conv in enumerate(convs)]
-        try:
-            net.eval()
-            start = 0
-            batches = CodeBatches(codes_t, codes_t, None, c, 1024, False, unknown=model.unknown)
-            device = next(net.parameters()).device
-            with torch.inference_mode(), _threads_for(net, "cpu"):
-                for x, _, _ in batches:
-                    state["x"] = x.to(device)
-                    state["rows"] = slice(start, start + len(x))
-                    net(state["x"])
-                    start += len(x)
-        finally:
-            for h in hooks:
-                h.remove()
-
+    layer = _FirstLayer(model, sequences, member, "read filter motifs from")
+    convs, codes, c, run = layer.convs, layer.codes, layer.n_channels, layer.run
     best = [np.full(conv.out_channels, -np.inf) for conv in convs]
 
     def find_max(j, rows, out):
@@ -143,15 +181,62 @@ def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 
             if flat.size else 0
 
     run(count)
-    widths = {conv.kernel_size[0] for conv in convs}
     motifs = []
-    for j, conv in enumerate(convs):
-        for f in range(conv.out_channels):
-            m = counts[j][f].T  # (C, W)
-            sites = int(m[:, 0].sum())
-            if sites < min_sites:
-                continue
-            name = f"filter_{f}" + (f"_width{conv.kernel_size[0]}" if len(widths) > 1 else "")
-            motifs.append(PWM.from_matrix(m, pseudocounts=pseudocounts, alphabet=alphabet, name=name))
+    for j, f, name in layer.names():
+        m = counts[j][f].T  # (C, W)
+        if int(m[:, 0].sum()) < min_sites:
+            continue
+        motifs.append(PWM.from_matrix(m, pseudocounts=pseudocounts, alphabet=layer.alphabet,
+                                      name=name))
     motifs.sort(key=lambda p: -float(p.information_content().sum()))
     return motifs
+
+
+def filter_influence(model, sequences, *, member: int = 0):
+    """How much each first-layer filter matters to the predictions.
+
+    Each filter in turn is silenced (its output replaced by its mean over every position of
+    every sequence, as Basset does; Kelley et al. 2016) and the sequences predicted again.
+    A filter that reads a motif the model relies on moves the predictions; a filter the
+    model ignores does not, however sharp its motif looks.
+
+    Parameters
+    ----------
+    model : fitted estimator or str or Path
+        As for :func:`filter_motifs`.
+    sequences : sequence of str
+        The sequences to predict; a few hundred to a few thousand are enough (each filter
+        costs one pass over them).
+    member : int, default 0
+        Which network of an ensemble.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by filter name (as :func:`filter_motifs` names them), sorted from the most
+        influential: the root mean square change of the network's raw output (logits for a
+        classifier, the standardised target for a regressor) over the sequences and outputs.
+    """
+    import pandas as pd
+
+    layer = _FirstLayer(model, sequences, member, "measure filter influence on")
+    sums = [np.zeros(conv.out_channels) for conv in layer.convs]
+    n_values = [0] * len(layer.convs)
+
+    def add(j, rows, out):
+        sums[j] += out.sum(axis=(0, 2))
+        n_values[j] += out.shape[0] * out.shape[2]
+
+    base = layer.run(visit=add)
+    means = [s / max(n, 1) for s, n in zip(sums, n_values)]
+    influence = {}
+    for j, f, name in layer.names():
+        def silence(k, output, j=j, f=f):
+            if k != j:
+                return None
+            output = output.clone()
+            output[:, f] = float(means[j][f])
+            return output
+        changed = layer.run(replace=silence)
+        influence[name] = float(np.sqrt(np.mean((changed - base) ** 2)))
+    return pd.Series(influence, name="influence").sort_values(ascending=False)

@@ -11,8 +11,10 @@ from ..progress import say
 
 #: sequences mutated unless ``limit`` says otherwise (each costs L x 3 predictions)
 DEFAULT_LIMIT = 100
-#: filter logos drawn in the report (the most informative first)
+#: filter logos drawn in the report (the most influential first)
 FILTER_LOGOS = 12
+#: sequences (a seeded sample) on which each filter's influence is measured
+INFLUENCE_SEQUENCES = 1000
 
 
 def _output_choice(est, cfg: dict, output):
@@ -64,8 +66,9 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     -------
     dict
         ``sequences`` mutated, ``output`` explained, ``top`` (per plotted sequence: its id,
-        prediction and three most important positions), ``filters`` (motif summaries; empty
-        for a model without convolutions) and the written ``files``.
+        prediction and three most important positions), ``filters`` (motif summaries, the
+        most influential first; empty for a model without convolutions) and the written
+        ``files``.
 
     The folder holds ``mutagenesis.csv`` (one row per substitution: ``id``, ``position``
     (1-based), ``reference``, ``alternative``, ``prediction``, ``change``, and the
@@ -78,7 +81,7 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     from ..io.writers import atomic_folder, check_new_folder
     from ..motifs import write as write_motifs
     from ..runs import _file_rows, _run_config, _trained_sequence_column, load_run_model
-    from .filters import filter_motifs
+    from .filters import filter_influence, filter_motifs
     from .mutagenesis import mutagenesis
 
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
@@ -112,6 +115,11 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
         motifs = filter_motifs(est, seqs)
     except ModelError:  # an MLP without convolutions, or a baseline: mutagenesis alone
         motifs = []
+    influence = None
+    if motifs:  # most influential first: a sharp motif the model ignores is not what it learnt
+        sample = np.random.default_rng(0).permutation(len(seqs))[:INFLUENCE_SEQUENCES]
+        influence = filter_influence(est, [seqs[i] for i in np.sort(sample)])
+        motifs.sort(key=lambda m: -influence.get(m.name, 0.0))
     top, files = [], []
     with atomic_folder(folder) as tmp:
         table.to_csv(tmp / "mutagenesis.csv", index=False)
@@ -132,7 +140,8 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
         for k, pwm in enumerate(motifs):
             bits = float(pwm.information_content().sum())
             summary_rows.append({"filter": pwm.name, "consensus": pwm.consensus,
-                                 "sites": int(pwm.counts[:, 0].sum()), "information_bits": round(bits, 2)})
+                                 "sites": int(pwm.counts[:, 0].sum()), "information_bits": round(bits, 2),
+                                 "influence": round(float(influence.get(pwm.name, 0.0)), 4)})
             if k < FILTER_LOGOS:
                 path = tmp / "figures" / f"{pwm.name}.png"
                 plot.sequence_logo(pwm, path, title=f"{pwm.name}: {pwm.consensus} "
@@ -147,14 +156,17 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
             pd.DataFrame(summary_rows).to_csv(tmp / "filter_motifs.csv", index=False)
             write_motifs(motifs, tmp / "filter_motifs.meme")
             files += ["filter_motifs.csv", "filter_motifs.meme"]
-            tables["Filter motifs (most informative first)"] = pd.DataFrame(summary_rows)
+            tables["Filter motifs (most influential first)"] = pd.DataFrame(summary_rows)
         notes = [f"Each of the {chosen} sequences was predicted with every single-letter change. "
                  f"'change' is the mutant's {result.output} minus the sequence's own; "
                  "'importance' is the sequence's own letter against the mean of the others "
                  "there (positive: the letter helps)."]
         notes.append("Filter motifs: windows where a first-layer filter reaches half its largest "
                      "output, counted into a frequency matrix; compare filter_motifs.meme with "
-                     "JASPAR in Tomtom." if motifs else
+                     "JASPAR in Tomtom. Influence: how far the predictions move (root mean square, "
+                     "in the network's output units: logits, or standardised values) when the "
+                     f"filter is silenced, on {min(len(seqs), INFLUENCE_SEQUENCES)} of the "
+                     "sequences; the most influential come first." if motifs else
                      "The model has no convolution on the sequence, so it has no filter motifs; "
                      "the mutagenesis maps show what it learnt.")
         report.write_report(tmp / "report.html", f"Interpretation of {run_dir}",
