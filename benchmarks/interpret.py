@@ -29,7 +29,7 @@ SD_PIECES = ("AGGAG", "GGAGG", "GAGGA")
 def sd_check(rows: int, minutes: float) -> dict:
     from biochemml import SequenceRegressor
     from biochemml import datasets as D
-    from biochemml.interpret import filter_motifs, mutagenesis
+    from biochemml.interpret import filter_influence, filter_motifs, mutagenesis
 
     df = D.load("sd_kuo2020").sample(n=rows, random_state=0)
     train, test = df.iloc[: int(0.8 * rows)], df.iloc[int(0.8 * rows):]
@@ -41,16 +41,23 @@ def sd_check(rows: int, minutes: float) -> dict:
     start = time.time()
     motifs = filter_motifs(reg, train.sequence.tolist())
     filters_s = time.time() - start
+    start = time.time()
+    influence = filter_influence(reg, train.sequence.tolist()[:1000])
+    influence_s = time.time() - start
+    motifs.sort(key=lambda m: -influence.get(m.name, 0.0))  # as `biochemml interpret` orders them
     top = [{"filter": m.name, "consensus": m.consensus, "sites": int(m.counts[:, 0].sum()),
-            "bits": round(float(m.information_content().sum()), 2)} for m in motifs[:10]]
+            "bits": round(float(m.information_content().sum()), 2),
+            "influence": round(float(influence[m.name]), 4)} for m in motifs[:10]]
     strongest = test.sort_values("fitness").sequence.tolist()[-500:]
     start = time.time()
     ism = mutagenesis(reg, strongest)
     ism_s = time.time() - start
     return {"data": "sd_kuo2020", "rows": rows, "model": reg.model_name_, "test_r2": round(r2, 3),
             "fit_seconds": round(fit_s), "filters_seconds": round(filters_s, 1),
-            "top_filters": top, "sd_filters_in_top10": sum(
-                any(p in t["consensus"] for p in SD_PIECES) for t in top),
+            "influence_seconds": round(influence_s, 1), "filters": len(influence),
+            "top_filters_by_influence": top,
+            "sd_filters_in_top5": sum(any(p in t["consensus"] for p in SD_PIECES) for t in top[:5]),
+            "sd_filters_in_top10": sum(any(p in t["consensus"] for p in SD_PIECES) for t in top),
             "importance_by_position_strongest500": np.round(np.nanmean(ism.importance, axis=0), 3).tolist(),
             "ism_sequences": len(strongest), "ism_seconds": round(ism_s, 2),
             "ism_predictions_per_second": round(ism.effects.shape[1] * 3 * len(strongest) / ism_s)}
