@@ -63,7 +63,7 @@ def _interrupted_text(argv) -> str:
     command = words[0] if words else ""
     if command == "train":
         return "interrupted: no run folder was written"
-    if command in ("predict", "evaluate", "interpret"):  # their outputs appear whole or not at all
+    if command in ("predict", "evaluate", "interpret", "design"):  # their outputs appear whole or not at all
         return "interrupted: no output was written"
     return "interrupted"
 

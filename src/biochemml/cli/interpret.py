@@ -1,4 +1,5 @@
-"""``biochemml interpret``: why a trained sequence model predicts what it does."""
+"""``biochemml interpret`` (why a trained sequence model predicts what it does) and
+``biochemml design`` (what it predicts would be better)."""
 from __future__ import annotations
 
 from pathlib import Path
