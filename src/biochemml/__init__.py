@@ -18,8 +18,8 @@ _LAZY = {
 
 #: subpackages reachable as ``biochemml.<name>`` after a plain ``import biochemml``
 SUBMODULES = ("alphabets", "baselines", "bioprocess", "datasets", "design", "encode",
-              "evaluation", "interpret", "metrics", "models", "motifs", "plot", "protein", "simulate", "splits",
-              "structure", "train")
+              "evaluation", "interpret", "metrics", "models", "motifs", "plot", "protein",
+              "simulate", "splits", "structure", "train")
 
 
 def __getattr__(name):
