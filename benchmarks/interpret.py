@@ -52,7 +52,11 @@ def sd_check(rows: int, minutes: float) -> dict:
     start = time.time()
     ism = mutagenesis(reg, strongest)
     ism_s = time.time() - start
-    return {"data": "sd_kuo2020", "rows": rows, "model": reg.model_name_, "test_r2": round(r2, 3),
+    # the letter the model prefers at each position, over the strongest sequences: the mean
+    # predicted value with letter c at position i (the sequence's own letter: its own value)
+    with_letter = ism.reference[:, None, None] + ism.effects          # (N, 9, 4)
+    preferred = "".join(ism.symbols[c] for c in np.nanmean(with_letter, axis=0).argmax(axis=1))
+    return {"data": "sd_kuo2020", "rows": rows, "ism_preferred_letters_strongest500": preferred, "model": reg.model_name_, "test_r2": round(r2, 3),
             "fit_seconds": round(fit_s), "filters_seconds": round(filters_s, 1),
             "influence_seconds": round(influence_s, 1), "filters": len(influence),
             "top_filters_by_influence": top,
@@ -111,10 +115,15 @@ def main(argv=None):
     parser.add_argument("--sd-rows", type=int, default=40_000)
     parser.add_argument("--utr-test", type=int, default=200, help="UTRs mutated")
     parser.add_argument("--minutes", type=float, default=4.0, help="training time limit per model")
+    parser.add_argument("--only", action="append", choices=("sd", "utr"),
+                        help="run only this check (repeat for both; default both)")
     parser.add_argument("--json", help="write the rows to this JSON file")
     args = parser.parse_args(argv)
     rows = []
-    for row in (sd_check(args.sd_rows, args.minutes), uaug_check(args.utr_test, args.minutes)):
+    checks = {"sd": lambda: sd_check(args.sd_rows, args.minutes),
+              "utr": lambda: uaug_check(args.utr_test, args.minutes)}
+    for name in args.only or list(checks):
+        row = checks[name]()
         print(json.dumps(row), flush=True)
         rows.append(row)
     write_record({"rows": rows}, args.json)

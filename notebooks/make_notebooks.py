@@ -750,6 +750,53 @@ plot.observed_vs_predicted(utr.mrl.iloc[te], cnn_pred, label="mean ribosome load
 따르면 FramePool 하나의 5-겹 교차검증 R²는 약 0.73, 세 개를 평균한 앙상블은 약 0.75입니다.
 """),
     md("""
+## 모델이 배운 생물학, 그리고 다음에 만들 서열
+
+Sample et al. (2019)는 5' UTR 안의 **상류 AUG**(uAUG, upstream AUG)가 리보솜 부하를 크게 낮춘다는 것을 보였습니다.
+리보솜이 진짜 개시 코돈보다 먼저 uAUG에서 번역을 시작해 버리기 때문입니다. FramePool이 이것을 배웠는지
+in-silico 돌연변이(2장 마지막 절)로 확인합니다. 테스트 UTR 100개의 모든 단일 치환을 예측하고, 치환이 ATG를
+**새로 만드는** 경우와 그 밖의 경우를 나눠 예측 변화를 비교합니다.
+"""),
+    code("""
+from biochemml.interpret import mutagenesis
+from biochemml.design import evolve
+
+ism = mutagenesis(cnn, utr.sequence.iloc[te][:100].tolist())
+frame = ism.to_frame()          # 치환 하나가 한 행: sequence, position, reference, alternative, change
+
+
+def makes_atg(row):
+    seq, i = ism.sequences[row.sequence], row.position - 1
+    mutant = seq[:i] + row.alternative + seq[i + 1:]
+    has = lambda s: any(s[j:j + 3] == "ATG" for j in range(max(0, i - 2), i + 1))
+    return has(mutant) and not has(seq)
+
+
+creates = frame.apply(makes_atg, axis=1)
+print(f"ATG를 새로 만드는 치환 {creates.sum()}개: 예측 MRL 변화 평균 {frame.change[creates].mean():+.2f}, "
+      f"그중 {np.mean(frame.change[creates] < 0):.0%}가 MRL을 낮춤")
+print(f"그 밖의 치환 {(~creates).sum()}개: 예측 MRL 변화 평균 {frame.change[~creates].mean():+.2f}")
+plot.mutagenesis_map(ism, index=0)
+"""),
+    md("""
+ATG를 만드는 치환은 대부분 예측 MRL을 낮추고, 나머지 치환은 평균적으로 거의 영향이 없습니다. 모델이 데이터에서
+uAUG의 효과를 스스로 배운 것입니다. 이런 확인은 모델을 믿을 근거가 됩니다.
+
+이제 모델에게 **다음에 만들 서열**을 물어봅니다. `evolve`는 매 라운드 모델이 가장 좋다고 예측하는 치환 하나를
+받아들이되(in-silico 유도 진화), 시작 서열에서 최대 `max_mutations`개 위치까지만 바꿉니다. 모델은 학습한 서열
+근처에서만 믿을 수 있기 때문입니다.
+"""),
+    code("""
+starts = utr.sequence.iloc[te][:5].tolist()
+designs = evolve(cnn, starts, max_mutations=3)
+designs[["start", "design", "mutations", "start_prediction", "prediction"]]
+"""),
+    md("""
+`mutations`의 `T12A`는 "12번 염기 T를 A로"라는 뜻입니다. 예측이 오른 설계가 uAUG를 없애는 치환을 담고 있는지
+살펴보세요. 이 값은 어디까지나 모델의 예측이므로, 좋은 설계는 실험으로 측정해 다음 학습 데이터에 더해야 합니다.
+명령줄에서는 `biochemml design --model RUN --data 시작서열.csv --out designs.csv`입니다.
+"""),
+    md("""
 ## 정직한 평가: 비슷한 서열이 학습에 있으면 점수가 부풀려진다
 
 무작위로 나누면 테스트 서열과 한두 염기만 다른 서열이 학습 세트에 들어 있기 쉽습니다. 그러면 모델은

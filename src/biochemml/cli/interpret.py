@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from . import app
+from .train import check_run_folder
 
 
 @app.command()
@@ -25,12 +26,7 @@ def interpret(
     (in-silico mutagenesis) and read the motifs its first-layer filters learnt."""
     from ..interpret.folder import interpret_run
 
-    if not model.is_dir():
-        from ..errors import ModelError
-
-        raise ModelError(f"--model {model} is a file, not a run folder: give the folder that "
-                         "`biochemml train --out` wrote" if model.exists() else
-                         f"the run folder {model} does not exist")
+    check_run_folder(model)
     result = interpret_run(model, data, out, sequence_column_name=sequence_column,
                            id_column=id_column, output=output, limit=limit, plots=plots)
     typer.echo(f"Mutated {result['sequences']} sequences; the numbers are the {result['output']}.")
@@ -60,6 +56,7 @@ def design(
     """Design better sequences: from each starting sequence, make the single substitution the
     model predicts best, round after round (in-silico directed evolution)."""
     from ..design import evolve, parse_positions
+    check_run_folder(model)
     from ..errors import InputError
     from ..interpret.folder import _output_choice
     from ..io import read_table, sequence_column as read_sequences

@@ -427,6 +427,16 @@ def evaluate(
                    "and report.")
 
 
+def check_run_folder(model: Path) -> None:
+    """ModelError unless ``--model`` names an existing run folder."""
+    if not model.is_dir():
+        from ..errors import ModelError
+
+        raise ModelError(f"--model {model} is a file, not a run folder: give the folder that "
+                         "`biochemml train --out` wrote" if model.exists() else
+                         f"the run folder {model} does not exist")
+
+
 @app.command()
 def predict(
     model: Path = typer.Option(..., "--model", help="A run folder written by `biochemml train`."),
@@ -439,12 +449,7 @@ def predict(
     """Predict new sequences (or protein variants) with a trained model."""
     from ..io.writers import table_suffix
 
-    if not model.is_dir():
-        from ..errors import ModelError
-
-        raise ModelError(f"--model {model} is a file, not a run folder: give the folder that "
-                         "`biochemml train --out` wrote" if model.exists() else
-                         f"the run folder {model} does not exist")
+    check_run_folder(model)
     table_suffix(out)  # before the work: a name that cannot be written is refused now
     if out.resolve() == data.resolve():
         from ..errors import InputError
