@@ -19,7 +19,7 @@ def interpret(
     sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Default: the training column name."),
     id_column: Optional[str] = typer.Option(None, "--id-column", help="Column naming the sequences in the outputs; default the file row (row2, row3, ...)."),
     output: Optional[str] = typer.Option(None, "--output", help="Class to explain (default the run's positive class), or target column of a run with several."),
-    limit: int = typer.Option(100, "--limit", help="Mutate the first N sequences (each costs 3 predictions per position); filter motifs read all of them."),
+    limit: int = typer.Option(100, "--limit", help="Mutate the first N sequences (each costs 3 predictions per position); filter motifs read all of them (20,000 of a larger table)."),
     plots: int = typer.Option(5, "--plots", help="Draw the mutagenesis map of the first N sequences."),
 ):
     """Explain a trained model: predict every single-letter change of each sequence
