@@ -153,7 +153,9 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
                 path = tmp / "figures" / f"{pwm.name}.png"
                 plot.sequence_logo(pwm, path, title=f"{pwm.name}: {pwm.consensus} "
                                    f"({summary_rows[-1]['sites']} sites)")
-                figures.append((f"{pwm.name}, read from the windows that excite it", path))
+                figures.append((f"{pwm.name}: {pwm.consensus}, read from the "
+                                f"{summary_rows[-1]['sites']} windows that excite it; influence "
+                                f"{summary_rows[-1]['influence']:.3g}", path))
                 files.append(f"figures/{path.name}")
         tables = {"Most important positions": pd.DataFrame(
             [{"id": t["id"], "prediction": round(t["prediction"], 4),
