@@ -90,7 +90,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         then the mean and standard deviation of that log-normal). With several
         responses the prediction columns carry the response name as a suffix
         (``predicted_mean_<response>``), ``acquisition`` is the log expected hypervolume
-        improvement of that run alone (``nehvi``) or of its own random weighting of the
+        improvement of that run alone, as if no other run were proposed (``nehvi``), or
+        the log expected improvement of that run alone in its own random weighting of the
         responses (``parego``), and ``non_dominated`` says whether the run's predicted means
         would join the Pareto front: no measured run is at least as good on every response.
         For one response, ``attrs["note"]`` holds a sentence when no proposed run is
@@ -395,6 +396,14 @@ def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality
              num_restarts, raw_samples, seed, ref_point=None, snap=None):
     """The batch ``(batch, n_features)`` in the unit cube and each run's acquisition value.
 
+    Each run's value is that of the run alone, as if it were the only run proposed: it is
+    computed with an acquisition function built afresh, with no pending runs. The one that
+    chose the batch cannot be reused: BoTorch's sequential greedy optimisation leaves every
+    chosen run pending in it, and qLogNEHVI folds pending runs into its cached Pareto front
+    for good (``set_X_pending(None)`` does not take them out), so each run was scored
+    against a front it had already extended (-14.6 for a run worth -2.36 alone). ParEGO:
+    each run under its own random weighting, without the runs chosen before it.
+
     ``snap`` maps an optimised batch to the runs actually proposed (rounded values)."""
     import torch
 
@@ -403,8 +412,9 @@ def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality
         acqf = _acquisition(models, train_x, seed, ref_point=ref_point)
         u = snap(_optimise(acqf, bounds, batch, fixed_features, factors, inequality,
                            num_restarts, raw_samples, train_x=train_x, seed=seed))
+        alone = _acquisition(models, train_x, seed, ref_point=ref_point) if batch > 1 else acqf
         with torch.no_grad():
-            point_acq = [float(acqf(u[i:i + 1].unsqueeze(0))) for i in range(len(u))]
+            point_acq = [float(alone(u[i:i + 1].unsqueeze(0))) for i in range(len(u))]
     else:  # ParEGO: each run of the batch maximises a random weighting of the responses
         weights = np.random.default_rng(seed).dirichlet(np.ones(len(models)), size=batch)
         chosen, point_acq = [], []
@@ -414,8 +424,10 @@ def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality
             ui = snap(_optimise(acqf, bounds, 1, fixed_features, factors, inequality,
                                 num_restarts, raw_samples, train_x=train_x, seed=seed + i))
             chosen.append(ui)
+            alone = acqf if pending is None else _acquisition(models, train_x, seed + i,
+                                                              weights[i])
             with torch.no_grad():
-                point_acq.append(float(acqf(ui.unsqueeze(0))))
+                point_acq.append(float(alone(ui.unsqueeze(0))))
         u = torch.cat(chosen)
     return u, point_acq
 
