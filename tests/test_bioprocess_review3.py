@@ -104,3 +104,34 @@ def test_parego_acquisition_is_each_runs_own_value(factors):
     three = recommend(rounds(), factors, [TITER, ACETATE], batch=3, **kw)
     assert three["acquisition"].iloc[0] == pytest.approx(one["acquisition"].iloc[0], abs=1e-6)
     assert np.isfinite(three["acquisition"]).all()
+
+
+# ------------------------- 2a. replicates measure the noise: the GP's noise stays above it
+def test_pure_error_of_replicates():
+    from biochemml.bioprocess.models import pure_error
+
+    variance, df = pure_error([[0.5, 1], [0.5, 1], [0.1, 0], [0.1, 0], [0.1, 0], [0.9, 0]],
+                              [3.757, 3.843, 1.0, 2.0, 3.0, 7.0])
+    assert df == 1 + 2
+    assert variance == pytest.approx(((3.843 - 3.757) ** 2 / 2 + 2.0) / 3)
+    variance, df = pure_error([[0.1], [0.2]], [1.0, 2.0])
+    assert df == 0 and np.isnan(variance)
+
+
+def test_gp_noise_does_not_fall_below_the_replicates_scatter(factors):
+    first = rounds(1).dropna(subset=[TITER])
+    model = ConditionModel("gp", factors=factors, seed=0).fit(first[factors.names], first[TITER])
+    replicates_sd = abs(3.843 - 3.757) / np.sqrt(2)  # C1 and C2
+    assert model.pure_error_df_ == 1
+    assert np.sqrt(model.pure_error_) == pytest.approx(replicates_sd)
+    # the fit alone settled at 0.044 g/L (the true SD is 0.15)
+    assert model.noise_std() >= replicates_sd * (1 - 1e-6)
+    # on the log scale the floor is the log response's scatter
+    logged = ConditionModel("gp", factors=factors, seed=0, log_response=True).fit(
+        first[factors.names], first[TITER])
+    assert logged.pure_error_ == pytest.approx((np.log(3.843) - np.log(3.757)) ** 2 / 2)
+    # without replicates the fit is as before
+    single = first[first["Run ID"] != "C2"]
+    alone = ConditionModel("gp", factors=factors, seed=0).fit(single[factors.names], single[TITER])
+    assert alone.pure_error_df_ == 0
+
