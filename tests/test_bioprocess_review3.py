@@ -135,3 +135,45 @@ def test_gp_noise_does_not_fall_below_the_replicates_scatter(factors):
     alone = ConditionModel("gp", factors=factors, seed=0).fit(single[factors.names], single[TITER])
     assert alone.pure_error_df_ == 0
 
+
+# ---------------------------------- 2b. intervals from few runs are said to be likely too narrow
+def test_few_runs_interval_note():
+    from biochemml.bioprocess.evaluate import few_runs_interval_note
+
+    text = few_runs_interval_note(13, 1)
+    assert text.startswith("the 95% intervals come from only 13 runs")
+    assert "likely too narrow" in text and "1 degree of freedom" in text
+    assert "replicate a few runs" in few_runs_interval_note(13, 0)
+    assert few_runs_interval_note(30, 0) == ""
+
+
+def test_recommend_and_replay_say_intervals_from_few_runs_are_too_narrow(factors, tmp_path, capsys):
+    from biochemml.bioprocess import replay
+    from biochemml.cli import main
+
+    out = recommend(rounds(1), factors, TITER, batch=1, seed=0, num_restarts=2, raw_samples=32)
+    assert "come from only 13 runs" in out.attrs["intervals"]
+    assert "1 degree of freedom" in out.attrs["intervals"]  # C1 and C2
+    summary, _ = replay(rounds(), factors, TITER)
+    assert summary.attrs["intervals"].startswith(
+        "the 95% prediction intervals of cycle 2 come from only 13 runs")
+    runs = write(rounds(), tmp_path)
+    factors_path = tmp_path / "factors.yaml"
+    assert main(["replay", "--runs", str(runs), "--factors", str(factors_path), "--response",
+                 TITER, "--out", str(tmp_path / "replay.csv")]) == 0
+    assert "Warning: the 95% prediction intervals of cycle 2" in capsys.readouterr().err
+    assert main(["recommend", "--runs", str(runs), "--factors", str(factors_path), "--response",
+                 TITER, "--batch", "1", "--out", str(tmp_path / "next.csv")]) == 0
+    assert "Warning: the 95% intervals come from only 21 runs" in capsys.readouterr().err
+    assert "Warning: the 95% intervals come from only 21 runs" in (tmp_path / "next.html").read_text()
+
+
+def test_many_runs_carry_no_interval_note():
+    from biochemml.bioprocess import Factor
+
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame({"T": rng.uniform(25, 37, 30)})
+    runs["titer"] = np.sin(runs["T"] / 3) + rng.normal(0, 0.1, 30)
+    out = recommend(runs, Factors([Factor("T", "continuous", 25, 37)]), "titer", batch=1,
+                    num_restarts=2, raw_samples=32)
+    assert out.attrs["intervals"] == ""

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..seeding import seeded
+from .evaluate import few_runs_interval_note
 from .factors import Factors
 from .models import ConditionModel, central_interval, small_torch
 from .runs import as_list, check_runs, require_variation
@@ -98,6 +99,9 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         expected to beat the best measured run (see :func:`no_gain_note`), else ``""``.
         ``attrs["repeats"]`` holds a sentence when a proposed run repeats another run of the
         batch or a measured run (see :func:`repeat_note`), else ``""``.
+        ``attrs["intervals"]`` holds a sentence when the runs are too few (under 30) for the
+        95% intervals to be trusted: they are likely too narrow (see
+        :func:`~biochemml.bioprocess.evaluate.few_runs_interval_note`), else ``""``.
     """
     import torch
 
@@ -150,6 +154,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     else:
         out.attrs["note"] = no_gain_note(out, checked, responses[0], senses[0], factors, fixed)
     out.attrs["repeats"] = repeat_note(out, checked, factors, fixed)
+    out.attrs["intervals"] = few_runs_interval_note(len(checked.conditions),
+                                                    models[0].pure_error_df_)
     return out
 
 

@@ -44,7 +44,10 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
         earlier cycles) and ``best_in_cycle``.
     predictions : pandas.DataFrame
         ``cycle``, ``observed``, ``mean``, ``std`` for every run of every predicted cycle.
-        ``summary.attrs["order"]`` holds the cycles in the order used.
+        ``summary.attrs["order"]`` holds the cycles in the order used;
+        ``summary.attrs["intervals"]`` a sentence when a cycle is predicted from fewer than
+        30 runs, whose intervals are likely too narrow (see
+        :func:`~biochemml.bioprocess.evaluate.few_runs_interval_note`), else ``""``.
     """
     from scipy.stats import spearmanr
 
@@ -83,7 +86,27 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
         preds.append(pd.DataFrame({"cycle": k, "observed": y[test], "mean": mean, "std": std}))
     summary = pd.DataFrame(summaries)
     summary.attrs["order"] = list(order)
+    summary.attrs["intervals"] = _few_runs_note(summary, X, y, position, factors)
     return summary, pd.concat(preds, ignore_index=True)
+
+
+def _few_runs_note(summary: pd.DataFrame, X: pd.DataFrame, y, position, factors) -> str:
+    """The sentence on intervals from few runs, naming the cycles predicted from fewer than
+    30 runs (the replicates among the fewest runs counted), or ``""``."""
+    from ..runs import MIN_CALIBRATION_ROWS
+    from .evaluate import few_runs_interval_note
+    from .models import pure_error
+
+    few = summary[summary["n_train"] < MIN_CALIBRATION_ROWS]
+    if few.empty:
+        return ""
+    first = int(few["n_train"].idxmin())  # the cycles are in order: the fewest runs come first
+    train = position < first + 1
+    _, df = pure_error(factors.to_unit(X[train]), np.asarray(y)[train])
+    cycles = [str(c) for c in few["cycle"]]
+    what = (f"the 95% prediction intervals of cycle {cycles[0]}" if len(cycles) == 1 else
+            f"the 95% prediction intervals of cycles {', '.join(cycles[:-1])} and {cycles[-1]}")
+    return few_runs_interval_note(int(few["n_train"].min()), df, what, several=len(cycles) > 1)
 
 
 def cycle_order(values) -> list:

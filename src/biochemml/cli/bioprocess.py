@@ -196,6 +196,7 @@ def recommend(
     proposals = _recommend(runs, f, list(response), seed=seed, **request)
     note = proposals.attrs.get("note", "")
     repeats = proposals.attrs.get("repeats", "")
+    intervals = proposals.attrs.get("intervals", "")
     observed = checked.responses
     fig = recommendation_plot(observed, proposals, list(response),
                               maximize=[r not in minimize for r in response],
@@ -209,20 +210,22 @@ def recommend(
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
                             f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
-                            checked.skipped_notice(), few, repeats)
+                            checked.skipped_notice(), few, repeats, intervals)
     _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval of the mean)")
     _notice(note)
     _warning(repeats)
+    _warning(intervals)
     typer.echo(f"Wrote {len(proposals)} proposed runs to {out}, a plot to {plot_path} and a "
                f"report to {report_path}")
 
 
 def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, minimize, n_runs,
                             factors, proposals, multi, constraints, fixed, ignored="",
-                            no_gain="", skipped="", few="", repeats="") -> None:
+                            no_gain="", skipped="", few="", repeats="", intervals="") -> None:
     """A self-contained HTML page beside the proposals: what was asked, the plot, the table
     (``few``: the warning that there are too few runs, first; then ``repeats``: the warning
-    that proposed runs repeat each other or measured runs; then ``no_gain``: the note that
+    that proposed runs repeat each other or measured runs; then ``intervals``: the warning
+    that intervals from few runs are likely too narrow; then ``no_gain``: the note that
     no proposed run is expected to beat the best run)."""
     from ..report import write_report
 
@@ -231,7 +234,8 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
               if multi == "nehvi" else "qLogNParEGO (random weightings)")) if several \
         else "Gaussian process + qLogNEI (noisy expected improvement)"
     goals = ", ".join(f"{r} ({'minimise' if r in minimize else 'maximise'})" for r in responses)
-    notes = _report_warning(few) + _report_warning(repeats) + _report_note(no_gain) + [
+    notes = (_report_warning(few) + _report_warning(repeats) + _report_warning(intervals)
+             + _report_note(no_gain)) + [
         "Each proposed run comes with the model's predicted mean and 95% interval of the "
         "underlying mean response; a single measurement scatters further by the run-to-run noise.",
         "The acquisition value ranks how much each run alone is expected to improve on the "
@@ -445,6 +449,7 @@ def replay(
     write_table(summary, out)
     _write_png(fig, out.with_suffix(".png"))
     _print_table(summary, f"replay of {runs} ({kind})", digits=3)
+    _warning(summary.attrs.get("intervals", ""))
     typer.echo("Cycles in the order used (numbers inside names compared as numbers): "
                + ", ".join(str(c) for c in summary.attrs.get("order", [])))
     typer.echo(f"Wrote {out} and {out.with_suffix('.png')}")
