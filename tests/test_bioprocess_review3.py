@@ -177,3 +177,29 @@ def test_many_runs_carry_no_interval_note():
     out = recommend(runs, Factors([Factor("T", "continuous", 25, 37)]), "titer", batch=1,
                     num_restarts=2, raw_samples=32)
     assert out.attrs["intervals"] == ""
+
+
+# --------------------- 3. next.png: each measured run at a whole position, named as in the file
+def test_measured_runs_are_labelled_with_their_run_id_or_file_row(factors, tmp_path):
+    from biochemml.bioprocess import check_runs
+    from biochemml.bioprocess.plots import recommendation_plot
+
+    checked = check_runs(rounds(1), factors, TITER)
+    labels, name = checked.run_labels()
+    assert name == "Run ID" and "run06" not in labels  # the failed run is left out
+    assert labels[:6] == ["run01", "run02", "run03", "run04", "run05", "run07"]
+    no_id = write(rounds(1).drop(columns="Run ID"), tmp_path)
+    rows, name = check_runs(no_id, factors, TITER).run_labels()
+    assert name == "row" and rows[:6] == ["2", "3", "4", "5", "6", "8"]  # header = row 1
+    proposals = pd.DataFrame({"predicted_mean": [4.0], "predicted_std": [0.1],
+                              "lower_95": [3.8], "upper_95": [4.2]})
+    fig = recommendation_plot(checked.responses, proposals, [TITER],
+                              conditions=checked.conditions, run_labels=rows,
+                              run_label_name="row")
+    ax = fig.axes[0]
+    ticks = ax.get_xticks()
+    assert np.allclose(ticks, np.round(ticks)) and len(ticks) == 13
+    assert [t.get_text() for t in ax.get_xticklabels()][:6] == rows[:6]
+    assert "file" in ax.get_xlabel() or "row" in ax.get_xlabel()
+    offsets = ax.collections[0].get_offsets()[:, 0]  # each dot sits on its run's tick
+    np.testing.assert_array_equal(offsets, ticks)

@@ -243,8 +243,10 @@ def best_label(n_replicates: int) -> str:
 
 
 def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True,
-                        conditions: pd.DataFrame | None = None):
-    """Measured responses of past runs (left panel, in table order) next to the proposed
+                        conditions: pd.DataFrame | None = None, run_labels=None,
+                        run_label_name: str = "row"):
+    """Measured responses of past runs (left panel, in table order, each at a whole-number
+    position labelled with its file row or run ID) next to the proposed
     runs' predicted mean and 95% interval of the mean (right panel, one labelled position
     per proposed run: ``next01``, ``next02``, ...); with several responses, the trade-off
     (see :func:`pareto_plot`).
@@ -265,6 +267,13 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
     conditions : pandas.DataFrame, optional
         ``(N, n_factors)`` factor settings of the measured runs, row for row with
         ``observed``: runs with identical settings are replicates of one condition.
+    run_labels : sequence, optional
+        ``(N,)`` what names each measured run on the x axis, row for row with ``observed``:
+        its file row (as errors count, header = row 1; failed runs left out leave gaps) or
+        its run ID. By default 1, 2, ... in table order.
+    run_label_name : str
+        What the labels are, for the axis title: ``"row"`` (file rows) or the ID column's
+        name.
     """
     from .evaluate import best_condition
 
@@ -281,10 +290,10 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
         n = len(observed)
         each = pd.DataFrame({"run": np.arange(n)})
         rows, best = best_condition(each if conditions is None else conditions, observed[r], up)
-        ax.scatter(np.arange(1, n + 1), observed[r], s=18, c="grey", label="measured runs")
+        ax.scatter(np.arange(n), observed[r], s=18, c="grey", label="measured runs")
         for a in (ax, right):
             a.axhline(best, color="grey", ls=":", lw=1.2, label=best_label(len(rows)))
-        ax.set_xlabel("measured run (table order)")
+        _run_axis(ax, run_labels, run_label_name, n)
         ax.set_ylabel(_goal_label(r, up))
         ax.set_title(f"{n} measured runs")
         x = np.arange(k)
@@ -301,6 +310,30 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
         _suptitle(fig, f"Gaussian process + qLogNEI: proposed next runs vs measured runs, "
                        f"{r} ({'maximised' if up else 'minimised'})")
     return finish(fig)
+
+
+#: at most this many run labels on the x axis of next.png (a label every k-th run beyond)
+MAX_RUN_TICKS = 30
+
+
+def _run_axis(ax, labels, name: str, n: int) -> None:
+    """The x axis of the measured runs: whole-number positions 0..n-1, each tick labelled
+    with the run's file row or ID (every k-th run when there are more than
+    :data:`MAX_RUN_TICKS`), titled by what the labels are."""
+    given = labels is not None
+    labels = [str(v) for v in labels] if given else [str(i + 1) for i in range(n)]
+    if len(labels) != n:
+        raise ValueError(f"{len(labels)} run labels for {n} measured runs")
+    step = max(1, math.ceil(n / MAX_RUN_TICKS))
+    ticks = np.arange(0, n, step)
+    long = max((len(labels[i]) for i in ticks), default=0) > 3
+    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=90 if long or len(ticks) > 15 else 0)
+    ax.set_xlim(-0.6, n - 0.4)
+    if not given:
+        ax.set_xlabel("measured run (table order)")
+    else:
+        ax.set_xlabel("measured run (row of the runs file)" if name == "row"
+                      else f"measured run ({name})")
 
 
 def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True):

@@ -49,6 +49,33 @@ class Runs:
         """The file row number (as errors show it) of kept run ``i`` (0-based)."""
         return self.rows[i] if self.rows else i + 1
 
+    def run_labels(self, id_column=None) -> tuple:
+        """What names each kept run in a figure: its run ID, or else its file row.
+
+        The ID column is ``id_column`` or, without it, the first column of text whose name
+        says it holds run names (``Run ID``, ``run``, ``sample name``: a word ``run``,
+        ``id``, ``name`` or ``sample``) and whose cells are filled and all different.
+
+        Returns
+        -------
+        labels : list of str
+            One per kept run, in order.
+        name : str
+            The ID column's name, or ``"row"`` for file rows.
+        """
+        import re
+
+        candidates = [id_column] if id_column is not None else [
+            c for c in self.table.columns
+            if re.search(r"(^|[^a-z])(run|id|name|sample)s?($|[^a-z])", str(c).lower())
+            and not pd.api.types.is_numeric_dtype(self.table[c])]
+        for col in candidates:
+            values = self.table[col]
+            text = values.astype(str).str.strip()
+            if values.notna().all() and (text != "").all() and text.is_unique:
+                return text.tolist(), str(col)
+        return [str(self.file_row(i)) for i in range(len(self.conditions))], "row"
+
     def skipped_notice(self) -> str:
         """One sentence naming the runs left out for a blank response, or ``""``."""
         if not self.skipped:

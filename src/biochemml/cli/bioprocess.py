@@ -198,9 +198,11 @@ def recommend(
     repeats = proposals.attrs.get("repeats", "")
     intervals = proposals.attrs.get("intervals", "")
     observed = checked.responses
+    labels, label_name = checked.run_labels(id_column)
     fig = recommendation_plot(observed, proposals, list(response),
                               maximize=[r not in minimize for r in response],
-                              conditions=checked.conditions)
+                              conditions=checked.conditions, run_labels=labels,
+                              run_label_name=label_name)
     for col in proposals.columns[len(f.names):]:  # predictions: 6 significant digits
         if proposals[col].dtype.kind == "f":
             proposals[col] = [float(f"{v:.6g}") for v in proposals[col]]
@@ -261,7 +263,8 @@ def _recommend_caption(responses, n_proposed: int) -> str:
 
     names = ", ".join(proposal_names(n_proposed))
     if len(responses) == 1:
-        return (f"Measured runs (left, in table order; dotted line: the best so far, the mean "
+        return (f"Measured runs (left, in table order, each labelled with its run ID or "
+                f"file row; dotted line: the best so far, the mean "
                 f"of the best condition's replicates, comparable with the predicted means) and "
                 f"the proposed runs {names} (right: predicted mean, 95% interval of the mean "
                 f"response)")
