@@ -203,3 +203,21 @@ def test_measured_runs_are_labelled_with_their_run_id_or_file_row(factors, tmp_p
     assert "file" in ax.get_xlabel() or "row" in ax.get_xlabel()
     offsets = ax.collections[0].get_offsets()[:, 0]  # each dot sits on its run's tick
     np.testing.assert_array_equal(offsets, ticks)
+
+
+# ------------------- 5. two responses: the terminal table's headers stay apart and whole
+def test_terminal_table_headers_of_two_responses_are_distinct(capsys):
+    from biochemml.cli.bioprocess import _print_table
+
+    table = pd.DataFrame({"run": ["next01"], "Temp (°C)": [32.5], "pH": [6.9],
+                          "Feed (g/L/h)": [2.0], "IPTG (mM)": [0.22], "Strain": ["W3110"],
+                          "Volume (L)": [2.0]})
+    for r in (TITER, ACETATE):
+        for stat in ("predicted_mean", "predicted_std", "lower_95", "upper_95"):
+            table[f"{stat}_{r}"] = [1.234567]
+    table["acquisition"], table["non_dominated"] = [-2.36], [True]
+    _print_table(table, "2 proposed runs")
+    out = capsys.readouterr().out
+    assert "…" not in out
+    assert out.count(TITER) == 4 and out.count(ACETATE) == 4
+    assert "mean" in out and "upper_95" in out and "non_dominated" in out

@@ -26,17 +26,37 @@ def _write_png(fig, path: Path) -> None:
     atomic_write(path, write)
 
 
+#: terminal headers of the prediction columns that carry a response's name as a suffix
+_SHORT_HEADERS = {"predicted_mean": "mean", "predicted_std": "std", "lower_95": "lower_95",
+                  "upper_95": "upper_95"}
+
+
+def _header(col) -> str:
+    """A column's header on the terminal: ``predicted_mean_Titer (g/L)`` becomes ``mean``
+    over ``Titer (g/L)`` (two lines), so the columns of several responses stay apart."""
+    import re
+
+    m = re.match(r"^(predicted_mean|predicted_std|lower_95|upper_95)_(.+)$", str(col))
+    return f"{_SHORT_HEADERS[m.group(1)]}\n{m.group(2)}" if m else str(col)
+
+
 def _print_table(df, title: str, digits: int = 4) -> None:
-    """A readable table on stdout (rich)."""
+    """A readable table on stdout (rich), every header and cell in full: the console is as
+    wide as the table needs (at least 120 characters)."""
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
-    for col in df.columns:
-        table.add_column(str(col), justify="right")
-    for _, row in df.iterrows():
-        table.add_row(*[f"{v:.{digits}g}" if isinstance(v, float) else str(v) for v in row])
-    Console(width=max(120, 12 * len(df.columns))).print(table)
+    headers = [_header(c) for c in df.columns]
+    rows = [[f"{v:.{digits}g}" if isinstance(v, float) else str(v) for v in row]
+            for _, row in df.iterrows()]
+    width = 1
+    for j, h in enumerate(headers):
+        table.add_column(h, justify="right", no_wrap=True)
+        width += 3 + max([len(line) for line in h.split("\n")] + [len(r[j]) for r in rows])
+    for row in rows:
+        table.add_row(*row)
+    Console(width=max(120, width)).print(table)
 
 
 def _notice(message: str) -> None:
