@@ -221,3 +221,48 @@ def test_terminal_table_headers_of_two_responses_are_distinct(capsys):
     assert "…" not in out
     assert out.count(TITER) == 4 and out.count(ACETATE) == 4
     assert "mean" in out and "upper_95" in out and "non_dominated" in out
+
+
+# --------------------------- 4. --log-response also for minimised responses (a log keeps order)
+def test_log_response_for_a_minimised_response(factors, tmp_path, capsys):
+    from biochemml.cli import main
+
+    first = rounds(1)
+    out = recommend(first, factors, ACETATE, maximize=False, log_response=True, batch=2,
+                    seed=0, num_restarts=2, raw_samples=32)
+    mean, lower, upper = (out[c].to_numpy() for c in ("predicted_mean", "lower_95", "upper_95"))
+    assert (lower > 0).all() and (lower < mean).all() and (mean < upper).all()
+    assert ((upper - mean) > (mean - lower)).all()  # log-normal
+    # acetate rises with feed and temperature: a minimising search goes low on both
+    assert (out["Feed (g/L/h)"] < 1.5).all()
+    assert np.isfinite(out["acquisition"]).all()
+    # the same with titer maximised: a trade-off on the log scale
+    both = recommend(first, factors, [TITER, ACETATE], maximize=[True, False],
+                     log_response=True, batch=1, seed=0, num_restarts=2, raw_samples=32)
+    assert (both[f"lower_95_{ACETATE}"] > 0).all()
+    runs, factors_path = write(first, tmp_path), tmp_path / "factors.yaml"
+    assert main(["recommend", "--runs", str(runs), "--factors", str(factors_path), "--response",
+                 ACETATE, "--minimize", ACETATE, "--log-response", "--batch", "1",
+                 "--out", str(tmp_path / "next.csv")]) == 0
+    capsys.readouterr()
+    zero = first.copy()
+    zero.loc[2, ACETATE] = 0.0
+    assert main(["recommend", "--runs", str(write(zero, tmp_path, "zero.csv")), "--factors",
+                 str(factors_path), "--response", ACETATE, "--minimize", ACETATE,
+                 "--log-response", "--out", str(tmp_path / "z.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "--log-response" in err and "row 4" in err
+
+
+def test_minimised_response_predictions_as_before(factors):
+    """Minimised without a log: the GP on the response as measured gives the predictions
+    the GP on its negative gave (a zero-mean GP is symmetric in sign)."""
+    out = recommend(rounds(1), factors, ACETATE, maximize=False, batch=1, seed=0,
+                    num_restarts=2, raw_samples=32)
+    first = rounds(1).dropna(subset=[ACETATE])
+    model = ConditionModel("gp", factors=factors, seed=0).fit(first[factors.names],
+                                                              -first[ACETATE])
+    mean, std = model.predict(out[factors.names], return_std=True)
+    np.testing.assert_allclose(out["predicted_mean"], -mean, rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(out["predicted_std"], std, rtol=1e-2, atol=1e-4)
+

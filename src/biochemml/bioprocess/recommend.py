@@ -65,8 +65,9 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     num_restarts, raw_samples : int
         Effort of the acquisition optimiser.
     log_response : bool
-        Model the logarithm of each response (all values > 0; see :class:`ConditionModel`).
-        Only for maximised responses. A value <= 0 is an error naming the file, row and
+        Model the logarithm of each response (all values > 0; see :class:`ConditionModel`),
+        maximised or minimised: a logarithm keeps the order, so the lowest by-product
+        concentration is still the lowest. A value <= 0 is an error naming the file, row and
         column.
     multi : {"nehvi", "parego"}
         Several responses: batch noisy expected hypervolume improvement (qLogNEHVI, default)
@@ -112,11 +113,10 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         reference=reference)
     fixed_features = _fixed_features(factors, fixed or {})
     exact = _exact(factors, fixed)
-    models = []
-    for r, up in zip(responses, senses):
-        y = checked.responses[r].to_numpy() * (1.0 if up else -1.0)
-        models.append(ConditionModel("gp", factors=factors, seed=seed, log_response=log_response)
-                      .fit(checked.conditions, y))
+    # each GP models its response as measured (a minimised one too, so that its logarithm
+    # can be modelled); the acquisition's objective turns minimised responses round
+    models = [ConditionModel("gp", factors=factors, seed=seed, log_response=log_response)
+              .fit(checked.conditions, checked.responses[r].to_numpy()) for r in responses]
     train_x = torch.as_tensor(factors.to_unit(checked.conditions), dtype=torch.float64)
     d = train_x.shape[1]
     bounds = torch.stack([torch.zeros(d), torch.ones(d)]).to(torch.float64)
@@ -135,17 +135,17 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
 
     with small_torch(), seeded(seed):
         u, point_acq = _propose(models, train_x, bounds, batch, fixed_features, factors,
-                                inequality or None, num_restarts, raw_samples, seed, ref, snap)
+                                inequality or None, num_restarts, raw_samples, seed, ref, snap,
+                                senses)
     out = factors.rounded(factors.from_unit(u.numpy()), exact=exact)
-    for r, up, model in zip(responses, senses, models):
+    for r, model in zip(responses, models):
         mean, var = model.predict_unit(u.numpy())
         lower, upper = central_interval(mean, var, log=model.log_response)
-        sign = 1.0 if up else -1.0
         sfx = "" if len(responses) == 1 else f"_{r}"
-        out[f"predicted_mean{sfx}"] = sign * mean
+        out[f"predicted_mean{sfx}"] = mean
         out[f"predicted_std{sfx}"] = np.sqrt(var)
-        out[f"lower_95{sfx}"] = lower if up else -upper
-        out[f"upper_95{sfx}"] = upper if up else -lower
+        out[f"lower_95{sfx}"] = lower
+        out[f"upper_95{sfx}"] = upper
     out["acquisition"] = point_acq
     if len(responses) > 1:
         predicted = np.column_stack([out[f"predicted_mean_{r}"].to_numpy() * (1.0 if up else -1.0)
@@ -190,8 +190,6 @@ def check_request(runs, factors: Factors, response, batch: int = 4, maximize=Tru
         raise InputError(f"unknown multi-response strategy '{multi}'; choose 'nehvi' or 'parego'")
     if reference is not None and len(responses) > 1 and len(reference) != len(responses):
         raise InputError(f"{len(responses)} responses but {len(reference)} reference values")
-    if log_response and not all(senses):
-        raise InputError("log_response applies to maximised responses only")
     if constraints:
         factors = factors.with_constraints(constraints)
     _fixed_features(factors, fixed or {})
@@ -399,7 +397,7 @@ def _reference_point(signed: np.ndarray, given):
 
 
 def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality,
-             num_restarts, raw_samples, seed, ref_point=None, snap=None):
+             num_restarts, raw_samples, seed, ref_point=None, snap=None, senses=None):
     """The batch ``(batch, n_features)`` in the unit cube and each run's acquisition value.
 
     Each run's value is that of the run alone, as if it were the only run proposed: it is
@@ -414,11 +412,13 @@ def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality
     import torch
 
     snap = snap or (lambda u: u)
+    senses = senses or [True] * len(models)
     if len(models) == 1 or ref_point is not None:
-        acqf = _acquisition(models, train_x, seed, ref_point=ref_point)
+        acqf = _acquisition(models, train_x, seed, ref_point=ref_point, senses=senses)
         u = snap(_optimise(acqf, bounds, batch, fixed_features, factors, inequality,
                            num_restarts, raw_samples, train_x=train_x, seed=seed))
-        alone = _acquisition(models, train_x, seed, ref_point=ref_point) if batch > 1 else acqf
+        alone = (_acquisition(models, train_x, seed, ref_point=ref_point, senses=senses)
+                 if batch > 1 else acqf)
         with torch.no_grad():
             point_acq = [float(alone(u[i:i + 1].unsqueeze(0))) for i in range(len(u))]
     else:  # ParEGO: each run of the batch maximises a random weighting of the responses
@@ -426,12 +426,12 @@ def _propose(models, train_x, bounds, batch, fixed_features, factors, inequality
         chosen, point_acq = [], []
         for i in range(batch):
             pending = torch.cat(chosen) if chosen else None
-            acqf = _acquisition(models, train_x, seed + i, weights[i], pending)
+            acqf = _acquisition(models, train_x, seed + i, weights[i], pending, senses=senses)
             ui = snap(_optimise(acqf, bounds, 1, fixed_features, factors, inequality,
                                 num_restarts, raw_samples, train_x=train_x, seed=seed + i))
             chosen.append(ui)
             alone = acqf if pending is None else _acquisition(models, train_x, seed + i,
-                                                              weights[i])
+                                                              weights[i], senses=senses)
             with torch.no_grad():
                 point_acq.append(float(alone(ui.unsqueeze(0))))
         u = torch.cat(chosen)
@@ -465,19 +465,36 @@ def _fixed_features(factors: Factors, fixed: dict) -> dict:
     return out
 
 
-def _acquisition(models, train_x, seed, weights=None, pending=None, ref_point=None):
+def _acquisition(models, train_x, seed, weights=None, pending=None, ref_point=None,
+                 senses=None):
     """qLogNEI for one response; for several, qLogNEHVI (with ``ref_point``) or qLogNParEGO
-    (random Chebyshev weighting)."""
+    (random Chebyshev weighting). ``senses``: per response, maximised (True) or minimised;
+    the models predict the responses as measured and the objective negates the minimised
+    ones (so ``ref_point`` is in those signed units)."""
     import torch
+    from botorch.acquisition.multi_objective.objective import WeightedMCMultiOutputObjective
+    from botorch.acquisition.objective import GenericMCObjective
     from botorch.models import ModelListGP
     from botorch.sampling import SobolQMCNormalSampler
 
     sampler = SobolQMCNormalSampler(sample_shape=torch.Size([128]), seed=seed)
+    signs = [1.0 if up else -1.0 for up in (senses or [True] * len(models))]
     if len(models) == 1:
         from botorch.acquisition.logei import qLogNoisyExpectedImprovement
 
+        objective = None if signs[0] > 0 else GenericMCObjective(lambda Y, X=None: -Y[..., 0])
         return qLogNoisyExpectedImprovement(models[0].gp_, X_baseline=train_x, sampler=sampler,
-                                            prune_baseline=True)
+                                            objective=objective, prune_baseline=True)
+    objective = (None if min(signs) > 0 else WeightedMCMultiOutputObjective(
+        torch.as_tensor(signs, dtype=torch.float64)))
+    if any(m.log_response for m in models):
+        # log-scale models have log-normal posteriors, which a ModelListGP returns as a
+        # list that only a list of samplers, one per response, can draw from
+        from botorch.sampling.list_sampler import ListSampler
+
+        sampler = ListSampler(*[SobolQMCNormalSampler(sample_shape=torch.Size([128]),
+                                                      seed=seed + i)
+                                for i in range(len(models))])
     if ref_point is not None:
         from botorch.acquisition.multi_objective import logei
         from botorch.acquisition.multi_objective.logei import (
@@ -490,12 +507,13 @@ def _acquisition(models, train_x, seed, weights=None, pending=None, ref_point=No
             logei._load_attempted = True
         return qLogNoisyExpectedHypervolumeImprovement(
             ModelListGP(*[m.gp_ for m in models]), ref_point=ref_point, X_baseline=train_x,
-            sampler=sampler, prune_baseline=True)
+            sampler=sampler, objective=objective, prune_baseline=True)
     from botorch.acquisition.multi_objective.parego import qLogNParEGO
 
     return qLogNParEGO(ModelListGP(*[m.gp_ for m in models]), X_baseline=train_x,
                        scalarization_weights=torch.as_tensor(weights, dtype=torch.float64),
-                       sampler=sampler, X_pending=pending, prune_baseline=True)
+                       sampler=sampler, objective=objective, X_pending=pending,
+                       prune_baseline=True)
 
 
 def _optimise(acqf, bounds, q, fixed_features, factors, inequality, num_restarts, raw_samples,

@@ -176,7 +176,7 @@ def recommend(
     id_column: Optional[str] = typer.Option(None, "--id-column", help="Run-id column that must be unique."),
     multi: str = typer.Option("nehvi", "--multi", help="Several responses: 'nehvi' (expected hypervolume improvement) or 'parego'."),
     reference: Optional[str] = typer.Option(None, "--reference", help="Several responses, nehvi: the worst acceptable value of each response, comma-separated in --response order (default: from the runs' Pareto front)."),
-    log_response: bool = typer.Option(False, "--log-response", help="Model the logarithm of the response(s) (all values > 0)."),
+    log_response: bool = typer.Option(False, "--log-response", help="Model the logarithm of the response(s), maximised or minimised (every value > 0): for titers spanning orders of magnitude or by-products whose noise grows with their level."),
     seed: int = typer.Option(0, help="Random seed."),
 ):
     """Recommend the next batch of runs by Bayesian optimisation (Gaussian process + qLogNEI;
