@@ -266,3 +266,24 @@ def test_minimised_response_predictions_as_before(factors):
     np.testing.assert_allclose(out["predicted_mean"], -mean, rtol=1e-3, atol=1e-4)
     np.testing.assert_allclose(out["predicted_std"], std, rtol=1e-2, atol=1e-4)
 
+
+# ------------------------- 6. a factorial with a constraint marks the runs that break it
+def test_factorial_marks_the_runs_that_break_the_constraint(tmp_path, capsys):
+    from biochemml.cli import main
+
+    (tmp_path / "factors.yaml").write_text(FACTORS_YAML, encoding="utf-8")
+    out = tmp_path / "design.csv"
+    assert main(["doe", "--factors", str(tmp_path / "factors.yaml"), "--method", "factorial",
+                 "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    table = pd.read_csv(out)
+    breaks = table["Temp (°C)"] + 5 * table["Feed (g/L/h)"] > 50
+    assert len(table) == 32 and int(breaks.sum()) == 8
+    assert table["breaks_constraint"].tolist() == breaks.tolist()
+    assert "8 of the 32 runs" in err and ", ".join(table.loc[breaks, "run"][:3]) in err
+    # read back as runs, the column is neither a factor nor reported as ignored
+    from biochemml.bioprocess import check_runs
+
+    table["Titer (g/L)"] = 1.0 + np.arange(32)
+    assert check_runs(table, Factors.from_file(tmp_path / "factors.yaml"),
+                      TITER).ignored_notice() == ""

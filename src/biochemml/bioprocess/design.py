@@ -60,7 +60,8 @@ def design(factors: Factors, n: int | None = None, method: str = "lhs", seed: in
         V or more, plus axial points on the faces and ``center`` centre points), so every
         run is inside the bounds and a full quadratic model can be fitted.
         ``factorial``, ``fractional`` and ``ccd`` keep every run of their grid, also those
-        that break a linear constraint (their number is in ``attrs["breaking"]``).
+        that break a linear constraint (their number is in ``attrs["breaking"]``, and
+        ``attrs["breaks"]`` holds one boolean per run, True where it breaks one).
         Continuous values are rounded to 6 significant digits, within their bounds.
     seed : int
         Seed of the random designs (and of the run order of none: designs are listed in
@@ -97,10 +98,12 @@ def design(factors: Factors, n: int | None = None, method: str = "lhs", seed: in
 
 def _mark_infeasible(factors: Factors, table: pd.DataFrame) -> pd.DataFrame:
     """Grid designs keep every run; ``attrs["breaking"]`` counts the runs that break a
-    linear constraint (the command line says so)."""
+    linear constraint and ``attrs["breaks"]`` marks them, one boolean per run (the command
+    line writes it as the column ``breaks_constraint``)."""
     if factors.constraints:
         ok = np.all([c.satisfied(table) for c in factors.constraints], axis=0)
         table.attrs["breaking"] = int((~ok).sum())
+        table.attrs["breaks"] = [bool(v) for v in ~ok]
     return table
 
 

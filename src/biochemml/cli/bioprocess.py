@@ -153,14 +153,20 @@ def doe(
         _notice(f"--levels is used by method 'factorial' only, not '{method}'")
     if center is not None and method != "ccd":
         _notice(f"--center is used by method 'ccd' only, not '{method}'")
-    if table.attrs.get("breaking"):
-        _notice(f"{table.attrs['breaking']} of the {len(table)} runs of the {method} design "
-                "break the constraints (grid designs keep every run); lhs, sobol and random "
-                "designs honour them")
+    breaks = table.attrs.get("breaks") if table.attrs.get("breaking") else None
     table.insert(0, "run", [f"run{i + 1:02d}" for i in range(len(table))])
+    n_factors = table.shape[1] - 1
+    if breaks:
+        table["breaks_constraint"] = breaks
+        names = table.loc[table["breaks_constraint"], "run"].tolist()
+        shown = ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
+        _notice(f"{len(names)} of the {len(table)} runs of the {method} design break the "
+                f"constraints (grid designs keep every run): {shown}, marked True in the "
+                "column breaks_constraint; drop them before running the design, or use lhs, "
+                "sobol or random, which honour the constraints")
     write_table(table, out)
     _print_table(table, f"{method} design: {len(table)} runs")
-    typer.echo(f"Wrote {len(table)} runs x {table.shape[1] - 1} factors to {out}")
+    typer.echo(f"Wrote {len(table)} runs x {n_factors} factors to {out}")
 
 
 @app.command()
