@@ -97,8 +97,10 @@ def test_proposals_get_their_own_panel_at_distinct_labelled_positions():
     assert len(set(np.round(x, 6))) == 4
     assert [t.get_text() for t in proposed.get_xticklabels()] == ["next01", "next02", "next03", "next04"]
     assert list(proposed.get_xticks()) == list(x)
-    # measured runs keep their own x axis: 1..n, and nothing else is drawn there
-    assert measured.collections[0].get_offsets()[:, 0].tolist() == [1, 2, 3, 4, 5]
+    # measured runs keep their own x axis: whole positions labelled 1..n (table order without
+    # run labels), and nothing else is drawn there
+    assert measured.collections[0].get_offsets()[:, 0].tolist() == list(measured.get_xticks())
+    assert [t.get_text() for t in measured.get_xticklabels()] == ["1", "2", "3", "4", "5"]
     # the legend sits outside the panels, so it covers no measured run
     assert measured.get_legend() is None and proposed.get_legend() is None and len(fig.legends) == 1
     assert_readable(fig)
