@@ -287,3 +287,61 @@ def test_factorial_marks_the_runs_that_break_the_constraint(tmp_path, capsys):
     table["Titer (g/L)"] = 1.0 + np.arange(32)
     assert check_runs(table, Factors.from_file(tmp_path / "factors.yaml"),
                       TITER).ignored_notice() == ""
+
+
+# ------------------------------------------------------------------------ smaller defects
+def test_missing_response_suggests_a_response_like_column_not_a_factor(factors, tmp_path):
+    from biochemml.bioprocess import check_runs
+
+    path = write(rounds(1), tmp_path)
+    with pytest.raises(InputError) as e:
+        check_runs(path, factors, "Feed")
+    assert "did you mean 'Feed (g/L/h)'" not in str(e.value)  # a factor is no response
+    with pytest.raises(InputError, match=r"did you mean 'Titer \(g/L\)'"):
+        check_runs(path, factors, "Titer (g/l)")
+
+
+def test_replay_of_one_cycle_names_the_file(factors, tmp_path):
+    from biochemml.bioprocess import replay
+
+    path = write(rounds(1), tmp_path)
+    with pytest.raises(InputError, match="runs.csv.*at least two cycles"):
+        replay(path, factors, TITER)
+
+
+def test_an_empty_text_column_is_not_an_ignored_numeric_column(factors):
+    from biochemml.bioprocess import check_runs
+
+    table = rounds(1)
+    table["Comment"] = np.nan  # never filled: pandas reads it as numbers
+    checked = check_runs(table, factors, TITER)
+    assert "Comment" not in checked.ignored_notice()
+    assert "Acetate (g/L)" in checked.ignored_notice()
+
+
+def test_cross_validation_says_which_model_it_is_on(factors, capsys):
+    from biochemml.bioprocess import cross_validate
+
+    first = rounds(1).dropna(subset=[TITER])
+    cross_validate(first[factors.names], first[TITER], kinds=("gp", "gbt"), factors=factors,
+                   folds=3, progress=True)
+    err = capsys.readouterr().err
+    assert "Model 1 of 2: gp, 3 folds" in err and "Model 2 of 2: gbt" in err
+
+
+def test_log_factor_axes_read_in_plain_numbers(factors):
+    from biochemml.bioprocess import feature_importance
+    from biochemml.bioprocess.plots import effects_plot
+
+    first = rounds(1).dropna(subset=[TITER])
+    X = first[factors.names]
+    model = ConditionModel("gp", factors=factors, seed=0).fit(X, first[TITER])
+    importance = pd.Series({"IPTG (mM)": 0.5, "Temp (°C)": 0.3, "pH": 0.1, "Feed (g/L/h)": 0.05,
+                            "Strain": 0.05})
+    fig = effects_plot(model, X, importance, TITER)
+    ax = fig.axes[1]  # partial dependence of IPTG, a log-scale factor
+    assert ax.get_xscale() == "log"
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() + ax.get_xticklabels(minor=True)
+              if t.get_text()]
+    assert "0.1" in labels and not any("10^" in t or "10^{" in t or "$" in t for t in labels)

@@ -1,6 +1,8 @@
 """Judge condition models: cross-validation with interval coverage, and factor effects."""
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 
@@ -163,7 +165,7 @@ def best_condition(X: pd.DataFrame, y, maximize: bool = True) -> tuple:
 
 
 def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Factors | None = None,
-                   folds="loo", seed: int = 0, level: float = 0.95):
+                   folds="loo", seed: int = 0, level: float = 0.95, progress: bool = False):
     """Compare model kinds by cross-validation, replicates kept together.
 
     Parameters
@@ -182,6 +184,10 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
     seed : int
     level : float
         Nominal interval coverage.
+    progress : bool
+        Say on stderr which model is being cross-validated and when it is done, with a
+        bar over its folds on a terminal (:mod:`biochemml.progress`; silenced by
+        ``--quiet``): 240 runs left one condition out at a time take minutes per model.
 
     Returns
     -------
@@ -216,13 +222,22 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
             raise InputError(f"folds must be between 2 and the number of conditions ({n_groups}), got {k}")
         fold_of_group = np.random.default_rng(seed).permutation(n_groups) % k
     fold = fold_of_group[groups]
+    from ..progress import progress_bar, say
+
     rows, metrics = [], {}
-    for kind in kinds:
+    n_folds = len(np.unique(fold))
+    for i, kind in enumerate(kinds):
         mean, std = np.empty(len(y)), np.empty(len(y))
-        for f in np.unique(fold):
-            test = fold == f
-            model = ConditionModel(kind, factors=factors, seed=seed).fit(X[~test], y[~test])
-            mean[test], std[test] = model.predict(X[test], return_std=True, observation_noise=True)
+        if progress:
+            say(f"Model {i + 1} of {len(kinds)}: {kind}, {n_folds} folds ...")
+        with (progress_bar(n_folds, f"{kind} folds") if progress
+              else contextlib.nullcontext(lambda n=1: None)) as advance:
+            for f in np.unique(fold):
+                test = fold == f
+                model = ConditionModel(kind, factors=factors, seed=seed).fit(X[~test], y[~test])
+                mean[test], std[test] = model.predict(X[test], return_std=True,
+                                                      observation_noise=True)
+                advance()
         metrics[kind] = interval_metrics(y, mean, std, level)
         rows.append(pd.DataFrame({"kind": kind, "row": np.arange(len(y)), "observed": y,
                                   "mean": mean, "std": std}))

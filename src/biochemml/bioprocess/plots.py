@@ -150,7 +150,7 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
                 _level_means(ax, [str(v) for v in values], mean)
             else:
                 ax.plot(values, mean, color="tab:orange", lw=2)
-                ax.set_xscale("log" if model.factors_[name].log else "linear")
+                _scale(ax, "x", model.factors_[name].log)
             ax.set_xlabel(name)
             ax.set_ylabel(f"mean predicted {response}")
             ax.set_title(f"partial dependence: {name}")
@@ -164,13 +164,28 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
             fig.colorbar(cs, ax=ax, label=f"predicted {response}")
             _slice_runs(ax, model.factors_, table, rows, surface)
             _legend(fig, axes, ncols=1)
-            ax.set_xscale("log" if model.factors_[surface[0]].log else "linear")
-            ax.set_yscale("log" if model.factors_[surface[1]].log else "linear")
+            _scale(ax, "x", model.factors_[surface[0]].log)
+            _scale(ax, "y", model.factors_[surface[1]].log)
             ax.set_xlabel(surface[0])
             ax.set_ylabel(surface[1])
             ax.set_title("response surface, other factors at\nthe best condition (highest mean)")
         _suptitle(fig, title)
     return finish(fig)
+
+
+def _scale(ax, which: str, log: bool) -> None:
+    """A factor's axis (``which``: "x" or "y"): linear, or logarithmic for a factor declared
+    ``log`` with its ticks written as plain numbers (0.1, 1 and 0.2, 0.5 between), not
+    10^-1."""
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
+    (ax.set_xscale if which == "x" else ax.set_yscale)("log" if log else "linear")
+    if log:
+        axis = ax.xaxis if which == "x" else ax.yaxis
+        plain = FuncFormatter(lambda v, _: f"{v:g}")
+        axis.set_major_formatter(plain)
+        axis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+        axis.set_minor_formatter(plain)
 
 
 #: a measured run lies near a response-surface slice when each of its other continuous

@@ -67,7 +67,10 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     rank = {c: i for i, c in enumerate(order)}
     position = np.array([rank[c] for c in cycles])
     if len(order) < 2:
-        raise InputError(f"a replay needs at least two cycles in column '{cycle}', found {len(order)}")
+        raise InputError(f"a replay needs at least two cycles in column '{cycle}', found "
+                         f"{len(order)} ({', '.join(map(str, order))}): it trains on the "
+                         "earlier cycles to predict each later one", path=table.attrs.get("path"),
+                         column=cycle)
     X, y = checked.conditions, checked.responses[response].to_numpy()
     summaries, preds = [], []
     for i, k in enumerate(order[1:], start=1):

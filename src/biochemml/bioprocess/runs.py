@@ -173,6 +173,23 @@ def as_list(names) -> list:
     return [names] if isinstance(names, str) else list(names)
 
 
+def _require_responses(df: pd.DataFrame, responses, factors: Factors, path) -> None:
+    """Refuse a missing response column with one sentence listing the table's columns; the
+    "did you mean" suggestion looks among the columns that are not factors (a misspelt
+    titer is not 'Feed (g/L/h)')."""
+    from ..io.tables import _did_you_mean, _header_below_hint, _sheets_hint
+
+    others = [c for c in df.columns if c not in factors.names]
+    for r in responses:
+        if r in df.columns:
+            continue
+        hint = (_sheets_hint(df.attrs.get("sheets", []))
+                if df.attrs.get("format") in ("xlsx", "xls") else "")
+        raise InputError(f"has no column '{r}'; its columns are: "
+                         f"{', '.join(map(str, df.columns))}" + _did_you_mean(r, others)
+                         + _header_below_hint(df, r) + hint, path=path)
+
+
 def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Runs:
     """Check a table of runs: factor columns, bounds and levels, responses, run ids.
 
@@ -218,7 +235,7 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
     for r in responses:
         if r in factors.names:
             raise InputError(f"'{r}' is declared as a factor; it cannot also be the response")
-    require_columns(df, responses, path=path)
+    _require_responses(df, responses, factors, path)
     if id_column is not None:
         require_columns(df, [id_column], path=path)
         dup = df[id_column].duplicated(keep="first").to_numpy()
@@ -240,7 +257,8 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
     file_rows = [_file_row(df, i) + 1 for i in range(len(df))]
     skip = set(factors.names) | set(responses) | {id_column} | set(used)
     extra = [c for c in df.columns if c not in skip and pd.api.types.is_numeric_dtype(df[c])
-             and not pd.api.types.is_bool_dtype(df[c])
+             and not pd.api.types.is_bool_dtype(df[c]) and df[c].notna().any()  # an empty
+             # column (a Comment column never filled reads as numbers) holds nothing to ignore
              and str(c).strip() and not str(c).startswith("Unnamed:")]
     varying = [str(c) for c in extra if df[c].nunique(dropna=True) > 1]
     constant = [str(c) for c in extra if df[c].nunique(dropna=True) <= 1]

@@ -347,7 +347,8 @@ def fit_conditions(
     few = few_runs_notice(len(y), f, "cross-validate")
     _warning(few)
     say(f"Cross-validating {', '.join(kind_list)} on {len(y)} runs ...")
-    metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f, folds=fold_spec, seed=seed)
+    metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f, folds=fold_spec, seed=seed,
+                                    progress=True)
     best = metrics["rmse"].idxmin()
     # importance and effects from the model the cross-validation trusts most, fitted to all runs
     model = ConditionModel(best, factors=f, seed=seed).fit(X, y)
