@@ -117,9 +117,21 @@ def test_an_ensemble_without_validation_rows_says_its_spread_is_not_calibrated(t
                      "--target-column", "rl", "--task", "regression", "--ensemble", "2",
                      "--epochs", "1", "--no-baselines", "--validation-split", split,
                      "--out", str(run)]) == 0
+        err = said(capsys.readouterr().err)
         assert (f"2 networks, a deep ensemble (predictions are their mean, uncertainty their "
-                f"{words})") in said(capsys.readouterr().err)
-        assert words in (run / "report.html").read_text()
+                f"{words})") in err
+        report = (run / "report.html").read_text()
+        assert words in report
+        # two networks: the spread is rough, and the run says how to get a better one
+        assert "2 networks estimate each sequence's spread roughly" in err
+        assert "--ensemble 5 or more gives tighter ones" in report
+
+
+def test_few_networks_note():
+    from biochemml.runs import few_networks_note
+
+    assert few_networks_note(1) is None and few_networks_note(5) is None
+    assert "3 networks" in few_networks_note(3)
 
 
 def test_a_classification_ensemble_claims_no_spread(tmp_path, capsys):

@@ -660,10 +660,16 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         """Factor per target that makes the ensemble's spread match its validation errors.
 
         Members of a deep ensemble agree more than their errors warrant (they share the
-        data), so their raw standard deviation gives intervals that are too narrow.
-        The factor is the root-mean-square validation z-score ``(y - mean) / std``:
-        multiplying the spread by it makes the Gaussian 68/95 % intervals hold on the
-        validation rows (which the models did not train on).
+        data), so their raw standard deviation gives intervals that are too narrow. The
+        factor is the 95th percentile of the validation rows' ``|z| = |y - mean| / std``
+        divided by 1.96: with it, the Gaussian 95 % interval (mean ± 1.96 std) holds 95 %
+        of the validation rows, which the models did not train on.
+
+        A quantile, not the root-mean-square z-score: a few members estimate a spread
+        badly (two give a z with a Cauchy-like tail), and the rows where they happen to
+        agree give huge z-scores that dominate a mean of squares. With two networks on
+        3,000 5' UTRs the mean of squares inflated the spread 100-fold: a median standard
+        deviation of 7.7 on values with a standard deviation of 1.3.
         """
         ones = np.ones(self.n_targets_)
         if len(self.models_) < 2 or len(val_codes) < 10:
@@ -671,9 +677,13 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         raw = self._member_outputs(val_codes).astype(np.float64)
         mean, std = raw.mean(axis=0), raw.std(axis=0, ddof=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            z2 = ((z_val - mean) / std) ** 2
-        z2[~np.isfinite(z2)] = np.nan
-        scale = np.sqrt(np.nanmean(z2, axis=0))
+            z = np.abs((z_val - mean) / std)
+        z[~np.isfinite(z)] = np.nan
+        if not np.isfinite(z).any():
+            return ones
+        with warnings.catch_warnings():  # a target whose z is all NaN: factor 1 below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            scale = np.nanquantile(z, 0.95, axis=0) / 1.959964
         return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
 
     def predict(self, sequences, return_std: bool = False):

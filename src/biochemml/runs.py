@@ -627,6 +627,19 @@ def calibration_verdict(coverage: dict, n: int) -> str:
     return "well calibrated: close to the nominal levels"
 
 
+#: networks from which an ensemble's spread is a usable per-sequence uncertainty
+GOOD_ENSEMBLE = 5
+
+
+def few_networks_note(networks: int) -> str | None:
+    """A sentence for an ensemble too small to estimate a spread well, else None."""
+    if not 1 < networks < GOOD_ENSEMBLE:
+        return None
+    return (f"{networks} networks estimate each sequence's spread roughly (where they happen "
+            "to agree, the spread is near zero), so the calibrated intervals must be wide to "
+            f"hold 95 % of the values; --ensemble {GOOD_ENSEMBLE} or more gives tighter ones.")
+
+
 def calibration_note(coverage: dict, n: int) -> str:
     """One sentence: what each interval holds of the test values, and the verdict."""
     held = ", ".join(f"{float(k):.0%} intervals hold {float(v):.1%}" for k, v in
@@ -922,6 +935,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
               "spread, not calibrated: no validation rows")
     say(f"Trained {est.model_name_}"
         + (f": {networks} networks, a deep ensemble ({spread})" if networks > 1 else ""))
+    few = (few_networks_note(networks) if task == "regression" else None)
+    if few:
+        say(f"[yellow]{few}[/yellow]")
     if task == "regression":
         est.target_names_ = targets
 
@@ -1017,6 +1033,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 notes.append(f"Similarity-aware split: {len(left_out)} sequences within "
                              "the distance threshold of a test sequence were used for neither "
                              "training nor testing.")
+            if few:
+                notes.append(few)
             better = _better_baseline(extra.get("baselines"))
             if better:
                 notes.append(better)
