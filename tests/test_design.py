@@ -51,7 +51,9 @@ def test_a_classifier_designs_the_motif():
     clf = SequenceClassifier(seed=2).fit(df.sequence, df.label)
     starts = df[df.label == 0].sequence.head(10).tolist()
     table = evolve(clf, starts, max_mutations=6)
-    assert (table.prediction > table.start_prediction).all()
+    # a classifier's numbers are the log-odds of the class, and are named so
+    assert (table.log_odds_1 > table.start_log_odds_1).all()
+    assert table.attrs["output"] == "log-odds of class 1" and "prediction_std" not in table
     assert clf.predict(table.design.tolist()).tolist().count(1) == 10
     # six changes write the motif's core into random sequences that lacked it (the CNN's
     # pooling accepts it a few bases from where the data put it)
@@ -88,8 +90,29 @@ def test_cli_design_writes_the_table(tmp_path, capsys):
     assert "Designed 4 sequences" in printed and "log-odds of class 1" in printed
     table = pd.read_csv(out, keep_default_na=False)
     assert list(table.columns[:len(starts.columns)]) == list(starts.columns)
-    assert {"design", "mutations", "n_mutations", "start_prediction", "prediction"} <= set(table.columns)
+    assert {"design", "mutations", "n_mutations", "start_log_odds_1", "log_odds_1"} <= set(table.columns)
+    assert "columns start_log_odds_1 and log_odds_1" in printed
     assert (table.n_mutations <= 2).all()
     assert all(d[:7] == s[:7] for d, s in zip(table.design, table.sequence))
     code = main(["design", "--model", str(run), "--data", str(out), "--out", str(out)])
     assert code != 0 and "also the --data table" in capsys.readouterr().err
+
+
+def test_rna_tables_keep_their_letters_and_fixed_takes_any_form(additive):
+    table = evolve(additive, ["UUUUUUUUUUUU"], max_mutations=2)
+    assert table.design.iloc[0] == "UUUUGUUUAUUU" and table.mutations.iloc[0] == "U5G U9A"
+    for fixed in (5, np.array([5]), "5", [5]):
+        kept = evolve(additive, ["TTTTTTTTTTTT"], fixed=fixed, rounds=1).iloc[0]
+        assert kept.mutations == "T9A"
+    with pytest.raises(InputError, match="counted from 1"):
+        evolve(additive, ["TTTTTTTTTTTT"], fixed=[0])
+    series = pd.Series(["TTTTTTTTTTTT", "AAAAAAAAAAAA"], index=["s1", "s2"])
+    assert list(evolve(additive, series, rounds=1).index) == ["s1", "s2"]
+
+
+def test_cli_design_refuses_bad_numbers_first(tmp_path, capsys):
+    pd.DataFrame({"sequence": ["ACGT"]}).to_csv(tmp_path / "s.csv", index=False)
+    (tmp_path / "run").mkdir()
+    code = main(["design", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "s.csv"),
+                 "--out", str(tmp_path / "d.csv"), "--rounds", "0"])
+    assert code != 0 and "--rounds must be 1 or more" in capsys.readouterr().err

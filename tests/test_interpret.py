@@ -96,7 +96,11 @@ def test_u_is_mutated_as_the_t_the_model_reads(position_model):
     as_dna = mutagenesis(reg, seq)
     as_rna = mutagenesis(reg, seq.replace("T", "U"))
     np.testing.assert_allclose(as_rna.effects, as_dna.effects, atol=1e-6)
-    assert as_rna.sequences == [seq]
+    # an RNA table keeps its own letters in the result, as the user wrote them
+    assert as_rna.sequences == [seq.replace("T", "U")] and as_rna.symbols == "ACGU"
+    assert set(as_rna.to_frame().reference) <= set("ACGU")
+    mixed = mutagenesis(reg, [seq, seq.replace("T", "U")])  # both letters: the model's
+    assert mixed.symbols == "ACGT" and mixed.sequences == [seq, seq]
 
 
 def test_filter_motifs_read_the_motif_from_the_cnn(course):
@@ -220,7 +224,8 @@ def test_cli_interpret_writes_a_complete_folder(cli_run, capsys):
     assert "Mutated 4 sequences" in printed and "log-odds of class 1" in printed
     table = pd.read_csv(out / "mutagenesis.csv")
     assert len(table) == 4 * 20 * 3
-    assert list(table.columns) == ["id", "position", "reference", "alternative", "prediction",
+    # a classifier's numbers are log-odds, named so (its 'prediction' elsewhere is a label)
+    assert list(table.columns) == ["id", "position", "reference", "alternative", "log_odds_1",
                                    "change", "importance"]
     assert table.id.unique().tolist() == ["v0", "v1", "v2", "v3"]
     for name in ("report.html", "figures/mutagenesis_v0.png", "figures/mutagenesis_v1.png",
@@ -248,3 +253,59 @@ def test_cli_interpret_refuses_bad_choices_before_writing(cli_run, capsys):
                  "--out", str(out), "--sequence-column", "seq"])
     assert code != 0 and "seq" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_positions_the_model_cuts_off_are_not_zero_effects(course):
+    df, clf = course  # trained on 20-nt sequences, right-padded: a longer one is cut at 20
+    seq = df.sequence.iloc[0] + "ACGTACGTAC"
+    with pytest.warns(LengthWarning):
+        result = mutagenesis(clf, seq)
+    assert np.isfinite(result.effects[0, :20]).all()
+    assert np.isnan(result.effects[0, 20:]).all() and np.isnan(result.importance[0, 20:]).all()
+
+
+def test_a_left_padded_model_cuts_the_5_end(position_model):
+    seqs, reg = position_model  # 12 nt, pad="left": a 15-nt sequence keeps its last 12
+    with pytest.warns(LengthWarning):
+        result = mutagenesis(reg, "AAA" + seqs[0])
+    assert np.isnan(result.effects[0, :3]).all() and np.isfinite(result.effects[0, 3:]).all()
+
+
+def test_a_one_column_table_and_target_names(position_model):
+    seqs, reg = position_model
+    frame = pd.DataFrame({"utr": seqs[:3]})
+    result = mutagenesis(reg, frame)
+    assert result.sequences == seqs[:3]
+    with pytest.raises(InputError, match="pass the sequence column alone"):
+        mutagenesis(reg, pd.DataFrame({"utr": seqs[:3], "x": 1}))
+    reg.target_names_ = ["gfp"]
+    try:
+        named = mutagenesis(reg, seqs[0], output="gfp")
+        assert named.output == "predicted gfp"
+        with pytest.raises(InputError, match="output must be gfp"):
+            mutagenesis(reg, seqs[0], output="rfp")
+    finally:
+        del reg.target_names_
+
+
+def test_figure_names_stay_distinct():
+    from biochemml.interpret.folder import _file_names
+
+    assert _file_names(["a/b", "a_b", "a b", "A_B"]) == ["a_b", "a_b_2", "a_b_3", "A_B_4"]
+
+
+def test_cli_ranks_positions_by_size(cli_run, capsys):
+    folder, run = cli_run
+    out = folder / "ranked"
+    assert main(["interpret", "--model", str(run), "--data", str(folder / "train.csv"),
+                 "--out", str(out), "--limit", "1", "--plots", "1"]) == 0
+    printed = capsys.readouterr().out
+    table = pd.read_csv(out / "mutagenesis.csv")
+    per_position = table.groupby("position")["importance"].first()
+    top = per_position.abs().sort_values(ascending=False).index[:3]
+    line = next(t for t in printed.splitlines() if "most important positions" in t)
+    assert [int("".join(ch for ch in part.split()[0] if ch.isdigit()))
+            for part in line.split("positions ")[1].split(", ")] == list(top)
+    assert main(["interpret", "--model", str(run), "--data", str(folder / "train.csv"),
+                 "--out", str(folder / "none"), "--limit", "0"]) != 0
+    assert "--limit must be 1 or more" in capsys.readouterr().err

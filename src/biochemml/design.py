@@ -17,12 +17,26 @@ from .errors import InputError
 DEFAULT_MAX_MUTATIONS = 3
 
 
-def _positions(fixed, length: int) -> np.ndarray:
+def fixed_positions(fixed) -> list:
+    """The 1-based positions of ``fixed``: one number, a list or array of them, or text
+    such as ``"1-3,20"``."""
+    if fixed is None:
+        return []
+    if isinstance(fixed, str):
+        return parse_positions(fixed)
+    items = [fixed] if np.ndim(fixed) == 0 else list(np.asarray(fixed).ravel())
+    out = []
+    for p in items:
+        if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, np.integer)) or p < 1:
+            raise InputError(f"fixed positions are whole numbers counted from 1, got {p!r}")
+        out.append(int(p))
+    return out
+
+
+def _positions(fixed: list, length: int) -> np.ndarray:
     """Boolean ``(length,)`` mask of the 1-based positions in ``fixed``."""
     mask = np.zeros(length, dtype=bool)
-    for p in fixed or ():
-        if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 1:
-            raise InputError(f"fixed positions are counted from 1, got {p!r}")
+    for p in fixed:
         if p <= length:
             mask[p - 1] = True
     return mask
@@ -62,8 +76,9 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
         Positions a design may differ at from its starting sequence (``None``: no limit).
     maximise : bool, default True
         ``False`` lowers the prediction instead.
-    fixed : sequence of int, optional
-        1-based positions never changed (a start codon, a restriction site, a primer).
+    fixed : int, sequence of int or str, optional
+        1-based positions never changed (a start codon, a restriction site, a primer), counted
+        from the 5' end of each sequence; text such as ``"1-3,20"`` works too.
     output : optional
         As for :func:`biochemml.interpret.mutagenesis`: the class (its log-odds) or target.
     progress : bool
@@ -72,14 +87,17 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     Returns
     -------
     pandas.DataFrame
-        One row per starting sequence: ``start``, ``design``, ``mutations`` (``G5A T9C``:
-        letter, 1-based position, new letter, in the order made), ``n_mutations`` (positions
-        that differ from the start), ``start_prediction``, ``prediction`` and, for a regressor
-        ensemble, ``prediction_std`` of the design (a large spread warns of a design far from
-        what the model learnt). ``attrs["output"]`` says what was predicted.
+        One row per starting sequence (a Series keeps its index): ``start``, ``design``,
+        ``mutations`` (``G5A T9C``: letter, 1-based position, new letter, in the order made;
+        in the letters the sequences are written in), ``n_mutations`` (positions that differ
+        from the start), ``start_prediction`` and ``prediction`` (for a classifier
+        ``start_log_odds_<class>`` and ``log_odds_<class>``) and, for a regressor ensemble,
+        ``prediction_std`` of the design (a large spread warns of a design far from what the
+        model learnt). ``attrs["output"]`` says what the numbers are.
     """
     from .interpret import mutagenesis
     from .interpret.mutagenesis import _scorer
+    from .progress import say
 
     if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 1:
         raise InputError(f"rounds must be a whole number >= 1, got {rounds!r}")
@@ -90,6 +108,7 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
         from .runs import load_run_model
 
         model = load_run_model(model)
+    fixed = fixed_positions(fixed)
     first = mutagenesis(model, sequences, output=output)  # checks the model and sequences
     starts = list(first.sequences)
     current = list(starts)
@@ -100,6 +119,9 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     result = first
     for step in range(rounds):
         if step:
+            if progress:
+                say(f"Round {step + 1} of {rounds}: {len(active)} of {len(starts)} sequences "
+                    "still improving")
             result = mutagenesis(model, [current[i] for i in active], output=output,
                                  progress=progress)
         still = []
@@ -124,14 +146,18 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
         active = still
         if not active:
             break
+    column = first.column
     table = pd.DataFrame({
         "start": starts, "design": current, "mutations": [" ".join(m) for m in made],
         "n_mutations": [sum(a != b for a, b in zip(d, s)) for d, s in zip(current, starts)],
-        "start_prediction": first.reference.astype(float),
-        "prediction": _scorer(model, output)[0](current)})
+        f"start_{column}": first.reference.astype(float),
+        column: _scorer(model, output)[0](current)},
+        index=sequences.index if isinstance(sequences, pd.Series) else None)
     if getattr(model, "n_models_", 1) > 1 and not hasattr(model, "classes_"):
         _, std = model.predict(current, return_std=True)
         std = np.asarray(std).reshape(len(current), -1)
-        table["prediction_std"] = std[:, output or 0]
+        names = [str(t) for t in (getattr(model, "target_names_", None) or [])]
+        k = names.index(output) if isinstance(output, str) and output in names else int(output or 0)
+        table["prediction_std"] = std[:, k]
     table.attrs["output"] = first.output
     return table

@@ -24,9 +24,13 @@ def interpret(
 ):
     """Explain a trained model: predict every single-letter change of each sequence
     (in-silico mutagenesis) and read the motifs its first-layer filters learnt."""
+    from ..errors import InputError
     from ..interpret.folder import interpret_run
 
     check_run_folder(model)
+    for name, value, least in (("--limit", limit, 1), ("--plots", plots, 0)):
+        if value < least:
+            raise InputError(f"{name} must be {least} or more, got {value}")
     result = interpret_run(model, data, out, sequence_column_name=sequence_column,
                            id_column=id_column, output=output, limit=limit, plots=plots)
     typer.echo(f"Mutated {result['sequences']} sequences; the numbers are the {result['output']}.")
@@ -56,37 +60,40 @@ def design(
     """Design better sequences: from each starting sequence, make the single substitution the
     model predicts best, round after round (in-silico directed evolution)."""
     from ..design import evolve, parse_positions
-    check_run_folder(model)
     from ..errors import InputError
-    from ..interpret.folder import _output_choice
-    from ..io import read_table, sequence_column as read_sequences
+    from ..interpret.folder import load_sequence_run, output_choice, read_sequences
     from ..io.outputs import join_outputs
-    from ..io.tables import require_columns
     from ..io.writers import table_suffix, write_table
-    from ..runs import _run_config, _trained_sequence_column, load_run_model
 
-    if (model / "model.pkl").exists():
-        raise InputError(f"{model} is a protein-variant run: design works on sequence runs")
+    check_run_folder(model)
+    for name, value, least in (("--rounds", rounds, 1), ("--max-mutations", max_mutations, 0)):
+        if value < least:
+            raise InputError(f"{name} must be {least} or more" + (" (0: no limit)" if least == 0
+                                                                  else "") + f", got {value}")
     table_suffix(out)
     if out.resolve() == data.resolve():
         raise InputError("is also the --data table: name a new file for the designs", path=out)
-    cfg = _run_config(model)
-    est = load_run_model(model)
-    df = read_table(data)
-    column = sequence_column or _trained_sequence_column(df, cfg)
-    require_columns(df, [column], path=data, hint=". Name the column of sequences with --sequence-column")
-    seqs = read_sequences(df, column, est.alphabet)
+    positions = parse_positions(fixed) if fixed else None
+    cfg, est = load_sequence_run(model)
+    df, seqs, _ = read_sequences(est, cfg, data, sequence_column)
+    replaced = out.exists()
     designs = evolve(est, seqs, rounds=rounds, max_mutations=max_mutations or None,
-                     maximise=not minimise, fixed=parse_positions(fixed) if fixed else None,
-                     output=_output_choice(est, cfg, output), progress=True)
+                     maximise=not minimise, fixed=positions,
+                     output=output_choice(est, cfg, output), progress=True)
     added = designs.drop(columns=["start"]).set_index(df.index)
     write_table(join_outputs(df, added), out)
     improved = int((designs.n_mutations > 0).sum())
+    column = [c for c in designs.columns if c.startswith("start_")][0][len("start_"):]
     typer.echo(f"Designed {len(designs)} sequences ({improved} changed); the numbers are the "
-               f"{designs.attrs['output']}. Wrote {out}")
+               f"{designs.attrs['output']} (columns start_{column} and {column}). Wrote {out}"
+               + (" (it replaced the file of that name)" if replaced else ""))
+    everything_fixed = positions is not None and all(
+        set(range(1, len(q) + 1)) <= set(positions) for q in seqs)
     for _, row in designs.head(10).iterrows():
         spread = f" ± {row.prediction_std:.3g}" if "prediction_std" in designs else ""
-        typer.echo(f"  {row.start_prediction:.3g} -> {row.prediction:.3g}{spread}  "
-                   f"{row.mutations or 'no change improves it'}")
-    typer.echo("These are the model's predictions: measure the designs before you trust them, "
-               "and read a large prediction_std as a design far from what the model learnt.")
+        typer.echo(f"  {row['start_' + column]:.3g} -> {row[column]:.3g}{spread}  "
+                   + (row.mutations or ("every position is --fixed" if everything_fixed
+                                        else "no allowed change improves it")))
+    typer.echo("These are the model's predictions: measure the designs before you trust them"
+               + (", and read a large prediction_std as a design far from what the model "
+                  "learnt." if "prediction_std" in designs else "."))

@@ -8,8 +8,10 @@
   :func:`filter_influence`: how much the predictions move when each filter is silenced.
 
 Figures: :func:`biochemml.plot.mutagenesis_map`, :func:`biochemml.plot.sequence_logo`.
+:func:`interpret_run` writes all of it for a run folder (``biochemml interpret``).
 """
 from .filters import filter_influence, filter_motifs
+from .folder import interpret_run
 from .mutagenesis import Mutagenesis, mutagenesis
 
-__all__ = ["mutagenesis", "Mutagenesis", "filter_motifs", "filter_influence"]
+__all__ = ["mutagenesis", "Mutagenesis", "filter_motifs", "filter_influence", "interpret_run"]

@@ -40,7 +40,7 @@ class _FirstLayer:
     def __init__(self, model, sequences, member: int, purpose: str):
         import torch
 
-        from ..encode.codes import as_sequence_list
+        from .mutagenesis import sequence_list
 
         if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
             from ..runs import load_run_model
@@ -61,9 +61,7 @@ class _FirstLayer:
             raise ModelError(f"the {getattr(model, 'model_name_', 'model')} network has no "
                              "convolution on the sequence (an MLP without motif features): "
                              "use mutagenesis() instead")
-        seqs, _ = as_sequence_list(sequences)
-        if not seqs:
-            raise InputError(f"no sequences were given to {purpose}")
+        seqs = sequence_list(sequences, purpose)
         self.unknown = model.unknown
         self.codes = model._codes(seqs, fitting=False)  # (N, L) as the model reads them
 

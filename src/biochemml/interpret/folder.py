@@ -19,24 +19,63 @@ INFLUENCE_SEQUENCES = 1000
 FILTER_SEQUENCES = 20_000
 
 
-def _output_choice(est, cfg: dict, output):
-    """The ``output=`` of :func:`mutagenesis` from a command-line word: a class label, or a
-    target column name (or number) of a regression run."""
-    if cfg["task"] == "classification":
-        if output is None:
-            positive = cfg.get("positive")
-            return None if positive is None or len(est.classes_) != 2 else positive
-        return output
-    names = [str(t) for t in cfg["target_columns"]]
-    if output is None:
-        if len(names) > 1:
-            raise InputError(f"the run predicts {len(names)} targets ({', '.join(names)}): "
-                             "name one with --output")
-        return 0
-    if str(output) in names:
-        return names.index(str(output))
-    raise InputError(f"--output {output} is not a target of this run: choose "
-                     f"{' or '.join(names)}")
+def load_sequence_run(run_dir):
+    """``(config, estimator)`` of a sequence run folder, the estimator knowing its target
+    names (so outputs say "predicted mrl", not "target 0")."""
+    from ..runs import _run_config, load_run_model
+
+    run_dir = Path(run_dir)
+    if (run_dir / "model.pkl").exists():
+        raise ModelError(f"{run_dir} is a protein-variant run: its per-position effects are "
+                         "already in its position_effects.csv and heat map")
+    cfg = _run_config(run_dir)
+    est = load_run_model(run_dir)
+    if cfg["task"] != "classification":
+        est.target_names_ = [str(t) for t in cfg["target_columns"]]
+    return cfg, est
+
+
+def output_choice(est, cfg: dict, output):
+    """The ``output=`` of :func:`mutagenesis` from a command-line word: a class label
+    (default the run's positive class) or a target column name."""
+    if cfg["task"] == "classification" and output is None:
+        positive = cfg.get("positive")
+        return None if positive is None or len(est.classes_) != 2 else positive
+    return output
+
+
+def read_sequences(est, cfg: dict, data, sequence_column_name, id_column=None):
+    """``(table, sequences, ids)`` of a table or FASTA, with the notes ``predict`` prints
+    (N letters, lengths the model never saw). ``ids``: the ``id_column``, a FASTA file's
+    record names, or the file rows (``row2``, ...)."""
+    from ..io.tables import read_table, require_columns, sequence_column
+    from ..runs import _file_rows, _note_ambiguous, _note_lengths, _trained_sequence_column
+
+    df = data if isinstance(data, pd.DataFrame) else read_table(data)
+    col = sequence_column_name or _trained_sequence_column(df, cfg)
+    require_columns(df, [col] + ([id_column] if id_column else []), path=None if isinstance(
+        data, pd.DataFrame) else data, hint=". Name the columns with --sequence-column and --id-column")
+    seqs = sequence_column(df, col, est.alphabet)
+    _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
+    _note_lengths(seqs, est)
+    if id_column is None and df.attrs.get("format") == "fasta" and "id" in df:
+        id_column = "id"
+    ids = (df[id_column].astype(str).to_numpy() if id_column
+           else np.asarray([f"row{r}" for r in _file_rows(df, np.arange(len(df)))]))
+    return df, seqs, ids
+
+
+def _file_names(ids) -> list:
+    """A distinct file-name-safe stem for each id (``a/b`` and ``a_b`` get ``a_b``, ``a_b_2``)."""
+    seen, out = set(), []
+    for i in ids:
+        stem = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in str(i)) or "sequence"
+        name, k = stem, 2
+        while name.lower() in seen:
+            name, k = f"{stem}_{k}", k + 1
+        seen.add(name.lower())
+        out.append(name)
+    return out
 
 
 def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None,
@@ -69,7 +108,8 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     -------
     dict
         ``sequences`` mutated, ``output`` explained, ``top`` (per plotted sequence: its id,
-        prediction and three most important positions), ``filters`` (motif summaries, the
+        prediction and three most important positions, by size: a letter that lowers the
+        prediction counts as much as one that raises it), ``filters`` (motif summaries, the
         most influential first; empty for a model without convolutions) and the written
         ``files``.
 
@@ -80,10 +120,8 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     and ``figures/filter_<k>.png``, plus ``report.html``.
     """
     from .. import plot, report
-    from ..io.tables import read_table, require_columns, sequence_column
     from ..io.writers import atomic_folder, check_new_folder
     from ..motifs import write as write_motifs
-    from ..runs import _file_rows, _run_config, _trained_sequence_column, load_run_model
     from .filters import filter_influence, filter_motifs
     from .mutagenesis import mutagenesis
 
@@ -93,22 +131,12 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
         raise InputError(f"plots must be a whole number >= 0, got {plots!r}")
     folder = check_new_folder(out)
     run_dir = Path(run_dir)
-    if (run_dir / "model.pkl").exists():
-        raise ModelError(f"{run_dir} is a protein-variant run: its per-position effects are "
-                         "already in its position_effects.csv and heat map")
-    cfg = _run_config(run_dir)
-    est = load_run_model(run_dir)
-    df = data if isinstance(data, pd.DataFrame) else read_table(data)
-    col = sequence_column_name or _trained_sequence_column(df, cfg)
-    require_columns(df, [col] + ([id_column] if id_column else []), path=None if isinstance(
-        data, pd.DataFrame) else data, hint=". Name the columns with --sequence-column and --id-column")
-    seqs = sequence_column(df, col, est.alphabet)
-    ids = (df[id_column].astype(str).to_numpy() if id_column
-           else np.asarray([f"row{r}" for r in _file_rows(df, np.arange(len(df)))]))
+    cfg, est = load_sequence_run(run_dir)
+    df, seqs, ids = read_sequences(est, cfg, data, sequence_column_name, id_column)
     chosen = min(limit, len(seqs))
     if chosen < len(seqs):
         say(f"Mutating the first {chosen} of {len(seqs)} sequences (--limit to change).")
-    result = mutagenesis(est, seqs[:chosen], output=_output_choice(est, cfg, output),
+    result = mutagenesis(est, seqs[:chosen], output=output_choice(est, cfg, output),
                          progress=True)
     table = result.to_frame()
     importance = result.importance
@@ -132,14 +160,15 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
         table.to_csv(tmp / "mutagenesis.csv", index=False)
         files.append("mutagenesis.csv")
         figures = []
+        names = _file_names(ids[:min(plots, chosen)])
         for n in range(min(plots, chosen)):
-            name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in ids[n])
-            path = tmp / "figures" / f"mutagenesis_{name}.png"
+            path = tmp / "figures" / f"mutagenesis_{names[n]}.png"
             plot.mutagenesis_map(result, path, index=n,
-                                 title=f"{ids[n]}: {result.output} {result.reference[n]:.3g}")
+                                 title=f"{ids[n]}: {result.output} = {result.reference[n]:.3g}")
             figures.append((f"In-silico mutagenesis of {ids[n]}", path))
             files.append(f"figures/{path.name}")
-            order = np.argsort(-np.nan_to_num(importance[n], nan=-np.inf))[:3]
+            # the largest in size, helping or hurting (an upstream AUG hurts)
+            order = np.argsort(-np.nan_to_num(np.abs(importance[n]), nan=-np.inf))[:3]
             top.append({"id": ids[n], "prediction": float(result.reference[n]),
                         "positions": [(int(i) + 1, result.sequences[n][i], float(importance[n, i]))
                                       for i in order]})

@@ -41,7 +41,14 @@ class Mutagenesis:
         ``reference``; 0 at the letter the sequence holds, NaN past the end of a sequence
         shorter than the longest (``L``).
     output : str
-        What the numbers are, e.g. ``"log-odds of class 1"`` or ``"predicted value"``.
+        What the numbers are, e.g. ``"log-odds of class 1"`` or ``"predicted mrl"``.
+    column : str
+        The name of those numbers in a table: ``"prediction"``, or ``"log_odds_1"`` for a
+        classifier (whose ``prediction`` elsewhere is a class label).
+
+    Positions the model does not read (past its input length, for a model that cuts longer
+    sequences) have NaN effects: changing them changes nothing because the model never sees
+    them, not because they do not matter.
     """
 
     sequences: list
@@ -49,6 +56,7 @@ class Mutagenesis:
     reference: np.ndarray
     effects: np.ndarray
     output: str
+    column: str = "prediction"
 
     @property
     def importance(self) -> np.ndarray:
@@ -64,8 +72,8 @@ class Mutagenesis:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per substitution: ``sequence`` (index in the input), ``position``
-        (1-based), ``reference`` and ``alternative`` letters, ``prediction`` of the mutant
-        and ``change`` (prediction minus the sequence's own)."""
+        (1-based), ``reference`` and ``alternative`` letters, the mutant's prediction (the
+        column named :attr:`column`) and ``change`` (that minus the sequence's own)."""
         rows = []
         for n, seq in enumerate(self.sequences):
             for i, ref in enumerate(seq):
@@ -75,20 +83,23 @@ class Mutagenesis:
                     change = float(self.effects[n, i, c])
                     rows.append((n, i + 1, ref, alt, float(self.reference[n]) + change, change))
         return pd.DataFrame(rows, columns=["sequence", "position", "reference", "alternative",
-                                           "prediction", "change"])
+                                           self.column, "change"])
 
 
 def _scorer(model, output):
-    """``(score(list of str) -> (N,) array, description)`` for a fitted model."""
+    """``(score(list of str) -> (N,) array, description, column name)`` for a fitted model.
+
+    ``output``: a class label (classifiers), or a target number or name (regressors; names
+    from ``target_names_``, which run folders record)."""
     if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
         classes = list(model.classes_)
+        keys = [str(c) for c in classes]
         if output is None:
             if len(classes) != 2:
-                raise InputError(f"the model has {len(classes)} classes "
-                                 f"({', '.join(map(str, classes))}): name the one to explain "
-                                 "with output=")
+                raise InputError(f"the model has {len(classes)} classes ({', '.join(keys)}): "
+                                 "name the one to explain (output= in Python, --output on "
+                                 "the command line)")
             output = classes[1]
-        keys = [str(c) for c in classes]
         if str(output) not in keys:
             raise InputError(f"output {output!r} is not one of the model's classes "
                              f"{', '.join(map(repr, keys))}")
@@ -97,22 +108,79 @@ def _scorer(model, output):
         def score(seqs):
             p = np.clip(model.predict_proba(seqs)[:, k], _P_CLIP, 1 - _P_CLIP)
             return np.log(p / (1 - p))
-        return score, f"log-odds of class {output}"
+        return score, f"log-odds of class {output}", f"log_odds_{output}"
     n_targets = int(getattr(model, "n_targets_", 1) or 1)
+    names = [str(t) for t in (getattr(model, "target_names_", None) or [])]
+    if len(names) != n_targets:
+        names = []
     if output is None:
         if n_targets > 1:
+            listed = " or ".join(names) if names else f"0 to {n_targets - 1}"
             raise InputError(f"the model predicts {n_targets} targets: name the one to explain "
-                             f"with output= (0 to {n_targets - 1})")
+                             f"({listed}; output= in Python, --output on the command line)")
         output = 0
+    if isinstance(output, str) and output in names:
+        output = names.index(output)
     if isinstance(output, bool) or not isinstance(output, (int, np.integer)) \
             or not 0 <= output < n_targets:
-        raise InputError(f"output must be a target number from 0 to {n_targets - 1} for this "
-                         f"model, got {output!r}")
+        listed = " or ".join(names) if names else f"a number from 0 to {n_targets - 1}"
+        raise InputError(f"output must be {listed} for this model, got {output!r}")
+    output = int(output)
 
     def score(seqs):
         pred = np.asarray(model.predict(seqs), dtype=float)
         return pred.reshape(len(seqs), -1)[:, output]
-    return score, "predicted value" if n_targets == 1 else f"predicted value of target {output}"
+    what = names[output] if names else ("value" if n_targets == 1 else f"target {output}")
+    return score, f"predicted {what}", "prediction"
+
+
+def sequence_list(sequences, what: str = "mutate") -> list:
+    """The sequences as a list of str: strings, Biopython records, a pandas Series or a
+    one-column DataFrame (as the estimators take), or a generator."""
+    from ..encode.codes import as_sequence_list
+
+    if hasattr(sequences, "columns"):  # a DataFrame: its one column
+        if sequences.shape[1] != 1:
+            raise InputError(f"got a table with columns {', '.join(map(str, sequences.columns))}: "
+                             f"pass the sequence column alone, e.g. df['{sequences.columns[0]}']")
+        sequences = sequences.iloc[:, 0]
+    seqs, _ = as_sequence_list(sequences)
+    if not seqs:
+        raise InputError(f"no sequences were given to {what}")
+    return seqs
+
+
+def display_symbols(model, seqs: list) -> tuple[str, list]:
+    """The model's letters as the user writes them, and the sequences upper case.
+
+    A DNA model reads U as T (an RNA model T as U): a table written wholly in the other
+    nucleotide letter keeps its own letter in every output (``ACGU`` for an RNA table on a
+    DNA model); a mixed table is written in the model's letters."""
+    symbols = get_alphabet(model.alphabet).symbols
+    seqs = [s.upper() for s in seqs]
+    own = next((x for x in "TU" if x in symbols), None)
+    if own is None:  # protein
+        return symbols, seqs
+    other = "U" if own == "T" else "T"
+    if any(other in s for s in seqs) and not any(own in s for s in seqs):
+        return symbols.replace(own, other), seqs
+    return symbols, [s.replace(other, own) for s in seqs]
+
+
+def _unread(model, seqs: list, width: int) -> np.ndarray:
+    """``(N, width)`` True where a model that cuts long sequences never reads the position."""
+    mask = np.zeros((len(seqs), width), dtype=bool)
+    length = getattr(model, "input_length_", None)
+    if length is None or getattr(model, "reads_any_length", False):
+        return mask
+    keeps_end = getattr(model, "pad", "right") == "left"  # 3'-aligned: the 5' end is cut
+    for n, s in enumerate(seqs):
+        if len(s) > length:
+            if keeps_end:
+                mask[n, :len(s) - length] = True
+            else:
+                mask[n, length:len(s)] = True
+    return mask
 
 
 def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mutagenesis:
@@ -123,13 +191,14 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
     model : fitted estimator or str or Path
         A :class:`biochemml.SequenceClassifier`, :class:`biochemml.SequenceRegressor`, a
         baseline, or a run folder written by ``biochemml train`` (its model is loaded).
-    sequences : str or sequence of str
-        The sequences to mutate; ``N`` letters stay (every letter is tried there).
+    sequences : str, sequence of str, pandas Series or one-column DataFrame
+        The sequences to mutate; ``N`` letters stay (every letter is tried there). An RNA
+        table on a DNA model (or the reverse) keeps its own letters in the result.
     output : optional
         What to explain. Classifiers: a class label (default the second of two classes,
         e.g. ``1``); the effect is on its log-odds, ``log(p / (1 - p))``, which does not
-        saturate as a probability does. Regressors: a target number (default 0, the only
-        one of a single-target model).
+        saturate as a probability does. Regressors: a target number, or its name for a
+        model loaded from a run folder (default the only target of a single-target model).
     progress : bool
         Show a progress bar.
 
@@ -145,7 +214,6 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
     >>> m = mutagenesis(clf, "ATTGCCGGAAGTCAGTCCAT")           # doctest: +SKIP
     >>> m.importance[0].argmax() + 1   # the 1-based position that matters most  # doctest: +SKIP
     """
-    from ..encode.codes import as_sequence_list
     from ..progress import progress_bar
 
     if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
@@ -155,14 +223,8 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
     if not (hasattr(model, "predict") and hasattr(model, "alphabet")):
         raise ModelError(f"{type(model).__name__} is not a biochemml sequence model; "
                          "pass a fitted SequenceClassifier or SequenceRegressor, or a run folder")
-    seqs, _ = as_sequence_list(sequences)
-    if not seqs:
-        raise InputError("no sequences were given to mutate")
-    symbols = get_alphabet(model.alphabet).symbols
-    # U in a DNA model's sequences is read as T (and T as U for RNA): mutate the letter it reads
-    swap = {"T": ("U", "T"), "U": ("T", "U")}.get(next((x for x in "TU" if x in symbols), ""))
-    seqs = [s.upper().replace(*swap) if swap else s.upper() for s in seqs]
-    score, described = _scorer(model, output)
+    symbols, seqs = display_symbols(model, sequence_list(sequences))
+    score, described, column = _scorer(model, output)
     reference = score(seqs)  # warns once here about lengths the model did not see
     width, c = max(map(len, seqs)), len(symbols)
     effects = np.full((len(seqs), width, c), np.nan)
@@ -195,4 +257,5 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
             advance()
         if pending:
             flush()
-    return Mutagenesis(seqs, symbols, reference, effects, described)
+    effects[_unread(model, seqs, width)] = np.nan
+    return Mutagenesis(seqs, symbols, reference, effects, described, column)

@@ -19,7 +19,8 @@ def mutagenesis_map(result, path=None, *, index=0, start=1, title=None, formats=
     minus the mean over the other letters there; below the line, the letter hurts). Bottom:
     one cell per position and letter, coloured by the change in the prediction when the
     position is changed to that letter (red raises it, blue lowers it); the sequence's own
-    letters are dotted. Sequences longer than 50 letters wrap onto several rows.
+    letters are dotted; grey cells are positions the model does not read (past its input
+    length). Sequences longer than 50 letters wrap onto several rows.
 
     Parameters
     ----------
@@ -39,6 +40,7 @@ def mutagenesis_map(result, path=None, *, index=0, start=1, title=None, formats=
     matplotlib.figure.Figure
     """
     import logomaker
+    import matplotlib
     import pandas as pd
     from matplotlib.colors import TwoSlopeNorm
 
@@ -57,10 +59,13 @@ def mutagenesis_map(result, path=None, *, index=0, start=1, title=None, formats=
     top = float(np.nanmax(np.abs(importance))) or 1.0
     n_rows = int(np.ceil(length / MAP_ROW))
     per = int(np.ceil(length / n_rows))
+    # a heat-map row per letter tall enough for its label: 4 nucleotides or 20 amino acids
+    map_height = max(1.6, 0.24 * c)
     with style():
-        fig, axes = new_figure(float(np.clip(0.22 * per + 3.0, 6.0, 16.0)), 3.9 * n_rows, dpi,
+        fig, axes = new_figure(float(np.clip(0.22 * per + 3.0, 6.0, 16.0)),
+                               (2.3 + map_height) * n_rows, dpi,
                                nrows=2 * n_rows, squeeze=False,
-                               gridspec_kw={"height_ratios": [1.3, 1.0] * n_rows})
+                               gridspec_kw={"height_ratios": [2.0, map_height] * n_rows})
         for r in range(n_rows):
             lo, hi = r * per, min((r + 1) * per, length)
             ax_logo, ax_map = axes[2 * r, 0], axes[2 * r + 1, 0]
@@ -72,7 +77,8 @@ def mutagenesis_map(result, path=None, *, index=0, start=1, title=None, formats=
             ax_logo.set_xlim(start + lo - 0.5, start + hi - 0.5)
             ax_logo.set_ylabel("importance")
             ax_logo.set_xticks([])
-            image = ax_map.imshow(effects[lo:hi].T, aspect="auto", cmap="RdBu_r",
+            cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="0.8")  # grey: not read
+            image = ax_map.imshow(effects[lo:hi].T, aspect="auto", cmap=cmap,
                                   norm=TwoSlopeNorm(0.0, -limit, limit),
                                   extent=(start + lo - 0.5, start + hi - 0.5, c - 0.5, -0.5),
                                   interpolation="nearest")
@@ -89,5 +95,5 @@ def mutagenesis_map(result, path=None, *, index=0, start=1, title=None, formats=
             fig.colorbar(image, ax=[ax_logo, ax_map], label=f"change in\n{result.output}", shrink=0.9)
         axes[-1, 0].set_xlabel("position")
         axes[0, 0].set_title(title or f"In-silico mutagenesis: sequence {index} "
-                             f"({result.output}: {result.reference[index]:.3g})")
+                             f"({result.output} = {result.reference[index]:.3g})")
     return finish(fig, path, formats, dpi)
