@@ -216,3 +216,23 @@ def test_a_refit_that_fails_keeps_the_fitted_model():
         est.fit(["ACGTACGTACGTACGT"] * 60, ["n.d."] * 60)  # longer sequences, bad values
     assert est.input_length_ == 8 and est.train_lengths_ == (8, 8)
     np.testing.assert_array_equal(est.predict(seqs[:5]), before)
+
+
+# ----- sample weights -------------------------------------------------------------------
+@pytest.mark.parametrize("model", ["ridge", "ridge-pairs"])
+def test_the_fit_does_not_depend_on_the_units_of_the_weights(data, model):
+    """Read counts or their thousandths weigh the rows alike: the same penalty is chosen
+    and the same predictions come out (raw counts used to push alpha to the grid's top)."""
+    seqs, y = data
+    counts = np.random.default_rng(1).integers(500, 5000, len(seqs)).astype(float)
+    fits = [BaselineRegressor(model).fit(seqs[:250], y[:250], sample_weight=counts[:250] * scale)
+            for scale in (1.0, 1e-3, 1e3)]
+    assert fits[0].alphas_ == fits[1].alphas_ == fits[2].alphas_
+    assert fits[0].alphas_[0] < max(BaselineRegressor.ALPHAS)
+    for other in fits[1:]:
+        np.testing.assert_allclose(other.predict(seqs[250:]), fits[0].predict(seqs[250:]),
+                                   rtol=1e-6, atol=1e-6)
+    # a weight of the same value everywhere is no weight at all
+    plain = BaselineRegressor(model).fit(seqs[:250], y[:250])
+    same = BaselineRegressor(model).fit(seqs[:250], y[:250], sample_weight=np.full(250, 37.0))
+    assert plain.alphas_ == same.alphas_
