@@ -178,3 +178,22 @@ def test_a_validation_split_that_is_no_fraction_is_named(value):
     with pytest.raises(InputError, match=r"validation_split must be a fraction in \[0, 1\), "
                                          rf"not {value!r}"):
         SequenceRegressor(n_models=1, epochs=1, validation_split=value).fit(SEQS, Y)
+
+
+def test_a_constant_target_is_refused_by_fit_as_the_cli_refuses_it():
+    """The Python API stops where ``biochemml train`` stops: nothing to learn, score NaN."""
+    from biochemml.baselines import BaselineRegressor
+
+    seqs = SEQS[:40]
+    for est in (SequenceRegressor(epochs=1, n_models=1), BaselineRegressor("ridge"),
+                BaselineRegressor("gbm-kmer")):
+        with pytest.raises(InputError, match="^every row has the value 5: a regression needs "
+                                             "values that differ$"):
+            est.fit(seqs, np.full(40, 5.0))
+        assert not hasattr(est, "models_")
+    two = np.column_stack([np.arange(40.0), np.full(40, 2.5)])
+    two[3, 1] = np.nan  # an unmeasured value does not make the rest differ
+    for est in (SequenceRegressor(epochs=1, n_models=1), BaselineRegressor("ridge")):
+        with pytest.raises(InputError, match=r"every measured value of target 1 \(y\[:, 1\]\) "
+                                             "is 2.5: a regression"):
+            est.fit(seqs, two)

@@ -204,8 +204,9 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
 
         NaN in a multi-target ``y`` marks a value that was not measured (that target's model
         leaves the row out); a row with no value at all is an error, as are text values,
-        infinite values and sample weights of another length, negative or all zero (the
-        sentences of :meth:`biochemml.SequenceRegressor.fit`).
+        infinite values, a target whose values are all the same, and sample weights of
+        another length, negative or all zero (the sentences of
+        :meth:`biochemml.SequenceRegressor.fit`).
 
         ``validation_data`` is accepted and ignored (these models need no early stopping).
         """
@@ -214,7 +215,7 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
 
         if self.model not in BASELINES:
             raise InputError(f"unknown baseline '{self.model}': choose one of {', '.join(BASELINES)}")
-        from .estimators import _SequenceEstimator
+        from .estimators import _SequenceEstimator, check_values_differ
 
         from .encode.codes import as_sequence_list
 
@@ -225,6 +226,7 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
         # every input checked before any fitted attribute changes: a failed refit keeps
         # the model it had
         vals, multi = measured_values(y, len(seqs), self.target_transform)
+        check_values_differ(vals, multi)
         w = _SequenceEstimator._weights(sample_weight, len(vals))
         if w is not None:  # read counts or their thousandths: the same fit (see the class)
             w = w / w.mean()

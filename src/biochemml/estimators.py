@@ -92,6 +92,38 @@ def length_notes(seqs, est) -> list[tuple[str, str]]:
     return notes
 
 
+def check_values_differ(values: np.ndarray, several: bool = False) -> None:
+    """Refuse measured values that are all the same (per target): nothing to learn.
+
+    Parameters
+    ----------
+    values : ndarray of shape (N, T)
+        From :func:`biochemml.targets.measured_values` (NaN: not measured).
+    several : bool
+        Whether ``y`` had several targets (the sentence then names the target by its
+        column of ``y``).
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        With the sentence ``biochemml train`` gives for such a column.
+
+    Examples
+    --------
+    >>> check_values_differ(np.array([[5.0], [5.0], [5.0]]))
+    Traceback (most recent call last):
+    ...
+    biochemml.errors.InputError: every row has the value 5: a regression needs values that differ
+    """
+    for t in range(values.shape[1]):
+        finite = values[np.isfinite(values[:, t]), t]
+        measured = np.unique(finite)
+        if len(measured) == 1 and len(finite) > 1:  # one row: "at least 2" says it better
+            what = (f"every measured value of target {t} (y[:, {t}]) is {measured[0]:g}"
+                    if several else f"every row has the value {measured[0]:g}")
+            raise InputError(f"{what}: a regression needs values that differ")
+
+
 class _SequenceEstimator(BaseEstimator):
     _task = ""
 
@@ -610,7 +642,8 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         """Train on sequences and measured values ``y`` of shape ``(N,)`` or ``(N, T)``.
 
         NaN in a multi-target ``y`` marks a value that was not measured (ignored in
-        the loss); a row with no value at all is an error.
+        the loss); a row with no value at all is an error, and so is a target whose
+        values are all the same (there is nothing to learn; ``score`` would be NaN).
         """
         from .baselines import BASELINES
 
@@ -621,7 +654,9 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
                              f"{self.model}`")
         check_target_transform(self.target_transform)
         codes = self._codes(sequences, fitting=True)
-        vals2, self._multi = measured_values(y, codes.shape[0], self.target_transform)
+        vals2, multi = measured_values(y, codes.shape[0], self.target_transform)
+        check_values_differ(vals2, multi)
+        self._multi = multi
         self.n_targets_ = vals2.shape[1]
         weights = self._weights(sample_weight, len(vals2))
         if validation_data is not None:
