@@ -219,3 +219,15 @@ def test_a_two_target_run_scores_the_one_target_a_table_holds(tmp_path):
     blank.assign(gfp=np.nan, rl=np.nan).to_csv(tmp_path / "empty.csv", index=False)
     with pytest.raises(InputError, match="no target column holds a measured value"):
         evaluate_run(run, tmp_path / "empty.csv")
+
+
+def test_a_one_row_table_is_refused_naming_the_file(regression_run, tmp_path, capsys):
+    run, table = regression_run
+    table.head(1).to_csv(tmp_path / "one.csv", index=False)
+    with pytest.raises(InputError, match=r"^file .*one\.csv: the table has 1 row: scoring a "
+                                         "model needs at least 2 measured rows.*biochemml "
+                                         "predict"):
+        evaluate_run(run, tmp_path / "one.csv")
+    assert main(["--quiet", "evaluate", "--model", str(run), "--data",
+                 str(tmp_path / "one.csv")]) != 0
+    assert "one.csv" in capsys.readouterr().err

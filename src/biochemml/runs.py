@@ -1259,6 +1259,7 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
     _note_lengths(seqs, est)
     # a target the table lacks is a column without measurements: predicted, not scored
     y = _values(df.assign(**{t: np.nan for t in absent}), cfg["task"], targets, one_class=True)
+    _check_scorable(df, cfg["task"], targets, y)
     notes = []
     if cfg["task"] == "classification":
         y = _known_labels(df, targets[0], y, est.classes_)
@@ -1299,6 +1300,27 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
                                 figures=figures,
                                 notes=notes + _evaluation_notes(result, targets))
     return result
+
+
+def _check_scorable(df: pd.DataFrame, task: str, targets, y) -> None:
+    """Refuse an evaluation table with fewer than 2 scored rows (of a target it measures),
+    naming the file: no score can be computed from one."""
+    path = df.attrs.get("path")
+    if len(df) < 2:
+        raise InputError(f"the table has {len(df)} row{'' if len(df) == 1 else 's'}: scoring a "
+                         "model needs at least 2 measured rows (and dozens for a score to mean "
+                         "much); add rows, or use biochemml predict for the prediction of a "
+                         "single sequence", path=path)
+    if task == "classification":
+        return
+    values = np.asarray(y, dtype=float).reshape(len(df), -1)
+    for t, column in enumerate(targets):
+        measured = np.flatnonzero(~np.isnan(values[:, t]))
+        if len(measured) == 1:
+            raise InputError(f"only {_rows_text(df, measured)} has a measured value: scoring "
+                             "needs at least 2 (and dozens for a score to mean much); add "
+                             "values, or empty the column to predict it without scoring",
+                             path=path, column=column)
 
 
 #: the run-folder file with the hashes of the training sequences (evaluate's overlap check)
