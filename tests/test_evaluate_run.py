@@ -231,3 +231,50 @@ def test_a_one_row_table_is_refused_naming_the_file(regression_run, tmp_path, ca
     assert main(["--quiet", "evaluate", "--model", str(run), "--data",
                  str(tmp_path / "one.csv")]) != 0
     assert "one.csv" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def two_target_run(tmp_path_factory):
+    """A ridge run on two targets named as a lab names them, and a table of another lab
+    that measured only the first, under its own names."""
+    rng = np.random.default_rng(9)
+    folder = tmp_path_factory.mktemp("two")
+    seqs = ["".join(rng.choice(list("ACGT"), 16)) for _ in range(200)]
+    pd.DataFrame({"UTR seq (5'->3')": seqs,
+                  "MRL (polysome)": [s.count("A") + rng.normal(0, 0.3) for s in seqs],
+                  "eGFP log2 FC": [s.count("GG") + rng.normal(0, 0.3) for s in seqs]}
+                 ).to_csv(folder / "lab.csv", index=False)
+    run = train_run(folder / "lab.csv", sequence_column_name="UTR seq (5'->3')",
+                    target_columns=["MRL (polysome)", "eGFP log2 FC"], task="regression",
+                    model="ridge", baselines=False, out=folder / "run")
+    new = ["".join(rng.choice(list("ACGT"), 16)) for _ in range(50)]
+    other = pd.DataFrame({"seq": new, "mrl_measured": [s.count("A") for s in new]})
+    other.to_csv(folder / "other_lab.csv", index=False)
+    return run, folder / "other_lab.csv"
+
+
+def test_a_target_named_differently_is_mapped_by_run_target_equals_column(two_target_run,
+                                                                          tmp_path, capsys):
+    run, other = two_target_run
+    result = evaluate_run(run, other, sequence_column_name="seq",
+                          target_columns=["MRL (polysome)=mrl_measured"])
+    assert list(result) == ["mrl_measured"] and result["mrl_measured"]["n"] == 50
+    assert result["mrl_measured"]["r2"]["value"] > 0.8
+    assert main(["--quiet", "evaluate", "--model", str(run), "--data", str(other),
+                 "--sequence-column", "seq", "--target-column",
+                 "MRL (polysome)=mrl_measured", "--out", str(tmp_path / "ev")]) == 0
+    written = pd.read_csv(tmp_path / "ev" / "predictions.csv")
+    assert {"prediction_mrl_measured", "prediction_eGFP log2 FC"} <= set(written.columns)
+    assert "no column &#x27;eGFP log2 FC&#x27;" in (tmp_path / "ev" / "report.html").read_text()
+    # one plain name for two targets: the error shows the form that works
+    with pytest.raises(InputError, match=r"names 1: name as many, in that order, or map each "
+                                         r"target .* --target-column \"MRL \(polysome\)="
+                                         r"mrl_measured\""):
+        evaluate_run(run, other, sequence_column_name="seq", target_columns=["mrl_measured"])
+    # a mapped target the run does not have, or a column the table lacks, is named
+    with pytest.raises(InputError, match="'MRL' is not a target of the run; its targets are "
+                                         r"'MRL \(polysome\)', 'eGFP log2 FC'"):
+        evaluate_run(run, other, sequence_column_name="seq", target_columns=["MRL=mrl_measured"])
+    with pytest.raises(InputError, match="has no column 'mrl'"):
+        evaluate_run(run, other, sequence_column_name="seq",
+                     target_columns=["MRL (polysome)=mrl"])

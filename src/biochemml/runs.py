@@ -1235,25 +1235,13 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
     est = load_run_model(run_dir)
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
     column = sequence_column_name or _trained_sequence_column(df, cfg)
-    trained = cfg["target_columns"]
-    targets = ([target_columns] if isinstance(target_columns, str) else list(target_columns)) \
-        if target_columns else trained
-    if len(targets) != len(trained):
-        raise InputError(f"the run was trained on {len(trained)} target column"
-                         f"{'s' if len(trained) > 1 else ''} ({', '.join(trained)}); name as "
-                         f"many with --target-column, not {len(targets)}")
+    given = ([target_columns] if isinstance(target_columns, str) else list(target_columns)) \
+        if target_columns else None
     require_columns(df, [column], what=", the sequence column"
                     + ("" if sequence_column_name else " the model was trained on"),
                     hint="" if sequence_column_name else
                     ". Name the table's column of sequences with --sequence-column")
-    absent = [] if target_columns or cfg["task"] == "classification" else \
-        [t for t in targets if t not in df.columns]
-    if not absent or len(absent) == len(targets):
-        absent = []
-        require_columns(df, targets, what="" if target_columns else
-                        ", a column the model was trained on",
-                        hint="" if target_columns else
-                        ". Name the table's column with --target-column")
+    targets, absent = _evaluation_targets(df, cfg, given)
     seqs = np.asarray(sequence_column(df, column, est.alphabet), dtype=object)
     _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
     _note_lengths(seqs, est)
@@ -1300,6 +1288,70 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
                                 figures=figures,
                                 notes=notes + _evaluation_notes(result, targets))
     return result
+
+
+def _target_pairs(trained: list, given: list, df: pd.DataFrame) -> dict | None:
+    """``{run target: table column}`` when ``given`` uses the form ``"target=column"``
+    (entries that are a run target alone keep its name), else None (plain names)."""
+    def pair(entry):
+        if entry in df.columns or "=" not in entry:
+            return None
+        target, column = (part.strip() for part in entry.split("=", 1))
+        return (target, column) if target in trained or entry.count("=") == 1 else None
+
+    pairs = [pair(e) for e in given]
+    if not any(pairs):
+        return None
+    mapping = {}
+    for entry, p in zip(given, pairs):
+        target, column = p if p else (entry, entry)
+        if target not in trained:
+            raise InputError(f"--target-column '{entry}': '{target}' is not a target of the run; "
+                             f"its targets are {', '.join(repr(t) for t in trained)} (write "
+                             "'run target=table column')")
+        if target in mapping:
+            raise InputError(f"--target-column names the run's target '{target}' twice; map "
+                             "each target once")
+        mapping[target] = column
+    return mapping
+
+
+def _evaluation_targets(df: pd.DataFrame, cfg: dict, given: list | None) -> tuple[list, list]:
+    """The table's column for each of the run's targets (in the run's order), and those of
+    them the table lacks (predicted, not scored; regression only).
+
+    ``given`` (``--target-column``): None takes the run's names; as many names as the run
+    has targets rename them in order; ``"run target=table column"`` entries (with a run's
+    target alone for its own name) rename those targets and look up the others by the
+    run's names.
+    """
+    trained = list(cfg["target_columns"])
+    mapping = None if given is None else _target_pairs(trained, given, df)
+    regression = cfg["task"] != "classification"
+    if mapping is not None:
+        targets = [mapping.get(t, t) for t in trained]
+        require_columns(df, list(mapping.values()))
+        absent = [t for t in trained if t not in mapping and t not in df.columns]
+        return targets, absent if regression else []
+    if given is not None and len(given) != len(trained):
+        several = len(trained) > 1
+        raise InputError(
+            f"the run was trained on {len(trained)} target column{'s' if several else ''} "
+            f"({', '.join(trained)}); --target-column names {len(given)}: name as many, in "
+            "that order" + (f", or map each target the table measures to its column, e.g. "
+                            f"--target-column \"{trained[0]}={given[0]}\" (the others are "
+                            "predicted, not scored)" if several else ""))
+    targets = given or trained
+    absent = [] if given or not regression else [t for t in targets if t not in df.columns]
+    if not absent or len(absent) == len(targets):
+        absent = []
+        require_columns(df, targets, what="" if given else
+                        ", a column the model was trained on",
+                        hint="" if given else
+                        ". Name the table's column with --target-column"
+                        + (" (\"run target=column\" for some of the targets)"
+                           if len(trained) > 1 else ""))
+    return targets, absent
 
 
 def _check_scorable(df: pd.DataFrame, task: str, targets, y) -> None:

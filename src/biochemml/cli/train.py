@@ -399,7 +399,7 @@ def evaluate(
     data: Path = typer.Option(..., "--data", help="A labelled table with the training columns."),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for metrics, predictions, figures and a report; without it only the metrics are printed."),
     sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Column of sequences (protein-variant runs: of variants); default the training column name."),
-    target_column: Optional[List[str]] = typer.Option(None, "--target-column", help="Column of labels or measured values; default the training column name (repeat for several targets)."),
+    target_column: Optional[List[str]] = typer.Option(None, "--target-column", help="Column of labels or measured values; default the training column name (repeat for several targets, in the run's order). To score some targets under other names, map each: \"RUN TARGET=COLUMN\", e.g. \"MRL (polysome)=mrl_measured\" (the others are predicted, not scored)."),
     variant_column: Optional[str] = typer.Option(None, "--variant-column", help="protein-variant runs: column of mutations; default the training column name."),
     offset: Optional[int] = typer.Option(None, "--offset", help="protein-variant runs: number of the first wild-type residue in this table's mutation names; default the run's."),
 ):
