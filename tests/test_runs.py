@@ -694,3 +694,28 @@ def test_a_renamed_prediction_keeps_its_spread_beside_it(capsys, monkeypatch):
                                  "prediction_std_3", "in_training_set"]
     assert ("already has a column 'prediction', kept as it is; the new columns are "
             "'prediction_3', 'prediction_std_3'" in said(capsys.readouterr().err))
+
+
+def test_a_blank_value_of_one_of_two_targets_is_said_with_its_row(utr_table, tmp_path, capsys,
+                                                                  monkeypatch):
+    """With one target a blank cell is an error; with two the row trains the other target,
+    and the terminal and the report say so, counting rows as a spreadsheet does."""
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    table = pd.read_csv(utr_table)
+    table["gfp"] = table["rl"] * 2 + 1
+    table.loc[9, "gfp"] = np.nan  # file row 11 (the header is row 1)
+    table.to_csv(tmp_path / "blank.csv", index=False)
+    run = train_run(tmp_path / "blank.csv", sequence_column_name="utr",
+                    target_columns=["rl", "gfp"], task="regression", model="ridge",
+                    baselines=False, out=tmp_path / "run")
+    words = "1 row has no 'gfp' value (row 11): it trains and tests the other target only"
+    assert words in said(capsys.readouterr().err)
+    assert words.replace("'", "&#x27;") in " ".join((run / "report.html").read_text().split())
+    table.loc[[20, 30], "rl"] = np.nan
+    table.to_csv(tmp_path / "blank2.csv", index=False)
+    train_run(tmp_path / "blank2.csv", sequence_column_name="utr", target_columns=["rl", "gfp"],
+              task="regression", model="ridge", baselines=False, out=tmp_path / "run2")
+    assert ("2 rows have no 'rl' value (rows 22, 32): they train and test the other target "
+            "only") in said(capsys.readouterr().err)

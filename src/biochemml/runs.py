@@ -554,6 +554,25 @@ def _values(df: pd.DataFrame, task: str, targets: list, one_class: bool = False)
     return cols[0] if len(cols) == 1 else np.column_stack(cols)
 
 
+def _blank_value_notes(df: pd.DataFrame, targets: list, y) -> list:
+    """A sentence for each target of a multi-target table with blank cells: those rows
+    train and test the other targets only (one target: a blank is an error already)."""
+    if len(targets) < 2:
+        return []
+    values = np.asarray(y, dtype=float).reshape(len(df), -1)
+    notes = []
+    for t, column in enumerate(targets):
+        blank = np.flatnonzero(np.isnan(values[:, t]))
+        if not blank.size:
+            continue
+        one = blank.size == 1
+        others = "the other target" if len(targets) == 2 else "the other targets"
+        notes.append(f"{blank.size} row{'' if one else 's'} {'has' if one else 'have'} no "
+                     f"'{column}' value ({_rows_text(df, blank)}): {'it trains' if one else 'they train'} "
+                     f"and {'tests' if one else 'test'} {others} only")
+    return notes
+
+
 def _check_varies(df: pd.DataFrame, column: str, values: np.ndarray) -> None:
     """Refuse a target column whose measured values are all the same: nothing to learn."""
     measured = np.unique(values[np.isfinite(values)])
@@ -861,9 +880,13 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     seqs = np.asarray(sequence_column(df, sequence_column_name, alphabet), dtype=object)
     alphabet = _stop_alphabet(seqs, alphabet)
     y = _values(df, task, targets)
+    blank_notes = []
     if task == "regression":
         for column, values in zip(targets, np.asarray(y).reshape(len(df), -1).T):
             _check_varies(df, column, values)
+        blank_notes = _blank_value_notes(df, targets, y)
+        for note in blank_notes:
+            say(f"[yellow]{note}[/yellow]")
     elif positive is not None:
         positive = _positive_class(df, targets[0], y, positive)
     else:
@@ -1025,6 +1048,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                          + (" (split 'group' puts each group wholly in training or test)"
                             if split == "group" else "")
                          + f"; scoring groups apart needs 2 to {MAX_GROUPS}.")
+        notes += blank_notes
         notes += _evaluation_notes(result, targets)  # confusion matrix; calibration by target
         if task == "classification" and majority_note(result):
             say(f"[yellow]{majority_note(result)}[/yellow]")
