@@ -719,3 +719,56 @@ def test_a_blank_value_of_one_of_two_targets_is_said_with_its_row(utr_table, tmp
               task="regression", model="ridge", baselines=False, out=tmp_path / "run2")
     assert ("2 rows have no 'rl' value (rows 22, 32): they train and test the other target "
             "only") in said(capsys.readouterr().err)
+
+
+@pytest.fixture(scope="module")
+def families(tmp_path_factory):
+    """12 random 40-nt parents with 25 variants each (1-3 substitutions), value set by the
+    parent: a random split tests on siblings of training rows."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for p in range(12):
+        parent = rng.choice(list("ACGT"), 40)
+        level = rng.normal(0, 1)
+        for _ in range(25):
+            s = parent.copy()
+            for i in rng.choice(40, rng.integers(1, 4), replace=False):
+                s[i] = rng.choice([c for c in "ACGT" if c != s[i]])
+            rows.append({"sequence": "".join(s), "mrl": level + rng.normal(0, 0.1),
+                         "parent": f"p{p}"})
+    path = tmp_path_factory.mktemp("families") / "families.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_a_random_split_of_variant_families_says_it_scores_near_relatives(families, tmp_path,
+                                                                         capsys, monkeypatch):
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    run = train_run(families, target_columns="mrl", task="regression", model="ridge",
+                    baselines=False, out=tmp_path / "random")
+    err = said(capsys.readouterr().err)
+    assert "% of the test rows (" in err and "have a training sequence within 4 mismatches" in err
+    assert "fills in near relatives" in err and "--split similarity --max-distance 4" in err
+    html = " ".join((run / "report.html").read_text().split())
+    assert "fills in near relatives" in html and "--split similarity --max-distance 4" in html
+    near = json.loads((run / "metrics.json").read_text())["near_relatives"]
+    assert near["max_distance"] == 4 and near["n_near"] > near["n_test_rows"] / 2
+    # a split that already keeps relatives apart says nothing of the kind
+    for name, options in (("sim", {"split": "similarity", "max_distance": 4}),
+                          ("group", {"split": "group", "group_column": "parent"})):
+        run = train_run(families, target_columns="mrl", task="regression", model="ridge",
+                        baselines=False, out=tmp_path / name, **options)
+        assert "near relatives" not in said(capsys.readouterr().err)
+        assert "near relatives" not in (run / "report.html").read_text()
+
+
+def test_a_random_split_of_unrelated_sequences_says_nothing_of_near_relatives(utr_table, tmp_path,
+                                                                              capsys, monkeypatch):
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    train_run(utr_table, sequence_column_name="utr", target_columns="rl", task="regression",
+              model="ridge", baselines=False, out=tmp_path / "run")
+    assert "near relatives" not in said(capsys.readouterr().err)

@@ -408,6 +408,35 @@ def _length_follows(dist, lengths) -> float | None:
 DISTANCE_BINS = 6
 
 
+#: share of the test rows with a training sequence within ``near_distance`` above which a
+#: random split is said to score near relatives
+NEAR_SHARE = 0.5
+
+
+def near_distance(length: float) -> int:
+    """How close a training sequence must be for a test sequence to be its near relative:
+    10 % of the length, or 2 mismatches (edits), whichever is larger."""
+    return max(2, int(round(0.1 * float(length))))
+
+
+def near_relatives_note(near: dict | None) -> str | None:
+    """A sentence when most test rows of a random split have a training sequence within
+    ``near["max_distance"]`` (``extra["near_relatives"]`` of a run), else None."""
+    if not near or not near["n_test_rows"] or \
+            near["n_near"] <= NEAR_SHARE * near["n_test_rows"]:
+        return None
+    k, n, d = near["n_near"], near["n_test_rows"], near["max_distance"]
+    edit = near["distance"] == "edit"
+    return (f"{k / n:.0%} of the test rows ({k:,} of {n:,}"
+            + (", a random sample" if near.get("sampled") else "")
+            + f") have a training sequence within {d} {_distance_words(near['distance'])}: "
+            "with a random split the score measures how well the model fills in near "
+            "relatives of sequences it trained on (variants of one parent, say), not how it "
+            "predicts new sequences. To test on those, train again with --split similarity "
+            f"--max-distance {d}" + (" --distance edit" if edit else "")
+            + " (or --split group with a column of families).")
+
+
 #: the baselines table's scores: metrics.json key -> the report's column header
 BASELINE_COLUMNS = {"r2": "R2", "pearson": "Pearson r", "spearman": "Spearman", "mae": "MAE",
                     "fit_seconds": "fit s"}
@@ -473,6 +502,11 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         extra["error_by_distance_length_spearman"] = rho
     figures.append((caption, f))
     extra["error_by_distance"] = by_dist
+    near = min(near_distance(np.median(lengths)), cap)  # edit distances: exact up to cap
+    extra["near_relatives"] = {"max_distance": near, "distance": distance,
+                               "n_test_rows": int(len(rows)),
+                               "n_near": int((dist <= near).sum()),
+                               "sampled": bool(len(rows) < ok.sum())}
     if test_groups is not None and 2 <= len(set(test_groups[ok])) <= MAX_GROUPS:
         by_group = metrics.regression_metrics_by_group(truth[ok], pred[ok], test_groups[ok])
         extra["by_group"] = by_group.to_dict(orient="records")
@@ -1049,6 +1083,11 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                             if split == "group" else "")
                          + f"; scoring groups apart needs 2 to {MAX_GROUPS}.")
         notes += blank_notes
+        near = near_relatives_note(extra.get("near_relatives")) \
+            if split == "random" and split_column is None else None
+        if near:
+            notes.append(near)
+            say(f"[yellow]{near}[/yellow]")
         notes += _evaluation_notes(result, targets)  # confusion matrix; calibration by target
         if task == "classification" and majority_note(result):
             say(f"[yellow]{majority_note(result)}[/yellow]")
