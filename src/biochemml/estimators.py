@@ -124,6 +124,27 @@ def check_values_differ(values: np.ndarray, several: bool = False) -> None:
             raise InputError(f"{what}: a regression needs values that differ")
 
 
+def _epoch_ticker(plain, n_rows: int, batch_size: int, epochs: int, member: int,
+                  n_members: int):
+    """A forward pre-hook for a network in training that tells ``plain``
+    (:class:`biochemml.progress.PlainProgress`) the epoch it is in, from the training
+    batches it has seen (:class:`biochemml.train.CodeBatches`: a last batch of one row
+    joins the one before)."""
+    starts = range(0, n_rows, max(1, int(batch_size)))
+    per_epoch = max(1, len(starts) - (len(starts) > 1 and n_rows - starts[-1] == 1))
+    seen = [0]
+
+    def hook(module, _inputs):
+        if not module.training:  # validation and prediction batches
+            return
+        seen[0] += 1
+        epoch = min(epochs, (seen[0] - 1) // per_epoch + 1)
+        plain.tick(lambda: f"Training: epoch {epoch} of {epochs}"
+                   + (f" (network {member + 1} of {n_members})" if n_members > 1 else ""))
+
+    return hook
+
+
 class _SequenceEstimator(BaseEstimator):
     _task = ""
 
@@ -314,6 +335,10 @@ class _SequenceEstimator(BaseEstimator):
         n_members = self._n_members(name, len(codes))
         n_channels = get_alphabet(self.alphabet).size
         self.models_, self.histories_, self.fit_info_ = [], [], []
+        from .progress import PlainProgress, shows_bars
+
+        bar = bool(self.verbose) and shows_bars()  # Lightning's bar; plain lines in a log
+        plain = PlainProgress() if self.verbose and not bar else None
         for k in range(n_members):
             if self.verbose and n_members > 1:
                 from .progress import say
@@ -323,16 +348,14 @@ class _SequenceEstimator(BaseEstimator):
             with seeded(seed):  # the user's own random draws are left as they were
                 net = build(name, codes.shape[1], self.alphabet, self._task, n_outputs,
                             **params)
-            info = train.fit(
-                net, codes, y, val_codes, val_y, task=self._task, n_channels=n_channels,
-                weights_train=weights, epochs=training["epochs"],
-                batch_size=training["batch_size"], lr=training["learning_rate"],
-                weight_decay=training["weight_decay"], optimizer=training["optimizer"],
-                patience=training["patience"] if len(val_codes) else None,
-                schedule=training["schedule"], average_epochs=training["average_epochs"],
-                seed=seed,
-                accelerator=self.device, unknown=self.unknown, progress=self.verbose,
-                time_limit=None if self.time_limit is None else self.time_limit / n_members)
+            hook = None if plain is None else net.register_forward_pre_hook(_epoch_ticker(
+                plain, len(codes), training["batch_size"], training["epochs"], k, n_members))
+            try:
+                info = self._fit_one(train, net, codes, y, val_codes, val_y, weights, training,
+                                     n_channels, seed, bar, n_members)
+            finally:
+                if hook is not None:
+                    hook.remove()
             self.models_.append(net)
             self.histories_.append(info["history"])
             self.fit_info_.append({k2: v for k2, v in info.items() if k2 != "history"})
@@ -343,6 +366,20 @@ class _SequenceEstimator(BaseEstimator):
         self.training_ = training
         self.input_length_ = codes.shape[1]
         return self
+
+    def _fit_one(self, train, net, codes, y, val_codes, val_y, weights, training, n_channels,
+                 seed, bar, n_members) -> dict:
+        """Train one network (:func:`biochemml.train.fit`) with the resolved settings."""
+        return train.fit(
+            net, codes, y, val_codes, val_y, task=self._task, n_channels=n_channels,
+            weights_train=weights, epochs=training["epochs"],
+            batch_size=training["batch_size"], lr=training["learning_rate"],
+            weight_decay=training["weight_decay"], optimizer=training["optimizer"],
+            patience=training["patience"] if len(val_codes) else None,
+            schedule=training["schedule"], average_epochs=training["average_epochs"],
+            seed=seed,
+            accelerator=self.device, unknown=self.unknown, progress=bar,
+            time_limit=None if self.time_limit is None else self.time_limit / n_members)
 
     def _raw_outputs(self, sequences) -> np.ndarray:
         """``(n_models, N, K)`` raw model outputs."""
@@ -500,7 +537,9 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
     device : str
         ``"auto"``, ``"cpu"`` or ``"gpu"``.
     verbose : bool
-        Show a progress bar while training.
+        Show progress while training and predicting: a bar on a terminal (or in a
+        notebook), otherwise (a batch job's log) a plain line such as ``Training: epoch 5
+        of 30, 2 min 10 s`` at most every 30 s, and nothing for shorter work.
 
     Attributes
     ----------

@@ -1,9 +1,17 @@
-"""Progress reporting for long work (rich), silenced by ``--quiet`` or ``set_quiet(True)``."""
+"""Progress reporting for long work, silenced by ``--quiet`` or ``set_quiet(True)``.
+
+On a terminal a rich bar; elsewhere (a batch job, a log file, a notebook) a plain line at
+most every :data:`PLAIN_EVERY` seconds, and nothing for work shorter than that.
+"""
 from __future__ import annotations
 
 import contextlib
 import os
 import sys
+import time
+
+#: seconds between the plain progress lines written where stderr is not a terminal
+PLAIN_EVERY = 30.0
 
 _QUIET = os.environ.get("BIOCHEMML_QUIET", "") not in ("", "0")
 
@@ -26,11 +34,64 @@ def say(message: str) -> None:
         Console(stderr=True, highlight=False).print(message)
 
 
+def duration(seconds: float) -> str:
+    """``"45 s"``, ``"2 min 10 s"``, ``"1 h 5 min"``.
+
+    Examples
+    --------
+    >>> duration(130.4), duration(9), duration(3900)
+    ('2 min 10 s', '9 s', '1 h 5 min')
+    """
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+class PlainProgress:
+    """Plain progress lines for a log: :meth:`tick` writes one (to stderr, with the time
+    since the start) when :data:`PLAIN_EVERY` seconds have passed since the start or the
+    last line, so short work writes nothing. Quiet writes nothing either.
+    """
+
+    def __init__(self):
+        self.start = self.last = time.monotonic()
+
+    def tick(self, text) -> None:
+        """``text``: the line (``"Training: epoch 5 of 30"``), or a function giving it (only
+        called when a line is due)."""
+        now = time.monotonic()
+        if _QUIET or now - self.last < PLAIN_EVERY:
+            return
+        self.last = now
+        line = text() if callable(text) else text
+        print(f"{line}, {duration(now - self.start)}", file=sys.stderr, flush=True)
+
+
+def shows_bars() -> bool:
+    """Whether stderr shows live bars (a terminal, or a Jupyter notebook's output)."""
+    return sys.stderr.isatty() or "ipykernel" in sys.modules
+
+
 @contextlib.contextmanager
 def progress_bar(total: int | None, description: str):
-    """Context manager yielding ``advance(n=1)``; draws a rich bar unless quiet or not a TTY."""
-    if _QUIET or not sys.stderr.isatty():
+    """Context manager yielding ``advance(n=1)``: a rich bar on a terminal, plain lines
+    (:class:`PlainProgress`: ``"Predicting: 120 of 400, 1 min 0 s"``) elsewhere; nothing
+    when quiet."""
+    if _QUIET:
         yield lambda n=1: None
+        return
+    if not sys.stderr.isatty():
+        plain, done = PlainProgress(), [0]
+
+        def advance(n=1):
+            done[0] += n
+            plain.tick(lambda: f"{description}: {done[0]:,}"
+                       + (f" of {total:,}" if total else ""))
+
+        yield advance
         return
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                TimeElapsedColumn, TimeRemainingColumn)

@@ -21,7 +21,6 @@ import datetime as _dt
 import json
 import math
 import tempfile
-import sys
 import time
 from pathlib import Path
 
@@ -979,7 +978,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                           time_limit=time_limit, validation_split=validation_split,
                           alphabet=alphabet, pad=pad, n_models=n_models, seed=seed,
                           model_params=model_params, target_transform=target_transform,
-                          verbose=not is_quiet() and sys.stderr.isatty())
+                          verbose=not is_quiet())  # a bar, or plain lines in a log
     _note_ambiguous(seqs, df, alphabet, getattr(est, "unknown", "zeros"))
     t_fit = time.perf_counter()
     est.fit(seqs[train_idx], y[train_idx],
