@@ -274,7 +274,7 @@ def test_demo_runs_the_lecture(tmp_path, capsys):
     assert f"for {inside} of {carriers} test sequences with the motif" in out
     assert inside >= 0.8 * carriers  # the CNN looks at the motif
     motifs = pd.read_csv(explained / "filter_motifs.csv")
-    assert any(piece in c for c in motifs.consensus[:4] for piece in ("CGGA", "CCGG", "GGAA"))
+    assert any(piece in c.upper() for c in motifs.consensus[:4] for piece in ("CGGA", "CCGG", "GGAA"))
     assert (explained / "report.html").exists() and (explained / "filter_motifs.meme").exists()
 
 

@@ -288,6 +288,14 @@ def test_a_one_column_table_and_target_names(position_model):
         del reg.target_names_
 
 
+def test_readable_consensus_marks_uncertain_positions():
+    from biochemml.interpret.folder import readable_consensus
+    from biochemml.motifs import PWM
+
+    pwm = PWM.from_matrix([[1.0, 0.7, 0.25], [0, 0.1, 0.25], [0, 0.1, 0.25], [0, 0.1, 0.25]])
+    assert readable_consensus(pwm) == "AaN"  # 2 bits, 0.64 bits, 0 bits
+
+
 def test_figure_names_stay_distinct():
     from biochemml.interpret.folder import _file_names
 

@@ -65,6 +65,15 @@ def read_sequences(est, cfg: dict, data, sequence_column_name, id_column=None):
     return df, seqs, ids
 
 
+def readable_consensus(pwm, strong: float = 1.0, weak: float = 0.25) -> str:
+    """The consensus with its certainty: upper case where a position holds at least
+    ``strong`` bits, lower case down to ``weak`` bits, ``N`` below (a filter that fires on
+    anything there)."""
+    bits = pwm.information_content()
+    return "".join(ch if b >= strong else ch.lower() if b >= weak else "N"
+                   for ch, b in zip(pwm.consensus, bits))
+
+
 def _file_names(ids) -> list:
     """A distinct file-name-safe stem for each id (``a/b`` and ``a_b`` get ``a_b``, ``a_b_2``)."""
     seen, out = set(), []
@@ -175,14 +184,14 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
         summary_rows = []
         for k, pwm in enumerate(motifs):
             bits = float(pwm.information_content().sum())
-            summary_rows.append({"filter": pwm.name, "consensus": pwm.consensus,
+            summary_rows.append({"filter": pwm.name, "consensus": readable_consensus(pwm),
                                  "sites": int(pwm.counts[:, 0].sum()), "information_bits": round(bits, 2),
                                  "influence": round(float(influence.get(pwm.name, 0.0)), 4)})
             if k < FILTER_LOGOS:
                 path = tmp / "figures" / f"{pwm.name}.png"
-                plot.sequence_logo(pwm, path, title=f"{pwm.name}: {pwm.consensus} "
+                plot.sequence_logo(pwm, path, title=f"{pwm.name}: {summary_rows[-1]['consensus']} "
                                    f"({summary_rows[-1]['sites']} sites)")
-                figures.append((f"{pwm.name}: {pwm.consensus}, read from the "
+                figures.append((f"{pwm.name}: {summary_rows[-1]['consensus']}, read from the "
                                 f"{summary_rows[-1]['sites']} windows that excite it; influence "
                                 f"{summary_rows[-1]['influence']:.3g}", path))
                 files.append(f"figures/{path.name}")
@@ -200,7 +209,9 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
                  "'importance' is the sequence's own letter against the mean of the others "
                  "there (positive: the letter helps)."]
         notes.append("Filter motifs: windows where a first-layer filter reaches half its largest "
-                     "output, counted into a frequency matrix; compare filter_motifs.meme with "
+                     "output, counted into a frequency matrix; in the consensus, upper case "
+                     "marks positions of at least 1 bit, lower case 0.25-1 bit, N less; "
+                     "compare filter_motifs.meme with "
                      "JASPAR in Tomtom. Influence: how far the predictions move (root mean square, "
                      "in the network's output units: logits, or standardised values) when the "
                      f"filter is silenced, on {min(len(seqs), INFLUENCE_SEQUENCES)} of the "
