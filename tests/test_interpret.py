@@ -317,3 +317,55 @@ def test_cli_ranks_positions_by_size(cli_run, capsys):
     assert main(["interpret", "--model", str(run), "--data", str(folder / "train.csv"),
                  "--out", str(folder / "none"), "--limit", "0"]) != 0
     assert "--limit must be 1 or more" in capsys.readouterr().err
+
+
+def test_a_map_and_a_folder_with_cut_and_tiny_sequences(course, cli_run, tmp_path):
+    from biochemml.interpret import interpret_run
+
+    df, clf = course
+    with pytest.warns(LengthWarning):
+        result = mutagenesis(clf, [df.sequence.iloc[0] + "ACGTACGTAC", "AC"])
+    mutagenesis_map(result, tmp_path / "cut.png", index=0)  # NaN importance: no letter there
+    assert (tmp_path / "cut.png").exists()
+    _, run = cli_run
+    summary = interpret_run(run, pd.DataFrame({"utr": [df.sequence.iloc[0] + "ACGTACGTAC", "AC"]}),
+                            tmp_path / "explained", plots=2)
+    assert [len(t["positions"]) for t in summary["top"]] == [3, 2]
+    assert all(p <= 20 for p, _, _ in summary["top"][0]["positions"])
+    # a CNN read on two sequences: too few windows, not "no convolution"
+    assert summary["filters"] == [] and "give more sequences" in summary["no_filters"]
+
+
+@pytest.fixture(scope="module")
+def two_target_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("two")
+    rng = np.random.default_rng(4)
+    seqs = ["".join(rng.choice(list("ACGT"), 10)) for _ in range(300)]
+    pd.DataFrame({"seq": seqs, "gfp": [s.count("G") for s in seqs],
+                  "rfp": [s.count("A") for s in seqs]}).to_csv(folder / "t.csv", index=False)
+    assert main(["--quiet", "train", "--data", str(folder / "t.csv"), "--sequence-column", "seq",
+                 "--target-column", "gfp", "--target-column", "rfp", "--task", "regression",
+                 "--model", "mlp", "--epochs", "2", "--no-baselines", "--out",
+                 str(folder / "run")]) == 0
+    return folder / "run", seqs
+
+
+def test_a_run_folder_knows_its_target_names(two_target_run):
+    from biochemml.design import evolve
+
+    run, seqs = two_target_run
+    assert mutagenesis(run, seqs[0], output="rfp").output == "predicted rfp"
+    with pytest.raises(InputError, match="gfp or rfp"):
+        mutagenesis(run, seqs[0])
+    assert evolve(run, [seqs[0]], output="gfp", rounds=1).attrs["output"] == "predicted gfp"
+
+
+def test_design_says_every_round(position_model, capsys, monkeypatch):
+    from biochemml import progress
+    from biochemml.design import evolve
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    seqs, reg = position_model
+    evolve(reg, seqs[:2], rounds=2, progress=True)
+    err = capsys.readouterr().err
+    assert "Round 1 of 2" in err and "Round 2 of 2" in err

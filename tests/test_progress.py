@@ -70,3 +70,18 @@ def test_a_run_in_a_log_reports_progress_unless_quiet(loud, tmp_path, capsys, mo
     assert "Training: epoch 1 of 1, " in capsys.readouterr().err
     assert main(["--quiet", *args, "--out", str(tmp_path / "quiet")]) == 0
     assert "Training:" not in capsys.readouterr().err
+
+
+def test_a_caller_that_asked_for_no_progress_gets_none(loud, capsys, monkeypatch):
+    from biochemml.interpret import mutagenesis
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY", 0.0)
+    with progress.progress_bar(3, "Counting", enabled=False) as advance:
+        advance()
+    est = SequenceRegressor("mlp", n_models=1, epochs=1, seed=0).fit(SEQS, Y)
+    capsys.readouterr()
+    est.predict(SEQS)                      # verbose=False: silent in a log too
+    mutagenesis(est, SEQS[:2], progress=False)
+    assert capsys.readouterr().err == ""
+    mutagenesis(est, SEQS[:2], progress=True)
+    assert "Mutating: 2 of 2" in capsys.readouterr().err

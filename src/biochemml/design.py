@@ -96,7 +96,7 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
         model learnt). ``attrs["output"]`` says what the numbers are.
     """
     from .interpret import mutagenesis
-    from .interpret.mutagenesis import _scorer
+    from .interpret.mutagenesis import _scorer, sequence_list
     from .progress import say
 
     if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 1:
@@ -104,12 +104,14 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     if max_mutations is not None and (isinstance(max_mutations, bool) or not isinstance(
             max_mutations, (int, np.integer)) or max_mutations < 1):
         raise InputError(f"max_mutations must be a whole number >= 1 or None, got {max_mutations!r}")
-    if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
-        from .runs import load_run_model
+    from .interpret.mutagenesis import as_model
 
-        model = load_run_model(model)
+    model = as_model(model)
     fixed = fixed_positions(fixed)
-    first = mutagenesis(model, sequences, output=output)  # checks the model and sequences
+    if progress:
+        say(f"Round 1 of {rounds}: every single substitution of {len(sequence_list(sequences))} "
+            "sequences")
+    first = mutagenesis(model, sequences, output=output, progress=progress)  # checks inputs
     starts = list(first.sequences)
     current = list(starts)
     made: list = [[] for _ in starts]

@@ -76,11 +76,12 @@ def shows_bars() -> bool:
 
 
 @contextlib.contextmanager
-def progress_bar(total: int | None, description: str):
+def progress_bar(total: int | None, description: str, enabled: bool = True):
     """Context manager yielding ``advance(n=1)``: a rich bar on a terminal, plain lines
     (:class:`PlainProgress`: ``"Predicting: 120 of 400, 1 min 0 s"``) elsewhere; nothing
-    when quiet."""
-    if _QUIET:
+    when quiet or not ``enabled`` (a caller that was asked for no progress). ``total`` may
+    be None when unknown (a download without a length)."""
+    if _QUIET or not enabled:
         yield lambda n=1: None
         return
     if not sys.stderr.isatty():

@@ -1020,6 +1020,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                                + ("; history.csv holds the same network" if which else "")
                                + ")", tmp / "figures" / "training_curves.png"))
             pd.DataFrame(est.history_).rename_axis("epoch").to_csv(tmp / "history.csv")
+        if hasattr(est, "verbose"):  # the run showed progress; a loaded model starts quiet
+            est.verbose = False
         est.save(tmp / ("model.pt" if hasattr(est, "history_") else "model.joblib"))
         # 8 bytes a training sequence: lets `evaluate` spot tables that repeat them
         np.save(tmp / TRAINING_HASHES, np.unique(_sequence_hashes(seqs[train_idx], alphabet)))

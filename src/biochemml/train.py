@@ -491,7 +491,7 @@ def predict(model: nn.Module, codes, n_channels: int, batch_size: int = 2048,
     outs = []
     device = next(model.parameters()).device
     with torch.inference_mode(), _threads_for(model, "cpu"), \
-            progress_bar(len(batches) if progress else None, "Predicting") as advance:
+            progress_bar(len(batches), "Predicting", enabled=progress) as advance:
         for x, _, _ in batches:
             outs.append(model(x.to(device)).float().cpu())
             advance()

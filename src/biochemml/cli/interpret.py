@@ -41,7 +41,7 @@ def interpret(
         best = ", ".join(f"{f['filter']} {f['consensus']}" for f in result["filters"][:5])
         typer.echo(f"{len(result['filters'])} filter motifs, most influential first: {best}")
     else:
-        typer.echo("The model has no convolution on the sequence: no filter motifs.")
+        typer.echo(result["no_filters"])
     typer.echo(f"Report: {out / 'report.html'}")
 
 

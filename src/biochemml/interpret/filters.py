@@ -42,10 +42,9 @@ class _FirstLayer:
 
         from .mutagenesis import sequence_list
 
-        if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
-            from ..runs import load_run_model
+        from .mutagenesis import as_model
 
-            model = load_run_model(model)
+        model = as_model(model)
         nets = getattr(model, "models_", None)
         if not nets or not isinstance(nets[0], torch.nn.Module):
             raise ModelError(f"{type(model).__name__} has no trained network to {purpose} "

@@ -157,8 +157,13 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
         reading = [seqs[i] for i in keep]
     try:
         motifs = filter_motifs(est, reading)
+        no_filters = ("No filter fired strongly on 10 or more windows of these "
+                      f"{len(reading)} sequences, so no filter motif could be read: give more "
+                      "sequences (the training table).") if not motifs else None
     except ModelError:  # an MLP without convolutions, or a baseline: mutagenesis alone
         motifs = []
+        no_filters = ("The model has no convolution on the sequence, so it has no filter "
+                      "motifs; the mutagenesis maps show what it learnt.")
     influence = None
     if motifs:  # most influential first: a sharp motif the model ignores is not what it learnt
         sample = np.random.default_rng(0).permutation(len(reading))[:INFLUENCE_SEQUENCES]
@@ -177,7 +182,8 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
             figures.append((f"In-silico mutagenesis of {ids[n]}", path))
             files.append(f"figures/{path.name}")
             # the largest in size, helping or hurting (an upstream AUG hurts)
-            order = np.argsort(-np.nan_to_num(np.abs(importance[n]), nan=-np.inf))[:3]
+            finite = np.flatnonzero(np.isfinite(importance[n]))
+            order = finite[np.argsort(-np.abs(importance[n, finite]), kind="stable")][:3]
             top.append({"id": ids[n], "prediction": float(result.reference[n]),
                         "positions": [(int(i) + 1, result.sequences[n][i], float(importance[n, i]))
                                       for i in order]})
@@ -215,9 +221,7 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
                      "JASPAR in Tomtom. Influence: how far the predictions move (root mean square, "
                      "in the network's output units: logits, or standardised values) when the "
                      f"filter is silenced, on {min(len(seqs), INFLUENCE_SEQUENCES)} of the "
-                     "sequences; the most influential come first." if motifs else
-                     "The model has no convolution on the sequence, so it has no filter motifs; "
-                     "the mutagenesis maps show what it learnt.")
+                     "sequences; the most influential come first." if motifs else no_filters)
         report.write_report(tmp / "report.html", f"Interpretation of {run_dir}",
                             summary={"model": str(run_dir), "data": str(data) if not isinstance(
                                 data, pd.DataFrame) else "a table", "sequences mutated": chosen,
@@ -225,4 +229,4 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
                             figures=figures, tables=tables, notes=notes)
         files.append("report.html")
     return {"sequences": chosen, "output": result.output, "top": top,
-            "filters": summary_rows, "files": files}
+            "filters": summary_rows, "no_filters": no_filters, "files": files}

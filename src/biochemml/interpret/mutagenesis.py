@@ -134,6 +134,15 @@ def _scorer(model, output):
     return score, f"predicted {what}", "prediction"
 
 
+def as_model(model):
+    """A fitted model, or the one of a run folder (knowing its target names)."""
+    if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
+        from .folder import load_sequence_run
+
+        return load_sequence_run(model)[1]
+    return model
+
+
 def sequence_list(sequences, what: str = "mutate") -> list:
     """The sequences as a list of str: strings, Biopython records, a pandas Series or a
     one-column DataFrame (as the estimators take), or a generator."""
@@ -216,10 +225,7 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
     """
     from ..progress import progress_bar
 
-    if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
-        from ..runs import load_run_model
-
-        model = load_run_model(model)
+    model = as_model(model)
     if not (hasattr(model, "predict") and hasattr(model, "alphabet")):
         raise ModelError(f"{type(model).__name__} is not a biochemml sequence model; "
                          "pass a fitted SequenceClassifier or SequenceRegressor, or a run folder")
@@ -242,7 +248,7 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
             at += len(batch)
         pending.clear()
 
-    with progress_bar(len(seqs) if progress else None, "Mutating") as advance:
+    with progress_bar(len(seqs), "Mutating", enabled=progress) as advance:
         for n, seq in enumerate(seqs):
             base = np.frombuffer(seq.encode("ascii", "replace"), dtype=np.uint8)
             grid = np.repeat(base[None, :], len(seq) * c, axis=0)  # (L * C, L)

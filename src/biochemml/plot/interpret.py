@@ -53,10 +53,11 @@ def mutagenesis_map(result, path=None, *, index=0, start=1, title=None, formats=
     importance = result.importance[index, :length]                # (L,)
     heights = pd.DataFrame(0.0, index=np.arange(start, start + length), columns=list(symbols))
     for i, ch in enumerate(seq):
-        if ch in symbols:
+        if ch in symbols and np.isfinite(importance[i]):  # not read by the model: no letter
             heights.iloc[i, symbols.index(ch)] = importance[i]
-    limit = float(np.nanmax(np.abs(effects))) or 1.0
-    top = float(np.nanmax(np.abs(importance))) or 1.0
+    limit = (float(np.nanmax(np.abs(effects))) if np.isfinite(effects).any() else 0.0) or 1.0
+    top = float(np.nanmax(np.abs(importance))) if np.isfinite(importance).any() else 1.0
+    top = top or 1.0
     n_rows = int(np.ceil(length / MAP_ROW))
     per = int(np.ceil(length / n_rows))
     # a heat-map row per letter tall enough for its label: 4 nucleotides or 20 amino acids
@@ -72,8 +73,9 @@ def mutagenesis_map(result, path=None, *, index=0, start=1, title=None, formats=
             logomaker.Logo(heights.iloc[lo:hi], ax=ax_logo, color_scheme=_SCHEMES.get(symbols, "dimgray"),
                            font_name="DejaVu Sans", flip_below=False)
             ax_logo.axhline(0, color="0.5", lw=0.8)
-            ax_logo.set_ylim(min(1.05 * float(np.nanmin(importance)), -0.1 * top),
-                             max(1.05 * float(np.nanmax(importance)), 0.1 * top))
+            low = float(np.nanmin(importance)) if np.isfinite(importance).any() else 0.0
+            high = float(np.nanmax(importance)) if np.isfinite(importance).any() else 0.0
+            ax_logo.set_ylim(min(1.05 * low, -0.1 * top), max(1.05 * high, 0.1 * top))
             ax_logo.set_xlim(start + lo - 0.5, start + hi - 0.5)
             ax_logo.set_ylabel("importance")
             ax_logo.set_xticks([])
