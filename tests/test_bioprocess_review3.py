@@ -330,7 +330,6 @@ def test_cross_validation_says_which_model_it_is_on(factors, capsys):
 
 
 def test_log_factor_axes_read_in_plain_numbers(factors):
-    from biochemml.bioprocess import feature_importance
     from biochemml.bioprocess.plots import effects_plot
 
     first = rounds(1).dropna(subset=[TITER])

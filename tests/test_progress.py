@@ -15,6 +15,9 @@ Y = np.array([s.count("G") for s in SEQS], dtype=float)
 @pytest.fixture
 def loud(monkeypatch):
     monkeypatch.setattr(progress, "_QUIET", False)
+    # a log, whatever ran before: the notebook tests leave ipykernel imported, which reads
+    # as a Jupyter notebook (Lightning's bar, no plain lines)
+    monkeypatch.setattr(progress, "shows_bars", lambda: False)
 
 
 def test_a_bar_in_a_log_writes_plain_lines_only_when_they_are_due(loud, capsys, monkeypatch):
