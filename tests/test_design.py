@@ -63,6 +63,7 @@ def test_a_classifier_designs_the_motif():
 
 def test_parse_positions():
     assert parse_positions("1-3, 20") == [1, 2, 3, 20]
+    assert parse_positions("-3,-2,-1") == [-3, -2, -1]
     for bad in ("0-2", "a", "5-3"):
         with pytest.raises(InputError):
             parse_positions(bad)
@@ -116,3 +117,11 @@ def test_cli_design_refuses_bad_numbers_first(tmp_path, capsys):
     code = main(["design", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "s.csv"),
                  "--out", str(tmp_path / "d.csv"), "--rounds", "0"])
     assert code != 0 and "--rounds must be 1 or more" in capsys.readouterr().err
+
+
+def test_negative_fixed_positions_count_from_the_3_end(additive):
+    # the 12-nt model: position 9 (A best) is -4 from the end; keep it and 5 (-8) fixed
+    kept = evolve(additive, ["TTTTTTTTTTTT"], fixed=[-4, -8], max_mutations=1).iloc[0]
+    assert kept.design[4] == "T" and kept.design[8] == "T" and kept.mutations == "T2C"
+    with pytest.raises(InputError, match="from -1 at the 3' end"):
+        evolve(additive, ["TTTTTTTTTTTT"], fixed=[0])

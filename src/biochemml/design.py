@@ -18,8 +18,9 @@ DEFAULT_MAX_MUTATIONS = 3
 
 
 def fixed_positions(fixed) -> list:
-    """The 1-based positions of ``fixed``: one number, a list or array of them, or text
-    such as ``"1-3,20"``."""
+    """The positions of ``fixed``: 1-based from the 5' end, or negative from the 3' end
+    (``-1`` is the last letter); one number, a list or array of them, or text such as
+    ``"1-3,20"`` or ``"-3,-2,-1"``."""
     if fixed is None:
         return []
     if isinstance(fixed, str):
@@ -27,30 +28,39 @@ def fixed_positions(fixed) -> list:
     items = [fixed] if np.ndim(fixed) == 0 else list(np.asarray(fixed).ravel())
     out = []
     for p in items:
-        if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, np.integer)) or p < 1:
-            raise InputError(f"fixed positions are whole numbers counted from 1, got {p!r}")
+        if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, np.integer)) or p == 0:
+            raise InputError(f"fixed positions are whole numbers counted from 1 (or from -1 at "
+                             f"the 3' end), got {p!r}")
         out.append(int(p))
     return out
 
 
 def _positions(fixed: list, length: int) -> np.ndarray:
-    """Boolean ``(length,)`` mask of the 1-based positions in ``fixed``."""
+    """Boolean ``(length,)`` mask of the positions in ``fixed`` (1-based, or negative from
+    the end)."""
     mask = np.zeros(length, dtype=bool)
     for p in fixed:
-        if p <= length:
+        if 0 < p <= length:
             mask[p - 1] = True
+        elif -length <= p < 0:
+            mask[length + p] = True
     return mask
 
 
 def parse_positions(text: str) -> list:
-    """``"1-5,20"`` -> ``[1, 2, 3, 4, 5, 20]`` (1-based positions, ranges inclusive)."""
+    """``"1-5,20"`` -> ``[1, 2, 3, 4, 5, 20]`` (1-based positions, ranges inclusive);
+    negative numbers count from the 3' end: ``"-3,-2,-1"`` are the last three letters."""
     out = []
     for part in str(text).replace(" ", "").split(","):
         if not part:
             continue
+        if part.startswith("-") and part[1:].isdigit() and int(part[1:]) > 0:
+            out.append(int(part))
+            continue
         lo, _, hi = part.partition("-")
         if not lo.isdigit() or (hi and not hi.isdigit()):
-            raise InputError(f"positions are written as 1-5,20 (counted from 1), got {text!r}")
+            raise InputError(f"positions are written as 1-5,20 (counted from 1) or -3,-2,-1 "
+                             f"(from the 3' end), got {text!r}")
         lo_i, hi_i = int(lo), int(hi or lo)
         if lo_i < 1 or hi_i < lo_i:
             raise InputError(f"position range {part} must count up from 1")
@@ -77,8 +87,10 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     maximise : bool, default True
         ``False`` lowers the prediction instead.
     fixed : int, sequence of int or str, optional
-        1-based positions never changed (a start codon, a restriction site, a primer), counted
-        from the 5' end of each sequence; text such as ``"1-3,20"`` works too.
+        Positions never changed (a start codon, a restriction site, a primer): 1-based from
+        the 5' end of each sequence, or negative from its 3' end (``-1`` is the last letter:
+        for 5' UTRs of different lengths, the bases next to the start codon); text such as
+        ``"1-3,20"`` or ``"-3,-2,-1"`` works too.
     output : optional
         As for :func:`biochemml.interpret.mutagenesis`: the class (its log-odds) or target.
     progress : bool

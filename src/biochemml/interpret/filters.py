@@ -189,7 +189,7 @@ def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 
     return motifs
 
 
-def filter_influence(model, sequences, *, member: int = 0):
+def filter_influence(model, sequences, *, member: int = 0, progress: bool = False):
     """How much each first-layer filter matters to the predictions.
 
     Each filter in turn is silenced (its output replaced by its mean over every position of
@@ -206,6 +206,8 @@ def filter_influence(model, sequences, *, member: int = 0):
         costs one pass over them).
     member : int, default 0
         Which network of an ensemble.
+    progress : bool
+        Show a progress bar over the filters.
 
     Returns
     -------
@@ -215,6 +217,8 @@ def filter_influence(model, sequences, *, member: int = 0):
         classifier, the standardised target for a regressor) over the sequences and outputs.
     """
     import pandas as pd
+
+    from ..progress import progress_bar
 
     layer = _FirstLayer(model, sequences, member, "measure filter influence on")
     sums = [np.zeros(conv.out_channels) for conv in layer.convs]
@@ -227,13 +231,16 @@ def filter_influence(model, sequences, *, member: int = 0):
     base = layer.run(visit=add)
     means = [s / max(n, 1) for s, n in zip(sums, n_values)]
     influence = {}
-    for j, f, name in layer.names():
-        def silence(k, output, j=j, f=f):
-            if k != j:
-                return None
-            output = output.clone()
-            output[:, f] = float(means[j][f])
-            return output
-        changed = layer.run(replace=silence)
-        influence[name] = float(np.sqrt(np.mean((changed - base) ** 2)))
+    names = layer.names()
+    with progress_bar(len(names), "Silencing filters", enabled=progress) as advance:
+        for j, f, name in names:
+            def silence(k, output, j=j, f=f):
+                if k != j:
+                    return None
+                output = output.clone()
+                output[:, f] = float(means[j][f])
+                return output
+            changed = layer.run(replace=silence)
+            influence[name] = float(np.sqrt(np.mean((changed - base) ** 2)))
+            advance()
     return pd.Series(influence, name="influence").sort_values(ascending=False)

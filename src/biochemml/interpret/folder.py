@@ -167,7 +167,7 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     influence = None
     if motifs:  # most influential first: a sharp motif the model ignores is not what it learnt
         sample = np.random.default_rng(0).permutation(len(reading))[:INFLUENCE_SEQUENCES]
-        influence = filter_influence(est, [reading[i] for i in np.sort(sample)])
+        influence = filter_influence(est, [reading[i] for i in np.sort(sample)], progress=True)
         motifs.sort(key=lambda m: -influence.get(m.name, 0.0))
     top, files = [], []
     with atomic_folder(folder) as tmp:
