@@ -1,4 +1,6 @@
 """In-silico mutagenesis, filter motifs, the mutagenesis map and `biochemml interpret`."""
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -328,8 +330,10 @@ def test_a_map_and_a_folder_with_cut_and_tiny_sequences(course, cli_run, tmp_pat
     mutagenesis_map(result, tmp_path / "cut.png", index=0)  # NaN importance: no letter there
     assert (tmp_path / "cut.png").exists()
     _, run = cli_run
-    summary = interpret_run(run, pd.DataFrame({"utr": [df.sequence.iloc[0] + "ACGTACGTAC", "AC"]}),
-                            tmp_path / "explained", plots=2)
+    with warnings.catch_warnings():  # the folder says it once, as predict does; no warning too
+        warnings.simplefilter("error", LengthWarning)
+        summary = interpret_run(run, pd.DataFrame({"utr": [df.sequence.iloc[0] + "ACGTACGTAC",
+                                                           "AC"]}), tmp_path / "explained", plots=2)
     assert [len(t["positions"]) for t in summary["top"]] == [3, 2]
     assert all(p <= 20 for p, _, _ in summary["top"][0]["positions"])
     # a CNN read on two sequences: too few windows, not "no convolution"

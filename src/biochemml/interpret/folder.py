@@ -1,12 +1,13 @@
 """Explain a trained run on a table of sequences: the folder ``biochemml interpret`` writes."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, ModelError
+from ..errors import InputError, LengthWarning, ModelError
 from ..progress import say
 
 #: sequences mutated unless ``limit`` says otherwise (each costs L x 3 predictions)
@@ -145,8 +146,10 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     chosen = min(limit, len(seqs))
     if chosen < len(seqs):
         say(f"Mutating the first {chosen} of {len(seqs)} sequences (--limit to change).")
-    result = mutagenesis(est, seqs[:chosen], output=output_choice(est, cfg, output),
-                         progress=True)
+    with warnings.catch_warnings():  # read_sequences said it, as predict does
+        warnings.simplefilter("ignore", LengthWarning)
+        result = mutagenesis(est, seqs[:chosen], output=output_choice(est, cfg, output),
+                             progress=True)
     table = result.to_frame()
     importance = result.importance
     table["importance"] = importance[table["sequence"].to_numpy(), table["position"].to_numpy() - 1]
