@@ -576,49 +576,71 @@ print(f"읽는 법: 검증 정확도가 가장 높은 설정({chosen})을 고른
 마지막 테스트 정확도 역시 같은 테스트 세트의 베이즈 규칙과 비교해 읽으세요.
 """),
     md("""
-## 모델은 무엇을 배웠나: in-silico 돌연변이와 필터 모티프
+## 모델은 무엇을 배웠나: in silico 돌연변이 분석과 필터 모티프
 
 정확도가 높다고 해서 모델이 **모티프**를 보고 판단한다는 보장은 없습니다. 두 가지로 확인합니다.
 
-1. **In-silico 돌연변이(ISM, in-silico mutagenesis)**: 서열의 각 위치를 다른 세 염기로 하나씩 바꿔 가며 모델에
-   다시 넣고, 예측이 얼마나 변하는지 봅니다(20개 위치 × 3 = 60개 변이체). 분류 모델에서는 확률 대신
-   **로그 오즈**(log-odds, log(p / (1 − p)))의 변화를 봅니다. 확률은 1 근처에서 포화되어 차이가 잘 안 보이기
-   때문입니다. 위치의 **중요도**(importance)는 "원래 염기일 때의 예측 − 다른 세 염기일 때 예측의 평균"입니다.
-2. **필터 모티프**: 첫 합성곱 층의 필터 하나하나는 길이 5의 모티프 탐지기입니다. 학습 서열에서 필터 출력이 그
-   필터 최댓값의 절반 이상인 창(window)을 모두 모아 1장처럼 PFM을 만들면, 필터가 무엇을 찾는지 로고로 볼 수
-   있습니다(DeepBind, Basset 논문의 방법).
+1. **In silico 돌연변이 분석(ISM, in silico mutagenesis)**: 서열의 각 위치를 다른 세 염기로 하나씩 바꿔 가며
+   모델에 다시 넣고, 예측이 얼마나 변하는지 봅니다(20개 위치 × 3 = 60개 변이체). 분류 모델에서는 확률 대신
+   **로그 오즈**(log-odds) ln(p / (1 − p))의 변화를 봅니다. 확률은 1 근처에서 포화되어 차이가 잘 안 보이기
+   때문입니다. 이 로그 오즈는 자연로그이고, 1장의 PWM log-odds 점수(비트 단위)와는 다른 양입니다. 위치의
+   **중요도**(importance)는 "원래 염기일 때의 예측 − 다른 세 염기일 때 예측의 평균"입니다. 양수면 그 염기가
+   모티프 판단을 돕고, 음수면 방해합니다.
+2. **필터 모티프**: 첫 합성곱 층의 필터 하나하나는 길이 5의 모티프 탐지기입니다. 모티프가 있는 학습 서열에서
+   필터 출력이 그 필터 최댓값의 절반 이상인 창(window)을 모두 모아 1장처럼 PFM을 만들면, 필터가 무엇을 찾는지
+   로고로 볼 수 있습니다(DeepBind, Basset 논문의 방법).
 """),
     code("""
-from biochemml.interpret import mutagenesis, filter_motifs
+from biochemml.interpret import mutagenesis, filter_motifs, filter_influence
+from biochemml.interpret.folder import readable_consensus
 
 carriers = test[test.label == 1].sequence.tolist()      # 테스트 세트에서 모티프가 있는 서열
 ism = mutagenesis(clf, carriers)
-print(ism.effects.shape, "= (서열 수, 위치 20, 바꾼 염기 4)")
-top4 = np.argsort(ism.importance, axis=1)[:, -4:] + 1  # 1부터 센 위치
+print(ism.effects.shape, "= (서열 수, 위치 20, 바꾼 뒤의 염기 A/C/G/T; 원래 염기 칸은 0)")
+# 중요도의 크기(절댓값)가 가장 큰 위치 4개. 예측을 낮추는 염기도 중요한 염기입니다.
+top4 = np.argsort(np.abs(ism.importance), axis=1)[:, -4:] + 1   # 1부터 센 위치
 inside = np.all((top4 >= 8) & (top4 <= 13), axis=1)
 print(f"모티프 서열 {len(carriers)}개 중 {inside.mean():.0%}에서, 가장 중요한 위치 4개가 모두 "
       "모티프 자리(8-13번 염기) 안에 있습니다.")
-plot.mutagenesis_map(ism, index=0)
+print("위치 20개 중 4개를 무작위로 고르면 모두 모티프 자리 6개 안에 들 확률은 "
+      "(6C4)/(20C4) = 15/4845 = 0.3 %입니다.")
+strongest = int(np.argmax(ism.reference))                   # 로그 오즈가 가장 큰 서열
+print(f"그림: {strongest}번 서열 {carriers[strongest]} (로그 오즈 {ism.reference[strongest]:.1f})")
+plot.mutagenesis_map(ism, index=strongest)
 """),
     md("""
-읽는 법: 위쪽 로고는 서열의 각 염기를 **중요도만큼의 높이**로 그립니다. 8-13번 염기(CCGGAA)만 크게 솟아
-있으면 모델이 모티프를 보고 판단한다는 뜻입니다. 아래 열지도는 각 위치를 그 염기로 바꿨을 때 로그 오즈가 얼마나
-변하는지입니다(파랑 = 모티프일 확률이 내려감, 빨강 = 올라감, 검은 점 = 원래 염기). 모티프 밖의 칸이 거의
-흰색이면 모델이 무작위 염기를 무시하는 것입니다.
+읽는 법: 위쪽 로고는 서열의 각 염기를 **중요도만큼의 높이**로 그립니다. 선 위의 글자는 그 염기가 "모티프 있음"
+판단을 돕고, 선 아래의 글자는 방해합니다(중요도가 음수). 8-13번 염기(CCGGAA)만 크게 솟아 있으면 모델이 모티프를
+보고 판단한다는 뜻입니다. 아래 열지도는 각 위치를 그 염기로 바꿨을 때 로그 오즈가 얼마나 변하는지입니다(파랑 =
+모티프일 가능성이 내려감, 빨강 = 올라감, 검은 점 = 원래 염기). 모티프 밖의 칸이 거의 흰색이면 모델이 무작위
+염기를 무시하는 것입니다. `index=`를 바꿔 다른 서열도 보세요. 예를 들어 `index=int(np.flatnonzero(~inside)[0])`는
+가장 중요한 위치가 모티프 밖에도 있는 서열입니다. 이런 서열은 대개 모티프 자리의 글자가 CCGGAA와 조금 다른 약한
+모티프라서, 그 자리를 CCGGAA 쪽으로 바꾸는 칸이 빨갛게 보입니다.
 """),
     code("""
-motifs = filter_motifs(clf, train[train.label == 1].sequence)   # 정보량이 큰 필터부터
+motifs = filter_motifs(clf, train[train.label == 1].sequence)
+influence = filter_influence(clf, train.sequence)       # 필터를 하나씩 끄면 예측이 얼마나 움직이나
+motifs.sort(key=lambda m: -influence[m.name])            # 모델이 실제로 많이 쓰는 필터부터
 for m in motifs[:4]:
-    print(f"{m.name}: {m.consensus}  ({int(m.counts[:, 0].sum())} windows, "
-          f"{m.information_content().sum():.1f} bits)")
-plot.sequence_logo(motifs[0], title=f"{motifs[0].name}: {motifs[0].consensus}")
+    print(f"{m.name}: {readable_consensus(m)}  (windows {int(m.counts[:, 0].sum())}, "
+          f"{m.information_content().sum():.1f} bits, influence {influence[m.name]:.2f})")
+plot.sequence_logo(lecture_pwm(), title="데이터를 만든 CCGGAA PWM")
+plot.sequence_logo(motifs[0], title=f"{motifs[0].name}: {readable_consensus(motifs[0])}")
 """),
     md("""
-필터의 창 길이는 5라서 6염기 모티프 CCGGAA를 한 필터가 다 담지 못합니다. 그래서 CCGGA, CGGAA처럼 모티프의
-**조각**을 찾는 필터가 여럿 나옵니다. 1장에서 그린 진짜 PWM 로고와 비교해 보세요. 이렇게 얻은 필터 모티프는
-`biochemml.motifs.write(motifs, "filters.meme")`로 MEME 파일에 써서 Tomtom(MEME Suite)으로 JASPAR의 알려진
-모티프와 비교할 수 있습니다. 명령줄에서는 `biochemml interpret --model RUN --data 표.csv --out 폴더` 한 줄로
-같은 분석(돌연변이 표, 그림, 필터 모티프, 보고서)을 합니다.
+읽는 법:
+
+- 필터의 창 길이는 5라서 6염기 모티프 CCGGAA를 한 필터가 다 담지 못합니다. 그래서 CCGGA, CGGAA처럼 모티프의
+  **조각**을 찾는 필터가 여럿 나옵니다. 바로 위에 그린, 데이터를 만든 CCGGAA PWM 로고와 비교해 보세요.
+- 공통 서열(consensus)은 정보량이 1비트 이상인 자리를 대문자로, 0.25-1비트를 소문자로, 그보다 낮으면 N으로
+  적습니다. 정보량이 0에 가까운 자리의 "가장 흔한 글자"는 모티프 밖 무작위 염기라 의미가 없기 때문입니다.
+- 창(windows) 수가 모티프 서열 수보다 많을 수 있습니다. 필터는 모티프 자리 말고도 모티프와 조금 닮은 무작위
+  염기에서 반응하기 때문입니다.
+- **영향력**(influence)은 필터의 출력을 평균값으로 바꿔 "꺼 본" 뒤 예측(로짓)이 얼마나 움직이는지입니다. 모티프가
+  뚜렷하다고 해서 모델이 그 필터를 실제로 쓴다는 뜻은 아니므로, 영향력이 큰 필터부터 봅니다.
+- 필터 모티프는 `biochemml.motifs.write(motifs, "filters.meme")`로 MEME 파일에 써서 Tomtom(MEME Suite)으로
+  JASPAR의 알려진 모티프와 비교할 수 있습니다. 명령줄에서는 `biochemml interpret --model RUN --data 표.csv
+  --out 폴더` 한 줄로 같은 분석(돌연변이 표, 그림, 필터 모티프, 보고서)을 합니다.
 """),
 ]
 
@@ -752,49 +774,85 @@ plot.observed_vs_predicted(utr.mrl.iloc[te], cnn_pred, label="mean ribosome load
     md("""
 ## 모델이 배운 생물학, 그리고 다음에 만들 서열
 
-Sample et al. (2019)는 5' UTR 안의 **상류 AUG**(uAUG, upstream AUG)가 리보솜 부하를 크게 낮춘다는 것을 보였습니다.
-리보솜이 진짜 개시 코돈보다 먼저 uAUG에서 번역을 시작해 버리기 때문입니다. FramePool이 이것을 배웠는지
-in-silico 돌연변이(2장 마지막 절)로 확인합니다. 테스트 UTR 100개의 모든 단일 치환을 예측하고, 치환이 ATG를
-**새로 만드는** 경우와 그 밖의 경우를 나눠 예측 변화를 비교합니다.
+Sample 등(2019)은 5' UTR 안의 **상류 AUG**(uAUG, upstream AUG)가 리보솜 부하를 크게 낮춘다는 것을 보였습니다.
+5' 끝에서부터 훑어 내려가던(scanning) 리보솜이 주 ORF의 개시 코돈보다 먼저 uAUG에서 번역을 시작하면, 주 ORF까지
+가는 리보솜이 줄어듭니다. 특히 uAUG가 주 ORF와 **읽기 틀이 다를 때** 효과가 큽니다. 틀이 같으면(중간에 종결 코돈이
+없다면) N-말단이 조금 늘어난 단백질이 만들어질 뿐이라 효과가 작습니다.
+
+FramePool이 이것을 배웠는지 in silico 돌연변이 분석(2장 마지막 절)으로 확인합니다. 테스트 세트에서 무작위로 뽑은
+UTR 100개(길이 25-100 nt)의 모든 단일 치환을 예측하고, 치환이 ATG를 **새로 만드는** 경우, 있던 ATG를
+**없애는** 경우, 그 밖의 경우로 나눠 예측 변화를 비교합니다. 데이터는 DNA 글자로 적혀 있으므로 AUG = ATG입니다.
 """),
     code("""
 from biochemml.interpret import mutagenesis
 from biochemml.design import evolve
 
-ism = mutagenesis(cnn, utr.sequence.iloc[te][:100].tolist())
-frame = ism.to_frame()          # 치환 하나가 한 행: sequence, position, reference, alternative, change
+sample = utr.iloc[te].sample(100, random_state=0)            # 테스트 UTR 100개, 무작위
+ism = mutagenesis(cnn, sample.sequence.tolist())
+subs = ism.to_frame()   # 치환 하나가 한 행: sequence(몇 번째 서열인지), position, reference, alternative, change
 
 
-def makes_atg(row):
+def atg_start(s, i):
+    # 위치 i(0부터)를 포함하는 3-mer 세 개(i-2, i-1, i에서 시작) 가운데 ATG가 시작하는 자리, 없으면 None
+    return next((j for j in range(max(0, i - 2), i + 1) if s[j:j + 3] == "ATG"), None)
+
+
+kind, in_frame = [], []
+for row in subs.itertuples():
     seq, i = ism.sequences[row.sequence], row.position - 1
     mutant = seq[:i] + row.alternative + seq[i + 1:]
-    has = lambda s: any(s[j:j + 3] == "ATG" for j in range(max(0, i - 2), i + 1))
-    return has(mutant) and not has(seq)
-
-
-creates = frame.apply(makes_atg, axis=1)
-print(f"ATG를 새로 만드는 치환 {creates.sum()}개: 예측 MRL 변화 평균 {frame.change[creates].mean():+.2f}, "
-      f"그중 {np.mean(frame.change[creates] < 0):.0%}가 MRL을 낮춤")
-print(f"그 밖의 치환 {(~creates).sum()}개: 예측 MRL 변화 평균 {frame.change[~creates].mean():+.2f}")
+    before, after = atg_start(seq, i), atg_start(mutant, i)
+    kind.append("만듦" if after is not None and before is None else
+                "없앰" if before is not None and after is None else "그 밖")
+    # 주 ORF의 AUG는 UTR 바로 뒤(위치 len(seq))에서 시작: 거리가 3의 배수면 같은 읽기 틀
+    in_frame.append(after is not None and (len(seq) - after) % 3 == 0)
+subs["kind"], subs["in_frame"] = kind, in_frame
+for k in ("만듦", "없앰", "그 밖"):
+    part = subs.change[subs.kind == k]
+    print(f"ATG를 {k:3s} 치환 {len(part):5d}개: 예측 MRL 변화 평균 {part.mean():+.2f}, "
+          f"MRL을 낮추는 것 {np.mean(part < 0):.0%}")
+made = subs[subs.kind == "만듦"]
+print(f"  새 ATG가 주 ORF와 같은 틀 {made.in_frame.sum()}개: 평균 {made.change[made.in_frame].mean():+.2f}; "
+      f"다른 틀 {(~made.in_frame).sum()}개: 평균 {made.change[~made.in_frame].mean():+.2f}")
 plot.mutagenesis_map(ism, index=0)
 """),
     md("""
-ATG를 만드는 치환은 대부분 예측 MRL을 낮추고, 나머지 치환은 평균적으로 거의 영향이 없습니다. 모델이 데이터에서
-uAUG의 효과를 스스로 배운 것입니다. 이런 확인은 모델을 믿을 근거가 됩니다.
+읽는 법:
 
-이제 모델에게 **다음에 만들 서열**을 물어봅니다. `evolve`는 매 라운드 모델이 가장 좋다고 예측하는 치환 하나를
-받아들이되(in-silico 유도 진화), 시작 서열에서 최대 `max_mutations`개 위치까지만 바꿉니다. 모델은 학습한 서열
-근처에서만 믿을 수 있기 때문입니다.
+- ATG를 새로 만드는 치환은 대부분 예측 MRL을 낮추고, 있던 ATG를 없애는 치환은 MRL을 크게 올립니다. 나머지
+  치환은 평균적으로 거의 영향이 없습니다. 새 ATG가 주 ORF와 다른 틀일 때 더 크게 낮아지는지도 확인하세요.
+  모델이 데이터에서 uAUG의 효과를 스스로 배운 것이고, 이런 확인이 모델을 믿을 근거가 됩니다.
+- 그림(0번 서열)에서 가장 진한 파랑 칸은 대개 ATG를 새로 만드는 치환입니다. 그 옆 원래 글자가 로고에서 높이
+  솟아 있다면, 그 글자가 번역을 돕는다는 뜻이라기보다 **다른 글자로 바뀌면 uAUG가 생긴다**는 뜻일 수 있습니다.
+  중요도는 "이 글자 대 다른 글자들"의 비교이기 때문입니다.
+
+이제 모델에게 **다음에 만들 서열**을 물어봅니다. `evolve`는 매 라운드(기본 `rounds=10`) 모델이 가장 좋다고
+예측하는 치환 하나를 받아들입니다(in silico 유도 진화; Vaishnav 등(2022)이 효모 프로모터를 이렇게 설계했습니다).
+다만 시작 서열에서 최대 `max_mutations`개 위치까지만 바꿉니다. 한도에 이르면 이미 바꾼 위치만 다시 바꿀 수
+있습니다. 모델은 학습한 서열 근처에서만 믿을 수 있기 때문입니다. `fixed="-3,-2,-1"`처럼 바꾸면 안 되는 위치(여기서는
+개시 코돈 바로 앞 세 염기, 3' 끝부터 음수로 셈)도 지킬 수 있습니다.
 """),
     code("""
-starts = utr.sequence.iloc[te][:5].tolist()
-designs = evolve(cnn, starts, max_mutations=3)
-designs[["start", "design", "mutations", "start_prediction", "prediction"]]
+starts = utr.iloc[te].sample(5, random_state=1)           # 시작 서열 5개와 그 측정값
+designs = evolve(cnn, starts.sequence.tolist(), max_mutations=3)
+designs["measured_mrl"] = starts.mrl.to_numpy()
+free = evolve(cnn, starts.sequence.tolist(), max_mutations=None)   # 한도 없이
+designs["n_mutations_without_limit"] = free.n_mutations.to_numpy()
+designs[["start", "design", "mutations", "measured_mrl", "start_prediction", "prediction",
+         "n_mutations_without_limit"]]
 """),
     md("""
-`mutations`의 `T12A`는 "12번 염기 T를 A로"라는 뜻입니다. 예측이 오른 설계가 uAUG를 없애는 치환을 담고 있는지
-살펴보세요. 이 값은 어디까지나 모델의 예측이므로, 좋은 설계는 실험으로 측정해 다음 학습 데이터에 더해야 합니다.
-명령줄에서는 `biochemml design --model RUN --data 시작서열.csv --out designs.csv`입니다.
+읽는 법:
+
+- `mutations`의 `G12A`는 "12번 염기 G를 A로"라는 뜻입니다(1부터 셈, 바꾼 순서대로). 예측이 오른 설계가 uAUG를
+  없애는 치환을 담고 있는지, 또는 개시 코돈 바로 앞 −3 자리를 A/G로 바꾸는(Kozak 서열) 치환인지 살펴보세요.
+- `prediction`은 `start_prediction`(같은 모델이 시작 서열에 준 예측)과 비교하세요. 측정값(`measured_mrl`)과 직접
+  비교하면 안 됩니다. 모델은 아주 좋은 UTR의 MRL을 낮게 예측하는 경향이 있습니다(위의 관측-예측 그림).
+- `n_mutations_without_limit`: 한도 없이 10라운드를 돌리면 훨씬 많은 위치가 바뀝니다. 그런 서열은 모델이 본 적
+  없는 서열이라 예측을 믿기 어렵습니다. `max_mutations`가 막아 주는 것이 이것입니다.
+- 이 값은 어디까지나 모델의 예측이므로, 좋은 설계는 실험으로 측정해 다음 학습 데이터에 더해야 합니다. 앙상블
+  모델(`n_models=5`)이면 `prediction_std`가 붙어, 설계가 모델이 배운 서열에서 얼마나 멀리 갔는지 알려 줍니다.
+  명령줄에서는 `biochemml design --model RUN --data 시작서열.csv --out designs.csv`입니다.
 """),
     md("""
 ## 정직한 평가: 비슷한 서열이 학습에 있으면 점수가 부풀려진다
