@@ -197,3 +197,18 @@ def test_a_constant_target_is_refused_by_fit_as_the_cli_refuses_it():
         with pytest.raises(InputError, match=r"every measured value of target 1 \(y\[:, 1\]\) "
                                              "is 2.5: a regression"):
             est.fit(seqs, two)
+
+
+def test_predict_names_sequences_with_ambiguous_letters():
+    import warnings as _w
+
+    from biochemml import SequenceClassifier
+    from biochemml.errors import AmbiguityWarning
+
+    seqs = ["ACGTACGTAC", "TTGACCATGA"] * 20
+    clf = SequenceClassifier("lecture-cnn", epochs=1, seed=0).fit(seqs, [0, 1] * 20)
+    with pytest.warns(AmbiguityWarning, match=r"1 sequence \(at index 1\) holds N .* all-zero row"):
+        clf.predict(["ACGTACGTAC", "ACGTNCGTAC"])
+    with _w.catch_warnings():
+        _w.simplefilter("error", AmbiguityWarning)
+        clf.predict(["ACGTACGTAC"])  # no N: no warning

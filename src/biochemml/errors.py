@@ -54,6 +54,14 @@ class ModelError(BiochemmlError):
     """A saved model or run folder cannot be used (missing, corrupted, another version)."""
 
 
+class AmbiguityWarning(UserWarning):
+    """Sequences given to a trained model hold N or another ambiguous letter, which it reads
+    as an all-zero (or uniform) row: no base at all, not an average one.
+
+    The command line says so itself, so it hides this warning; in Python it is the notice.
+    """
+
+
 class LengthWarning(UserWarning):
     """Sequences given to a trained model were cut to its input length, or are shorter
     than every sequence it was trained on.

@@ -145,6 +145,22 @@ def _epoch_ticker(plain, n_rows: int, batch_size: int, epochs: int, member: int,
     return hook
 
 
+def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str) -> None:
+    """An :class:`~biochemml.errors.AmbiguityWarning` naming the sequences (by index) that
+    hold an ambiguous letter (code ``n_symbols`` in ``(N, L)`` codes)."""
+    from .errors import AmbiguityWarning
+
+    rows = np.flatnonzero((codes == n_symbols).any(axis=1))
+    if not rows.size:
+        return
+    where = ", ".join(map(str, rows[:5])) + (", ..." if rows.size > 5 else "")
+    how = "an all-zero row (no base at all)" if unknown == "zeros" else \
+        "a uniform row (each letter an equal share)"
+    warnings.warn(f"{rows.size} sequence{'s' if rows.size != 1 else ''} (at index {where}) "
+                  f"hold{'s' if rows.size == 1 else ''} N or another ambiguous letter, which "
+                  f"the model reads as {how}", AmbiguityWarning, stacklevel=5)
+
+
 class _SequenceEstimator(BaseEstimator):
     _task = ""
 
@@ -282,6 +298,8 @@ class _SequenceEstimator(BaseEstimator):
             for flagged, rest in length_notes(seqs, self):
                 warnings.warn(flagged + rest, LengthWarning, stacklevel=4)
         codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
+        if warn:
+            _warn_ambiguous(codes, get_alphabet(self.alphabet).size, self.unknown)
         if fitting:  # what predict() can compare new sequences with
             lengths = [len(q) for q in seqs]
             self.train_lengths_ = (min(lengths), max(lengths))

@@ -94,11 +94,12 @@ def main(argv=None) -> int:
 def _main(argv=None) -> int:
     import warnings
 
-    from ..errors import LengthWarning
+    from ..errors import AmbiguityWarning, LengthWarning
 
     try:
         with warnings.catch_warnings():  # the runs say the same sentences themselves
             warnings.simplefilter("ignore", LengthWarning)
+            warnings.simplefilter("ignore", AmbiguityWarning)
             app(args=argv, standalone_mode=False)
     except BiochemmlError as err:
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, LengthWarning, ModelError
+from ..errors import AmbiguityWarning, InputError, LengthWarning, ModelError
 from ..progress import say
 
 #: sequences mutated unless ``limit`` says otherwise (each costs L x 3 predictions)
@@ -148,6 +148,7 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
         say(f"Mutating the first {chosen} of {len(seqs)} sequences (--limit to change).")
     with warnings.catch_warnings():  # read_sequences said it, as predict does
         warnings.simplefilter("ignore", LengthWarning)
+        warnings.simplefilter("ignore", AmbiguityWarning)
         result = mutagenesis(est, seqs[:chosen], output=output_choice(est, cfg, output),
                              progress=True)
     table = result.to_frame()

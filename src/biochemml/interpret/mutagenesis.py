@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..alphabets import get_alphabet
-from ..errors import InputError, LengthWarning, ModelError
+from ..errors import AmbiguityWarning, InputError, LengthWarning, ModelError
 
 #: substitutions predicted per call of the model (memory stays at a few MB of one-hot)
 CHUNK = 8192
@@ -239,8 +239,9 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
 
     def flush():
         mutants = [m for *_, batch in pending for m in batch]
-        with warnings.catch_warnings():
+        with warnings.catch_warnings():  # said once for the sequences themselves
             warnings.simplefilter("ignore", LengthWarning)
+            warnings.simplefilter("ignore", AmbiguityWarning)
             values = score(mutants)
         at = 0
         for n, pos, let, batch in pending:
