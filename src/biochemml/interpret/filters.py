@@ -40,9 +40,7 @@ class _FirstLayer:
     def __init__(self, model, sequences, member: int, purpose: str):
         import torch
 
-        from .mutagenesis import sequence_list
-
-        from .mutagenesis import as_model
+        from .mutagenesis import as_model, sequence_list
 
         model = as_model(model)
         nets = getattr(model, "models_", None)
@@ -65,17 +63,21 @@ class _FirstLayer:
         self.codes = model._codes(seqs, fitting=False)  # (N, L) as the model reads them
 
     def run(self, visit=None, replace=None) -> np.ndarray:
-        """Forward every sequence; return the network's raw outputs ``(N, K)``.
+        """Forward every sequence (:func:`biochemml.train.predict`); return the network's raw
+        outputs ``(N, K)``.
 
         ``visit(conv index, rows, outputs)`` sees each first-layer convolution's output
         ``(B, F, L_out)`` (numpy) batch by batch; ``replace(conv index, output)`` may return
         a tensor to use instead.
         """
-        import torch
+        from ..train import predict
 
-        from ..train import CodeBatches, _threads_for
+        state = {"next": 0}
 
-        state = {}
+        def batch_in(module, args):  # the one-hot batch, and which rows of codes it holds
+            state["x"] = args[0]
+            state["rows"] = slice(state["next"], state["next"] + len(args[0]))
+            state["next"] += len(args[0])
 
         def hook(j):
             def on_output(module, inputs, output):
@@ -86,25 +88,14 @@ class _FirstLayer:
                 return replace(j, output) if replace is not None else None
             return on_output
 
-        hooks = [conv.register_forward_hook(hook(j)) for j, conv in enumerate(self.convs)]
-        codes_t = torch.as_tensor(np.ascontiguousarray(self.codes), dtype=torch.uint8)
-        outs = []
-        try:
-            self.net.eval()
-            start = 0
-            batches = CodeBatches(codes_t, codes_t, None, self.n_channels, 1024, False,
-                                  unknown=self.unknown)
-            device = next(self.net.parameters()).device
-            with torch.inference_mode(), _threads_for(self.net, "cpu"):
-                for x, _, _ in batches:
-                    state["x"] = x.to(device)
-                    state["rows"] = slice(start, start + len(x))
-                    outs.append(self.net(state["x"]).float().cpu().numpy())
-                    start += len(x)
+        hooks = [self.net.register_forward_pre_hook(batch_in)]
+        hooks += [conv.register_forward_hook(hook(j)) for j, conv in enumerate(self.convs)]
+        try:  # batches of 1024: a visit holds one batch's (B, F, L_out) outputs in memory
+            return predict(self.net, self.codes, self.n_channels, batch_size=1024,
+                           unknown=self.unknown)
         finally:
             for h in hooks:
                 h.remove()
-        return np.concatenate(outs)
 
     def names(self) -> list:
         """``(conv index, filter index, name)`` of every filter."""
