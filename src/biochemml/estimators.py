@@ -270,14 +270,9 @@ class _SequenceEstimator(BaseEstimator):
         return int(self.n_models)
 
     def _codes(self, sequences, fitting: bool, warn: bool = False):
-        from .encode.codes import as_sequence_list, to_codes
+        from .encode.codes import as_sequence_list, sequence_column_of, to_codes
 
-        if hasattr(sequences, "columns"):  # a pandas DataFrame: one column is the sequences
-            if sequences.shape[1] != 1:
-                raise InputError(f"got a table with columns {', '.join(map(str, sequences.columns))}: "
-                                 f"pass the sequence column alone, e.g. df['{sequences.columns[0]}']")
-            sequences = sequences.iloc[:, 0]
-        seqs, _ = as_sequence_list(sequences)
+        seqs, _ = as_sequence_list(sequence_column_of(sequences))
         if fitting and get_alphabet(self.alphabet).name == "protein" \
                 and any("*" in q for q in seqs):
             warnings.warn("some sequences hold '*' (a stop codon), which the 20-letter "

@@ -50,6 +50,17 @@ def code_table(alphabet: Alphabet) -> np.ndarray:
 _BIOPYTHON_SEQUENCES = ("Seq", "MutableSeq", "SeqRecord")
 
 
+def sequence_column_of(table):
+    """A one-column pandas DataFrame's column (anything else as it is), or an InputError for a
+    table of several columns: the estimators take ``df[["utr"]]`` as ``df["utr"]``."""
+    if not hasattr(table, "columns"):
+        return table
+    if table.shape[1] != 1:
+        raise InputError(f"got a table with columns {', '.join(map(str, table.columns))}: "
+                         f"pass the sequence column alone, e.g. df['{table.columns[0]}']")
+    return table.iloc[:, 0]
+
+
 def as_sequence_list(seqs) -> tuple[list[str], bool]:
     """Normalise the accepted inputs to a list of ``str``.
 

@@ -146,14 +146,9 @@ def as_model(model):
 def sequence_list(sequences, what: str = "mutate") -> list:
     """The sequences as a list of str: strings, Biopython records, a pandas Series or a
     one-column DataFrame (as the estimators take), or a generator."""
-    from ..encode.codes import as_sequence_list
+    from ..encode.codes import as_sequence_list, sequence_column_of
 
-    if hasattr(sequences, "columns"):  # a DataFrame: its one column
-        if sequences.shape[1] != 1:
-            raise InputError(f"got a table with columns {', '.join(map(str, sequences.columns))}: "
-                             f"pass the sequence column alone, e.g. df['{sequences.columns[0]}']")
-        sequences = sequences.iloc[:, 0]
-    seqs, _ = as_sequence_list(sequences)
+    seqs, _ = as_sequence_list(sequence_column_of(sequences))
     if not seqs:
         raise InputError(f"no sequences were given to {what}")
     return seqs
@@ -236,6 +231,7 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
     effects = np.full((len(seqs), width, c), np.nan)
     letters = np.frombuffer(symbols.encode("ascii"), dtype=np.uint8)
     pending: list = []  # (sequence index, positions, letter indices, mutant strings)
+    waiting = 0  # mutants in pending
 
     def flush():
         mutants = [m for *_, batch in pending for m in batch]
@@ -259,8 +255,10 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
             effects[n, pos[~keep], let[~keep]] = 0.0
             pending.append((n, pos[keep], let[keep],
                             [row.tobytes().decode("ascii") for row in grid[keep]]))
-            if sum(len(p[3]) for p in pending) >= CHUNK:
+            waiting += int(keep.sum())
+            if waiting >= CHUNK:
                 flush()
+                waiting = 0
             advance()
         if pending:
             flush()
