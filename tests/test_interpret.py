@@ -370,6 +370,7 @@ def test_design_says_every_round(position_model, capsys, monkeypatch):
 
     monkeypatch.setattr(progress, "_QUIET", False)
     seqs, reg = position_model
-    evolve(reg, seqs[:2], rounds=2, progress=True)
+    table = evolve(reg, (s for s in seqs[:2]), rounds=2, progress=True)  # a generator, read once
     err = capsys.readouterr().err
-    assert "Round 1 of 2" in err and "Round 2 of 2" in err
+    assert "Round 1 of 2: every single substitution of 2 sequences" in err and "Round 2 of 2" in err
+    assert table.start.tolist() == seqs[:2]

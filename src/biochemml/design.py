@@ -108,7 +108,7 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
         model learnt). ``attrs["output"]`` says what the numbers are.
     """
     from .interpret import mutagenesis
-    from .interpret.mutagenesis import _scorer, sequence_list
+    from .interpret.mutagenesis import _scorer, as_model, sequence_list
     from .progress import say
 
     if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 1:
@@ -116,14 +116,12 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     if max_mutations is not None and (isinstance(max_mutations, bool) or not isinstance(
             max_mutations, (int, np.integer)) or max_mutations < 1):
         raise InputError(f"max_mutations must be a whole number >= 1 or None, got {max_mutations!r}")
-    from .interpret.mutagenesis import as_model
-
     model = as_model(model)
     fixed = fixed_positions(fixed)
+    seqs = sequence_list(sequences, "design from")  # once: a generator is read only once
     if progress:
-        say(f"Round 1 of {rounds}: every single substitution of {len(sequence_list(sequences))} "
-            "sequences")
-    first = mutagenesis(model, sequences, output=output, progress=progress)  # checks inputs
+        say(f"Round 1 of {rounds}: every single substitution of {len(seqs)} sequences")
+    first = mutagenesis(model, seqs, output=output, progress=progress)  # checks the model
     starts = list(first.sequences)
     current = list(starts)
     made: list = [[] for _ in starts]
@@ -161,17 +159,19 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
         if not active:
             break
     column = first.column
+    score, _, _, k = _scorer(model, output)
+    spread = getattr(model, "n_models_", 1) > 1 and not hasattr(model, "classes_")
+    if spread:  # a regression ensemble: the designs' mean and spread from one prediction
+        mean, std = model.predict(current, return_std=True)
+        values = np.asarray(mean, dtype=float).reshape(len(current), -1)[:, k]
+    else:
+        values = score(current)
     table = pd.DataFrame({
         "start": starts, "design": current, "mutations": [" ".join(m) for m in made],
         "n_mutations": [sum(a != b for a, b in zip(d, s)) for d, s in zip(current, starts)],
-        f"start_{column}": first.reference.astype(float),
-        column: _scorer(model, output)[0](current)},
+        f"start_{column}": first.reference.astype(float), column: values},
         index=sequences.index if isinstance(sequences, pd.Series) else None)
-    if getattr(model, "n_models_", 1) > 1 and not hasattr(model, "classes_"):
-        _, std = model.predict(current, return_std=True)
-        std = np.asarray(std).reshape(len(current), -1)
-        names = [str(t) for t in (getattr(model, "target_names_", None) or [])]
-        k = names.index(output) if isinstance(output, str) and output in names else int(output or 0)
-        table["prediction_std"] = std[:, k]
+    if spread:
+        table["prediction_std"] = np.asarray(std).reshape(len(current), -1)[:, k]
     table.attrs["output"] = first.output
     return table

@@ -87,7 +87,8 @@ class Mutagenesis:
 
 
 def _scorer(model, output):
-    """``(score(list of str) -> (N,) array, description, column name)`` for a fitted model.
+    """``(score(list of str) -> (N,) array, description, column name, index)`` for a fitted
+    model; ``index`` is the class's column of ``predict_proba`` or the target's column.
 
     ``output``: a class label (classifiers), or a target number or name (regressors; names
     from ``target_names_``, which run folders record)."""
@@ -108,7 +109,7 @@ def _scorer(model, output):
         def score(seqs):
             p = np.clip(model.predict_proba(seqs)[:, k], _P_CLIP, 1 - _P_CLIP)
             return np.log(p / (1 - p))
-        return score, f"log-odds of class {output}", f"log_odds_{output}"
+        return score, f"log-odds of class {output}", f"log_odds_{output}", k
     n_targets = int(getattr(model, "n_targets_", 1) or 1)
     names = [str(t) for t in (getattr(model, "target_names_", None) or [])]
     if len(names) != n_targets:
@@ -131,7 +132,7 @@ def _scorer(model, output):
         pred = np.asarray(model.predict(seqs), dtype=float)
         return pred.reshape(len(seqs), -1)[:, output]
     what = names[output] if names else ("value" if n_targets == 1 else f"target {output}")
-    return score, f"predicted {what}", "prediction"
+    return score, f"predicted {what}", "prediction", output
 
 
 def as_model(model):
@@ -225,7 +226,7 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
         raise ModelError(f"{type(model).__name__} is not a biochemml sequence model; "
                          "pass a fitted SequenceClassifier or SequenceRegressor, or a run folder")
     symbols, seqs = display_symbols(model, sequence_list(sequences))
-    score, described, column = _scorer(model, output)
+    score, described, column, _ = _scorer(model, output)
     reference = score(seqs)  # warns once here about lengths the model did not see
     width, c = max(map(len, seqs)), len(symbols)
     effects = np.full((len(seqs), width, c), np.nan)
