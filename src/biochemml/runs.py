@@ -1238,6 +1238,20 @@ def _run_config(run_dir) -> dict:
     return yaml.safe_load(cfg.read_text())
 
 
+def read_for_model(est, cfg: dict, data, sequence_column_name: str | None = None):
+    """``(table, sequences)`` of a table or FASTA (or a DataFrame) for a run's model, saying
+    what ``predict`` says of them: N letters, lengths the model never saw."""
+    df = data if isinstance(data, pd.DataFrame) else read_table(data)
+    col = sequence_column_name or _trained_sequence_column(df, cfg)
+    if sequence_column_name is None:
+        require_columns(df, [col], what=", the sequence column the model was trained on",
+                        hint=". Name the column of sequences with --sequence-column")
+    seqs = sequence_column(df, col, est.alphabet)
+    _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
+    _note_lengths(seqs, est)
+    return df, seqs
+
+
 def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None) -> pd.DataFrame:
     """Predict a table with a trained run; returns the input table plus predictions.
 
@@ -1247,14 +1261,7 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     """
     cfg = _run_config(run_dir)
     est = load_run_model(run_dir)
-    df = data if isinstance(data, pd.DataFrame) else read_table(data)
-    col = sequence_column_name or _trained_sequence_column(df, cfg)
-    if sequence_column_name is None:
-        require_columns(df, [col], what=", the sequence column the model was trained on",
-                        hint=". Name the column of sequences with --sequence-column")
-    seqs = sequence_column(df, col, est.alphabet)
-    _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
-    _note_lengths(seqs, est)
+    df, seqs = read_for_model(est, cfg, data, sequence_column_name)
     result = pd.DataFrame(index=range(len(df)))  # the added columns
     if cfg["task"] == "classification":
         proba = est.predict_proba(seqs)

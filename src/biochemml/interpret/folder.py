@@ -49,16 +49,12 @@ def read_sequences(est, cfg: dict, data, sequence_column_name, id_column=None):
     """``(table, sequences, ids)`` of a table or FASTA, with the notes ``predict`` prints
     (N letters, lengths the model never saw). ``ids``: the ``id_column``, a FASTA file's
     record names, or the file rows (``row2``, ...)."""
-    from ..io.tables import read_table, require_columns, sequence_column
-    from ..runs import _file_rows, _note_ambiguous, _note_lengths, _trained_sequence_column
+    from ..io.tables import require_columns
+    from ..runs import _file_rows, read_for_model
 
-    df = data if isinstance(data, pd.DataFrame) else read_table(data)
-    col = sequence_column_name or _trained_sequence_column(df, cfg)
-    require_columns(df, [col] + ([id_column] if id_column else []), path=None if isinstance(
-        data, pd.DataFrame) else data, hint=". Name the columns with --sequence-column and --id-column")
-    seqs = sequence_column(df, col, est.alphabet)
-    _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
-    _note_lengths(seqs, est)
+    df, seqs = read_for_model(est, cfg, data, sequence_column_name)
+    if id_column:
+        require_columns(df, [id_column], hint=". Name the column of sequence names with --id-column")
     if id_column is None and df.attrs.get("format") == "fasta" and "id" in df:
         id_column = "id"
     ids = (df[id_column].astype(str).to_numpy() if id_column
