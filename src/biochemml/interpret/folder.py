@@ -71,6 +71,14 @@ def readable_consensus(pwm, strong: float = 1.0, weak: float = 0.25) -> str:
                    for ch, b in zip(pwm.consensus, bits))
 
 
+def _seeded_sample(items: list, n: int) -> list:
+    """``items`` when there are at most ``n``, else ``n`` of them drawn with seed 0, in order."""
+    if len(items) <= n:
+        return items
+    keep = np.sort(np.random.default_rng(0).permutation(len(items))[:n])
+    return [items[i] for i in keep]
+
+
 def _file_names(ids) -> list:
     """A distinct file-name-safe stem for each id (``a/b`` and ``a_b`` get ``a_b``, ``a_b_2``)."""
     seen, out = set(), []
@@ -151,10 +159,7 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     importance = result.importance
     table["importance"] = importance[table["sequence"].to_numpy(), table["position"].to_numpy() - 1]
     table.insert(0, "id", ids[:chosen][table.pop("sequence").to_numpy()])
-    reading = seqs
-    if len(seqs) > FILTER_SEQUENCES:  # motifs settle long before; keep the pass short
-        keep = np.sort(np.random.default_rng(0).permutation(len(seqs))[:FILTER_SEQUENCES])
-        reading = [seqs[i] for i in keep]
+    reading = _seeded_sample(seqs, FILTER_SEQUENCES)  # motifs settle long before 20,000
     try:
         motifs = filter_motifs(est, reading)
         no_filters = ("No filter fired strongly on 10 or more windows of these "
@@ -166,8 +171,8 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
                       "motifs; the mutagenesis maps show what it learnt.")
     influence = None
     if motifs:  # most influential first: a sharp motif the model ignores is not what it learnt
-        sample = np.random.default_rng(0).permutation(len(reading))[:INFLUENCE_SEQUENCES]
-        influence = filter_influence(est, [reading[i] for i in np.sort(sample)], progress=True)
+        influence = filter_influence(est, _seeded_sample(reading, INFLUENCE_SEQUENCES),
+                                     progress=True)
         motifs.sort(key=lambda m: -influence.get(m.name, 0.0))
     top, files = [], []
     with atomic_folder(folder) as tmp:
