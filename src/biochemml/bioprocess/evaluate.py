@@ -1,7 +1,6 @@
 """Judge condition models: cross-validation with interval coverage, and factor effects."""
 from __future__ import annotations
 
-import contextlib
 
 import numpy as np
 import pandas as pd
@@ -230,8 +229,7 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
         mean, std = np.empty(len(y)), np.empty(len(y))
         if progress:
             say(f"Model {i + 1} of {len(kinds)}: {kind}, {n_folds} folds ...")
-        with (progress_bar(n_folds, f"{kind} folds") if progress
-              else contextlib.nullcontext(lambda n=1: None)) as advance:
+        with progress_bar(n_folds, f"{kind} folds", enabled=progress) as advance:
             for f in np.unique(fold):
                 test = fold == f
                 model = ConditionModel(kind, factors=factors, seed=seed).fit(X[~test], y[~test])
