@@ -128,10 +128,10 @@ def _epoch_ticker(plain, n_rows: int, batch_size: int, epochs: int, member: int,
                   n_members: int):
     """A forward pre-hook for a network in training that tells ``plain``
     (:class:`biochemml.progress.PlainProgress`) the epoch it is in, from the training
-    batches it has seen (:class:`biochemml.train.CodeBatches`: a last batch of one row
-    joins the one before)."""
-    starts = range(0, n_rows, max(1, int(batch_size)))
-    per_epoch = max(1, len(starts) - (len(starts) > 1 and n_rows - starts[-1] == 1))
+    batches it has seen (as :func:`biochemml.train.batch_starts` forms them)."""
+    from .train import batch_starts
+
+    per_epoch = max(1, len(batch_starts(n_rows, batch_size, training=True)))
     seen = [0]
 
     def hook(module, _inputs):

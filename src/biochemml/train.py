@@ -35,6 +35,16 @@ from .seeding import seeded
 SMALL_MODEL_PARAMETERS = 100_000
 
 
+def batch_starts(n: int, batch_size: int, training: bool) -> list:
+    """Start offsets of the batches of ``n`` rows. In training (shuffled batches), a last
+    batch of one row joins the batch before it: batch normalisation cannot train on a
+    single row."""
+    starts = list(range(0, n, max(1, int(batch_size))))
+    if training and len(starts) > 1 and n - starts[-1] == 1:
+        starts.pop()
+    return starts
+
+
 class CodeBatches:
     """Iterable of ``(x, y, w)`` batches from symbol codes.
 
@@ -66,13 +76,7 @@ class CodeBatches:
         self.table = torch.from_numpy(row_table(n_channels, unknown, np.float32))
 
     def _starts(self) -> list:
-        """Batch start offsets. When shuffling (training), a last batch of one row joins
-        the batch before it: batch normalisation cannot train on a single row."""
-        n = len(self.codes)
-        starts = list(range(0, n, self.batch_size))
-        if self.shuffle and len(starts) > 1 and n - starts[-1] == 1:
-            starts.pop()
-        return starts
+        return batch_starts(len(self.codes), self.batch_size, training=self.shuffle)
 
     def __len__(self) -> int:
         return len(self._starts())
