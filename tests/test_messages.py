@@ -104,6 +104,27 @@ def test_a_fasta_without_target_column_names_its_header_keys(tmp_path, capsys):
     bare.write_text(">seq1\nACGT\n>seq2\nACGA\n")
     err = _error(capsys, ["train", "--data", str(bare), "--task", "regression"])
     assert "this file's headers carry no values: write each as '>seq1 gfp=1.2'" in err
+    assert "record names" not in err  # names without a '|value' get no such hint
+
+
+def test_a_fasta_with_values_after_a_pipe_is_told_to_put_them_after_a_blank(tmp_path, capsys):
+    piped = tmp_path / "piped.fasta"
+    piped.write_text(">seq1|3.2\nACGTACGT\n>seq2|1.5\nACGTTCGT\n>seq3|-0.5\nTCGTACGA\n")
+    hint = ("The record names end in a number after '|' ('seq1|3.2'): a value is read only "
+            "after a blank, so write '>seq1 3.2' (a column 'value') or '>seq1 gfp=3.2'")
+    err = _error(capsys, ["train", "--data", str(piped), "--task", "regression",
+                          "--out", str(tmp_path / "run")])
+    assert hint in " ".join(err.split())
+    err = _error(capsys, ["train", "--data", str(piped), "--task", "regression",
+                          "--target-column", "value", "--out", str(tmp_path / "run")])
+    assert "has no column 'value'" in err and hint in " ".join(err.split())
+    assert not (tmp_path / "run").exists()
+    # UniProt-style names ('sp|P69905|HBA_HUMAN') end in no number: no hint
+    uniprot = tmp_path / "uniprot.fasta"
+    uniprot.write_text(">sp|P69905|HBA_HUMAN\nMVLSPADK\n>sp|P68871|HBB_HUMAN\nMVHLTPEE\n")
+    err = _error(capsys, ["train", "--data", str(uniprot), "--task", "regression",
+                          "--target-column", "value", "--out", str(tmp_path / "run")])
+    assert "has no column 'value'" in err and "record names" not in err
 
 
 def test_the_ensemble_refusal_names_the_models_that_take_it(variants, tmp_path, capsys):

@@ -143,6 +143,7 @@ def _target_hint(data: Path, sequence_column: str) -> str:
     with --target-column; empty when the file cannot be read (its own error comes later)."""
     from ..errors import BiochemmlError
     from ..io import read_table
+    from ..io.tables import fasta_pipe_hint
 
     try:
         df = read_table(data)
@@ -152,7 +153,7 @@ def _target_hint(data: Path, sequence_column: str) -> str:
         keys = [str(c) for c in df.columns if c not in ("id", "sequence")]
         if not keys:
             return (" (this file's headers carry no values: write each as '>seq1 gfp=1.2' "
-                    "and name the key, here --target-column gfp)")
+                    "and name the key, here --target-column gfp" + fasta_pipe_hint(df) + ")")
         return f" (this file's headers carry: {', '.join(keys)})"
     columns = [str(c) for c in df.columns if c != sequence_column]
     return f" (this table's other columns: {', '.join(columns)})" if columns else ""

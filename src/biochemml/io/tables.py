@@ -473,11 +473,26 @@ def require_columns(df: pd.DataFrame, columns, path=None, what: str = "",
             if df.attrs.get("format") == "fasta":
                 hint = (". A FASTA file carries values in its headers: '>seq1 "
                         f"{col}=0.53' gives a column '{col}' ('>seq1 0.53' a column 'value'); "
-                        "its sequences are in the column 'sequence'")
+                        "its sequences are in the column 'sequence'" + fasta_pipe_hint(df))
             raise InputError(
                 f"has no column '{col}'{what}; its columns are: "
                 f"{', '.join(map(str, df.columns))}" + _did_you_mean(col, df.columns)
                 + _header_below_hint(df, col) + hint + extra, path=path)
+
+
+def fasta_pipe_hint(df: pd.DataFrame) -> str:
+    """``. The record names end in a number after '|' ...``: for FASTA headers written
+    ``>seq1|3.2``, whose value :func:`read_fasta` reads as part of the name; else empty."""
+    if df.attrs.get("format") != "fasta" or "id" not in df.columns or not len(df):
+        return ""
+    last = df["id"].astype(str).str.rpartition("|")
+    if not (last[1] == "|").all() or pd.to_numeric(last[2], errors="coerce").isna().any():
+        return ""
+    first = df["id"].iloc[0]
+    name, _, value = str(first).rpartition("|")
+    return (f". The record names end in a number after '|' ('{first}'): a value is read "
+            f"only after a blank, so write '>{name} {value}' (a column 'value') or "
+            f"'>{name} gfp={value}'")
 
 
 def _header_below_hint(df: pd.DataFrame, name: str) -> str:
