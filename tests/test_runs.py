@@ -1,5 +1,6 @@
 """Regression runs: the CLI train -> predict round trip on a small user table."""
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -7,8 +8,9 @@ import pytest
 import yaml
 
 from biochemml.cli import main
-from biochemml.errors import InputError
-from biochemml.runs import calibration_note, calibration_verdict, predict_run, train_run
+from biochemml.errors import AmbiguityWarning, InputError, LengthWarning
+from biochemml.runs import (calibration_note, calibration_verdict, load_run_model, predict_run,
+                            train_run)
 
 
 def said(err: str) -> str:
@@ -176,6 +178,40 @@ def test_predictions_of_a_filtered_dataframe_keep_its_index(utr_table, tmp_path)
     each = [predict_run(run, picked.loc[[i]])["prediction"].iloc[0] for i in picked.index[:5]]
     np.testing.assert_allclose(picked["prediction"].iloc[:5], each)
     assert picked["prediction"].notna().all()
+
+
+def test_notes_and_errors_on_a_dataframe_name_its_index_labels(utr_table, tmp_path, capsys):
+    from biochemml.runs import evaluate_run
+
+    run = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                    task="regression", model="ridge", out=tmp_path / "ridge", baselines=False)
+    table = pd.read_csv(utr_table).head(6)
+    table.index = [f"v{i}" for i in range(6)]
+    capsys.readouterr()
+    predict_run(run, table.assign(utr=table.utr.where(table.index != "v3",
+                                                       "N" + table.utr.iloc[3][1:])))
+    # a DataFrame has no file rows: its index labels, not 'row 4'
+    assert "1 sequence (index v3) contains N" in said(capsys.readouterr().err)
+    with pytest.raises(InputError, match=r"^row with index 'v2', column 'rl': the value is "
+                                         r"'x', not a number"):
+        evaluate_run(run, table.assign(rl=table.rl.astype(object).where(table.index != "v2",
+                                                                           "x")))
+    # a network warns of N in Python (AmbiguityWarning); predict_run has said it already
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        net = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
+                        task="regression", epochs=1, n_models=2, out=tmp_path / "net",
+                        baselines=False)
+        capsys.readouterr()
+        predict_run(net, table.assign(utr="N" + table.utr.str[1:]))
+    assert "6 sequences (index v0, v1, v2, v3, v4, ...) contain N" in said(capsys.readouterr().err)
+    assert not [w for w in caught if issubclass(w.category, (AmbiguityWarning, LengthWarning))]
+    with pytest.warns(AmbiguityWarning, match="at index 0"):  # the estimator alone does warn
+        load_run_model(net).predict(["N" + table.utr.iloc[0][1:]])
+    # a plain 0..n-1 index keeps the Python wording
+    with pytest.raises(InputError, match=r"^sequence at index 2, column 'rl'"):
+        evaluate_run(run, table.reset_index(drop=True).assign(
+            rl=lambda d: d.rl.astype(object).where(d.index != 2, "x")))
 
 
 def test_baseline_run_predicts_like_a_neural_run(utr_table, tmp_path):
@@ -417,8 +453,8 @@ def test_a_stop_codon_in_protein_variants_is_named(capsys, monkeypatch):
 
     seqs = ["MKV*", "MKVL", "MXV*"]
     _note_ambiguous(seqs, pd.DataFrame({"seq": seqs}), "protein")
-    err = said(capsys.readouterr().err)
-    assert "2 sequences (rows 1, 3) contain * (a stop codon), X or other ambiguous letters" in err
+    err = said(capsys.readouterr().err)  # a DataFrame's index labels (a file's rows: 1, 3)
+    assert "2 sequences (index 0, 2) contain * (a stop codon), X or other ambiguous letters" in err
 
 
 def test_a_protein_table_with_stop_codons_trains_on_21_letters(tmp_path, capsys):

@@ -21,6 +21,7 @@ import datetime as _dt
 import json
 import math
 import tempfile
+import warnings
 import time
 from pathlib import Path
 
@@ -708,9 +709,14 @@ def _file_rows(df, index) -> np.ndarray:
 
 def _rows_text(df: pd.DataFrame, index, limit: int = 5) -> str:
     """``row 8`` or ``rows 8, 12, 40, ...``: file rows (as a spreadsheet counts) of ``index``;
-    ``record 5`` for a FASTA file, as its errors count them."""
-    rows = [str(r) for r in _file_rows(df, index[:limit])]
+    ``record 5`` for a FASTA file, as its errors count them; ``index 20`` (the index labels)
+    for a DataFrame given in Python, which has no file rows."""
+    index = np.asarray(index, dtype=int)
     more = ", ..." if len(index) > limit else ""
+    if isinstance(df, pd.DataFrame) and df.attrs.get("path") is None:
+        labels = [str(r) for r in df.index[index[:limit]]]
+        return "index " + ", ".join(labels) + more
+    rows = [str(r) for r in _file_rows(df, index[:limit])]
     word = "record" if isinstance(df, pd.DataFrame) and df.attrs.get("format") == "fasta" \
         else "row"
     return word + (" " if len(index) == 1 else "s ") + ", ".join(rows) + more
@@ -779,6 +785,18 @@ def _trained_sequence_column(df: pd.DataFrame, cfg: dict) -> str:
     if column not in df.columns and df.attrs.get("format") == "fasta" and "sequence" in df:
         return "sequence"
     return column
+
+
+@contextlib.contextmanager
+def notes_said():
+    """Hide the estimators' AmbiguityWarning and LengthWarning inside: ``read_for_model``
+    (or the same two notes) has already said them, naming the table's rows."""
+    from .errors import AmbiguityWarning, LengthWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AmbiguityWarning)
+        warnings.simplefilter("ignore", LengthWarning)
+        yield
 
 
 def _note_lengths(seqs, est) -> None:
@@ -997,7 +1015,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     if task == "regression":
         est.target_names_ = targets
 
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out) as tmp, notes_said():
         result, table, figures = _evaluate(est, task, seqs[test_idx], y[test_idx], tmp,
                                            positive=positive)
         tables, extra = {}, {}
@@ -1264,12 +1282,14 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     df, seqs = read_for_model(est, cfg, data, sequence_column_name)
     result = pd.DataFrame(index=range(len(df)))  # the added columns
     if cfg["task"] == "classification":
-        proba = est.predict_proba(seqs)
+        with notes_said():
+            proba = est.predict_proba(seqs)
         result["prediction"] = est.classes_[proba.argmax(axis=1)]
         for k, c in enumerate(est.classes_):
             result[f"probability_{c}"] = proba[:, k]
     else:
-        mean, std = est.predict(seqs, return_std=True)
+        with notes_said():
+            mean, std = est.predict(seqs, return_std=True)
         mean, std = np.asarray(mean).reshape(len(df), -1), np.asarray(std).reshape(len(df), -1)
         names = cfg["target_columns"]
         for t in range(len(names)):
@@ -1337,6 +1357,7 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
     with contextlib.ExitStack() as stack:
         tmp = (stack.enter_context(atomic_folder(folder)) if folder is not None else
                Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="biochemml-eval-"))))
+        stack.enter_context(notes_said())
         result, table, figures = _evaluate(est, cfg["task"], seqs, y, tmp, prefix="evaluation",
                                            positive=cfg.get("positive"))
         if seen is not None and seen.any():

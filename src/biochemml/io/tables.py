@@ -415,12 +415,19 @@ def row_error(message: str, df: pd.DataFrame, i: int, column=None) -> InputError
     biochemml.errors.InputError
         For a text table or Parquet file it names the file's row (``row 4``); for a FASTA
         file the record and the line of its header (``record 301 (line 601)``), which a
-        text editor shows. Its ``row`` is the file row, 0-based, as for every table.
+        text editor shows; for a DataFrame given in Python with its own index, the row's
+        index label (``row with index 'wt'``). Its ``row`` is the 0-based position.
     """
     path = df.attrs.get("path")
     if i is None:
         return InputError(message, path=path, column=column)
     row = _file_row(df, i)
+    if path is None and not df.index.equals(pd.RangeIndex(len(df))):
+        label = df.index[i]
+        label = repr(label) if isinstance(label, str) else str(label)
+        where = f"row with index {label}" + ("" if column is None
+                                              else f", column '{column}'")
+        return _RecordError(f"{where}: {message}", message, path, row, column)
     if path is None or df.attrs.get("format") != "fasta":
         return InputError(message, path=path, row=row, column=column)
     line = _fasta_record_line(path, i)
@@ -431,11 +438,13 @@ def row_error(message: str, df: pd.DataFrame, i: int, column=None) -> InputError
 
 
 class _RecordError(InputError):
-    """An InputError whose text names a FASTA record and line instead of a row."""
+    """An InputError whose text names a FASTA record and line (or a DataFrame's index
+    label) instead of a row."""
 
     def __init__(self, text, message, path, row, column):
         super().__init__(text)
-        self.message, self.path, self.row, self.column = message, str(path), row, column
+        self.message, self.row, self.column = message, row, column
+        self.path = None if path is None else str(path)
 
 
 def _fasta_record_line(path, i: int):
