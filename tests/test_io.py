@@ -152,6 +152,43 @@ def test_a_column_named_twice_in_the_header_is_refused(tmp_path, header, name, w
     assert where in text
 
 
+def test_column_names_over_two_rows_are_refused_with_one_name_per_column(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["sequence", "GFP", None, "OD"])
+    sheet.append([None, "rep1", "rep2", None])
+    sheet.merge_cells("B1:C1")  # 'GFP' over its two replicates, as labs lay them out
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("D1:D2")
+    for i in range(5):
+        sheet.append(["ACGTACGT", 1.0 + i, 1.5 + i, 0.1 * i])
+    book.save(tmp_path / "two.xlsx")
+    expected = ("the column names seem to take two rows (row 1: sequence, GFP, (blank), OD; "
+                "row 2: (blank), rep1, rep2, (blank)), as merged header cells do: biochemml "
+                "reads one row of names. Write one name per column in row 1 (such as GFP_rep1, "
+                "GFP_rep2) and delete row 2")
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path / "two.xlsx")
+    assert str(err.value) == f"file {tmp_path / 'two.xlsx'}: {expected}"
+    # the same layout saved as a semicolon CSV (decimal commas) after a blank first line
+    semi = tmp_path / "two.csv"
+    semi.write_text("\nsequence;GFP;;OD\n;rep1;rep2;\n"
+                    + "".join(f"ACGT;{i},5;{i},25;0,{i}\n" for i in range(5)))
+    with pytest.raises(InputError, match=r"take two rows \(row 2: sequence, GFP, \(blank\), OD; "
+                                         r"row 3: .*in row 2 \(such as GFP_rep1, GFP_rep2\) and "
+                                         r"delete row 3"):
+        read_table(semi)
+    # a blank name alone (a pandas index written to CSV) is a table like any other
+    plain = tmp_path / "index.csv"
+    pd.DataFrame({"sequence": ["ACGT"] * 4, "gfp": [1.0, 2.0, 3.0, 4.0]}).to_csv(plain)
+    assert list(read_table(plain).columns) == ["Unnamed: 0", "sequence", "gfp"]
+    # and so is a word among numbers below a full header
+    worded = tmp_path / "worded.csv"
+    worded.write_text("sequence,gfp,note\nACGT,high,1\nACGA,2,2\nACGC,3,3\n")
+    assert len(read_table(worded)) == 3
+
+
 def test_similar_but_different_headers_are_kept(tmp_path):
     path = tmp_path / "ok.csv"
     path.write_text("rbs,te,te.1\nACGT,1,2\n")  # 'te.1' is a name of its own, not a copy

@@ -84,6 +84,7 @@ def read_table(path, columns=None) -> pd.DataFrame:
                         "to use another, move it first or save it as CSV"))
             df.columns = [c.strip() if isinstance(c, str) else c for c in df.columns]
             df = _drop_empty_rows(df, path)
+            _check_second_header_row(df, path)
             df.attrs["sheets"] = list(book.sheet_names)  # for the missing-column hint
         else:
             raise InputError(
@@ -189,6 +190,7 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
         df = _drop_empty_rows(df, path, first_row=skip + 2)
     df.attrs["first_row"] = skip + 2
     df.attrs["decimal"] = options["decimal"]  # numeric_column reads text cells the same way
+    _check_second_header_row(df, path)
     return df
 
 
@@ -296,6 +298,57 @@ def _check_header(first_row: pd.DataFrame, path) -> None:
             where = ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
             raise InputError(f"column '{name}' appears {times} (columns {where}); give each "
                              "column its own name", path=path)
+
+
+def _check_second_header_row(df: pd.DataFrame, path) -> None:
+    """Refuse column names written over two rows (a merged ``GFP`` above ``rep1``, ``rep2``).
+
+    pandas reads the first row as the names (a blank one becomes ``Unnamed: 2``) and the
+    second as data, whose words then fail as numbers or sequences one row later. The sign:
+    the header has a blank name, and the first data row holds a word in a column whose
+    other cells are all numbers. A first data row of words only is the header itself, below
+    a title line, which the missing-column error points at instead.
+    """
+    blank = [str(c).startswith("Unnamed: ") for c in df.columns]
+    if not any(blank) or len(df) < 3:
+        return
+    decimal = df.attrs.get("decimal", ".")
+    first = df.iloc[0]
+
+    def number(values):
+        text = values.astype(str).str.strip()
+        if decimal == ",":
+            text = text.str.replace(",", ".", regex=False)
+        return pd.to_numeric(text, errors="coerce")
+
+    if number(first.dropna()).isna().all() and first.notna().all():
+        return  # a full row of names under a title: _header_below_hint points at it
+    words = []
+    for k, col in enumerate(df.columns):
+        cell, rest = first.iloc[k], df.iloc[1:, k].dropna()
+        if not isinstance(cell, str) or not cell.strip() or len(rest) < 2:
+            continue
+        if number(pd.Series([cell])).isna().all() and number(rest).notna().all():
+            words.append(k)
+    if not words:
+        return
+    top, names = None, []
+    for k, col in enumerate(df.columns):
+        top = top if blank[k] else str(col)  # a merged name covers the blank ones after it
+        below = first.iloc[k]
+        below = str(below).strip() if isinstance(below, str) and below.strip() else ""
+        names.append(f"{top}_{below}" if top and below and top != below else (top or below))
+    header = df.attrs.get("first_row", 2) - 1
+    shown = ["(blank)" if b else str(c) for c, b in zip(df.columns, blank)]
+    second = ["(blank)" if pd.isna(v) or not str(v).strip() else str(v).strip()
+              for v in first.tolist()]
+    suggest = ", ".join(names[k] for k in words[:4]) + (", ..." if len(words) > 4 else "")
+    raise InputError(
+        f"the column names seem to take two rows (row {header}: {', '.join(shown[:6])}"
+        f"{', ...' if len(shown) > 6 else ''}; row {header + 1}: {', '.join(second[:6])}"
+        f"{', ...' if len(second) > 6 else ''}), as merged header cells do: biochemml reads "
+        f"one row of names. Write one name per column in row {header} (such as {suggest}) "
+        f"and delete row {header + 1}", path=path)
 
 
 def _header_fields(text: str) -> list[str]:
