@@ -91,6 +91,24 @@ def test_validation_data_that_cannot_work(data, message):
         SequenceRegressor(epochs=1).fit(SEQS, Y, validation_data=data)
 
 
+def test_validation_values_are_checked_as_the_training_values_are():
+    positive = np.abs(Y) + 0.5
+    zero = positive[:10].copy()
+    zero[3] = 0.0  # log(0): an infinite validation loss stopped training after one epoch
+    with pytest.raises(InputError, match=r"^validation_data: sequence at index 3: "
+                                         r"target_transform='log' needs positive values"):
+        SequenceRegressor(epochs=1, target_transform="log").fit(
+            SEQS, positive, validation_data=(SEQS[:10], zero))
+    missing = Y[:10].copy()
+    missing[2] = np.nan
+    with pytest.raises(InputError, match=r"^validation_data: sequence at index 2: the "
+                                         r"measured value is missing"):
+        SequenceRegressor(epochs=1).fit(SEQS, Y, validation_data=(SEQS[:10], missing))
+    with pytest.raises(InputError, match="validation_data: .*infinite"):
+        SequenceRegressor(epochs=1).fit(SEQS, Y, validation_data=(SEQS[:10],
+                                                                  np.r_[np.inf, Y[1:10]]))
+
+
 def test_classifier_validation_labels_must_match_the_sequences():
     with pytest.raises(InputError, match="10 sequences but 5 validation labels"):
         SequenceClassifier(epochs=1).fit(SEQS, LABELS, validation_data=(SEQS[:10], LABELS[:5]))

@@ -721,7 +721,11 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
                 raise InputError(f"validation_data has {len(val_codes)} sequences and values of "
                                  f"shape {val_vals.shape}; expected {len(val_codes)} rows of "
                                  f"{self.n_targets_} value{'s' if self.n_targets_ > 1 else ''}")
-            val_vals = val_vals.reshape(len(val_codes), -1)
+            try:  # the checks of the training values: NaN rows, infinity, <= 0 for the log
+                val_vals, _ = measured_values(val_vals.reshape(len(val_codes), -1),
+                                              len(val_codes), self.target_transform)
+            except InputError as err:
+                raise InputError(f"validation_data: {err}") from None
             tr = np.arange(len(vals2))
         else:
             tr, va = self._split_validation(len(vals2))
