@@ -297,6 +297,18 @@ def test_cross_validation_leaves_replicates_out_together():
     assert len(preds) == len(y) and metrics.loc["gp", "spearman"] > 0.5
 
 
+def test_cross_validation_keeps_replicates_together_beside_a_fixed_factor_and_a_well_column():
+    X, y = grid_runs(3)
+    X = pd.concat([X, X], ignore_index=True).assign(well=np.arange(2 * len(X)))
+    y = np.concatenate([y, y])
+    fixed = Factors(list(two_factors().factors) + [Factor("medium", "fixed", value="M9")])
+    alone, _ = cross_validate(X, y, kinds=("gbt",), factors=two_factors(), folds="loo")
+    # the fixed factor has no column: replicates were grouped by every column, 'well'
+    # included, and each twin predicted the other
+    beside, _ = cross_validate(X, y, kinds=("gbt",), factors=fixed, folds="loo")
+    assert beside.loc["gbt", "rmse"] == pytest.approx(alone.loc["gbt", "rmse"])
+
+
 def test_feature_importance_finds_the_active_factor():
     X, _ = grid_runs(4)
     y = np.sin(X["temperature"] / 4).to_numpy()  # feed does nothing

@@ -209,7 +209,10 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
     y = np.asarray(y, dtype=np.float64)
     require_variation(y)
     factors = factors if factors is not None else infer_factors(X)
-    groups = condition_groups(X[factors.names] if set(factors.names) <= set(X.columns) else X)
+    # replicates are runs equal in every varied factor (a fixed one needs no column, and
+    # other columns, a well or an OD, must not split them across folds)
+    varied = [f.name for f in factors.varied]
+    groups = condition_groups(X[varied] if set(varied) <= set(X.columns) else X)
     n_groups = groups.max() + 1
     if n_groups < 3:
         raise InputError(f"cross-validation needs at least 3 distinct conditions, got {n_groups}")
