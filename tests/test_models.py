@@ -89,6 +89,26 @@ def test_framepool_ignores_padding_and_sees_the_reading_frame():
         build("framepool", 40, task="regression", n_outputs=1, pools=2)
 
 
+def test_an_n_inside_a_sequence_is_a_base_not_padding():
+    from biochemml.encode import one_hot
+    from biochemml.models.cnn import real_positions
+
+    def x(seqs, pad):
+        return torch.as_tensor(one_hot(seqs, length=16, pad=pad).transpose(0, 2, 1)).float()
+
+    for pad in ("left", "right"):
+        known, unknown = x(["ATGAAACAAAC"], pad), x(["ATGAAANAAAC"], pad)
+        assert unknown[0, :, (6 if pad == "right" else 11)].sum() == 0  # N: an all-zero column
+        # the N keeps its place: the uATG's A stays in its frame from the 3' end
+        torch.testing.assert_close(real_positions(unknown), real_positions(known))
+        assert real_positions(known).sum() == 11
+    torch.manual_seed(0)
+    net = build("framepool", 16, task="regression", n_outputs=1).eval()
+    known, unknown = x(["ATGAAACAAAC"], "left"), x(["ATGAAANAAAC"], "left")
+    with torch.no_grad():  # the length feature counts the N too
+        assert net._frame_pool(real_positions(unknown), unknown)[0, -1] == pytest.approx(0.11)
+
+
 def test_dilated_cnn_learns_a_protein_signal_and_ignores_padding():
     import numpy as np
 

@@ -12,8 +12,17 @@ from .registry import register
 
 
 def real_positions(x: torch.Tensor) -> torch.Tensor:
-    """``(N, L)`` float mask: 1 where the one-hot ``(N, C, L)`` has a symbol, 0 on padding."""
-    return (x.sum(dim=1) > 0).float()
+    """``(N, L)`` float mask: 1 on the sequence, 0 on the padding of the one-hot ``(N, C, L)``.
+
+    The sequence runs from its first to its last position holding a symbol: padding lies
+    outside it (either side), while an N inside (an all-zero column under the default
+    ``unknown="zeros"``) is a base of unknown identity. Counting it as padding would drop
+    a base and put every base before it in another reading frame.
+    """
+    has = x.sum(dim=1) > 0
+    after_first = has.cumsum(dim=-1) > 0
+    before_last = has.flip(-1).cumsum(dim=-1).flip(-1) > 0
+    return (after_first & before_last).float()
 
 
 def masked_max_mean(h: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
