@@ -186,14 +186,22 @@ def test_two_networks_give_intervals_on_the_scale_of_the_errors():
 
 
 def test_the_spread_factor_is_the_95th_percentile_of_validation_z(monkeypatch):
-    reg = SequenceRegressor(n_models=2)
+    reg = SequenceRegressor(n_models=2, target_transform="none")
     reg.models_, reg.n_targets_ = [None, None], 1
+    reg.target_mean_, reg.target_scale_ = np.array([10.0]), np.array([2.0])
     members = np.zeros((2, 200, 1))
     members[0, :, 0], members[1, :, 0] = -0.5, 0.5        # mean 0, member sd 1/sqrt(2)
     monkeypatch.setattr(reg, "_member_outputs", lambda codes: members)
     z_val = np.linspace(-3, 3, 200)[:, None] / np.sqrt(2)  # |z| uniform on [0, 3]
-    scale = reg._calibrate(np.zeros((200, 4)), z_val)
-    assert scale[0] == pytest.approx(np.quantile(np.abs(np.linspace(-3, 3, 200)), 0.95) / 1.959964)
+    expected = np.quantile(np.abs(np.linspace(-3, 3, 200)), 0.95) / 1.959964
+    # measured on the scale of the values (2 z + 10 here): the same factor
+    assert reg._calibrate(np.zeros((200, 4)), 2 * z_val + 10)[0] == pytest.approx(expected)
+    # a log target: the spread of the members' exponentials, as predict reports it
+    reg.target_transform = "log"
+    reg.target_mean_, reg.target_scale_ = np.array([0.0]), np.array([1.0])
+    z = np.linspace(-3, 3, 200)[:, None]
+    values = np.exp(members).mean(axis=0) + z * np.exp(members).std(axis=0, ddof=1)
+    assert reg._calibrate(np.zeros((200, 4)), values)[0] == pytest.approx(expected)
 
 
 def test_fitting_leaves_the_callers_random_state_alone():

@@ -744,17 +744,20 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
             z_tr, z_va = z_tr[:, 0], z_va[:, 0]
         w = None if weights is None else weights[tr]
         self._fit_models(codes[tr], z_tr, w, val_codes, z_va, self.n_targets_)
-        self.std_scale_ = self._calibrate(val_codes, z_va.reshape(len(val_codes), self.n_targets_))
+        self.std_scale_ = self._calibrate(val_codes,
+                                          val_vals.reshape(len(val_codes), self.n_targets_))
         return self
 
-    def _calibrate(self, val_codes, z_val) -> np.ndarray:
+    def _calibrate(self, val_codes, val_vals) -> np.ndarray:
         """Factor per target that makes the ensemble's spread match its validation errors.
 
         Members of a deep ensemble agree more than their errors warrant (they share the
         data), so their raw standard deviation gives intervals that are too narrow. The
         factor is the 95th percentile of the validation rows' ``|z| = |y - mean| / std``
         divided by 1.96: with it, the Gaussian 95 % interval (mean ± 1.96 std) holds 95 %
-        of the validation rows, which the models did not train on.
+        of the validation rows, which the models did not train on. It is measured on the
+        scale of the values, as :meth:`predict` reports them (for a log target: the
+        spread of the members' exponentials).
 
         A quantile, not the root-mean-square z-score: a few members estimate a spread
         badly (two give a z with a Cauchy-like tail), and the rows where they happen to
@@ -763,12 +766,12 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         deviation of 7.7 on values with a standard deviation of 1.3.
         """
         ones = np.ones(self.n_targets_)
-        if len(self.models_) < 2 or len(val_codes) < 10:
+        if len(self.models_) < 2 or len(val_vals) < 10:
             return ones
-        raw = self._member_outputs(val_codes).astype(np.float64)
-        mean, std = raw.mean(axis=0), raw.std(axis=0, ddof=1)
+        members = self._inverse(self._member_outputs(val_codes).astype(np.float64))
+        mean, std = members.mean(axis=0), members.std(axis=0, ddof=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.abs((z_val - mean) / std)
+            z = np.abs((val_vals - mean) / std)
         z[~np.isfinite(z)] = np.nan
         if not np.isfinite(z).any():
             return ones

@@ -1076,8 +1076,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             summary["weights"] = (f"column '{weight_column}' weighs each training row in the "
                                   "loss (baselines too); test metrics count every row once")
         if task == "regression" and target_transform == "log":
-            summary["target transform"] = ("log: models fit log(value) and predict back on the "
-                                           "original scale (baselines too)")
+            summary["target transform"] = ("log: models fit log(value) and predict "
+                                           "exp(predicted log) on the original scale, a "
+                                           "geometric mean (the median of a log-normal "
+                                           "error), below the arithmetic mean (baselines too)")
         if config["networks"] > 1:
             summary["networks"] = f"{config['networks']} (a deep ensemble: {spread})"
         if fit_info:

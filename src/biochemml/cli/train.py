@@ -35,7 +35,7 @@ def train(
     weight_column: Optional[str] = typer.Option(None, help="Column of per-row weights (e.g. read counts)."),
     alphabet: str = typer.Option("dna", help="dna, rna, protein, or protein-stop (20 amino acids and * as a 21st letter; chosen by itself when a protein table holds *)."),
     pad: Optional[str] = typer.Option(None, help="Pad shorter sequences on the 'left' (align 3' ends: 5' UTRs at the start codon; default for regression) or 'right' (default for classification)."),
-    target_transform: str = typer.Option("standardize", "--target-transform", help="Regression: standardize, log (then standardize) or none; fitted on the training rows, inverted for predictions."),
+    target_transform: str = typer.Option("standardize", "--target-transform", help="Regression: standardize, log (then standardize) or none; fitted on the training rows, inverted for predictions (with log: exp of the predicted log, a geometric mean)."),
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Regression: also fit ridge and gradient-boosting baselines on the same split for the report."),
     ensemble: Optional[int] = typer.Option(None, "--ensemble", help="Train this many models (seeds) and report mean and spread. Default: a regression that goes to the MLP (sequences of up to 20 letters, or a variant library: one length, few positions differing) trains 5 MLPs on up to 20,000 sequences; everything else 1 model."),
     seed: int = typer.Option(0, help="Random seed (same seed, same numbers)."),
