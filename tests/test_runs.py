@@ -755,6 +755,15 @@ def test_a_blank_value_of_one_of_two_targets_is_said_with_its_row(utr_table, tmp
               task="regression", model="ridge", baselines=False, out=tmp_path / "run2")
     assert ("2 rows have no 'rl' value (rows 22, 32): they train and test the other target "
             "only") in said(capsys.readouterr().err)
+    # a word where a number belongs is an error with two targets as with one, not a blank
+    table["gfp"] = table["gfp"].astype(object)
+    table.loc[14, "gfp"] = "n.d."
+    table.to_csv(tmp_path / "word.csv", index=False)
+    with pytest.raises(InputError, match=r"word.csv, row 16, column 'gfp': .*'n.d.'"):
+        train_run(tmp_path / "word.csv", sequence_column_name="utr",
+                  target_columns=["rl", "gfp"], task="regression", model="ridge",
+                  baselines=False, out=tmp_path / "run3")
+    assert not (tmp_path / "run3").exists()
 
 
 @pytest.fixture(scope="module")

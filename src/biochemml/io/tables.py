@@ -686,13 +686,20 @@ def label_column(df: pd.DataFrame, column: str, what: str = "group") -> np.ndarr
 
 
 def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -> np.ndarray:
-    """Return a column as float64, with an error naming the first non-numeric or NaN cell."""
+    """Return a column as float64, with an error naming the first non-numeric or NaN cell.
+
+    ``allow_missing``: blank cells (``NA`` and the like included) are NaN instead of an
+    error; text that is not a number (``n.d.``, ``1,5`` in a decimal-point file) still is.
+    """
     require_columns(df, [column])
     raw = df[column]
     values = pd.to_numeric(numbers_as_written(df, column), errors="coerce").to_numpy(
         dtype=np.float64)
-    bad = np.flatnonzero(~np.isfinite(values))
-    if bad.size and not allow_missing:
+    unusable = ~np.isfinite(values)
+    if allow_missing:
+        unusable &= ~raw.isna().to_numpy()
+    bad = np.flatnonzero(unusable)
+    if bad.size:
         if raw.isna().all():
             raise row_error("the column is empty: it holds no value" + _formula_hint(df, column),
                             df, None, column)
