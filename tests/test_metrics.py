@@ -205,6 +205,21 @@ def test_bootstrap_interval_contains_estimate_and_narrows_with_n():
     assert widths[1] < widths[0] / 2
 
 
+def test_an_interval_of_a_metric_often_undefined_in_resamples_is_nan():
+    # one of 8 values differs: a third of the resamples draw no 1 and have no R²; an
+    # interval over the other two thirds was (0.78, 0.97), conditional on drawing the 1
+    t, p = [0, 0, 0, 0, 0, 0, 0, 1.0], [0.1, 0, 0.2, 0.1, 0, 0.1, 0.2, 0.9]
+    low, high = bootstrap_ci("r2", t, p, n_boot=500)
+    assert np.isnan(low) and np.isnan(high)
+    ci = with_intervals(regression_metrics, t, p, n_boot=500)
+    assert np.isnan(ci["r2"]["low"]) and np.isnan(ci["spearman"]["high"])
+    assert ci["mae"]["low"] < ci["mae"]["value"] < ci["mae"]["high"]  # defined in every draw
+    # undefined in a few resamples only (at most 5 %): the interval stands
+    t = np.r_[np.zeros(30), np.ones(10)]
+    low, high = bootstrap_ci("r2", t, t + 0.1, n_boot=500)
+    assert np.isfinite(low) and np.isfinite(high)
+
+
 def test_bootstrap_is_reproducible_and_callable_metric_matches_named():
     y, _, pred = _binary()
     named = bootstrap_ci(accuracy, y, pred, n_boot=200, seed=5)

@@ -14,7 +14,8 @@ Conventions
 - A false positive is a **type I error**, a false negative a **type II error**.
 - Bootstrap intervals are percentile intervals over resampled test examples; all resamples
   are drawn at once and the common metrics are computed for all of them in one array
-  operation.
+  operation. A metric undefined in more than 5 % of the resamples (R² when one value is
+  drawn, ROC AUC when one class is) gets a NaN interval rather than one over the rest.
 """
 from __future__ import annotations
 
@@ -690,7 +691,15 @@ def _resample_chunks(n, n_boot, seed):
         yield rng.integers(0, n, size=(min(rows, n_boot - start), n))
 
 
+#: share of resamples in which a metric may be undefined (one value or one class drawn)
+#: before its interval is NaN
+MAX_UNDEFINED = 0.05
+
+
 def _percentiles(draws, level):
+    """Percentile interval of ``draws`` ``(n_boot, ...)``; NaN where the metric was undefined
+    in more than :data:`MAX_UNDEFINED` of the resamples: an interval over the others only
+    would be conditional on drawing a usable sample, and narrower than the truth."""
     draws = np.asarray(draws, dtype=float)
     with np.errstate(all="ignore"):
         import warnings
@@ -698,7 +707,8 @@ def _percentiles(draws, level):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices -> NaN, quietly
             low, high = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)], axis=0)
-    return low, high
+    undefined = np.isnan(draws).mean(axis=0) > MAX_UNDEFINED
+    return np.where(undefined, np.nan, low), np.where(undefined, np.nan, high)
 
 
 def _check_boot(n_boot, level):
