@@ -236,3 +236,14 @@ def test_the_fit_does_not_depend_on_the_units_of_the_weights(data, model):
     plain = BaselineRegressor(model).fit(seqs[:250], y[:250])
     same = BaselineRegressor(model).fit(seqs[:250], y[:250], sample_weight=np.full(250, 37.0))
     assert plain.alphas_ == same.alphas_
+
+
+def test_a_one_column_dataframe_is_its_sequences(data, fitted):
+    seqs, y = data
+    table = pd.DataFrame({"utr": list(seqs)})
+    # iterating over a DataFrame gives its column names: one 'sequence' ('utr') was predicted
+    np.testing.assert_allclose(fitted.predict(table.head(10)), fitted.predict(list(seqs[:10])))
+    again = BaselineRegressor("ridge").fit(table.head(250), y[:250])
+    np.testing.assert_allclose(again.predict(table), fitted.predict(list(seqs)))
+    with pytest.raises(InputError, match="pass the sequence column alone, e.g. df\\['utr'\\]"):
+        fitted.predict(table.assign(y=y))

@@ -64,8 +64,10 @@ def sequence_column_of(table):
 def as_sequence_list(seqs) -> tuple[list[str], bool]:
     """Normalise the accepted inputs to a list of ``str``.
 
-    Returns the list and whether the input was a single string.
+    Returns the list and whether the input was a single string. A one-column DataFrame is
+    its column (iterating over a DataFrame gives its column names, not its cells).
     """
+    seqs = sequence_column_of(seqs)
     if isinstance(seqs, (str, bytes)):
         s = seqs.decode("ascii") if isinstance(seqs, bytes) else seqs
         return [s], True
