@@ -652,6 +652,23 @@ def test_error_by_distance_says_when_distance_follows_length(tmp_path):
     assert "error_by_distance_length_spearman" not in json.loads((run / "metrics.json").read_text())
 
 
+def test_distances_to_longer_training_sequences_are_not_cut_at_the_test_length(tmp_path):
+    rng = np.random.default_rng(6)
+    train = ["".join(rng.choice(list("ACGT"), 40)) for _ in range(200)]
+    test = ["".join(rng.choice(list("ACGT"), 22)) for _ in range(40)]
+    seqs = train + test
+    pd.DataFrame({"utr": seqs, "rl": [s.count("G") + rng.normal(0, 0.1) for s in seqs],
+                  "part": ["train"] * 200 + ["test"] * 40}).to_csv(tmp_path / "t.csv", index=False)
+    run = train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["rl"],
+                    task="regression", model="ridge", baselines=False, split_column="part",
+                    out=tmp_path / "run")
+    bins = json.loads((run / "metrics.json").read_text())["error_by_distance"]
+    # aligned at their 3' ends, a 22-nt UTR differs from a 40-nt one at its 18 missing bases
+    # and at about 3/4 of the 22 others: around 34, not capped at 22 as they had been
+    farthest = max(int(k.split("-")[-1]) for k in bins)
+    assert 30 <= farthest <= 40 and min(int(k.split("-")[0]) for k in bins) >= 18
+
+
 def test_two_targets_get_every_score_and_their_calibration_by_name(utr_table, tmp_path, capsys):
     table = pd.read_csv(utr_table)
     table["small"] = table["rl"] / 1000  # a target on a small scale (an MSE of ~1e-7)

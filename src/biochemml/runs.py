@@ -475,15 +475,17 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     # Hamming distances are exact (up to the length); edit distances cost more and stay
     # capped. Large tables: a seeded sample of 2,000 test rows stands for the rest.
     cap = max(3, 2 * (max_distance or 1))
-    if distance != "edit":
-        cap = max(cap, int(lengths.max()))
+    if distance != "edit":  # exact: up to the padded length (training sequences may be longer)
+        cap = max(cap, int(lengths.max()), max(len(q) for q in seqs[train_idx]))
     dist = nearest_distance(test_seqs[rows], seqs[train_idx], cap=cap, alphabet=est.alphabet,
                             pad=est.pad, metric=distance)
     by_dist = error_by_distance(truth[rows], pred[rows], dist,
                                 max_bins=DISTANCE_BINS if lengths.max() > 20 else None)
-    top = str(int(dist.max()))
-    if int(dist.max()) > cap and top in by_dist:  # capped (edit distances): "farther"
-        by_dist[f"> {cap}"] = by_dist.pop(top)
+    if int(dist.max()) > cap:  # capped (edit distances): the last bin holds "farther"
+        last = list(by_dist)[-1]
+        low = last.split("-")[0]
+        name = f"> {cap}" if last == str(cap + 1) else f">= {low}"
+        by_dist = {(name if k == last else k): v for k, v in by_dist.items()}
     f = fig_dir / "test_error_by_distance.png"
     plot.metric_by_group(by_dist, path=f, metric=f"mean absolute error of {target}",
                          group_label=_distance_words(distance)
