@@ -174,3 +174,20 @@ def test_weight_average_refuses_a_bad_window(motif_codes, bad):
     codes, y = motif_codes
     with pytest.raises(InputError, match="average_epochs"):
         train.fit(build("cnn", 20), codes[:100], y[:100], epochs=1, average_epochs=bad)
+
+
+def test_networks_of_an_ensemble_never_share_a_batch_order():
+    from biochemml.train import CodeBatches
+
+    codes = torch.arange(64, dtype=torch.uint8).reshape(64, 1) % 4
+    y = torch.arange(64, dtype=torch.float32)
+
+    def orders(seed, epochs=4):
+        batches = CodeBatches(codes, y, None, 4, batch_size=64, shuffle=True, seed=seed)
+        return [tuple(next(iter(batches))[1].tolist()) for _ in range(epochs)]
+
+    first, second = orders(0), orders(1)
+    # seed + epoch had given network 1 in epoch 0 the order of network 0 in epoch 1
+    assert not set(first) & set(second)
+    assert orders(0) == first  # and a seed still repeats its orders
+    assert len(set(first)) == 4

@@ -45,6 +45,10 @@ def batch_starts(n: int, batch_size: int, training: bool) -> list:
     return starts
 
 
+#: seeds of the batch orders are seed * this + epoch (a prime above any epoch count)
+_ORDER_STRIDE = 1_000_003
+
+
 class CodeBatches:
     """Iterable of ``(x, y, w)`` batches from symbol codes.
 
@@ -60,7 +64,7 @@ class CodeBatches:
     batch_size : int
     shuffle : bool
     seed : int
-        Shuffling is seeded per epoch (``seed + epoch``) for reproducible runs.
+        Shuffling is seeded per epoch (``seed * 1,000,003 + epoch``) for reproducible runs.
     unknown : {"zeros", "uniform"}
 
     Yields ``x`` of shape ``(B, C, L)`` float32.
@@ -84,7 +88,10 @@ class CodeBatches:
     def __iter__(self):
         n = len(self.codes)
         if self.shuffle:
-            gen = torch.Generator().manual_seed(self.seed + self.epoch)
+            # seed * a prime + epoch: the networks of an ensemble (seeds s, s + 1, ...) never
+            # share an order (seed + epoch had given network k in epoch e the order of
+            # network 0 in epoch e + k)
+            gen = torch.Generator().manual_seed(self.seed * _ORDER_STRIDE + self.epoch)
             order = torch.randperm(n, generator=gen)
         else:
             order = torch.arange(n)
