@@ -175,7 +175,7 @@ def recommend(
     factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds (Variable,Min,Max)."),
     response: List[str] = typer.Option(..., "--response", help="Response column; repeat for a trade-off."),
     batch: int = typer.Option(4, help="Number of runs to propose."),
-    out: Path = typer.Option(Path("next_runs.csv"), "--out", help="Proposed runs (.csv, .tsv, .xlsx or .parquet); a PNG plot is written beside it."),
+    out: Path = typer.Option(Path("next_runs.csv"), "--out", help="Proposed runs (.csv, .tsv, .xlsx or .parquet); a PNG plot and an HTML report are written beside it."),
     minimize: List[str] = typer.Option([], "--minimize", help="A response to minimise instead of maximise (repeatable)."),
     fix: List[str] = typer.Option([], "--fix", help="Hold a factor fixed: NAME=VALUE (repeatable)."),
     constraint: List[str] = typer.Option([], "--constraint", help="Linear constraint, e.g. 'glucose + glycerol <= 30' (repeatable)."),
