@@ -33,7 +33,7 @@ def encode(
 
     if kmer is None and out.suffix.lower() != ".npy":
         raise InputError("one-hot arrays are written as .npy; use an --out ending in .npy "
-                         "(or --kmer K for a .csv/.tsv/.parquet table)", path=out)
+                         "(or --kmer K for a .csv/.tsv/.xlsx/.parquet table)", path=out)
     if kmer is not None:
         table_suffix(out)
         ignored = [o for o, v in (("--length", length), ("--truncate", truncate), ("--pad", pad))
