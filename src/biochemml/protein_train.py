@@ -64,7 +64,7 @@ def read_wildtype(wildtype) -> str:
 
     text = str(wildtype).strip()
     path = Path(text)
-    if text and len(text) < 400 and path.is_file():
+    if text and _is_file(path):
         from .io import read_fasta
 
         try:
@@ -83,13 +83,13 @@ def read_wildtype(wildtype) -> str:
             return _check_wildtype(sequence)
         except InputError as err:
             raise InputError(err.message, path=path) from None
-    if path.suffix.lower() in FASTA_SUFFIXES and not path.exists():
+    if path.suffix.lower() in FASTA_SUFFIXES and not _exists(path):
         raise InputError("the wild-type FASTA file does not exist", path=path)
     if not text.replace("*", "").isalpha():
         raise InputError(f"the wild type '{text}' is neither an existing FASTA file nor a protein "
                          "sequence (one letter per residue)")
     beside = [p for p in (path.with_name(path.name + ext) for ext in _WILDTYPE_SUFFIXES)
-              if p.is_file()]
+              if _is_file(p)]
     if beside or len(text.replace("*", "")) < MIN_WILDTYPE_LENGTH:
         fix = (f"did you mean the file {beside[0]}?" if beside else
                "give the FASTA file's name with its ending (such as wt.fasta), or the "
@@ -101,6 +101,23 @@ def read_wildtype(wildtype) -> str:
     except InputError as err:
         raise InputError(f"{err.message} (the wild type was given as a sequence, not a file)") \
             from None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False for text that cannot name one (a name too long
+    for the system, a NUL byte), which the caller then reads as a sequence."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _exists(path: Path) -> bool:
+    """``path.exists()``, False for text that cannot name a file (see :func:`_is_file`)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _plain_sequence(path: Path) -> str | None:
