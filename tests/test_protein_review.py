@@ -41,3 +41,37 @@ def test_wildtype_given_as_the_whole_sequence_is_read_as_a_sequence(tem1, tmp_pa
                  str(data), "--offset", "1", "--model", "additive", "--out",
                  str(tmp_path / "run2")])
     assert code == 0
+
+
+def test_position_intervals_resample_positions_not_variants():
+    from biochemml.metrics import regression_metrics, with_intervals
+    from biochemml.protein.metrics import position_intervals
+
+    # 20 positions x 15 variants; each position's effect is shared by its variants, and
+    # the model misses it at some positions: the variants of one position err together
+    rng = np.random.default_rng(1)
+    effect = np.repeat(rng.normal(size=20), 15)
+    miss = np.repeat(rng.normal(0, 0.8, 20), 15)
+    y = effect + rng.normal(0, 0.3, 300)
+    pred = effect + miss
+    clusters = [np.arange(i * 15, (i + 1) * 15) for i in range(20)]
+    by_position = position_intervals(y, pred, clusters, n_boot=500)
+    by_variant = with_intervals(regression_metrics, y, pred, n_boot=500)
+    width = lambda ci: ci["r2"]["high"] - ci["r2"]["low"]  # noqa: E731
+    assert by_position["r2"]["value"] == pytest.approx(by_variant["r2"]["value"])
+    assert width(by_position) > 2 * width(by_variant)
+
+
+def test_position_split_reports_a_bootstrap_over_held_out_positions(tem1, tmp_path):
+    from biochemml.protein_train import train_variant_model
+
+    table, wildtype = tem1
+    data = tmp_path / "v.csv"
+    table.to_csv(data, index=False)
+    metrics = train_variant_model(data, wildtype, offset=1, model="additive", split="position",
+                                  out=tmp_path / "run", baselines=False)
+    held = metrics["intervals_over"].split()[1]
+    assert metrics["intervals_over"] == f"the {held} held-out positions (all their test variants)"
+    report = (tmp_path / "run" / "report.html").read_text()
+    assert f"bootstrap 95% confidence interval over the {held} held-out positions" in report
+    assert f"bootstrap over the {held} held-out positions" in report

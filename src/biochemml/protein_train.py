@@ -545,10 +545,25 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         say(chosen)
     pred = est.predict(variants)
     metrics = {"test": regression_metrics(y[test], pred[test]),
-               "train": regression_metrics(y[~test], pred[~test]),
-               # the report's 95 % bootstrap intervals, as a sequence run gives them
-               "test_intervals": with_intervals(regression_metrics, y[test], pred[test],
-                                                n_boot=1000, seed=0)}
+               "train": regression_metrics(y[~test], pred[~test])}
+    # the report's 95 % bootstrap intervals, as a sequence run gives them; held-out
+    # positions are the units of a position split, so they are what is resampled
+    if split == "position" and split_column is None:
+        from .protein.metrics import position_clusters, position_intervals
+
+        clusters = position_clusters(rows, index, test)
+        metrics["test_intervals"] = position_intervals(y[test], pred[test], clusters,
+                                                       n_boot=1000, seed=0)
+        intervals = f"the {len(clusters)} held-out positions (all their test variants)"
+        notes.append(f"The 95 % intervals are a bootstrap over the {len(clusters)} held-out "
+                     "positions: each resample draws positions with replacement and takes all "
+                     "their test variants, since variants at one unseen position are not "
+                     "independent tests.")
+    else:
+        metrics["test_intervals"] = with_intervals(regression_metrics, y[test], pred[test],
+                                                   n_boot=1000, seed=0)
+        intervals = "test variants"
+    metrics["intervals_over"] = intervals
     if baselines and name != "additive":
         base = build_variant_model("additive", wildtype, offset=offset, seed=seed)
         base.fit(train_variants, y[~test])
@@ -628,7 +643,8 @@ def _write_report(out: Path, config: dict, metrics: dict) -> None:
         shown.update({f"{base} baseline: {k}": v for k, v in scores.items()
                       if k in ("r2", "spearman")})
     write_report(out / "report.html", "biochemml protein-variant run", summary=summary,
-                 metrics=shown, figures=figures, notes=notes, config=config)
+                 metrics=shown, figures=figures, notes=notes, config=config,
+                 intervals_over=metrics.get("intervals_over", "test variants"))
 
 
 def _load_run(run_dir):

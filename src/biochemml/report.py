@@ -157,7 +157,7 @@ def _config(config) -> str:
 
 
 def write_report(path, title, *, summary=None, metrics=None, figures=None, tables=None, notes=None,
-                 config=None, max_rows=50):
+                 config=None, max_rows=50, intervals_over="test examples"):
     """Write one self-contained HTML report and return its path.
 
     Parameters
@@ -183,6 +183,9 @@ def write_report(path, title, *, summary=None, metrics=None, figures=None, table
     config : dict, optional
         The run configuration, shown as YAML in a collapsible block.
     max_rows : int, default 50
+    intervals_over : str, default "test examples"
+        What the bootstrap of the intervals resampled, for the line under the metrics
+        (a position split of protein variants: "the 12 held-out positions").
 
     Returns
     -------
@@ -211,7 +214,8 @@ def write_report(path, title, *, summary=None, metrics=None, figures=None, table
     if metrics:
         sections += ["<h2>Metrics</h2>", _key_value_table(metrics)]
         if any(isinstance(v, dict) and "low" in v for v in metrics.values()):
-            sections.append('<p class="more">In brackets: bootstrap 95% confidence interval over test examples.</p>')
+            sections.append('<p class="more">In brackets: bootstrap 95% confidence interval over '
+                            f'{_esc(intervals_over)}.</p>')
     if notes:
         sections += ["<h2>What this means</h2>",
                      '<ul class="notes">' + "".join(f"<li>{_esc(n)}</li>" for n in notes) + "</ul>"]
