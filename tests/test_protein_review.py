@@ -75,3 +75,21 @@ def test_position_split_reports_a_bootstrap_over_held_out_positions(tem1, tmp_pa
     report = (tmp_path / "run" / "report.html").read_text()
     assert f"bootstrap 95% confidence interval over the {held} held-out positions" in report
     assert f"bootstrap over the {held} held-out positions" in report
+
+
+def test_auto_holds_out_whole_variants_when_choosing():
+    from biochemml.protein import SelectingRegressor
+
+    from protein_helpers import WT, singles
+
+    once = singles(WT, 3, seed=0)
+    # three copies of every variant, written three ways (replicate measurements)
+    variants = once + [f"S{v}" for v in once] + once
+    variants += ["", "WT"]
+    auto = SelectingRegressor(WT, seed=3)
+    held = auto._held_out(variants)
+    n = len(once)
+    copies = held[:n], held[n:2 * n], held[2 * n:3 * n]
+    assert (copies[0] == copies[1]).all() and (copies[0] == copies[2]).all()
+    assert not held[-2:].any()  # the wild type is fitted
+    assert abs(held.mean() - 0.2) < 0.02

@@ -601,19 +601,37 @@ class SelectingRegressor:
         return models
 
     def _held_out(self, variants) -> np.ndarray:
-        """Boolean mask of the training variants held out to choose."""
+        """Boolean mask of the training variants held out to choose.
+
+        Whole variants are held out, as the outer random split draws them: the copies of
+        one variant (replicates, or one variant written two ways) stay on one side, else
+        a model that memorises each variant's value scores its copies and wins the choice.
+        The wild type is always fitted.
+        """
         rng = np.random.RandomState(self.seed)
         n = len(variants)
         held = np.zeros(n, dtype=bool)
+        rows, index, res = mutation_codes(variants, self.wildtype, self.offset)
         if self.by_position:
-            rows, index, _ = mutation_codes(variants, self.wildtype, self.offset)
             positions = np.unique(index)
             if positions.size >= 5:
                 k = max(1, int(round(self.holdout * positions.size)))
                 held[rows[np.isin(index, rng.permutation(positions)[:k])]] = True
                 return held
-        held[rng.permutation(n)[:max(1, int(round(self.holdout * n)))]] = True
-        return held
+        keys = [[] for _ in range(n)]
+        for r, i, a in zip(rows.tolist(), index.tolist(), res.tolist()):
+            keys[r].append((i, a))
+        codes, distinct = pd.factorize(pd.Series([frozenset(k) for k in keys], dtype=object))
+        sizes = np.bincount(codes, minlength=len(distinct))
+        wanted, count = max(1, int(round(self.holdout * n))), 0
+        chosen = np.zeros(len(distinct), dtype=bool)
+        for code in rng.permutation(len(distinct)):
+            if count >= wanted:
+                break
+            if distinct[code]:  # the wild type (no mutation) is fitted
+                chosen[code] = True
+                count += sizes[code]
+        return chosen[codes]
 
     def fit(self, variants, y):
         from sklearn.metrics import r2_score
