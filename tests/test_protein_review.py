@@ -93,3 +93,60 @@ def test_auto_holds_out_whole_variants_when_choosing():
     assert (copies[0] == copies[1]).all() and (copies[0] == copies[2]).all()
     assert not held[-2:].any()  # the wild type is fitted
     assert abs(held.mean() - 0.2) < 0.02
+
+
+@pytest.fixture(scope="module")
+def tem1_run(tem1, tmp_path_factory):
+    """A small additive run on 100 TEM-1 single mutants (no stop), numbered from 1."""
+    from biochemml.protein_train import train_variant_model
+
+    table, wildtype = tem1
+    folder = tmp_path_factory.mktemp("run")
+    data = folder / "v.csv"
+    table.iloc[:100][~table["variant"].iloc[:100].str.contains(r"\*")].to_csv(data, index=False)
+    train_variant_model(data, wildtype, offset=1, model="additive", out=folder / "run",
+                        baselines=False)
+    return folder / "run", table, wildtype
+
+
+def _unseen_position(run, wildtype):
+    """A 1-based position no training variant of ``run`` touches, and its residue."""
+    from biochemml.protein import mutation_positions
+
+    saved = pd.read_csv(run / "predictions.csv", keep_default_na=False)
+    trained = {i for v in mutation_positions(saved.loc[saved.split == "train", "variant"],
+                                             wildtype, 1) for i in v}
+    i = min(set(range(len(wildtype))) - trained)
+    return i + 1, wildtype[i]
+
+
+def test_predict_says_which_variants_lie_beyond_the_training_data(tem1_run, tmp_path, capsys):
+    run, table, wildtype = tem1_run
+    pos, res = _unseen_position(run, wildtype)
+    known = table["variant"].iloc[0]
+    other = next(v for v in table["variant"].iloc[1:100] if v[1:-1] != known[1:-1])
+    new = pd.DataFrame({"variant": [known, f"{res}{pos}*", f"{res}{pos}A", "",
+                                    f"{known}:{other}"]})
+    new.to_csv(tmp_path / "new.csv", index=False)
+    assert main(["predict", "--model", str(run), "--data", str(tmp_path / "new.csv"),
+                 "--out", str(tmp_path / "pred.csv")]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert "1 row with an empty variant (row 5) is predicted as the wild type" in said
+    assert "1 of the 5 variants carries a stop (*), and no training variant did (row 3)" in said
+    assert ("2 of the 5 variants mutate a position no training variant touches (rows 3, 4)"
+            in said)
+    assert ("1 of the 5 variants carries more mutations than any training variant (at most 1) "
+            "(row 6)" in said)
+
+
+def test_evaluate_report_says_which_variants_lie_beyond_the_training_data(tem1_run, tmp_path):
+    from biochemml.protein_train import evaluate_variant_model
+
+    run, table, wildtype = tem1_run
+    pos, res = _unseen_position(run, wildtype)
+    new = pd.DataFrame({"variant": table["variant"].iloc[100:120].tolist() + [f"{res}{pos}A"],
+                        "score": table["score"].iloc[100:121].tolist()})
+    new.to_csv(tmp_path / "new.csv", index=False)
+    evaluate_variant_model(run, tmp_path / "new.csv", out=tmp_path / "ev")
+    report = (tmp_path / "ev" / "report.html").read_text()
+    assert "variants mutate a position no training variant touches" in report

@@ -719,7 +719,8 @@ def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str 
     config, est = _load_run(run_dir)
     column = variant_column or config["variant_column"]
     df = read_table(data_path)
-    _, pred = _predict_table(est, df, data_path, column, config, offset)
+    variants, pred = _predict_table(est, df, data_path, column, config, offset)
+    _beyond_training(run_dir, config, df, column, variants)
     result = join_outputs(df, pd.DataFrame({"prediction": pred}))
     if out_csv is not None:
         from .io.writers import write_table
@@ -770,7 +771,7 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
     variants, pred = _predict_table(est, df, data_path, column, config, offset)
     result = regression_metrics(y, pred)
     seen = _seen_variants(run_dir, config, variants)
-    notes = []
+    notes = _beyond_training(run_dir, config, df, column, variants)
     if seen is not None and seen.any():
         from .progress import say
 
@@ -850,13 +851,67 @@ def _variant_keys(variants, wildtype: str, offset: int) -> list:
 def _seen_variants(run_dir, config: dict, variants) -> np.ndarray | None:
     """Which ``variants`` were training variants of the run (read from its
     predictions.csv); None when the run folder does not say."""
-    path = Path(run_dir) / "predictions.csv"
-    if not path.exists():
+    train = _training_variants(run_dir, config)
+    if train is None:
         return None
-    saved = pd.read_csv(path, dtype={config["variant_column"]: str}, keep_default_na=False)
-    if "split" not in saved or config["variant_column"] not in saved:
-        return None
-    train = saved.loc[saved["split"] == "train", config["variant_column"]].tolist()
     wildtype, offset = config["wildtype"], int(config.get("offset", 0))
     known = set(_variant_keys(train, wildtype, offset))
     return np.array([k in known for k in _variant_keys(variants, wildtype, offset)])
+
+
+def _beyond_training(run_dir, config: dict, df, column: str, variants) -> list:
+    """Say (and return, for a report) which variants of a table lie beyond the training
+    data: a stop when no training variant had one, a position no training variant
+    touches, more mutations than any training variant; and the empty cells, which are
+    predicted as the wild type. ``variants`` are in the run's numbering."""
+    from .progress import say
+    from .protein.mutations import variant_table
+    from .runs import _rows_text
+
+    def told(index, what: tuple) -> str:  # what: (verb for one, verb for several, rest)
+        k = len(index)
+        return (f"{k} of the {len(variants)} variants {what[int(k != 1)]} {what[2]} "
+                f"({_rows_text(df, index)})")
+
+    notes = []
+    raw = df[column]
+    empty = np.flatnonzero((raw.isna() | (raw.astype(str).str.strip() == "")).to_numpy())
+    if empty.size:
+        notes.append(f"{_rows(empty.size)} with an empty variant "
+                     f"({_rows_text(df, empty)}) {'is' if empty.size == 1 else 'are'} "
+                     "predicted as the wild type.")
+    train = _training_variants(run_dir, config)
+    if train is not None:
+        wildtype, offset = config["wildtype"], int(config.get("offset", 0))
+        t_rows, t_index, t_mt = variant_table(train, wildtype, offset)
+        rows, index, mt = variant_table(list(variants), wildtype, offset)
+        beyond = []
+        if not (t_mt == ord("*")).any():
+            beyond.append((np.unique(rows[mt == ord("*")]),
+                           ("carries", "carry", "a stop (*), and no training variant did")))
+        beyond.append((np.unique(rows[~np.isin(index, t_index)]),
+                       ("mutates", "mutate", "a position no training variant touches")))
+        most = int(np.bincount(t_rows).max()) if t_rows.size else 0
+        counts = np.bincount(rows, minlength=len(variants))
+        beyond.append((np.flatnonzero(counts > most),
+                       ("carries", "carry",
+                        f"more mutations than any training variant (at most {most})")))
+        notes += [told(index, what) + ": the model extrapolates there, so their predictions "
+                  "are less certain than its test scores suggest." for index, what in beyond
+                  if index.size]
+    for note in notes:
+        say(f"[yellow]Notice[/yellow]: {note}")
+    return notes
+
+
+def _training_variants(run_dir, config: dict) -> list | None:
+    """The training variants of a run (read from its predictions.csv), or None when the
+    run folder does not say."""
+    path = Path(run_dir) / "predictions.csv"
+    if not path.exists():
+        return None
+    column = config["variant_column"]
+    saved = pd.read_csv(path, dtype={column: str}, keep_default_na=False)
+    if "split" not in saved or column not in saved:
+        return None
+    return saved.loc[saved["split"] == "train", column].tolist()
