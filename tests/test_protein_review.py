@@ -150,3 +150,39 @@ def test_evaluate_report_says_which_variants_lie_beyond_the_training_data(tem1_r
     evaluate_variant_model(run, tmp_path / "new.csv", out=tmp_path / "ev")
     report = (tmp_path / "ev" / "report.html").read_text()
     assert "variants mutate a position no training variant touches" in report
+
+
+@pytest.fixture(scope="module")
+def ca_only_pdb(tmp_path_factory):
+    """The TEM-1 AlphaFold model reduced to its C-alpha atoms (a C-alpha trace)."""
+    if not os.environ.get("BIOCHEMML_DATA"):
+        pytest.skip("needs BIOCHEMML_DATA (the shared data sets)")
+    from biochemml import datasets
+
+    lines = datasets.structure_path("tem1").read_text().splitlines()
+    path = tmp_path_factory.mktemp("ca") / "ca_only.pdb"
+    path.write_text("\n".join(line for line in lines if line.startswith("ATOM")
+                              and line[12:16].strip() == "CA") + "\nEND\n")
+    return path
+
+
+def test_a_ca_only_structure_is_said_to_be_approximated(ca_only_pdb, tem1, tmp_path, capsys):
+    from biochemml.protein_train import train_variant_model
+
+    assert main(["structure-features", "--structure", str(ca_only_pdb), "--out",
+                 str(tmp_path / "f.csv")]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert "holds only C-alpha atoms: solvent accessibility is approximated" in said
+    assert "secondary structure is estimated from C-alpha geometry" in said
+    table, wildtype = tem1
+    table.iloc[:60].to_csv(tmp_path / "v.csv", index=False)
+    train_variant_model(tmp_path / "v.csv", wildtype, offset=1, model="additive",
+                        structure=ca_only_pdb, out=tmp_path / "run", baselines=False)
+    assert "holds only C-alpha atoms" in (tmp_path / "run" / "report.html").read_text()
+    # a full-atom model: no such notice
+    from biochemml import datasets
+
+    capsys.readouterr()
+    assert main(["structure-features", "--structure", str(datasets.structure_path("tem1")),
+                 "--out", str(tmp_path / "g.csv")]) == 0
+    assert "C-alpha atoms" not in capsys.readouterr().err

@@ -501,7 +501,13 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     notes = []
     if structure is not None:
         named = {m.chain for v in variants for m in parse_variant(v) if m.chain}
-        check_structure(structure, wildtype, chain=chain, offset=offset, named_chains=named)
+        from .structure import approximation_note
+
+        approximate = approximation_note(check_structure(structure, wildtype, chain=chain,
+                                                         offset=offset, named_chains=named))
+        if approximate:
+            notes.append(approximate + ".")
+            say(f"[yellow]Notice[/yellow]: {approximate}.")
     elif name in _STRUCTURE_MODELS:
         notes.append(_STRUCTURE_MODELS[name] + ".")
         say(f"[yellow]Notice[/yellow]: {_STRUCTURE_MODELS[name]}.")

@@ -65,6 +65,12 @@ def structure_features(
     from ..io.writers import table_suffix, write_table
 
     table_suffix(out)
-    table = S.residue_descriptors(S.read(structure))
+    st = S.read(structure)
+    table = S.residue_descriptors(st)
     write_table(table, out)
+    approximate = S.approximation_note(st)
+    if approximate:
+        from ..progress import say
+
+        say(f"[yellow]Notice[/yellow]: {approximate}.")
     typer.echo(f"Wrote {len(table)} residues x {table.shape[1]} columns to {out}")

@@ -8,11 +8,11 @@ the B-factor column for colouring in PyMOL or ChimeraX.
 (237, 237)
 """
 from .core import Structure, read, virtual_cb
-from .descriptors import (backbone, burial, relative_sasa, residue_descriptors, sasa,
+from .descriptors import (approximation_note, backbone, burial, relative_sasa, residue_descriptors, sasa,
                           secondary_structure)
 from .maps import ResidueGraph, contact_map, distance_map, residue_graph
 from .output import plot_structure_map, write_bfactors
 
 __all__ = ["Structure", "read", "virtual_cb", "distance_map", "contact_map", "residue_graph",
-           "ResidueGraph", "backbone", "burial", "sasa", "relative_sasa", "secondary_structure",
+           "ResidueGraph", "approximation_note", "backbone", "burial", "sasa", "relative_sasa", "secondary_structure",
            "residue_descriptors", "write_bfactors", "plot_structure_map"]

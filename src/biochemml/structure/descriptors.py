@@ -139,6 +139,27 @@ def backbone(structure: Structure) -> np.ndarray:
     return out
 
 
+def approximation_note(structure: Structure) -> str | None:
+    """A sentence when the structure has only C-alpha atoms, else None.
+
+    With no other atoms, :func:`sasa` sees C-alpha spheres only, :func:`burial` counts
+    C-alpha neighbours (no C-beta can be placed), and :func:`secondary_structure` comes
+    from C-alpha geometry instead of DSSP: all approximations, which a user should know of
+    (a C-alpha trace, a coarse-grained model).
+    """
+    st = _check(structure)
+    names = np.asarray(st.atom_name)
+    if not len(st) or names.size == 0 or names.size != len(st.atom_residue):
+        return None  # a structure built by hand without atom names: nothing to tell
+    if not (names == "CA").all():
+        return None
+    where = st.path or st.name
+    return (f"{where} holds only C-alpha atoms: solvent accessibility is approximated from "
+            "C-alpha spheres, burial counts C-alpha neighbours (no C-beta can be placed) "
+            "and the secondary structure is estimated from C-alpha geometry, not DSSP; "
+            "give a full-atom model (such as the AlphaFold one) for the real values")
+
+
 def secondary_structure(structure: Structure, method: str = "auto") -> np.ndarray:
     """Secondary structure of every residue: DSSP (3 states), or an approximation.
 
