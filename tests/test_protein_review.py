@@ -186,3 +186,27 @@ def test_a_ca_only_structure_is_said_to_be_approximated(ca_only_pdb, tem1, tmp_p
     assert main(["structure-features", "--structure", str(datasets.structure_path("tem1")),
                  "--out", str(tmp_path / "g.csv")]) == 0
     assert "C-alpha atoms" not in capsys.readouterr().err
+
+
+def test_position_split_of_multi_mutants_says_how_many_variants_it_tests(tmp_path, capsys):
+    from biochemml.protein_train import train_variant_model
+
+    from protein_helpers import WT
+
+    rng = np.random.RandomState(0)
+    variants = []
+    for _ in range(200):  # triple mutants: most touch one of the held-out positions
+        pos = sorted(rng.choice(len(WT), 3, replace=False))
+        variants.append(":".join(f"{WT[p]}{p}{'A' if WT[p] != 'A' else 'G'}" for p in pos))
+    pd.DataFrame({"variant": variants, "score": rng.normal(size=200)}).to_csv(
+        tmp_path / "v.csv", index=False)
+    metrics = train_variant_model(tmp_path / "v.csv", WT, model="additive", split="position",
+                                  out=tmp_path / "run", baselines=False)
+    n_test = metrics["test"]["n"]
+    said = " ".join(capsys.readouterr().err.split())
+    expected = ("(--test-size 0.2 is a fraction of the positions, not of the variants)")
+    assert expected in said
+    assert f"the test set holds {n_test} of the 200 variants ({n_test / 200:.0%})" in said
+    assert n_test / 200 > 0.4
+    report = (tmp_path / "run" / "report.html").read_text()
+    assert f"the test set holds {n_test} of the 200 variants" in report

@@ -398,8 +398,13 @@ def _split_rows(df, data_path, variants, rows, index, codes, distinct, *, split,
     k = max(1, int(round(test_size * positions.size)))
     held = np.random.RandomState(seed).permutation(positions)[:k]
     test[rows[np.isin(index, held)]] = True
-    return test, (f"{k} of {positions.size} mutated positions held out: every variant that "
-                  "mutates one is a test variant, so no training variant touches them")
+    # a variant of several mutations is a test variant when any one is held out: in a
+    # library of multi-mutants far more than test_size of the variants
+    return test, (f"{k} of {positions.size} mutated positions held out (--test-size "
+                  f"{test_size:g} is a fraction of the positions, not of the variants): every "
+                  "variant that mutates one is a test variant, so no training variant touches "
+                  f"them; the test set holds {int(test.sum())} of the {n} variants "
+                  f"({test.mean():.0%})")
 
 
 def train_variant_model(data_path, wildtype_fasta, variant_column: str = "variant",
@@ -442,8 +447,9 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         image and ensemble models see an idealised chain (a notice says so).
     test_size : float
         Fraction held out: of the rows (``split="random"``), of the groups
-        (``"group"``) or of the mutated positions (``"position"``); ignored with
-        ``split_column``.
+        (``"group"``) or of the mutated positions (``"position"``: in a library of
+        multi-mutants the test set then holds a larger fraction of the variants, which
+        the terminal and the report give); ignored with ``split_column``.
     split_column : str, optional
         Column whose ``test`` rows are held out (e.g. ``split`` for the avGFP TAPE split).
     model_params : dict, optional
@@ -534,7 +540,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                              f"({len(df)} rows, split: {how}); at least 2 are needed to fit "
                              f"and score a model: {fix}", path=data_path)
     notes.append(f"Test set: {how}.")
-    if split == "group" and split_column is None:  # which groups: else nowhere on screen
+    if split in ("group", "position") and split_column is None:  # else nowhere on screen
         say(f"Test set: {how}")
     say(f"[bold]biochemml[/bold] protein-variant: {name} model on {n_train} training and "
         f"{n_test} test variants from {data_path}")

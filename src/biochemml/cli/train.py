@@ -25,7 +25,7 @@ def train(
     learning_rate: Optional[float] = typer.Option(None, help="Optimizer learning rate."),
     schedule: Optional[str] = typer.Option(None, help="Learning-rate schedule: constant, plateau (divide by 5 when the validation loss stalls) or cosine (decay over --epochs); default the model's preset."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Minutes of training at most (shared by --ensemble models); the best finished epoch is kept. For large tables on a laptop."),
-    test_size: float = typer.Option(0.2, help="Fraction held out as the test set."),
+    test_size: float = typer.Option(0.2, help="Fraction held out as the test set (protein-variant: of the variants; with --split position, of the mutated positions; with --split group, of the groups)."),
     validation_split: float = typer.Option(0.1, help="Fraction of the training set used to watch for over-fitting."),
     split: str = typer.Option("random", "--split", help="Test set: random, similarity (no test sequence within --max-distance mismatches of a training one) or group (whole groups of --group-column); protein-variant: random, group or position (whole mutated positions held out)."),
     max_distance: Optional[int] = typer.Option(None, "--max-distance", help="Distance threshold of --split similarity (default 10% of the median length)."),
