@@ -210,3 +210,19 @@ def test_position_split_of_multi_mutants_says_how_many_variants_it_tests(tmp_pat
     assert n_test / 200 > 0.4
     report = (tmp_path / "run" / "report.html").read_text()
     assert f"the test set holds {n_test} of the 200 variants" in report
+
+
+def test_offset_hint_searches_every_offset():
+    from biochemml.protein import apply_variants
+
+    from protein_helpers import WT
+
+    # numbered from 23 (a precursor with a signal peptide), read as 1-based
+    named = [f"{WT[i]}{i + 23}A" for i in (3, 9, 17, 25)]
+    with pytest.raises(InputError, match=r"all residues match with offset 23 \(--offset 23\)"):
+        apply_variants(WT, named, offset=1)
+    # one residue mistyped: most still match, and the hint says so
+    wrong = named + [f"{'W' if WT[30] != 'W' else 'Y'}{30 + 23}A"]
+    with pytest.raises(InputError, match=r"4 of the 5 listed wild-type residues match with "
+                                         r"offset 23 \(--offset 23\): check the others"):
+        apply_variants(WT, wrong, offset=1)

@@ -192,18 +192,47 @@ def _check_wildtype(wildtype: str) -> str:
     return wt
 
 
-def _offset_hint(seq, index, wt_codes, offset: int) -> str:
-    """``"; all residues match with offset 1 (--offset 1)"`` when the neighbouring offset fits.
+#: listed positions from which the hint looks at offsets far from the one in use: with
+#: fewer, a far offset matches by chance (one residue in 20 does), so only the
+#: neighbouring offsets (0- against 1-based numbering) are named
+MIN_HINT_POSITIONS = 3
+#: share of the listed wild-type residues that must match for a partial hint
+MOST_MATCH = 0.8
 
-    The usual mistake is 0- against 1-based numbering: the hint names the offset one
-    away from ``offset`` under which every mutation's wild-type residue matches, and
-    is empty when there is none (never the offset already in use).
+
+def _offset_hint(seq, index, wt_codes, offset: int) -> str:
+    """``"; all residues match with offset 23 (--offset 23)"`` when another offset fits.
+
+    Every offset that keeps a listed position inside the wild type is tried (a table
+    numbered 0- instead of 1-based, or from a precursor with a signal peptide): the hint
+    names the one under which every listed wild-type residue matches or, failing that,
+    under which most (``MOST_MATCH``) do. It is empty when none does, when two offsets fit
+    equally well, or when fewer than ``MIN_HINT_POSITIONS`` positions are listed and the
+    fit is not a neighbouring offset; never the offset already in use.
     """
-    for shift in (1, -1):
-        j = index + shift
-        if ((j >= 0) & (j < len(seq))).all() and (seq[j] == wt_codes).all():
-            return f"; all residues match with offset {offset - shift} (--offset {offset - shift})"
-    return ""
+    pos, first = np.unique(index, return_index=True)
+    letters = np.asarray(wt_codes)[first]
+    n, length = pos.size, len(seq)
+    if not n:
+        return ""
+    shifts = np.arange(-int(pos.max()), length - int(pos.min()))
+    if n < MIN_HINT_POSITIONS:
+        shifts = np.array([1, -1])
+    j = pos[None, :] + shifts[:, None]
+    inside = (j >= 0) & (j < length)
+    hits = inside & (seq[np.clip(j, 0, length - 1)] == letters[None, :])
+    count = np.where(shifts == 0, -1, hits.sum(axis=1))
+    best = int(count.max())
+    winners = shifts[count == best]
+    if best < n and (best < MOST_MATCH * n or n < MIN_HINT_POSITIONS):
+        return ""
+    if len(winners) > 1 and n >= MIN_HINT_POSITIONS:
+        return ""  # two offsets fit as well: naming one would be a guess
+    fit = offset - int(winners[0])
+    if best == n:
+        return f"; all residues match with offset {fit} (--offset {fit})"
+    return (f"; {best} of the {n} listed wild-type residues match with offset {fit} "
+            f"(--offset {fit}): check the others")
 
 
 def variant_table(variants, wildtype: str, offset: int = 0):
