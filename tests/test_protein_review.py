@@ -226,3 +226,24 @@ def test_offset_hint_searches_every_offset():
     with pytest.raises(InputError, match=r"4 of the 5 listed wild-type residues match with "
                                          r"offset 23 \(--offset 23\): check the others"):
         apply_variants(WT, wrong, offset=1)
+
+
+def test_split_with_a_split_column_is_refused(tem1, tmp_path, capsys):
+    from biochemml.protein_train import train_variant_model
+
+    table, wildtype = tem1
+    table = table.iloc[:60].assign(part=["test"] * 12 + ["train"] * 48)
+    table.to_csv(tmp_path / "v.csv", index=False)
+    with pytest.raises(InputError, match=r"the split column 'part' gives the test set itself, "
+                                         r"so split 'position' \(--split\) would be ignored"):
+        train_variant_model(tmp_path / "v.csv", wildtype, offset=1, split="position",
+                            split_column="part", out=tmp_path / "run")
+    base = ["train", "--task", "protein-variant", "--wildtype", wildtype, "--data",
+            str(tmp_path / "v.csv"), "--offset", "1", "--model", "additive",
+            "--split-column", "part"]
+    assert main(base + ["--split", "random", "--out", str(tmp_path / "a")]) != 0
+    assert "split 'random' (--split) would be ignored" in " ".join(capsys.readouterr().err.split())
+    assert not (tmp_path / "a").exists()
+    # the split column alone is the test set
+    assert main(base + ["--out", str(tmp_path / "b")]) == 0
+    assert json.loads((tmp_path / "b" / "metrics.json").read_text())["test"]["n"] == 12

@@ -411,7 +411,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                         target_column: str = "score", structure=None, offset: int = 0,
                         out="runs/protein-variant", seed: int = 0, model: str | None = None,
                         test_size: float = 0.2, split_column: str | None = None,
-                        model_params: dict | None = None, *, split: str = "random",
+                        model_params: dict | None = None, *, split: str | None = None,
                         group_column: str | None = None, chain: str | None = None,
                         baselines: bool = True, command: str | None = None) -> dict:
     """Fit a variant-effect model on a table of variants and write a run folder.
@@ -455,10 +455,11 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     model_params : dict, optional
         Extra settings of the model (e.g. ``{"max_iter": 100}``; see
         :mod:`biochemml.protein.models`).
-    split : {"random", "group", "position"}
-        How the test set is drawn: random rows, whole groups of ``group_column``, or
-        whole mutated positions (every variant touching a test position is a test
-        variant; variants without a mutation train).
+    split : {"random", "group", "position"}, optional
+        How the test set is drawn: random rows (the default), whole groups of
+        ``group_column``, or whole mutated positions (every variant touching a test
+        position is a test variant; variants without a mutation train). Not with
+        ``split_column``, which gives the test set itself.
     group_column : str, optional
         Column of groups for ``split="group"``.
     chain : str, optional
@@ -486,6 +487,10 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     from .protein.models import VARIANT_MODELS, build_variant_model, check_structure
     from .protein.mutations import parse_variant, variant_table
 
+    if split is not None and split_column is not None:
+        raise InputError(f"the split column '{split_column}' gives the test set itself, so "
+                         f"split '{split}' (--split) would be ignored: give one of the two")
+    split = "random" if split is None else split
     out = check_new_folder(out)
     df = read_table(data_path)
     require_columns(df, [variant_column, target_column], path=data_path)

@@ -271,8 +271,8 @@ def _train_protein(ctx, *, data, target_column, out, model, epochs, batch_size, 
         data, wildtype, variant_column=variant_column, target_column=target,
         structure=structure, offset=offset, out=out, seed=seed, model=model,
         test_size=test_size, split_column=split_column, model_params=params or None,
-        split=split, group_column=group_column, chain=chain, baselines=baselines,
-        command=_command_line(ctx))
+        split=split if _given(ctx, "split") else None, group_column=group_column, chain=chain,
+        baselines=baselines, command=_command_line(ctx))
     typer.echo(_metrics_text(metrics["test"]))
     for base, scores in (metrics.get("baselines") or {}).items():
         typer.echo(f"{base} baseline on the same split: r2 {scores['r2']:.3f}, "
