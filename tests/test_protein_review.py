@@ -247,3 +247,20 @@ def test_split_with_a_split_column_is_refused(tem1, tmp_path, capsys):
     # the split column alone is the test set
     assert main(base + ["--out", str(tmp_path / "b")]) == 0
     assert json.loads((tmp_path / "b" / "metrics.json").read_text())["test"]["n"] == 12
+
+
+@pytest.mark.parametrize("written", ["H24C:E26A", "H24C E26A", "H24C/E26A", "H24C+E26A",
+                                     "H24C, E26A", "His24Cys;Glu26Ala", "H24c:E26a",
+                                     "h24C e26A", "p.[His24Cys;Glu26Ala]", "HIS24CYS/e26a"])
+def test_variant_notations_are_read_alike(written):
+    from biochemml.protein import parse_variant
+
+    assert [str(m) for m in parse_variant(written)] == ["H24C", "E26A"]
+
+
+def test_an_unreadable_variant_names_the_separators(tmp_path):
+    from biochemml.protein import apply_variants
+
+    with pytest.raises(InputError) as info:
+        apply_variants("MSIQHFRVALIPFFAAFCLPVFAHPETLVKV", ["H5C|F6A"], offset=1)
+    assert "separated by ',' ':' ';' '/' '+' or a space" in info.value.message

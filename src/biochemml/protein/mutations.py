@@ -2,8 +2,9 @@
 
 A *mutation* is one substitution written ``<wild-type residue><position><new residue>``,
 optionally after a one-letter chain prefix (``SA108D`` is ``A108D`` on chain ``S``, the
-avGFP convention). A *variant* is one or more mutations joined by ``,`` ``:`` or ``;``
-(``A108D:N144D``). An empty cell, ``WT``, ``wt``, ``_wt`` or ``wildtype`` is the wild type,
+avGFP convention). A *variant* is one or more mutations joined by ``,`` ``:`` ``;`` ``/``
+``+`` or spaces (``A108D:N144D``, ``A108D N144D``). Residue letters are read in either case
+(``H24c`` is ``H24C``), and three-letter names with or without ``p.`` (``His24Cys``). An empty cell, ``WT``, ``wt``, ``_wt`` or ``wildtype`` is the wild type,
 and so is a synonymous variant (``_sy``, ``syn``, HGVS ``p.=``). The stop symbol ``*`` is
 allowed as the new residue.
 
@@ -27,26 +28,30 @@ import numpy as np
 from ..alphabets import PROTEIN
 from ..errors import InputError
 
-SEPARATORS = ",:;"
+SEPARATORS = ",:;/+ "
+#: the separators as a message names them
+SEPARATOR_TEXT = "',' ':' ';' '/' '+' or a space"
 WILDTYPE_WORDS = frozenset({"", "wt", "_wt", "wildtype", "wild-type", "wild_type", "none",
                             "_sy", "sy", "syn", "synonymous", "p.=", "p.(=)", "="})
 _RESIDUES = PROTEIN.symbols + "*"
-_TOKEN = re.compile(r"^(?:([A-Za-z]))??([A-Z*])(-?\d+)([A-Z*])$")
-_SPLIT = re.compile(r"[,:;]")
+_TOKEN = re.compile(r"^(?:([A-Za-z]))??([A-Za-z*])(-?\d+)([A-Za-z*])$")
+_SPLIT = re.compile(r"\s*[,:;/+]\s*|\s+")
 _THREE = {"Ala": "A", "Cys": "C", "Asp": "D", "Glu": "E", "Phe": "F", "Gly": "G", "His": "H",
           "Ile": "I", "Lys": "K", "Leu": "L", "Met": "M", "Asn": "N", "Pro": "P", "Gln": "Q",
           "Arg": "R", "Ser": "S", "Thr": "T", "Val": "V", "Trp": "W", "Tyr": "Y", "Ter": "*",
           "*": "*", "=": "="}
-_HGVS = re.compile(r"^([A-Z][a-z]{2})(-?\d+)([A-Z][a-z]{2}|\*|=)$")
+_HGVS = re.compile(r"^([A-Za-z]{3})(-?\d+)([A-Za-z]{3}|\*|=)$")
 
 
 def _one_letter(token: str) -> str | None:
     """``Ala108Asp`` -> ``A108D`` (``Ter`` / ``*`` = stop); None for a synonymous ``Ala108=``;
     anything else unchanged."""
     match = _HGVS.match(token.strip())
-    if match is None or match.group(1) not in _THREE or match.group(3) not in _THREE:
+    if match is None:
         return token
-    wt, pos, mt = match.groups()
+    wt, pos, mt = match.group(1).capitalize(), match.group(2), match.group(3).capitalize()
+    if wt not in _THREE or mt not in _THREE:
+        return token
     return None if mt == "=" else f"{_THREE[wt]}{pos}{_THREE[mt]}"
 
 
@@ -86,8 +91,9 @@ def parse_mutation(token: str) -> Mutation:
     Parameters
     ----------
     token : str
-        The mutation; surrounding spaces are ignored. A token written all in lower case
-        (``h24c``) is read as upper case.
+        The mutation; surrounding spaces are ignored. Residue letters are read in either
+        case (``h24c``, ``H24c``); a chain prefix keeps its case unless the whole token
+        is lower case.
 
     Returns
     -------
@@ -112,8 +118,9 @@ def parse_mutation(token: str) -> Mutation:
         raise InputError(
             f"'{text}' is not a mutation: expected the form A108D (wild-type residue, "
             "position, new residue), optionally after a chain letter as in SA108D, or "
-            "HGVS p.Ala108Asp")
+            f"HGVS p.Ala108Asp; the mutations of one variant are separated by {SEPARATOR_TEXT}")
     chain, wt, pos, mt = match.groups()
+    wt, mt = wt.upper(), mt.upper()
     for letter in (wt, mt):
         if letter not in _RESIDUES:
             raise InputError(f"'{text}' has '{letter}', which is not one of the 20 amino acids "
@@ -122,7 +129,8 @@ def parse_mutation(token: str) -> Mutation:
 
 
 def parse_variant(variant) -> tuple[Mutation, ...]:
-    """Parse a variant: mutations joined by ``,`` ``:`` or ``;``; empty or ``WT`` is the wild type.
+    """Parse a variant: mutations joined by ``,`` ``:`` ``;`` ``/`` ``+`` or spaces; empty or
+    ``WT`` is the wild type.
 
     Parameters
     ----------
@@ -142,6 +150,8 @@ def parse_variant(variant) -> tuple[Mutation, ...]:
     ()
     >>> [str(m) for m in parse_variant("p.[Ala108Asp;Tyr109Ter]")]
     ['A108D', 'Y109*']
+    >>> [str(m) for m in parse_variant("His24Cys / E26a")]
+    ['H24C', 'E26A']
     """
     if variant is None or (isinstance(variant, float) and np.isnan(variant)):
         return ()
@@ -152,9 +162,9 @@ def parse_variant(variant) -> tuple[Mutation, ...]:
         body = text[2:].strip()
         if body[:1] in "[(" and body[-1:] in "])":
             body = body[1:-1]
-        tokens = [_one_letter(tok) for tok in _SPLIT.split(body)]
-        return tuple(parse_mutation(tok) for tok in tokens if tok is not None)
-    return tuple(parse_mutation(tok) for tok in _SPLIT.split(text))
+        text = body.strip()
+    tokens = [_one_letter(tok) for tok in _SPLIT.split(text)]
+    return tuple(parse_mutation(tok) for tok in tokens if tok is not None)
 
 
 def format_variant(mutations, sep: str = ":", chain: str | None = None) -> str:
