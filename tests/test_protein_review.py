@@ -264,3 +264,27 @@ def test_an_unreadable_variant_names_the_separators(tmp_path):
     with pytest.raises(InputError) as info:
         apply_variants("MSIQHFRVALIPFFAAFCLPVFAHPETLVKV", ["H5C|F6A"], offset=1)
     assert "separated by ',' ':' ';' '/' '+' or a space" in info.value.message
+
+
+def _strict_json(path):
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(path.read_text(), parse_constant=refuse)
+
+
+def test_a_constant_target_says_why_scores_are_undefined_and_writes_strict_json(tem1, tmp_path,
+                                                                                capsys):
+    from biochemml.protein_train import evaluate_variant_model, train_variant_model
+
+    table, wildtype = tem1
+    table.iloc[:60].assign(score=1.0).to_csv(tmp_path / "v.csv", index=False)
+    train_variant_model(tmp_path / "v.csv", wildtype, offset=1, model="additive",
+                        out=tmp_path / "run", baselines=False)
+    metrics = _strict_json(tmp_path / "run" / "metrics.json")
+    assert metrics["test"]["r2"] is None and metrics["test"]["mae"] == pytest.approx(0, abs=1e-6)
+    reason = "R², Pearson and Spearman are undefined (n/a) because the measured values do not vary"
+    assert reason in (tmp_path / "run" / "report.html").read_text()
+    assert reason in " ".join(capsys.readouterr().err.split())
+    evaluate_variant_model(tmp_path / "run", tmp_path / "v.csv", out=tmp_path / "ev")
+    assert _strict_json(tmp_path / "ev" / "metrics.json")["r2"] is None
+    assert reason in (tmp_path / "ev" / "report.html").read_text()

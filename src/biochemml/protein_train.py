@@ -537,6 +537,10 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         notes.append(copies)
         say(f"[yellow]{copies}[/yellow]")
     n_test, n_train = int(test.sum()), int((~test).sum())
+    constant = _constant_note(y[test], "test variants", target_column)
+    if constant:
+        notes.append(constant)
+        say(f"[yellow]Notice[/yellow]: {constant}")
     for count, what in ((n_test, "test"), (n_train, "training")):
         if count < 2:
             fix = (f"mark more rows 'test' and 'train' in column '{split_column}'"
@@ -616,7 +620,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         import yaml
 
         (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-        (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+        (out / "metrics.json").write_text(_metrics_json(metrics))
         _write_report(out, config, metrics)
     return metrics
 
@@ -789,6 +793,12 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
     result = regression_metrics(y, pred)
     seen = _seen_variants(run_dir, config, variants)
     notes = _beyond_training(run_dir, config, df, column, variants)
+    constant = _constant_note(y, "variants", target)
+    if constant:
+        from .progress import say
+
+        notes.append(constant)
+        say(f"[yellow]Notice[/yellow]: {constant}")
     if seen is not None and seen.any():
         from .progress import say
 
@@ -805,7 +815,7 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
         from .report import write_report
 
         with atomic_folder(out) as tmp:
-            (tmp / "metrics.json").write_text(json.dumps(result, indent=2))
+            (tmp / "metrics.json").write_text(_metrics_json(result))
             added = pd.DataFrame({"prediction": pred})
             if seen is not None:
                 added["in_training_set"] = seen
@@ -821,6 +831,23 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
                          figures=[(f"Measured vs predicted {target}",
                                    tmp / "observed_vs_predicted.png")])
     return result
+
+
+def _metrics_json(metrics: dict) -> str:
+    """``metrics`` as strict JSON: an undefined score (NaN) is ``null``, not ``NaN``."""
+    from .runs import _json_ready
+
+    return json.dumps(_json_ready(metrics), indent=2, allow_nan=False)
+
+
+def _constant_note(y, what: str, target: str) -> str | None:
+    """Why R², Pearson and Spearman are n/a when every measured value is the same, or None."""
+    y = np.asarray(y, dtype=float)
+    if y.size < 2 or np.ptp(y) > 0:
+        return None
+    return (f"All {y.size} {what} have the same {target} ({y[0]:g}): R², Pearson and Spearman "
+            "are undefined (n/a) because the measured values do not vary; only the errors "
+            "(MSE, MAE) say anything.")
 
 
 def _copies_note(df, codes, test, *, random: bool) -> str | None:
