@@ -288,3 +288,24 @@ def test_a_constant_target_says_why_scores_are_undefined_and_writes_strict_json(
     evaluate_variant_model(tmp_path / "run", tmp_path / "v.csv", out=tmp_path / "ev")
     assert _strict_json(tmp_path / "ev" / "metrics.json")["r2"] is None
     assert reason in (tmp_path / "ev" / "report.html").read_text()
+
+
+def test_config_keeps_unicode_and_absolute_paths(tem1, tmp_path, monkeypatch):
+    import yaml
+
+    from biochemml import datasets
+    from biochemml.protein_train import train_variant_model
+
+    table, wildtype = tem1
+    table.iloc[:60].rename(columns={"score": "Δfitness"}).to_csv(tmp_path / "v.csv",
+                                                                  index=False)
+    pdb = datasets.structure_path("tem1")
+    (tmp_path / "wt.pdb").write_bytes(pdb.read_bytes())
+    monkeypatch.chdir(tmp_path)  # relative paths, as typed in a terminal
+    train_variant_model("v.csv", wildtype, target_column="Δfitness", structure="wt.pdb",
+                        offset=1, model="additive", out="run", baselines=False)
+    text = (tmp_path / "run" / "config.yaml").read_text(encoding="utf-8")
+    assert "target_column: Δfitness" in text
+    config = yaml.safe_load(text)
+    assert config["data"] == str(tmp_path.resolve() / "v.csv")
+    assert config["structure"] == str(tmp_path.resolve() / "wt.pdb")

@@ -606,10 +606,10 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         notes += figure_notes
         for note in figure_notes:
             say(note)
-        config = {"task": "protein-variant", "model": name, "data": str(data_path),
+        config = {"task": "protein-variant", "model": name, "data": _absolute(data_path),
                   "wildtype": wildtype, "variant_column": variant_column,
                   "target_column": target_column,
-                  "structure": None if structure is None else str(structure), "chain": chain,
+                  "structure": _absolute(structure), "chain": chain,
                   "offset": offset, "seed": seed, "split": None if split_column else split,
                   "test_size": None if split_column else test_size,
                   "group_column": group_column, "split_column": split_column,
@@ -619,7 +619,9 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                   "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         import yaml
 
-        (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+        # as written (a Greek or accented column name stays readable)
+        (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False,
+                                                        allow_unicode=True), encoding="utf-8")
         (out / "metrics.json").write_text(_metrics_json(metrics))
         _write_report(out, config, metrics)
     return metrics
@@ -678,7 +680,7 @@ def _load_run(run_dir):
     if not (run_dir / "model.pkl").exists() or not (run_dir / "config.yaml").exists():
         raise ModelError(f"{run_dir} is not a protein-variant run folder (model.pkl and "
                          "config.yaml are needed)")
-    config = yaml.safe_load((run_dir / "config.yaml").read_text())
+    config = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
     with open(run_dir / "model.pkl", "rb") as handle:
         est = pickle.load(handle)
     return config, est
@@ -831,6 +833,17 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
                          figures=[(f"Measured vs predicted {target}",
                                    tmp / "observed_vs_predicted.png")])
     return result
+
+
+def _absolute(path) -> str | None:
+    """``path`` as an absolute path for config.yaml, so the run can be re-run from
+    anywhere; None stays None, and a Structure given in Python is named by its file."""
+    if path is None:
+        return None
+    path = getattr(path, "path", path)  # a biochemml.structure.Structure
+    if path is None:
+        return None
+    return str(Path(path).resolve())
 
 
 def _metrics_json(metrics: dict) -> str:
