@@ -309,3 +309,40 @@ def test_config_keeps_unicode_and_absolute_paths(tem1, tmp_path, monkeypatch):
     config = yaml.safe_load(text)
     assert config["data"] == str(tmp_path.resolve() / "v.csv")
     assert config["structure"] == str(tmp_path.resolve() / "wt.pdb")
+
+
+@pytest.fixture(scope="module")
+def tem1_atoms():
+    """The ATOM lines of the TEM-1 AlphaFold model (chain A, residues 1..286)."""
+    if not os.environ.get("BIOCHEMML_DATA"):
+        pytest.skip("needs BIOCHEMML_DATA (the shared data sets)")
+    from biochemml import datasets
+
+    return [line for line in datasets.structure_path("tem1").read_text().splitlines()
+            if line.startswith("ATOM")]
+
+
+def test_structure_features_keeps_insertion_codes(tem1_atoms, tmp_path):
+    # residue 60 renumbered 59A, as a structure numbered after a homologue writes it
+    lines = [line[:22] + "  59A" + line[27:] if int(line[22:26]) == 60 else line
+             for line in tem1_atoms]
+    (tmp_path / "icode.pdb").write_text("\n".join(lines) + "\nEND\n")
+    assert main(["structure-features", "--structure", str(tmp_path / "icode.pdb"), "--out",
+                 str(tmp_path / "f.csv")]) == 0
+    table = pd.read_csv(tmp_path / "f.csv", keep_default_na=False, dtype={"insertion": str})
+    at59 = table[table["number"] == 59]
+    assert at59["insertion"].tolist() == ["", "A"]
+    assert not table.duplicated(["chain", "number", "insertion"]).any()
+
+
+def test_structure_features_takes_a_chain(tem1_atoms, tmp_path, capsys):
+    chain_b = [line[:21] + "B" + line[22:] for line in tem1_atoms]
+    (tmp_path / "two.pdb").write_text("\n".join(tem1_atoms + ["TER"] + chain_b) + "\nEND\n")
+    assert main(["structure-features", "--structure", str(tmp_path / "two.pdb"), "--chain",
+                 "B", "--out", str(tmp_path / "b.csv")]) == 0
+    table = pd.read_csv(tmp_path / "b.csv")
+    assert len(table) == 286 and set(table["chain"]) == {"B"}
+    assert main(["structure-features", "--structure", str(tmp_path / "two.pdb"), "--chain",
+                 "C", "--out", str(tmp_path / "c.csv")]) != 0
+    assert "has no protein chain 'C'; its chains are A, B" in capsys.readouterr().err
+    assert not (tmp_path / "c.csv").exists()

@@ -58,14 +58,15 @@ def structure_map(
 @app.command("structure-features")
 def structure_features(
     structure: Path = typer.Option(..., "--structure", help="PDB or mmCIF file."),
-    out: Path = typer.Option(..., "--out", help="Table (.csv, .tsv, .xlsx or .parquet): one row per residue."),
+    out: Path = typer.Option(..., "--out", help="Table (.csv, .tsv, .xlsx or .parquet): one row per residue (chain, number, insertion code, ...)."),
+    chain: Optional[str] = typer.Option(None, help="Chain to describe, on its own (the other chains do not cover its surface); default all protein chains."),
 ):
     """Per-residue burial, solvent accessibility and secondary structure as a table."""
     from .. import structure as S
     from ..io.writers import table_suffix, write_table
 
     table_suffix(out)
-    st = S.read(structure)
+    st = S.read(structure).select(chain)
     table = S.residue_descriptors(st)
     write_table(table, out)
     approximate = S.approximation_note(st)

@@ -8,8 +8,8 @@ the B-factor column for colouring in PyMOL or ChimeraX.
 (237, 237)
 """
 from .core import Structure, read, virtual_cb
-from .descriptors import (approximation_note, backbone, burial, relative_sasa, residue_descriptors, sasa,
-                          secondary_structure)
+from .descriptors import (approximation_note, backbone, burial, relative_sasa,
+                          residue_descriptors, sasa, secondary_structure)
 from .maps import ResidueGraph, contact_map, distance_map, residue_graph
 from .output import plot_structure_map, write_bfactors
 

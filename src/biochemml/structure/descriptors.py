@@ -294,8 +294,9 @@ def residue_descriptors(structure: Structure, ss_method: str = "auto"):
     Returns
     -------
     pandas.DataFrame
-        One row per residue: ``chain``, ``number``, ``residue`` (one letter), ``burial``,
-        ``sasa``, ``rsa``, ``secondary_structure``, ``bfactor``.
+        One row per residue: ``chain``, ``number``, ``insertion`` (the insertion code,
+        ``""`` when none: residues 59 and 59A are two rows), ``residue`` (one letter),
+        ``burial``, ``sasa``, ``rsa``, ``secondary_structure``, ``bfactor``.
     """
     import pandas as pd
 
@@ -303,7 +304,8 @@ def residue_descriptors(structure: Structure, ss_method: str = "auto"):
     area = sasa(st)
     default = float(np.mean(list(MAX_ASA.values())))
     top = np.array([MAX_ASA.get(c, default) for c in st.sequence])
-    return pd.DataFrame({"chain": st.chain, "number": st.number, "residue": list(st.sequence),
+    return pd.DataFrame({"chain": st.chain, "number": st.number, "insertion": st.icode,
+                         "residue": list(st.sequence),
                          "burial": burial(st), "sasa": area, "rsa": area / top,
                          "secondary_structure": secondary_structure(st, method=ss_method),
                          "bfactor": st.bfactor})
