@@ -103,7 +103,9 @@ def test_log_response_model_stays_positive_and_interpolates():
     m = ConditionModel("gp", factors=f, seed=0, log_response=True).fit(X, y)
     mean, std = m.predict(pd.DataFrame({"feed": np.linspace(0, 1, 41)}), return_std=True)
     assert (mean > 0).all() and (std > 0).all()
-    assert np.allclose(m.predict(X), y, rtol=0.05)
+    # the noise prior expects run-to-run scatter, so 9 exact values are smoothed a little
+    # (9 % at the ends, where 5 % held with BoTorch's near-noiseless prior)
+    assert np.allclose(m.predict(X), y, rtol=0.1)
     with pytest.raises(InputError, match="log_response needs a positive response"):
         ConditionModel("gp", factors=f, log_response=True).fit(X, y - 20)
     with pytest.raises(InputError, match="for the 'gp' model only"):
