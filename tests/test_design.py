@@ -38,6 +38,10 @@ def test_evolve_respects_fixed_positions_rounds_and_direction(additive):
     down = evolve(additive, ["TCTTGTTTATTT"], maximise=False, max_mutations=3).iloc[0]
     assert down.prediction < down.start_prediction - 1.4
     assert {m[:-1] for m in down.mutations.split()} == {"C2", "G5", "A9"}
+    # the changes from the start, one per position, whatever path the rounds took
+    assert down.n_mutations == len(down.mutations.split()) == 3
+    assert all(down.start[int(m[1:-1]) - 1] == m[0] and down.design[int(m[1:-1]) - 1] == m[-1]
+               for m in down.mutations.split())
 
 
 def test_the_trust_region_caps_the_distance(additive):
@@ -54,7 +58,9 @@ def test_a_classifier_designs_the_motif():
     # a classifier's numbers are the log-odds of the class, and are named so
     assert (table.log_odds_1 > table.start_log_odds_1).all()
     assert table.attrs["output"] == "log-odds of class 1" and "prediction_std" not in table
-    assert clf.predict(table.design.tolist()).tolist().count(1) == 10
+    # 9 or 10 of 10 designs are called motif carriers (seeds 0-3), at most 1 of the starts
+    assert clf.predict(starts).tolist().count(1) <= 1
+    assert clf.predict(table.design.tolist()).tolist().count(1) >= 9
     # six changes write the motif's core into random sequences that lacked it (the CNN's
     # pooling accepts it a few bases from where the data put it)
     assert not any("CGGAA" in s for s in starts)

@@ -100,9 +100,10 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     -------
     pandas.DataFrame
         One row per starting sequence (a Series keeps its index): ``start``, ``design``,
-        ``mutations`` (``G5A T9C``: letter, 1-based position, new letter, in the order made;
-        in the letters the sequences are written in), ``n_mutations`` (positions that differ
-        from the start), ``start_prediction`` and ``prediction`` (for a classifier
+        ``mutations`` (``G5A T9C``: how the design differs from the start, as start letter,
+        1-based position, design letter, in the order the positions were first changed; a
+        position changed twice (G5C, then C5A) is one mutation, G5A; in the letters the
+        sequences are written in), ``n_mutations`` (their number), ``start_prediction`` and ``prediction`` (for a classifier
         ``start_log_odds_<class>`` and ``log_odds_<class>``) and, for a regressor ensemble,
         ``prediction_std`` of the design (a large spread warns of a design far from what the
         model learnt). ``attrs["output"]`` says what the numbers are.
@@ -152,7 +153,7 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
                 continue
             p, c = np.unravel_index(np.nanargmax(np.where(np.isfinite(gain), gain, -np.inf)),
                                     gain.shape)
-            made[i].append(f"{seq[p]}{p + 1}{symbols[c]}")
+            made[i].append(int(p))
             current[i] = seq[:p] + symbols[c] + seq[p + 1:]
             still.append(i)
         active = still
@@ -167,7 +168,9 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     else:
         values = score(current)
     table = pd.DataFrame({
-        "start": starts, "design": current, "mutations": [" ".join(m) for m in made],
+        "start": starts, "design": current,
+        "mutations": [" ".join(f"{s[p]}{p + 1}{d[p]}" for p in dict.fromkeys(m) if d[p] != s[p])
+                      for m, s, d in zip(made, starts, current)],
         "n_mutations": [sum(a != b for a, b in zip(d, s)) for d, s in zip(current, starts)],
         f"start_{column}": first.reference.astype(float), column: values},
         index=sequences.index if isinstance(sequences, pd.Series) else None)
