@@ -317,6 +317,22 @@ def test_motif_files_round_trip(tmp_path, fmt):
     assert all(np.abs(a.matrix - b.matrix).max() < 1e-9 for a, b in zip(again, pwms))
 
 
+@pytest.mark.parametrize("fmt", ["jaspar", "meme", "transfac"])
+def test_load_reads_back_what_biochemml_wrote_and_smooths_only_zero_counts(tmp_path, fmt):
+    from biochemml.motifs.formats import load
+
+    course = PWM.from_instances(LECTURE_SITES, pseudocounts=0.5, name="LEC1 lecture")
+    path = write([course], tmp_path / f"course.{fmt}")
+    # written with its pseudocounts in: 0.2 more (the CLI's default) had scored the site
+    # one bit lower
+    back = load(str(path))[0]
+    assert np.abs(back.matrix - course.matrix).max() < 1e-9
+    raw = PWM.from_instances(LECTURE_SITES, pseudocounts=0, name="RAW counts")  # zeros
+    smoothed = load(str(write([raw], tmp_path / f"raw.{fmt}")))[0]
+    assert (smoothed.matrix > 0).all()
+    assert np.allclose(smoothed.matrix, PWM.from_instances(LECTURE_SITES, pseudocounts=0.2).matrix)
+
+
 def test_meme_holds_protein_and_reads_meme_suite_text(tmp_path):
     rng = np.random.default_rng(12)
     protein = PWM(rng.dirichlet(np.ones(20), size=4).T, alphabet="protein", name="P1 kinase")

@@ -435,6 +435,12 @@ def jaspar(matrix_id: str | None = None, *, name: str | None = None, collection=
 LECTURE_MOTIFS = ("CCGGAA",)  # the names ``lecture:`` knows
 
 
+def _has_zero(pwm: PWM) -> bool:
+    """Whether a motif as read holds a zero count (or probability)."""
+    values = pwm.counts if pwm.counts is not None else pwm.matrix
+    return bool((np.asarray(values) == 0).any())
+
+
 def load(spec, pseudocounts: float = 0.2) -> list[PWM]:
     """Motifs from a short spec: ``"jaspar:MA0080"``, ``"jaspar:name=SPI1"``, a file path,
     or a comma-separated list of these.
@@ -447,7 +453,11 @@ def load(spec, pseudocounts: float = 0.2) -> list[PWM]:
     ----------
     spec : str
     pseudocounts : float
-        Added to every count of a JASPAR motif or motif file.
+        Added to every count of a JASPAR database motif, and of a motif in a file whose
+        matrix holds a zero (a count matrix as JASPAR serves it: a zero would score -inf). A
+        file matrix without zeros is read as written: biochemml writes its motifs with their
+        pseudocounts in, and adding more would change their scores (a course PWM read back
+        with 0.2 more scored a site 1 bit lower).
 
     Returns
     -------
@@ -470,7 +480,9 @@ def load(spec, pseudocounts: float = 0.2) -> list[PWM]:
 
             out.append(lecture_pwm())
         else:
-            out.extend(read(part, pseudocounts=pseudocounts))
+            written = read(part)
+            smoothed = read(part, pseudocounts=pseudocounts) if pseudocounts else written
+            out.extend(sm if _has_zero(w) else w for w, sm in zip(written, smoothed))
     if not out:
         raise InputError(f"no motifs in '{spec}'")
     return out
