@@ -101,6 +101,24 @@ def test_utr_sample2019_libraries():
 
 
 @needs_shared
+def test_utr_sample2019_returns_only_what_its_fingerprint_covers(tmp_path, monkeypatch):
+    from biochemml.datasets._tables import load_utr_sample2019
+
+    shared = pd.read_parquet(Path(SHARED, "utr_sample2019", "utr_sample2019_varlen.parquet"))
+    # a copy that passes the fingerprint (library, sequence, float32 MRL) with a wrong
+    # length column and a leaked target column
+    altered = shared.assign(length=shared["length"] + 7, mrl=shared["mrl"] + 1e-8,
+                            extra_leak=shared["mrl"])
+    path = tmp_path / "utr_sample2019_varlen.parquet"
+    altered.to_parquet(path)
+    assert _tables.utr_fingerprint(altered) == _tables.UTR_FINGERPRINT
+    table = load_utr_sample2019({"utr_sample2019_varlen.parquet": path})
+    assert list(table.columns) == ["sequence", "length", "mrl", "library"]
+    assert (table["length"] == table["sequence"].str.len()).all()
+    np.testing.assert_array_equal(table["mrl"], shared["mrl"])  # at the fingerprint's precision
+
+
+@needs_shared
 def test_avgfp_tape_split_and_sequences():
     gfp = datasets.load("avgfp")
     assert len(gfp) == 54_025

@@ -88,8 +88,21 @@ def utr_from_insight(csv_by_library: dict) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+#: the columns of the tidy UTR table, in order
+UTR_COLUMNS = ["sequence", "length", "mrl", "library"]
+
+
 def load_utr_sample2019(files: dict, library="both") -> pd.DataFrame:
-    table = pd.read_parquet(files["utr_sample2019_varlen.parquet"])
+    """The tidy table with exactly what its fingerprint covers: sequence and library as
+    text, MRL at float32 precision, and the length recomputed from the sequence (a column
+    the fingerprint does not hash could otherwise come back altered, or an extra one)."""
+    raw = pd.read_parquet(files["utr_sample2019_varlen.parquet"])
+    table = pd.DataFrame({
+        "sequence": raw["sequence"].astype(str).to_numpy(),
+        "length": raw["sequence"].astype(str).str.len().to_numpy(dtype=np.int64),
+        "mrl": raw["mrl"].to_numpy(dtype=np.float32).astype(np.float64),
+        "library": raw["library"].astype(str).to_numpy(),
+    })[UTR_COLUMNS]
     if library in (None, "both", "all"):
         return table.reset_index(drop=True)
     if library not in UTR_LIBRARIES:
