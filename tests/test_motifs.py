@@ -90,11 +90,26 @@ def test_pwm_log_odds_and_scores_match_biopython(seed):
 
 def test_biopython_round_trip():
     pwm = PWM.from_instances(LECTURE_SITES, pseudocounts=0.5, name="lecture")
-    back = PWM.from_biopython(pwm.to_biopython(), pseudocounts=0.5)
-    assert np.allclose(back.matrix, pwm.matrix)
+    bio = pwm.to_biopython()
+    # Biopython scores as we do: its matrix holds the pseudocounts (they had been dropped,
+    # and TACAA scored 9.4 bits there against 6.9 here)
+    assert np.allclose([bio.pwm[s] for s in "ACGT"], pwm.matrix)
+    ours = pwm.log_odds()[[3, 0, 1, 0, 0], np.arange(5)].sum()  # TACAA
+    assert bio.pssm.calculate(Seq("TACAA")) == pytest.approx(ours, abs=1e-5)
+    assert np.allclose(PWM.from_biopython(bio).matrix, pwm.matrix)
+    unsmoothed = PWM.from_instances(LECTURE_SITES, pseudocounts=0)
+    assert np.array_equal([unsmoothed.to_biopython().counts[s] for s in "ACGT"],
+                          unsmoothed.counts)  # counts that are the matrix stay counts
     spi1 = jaspar("MA0080")
-    assert np.allclose(PWM.from_biopython(spi1.to_biopython()).matrix,
-                       PWM.from_matrix(spi1.counts).matrix)
+    assert np.allclose(PWM.from_biopython(spi1.to_biopython()).matrix, spi1.matrix)
+    # a motif's own pseudocounts and background are kept
+    motif = bio_motifs.create(LECTURE_SITES)
+    motif.pseudocounts, motif.background = 0.5, {"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3}
+    read = PWM.from_biopython(motif)
+    assert np.allclose(read.matrix, [motif.pwm[s] for s in "ACGT"])
+    assert np.allclose(read.background, [0.3, 0.2, 0.2, 0.3])
+    back = read.to_biopython()
+    assert back.background == pytest.approx({"A": 0.3, "C": 0.2, "G": 0.2, "T": 0.3})
 
 
 def test_reverse_complement_and_sampling():

@@ -63,6 +63,17 @@ def background_vector(background, alphabet: Alphabet) -> np.ndarray:
     return b / b.sum()
 
 
+
+def _letter_values(values, symbols) -> np.ndarray | None:
+    """A Biopython per-letter dict (or a number) as an array in ``symbols`` order, or None."""
+    if values is None:
+        return None
+    if isinstance(values, dict):
+        if not all(k in values for k in symbols):
+            return None
+        return np.array([float(values[k]) for k in symbols])
+    return np.full(len(symbols), float(values))
+
 class PWM:
     """A position weight matrix: per-position probabilities of each symbol.
 
@@ -178,26 +189,44 @@ class PWM:
 
     @classmethod
     def from_biopython(cls, motif, pseudocounts=0.0) -> "PWM":
-        """Convert a ``Bio.motifs.Motif`` (e.g. from JASPAR) into a :class:`PWM`."""
+        """Convert a ``Bio.motifs.Motif`` (e.g. from JASPAR) into a :class:`PWM`.
+
+        The motif's own ``pseudocounts`` are used when ``pseudocounts`` is 0, and its
+        ``background`` when it is not uniform, so that the PWM scores as the motif does.
+        """
         letters = "".join(sorted(motif.alphabet))
         alphabet = {"ACGT": "dna", "ACGU": "rna"}.get(letters, "protein")
         alpha = get_alphabet(alphabet)
         counts = np.array([motif.counts[s] for s in alpha.symbols], dtype=np.float64)
+        own = _letter_values(getattr(motif, "pseudocounts", None), alpha.symbols)
+        if not np.any(pseudocounts) and own is not None and own.any():
+            pseudocounts = own
+        background = _letter_values(getattr(motif, "background", None), alpha.symbols)
+        if background is not None and np.allclose(background, background[0]):
+            background = None  # uniform: scored as without one
         name = getattr(motif, "matrix_id", None) or getattr(motif, "name", None)
         motif_name = getattr(motif, "name", None)
         if name and motif_name and motif_name != name:
             name = f"{name} {motif_name}"
         name = " ".join(str(name).split()) if name else None  # no tabs or newlines in names
-        return cls.from_matrix(counts, pseudocounts=pseudocounts, alphabet=alpha, name=name)
+        return cls.from_matrix(counts, pseudocounts=pseudocounts, alphabet=alpha, name=name,
+                               background=background)
 
     def to_biopython(self):
-        """Return a ``Bio.motifs.Motif`` with this matrix's counts (probabilities x 100 if none)."""
+        """Return a ``Bio.motifs.Motif`` that scores as this PWM does: its counts when they
+        are exactly the matrix, else the probabilities times the number of sites
+        (pseudocounts included; x 100 without counts), and its background."""
         from Bio import motifs
 
-        counts = self.counts if self.counts is not None else self.matrix * 100.0
+        from .formats import _site_counts
+
+        counts = _site_counts(self)
         data = {s: counts[i].tolist() for i, s in enumerate(self.alphabet.symbols)}
         motif = motifs.Motif(alphabet=self.alphabet.symbols, counts=data)
         motif.name = self.name
+        if self.background is not None:
+            motif.background = dict(zip(self.alphabet.symbols,
+                                        np.asarray(self.background, dtype=float).tolist()))
         return motif
 
     # ----- properties ----------------------------------------------------------------
