@@ -402,6 +402,10 @@ def _pvalue_columns(scanner, dists, padded, seq, mot, strand, start) -> tuple[np
     return scores, pvals
 
 
+#: windows scoring within this many bits of a sequence's best are ties for best_hits
+TIE_BITS = 1e-4
+
+
 def best_hits(motifs, seqs, both_strands=None, background=None,
               resolution: float = DEFAULT_RESOLUTION) -> pd.DataFrame:
     """The best-scoring window of each motif in each sequence.
@@ -427,7 +431,8 @@ def best_hits(motifs, seqs, both_strands=None, background=None,
     pandas.DataFrame
         One row per (sequence, motif): ``sequence_index``, ``motif``, ``motif_index``,
         ``start`` (0-based), ``end`` (exclusive), ``strand``, ``score`` (bits) and the
-        exact grid ``pvalue`` of that window; for a sequence shorter than the motif, or
+        exact grid ``pvalue`` of that window (of equal best windows, within
+        :data:`TIE_BITS`, the first: + strand, then the lowest start); for a sequence shorter than the motif, or
         one whose every window holds an ambiguity symbol, ``start``, ``end`` and
         ``strand`` are empty (NA), ``score`` is ``-inf`` and ``pvalue`` 1, and the
         column ``note`` says why (``"shorter than the motif"`` or ``"every window holds
@@ -443,7 +448,10 @@ def best_hits(motifs, seqs, both_strands=None, background=None,
         s = buf
         length = s.shape[2]
         flat = s.reshape(hi - lo, n_motifs, n_strands * length)
-        arg = flat.argmax(axis=-1)
+        # ties go to the first window (+ strand, then the lowest start): an exact argmax of
+        # float32 sums picks among equal windows by rounding, which depends on the batch
+        top = flat.max(axis=-1, keepdims=True)
+        arg = (flat >= top - TIE_BITS).argmax(axis=-1)
         found = np.isfinite(np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0])
         parts.append((np.repeat(np.arange(lo, hi), n_motifs), arg.ravel(), found.ravel()))
     seq = np.concatenate([p[0] for p in parts])
