@@ -180,6 +180,10 @@ def test_kmer_blocks_names_and_frequencies():
     assert np.array_equal(both, np.hstack([kmer_counts(seqs, 1), kmer_counts(seqs, 2)]))
     freq = kmer_counts(seqs, k=2, normalize=True)
     assert np.allclose(freq.sum(axis=1), 1.0)
+    # windows with N are not counted, and not in the denominator either (6 of 8 windows)
+    with_n = kmer_counts(["ACGTNACGT"], k=2, normalize=True)
+    assert with_n.sum() == pytest.approx(1.0)
+    assert with_n[0, kmer_names(2).index("AC")] == pytest.approx(2 / 6)
     protein = kmer_counts(["MKV"], k=2, alphabet="protein")
     assert protein.shape == (1, 400) and protein.sum() == 2
     with pytest.raises(InputError, match="k must be an integer from 1 to 6"):

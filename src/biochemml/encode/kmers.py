@@ -83,8 +83,8 @@ def kmer_counts(seqs, k=3, alphabet="dna", sparse: bool = False, normalize: bool
         data = np.ones(cols.size, dtype=np.float32)
         mat = sp.csr_matrix((data, (rows, cols)), shape=(n, c ** kk), dtype=np.float32)
         mat.sum_duplicates()
-        if normalize:
-            windows = np.maximum(lengths - kk + 1, 1).astype(np.float32)
+        if normalize:  # the windows counted: those without N
+            windows = np.maximum(ok.sum(axis=1), 1).astype(np.float32)
             mat = sp.diags(1.0 / windows) @ mat
         blocks.append(mat.tocsr())
     out = sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]

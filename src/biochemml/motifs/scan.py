@@ -357,6 +357,11 @@ def score_windows(motifs, seqs, both_strands=None, background=None, score="log_o
     :meth:`PWM.window_log_prob` scores it. So an all-N window of a 5-wide DNA motif
     scores ``5 ln 0.25 = -6.93`` in ``log_prob``, never the 0 of a certain match.
 
+    A letter the motif gives probability 0 (a matrix without pseudocounts) scores
+    ``ln 1e-300 = -690.8`` in ``log_prob``, where :meth:`PWM.window_log_prob` gives
+    ``-inf``: any such window is far below every other, and the scores stay finite for
+    the sums of the scan.
+
     Returns
     -------
     ndarray of float32, shape (N, M, S, L)
