@@ -120,6 +120,14 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     model = as_model(model)
     fixed = fixed_positions(fixed)
     seqs = sequence_list(sequences, "design from")  # once: a generator is read only once
+    longest = max((len(q) for q in seqs), default=0)
+    beyond = [p for p in fixed if abs(p) > longest]
+    if beyond:
+        raise InputError(f"fixed position{'s' if len(beyond) > 1 else ''} "
+                         f"{', '.join(map(str, beyond))} lie{'' if len(beyond) > 1 else 's'} "
+                         f"past the end of every sequence (at most {longest} letters), so "
+                         f"{'they fix' if len(beyond) > 1 else 'it fixes'} nothing; positions "
+                         "count from 1 at the 5' end, or from -1 at the 3' end")
     if progress:
         say(f"Round 1 of {rounds}: every single substitution of {len(seqs)} sequences")
     first = mutagenesis(model, seqs, output=output, progress=progress)  # checks the model
