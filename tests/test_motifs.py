@@ -741,3 +741,19 @@ def test_best_hits_gives_tied_windows_to_the_first_whatever_the_batch():
     batch = best_hits(motifs, seqs)
     together = batch[(batch.sequence_index == 182) & (batch.motif_index == 0)].iloc[0]
     assert (alone.start, alone.strand) == (together.start, together.strand) == (6, "+")
+
+
+def test_best_hits_sequence_pvalue_is_calibrated_on_random_sequences():
+    from biochemml.simulate import lecture_pwm
+
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 100)) for _ in range(500)]
+    hits = best_hits(lecture_pwm(), seqs)
+    # the best of 2 x 95 windows: a window p-value under 0.01 in most random sequences,
+    # a sequence p-value under 0.05 in about 5 % of them
+    assert (hits.pvalue < 0.01).mean() > 0.8
+    assert 0.03 <= (hits.sequence_pvalue < 0.05).mean() <= 0.08
+    windows = 2 * (100 - 6 + 1)
+    np.testing.assert_allclose(hits.sequence_pvalue, 1 - (1 - hits.pvalue) ** windows)
+    short = best_hits(lecture_pwm(), ["AC"]).iloc[0]
+    assert short.sequence_pvalue == 1.0 and short.note == "shorter than the motif"

@@ -256,7 +256,7 @@ def motif_scan(
 ):
     """Scan sequences for motif hits (log-odds scores, exact p-values; both strands of DNA, the given strand of RNA).
 
-    Output columns: sequence_index (0-based position in the file), sequence_id (or sequence_row), motif, motif_index, start, end, strand, score (bits), pvalue.
+    Output columns: sequence_index (0-based position in the file), sequence_id (or sequence_row), motif, motif_index, start, end, strand, score (bits), pvalue; with --best also sequence_pvalue (the chance that a random sequence of that length holds a window as good: read it, not pvalue, to ask whether a sequence holds a site) and note.
 
     start is 0-based and end exclusive, as in Python and BED files: a site with start 2 and end 8 covers the 3rd to the 8th letter (FIMO and genome browsers count from 1 and would print start 3). A window holding an N is never a hit.
     """

@@ -407,6 +407,14 @@ def _pvalue_columns(scanner, dists, padded, seq, mot, strand, start) -> tuple[np
     return scores, pvals
 
 
+def _best_of_windows(pvalue, windows):
+    """``1 - (1 - pvalue) ** windows``, accurately for small p-values: the chance that the
+    best of ``windows`` independent windows scores at least as well."""
+    p = np.clip(np.asarray(pvalue, dtype=float), 0.0, 1.0)
+    with np.errstate(divide="ignore"):
+        return -np.expm1(np.asarray(windows, dtype=float) * np.log1p(-p))
+
+
 #: windows scoring within this many bits of a sequence's best are ties for best_hits
 TIE_BITS = 1e-4
 
@@ -437,7 +445,11 @@ def best_hits(motifs, seqs, both_strands=None, background=None,
         One row per (sequence, motif): ``sequence_index``, ``motif``, ``motif_index``,
         ``start`` (0-based), ``end`` (exclusive), ``strand``, ``score`` (bits) and the
         exact grid ``pvalue`` of that window (of equal best windows, within
-        :data:`TIE_BITS`, the first: + strand, then the lowest start); for a sequence shorter than the motif, or
+        :data:`TIE_BITS`, the first: + strand, then the lowest start), and
+        ``sequence_pvalue``: the chance that a random sequence of that length holds a
+        window as good, ``1 - (1 - pvalue) ** windows`` over its windows and strands. The
+        best of 200 windows has a small ``pvalue`` by chance (p < 0.01 in most random
+        100-nt sequences); read ``sequence_pvalue`` to ask whether a sequence holds a site; for a sequence shorter than the motif, or
         one whose every window holds an ambiguity symbol, ``start``, ``end`` and
         ``strand`` are empty (NA), ``score`` is ``-inf`` and ``pvalue`` 1, and the
         column ``note`` says why (``"shorter than the motif"`` or ``"every window holds
@@ -479,6 +491,8 @@ def best_hits(motifs, seqs, both_strands=None, background=None,
         "motif_index": mot, "start": window(start), "end": window(start + scanner.widths[mot]),
         "strand": np.where(inside, np.array(scanner.strands, dtype=object)[strand], None),
         "score": np.where(inside, score, -np.inf), "pvalue": np.where(inside, pval, 1.0),
+        "sequence_pvalue": np.where(inside, _best_of_windows(
+            pval, np.maximum(lengths[seq] - scanner.widths[mot] + 1, 1) * n_strands), 1.0),
         "note": np.where(inside, "", np.where(lengths[seq] < scanner.widths[mot],
                                               "shorter than the motif", "every window holds N"))})
     return out
