@@ -1,6 +1,7 @@
 """Fixes from a user review of the protein-variant path, each written as a use that failed."""
 import json
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -70,11 +71,39 @@ def test_position_split_reports_a_bootstrap_over_held_out_positions(tem1, tmp_pa
     table.to_csv(data, index=False)
     metrics = train_variant_model(data, wildtype, offset=1, model="additive", split="position",
                                   out=tmp_path / "run", baselines=False)
-    held = metrics["intervals_over"].split()[1]
-    assert metrics["intervals_over"] == f"the {held} held-out positions (all their test variants)"
     report = (tmp_path / "run" / "report.html").read_text()
+    held = re.search(r"(\d+) of \d+ mutated positions held out", report).group(1)
+    assert metrics["intervals_over"] == f"the {held} held-out positions (all their test variants)"
     assert f"bootstrap 95% confidence interval over the {held} held-out positions" in report
     assert f"bootstrap over the {held} held-out positions" in report
+
+
+def test_position_clusters_are_the_held_out_positions_of_double_mutants(tmp_path):
+    from biochemml.protein.metrics import position_clusters
+    from biochemml.protein_train import train_variant_model
+
+    # variant 0 mutates 3 and 7, variant 1 mutates 3 and 9, variant 2 mutates 7 and 9:
+    # test = {0, 1}; position 3 is held out, 7 and 9 are trained (variant 2)
+    rows, index = np.array([0, 0, 1, 1, 2, 2]), np.array([3, 7, 3, 9, 7, 9])
+    clusters = position_clusters(rows, index, np.array([True, True, False]))
+    assert [c.tolist() for c in clusters] == [[0, 1]]
+    # a library of double mutants: as many clusters as held-out positions (the test
+    # variants' other positions had made clusters too, 36 for 8 held out)
+    rng = np.random.default_rng(0)
+    wt = "MSKGEELFTGVVPILVELDGDVNGHKFSVSGEGEGDATYGKLTLKFICTTGKLPVPWPTLVTTFSYGVQ"
+    aa = "ACDEFGHIKLMNPQRSTVWY"
+    variants = []
+    for _ in range(200):
+        positions = sorted(rng.choice(np.arange(1, 41), size=2, replace=False))
+        variants.append(":".join(f"{wt[q - 1]}{q}{rng.choice([a for a in aa if a != wt[q - 1]])}"
+                                 for q in positions))
+    pd.DataFrame({"variant": variants, "score": rng.normal(size=200)}).to_csv(
+        tmp_path / "v.csv", index=False)
+    metrics = train_variant_model(tmp_path / "v.csv", wt, offset=1, model="additive",
+                                  split="position", out=tmp_path / "run", baselines=False)
+    report = (tmp_path / "run" / "report.html").read_text()
+    held = re.search(r"(\d+) of 40 mutated positions held out", report).group(1)
+    assert metrics["intervals_over"] == f"the {held} held-out positions (all their test variants)"
 
 
 def test_auto_holds_out_whole_variants_when_choosing():

@@ -28,16 +28,20 @@ def position_clusters(rows, index, test) -> list[np.ndarray]:
     Returns
     -------
     list of ndarray of int
-        For each mutated position of a test variant, in increasing order, the indices of
-        the test variants that mutate it, counted among the test variants (``0..test.sum()-1``).
-        A double mutant in the test set belongs to each of its positions.
+        For each held-out position (mutated by a test variant and by no training variant),
+        in increasing order, the indices of the test variants that mutate it, counted among
+        the test variants (``0..test.sum()-1``). A test double mutant with two held-out
+        positions belongs to both; its other positions, which training variants also
+        mutate, make no cluster.
     """
     test = np.asarray(test, dtype=bool)
     rows, index = np.asarray(rows), np.asarray(index)
     within = np.cumsum(test) - 1  # row -> its number among the test variants
     in_test = test[rows]
+    trained = np.unique(index[~in_test])
     rows, index = rows[in_test], index[in_test]
-    return [np.unique(within[rows[index == pos]]) for pos in np.unique(index)]
+    held = np.setdiff1d(np.unique(index), trained)
+    return [np.unique(within[rows[index == pos]]) for pos in held]
 
 
 def position_intervals(y_true, y_pred, clusters, n_boot: int = 1000, seed: int = 0,
