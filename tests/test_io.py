@@ -187,6 +187,14 @@ def test_column_names_over_two_rows_are_refused_with_one_name_per_column(tmp_pat
     worded = tmp_path / "worded.csv"
     worded.write_text("sequence,gfp,note\nACGT,high,1\nACGA,2,2\nACGC,3,3\n")
     assert len(read_table(worded)) == 3
+    # a pandas index column beside 'n.d.' in a named column: a bad value, not a header row
+    indexed = tmp_path / "indexed.csv"
+    indexed.write_text(",sequence,gfp\n0,ACGTAC,n.d.\n1,ACGTAA,2.0\n2,ACGTAG,3.0\n")
+    assert len(read_table(indexed)) == 3
+    # an empty blank-named column and a plate column starting with 'ctrl'
+    plate = tmp_path / "plate.csv"
+    plate.write_text("sequence,gfp,,plate\nACGT,1.0,,ctrl\nACGA,2.0,,1\nACGC,3.0,,2\n")
+    assert len(read_table(plate)) == 3
 
 
 def test_similar_but_different_headers_are_kept(tmp_path):

@@ -772,6 +772,13 @@ def test_a_blank_value_of_one_of_two_targets_is_said_with_its_row(utr_table, tmp
               task="regression", model="ridge", baselines=False, out=tmp_path / "run2")
     assert ("2 rows have no 'rl' value (rows 22, 32): they train and test the other target "
             "only") in said(capsys.readouterr().err)
+    # a cell of blanks only is not measured, as an empty one
+    spaced = table.assign(gfp=table["gfp"].astype(object))
+    spaced.loc[9, "gfp"] = "  "
+    spaced.to_csv(tmp_path / "spaced.csv", index=False)
+    train_run(tmp_path / "spaced.csv", sequence_column_name="utr", target_columns=["rl", "gfp"],
+              task="regression", model="ridge", baselines=False, out=tmp_path / "run_spaced")
+    assert "1 row has no 'gfp' value (row 11)" in said(capsys.readouterr().err)
     # a word where a number belongs is an error with two targets as with one, not a blank
     table["gfp"] = table["gfp"].astype(object)
     table.loc[14, "gfp"] = "n.d."

@@ -191,3 +191,4 @@ def test_networks_of_an_ensemble_never_share_a_batch_order():
     assert not set(first) & set(second)
     assert orders(0) == first  # and a seed still repeats its orders
     assert len(set(first)) == 4
+    assert len(orders(1_700_000_000_000_000_000)) == 4  # a time-stamp seed fits a torch seed

@@ -91,7 +91,8 @@ class CodeBatches:
             # seed * a prime + epoch: the networks of an ensemble (seeds s, s + 1, ...) never
             # share an order (seed + epoch had given network k in epoch e the order of
             # network 0 in epoch e + k)
-            gen = torch.Generator().manual_seed(self.seed * _ORDER_STRIDE + self.epoch)
+            gen = torch.Generator().manual_seed(
+                (self.seed * _ORDER_STRIDE + self.epoch) % 2 ** 63)  # any seed fits
             order = torch.randperm(n, generator=gen)
         else:
             order = torch.arange(n)

@@ -330,7 +330,9 @@ def _check_second_header_row(df: pd.DataFrame, path) -> None:
             continue
         if number(pd.Series([cell])).isna().all() and number(rest).notna().all():
             words.append(k)
-    if not words:
+    # the second row names a column the first left blank (rep2 under a merged GFP): a word
+    # under a named column alone is a bad value ('n.d.'), which its own error names
+    if not any(blank[k] for k in words):
         return
     top, names = None, []
     for k, col in enumerate(df.columns):
@@ -688,16 +690,18 @@ def label_column(df: pd.DataFrame, column: str, what: str = "group") -> np.ndarr
 def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -> np.ndarray:
     """Return a column as float64, with an error naming the first non-numeric or NaN cell.
 
-    ``allow_missing``: blank cells (``NA`` and the like included) are NaN instead of an
-    error; text that is not a number (``n.d.``, ``1,5`` in a decimal-point file) still is.
+    ``allow_missing``: empty cells (blanks only, ``NA`` and the like included) are NaN
+    instead of an error; text that is not a number (``n.d.``, ``1,5`` in a decimal-point
+    file) still is.
     """
     require_columns(df, [column])
     raw = df[column]
     values = pd.to_numeric(numbers_as_written(df, column), errors="coerce").to_numpy(
         dtype=np.float64)
     unusable = ~np.isfinite(values)
-    if allow_missing:
-        unusable &= ~raw.isna().to_numpy()
+    if allow_missing:  # empty cells, and cells of blanks only, are not measured
+        empty = raw.isna() | (raw.map(lambda v: isinstance(v, str) and not v.strip()))
+        unusable &= ~empty.to_numpy(dtype=bool)
     bad = np.flatnonzero(unusable)
     if bad.size:
         if raw.isna().all():
