@@ -255,6 +255,15 @@ def test_offset_hint_searches_every_offset():
     with pytest.raises(InputError, match=r"4 of the 5 listed wild-type residues match with "
                                          r"offset 23 \(--offset 23\): check the others"):
         apply_variants(WT, wrong, offset=1)
+    # a position listed with two letters (a typo) cannot match both: not "all"
+    clash = named + [f"{'W' if WT[9] != 'W' else 'Y'}{9 + 23}A"]
+    with pytest.raises(InputError, match=r"4 of the 5 listed wild-type residues match"):
+        apply_variants(WT, clash, offset=1)
+    # a position far past the protein (a typo of several digits) costs no memory: the
+    # search had allocated (positions x span) numbers, 16 GB here
+    with pytest.raises(InputError, match="4 of the 5 listed wild-type residues match with "
+                                         "offset 23"):
+        apply_variants(WT, named + ["K4200000000A"], offset=1)
 
 
 def test_split_with_a_split_column_is_refused(tem1, tmp_path, capsys):

@@ -220,18 +220,26 @@ def _offset_hint(seq, index, wt_codes, offset: int) -> str:
     equally well, or when fewer than ``MIN_HINT_POSITIONS`` positions are listed and the
     fit is not a neighbouring offset; never the offset already in use.
     """
-    pos, first = np.unique(index, return_index=True)
-    letters = np.asarray(wt_codes)[first]
-    n, length = pos.size, len(seq)
+    # every (position, listed wild-type letter) pair: a position listed with two letters
+    # (E28A and a typo Q28A) cannot match both
+    pairs = np.unique(np.stack([np.asarray(index, dtype=np.int64),
+                                np.asarray(wt_codes, dtype=np.int64)]), axis=1)
+    n, length = pairs.shape[1], len(seq)
     if not n:
         return ""
-    shifts = np.arange(-int(pos.max()), length - int(pos.min()))
+    seq = np.asarray(seq, dtype=np.int64)
     if n < MIN_HINT_POSITIONS:
         shifts = np.array([1, -1])
-    j = pos[None, :] + shifts[:, None]
-    inside = (j >= 0) & (j < length)
-    hits = inside & (seq[np.clip(j, 0, length - 1)] == letters[None, :])
-    count = np.where(shifts == 0, -1, hits.sum(axis=1))
+        j = pairs[0][None, :] + shifts[:, None]
+        inside = (j >= 0) & (j < length)
+        count = (inside & (seq[np.clip(j, 0, length - 1)] == pairs[1][None, :])).sum(axis=1)
+    else:  # the shifts that put a listed letter on the same wild-type letter, counted
+        found = [(np.flatnonzero(seq == a)[None, :] - pairs[0][pairs[1] == a][:, None]).ravel()
+                 for a in np.unique(pairs[1])]
+        shifts, count = np.unique(np.concatenate(found), return_counts=True)
+        if not shifts.size:
+            return ""
+    count = np.where(shifts == 0, -1, count)
     best = int(count.max())
     winners = shifts[count == best]
     if best < n and (best < MOST_MATCH * n or n < MIN_HINT_POSITIONS):
