@@ -346,6 +346,9 @@ def test_load_reads_back_what_biochemml_wrote_and_smooths_only_zero_counts(tmp_p
     smoothed = load(str(write([raw], tmp_path / f"raw.{fmt}")))[0]
     assert (smoothed.matrix > 0).all()
     assert np.allclose(smoothed.matrix, PWM.from_instances(LECTURE_SITES, pseudocounts=0.2).matrix)
+    # a number given is added to every motif, zeros or not
+    again = load(str(path), pseudocounts=0.5)[0]
+    assert np.allclose(again.matrix, PWM.from_matrix(course.matrix * 3, pseudocounts=0.5).matrix)
 
 
 def test_meme_holds_protein_and_reads_meme_suite_text(tmp_path):

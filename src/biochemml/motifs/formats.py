@@ -441,7 +441,11 @@ def _has_zero(pwm: PWM) -> bool:
     return bool((np.asarray(values) == 0).any())
 
 
-def load(spec, pseudocounts: float = 0.2) -> list[PWM]:
+#: pseudocounts :func:`load` adds to JASPAR motifs and to file matrices holding a zero
+DEFAULT_PSEUDOCOUNTS = 0.2
+
+
+def load(spec, pseudocounts: float | None = None) -> list[PWM]:
     """Motifs from a short spec: ``"jaspar:MA0080"``, ``"jaspar:name=SPI1"``, a file path,
     or a comma-separated list of these.
 
@@ -452,18 +456,22 @@ def load(spec, pseudocounts: float = 0.2) -> list[PWM]:
     Parameters
     ----------
     spec : str
-    pseudocounts : float
-        Added to every count of a JASPAR database motif, and of a motif in a file whose
-        matrix holds a zero (a count matrix as JASPAR serves it: a zero would score -inf). A
-        file matrix without zeros is read as written: biochemml writes its motifs with their
-        pseudocounts in, and adding more would change their scores (a course PWM read back
-        with 0.2 more scored a site 1 bit lower).
+    pseudocounts : float, optional
+        Added to every count of every motif when given. By default (None),
+        :data:`DEFAULT_PSEUDOCOUNTS` (0.2) are added to a JASPAR database motif and to a
+        motif in a file whose matrix holds a zero (a count matrix as JASPAR serves it: a
+        zero would score -inf), and a file matrix without zeros is read as written:
+        biochemml writes its motifs with their pseudocounts in, and adding more would
+        change their scores (a course PWM read back with 0.2 more scored a site 1 bit
+        lower).
 
     Returns
     -------
     list of PWM
     """
     out: list[PWM] = []
+    given = pseudocounts is not None
+    pseudocounts = pseudocounts if given else DEFAULT_PSEUDOCOUNTS
     for part in [p.strip() for p in str(spec).split(",") if p.strip()]:
         kind, sep, value = part.partition(":")
         if sep and kind.lower() == "jaspar":
@@ -480,9 +488,12 @@ def load(spec, pseudocounts: float = 0.2) -> list[PWM]:
 
             out.append(lecture_pwm())
         else:
-            written = read(part)
-            smoothed = read(part, pseudocounts=pseudocounts) if pseudocounts else written
-            out.extend(sm if _has_zero(w) else w for w, sm in zip(written, smoothed))
+            smoothed = read(part, pseudocounts=pseudocounts)
+            if given:
+                out.extend(smoothed)
+            else:
+                written = read(part)
+                out.extend(sm if _has_zero(w) else w for w, sm in zip(written, smoothed))
     if not out:
         raise InputError(f"no motifs in '{spec}'")
     return out
