@@ -261,7 +261,7 @@ def test_auto_keeps_the_boosting_on_a_tiny_table():
     model = build_variant_model("auto", wt, offset=1, max_iter=20).fit(variants, y)
     assert model.choice_ == "boosting" and model.scores_ == {}
     assert model.model_.max_iter == 20  # boosting settings reach the boosting
-    assert "too few to compare models" in model.describe()
+    assert "too few training variants to compare models" in model.describe()
 
 
 def test_auto_leaves_the_mlp_out_for_single_mutants_and_it_round_trips_in_a_pickle():

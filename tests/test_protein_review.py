@@ -241,6 +241,22 @@ def test_position_split_of_multi_mutants_says_how_many_variants_it_tests(tmp_pat
     assert f"the test set holds {n_test} of the 200 variants" in report
 
 
+def test_auto_fits_a_mutant_and_keeps_boosting_when_too_few_are_held_out():
+    from biochemml.protein import SelectingRegressor
+
+    from protein_helpers import WT
+
+    # 34 wild-type replicates and 6 singles: 20 % of the rows had been every mutant
+    variants = ["WT"] * 34 + [f"{WT[p]}{p + 1}A" for p in (3, 7, 11, 15, 19, 23)
+                              if WT[p] != "A"]
+    auto = SelectingRegressor(WT, offset=1, seed=0)
+    held = auto._held_out(variants)
+    assert not held[:34].any() and 1 <= held[34:].sum() < len(variants) - 34
+    auto.fit(variants, np.random.default_rng(0).normal(size=len(variants)))
+    # one held-out value has no R²: no choice by tie-break among NaN scores
+    assert auto.choice_ == "boosting" and "too few training variants" in auto.describe()
+
+
 def test_offset_hint_searches_every_offset():
     from biochemml.protein import apply_variants
 

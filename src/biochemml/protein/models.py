@@ -23,6 +23,8 @@ both for variants at positions seen in training and at positions never seen.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -623,12 +625,16 @@ class SelectingRegressor:
             keys[r].append((i, a))
         codes, distinct = pd.factorize(pd.Series([frozenset(k) for k in keys], dtype=object))
         sizes = np.bincount(codes, minlength=len(distinct))
-        wanted, count = max(1, int(round(self.holdout * n))), 0
+        mutants = np.array([bool(d) for d in distinct])  # the wild type (no mutation) is fitted
+        # a share of the mutant rows (wild-type replicates do not count), and never every
+        # distinct mutant: the models need one to fit
+        wanted, count = max(1, int(round(self.holdout * sizes[mutants].sum()))), 0
+        room = int(mutants.sum()) - 1
         chosen = np.zeros(len(distinct), dtype=bool)
         for code in rng.permutation(len(distinct)):
-            if count >= wanted:
+            if count >= wanted or chosen.sum() >= room:
                 break
-            if distinct[code]:  # the wild type (no mutation) is fitted
+            if mutants[code]:
                 chosen[code] = True
                 count += sizes[code]
         return chosen[codes]
@@ -657,8 +663,15 @@ class SelectingRegressor:
                 model.fit([variants[i] for i in fit_rows], y[fit_rows])
                 preds[name] = model.predict([variants[i] for i in held_rows])
             preds["mean"] = (preds["additive"] + preds["boosting"]) / 2
-            self.scores_ = {k: float(r2_score(y[held_rows], v)) for k, v in preds.items()}
-            self.choice_ = max(self.scores_, key=self.scores_.get)
+            with warnings.catch_warnings():  # one held-out value: R² undefined, said below
+                warnings.simplefilter("ignore")
+                self.scores_ = {k: float(r2_score(y[held_rows], v)) if len(held_rows) > 1
+                                else float("nan") for k, v in preds.items()}
+            if np.isfinite(list(self.scores_.values())).any():
+                self.choice_ = max(self.scores_, key=lambda k: np.nan_to_num(
+                    self.scores_[k], nan=-np.inf))
+            else:  # mostly wild-type rows: too few mutants held out to score
+                self.scores_, self.choice_ = {}, "boosting"
         models = self._candidates(self.choice_ == "mlp")
         models["mean"] = AveragingRegressor([models["additive"], models["boosting"]])
         self.model_ = models[self.choice_]
@@ -674,8 +687,8 @@ class SelectingRegressor:
     def describe(self) -> str:
         """One sentence on what was chosen and why, for the terminal and the report."""
         if not self.scores_:
-            return (f"auto kept the boosting: under {self.MIN_VARIANTS} training variants, "
-                    "too few to compare models")
+            return (f"auto kept the boosting: too few training variants to compare models "
+                    f"(under {self.MIN_VARIANTS}, or under 2 mutants to hold out)")
         shown = ", ".join(f"{k} {v:.3f}" for k, v in self.scores_.items())
         what = "mutated positions" if self.by_position else "variants"
         return (f"auto chose the {self.choice_} model: R² on held-out training variants "
