@@ -79,6 +79,9 @@ def test_fixed_positions_past_every_sequence_are_refused(additive):
     with pytest.raises(InputError, match=r"fixed positions 13, -20 lie past the end of every "
                                          r"sequence \(at most 12 letters\), so they fix nothing"):
         evolve(additive, ["TTTTTTTTTTTT"], fixed=[5, 13, -20])
+    # a one-column DataFrame keeps its index, as a Series does
+    starts = pd.DataFrame({"utr": ["TTTTTTTTTTTT", "TTTTTTTTTTTA"]}, index=["a", "b"])
+    assert list(evolve(additive, starts, rounds=1).index) == ["a", "b"]
     # past the end of some sequences only: it fixes a letter in the others
     table = evolve(additive, ["TTTTTTTTTTTT", "TTTT"], fixed=[5], max_mutations=1)
     assert table.design[0][4] == "T"

@@ -42,9 +42,16 @@ def test_parse_mutation_with_and_without_chain():
     assert parse_mutation("Y39*").mt == "*"
 
 
-@pytest.mark.parametrize("text", ["M0I,S1G", "M0I:S1G", "M0I;S1G", " M0I : S1G "])
+@pytest.mark.parametrize("text", ["M0I,S1G", "M0I:S1G", "M0I;S1G", " M0I : S1G ",
+                                  "M0I;S1G;", "M0I+S1G+", "M0I,,S1G"])
 def test_all_separators_give_the_same_variant(text):
+    # a separator at the end or doubled separates nothing ('' had been "not a mutation")
     assert [str(m) for m in parse_variant(text)] == ["M0I", "S1G"]
+
+
+def test_separators_without_a_mutation_are_not_the_wild_type():
+    with pytest.raises(InputError, match="holds separators but no mutation"):
+        parse_variant(";")
 
 
 @pytest.mark.parametrize("text", ["SA108D:SN144D", "A108D:N144D", "H24C", "Y39*"])

@@ -99,7 +99,7 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     Returns
     -------
     pandas.DataFrame
-        One row per starting sequence (a Series keeps its index): ``start``, ``design``,
+        One row per starting sequence (a Series or one-column DataFrame keeps its index): ``start``, ``design``,
         ``mutations`` (``G5A T9C``: how the design differs from the start, as start letter,
         1-based position, design letter, in the order the positions were first changed; a
         position changed twice (G5C, then C5A) is one mutation, G5A; in the letters the
@@ -181,7 +181,7 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
                       for m, s, d in zip(made, starts, current)],
         "n_mutations": [sum(a != b for a, b in zip(d, s)) for d, s in zip(current, starts)],
         f"start_{column}": first.reference.astype(float), column: values},
-        index=sequences.index if isinstance(sequences, pd.Series) else None)
+        index=sequences.index if isinstance(sequences, (pd.Series, pd.DataFrame)) else None)
     if spread:
         table["prediction_std"] = np.asarray(std).reshape(len(current), -1)[:, k]
     table.attrs["output"] = first.output

@@ -41,8 +41,8 @@ def kmer_counts(seqs, k=3, alphabet="dna", sparse: bool = False, normalize: bool
     sparse : bool
         Return a ``scipy.sparse.csr_matrix`` instead of a dense array.
     normalize : bool
-        Divide each block's counts by the number of windows in the sequence
-        (frequencies instead of counts).
+        Divide each block's counts by the number of windows counted in the sequence
+        (those without an ambiguity symbol): frequencies instead of counts.
 
     Returns
     -------

@@ -17,7 +17,9 @@ def real_positions(x: torch.Tensor) -> torch.Tensor:
     The sequence runs from its first to its last position holding a symbol: padding lies
     outside it (either side), while an N inside (an all-zero column under the default
     ``unknown="zeros"``) is a base of unknown identity. Counting it as padding would drop
-    a base and put every base before it in another reading frame.
+    a base and put every base before it in another reading frame. An N at the very first
+    or last position cannot be told from padding this way and still counts as padding
+    (``unknown="uniform"`` encodes N as a quarter of each base, which keeps it).
     """
     has = x.sum(dim=1) > 0
     after_first = has.cumsum(dim=-1) > 0

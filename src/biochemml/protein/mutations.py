@@ -163,7 +163,11 @@ def parse_variant(variant) -> tuple[Mutation, ...]:
         if body[:1] in "[(" and body[-1:] in "])":
             body = body[1:-1]
         text = body.strip()
-    tokens = [_one_letter(tok) for tok in _SPLIT.split(text)]
+    # a separator left at the end or doubled (A108D; or A108D,,N144D) separates nothing
+    tokens = [_one_letter(tok) for tok in _SPLIT.split(text) if tok]
+    if text and not tokens:
+        raise InputError(f"variant {variant!r} holds separators but no mutation; write the "
+                         "wild type as an empty cell or WT")
     return tuple(parse_mutation(tok) for tok in tokens if tok is not None)
 
 
