@@ -617,11 +617,9 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                   "n_train": n_train, "n_test": n_test, "notes": notes, "figures": figs,
                   "command": command,
                   "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        import yaml
+        from .runs import write_yaml
 
-        # as written (a Greek or accented column name stays readable)
-        (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False,
-                                                        allow_unicode=True), encoding="utf-8")
+        write_yaml(out / "config.yaml", config)
         (out / "metrics.json").write_text(_metrics_json(metrics))
         _write_report(out, config, metrics)
     return metrics

@@ -165,10 +165,13 @@ def _json_ready(obj):
     return obj
 
 
-def _write_yaml(path: Path, data: dict) -> None:
+def write_yaml(path: Path, data: dict) -> None:
+    """``data`` as YAML in UTF-8, its text as written (a Greek or accented column name stays
+    readable, and a Windows locale cannot refuse it)."""
     import yaml
 
-    path.write_text(yaml.safe_dump(_json_ready(data), sort_keys=False, allow_unicode=True))
+    path.write_text(yaml.safe_dump(_json_ready(data), sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
 
 
 SPLITS = ("random", "similarity", "group")
@@ -1065,7 +1068,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "networks": networks,
             "training": getattr(est, "training_", {}),
         }
-        _write_yaml(tmp / "config.yaml", config)
+        write_yaml(tmp / "config.yaml", config)
         summary = {
             "data": data_name, "task": task, "model": est.model_name_,
             "training / test sequences": f"{len(train_idx)} / {len(test_idx)}"
@@ -1257,7 +1260,7 @@ def _run_config(run_dir) -> dict:
     if not has_model or not cfg.exists():
         raise ModelError(f"{run_dir} is not a biochemml run folder (model.pt and config.yaml "
                          "expected)")
-    return yaml.safe_load(cfg.read_text())
+    return yaml.safe_load(cfg.read_text(encoding="utf-8"))
 
 
 def read_for_model(est, cfg: dict, data, sequence_column_name: str | None = None):
