@@ -160,6 +160,12 @@ def test_protein_split_by_group_column(tem1_files, tmp_path):
     assert code == 0
     pred = pd.read_csv(run / "predictions.csv").assign(site=table["site"])
     assert not set(pred.site[pred.split == "test"]) & set(pred.site[pred.split == "train"])
+    # the test scores' intervals resample the held-out groups, not their variants
+    metrics = json.loads((run / "metrics.json").read_text())
+    n_groups = pred.site[pred.split == "test"].nunique()
+    assert metrics["intervals_over"] == f"the {n_groups} held-out groups (all their test variants)"
+    assert f"bootstrap over the {n_groups} held-out groups of &#x27;site&#x27;" in \
+        " ".join((run / "report.html").read_text().split())
 
 
 def test_bad_wild_type_is_reported_against_its_own_file(tem1_files, tmp_path, capsys,

@@ -45,8 +45,7 @@ def test_wildtype_given_as_the_whole_sequence_is_read_as_a_sequence(tem1, tmp_pa
 
 
 def test_position_intervals_resample_positions_not_variants():
-    from biochemml.metrics import regression_metrics, with_intervals
-    from biochemml.protein.metrics import position_intervals
+    from biochemml.metrics import cluster_intervals, regression_metrics, with_intervals
 
     # 20 positions x 15 variants; each position's effect is shared by its variants, and
     # the model misses it at some positions: the variants of one position err together
@@ -56,7 +55,7 @@ def test_position_intervals_resample_positions_not_variants():
     y = effect + rng.normal(0, 0.3, 300)
     pred = effect + miss
     clusters = [np.arange(i * 15, (i + 1) * 15) for i in range(20)]
-    by_position = position_intervals(y, pred, clusters, n_boot=500)
+    by_position = cluster_intervals(y, pred, clusters, n_boot=500)
     by_variant = with_intervals(regression_metrics, y, pred, n_boot=500)
     width = lambda ci: ci["r2"]["high"] - ci["r2"]["low"]  # noqa: E731
     assert by_position["r2"]["value"] == pytest.approx(by_variant["r2"]["value"])

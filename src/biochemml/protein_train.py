@@ -570,16 +570,29 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     # the report's 95 % bootstrap intervals, as a sequence run gives them; held-out
     # positions are the units of a position split, so they are what is resampled
     if split == "position" and split_column is None:
-        from .protein.metrics import position_clusters, position_intervals
+        from .metrics import cluster_intervals
+        from .protein.metrics import position_clusters
 
         clusters = position_clusters(rows, index, test)
-        metrics["test_intervals"] = position_intervals(y[test], pred[test], clusters,
-                                                       n_boot=1000, seed=0)
+        metrics["test_intervals"] = cluster_intervals(y[test], pred[test], clusters,
+                                                      n_boot=1000, seed=0)
         intervals = f"the {len(clusters)} held-out positions (all their test variants)"
         notes.append(f"The 95 % intervals are a bootstrap over the {len(clusters)} held-out "
                      "positions: each resample draws positions with replacement and takes all "
                      "their test variants, since variants at one unseen position are not "
                      "independent tests.")
+    elif split == "group" and split_column is None:  # whole groups held out: resample them
+        from .io import label_column
+        from .metrics import cluster_intervals
+
+        held = label_column(df, group_column)[test]
+        clusters = [np.flatnonzero(held == g) for g in pd.unique(held)]
+        metrics["test_intervals"] = cluster_intervals(y[test], pred[test], clusters,
+                                                      n_boot=1000, seed=0)
+        intervals = f"the {len(clusters)} held-out groups (all their test variants)"
+        notes.append(f"The 95 % intervals are a bootstrap over the {len(clusters)} held-out "
+                     f"groups of '{group_column}': each resample draws groups with "
+                     "replacement and takes all their test variants.")
     else:
         metrics["test_intervals"] = with_intervals(regression_metrics, y[test], pred[test],
                                                    n_boot=1000, seed=0)

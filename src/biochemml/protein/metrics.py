@@ -3,7 +3,7 @@
 When whole mutated positions are held out (``split="position"``), the test variants of one
 position share its unknown effect: they are not independent draws. Resampling the variants
 one by one treats 300 variants at 30 positions as 300 independent examples, and its 95 %
-intervals come out about half as wide as they should. :func:`position_intervals` resamples
+intervals come out about half as wide as they should. :func:`biochemml.metrics.cluster_intervals` over them resamples
 the positions instead (a cluster bootstrap): each resample draws as many held-out positions
 as there are, with replacement, and takes all the test variants of each drawn position.
 """
@@ -15,7 +15,7 @@ from ..errors import InputError
 
 
 def position_clusters(rows, index, test) -> list[np.ndarray]:
-    """The test variants of each held-out position, for :func:`position_intervals`.
+    """The test variants of each held-out position, for :func:`biochemml.metrics.cluster_intervals`.
 
     Parameters
     ----------
@@ -42,61 +42,3 @@ def position_clusters(rows, index, test) -> list[np.ndarray]:
     rows, index = rows[in_test], index[in_test]
     held = np.setdiff1d(np.unique(index), trained)
     return [np.unique(within[rows[index == pos]]) for pos in held]
-
-
-def position_intervals(y_true, y_pred, clusters, n_boot: int = 1000, seed: int = 0,
-                       level: float = 0.95) -> dict:
-    """Regression metrics of a test set with bootstrap intervals over positions.
-
-    Parameters
-    ----------
-    y_true, y_pred : array-like of shape (N,)
-        Measured and predicted values of the ``N`` test variants.
-    clusters : list of array-like of int
-        The test variants (indices into ``y_true``) of each held-out position
-        (:func:`position_clusters`); ``P`` positions.
-    n_boot : int, default 1000
-        Resamples: each draws ``P`` positions with replacement and scores all their
-        test variants together.
-    seed : int, default 0
-    level : float, default 0.95
-
-    Returns
-    -------
-    dict
-        metric name -> ``{"value", "low", "high"}``, as
-        :func:`biochemml.metrics.with_intervals` gives it (``r2``, ``pearson``,
-        ``spearman``, ``mse``, ``rmse``, ``mae``); the value is that of all test variants.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> y = rng.normal(size=60)
-    >>> ci = position_intervals(y, y + rng.normal(0, 0.5, 60),
-    ...                         [np.arange(i, i + 6) for i in range(0, 60, 6)], n_boot=200)
-    >>> ci["r2"]["low"] < ci["r2"]["value"] < ci["r2"]["high"]
-    True
-    """
-    from ..metrics import (_batched_regression, _check_boot, _percentiles, _plain,
-                           _regression_arrays, regression_metrics)
-
-    _check_boot(n_boot, level)
-    t, p = _regression_arrays(y_true, y_pred)
-    clusters = [np.asarray(c, dtype=np.int64) for c in clusters]
-    if not clusters:
-        raise InputError("position intervals need at least one held-out position")
-    point = regression_metrics(t, p)
-    rng = np.random.default_rng(seed)
-    draws = {name: np.empty(int(n_boot)) for name in ("r2", "pearson", "spearman", "mse",
-                                                      "rmse", "mae")}
-    for b in range(int(n_boot)):
-        drawn = rng.integers(0, len(clusters), size=len(clusters))
-        idx = np.concatenate([clusters[c] for c in drawn])[None, :]
-        scores = _batched_regression(t, p, idx)
-        for name in draws:
-            draws[name][b] = scores[name][0]
-    out = {}
-    for name, values in draws.items():
-        low, high = _percentiles(values, level)
-        out[name] = {"value": point[name], "low": _plain(low), "high": _plain(high)}
-    return out
