@@ -272,6 +272,18 @@ def test_similarity_and_group_splits_keep_test_rows_apart(utr_table, tmp_path):
                     out=tmp_path / "grp", baselines=False)
     test_genes = set(pd.read_csv(run / "predictions.csv").gene)
     assert not test_genes & set(df.gene[~df.index.isin(pd.read_csv(run / "predictions.csv").row - 2)])
+    # the test intervals resample the held-out genes, not their rows
+    from biochemml.metrics import cluster_intervals
+
+    pred = pd.read_csv(run / "predictions.csv")
+    genes = pred.gene.to_numpy()
+    by_gene = cluster_intervals(pred.rl, pred.prediction,
+                                [np.flatnonzero(genes == g) for g in pd.unique(genes)],
+                                n_boot=1000, seed=0)
+    html = " ".join((run / "report.html").read_text().split())
+    assert f"over the {len(test_genes)} held-out groups of &#x27;gene&#x27;" in html
+    metrics_json = json.loads((run / "metrics.json").read_text())
+    assert metrics_json["test"]["r2"]["low"] == pytest.approx(by_gene["r2"]["low"])
 
 
 def test_report_scores_each_library_of_a_pooled_table(utr_table, tmp_path):

@@ -307,12 +307,15 @@ def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, ki
 
 
 def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
-              positive=None) -> tuple[dict, pd.DataFrame, list]:
+              positive=None, clusters_of=None) -> tuple[dict, pd.DataFrame, list]:
     """Predict, score (with intervals) and draw the figures of one evaluation set.
 
     ``positive``: the positive class of a binary classifier (runs pass the one they chose;
     runs saved before that: the last class in sorted order), for precision, recall, the
-    confusion-matrix reading and the curves.
+    confusion-matrix reading and the curves. ``clusters_of``: the held-out group of each
+    row (a group split), whose regression intervals then resample the groups
+    (:func:`biochemml.metrics.cluster_intervals`): the rows of one unseen group share its
+    unknown effect, so they are not independent tests.
     """
     from . import metrics, plot
 
@@ -366,8 +369,12 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
                 table[f"prediction_std{suffix}"] = std2[:, t]
             if not ok.any():  # a target the evaluation table does not hold: predicted only
                 continue
-            res = metrics.with_intervals(metrics.regression_metrics, truth2[ok, t], mean2[ok, t],
-                                         n_boot=1000, seed=0)
+            held = None if clusters_of is None else np.asarray(clusters_of)[ok]
+            clusters = [] if held is None else [np.flatnonzero(held == g) for g in pd.unique(held)]
+            res = (metrics.cluster_intervals(truth2[ok, t], mean2[ok, t], clusters, n_boot=1000,
+                                             seed=0) if len(clusters) >= 2 else
+                   metrics.with_intervals(metrics.regression_metrics, truth2[ok, t],
+                                          mean2[ok, t], n_boot=1000, seed=0))
             res["n"] = int(ok.sum())
             if ensemble:
                 res["coverage"] = metrics.interval_coverage(truth2[ok, t], mean2[ok, t], std2[ok, t])
@@ -1021,8 +1028,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         est.target_names_ = targets
 
     with atomic_folder(out) as tmp, notes_said():
+        by_group = task == "regression" and split == "group" and groups is not None
         result, table, figures = _evaluate(est, task, seqs[test_idx], y[test_idx], tmp,
-                                           positive=positive)
+                                           positive=positive,
+                                           clusters_of=groups[test_idx] if by_group else None)
         tables, extra = {}, {}
         if task == "regression":
             more_figures, tables, extra = _regression_extras(
@@ -1130,10 +1139,18 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 say(f"[yellow]{better}[/yellow]")
         shown, caption = _prediction_sample(predictions, task, targets[0])
         tables[caption] = shown.reset_index(drop=True)  # file rows are in `row`
+        over = "test examples"
+        if by_group:
+            n_held = len(set(groups[test_idx]))
+            over = f"the {n_held} held-out groups of '{group_column}' (all their test rows)"
+            notes.append(f"The 95 % intervals are a bootstrap over the {n_held} held-out groups "
+                         f"of '{group_column}': each resample draws groups with replacement and "
+                         "takes all their test rows, since sequences of one unseen group are "
+                         "not independent tests.")
         report.write_report(tmp / "report.html", title or f"biochemml {task} run", summary=summary,
                             metrics=_report_metrics(task, result, targets), figures=figures,
                             notes=notes, config=config,
-                            tables=tables)
+                            tables=tables, intervals_over=over)
     return out
 
 
