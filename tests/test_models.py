@@ -102,6 +102,14 @@ def test_an_n_inside_a_sequence_is_a_base_not_padding():
         # the N keeps its place: the uATG's A stays in its frame from the 3' end
         torch.testing.assert_close(real_positions(unknown), real_positions(known))
         assert real_positions(known).sum() == 11
+    # knowing the padding side, an N at the sequence's end is a base too (the end next to
+    # the start codon for 5' UTRs), and at the start of a right-padded one
+    torch.testing.assert_close(real_positions(x(["ATGAAACAAAN"], "left"), "left"),
+                               real_positions(x(["ATGAAACAAAC"], "left"), "left"))
+    torch.testing.assert_close(real_positions(x(["NTGAAACAAAC"], "right"), "right"),
+                               real_positions(x(["ATGAAACAAAC"], "right"), "right"))
+    assert real_positions(x(["ATGAAACAAAN"], "left")).sum() == 10  # side unknown: dropped
+    assert real_positions(x(["ATGAAACAAAC"], "none"), "none").sum() == 16
     torch.manual_seed(0)
     net = build("framepool", 16, task="regression", n_outputs=1).eval()
     known, unknown = x(["ATGAAACAAAC"], "left"), x(["ATGAAANAAAC"], "left")

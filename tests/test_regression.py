@@ -317,6 +317,24 @@ def test_framepool_reads_longer_sequences_whole_and_other_models_cut_them():
     assert mlp.predict([long])[0] == pytest.approx(mlp.predict([kept])[0])
 
 
+
+def test_framepool_knows_its_padding_side_so_an_end_n_is_a_base(tmp_path):
+    from biochemml.estimators import load
+    from biochemml.models.cnn import real_positions
+
+    rng = np.random.default_rng(7)
+    seqs = ["".join(rng.choice(list("ACGT"), rng.integers(20, 31))) for _ in range(80)]
+    frame = SequenceRegressor(model="framepool", epochs=1, n_models=1, seed=0).fit(
+        seqs, [s.count("A") for s in seqs])
+    again = load(frame.save(tmp_path / "f.pt"))
+    for est in (frame, again):
+        assert est.models_[0].pad_side == "left"
+    # the 3' N (next to the start codon) is a base: the frames upstream do not move
+    x = torch.as_tensor(np.zeros((1, 4, 30), dtype=np.float32))
+    x[0, 0, 5:29] = 1.0  # 24 bases of A, then an N (all-zero) at the last column
+    assert real_positions(x, again.models_[0].pad_side).sum() == 25
+
+
 def test_the_short_sequence_mlp_preset_takes_motif_features_and_a_plateau_schedule():
     from biochemml.presets import SHORT_MLP_MAX_LENGTH, presets
 

@@ -361,6 +361,7 @@ class _SequenceEstimator(BaseEstimator):
             with seeded(seed):  # the user's own random draws are left as they were
                 net = build(name, codes.shape[1], self.alphabet, self._task, n_outputs,
                             **params)
+            net.pad_side = self.pad  # where padding lies: masks of FramePool, dilated CNN
             hook = None if plain is None else net.register_forward_pre_hook(_epoch_ticker(
                 plain, len(codes), training["batch_size"], training["epochs"], k, n_members))
             try:
@@ -479,6 +480,7 @@ class _SequenceEstimator(BaseEstimator):
         for state in payload["states"]:
             net = build(payload["model_name"], payload["input_length"], est.alphabet, est._task,
                         n_outputs, **payload["model_params"])
+            net.pad_side = est.pad
             net.load_state_dict(state)
             net.eval()
             est.models_.append(net)

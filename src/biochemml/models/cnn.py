@@ -11,19 +11,26 @@ from ..errors import InputError
 from .registry import register
 
 
-def real_positions(x: torch.Tensor) -> torch.Tensor:
+def real_positions(x: torch.Tensor, pad: str | None = None) -> torch.Tensor:
     """``(N, L)`` float mask: 1 on the sequence, 0 on the padding of the one-hot ``(N, C, L)``.
 
-    The sequence runs from its first to its last position holding a symbol: padding lies
-    outside it (either side), while an N inside (an all-zero column under the default
-    ``unknown="zeros"``) is a base of unknown identity. Counting it as padding would drop
-    a base and put every base before it in another reading frame. An N at the very first
-    or last position cannot be told from padding this way and still counts as padding
-    (``unknown="uniform"`` encodes N as a quarter of each base, which keeps it).
+    An N (an all-zero column under the default ``unknown="zeros"``) is a base of unknown
+    identity, not padding: counting it as padding would drop a base and put every base
+    before it in another reading frame. With ``pad="left"`` (sequences end at the last
+    column) the sequence runs from its first symbol to the end; with ``"right"`` from the
+    first column to its last symbol; with ``"none"`` it fills every column. Without
+    ``pad`` it runs from the first to the last symbol, so there an N at either end still
+    counts as padding.
     """
+    if pad == "none":
+        return torch.ones(x.shape[0], x.shape[2], dtype=x.dtype, device=x.device)
     has = x.sum(dim=1) > 0
     after_first = has.cumsum(dim=-1) > 0
     before_last = has.flip(-1).cumsum(dim=-1).flip(-1) > 0
+    if pad == "left":
+        before_last = torch.ones_like(has)
+    elif pad == "right":
+        after_first = torch.ones_like(has)
     return (after_first & before_last).float()
 
 
@@ -156,7 +163,7 @@ class SequenceCNN(nn.Module):
         if self.head_kind == "frame":
             # padding (all-zero columns) is zeroed after every block, so it acts like the
             # end of the sequence and the output does not depend on how much there is
-            real = real_positions(x)                                    # (N, L)
+            real = real_positions(x, getattr(self, "pad_side", None))   # (N, L)
             h = x
             for block in self.blocks:
                 h = block(h) * real[:, None]

@@ -73,7 +73,7 @@ class DilatedResNet(nn.Module):
                                   nn.Linear(2 * channels, n_outputs))
 
     def forward(self, x):
-        real = real_positions(x)                                        # (N, L)
+        real = real_positions(x, getattr(self, "pad_side", None))       # (N, L)
         h = self.embed(x) * real[:, None]
         for block in self.blocks:
             h = block(h, real[:, None]) * real[:, None]
