@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InputError
-
 
 def position_clusters(rows, index, test) -> list[np.ndarray]:
     """The test variants of each held-out position, for :func:`biochemml.metrics.cluster_intervals`.
