@@ -835,6 +835,21 @@ def with_intervals(metrics_fn, y_true, y_pred, n_boot=1000, seed=0, level=0.95, 
     return out
 
 
+def label_clusters(labels) -> list:
+    """The row indices of each distinct label, in order of first appearance: the clusters
+    of :func:`cluster_intervals` for rows grouped by a column (held-out groups).
+
+    Examples
+    --------
+    >>> [c.tolist() for c in label_clusters(["b", "a", "b"])]
+    [[0, 2], [1]]
+    """
+    import pandas as pd
+
+    labels = np.asarray(labels)
+    return [np.flatnonzero(labels == g) for g in pd.unique(labels)]
+
+
 def cluster_intervals(y_true, y_pred, clusters, n_boot: int = 1000, seed: int = 0,
                        level: float = 0.95) -> dict:
     """Regression metrics of a test set with bootstrap intervals over clusters of rows.

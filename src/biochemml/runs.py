@@ -369,8 +369,8 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
                 table[f"prediction_std{suffix}"] = std2[:, t]
             if not ok.any():  # a target the evaluation table does not hold: predicted only
                 continue
-            held = None if clusters_of is None else np.asarray(clusters_of)[ok]
-            clusters = [] if held is None else [np.flatnonzero(held == g) for g in pd.unique(held)]
+            clusters = [] if clusters_of is None else \
+                metrics.label_clusters(np.asarray(clusters_of)[ok])
             res = (metrics.cluster_intervals(truth2[ok, t], mean2[ok, t], clusters, n_boot=1000,
                                              seed=0) if len(clusters) >= 2 else
                    metrics.with_intervals(metrics.regression_metrics, truth2[ok, t],
