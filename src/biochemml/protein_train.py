@@ -568,35 +568,34 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     metrics = {"test": regression_metrics(y[test], pred[test]),
                "train": regression_metrics(y[~test], pred[~test])}
     # the report's 95 % bootstrap intervals, as a sequence run gives them; held-out
-    # positions are the units of a position split, so they are what is resampled
+    # positions (or groups) are the units of a position (group) split, so they are what is
+    # resampled
+    clusters = None
     if split == "position" and split_column is None:
-        from .metrics import cluster_intervals
         from .protein.metrics import position_clusters
 
         clusters = position_clusters(rows, index, test)
-        metrics["test_intervals"] = cluster_intervals(y[test], pred[test], clusters,
-                                                      n_boot=1000, seed=0)
-        intervals = f"the {len(clusters)} held-out positions (all their test variants)"
-        notes.append(f"The 95 % intervals are a bootstrap over the {len(clusters)} held-out "
-                     "positions: each resample draws positions with replacement and takes all "
-                     "their test variants, since variants at one unseen position are not "
-                     "independent tests.")
-    elif split == "group" and split_column is None:  # whole groups held out: resample them
+        units, named = "positions", "positions"
+        why = ", since variants at one unseen position are not independent tests"
+    elif split == "group" and split_column is None:
         from .io import label_column
-        from .metrics import cluster_intervals
+        from .metrics import label_clusters
 
-        held = label_column(df, group_column)[test]
-        clusters = [np.flatnonzero(held == g) for g in pd.unique(held)]
-        metrics["test_intervals"] = cluster_intervals(y[test], pred[test], clusters,
-                                                      n_boot=1000, seed=0)
-        intervals = f"the {len(clusters)} held-out groups (all their test variants)"
-        notes.append(f"The 95 % intervals are a bootstrap over the {len(clusters)} held-out "
-                     f"groups of '{group_column}': each resample draws groups with "
-                     "replacement and takes all their test variants.")
-    else:
+        clusters = label_clusters(label_column(df, group_column)[test])
+        units, named, why = "groups", f"groups of '{group_column}'", ""
+    if clusters is None:
         metrics["test_intervals"] = with_intervals(regression_metrics, y[test], pred[test],
                                                    n_boot=1000, seed=0)
         intervals = "test variants"
+    else:
+        from .metrics import cluster_intervals
+
+        metrics["test_intervals"] = cluster_intervals(y[test], pred[test], clusters,
+                                                      n_boot=1000, seed=0)
+        intervals = f"the {len(clusters)} held-out {units} (all their test variants)"
+        notes.append(f"The 95 % intervals are a bootstrap over the {len(clusters)} held-out "
+                     f"{named}: each resample draws {units} with replacement and takes all "
+                     f"their test variants{why}.")
     metrics["intervals_over"] = intervals
     if baselines and name != "additive":
         base = build_variant_model("additive", wildtype, offset=offset, seed=seed)
@@ -754,7 +753,7 @@ def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str 
     column = variant_column or config["variant_column"]
     df = read_table(data_path)
     variants, pred = _predict_table(est, df, data_path, column, config, offset)
-    _beyond_training(run_dir, config, df, column, variants)
+    _beyond_training(config, df, column, variants, _training_variants(run_dir, config))
     result = join_outputs(df, pd.DataFrame({"prediction": pred}))
     if out_csv is not None:
         from .io.writers import write_table
@@ -804,8 +803,9 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
                          path=data_path)
     variants, pred = _predict_table(est, df, data_path, column, config, offset)
     result = regression_metrics(y, pred)
-    seen = _seen_variants(run_dir, config, variants)
-    notes = _beyond_training(run_dir, config, df, column, variants)
+    train = _training_variants(run_dir, config)  # read once for both
+    seen = _seen_variants(config, variants, train)
+    notes = _beyond_training(config, df, column, variants, train)
     constant = _constant_note(y, "variants", target)
     if constant:
         from .progress import say
@@ -916,10 +916,9 @@ def _variant_keys(variants, wildtype: str, offset: int) -> list:
     return [frozenset(k) for k in keys]
 
 
-def _seen_variants(run_dir, config: dict, variants) -> np.ndarray | None:
-    """Which ``variants`` were training variants of the run (read from its
-    predictions.csv); None when the run folder does not say."""
-    train = _training_variants(run_dir, config)
+def _seen_variants(config: dict, variants, train) -> np.ndarray | None:
+    """Which ``variants`` were among the run's training variants ``train``
+    (:func:`_training_variants`); None when the run folder does not say (``train`` None)."""
     if train is None:
         return None
     wildtype, offset = config["wildtype"], int(config.get("offset", 0))
@@ -927,11 +926,12 @@ def _seen_variants(run_dir, config: dict, variants) -> np.ndarray | None:
     return np.array([k in known for k in _variant_keys(variants, wildtype, offset)])
 
 
-def _beyond_training(run_dir, config: dict, df, column: str, variants) -> list:
+def _beyond_training(config: dict, df, column: str, variants, train) -> list:
     """Say (and return, for a report) which variants of a table lie beyond the training
     data: a stop when no training variant had one, a position no training variant
     touches, more mutations than any training variant; and the empty cells, which are
-    predicted as the wild type. ``variants`` are in the run's numbering."""
+    predicted as the wild type. ``variants`` are in the run's numbering; ``train`` the
+    run's training variants (:func:`_training_variants`), None when unknown."""
     from .progress import say
     from .protein.mutations import variant_table
     from .runs import _rows_text
@@ -948,7 +948,6 @@ def _beyond_training(run_dir, config: dict, df, column: str, variants) -> list:
         notes.append(f"{_rows(empty.size)} with an empty variant "
                      f"({_rows_text(df, empty)}) {'is' if empty.size == 1 else 'are'} "
                      "predicted as the wild type.")
-    train = _training_variants(run_dir, config)
     if train is not None:
         wildtype, offset = config["wildtype"], int(config.get("offset", 0))
         t_rows, t_index, t_mt = variant_table(train, wildtype, offset)
