@@ -312,23 +312,17 @@ def _check_second_header_row(df: pd.DataFrame, path) -> None:
     blank = [str(c).startswith("Unnamed: ") for c in df.columns]
     if not any(blank) or len(df) < 3:
         return
-    decimal = df.attrs.get("decimal", ".")
     first = df.iloc[0]
-
-    def number(values):
-        text = values.astype(str).str.strip()
-        if decimal == ",":
-            text = text.str.replace(",", ".", regex=False)
-        return pd.to_numeric(text, errors="coerce")
-
-    if number(first.dropna()).isna().all() and first.notna().all():
+    # every column as numbers, cells read as the file writes them (decimal commas)
+    numeric = [pd.to_numeric(numbers_as_written(df, col), errors="coerce") for col in df.columns]
+    if first.notna().all() and all(np.isnan(v.iloc[0]) for v in numeric):
         return  # a full row of names under a title: _header_below_hint points at it
     words = []
     for k, col in enumerate(df.columns):
-        cell, rest = first.iloc[k], df.iloc[1:, k].dropna()
-        if not isinstance(cell, str) or not cell.strip() or len(rest) < 2:
+        cell, rest = first.iloc[k], df.iloc[1:, k].notna().to_numpy()
+        if not isinstance(cell, str) or not cell.strip() or rest.sum() < 2:
             continue
-        if number(pd.Series([cell])).isna().all() and number(rest).notna().all():
+        if np.isnan(numeric[k].iloc[0]) and numeric[k].iloc[1:][rest].notna().all():
             words.append(k)
     # the second row names a column the first left blank (rep2 under a merged GFP): a word
     # under a named column alone is a bad value ('n.d.'), which its own error names
