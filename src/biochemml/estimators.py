@@ -270,9 +270,9 @@ class _SequenceEstimator(BaseEstimator):
         return int(self.n_models)
 
     def _codes(self, sequences, fitting: bool, warn: bool = False):
-        from .encode.codes import as_sequence_list, sequence_column_of, to_codes
+        from .encode.codes import as_sequence_list, to_codes
 
-        seqs, _ = as_sequence_list(sequence_column_of(sequences))
+        seqs, _ = as_sequence_list(sequences)  # a one-column DataFrame is its column
         if fitting and get_alphabet(self.alphabet).name == "protein" \
                 and any("*" in q for q in seqs):
             warnings.warn("some sequences hold '*' (a stop codon), which the 20-letter "

@@ -147,9 +147,9 @@ def as_model(model):
 def sequence_list(sequences, what: str = "mutate") -> list:
     """The sequences as a list of str: strings, Biopython records, a pandas Series or a
     one-column DataFrame (as the estimators take), or a generator."""
-    from ..encode.codes import as_sequence_list, sequence_column_of
+    from ..encode.codes import as_sequence_list
 
-    seqs, _ = as_sequence_list(sequence_column_of(sequences))
+    seqs, _ = as_sequence_list(sequences)  # a one-column DataFrame is its column
     if not seqs:
         raise InputError(f"no sequences were given to {what}")
     return seqs
