@@ -853,3 +853,57 @@ def test_a_random_split_of_unrelated_sequences_says_nothing_of_near_relatives(ut
     train_run(utr_table, sequence_column_name="utr", target_columns="rl", task="regression",
               model="ridge", baselines=False, out=tmp_path / "run")
     assert "near relatives" not in said(capsys.readouterr().err)
+
+
+def test_a_classification_group_split_resamples_its_held_out_groups(tmp_path):
+    from biochemml.metrics import accuracy, cluster_intervals, with_intervals
+
+    rng = np.random.default_rng(5)
+    seqs, families = [], []
+    for f in range(30):  # 30 families of 8 near-copies of one random 14-mer
+        root = rng.choice(list("ACGT"), 14)
+        for _ in range(8):
+            s = root.copy()
+            s[rng.integers(14)] = rng.choice(list("ACGT"))
+            seqs.append("".join(s))
+            families.append(f"fam{f}")
+    labels = ["bound" if "GG" in s else "free" for s in seqs]
+    df = pd.DataFrame({"utr": seqs, "family": families, "label": labels})
+    run = train_run(df, sequence_column_name="utr", target_columns="label",
+                    task="classification", model="cnn", split="group", group_column="family",
+                    epochs=8, out=tmp_path / "grp", baselines=False)
+    pred = pd.read_csv(run / "predictions.csv")
+    fams = pred.family.to_numpy()
+    clusters = [np.flatnonzero(fams == g) for g in pd.unique(fams)]
+
+    def acc(t, p):
+        return {"accuracy": accuracy(t, p)}
+
+    by_family = cluster_intervals(pred.label, pred.prediction, clusters, n_boot=1000, seed=0,
+                                  metrics_fn=acc)["accuracy"]
+    by_row = with_intervals(acc, pred.label, pred.prediction, n_boot=1000, seed=0)["accuracy"]
+    got = json.loads((run / "metrics.json").read_text())["test"]["accuracy_interval"]
+    assert got["low"] == pytest.approx(by_family["low"])
+    assert got["high"] == pytest.approx(by_family["high"])
+    # near-copies in one family are right or wrong together: resampling families widens it
+    assert by_family["high"] - by_family["low"] > 1.5 * (by_row["high"] - by_row["low"])
+    html = " ".join((run / "report.html").read_text().split())
+    assert f"over the {len(clusters)} held-out groups of &#x27;family&#x27;" in html
+
+
+def test_cluster_intervals_of_labels_match_a_hand_resample():
+    from biochemml.metrics import accuracy, cluster_intervals
+
+    truth = np.array(["a", "a", "b", "b", "a", "b"])
+    pred = np.array(["a", "b", "b", "b", "a", "a"])
+    clusters = [np.array([0, 1]), np.array([2, 3]), np.array([4, 5])]
+    ci = cluster_intervals(truth, pred, clusters, n_boot=50, seed=3,
+                           metrics_fn=lambda t, p: {"accuracy": accuracy(t, p)})
+    rng = np.random.default_rng(3)
+    draws = []
+    for _ in range(50):
+        idx = np.concatenate([clusters[c] for c in rng.integers(0, 3, size=3)])
+        draws.append(np.mean(truth[idx] == pred[idx]))
+    assert ci["accuracy"]["value"] == pytest.approx(4 / 6)
+    assert ci["accuracy"]["low"] == pytest.approx(np.percentile(draws, 2.5))
+    assert ci["accuracy"]["high"] == pytest.approx(np.percentile(draws, 97.5))

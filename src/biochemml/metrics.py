@@ -851,8 +851,8 @@ def label_clusters(labels) -> list:
 
 
 def cluster_intervals(y_true, y_pred, clusters, n_boot: int = 1000, seed: int = 0,
-                       level: float = 0.95) -> dict:
-    """Regression metrics of a test set with bootstrap intervals over clusters of rows.
+                       level: float = 0.95, metrics_fn=None) -> dict:
+    """Metrics of a test set with bootstrap intervals over clusters of rows.
 
     When the test rows come in clusters that share an unknown effect (the variants of a
     held-out position, the sequences of a held-out group), they are not independent draws,
@@ -871,12 +871,16 @@ def cluster_intervals(y_true, y_pred, clusters, n_boot: int = 1000, seed: int = 
         together.
     seed : int, default 0
     level : float, default 0.95
+    metrics_fn : callable, optional
+        ``f(y_true, y_pred) -> dict`` of numbers, called once per resample, e.g.
+        ``lambda t, p: {"accuracy": accuracy(t, p)}`` for class labels. By default the
+        regression metrics, computed for all resamples at once.
 
     Returns
     -------
     dict
         metric name -> ``{"value", "low", "high"}``, as
-        :func:`biochemml.metrics.with_intervals` gives it (``r2``, ``pearson``,
+        :func:`biochemml.metrics.with_intervals` gives it (by default ``r2``, ``pearson``,
         ``spearman``, ``mse``, ``rmse``, ``mae``); the value is that of all test rows.
 
     Examples
@@ -889,20 +893,32 @@ def cluster_intervals(y_true, y_pred, clusters, n_boot: int = 1000, seed: int = 
     True
     """
     _check_boot(n_boot, level)
-    t, p = _regression_arrays(y_true, y_pred)
     clusters = [np.asarray(c, dtype=np.int64) for c in clusters]
     if not clusters:
         raise InputError("cluster intervals need at least one cluster of rows")
-    point = regression_metrics(t, p)
+    if metrics_fn is None:
+        t, p = _regression_arrays(y_true, y_pred)
+        point = regression_metrics(t, p)
+        names = ("r2", "pearson", "spearman", "mse", "rmse", "mae")
+
+        def score(idx):
+            scores = _batched_regression(t, p, idx[None, :])
+            return {name: scores[name][0] for name in names}
+    else:
+        t, p = np.asarray(y_true), np.asarray(y_pred)
+        _same_length(y_true=t, y_pred=p)
+        point = metrics_fn(t, p)
+        names = [k for k, v in point.items() if k != "n" and _is_numeric(v)]
+
+        def score(idx):
+            return metrics_fn(t[idx], p[idx])
     rng = np.random.default_rng(seed)
-    draws = {name: np.empty(int(n_boot)) for name in ("r2", "pearson", "spearman", "mse",
-                                                      "rmse", "mae")}
+    draws = {name: np.empty(int(n_boot)) for name in names}
     for b in range(int(n_boot)):
         drawn = rng.integers(0, len(clusters), size=len(clusters))
-        idx = np.concatenate([clusters[c] for c in drawn])[None, :]
-        scores = _batched_regression(t, p, idx)
+        scores = score(np.concatenate([clusters[c] for c in drawn]))
         for name in draws:
-            draws[name][b] = scores[name][0]
+            draws[name][b] = scores[name]
     out = {}
     for name, values in draws.items():
         low, high = _percentiles(values, level)

@@ -313,7 +313,7 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
     ``positive``: the positive class of a binary classifier (runs pass the one they chose;
     runs saved before that: the last class in sorted order), for precision, recall, the
     confusion-matrix reading and the curves. ``clusters_of``: the held-out group of each
-    row (a group split), whose regression intervals then resample the groups
+    row (a group split), whose intervals (R², ..., or accuracy) then resample the groups
     (:func:`biochemml.metrics.cluster_intervals`): the rows of one unseen group share its
     unknown effect, so they are not independent tests.
     """
@@ -330,8 +330,13 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
         k = labels.index(positive)
         result = metrics.classification_metrics(truth, pred, proba=proba, labels=labels,
                                                 positive=positive if len(labels) == 2 else None)
-        intervals = metrics.with_intervals(
-            lambda t, p: {"accuracy": metrics.accuracy(t, p)}, truth, pred, n_boot=1000, seed=0)
+        def accuracy(t, p):
+            return {"accuracy": metrics.accuracy(t, p)}
+
+        clusters = [] if clusters_of is None else metrics.label_clusters(clusters_of)
+        intervals = (metrics.cluster_intervals(truth, pred, clusters, n_boot=1000, seed=0,
+                                               metrics_fn=accuracy) if len(clusters) >= 2 else
+                     metrics.with_intervals(accuracy, truth, pred, n_boot=1000, seed=0))
         result["accuracy_interval"] = intervals["accuracy"]
         cm = np.asarray(result["confusion_matrix"])
         result["reading"] = metrics.confusion_reading(cm, positive=positive, labels=labels) \
@@ -1028,7 +1033,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         est.target_names_ = targets
 
     with atomic_folder(out) as tmp, notes_said():
-        by_group = task == "regression" and split == "group" and groups is not None
+        by_group = split == "group" and groups is not None
         result, table, figures = _evaluate(est, task, seqs[test_idx], y[test_idx], tmp,
                                            positive=positive,
                                            clusters_of=groups[test_idx] if by_group else None)
