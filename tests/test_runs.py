@@ -907,3 +907,15 @@ def test_cluster_intervals_of_labels_match_a_hand_resample():
     assert ci["accuracy"]["value"] == pytest.approx(4 / 6)
     assert ci["accuracy"]["low"] == pytest.approx(np.percentile(draws, 2.5))
     assert ci["accuracy"]["high"] == pytest.approx(np.percentile(draws, 97.5))
+
+
+def test_one_held_out_group_is_not_called_a_group_bootstrap(utr_table, tmp_path):
+    df = pd.read_csv(utr_table)
+    df["library"] = np.array(["a", "b", "c"])[np.arange(len(df)) % 3]
+    run = train_run(df, sequence_column_name="utr", target_columns="rl", task="regression",
+                    model="ridge", split="group", group_column="library",
+                    out=tmp_path / "one", baselines=False)
+    assert pd.read_csv(run / "predictions.csv").library.nunique() == 1
+    html = " ".join((run / "report.html").read_text().split())
+    assert "Only one group of &#x27;library&#x27; is held out" in html
+    assert "held-out groups" not in html

@@ -1145,8 +1145,12 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         shown, caption = _prediction_sample(predictions, task, targets[0])
         tables[caption] = shown.reset_index(drop=True)  # file rows are in `row`
         over = "test examples"
-        if by_group:
-            n_held = len(set(groups[test_idx]))
+        n_held = len(set(groups[test_idx])) if by_group else 0
+        if n_held == 1:  # _evaluate resampled rows: one group has no group-level spread
+            notes.append(f"Only one group of '{group_column}' is held out, so the 95 % intervals "
+                         "resample its test rows: they say how sure the score is for this "
+                         "group, not how another unseen group would fare.")
+        elif by_group:
             over = f"the {n_held} held-out groups of '{group_column}' (all their test rows)"
             notes.append(f"The 95 % intervals are a bootstrap over the {n_held} held-out groups "
                          f"of '{group_column}': each resample draws groups with replacement and "
