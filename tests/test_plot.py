@@ -202,12 +202,14 @@ def test_a_multiclass_pr_curve_draws_each_class_chance_and_says_one_vs_rest():
     assert "each class against the rest" in ax.get_title()
 
 
-def test_group_counts_sit_above_a_negative_bar():
+def test_group_counts_sit_under_the_group_names_and_the_dashed_line_is_named():
     fig = plot.metric_by_group({"0-10": {"value": 0.4, "low": 0.2, "high": 0.5, "n": 50},
-                                "11-20": {"value": -0.6, "low": -1.2, "high": -0.2, "n": 30}},
-                               metric="R²")
-    label = [t for t in fig.axes[0].texts if t.get_text() == "n=30"][0]
-    assert label.xy[1] >= 0
+                                "11-20": {"value": -0.6, "low": -1.2, "high": -0.2, "n": 1200}},
+                               metric="R²", reference=0.01, reference_label="whole test set")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0-10\n(n=50)", "11-20\n(n=1,200)"]
+    assert not ax.texts  # nothing drawn over the bars, their error bars or the dashed line
+    assert ax.get_legend().get_texts()[0].get_text() == "whole test set: 0.01"
 
 
 def test_long_error_bars_are_grey_behind_the_points_and_their_cut_is_said():

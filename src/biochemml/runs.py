@@ -539,6 +539,7 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
                                                "n": drawn["n"]}),
                                  path=f, metric=f"R² of {target}", group_label=str(group_column),
                                  reference=float(metrics.regression_metrics(truth[ok], pred[ok])["r2"]),
+                                 reference_label="whole test set",
                                  title=f"Test R² by {group_column}")
             figures.append((f"Test R² of each {group_column} (bars: bootstrap 95 % intervals; "
                             "dashed: the whole test set"

@@ -174,7 +174,8 @@ def _group_table(values_by_group):
 
 
 def metric_by_group(values_by_group, path=None, *, metric="R²", group_label="group", kind="bar",
-                    reference=None, title=None, formats=None, dpi=DPI):
+                    reference=None, reference_label="all data", title=None, formats=None,
+                    dpi=DPI):
     """A metric per group as bars (or a line), with intervals and group sizes when known.
 
     Used for "error by distance to the nearest training sequence": one bar per distance bin.
@@ -195,6 +196,8 @@ def metric_by_group(values_by_group, path=None, *, metric="R²", group_label="gr
         Bars for categories; a line for ordered bins.
     reference : float, optional
         A dashed horizontal line, e.g. the metric over the whole test set.
+    reference_label : str, default "all data"
+        What the dashed line stands for, in its legend entry (``"<label>: <value>"``).
     title, formats, dpi :
         As in every biochemml figure.
 
@@ -214,21 +217,16 @@ def metric_by_group(values_by_group, path=None, *, metric="R²", group_label="gr
             ax.plot(pos, values, color="C0", marker="o", linewidth=2)
             if yerr is not None:
                 ax.fill_between(pos, low, high, color="C0", alpha=0.2, label="interval")
-        if n is not None:
-            top = values if high is None else np.maximum(values, high)
-            if kind == "bar":  # above the zero line too: a negative bar hangs below it
-                top = np.maximum(top, 0.0)
-            for i in range(len(groups)):
-                ax.annotate(f"n={int(n[i])}", (pos[i], top[i]), xytext=(0, 4), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=11, color="0.3")
         if reference is not None:
             ax.axhline(float(reference), color="C3", linestyle="--", linewidth=1.2,
-                       label=f"all data: {float(reference):.3g}")
+                       label=f"{reference_label}: {float(reference):.3g}")
         if reference is not None or (kind == "line" and yerr is not None):
             ax.legend(frameon=False)
         ax.axhline(0, color="black", linewidth=0.8)
         long_names = max(map(len, groups)) > 8
-        ax.set_xticks(pos, groups, rotation=30 if long_names else 0, ha="right" if long_names else "center")
+        # counts under the group names: above a bar they met error bars and the dashed line
+        names = groups if n is None else [f"{g}\n(n={int(k):,})" for g, k in zip(groups, n)]
+        ax.set_xticks(pos, names, rotation=30 if long_names else 0, ha="right" if long_names else "center")
         ax.set_xlabel(group_label)
         ax.set_ylabel(metric)
         ax.margins(y=0.12)
