@@ -253,7 +253,26 @@ def test_repeated_sequences_are_counted_with_the_split_that_keeps_them_together(
                  "--out", str(tmp_path / "run")]) == 0
     said = _error(capsys)
     assert "3 sequences occur more than once (rows 2, 3, 4, 62, 63, ...)" in said
-    assert "--split similarity --max-distance 0" in said
+    assert "keeps each sequence's copies on one side" in said
+    # and it does: no sequence is on both sides, in the split or in the report's distances
+    table = pd.read_csv(path)
+    test_rows = pd.read_csv(tmp_path / "run" / "predictions.csv").row - 2
+    test = set(table.utr.iloc[test_rows])
+    assert not test & set(table.utr.drop(index=table.index[test_rows]))
+    assert "keeps each sequence&#x27;s copies on one side" in \
+        (tmp_path / "run" / "report.html").read_text()
+
+
+def test_a_random_split_of_unique_sequences_is_the_plain_seeded_split(tmp_path, values):
+    from biochemml.splits import split_indices
+
+    path = tmp_path / "unique.csv"
+    values.to_csv(path, index=False)
+    assert main(["--quiet", "train", "--data", str(path), "--sequence-column", "utr",
+                 "--target-column", "mrl", "--task", "regression", "--model", "ridge",
+                 "--no-baselines", "--out", str(tmp_path / "run")]) == 0
+    _, _, test = split_indices(len(values), test_size=0.2, seed=0)
+    assert (pd.read_csv(tmp_path / "run" / "predictions.csv").row - 2).tolist() == test.tolist()
 
 
 WILDTYPE = "MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQ"

@@ -241,6 +241,16 @@ def test_error_by_distance_groups_many_distances_into_ranges():
     assert list(error_by_distance(truth[:8], pred[:8], dist[:8], max_bins=5)) == ["10", "11"]
 
 
+def test_exact_copies_of_training_sequences_keep_their_own_distance_bin():
+    dist = np.concatenate([np.zeros(30), np.repeat(np.arange(1, 40), 4)])
+    truth = np.zeros(dist.size)
+    pred = np.where(dist == 0, 0.1, 1.0)
+    out = error_by_distance(truth, pred, dist, n_boot=20, max_bins=4)
+    assert list(out)[0] == "0" and out["0"]["n"] == 30 and out["0"]["value"] == pytest.approx(0.1)
+    assert len(out) == 4 and sum(v["n"] for v in out.values()) == dist.size
+    assert list(out)[1].startswith("1-")
+
+
 def test_a_run_of_long_sequences_bins_its_error_by_distance(tmp_path):
     from biochemml.runs import train_run
 

@@ -919,3 +919,18 @@ def test_one_held_out_group_is_not_called_a_group_bootstrap(utr_table, tmp_path)
     html = " ".join((run / "report.html").read_text().split())
     assert "Only one group of &#x27;library&#x27; is held out" in html
     assert "held-out groups" not in html
+
+
+def test_replicates_parted_by_a_split_column_are_named_in_the_report(utr_table, tmp_path):
+    df = pd.read_csv(utr_table).head(120)
+    twice = pd.concat([df, df.assign(rl=df.rl + 0.05)], ignore_index=True)
+    # the second copy of the first 20 sequences is tested, their first copy trained on
+    twice["part"] = ["test" if i >= 120 and i < 140 else "train" for i in range(len(twice))]
+    twice.loc[100:119, "part"] = "test"  # and 20 sequences whose copies are all tested
+    twice.loc[220:239, "part"] = "test"
+    run = train_run(twice, sequence_column_name="utr", target_columns="rl", task="regression",
+                    model="ridge", split_column="part", out=tmp_path / "col", baselines=False)
+    html = " ".join((run / "report.html").read_text().split())
+    assert "20 of the test rows (33%) have their exact sequence among the training rows" in html
+    by_dist = json.loads((run / "metrics.json").read_text())["error_by_distance"]
+    assert list(by_dist)[0] == "0" and by_dist["0"]["n"] == 20

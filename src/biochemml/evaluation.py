@@ -523,7 +523,8 @@ def error_by_distance(y_true, y_pred, distance, n_boot: int = 500, seed: int = 0
         Group the distances into at most ``max_bins`` ranges of about equal counts, keyed
         ``"lo-hi"`` (inclusive; ``"d"`` for a range of one value), for long sequences: a
         test UTR is often 20-40 mismatches from its nearest training UTR, and one bar per
-        distance would hold a row or two. Default: one bin per distance.
+        distance would hold a row or two; exact copies of a training sequence (distance 0)
+        always keep a bin of their own. Default: one bin per distance.
 
     Returns
     -------
@@ -546,13 +547,20 @@ def error_by_distance(y_true, y_pred, distance, n_boot: int = 500, seed: int = 0
         raise InputError("no row has a true value, a prediction and a distance (all NaN)")
     t, p, dist = t[ok], p[ok], dist[ok]
     values = np.unique(dist)
-    if max_bins is not None and values.size > 1:
-        edges = np.unique(np.quantile(dist, np.linspace(0, 1, max_bins + 1))[1:-1].round())
-        codes = np.searchsorted(edges, dist, side="right")
-        bins = [(dist[codes == c].min(), dist[codes == c].max(), codes == c)
-                for c in np.unique(codes)]
-        groups = [(f"{int(lo)}" if lo == hi else f"{int(lo)}-{int(hi)}", ok)
-                  for lo, hi, ok in bins]
+    if max_bins is not None and values.size > 1:  # (at least one distance above 0 then)
+        # exact copies of training sequences (replicates) get their own bar: inside "0-15"
+        # they would pass for near relatives
+        copies = dist == 0
+        groups = [("0", copies)] if copies.any() else []
+        rest = dist[~copies]
+        bins = max(1, max_bins - len(groups))
+        edges = np.unique(np.quantile(rest, np.linspace(0, 1, bins + 1))[1:-1].round())
+        codes = np.full(len(dist), -1)
+        codes[~copies] = np.searchsorted(edges, rest, side="right")
+        for c in np.unique(codes[~copies]):
+            ok = codes == c
+            lo, hi = dist[ok].min(), dist[ok].max()
+            groups.append((f"{int(lo)}" if lo == hi else f"{int(lo)}-{int(hi)}", ok))
     else:
         groups = [(str(int(d)), dist == d) for d in values]
     out = {}

@@ -282,8 +282,10 @@ def _distance_words(distance: str) -> str:
 
 def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, kind="random",
            seqs=None, max_distance=None, groups=None, alphabet="dna", pad="right",
-           distance="hamming"):
-    """Train and test rows (and rows left out by a similarity-aware split)."""
+           distance="hamming", copies=None):
+    """Train and test rows (and rows left out by a similarity-aware split). ``copies``:
+    one code per distinct sequence (:func:`_copies`), whose rows a random split keeps
+    together, drawing the distinct sequences (stratified by their first row's label)."""
     from .splits import split_indices
 
     empty = np.array([], dtype=int)
@@ -302,6 +304,12 @@ def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, ki
         if groups is None:
             raise InputError("split 'group' needs a group column (--group-column)")
         return (*group_split(groups, test_size=test_size, seed=seed), empty)
+    if copies is not None:
+        first = pd.Series(np.arange(n)).groupby(copies).first().to_numpy()
+        train, _, test = split_indices(len(first), test_size=test_size, seed=seed,
+                                       stratify=None if labels is None else np.asarray(labels)[first])
+        return (np.flatnonzero(np.isin(copies, train)), np.flatnonzero(np.isin(copies, test)),
+                empty)
     train, _, test = split_indices(n, test_size=test_size, seed=seed, stratify=labels)
     return train, test, empty
 
@@ -434,6 +442,19 @@ def near_distance(length: float) -> int:
     return max(2, int(round(0.1 * float(length))))
 
 
+def copies_in_test_note(near: dict | None) -> str | None:
+    """A sentence when test rows are exact copies of training sequences (a split column or
+    groups that part replicates; a random split keeps copies together), else None."""
+    if not near or not near.get("n_copies"):
+        return None
+    k, n = near["n_copies"], near["n_test_rows"]
+    return (f"{k:,} of the test rows ({k / n:.0%}"
+            + (", in a random sample" if near.get("sampled") else "")
+            + ") have their exact sequence among the training rows (replicates, or one "
+            "variant measured twice): the model trained on them, so they flatter its score. "
+            "The '0' bar of the error-by-distance figure shows them apart.")
+
+
 def near_relatives_note(near: dict | None) -> str | None:
     """A sentence when most test rows of a random split have a training sequence within
     ``near["max_distance"]`` (``extra["near_relatives"]`` of a run), else None."""
@@ -523,6 +544,7 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     extra["near_relatives"] = {"max_distance": near, "distance": distance,
                                "n_test_rows": int(len(rows)),
                                "n_near": int((dist <= near).sum()),
+                               "n_copies": int((dist == 0).sum()),
                                "sampled": bool(len(rows) < ok.sum())}
     if test_groups is not None and 2 <= len(set(test_groups[ok])) <= MAX_GROUPS:
         by_group = metrics.regression_metrics_by_group(truth[ok], pred[ok], test_groups[ok])
@@ -779,20 +801,22 @@ def _note_ambiguous(seqs, df: pd.DataFrame, alphabet, unknown: str = "zeros") ->
         f"encoded as {how}")
 
 
-def _note_duplicates(seqs, df: pd.DataFrame, alphabet) -> None:
-    """Say how many sequences occur more than once: a random split may test on copies of
-    training sequences (replicates, or the same variant measured twice). DNA and RNA
-    spellings of one sequence are copies."""
+def _copies(seqs, df: pd.DataFrame, alphabet) -> tuple[np.ndarray | None, str | None]:
+    """The copy of each row (one code per distinct sequence) when some sequence occurs more
+    than once (replicates, or one variant measured twice), with the note a random split
+    says about them; ``(None, None)`` when all differ. DNA and RNA spellings of one
+    sequence are copies. A random split keeps each sequence's copies on one side: copies on
+    both sides would score the model on sequences it trained on."""
     read = pd.Series(_as_read(seqs, alphabet))
     repeated = read.duplicated(keep=False).to_numpy()
     if not repeated.any():
-        return
+        return None, None
     distinct = read[repeated].nunique()
     one = distinct == 1
-    say(f"[yellow]{distinct} sequence{'' if one else 's'} occur{'s' if one else ''} more than "
-        f"once[/yellow] ({_rows_text(df, np.flatnonzero(repeated))}): a random split can put "
-        "copies on both sides, which flatters the test score; average the replicates, or keep "
-        "copies on one side with --split similarity --max-distance 0")
+    return pd.factorize(read)[0], (
+        f"{distinct} sequence{'' if one else 's'} occur{'s' if one else ''} more than once "
+        f"({_rows_text(df, np.flatnonzero(repeated))}): the random split keeps each "
+        "sequence's copies on one side, so no test sequence was seen in training.")
 
 
 def _trained_sequence_column(df: pd.DataFrame, cfg: dict) -> str:
@@ -970,8 +994,11 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     groups = None
     if group_column is not None:
         groups = label_column(df, group_column)
+    copies = copies_note = None
     if split == "random" and split_column is None:
-        _note_duplicates(seqs, df, alphabet)
+        copies, copies_note = _copies(seqs, df, alphabet)
+        if copies_note:
+            say(f"[yellow]{copies_note}[/yellow]")
     strata = y if task == "classification" and stratify else None
     if strata is not None and split_values is None and split == "random":
         _check_classes(df, targets[0], strata)
@@ -985,7 +1012,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         train_idx, test_idx, left_out = _split(
             len(df), strata, test_size, seed, split_values, kind=split, seqs=seqs,
             max_distance=max_distance, groups=groups, alphabet=alphabet, pad=pad,
-            distance=distance)
+            distance=distance, copies=copies)
     except InputError as err:  # name the file the rows came from
         if err.path is not None or "path" not in df.attrs:
             raise
@@ -1124,11 +1151,14 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                             if split == "group" else "")
                          + f"; scoring groups apart needs 2 to {MAX_GROUPS}.")
         notes += blank_notes
+        if copies_note:
+            notes.append(copies_note)
         near = near_relatives_note(extra.get("near_relatives")) \
             if split == "random" and split_column is None else None
-        if near:
-            notes.append(near)
-            say(f"[yellow]{near}[/yellow]")
+        for said_note in (copies_in_test_note(extra.get("near_relatives")), near):
+            if said_note:
+                notes.append(said_note)
+                say(f"[yellow]{said_note}[/yellow]")
         notes += _evaluation_notes(result, targets)  # confusion matrix; calibration by target
         if task == "classification" and majority_note(result):
             say(f"[yellow]{majority_note(result)}[/yellow]")
