@@ -271,6 +271,9 @@ def test_evaluate_counts_training_variants_and_scores_the_unseen_apart(tem1_file
     metrics = json.loads((tmp_path / "ev" / "metrics.json").read_text())
     written = pd.read_csv(tmp_path / "ev" / "predictions.csv")
     assert written["in_training_set"].sum() == 20 and metrics["unseen"]["n"] == 30
+    # the headline is the unseen rows'; all rows are kept apart
+    assert metrics["n"] == 30 and metrics["r2"] == pytest.approx(metrics["unseen"]["r2"])
+    assert metrics["all_rows"]["n"] == 50
     # the unseen rows alone score what an evaluation of them alone gives
     unseen.to_csv(tmp_path / "unseen.csv", index=False)
     assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "unseen.csv")]) == 0

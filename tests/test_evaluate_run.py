@@ -49,6 +49,12 @@ def test_training_sequences_are_counted_and_the_unseen_scored_apart(regression_r
     mixed.to_csv(tmp_path / "mixed.csv", index=False)
     result = evaluate_run(run, tmp_path / "mixed.csv", out=tmp_path / "ev")
     assert result["unseen"]["n"] == len(unseen)
+    # the headline, its interval and the figures are the unseen rows'; all rows kept apart
+    assert result["n"] == len(unseen) and result["r2"]["value"] == pytest.approx(result["unseen"]["r2"])
+    assert result["all_rows"]["n"] == len(mixed)
+    assert result["all_rows"]["r2"]["value"] > result["r2"]["value"]  # the seen rows flatter
+    import json
+    assert json.loads((tmp_path / "ev" / "metrics.json").read_text())["n"] == len(unseen)
     alone = evaluate_run(run, tmp_path / "mixed.csv")  # no folder written
     assert alone["unseen"]["r2"] == pytest.approx(result["unseen"]["r2"])
     written = pd.read_csv(tmp_path / "ev" / "predictions.csv")

@@ -817,12 +817,20 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
 
         text = (f"{int(seen.sum())} of the {len(variants)} variants were in the training set: "
                 "the model learnt their values, so the scores on all rows flatter it")
+        scored = np.ones(len(y), dtype=bool)
         if (~seen).sum() >= 2:
-            result["unseen"] = regression_metrics(y[~seen], pred[~seen])
-            text += (f". On the {int((~seen).sum())} unseen variants alone: R² "
-                     f"{result['unseen']['r2']:.3f}, Spearman {result['unseen']['spearman']:.3f}")
+            # the headline and the figure are the unseen rows' (all rows under "all_rows")
+            scored = ~seen
+            unseen = regression_metrics(y[scored], pred[scored])
+            result = {**unseen, "unseen": unseen, "all_rows": result}
+            text += (f". The scores and the figure here are those of the {int(scored.sum())} "
+                     f"unseen variants alone (R² {unseen['r2']:.3f}, Spearman "
+                     f"{unseen['spearman']:.3f}); the scores of all rows are under all_rows "
+                     "in metrics.json")
         notes.append(text + ".")
         say(f"[yellow]{text}.[/yellow]")
+    else:
+        scored = np.ones(len(y), dtype=bool)
     if out is not None:
         from . import plot
         from .report import write_report
@@ -833,8 +841,8 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
             if seen is not None:
                 added["in_training_set"] = seen
             join_outputs(df, added).to_csv(tmp / "predictions.csv", index=False)
-            plot.observed_vs_predicted(y, pred, path=tmp / "observed_vs_predicted.png",
-                                       label=str(target))
+            plot.observed_vs_predicted(y[scored], pred[scored],
+                                       path=tmp / "observed_vs_predicted.png", label=str(target))
             shown = {k: v for k, v in result.items()
                      if k in ("r2", "pearson", "spearman", "mae", "rmse")}
             write_report(tmp / "report.html", f"Evaluation of {run_dir}",

@@ -1427,7 +1427,14 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
         if seen is not None and seen.any():
             note = _seen_note(est, cfg["task"], y, table, seen, targets)
             if note["metrics"] is not None:
+                # the model learnt the seen rows: the scores, their intervals, the figures
+                # and the calibration are the unseen rows' (all rows under "all_rows")
+                all_rows = result
+                result, _, figures = _evaluate(est, cfg["task"], seqs[~seen], y[~seen], tmp,
+                                               prefix="evaluation",
+                                               positive=cfg.get("positive"))
                 result["unseen"] = note["metrics"]
+                result["all_rows"] = all_rows
             notes.append(note["text"])
             say(f"[yellow]{note['text']}[/yellow]")
         if folder is not None:
@@ -1597,7 +1604,9 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
         shown = f"R² {scores['r2']:.3f}, Spearman {scores['spearman']:.3f}"
         if len(targets) > 1:
             shown += f" ({targets[t]})"
-    return {"text": f"{text}. On the {int(unseen.sum())} unseen sequences alone: {shown}.",
+    return {"text": f"{text}. The scores, intervals and figures here are those of the "
+                    f"{int(unseen.sum())} unseen sequences alone ({shown}); the scores of all "
+                    "rows are under all_rows in metrics.json.",
             "metrics": scores}
 
 
