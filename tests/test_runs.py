@@ -934,3 +934,23 @@ def test_replicates_parted_by_a_split_column_are_named_in_the_report(utr_table, 
     assert "20 of the test rows (33%) have their exact sequence among the training rows" in html
     by_dist = json.loads((run / "metrics.json").read_text())["error_by_distance"]
     assert list(by_dist)[0] == "0" and by_dist["0"]["n"] == 20
+
+
+def test_test_rows_of_weight_0_are_predicted_but_not_scored(utr_table, tmp_path):
+    from biochemml.metrics import regression_metrics
+
+    df = pd.read_csv(utr_table)
+    rng = np.random.default_rng(3)
+    zero = rng.random(len(df)) < 0.3  # failed measurements: weight 0 and a random value
+    df.loc[zero, "reads"] = 0
+    df.loc[zero, "rl"] = rng.normal(6, 2, zero.sum())
+    run = train_run(df, sequence_column_name="utr", target_columns="rl", task="regression",
+                    model="ridge", weight_column="reads", out=tmp_path / "w", baselines=False)
+    pred = pd.read_csv(run / "predictions.csv")
+    kept = pred[pred.reads > 0]
+    assert len(kept) < len(pred)  # some test rows have weight 0, and are still predicted
+    got = json.loads((run / "metrics.json").read_text())["test"]
+    assert got["n"] == len(kept)
+    assert got["r2"]["value"] == pytest.approx(regression_metrics(kept.rl, kept.prediction)["r2"])
+    html = " ".join((run / "report.html").read_text().split())
+    assert f"{len(pred) - len(kept)} test rows of weight 0 in &#x27;reads&#x27; are predicted" in html

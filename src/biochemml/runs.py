@@ -236,6 +236,13 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
                     patience=None, seed=seed, accelerator="auto")
 
 
+def _weightless_test_rows(task: str, weights, test_idx) -> int:
+    """How many test rows of a regression run have weight 0 (they are not scored)."""
+    if task != "regression" or weights is None:
+        return 0
+    return int(np.sum(np.asarray(weights, dtype=float)[test_idx] == 0))
+
+
 def _check_values(df: pd.DataFrame, task: str, targets, y, weight_column, weights,
                   target_transform) -> None:
     """Weights below 0 and, for a log transform, values of 0 or less: named by file row."""
@@ -1060,15 +1067,24 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     if task == "regression":
         est.target_names_ = targets
 
+    unscored = _weightless_test_rows(task, weights, test_idx)
+    scored_y = y
+    if unscored:  # left out of the loss, so out of the scores: predicted, not scored
+        scored_y = np.array(y, dtype=float)
+        scored_y[test_idx[weights[test_idx] == 0]] = np.nan
+        unscored = (f"{unscored} test row{'' if unscored == 1 else 's'} of weight 0 in "
+                    f"'{weight_column}' {'is' if unscored == 1 else 'are'} predicted but not "
+                    "scored: weight 0 leaves a row out of the loss and out of the test scores.")
+        say(f"[yellow]{unscored}[/yellow]")
     with atomic_folder(out) as tmp, notes_said():
         by_group = split == "group" and groups is not None
-        result, table, figures = _evaluate(est, task, seqs[test_idx], y[test_idx], tmp,
+        result, table, figures = _evaluate(est, task, seqs[test_idx], scored_y[test_idx], tmp,
                                            positive=positive,
                                            clusters_of=groups[test_idx] if by_group else None)
         tables, extra = {}, {}
         if task == "regression":
             more_figures, tables, extra = _regression_extras(
-                est, seqs, y, train_idx, test_idx, table, tmp,
+                est, seqs, scored_y, train_idx, test_idx, table, tmp,
                 baselines=("ridge", "ridge-pairs", "gbm-kmer") if baselines else (),
                 max_distance=max_distance, seed=seed, distance=distance,
                 test_groups=None if groups is None else groups[test_idx],
@@ -1121,7 +1137,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         }
         if weight_column is not None:
             summary["weights"] = (f"column '{weight_column}' weighs each training row in the "
-                                  "loss (baselines too); test metrics count every row once")
+                                  "loss (baselines too); test metrics count every row of "
+                                  "weight above 0 once")
         if task == "regression" and target_transform == "log":
             summary["target transform"] = ("log: models fit log(value) and predict "
                                            "exp(predicted log) on the original scale, a "
@@ -1151,6 +1168,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                             if split == "group" else "")
                          + f"; scoring groups apart needs 2 to {MAX_GROUPS}.")
         notes += blank_notes
+        if unscored:
+            notes.append(unscored)
         if copies_note:
             notes.append(copies_note)
         near = near_relatives_note(extra.get("near_relatives")) \
