@@ -230,3 +230,19 @@ def test_predict_names_sequences_with_ambiguous_letters():
     with _w.catch_warnings():
         _w.simplefilter("error", AmbiguityWarning)
         clf.predict(["ACGTACGTAC"])  # no N: no warning
+
+
+def test_training_on_sequences_with_n_says_so():
+    import warnings as _w
+
+    from biochemml import SequenceRegressor
+    from biochemml.errors import AmbiguityWarning
+
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 16)) for _ in range(60)]
+    seqs[7] = seqs[7][:5] + "N" + seqs[7][6:]
+    with pytest.warns(AmbiguityWarning, match=r"1 sequence \(at index 7\) holds N"):
+        SequenceRegressor("cnn", epochs=1, seed=0).fit(seqs, rng.normal(size=60))
+    with _w.catch_warnings():
+        _w.simplefilter("error", AmbiguityWarning)  # clean sequences: no word
+        SequenceRegressor("cnn", epochs=1, seed=0).fit(seqs[:7] + seqs[8:], rng.normal(size=59))

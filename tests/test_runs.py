@@ -421,7 +421,8 @@ def test_short_model_notes_ambiguous_and_longer_sequences(tmp_path, capsys, monk
                  "--out", str(run)]) == 0
     out, err = capsys.readouterr()
     assert "1 sequence (row 8) contains N or other ambiguous letters; encoded as all-zero " \
-           "rows" in said(err)
+           "positions (no base: the model reads nothing there)" in said(err)
+    assert "unknown=" not in err and "AmbiguityWarning" not in err  # said once, in CLI words
     html = (run / "report.html").read_text()
     assert "too narrow: the model is over-confident" in html and "well calibrated" not in html
     assert "too narrow: the model is over-confident" in out

@@ -293,7 +293,7 @@ class _SequenceEstimator(BaseEstimator):
             for flagged, rest in length_notes(seqs, self):
                 warnings.warn(flagged + rest, LengthWarning, stacklevel=4)
         codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
-        if warn:
+        if warn or fitting:  # training on N is worth a word too
             _warn_ambiguous(codes, get_alphabet(self.alphabet).size, self.unknown)
         if fitting:  # what predict() can compare new sequences with
             lengths = [len(q) for q in seqs]

@@ -800,7 +800,7 @@ def _note_ambiguous(seqs, df: pd.DataFrame, alphabet, unknown: str = "zeros") ->
         return
     found = sorted({c for i in hits[:1000] for c in pattern.findall(seqs[i])})
     found = [c + " (a stop codon)" if c == "*" else c for c in found]
-    how = ("all-zero rows (unknown='uniform' of the Python estimators spreads them evenly)"
+    how = ("all-zero positions (no base: the model reads nothing there)"
            if unknown == "zeros" else "uniform rows (each letter gets an equal share)")
     one = len(hits) == 1
     say(f"{len(hits)} sequence{'' if one else 's'} ({_rows_text(df, hits)}) "
@@ -1051,8 +1051,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                           verbose=not is_quiet())  # a bar, or plain lines in a log
     _note_ambiguous(seqs, df, alphabet, getattr(est, "unknown", "zeros"))
     t_fit = time.perf_counter()
-    est.fit(seqs[train_idx], y[train_idx],
-            sample_weight=None if weights is None else weights[train_idx])
+    with notes_said():  # _note_ambiguous said it, naming file rows
+        est.fit(seqs[train_idx], y[train_idx],
+                sample_weight=None if weights is None else weights[train_idx])
     fit_seconds = time.perf_counter() - t_fit
     networks = int(getattr(est, "n_models_", 1))  # baselines: 1
     spread = ("predictions average their class probabilities" if task == "classification"
