@@ -128,6 +128,7 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
                          f"past the end of every sequence (at most {longest} letters), so "
                          f"{'they fix' if len(beyond) > 1 else 'it fixes'} nothing; positions "
                          "count from 1 at the 5' end, or from -1 at the 3' end")
+    _scorer(model, output, "design for")  # a run of several targets needs one named first
     if progress:
         say(f"Round 1 of {rounds}: every single substitution of {len(seqs)} sequences")
     first = mutagenesis(model, seqs, output=output, progress=progress)  # checks the model

@@ -62,6 +62,7 @@ def design(
     from ..design import evolve, parse_positions
     from ..errors import InputError
     from ..interpret.folder import load_sequence_run, output_choice, read_sequences
+    from ..interpret.mutagenesis import _scorer
     from ..io.outputs import join_outputs
     from ..io.writers import table_suffix, write_table
 
@@ -75,11 +76,13 @@ def design(
         raise InputError("is also the --data table: name a new file for the designs", path=out)
     positions = parse_positions(fixed) if fixed else None
     cfg, est = load_sequence_run(model)
+    output = output_choice(est, cfg, output)
+    _scorer(est, output, "design for")  # before the table is read and its notes said
     df, seqs, _ = read_sequences(est, cfg, data, sequence_column)
     replaced = out.exists()
     designs = evolve(est, seqs, rounds=rounds, max_mutations=max_mutations or None,
                      maximise=not minimise, fixed=positions,
-                     output=output_choice(est, cfg, output), progress=True)
+                     output=output, progress=True)
     added = designs.drop(columns=["start"]).set_index(df.index)
     write_table(join_outputs(df, added), out)
     improved = int((designs.n_mutations > 0).sum())

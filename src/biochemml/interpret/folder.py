@@ -137,7 +137,7 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     from ..io.writers import atomic_folder, check_new_folder
     from ..motifs import write as write_motifs
     from .filters import filter_influence, filter_motifs
-    from .mutagenesis import mutagenesis
+    from .mutagenesis import _scorer, mutagenesis
 
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
         raise InputError(f"limit must be a whole number of sequences >= 1, got {limit!r}")
@@ -146,6 +146,8 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     folder = check_new_folder(out)
     run_dir = Path(run_dir)
     cfg, est = load_sequence_run(run_dir)
+    output = output_choice(est, cfg, output)
+    _scorer(est, output)  # a bad or missing --output is said before the table is read
     df, seqs, ids = read_sequences(est, cfg, data, sequence_column_name, id_column)
     chosen = min(limit, len(seqs))
     if chosen < len(seqs):
@@ -153,8 +155,7 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     with warnings.catch_warnings():  # read_sequences said it, as predict does
         warnings.simplefilter("ignore", LengthWarning)
         warnings.simplefilter("ignore", AmbiguityWarning)
-        result = mutagenesis(est, seqs[:chosen], output=output_choice(est, cfg, output),
-                             progress=True)
+        result = mutagenesis(est, seqs[:chosen], output=output, progress=True)
     table = result.to_frame()
     importance = result.importance
     table["importance"] = importance[table["sequence"].to_numpy(), table["position"].to_numpy() - 1]

@@ -86,19 +86,21 @@ class Mutagenesis:
                                            self.column, "change"])
 
 
-def _scorer(model, output):
+def _scorer(model, output, purpose: str = "explain"):
     """``(score(list of str) -> (N,) array, description, column name, index)`` for a fitted
     model; ``index`` is the class's column of ``predict_proba`` or the target's column.
 
     ``output``: a class label (classifiers), or a target number or name (regressors; names
-    from ``target_names_``, which run folders record)."""
+    from ``target_names_``, which run folders record). ``purpose`` completes "name the one
+    to ..." when a model of several classes or targets is given none ("explain",
+    "design for")."""
     if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
         classes = list(model.classes_)
         keys = [str(c) for c in classes]
         if output is None:
             if len(classes) != 2:
                 raise InputError(f"the model has {len(classes)} classes ({', '.join(keys)}): "
-                                 "name the one to explain (output= in Python, --output on "
+                                 f"name the one to {purpose} (output= in Python, --output on "
                                  "the command line)")
             output = classes[1]
         if str(output) not in keys:
@@ -117,8 +119,8 @@ def _scorer(model, output):
     if output is None:
         if n_targets > 1:
             listed = " or ".join(names) if names else f"0 to {n_targets - 1}"
-            raise InputError(f"the model predicts {n_targets} targets: name the one to explain "
-                             f"({listed}; output= in Python, --output on the command line)")
+            raise InputError(f"the model predicts {n_targets} targets: name the one to "
+                             f"{purpose} ({listed}; output= in Python, --output on the command line)")
         output = 0
     if isinstance(output, str) and output in names:
         output = names.index(output)
