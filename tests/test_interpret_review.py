@@ -53,3 +53,53 @@ def test_interpret_asks_for_the_target_before_reading_the_table(two_targets, cap
     err = capsys.readouterr().err
     assert code != 0 and "name the one to explain (gfp or rfp" in err
     assert "Mutating" not in err and not (folder / "explained").exists()
+
+
+@pytest.fixture(scope="module")
+def rna_run(tmp_path_factory):
+    """The course's CCGGAA data written as lower-case RNA (u), with a `library` column whose
+    names repeat, and a lecture CNN trained on it."""
+    from biochemml.simulate import lecture_pwm, motif_dataset
+
+    folder = tmp_path_factory.mktemp("review_rna")
+    df = motif_dataset(lecture_pwm(), 250, 250, seed=11)
+    df["sequence"] = df.sequence.str.replace("T", "U").str.lower()
+    df["library"] = ["random", "random", "human", "random"] * (len(df) // 4)
+    df.to_csv(folder / "train.csv", index=False)
+    run = folder / "run"
+    assert main(["--quiet", "train", "--data", str(folder / "train.csv"), "--target-column",
+                 "label", "--task", "classification", "--model", "lecture-cnn", "--epochs", "5",
+                 "--out", str(run)]) == 0
+    return folder, run, df
+
+
+def test_repeated_ids_are_numbered_as_the_figures_are(rna_run, capsys, monkeypatch):
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    folder, run, df = rna_run
+    out = folder / "dup"
+    assert main(["interpret", "--model", str(run), "--data", str(folder / "train.csv"),
+                 "--out", str(out), "--id-column", "library", "--limit", "4",
+                 "--plots", "4"]) == 0
+    captured = capsys.readouterr()
+    table = pd.read_csv(out / "mutagenesis.csv")
+    ids = ["random", "random_2", "human", "random_3"]
+    assert table.id.unique().tolist() == ids
+    assert table.groupby("id", sort=False).size().tolist() == [20 * 3] * 4
+    for name in ids:
+        assert (out / "figures" / f"mutagenesis_{name}.png").exists()
+    # the terminal says it once, and its lines name each sequence apart
+    err = " ".join(captured.err.split())  # the note is wrapped to the terminal
+    assert err.count("the same name to several sequences") == 1
+    assert "Column 'library'" in err and "(random, random_2, random_3)" in err
+    printed = [line.split(":")[0].strip() for line in captured.out.splitlines()
+               if "most important positions" in line]
+    assert printed == ids
+
+
+def test_distinct_ids_skip_names_the_table_holds():
+    from biochemml.interpret.folder import _distinct_ids
+
+    assert _distinct_ids(["a", "a_2", "a", "b", "a"]).tolist() == ["a", "a_2", "a_3", "b", "a_4"]
+    assert _distinct_ids(["x", "y"]).tolist() == ["x", "y"]

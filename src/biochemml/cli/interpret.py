@@ -17,7 +17,7 @@ def interpret(
     data: Path = typer.Option(..., "--data", help="Table or FASTA of the sequences to explain (the training table for filter motifs)."),
     out: Path = typer.Option(..., "--out", help="New folder for mutagenesis.csv, figures, filter motifs and report.html."),
     sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Default: the training column name."),
-    id_column: Optional[str] = typer.Option(None, "--id-column", help="Column naming the sequences in the outputs; default the file row (row2, row3, ...)."),
+    id_column: Optional[str] = typer.Option(None, "--id-column", help="Column naming the sequences in the outputs; default the file row (row2, row3, ...). A repeated name is numbered (random, random_2, ...)."),
     output: Optional[str] = typer.Option(None, "--output", help="Class to explain (default the run's positive class), or target column of a run with several."),
     limit: int = typer.Option(100, "--limit", help="Mutate the first N sequences (each costs 3 predictions per position); filter motifs read all of them (20,000 of a larger table)."),
     plots: int = typer.Option(5, "--plots", help="Draw the mutagenesis map of the first N sequences."),

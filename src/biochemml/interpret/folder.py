@@ -79,6 +79,42 @@ def _seeded_sample(items: list, n: int) -> list:
     return [items[i] for i in keep]
 
 
+def _distinct_ids(ids) -> np.ndarray:
+    """``ids`` with each repeat numbered as the figure names are (``random``, ``random_2``,
+    ``random_3``), so each row of ``mutagenesis.csv`` names one sequence; a number an id of
+    the table already holds is skipped."""
+    ids = [str(i) for i in ids]
+    taken, seen, out = set(ids), set(), []
+    for i in ids:
+        if i in seen:
+            k = 2
+            while f"{i}_{k}" in taken:
+                k += 1
+            i = f"{i}_{k}"
+            taken.add(i)
+        seen.add(i)
+        out.append(i)
+    return np.asarray(out, dtype=object)
+
+
+def _note_repeats(ids, distinct, id_column) -> None:
+    """Say once that repeated names were numbered (``ids``: those given, ``distinct``: the
+    names the outputs use)."""
+    counts = pd.Series(list(ids)).value_counts()
+    repeated = counts[counts > 1]
+    if repeated.empty:
+        return
+    where = f"Column {id_column!r}" if id_column else "The FASTA file"
+    first = str(repeated.index[0])
+    numbered = [str(d) for i, d in zip(ids, distinct) if str(i) == first]
+    more = f" and {len(repeated) - 1} other name{'s' if len(repeated) > 2 else ''}" \
+        if len(repeated) > 1 else ""
+    say(f"{where} gives the same name to several sequences ({first} {repeated.iloc[0]} "
+        f"times{more}): mutagenesis.csv, the figures and the report number the repeats "
+        f"({', '.join(numbered[:3])}{', ...' if len(numbered) > 3 else ''}) so that each "
+        "name is one sequence.")
+
+
 def _file_names(ids) -> list:
     """A distinct file-name-safe stem for each id (``a/b`` and ``a_b`` get ``a_b``, ``a_b_2``)."""
     seen, out = set(), []
@@ -108,7 +144,9 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     sequence_column_name : str, optional
         Default: the column the run was trained on.
     id_column : str, optional
-        A column naming the sequences in the outputs; default the file row.
+        A column naming the sequences in the outputs; default the file row. A name given to
+        several sequences is numbered in the outputs (``random``, ``random_2``, ...), as the
+        figure names are, so each ``id`` of ``mutagenesis.csv`` is one sequence.
     output : optional
         Class label (classification; default the run's positive class) or target column
         (regression; needed when the run has several) to explain.
@@ -150,6 +188,8 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     _scorer(est, output)  # a bad or missing --output is said before the table is read
     df, seqs, ids = read_sequences(est, cfg, data, sequence_column_name, id_column)
     chosen = min(limit, len(seqs))
+    given, ids = ids, _distinct_ids(ids)
+    _note_repeats(given[:chosen], ids[:chosen], id_column)
     if chosen < len(seqs):
         say(f"Mutating the first {chosen} of {len(seqs)} sequences (--limit to change).")
     with warnings.catch_warnings():  # read_sequences said it, as predict does
