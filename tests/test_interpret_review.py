@@ -103,3 +103,31 @@ def test_distinct_ids_skip_names_the_table_holds():
 
     assert _distinct_ids(["a", "a_2", "a", "b", "a"]).tolist() == ["a", "a_2", "a_3", "b", "a_4"]
     assert _distinct_ids(["x", "y"]).tolist() == ["x", "y"]
+
+
+def test_design_keeps_the_letters_and_case_of_the_table(rna_run, capsys):
+    import re
+
+    from biochemml.design import evolve
+
+    folder, run, df = rna_run
+    starts = df[df.label == 0].head(4)
+    starts.to_csv(folder / "starts.csv", index=False)
+    out = folder / "designs.csv"
+    assert main(["design", "--model", str(run), "--data", str(folder / "starts.csv"),
+                 "--out", str(out), "--rounds", "2"]) == 0
+    table = pd.read_csv(out, keep_default_na=False)
+    assert table.sequence.tolist() == starts.sequence.tolist()
+    assert (table.n_mutations > 0).any()
+    for start, design, mutations in zip(table.sequence, table.design, table.mutations):
+        assert design == design.lower() and "t" not in design and len(design) == len(start)
+        changed = [i for i, (a, b) in enumerate(zip(start, design)) if a != b]
+        # mutations name the changes in capitals, with U (A16U), as biologists write them
+        assert sorted(int(m[1:-1]) - 1 for m in mutations.split()) == changed
+        assert all(re.fullmatch(r"[ACGU]\d+[ACGU]", m) for m in mutations.split())
+    # in Python too; a soft-masked (lower-case) stretch stays lower case
+    mixed = "ACGU" + starts.sequence.iloc[0][4:]
+    row = evolve(run, [mixed], rounds=2, max_mutations=2).iloc[0]
+    assert row.start == mixed
+    assert [c.islower() for c in row.design] == [c.islower() for c in mixed]
+    assert row.design.upper().replace("T", "U") == row.design.upper()

@@ -68,6 +68,14 @@ def parse_positions(text: str) -> list:
     return out
 
 
+def _in_case_of(seq: str, written: str) -> str:
+    """``seq`` (upper case) in the case of ``written`` position by position: a lower-case
+    table keeps lower-case designs, and a soft-masked (lower-case) stretch stays so."""
+    if len(seq) != len(written):
+        return seq
+    return "".join(c.lower() if w.islower() else c for c, w in zip(seq, written))
+
+
 def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DEFAULT_MAX_MUTATIONS,
            maximise: bool = True, fixed=None, output=None, progress: bool = False) -> pd.DataFrame:
     """Improve sequences one substitution at a time, as the model predicts.
@@ -99,11 +107,12 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     Returns
     -------
     pandas.DataFrame
-        One row per starting sequence (a Series or one-column DataFrame keeps its index): ``start``, ``design``,
-        ``mutations`` (``G5A T9C``: how the design differs from the start, as start letter,
-        1-based position, design letter, in the order the positions were first changed; a
-        position changed twice (G5C, then C5A) is one mutation, G5A; in the letters the
-        sequences are written in), ``n_mutations`` (their number), ``start_prediction`` and ``prediction`` (for a classifier
+        One row per starting sequence (a Series or one-column DataFrame keeps its index):
+        ``start`` and ``design`` in the letters and case the sequences are written in (an
+        RNA sequence keeps U, a lower-case one stays lower case), ``mutations`` (``G5A
+        T9C``: how the design differs from the start, as start letter, 1-based position,
+        design letter, in the order the positions were first changed; a position changed
+        twice (G5C, then C5A) is one mutation, G5A; capital letters, U for RNA), ``n_mutations`` (their number), ``start_prediction`` and ``prediction`` (for a classifier
         ``start_log_odds_<class>`` and ``log_odds_<class>``) and, for a regressor ensemble,
         ``prediction_std`` of the design (a large spread warns of a design far from what the
         model learnt). ``attrs["output"]`` says what the numbers are.
@@ -177,7 +186,8 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     else:
         values = score(current)
     table = pd.DataFrame({
-        "start": starts, "design": current,
+        "start": [_in_case_of(q, w) for q, w in zip(starts, seqs)],
+        "design": [_in_case_of(q, w) for q, w in zip(current, seqs)],
         "mutations": [" ".join(f"{s[p]}{p + 1}{d[p]}" for p in dict.fromkeys(m) if d[p] != s[p])
                       for m, s, d in zip(made, starts, current)],
         "n_mutations": [sum(a != b for a, b in zip(d, s)) for d, s in zip(current, starts)],

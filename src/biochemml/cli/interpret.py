@@ -61,7 +61,7 @@ def design(
     model predicts best, round after round (in-silico directed evolution)."""
     from ..design import evolve, parse_positions
     from ..errors import InputError
-    from ..interpret.folder import load_sequence_run, output_choice, read_sequences
+    from ..interpret.folder import as_written, load_sequence_run, output_choice, read_sequences
     from ..interpret.mutagenesis import _scorer
     from ..io.outputs import join_outputs
     from ..io.writers import table_suffix, write_table
@@ -80,7 +80,7 @@ def design(
     _scorer(est, output, "design for")  # before the table is read and its notes said
     df, seqs, _ = read_sequences(est, cfg, data, sequence_column)
     replaced = out.exists()
-    designs = evolve(est, seqs, rounds=rounds, max_mutations=max_mutations or None,
+    designs = evolve(est, as_written(df, cfg, seqs, sequence_column), rounds=rounds, max_mutations=max_mutations or None,
                      maximise=not minimise, fixed=positions,
                      output=output, progress=True)
     added = designs.drop(columns=["start"]).set_index(df.index)

@@ -62,6 +62,20 @@ def read_sequences(est, cfg: dict, data, sequence_column_name, id_column=None):
     return df, seqs, ids
 
 
+def as_written(df, cfg: dict, seqs: list, sequence_column_name=None) -> list:
+    """``seqs`` (upper case, as :func:`read_sequences` gives them) in the case the table
+    writes them, so a design of a lower-case table stays lower case."""
+    from ..runs import _trained_sequence_column
+
+    column = sequence_column_name or _trained_sequence_column(df, cfg)
+    if column not in df:
+        return list(seqs)
+    cells = [str(x).strip() for x in df[column].tolist()]
+    if len(cells) != len(seqs):
+        return list(seqs)
+    return [c if len(c) == len(q) and c.upper() == q else q for c, q in zip(cells, seqs)]
+
+
 def readable_consensus(pwm, strong: float = 1.0, weak: float = 0.25) -> str:
     """The consensus with its certainty: upper case where a position holds at least
     ``strong`` bits, lower case down to ``weak`` bits, ``N`` below (a filter that fires on
