@@ -131,3 +131,14 @@ def test_design_keeps_the_letters_and_case_of_the_table(rna_run, capsys):
     assert row.start == mixed
     assert [c.islower() for c in row.design] == [c.islower() for c in mixed]
     assert row.design.upper().replace("T", "U") == row.design.upper()
+
+
+def test_meme_files_give_rna_motifs_one_strand(tmp_path):
+    from biochemml.motifs import PWM, read, write
+
+    rna = PWM.from_instances(["CCGGAA", "CCGGAU"], alphabet="rna", name="r1")
+    text = write([rna], tmp_path / "r.meme").read_text()
+    assert "ALPHABET= ACGU\n\nstrands: +\n" in text
+    assert read(tmp_path / "r.meme")[0].alphabet.name == "rna"
+    dna = PWM.from_instances(["CCGGAA"], alphabet="dna", name="d1")
+    assert "strands: + -" in write([dna], tmp_path / "d.meme").read_text()

@@ -316,7 +316,9 @@ def _shared_background(pwms: list[PWM], path) -> np.ndarray:
 def _meme_text(pwms: list[PWM], background: np.ndarray) -> str:
     alpha = pwms[0].alphabet
     lines = ["MEME version 4", "", f"ALPHABET= {alpha.symbols}", ""]
-    if alpha.complement is not None:
+    if alpha.name == "rna":  # an RNA (an mRNA, a reporter transcript) has one strand
+        lines += ["strands: +", ""]
+    elif alpha.complement is not None:
         lines += ["strands: + -", ""]
     lines += ["Background letter frequencies",
               " ".join(f"{s} {_number(b)}" for s, b in zip(alpha.symbols, background)), ""]
