@@ -133,6 +133,30 @@ def test_design_keeps_the_letters_and_case_of_the_table(rna_run, capsys):
     assert row.design.upper().replace("T", "U") == row.design.upper()
 
 
+def test_an_rna_table_gives_rna_filter_motifs(rna_run):
+    from biochemml.interpret import filter_motifs
+    from biochemml.motifs import read
+
+    folder, run, df = rna_run
+    out = folder / "motifs"
+    assert main(["--quiet", "interpret", "--model", str(run), "--data",
+                 str(folder / "train.csv"), "--out", str(out), "--limit", "1"]) == 0
+    summary = pd.read_csv(out / "filter_motifs.csv")
+    assert len(summary) and not summary.consensus.str.contains("[Tt]").any()
+    assert summary.consensus.str.contains("[Uu]").any()
+    meme = (out / "filter_motifs.meme").read_text()
+    # MEME's RNA alphabet, and one strand: a reporter mRNA has no reverse complement
+    assert "ALPHABET= ACGU" in meme and "strands: +\n" in meme and "strands: + -" not in meme
+    assert "A 0.25 C 0.25 G 0.25 U 0.25" in meme
+    motifs = read(out / "filter_motifs.meme")
+    assert {m.alphabet.name for m in motifs} == {"rna"}
+    assert [m.name for m in motifs] == summary["filter"].tolist()
+    # in Python: the letters of the sequences given, U or T, from the same model
+    assert filter_motifs(run, df.sequence)[0].alphabet.name == "rna"
+    dna = filter_motifs(run, df.sequence.str.upper().str.replace("U", "T"))
+    assert dna[0].alphabet.name == "dna"
+
+
 def test_meme_files_give_rna_motifs_one_strand(tmp_path):
     from biochemml.motifs import PWM, read, write
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..alphabets import get_alphabet
+from ..alphabets import DNA, RNA, get_alphabet
 from ..errors import InputError, ModelError
 
 
@@ -40,7 +40,7 @@ class _FirstLayer:
     def __init__(self, model, sequences, member: int, purpose: str):
         import torch
 
-        from .mutagenesis import as_model, sequence_list
+        from .mutagenesis import as_model, display_symbols, sequence_list
 
         model = as_model(model)
         nets = getattr(model, "models_", None)
@@ -59,6 +59,10 @@ class _FirstLayer:
                              "convolution on the sequence (an MLP without motif features): "
                              "use mutagenesis() instead")
         seqs = sequence_list(sequences, purpose)
+        # the letters the sequences are written in: an RNA table on a DNA model reads its
+        # motifs in U, as its mutagenesis maps do
+        letters = display_symbols(model, seqs)[0]
+        self.letters = next((a for a in (DNA, RNA) if a.symbols == letters), self.alphabet)
         self.unknown = model.unknown
         self.codes = model._codes(seqs, fitting=False)  # (N, L) as the model reads them
 
@@ -134,7 +138,8 @@ def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 
         One PWM per filter with at least ``min_sites`` instances, named ``"filter_7"`` (and,
         for models with filters of several widths, ``"filter_7_width5"``), its instance
         counts in ``counts`` (shape ``(C, W)``), sorted by information content, highest
-        first. Windows that run past either end of a sequence or hold an ``N`` are not used.
+        first. The motifs are in the letters the sequences are written in: RNA motifs (U)
+        from an RNA table, whichever of T or U the model reads. Windows that run past either end of a sequence or hold an ``N`` are not used.
     """
     from ..motifs.pwm import PWM
 
@@ -174,7 +179,7 @@ def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 
         m = counts[j][f].T  # (C, W)
         if int(m[:, 0].sum()) < min_sites:
             continue
-        motifs.append(PWM.from_matrix(m, pseudocounts=pseudocounts, alphabet=layer.alphabet,
+        motifs.append(PWM.from_matrix(m, pseudocounts=pseudocounts, alphabet=layer.letters,
                                       name=name))
     motifs.sort(key=lambda p: -float(p.information_content().sum()))
     return motifs
