@@ -447,6 +447,41 @@ def test_a_decimal_comma_file_reads_thousands_dots_and_names_the_cell_that_is_ba
         numeric_cells(read_table(path), "gfp", path=path)
 
 
+def test_a_decimal_comma_file_reads_a_dot_no_thousands_separator_could_write(tmp_path):
+    path = tmp_path / "eu.csv"  # '7.0' typed into a German Excel: only a decimal point
+    path.write_text("sequence;pH\nACGT;7,2\nGGCC;7.0\nTTAA;6.85\n")
+    assert numeric_column(read_table(path), "pH").tolist() == [7.2, 7.0, 6.85]
+
+
+def test_a_tab_separated_export_with_decimal_commas_reads_them(tmp_path):
+    path = tmp_path / "runs.txt"  # a European Excel "Text (Tab delimited)" export
+    path.write_text("sequence\tT\tgfp\nACGT\t31,78\t1\nGGCC\t30\t2,5\nTTAA\t29,5\t3\n")
+    df = read_table(path)
+    assert numeric_column(df, "T").tolist() == [31.78, 30.0, 29.5]
+    assert numeric_column(df, "gfp").tolist() == [1.0, 2.5, 3.0]
+    # a tab file that writes decimal points keeps them, and its commas are named
+    path.write_text("sequence\tT\tgfp\nACGT\t31.5\t1\nGGCC\t30\t2,5\nTTAA\t29\t3\n")
+    with pytest.raises(InputError, match=r"row 3, column 'gfp': the value is '2,5'"):
+        numeric_column(read_table(path), "gfp")
+    # '3,353' could be thousands: it alone does not make a decimal-comma file
+    path.write_text("sequence\treads\nACGT\t3,353\nGGCC\t12\n")
+    assert read_table(path).attrs["decimal"] == "."
+
+
+def test_a_row_of_units_under_the_header_is_named_as_such(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("sequence,T,gfp\n,°C,a.u.\nACGT,30,1\nGGCC,31,2\nTTAA,32,3\n")
+    with pytest.raises(InputError, match=r"row 2, column 'T': the value is '°C', not a number; "
+                                         r"the first row under the header looks like a row of "
+                                         r"units: put each unit in its column's name \(e\.g\. "
+                                         r"'T \(°C\)'\) and delete that row"):
+        numeric_column(read_table(path), "T")
+    path.write_text("sequence,T\nACGT,30\nGGCC,hot\nTTAA,32\n")  # a bad cell further down
+    with pytest.raises(InputError) as err:
+        numeric_column(read_table(path), "T")
+    assert "row of units" not in str(err.value)
+
+
 def test_excel_formulas_without_saved_results_are_named(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()  # as a script or a LIMS writes it: formulas, no results

@@ -165,7 +165,8 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
     """Read a CSV/TSV file as a spreadsheet program writes it.
 
     The separator is ``sep`` unless the header holds none of it but semicolons or
-    tabs (a semicolon CSV of a European Excel reads with decimal commas, ``1,5`` = 1.5).
+    tabs (a semicolon CSV of a European Excel reads with decimal commas, ``1,5`` = 1.5, and
+    so does a tab-separated file whose cells write them: :func:`_writes_decimal_commas`).
     UTF-8 and Windows (cp1252) text are read; column names lose surrounding blanks; a
     header naming a column twice is an error. In a table of several columns blank lines
     stay rows, so rows keep their file numbers (``attrs["first_row"]``, 2 unless blank
@@ -179,6 +180,9 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
             options = {"sep": sep, "encoding": encoding, "decimal": "," if sep == ";" else ".",
                        "skiprows": skip}
             df = pd.read_csv(path, skip_blank_lines=not several, **options)
+            if sep == "\t" and _writes_decimal_commas(df):  # a European "Text (Tab)" export
+                options["decimal"] = ","
+                df = pd.read_csv(path, skip_blank_lines=not several, **options)
             _check_header(pd.read_csv(path, header=None, nrows=1, dtype=str, **options), path)
             break
         except UnicodeDecodeError:
@@ -192,6 +196,29 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
     df.attrs["decimal"] = options["decimal"]  # numeric_column reads text cells the same way
     _check_second_header_row(df, path)
     return df
+
+
+#: a cell only a decimal comma explains: '31,78', '-0,5', '0,1234' (not '3,353', which a
+#: thousands comma could have written)
+_ONLY_DECIMAL_COMMA = r"\s*[-+]?\d+,(\d{1,2}|\d{4,})\s*"
+
+
+def _writes_decimal_commas(df: pd.DataFrame) -> bool:
+    """True when a table read with a decimal point has text cells that only a decimal
+    comma explains (``31,78``) and no number written with a decimal point: a tab-separated
+    export of a European spreadsheet."""
+    found = False
+    for column in df.columns:
+        raw = df[column]
+        if pd.api.types.is_float_dtype(raw) and np.any(np.isfinite(raw) & (raw % 1 != 0)):
+            return False  # '3.45' read as a number: this file writes decimal points
+        if pd.api.types.is_numeric_dtype(raw):
+            continue
+        strings = raw[raw.map(lambda v: isinstance(v, str))].astype(str)
+        if strings.str.fullmatch(_DOT_NUMBER).any():
+            return False
+        found = found or bool(strings.str.fullmatch(_ONLY_DECIMAL_COMMA).any())
+    return found
 
 
 def _encodings(path: Path) -> tuple:
@@ -704,7 +731,7 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
         i = int(bad[0])
         blank = bool(pd.isna(raw.iloc[i]))
         message = not_a_number(raw.iloc[i], blank=blank, column=raw,
-                               decimal=df.attrs.get("decimal", "."))
+                               decimal=df.attrs.get("decimal", ".")) + units_row_hint(raw, bad)
         if bad.size > 1:
             message += f" ({bad.size} rows in all)"
         if blank:
@@ -718,6 +745,9 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
 _EUROPEAN_NUMBER = r"\s*[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*"
 #: a number with a dot and no comma: '1.234' is 1234 or 1.234 in a decimal-comma file
 _DOT_NUMBER = r"\s*[-+]?\d*\.\d+\s*"
+#: of those, the ones a thousands dot could have written: '1.234', '12.345.678' ('7.0' and
+#: '3.45' can only be decimals)
+_DOT_THOUSANDS = r"\s*[-+]?\d{1,3}(\.\d{3})+\s*"
 
 
 def numbers_as_written(df: pd.DataFrame, column: str) -> pd.Series:
@@ -728,7 +758,8 @@ def numbers_as_written(df: pd.DataFrame, column: str) -> pd.Series:
     cell has a thousands dot (``1.234,5``), so every cell would look bad: those written
     ``3,5``, ``-0,25`` or ``1.234,5`` become numbers. A cell such as ``1.234`` could mean
     1234 or 1.234 there: it becomes NaN, so that the caller reports it (see
-    :func:`not_a_number`) instead of reading it with a decimal point. Other cells stay.
+    :func:`not_a_number`) instead of reading it with a decimal point. A dot no thousands
+    separator could have written (``7.0``, ``3.45``) is a decimal point. Other cells stay.
     """
     raw = df[column]
     if df.attrs.get("decimal") != "," or pd.api.types.is_numeric_dtype(raw):
@@ -738,10 +769,12 @@ def numbers_as_written(df: pd.DataFrame, column: str) -> pd.Series:
     strings = text.where(is_text, "").astype(str)
     european = is_text & strings.str.fullmatch(_EUROPEAN_NUMBER)
     dotted = is_text & strings.str.fullmatch(_DOT_NUMBER)
+    ambiguous = dotted & strings.str.fullmatch(_DOT_THOUSANDS)
     out = text.copy()
     out[european] = pd.to_numeric(strings[european].str.strip().str.replace(".", "", regex=False)
                                   .str.replace(",", ".", regex=False))
-    out[dotted] = np.nan
+    out[dotted & ~ambiguous] = pd.to_numeric(strings[dotted & ~ambiguous].str.strip())
+    out[ambiguous] = np.nan
     return out
 
 
@@ -749,6 +782,16 @@ def numbers_as_written(df: pd.DataFrame, column: str) -> pd.Series:
 #: ('1,234,567'), or either ('3,353')
 _COMMA_NUMBER = re.compile(r"\s*[-+]?\d*,\d+\s*")
 _THOUSANDS = re.compile(r"\s*[-+]?[1-9]\d{0,2}(,\d{3})+\s*")
+
+
+def units_row_hint(raw: pd.Series, bad) -> str:
+    """A clause for a numeric column whose only bad cell is text in its first row (``°C``,
+    ``g/L``): a row of units under the header, as spreadsheets often have; else ``""``."""
+    if len(bad) != 1 or bad[0] != 0 or len(raw) < 3 or not isinstance(raw.iloc[0], str) \
+            or not raw.iloc[0].strip():
+        return ""
+    return ("; the first row under the header looks like a row of units: put each unit in its "
+            f"column's name (e.g. '{raw.name} ({raw.iloc[0].strip()})') and delete that row")
 
 
 def not_a_number(value, blank: bool, column=None, decimal: str = ".") -> str:
@@ -764,7 +807,7 @@ def not_a_number(value, blank: bool, column=None, decimal: str = ".") -> str:
     if not isinstance(value, str) or blank:
         return f"the value {desc}"
     text = value.strip()
-    if decimal == "," and re.fullmatch(_DOT_NUMBER, value):
+    if decimal == "," and re.fullmatch(_DOT_THOUSANDS, value):
         desc += (f" (this table writes decimals with a comma: write {text.replace('.', '')} if "
                  f"the dot separates thousands, or {text.replace('.', ',')} for a decimal)")
     elif _THOUSANDS.fullmatch(value) and text.count(",") > 1:
