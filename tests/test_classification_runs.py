@@ -116,7 +116,9 @@ def test_evaluate_takes_other_column_names_and_a_table_of_one_class(rare, tmp_pa
                  "--sequence-column", "utr", "--target-column", "class", "--out",
                  str(tmp_path / "ev")]) == 0
     metrics = json.loads((tmp_path / "ev" / "metrics.json").read_text())
-    assert metrics["n"] == int((table["class"] == "bound").sum())
+    # the binders the run trained on are kept apart: the headline is the unseen binders'
+    assert metrics["all_rows"]["n"] == int((table["class"] == "bound").sum())
+    assert metrics["n"] == metrics["unseen"]["n"] < metrics["all_rows"]["n"]
     assert metrics["recall"] == pytest.approx(np.asarray(metrics["confusion_matrix"])[0, 0] / metrics["n"])
     assert not (tmp_path / "ev" / "figures" / "evaluation_roc.png").exists()  # one class: no curve
     assert main(["evaluate", "--model", str(tmp_path / "run"), "--data",
