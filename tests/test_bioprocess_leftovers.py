@@ -75,11 +75,13 @@ def test_fit_conditions_warns_when_runs_are_too_few(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Warning: only 3 measured runs for 2 varied factors" in err and "fragile" in err
     assert "cross-validation is fragile" in (out_dir / "report.html").read_text()
-    # enough runs: no warning
+    # enough runs: no warning of too few runs (4 runs give gbt a cross-validated R² below
+    # 0, which has its own warning)
     path, bounds = _runs(tmp_path, 4, ["a", "b"])
     assert main(["fit-conditions", "--runs", str(path), "--factors", str(bounds), "--response",
                  "titer", "--kinds", "gbt", "--out-dir", str(out_dir)]) == 0
-    assert "Warning" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Warning: only" not in err and "fragile" not in err
 
 
 # ------------------------- 3. importance and effects from the lowest-error model, and said so

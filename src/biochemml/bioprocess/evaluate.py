@@ -90,6 +90,43 @@ def coverage_note(coverage: float, n: int, model: str, proposals: bool = False) 
     return text
 
 
+def no_skill_note(metrics: pd.DataFrame, response: str = "the response") -> str:
+    """A caution when no model predicts better than the mean of the runs, else ``""``.
+
+    A cross-validated R² of 0 is what predicting the mean response for every run scores;
+    below 0 is worse. When no model in ``metrics`` scores above 0 (a response that is all
+    noise, or factors that do not act on it within their bounds), whatever the models
+    learned is noise: a factor ranking or effect plot from any of them shows the wiggles of
+    that noise, and importances that sum to 1 make them look like findings.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        As :func:`cross_validate` returns it: one row per model kind with an ``r2`` column.
+    response : str
+        The response's name, for the sentence.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"r2": [-0.30, -0.47]}, index=["gp", "gbt"])
+    >>> no_skill_note(m, "titer")[:66]
+    'no model predicts titer better than its mean over the runs: the cr'
+    >>> no_skill_note(pd.DataFrame({"r2": [0.2, -0.4]}, index=["gp", "gbt"]))
+    ''
+    """
+    r2 = pd.to_numeric(metrics["r2"], errors="coerce")
+    if (r2 > 0).any():
+        return ""
+    shown = ", ".join(f"{kind} {value:.2f}" if np.isfinite(value) else f"{kind} n/a"
+                      for kind, value in r2.items())
+    return (f"no model predicts {response} better than its mean over the runs: the "
+            f"cross-validated R² is {shown} (0 = no better than predicting the mean for every "
+            "run, below 0 = worse), so the factor ranking and effects are not meaningful: they "
+            "show what the model fitted to noise, not how the factors act; measure more runs "
+            "(replicates gauge the noise), or widen the factor ranges so that their effects "
+            "stand out of the noise")
+
+
 def few_runs_interval_note(n_runs: int, pure_error_df: int = 0,
                            what: str = "the 95% intervals", several: bool = False) -> str:
     """One sentence when a model's intervals come from fewer runs than their coverage can be

@@ -323,6 +323,7 @@ def fit_conditions(
     """Compare condition models by cross-validation; parity, effect and importance outputs
     (importance and effects from the model with the lowest cross-validated error)."""
     from ..bioprocess import ConditionModel, Factors, cross_validate, feature_importance
+    from ..bioprocess.evaluate import no_skill_note
     from ..bioprocess.plots import effects_plot, parity_plot
     from ..bioprocess.runs import check_runs, few_runs_notice, require_variation
     from ..progress import say
@@ -350,13 +351,16 @@ def fit_conditions(
     metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f, folds=fold_spec, seed=seed,
                                     progress=True)
     best = metrics["rmse"].idxmin()
+    # no model beats the mean: the ranking below is of noise, and is labelled so everywhere
+    no_skill = no_skill_note(metrics, response)
     # importance and effects from the model the cross-validation trusts most, fitted to all runs
     model = ConditionModel(best, factors=f, seed=seed).fit(X, y)
     importance = feature_importance(model, X)
     parity = parity_plot(preds, response, title=_cv_title(fold_spec, response))
     effects = effects_plot(model, X, importance, response,
                            title=f"Factor effects on {response}: {best} model (the lowest "
-                                 "cross-validated error), fitted to all runs")
+                                 "cross-validated error), fitted to all runs"
+                                 + (NOT_MEANINGFUL if no_skill else ""))
     metrics_out = metrics.reset_index(names="kind")
     write_table(metrics_out, out_dir / "cv_metrics.csv")
     # 'row': the file row of each run (as spreadsheets count, header = row 1), as every note says
@@ -370,15 +374,23 @@ def fit_conditions(
     _write_conditions_report(out_dir, runs, response, len(y), f, kind_list, best, metrics_out,
                              importance, checked.ignored_notice(), checked.skipped_notice(), few,
                              parity_caption=_cv_title(fold_spec, response),
-                             calibration=calibration)
+                             calibration=calibration, no_skill=no_skill)
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside their 95% "
                               "prediction intervals, 0.95 if calibrated)")
+    _warning(no_skill)
     for note in calibration:
         _warning(note)
+    ranking = (f"factor ranking not meaningful (no model predicts {response} better than its "
+               "mean: every cross-validated R² is 0 or below)" if no_skill
+               else _top_factors(importance))
     typer.echo(f"Lowest error: {best}. Importance and effects from {best} (the lowest-error "
-               f"model, fitted to all runs); {_top_factors(importance)}. "
+               f"model, fitted to all runs); {ranking}. "
                f"Wrote tables and figures to {out_dir}/")
     typer.echo(f"Report: {out_dir / 'report.html'}")
+
+
+#: added to the titles of the factor ranking and effects when no model beats the mean
+NOT_MEANINGFUL = " (not meaningful: no model predicts better than the mean)"
 
 
 #: names of the cross-validation metrics in reports (the tables keep the short names)
@@ -409,13 +421,16 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
                              kinds, best: str, metrics, importance, ignored: str = "",
                              skipped: str = "", few: str = "",
                              parity_caption: str = "Cross-validated predictions",
-                             calibration=()) -> None:
+                             calibration=(), no_skill: str = "") -> None:
     """One self-contained report.html beside the tables and figures of fit-conditions
-    (``few``: the warning that there are too few runs, first among the notes; then the
-    ``calibration`` warnings, on interval coverage). The metrics, the importance and the
-    effects are all those of the ``best`` model."""
+    (``no_skill``: the warning that no model predicts better than the mean, first among the
+    notes, and the ranking's and effects' titles then say they are not meaningful;
+    ``few``: the warning that there are too few runs; then the ``calibration`` warnings, on
+    interval coverage). The metrics, the importance and the effects are all those of the
+    ``best`` model."""
     from ..report import write_report
 
+    caveat = NOT_MEANINGFUL if no_skill else ""
     best_row = metrics.set_index("kind").loc[best]
     shown = {METRIC_NAMES.get(k, k): float(v) for k, v in best_row.items()
              if isinstance(v, (int, float))}
@@ -431,11 +446,12 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
                   "coverage, 95% if calibrated), one panel per model",
                   out_dir / "parity.png"),
                  (f"Importance and effects of the most important factors ({best} model, the "
-                  "lowest cross-validated error)", out_dir / "effects.png")],
+                  f"lowest cross-validated error){caveat}", out_dir / "effects.png")],
         tables={"Cross-validation of every model": metrics.rename(columns=METRIC_NAMES),
-                f"Factor importance ({best} model, the lowest cross-validated error)":
+                f"Factor importance ({best} model, the lowest cross-validated error){caveat}":
                     importance.rename_axis("factor").rename("importance").reset_index()},
-        notes=_report_warning(few) + [n for c in calibration for n in _report_warning(c)]
+        notes=_report_warning(no_skill) + _report_warning(few)
+        + [n for c in calibration for n in _report_warning(c)]
         + [f"Metrics are those of the {best} model, measured on runs it did not train on "
            "(replicates of one condition are left out together).",
            f"Factor importance and effects are those of the same {best} model, fitted to all "

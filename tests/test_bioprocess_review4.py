@@ -1,0 +1,102 @@
+"""Defects found in a fourth review of the bioprocess workflow (a user's first round of 14
+runs with 5 factors: a response of pure noise, factors never varied, two responses with a
+reference point, decimal commas, a bounds table with a Log column). Each test fails before
+its fix."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.bioprocess import ConditionModel, Factors, feature_importance, recommend
+from biochemml.cli import main
+from biochemml.errors import InputError
+
+FACTORS_YAML = """\
+factors:
+  - {name: temperature, low: 30, high: 37}
+  - {name: pH, low: 6.7, high: 7.3}
+  - {name: feed, low: 0, high: 10}
+  - {name: inducer, low: 0.01, high: 1.0, log: true}
+  - {name: medium, levels: [A, B]}
+"""
+
+# the reviewer's 14 runs (12 Latin-hypercube runs and two centre points); 'titer' here is
+# pure noise: no factor acts on it
+NOISE = """\
+run,temperature,pH,feed,inducer,medium,titer,lactate
+run01,31.7833,7.18418,7.73138,0.0205305,B,2.6,2.47
+run02,36.622,6.84717,0.984236,0.132399,B,2.34,2.53
+run03,34.7514,6.9955,3.40761,0.151281,B,2.88,2.47
+run04,30.8699,7.11658,3.32749,0.843478,A,3.21,1.64
+run05,36.2999,6.76777,8.77094,0.387468,A,3.57,3.5
+run06,30.0746,7.26184,0.53146,0.053047,A,3.05,1.07
+run07,33.6206,6.88039,6.32316,0.57964,B,2.72,2.67
+run08,33.3049,7.09828,5.3331,0.0374441,A,2.61,2.43
+run09,31.2129,6.71201,6.71514,0.0306114,A,3.37,2.38
+run10,34.546,7.24918,4.79307,0.22066,B,3.82,2.73
+run11,32.8115,7.02877,9.67514,0.0110922,B,3.14,2.74
+run12,35.4703,6.93447,1.95624,0.0750659,A,2.38,2.2
+C1,33.5,7.0,5.0,0.1,A,2.52,2.43
+C2,33.5,7.0,5.0,0.1,A,3.8,2.41
+"""
+
+
+@pytest.fixture
+def factors_path(tmp_path):
+    path = tmp_path / "factors.yaml"
+    path.write_text(FACTORS_YAML, encoding="utf-8")
+    return path
+
+
+def noise_runs() -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(NOISE))
+
+
+def write(table: pd.DataFrame, tmp_path, name="runs.csv"):
+    path = tmp_path / name
+    table.to_csv(path, index=False)
+    return path
+
+
+# ------------------------------------ 1. a factor ranking from a model that predicts nothing
+def test_no_skill_note_when_no_model_beats_the_mean():
+    from biochemml.bioprocess.evaluate import no_skill_note
+
+    metrics = pd.DataFrame({"r2": [-0.30, -0.47, -0.83]}, index=["gp", "gbt", "nn"])
+    note = no_skill_note(metrics, "titer")
+    assert "gp -0.30, gbt -0.47, nn -0.83" in note
+    assert "not meaningful" in note
+    assert no_skill_note(pd.DataFrame({"r2": [0.0]}, index=["gp"]))  # 0 is the mean itself
+    assert no_skill_note(pd.DataFrame({"r2": [0.05, -0.5]}, index=["gp", "nn"])) == ""
+
+
+def test_effect_plots_span_the_measured_response(factors_path):
+    from biochemml.bioprocess.plots import effects_plot
+
+    f, runs = Factors.from_file(factors_path), noise_runs()
+    model = ConditionModel("gp", factors=f, seed=0).fit(runs[f.names], runs["titer"])
+    importance = feature_importance(model, runs[f.names], grid=5)
+    fig = effects_plot(model, runs[f.names], importance, "titer")
+    for ax in fig.axes[1:3]:  # the two partial-dependence panels
+        lo, hi = ax.get_ylim()
+        # the measured titers run from 2.34 to 3.82: a flat effect must look flat
+        assert lo <= 2.34 and hi >= 3.82
+
+
+def test_fit_conditions_says_the_ranking_of_a_model_of_noise_is_not_meaningful(
+        tmp_path, factors_path, capsys):
+    runs = write(noise_runs(), tmp_path)
+    folder = tmp_path / "model"
+    assert main(["fit-conditions", "--runs", str(runs), "--factors", str(factors_path),
+                 "--response", "titer", "--kinds", "gp", "--out-dir", str(folder)]) == 0
+    r2 = pd.read_csv(folder / "cv_metrics.csv").set_index("kind").loc["gp", "r2"]
+    assert r2 < 0
+    out, err = capsys.readouterr()
+    assert "no model predicts titer better than its mean" in err
+    assert "top factors" not in out and "factor ranking not meaningful" in out
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Warning: no model predicts titer better than its mean" in report
+    assert "not meaningful: no model predicts better than the mean" in report
