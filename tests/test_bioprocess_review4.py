@@ -100,3 +100,87 @@ def test_fit_conditions_says_the_ranking_of_a_model_of_noise_is_not_meaningful(
     report = (folder / "report.html").read_text(encoding="utf-8")
     assert "Warning: no model predicts titer better than its mean" in report
     assert "not meaningful: no model predicts better than the mean" in report
+
+
+def true_titer(t: pd.DataFrame) -> np.ndarray:
+    """The reviewer's true mean titer (g/L): medium B adds 0.4."""
+    return (3.0 - 0.06 * (t["temperature"] - 33) ** 2 - 8 * (t["pH"] - 7.0) ** 2
+            + 0.25 * t["feed"] - 0.015 * t["feed"] ** 2 + 0.4 * np.log10(t["inducer"])
+            + np.where(t["medium"] == "B", 0.4, 0.0)).to_numpy()
+
+
+def clean_runs() -> pd.DataFrame:
+    runs = noise_runs()
+    runs["titer"] = np.round(true_titer(runs), 3)
+    return runs
+
+
+# ------------------------------------------------------------ 2. factors never varied
+def test_unvaried_note_names_a_constant_factor_and_a_level_never_run(factors_path):
+    from biochemml.bioprocess.runs import unvaried_note
+
+    f, runs = Factors.from_file(factors_path), clean_runs()
+    assert unvaried_note(runs[f.names], f) == ""
+    runs["pH"], runs["medium"] = 7.0, "A"
+    note = unvaried_note(runs[f.names], f, "recommend")
+    assert note.startswith("the runs never vary pH (7 in every run, declared 6.7..7.3) and never "
+                           "use level B of medium (levels A, B): they say nothing about their "
+                           "effect")
+    assert "fixed" in note
+    # held at what was run, nothing is predicted away from it
+    assert unvaried_note(runs[f.names], f, fixed={"pH": 7.0, "medium": "A"}) == ""
+    assert "never vary pH" in unvaried_note(runs[f.names], f, fixed={"pH": 7.2, "medium": "A"})
+
+
+def test_importance_of_a_factor_never_varied_is_not_presented_as_learned(factors_path):
+    f, runs = Factors.from_file(factors_path), clean_runs()
+    runs["pH"] = 7.0
+    model = ConditionModel("gp", factors=f, seed=0).fit(runs[f.names], runs["titer"])
+    importance = feature_importance(model, runs[f.names], grid=5)
+    assert np.isnan(importance["pH"]) and importance.index[-1] == "pH"
+    assert importance.drop("pH").sum() == pytest.approx(1.0)
+
+
+def test_importance_of_a_categorical_factor_run_at_one_level_is_not_learned():
+    from biochemml.bioprocess import Factor
+
+    factors = Factors([Factor("T", "continuous", 25, 37),
+                       Factor("medium", "categorical", levels=("A", "B", "C"))])
+    X = pd.DataFrame({"T": np.linspace(25, 37, 8), "medium": "A"})
+    model = ConditionModel("gp", factors=factors, seed=0).fit(X, np.sin(X["T"] / 3))
+    importance = feature_importance(model, X, grid=5)
+    # B and C were never run: the gap between A and them is the model's guess
+    assert np.isnan(importance["medium"]) and importance["T"] == pytest.approx(1.0)
+
+
+def test_recommend_notes_a_level_never_run(factors_path):
+    f, runs = Factors.from_file(factors_path), clean_runs()
+    runs["medium"] = "A"
+    out = recommend(runs, f, "titer", batch=1, seed=0, num_restarts=2, raw_samples=32)
+    assert out.attrs["unvaried"].startswith("the runs never use level B of medium (levels A, B)")
+    out = recommend(clean_runs(), f, "titer", batch=1, seed=0, num_restarts=2, raw_samples=32)
+    assert out.attrs["unvaried"] == ""
+
+
+def test_recommend_command_reports_a_factor_never_varied(tmp_path, factors_path, capsys):
+    runs = clean_runs()
+    runs["pH"] = 7.0
+    out = tmp_path / "next.csv"
+    assert main(["recommend", "--runs", str(write(runs, tmp_path)), "--factors",
+                 str(factors_path), "--response", "titer", "--batch", "1", "--out",
+                 str(out)]) == 0
+    assert "Note: the runs never vary pH (7 in every run" in capsys.readouterr().err
+    assert "The runs never vary pH" in out.with_suffix(".html").read_text(encoding="utf-8")
+
+
+def test_fit_conditions_reports_a_factor_never_varied(tmp_path, factors_path, capsys):
+    runs = clean_runs()
+    runs["pH"] = 7.0
+    folder = tmp_path / "model"
+    assert main(["fit-conditions", "--runs", str(write(runs, tmp_path)), "--factors",
+                 str(factors_path), "--response", "titer", "--kinds", "gp", "--folds", "3",
+                 "--out-dir", str(folder)]) == 0
+    assert "Note: the runs never vary pH" in capsys.readouterr().err
+    importance = pd.read_csv(folder / "importance.csv").set_index("factor")["importance"]
+    assert np.isnan(importance["pH"])
+    assert "The runs never vary pH" in (folder / "report.html").read_text(encoding="utf-8")

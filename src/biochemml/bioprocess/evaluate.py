@@ -331,19 +331,37 @@ def feature_importance(model: ConditionModel, X: pd.DataFrame, grid: int = 11) -
     between its best and worst level. Both spreads are in units of the response, so the
     shares compare continuous and categorical factors directly.
 
+    Only what the model's training runs varied is measured: a continuous factor they held at
+    one value (declared 6.7-7.3, run at 7.0 throughout) or a categorical factor run at one
+    level has no learned effect, and its importance is NaN (not 0: unknown); a categorical
+    factor's spread is over the levels that were run (a level never run is a guess).
+
     Returns
     -------
     pandas.Series
-        Indexed by factor name (continuous and categorical), sorted descending, summing
-        to 1.
+        Indexed by factor name (continuous and categorical), sorted descending (NaN last),
+        the factors that were varied summing to 1.
     """
+    from .runs import unvaried
+
+    trained = getattr(model, "X_train_", None)
+    constant, missing = unvaried(trained, model.factors_) if trained is not None else ({}, {})
     spans = {}
     for f in model.factors_.varied:
-        _, pd_mean = partial_dependence(model, X, f.name, grid)
+        if f.name in constant:
+            spans[f.name] = np.nan
+            continue
+        values, pd_mean = partial_dependence(model, X, f.name, grid)
+        if f.name in missing:
+            run = np.array([v not in missing[f.name] for v in values])
+            if run.sum() < 2:
+                spans[f.name] = np.nan
+                continue
+            pd_mean = pd_mean[run]
         spans[f.name] = float(np.ptp(pd_mean))
     s = pd.Series(spans, dtype=np.float64)
     total = s.sum()
-    return (s / total if total > 0 else s).sort_values(ascending=False)
+    return (s / total if total > 0 else s).sort_values(ascending=False, na_position="last")
 
 
 def response_surface(model: ConditionModel, at: pd.DataFrame, f1: str, f2: str, grid: int = 30):

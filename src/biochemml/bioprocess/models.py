@@ -201,6 +201,8 @@ class ConditionModel:
     factors_ : Factors
         The factors used (given or inferred).
     n_train_ : int
+    X_train_, y_train_ : pandas.DataFrame, numpy.ndarray
+        The training conditions (checked, one column per factor) and responses.
     pure_error_, pure_error_df_ : float, int
         ``gp``: the replicates' pure-error variance (of the log response with
         ``log_response``) and its degrees of freedom (``nan`` and 0 without replicates);
@@ -260,6 +262,7 @@ class ConditionModel:
         self.factors_ = self.factors if self.factors is not None else infer_factors(X)
         U = self.factors_.to_unit(self.factors_.check_table(X))
         self.n_train_ = len(y)
+        self.X_train_ = self.factors_.check_table(X)
         self.y_train_ = y
         fit = {"gp": self._fit_gp, "gbt": self._fit_trees, "nn": self._fit_nets}[self.kind]
         with small_torch():

@@ -130,20 +130,24 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
     X : pandas.DataFrame
         The training conditions (partial dependence averages over them).
     importance : pandas.Series
-        From :func:`feature_importance`.
+        From :func:`feature_importance`. A factor with NaN importance (the runs never
+        varied it) is named "not varied in the runs" on the bars and gets no panel.
     title : str, optional
         The figure's title; by default it names the response and the model.
     """
     from .evaluate import best_condition, partial_dependence, response_surface
 
-    top = list(importance.index[:2])
-    continuous = [n for n in importance.index if model.factors_[n].kind == "continuous"]
+    learned = importance.dropna()  # NaN: a factor the runs never varied, nothing learned
+    top = list(learned.index[:2])
+    continuous = [n for n in learned.index if model.factors_[n].kind == "continuous"]
     surface = continuous[:2] if len(continuous) >= 2 else []
     if title is None:
         title = f"Factor effects on predicted {response} ({_kind_name(model.kind)} model)"
     with style():
         fig, axes = _figure(1 + len(top) + bool(surface), width=5.2, height=4.0)
-        axes[0].barh(importance.index[::-1], importance.values[::-1], color="tab:blue")
+        shown = [n if np.isfinite(v) else f"{n} (not varied\nin the runs)"
+                 for n, v in importance.items()]
+        axes[0].barh(shown[::-1], np.nan_to_num(importance.values[::-1]), color="tab:blue")
         axes[0].set_xlabel("share of effect on prediction")
         axes[0].set_title("factor importance")
         measured = np.asarray(model.y_train_, dtype=np.float64)

@@ -24,7 +24,7 @@ from ..seeding import seeded
 from .evaluate import few_runs_interval_note
 from .factors import Factors
 from .models import ConditionModel, central_interval, small_torch
-from .runs import as_list, check_runs, require_variation
+from .runs import as_list, check_runs, require_variation, unvaried_note
 
 Z95 = 1.959963984540054
 
@@ -100,6 +100,9 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         expected to beat the best measured run (see :func:`no_gain_note`), else ``""``.
         ``attrs["repeats"]`` holds a sentence when a proposed run repeats another run of the
         batch or a measured run (see :func:`repeat_note`), else ``""``.
+        ``attrs["unvaried"]`` holds a sentence naming the declared continuous factors the
+        runs never varied and the categorical levels never run (their effect is not learned;
+        see :func:`~biochemml.bioprocess.runs.unvaried_note`), else ``""``.
         ``attrs["intervals"]`` holds a sentence when the runs are too few (under 30) for the
         95% intervals to be trusted: they are likely too narrow (see
         :func:`~biochemml.bioprocess.evaluate.few_runs_interval_note`), else ``""``.
@@ -154,6 +157,7 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     else:
         out.attrs["note"] = no_gain_note(out, checked, responses[0], senses[0], factors, fixed)
     out.attrs["repeats"] = repeat_note(out, checked, factors, fixed)
+    out.attrs["unvaried"] = unvaried_note(checked.conditions, factors, "recommend", fixed)
     out.attrs["intervals"] = few_runs_interval_note(len(checked.conditions),
                                                     models[0].pure_error_df_)
     return out

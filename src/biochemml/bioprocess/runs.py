@@ -143,6 +143,97 @@ def few_runs_notice(n_runs: int, factors: Factors, use: str) -> str:
             f"(aim for at least {need}, the number of varied factors + 2), {consequence}")
 
 
+def unvaried(conditions: pd.DataFrame, factors: Factors, fixed: dict | None = None) -> tuple:
+    """What the runs never varied: the declared continuous factors that hold one value in
+    every run, and the levels of categorical factors that no run has.
+
+    Parameters
+    ----------
+    conditions : pandas.DataFrame
+        ``(N, n_factors)`` checked conditions (as :attr:`Runs.conditions`).
+    factors : Factors
+    fixed : dict, optional
+        ``{factor: value}`` held in proposals: a factor held at the value (or a level) the
+        runs have is left out, as nothing is predicted away from them there.
+
+    Returns
+    -------
+    constant : dict
+        ``{factor: the one value}`` of the continuous factors never varied.
+    missing : dict
+        ``{factor: [levels never run]}`` of the categorical factors.
+    """
+    fixed = fixed or {}
+    constant, missing = {}, {}
+    for f in factors.varied:
+        if f.name not in conditions.columns or not len(conditions):
+            continue
+        if f.kind == "continuous":
+            values = conditions[f.name].to_numpy(dtype=np.float64)
+            if np.ptp(values) <= 1e-12 * (f.high - f.low):
+                held = fixed.get(f.name)
+                if held is not None and np.isclose(float(held), values[0]):
+                    continue
+                constant[f.name] = float(values[0])
+        else:
+            seen = {f.level_of(v) for v in conditions[f.name]}
+            never = [lv for lv in f.levels if lv not in seen]
+            held = f.level_of(fixed[f.name]) if f.name in fixed else None
+            if never and (held is None or held not in seen):
+                missing[f.name] = never
+    return constant, missing
+
+
+def unvaried_note(conditions: pd.DataFrame, factors: Factors, use: str = "recommend",
+                  fixed: dict | None = None) -> str:
+    """A sentence naming the declared factors the runs never varied (see :func:`unvaried`),
+    or ``""``.
+
+    A model learns a factor's effect only from runs that differ in it. A continuous factor
+    held at one value in every run (pH 7.0 throughout, though declared 6.7-7.3), or a
+    categorical level never run (medium B), is declared but not learned: predictions away
+    from what was run come from the model's assumptions alone, and a factor importance or a
+    proposed value for it is not a finding.
+
+    Parameters
+    ----------
+    conditions : pandas.DataFrame
+        ``(N, n_factors)`` checked conditions.
+    factors : Factors
+    use : {"recommend", "fit"}
+        What the runs are for; picks the consequence the sentence names.
+    fixed : dict, optional
+        ``{factor: value}`` held in the proposals (see :func:`unvaried`).
+
+    Examples
+    --------
+    ``"the runs never vary pH (7 in every run, declared 6.7..7.3) and never use level B of
+    medium (levels A, B): they say nothing about their effect, so ..."``
+    """
+    constant, missing = unvaried(conditions, factors, fixed)
+    if not constant and not missing:
+        return ""
+    parts = [f"never vary {name} ({value:g} in every run, declared {factors[name].low:g}.."
+             f"{factors[name].high:g})" for name, value in constant.items()]
+    for name, never in missing.items():
+        levels = ", ".join(str(lv) for lv in factors[name].levels)
+        shown = ", ".join(str(lv) for lv in never)
+        parts.append(f"never use level{'s' if len(never) > 1 else ''} {shown} of {name} "
+                     f"(levels {levels})")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    text = (f"the runs {listed}: they say nothing about "
+            f"{'its' if len(parts) == 1 else 'their'} effect, so the model's predictions away "
+            "from what was run are guesses from its assumptions, not learned")
+    if use == "recommend":
+        return text + ("; a proposal that sets "
+                       f"{'it' if len(parts) == 1 else 'them'} elsewhere explores blind: hold "
+                       f"{'it' if len(parts) == 1 else 'them'} fixed at what was run (--fix, or "
+                       "fixed= in Python) to stay within what the runs cover, or run a few "
+                       "runs that vary it to learn its effect")
+    return text + ("; the factor importance leaves out a factor never varied (n/a) and "
+                   "compares a categorical factor's levels that were run only")
+
+
 def require_variation(values, response: str = "the response", path=None) -> None:
     """Refuse a response that holds the same value in every measured run.
 

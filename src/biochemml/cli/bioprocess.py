@@ -222,6 +222,7 @@ def recommend(
     proposals = _recommend(runs, f, list(response), seed=seed, **request)
     note = proposals.attrs.get("note", "")
     repeats = proposals.attrs.get("repeats", "")
+    unvaried = proposals.attrs.get("unvaried", "")
     intervals = proposals.attrs.get("intervals", "")
     observed = checked.responses
     labels, label_name = checked.run_labels(id_column)
@@ -238,9 +239,10 @@ def recommend(
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
                             f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
-                            checked.skipped_notice(), few, repeats, intervals)
+                            checked.skipped_notice(), few, repeats, intervals, unvaried)
     _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval of the mean)")
     _notice(note)
+    _notice(unvaried)
     _warning(repeats)
     _warning(intervals)
     typer.echo(f"Wrote {len(proposals)} proposed runs to {out}, a plot to {plot_path} and a "
@@ -249,12 +251,14 @@ def recommend(
 
 def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, minimize, n_runs,
                             factors, proposals, multi, constraints, fixed, ignored="",
-                            no_gain="", skipped="", few="", repeats="", intervals="") -> None:
+                            no_gain="", skipped="", few="", repeats="", intervals="",
+                            unvaried="") -> None:
     """A self-contained HTML page beside the proposals: what was asked, the plot, the table
     (``few``: the warning that there are too few runs, first; then ``repeats``: the warning
     that proposed runs repeat each other or measured runs; then ``intervals``: the warning
     that intervals from few runs are likely too narrow; then ``no_gain``: the note that
-    no proposed run is expected to beat the best run)."""
+    no proposed run is expected to beat the best run; then ``unvaried``: the note naming
+    the factors and levels the runs never varied)."""
     from ..report import write_report
 
     several = len(responses) > 1
@@ -263,7 +267,7 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
         else "Gaussian process + qLogNEI (noisy expected improvement)"
     goals = ", ".join(f"{r} ({'minimise' if r in minimize else 'maximise'})" for r in responses)
     notes = (_report_warning(few) + _report_warning(repeats) + _report_warning(intervals)
-             + _report_note(no_gain)) + [
+             + _report_note(no_gain) + _report_note(unvaried)) + [
         "Each proposed run comes with the model's predicted mean and 95% interval of the "
         "underlying mean response; a single measurement scatters further by the run-to-run noise.",
         "The acquisition value ranks how much each run alone is expected to improve on the "
@@ -325,7 +329,7 @@ def fit_conditions(
     from ..bioprocess import ConditionModel, Factors, cross_validate, feature_importance
     from ..bioprocess.evaluate import no_skill_note
     from ..bioprocess.plots import effects_plot, parity_plot
-    from ..bioprocess.runs import check_runs, few_runs_notice, require_variation
+    from ..bioprocess.runs import check_runs, few_runs_notice, require_variation, unvaried_note
     from ..progress import say
 
     from ..bioprocess.models import KINDS
@@ -347,6 +351,8 @@ def fit_conditions(
     require_variation(y, response, checked.table.attrs.get("path"))
     few = few_runs_notice(len(y), f, "cross-validate")
     _warning(few)
+    unvaried = unvaried_note(X, f, "fit")
+    _notice(unvaried)
     say(f"Cross-validating {', '.join(kind_list)} on {len(y)} runs ...")
     metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f, folds=fold_spec, seed=seed,
                                     progress=True)
@@ -374,7 +380,7 @@ def fit_conditions(
     _write_conditions_report(out_dir, runs, response, len(y), f, kind_list, best, metrics_out,
                              importance, checked.ignored_notice(), checked.skipped_notice(), few,
                              parity_caption=_cv_title(fold_spec, response),
-                             calibration=calibration, no_skill=no_skill)
+                             calibration=calibration, no_skill=no_skill, unvaried=unvaried)
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside their 95% "
                               "prediction intervals, 0.95 if calibrated)")
     _warning(no_skill)
@@ -412,6 +418,8 @@ def _top_factors(importance) -> str:
     """``top factors: a, b, c`` (at most three, each with an importance above 0), or, when
     no factor moves the predictions, a sentence saying so."""
     moving = importance[importance > 0]
+    if importance.isna().all():
+        return "no factor was varied in the runs, so no importance was learned"
     if moving.empty:
         return "no factor moves its predictions (every importance is 0)"
     return f"top factor{'s' if len(moving) > 1 else ''}: {', '.join(moving.index[:3])}"
@@ -421,7 +429,8 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
                              kinds, best: str, metrics, importance, ignored: str = "",
                              skipped: str = "", few: str = "",
                              parity_caption: str = "Cross-validated predictions",
-                             calibration=(), no_skill: str = "") -> None:
+                             calibration=(), no_skill: str = "",
+                             unvaried: str = "") -> None:
     """One self-contained report.html beside the tables and figures of fit-conditions
     (``no_skill``: the warning that no model predicts better than the mean, first among the
     notes, and the ranking's and effects' titles then say they are not meaningful;
@@ -458,7 +467,7 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
            "runs: how much its predictions move as each factor alone changes."]
         + _report_note("" if (importance > 0).any() else
                        f"the {best} model's " + _top_factors(importance))
-        + _report_note(skipped) + _report_note(ignored))
+        + _report_note(unvaried) + _report_note(skipped) + _report_note(ignored))
 
 
 @app.command()
