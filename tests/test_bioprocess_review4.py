@@ -184,3 +184,51 @@ def test_fit_conditions_reports_a_factor_never_varied(tmp_path, factors_path, ca
     importance = pd.read_csv(folder / "importance.csv").set_index("factor")["importance"]
     assert np.isnan(importance["pH"])
     assert "The runs never vary pH" in (folder / "report.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------ 4. the reference point of two responses
+def two_responses() -> pd.DataFrame:
+    runs = clean_runs()  # titer as measured on the true function, lactate as the reviewer's
+    return runs
+
+
+def test_a_reference_point_no_run_beats_is_refused(factors_path):
+    f = Factors.from_file(factors_path)
+    with pytest.raises(InputError) as err:
+        recommend(two_responses(), f, ["titer", "lactate"], maximize=[True, False],
+                  reference=[4.5, 1.0], batch=1)
+    text = str(err.value)
+    assert text.startswith("no measured run beats the reference point (titer 4.5, lactate 1) "
+                           "on every response: none has titer above 4.5 and lactate below 1")
+    assert "not a target" in text and "leave the reference point out" in text
+
+
+def test_the_reference_point_used_is_kept_and_reported(tmp_path, factors_path, capsys):
+    f = Factors.from_file(factors_path)
+    out = recommend(two_responses(), f, ["titer", "lactate"], maximize=[True, False],
+                    reference=[2.0, 3.0], batch=1, num_restarts=2, raw_samples=32)
+    assert out.attrs["reference"] == {"titer": 2.0, "lactate": 3.0}
+    path = tmp_path / "next.csv"
+    assert main(["recommend", "--runs", str(write(two_responses(), tmp_path)), "--factors",
+                 str(factors_path), "--response", "titer", "--response", "lactate",
+                 "--minimize", "lactate", "--batch", "1", "--out", str(path)]) == 0
+    shown = capsys.readouterr().out
+    assert "Reference point of the hypervolume: titer " in shown and "derived from the runs" in shown
+    assert "reference point" in path.with_suffix(".html").read_text(encoding="utf-8")
+
+
+def test_near_identical_proposals_are_named(factors_path):
+    from biochemml.bioprocess import check_runs
+    from biochemml.bioprocess.recommend import repeat_note
+
+    f = Factors.from_file(factors_path)
+    checked = check_runs(two_responses(), f, ["titer", "lactate"])
+    # the reviewer's batch with a reference point beyond every run: 1-4% apart in pH
+    proposals = pd.DataFrame({"temperature": 30.0, "pH": [6.78242, 6.77658, 6.76466, 6.78745],
+                              "feed": 0.0, "inducer": 1.0, "medium": "A"})
+    note = repeat_note(proposals, checked, f)
+    assert note.startswith("next02 nearly repeats next01; next03 nearly repeats next01; "
+                           "next04 nearly repeats next01 (every factor within 5% of its range")
+    proposals.loc[1, "medium"] = "B"  # another level: another condition
+    proposals.loc[2:, "pH"] = [7.0, 7.3]
+    assert repeat_note(proposals, checked, f) == ""

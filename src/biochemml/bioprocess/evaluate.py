@@ -171,6 +171,43 @@ def condition_groups(X: pd.DataFrame) -> np.ndarray:
     return X.astype(str).agg("|".join, axis=1).factorize()[0]
 
 
+def condition_means(conditions: pd.DataFrame, responses: pd.DataFrame,
+                    factors: Factors | None = None) -> pd.DataFrame:
+    """Each distinct condition's mean responses over its replicates.
+
+    Parameters
+    ----------
+    conditions : pandas.DataFrame
+        ``(N, n_factors)`` factor settings; runs equal in every varied factor (every
+        column without ``factors``) are replicates.
+    responses : pandas.DataFrame
+        ``(N, n_responses)`` measured responses, row for row with ``conditions``.
+    factors : Factors, optional
+        Only its varied factors tell conditions apart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``(n_conditions, n_responses)``, in the order conditions first appear, indexed by
+        the position of each condition's first run; ``attrs["groups"]`` holds the
+        ``(N,)`` condition id of every run.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"T": [30, 30, 35]})
+    >>> condition_means(X, pd.DataFrame({"titer": [3.44, 3.29, 2.0]}))["titer"].round(3).tolist()
+    [3.365, 2.0]
+    """
+    varied = [f.name for f in factors.varied] if factors is not None else list(conditions.columns)
+    groups = condition_groups(conditions[varied] if set(varied) <= set(conditions.columns)
+                              else conditions)
+    table = pd.DataFrame(responses).reset_index(drop=True)
+    means = table.groupby(groups, sort=True).mean()
+    means.index = [int(np.flatnonzero(groups == g)[0]) for g in means.index]
+    means.attrs["groups"] = groups
+    return means
+
+
 def best_condition(X: pd.DataFrame, y, maximize: bool = True) -> tuple:
     """The best condition so far, judged by the mean of its replicates.
 

@@ -78,7 +78,9 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         value of each response still worth having (hypervolume counts only outcomes better
         than it on every response). By default it is derived from the runs: BoTorch's
         ``infer_reference_point``, the worst value of each response among the measured
-        Pareto-optimal runs, moved back by 10% of that response's range over them.
+        Pareto-optimal runs, moved back by 10% of that response's range over them. A reference point that no measured condition beats on
+        every response is refused: it is not a target (every proposal would score about
+        nothing, and the batch would be arbitrary).
 
     Returns
     -------
@@ -100,6 +102,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         expected to beat the best measured run (see :func:`no_gain_note`), else ``""``.
         ``attrs["repeats"]`` holds a sentence when a proposed run repeats another run of the
         batch or a measured run (see :func:`repeat_note`), else ``""``.
+        ``attrs["reference"]`` (several responses, ``nehvi``): ``{response: value}``, the
+        reference point used, given or derived, in each response's units.
         ``attrs["unvaried"]`` holds a sentence naming the declared continuous factors the
         runs never varied and the categorical levels never run (their effect is not learned;
         see :func:`~biochemml.bioprocess.runs.unvaried_note`), else ``""``.
@@ -154,6 +158,9 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         predicted = np.column_stack([out[f"predicted_mean_{r}"].to_numpy() * (1.0 if up else -1.0)
                                      for r, up in zip(responses, senses)])
         out["non_dominated"] = [not np.any(np.all(signed >= p, axis=1)) for p in predicted]
+        if ref is not None:
+            out.attrs["reference"] = {r: float(v) * (1.0 if up else -1.0)
+                                      for r, v, up in zip(responses, ref.tolist(), senses)}
     else:
         out.attrs["note"] = no_gain_note(out, checked, responses[0], senses[0], factors, fixed)
     out.attrs["repeats"] = repeat_note(out, checked, factors, fixed)
@@ -172,8 +179,8 @@ def check_request(runs, factors: Factors, response, batch: int = 4, maximize=Tru
     refuse later: a fixed factor that is not declared or a fixed value outside its bounds or
     levels, a constraint naming an unknown factor or that no run can meet together with
     the fixed values, a response with the same value in every run (nothing to learn from:
-    see :func:`~biochemml.bioprocess.runs.require_variation`), and faults in the runs or
-    options.
+    see :func:`~biochemml.bioprocess.runs.require_variation`), a reference point that no
+    measured run beats on every response, and faults in the runs or options.
 
     Returns
     -------
@@ -207,7 +214,48 @@ def check_request(runs, factors: Factors, response, batch: int = 4, maximize=Tru
         require_variation(checked.responses[r], r, checked.table.attrs.get("path"))
     if log_response:
         _check_positive(checked, responses)
+    if reference is not None and len(responses) > 1 and multi == "nehvi":
+        _check_reference(checked, factors, responses, senses, reference)
     return factors, checked, senses
+
+
+def _signed_means(checked, factors: Factors, responses, senses) -> np.ndarray:
+    """``(n_conditions, n_responses)`` each condition's mean response over its replicates,
+    every response turned to be maximised (a minimised one negated)."""
+    from .evaluate import condition_means
+
+    means = condition_means(checked.conditions, checked.responses[responses], factors)
+    return np.column_stack([means[r].to_numpy(dtype=np.float64) * (1.0 if up else -1.0)
+                            for r, up in zip(responses, senses)])
+
+
+def _check_reference(checked, factors: Factors, responses, senses, reference) -> None:
+    """Refuse a reference point that no measured condition (replicates averaged) beats on
+    every response: the hypervolume counts only outcomes beyond it on all of them, so
+    every proposal would score about nothing (log values near -48 or -90) and the batch
+    would be arbitrary, four near-copies of one run, say. The sentence says what the
+    reference means and gives the one the runs imply."""
+    try:
+        given = [float(v) for v in reference]
+    except (TypeError, ValueError):
+        raise InputError(f"the reference point {list(reference)!r} is not a list of numbers, "
+                         "one per response") from None
+    signs = np.array([1.0 if up else -1.0 for up in senses])
+    signed = _signed_means(checked, factors, responses, senses)
+    if np.any(np.all(signed > signs * np.array(given), axis=1)):
+        return
+    derived = _reference_point(signed, None).numpy() * signs
+    point = ", ".join(f"{r} {v:g}" for r, v in zip(responses, given))
+    wants = " and ".join(f"{r} {'above' if up else 'below'} {v:g}"
+                         for r, v, up in zip(responses, given, senses))
+    raise InputError(
+        f"no measured run beats the reference point ({point}) on every response: none has "
+        f"{wants} together (replicates averaged). The reference point is the worst value of "
+        "each response still worth having, not a target: the hypervolume counts only outcomes "
+        "better than it on every response, so with no run beyond it every proposal scores "
+        "about nothing and the batch would be arbitrary. Give values that useful runs beat "
+        f"(the runs' Pareto front gives {', '.join(f'{r} {v:.4g}' for r, v in zip(responses, derived))}"
+        "), or leave the reference point out to use those")
 
 
 def _exact(factors: Factors, fixed) -> dict:
@@ -275,15 +323,20 @@ def no_gain_note(proposals: pd.DataFrame, checked, response: str, maximize: bool
 
 
 def repeat_note(proposals: pd.DataFrame, checked, factors: Factors, fixed: dict | None = None,
-                tol: float = 1e-3) -> str:
+                tol: float = 1e-3, near: float = 0.05) -> str:
     """A sentence naming the proposed runs that repeat the conditions of an earlier run of
-    the batch or of a measured run, or ``""`` when every proposal is new.
+    the batch or of a measured run, or nearly repeat an earlier run of the batch, or ``""``
+    when every proposal is new.
 
     The optimiser may settle on the same point more than once, most often when fixed values
     or constraints leave little room: such a run is a replicate, not a new condition.
     Conditions count as the same when every continuous factor agrees to ``tol`` of its
     range (on its own scale; 0.1%: 0.012 on 25..37, far below what a lab can set apart)
-    and every categorical factor has the same level.
+    and every categorical factor has the same level. A proposal within ``near`` of an
+    earlier proposal on every factor (5%: 0.03 pH units on 6.7..7.3, about what a lab can
+    set apart) with the same levels is named as nearly repeating it: four runs of a batch
+    1-4% apart (seen with a reference point no measured run beats, where every proposal
+    scores the same) are one condition run four times.
 
     Parameters
     ----------
@@ -300,20 +353,26 @@ def repeat_note(proposals: pd.DataFrame, checked, factors: Factors, fixed: dict 
     names = proposal_names(len(proposals))
     new = factors.to_unit(proposals)
     old = factors.to_unit(checked.conditions)
-    repeats = []
+    repeats, close = [], []
     for j, u in enumerate(new):
         earlier = np.flatnonzero(np.all(np.abs(new[:j] - u) <= tol, axis=1))
         measured = np.flatnonzero(np.all(np.abs(old - u) <= tol, axis=1))
+        nearby = np.flatnonzero(np.all(np.abs(new[:j] - u) <= near, axis=1))
         if earlier.size:
             repeats.append(f"{names[j]} repeats {names[int(earlier[0])]}")
         elif measured.size:
             repeats.append(f"{names[j]} repeats the measured run in row "
                            f"{checked.file_row(int(measured[0]))}")
-    if not repeats:
+        elif nearby.size:
+            close.append(f"{names[j]} nearly repeats {names[int(nearby[0])]}")
+    if not repeats and not close:
         return ""
     limited = fixed or factors.constraints
-    return ("; ".join(repeats) + " (the same conditions, to 0.1% of each factor's range): "
-            "the optimiser found no other "
+    parts = ([("; ".join(repeats) + f" (the same conditions, to {tol:.1%} of each factor's "
+               "range)").replace(".0%", "%")] if repeats else []) + (
+        ["; ".join(close) + f" (every factor within {near:.0%} of its range, the same levels)"]
+        if close else [])
+    return ("; ".join(parts) + ": the optimiser found no other "
             "conditions worth as much" + (" within the fixed values and constraints" if limited
                                           else "")
             + ", so such a run is a replicate, which firms up the estimate there but explores "

@@ -223,6 +223,7 @@ def recommend(
     note = proposals.attrs.get("note", "")
     repeats = proposals.attrs.get("repeats", "")
     unvaried = proposals.attrs.get("unvaried", "")
+    used_reference = _reference_text(proposals.attrs.get("reference"), given=ref is not None)
     intervals = proposals.attrs.get("intervals", "")
     observed = checked.responses
     labels, label_name = checked.run_labels(id_column)
@@ -239,8 +240,11 @@ def recommend(
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
                             f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
-                            checked.skipped_notice(), few, repeats, intervals, unvaried)
+                            checked.skipped_notice(), few, repeats, intervals, unvaried,
+                            used_reference)
     _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval of the mean)")
+    if used_reference:
+        typer.echo(f"Reference point of the hypervolume: {used_reference}")
     _notice(note)
     _notice(unvaried)
     _warning(repeats)
@@ -249,16 +253,30 @@ def recommend(
                f"report to {report_path}")
 
 
+def _reference_text(reference, given: bool) -> str:
+    """The reference point used, for the terminal and the report: ``titer 2.16, lactate 3.79
+    (derived from the runs: ...)``; ``""`` without one (one response, or ParEGO)."""
+    if not reference:
+        return ""
+    values = ", ".join(f"{r} {v:.4g}" for r, v in reference.items())
+    how = ("given by --reference" if given else "derived from the runs: the worst value of "
+           "each response among the Pareto-optimal conditions, moved back by 10% of its range "
+           "over them; set it with --reference")
+    return (f"{values} ({how}; only outcomes better than it on every response count as "
+            "improvement)")
+
+
 def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, minimize, n_runs,
                             factors, proposals, multi, constraints, fixed, ignored="",
                             no_gain="", skipped="", few="", repeats="", intervals="",
-                            unvaried="") -> None:
+                            unvaried="", reference="") -> None:
     """A self-contained HTML page beside the proposals: what was asked, the plot, the table
     (``few``: the warning that there are too few runs, first; then ``repeats``: the warning
     that proposed runs repeat each other or measured runs; then ``intervals``: the warning
     that intervals from few runs are likely too narrow; then ``no_gain``: the note that
     no proposed run is expected to beat the best run; then ``unvaried``: the note naming
-    the factors and levels the runs never varied)."""
+    the factors and levels the runs never varied). ``reference``: the hypervolume's
+    reference point, in the summary."""
     from ..report import write_report
 
     several = len(responses) > 1
@@ -281,7 +299,8 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
         summary={"runs": str(runs), "runs used": n_runs, "responses": goals,
                  "factors": ", ".join(factors.names), "method": method,
                  "constraints": "; ".join(list(constraints) + [c.text for c in factors.constraints]) or "none",
-                 "fixed": ", ".join(fixed) or "none"},
+                 "fixed": ", ".join(fixed) or "none",
+                 **({"reference point": reference} if reference else {})},
         figures=[(_recommend_caption(responses, len(proposals)), plot_path)],
         tables={"Proposed runs": proposals}, notes=notes)
 
