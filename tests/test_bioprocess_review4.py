@@ -232,3 +232,35 @@ def test_near_identical_proposals_are_named(factors_path):
     proposals.loc[1, "medium"] = "B"  # another level: another condition
     proposals.loc[2:, "pH"] = [7.0, 7.3]
     assert repeat_note(proposals, checked, f) == ""
+
+
+# ------------------------------------------------ 5. decimal commas in the factors YAML
+def test_decimal_commas_in_a_flow_mapping_are_explained(tmp_path):
+    path = tmp_path / "factors.yaml"
+    path.write_text("factors:\n  - {name: temperature, low: 30, high: 37}\n"
+                    "  - {name: pH, low: 6,7, high: 7,3}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        Factors.from_file(path)
+    assert str(err.value) == (
+        f"file {path}: factor 'pH': unknown key(s) 3, 7: numbers written with a decimal "
+        "comma? Inside {...} YAML reads 'low: 6,7' as low 6 and a further key 7; write "
+        "numbers with a decimal point (low: 6.7, high: 7.3)")
+
+
+def test_decimal_commas_in_block_form_are_explained(tmp_path):
+    path = tmp_path / "factors.yaml"
+    path.write_text("factors:\n  - name: pH\n    low: 6,7\n    high: 7,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"needs numeric 'low' and 'high'; '6,7' is written "
+                                         r"with a decimal comma: write 6\.7"):
+        Factors.from_file(path)
+    from biochemml.bioprocess import Factor
+
+    with pytest.raises(InputError, match="'7,3' is written with a decimal comma: write 7.3"):
+        Factor("pH", "continuous", 6.7, "7,3")
+
+
+def test_doe_with_decimal_commas_ends_in_one_sentence(tmp_path, capsys):
+    path = tmp_path / "factors.yaml"
+    path.write_text("factors:\n  - {name: pH, low: 6,7, high: 7,3}\n", encoding="utf-8")
+    assert main(["doe", "--factors", str(path), "--out", str(tmp_path / "d.csv")]) == 1
+    assert "write numbers with a decimal point (low: 6.7, high: 7.3)" in capsys.readouterr().err

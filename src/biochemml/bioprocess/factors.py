@@ -143,7 +143,8 @@ class Factor:
             try:
                 low, high = float(self.low), float(self.high)
             except (TypeError, ValueError):
-                fail("a continuous factor needs numeric 'low' and 'high'")
+                fail("a continuous factor needs numeric 'low' and 'high'"
+                     + decimal_comma_hint(self.low, self.high))
             if not (np.isfinite(low) and np.isfinite(high)) or not low < high:
                 fail(f"low ({low:g}) must be smaller than high ({high:g})")
             if not isinstance(self.log, (bool, np.bool_)):
@@ -195,6 +196,17 @@ class Factor:
             lo, hi = np.log10(self.low), np.log10(self.high)
             return np.clip(10.0 ** (lo + u * (hi - lo)), self.low, self.high)
         return np.clip(self.low + u * (self.high - self.low), self.low, self.high)
+
+
+def decimal_comma_hint(*values) -> str:
+    """``"; '6,7' is written with a decimal comma: write 6.7 (a decimal point)"`` for the
+    first value written as a number with a decimal comma, else ``""``."""
+    for value in values:
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", value):
+            return (f"; '{value.strip()}' is written with a decimal comma: write "
+                    f"{value.strip().replace(',', '.')} (YAML and Python read numbers with a "
+                    "decimal point)")
+    return ""
 
 
 def _level_key(level):
@@ -842,8 +854,20 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
     known = {"name", "type", "kind", "low", "high", "min", "max", "bounds", "levels", "value", "log", "scale", "unit", "units"}
     unknown = set(spec) - known
     if unknown:
-        fail(f"unknown key(s) {', '.join(sorted(unknown))}; allowed: name, type, low, high, "
-             "levels, value, log")
+        numbers = [k for k in unknown if isinstance(k, (int, float)) and not isinstance(k, bool)]
+        if numbers:  # {low: 6,7, high: 7,3} reads as low: 6, 7: null, high: 7, 3: null
+            meant, previous = [], None
+            for key, value in spec.items():
+                if key in numbers and previous is not None and value is None:
+                    meant.append(f"{previous[0]}: {previous[1]}.{key}")
+                previous = (key, value) if isinstance(value, int) and key not in numbers \
+                    and not isinstance(value, bool) else None
+            fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}: numbers written "
+                 "with a decimal comma? Inside {...} YAML reads 'low: 6,7' as low 6 and a "
+                 "further key 7; write numbers with a decimal point"
+                 + (f" ({', '.join(meant)})" if meant else " (low: 6.7)"))
+        fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; allowed: name, type, low, "
+             "high, levels, value, log")
     keys_of = {"continuous": [k for k in ("low", "high", "min", "max", "bounds") if k in spec],
                "categorical": [k for k in ("levels",) if k in spec],
                "fixed": [k for k in ("value",) if k in spec]}
@@ -874,7 +898,7 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
         try:
             low, high = float(low), float(high)
         except (TypeError, ValueError):
-            fail("a continuous factor needs numeric 'low' and 'high'")
+            fail("a continuous factor needs numeric 'low' and 'high'" + decimal_comma_hint(low, high))
         if not (np.isfinite(low) and np.isfinite(high)) or not low < high:
             fail(f"low ({low:g}) must be smaller than high ({high:g})")
         log = _yes_no(spec.get("log", False), fail) or str(spec.get("scale", "")).lower() == "log"
