@@ -264,3 +264,33 @@ def test_doe_with_decimal_commas_ends_in_one_sentence(tmp_path, capsys):
     path.write_text("factors:\n  - {name: pH, low: 6,7, high: 7,3}\n", encoding="utf-8")
     assert main(["doe", "--factors", str(path), "--out", str(tmp_path / "d.csv")]) == 1
     assert "write numbers with a decimal point (low: 6.7, high: 7.3)" in capsys.readouterr().err
+
+
+# ------------------------------------------------ 6. the columns of a bounds table
+def test_a_bounds_table_refuses_a_column_it_does_not_use(tmp_path):
+    path = tmp_path / "bounds.csv"
+    path.write_text("Variable,Min,Max,Log\ntemperature,30,37,no\ninducer,0.01,1,yes\n")
+    with pytest.raises(InputError) as err:
+        Factors.from_file(path)
+    assert str(err.value).startswith(f"file {path}: has a column 'Log' that a bounds table does "
+                                     "not use; for a log-scale factor write log in a column Scale")
+    assert str(err.value).endswith("its columns are Variable, Min, Max and optionally Scale "
+                                   "(linear or log) and Unit")
+    path.write_text("Variable,Min,Max,scale\ninducer,0.01,1,log\n")
+    with pytest.raises(InputError, match=r"'scale' .* \(did you mean 'Scale'\?\)"):
+        Factors.from_file(path)
+    # the accepted columns, and an empty column left by a trailing comma
+    path.write_text("Variable,Min,Max,Scale,Unit,\ninducer,0.01,1,log,mM,\nT,30,37,,°C,\n")
+    f = Factors.from_file(path)
+    assert f["inducer"].log and not f["T"].log
+
+
+def test_a_bounds_table_row_with_levels_points_to_the_yaml(tmp_path):
+    path = tmp_path / "bounds.csv"
+    path.write_text("Variable,Min,Max\ntemperature,30,37\npH,6.7,7.3\nmedium,A,B\n")
+    with pytest.raises(InputError) as err:
+        Factors.from_file(path)
+    assert str(err.value).startswith(
+        f"file {path}, row 4: factor 'medium' has the levels A and B, not numeric bounds: a "
+        "bounds table declares continuous factors only; declare the factors in a YAML file "
+        "instead, this one as '- {name: medium, levels: [A, B]}' under 'factors:'")

@@ -42,8 +42,8 @@ fits is taken), or in backticks; numbers may be ``2``, ``0.5``, ``.5`` or ``-2``
 Linear constraints apply to linear continuous factors and must leave room for runs inside the
 bounds; one that cannot be met is an error naming it and the bounds of its factors.
 
-A CSV of bounds with columns ``Variable,Min,Max`` (and optionally ``Scale`` = linear/log)
-declares continuous factors only.
+A CSV of bounds with columns ``Variable,Min,Max`` (and optionally ``Scale`` = linear/log, and
+``Unit``, not used) declares continuous factors only; any other column is refused.
 """
 from __future__ import annotations
 
@@ -534,17 +534,23 @@ class Factors:
 
     @classmethod
     def from_bounds(cls, df: pd.DataFrame, log=(), path=None) -> "Factors":
-        """Continuous factors from a table with ``Variable, Min, Max`` (optional ``Scale``).
+        """Continuous factors from a table with ``Variable, Min, Max`` (optional ``Scale``:
+        ``linear`` or ``log``; optional ``Unit``, not used).
 
         ``log`` names factors to put on a log scale in addition to those with ``Scale=log``.
+        Any other column is refused (a ``Log`` column of yes/no would otherwise be ignored,
+        and its factors put on a linear scale), and so is a row whose ``Min`` and ``Max``
+        are levels (``medium,A,B``): categorical factors are declared in a factors YAML.
         """
         from ..io import numeric_column
 
         from ..io.tables import _file_row
 
+        _check_bounds_columns(df, path)
         names = df["Variable"].astype(str).str.strip().tolist()  # as table headers are read
         _refuse_repeats(names, [_file_row(df, i) + 1 for i in range(len(names))],
                         "in rows {} and {}", path)
+        _refuse_levels_in_bounds(df, names, path)
         lows, highs = numeric_column(df, "Min"), numeric_column(df, "Max")
         log = {str(n).strip() for n in ([log] if isinstance(log, str) else log)}
         factors = []
@@ -915,6 +921,52 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
     if "value" not in spec:
         fail("a fixed factor needs a 'value'")
     return Factor(name, "fixed", value=spec["value"])
+
+
+#: the columns of a bounds table (``Unit``/``Units``: for the reader, not used)
+BOUNDS_COLUMNS = ("Variable", "Min", "Max", "Scale", "Unit", "Units")
+
+
+def _check_bounds_columns(df: pd.DataFrame, path=None) -> None:
+    """Refuse a bounds-table column that is not one of :data:`BOUNDS_COLUMNS` (an empty
+    column left by a trailing separator is fine), naming the accepted ones."""
+    from ..io.tables import _did_you_mean
+
+    for col in df.columns:
+        name = str(col).strip()
+        if name in BOUNDS_COLUMNS or (name.startswith("Unnamed:") and df[col].isna().all()):
+            continue
+        hint = _did_you_mean(name, BOUNDS_COLUMNS)
+        if not hint and "log" in name.lower():
+            hint = (f"; for a log-scale factor write log in a column Scale (e.g. "
+                    f"'Variable,Min,Max,Scale' and 'inducer,0.01,1,log'), linear or blank for "
+                    f"the others")
+        raise InputError(f"has a column '{name}' that a bounds table does not use{hint}; its "
+                         "columns are Variable, Min, Max and optionally Scale (linear or log) "
+                         "and Unit", path=path)
+
+
+def _refuse_levels_in_bounds(df: pd.DataFrame, names, path=None) -> None:
+    """Refuse a bounds-table row whose Min and Max are both text that is not a number
+    (``medium,A,B``: levels of a categorical factor), saying how to declare it."""
+    from ..io.tables import _file_row, numbers_as_written
+
+    def text_cells(column):
+        raw = df[column]
+        filled = raw.notna() & raw.astype(str).str.strip().ne("")
+        numbers = pd.to_numeric(numbers_as_written(df, column), errors="coerce").notna()
+        return (filled & ~numbers).to_numpy(dtype=bool)
+
+    levels = np.flatnonzero(text_cells("Min") & text_cells("Max"))
+    if levels.size:
+        i = int(levels[0])
+        a, b = (str(df[c].iloc[i]).strip() for c in ("Min", "Max"))
+        raise InputError(f"factor '{names[i]}' has the levels {a} and {b}, not numeric bounds: "
+                         "a bounds table declares continuous factors only; declare the factors "
+                         "in a YAML file instead, this one as '- {name: "
+                         f"{names[i]}, levels: [{a}, {b}]}}' under 'factors:' (continuous ones "
+                         "as '- {name: temperature, low: 30, high: 37}')", path=path,
+                         row=_file_row(df, i))
 
 
 def _refuse_repeats(names, numbers, where: str, path=None) -> None:
