@@ -294,3 +294,38 @@ def test_a_bounds_table_row_with_levels_points_to_the_yaml(tmp_path):
         f"file {path}, row 4: factor 'medium' has the levels A and B, not numeric bounds: a "
         "bounds table declares continuous factors only; declare the factors in a YAML file "
         "instead, this one as '- {name: medium, levels: [A, B]}' under 'factors:'")
+
+
+# ------------------------------------- 3. what the intervals from few runs are worth, measured
+def test_few_runs_interval_note_quotes_what_was_measured():
+    from biochemml.bioprocess.evaluate import few_runs_interval_note
+
+    text = few_runs_interval_note(12, 0)
+    assert "held 78-84% of new runs at random conditions" in text and "42%" not in text
+    text = few_runs_interval_note(12, 0, proposals=True)
+    assert "chosen where the model is most optimistic, are covered less" in text
+    assert "lay inside 42% of the proposals' 95% intervals of the mean (82% with the log" in text
+    assert "70%" not in text
+
+
+def test_log_response_hint_for_a_response_spanning_more_than_tenfold():
+    from biochemml.bioprocess.evaluate import log_response_hint
+
+    wide = pd.DataFrame({"titer": [120.0, 900.0, 2400.0], "lactate": [1.0, 2.0, 3.0]})
+    assert log_response_hint(wide).startswith(
+        "'titer' spans 20-fold (120 to 2.4e+03): model its log (--log-response, or "
+        "log_response=True in Python)")
+    assert log_response_hint(wide, log_response=True) == ""
+    assert log_response_hint(wide[["lactate"]]) == ""  # 3-fold
+    assert log_response_hint(pd.DataFrame({"titer": [0.0, 5.0, 300.0]})) == ""  # no log of 0
+
+
+def test_recommend_suggests_the_log_scale_for_a_wide_response(factors_path):
+    f, runs = Factors.from_file(factors_path), clean_runs()
+    runs["titer"] = np.exp(2 * runs["titer"])  # 6.8 to 2150: about 300-fold
+    out = recommend(runs, f, "titer", batch=1, seed=0, num_restarts=2, raw_samples=32)
+    assert "most optimistic" in out.attrs["intervals"]
+    assert "model its log (--log-response" in out.attrs["intervals"]
+    out = recommend(runs, f, "titer", batch=1, seed=0, num_restarts=2, raw_samples=32,
+                    log_response=True)
+    assert "most optimistic" in out.attrs["intervals"] and "--log-response" not in out.attrs["intervals"]

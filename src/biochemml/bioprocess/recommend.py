@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..seeding import seeded
-from .evaluate import few_runs_interval_note
+from .evaluate import few_runs_interval_note, log_response_hint
 from .factors import Factors
 from .models import ConditionModel, central_interval, small_torch
 from .runs import as_list, check_runs, require_variation, unvaried_note
@@ -108,8 +108,10 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         runs never varied and the categorical levels never run (their effect is not learned;
         see :func:`~biochemml.bioprocess.runs.unvaried_note`), else ``""``.
         ``attrs["intervals"]`` holds a sentence when the runs are too few (under 30) for the
-        95% intervals to be trusted: they are likely too narrow (see
-        :func:`~biochemml.bioprocess.evaluate.few_runs_interval_note`), else ``""``.
+        95% intervals to be trusted: they are likely too narrow, at proposals more than
+        elsewhere (see :func:`~biochemml.bioprocess.evaluate.few_runs_interval_note`), and
+        when a response spans more than 10-fold without ``log_response`` (see
+        :func:`~biochemml.bioprocess.evaluate.log_response_hint`), else ``""``.
     """
     import torch
 
@@ -165,8 +167,10 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         out.attrs["note"] = no_gain_note(out, checked, responses[0], senses[0], factors, fixed)
     out.attrs["repeats"] = repeat_note(out, checked, factors, fixed)
     out.attrs["unvaried"] = unvaried_note(checked.conditions, factors, "recommend", fixed)
-    out.attrs["intervals"] = few_runs_interval_note(len(checked.conditions),
-                                                    models[0].pure_error_df_)
+    out.attrs["intervals"] = "; ".join(filter(None, [
+        few_runs_interval_note(len(checked.conditions), models[0].pure_error_df_,
+                               proposals=True),
+        log_response_hint(checked.responses[responses], log_response)]))
     return out
 
 
