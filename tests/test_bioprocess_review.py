@@ -134,7 +134,9 @@ def test_predict_unknown_level_names_table_row():
     model = ConditionModel("gbt", n_members=2).fit(X, [1.0, 2, 3, 2])
     with pytest.raises(InputError) as err:
         model.predict(pd.DataFrame({"T": [30.0, 31.0], "strain": ["A", "C"]}))
-    assert "row 2, column 'strain'" in str(err.value) and "sequence" not in str(err.value)
+    # a DataFrame's row is named by its index label, not a 1-based position (review 4)
+    assert "row with index 1, column 'strain'" in str(err.value)
+    assert "sequence" not in str(err.value)
 
 
 # ------------------------------------------------ 4. constraints with names as declared
@@ -184,7 +186,7 @@ def test_fixed_factor_column_must_hold_its_value():
 
     factors = Factors([Factor("T", "continuous", 25, 37), Factor("volume", "fixed", value=1.0)])
     runs = pd.DataFrame({"T": [25.0, 30, 35, 28], "volume": [1.0, 2.0, 1.0, 1.0], "titer": [1.0, 2, 3, 2]})
-    with pytest.raises(InputError, match="fixed at 1.0 but its column holds 2.0 in row 2"):
+    with pytest.raises(InputError, match="fixed at 1.0 but its column holds 2.0 in the row with index 1;"):
         check_runs(runs, factors, "titer")
     runs["volume"] = [2.0, 2.0, 3.0, 1.0]
     with pytest.raises(InputError, match="not fixed in these runs"):

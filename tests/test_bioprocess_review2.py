@@ -87,7 +87,7 @@ def test_blank_categorical_cell_is_empty(tmp_path):
         check_runs(path, factors, "titer")
     assert "nan" not in str(err.value)
     table = pd.DataFrame({"temperature": [30, 31], "strain": ["A", " "]})
-    with pytest.raises(InputError, match=r"row 2, column 'strain': the value is empty"):
+    with pytest.raises(InputError, match=r"row with index 1, column 'strain': the value is empty"):
         factors.check_table(table)
 
 
@@ -121,7 +121,7 @@ def test_typo_in_numeric_column_is_refused():
     X = pd.DataFrame({"temperature": np.linspace(25, 37, 12).astype(object),
                       "strain": list("AB") * 6})
     X.loc[4, "temperature"] = "n.d."
-    with pytest.raises(InputError, match=r"row 5, column 'temperature': the value is 'n.d.', "
+    with pytest.raises(InputError, match=r"row with index 4, column 'temperature': the value is 'n.d.', "
                                          r"not a number"):
         ConditionModel().fit(X, np.arange(12.0))
     # genuine text factors stay categorical; numbers written as text are read as numbers

@@ -329,3 +329,56 @@ def test_recommend_suggests_the_log_scale_for_a_wide_response(factors_path):
     out = recommend(runs, f, "titer", batch=1, seed=0, num_restarts=2, raw_samples=32,
                     log_response=True)
     assert "most optimistic" in out.attrs["intervals"] and "--log-response" not in out.attrs["intervals"]
+
+
+# --------------------------------- 8. errors of the Python API: decimal commas, index labels
+SEMICOLON = """\
+Run ID;temperature;pH;feed;inducer;medium;Titer (g/L)
+R01;31,78;7,18;7,73;0,0205;B;3,45
+R02;36,62;6,85;0,98;0,132;B;2,43
+R03;34,75;7,00;3,41;0,151;B;3,61
+"""
+
+
+def test_fit_names_a_decimal_comma_response_with_its_index_label(factors_path):
+    f = Factors.from_file(factors_path)
+    runs = pd.read_csv(io.StringIO(SEMICOLON), sep=";")  # no decimal=","
+    runs["Titer (g/L)"] = runs["Titer (g/L)"].astype(object)
+    X = pd.DataFrame({"temperature": [31.78, 36.62, 34.75], "pH": [7.18, 6.85, 7.0],
+                      "feed": [7.73, 0.98, 3.41], "inducer": [0.0205, 0.132, 0.151],
+                      "medium": "B"}, index=["v1", "v2", "v3"])
+    y = runs["Titer (g/L)"].set_axis(X.index)
+    with pytest.raises(InputError) as err:
+        ConditionModel("gp", factors=f).fit(X, y)
+    assert type(err.value) is InputError  # a public class in tracebacks
+    assert str(err.value) == (
+        "row with index 'v1', column 'Titer (g/L)': the value is '3,45', not a number (for a "
+        "decimal comma, write 3.45); a file written with decimal commas reads with "
+        "pandas.read_csv(path, sep=';', decimal=',')")
+    with pytest.raises(InputError, match=r"^y, position 1: the value is '2,43', not a number"):
+        ConditionModel("gp", factors=f).fit(X, [3.45, "2,43", 3.61])
+
+
+def test_a_table_cell_error_names_the_index_label_and_a_public_class(factors_path):
+    f = Factors.from_file(factors_path)
+    runs = pd.read_csv(io.StringIO(SEMICOLON), sep=";")
+    with pytest.raises(InputError) as err:
+        ConditionModel("gp", factors=f).fit(runs[f.names], [3.45, 2.43, 3.61])
+    assert type(err.value) is InputError
+    assert str(err.value).startswith("row with index 0, column 'temperature': the value is "
+                                     "'31,78', not a number (for a decimal comma, write 31.78); "
+                                     "a file written with decimal commas reads with")
+    table = runs[f.names].set_axis(["v1", "v2", "v3"])
+    with pytest.raises(InputError, match=r"^row with index 'v1', column 'temperature'"):
+        f.check_table(table)
+
+
+def test_a_repeated_run_id_in_a_dataframe_is_named_by_index(factors_path):
+    from biochemml.bioprocess import check_runs
+
+    runs = clean_runs().iloc[:4].copy()
+    runs.loc[3, "run"] = "run02"
+    with pytest.raises(InputError) as err:
+        check_runs(runs, Factors.from_file(factors_path), "titer", id_column="run")
+    assert str(err.value).startswith("row with index 3, column 'run': run id 'run02' repeats "
+                                     "the id of the row with index 1")

@@ -61,24 +61,35 @@ from ..numeric import as_number
 KINDS = ("continuous", "categorical", "fixed")
 
 
-def cell_error(message: str, df: pd.DataFrame, i: int, column, path=None) -> InputError:
+def cell_error(message: str, df: pd.DataFrame, i: int, column, path=None,
+               row: int | None = None) -> InputError:
     """An InputError for cell (``i``-th row of ``df``, ``column``): with a file it names the
-    file's row; for an in-memory table it says ``row i+1`` (never "sequence")."""
+    file's row (``row``: its 0-based number, by default the ``i``-th row's); for an
+    in-memory table the row's index label (``row with index 3``, as
+    :func:`biochemml.io.tables.row_error` names it; never "sequence", nor a 1-based
+    position that would read as label 1)."""
     from ..io.tables import _file_row
 
     path = path if path is not None else df.attrs.get("path")
     if path is not None:
-        return InputError(message, path=path, row=_file_row(df, i), column=column)
-    return _InRowError(f"row {_file_row(df, i) + 1}, column '{column}': {message}", message,
-                       i, column)
+        return InputError(message, path=path, row=_file_row(df, i) if row is None else row,
+                          column=column)
+    label = df.index[i]
+    label = repr(label) if isinstance(label, str) else str(label)
+    err = InputError(message, row=i, column=column)
+    err.args = (f"row with index {label}" + ("" if column is None else f", column '{column}'")
+                + f": {message}",)
+    return err
 
 
-class _InRowError(InputError):
-    """An InputError whose text names a table row (for tables that are not files)."""
-
-    def __init__(self, text, message, row, column):
-        super().__init__(text)
-        self.message, self.row, self.column = message, row, column
+def read_csv_hint(value, path=None) -> str:
+    """For a table given in Python whose cell holds a decimal-comma number (``'3,45'``):
+    how to read such a file with pandas, else ``""``."""
+    if path is not None or not isinstance(value, str) or not re.fullmatch(
+            r"\s*[-+]?(\d{1,3}(\.\d{3})+|\d*),\d+\s*", value):
+        return ""
+    return ("; a file written with decimal commas reads with pandas.read_csv(path, sep=';', "
+            "decimal=',')")
 
 
 def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False,
@@ -96,9 +107,10 @@ def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False
         from ..io.tables import not_a_number
 
         i = int(bad[0])
+        where = path if path is not None else df.attrs.get("path")
         raise cell_error(not_a_number(raw.iloc[i], blank=bool(blank[i]), column=raw,
-                                      decimal=df.attrs.get("decimal", ".")) + hint,
-                         df, i, column, path)
+                                      decimal=df.attrs.get("decimal", ".")) + hint
+                         + read_csv_hint(raw.iloc[i], where), df, i, column, path)
     values[blank] = np.nan
     return values
 
@@ -557,11 +569,13 @@ class Factors:
         for i, name in enumerate(names):
             scale = str(df["Scale"].iloc[i]).strip().lower() if "Scale" in df.columns else "linear"
             if scale not in ("linear", "log", "nan"):
-                raise InputError(f"scale '{scale}' is not 'linear' or 'log'", path=path,
-                                 row=i + df.attrs.get("first_row", 1) - 1, column="Scale")
+                raise cell_error(f"scale '{scale}' is not 'linear' or 'log'", df, i, "Scale",
+                                 path)
             spec = {"name": name, "type": "continuous", "low": lows[i], "high": highs[i],
                     "log": scale == "log" or name in log}
-            factors.append(_factor_from_spec(spec, path=path, row=i + df.attrs.get("first_row", 1) - 1))
+            # a table given in Python: the factor's name locates the row
+            factors.append(_factor_from_spec(spec, path=path, row=None if path is None
+                                             else _file_row(df, i)))
         return cls(factors)
 
     @classmethod
@@ -966,7 +980,7 @@ def _refuse_levels_in_bounds(df: pd.DataFrame, names, path=None) -> None:
                          "in a YAML file instead, this one as '- {name: "
                          f"{names[i]}, levels: [{a}, {b}]}}' under 'factors:' (continuous ones "
                          "as '- {name: temperature, low: 30, high: 37}')", path=path,
-                         row=_file_row(df, i))
+                         row=None if path is None else _file_row(df, i))
 
 
 def _refuse_repeats(names, numbers, where: str, path=None) -> None:
@@ -997,12 +1011,17 @@ def _check_fixed_column(f: Factor, df: pd.DataFrame, path) -> None:
     bad = np.flatnonzero(~same & ~blank)
     if not bad.size:
         return
-    rows = [_file_row(df, int(i)) + 1 for i in bad]
+    if path is not None:
+        rows = [_file_row(df, int(i)) + 1 for i in bad]
+    else:  # a table given in Python: its index labels
+        rows = [repr(v) if isinstance(v, str) else str(v) for v in df.index[bad]]
     shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
     others = ", ".join(dict.fromkeys(str(v) for v in raw.iloc[bad][:5]))
     where = f"file {path}: " if path is not None else ""
+    rows_are = ("row" if path is not None else "the row with index") if len(rows) == 1 else (
+        "rows" if path is not None else "the rows with index")
     raise InputError(f"{where}factor '{f.name}' is declared fixed at {f.value} but its column "
-                     f"holds {others} in row{'s' if len(rows) > 1 else ''} {shown}; "
+                     f"holds {others} in {rows_are} {shown}; "
                      + ("it is not fixed in these runs: declare it with low/high (or levels)"
                         if len(bad) > len(df) / 2 else
                         "correct those rows, or declare the factor with low/high (or levels)"))

@@ -74,6 +74,28 @@ def central_interval(mean, var, level: float = 0.95, log: bool = False):
     return np.exp(mu - z * np.sqrt(s2)), np.exp(mu + z * np.sqrt(s2))
 
 
+def response_values(y) -> np.ndarray:
+    """``y`` as a ``(N,)`` float array; a cell that is not a number (``'3,45'`` from a file
+    read without ``decimal=","``) is an :class:`~biochemml.errors.InputError` naming it:
+    for a pandas Series its index label and name (the column), otherwise its position."""
+    try:
+        return np.asarray(y, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        pass
+    from ..io.tables import not_a_number
+    from .factors import cell_error, read_csv_hint
+
+    series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y, dtype=object).reshape(-1))
+    numbers = pd.to_numeric(series, errors="coerce")
+    bad = np.flatnonzero((numbers.isna() & series.notna()).to_numpy())
+    i = int(bad[0]) if bad.size else 0
+    value = series.iloc[i]
+    message = not_a_number(value, blank=False, column=series) + read_csv_hint(value)
+    if isinstance(y, pd.Series):
+        raise cell_error(message, series.to_frame(), i, "y" if y.name is None else y.name)
+    raise InputError(f"y, position {i}: {message}")
+
+
 def infer_factors(X: pd.DataFrame) -> Factors:
     """Factors spanning a table: numeric columns continuous over their range, others categorical.
 
@@ -249,7 +271,7 @@ class ConditionModel:
         """
         if not isinstance(X, pd.DataFrame):
             raise InputError("X must be a pandas DataFrame with one column per factor")
-        y = np.asarray(y, dtype=np.float64).reshape(-1)
+        y = response_values(y)
         if len(y) != len(X):
             raise InputError(f"X has {len(X)} rows but y has {len(y)} values")
         if not np.all(np.isfinite(y)):

@@ -22,7 +22,7 @@ import pandas as pd
 from ..errors import InputError
 from ..seeding import seeded
 from .evaluate import few_runs_interval_note, log_response_hint
-from .factors import Factors
+from .factors import Factors, cell_error
 from .models import ConditionModel, central_interval, small_torch
 from .runs import as_list, check_runs, require_variation, unvaried_note
 
@@ -444,10 +444,10 @@ def _check_positive(checked, responses) -> None:
         bad = np.flatnonzero(values <= 0)
         if bad.size:
             i = int(bad[0])
-            raise InputError(f"the value {values[i]:g} is not above 0; --log-response "
+            raise cell_error(f"the value {values[i]:g} is not above 0; --log-response "
                              "(log_response) models the logarithm of the response and needs "
-                             "every value > 0", path=checked.table.attrs.get("path"),
-                             row=checked.file_row(i) - 1, column=r)
+                             "every value > 0", checked.table, i, r,
+                             checked.table.attrs.get("path"), row=checked.file_row(i) - 1)
 
 
 def _reference_point(signed: np.ndarray, given):

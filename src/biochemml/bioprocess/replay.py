@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .evaluate import interval_metrics
-from .factors import Factors
+from .factors import Factors, cell_error
 from .models import ConditionModel
 from .runs import check_runs, require_variation
 
@@ -60,9 +60,9 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     cycles = table[cycle].to_numpy()
     blank = np.flatnonzero(pd.isna(table[cycle]).to_numpy())
     if blank.size:  # kept run i is file row checked.rows[i] (runs with a blank response left out)
-        raise InputError("the cycle is empty; every run needs its design cycle",
-                         path=table.attrs.get("path"), row=checked.file_row(int(blank[0])) - 1,
-                         column=cycle)
+        raise cell_error("the cycle is empty; every run needs its design cycle", checked.table,
+                         int(blank[0]), cycle, table.attrs.get("path"),
+                         row=checked.file_row(int(blank[0])) - 1)
     order = cycle_order(cycles)
     rank = {c: i for i, c in enumerate(order)}
     position = np.array([rank[c] for c in cycles])

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .factors import Factors, numeric_cells
+from .factors import Factors, cell_error, numeric_cells
 
 
 @dataclass
@@ -333,10 +333,13 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
             first = int(np.flatnonzero((df[id_column] == df[id_column].iloc[i]).to_numpy())[0])
-            raise InputError(f"run id '{df[id_column].iloc[i]}' repeats the id of row "
-                             f"{_file_row(df, first) + 1}; each run needs its own id "
-                             "(replicates are fine under different ids)", path=path,
-                             row=_file_row(df, i), column=id_column)
+            label = df.index[first]
+            other = (f"row {_file_row(df, first) + 1}" if path is not None else
+                     f"the row with index {label!r}" if isinstance(label, str) else
+                     f"the row with index {label}")
+            raise cell_error(f"run id '{df[id_column].iloc[i]}' repeats the id of {other}; each "
+                             "run needs its own id (replicates are fine under different ids)",
+                             df, i, id_column, path)
     conditions = factors.check_table(df, path=path)
     blank = np.zeros(len(df), dtype=bool)
     values = {}
