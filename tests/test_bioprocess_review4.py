@@ -382,3 +382,22 @@ def test_a_repeated_run_id_in_a_dataframe_is_named_by_index(factors_path):
         check_runs(runs, Factors.from_file(factors_path), "titer", id_column="run")
     assert str(err.value).startswith("row with index 3, column 'run': run id 'run02' repeats "
                                      "the id of the row with index 1")
+
+
+# --------------------------------------------- 9. the Pareto front of condition means
+def test_pareto_plot_draws_replicates_as_their_condition_mean():
+    from biochemml.bioprocess.plots import pareto_plot
+
+    conditions = pd.DataFrame({"T": [30.0, 37.0, 33.5, 33.5], "pH": [6.8, 7.2, 7.0, 7.0]})
+    # C2 (3.44, 2.41) and C3 (3.29, 2.38): one condition, neither replicate beats the other
+    observed = pd.DataFrame({"titer": [2.0, 4.0, 3.44, 3.29], "lactate": [1.0, 3.5, 2.41, 2.38]})
+    proposals = pd.DataFrame({"predicted_mean_titer": [3.8], "predicted_std_titer": [0.2],
+                              "predicted_mean_lactate": [2.0], "predicted_std_lactate": [0.1]})
+    fig = pareto_plot(observed, proposals, ["titer", "lactate"], [True, False],
+                      conditions=conditions)
+    ax = fig.axes[0]
+    front = ax.collections[1].get_offsets()  # the Pareto-optimal points, in black
+    assert len(front) == 3
+    assert [3.365, 2.395] in np.round(np.asarray(front), 3).tolist()
+    assert "measured conditions (replicates averaged)" in [t.get_text() for t in
+                                                           fig.legends[0].get_texts()]

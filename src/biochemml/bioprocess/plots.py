@@ -320,7 +320,7 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
     from .evaluate import best_condition
 
     if len(responses) > 1:
-        return pareto_plot(observed, proposals, responses, maximize)
+        return pareto_plot(observed, proposals, responses, maximize, conditions=conditions)
     r = responses[0]
     up = maximize if isinstance(maximize, bool) else list(maximize)[0]
     k = len(proposals)
@@ -378,14 +378,17 @@ def _run_axis(ax, labels, name: str, n: int) -> None:
                       else f"measured run ({name})")
 
 
-def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True):
+def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maximize=True,
+                conditions: pd.DataFrame | None = None):
     """The trade-off between responses: measured runs, their Pareto front, and the proposed
     runs' predicted means with 95% intervals (each labelled ``next01``, ``next02``, ...);
     one panel per pair of responses.
 
     Pareto-optimal runs (no other run at least as good on every response, all responses
     together) are drawn in black and joined by the front's staircase when there are two
-    responses; the others in grey.
+    responses; the others in grey. With ``conditions`` the replicates of a condition are
+    one point, their mean (as recommend judges the best run and the proposals' predicted
+    means are of a condition's mean): two replicates are not two Pareto-optimal runs.
 
     Parameters
     ----------
@@ -396,10 +399,19 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
     responses : list of str
         Two or more response columns.
     maximize : bool or list of bool
+    conditions : pandas.DataFrame, optional
+        ``(N, n_factors)`` factor settings of the measured runs, row for row with
+        ``observed``: runs with identical settings are replicates of one condition.
     """
+    from .evaluate import condition_means
     from .recommend import pareto_front
 
     senses = [maximize] * len(responses) if isinstance(maximize, bool) else list(maximize)
+    what = "runs"
+    if conditions is not None:
+        means = condition_means(conditions, observed[list(responses)]).reset_index(drop=True)
+        if len(means) < len(observed):
+            observed, what = means, "conditions (replicates averaged)"
     front = pareto_front(observed, responses, senses)
     pairs = [(a, b) for i, a in enumerate(responses) for b in responses[i + 1:]]
     names = proposal_names(len(proposals))
@@ -408,7 +420,7 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
         fig, axes = _figure(len(pairs), width=8.0 if one else 4.8, height=6.0 if one else 4.4)
         for ax, (a, b) in zip(axes, pairs):
             ax.scatter(observed.loc[~front, a], observed.loc[~front, b], s=18, c="lightgrey",
-                       label="measured runs")
+                       label=f"measured {what}")
             ax.scatter(observed.loc[front, a], observed.loc[front, b], s=30, c="k",
                        label="measured, Pareto-optimal")
             if len(responses) == 2:

@@ -78,7 +78,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         value of each response still worth having (hypervolume counts only outcomes better
         than it on every response). By default it is derived from the runs: BoTorch's
         ``infer_reference_point``, the worst value of each response among the measured
-        Pareto-optimal runs, moved back by 10% of that response's range over them. A reference point that no measured condition beats on
+        Pareto-optimal conditions (replicates averaged), moved back by 10% of that
+        response's range over them. A reference point that no measured condition beats on
         every response is refused: it is not a target (every proposal would score about
         nothing, and the batch would be arbitrary).
 
@@ -97,7 +98,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         improvement of that run alone, as if no other run were proposed (``nehvi``), or
         the log expected improvement of that run alone in its own random weighting of the
         responses (``parego``), and ``non_dominated`` says whether the run's predicted means
-        would join the Pareto front: no measured run is at least as good on every response.
+        would join the Pareto front: no measured condition (its replicates' mean) is at
+        least as good on every response.
         For one response, ``attrs["note"]`` holds a sentence when no proposed run is
         expected to beat the best measured run (see :func:`no_gain_note`), else ``""``.
         ``attrs["repeats"]`` holds a sentence when a proposed run repeats another run of the
@@ -131,11 +133,10 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     bounds = torch.stack([torch.zeros(d), torch.ones(d)]).to(torch.float64)
     inequality = [(torch.as_tensor(i, dtype=torch.long), torch.as_tensor(c, dtype=torch.float64), float(r))
                   for i, c, r in factors.unit_constraints()]
-    signed = np.column_stack([checked.responses[r].to_numpy() * (1.0 if up else -1.0)
-                              for r, up in zip(responses, senses)])
     ref = None
     if len(models) > 1 and multi == "nehvi":
-        ref = _reference_point(signed, None if reference is None else
+        ref = _reference_point(_signed_means(checked, factors, responses, senses),
+                               None if reference is None else
                                [float(v) * (1.0 if up else -1.0) for v, up in zip(reference, senses)])
 
     def snap(u):  # round the proposals for reading; models and acquisition see the rounded runs
@@ -159,7 +160,9 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     if len(responses) > 1:
         predicted = np.column_stack([out[f"predicted_mean_{r}"].to_numpy() * (1.0 if up else -1.0)
                                      for r, up in zip(responses, senses)])
-        out["non_dominated"] = [not np.any(np.all(signed >= p, axis=1)) for p in predicted]
+        # measured conditions as their replicates' means, as the Pareto front is drawn
+        measured = _signed_means(checked, factors, responses, senses)
+        out["non_dominated"] = [not np.any(np.all(measured >= p, axis=1)) for p in predicted]
         if ref is not None:
             out.attrs["reference"] = {r: float(v) * (1.0 if up else -1.0)
                                       for r, v, up in zip(responses, ref.tolist(), senses)}

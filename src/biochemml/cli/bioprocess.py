@@ -292,7 +292,8 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
         "runs so far (log scale; higher is better)."]
     if several:
         notes.append("non_dominated = True: the run's predicted means would join the Pareto front "
-                     "(no measured run is at least as good on every response).")
+                     "(no measured condition, its replicates averaged, is at least as good on "
+                     "every response).")
     notes += _report_note(skipped) + _report_note(ignored)
     write_report(
         path, f"biochemml: next {len(proposals)} runs",
@@ -322,7 +323,8 @@ def _recommend_caption(responses, n_proposed: int) -> str:
              "no other run matches or beats on every response)" if len(responses) == 2 else
              "measured Pareto-optimal runs (black: no other run matches or beats them on every "
              "response), one panel per pair of responses")
-    return (f"Trade-off {pair}: measured runs (grey), the {front}, and the proposed runs "
+    return (f"Trade-off {pair}: measured runs (grey; the replicates of a condition as one "
+            f"point, their mean), the {front}, and the proposed runs "
             f"{names} (red stars: predicted mean, 95% interval of the mean on each response)")
 
 
