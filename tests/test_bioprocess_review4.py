@@ -401,3 +401,15 @@ def test_pareto_plot_draws_replicates_as_their_condition_mean():
     assert [3.365, 2.395] in np.round(np.asarray(front), 3).tolist()
     assert "measured conditions (replicates averaged)" in [t.get_text() for t in
                                                            fig.legends[0].get_texts()]
+
+
+# ------------------------------------------------ 10. the kernel the docstring names
+def test_models_docstring_names_the_kernel_the_gp_uses():
+    from gpytorch.kernels import RBFKernel
+
+    from biochemml.bioprocess import models
+
+    X = pd.DataFrame({"T": np.linspace(25, 37, 6)})
+    model = ConditionModel("gp", seed=0).fit(X, np.sin(X["T"] / 3))
+    assert isinstance(model.gp_.covar_module, RBFKernel)
+    assert "RBF" in models.__doc__ and "Matern" not in models.__doc__

@@ -3,8 +3,10 @@
 Three kinds share one scikit-learn-like face, :class:`ConditionModel`:
 
 ``gp`` (default)
-    A Gaussian process (BoTorch ``SingleTaskGP``: Matern-5/2 kernel with one length scale
-    per feature, inferred noise), fitted by maximum marginal likelihood. Inputs are mapped
+    A Gaussian process (BoTorch ``SingleTaskGP`` with its default kernel, in BoTorch 0.18 an
+    RBF (squared-exponential) kernel with one length scale per feature under a LogNormal
+    prior scaled with the number of features, and no output scale, as the outcome is
+    standardised; inferred noise), fitted by maximum marginal likelihood. Inputs are mapped
     to the unit cube by the declared factor bounds, outcomes standardised on the training
     data. Replicate runs inform the noise level: their pure-error variance (the scatter of
     runs at the same conditions, :func:`pure_error`) is a floor the fitted noise cannot go
