@@ -413,3 +413,41 @@ def test_models_docstring_names_the_kernel_the_gp_uses():
     model = ConditionModel("gp", seed=0).fit(X, np.sin(X["T"] / 3))
     assert isinstance(model.gp_.covar_module, RBFKernel)
     assert "RBF" in models.__doc__ and "Matern" not in models.__doc__
+
+
+# ------------------------------------------------------------------ 11. cosmetic
+def test_doe_warns_of_too_few_runs_and_counts_in_the_singular(tmp_path, factors_path, capsys):
+    out = tmp_path / "design.csv"
+    assert main(["doe", "--factors", str(factors_path), "--n", "1", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "Warning: the design has only 1 run for 5 varied factors" in captured.err
+    assert "at least 6 runs" in captured.err
+    assert f"Wrote 1 run x 5 factors to {out}" in captured.out
+    assert main(["doe", "--factors", str(factors_path), "--n", "6", "--out", str(out)]) == 0
+    assert "Warning" not in capsys.readouterr().err
+
+
+def test_doe_help_shows_the_defaults_of_levels_and_center(capsys):
+    assert main(["doe", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "full factorial (default 2)." in text.replace("│ ", "").replace(" │", "")
+    assert "factorial ." not in text
+
+
+def test_recommend_warns_of_a_batch_larger_than_the_runs(tmp_path, factors_path, capsys):
+    from biochemml.bioprocess.runs import batch_notice
+
+    assert batch_notice(14, 14) == ""
+    assert batch_notice(40, 14).startswith("a batch of 40 from 14 measured runs")
+    runs = write(clean_runs().iloc[:6], tmp_path)
+    assert main(["recommend", "--runs", str(runs), "--factors", str(factors_path), "--response",
+                 "titer", "--batch", "7", "--out", str(tmp_path / "next.csv")]) == 0
+    assert "Warning: a batch of 7 from 6 measured runs" in capsys.readouterr().err
+
+
+def test_minimize_names_the_response_meant(tmp_path, factors_path, capsys):
+    runs = write(clean_runs(), tmp_path)
+    assert main(["recommend", "--runs", str(runs), "--factors", str(factors_path), "--response",
+                 "titer", "--response", "lactate", "--minimize", "Lactate"]) == 1
+    assert ("--minimize 'Lactate' is not one of the --response columns (did you mean "
+            "'lactate'?); they are: titer, lactate") in capsys.readouterr().err

@@ -143,6 +143,42 @@ def few_runs_notice(n_runs: int, factors: Factors, use: str) -> str:
             f"(aim for at least {need}, the number of varied factors + 2), {consequence}")
 
 
+def few_design_runs_notice(n_runs: int, factors: Factors) -> str:
+    """A warning when a design has fewer runs than varied factors + 1, or ``""``.
+
+    A model with a straight-line effect per factor and an intercept already needs that
+    many runs; fewer cannot tell the factors' effects apart at all.
+
+    Examples
+    --------
+    ``"the design has only 3 runs for 5 varied factors: too few to tell their effects apart
+    (a straight line per factor needs at least 6 runs, the number of varied factors + 1; a
+    first round usually takes 2-3 runs per factor)"``
+    """
+    n_varied = len(factors.varied)
+    if n_runs >= n_varied + 1:
+        return ""
+    return (f"the design has only {n_runs} run{'s' if n_runs != 1 else ''} for {n_varied} "
+            f"varied factor{'s' if n_varied != 1 else ''}: too few to tell their effects apart "
+            f"(a straight line per factor needs at least {n_varied + 1} runs, the number of "
+            "varied factors + 1; a first round usually takes 2-3 runs per factor)")
+
+
+def batch_notice(batch: int, n_runs: int) -> str:
+    """A warning when more runs are proposed at once than have been measured, or ``""``.
+
+    A batch is chosen greedily: each proposal assumes the model's guesses for the ones
+    before it, so in a batch larger than the measured runs most proposals rest on guesses
+    about guesses; a smaller batch, run and fed back, learns from real results first.
+    """
+    if batch <= n_runs:
+        return ""
+    return (f"a batch of {batch} from {n_runs} measured run{'s' if n_runs != 1 else ''}: each "
+            "proposal is chosen assuming the model's guesses for the ones before it, so much of "
+            "this batch rests on guesses rather than measurements; consider a batch of at most "
+            f"{n_runs}, then recommend again with its results")
+
+
 def unvaried(conditions: pd.DataFrame, factors: Factors, fixed: dict | None = None) -> tuple:
     """What the runs never varied: the declared continuous factors that hold one value in
     every run, and the levels of categorical factors that no run has.

@@ -76,6 +76,11 @@ def _warning(message: str) -> None:
         typer.echo(f"Warning: {message}", err=True)
 
 
+def _count(n: int, word: str) -> str:
+    """``1 run``, ``3 runs``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _parse_fixed(items) -> dict:
     fixed = {}
     for item in items or []:
@@ -137,15 +142,19 @@ def doe(
     method: str = typer.Option("lhs", help="lhs, sobol, random, factorial, fractional or ccd."),
     out: Path = typer.Option(Path("design.csv"), "--out", help="Where to write the design (.csv, .tsv, .xlsx or .parquet)."),
     seed: int = typer.Option(0, help="Random seed (lhs, sobol, random)."),
-    levels: Optional[int] = typer.Option(None, help="Levels per continuous factor in a full factorial [default: 2]."),
-    center: Optional[int] = typer.Option(None, help="Centre points of a central composite design [default: 1]."),
+    levels: Optional[int] = typer.Option(None, help="Levels per continuous factor in a full factorial (default 2)."),
+    center: Optional[int] = typer.Option(None, help="Centre points of a central composite design (default 1)."),
 ):
     """Design a first round of runs (design of experiments)."""
     from ..bioprocess import Factors, design
 
+    from ..bioprocess.runs import few_design_runs_notice
+
     table_suffix(out)
-    table = design(Factors.from_file(factors), n=n, method=method, seed=seed,
+    f = Factors.from_file(factors)
+    table = design(f, n=n, method=method, seed=seed,
                    levels=2 if levels is None else levels, center=1 if center is None else center)
+    _warning(few_design_runs_notice(len(table), f))
     if n is not None and method in ("factorial", "ccd"):
         _notice(f"--n {n} is not used by method '{method}', whose size follows from the "
                 f"factors; the design has {len(table)} runs")
@@ -165,8 +174,8 @@ def doe(
                 "column breaks_constraint; drop them before running the design, or use lhs, "
                 "sobol or random, which honour the constraints")
     write_table(table, out)
-    _print_table(table, f"{method} design: {len(table)} runs")
-    typer.echo(f"Wrote {len(table)} runs x {n_factors} factors to {out}")
+    _print_table(table, f"{method} design: {_count(len(table), 'run')}")
+    typer.echo(f"Wrote {_count(len(table), 'run')} x {_count(n_factors, 'factor')} to {out}")
 
 
 @app.command()
@@ -191,13 +200,15 @@ def recommend(
     from ..bioprocess import recommend as _recommend
     from ..bioprocess.plots import recommendation_plot
     from ..bioprocess.recommend import check_request, proposal_names
-    from ..bioprocess.runs import few_runs_notice
+    from ..bioprocess.runs import batch_notice, few_runs_notice
+    from ..io.tables import _did_you_mean
     from ..progress import say
 
     table_suffix(out)
     for name in minimize:
         if name not in response:
-            raise InputError(f"--minimize '{name}' is not one of the --response columns")
+            raise InputError(f"--minimize '{name}' is not one of the --response columns"
+                             + _did_you_mean(name, response) + f"; they are: {', '.join(response)}")
     ref = None
     if reference is not None:
         try:
@@ -218,6 +229,7 @@ def recommend(
     _notice(checked.ignored_notice())
     few = few_runs_notice(len(checked.conditions), checked_factors, "recommend")
     _warning(few)
+    _warning(batch_notice(batch, len(checked.conditions)))
     say(f"Fitting a Gaussian process to {runs} and optimising a batch of {batch} ...")
     proposals = _recommend(runs, f, list(response), seed=seed, **request)
     note = proposals.attrs.get("note", "")
