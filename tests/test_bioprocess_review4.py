@@ -451,3 +451,15 @@ def test_minimize_names_the_response_meant(tmp_path, factors_path, capsys):
                  "titer", "--response", "lactate", "--minimize", "Lactate"]) == 1
     assert ("--minimize 'Lactate' is not one of the --response columns (did you mean "
             "'lactate'?); they are: titer, lactate") in capsys.readouterr().err
+
+
+def test_the_response_surface_colours_span_the_measured_response(factors_path):
+    from biochemml.bioprocess.plots import effects_plot
+
+    f, runs = Factors.from_file(factors_path), noise_runs()
+    model = ConditionModel("gp", factors=f, seed=0).fit(runs[f.names], runs["titer"])
+    importance = feature_importance(model, runs[f.names], grid=5)
+    fig = effects_plot(model, runs[f.names], importance, "titer")
+    colorbar = fig.axes[-1]  # the surface's colour bar
+    lo, hi = sorted(colorbar.get_ylim())
+    assert lo <= 2.34 + 1e-9 and hi >= 3.82 - 1e-9

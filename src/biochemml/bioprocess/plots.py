@@ -119,9 +119,9 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
     runs whose other factors differ more are faint grey dots, each named in the legend below.
 
     A categorical factor's partial dependence is one bar per level, from zero (one point per
-    level when a mean is below zero). The response axis of each partial-dependence panel
-    spans at least the measured responses, so that an effect small against the scatter of
-    the runs looks small.
+    level when a mean is below zero). The response axis of each partial-dependence panel,
+    and the colour scale of the surface, span at least the measured responses, so that an
+    effect small against the scatter of the runs looks small.
 
     Parameters
     ----------
@@ -168,7 +168,11 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
             rows, _ = best_condition(table, model.y_train_)
             best = X.iloc[[int(rows[0])]]
             v1, v2, mean, _ = response_surface(model, best, surface[0], surface[1])
-            cs = ax.contourf(v1, v2, mean, levels=15, cmap="viridis")
+            # the colour scale spans the measured responses too: a flat surface looks flat
+            span = np.concatenate([mean.ravel(), measured[np.isfinite(measured)]])
+            lo, hi = float(span.min()), float(span.max())
+            cs = ax.contourf(v1, v2, mean, levels=np.linspace(lo, hi, 16) if hi > lo else 15,
+                             cmap="viridis")
             fig.colorbar(cs, ax=ax, label=f"predicted {response}")
             _slice_runs(ax, model.factors_, table, rows, surface)
             _legend(fig, axes, ncols=1)
