@@ -476,6 +476,11 @@ def test_a_row_of_units_under_the_header_is_named_as_such(tmp_path):
                                          r"units: put each unit in its column's name \(e\.g\. "
                                          r"'T \(°C\)'\) and delete that row"):
         numeric_column(read_table(path), "T")
+    from biochemml.bioprocess.factors import numeric_cells  # the runs tables say it alike
+
+    with pytest.raises(InputError, match=r"looks like a row of units: put each unit in its "
+                                         r"column's name \(e\.g\. 'T \(°C\)'\)"):
+        numeric_cells(read_table(path), "T")
     path.write_text("sequence,T\nACGT,30\nGGCC,hot\nTTAA,32\n")  # a bad cell further down
     with pytest.raises(InputError) as err:
         numeric_column(read_table(path), "T")

@@ -104,12 +104,13 @@ def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False
     blank = (raw.isna() | raw.astype(str).str.strip().eq("")).to_numpy()
     bad = np.flatnonzero(~np.isfinite(values) & (~blank | (not allow_blank)))
     if bad.size:
-        from ..io.tables import not_a_number
+        from ..io.tables import not_a_number, units_row_hint
 
         i = int(bad[0])
         where = path if path is not None else df.attrs.get("path")
         raise cell_error(not_a_number(raw.iloc[i], blank=bool(blank[i]), column=raw,
-                                      decimal=df.attrs.get("decimal", ".")) + hint
+                                      decimal=df.attrs.get("decimal", "."))
+                         + units_row_hint(raw, bad) + hint
                          + read_csv_hint(raw.iloc[i], where), df, i, column, path)
     values[blank] = np.nan
     return values
