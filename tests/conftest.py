@@ -47,3 +47,21 @@ def campaign(tmp_path):
     path = tmp_path / "runs.csv"
     runs.to_csv(path, index=False)
     return tmp_path, bounds, path
+
+
+@pytest.fixture(scope="session")
+def two_target_run(tmp_path_factory):
+    """A two-target MLP run (gfp counts G, rfp counts A) on 300 random 10-nt sequences:
+    ``(run folder, sequences)``; its training table is ``t.csv`` beside the run."""
+    from biochemml.cli import main
+
+    folder = tmp_path_factory.mktemp("two")
+    rng = np.random.default_rng(4)
+    seqs = ["".join(rng.choice(list("ACGT"), 10)) for _ in range(300)]
+    pd.DataFrame({"seq": seqs, "gfp": [s.count("G") for s in seqs],
+                  "rfp": [s.count("A") for s in seqs]}).to_csv(folder / "t.csv", index=False)
+    assert main(["--quiet", "train", "--data", str(folder / "t.csv"), "--sequence-column", "seq",
+                 "--target-column", "gfp", "--target-column", "rfp", "--task", "regression",
+                 "--model", "mlp", "--epochs", "2", "--no-baselines", "--out",
+                 str(folder / "run")]) == 0
+    return folder / "run", seqs

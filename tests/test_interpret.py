@@ -340,20 +340,6 @@ def test_a_map_and_a_folder_with_cut_and_tiny_sequences(course, cli_run, tmp_pat
     assert summary["filters"] == [] and "give more sequences" in summary["no_filters"]
 
 
-@pytest.fixture(scope="module")
-def two_target_run(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("two")
-    rng = np.random.default_rng(4)
-    seqs = ["".join(rng.choice(list("ACGT"), 10)) for _ in range(300)]
-    pd.DataFrame({"seq": seqs, "gfp": [s.count("G") for s in seqs],
-                  "rfp": [s.count("A") for s in seqs]}).to_csv(folder / "t.csv", index=False)
-    assert main(["--quiet", "train", "--data", str(folder / "t.csv"), "--sequence-column", "seq",
-                 "--target-column", "gfp", "--target-column", "rfp", "--task", "regression",
-                 "--model", "mlp", "--epochs", "2", "--no-baselines", "--out",
-                 str(folder / "run")]) == 0
-    return folder / "run", seqs
-
-
 def test_a_run_folder_knows_its_target_names(two_target_run):
     from biochemml.design import evolve
 

@@ -1,5 +1,4 @@
 """Fixes from a user review of `biochemml interpret` and `biochemml design`."""
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -8,18 +7,10 @@ from biochemml.cli import main
 
 
 @pytest.fixture(scope="module")
-def two_targets(tmp_path_factory):
-    """A two-target MLP run (gfp, rfp) on 10-nt sequences, and its training table."""
-    folder = tmp_path_factory.mktemp("review_two")
-    rng = np.random.default_rng(4)
-    seqs = ["".join(rng.choice(list("ACGT"), 10)) for _ in range(300)]
-    pd.DataFrame({"seq": seqs, "gfp": [s.count("G") for s in seqs],
-                  "rfp": [s.count("A") for s in seqs]}).to_csv(folder / "t.csv", index=False)
-    assert main(["--quiet", "train", "--data", str(folder / "t.csv"), "--sequence-column", "seq",
-                 "--target-column", "gfp", "--target-column", "rfp", "--task", "regression",
-                 "--model", "mlp", "--epochs", "2", "--no-baselines", "--out",
-                 str(folder / "run")]) == 0
-    return folder, folder / "run", seqs
+def two_targets(two_target_run):
+    """The shared two-target run (conftest), with the folder of its training table."""
+    run, seqs = two_target_run
+    return run.parent, run, seqs
 
 
 def test_design_asks_for_the_target_before_any_work(two_targets, capsys, monkeypatch):
