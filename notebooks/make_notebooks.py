@@ -62,6 +62,14 @@ print(x)          # 6 x 4 행렬: 행 = 위치, 열 = A, C, G, T
 decode(x)         # 다시 문자열로
 """),
     md("""
+**수업 자료의 예시 바로잡기**: 수업 자료는 "ATGCTA"의 원-핫 행렬을 `[0,0,0,1]`로 시작하는 6 × 4 행렬로 적었습니다.
+그런데 첫 염기는 A이므로 첫 줄은 A를 뜻하는 `[1,0,0,0]`이어야 합니다(`[0,0,0,1]`은 T입니다). 나머지 다섯 줄은
+맞습니다. 아래에서 직접 확인해 보세요.
+"""),
+    code("""
+print(one_hot("ATGCTA", dtype=int))   # 첫 줄 = A = [1 0 0 0]
+"""),
+    md("""
 길이가 다른 서열 여러 개는 `(N, L, 4)` 배열이 됩니다. 5' UTR처럼 3' 끝(개시 코돈 쪽)을 맞춰야 하는
 서열은 `pad="left"`로 왼쪽을 0으로 채웁니다. `N` 같은 모호한 염기는 0 또는 0.25로 둘 수 있습니다.
 """),
@@ -74,7 +82,8 @@ print(batch[2])   # 'TT'는 왼쪽 두 줄이 0으로 채워짐
 ## PFM과 PWM
 
 세 개의 정렬된 결합 부위 TACAA, TACGA, TACAA에서 위치별 염기 수(PFM)를 세고, 각 칸에 pseudocount
-0.5를 더해 비율(PWM)로 바꿉니다. 표의 열 번호 0-4는 Biopython과 수업 자료처럼 **0부터** 센 위치입니다.
+0.5(수업 자료의 값)를 더해 비율(PWM)로 바꿉니다. 표의 열 번호 0-4는 Biopython과 수업 자료처럼 **0부터** 센 위치입니다.
+아래 코드의 `PSEUDOCOUNTS`를 1이나 0.1로 바꿔 다시 실행해 보면, 이 노트북의 출력이 어떻게 달라지는지 볼 수 있습니다.
 
 **이름에 대한 주의**: 수업 자료(와 Biopython)의 "PWM"은 위치별 염기 **확률**을 담은 행렬입니다. 그런데 FIMO(MEME
 Suite)나 JASPAR 쪽 도구에서 PWM 또는 PSSM(position-specific scoring matrix)이라고 하면 보통 이 확률을 배경
@@ -83,7 +92,8 @@ Suite)나 JASPAR 쪽 도구에서 PWM 또는 PSSM(position-specific scoring matr
 (`pwm.matrix`), `pwm.log_odds()`가 log-odds 행렬을 줍니다.
 """),
     code("""
-pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0.5)
+PSEUDOCOUNTS = 0.5   # 수업 자료의 값; 바꿔 보세요
+pwm = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=PSEUDOCOUNTS)
 pfm = pd.DataFrame(pwm.counts.astype(int), index=["A", "C", "G", "T"])   # PFM: 행 = 염기, 열 = 위치(0부터)
 print("PFM (position frequency matrix, counts):")
 print(pfm)
@@ -103,8 +113,8 @@ pseudocount가 없으면 세 서열에서 한 번도 보지 못한 염기의 확
     code("""
 no_pc = PWM.from_instances(["TACAA", "TACGA", "TACAA"], pseudocounts=0)
 print(no_pc.to_frame().round(2))
-print("pseudocounts=0  :", no_pc.window_log_prob("ATACAA"))   # 첫 창은 -inf
-print("pseudocounts=0.5:", pwm.window_log_prob("ATACAA"))
+print(f"pseudocounts={0:<4}:", no_pc.window_log_prob("ATACAA"))   # 첫 창은 -inf
+print(f"pseudocounts={PSEUDOCOUNTS:<4}:", pwm.window_log_prob("ATACAA"))
 """),
     md("""
 ## 슬라이딩 윈도우 점수
@@ -128,18 +138,24 @@ print(np.array(manual))
 """),
     code("""
 scores = pwm.window_log_prob("ATACAA")
-print(scores)   # [-9.567..., -2.1198...]: 수업 자료의 s1, s2
-assert np.allclose(scores, [-9.567015315914915, -2.119846956314875])
+print(f"pseudocounts={PSEUDOCOUNTS}: s1 = {scores[0]:.4f}, s2 = {scores[1]:.4f}")
 assert np.allclose(scores, manual)               # 손으로 한 계산과 같음
+lecture = [-9.567015315914915, -2.119846956314875]   # 수업 자료의 s1, s2 (pseudocount 0.5에서 계산한 값)
+same = np.allclose(scores, lecture)
+print(f"수업 자료(pseudocount 0.5): s1 = {lecture[0]:.4f}, s2 = {lecture[1]:.4f} -> "
+      + ("같습니다." if same else f"다릅니다. 수업 자료의 값은 pseudocount 0.5일 때의 값이고, "
+                                  f"지금은 pseudocount {PSEUDOCOUNTS}입니다."))
 best = int(np.argmax(scores))
 print(f"모티프 위치: 창 {best}번(0부터 셈) = 서열의 {best + 1}번째 염기부터(1부터 셈):",
       "ATACAA"[best:best + pwm.width])
-print("가장 높을 수 있는 점수 ln(0.7 x 0.7 x 0.7 x 0.5 x 0.7) =", round(np.log(np.prod(pwm.matrix.max(axis=0))), 4))
+top = pwm.matrix.max(axis=0)                     # 위치마다 가장 큰 확률
+print(f"가장 높을 수 있는 점수 ln({' x '.join(f'{v:.2g}' for v in top)}) = {np.log(np.prod(top)):.4f}")
 """),
     md("""
 수업 자료는 "이론적으로 이 값이 0이면 동일한 서열"이라고 했지만, 점수가 0이 되려면 창의 다섯 염기가 모두 확률 1을
-받아야 합니다. pseudocount를 더한 이 PWM에서 위치별 가장 큰 확률은 0.7(0부터 센 3번 위치는 0.5)이므로 0은 나올 수 없습니다.
-모티프와 똑같은 창 TACAA가 받는 −2.12가 이 PWM에서 가능한 가장 높은 점수입니다.
+받아야 합니다. pseudocount를 더하면 어느 칸도 확률 1이 될 수 없으므로 0은 나오지 않습니다. 수업의 pseudocount 0.5에서는
+위치별 가장 큰 확률이 0.7(0부터 센 3번 위치는 0.5)이고, 모티프와 똑같은 창 TACAA가 받는 −2.12가 이 PWM에서 가능한
+가장 높은 점수입니다(위 출력의 마지막 줄). `PSEUDOCOUNTS`를 바꾸면 이 최고 점수도 함께 바뀝니다.
 """),
     md("""
 ## log-odds 점수와 p-값으로 모티프 찾기
@@ -147,7 +163,8 @@ print("가장 높을 수 있는 점수 ln(0.7 x 0.7 x 0.7 x 0.5 x 0.7) =", round
 생물정보학 도구(FIMO, Biopython)는 이 확률을 배경 빈도와 비교한 **log-odds 점수**(비트)를 씁니다.
 칸마다 log2(확률 / 배경 빈도)이고, 배경이 균등하면 배경 빈도는 0.25입니다. 앞의 창 점수(자연로그)와는 이렇게
 이어집니다: 창 점수에서 무작위 서열의 점수 5 · ln 0.25를 빼면 자연로그 단위의 log-odds가 되고, ln 2로 나누면
-비트가 됩니다. TACAA라면 (−2.12 − 5 · ln 0.25) / ln 2 = 6.94비트로, 아래에 출력하는 p ≤ 0.001 기준값과 같습니다.
+비트가 됩니다. pseudocount 0.5에서 TACAA라면 (−2.12 − 5 · ln 0.25) / ln 2 = 6.94비트로, 아래에 출력하는 p ≤ 0.001
+기준값과 같습니다.
 무작위 서열에서 그 점수 이상이 나올 확률(p-값)도 정확히 계산할 수 있습니다. 아래 세 서열에서
 p ≤ 0.001인 자리(hit)를 찾습니다. `start`/`end`는 0부터 센 위치이고 `end`는 포함하지 않습니다.
 """),
@@ -185,15 +202,15 @@ PWM은 로고로 그리면 한눈에 들어옵니다. 한 위치에 쌓인 글�
 content, IC, 비트)이고, 각 글자의 높이는 그 염기의 확률 × IC입니다. 배경이 균등할 때
 IC = 2 + Σ p · log2 p 이며, 한 염기만 나오면(확률 1) 최대 2비트, 네 염기가 똑같이 나오면 0비트입니다.
 
-여기서는 세 서열 모두 같은 염기였던 위치도 pseudocount 0.5 때문에 확률이 0.7 / 0.1 / 0.1 / 0.1이 되어, IC가
+여기서는 세 서열 모두 같은 염기였던 위치도 pseudocount 0.5(수업의 값) 때문에 확률이 0.7 / 0.1 / 0.1 / 0.1이 되어, IC가
 2비트가 아니라 약 0.64비트뿐입니다. 서열이 세 개뿐이라 pseudocount의 영향이 큰 것입니다(서열이 수백 개라면 같은
 pseudocount를 더해도 2비트에 가깝습니다). 로고의 가로축은 **1부터** 센 위치(1-5)라서, 위 표의 열 0-4가
 로고의 1-5에 해당합니다.
 """),
     code("""
 from biochemml import plot
-print("IC per position, pseudocounts=0.5:", pwm.information_content().round(3), "bits")
-print("IC per position, pseudocounts=0  :", no_pc.information_content().round(3), "bits")
+print(f"IC per position, pseudocounts={PSEUDOCOUNTS:<4}:", pwm.information_content().round(3), "bits")
+print(f"IC per position, pseudocounts={0:<4}:", no_pc.information_content().round(3), "bits")
 fig = plot.sequence_logo(pwm.matrix, alphabet="ACGT", kind="information", title="TACAA motif")
 fig
 """),
