@@ -239,7 +239,8 @@ matrix, 수업 자료의 '분류표')로 평가합니다.
     code("""
 %matplotlib inline
 import numpy as np
-from biochemml.simulate import lecture_pwm, motif_dataset, bayes_optimal_accuracy
+from biochemml.simulate import lecture_pwm, motif_dataset, bayes_optimal_accuracy, bayes_rule
+from biochemml.motifs import PWM
 from biochemml.splits import split_indices
 from biochemml.models import build, summary
 from biochemml import SequenceClassifier, metrics, plot
@@ -252,28 +253,49 @@ SEED = 0
 
 양성 서열 1,000개는 7개 무작위 염기 + CCGGAA PWM에서 뽑은 6개 염기 + 7개 무작위 염기이고,
 음성 서열 1,000개는 20개 염기가 모두 무작위입니다.
+
+모티프(`pwm`), 서열 길이(`LENGTH`), 모티프를 심는 자리(`POSITION`, 0부터 센 시작 위치)는 아래 셀에서 정합니다.
+이 노트북의 나머지 코드는 모두 이 세 변수를 따르므로, 값을 바꿔(예: `POSITION = 3`, 또는 주석에 적은 7염기 모티프)
+처음부터 다시 실행해 보세요. 설명 글의 숫자(8-13번 염기, 0.979 등)는 수업의 기본 설정에서의 값입니다.
 """),
     code("""
-pwm = lecture_pwm()
-data = motif_dataset(pwm, n_positive=1000, n_negative=1000, length=20, position=7, seed=SEED)
+pwm = lecture_pwm()   # 수업의 CCGGAA PWM (6염기)
+# 다른 모티프로 바꿔 보려면 예를 들어(7염기, AP-1 결합 부위를 닮은 TGACTCA):
+# pwm = PWM.from_instances(["TGACTCA"] * 20, pseudocounts=1)
+LENGTH = 20           # 서열 길이
+POSITION = 7          # 모티프의 시작 위치, 0부터 셈(7 = 8번째 염기부터)
+data = motif_dataset(pwm, n_positive=1000, n_negative=1000, length=LENGTH, position=POSITION, seed=SEED)
+site = slice(POSITION, POSITION + pwm.width)    # 모티프 자리(파이썬 슬라이스: 0부터 세고 끝은 포함하지 않음)
+print(f"motif {pwm.consensus} ({pwm.width} nt) planted at bases {POSITION + 1}-{POSITION + pwm.width} "
+      f"(1-based) of {LENGTH}")
 print(data.head())
-print(data[data.label == 1].sequence.str[7:13].value_counts().head())
+print(data[data.label == 1].sequence.str[site].value_counts().head())
 """),
     md("""
 ## 넘을 수 없는 벽: 베이즈 최적 정확도
 
 모티프 PWM과 배경을 정확히 알면, 각 서열이 양성일 가능도와 음성일 가능도를 비교해 가장 좋은 판단을
-내릴 수 있습니다. 무작위 서열도 우연히 CCGGAA를 닮을 수 있기 때문에 이 값은 1보다 작습니다.
+내릴 수 있습니다(**베이즈 규칙**, `bayes_rule`). 무작위 서열도 우연히 모티프를 닮을 수 있고, 모티프 자리에도
+PWM에 따라 약한 글자가 뽑힐 수 있기 때문에 이 규칙의 정확도도 1보다 작습니다. 아래 값은 이 규칙이 무한히 많은
+서열에서 얻는 평균 정확도입니다(수업의 기본 설정에서 약 0.979).
 """),
     code("""
-ceiling = bayes_optimal_accuracy(pwm, n=100_000, seed=SEED)
+ceiling = bayes_optimal_accuracy(pwm, length=LENGTH, position=POSITION, n=100_000, seed=SEED)
 print(f"베이즈 최적 정확도: {ceiling:.3f}")
 """),
     md("""
-## 학습·테스트 나누기와 모델
+## 학습·테스트 나누기
 
 수업처럼 20 %를 테스트 세트(test set)로 떼어 두고, 나머지 80 %를 학습 세트(수업 자료의 '훈련 데이터 세트',
-training set)로 씁니다(`random_state=125`). 모델은 수업의 CNN입니다.
+training set)로 씁니다(`random_state=125`).
+"""),
+    code("""
+train_idx, _, test_idx = split_indices(len(data), test_size=0.2, seed=125)
+train, test = data.iloc[train_idx], data.iloc[test_idx]
+print(len(train), len(test))
+"""),
+    md("""
+## 모델: 수업의 CNN
 
 수업은 Keras로, biochemml은 **PyTorch**로 신경망을 만듭니다. 층 이름만 조금 다를 뿐 같은 층입니다:
 Keras의 `Conv1D` → PyTorch `Conv1d`, `MaxPooling1D` → `MaxPool1d`, `Flatten` → 펼치기(PyTorch에서는
@@ -291,11 +313,8 @@ Keras의 `Conv1D` → PyTorch `Conv1d`, `MaxPooling1D` → `MaxPool1d`, `Flatten
 softmax 교차 엔트로피를 씁니다(클래스가 둘이면 출력 하나에 sigmoid + 이진 교차 엔트로피도 같은 모델입니다).
 """),
     code("""
-train_idx, _, test_idx = split_indices(len(data), test_size=0.2, seed=125)
-train, test = data.iloc[train_idx], data.iloc[test_idx]
-print(len(train), len(test))
-valid = summary(build("lecture-cnn", input_length=20)).splitlines()
-same = summary(build("lecture-cnn", input_length=20, padding="same")).splitlines()
+valid = summary(build("lecture-cnn", input_length=LENGTH)).splitlines()
+same = summary(build("lecture-cnn", input_length=LENGTH, padding="same")).splitlines()
 for left, right in zip(["padding='valid' (수업의 요약표)"] + valid,
                        ["padding='same' (수업 본문의 설명)"] + same):
     print(f"{left:70s} | {right}")
@@ -324,24 +343,22 @@ pred = clf.classes_[proba.argmax(axis=1)]
 result = metrics.classification_metrics(test.label, pred, proba=proba)
 print(f"test loss {result['log_loss']:.3f}, test accuracy {result['accuracy']:.3f}")
 
-
-def bayes_rule(sequences):
-    # 베이즈 최적 규칙: 모티프 자리(0부터 세어 7-12번)의 6개 염기가 모티프 PWM에서 나왔을 가능도가
-    # 무작위 염기(각 1/4)일 가능도보다 크면 양성(1)
-    motif_part = list(sequences.str[7:13])
-    log_ratio = pwm.window_log_prob(motif_part)[:, 0] - 6 * np.log(0.25)
-    return (log_ratio > 0).astype(int)
-
-
-bayes_right = int(np.sum(bayes_rule(test.sequence) == test.label))
+# 베이즈 규칙: 모티프 자리(POSITION부터 pwm.width개 염기)가 모티프 PWM에서 나왔을 가능도가
+# 무작위 염기(각 1/4)일 가능도보다 크면 양성(1)
+bayes_calls = bayes_rule(pwm, test.sequence, position=POSITION)
+bayes_right = int(np.sum(bayes_calls == test.label))
 bayes_acc = bayes_right / len(test)
 model_right = int(np.sum(pred == test.label))
+gap = bayes_right - model_right
+compared = (f"{gap} fewer" if gap > 0 else f"{-gap} more" if gap < 0 else "as many")
 print(f"Bayes rule on this test split {bayes_acc:.3f} ({bayes_right} of {len(test)}); "
-      f"the lecture CNN gets {model_right}, {bayes_right - model_right} sequences fewer")
+      f"the lecture CNN gets {model_right}, {compared}")
 print(f"Bayes ceiling averaged over all possible data sets {ceiling:.3f}")
 print(f"읽는 법: 데이터를 만든 규칙을 정확히 아는 베이즈 규칙도 이 테스트 세트 {len(test)}개 중 "
       f"{bayes_right}개만 맞힙니다(정확도 {bayes_acc:.3f}). 수업의 CNN은 {model_right}개를 맞혀 "
-      f"{bayes_right - model_right}개 적습니다. 무한히 많은 데이터에서의 평균 천장은 {ceiling:.3f}입니다.")
+      + (f"{gap}개 적습니다. " if gap > 0 else f"{-gap}개 많습니다(이 세트에서의 우연입니다). " if gap < 0
+         else "같은 수를 맞혔습니다. ")
+      + f"무한히 많은 데이터에서의 평균 천장은 {ceiling:.3f}입니다.")
 
 cm = metrics.confusion_matrix(test.label, pred)          # 행 = 실제(0 random, 1 motif), 열 = 예측
 print(metrics.explain_confusion(cm, labels=["random", "motif"], positive="motif"))
@@ -458,10 +475,10 @@ import pandas as pd
 
 rows = []
 for seed in range(5):
-    d = motif_dataset(pwm, n_positive=1000, n_negative=1000, length=20, position=7, seed=seed)
+    d = motif_dataset(pwm, n_positive=1000, n_negative=1000, length=LENGTH, position=POSITION, seed=seed)
     d_train_idx, _, d_test_idx = split_indices(len(d), test_size=0.2, seed=125)
     d_train, d_test = d.iloc[d_train_idx], d.iloc[d_test_idx]
-    row = {"seed": seed, "Bayes rule": np.mean(bayes_rule(d_test.sequence) == d_test.label)}
+    row = {"seed": seed, "Bayes rule": np.mean(bayes_rule(pwm, d_test.sequence, position=POSITION) == d_test.label)}
     for epochs in (20, 50):
         cnn = SequenceClassifier("lecture-cnn", epochs=epochs, batch_size=100, validation_split=0.1, seed=seed)
         row[f"lecture CNN, {epochs} epochs"] = cnn.fit(d_train.sequence, d_train.label).score(d_test.sequence, d_test.label)
@@ -613,26 +630,30 @@ from biochemml.interpret.folder import readable_consensus
 
 carriers = test[test.label == 1].sequence.tolist()      # 테스트 세트에서 모티프가 있는 서열
 ism = mutagenesis(clf, carriers)
-print(ism.effects.shape, "= (서열 수, 위치 20, 바꾼 뒤의 염기 A/C/G/T; 원래 염기 칸은 0)")
+from math import comb
+
+print(ism.effects.shape, f"= (서열 수, 위치 {LENGTH}, 바꾼 뒤의 염기 A/C/G/T; 원래 염기 칸은 0)")
+first, last = POSITION + 1, POSITION + pwm.width             # 모티프 자리, 1부터 센 위치
 # 중요도의 크기(절댓값)가 가장 큰 위치 4개. 예측을 낮추는 염기도 중요한 염기입니다.
 top4 = np.argsort(np.abs(ism.importance), axis=1)[:, -4:] + 1   # 1부터 센 위치
-inside = np.all((top4 >= 8) & (top4 <= 13), axis=1)
+inside = np.all((top4 >= first) & (top4 <= last), axis=1)
 print(f"모티프 서열 {len(carriers)}개 중 {inside.mean():.0%}에서, 가장 중요한 위치 4개가 모두 "
-      "모티프 자리(8-13번 염기) 안에 있습니다.")
-print("위치 20개 중 4개를 무작위로 고르면 모두 모티프 자리 6개 안에 들 확률은 "
-      "(6C4)/(20C4) = 15/4845 = 0.3 %입니다.")
+      f"모티프 자리({first}-{last}번 염기) 안에 있습니다.")
+chance = comb(pwm.width, 4) / comb(LENGTH, 4)
+print(f"위치 {LENGTH}개 중 4개를 무작위로 고르면 모두 모티프 자리 {pwm.width}개 안에 들 확률은 "
+      f"({pwm.width}C4)/({LENGTH}C4) = {comb(pwm.width, 4)}/{comb(LENGTH, 4)} = {chance:.1%}입니다.")
 strongest = int(np.argmax(ism.reference))                   # 로그 오즈가 가장 큰 서열
 print(f"그림: {strongest}번 서열 {carriers[strongest]} (로그 오즈 {ism.reference[strongest]:.1f})")
 plot.mutagenesis_map(ism, index=strongest)
 """),
     md("""
 읽는 법: 위쪽 로고는 서열의 각 염기를 **중요도만큼의 높이**로 그립니다. 선 위의 글자는 그 염기가 "모티프 있음"
-판단을 돕고, 선 아래의 글자는 방해합니다(중요도가 음수). 8-13번 염기(CCGGAA)만 크게 솟아 있으면 모델이 모티프를
-보고 판단한다는 뜻입니다. 아래 열지도는 각 위치를 그 염기로 바꿨을 때 로그 오즈가 얼마나 변하는지입니다(파랑 =
+판단을 돕고, 선 아래의 글자는 방해합니다(중요도가 음수). 모티프 자리(수업의 기본 설정에서는 8-13번 염기, CCGGAA;
+위에 출력한 자리)만 크게 솟아 있으면 모델이 모티프를 보고 판단한다는 뜻입니다. 아래 열지도는 각 위치를 그 염기로 바꿨을 때 로그 오즈가 얼마나 변하는지입니다(파랑 =
 모티프일 가능성이 내려감, 빨강 = 올라감, 검은 점 = 원래 염기). 모티프 밖의 칸이 거의 흰색이면 모델이 무작위
 염기를 무시하는 것입니다. `index=`를 바꿔 다른 서열도 보세요. 예를 들어 `index=int(np.flatnonzero(~inside)[0])`는
 가장 중요한 위치가 모티프 밖에도 있는 서열입니다. 이런 서열은 대개 모티프 자리의 글자가 CCGGAA와 조금 다른 약한
-모티프라서, 그 자리를 CCGGAA 쪽으로 바꾸는 칸이 빨갛게 보입니다.
+모티프라서, 그 자리를 모티프의 공통 서열(CCGGAA) 쪽으로 바꾸는 칸이 빨갛게 보입니다.
 """),
     code("""
 motifs = filter_motifs(clf, train[train.label == 1].sequence)
@@ -641,7 +662,7 @@ motifs.sort(key=lambda m: -influence[m.name])            # 모델이 실제로 �
 for m in motifs[:4]:
     print(f"{m.name}: {readable_consensus(m)}  (windows {int(m.counts[:, 0].sum())}, "
           f"{m.information_content().sum():.1f} bits, influence {influence[m.name]:.2f})")
-plot.sequence_logo(lecture_pwm(), title="데이터를 만든 CCGGAA PWM")
+plot.sequence_logo(pwm, title=f"motif that made the data: {pwm.consensus}")
 plot.sequence_logo(motifs[0], title=f"{motifs[0].name}: {readable_consensus(motifs[0])}")
 """),
     md("""
