@@ -295,6 +295,116 @@ train, test = data.iloc[train_idx], data.iloc[test_idx]
 print(len(train), len(test))
 """),
     md("""
+## 신경망의 기본 단위: 뉴런 하나를 직접 학습하기
+
+CNN으로 가기 전에, 수업의 이론 부분(퍼셉트론, 활성화 함수, 경사 하강법과 역전파)을 numpy 몇 줄로 직접 해 봅니다.
+
+**퍼셉트론(뉴런 하나)**은 입력마다 가중치(weight)를 곱해 더하고 편향(bias)을 더합니다:
+$z = \\sum_i x_i w_i + b$. 여기서 입력 $x$는 서열의 원-핫 행렬(20 × 4)을 한 줄로 편 80개의 0/1 값이므로,
+가중치 80개는 "이 위치에 이 염기가 오면 점수를 얼마나 더할까"를 뜻합니다.
+
+**활성화 함수**는 $z$를 뉴런의 실제 출력으로 바꿉니다. 고전적인 퍼셉트론은 $z > 0$이면 1, 아니면 0인 계단 함수를
+썼지만, 계단 함수는 기울기가 0이라 아래의 경사 하강법을 쓸 수 없습니다. 그래서 여기서는 부드러운 **시그모이드**
+$\\sigma(z) = 1 / (1 + e^{-z})$를 씁니다. 출력이 0과 1 사이라 "모티프가 있을 확률"로 읽을 수 있습니다. 아래 CNN의
+합성곱 층은 **ReLU**($\\max(0, z)$: 0 아래는 0, 위로는 그대로)를 씁니다.
+"""),
+    code("""
+from biochemml.encode import one_hot
+
+X_fit = one_hot(train.sequence.tolist()).reshape(len(train), -1)   # (서열 수, 길이 x 4): 원-핫을 한 줄로
+y_fit = train.label.to_numpy()
+X_check = one_hot(test.sequence.tolist()).reshape(len(test), -1)
+y_check = test.label.to_numpy()
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+z = np.array([-4.0, -1.0, 0.0, 1.0, 4.0])
+print("z           ", z)
+print("step (z > 0)", (z > 0).astype(float))
+print("sigmoid     ", sigmoid(z).round(3))
+print("ReLU        ", np.maximum(0, z))
+
+rng = np.random.default_rng(SEED)
+w = rng.normal(0, 0.01, X_fit.shape[1])     # 가중치: 아주 작은 무작위 값에서 시작
+b = 0.0                                       # 편향
+p = sigmoid(X_fit[0] @ w + b)                 # 출력 = 활성화 함수(합(입력 x 가중치) + 편향)
+print(f"untrained neuron, first training sequence {train.sequence.iloc[0]} (label {y_fit[0]}): "
+      f"probability of motif {p:.3f}")
+"""),
+    md("""
+학습하지 않은 뉴런은 어느 서열에나 0.5 근처를 줍니다. 이제 **손실**(loss)을 정합니다. 정답 $y$(1 = 모티프, 0 = 무작위)와
+뉴런의 확률 $p$ 사이의 교차 엔트로피 $L = -[y \\log p + (1 - y) \\log (1 - p)]$를 학습 서열 전체에서 평균한 값입니다
+(아래 "테스트 손실" 절에서 다시 봅니다).
+
+**경사 하강법**(gradient descent)은 손실을 가중치마다 편미분한 값, 곧 기울기(gradient)의 반대 방향으로 가중치를 조금씩
+옮기는 것입니다: $w \\leftarrow w - \\eta \\, \\partial L / \\partial w$ ($\\eta$: 학습률, learning rate). 기울기는
+**연쇄 법칙**(chain rule)으로 출력에서 입력 쪽으로 거꾸로 곱해 가며 구합니다. 이것이 **역전파**(backpropagation)입니다.
+뉴런 하나에서는 $\\partial L / \\partial z = p - y$이고 $\\partial z / \\partial w_i = x_i$이므로
+$\\partial L / \\partial w_i = (p - y)\\, x_i$입니다. 아래 셀은 먼저 이 공식이 맞는지 가중치 하나를 조금 움직여
+손실의 변화(수치 미분)와 비교하고, 그다음 학습 세트 전체로 300번 가중치를 고칩니다.
+"""),
+    code("""
+from matplotlib.figure import Figure
+
+
+def loss_and_gradient(w, b, X, y):
+    p = sigmoid(X @ w + b)                                    # 순전파(forward)
+    loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))  # 교차 엔트로피
+    dz = (p - y) / len(y)                                     # 역전파: dL/dz
+    return loss, X.T @ dz, dz.sum()                           # dL/dw = X^T dL/dz, dL/db
+
+
+loss0, grad_w, grad_b = loss_and_gradient(w, b, X_fit, y_fit)
+i, h = POSITION * 4 + 1, 1e-6           # 모티프 첫 자리의 C 가중치 하나를 h만큼 움직여 봄
+w_moved = w.copy()
+w_moved[i] += h
+numeric = (loss_and_gradient(w_moved, b, X_fit, y_fit)[0] - loss0) / h
+print(f"dL/dw for one weight: chain rule {grad_w[i]:.5f}, numerical {numeric:.5f}")
+
+learning_rate, losses = 0.5, []
+for step in range(300):                  # 경사 하강법: 학습 세트 전체로 300번
+    loss, grad_w, grad_b = loss_and_gradient(w, b, X_fit, y_fit)
+    losses.append(loss)
+    w -= learning_rate * grad_w
+    b -= learning_rate * grad_b
+for step in (0, 10, 50, 100, 299):
+    print(f"step {step:3d}: training loss {losses[step]:.3f}")
+neuron_acc = np.mean((sigmoid(X_check @ w + b) > 0.5) == y_check)
+print(f"one neuron, test accuracy {neuron_acc:.3f} "
+      f"(Bayes rule on this test split {np.mean(bayes_rule(pwm, test.sequence, position=POSITION) == y_check):.3f})")
+
+fig = Figure(figsize=(10, 3.2), layout="constrained")
+ax_loss, ax_w = fig.subplots(1, 2, width_ratios=[1, 2])
+ax_loss.plot(losses)
+ax_loss.set_xlabel("gradient descent step")
+ax_loss.set_ylabel("training loss (cross-entropy)")
+weights = w.reshape(LENGTH, 4).T                             # 행 = A, C, G, T, 열 = 위치
+limit = np.abs(weights).max()
+image = ax_w.imshow(weights, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto",
+                    extent=(0.5, LENGTH + 0.5, 3.5, -0.5))
+ax_w.set_yticks(range(4), list("ACGT"))
+ax_w.set_xticks(range(1, LENGTH + 1))
+ax_w.set_xlabel("position (1-based)")
+ax_w.set_title("learned weights (red: raises the motif score)")
+fig.colorbar(image, ax=ax_w)
+fig
+"""),
+    md("""
+읽는 법:
+
+- 두 방법으로 구한 기울기가 같으면 역전파 공식이 맞다는 뜻입니다. 큰 신경망도 층마다 같은 연쇄 법칙을 적용할
+  뿐이고, PyTorch나 Keras가 이 계산을 자동으로 해 줍니다.
+- 왼쪽 그림: 경사 하강법을 되풀이할수록 학습 손실이 내려갑니다. 처음에는 빠르게, 나중에는 천천히 내려갑니다.
+- 오른쪽 그림: 뉴런이 배운 가중치 80개를 위치 × 염기로 펼친 것입니다. 모티프 자리(기본 설정에서는 8-13번 염기)에서만
+  모티프 글자(CCGGAA)의 칸이 빨갛고 나머지 글자는 파랗습니다. 뉴런 하나가 스스로 PWM과 비슷한 것을 배운 셈입니다.
+  모티프 밖의 무작위 자리는 거의 흰색(0 근처)입니다.
+- 모티프 자리가 고정된 이 데이터에서는 뉴런 하나(= 로지스틱 회귀)로도 베이즈 규칙에 가까운 정확도가 나옵니다.
+  아래의 CNN은 이런 뉴런(필터)을 여러 개 두고, 같은 가중치를 서열을 따라 밀며 적용해 모티프가 **어디에 있든**
+  찾을 수 있게 만든 것입니다.
+
 ## 모델: 수업의 CNN
 
 수업은 Keras로, biochemml은 **PyTorch**로 신경망을 만듭니다. 층 이름만 조금 다를 뿐 같은 층입니다:
