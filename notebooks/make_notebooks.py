@@ -766,26 +766,73 @@ plot.mutagenesis_map(ism, index=strongest)
 모티프라서, 그 자리를 모티프의 공통 서열(CCGGAA) 쪽으로 바꾸는 칸이 빨갛게 보입니다.
 """),
     code("""
+from IPython.display import display
+
 motifs = filter_motifs(clf, train[train.label == 1].sequence)
 influence = filter_influence(clf, train.sequence)       # 필터를 하나씩 끄면 예측이 얼마나 움직이나
 motifs.sort(key=lambda m: -influence[m.name])            # 모델이 실제로 많이 쓰는 필터부터
+
+
+def piece_of_motif(filter_pwm):
+    # 필터를 모티프 공통 서열(pwm.consensus) 위로 한 칸씩 밀어 보며, 필터의 N이 아닌 글자 가운데 모티프와 겹치는
+    # 글자가 2개 이상이고 모두 모티프의 글자와 같은 자리를 찾습니다. 찾으면 (모티프 안의 첫 위치, 끝 위치(1부터 셈),
+    # 모티프 밖으로 나간 글자 수), 못 찾으면 None을 돌려줍니다.
+    letters = [(i, ch.upper()) for i, ch in enumerate(readable_consensus(filter_pwm)) if ch != "N"]
+    best = None
+    for shift in range(-filter_pwm.width + 1, pwm.width):
+        inside = [i + shift for i, ch in letters if 0 <= i + shift < pwm.width]
+        if len(inside) < 2 or any(pwm.consensus[i + shift] != ch for i, ch in letters
+                                  if 0 <= i + shift < pwm.width):
+            continue
+        found = (min(inside) + 1, max(inside) + 1, len(letters) - len(inside))
+        if best is None or (found[1] - found[0], -found[2]) > (best[1] - best[0], -best[2]):
+            best = found
+    return best
+
+
 for m in motifs[:4]:
+    piece = piece_of_motif(m)
+    where = (f"piece of {pwm.consensus}: motif letters {piece[0]}-{piece[1]} "
+             f"({pwm.consensus[piece[0] - 1:piece[1]]})"
+             + (f" + {piece[2]} letter(s) outside the motif" if piece[2] else "")
+             if piece else f"no piece of {pwm.consensus}")
     print(f"{m.name}: {readable_consensus(m)}  (windows {int(m.counts[:, 0].sum())}, "
-          f"{m.information_content().sum():.1f} bits, influence {influence[m.name]:.2f})")
-plot.sequence_logo(pwm, title=f"motif that made the data: {pwm.consensus}")
-plot.sequence_logo(motifs[0], title=f"{motifs[0].name}: {readable_consensus(motifs[0])}")
+          f"{m.information_content().sum():.1f} bits, influence {influence[m.name]:.2f}) -> {where}")
+# 그림 1: 데이터를 만든 모티프. 그림 2: 영향력이 가장 큰 필터. 그림 3: 상위 4개 중 모티프의 조각이 아닌 첫 필터(있으면)
+display(plot.sequence_logo(pwm, title=f"motif that made the data: {pwm.consensus}"))
+display(plot.sequence_logo(motifs[0], title=f"{motifs[0].name} (most influential filter): "
+                                            f"{readable_consensus(motifs[0])}"))
+other = next((m for m in motifs[:4] if piece_of_motif(m) is None), None)
+if other is not None:
+    display(plot.sequence_logo(other, title=f"{other.name} (no piece of {pwm.consensus}): "
+                                            f"{readable_consensus(other)}"))
 """),
     md("""
 읽는 법:
 
-- 필터의 창 길이는 5라서 6염기 모티프 CCGGAA를 한 필터가 다 담지 못합니다. 그래서 CCGGA, CGGAA처럼 모티프의
-  **조각**을 찾는 필터가 여럿 나옵니다. 바로 위에 그린, 데이터를 만든 CCGGAA PWM 로고와 비교해 보세요.
-- 공통 서열(consensus)은 정보량이 1비트 이상인 자리를 대문자로, 0.25-1비트를 소문자로, 그보다 낮으면 N으로
-  적습니다. 정보량이 0에 가까운 자리의 "가장 흔한 글자"는 모티프 밖 무작위 염기라 의미가 없기 때문입니다.
-- 창(windows) 수가 모티프 서열 수보다 많을 수 있습니다. 필터는 모티프 자리 말고도 모티프와 조금 닮은 무작위
-  염기에서 반응하기 때문입니다.
+- **글자 읽는 법**: 필터의 공통 서열(consensus)은 정보량이 1비트 이상인 자리를 대문자(그 염기가 거의 늘 옴),
+  0.25-1비트인 자리를 소문자(그 염기가 더 자주 오는 정도), 그보다 낮은 자리를 N(어느 염기든 옴: 필터가 그 자리를
+  거의 보지 않음)으로 적습니다. 예를 들어 `GGAAN`은 "GGAA 다음에 아무 염기", `NccGG`는 "아무 염기, C가 자주 오는
+  두 자리, 그리고 GG"입니다.
 - **영향력**(influence)은 필터의 출력을 평균값으로 바꿔 "꺼 본" 뒤 예측(로짓)이 얼마나 움직이는지입니다. 모티프가
   뚜렷하다고 해서 모델이 그 필터를 실제로 쓴다는 뜻은 아니므로, 영향력이 큰 필터부터 봅니다.
+- **모티프의 조각인 필터**: 필터의 창 길이는 5라서 6염기 모티프 CCGGAA를 한 필터가 다 담지 못합니다. 그래서 GGAA나
+  CCGG처럼 모티프의 **일부**를 찾는 필터가 생기고, 위 출력에서 `piece of ...`로 표시됩니다(대문자와 소문자 글자가 모두
+  모티프의 한 구간과 맞는 경우). 첫 번째 로고(데이터를 만든 모티프)와 두 번째 로고(영향력이 가장 큰 필터)를
+  견주어 보세요. 모티프의 한쪽 끝에 걸쳐, 창의 나머지 자리가 모티프 밖 무작위 염기라 N이 되는
+  필터도 많습니다(`GGAAN`의 N). 모티프 바로 바깥 자리에도 글자가 있으면 `+ 1 letter(s) outside the motif`처럼
+  따로 적습니다. 필터의 가중치가 모티프 옆 자리에서도 어떤 염기를 조금 더 좋아한다는 뜻입니다. 이 모의 데이터에서는
+  모티프 옆 염기가 무작위라 배울 **맥락**(context)이 없으므로 대개 의미가 약하지만, 실제 서열에서는 결합 부위
+  양옆에 자주 오는 염기 같은 맥락을 담기도 합니다.
+- **조각이 아닌 필터**(`no piece of ...`, SEED = 0에서는 `NcTNN`): 모든 필터가 모티프를 깔끔하게 배우지는 않습니다.
+  정보량(bits)이 낮고 N이 많은 필터는 뚜렷한 글자 없이 여러 창에 조금씩 반응하는 **약한 필터**입니다. 또 필터의
+  출력은 출력층에서 더하기로도 빼기로도 쓰일 수 있어서, CCGGAA에 없는 글자(예: T)를 찾아 "모티프가 없다" 쪽으로
+  기울이는 데 쓰이는 필터도 있을 수 있습니다(앞에서 뉴런 하나가 배운 가중치 그림에서도 모티프 자리의 T 칸은
+  파랗습니다). 영향력(influence)은 얼마나 크게 쓰이는지만 재고 방향은 알려 주지
+  않으므로, 이런 필터의 역할은 로고만으로 단정할 수 없습니다. 세 번째 로고가 그런 필터입니다(상위 4개에 있을 때만
+  그립니다).
+- 창(windows) 수가 모티프 서열 수보다 많을 수 있습니다. 필터의 창은 모티프 서열 전체(모티프 밖 무작위 염기 포함)에서
+  모으므로, 모티프 자리 말고도 모티프와 조금 닮은 무작위 염기에서 반응한 창이 섞이기 때문입니다.
 - 필터 모티프는 `biochemml.motifs.write(motifs, "filters.meme")`로 MEME 파일에 써서 Tomtom(MEME Suite)으로
   JASPAR의 알려진 모티프와 비교할 수 있습니다. 명령줄에서는 `biochemml interpret --model RUN --data 표.csv
   --out 폴더` 한 줄로 같은 분석(돌연변이 표, 그림, 필터 모티프, 보고서)을 합니다.
