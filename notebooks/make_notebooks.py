@@ -564,16 +564,23 @@ best = SequenceClassifier(seed=SEED).fit(train.sequence, train.label)
 X_train = one_hot(train.sequence.tolist()).reshape(len(train), -1)
 X_test = one_hot(test.sequence.tolist()).reshape(len(test), -1)
 logreg = LogisticRegression(max_iter=2000).fit(X_train, train.label)
-print(f"lecture CNN                 {clf.score(test.sequence, test.label):.3f}")
-print(f"default CNN                 {best.score(test.sequence, test.label):.3f}")
-print(f"logistic regression         {logreg.score(X_test, test.label):.3f}")
-print(f"Bayes rule, this test split {bayes_acc:.3f}   (Bayes ceiling on average {ceiling:.3f})")
+right = {"lecture CNN": int(np.sum(clf.predict(test.sequence) == test.label)),
+         "default CNN": int(np.sum(best.predict(test.sequence) == test.label)),
+         "logistic regression": int(np.sum(logreg.predict(X_test) == test.label))}
+for name, n_right in right.items():
+    diff = n_right - bayes_right
+    print(f"{name:27s} {n_right / len(test):.3f}   ({n_right} of {len(test)}; "
+          + (f"{diff} more than" if diff > 0 else f"{-diff} fewer than" if diff < 0 else "as many as")
+          + " the Bayes rule)")
+print(f"Bayes rule, this test split {bayes_acc:.3f}   ({bayes_right} of {len(test)}; "
+      f"Bayes ceiling on average {ceiling:.3f})")
 """),
     md("""
-기본 CNN과 로지스틱 회귀는 이 테스트 세트에서 베이즈 규칙과 비슷하거나 서열 한두 개를 더 맞히기도 합니다. 베이즈
-규칙은 **평균적으로** 가장 좋은 규칙이지, 400개짜리 테스트 세트 하나하나에서 늘 1등인 것은 아닙니다. 이 두
-모델에 대해서는 이 정도 차이를 우연의 범위로 보고, 이 데이터에서 얻을 수 있는 최고 수준 가까이 왔다고 읽으면
-됩니다. 수업의 CNN(20 에포크)은 이와 달리 베이즈 규칙보다 적게 맞혔습니다.
+괄호 안의 수는 같은 테스트 세트에서 베이즈 규칙보다 몇 개를 더(또는 덜) 맞혔는지입니다. SEED = 0에서는 기본 CNN과
+로지스틱 회귀가 베이즈 규칙과 거의 같은 수를 맞히고(한두 개를 더 맞히기도 합니다), 수업의 CNN은 여섯 개 적게
+맞힙니다. 다른 seed에서는 기본 CNN과 로지스틱 회귀도 몇 개 적게 맞히기도 합니다. 베이즈 규칙은 **평균적으로**
+가장 좋은 규칙이지, 400개짜리 테스트 세트 하나하나에서 늘 1등인 것은 아닙니다. 서열 서너 개(1 %p 안팎)의 차이는
+우연의 범위로 보고, 그 정도라면 이 데이터에서 얻을 수 있는 최고 수준 가까이 왔다고 읽으면 됩니다.
 
 ### 한 번의 결과로 판단하지 않기: 데이터를 다섯 번 새로 만들어 보기
 
@@ -602,10 +609,13 @@ print(seeds.round(4).to_string())
 gap = (seeds["Bayes rule"] - seeds["lecture CNN, 20 epochs"]).drop("mean") * 100
 print(f"읽는 법: 수업의 CNN(20 에포크)은 다섯 번 중 {int((gap > 0).sum())}번 베이즈 규칙보다 적게 맞혔고"
       f"(차이 {gap.min():.2f}-{gap.max():.2f} %p), 평균 정확도는 {seeds.loc['mean', 'lecture CNN, 20 epochs']:.3f} 대 "
-      f"{seeds.loc['mean', 'Bayes rule']:.3f}입니다.")
+      f"{seeds.loc['mean', 'Bayes rule']:.3f}입니다. 50 에포크로 늘리면 평균 "
+      f"{seeds.loc['mean', 'lecture CNN, 50 epochs']:.3f}입니다.")
 """),
     md("""
 읽는 법:
+
+이 표는 `SEED`와 상관없이 늘 seed 0-4를 돌립니다. 수업의 기본 설정(CCGGAA, 8번째 염기부터, 20 nt)에서는 이렇습니다.
 
 - 수업의 CNN(20 에포크)은 다섯 번 모두 베이즈 규칙보다 적게 맞혔습니다. 테스트 세트 하나에서의 차이는 우연일 수
   있지만, 매번 같은 쪽으로 나는 차이는 우연이 아닙니다. 평균으로 약 1.7 %p, 400개 중 7개쯤입니다.
@@ -613,6 +623,8 @@ print(f"읽는 법: 수업의 CNN(20 에포크)은 다섯 번 중 {int((gap > 0)
 - 같은 데이터에서 로지스틱 회귀는 평균적으로 베이즈 규칙만큼 맞힙니다. 그러니 수업의 CNN이 못 미치는 것은
   데이터가 어려워서가 아니라 이 작은 모델과 학습 설정의 한계입니다. 한 번의 실험에서 좋은 숫자가 나올 수는
   있지만(seed 4), 모델을 판단할 때는 이렇게 여러 번의 평균과 흩어짐을 보세요.
+
+모티프나 자리를 바꿨다면 위의 "읽는 법" 줄과 표를 보고 같은 질문(매번 같은 쪽으로 차이가 나는가?)을 해 보세요.
 """),
     md("""
 ## 과소적합과 과대적합
@@ -626,25 +638,34 @@ under = SequenceClassifier("lecture-cnn", epochs=2, batch_size=100, validation_s
 under.fit(train.sequence, train.label)
 longer = SequenceClassifier("lecture-cnn", epochs=50, batch_size=100, validation_split=0.1, seed=SEED)
 longer.fit(train.sequence, train.label)
+scores = {}
 for name, model in [("2 epochs", under), (f"{EPOCHS} epochs", clf), ("50 epochs", longer)]:
     p = model.predict_proba(test.sequence)
     r = metrics.classification_metrics(test.label, model.classes_[p.argmax(axis=1)], proba=p)
+    scores[name] = (model.history_["val_loss"][-1], r["accuracy"], r["log_loss"])
     print(f"{name:10s} train acc {model.history_['accuracy'][-1]:.2f}, "
           f"validation loss {model.history_['val_loss'][-1]:.3f}, "
           f"test acc {r['accuracy']:.3f}, test loss {r['log_loss']:.3f}")
+(v20, a20, l20), (v50, a50, l50) = scores[f"{EPOCHS} epochs"], scores["50 epochs"]
+moved = round((a50 - a20) * len(test))
+print(f"읽는 법: {EPOCHS} -> 50 에포크에서 검증 손실은 {v20:.3f} -> {v50:.3f}, 테스트 손실은 {l20:.3f} -> {l50:.3f}"
+      + ("로 내려갔고" if l50 < l20 else "로 내려가지 않았고")
+      + f", 테스트 정확도는 {a20:.3f} -> {a50:.3f}"
+      + (f"(서열 {abs(moved)}개 {'더' if moved > 0 else '덜'} 맞힘)입니다." if moved else "로 같습니다."))
 plot.training_curves(longer.history_)
 """),
     md("""
 읽는 법:
 
 - **2 에포크**: 학습·검증·테스트 모두 나쁩니다. 과소적합입니다. 학습 정확도(`train acc`)가 테스트 정확도보다
-  낮은 것이 이상해 보이지만, `history_`의 학습 정확도는 Keras처럼 **한 에포크를 도는 동안의 평균**입니다. 배치마다
-  그 배치로 가중치를 고치기 **직전**의 모델로 잰 정확도를 에포크 내내 모은 값이라, 모델이 빠르게 좋아지는
-  초반에는 에포크가 끝난 뒤의 모델(테스트에 쓰는 모델)보다 낮게 나옵니다.
-- **20 에포크(수업의 설정)도 조금 덜 학습된 상태**입니다. 50 에포크까지 학습하면 검증 손실과 테스트 손실이 계속
-  내려갑니다(그림에서도 20 에포크 뒤에 손실이 더 내려갑니다). 그런데 정확도는 거의 그대로입니다. 정확도는 확률이
-  0.5를 넘었는지만 보므로, 맞힌 서열을 더 확신하게 되는 변화는 손실에만 나타납니다. 학습을 언제 멈출지는
-  정확도만이 아니라 손실 곡선까지 보고 정하세요.
+  낮게 나오기도 하는데(SEED = 0에서 0.75 대 0.785), `history_`의 학습 정확도는 Keras처럼 **한 에포크를 도는 동안의
+  평균**이기 때문입니다. 배치마다 그 배치로 가중치를 고치기 **직전**의 모델로 잰 정확도를 에포크 내내 모은 값이라,
+  모델이 빠르게 좋아지는 초반에는 에포크가 끝난 뒤의 모델(테스트에 쓰는 모델)보다 낮게 나옵니다.
+- **20 에포크(수업의 설정)도 조금 덜 학습된 상태**입니다. SEED = 0에서는 50 에포크까지 학습하면 검증 손실과 테스트
+  손실이 계속 내려가는데(그림에서도 20 에포크 뒤에 손실이 더 내려갑니다), 테스트 정확도는 서열 두 개만큼만
+  달라집니다. seed 0-4에서 모두 손실은 내려갔고, 정확도는 서열 몇 개 안에서 오르기도 내리기도 했습니다. 위 출력의
+  "읽는 법" 줄이 지금 seed의 결과입니다. 정확도는 확률이 0.5를 넘었는지만 보므로, 맞힌 서열을 더 확신하게 되는
+  변화는 손실에만 나타납니다. 학습을 언제 멈출지는 정확도만이 아니라 손실 곡선까지 보고 정하세요.
 """),
     md("""
 반대로 학습 데이터를 아주 적게 주고 큰 모델을 오래 학습하면, 학습 데이터는 모두 맞히지만
@@ -658,15 +679,25 @@ over = SequenceClassifier("cnn", epochs=100, patience=None, validation_split=0.2
                           seed=SEED).fit(small.sequence, small.label)
 h = over.history_
 n_val = round(0.2 * len(small))
+n_epochs = len(h["loss"])
 lowest = int(np.argmin(h["val_loss"])) + 1
+rise = h["val_loss"][-1] - min(h["val_loss"])      # 가장 낮았던 때보다 마지막에 얼마나 올랐나
+over_acc = over.score(test.sequence, test.label)
 print(f"train acc {h['accuracy'][-1]:.2f} ({len(small) - n_val} sequences), "
       f"validation acc {h['val_accuracy'][-1]:.3f} ({round(h['val_accuracy'][-1] * n_val)} of {n_val}), "
-      f"test acc {over.score(test.sequence, test.label):.3f} (400 sequences)")
-print(f"lowest validation loss at epoch {lowest}; the model keeps the weights of epoch {len(h['loss'])}")
+      f"test acc {over_acc:.3f} ({len(test)} sequences)")
+print(f"validation loss: lowest {min(h['val_loss']):.3f} at epoch {lowest}, {h['val_loss'][-1]:.3f} at the last "
+      f"epoch ({n_epochs}); the model keeps the weights of epoch {n_epochs}")
 print(f"읽는 법: 학습 서열 {len(small) - n_val}개에서는 정확도 {h['accuracy'][-1]:.2f}인데, 처음 보는 검증 서열 "
-      f"{n_val}개에서는 {h['val_accuracy'][-1]:.3f}, 테스트 서열 400개에서는 "
-      f"{over.score(test.sequence, test.label):.3f}입니다. 검증 손실은 {lowest}번째 에포크에서 가장 낮았지만, "
-      f"patience=None이라 마지막 {len(h['loss'])}번째 에포크의 가중치를 그대로 씁니다.")
+      f"{n_val}개에서는 {h['val_accuracy'][-1]:.3f}, 테스트 서열 {len(test)}개에서는 {over_acc:.3f}입니다.")
+if rise > 0.01:
+    print(f"검증 손실은 {lowest}번째 에포크에서 가장 낮았고, 그 뒤 마지막 {n_epochs}번째 에포크까지 {rise:.3f} "
+          "다시 올랐습니다. 학습 손실은 계속 내려가는데 검증 손실이 오르는 것, 과대적합의 신호입니다.")
+else:
+    print(f"이번에는 검증 손실이 끝까지 거의 오르지 않았습니다(가장 낮은 때 {lowest}번째 에포크, 마지막과의 차이 "
+          f"{rise:.3f}). 검증 손실만 보면 과대적합이 드러나지 않지만, 학습 정확도와 테스트 정확도의 차이가 "
+          "과대적합을 보여 줍니다.")
+print(f"patience=None이라 마지막 {n_epochs}번째 에포크의 가중치를 그대로 씁니다.")
 plot.training_curves(over.history_)
 """),
     md("""
@@ -680,8 +711,12 @@ plot.training_curves(over.history_)
   조심해야 하는 이유입니다. 그림의 검증 정확도가 2.5 %p씩 계단처럼 움직이는 것도 이 때문입니다.
 - **그림의 빨간 점선(`lowest validation loss`)**은 검증 손실이 가장 낮았던 에포크입니다. 조기 종료(`patience`)를 쓰면
   그 에포크의 가중치로 되돌아가지만, 여기서는 `patience=None`이라 **마지막 에포크(100)의 가중치**를 그대로
-  씁니다. 위에 출력한 정확도는 모두 이 마지막 가중치의 값입니다. 학습 손실은 계속 0을 향해 내려가는데
-  검증 손실은 더 내려가지 않고 조금씩 다시 오르는 것이 과대적합의 신호입니다.
+  씁니다. 위에 출력한 정확도는 모두 이 마지막 가중치의 값입니다.
+- **검증 손실 곡선**: 학습 손실은 계속 0을 향해 내려가는데 검증 손실은 더 내려가지 않고 다시 오르는 것이 과대적합의
+  전형적인 신호입니다. SEED = 0에서는 검증 손실이 50번째 에포크 무렵 가장 낮고 그 뒤 조금씩 오릅니다. 그런데
+  seed에 따라서는 검증 손실이 100 에포크 끝까지 거의 내려가기만 하기도 합니다(seed 0-4 중 seed 1과 4). 검증 서열이
+  40개뿐이라 곡선 자체가 크게 흔들리기 때문입니다. 그럴 때도 학습 정확도와 테스트 정확도의 차이는 과대적합을
+  보여 줍니다. 지금 seed에서 무슨 일이 있었는지는 위 출력의 "읽는 법" 줄에 적혀 있습니다.
 
 `EPOCHS`와 학습 데이터 크기를 바꿔 가며 학습 곡선을 비교해 보세요.
 """),
@@ -712,11 +747,15 @@ chosen = max(val_acc, key=val_acc.get)
 print(f"chosen on validation: {chosen} -> test acc {fitted[chosen].score(test.sequence, test.label):.3f}"
       f" (Bayes rule on this test split {bayes_acc:.3f})")
 print(f"읽는 법: 검증 정확도가 가장 높은 설정({chosen})을 고른 뒤, 그 모델만 테스트 세트로 한 번 평가했습니다.")
+more = round((val_acc["10 filters, 50 epochs"] - val_acc["10 filters, 20 epochs"]) * len(val))
+print("10개 필터 모델은 에포크를 20에서 50으로 늘려 검증 서열을 "
+      + (f"{more}개 더 맞혔습니다." if more > 0 else f"{-more}개 덜 맞혔습니다." if more < 0 else "똑같이 맞혔습니다."))
 """),
     md("""
-10개 필터 모델은 에포크를 20에서 50으로 늘려도 검증 정확도가 같습니다. 그렇다고 20 에포크 안에 배울 것을 다
-배운 것은 아닙니다. 위의 과소적합 절에서 보았듯 정확도가 그대로여도 손실은 계속 줄어듭니다. 검증 세트도
-320개뿐이라(서열 하나 = 0.3 %p), 서열 몇 개 차이로 갈린 설정이 정말 더 낫다고 단정하기는 어렵습니다.
+SEED = 0에서는 10개 필터 모델의 검증 정확도가 20 에포크와 50 에포크에서 같고, 다른 seed에서는 50 에포크가 서열
+몇 개를 더 맞히기도 합니다(위 출력의 마지막 줄). 정확도가 같더라도 20 에포크 안에 배울 것을 다 배운 것은 아닙니다.
+위의 과소적합 절에서 보았듯 정확도가 그대로여도 손실은 계속 줄어듭니다. 반대로 정확도가 조금 올랐더라도, 검증
+세트가 320개뿐이라(서열 하나 = 0.3 %p) 서열 몇 개 차이로 갈린 설정이 정말 더 낫다고 단정하기는 어렵습니다.
 마지막 테스트 정확도 역시 같은 테스트 세트의 베이즈 규칙과 비교해 읽으세요.
 """),
     md("""
