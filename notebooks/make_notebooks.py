@@ -892,12 +892,14 @@ if other is not None:
 
 CH3 = [
     md("""
-# 3장. 실제 데이터로 회귀: RBS와 5' UTR 서열 → 발현량
+# 3장. 실제 데이터로 회귀: RBS·5' UTR·단백질 서열 → 발현량
 
-수업의 마지막 과제인 "실제 5' UTR 데이터로 회귀"를 해 봅니다. 두 가지 공개 데이터를 씁니다.
+수업의 마지막 과제인 "실제 5' UTR 데이터로 회귀"를 해 보고, 수업 계획의 응용 분야 "단백질 서열 → 발현량"도
+짧게 다룹니다. 세 가지 공개 데이터를 씁니다.
 
 - **sd_kuo2020**: 대장균 Shine-Dalgarno(RBS) 9 nt 서열 257,565개와 번역 효율(Kuo et al. 2020)
 - **utr_sample2019**: 사람 세포 5' UTR(25-100 nt)과 리보솜 부하(MRL, Sample et al. 2019)
+- **avgfp**: 녹색 형광 단백질(avGFP) 변이체 54,025개와 형광 밝기(Sarkisyan et al. 2016)
 
 `biochemml.datasets.load`는 환경 변수 `BIOCHEMML_DATA`가 설정되어 있으면 그 폴더에 있는 데이터를 읽고,
 설정되어 있지 않으면 공식 출처에서 내려받아 SHA256으로 검사한 뒤 컴퓨터에 저장해 둡니다(처음 실행할 때만
@@ -1144,6 +1146,78 @@ print(f"random split R2 {near:.3f}  vs  no test sequence within 1 mismatch of tr
 
 그래도 원칙은 같습니다. 이미 잰 서열과 한두 염기만 다른 변이를 예측할 때는 무작위 분할의 점수를, 아직 아무도
 재지 않은 새 서열 영역을 설계할 때는 유사도 분할의 점수를 기대하는 것이 정직합니다.
+"""),
+    md("""
+## 단백질 서열 → 발현량: GFP 변이체의 형광 밝기
+
+Sarkisyan 등(2016)은 해파리의 녹색 형광 단백질(avGFP) 유전자에 무작위로 돌연변이를 넣어 변이체 5만여 개를 만들고,
+대장균에서 발현시킨 세포의 형광을 FACS로 재어 밝기 구간별로 나눈 뒤 시퀀싱으로 각 변이체의 밝기(log10 형광)를
+구했습니다. 앞의 5' UTR 데이터처럼 서열을 한꺼번에 만들어 시퀀싱으로 읽는 실험입니다. 다만 이 밝기는 단백질이
+얼마나 만들어졌는지(발현량)에 더해 제대로 접혀 빛을 내는지까지 합친 값이라, 순수한 발현량과 같지는 않습니다.
+
+변이체는 모두 길이 237 아미노산으로 같고 몇 자리만 다른 **변이체 라이브러리**입니다. 그래서 서열 전체를 CNN에
+넣기보다, 돌연변이 목록(`SA108D:SN144D`: 108번 A를 D로, 144번 N을 D로. 앞의 S는 이 데이터의 표기이고, 번호는
+첫 메티오닌을 뺀 서열에서 0부터 셉니다)을 그대로 받는 biochemml의 단백질 변이체 모델(`biochemml.protein`, 5장에서도
+씁니다)을 씁니다. 여기서는 가장 간단한 **가산 모델**(`"additive"`)입니다. 치환마다 효과 하나를 배우고, 변이체의
+값은 그 효과들의 합으로 봅니다(원-핫에 대한 릿지 회귀).
+
+분할은 TAPE(Rao et al. 2019)의 관례를 따릅니다. 돌연변이가 3개 이하인 변이체로 학습하고, 4개 이상인 변이체
+27,217개로 평가합니다. "돌연변이가 적은 변이체에서 배운 효과로, 여러 돌연변이가 겹친 변이체의 밝기를 맞힐 수
+있는가"를 묻는 분할입니다. 빠르게 돌도록 학습 변이체 26,808개 가운데 10,000개만 씁니다(1코어에서 몇 초).
+"""),
+    code("""
+from biochemml.protein import build_variant_model
+
+gfp = datasets.load("avgfp")
+gfp_wildtype = datasets.wildtype("avgfp")                  # 237 aa, 첫 메티오닌 제외
+print(gfp[["variant", "num_mutations", "brightness", "split"]].head())
+gfp_train = gfp[gfp.split == "train"].sample(10_000, random_state=0)   # 돌연변이 0-3개
+gfp_test = gfp[gfp.split == "test"]                                     # 돌연변이 4개 이상
+additive = build_variant_model("additive", gfp_wildtype, offset=0, seed=0)   # offset=0: 0부터 센 번호
+additive.fit(gfp_train.variant, gfp_train.brightness)
+gfp_pred = additive.predict(gfp_test.variant)
+gfp_scores = metrics.regression_metrics(gfp_test.brightness, gfp_pred)
+print(f"additive model on {len(gfp_test)} variants with 4+ mutations: "
+      f"Spearman {gfp_scores['spearman']:.3f}, R2 {gfp_scores['r2']:.3f}")
+print(f"predicted log10 brightness {gfp_pred.min():.2f} to {gfp_pred.max():.2f}; "
+      f"measured {gfp_test.brightness.min():.2f} to {gfp_test.brightness.max():.2f}")
+plot.observed_vs_predicted(gfp_test.brightness, gfp_pred, label="log10 brightness")
+"""),
+    md("""
+읽는 법:
+
+- **순위는 꽤 맞힙니다.** Spearman 약 0.68은 데이터의 README가 적은 발표값(TAPE의 Transformer 0.68, LSTM 0.67)과
+  같은 수준입니다. `benchmarks/RESULTS.md`에서도 학습 변이체 전체를 쓴 가산 모델이 0.684로, 더 복잡한 모델(그래프
+  신경망 0.641, 구조를 쓴 부스팅 0.621)보다 높았습니다.
+- **R²는 음수입니다.** 그림에서 보듯 측정값은 약 1.3(형광이 꺼진 어두운 변이체) 아래로 내려가지 않는데, 가산 모델은
+  해로운 돌연변이가 겹칠수록 효과를 계속 빼서 그보다 훨씬 낮은 값을 예측합니다. 측정값도 그림에서처럼 어두운
+  무리(1.3-2)와 밝은 무리(3-4)로 뚜렷이 나뉩니다. Sarkisyan 등은 이 모양을, 돌연변이들의 효과가 더해지다가 어떤 문턱을 넘으면
+  단백질이 제대로 접히지 못해 형광이 꺼지는 **문턱 모양의 상호작용**(epistasis)으로 설명했습니다.
+
+아래는 그 문턱을 가장 단순하게 흉내 내어, 예측을 학습 데이터에서 잰 밝기 범위 안으로 잘라 본 것입니다. 돌연변이
+수에 따라 순위를 얼마나 맞히는지도 나눠 봅니다.
+"""),
+    code("""
+clipped = np.clip(gfp_pred, gfp_train.brightness.min(), gfp_train.brightness.max())
+for name, values in [("additive", gfp_pred), ("additive, clipped to the measured range", clipped)]:
+    s = metrics.regression_metrics(gfp_test.brightness, values)
+    print(f"{name:40s} R2 {s['r2']:6.3f}, Spearman {s['spearman']:.3f}")
+groups = np.minimum(gfp_test.num_mutations, 8).to_numpy()      # 8개 이상은 한 묶음
+for k in np.unique(groups):
+    part = groups == k
+    rho = metrics.regression_metrics(gfp_test.brightness[part], gfp_pred[part])["spearman"]
+    print(f"{k}{'+' if k == 8 else ' '} mutations: {part.sum():5d} variants, Spearman {rho:.3f}")
+"""),
+    md("""
+- 예측을 측정 범위로 자르기만 해도 R²가 크게 오릅니다. 순서는 거의 그대로라 Spearman은 조금밖에 달라지지 않습니다.
+  모델이 서열의 효과를 아주 틀린 것이 아니라, 밝기가 효과의 합에 **비례하지 않는다**는 것이 문제였다는 뜻입니다.
+- 돌연변이가 많을수록 순위를 맞히기 어렵습니다. 학습에서 본 적 없는 조합이 늘어나고, 문턱 근처에서는 돌연변이
+  하나가 밝기를 크게 바꾸기 때문입니다.
+- 더 나아가려면 가산 모델 위에 문턱 모양의 함수를 배우는 모델이나 신경망(`build_variant_model("mlp", ...)`,
+  `"auto"`)을 쓸 수 있습니다. 다만 이 데이터에서는 `benchmarks/RESULTS.md`의 측정으로 `"auto"`가 고른 MLP가 1코어에서
+  14분 넘게 걸리고도 Spearman 0.677로 가산 모델(0.684)보다 낫지 않았으므로, 이 노트북에서는 돌리지 않습니다.
+  명령줄에서 같은 일을 하는 법(`biochemml train --task protein-variant ...`)은 README의 "Proteins: variants,
+  structures, activity" 절에 있습니다.
 """),
     md("""
 ## 내 실험 데이터 모으기: 시퀀싱 리드에서 값 표까지
