@@ -1263,8 +1263,20 @@ JBEI의 플라비올린 배지 최적화 데이터(Pseudomonas putida, 12개 배
 운전 조건으로 직접 해 보고 싶다면 biochemml의 가상 반응기 `InsilicoCHO`를 쓰세요. 공개 시뮬레이터 insilicho로
 CHO 세포의 12일 유가식(fed-batch) 배양과 항체 생산을 흉내 냅니다. 운전 조건 5개(피드 속도, 피드 시작 시각, 온도
 변경 전·후의 온도, 온도를 바꾸는 시각)를 받아 최종 항체 농도(mg/L)를 돌려주며, 배양 한 번에 1초도 걸리지
-않습니다. 따로 설치해야 하므로(`pip install --no-deps insilicho`와 `pip install pint`) 이 노트북에서는 실행하지
-않습니다. 쓰는 법은 이렇습니다.
+않습니다. 따로 설치해야 하므로 이 노트북에서는 실행하지 않습니다. 설치는 README와 같이 biochemml 폴더에서 두 줄로
+합니다(Windows 기준. Linux와 macOS에서는 `.venv\\Scripts\\pip` 대신 `.venv/bin/pip`).
+
+```bat
+.venv\\Scripts\\pip install -e ".[sims]"
+.venv\\Scripts\\pip install --no-deps pensimpy insilicho
+```
+
+필요한 다른 패키지(pint, numba)는 첫 줄의 `[sims]`가 설치합니다. insilicho를 이렇게 설치한 뒤 pip로 무언가를 다시
+설치하면(첫 줄을 다시 실행하거나 `pip install jupyterlab` 등) `ERROR: pip's dependency resolver does not currently take
+into account all the packages that are installed. ... insilicho ... requires numpy==1.23.5, ...` 같은 빨간 메시지가 나올
+수 있습니다. 예상된 메시지이고 무시해도 됩니다. insilicho는 요구 조건에 옛 numpy 버전을 적어 두었는데, 그 버전으로
+바꾸지 않고 지금 설치된 numpy를 그대로 쓰도록 `--no-deps`로 설치했기 때문에 pip가 "요구 조건과 다르다"고 알려 주는
+것일 뿐, 설치는 제대로 끝난 것입니다. 쓰는 법은 이렇습니다.
 
 ```python
 from biochemml.bioprocess import design, recommend
