@@ -1050,18 +1050,23 @@ for row in subs.itertuples():
     seq, i = ism.sequences[row.sequence], row.position - 1
     mutant = seq[:i] + row.alternative + seq[i + 1:]
     before, after = atg_start(seq, i), atg_start(mutant, i)
-    kind.append("만듦" if after is not None and before is None else
-                "없앰" if before is not None and after is None else "그 밖")
+    kind.append("creates an ATG" if after is not None and before is None else
+                "removes an ATG" if before is not None and after is None else "other")
     # 주 ORF의 AUG는 UTR 바로 뒤(위치 len(seq))에서 시작: 거리가 3의 배수면 같은 읽기 틀
     in_frame.append(after is not None and (len(seq) - after) % 3 == 0)
 subs["kind"], subs["in_frame"] = kind, in_frame
-for k in ("만듦", "없앰", "그 밖"):
+mean_change = {}
+for k in ("creates an ATG", "removes an ATG", "other"):
     part = subs.change[subs.kind == k]
-    print(f"ATG를 {k:3s} 치환 {len(part):5d}개: 예측 MRL 변화 평균 {part.mean():+.2f}, "
-          f"MRL을 낮추는 것 {np.mean(part < 0):.0%}")
-made = subs[subs.kind == "만듦"]
-print(f"  새 ATG가 주 ORF와 같은 틀 {made.in_frame.sum()}개: 평균 {made.change[made.in_frame].mean():+.2f}; "
-      f"다른 틀 {(~made.in_frame).sum()}개: 평균 {made.change[~made.in_frame].mean():+.2f}")
+    mean_change[k] = part.mean()
+    print(f"{k:15s} {len(part):5d} substitutions: mean change of predicted MRL {part.mean():+.2f}, "
+          f"{np.mean(part < 0):4.0%} of them lower it")
+made = subs[subs.kind == "creates an ATG"]
+print(f"  new ATG in frame with the main ORF: {made.in_frame.sum():4d}, mean {made.change[made.in_frame].mean():+.2f}")
+print(f"  new ATG out of frame:               {(~made.in_frame).sum():4d}, mean {made.change[~made.in_frame].mean():+.2f}")
+print(f"읽는 법: ATG를 새로 만드는 치환(creates an ATG)은 예측 MRL을 평균 {mean_change['creates an ATG']:+.2f}, "
+      f"있던 ATG를 없애는 치환(removes an ATG)은 평균 {mean_change['removes an ATG']:+.2f}, "
+      f"나머지 치환(other)은 평균 {mean_change['other']:+.2f}만큼 바꿉니다.")
 plot.mutagenesis_map(ism, index=0)
 """),
     md("""
@@ -1369,7 +1374,7 @@ else:
   있는" 배지입니다. 예측 평균만 보면 개선이 작아 보여도, 불확실한 쪽(구간의 위쪽)을 노리는 탐색이 값어치가 있다는
   것이 베이즈 최적화의 발상입니다.
 - 예측 평균이 최고값보다 한참 낮고 구간의 위쪽 끝도 최고값에 닿지 않는 제안은 개선을 기대하기 어렵습니다. 이런
-  제안은 `acquisition`이 아주 작은 음수이고 `expected_gain`이 사실상 0입니다. `recommend`는 배치를 한 번에
+  제안은 `acquisition`이 0에서 한참 먼 음수(예: −10이면 e^−10 ≈ 0.00005)이고 `expected_gain`이 사실상 0입니다. `recommend`는 배치를 한 번에
   한 실험씩, 앞서 고른 실험을 고려하며 채워 이런 제안이 끼지 않게 합니다(네 실험을 한꺼번에 최적화하던 예전
   방식에서는 이 데이터에서 네 개 중 하나가 이런 제안이었습니다). 그래도 이런 제안이 보이면, 실험 자원을 쓰기
   전에 빼거나 다른 조건으로 바꾸세요.
@@ -1410,7 +1415,7 @@ parity_plot(predictions, response="OD340")
 
 CH5 = [
     md("""
-# 5장. 단백질 구조 → 활성: TEM-1 베타-락타메이스
+# 5장. 단백질 구조 → 활성: TEM-1 β-락타마제
 
 수업의 첫 번째 응용 분야인 "단백질 구조 → 활성"을 실제 데이터로 해 봅니다. TEM-1은 암피실린 같은
 페니실린계 항생제를 분해해 세균을 내성으로 만드는 효소입니다. Stiffler 등(2015)은 이 효소의 거의 모든
@@ -1451,7 +1456,7 @@ print(tem1[["0", "2500"]].describe().round(2).T)
 서열에 변이를 적용하면서, 그 위치의 잔기가 정말 H인지 확인해 줍니다(번호를 잘못 세는 실수를 막아 줍니다).
 
 **번호 매기기에 주의**: 이 데이터의 잔기 번호는 전구체(분비 신호 서열 포함)의 첫 메티오닌(Met)을 1로 하여 차례로
-센 번호입니다. β-락타메이스 논문에서 흔히 쓰는 **Ambler 번호**(class A β-락타메이스끼리 맞춘 공통 번호)와 다릅니다.
+센 번호입니다. β-락타마제 논문에서 흔히 쓰는 **Ambler 번호**(class A β-락타마제끼리 맞춘 공통 번호)와 다릅니다.
 예를 들어 촉매 잔기인 Ambler S70은 여기서 68번, E166은 164번입니다. 앞부분은 Ambler 번호에서 2를 빼면 되지만,
 Ambler 번호는 239와 253을 건너뛰므로 그 뒤로는 차이가 3, 4로 커집니다. 논문의 잔기 번호를 찾을 때는 아래처럼
 그 자리의 아미노산이 맞는지 확인하세요. 촉매에 쓰이는 이 잔기들의 치환은 `2500` 열에서 평균 −2.8에서 −3.1로,
