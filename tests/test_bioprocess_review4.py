@@ -399,7 +399,7 @@ def test_pareto_plot_draws_replicates_as_their_condition_mean():
     front = ax.collections[1].get_offsets()  # the Pareto-optimal points, in black
     assert len(front) == 3
     assert [3.365, 2.395] in np.round(np.asarray(front), 3).tolist()
-    assert "measured conditions (replicates averaged)" in [t.get_text() for t in
+    assert "measured conditions (means)" in [t.get_text() for t in
                                                            fig.legends[0].get_texts()]
 
 

@@ -284,3 +284,20 @@ def test_a_target_named_differently_is_mapped_by_run_target_equals_column(two_ta
     with pytest.raises(InputError, match="has no column 'mrl'"):
         evaluate_run(run, other, sequence_column_name="seq",
                      target_columns=["MRL (polysome)=mrl"])
+
+
+def test_unseen_rows_that_measure_a_target_once_keep_the_all_rows_headline(tmp_path):
+    rng = np.random.default_rng(3)
+    seqs = ["".join(rng.choice(list("ACGT"), 16)) for _ in range(80)]
+    table = pd.DataFrame({"utr": seqs, "a": [s.count("G") for s in seqs],
+                          "b": [s.count("A") for s in seqs]})
+    table.to_csv(tmp_path / "t.csv", index=False)
+    run = train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["a", "b"],
+                    task="regression", model="ridge", baselines=False, out=tmp_path / "run")
+    test_rows = pd.read_csv(run / "predictions.csv")["row"].to_numpy() - 2
+    new = table.iloc[test_rows].copy()
+    new.loc[new.index[1:], "b"] = np.nan  # b measured once among the unseen rows
+    mixed = pd.concat([table.drop(index=table.index[test_rows]).head(16), new])
+    result = evaluate_run(run, mixed)  # it raised "at least 2 examples" after the change
+    assert "all_rows" not in result and result["a"]["n"] == len(mixed)
+    assert result["unseen"]["n"] == len(new)

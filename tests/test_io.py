@@ -449,8 +449,9 @@ def test_a_decimal_comma_file_reads_thousands_dots_and_names_the_cell_that_is_ba
 
 def test_a_decimal_comma_file_reads_a_dot_no_thousands_separator_could_write(tmp_path):
     path = tmp_path / "eu.csv"  # '7.0' typed into a German Excel: only a decimal point
-    path.write_text("sequence;pH\nACGT;7,2\nGGCC;7.0\nTTAA;6.85\n")
+    path.write_text("sequence;pH;conc\nACGT;7,2;0.125\nGGCC;7.0;1,5\nTTAA;6.85;2\n")
     assert numeric_column(read_table(path), "pH").tolist() == [7.2, 7.0, 6.85]
+    assert numeric_column(read_table(path), "conc").tolist() == [0.125, 1.5, 2.0]  # no '0125'
 
 
 def test_a_tab_separated_export_with_decimal_commas_reads_them(tmp_path):
@@ -463,6 +464,12 @@ def test_a_tab_separated_export_with_decimal_commas_reads_them(tmp_path):
     path.write_text("sequence\tT\tgfp\nACGT\t31.5\t1\nGGCC\t30\t2,5\nTTAA\t29\t3\n")
     with pytest.raises(InputError, match=r"row 3, column 'gfp': the value is '2,5'"):
         numeric_column(read_table(path), "gfp")
+    # a text column of comma lists stays text; only columns read as numbers take commas
+    path.write_text("sequence\tpositions\tT\nACGT\t12,45\t31,5\nGGCC\t3,7\t30\n"
+                    "TTAA\t5,8\t29\n")
+    df = read_table(path)
+    assert df["positions"].tolist() == ["12,45", "3,7", "5,8"]
+    assert numeric_column(df, "T").tolist() == [31.5, 30.0, 29.0]
     # '3,353' could be thousands: it alone does not make a decimal-comma file
     path.write_text("sequence\treads\nACGT\t3,353\nGGCC\t12\n")
     assert read_table(path).attrs["decimal"] == "."
@@ -481,6 +488,10 @@ def test_a_row_of_units_under_the_header_is_named_as_such(tmp_path):
     with pytest.raises(InputError, match=r"looks like a row of units: put each unit in its "
                                          r"column's name \(e\.g\. 'T \(°C\)'\)"):
         numeric_cells(read_table(path), "T")
+    path.write_text("sequence,T,gfp\nACGT,n.d.,1\nGGCC,31,2\nTTAA,32,3\n")  # a measurement
+    with pytest.raises(InputError) as err:
+        numeric_column(read_table(path), "T")
+    assert "row of units" not in str(err.value)
     path.write_text("sequence,T\nACGT,30\nGGCC,hot\nTTAA,32\n")  # a bad cell further down
     with pytest.raises(InputError) as err:
         numeric_column(read_table(path), "T")

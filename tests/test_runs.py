@@ -955,3 +955,40 @@ def test_test_rows_of_weight_0_are_predicted_but_not_scored(utr_table, tmp_path)
     assert got["r2"]["value"] == pytest.approx(regression_metrics(kept.rl, kept.prediction)["r2"])
     html = " ".join((run / "report.html").read_text().split())
     assert f"{len(pred) - len(kept)} test rows of weight 0 in &#x27;reads&#x27; are predicted" in html
+
+
+def test_a_test_set_without_two_weighted_values_is_refused_before_training(utr_table, tmp_path):
+    df = pd.read_csv(utr_table)
+    from biochemml.splits import split_indices
+
+    _, _, test = split_indices(len(df), test_size=0.2, seed=0)
+    df.loc[test, "reads"] = 0  # every test row failed
+    with pytest.raises(InputError, match=r"the test set holds 0 measured values of 'rl' of "
+                                         r"weight above 0 in 'reads': scoring needs at least 2"):
+        train_run(df, sequence_column_name="utr", target_columns="rl", task="regression",
+                  model="ridge", weight_column="reads", out=tmp_path / "w", baselines=False)
+    assert not (tmp_path / "w").exists()
+
+
+def test_copies_kept_together_say_the_share_of_rows_they_test(utr_table, tmp_path, capsys,
+                                                              monkeypatch):
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    df = pd.read_csv(utr_table).head(60)
+    many = pd.concat([df] + [df.iloc[:1]] * 59, ignore_index=True)  # one sequence 60 times
+    run = train_run(many, sequence_column_name="utr", target_columns="rl", task="regression",
+                    model="ridge", out=tmp_path / "c", baselines=False, seed=2)
+    n_test = len(pd.read_csv(run / "predictions.csv"))
+    assert abs(n_test / len(many) - 0.2) > 0.05
+    assert f"The test set holds {n_test / len(many):.0%} of the rows" in said(capsys.readouterr().err)
+
+
+def test_a_class_of_one_sequence_in_copies_is_named_as_such(tmp_path):
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(30)] + ["ACGTACGTACGT"] * 2
+    df = pd.DataFrame({"utr": seqs, "label": ["A"] * 30 + ["B"] * 2})
+    with pytest.raises(InputError, match=r"the class 'B' has 2 rows but a single distinct "
+                                         r"sequence \(copies of one\)"):
+        train_run(df, sequence_column_name="utr", target_columns="label", task="classification",
+                  model="cnn", epochs=1, out=tmp_path / "b", baselines=False)

@@ -236,6 +236,21 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
                     patience=None, seed=seed, accelerator="auto")
 
 
+def _check_scored_test_rows(df: pd.DataFrame, targets, y, test_idx, weight_column) -> None:
+    """Refuse, before training, a split whose test rows hold fewer than 2 measured values
+    (of weight above 0) of a target: no score could be computed. A target of several with
+    none is predicted only, as the evaluation of a table without it is."""
+    counts = (~np.isnan(np.asarray(y, dtype=float).reshape(len(df), -1)[test_idx])).sum(axis=0)
+    short = [(t, int(c)) for t, c in zip(targets, counts) if c < 2 and (c or len(targets) == 1)]
+    if short:
+        t, c = short[0]
+        weighted = f" of weight above 0 in '{weight_column}'" if weight_column else ""
+        raise InputError(f"the test set holds {c} measured value{'' if c == 1 else 's'} of "
+                         f"'{t}'{weighted}: scoring needs at least 2; give a larger "
+                         "--test-size, or check the split and the weights",
+                         path=df.attrs.get("path"), column=t)
+
+
 def _weightless_test_rows(task: str, weights, test_idx) -> int:
     """How many test rows of a regression run have weight 0 (they are not scored)."""
     if task != "regression" or weights is None:
@@ -311,10 +326,22 @@ def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, ki
         if groups is None:
             raise InputError("split 'group' needs a group column (--group-column)")
         return (*group_split(groups, test_size=test_size, seed=seed), empty)
-    if copies is not None:
+    if copies is not None:  # test_size is then a share of the distinct sequences
         first = pd.Series(np.arange(n)).groupby(copies).first().to_numpy()
+        strata = None if labels is None else np.asarray(labels)[first]
+        if strata is not None:
+            single = [c for c, k in zip(*np.unique(strata, return_counts=True)) if k == 1]
+            if single:
+                rows = int(np.isin(np.asarray(labels), single).sum())
+                raise InputError(
+                    f"the class{'es' if len(single) > 1 else ''} "
+                    f"{', '.join(repr(c) for c in single)} {'have' if len(single) > 1 else 'has'} "
+                    f"{rows} row{'s' if rows > 1 else ''} but a single distinct sequence "
+                    f"(copies of one): the random split keeps copies together, so it cannot "
+                    "put every class on both sides; add other sequences of that class, or "
+                    "mark the test rows yourself with --split-column")
         train, _, test = split_indices(len(first), test_size=test_size, seed=seed,
-                                       stratify=None if labels is None else np.asarray(labels)[first])
+                                       stratify=strata)
         return (np.flatnonzero(np.isin(copies, train)), np.flatnonzero(np.isin(copies, test)),
                 empty)
     train, _, test = split_indices(n, test_size=test_size, seed=seed, stratify=labels)
@@ -449,6 +476,12 @@ def near_distance(length: float) -> int:
     return max(2, int(round(0.1 * float(length))))
 
 
+def _count_copies(test_seqs, train_seqs, alphabet) -> int:
+    """How many of ``test_seqs`` equal a training sequence, as the model reads them."""
+    seen = set(_as_read(train_seqs, alphabet))
+    return sum(q in seen for q in _as_read(test_seqs, alphabet))
+
+
 def copies_in_test_note(near: dict | None) -> str | None:
     """A sentence when test rows are exact copies of training sequences (a split column or
     groups that part replicates; a random split keeps copies together), else None."""
@@ -551,7 +584,9 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     extra["near_relatives"] = {"max_distance": near, "distance": distance,
                                "n_test_rows": int(len(rows)),
                                "n_near": int((dist <= near).sum()),
-                               "n_copies": int((dist == 0).sum()),
+                               # equal sequences, not distance 0 (a prefix pads to 0)
+                               "n_copies": _count_copies(test_seqs[rows], seqs[train_idx],
+                                                         est.alphabet),
                                "sampled": bool(len(rows) < ok.sum())}
     if test_groups is not None and 2 <= len(set(test_groups[ok])) <= MAX_GROUPS:
         by_group = metrics.regression_metrics_by_group(truth[ok], pred[ok], test_groups[ok])
@@ -887,7 +922,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         ``ridge-pairs``, ``gbm-kmer``, ``gbm-onehot``); default the task's best general
         choice (:data:`biochemml.presets.DEFAULT_MODEL`).
     test_size : float
-        Fraction held out for the test set (stratified for classification).
+        Fraction held out for the test set (stratified for classification). A random split
+        of a table where some sequence occurs more than once holds out this fraction of
+        the distinct sequences, with all their copies (the run says so when the share of
+        rows differs by more than 5 points).
     split : {"random", "similarity", "group"}
         How the test set is drawn. ``"similarity"``: no test sequence within
         ``max_distance`` mismatches of a training sequence (some rows may be left out,
@@ -1028,11 +1066,28 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 fix="lower --max-distance (fewer sequences are then left out) or change "
                     "--test-size" if split == "similarity" and split_column is None else
                     "add rows or change --test-size")
+    unscored = _weightless_test_rows(task, weights, test_idx)
+    scored_y = y
+    if unscored:  # left out of the loss, so out of the scores: predicted, not scored
+        scored_y = np.array(y, dtype=float)
+        scored_y[test_idx[weights[test_idx] == 0]] = np.nan
+        unscored = (f"{unscored} test row{'' if unscored == 1 else 's'} of weight 0 in "
+                    f"'{weight_column}' {'is' if unscored == 1 else 'are'} predicted but not "
+                    "scored: weight 0 leaves a row out of the loss and out of the test scores.")
+        say(f"[yellow]{unscored}[/yellow]")
+    if task == "regression":
+        _check_scored_test_rows(df, targets, scored_y, test_idx, weight_column)
     if task == "classification":
         _check_sides(df, targets[0], y, train_idx, test_idx,
                      how=(f"rows marked 'test' in column '{split_column}'" if split_column else
                           f"whole groups of '{group_column}'" if split == "group" else
                           f"split '{split}'"))
+    if copies is not None and abs(len(test_idx) / len(df) - test_size) > 0.05:
+        copies_note += (f" The test set holds {test_size:.0%} of the distinct sequences, "
+                        f"{len(test_idx) / len(df):.0%} of the rows (some sequences have "
+                        "many copies).")
+        say(f"[yellow]The test set holds {len(test_idx) / len(df):.0%} of the rows[/yellow] "
+            f"({test_size:.0%} of the distinct sequences, copies kept together).")
     if split == "group" and split_column is None and len(set(groups)) < 5:
         say(f"[yellow]Only {len(set(groups))} groups in '{group_column}'[/yellow]: whole groups "
             f"go to the test set (here {group_names(groups[test_idx])}), so it holds "
@@ -1068,15 +1123,6 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     if task == "regression":
         est.target_names_ = targets
 
-    unscored = _weightless_test_rows(task, weights, test_idx)
-    scored_y = y
-    if unscored:  # left out of the loss, so out of the scores: predicted, not scored
-        scored_y = np.array(y, dtype=float)
-        scored_y[test_idx[weights[test_idx] == 0]] = np.nan
-        unscored = (f"{unscored} test row{'' if unscored == 1 else 's'} of weight 0 in "
-                    f"'{weight_column}' {'is' if unscored == 1 else 'are'} predicted but not "
-                    "scored: weight 0 leaves a row out of the loss and out of the test scores.")
-        say(f"[yellow]{unscored}[/yellow]")
     with atomic_folder(out) as tmp, notes_said():
         by_group = split == "group" and groups is not None
         result, table, figures = _evaluate(est, task, seqs[test_idx], scored_y[test_idx], tmp,
@@ -1139,7 +1185,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         if weight_column is not None:
             summary["weights"] = (f"column '{weight_column}' weighs each training row in the "
                                   "loss (baselines too); test metrics count every row of "
-                                  "weight above 0 once")
+                                  "weight above 0 once" if task == "regression" else
+                                  f"column '{weight_column}' weighs each training row in the "
+                                  "loss; test metrics count every row once")
         if task == "regression" and target_transform == "log":
             summary["target transform"] = ("log: models fit log(value) and predict "
                                            "exp(predicted log) on the original scale, a "
@@ -1445,16 +1493,18 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
         result, table, figures = _evaluate(est, cfg["task"], seqs, y, tmp, prefix="evaluation",
                                            positive=cfg.get("positive"))
         if seen is not None and seen.any():
-            note = _seen_note(est, cfg["task"], y, table, seen, targets)
-            if note["metrics"] is not None:
+            apart = _unseen_scorable(cfg["task"], y, seen)
+            note = _seen_note(est, cfg["task"], y, table, seen, targets, headline=apart)
+            if note["metrics"] is not None and apart:
                 # the model learnt the seen rows: the scores, their intervals, the figures
                 # and the calibration are the unseen rows' (all rows under "all_rows")
                 all_rows = result
                 result, _, figures = _evaluate(est, cfg["task"], seqs[~seen], y[~seen], tmp,
                                                prefix="evaluation",
                                                positive=cfg.get("positive"))
-                result["unseen"] = note["metrics"]
                 result["all_rows"] = all_rows
+            if note["metrics"] is not None:
+                result["unseen"] = note["metrics"]
             notes.append(note["text"])
             say(f"[yellow]{note['text']}[/yellow]")
         if folder is not None:
@@ -1589,9 +1639,20 @@ def _seen_in_training(run_dir, seqs, alphabet) -> np.ndarray | None:
     return np.isin(_sequence_hashes(seqs, alphabet), np.load(path))
 
 
-def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets) -> dict:
+def _unseen_scorable(task: str, y, seen: np.ndarray) -> bool:
+    """Whether the unseen rows can be scored as a whole evaluation: 2 or more of them, and
+    for regression every target they measure measured at least twice."""
+    unseen = ~seen
+    if task == "classification":
+        return int(unseen.sum()) >= 2
+    counts = (~np.isnan(np.asarray(y, dtype=float).reshape(len(seen), -1)[unseen])).sum(axis=0)
+    return bool(counts.max() >= 2 and np.all((counts == 0) | (counts >= 2)))
+
+
+def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets,
+               headline: bool = True) -> dict:
     """The sentence (and the metrics of the unseen rows) for an evaluation table that
-    repeats training sequences."""
+    repeats training sequences; ``headline``: the report's scores are the unseen rows'."""
     from . import metrics
 
     n_seen, n = int(seen.sum()), len(seen)
@@ -1624,6 +1685,10 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
         shown = f"R² {scores['r2']:.3f}, Spearman {scores['spearman']:.3f}"
         if len(targets) > 1:
             shown += f" ({targets[t]})"
+    if not headline:
+        return {"text": f"{text}. On the {int(unseen.sum())} unseen sequences alone: {shown} "
+                        "(too few of them measure every target to score them apart in full).",
+                "metrics": scores}
     return {"text": f"{text}. The scores, intervals and figures here are those of the "
                     f"{int(unseen.sum())} unseen sequences alone ({shown}); the scores of all "
                     "rows are under all_rows in metrics.json.",

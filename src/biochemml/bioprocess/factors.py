@@ -110,7 +110,7 @@ def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False
         where = path if path is not None else df.attrs.get("path")
         raise cell_error(not_a_number(raw.iloc[i], blank=bool(blank[i]), column=raw,
                                       decimal=df.attrs.get("decimal", "."))
-                         + units_row_hint(raw, bad) + hint
+                         + units_row_hint(df, column, bad) + hint
                          + read_csv_hint(raw.iloc[i], where), df, i, column, path)
     values[blank] = np.nan
     return values

@@ -415,7 +415,7 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
     if conditions is not None:
         means = condition_means(conditions, observed[list(responses)]).reset_index(drop=True)
         if len(means) < len(observed):
-            observed, what = means, "conditions (replicates averaged)"
+            observed, what = means, "conditions (means)"
     front = pareto_front(observed, responses, senses)
     pairs = [(a, b) for i, a in enumerate(responses) for b in responses[i + 1:]]
     names = proposal_names(len(proposals))

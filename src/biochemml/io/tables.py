@@ -165,8 +165,9 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
     """Read a CSV/TSV file as a spreadsheet program writes it.
 
     The separator is ``sep`` unless the header holds none of it but semicolons or
-    tabs (a semicolon CSV of a European Excel reads with decimal commas, ``1,5`` = 1.5, and
-    so does a tab-separated file whose cells write them: :func:`_writes_decimal_commas`).
+    tabs (a semicolon CSV of a European Excel reads with decimal commas, ``1,5`` = 1.5; in
+    a tab-separated file whose cells write them, :func:`_writes_decimal_commas`, the columns
+    read as numbers take them so).
     UTF-8 and Windows (cp1252) text are read; column names lose surrounding blanks; a
     header naming a column twice is an error. In a table of several columns blank lines
     stay rows, so rows keep their file numbers (``attrs["first_row"]``, 2 unless blank
@@ -181,8 +182,9 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
                        "skiprows": skip}
             df = pd.read_csv(path, skip_blank_lines=not several, **options)
             if sep == "\t" and _writes_decimal_commas(df):  # a European "Text (Tab)" export
+                # cells stay as written: a column read as numbers (numeric_column) takes
+                # '31,78' as 31.78, while a text column ('12,45' positions) stays text
                 options["decimal"] = ","
-                df = pd.read_csv(path, skip_blank_lines=not several, **options)
             _check_header(pd.read_csv(path, header=None, nrows=1, dtype=str, **options), path)
             break
         except UnicodeDecodeError:
@@ -731,7 +733,8 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
         i = int(bad[0])
         blank = bool(pd.isna(raw.iloc[i]))
         message = not_a_number(raw.iloc[i], blank=blank, column=raw,
-                               decimal=df.attrs.get("decimal", ".")) + units_row_hint(raw, bad)
+                               decimal=df.attrs.get("decimal", ".")) \
+            + units_row_hint(df, column, bad)
         if bad.size > 1:
             message += f" ({bad.size} rows in all)"
         if blank:
@@ -747,7 +750,7 @@ _EUROPEAN_NUMBER = r"\s*[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*"
 _DOT_NUMBER = r"\s*[-+]?\d*\.\d+\s*"
 #: of those, the ones a thousands dot could have written: '1.234', '12.345.678' ('7.0' and
 #: '3.45' can only be decimals)
-_DOT_THOUSANDS = r"\s*[-+]?\d{1,3}(\.\d{3})+\s*"
+_DOT_THOUSANDS = r"\s*[-+]?[1-9]\d{0,2}(\.\d{3})+\s*"
 
 
 def numbers_as_written(df: pd.DataFrame, column: str) -> pd.Series:
@@ -784,11 +787,30 @@ _COMMA_NUMBER = re.compile(r"\s*[-+]?\d*,\d+\s*")
 _THOUSANDS = re.compile(r"\s*[-+]?[1-9]\d{0,2}(,\d{3})+\s*")
 
 
-def units_row_hint(raw: pd.Series, bad) -> str:
-    """A clause for a numeric column whose only bad cell is text in its first row (``°C``,
-    ``g/L``): a row of units under the header, as spreadsheets often have; else ``""``."""
-    if len(bad) != 1 or bad[0] != 0 or len(raw) < 3 or not isinstance(raw.iloc[0], str) \
-            or not raw.iloc[0].strip():
+#: words that stand for a missing measurement, never for a unit
+MISSING_WORDS = {"n.d.", "nd", "n.d", "na", "n/a", "nan", "none", "null", "-", "--", "?", "x",
+                 "missing", "tbd", "bdl", "<lod", "lod", "n.a.", "blank", "empty", "failed"}
+
+
+def _unit_like(value) -> bool:
+    """Text that could be a unit (``°C``, ``g/L``, ``a.u.``): no digit, not a missing word."""
+    return isinstance(value, str) and bool(value.strip()) and \
+        not any(c.isdigit() for c in value) and value.strip().lower() not in MISSING_WORDS
+
+
+def units_row_hint(df: pd.DataFrame, column, bad) -> str:
+    """A clause for a numeric column whose only bad cell is unit-like text in its first row
+    when another column, numeric below it, starts the same way: a row of units under the
+    header, as spreadsheets often have; else ``""``."""
+    raw = df[column]
+    if len(bad) != 1 or bad[0] != 0 or len(raw) < 3 or not _unit_like(raw.iloc[0]):
+        return ""
+
+    def starts_with_a_unit(other):
+        rest = pd.to_numeric(numbers_as_written(df, other).iloc[1:], errors="coerce")
+        return other != column and _unit_like(df[other].iloc[0]) and rest.notna().all()
+
+    if not any(starts_with_a_unit(c) for c in df.columns):
         return ""
     return ("; the first row under the header looks like a row of units: put each unit in its "
             f"column's name (e.g. '{raw.name} ({raw.iloc[0].strip()})') and delete that row")
