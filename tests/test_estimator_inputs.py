@@ -246,3 +246,12 @@ def test_training_on_sequences_with_n_says_so():
     with _w.catch_warnings():
         _w.simplefilter("error", AmbiguityWarning)  # clean sequences: no word
         SequenceRegressor("cnn", epochs=1, seed=0).fit(seqs[:7] + seqs[8:], rng.normal(size=59))
+
+
+def test_the_n_warning_names_a_series_by_its_index_labels():
+    rng = np.random.default_rng(1)
+    seqs = pd.Series(["".join(rng.choice(list("ACGT"), 16)) for _ in range(60)],
+                     index=range(100, 160))
+    seqs[103] = "ACGTNACGTACGTACG"
+    with pytest.warns(Warning, match=r"1 sequence \(at index 103\) holds N"):
+        SequenceRegressor("cnn", epochs=1, seed=0).fit(seqs, rng.normal(size=60))

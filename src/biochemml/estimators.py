@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from . import __version__
@@ -145,15 +146,17 @@ def _epoch_ticker(plain, n_rows: int, batch_size: int, epochs: int, member: int,
     return hook
 
 
-def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str) -> None:
-    """An :class:`~biochemml.errors.AmbiguityWarning` naming the sequences (by index) that
-    hold an ambiguous letter (code ``n_symbols`` in ``(N, L)`` codes)."""
+def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None) -> None:
+    """An :class:`~biochemml.errors.AmbiguityWarning` naming the sequences (by index, or by
+    the ``labels`` of a pandas input's index) that hold an ambiguous letter (code
+    ``n_symbols`` in ``(N, L)`` codes)."""
     from .errors import AmbiguityWarning
 
     rows = np.flatnonzero((codes == n_symbols).any(axis=1))
     if not rows.size:
         return
-    where = ", ".join(map(str, rows[:5])) + (", ..." if rows.size > 5 else "")
+    named = rows[:5] if labels is None else [labels[r] for r in rows[:5]]
+    where = ", ".join(map(str, named)) + (", ..." if rows.size > 5 else "")
     how = "an all-zero row (no base at all)" if unknown == "zeros" else \
         "a uniform row (each letter an equal share)"
     warnings.warn(f"{rows.size} sequence{'s' if rows.size != 1 else ''} (at index {where}) "
@@ -270,9 +273,11 @@ class _SequenceEstimator(BaseEstimator):
         return int(self.n_models)
 
     def _codes(self, sequences, fitting: bool, warn: bool = False):
-        from .encode.codes import as_sequence_list, to_codes
+        from .encode.codes import as_sequence_list, sequence_column_of, to_codes
 
         seqs, _ = as_sequence_list(sequences)  # a one-column DataFrame is its column
+        column = sequence_column_of(sequences)
+        index = column.index if isinstance(column, pd.Series) else None  # its labels
         if fitting and get_alphabet(self.alphabet).name == "protein" \
                 and any("*" in q for q in seqs):
             warnings.warn("some sequences hold '*' (a stop codon), which the 20-letter "
@@ -294,7 +299,8 @@ class _SequenceEstimator(BaseEstimator):
                 warnings.warn(flagged + rest, LengthWarning, stacklevel=4)
         codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
         if warn or fitting:  # training on N is worth a word too
-            _warn_ambiguous(codes, get_alphabet(self.alphabet).size, self.unknown)
+            _warn_ambiguous(codes, get_alphabet(self.alphabet).size, self.unknown,
+                            labels=None if index is None else list(index))
         if fitting:  # what predict() can compare new sequences with
             lengths = [len(q) for q in seqs]
             self.train_lengths_ = (min(lengths), max(lengths))
