@@ -463,3 +463,20 @@ def test_the_response_surface_colours_span_the_measured_response(factors_path):
     colorbar = fig.axes[-1]  # the surface's colour bar
     lo, hi = sorted(colorbar.get_ylim())
     assert lo <= 2.34 + 1e-9 and hi >= 3.82 - 1e-9
+
+
+def test_a_level_never_run_is_labelled_on_its_effect_bar(tmp_path):
+    from biochemml.bioprocess.plots import effects_plot
+
+    path = tmp_path / "f.yaml"
+    path.write_text("factors:\n  - {name: T, low: 30, high: 37}\n"
+                    "  - {name: medium, levels: [A, B, C]}\n", encoding="utf-8")
+    f = Factors.from_file(path)
+    runs = pd.DataFrame({"T": np.linspace(30, 37, 12), "medium": ["A", "B"] * 6})
+    titer = 1.0 + 3.0 * (runs["medium"] == "B") + 0.01 * runs["T"]
+    model = ConditionModel("gp", factors=f, seed=0).fit(runs, titer)
+    importance = feature_importance(model, runs, grid=5)
+    assert importance.index[0] == "medium"
+    fig = effects_plot(model, runs, importance, "titer")
+    labels = [t.get_text() for t in fig.axes[1].get_xticklabels()]
+    assert labels == ["A", "B", "C\n(never run)"]

@@ -119,7 +119,7 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
     runs whose other factors differ more are faint grey dots, each named in the legend below.
 
     A categorical factor's partial dependence is one bar per level, from zero (one point per
-    level when a mean is below zero). The response axis of each partial-dependence panel,
+    level when a mean is below zero); a level no run used is labelled "never run". The response axis of each partial-dependence panel,
     and the colour scale of the surface, span at least the measured responses, so that an
     effect small against the scatter of the runs looks small.
 
@@ -154,7 +154,9 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
         for ax, name in zip(axes[1:], top):
             values, mean = partial_dependence(model, X, name)
             if model.factors_[name].kind == "categorical":
-                _level_means(ax, [str(v) for v in values], mean, measured)
+                ran = set(X[name].astype(str))  # a level no run used: nothing learnt there
+                _level_means(ax, [str(v) if str(v) in ran else f"{v}\n(never run)"
+                                  for v in values], mean, measured)
             else:
                 ax.plot(values, mean, color="tab:orange", lw=2)
                 _scale(ax, "x", model.factors_[name].log)
