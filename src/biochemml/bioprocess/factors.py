@@ -68,7 +68,7 @@ def cell_error(message: str, df: pd.DataFrame, i: int, column, path=None,
     in-memory table the row's index label (``row with index 3``, as
     :func:`biochemml.io.tables.row_error` names it; never "sequence", nor a 1-based
     position that would read as label 1)."""
-    from ..io.tables import _file_row
+    from ..io.tables import _file_row, located_error
 
     path = path if path is not None else df.attrs.get("path")
     if path is not None:
@@ -76,10 +76,9 @@ def cell_error(message: str, df: pd.DataFrame, i: int, column, path=None,
                           column=column)
     label = df.index[i]
     label = repr(label) if isinstance(label, str) else str(label)
-    err = InputError(message, row=i, column=column)
-    err.args = (f"row with index {label}" + ("" if column is None else f", column '{column}'")
-                + f": {message}",)
-    return err
+    return located_error(f"row with index {label}" + ("" if column is None else
+                                                       f", column '{column}'") + f": {message}",
+                         message, row=i, column=column)
 
 
 def read_csv_hint(value, path=None) -> str:

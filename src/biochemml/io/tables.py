@@ -505,24 +505,23 @@ def row_error(message: str, df: pd.DataFrame, i: int, column=None) -> InputError
         label = repr(label) if isinstance(label, str) else str(label)
         where = f"row with index {label}" + ("" if column is None
                                               else f", column '{column}'")
-        return _RecordError(f"{where}: {message}", message, path, row, column)
+        return located_error(f"{where}: {message}", message, path, row, column)
     if path is None or df.attrs.get("format") != "fasta":
         return InputError(message, path=path, row=row, column=column)
     line = _fasta_record_line(path, i)
     where = f"file {path}, record {i + 1}" + ("" if line is None else f" (line {line})")
     if column is not None:
         where += f", column '{column}'"
-    return _RecordError(f"{where}: {message}", message, path, row, column)
+    return located_error(f"{where}: {message}", message, path, row, column)
 
 
-class _RecordError(InputError):
-    """An InputError whose text names a FASTA record and line (or a DataFrame's index
-    label) instead of a row."""
-
-    def __init__(self, text, message, path, row, column):
-        super().__init__(text)
-        self.message, self.row, self.column = message, row, column
-        self.path = None if path is None else str(path)
+def located_error(text: str, message: str, path=None, row=None, column=None) -> InputError:
+    """An :class:`InputError` whose text is ``text`` (naming a FASTA record and line, or a
+    DataFrame's index label, where InputError would say a row), with ``message``, ``path``,
+    ``row`` (0-based) and ``column`` as attributes, as every InputError has them."""
+    err = InputError(message, path=path, row=row, column=column)
+    err.args = (text,)
+    return err
 
 
 def _fasta_record_line(path, i: int):
