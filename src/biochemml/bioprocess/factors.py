@@ -952,9 +952,9 @@ def _check_bounds_columns(df: pd.DataFrame, path=None) -> None:
             continue
         hint = _did_you_mean(name, BOUNDS_COLUMNS)
         if not hint and "log" in name.lower():
-            hint = (f"; for a log-scale factor write log in a column Scale (e.g. "
-                    f"'Variable,Min,Max,Scale' and 'inducer,0.01,1,log'), linear or blank for "
-                    f"the others")
+            hint = ("; for a log-scale factor write log in a column Scale (e.g. "
+                    "'Variable,Min,Max,Scale' and 'inducer,0.01,1,log'), linear or blank for "
+                    "the others")
         raise InputError(f"has a column '{name}' that a bounds table does not use{hint}; its "
                          "columns are Variable, Min, Max and optionally Scale (linear or log) "
                          "and Unit", path=path)
