@@ -174,3 +174,14 @@ def test_the_report_shows_test_rows_of_every_class_and_error(rare, tmp_path):
     for label in set(predictions["label"]):  # both classes in the shown rows
         assert f"<td>{label}</td>" in shown
     assert "<th></th>" not in shown  # no column of pandas positions beside the file rows
+
+
+def test_a_balanced_table_is_not_called_imbalanced():
+    from biochemml.runs import majority_note
+
+    result = {"labels": ["bound", "unbound"], "accuracy": 0.444, "majority_accuracy": 0.506,
+              "majority_class": "unbound", "balanced_accuracy": 0.45}
+    note = majority_note(result)
+    assert "has not learnt to tell the classes apart" in note and "imbalanced" not in note
+    result["majority_accuracy"], result["accuracy"] = 0.9, 0.9
+    assert "on imbalanced classes accuracy hides" in majority_note(result)

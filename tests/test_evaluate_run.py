@@ -53,6 +53,9 @@ def test_training_sequences_are_counted_and_the_unseen_scored_apart(regression_r
     assert result["n"] == len(unseen) and result["r2"]["value"] == pytest.approx(result["unseen"]["r2"])
     assert result["all_rows"]["n"] == len(mixed)
     assert result["all_rows"]["r2"]["value"] > result["r2"]["value"]  # the seen rows flatter
+    from biochemml.runs import _report_metrics
+
+    assert not {"all_rows", "unseen"} & set(_report_metrics("regression", result, ["gfp"]))
     import json
     assert json.loads((tmp_path / "ev" / "metrics.json").read_text())["n"] == len(unseen)
     alone = evaluate_run(run, tmp_path / "mixed.csv")  # no folder written
@@ -107,7 +110,11 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     rows[1]["r2"] = 0.60
     assert "gbm-kmer beat framepool" in _better_baseline(rows)
     assert "give the network more data" in _better_baseline(rows)
-    assert "the simpler model" in _better_baseline(rows)
+    assert "the baseline is the better model" in _better_baseline(rows)
+    # a baseline beating the model while both do worse than the mean gives no advice
+    worse = [{"model": "gbm-kmer", "r2": -0.103}, {"model": "ridge (this run)", "r2": -0.248}]
+    assert _better_baseline(worse).startswith("No model predicts the test set better than the "
+                                              "mean of the values")
     rows[2]["model"] = "ridge (this run)"  # a baseline beaten by another is not "simpler"
     assert _better_baseline(rows) == ("The baseline gbm-kmer beat ridge on the test set (R² "
                                       "0.600 against 0.310): train it with --model gbm-kmer.")

@@ -40,8 +40,8 @@ __all__ = [
 # --------------------------------------------------------------------------- validation
 #: why an all-NaN std cannot be scored: what a single network predicts as its spread
 NO_SPREAD = ("std is missing (NaN) for every row: a single network has no spread; train an "
-             "ensemble (n_models >= 2, --ensemble 2 on the command line) for a standard "
-             "deviation")
+             "ensemble (n_models=5, --ensemble 5 on the command line; 2 to 4 networks give "
+             "rough spreads) for a standard deviation")
 
 
 def _as_array(name, values, *, numeric=True, ndim=(1,), all_nan_is_none=False):

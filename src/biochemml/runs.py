@@ -1279,6 +1279,10 @@ def _better_baseline(rows) -> str | None:
     if best["r2"] <= own["r2"] + BASELINE_MARGIN:
         return None
     name = own["model"].removesuffix(" (this run)")
+    if best["r2"] <= 0:  # better than the model, yet no better than the mean: no advice
+        return (f"No model predicts the test set better than the mean of the values (R² "
+                f"{own['r2']:.3f} for {name}, {best['r2']:.3f} at best for the baselines): "
+                "check that the values depend on the sequences, or give more data.")
     from .baselines import BASELINES
 
     if name in BASELINES:  # one baseline against another: neither is the simpler
@@ -1286,7 +1290,7 @@ def _better_baseline(rows) -> str | None:
                 f"{best['r2']:.3f} against {own['r2']:.3f}): train it with --model "
                 f"{best['model']}.")
     return (f"The baseline {best['model']} beat {name} on the test set (R² {best['r2']:.3f} "
-            f"against {own['r2']:.3f}): on this table the simpler model is the better one; "
+            f"against {own['r2']:.3f}): on this table the baseline is the better model; "
             f"train it with --model {best['model']} (or give the network more data).")
 
 
@@ -1331,13 +1335,15 @@ def _report_metrics(task: str, result: dict, targets) -> dict:
             shown[f"always '{result['majority_class']}' (accuracy)"] = result["majority_accuracy"]
         return shown
     if len(targets) > 1:  # the same scores as one target's, each named by its target
-        return {f"{t}: {k}": v for t, r in result.items() if t != "unseen"
+        return {f"{t}: {k}": v for t, r in result.items() if t not in ("unseen", "all_rows")
                 for k, v in r.items() if k not in ("coverage", "n")}
-    return {k: v for k, v in result.items() if k not in ("coverage", "unseen")}
+    return {k: v for k, v in result.items() if k not in ("coverage", "unseen", "all_rows")}
 
 
 #: accuracy within this of always predicting the most common class: the run says so
 MAJORITY_MARGIN = 0.02
+#: share of the most common class above which a run calls its classes imbalanced
+IMBALANCED = 0.6
 
 
 def majority_note(result: dict) -> str | None:
@@ -1348,9 +1354,10 @@ def majority_note(result: dict) -> str | None:
     acc, bar = result["accuracy"], result["majority_accuracy"]
     if acc > bar + MAJORITY_MARGIN:
         return None
+    why = ("on imbalanced classes accuracy hides a model that misses the rare class. "
+           if bar > IMBALANCED else "the model has not learnt to tell the classes apart. ")
     return (f"Accuracy {acc:.3f} is no better than always predicting '{result['majority_class']}' "
-            f"({bar:.3f}): on imbalanced classes accuracy hides a model that misses the rare "
-            f"class. Balanced accuracy (mean recall of the classes) is "
+            f"({bar:.3f}): {why}Balanced accuracy (mean recall of the classes) is "
             f"{result['balanced_accuracy']:.3f}; see the recall of each class in the confusion "
             "matrix.")
 
@@ -1361,7 +1368,7 @@ def _evaluation_notes(result: dict, targets) -> list:
     if "explanation" in result:
         return [n for n in (majority_note(result), result["explanation"]) if n]
     per_target = {targets[0]: result} if "r2" in result else \
-        {t: r for t, r in result.items() if t != "unseen"}
+        {t: r for t, r in result.items() if t not in ("unseen", "all_rows")}
     notes = []
     for name, res in per_target.items():
         if res.get("coverage"):
