@@ -142,7 +142,12 @@ def test_protein_split_by_position_notice_and_options_in_config(tem1_files, tmp_
     n_train, n_test = config["n_train"], config["n_test"]
     assert f"graph model on {n_train} training and {n_test} test variants" in err
     assert "additive baseline on the same split" in out
-    assert "additive" in json.loads((run / "metrics.json").read_text())["baselines"]
+    saved = json.loads((run / "metrics.json").read_text())
+    assert "additive" in saved["baselines"]
+    # the terminal gives the intervals the report gives, and what they resample
+    r2 = saved["test_intervals"]["r2"]
+    assert f"(95% CI {r2['low']:.3f} to {r2['high']:.3f})" in out
+    assert f"(95% CI: bootstrap over {saved['intervals_over']})" in out
     report = (run / "report.html").read_text()
     assert "no structure given" in report and "by new residue" in report
 

@@ -273,7 +273,10 @@ def _train_protein(ctx, *, data, target_column, out, model, epochs, batch_size, 
         test_size=test_size, split_column=split_column, model_params=params or None,
         split=split if _given(ctx, "split") else None, group_column=group_column, chain=chain,
         baselines=baselines, command=_command_line(ctx))
-    typer.echo(_metrics_text(metrics["test"]))
+    # the scores with their 95 % intervals, as a sequence run prints them
+    typer.echo(_metrics_text(metrics.get("test_intervals") or metrics["test"]))
+    if metrics.get("test_intervals") and metrics.get("intervals_over"):
+        typer.echo(f"(95% CI: bootstrap over {metrics['intervals_over']})")
     for base, scores in (metrics.get("baselines") or {}).items():
         typer.echo(f"{base} baseline on the same split: r2 {scores['r2']:.3f}, "
                    f"spearman {scores['spearman']:.3f}")
