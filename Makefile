@@ -5,6 +5,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SHARED_DATA ?= $(abspath ../shared/data)
+# A pip index for torch: empty uses pip's own configuration (here a local CPU build); on a
+# Linux machine without a GPU, `make demo TORCH_INDEX=https://download.pytorch.org/whl/cpu`
+# avoids PyPI's multi-GB CUDA wheel.
+TORCH_INDEX ?=
 
 .PHONY: demo test install clean bench
 
@@ -12,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	# torch first and pinned: a CPU build from the local index, not the multi-GB CUDA wheel
-	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(PY) -m pip install -q -e ".[test]"
 	touch $(STAMP)
 
