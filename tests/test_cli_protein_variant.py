@@ -282,7 +282,12 @@ def test_evaluate_counts_training_variants_and_scores_the_unseen_apart(tem1_file
     # the unseen rows alone score what an evaluation of them alone gives
     unseen.to_csv(tmp_path / "unseen.csv", index=False)
     assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "unseen.csv")]) == 0
-    assert "in the training set" not in _said(capsys)[0]
+    err, out = _said(capsys)
+    assert "in the training set" not in err
+    # the scores come with their 95 % intervals, as training prints them
+    ci = metrics["intervals"]["r2"]
+    assert ci["low"] < metrics["r2"] < ci["high"]
+    assert "r2: " in out and "(95% CI " in out
 
 
 def test_a_table_without_the_wild_type_centres_effects_on_the_median_substitution(

@@ -831,6 +831,11 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
         say(f"[yellow]{text}.[/yellow]")
     else:
         scored = np.ones(len(y), dtype=bool)
+    if scored.sum() >= 3:  # the headline's 95 % intervals, a bootstrap over its variants
+        from .metrics import with_intervals
+
+        result["intervals"] = with_intervals(regression_metrics, y[scored], pred[scored],
+                                             n_boot=1000, seed=0)
     if out is not None:
         from . import plot
         from .report import write_report
@@ -843,7 +848,7 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
             join_outputs(df, added).to_csv(tmp / "predictions.csv", index=False)
             plot.observed_vs_predicted(y[scored], pred[scored],
                                        path=tmp / "observed_vs_predicted.png", label=str(target))
-            shown = {k: v for k, v in result.items()
+            shown = {k: result.get("intervals", {}).get(k, v) for k, v in result.items()
                      if k in ("r2", "pearson", "spearman", "mae", "rmse")}
             write_report(tmp / "report.html", f"Evaluation of {run_dir}",
                          summary={"model": f"{run_dir} ({config['model']})",

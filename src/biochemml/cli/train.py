@@ -420,6 +420,9 @@ def evaluate(
             raise InputError("a protein-variant run scores one --target-column")
         result = evaluate_variant_model(model, data, out, variant_column=column, offset=offset,
                                         target_column=target_column[0] if target_column else None)
+        if "intervals" in result:  # the scores with their 95 % intervals, as training prints
+            result = {**{k: v for k, v in result.items() if k != "intervals"},
+                      **result["intervals"]}
     else:
         from ..runs import evaluate_run
 
