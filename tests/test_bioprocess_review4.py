@@ -480,3 +480,16 @@ def test_a_level_never_run_is_labelled_on_its_effect_bar(tmp_path):
     fig = effects_plot(model, runs, importance, "titer")
     labels = [t.get_text() for t in fig.axes[1].get_xticklabels()]
     assert labels == ["A", "B", "C\n(never run)"]
+
+
+def test_a_numeric_level_run_as_1_0_is_not_called_never_run(tmp_path):
+    from biochemml.bioprocess.plots import effects_plot
+
+    path = tmp_path / "f.yaml"  # levels 1 and 1.0 are one level, as the README says
+    path.write_text("factors:\n  - {name: T, low: 30, high: 37}\n"
+                    "  - {name: dose, levels: [0.1, 1, 10]}\n", encoding="utf-8")
+    f = Factors.from_file(path)
+    runs = pd.DataFrame({"T": np.linspace(30, 37, 12), "dose": [0.1, 1.0] * 6})
+    model = ConditionModel("gp", factors=f, seed=0).fit(runs, 1.0 + 3.0 * (runs["dose"] == 1.0))
+    fig = effects_plot(model, runs, feature_importance(model, runs, grid=5), "titer")
+    assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == ["0.1", "1", "10\n(never run)"]

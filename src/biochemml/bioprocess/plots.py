@@ -136,7 +136,11 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
         The figure's title; by default it names the response and the model.
     """
     from .evaluate import best_condition, partial_dependence, response_surface
+    from .runs import unvaried
 
+    # the levels no run used, as feature_importance reads them (level 1 is the run's 1.0)
+    table = model.factors_.check_table(X)  # checked once, for the levels and the slice
+    _, missing = unvaried(table, model.factors_)
     learned = importance.dropna()  # NaN: a factor the runs never varied, nothing learned
     top = list(learned.index[:2])
     continuous = [n for n in learned.index if model.factors_[n].kind == "continuous"]
@@ -154,8 +158,8 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
         for ax, name in zip(axes[1:], top):
             values, mean = partial_dependence(model, X, name)
             if model.factors_[name].kind == "categorical":
-                ran = set(X[name].astype(str))  # a level no run used: nothing learnt there
-                _level_means(ax, [str(v) if str(v) in ran else f"{v}\n(never run)"
+                never = missing.get(name, [])  # a level no run used: nothing learnt there
+                _level_means(ax, [f"{v}\n(never run)" if v in never else str(v)
                                   for v in values], mean, measured)
             else:
                 ax.plot(values, mean, color="tab:orange", lw=2)
@@ -166,7 +170,6 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
             ax.set_title(f"partial dependence: {name}")
         if surface:
             ax = axes[1 + len(top)]
-            table = model.factors_.check_table(X)  # checked once, for the slice and its runs
             rows, _ = best_condition(table, model.y_train_)
             best = X.iloc[[int(rows[0])]]
             v1, v2, mean, _ = response_surface(model, best, surface[0], surface[1])
