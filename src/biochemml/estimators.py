@@ -275,8 +275,8 @@ class _SequenceEstimator(BaseEstimator):
     def _codes(self, sequences, fitting: bool, warn: bool = False):
         from .encode.codes import as_sequence_list, sequence_column_of, to_codes
 
-        seqs, _ = as_sequence_list(sequences)  # a one-column DataFrame is its column
-        column = sequence_column_of(sequences)
+        column = sequence_column_of(sequences)  # a one-column DataFrame is its column
+        seqs, _ = as_sequence_list(column)
         index = column.index if isinstance(column, pd.Series) else None  # its labels
         if fitting and get_alphabet(self.alphabet).name == "protein" \
                 and any("*" in q for q in seqs):

@@ -812,12 +812,12 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
 
         notes.append(constant)
         say(f"[yellow]Notice[/yellow]: {constant}")
+    scored = np.ones(len(y), dtype=bool)  # the rows of the headline: all, or the unseen
     if seen is not None and seen.any():
         from .progress import say
 
         text = (f"{int(seen.sum())} of the {len(variants)} variants were in the training set: "
                 "the model learnt their values, so the scores on all rows flatter it")
-        scored = np.ones(len(y), dtype=bool)
         if (~seen).sum() >= 2:
             # the headline and the figure are the unseen rows' (all rows under "all_rows")
             scored = ~seen
@@ -829,8 +829,6 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
                      "in metrics.json")
         notes.append(text + ".")
         say(f"[yellow]{text}.[/yellow]")
-    else:
-        scored = np.ones(len(y), dtype=bool)
     if scored.sum() >= 3:  # the headline's 95 % intervals, a bootstrap over its variants
         from .metrics import with_intervals
 

@@ -236,11 +236,17 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
                     patience=None, seed=seed, accelerator="auto")
 
 
+def _measured_per_target(y, rows) -> np.ndarray:
+    """``(T,)`` how many of ``rows`` hold a measured (not NaN) value of each target of
+    ``y``, ``(N,)`` or ``(N, T)``."""
+    return (~np.isnan(np.asarray(y, dtype=float).reshape(len(y), -1)[rows])).sum(axis=0)
+
+
 def _check_scored_test_rows(df: pd.DataFrame, targets, y, test_idx, weight_column) -> None:
     """Refuse, before training, a split whose test rows hold fewer than 2 measured values
     (of weight above 0) of a target: no score could be computed. A target of several with
     none is predicted only, as the evaluation of a table without it is."""
-    counts = (~np.isnan(np.asarray(y, dtype=float).reshape(len(df), -1)[test_idx])).sum(axis=0)
+    counts = _measured_per_target(y, test_idx)
     short = [(t, int(c)) for t, c in zip(targets, counts) if c < 2 and (c or len(targets) == 1)]
     if short:
         t, c = short[0]
@@ -251,11 +257,21 @@ def _check_scored_test_rows(df: pd.DataFrame, targets, y, test_idx, weight_colum
                          path=df.attrs.get("path"), column=t)
 
 
-def _weightless_test_rows(task: str, weights, test_idx) -> int:
-    """How many test rows of a regression run have weight 0 (they are not scored)."""
+def _scored_values(task: str, y, weights, test_idx, weight_column):
+    """The values a regression run scores its test rows on: ``y`` with NaN at the test rows
+    of weight 0 (left out of the loss, so out of the scores: predicted, not scored), and
+    the sentence saying how many there are (None without any)."""
     if task != "regression" or weights is None:
-        return 0
-    return int(np.sum(np.asarray(weights, dtype=float)[test_idx] == 0))
+        return y, None
+    weightless = test_idx[np.asarray(weights, dtype=float)[test_idx] == 0]
+    if not weightless.size:
+        return y, None
+    scored = np.array(y, dtype=float)
+    scored[weightless] = np.nan
+    one = weightless.size == 1
+    return scored, (f"{weightless.size} test row{'' if one else 's'} of weight 0 in "
+                    f"'{weight_column}' {'is' if one else 'are'} predicted but not scored: "
+                    "weight 0 leaves a row out of the loss and out of the test scores.")
 
 
 def _check_values(df: pd.DataFrame, task: str, targets, y, weight_column, weights,
@@ -1066,14 +1082,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 fix="lower --max-distance (fewer sequences are then left out) or change "
                     "--test-size" if split == "similarity" and split_column is None else
                     "add rows or change --test-size")
-    unscored = _weightless_test_rows(task, weights, test_idx)
-    scored_y = y
-    if unscored:  # left out of the loss, so out of the scores: predicted, not scored
-        scored_y = np.array(y, dtype=float)
-        scored_y[test_idx[weights[test_idx] == 0]] = np.nan
-        unscored = (f"{unscored} test row{'' if unscored == 1 else 's'} of weight 0 in "
-                    f"'{weight_column}' {'is' if unscored == 1 else 'are'} predicted but not "
-                    "scored: weight 0 leaves a row out of the loss and out of the test scores.")
+    scored_y, unscored = _scored_values(task, y, weights, test_idx, weight_column)
+    if unscored:
         say(f"[yellow]{unscored}[/yellow]")
     if task == "regression":
         _check_scored_test_rows(df, targets, scored_y, test_idx, weight_column)
@@ -1652,7 +1662,7 @@ def _unseen_scorable(task: str, y, seen: np.ndarray) -> bool:
     unseen = ~seen
     if task == "classification":
         return int(unseen.sum()) >= 2
-    counts = (~np.isnan(np.asarray(y, dtype=float).reshape(len(seen), -1)[unseen])).sum(axis=0)
+    counts = _measured_per_target(y, unseen)
     return bool(counts.max() >= 2 and np.all((counts == 0) | (counts >= 2)))
 
 

@@ -213,8 +213,10 @@ class Factor:
 def decimal_comma_hint(*values) -> str:
     """``"; '6,7' is written with a decimal comma: write 6.7 (a decimal point)"`` for the
     first value written as a number with a decimal comma, else ``""``."""
+    from ..io.tables import _COMMA_NUMBER  # a number written with a comma, as io reads it
+
     for value in values:
-        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", value):
+        if isinstance(value, str) and _COMMA_NUMBER.fullmatch(value):
             return (f"; '{value.strip()}' is written with a decimal comma: write "
                     f"{value.strip().replace(',', '.')} (YAML and Python read numbers with a "
                     "decimal point)")

@@ -806,8 +806,10 @@ def units_row_hint(df: pd.DataFrame, column, bad) -> str:
         return ""
 
     def starts_with_a_unit(other):
+        if other == column or not _unit_like(df[other].iloc[0]):
+            return False
         rest = pd.to_numeric(numbers_as_written(df, other).iloc[1:], errors="coerce")
-        return other != column and _unit_like(df[other].iloc[0]) and rest.notna().all()
+        return bool(rest.notna().all())
 
     if not any(starts_with_a_unit(c) for c in df.columns):
         return ""
