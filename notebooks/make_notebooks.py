@@ -1037,7 +1037,7 @@ from biochemml.design import evolve
 
 sample = utr.iloc[te].sample(100, random_state=0)            # 테스트 UTR 100개, 무작위
 ism = mutagenesis(cnn, sample.sequence.tolist())
-subs = ism.to_frame()   # 치환 하나가 한 행: sequence(몇 번째 서열인지), position, reference, alternative, change
+subs = ism.to_frame()   # 치환 하나가 한 행: id(몇 번째 서열인지), position, reference, alternative, prediction, change, importance
 
 
 def atg_start(s, i):
@@ -1047,7 +1047,7 @@ def atg_start(s, i):
 
 kind, in_frame = [], []
 for row in subs.itertuples():
-    seq, i = ism.sequences[row.sequence], row.position - 1
+    seq, i = ism.sequences[row.id], row.position - 1
     mutant = seq[:i] + row.alternative + seq[i + 1:]
     before, after = atg_start(seq, i), atg_start(mutant, i)
     kind.append("creates an ATG" if after is not None and before is None else

@@ -61,6 +61,16 @@ def test_effects_are_the_model_own_differences(course):
     assert (result.effects[0, np.arange(20), own] == 0).all()
     frame = result.to_frame()
     assert len(frame) == 20 * 3
+    assert list(frame.columns) == ["id", "position", "reference", "alternative", "log_odds_1",
+                                   "change", "importance"]
+    assert (frame.id == 0).all()
+    # the importance column is the position's, as result.importance has it
+    np.testing.assert_allclose(frame.importance.to_numpy(),
+                               np.repeat(result.importance[0], 3), atol=1e-12)
+    named = result.to_frame(ids=["my_utr"])
+    assert (named.id == "my_utr").all()
+    with pytest.raises(InputError, match="2 ids given for 1 sequences"):
+        result.to_frame(ids=["a", "b"])
     row = frame[(frame.position == 10) & (frame.alternative == "T")]
     if seq[9] != "T":
         assert row.change.iloc[0] == pytest.approx(expected, abs=1e-5)

@@ -210,10 +210,8 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
         warnings.simplefilter("ignore", LengthWarning)
         warnings.simplefilter("ignore", AmbiguityWarning)
         result = mutagenesis(est, seqs[:chosen], output=output, progress=True)
-    table = result.to_frame()
+    table = result.to_frame(ids=list(ids[:chosen]))
     importance = result.importance
-    table["importance"] = importance[table["sequence"].to_numpy(), table["position"].to_numpy() - 1]
-    table.insert(0, "id", ids[:chosen][table.pop("sequence").to_numpy()])
     reading = _seeded_sample(seqs, FILTER_SEQUENCES)  # motifs settle long before 20,000
     try:
         motifs = filter_motifs(est, reading)

@@ -70,10 +70,29 @@ class Mutagenesis:
                           for s in self.sequences], dtype=float)
         return -self.effects.sum(axis=-1) / n_sub
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per substitution: ``sequence`` (index in the input), ``position``
-        (1-based), ``reference`` and ``alternative`` letters, the mutant's prediction (the
-        column named :attr:`column`) and ``change`` (that minus the sequence's own)."""
+    def to_frame(self, ids=None) -> pd.DataFrame:
+        """One row per substitution, the columns of ``mutagenesis.csv``.
+
+        Parameters
+        ----------
+        ids : sequence of str, optional
+            A name for each of the N sequences; by default its number (0, 1, ...) in the
+            input.
+
+        Returns
+        -------
+        DataFrame
+            ``id`` (from ``ids``), ``position`` (1-based), ``reference`` and ``alternative``
+            letters, the mutant's prediction (the column named :attr:`column`), ``change``
+            (that minus the sequence's own) and ``importance`` (of the reference letter at
+            that position, :attr:`importance`).
+        """
+        if ids is None:
+            ids = list(range(len(self.sequences)))
+        elif len(ids) != len(self.sequences):
+            raise InputError(f"{len(ids)} ids given for {len(self.sequences)} sequences: give "
+                             "one id a sequence")
+        importance = self.importance
         rows = []
         for n, seq in enumerate(self.sequences):
             for i, ref in enumerate(seq):
@@ -81,9 +100,10 @@ class Mutagenesis:
                     if alt == ref:
                         continue
                     change = float(self.effects[n, i, c])
-                    rows.append((n, i + 1, ref, alt, float(self.reference[n]) + change, change))
-        return pd.DataFrame(rows, columns=["sequence", "position", "reference", "alternative",
-                                           self.column, "change"])
+                    rows.append((ids[n], i + 1, ref, alt, float(self.reference[n]) + change,
+                                 change, float(importance[n, i])))
+        return pd.DataFrame(rows, columns=["id", "position", "reference", "alternative",
+                                           self.column, "change", "importance"])
 
 
 def _scorer(model, output, purpose: str = "explain"):
