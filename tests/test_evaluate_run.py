@@ -71,6 +71,28 @@ def test_training_sequences_are_counted_and_the_unseen_scored_apart(regression_r
     assert "in the training set" in (tmp_path / "ev" / "report.html").read_text()
 
 
+def test_evaluate_predicts_each_row_once(regression_run, tmp_path, monkeypatch):
+    """Scoring the unseen rows apart reuses the predictions of all rows: a large table is
+    not predicted twice."""
+    import biochemml.runs as runs
+
+    run, table = regression_run
+    table.to_csv(tmp_path / "all.csv", index=False)  # training rows and test rows
+    loaded = runs.load_run_model(run)
+    predicted = []
+    real = loaded.predict
+
+    def counting(seqs, *args, **kwargs):
+        predicted.append(len(seqs))
+        return real(seqs, *args, **kwargs)
+
+    loaded.predict = counting
+    monkeypatch.setattr(runs, "load_run_model", lambda run_dir: loaded)
+    result = evaluate_run(run, tmp_path / "all.csv")
+    assert "all_rows" in result and result["n"] < len(table)
+    assert predicted == [len(table)]
+
+
 def test_a_class_the_model_never_saw_is_named_with_its_rows(tmp_path):
     rng = np.random.default_rng(2)
     seqs = ["".join(rng.choice(list("ACGT"), 20)) for _ in range(120)]

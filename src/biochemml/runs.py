@@ -364,9 +364,21 @@ def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, ki
     return train, test, empty
 
 
+def _predictions(est, task: str, seqs) -> tuple:
+    """What :func:`_evaluate` scores: ``(proba,)`` of shape (N, classes) for a classifier,
+    ``(mean, std)`` of shape (N,) or (N, targets) for a regressor."""
+    if task == "classification":
+        return (est.predict_proba(seqs),)
+    return tuple(est.predict(seqs, return_std=True))
+
+
 def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
-              positive=None, clusters_of=None) -> tuple[dict, pd.DataFrame, list]:
+              positive=None, clusters_of=None,
+              predicted: tuple | None = None) -> tuple[dict, pd.DataFrame, list]:
     """Predict, score (with intervals) and draw the figures of one evaluation set.
+
+    ``predicted``: the :func:`_predictions` of ``seqs``, when the caller has them (evaluate
+    scores the unseen rows apart from all rows without predicting them again).
 
     ``positive``: the positive class of a binary classifier (runs pass the one they chose;
     runs saved before that: the last class in sorted order), for precision, recall, the
@@ -380,8 +392,10 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
     figures = []
     fig_dir = folder / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
+    if predicted is None:
+        predicted = _predictions(est, task, seqs)
     if task == "classification":
-        proba = est.predict_proba(seqs)
+        (proba,) = predicted
         pred = est.classes_[proba.argmax(axis=1)]
         labels = list(est.classes_)
         positive = labels[-1] if positive is None else positive
@@ -416,7 +430,7 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
         for k, c in enumerate(labels):
             table[f"probability_{c}"] = proba[:, k]
     else:
-        mean, std = est.predict(seqs, return_std=True)
+        mean, std = predicted
         ensemble = getattr(est, "n_models_", 1) > 1  # baselines and single networks: no spread
         truth2 = np.asarray(truth, dtype=float).reshape(len(truth), -1)
         mean2 = np.asarray(mean).reshape(len(truth), -1)
@@ -1507,8 +1521,9 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
         tmp = (stack.enter_context(atomic_folder(folder)) if folder is not None else
                Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="biochemml-eval-"))))
         stack.enter_context(notes_said())
+        predicted = _predictions(est, cfg["task"], seqs)
         result, table, figures = _evaluate(est, cfg["task"], seqs, y, tmp, prefix="evaluation",
-                                           positive=cfg.get("positive"))
+                                           positive=cfg.get("positive"), predicted=predicted)
         if seen is not None and seen.any():
             apart = _unseen_scorable(cfg["task"], y, seen)
             note = _seen_note(est, cfg["task"], y, table, seen, targets, headline=apart)
@@ -1516,9 +1531,10 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
                 # the model learnt the seen rows: the scores, their intervals, the figures
                 # and the calibration are the unseen rows' (all rows under "all_rows")
                 all_rows = result
-                result, _, figures = _evaluate(est, cfg["task"], seqs[~seen], y[~seen], tmp,
-                                               prefix="evaluation",
-                                               positive=cfg.get("positive"))
+                result, _, figures = _evaluate(
+                    est, cfg["task"], seqs[~seen], y[~seen], tmp, prefix="evaluation",
+                    positive=cfg.get("positive"),
+                    predicted=tuple(np.asarray(p)[~seen] for p in predicted))
                 result["all_rows"] = all_rows
             if note["metrics"] is not None:
                 result["unseen"] = note["metrics"]
