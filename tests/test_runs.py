@@ -80,6 +80,11 @@ def test_cli_train_then_predict_round_trip(utr_table, tmp_path, capsys):
     pred = pd.read_csv(out)
     assert len(pred) == 25 and list(pred.columns[:4]) == ["utr", "reads", "gene", "prediction"]
     assert (pred.prediction_std > 0).all()
+    # the 95 % interval the spread was scaled for, written out
+    np.testing.assert_allclose(pred.lower_95, pred.prediction - 1.96 * pred.prediction_std,
+                               atol=1e-3)
+    np.testing.assert_allclose(pred.upper_95, pred.prediction + 1.96 * pred.prediction_std,
+                               atol=1e-3)
     capsys.readouterr()
     # a second prediction into the same file says it replaced it
     assert main(["predict", "--model", str(run), "--data", str(new), "--out", str(out)]) == 0
@@ -103,7 +108,19 @@ def test_cli_default_is_five_mlps_on_a_small_table_of_short_sequences(tmp_path):
         run = tmp_path / f"run{networks}"
         assert train_cli(table, run, "--epochs", "1", "--no-baselines", *options) == 0
         assert yaml.safe_load((run / "config.yaml").read_text())["networks"] == networks
-        assert ("prediction_std" in pd.read_csv(run / "predictions.csv")) == (networks > 1)
+        written = pd.read_csv(run / "predictions.csv")
+        for column in ("prediction_std", "lower_95", "upper_95"):
+            assert (column in written) == (networks > 1)
+
+
+def test_the_95_interval_of_a_log_target_stops_at_zero():
+    from biochemml.runs import interval_95
+
+    low, high = interval_95([1.0, 0.5], [0.1, 1.0])
+    np.testing.assert_allclose(low, [1 - 0.196, 0.5 - 1.96], atol=1e-4)
+    np.testing.assert_allclose(high, [1 + 0.196, 0.5 + 1.96], atol=1e-4)
+    low, high = interval_95([1.0, 0.5], [0.1, 1.0], positive=True)
+    np.testing.assert_allclose(low, [1 - 0.196, 0.0], atol=1e-4)
 
 
 def test_an_ensemble_without_validation_rows_says_its_spread_is_not_calibrated(tmp_path, capsys):

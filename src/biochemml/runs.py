@@ -444,6 +444,9 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
             table[f"prediction{suffix}"] = mean2[:, t]
             if ensemble:
                 table[f"prediction_std{suffix}"] = std2[:, t]
+                table[f"lower_95{suffix}"], table[f"upper_95{suffix}"] = interval_95(
+                    mean2[:, t], std2[:, t],
+                    positive=getattr(est, "target_transform", None) == "log")
             if not ok.any():  # a target the evaluation table does not hold: predicted only
                 continue
             clusters = [] if clusters_of is None else \
@@ -1433,12 +1436,28 @@ def read_for_model(est, cfg: dict, data, sequence_column_name: str | None = None
     return df, seqs
 
 
+#: the two-sided Gaussian quantile of a 95 % interval
+Z_95 = 1.959964
+
+
+def interval_95(mean, std, positive: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``(lower, upper)``: mean ∓ 1.96 std, shape of ``mean``; with ``positive`` (a value
+    that cannot be negative, as a log-target run predicts) the lower end stops at 0."""
+    mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
+    low = mean - Z_95 * std
+    return (np.maximum(low, 0.0) if positive else low), mean + Z_95 * std
+
+
 def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None) -> pd.DataFrame:
     """Predict a table with a trained run; returns the input table plus predictions.
 
     Adds ``prediction`` (the class label, or the value), one ``probability_<class>``
-    column per class for classification, and ``prediction_std`` for ensembles.
-    When ``out`` is given the table is written there (CSV/TSV/Parquet by suffix).
+    column per class for classification, and for regression ensembles ``prediction_std``
+    with the 95 % interval it gives, ``lower_95`` and ``upper_95`` (``prediction`` ± 1.96
+    ``prediction_std``; the spread was scaled on the validation rows for that interval, so
+    read ±1 std as wider than 68 %; a log-target run's lower end stops at 0). Several
+    targets add ``_<target>`` to each name. When ``out`` is given the table is written
+    there (CSV/TSV/Parquet by suffix).
     """
     cfg = _run_config(run_dir)
     est = load_run_model(run_dir)
@@ -1460,6 +1479,9 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
             result[f"prediction{suffix}"] = mean[:, t]
             if getattr(est, "n_models_", 1) > 1:
                 result[f"prediction_std{suffix}"] = std[:, t]
+                low, high = interval_95(mean[:, t], std[:, t],
+                                        positive=getattr(est, "target_transform", None) == "log")
+                result[f"lower_95{suffix}"], result[f"upper_95{suffix}"] = low, high
     result = join_outputs(df, result)
     if out is not None:
         from .io.writers import write_table
