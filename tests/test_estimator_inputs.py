@@ -43,6 +43,9 @@ def test_tiny_tables_point_at_validation_split():
     (["a"] * 40 + [None] * 40, "the label is missing"),
     (["a", 1] * 40, "mix text and numbers"),
     (LABELS[:70], "80 sequences but 70 labels"),
+    # measured values given to a classifier: decimals, or one class per sequence
+    (Y + 0.25, r"the label 3\.25 is a number with decimals.*SequenceRegressor"),
+    (np.arange(80), "80 classes for 80 sequences.*SequenceRegressor"),
 ])
 def test_classifier_labels_that_cannot_work(y, message):
     with pytest.raises(InputError, match=message):

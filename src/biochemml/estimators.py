@@ -597,6 +597,7 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
         if len(self.classes_) < 2:
             raise InputError(f"every label is '{self.classes_[0]}': a classifier needs at least "
                              "two classes")
+        _check_classes_not_values(labels, self.classes_)
         idx = np.searchsorted(self.classes_, labels)
         weights = self._weights(sample_weight, len(idx))
         if validation_data is not None:
@@ -860,6 +861,22 @@ def _class_key(value) -> str:
     if number is None:
         return str(value).strip()
     return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _check_classes_not_values(labels: np.ndarray, classes: np.ndarray) -> None:
+    """Refuse labels that are measured values, not classes: numbers with a fractional
+    part, or so many classes that most have a single row (nothing to learn of each)."""
+    if labels.dtype.kind == "f":
+        odd = int(np.flatnonzero(~np.isfinite(labels) | (labels != np.round(labels)))[0])
+        raise InputError(f"the label {labels[odd]:g} is a number with decimals, a measured "
+                         "value rather than a class: predict values with SequenceRegressor "
+                         "(--task regression); if these are classes, write them as text",
+                         row=odd)
+    if len(classes) > max(10, len(labels) // 2):
+        raise InputError(f"{len(classes)} classes for {len(labels)} sequences: most classes "
+                         "have a single sequence, so there is nothing to learn of each. These "
+                         "look like measured values: predict them with SequenceRegressor "
+                         "(--task regression), or group them into a few classes")
 
 
 def _label_array(y, n: int, what: str = "labels") -> np.ndarray:
