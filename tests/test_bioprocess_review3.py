@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -151,10 +153,17 @@ def test_recommend_and_replay_say_intervals_from_few_runs_are_too_narrow(factors
     from biochemml.bioprocess import replay
     from biochemml.cli import main
 
-    out = recommend(rounds(1), factors, TITER, batch=1, seed=0, num_restarts=2, raw_samples=32)
+    from biochemml.errors import CampaignWarning
+
+    with pytest.warns(CampaignWarning, match="come from only 13 runs") as said:
+        out = recommend(rounds(1), factors, TITER, batch=1, seed=0, num_restarts=2,
+                        raw_samples=32)
+    # in Python the caveat is a warning too (attrs are lost by many pandas operations)
+    assert out.attrs["intervals"] in [str(w.message) for w in said]
     assert "come from only 13 runs" in out.attrs["intervals"]
     assert "1 degree of freedom" in out.attrs["intervals"]  # C1 and C2
-    summary, _ = replay(rounds(), factors, TITER)
+    with pytest.warns(CampaignWarning, match="cycle 2 come from only 13 runs"):
+        summary, _ = replay(rounds(), factors, TITER)
     assert summary.attrs["intervals"].startswith(
         "the 95% prediction intervals of cycle 2 come from only 13 runs")
     runs = write(rounds(), tmp_path)
@@ -174,8 +183,12 @@ def test_many_runs_carry_no_interval_note():
     rng = np.random.default_rng(0)
     runs = pd.DataFrame({"T": rng.uniform(25, 37, 30)})
     runs["titer"] = np.sin(runs["T"] / 3) + rng.normal(0, 0.1, 30)
-    out = recommend(runs, Factors([Factor("T", "continuous", 25, 37)]), "titer", batch=1,
-                    num_restarts=2, raw_samples=32)
+    from biochemml.errors import CampaignWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CampaignWarning)  # nothing to say: no warning
+        out = recommend(runs, Factors([Factor("T", "continuous", 25, 37)]), "titer", batch=1,
+                        num_restarts=2, raw_samples=32)
     assert out.attrs["intervals"] == ""
 
 
@@ -281,6 +294,13 @@ def test_factorial_marks_the_runs_that_break_the_constraint(tmp_path, capsys):
     assert len(table) == 32 and int(breaks.sum()) == 8
     assert table["breaks_constraint"].tolist() == breaks.tolist()
     assert "8 of the 32 runs" in err and ", ".join(table.loc[breaks, "run"][:3]) in err
+    assert err.count("8 of the 32 runs") == 1  # the Python warning is hidden on the CLI
+    from biochemml.bioprocess import design
+    from biochemml.errors import CampaignWarning
+
+    with pytest.warns(CampaignWarning, match="8 of the 32 runs break the constraints"):
+        in_python = design(Factors.from_file(tmp_path / "factors.yaml"), method="factorial")
+    assert in_python.attrs["breaks"] == breaks.tolist()
     # read back as runs, the column is neither a factor nor reported as ignored
     from biochemml.bioprocess import check_runs
 

@@ -69,3 +69,14 @@ class LengthWarning(UserWarning):
     The command line says the same sentences itself (:func:`biochemml.estimators.length_notes`),
     so it hides this warning; in Python it is the only notice.
     """
+
+
+class CampaignWarning(UserWarning):
+    """A caveat about a bioprocess design or recommendation: intervals likely too narrow
+    for so few runs, no proposal expected to beat the best run, a proposal that repeats a
+    run, factors never varied, grid runs that break a constraint.
+
+    The sentence is also kept in the returned table's ``attrs`` (which many pandas
+    operations drop). The command line prints the same sentences itself, so it hides this
+    warning; in Python it is the notice.
+    """

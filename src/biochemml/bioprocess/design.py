@@ -30,7 +30,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import CampaignWarning, InputError
 from .factors import Factors
 
 METHODS = ("lhs", "sobol", "random", "factorial", "fractional", "ccd")
@@ -104,6 +104,11 @@ def _mark_infeasible(factors: Factors, table: pd.DataFrame) -> pd.DataFrame:
         ok = np.all([c.satisfied(table) for c in factors.constraints], axis=0)
         table.attrs["breaking"] = int((~ok).sum())
         table.attrs["breaks"] = [bool(v) for v in ~ok]
+        if not ok.all():
+            warnings.warn(f"{int((~ok).sum())} of the {len(table)} runs break the constraints "
+                          "(grid designs keep every run; attrs['breaks'] marks them): drop "
+                          "them before running the design, or use lhs, sobol or random, which "
+                          "honour the constraints", CampaignWarning, stacklevel=3)
     return table
 
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import CampaignWarning, InputError
 from .factors import Factors
 from .models import ConditionModel, infer_factors
 
@@ -343,6 +345,7 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
     """
     from .runs import require_variation
 
+    name = getattr(y, "name", None) or "the response"
     y = np.asarray(y, dtype=np.float64)
     require_variation(y)
     factors = factors if factors is not None else infer_factors(X)
@@ -379,7 +382,11 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
         metrics[kind] = interval_metrics(y, mean, std, level)
         rows.append(pd.DataFrame({"kind": kind, "row": np.arange(len(y)), "observed": y,
                                   "mean": mean, "std": std}))
-    return pd.DataFrame(metrics).T, pd.concat(rows, ignore_index=True)
+    table = pd.DataFrame(metrics).T
+    note = no_skill_note(table, name)
+    if note:
+        warnings.warn(note, CampaignWarning, stacklevel=2)
+    return table, pd.concat(rows, ignore_index=True)
 
 
 def partial_dependence(model: ConditionModel, X: pd.DataFrame, factor: str, grid: int = 25):

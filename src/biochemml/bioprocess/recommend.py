@@ -16,10 +16,12 @@ naming them and the bounds.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import CampaignWarning, InputError
 from ..seeding import seeded
 from .evaluate import few_runs_interval_note, log_response_hint
 from .factors import Factors, cell_error
@@ -174,6 +176,9 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         few_runs_interval_note(len(checked.conditions), models[0].pure_error_df_,
                                proposals=True),
         log_response_hint(checked.responses[responses], log_response)]))
+    for key in ("note", "repeats", "unvaried", "intervals"):  # attrs are easily lost
+        if out.attrs.get(key):
+            warnings.warn(out.attrs[key], CampaignWarning, stacklevel=2)
     return out
 
 

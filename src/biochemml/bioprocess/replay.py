@@ -5,10 +5,12 @@ lies where the previous model (or a person) chose to go, often outside the data 
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import CampaignWarning, InputError
 from .evaluate import interval_metrics
 from .factors import Factors, cell_error
 from .models import ConditionModel
@@ -90,6 +92,8 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     summary = pd.DataFrame(summaries)
     summary.attrs["order"] = list(order)
     summary.attrs["intervals"] = _few_runs_note(summary, X, y, position, factors)
+    if summary.attrs["intervals"]:  # attrs are easily lost
+        warnings.warn(summary.attrs["intervals"], CampaignWarning, stacklevel=2)
     return summary, pd.concat(preds, ignore_index=True)
 
 

@@ -94,12 +94,13 @@ def main(argv=None) -> int:
 def _main(argv=None) -> int:
     import warnings
 
-    from ..errors import AmbiguityWarning, LengthWarning
+    from ..errors import AmbiguityWarning, CampaignWarning, LengthWarning
 
     try:
         with warnings.catch_warnings():  # the runs say the same sentences themselves
             warnings.simplefilter("ignore", LengthWarning)
             warnings.simplefilter("ignore", AmbiguityWarning)
+            warnings.simplefilter("ignore", CampaignWarning)
             app(args=argv, standalone_mode=False)
     except BiochemmlError as err:
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
