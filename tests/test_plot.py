@@ -225,3 +225,16 @@ def test_long_error_bars_are_grey_behind_the_points_and_their_cut_is_said():
     assert "(7 longer than the axes, cut at the edge)" in text
     bars = [c for c in ax.collections if c.get_zorder() == 1]
     assert bars and all(c.get_zorder() < 2 for c in bars)
+
+
+def test_a_figure_shows_as_a_png_in_a_fresh_notebook():
+    """IPython displays a biochemml figure as an image without %matplotlib inline (it
+    showed '<Figure size ...>' as text), and once: a formatter registered for matplotlib
+    figures, as the inline backend does, takes the place of the figure's own PNG."""
+    formatters = pytest.importorskip("IPython.core.formatters")
+    fig = plot.observed_vs_predicted(Y_REG, PRED)
+    shown = formatters.DisplayFormatter().format(fig)[0]
+    assert shown["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    png = formatters.PNGFormatter()
+    png.for_type(Figure, lambda f: b"inline backend")
+    assert png(fig) == b"inline backend"

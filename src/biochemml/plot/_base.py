@@ -37,12 +37,31 @@ def style():
         yield
 
 
+class SlideFigure(Figure):
+    """A matplotlib Figure that shows itself as a PNG in Jupyter.
+
+    Figures made without pyplot have no display of their own until a notebook has run
+    ``%matplotlib inline`` or drawn a pyplot figure: a fresh notebook showed
+    ``<Figure size 840x810 with 1 Axes>`` instead of the plot. ``_repr_png_`` is what
+    IPython asks for; where the inline backend has registered its own printer for
+    figures, that one is used, so a figure is never shown twice.
+    """
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
 def new_figure(width, height, dpi=DPI, **subplots):
     """A figure that does not go through pyplot (no window, no double display in notebooks).
 
-    Returns (fig, axes) like ``plt.subplots``; call inside :func:`style`.
+    Returns (fig, axes) like ``plt.subplots``; call inside :func:`style`. The figure is a
+    :class:`SlideFigure`, shown as a PNG by Jupyter.
     """
-    fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    fig = SlideFigure(figsize=(width, height), dpi=dpi, layout="constrained")
     axes = fig.subplots(**subplots) if subplots else fig.subplots()
     return fig, axes
 
