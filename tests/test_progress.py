@@ -88,3 +88,20 @@ def test_a_caller_that_asked_for_no_progress_gets_none(loud, capsys, monkeypatch
     assert capsys.readouterr().err == ""
     mutagenesis(est, SEQS[:2], progress=True)
     assert "Mutating: 2 of 2" in capsys.readouterr().err
+
+
+def test_a_notebook_without_ipywidgets_gets_plain_lines(monkeypatch):
+    """A live bar in Jupyter needs ipywidgets; without it, it printed only a warning."""
+    import importlib.util
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal
+    monkeypatch.setitem(sys.modules, "ipykernel", sys)  # inside a notebook's kernel
+    real = importlib.util.find_spec
+    for installed in (False, True):
+        monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: (
+            (real("json") if installed else None) if name == "ipywidgets" else real(name, *a)))
+        assert progress.shows_bars() is installed
+    monkeypatch.delitem(sys.modules, "ipykernel")
+    assert progress.shows_bars() is False  # a log

@@ -71,8 +71,16 @@ class PlainProgress:
 
 
 def shows_bars() -> bool:
-    """Whether stderr shows live bars (a terminal, or a Jupyter notebook's output)."""
-    return sys.stderr.isatty() or "ipykernel" in sys.modules
+    """Whether stderr shows live bars: a terminal, or a Jupyter notebook's output where
+    ipywidgets is installed (without it a live bar shows nothing but a warning to install
+    it, once a network, so the notebook gets the plain lines of a log)."""
+    if sys.stderr.isatty():
+        return True
+    if "ipykernel" not in sys.modules:
+        return False
+    import importlib.util
+
+    return importlib.util.find_spec("ipywidgets") is not None
 
 
 @contextlib.contextmanager
