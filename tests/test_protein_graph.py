@@ -57,6 +57,24 @@ def test_build_graph_and_ensemble_models():
         build_variant_model("ensemble", WT, epochs=3)
 
 
+def test_the_wild_type_is_predicted_as_measured_not_as_the_mean():
+    """A scan of mostly harmful singles: the mean of all variants lies far below the wild
+    type. Predicted as that mean, the wild type made every effect 'against the wild type'
+    an effect against the mean, and dead positions looked beneficial."""
+    variants = singles(WT, 3, seed=0)
+    rng = np.random.RandomState(1)
+    y = -2.0 + 0.3 * rng.normal(size=len(variants))  # every substitution hurts
+    with_wt = ["", ""] + variants
+    y_wt = np.concatenate([[0.1, -0.1], y])  # the wild type measured twice, about 0
+    graph = build_variant_model("graph", WT, hidden=4, epochs=2, patch_size=6)
+    graph.fit(with_wt, y_wt)
+    assert graph.predict([""])[0] == pytest.approx(0.0, abs=1e-9)
+    effects = graph.predict(variants) - graph.predict([""])[0]
+    assert np.mean(effects < 0) > 0.9  # harmful, as measured
+    image = build_variant_model("image", WT, epochs=1).fit(with_wt, y_wt)
+    assert image.predict([""])[0] == pytest.approx(0.0, abs=1e-9)
+
+
 def test_sequence_properties_and_property_regressor():
     from biochemml.protein import PropertyRegressor, sequence_properties
 

@@ -159,6 +159,10 @@ class GraphVariantRegressor:
     networks_ : list of torch.nn.Module
     y_mean_, y_scale_ : float
         Targets are standardised for training.
+    wildtype_z_ : float
+        The wild type's prediction (standardised): the mean of its training rows (variants
+        without a mutation), or 0 (the mean of all) when none was measured. Each mutant is
+        predicted from its mutations; the wild type has none, so it is its measurement.
     history_ : list of float
         Mean training loss per epoch (of the first network).
 
@@ -366,6 +370,11 @@ class GraphVariantRegressor:
         self.y_scale_ = float(y.std()) or 1.0
         ys = (y - self.y_mean_) / self.y_scale_
         enc = self._encode(variants)
+        # the wild type's own measurement (rows without a mutation), or the mean when the
+        # table has none: the networks output each mutant's value, so a wild type predicted
+        # as the mean made every effect "against the wild type" an effect against the mean
+        wild = enc["ends"] == enc["starts"]
+        self.wildtype_z_ = float(ys[wild].mean()) if wild.any() else 0.0
         L = len(self.wildtype.strip())
         self._label_sum = np.bincount(enc["index"], weights=ys[enc["rows"]], minlength=L)
         self._label_count = np.bincount(enc["index"], minlength=L).astype(np.float64)
@@ -431,9 +440,10 @@ class GraphVariantRegressor:
         variants = list(variants)
         enc = self._encode(variants)
         stats = (self._label_sum, self._label_count)
-        # a variant is the sum of its mutations' outputs: the wild type (no mutation) is 0
+        # a variant is the sum of its mutations' outputs; the wild type (no mutation) is its
+        # measured value in training (runs saved before it was kept: the mean, 0)
         mutated = np.flatnonzero(enc["ends"] > enc["starts"])
-        out = np.zeros(len(variants))
+        out = np.full(len(variants), getattr(self, "wildtype_z_", 0.0))
         with torch.no_grad():
             for start in range(0, mutated.size, 1024):
                 ids = mutated[start:start + 1024]
