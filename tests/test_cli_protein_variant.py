@@ -58,6 +58,10 @@ def test_train_and_predict_protein_variants(tem1_files, tmp_path, capsys, monkey
     assert re.search(r"auto chose the (additive|boosting|mean) model: R² on held-out training "
                      r"variants \(20% of the variants\): additive -?[0-9.]+, boosting", said)
     assert "Auto chose the" in report
+    # a deep scan split at random tests new substitutions at measured positions: said
+    assert re.search(r"\d+ of the 60 mutated test variants \(\d+%\) change only positions "
+                     r"that training variants also change", said)
+    assert "train again with --split position" in " ".join(report.split())
     assert labels == ["score"]  # axis labels "measured score" / "predicted score"
     assert "additive" in metrics["baselines"]
     # evaluate works on a protein-variant run folder
@@ -72,6 +76,24 @@ def test_train_and_predict_protein_variants(tem1_files, tmp_path, capsys, monkey
         assert main([command, "--model", str(tmp_path / "nope"), "--data",
                      str(folder / "new.csv"), "--out", str(tmp_path / "x.csv")]) == 1
         assert "nope does not exist" in capsys.readouterr().err
+
+
+def test_measured_positions_note_counts_test_variants_at_trained_positions():
+    import numpy as np
+
+    from biochemml.protein_train import _measured_positions_note
+
+    # variants 0-3; their mutations (variant, position): 0@5, 1@5, 1@9, 2@7, 3@5
+    rows, index = np.array([0, 1, 1, 2, 3]), np.array([5, 5, 9, 7, 5])
+    test = np.array([False, True, False, True])  # variant 1 (5 and 9) and 2 (7) tested
+    # 5 is trained (variants 0, 3), 9 and 7 are not: neither test variant qualifies
+    assert _measured_positions_note(rows, index, test) is None
+    test = np.array([False, False, True, True])  # 2 (7, untrained) and 3 (5, trained)
+    assert _measured_positions_note(rows, index, test) is None  # 1 of 2 is not most
+    rows, index = np.append(rows, 4), np.append(index, 9)  # variant 4 at 9, tested
+    test = np.array([False, False, True, True, True])  # 9 is trained by variant 1 now
+    assert _measured_positions_note(rows, index, test).startswith(
+        "2 of the 3 mutated test variants (67%) change only positions")
 
 
 def test_protein_variant_mistakes(tem1_files, tmp_path, capsys):

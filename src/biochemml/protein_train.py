@@ -536,6 +536,11 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     if copies:
         notes.append(copies)
         say(f"[yellow]{copies}[/yellow]")
+    if split != "position":
+        seen = _measured_positions_note(rows, index, test)
+        if seen:
+            notes.append(seen)
+            say(f"[yellow]{seen}[/yellow]")
     n_test, n_train = int(test.sum()), int((~test).sum())
     constant = _constant_note(y[test], "test variants", target_column)
     if constant:
@@ -883,6 +888,37 @@ def _constant_note(y, what: str, target: str) -> str | None:
     return (f"All {y.size} {what} have the same {target} ({y[0]:g}): R², Pearson and Spearman "
             "are undefined (n/a) because the measured values do not vary; only the errors "
             "(MSE, MAE) say anything.")
+
+
+#: share of the test variants at positions training variants also mutate above which a
+#: run says that its score is for measured positions (as near_relatives_note does for
+#: sequences)
+MEASURED_POSITIONS_SHARE = 0.5
+
+
+def _measured_positions_note(rows, index, test) -> str | None:
+    """A sentence when most mutated test variants change only positions that training
+    variants also change, else None: the score is then for new substitutions at measured
+    positions, which a deep scan makes easy, not for positions the model never saw.
+
+    ``rows``, ``index``: the variant (row) and 0-based position of each mutation
+    (:func:`~biochemml.protein.mutations.variant_table`); ``test``: (N,) bool.
+    """
+    trained = np.zeros(int(index.max()) + 1 if index.size else 0, dtype=bool)
+    trained[index[~test[rows]]] = True
+    in_test = test[rows]
+    mutated = np.unique(rows[in_test])
+    if not mutated.size:
+        return None
+    new_position = np.zeros(len(test), dtype=bool)
+    new_position[rows[in_test & ~trained[index]]] = True
+    k = int((~new_position[mutated]).sum())
+    if k <= MEASURED_POSITIONS_SHARE * mutated.size:
+        return None
+    return (f"{k:,} of the {mutated.size:,} mutated test variants ({k / mutated.size:.0%}) "
+            "change only positions that training variants also change: the score is for "
+            "new substitutions at measured positions. To score positions the model never "
+            "saw, train again with --split position (split='position' in Python).")
 
 
 def _copies_note(df, codes, test, *, random: bool) -> str | None:
