@@ -863,6 +863,31 @@ def test_a_random_split_of_variant_families_says_it_scores_near_relatives(famili
         assert "near relatives" not in (run / "report.html").read_text()
 
 
+def test_variants_of_one_parent_are_not_sent_to_a_similarity_split_that_would_be_empty(
+        tmp_path, capsys, monkeypatch):
+    """300 variants (1-2 substitutions) of one 40-nt parent: any two are within 4
+    mismatches, so '--split similarity --max-distance 4' would leave no training rows."""
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    rng = np.random.default_rng(6)
+    parent, rows = rng.choice(list("ACGT"), 40), []
+    for _ in range(300):
+        s = parent.copy()
+        for i in rng.choice(40, rng.integers(1, 3), replace=False):
+            s[i] = rng.choice([c for c in "ACGT" if c != s[i]])
+        rows.append({"sequence": "".join(s), "mrl": rng.normal()})
+    pd.DataFrame(rows).to_csv(tmp_path / "one.csv", index=False)
+    run = train_run(tmp_path / "one.csv", target_columns="mrl", task="regression",
+                    model="ridge", baselines=False, out=tmp_path / "run")
+    err = said(capsys.readouterr().err)
+    assert "fills in near relatives" in err and "--split similarity" not in err
+    assert "they are variants of one parent and a similarity split at 4 would leave no " \
+        "training rows" in err and "--task protein-variant --split position" in err
+    near = json.loads((run / "metrics.json").read_text())["near_relatives"]
+    assert near["typical_distance"] <= 4
+
+
 def test_a_random_split_of_unrelated_sequences_says_nothing_of_near_relatives(utr_table, tmp_path,
                                                                               capsys, monkeypatch):
     from biochemml import progress

@@ -535,15 +535,25 @@ def near_relatives_note(near: dict | None) -> str | None:
             near["n_near"] <= NEAR_SHARE * near["n_test_rows"]:
         return None
     k, n, d = near["n_near"], near["n_test_rows"], near["max_distance"]
-    edit = near["distance"] == "edit"
-    return (f"{k / n:.0%} of the test rows ({k:,} of {n:,}"
+    edit, words = near["distance"] == "edit", _distance_words(near["distance"])
+    said = (f"{k / n:.0%} of the test rows ({k:,} of {n:,}"
             + (", a random sample" if near.get("sampled") else "")
-            + f") have a training sequence within {d} {_distance_words(near['distance'])}: "
+            + f") have a training sequence within {d} {words}: "
             "with a random split the score measures how well the model fills in near "
             "relatives of sequences it trained on (variants of one parent, say), not how it "
-            "predicts new sequences. To test on those, train again with --split similarity "
-            f"--max-distance {d}" + (" --distance edit" if edit else "")
-            + " (or --split group with a column of families).")
+            "predicts new sequences. ")
+    typical = near.get("typical_distance")
+    if typical is not None and typical <= d:  # one parent: a similarity split is empty
+        return said + (
+            f"Two sequences of this table drawn at random differ by {typical:g} {words} (the "
+            f"median), so they are variants of one parent and a similarity split at {d} "
+            "would leave no training rows. To test on unseen changes, train again with "
+            "--split group and a column of the mutated position or region; for variants "
+            "of one protein, write them as mutations (A108D) of the wild type and use "
+            "--task protein-variant --split position.")
+    return said + ("To test on those, train again with --split similarity "
+                   f"--max-distance {d}" + (" --distance edit" if edit else "")
+                   + " (or --split group with a column of families).")
 
 
 #: the baselines table's scores: metrics.json key -> the report's column header
@@ -614,7 +624,16 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     figures.append((caption, f))
     extra["error_by_distance"] = by_dist
     near = min(near_distance(np.median(lengths)), cap)  # edit distances: exact up to cap
+    # two sequences drawn at random: how far apart? within `near`, the table is variants of
+    # one parent, and a similarity split at `near` would leave no training rows
+    rng = np.random.default_rng(seed)
+    pairs = min(200, len(rows))
+    typical = float(np.median([nearest_distance(
+        [test_seqs[i]], [seqs[j]], cap=cap, alphabet=est.alphabet, pad=est.pad,
+        metric=distance)[0] for i, j in zip(rng.choice(rows, pairs, replace=False),
+                                            rng.choice(train_idx, pairs))])) if pairs else None
     extra["near_relatives"] = {"max_distance": near, "distance": distance,
+                               "typical_distance": typical,
                                "n_test_rows": int(len(rows)),
                                "n_near": int((dist <= near).sum()),
                                # equal sequences, not distance 0 (a prefix pads to 0)
