@@ -131,6 +131,11 @@ def test_offset_hint_never_suggests_the_offset_in_use():
     ("R162X", "variant 'R162X' has 'X', which is not one of the 20 amino acids"),
     ("R162", "variant 'R162' is not a mutation: expected"),
     ("K1R:R162X", "variant 'K1R:R162X': 'R162X' has 'X'"),
+    # indels are named as such, with what to do, not called 'not a mutation'
+    ("K2del", "variant 'K2del' is an insertion or deletion: variant models read substitutions"),
+    ("K2_T3insA", "variant 'K2_T3insA' is an insertion or deletion"),
+    ("p.Lys2del", "variant 'p.Lys2del': 'Lys2del' is an insertion or deletion"),
+    ("K2-", "variant 'K2-' is an insertion or deletion"),
 ])
 def test_variant_errors_quote_the_variant_once(variant, message):
     with pytest.raises(InputError) as info:

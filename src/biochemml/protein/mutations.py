@@ -84,6 +84,11 @@ class Mutation:
         return f"{self.chain or ''}{self.wt}{self.position}{self.mt}"
 
 
+#: how insertions and deletions are written (H24del, H24_P25insA, p.His24del, A108-,
+#: H24delinsKL, K10dup, A108fs)
+_INDEL = re.compile(r"(del|ins|dup|fs)|\d-$|^[A-Za-z]\d+\s*-$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def parse_mutation(token: str) -> Mutation:
     """Parse one mutation such as ``A108D``, ``SA108D`` or ``Y39*``.
@@ -115,6 +120,12 @@ def parse_mutation(token: str) -> Mutation:
     text = token.strip()
     match = _TOKEN.match(text.upper() if text.islower() else text)
     if match is None:
+        if _INDEL.search(text):
+            raise InputError(
+                f"'{text}' is an insertion or deletion: variant models read substitutions "
+                "only (A108D), one residue for another at a wild-type position. Leave "
+                "indel variants out, or train on full sequences (--task regression, a "
+                "column of sequences), where a model reads each sequence as it is")
         raise InputError(
             f"'{text}' is not a mutation: expected the form A108D (wild-type residue, "
             "position, new residue), optionally after a chain letter as in SA108D, or "
