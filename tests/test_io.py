@@ -65,6 +65,23 @@ def test_sequence_column_errors_name_file_row_and_column(tmp_path):
         sequence_column(read_table(fasta), "sequence")
 
 
+def test_a_blank_line_in_a_one_column_table_is_a_missing_value_at_its_row(tmp_path):
+    """Skipped, it had shifted the row number of every error after it (and dropped an
+    empty protein variant, the wild type); blank lines after the data are dropped, and a
+    value written empty ("") is kept."""
+    path = tmp_path / "one.csv"
+    path.write_text("seq\nACGT\n\nACXT\n\n\n")
+    df = read_table(path)
+    assert df["seq"].isna().tolist() == [False, True, False]
+    assert df.attrs["first_row"] + 2 == 4 and df["seq"][2] == "ACXT"  # file row 4
+    with pytest.raises(InputError, match="row 3, column 'seq': the sequence is missing"):
+        sequence_column(df, "seq")
+    path.write_text('seq\r\nACGT\r\n""\r\n')  # Windows lines, a value written empty
+    assert read_table(path)["seq"].isna().tolist() == [False, True]
+    path.write_text('seq\n"AC\nGT"\n\nACGT\n')  # a quoted line break: blank lines skipped
+    assert read_table(path)["seq"].tolist() == ["AC\nGT", "ACGT"]
+
+
 def test_missing_column_lists_the_columns(tmp_path, frame):
     path = tmp_path / "d.csv"
     frame.to_csv(path, index=False)

@@ -180,7 +180,7 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
             sep, skip, several = _sniff(path, sep, encoding)
             options = {"sep": sep, "encoding": encoding, "decimal": "," if sep == ";" else ".",
                        "skiprows": skip}
-            df = pd.read_csv(path, skip_blank_lines=not several, **options)
+            df = pd.read_csv(path, skip_blank_lines=False, **options)
             if sep == "\t" and _writes_decimal_commas(df):  # a European "Text (Tab)" export
                 # cells stay as written: a column read as numbers (numeric_column) takes
                 # '31,78' as 31.78, while a text column ('12,45' positions) stays text
@@ -194,6 +194,8 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
     df.columns = [c.strip() if isinstance(c, str) else c for c in df.columns]
     if several:
         df = _drop_empty_rows(df, path, first_row=skip + 2)
+    else:
+        df = _drop_blank_lines_at_end(df, path, options, skip)
     df.attrs["first_row"] = skip + 2
     df.attrs["decimal"] = options["decimal"]  # numeric_column reads text cells the same way
     _check_second_header_row(df, path)
@@ -285,6 +287,23 @@ def _sniff(path: Path, sep: str, encoding: str) -> tuple[str, int, bool]:
     counts = {c: header.count(c) for c in (",", "\t", ";") if c != sep}
     best = max(counts, key=counts.get)
     return (best, skip, True) if counts[best] else (sep, skip, False)
+
+
+def _drop_blank_lines_at_end(df: pd.DataFrame, path, options: dict, skip: int) -> pd.DataFrame:
+    """A table of one column read with its blank lines: a blank line between values is a
+    missing value, kept at its file row (an empty protein variant is the wild type); blank
+    lines after the last value are dropped. ``""`` is a value written empty, kept. Where
+    the lines cannot be matched with the rows (a quoted line break), blank lines are
+    skipped, so rows after one are numbered as if it were not there."""
+    import gzip
+
+    opener = gzip.open if Path(path).suffix.lower() == ".gz" else open
+    with opener(path, "rt", encoding=options["encoding"], newline="") as handle:
+        lines = handle.read().splitlines()[skip + 1:]
+    if len(lines) != len(df):
+        return pd.read_csv(path, skip_blank_lines=True, **options)
+    written = np.flatnonzero([bool(line.strip()) for line in lines])
+    return df.iloc[:written[-1] + 1 if written.size else 0]
 
 
 def _drop_empty_rows(df: pd.DataFrame, path, first_row: int = 2) -> pd.DataFrame:
