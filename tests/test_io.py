@@ -106,6 +106,11 @@ def test_numeric_column_names_the_first_bad_cell(tmp_path):
     with pytest.raises(InputError, match=r"row 3, column 'gfp': the value is empty \(NaN\) "
                                          r"\(2 rows in all\); remove the rows without a value"):
         numeric_column(read_table(path), "gfp")
+    # an empty cell and a word: the word is named (it had been counted as empty)
+    pd.DataFrame({"gfp": [1.0, np.nan, "abc"]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"row 4, column 'gfp': the value is 'abc', not a "
+                                         r"number.*\(2 rows in all: 1 not numbers, 1 empty\)"):
+        numeric_column(read_table(path), "gfp")
     pd.DataFrame({"sequence": ["A", "C"], "gfp": [np.nan, np.nan]}).to_csv(path, index=False)
     with pytest.raises(InputError, match="column 'gfp': the column is empty"):
         numeric_column(read_table(path), "gfp")

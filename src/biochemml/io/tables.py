@@ -748,13 +748,17 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
         if raw.isna().all():
             raise row_error("the column is empty: it holds no value" + _formula_hint(df, column),
                             df, None, column)
-        i = int(bad[0])
+        empty = raw.isna().to_numpy()[bad]
+        # a text cell ('n.d.', 'abc') first: it needs its own fix, an empty one is plain
+        i = int(bad[~empty][0]) if (~empty).any() else int(bad[0])
         blank = bool(pd.isna(raw.iloc[i]))
         message = not_a_number(raw.iloc[i], blank=blank, column=raw,
                                decimal=df.attrs.get("decimal", ".")) \
             + units_row_hint(df, column, bad)
         if bad.size > 1:
-            message += f" ({bad.size} rows in all)"
+            mixed = (f": {int((~empty).sum())} not numbers, {int(empty.sum())} empty"
+                     if empty.any() and (~empty).any() else "")
+            message += f" ({bad.size} rows in all{mixed})"
         if blank:
             message += "; remove the rows without a value, or fill them in"
         raise row_error(message, df, i, column)
