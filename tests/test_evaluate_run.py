@@ -1,6 +1,8 @@
 """`biochemml evaluate` on sequence runs: it never overwrites a folder, it counts the
 training sequences a table repeats and scores the unseen ones apart, and a class the model
 never saw is named with its rows."""
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -125,7 +127,22 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     said = " ".join(capsys.readouterr().err.split())
     assert "The baseline gbm-kmer beat ridge on the test set" in said
     assert "--model gbm-kmer." in said and "give the network more data" not in said  # no network
-    assert "--model gbm-kmer" in (run / "report.html").read_text()
+    html = " ".join((run / "report.html").read_text().split())
+    # in the box read before any number, not a bullet among the notes below the metrics
+    box = html.split('<div class="first"><strong>Read this first</strong>')[1].split("</div>")[0]
+    assert "The baseline gbm-kmer beat ridge" in box and "--model gbm-kmer" in box
+    assert html.index("Read this first") < html.index("<h2>Metrics</h2>")
+    # what is built on the run repeats its test score and the warning
+    from biochemml.interpret.folder import interpret_run
+
+    evaluate_run(run, tmp_path / "t.csv", out=tmp_path / "ev")
+    interpret_run(run, tmp_path / "t.csv", tmp_path / "why", limit=2, plots=1)
+    for folder in ("ev", "why"):
+        built = " ".join((tmp_path / folder / "report.html").read_text().split())
+        assert "In its training run: The baseline gbm-kmer beat ridge" in built.split(
+            "Read this first")[1].split("</div>")[0]
+        assert re.search(r"own test.*R² -?0\.\d{3} \(-?0\.\d{3}-0\.\d{3}\), 60 test rows",
+                         built)
     rows = [{"model": "ridge", "r2": 0.30}, {"model": "gbm-kmer", "r2": 0.34},
             {"model": "framepool (this run)", "r2": 0.31}]
     assert _better_baseline(rows) is None  # within the margin
@@ -133,6 +150,9 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     assert "gbm-kmer beat framepool" in _better_baseline(rows)
     assert "give the network more data" in _better_baseline(rows)
     assert "the baseline is the better model" in _better_baseline(rows)
+    # a network still improving at its last epoch is sent to train longer first
+    assert "was still improving at its last epoch: train it longer before choosing" in \
+        _better_baseline(rows, still_improving=True)
     # a baseline beating the model while both do worse than the mean gives no advice
     worse = [{"model": "gbm-kmer", "r2": -0.103}, {"model": "ridge (this run)", "r2": -0.248}]
     assert _better_baseline(worse).startswith("No model predicts the test set better than the "
@@ -140,6 +160,21 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     rows[2]["model"] = "ridge (this run)"  # a baseline beaten by another is not "simpler"
     assert _better_baseline(rows) == ("The baseline gbm-kmer beat ridge on the test set (R² "
                                       "0.600 against 0.310): train it with --model gbm-kmer.")
+
+
+def test_a_run_still_improving_at_its_last_epoch_says_train_longer():
+    from biochemml.runs import _still_improving
+
+    done = {"epochs_run": 20, "best_epoch": 19, "time_limit_hit": False}
+    assert _still_improving([done]) == (
+        "The validation score was still improving at the last epoch (20 of 20): training "
+        "ended before the model had learnt what it could. Train longer (--epochs 40).")
+    assert "every network" in _still_improving([done, done])
+    # one network that stopped early, the time limit, or no validation: nothing to say
+    assert _still_improving([done, {**done, "best_epoch": 12}]) is None
+    assert _still_improving([{**done, "time_limit_hit": True}]) is None
+    assert _still_improving([{**done, "best_epoch": -1}]) is None
+    assert _still_improving([]) is None
 
 
 def test_weighted_runs_weigh_their_baselines_too_and_say_so(tmp_path):

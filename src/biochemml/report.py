@@ -37,6 +37,8 @@ figure { margin: 1.2em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.95em; margin-top: 0.3em; }
 ul.notes li { margin-bottom: 0.4em; }
+.first { background: #fff4e0; border-left: 4px solid #e69500; padding: 0.4em 1em; margin: 1em 0; }
+.first ul { margin: 0.3em 0; padding-left: 1.2em; }
 details pre { background: #f6f8fa; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
 .more { color: #777; font-size: 0.9em; }
 """
@@ -157,7 +159,7 @@ def _config(config) -> str:
 
 
 def write_report(path, title, *, summary=None, metrics=None, figures=None, tables=None, notes=None,
-                 config=None, max_rows=50, intervals_over="test examples"):
+                 config=None, max_rows=50, intervals_over="test examples", warnings=None):
     """Write one self-contained HTML report and return its path.
 
     Parameters
@@ -186,6 +188,9 @@ def write_report(path, title, *, summary=None, metrics=None, figures=None, table
     intervals_over : str, default "test examples"
         What the bootstrap of the intervals resampled, for the line under the metrics
         (a position split of protein variants: "the 12 held-out positions").
+    warnings : list of str, optional
+        Sentences to read before any number (a baseline beat the model, training stopped
+        while still improving): a highlighted box at the top.
 
     Returns
     -------
@@ -203,12 +208,17 @@ def write_report(path, title, *, summary=None, metrics=None, figures=None, table
             raise InputError(f"{name} must be a dict, got {type(value).__name__}")
     if isinstance(notes, str):
         notes = [notes]
+    if isinstance(warnings, str):
+        warnings = [warnings]
     if isinstance(figures, (str, os.PathLike)) or hasattr(figures, "savefig"):
         figures = [figures]
 
     sections = [f"<h1>{_esc(title)}</h1>",
                 f'<p class="meta">biochemml {_esc(__version__)} · written '
                 f"{_esc(datetime.now().strftime('%Y-%m-%d %H:%M'))}</p>"]
+    if warnings:
+        sections.append('<div class="first"><strong>Read this first</strong><ul>'
+                        + "".join(f"<li>{_esc(w)}</li>" for w in warnings) + "</ul></div>")
     if summary:
         sections += ["<h2>Summary</h2>", _key_value_table(summary)]
     if metrics:

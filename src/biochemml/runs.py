@@ -1248,9 +1248,13 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         summary["total time"] = f"{time.time() - started:.1f} s"
         json_metrics = {"task": task, "test": result, "fit": fit_info, **extra}
         (tmp / "metrics.json").write_text(json.dumps(_json_ready(json_metrics), indent=2))
-        notes = []
+        notes, first = [], []  # first: the report's "Read this first" box
+        still = _still_improving(fit_info)
+        if still:
+            first.append(still)
+            say(f"[yellow]{still}[/yellow]")
         if fit_info and any(i.get("time_limit_hit") for i in fit_info):
-            notes.append(f"Training stopped at the time limit ({time_limit:g} min"
+            first.append(f"Training stopped at the time limit ({time_limit:g} min"
                          + (f" shared by {len(fit_info)} models" if len(fit_info) > 1 else "")
                          + ") before the epochs or early stopping ended it; the best finished "
                          "epoch was kept. A longer --time-limit may give a better model.")
@@ -1283,9 +1287,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                              "training nor testing.")
             if few:
                 notes.append(few)
-            better = _better_baseline(extra.get("baselines"))
+            better = _better_baseline(extra.get("baselines"), still_improving=bool(still))
             if better:
-                notes.append(better)
+                first.append(better)
                 say(f"[yellow]{better}[/yellow]")
         shown, caption = _prediction_sample(predictions, task, targets[0])
         tables[caption] = shown.reset_index(drop=True)  # file rows are in `row`
@@ -1303,7 +1307,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                          "not independent tests.")
         report.write_report(tmp / "report.html", title or f"biochemml {task} run", summary=summary,
                             metrics=_report_metrics(task, result, targets), figures=figures,
-                            notes=notes, config=config,
+                            notes=notes, config=config, warnings=first,
                             tables=tables, intervals_over=over)
     return out
 
@@ -1312,9 +1316,55 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
 BASELINE_MARGIN = 0.05
 
 
-def _better_baseline(rows) -> str | None:
+def run_test_scores(run_dir) -> tuple[str | None, str | None]:
+    """What a report built on a trained run (interpret, evaluate) repeats of the run's own
+    test: ``(score, warning)``, e.g. ``("R² 0.219 (0.181-0.250), 600 test sequences",
+    "In its training run, the baseline gbm-kmer beat ...")``; None where the run's
+    metrics.json lacks them (older runs, several targets)."""
+    path = Path(run_dir) / "metrics.json"
+    if not path.exists():
+        return None, None
+    try:
+        saved = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None, None
+    test = saved.get("test") or {}
+    name, value = (("accuracy", test.get("accuracy_interval") or test.get("accuracy"))
+                   if saved.get("task") == "classification" else ("R²", test.get("r2")))
+    if isinstance(value, dict) and value.get("value") is not None:
+        low, high = value.get("low"), value.get("high")
+        score = f"{name} {value['value']:.3f}" + (
+            f" ({low:.3f}-{high:.3f})" if low is not None and high is not None else "")
+    elif isinstance(value, (int, float)):
+        score = f"{name} {value:.3f}"
+    else:
+        return None, None
+    if test.get("n"):
+        score += f", {test['n']:,} test rows"
+    better = _better_baseline(saved.get("baselines"))
+    return score, (f"In its training run: {better}" if better else None)
+
+
+def _still_improving(fit_info) -> str | None:
+    """A sentence when every network's best validation epoch was its last and training
+    ran all its epochs (not stopped by the time limit), else None: the networks were
+    still learning, and more epochs would likely give a better model."""
+    if not fit_info or any(i.get("time_limit_hit") or i.get("best_epoch", -1) < 0
+                           for i in fit_info):
+        return None
+    if any(i["best_epoch"] + 1 != i["epochs_run"] for i in fit_info):
+        return None
+    n = fit_info[0]["epochs_run"]
+    return (f"The validation score was still improving at the last epoch ({n} of {n}"
+            + (", every network" if len(fit_info) > 1 else "") + "): training ended "
+            f"before the model had learnt what it could. Train longer (--epochs {2 * n}).")
+
+
+def _better_baseline(rows, still_improving: bool = False) -> str | None:
     """A sentence when a baseline beats the run's model on the test set by more than
-    ``BASELINE_MARGIN`` of R² (``rows``: the baselines table, the model last), else None."""
+    ``BASELINE_MARGIN`` of R² (``rows``: the baselines table, the model last), else None.
+    ``still_improving``: the network was still learning at its last epoch, so the advice
+    is to train longer before giving up on it."""
     if not rows or len(rows) < 2:
         return None
     *baselines, own = rows
@@ -1335,6 +1385,11 @@ def _better_baseline(rows) -> str | None:
         return (f"The baseline {best['model']} beat {name} on the test set (R² "
                 f"{best['r2']:.3f} against {own['r2']:.3f}): train it with --model "
                 f"{best['model']}.")
+    if still_improving:
+        return (f"The baseline {best['model']} beat {name} on the test set (R² "
+                f"{best['r2']:.3f} against {own['r2']:.3f}), but {name} was still improving "
+                "at its last epoch: train it longer before choosing (or use --model "
+                f"{best['model']}).")
     return (f"The baseline {best['model']} beat {name} on the test set (R² {best['r2']:.3f} "
             f"against {own['r2']:.3f}): on this table the baseline is the better model; "
             f"train it with --model {best['model']} (or give the network more data).")
@@ -1588,9 +1643,12 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
             join_outputs(df, table, front=pd.DataFrame(  # file rows, as train writes them
                 {"row": _file_rows(df, np.arange(len(df)))})).to_csv(
                 tmp / "predictions.csv", index=False)
+            own, beaten = run_test_scores(run_dir)
             report.write_report(tmp / "report.html", f"Evaluation of {run_dir}",
                                 summary={"model": str(run_dir), "data": str(data),
-                                         "sequences": len(df)},
+                                         "sequences": len(df),
+                                         **({"the run's own test": own} if own else {})},
+                                warnings=[beaten] if beaten else None,
                                 metrics=_report_metrics(cfg["task"], result, targets),
                                 figures=figures,
                                 notes=notes + _evaluation_notes(result, targets))

@@ -188,6 +188,7 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     from .. import plot, report
     from ..io.writers import atomic_folder, check_new_folder
     from ..motifs import write as write_motifs
+    from ..runs import run_test_scores
     from .filters import filter_influence, filter_motifs
     from .mutagenesis import _scorer, mutagenesis
 
@@ -280,10 +281,16 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
                      "in the network's output units: logits, or standardised values) when the "
                      f"filter is silenced, on {min(len(seqs), INFLUENCE_SEQUENCES)} of the "
                      "sequences; the most influential come first." if motifs else no_filters)
+        own, beaten = run_test_scores(run_dir)
+        if beaten:
+            beaten += " What this model learnt may be less than the data holds."
+            say(f"[yellow]{beaten}[/yellow]")
         report.write_report(tmp / "report.html", f"Interpretation of {run_dir}",
                             summary={"model": str(run_dir), "data": str(data) if not isinstance(
                                 data, pd.DataFrame) else "a table", "sequences mutated": chosen,
-                                "explained": result.output},
+                                "explained": result.output,
+                                **({"the model's own test (its run)": own} if own else {})},
+                            warnings=[beaten] if beaten else None,
                             figures=figures, tables=tables, notes=notes)
         files.append("report.html")
     return {"sequences": chosen, "output": result.output, "top": top,
