@@ -1,6 +1,7 @@
 """`biochemml evaluate` on sequence runs: it never overwrites a folder, it counts the
 training sequences a table repeats and scores the unseen ones apart, and a class the model
 never saw is named with its rows."""
+import json
 import re
 
 import numpy as np
@@ -132,6 +133,13 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     box = html.split('<div class="first"><strong>Read this first</strong>')[1].split("</div>")[0]
     assert "The baseline gbm-kmer beat ridge" in box and "--model gbm-kmer" in box
     assert html.index("Read this first") < html.index("<h2>Metrics</h2>")
+    # the baselines table rounds once, as the report and the terminal do (to 4 places
+    # first, 0.14752 had printed as 0.147)
+    from biochemml.report import format_value
+
+    saved = json.loads((run / "metrics.json").read_text())["baselines"]
+    for row in saved:
+        assert f"<td>{format_value(row['r2'])}</td>" in html
     # what is built on the run repeats its test score and the warning
     from biochemml.interpret.folder import interpret_run
 

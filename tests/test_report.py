@@ -103,7 +103,8 @@ def test_numbers_are_formatted_for_people():
     assert format_value(400) == "400"
     assert format_value(12.3456) == "12.35"
     assert format_value(float("nan")) == "n/a"
-    assert format_value([0.5, 0.25]) == "0.5, 0.25"
+    assert format_value([0.5, 0.25]) == "0.500, 0.250"  # as the terminal's 0.240, not 0.24
+    assert format_value(0.0) == "0"
 
 
 def test_failure_leaves_no_file(tmp_path):

@@ -61,7 +61,9 @@ def _number(x) -> str:
         return f"{x:.4g}"
     if 1000 <= abs(x) < 1e7:
         return f"{x:,.0f}"
-    return f"{x:.3g}"
+    if x == 0:
+        return "0"
+    return f"{x:#.3g}"  # trailing zeros kept: 0.240 as the terminal prints it, not 0.24
 
 
 def format_value(value) -> str:

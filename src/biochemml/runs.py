@@ -664,7 +664,7 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         title = f"Test metrics by {group_column} (first target)"
         if len(by_group) > len(shown):
             title += f": the {len(shown)} largest of {len(by_group)} groups (all in metrics.json)"
-        tables[title] = shown.round(4)
+        tables[title] = shown  # the report rounds once, as it rounds the metrics
     if baselines:
         from .baselines import BaselineRegressor
 
@@ -689,7 +689,7 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         # metrics.json keeps the metric names of the test scores (r2, pearson, ...); the
         # report's table has readable headers
         tables["Baselines on the same split (first target)"] = pd.DataFrame(rows_out).rename(
-            columns=BASELINE_COLUMNS).round(4)
+            columns=BASELINE_COLUMNS)  # rounded once, by the report
         extra["baselines"] = rows_out
     return figures, tables, extra
 
