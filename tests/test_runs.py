@@ -888,6 +888,27 @@ def test_variants_of_one_parent_are_not_sent_to_a_similarity_split_that_would_be
     assert near["typical_distance"] <= 4
 
 
+def test_a_single_bar_of_error_by_distance_is_said_not_drawn(tmp_path):
+    """Training sequences start AA, test sequences CC, with the same 3-nt ends: each test
+    sequence's nearest training sequence is exactly 2 mismatches away, so the figure
+    would be one bar."""
+    import itertools
+
+    ends = ["".join(p) for p in itertools.product("ACGT", repeat=3)]
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"sequence": ["AA" + e for e in ends] + ["CC" + e for e in ends],
+                          "part": ["train"] * 64 + ["test"] * 64})
+    table["y"] = [s.count("G") + rng.normal(0, 0.3) for s in table.sequence]
+    table.to_csv(tmp_path / "two.csv", index=False)
+    run = train_run(tmp_path / "two.csv", target_columns="y", task="regression",
+                    model="ridge", baselines=False, split_column="part", out=tmp_path / "run")
+    assert not (run / "figures" / "test_error_by_distance.png").exists()
+    saved = json.loads((run / "metrics.json").read_text())
+    assert list(saved["error_by_distance"]) == ["2"]
+    assert ("Every test sequence lies 2 mismatches from its nearest training sequence" in
+            " ".join((run / "report.html").read_text().split()))
+
+
 def test_a_random_split_of_unrelated_sequences_says_nothing_of_near_relatives(utr_table, tmp_path,
                                                                               capsys, monkeypatch):
     from biochemml import progress

@@ -605,23 +605,29 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         low = last.split("-")[0]
         name = f"> {cap}" if last == str(cap + 1) else f">= {low}"
         by_dist = {(name if k == last else k): v for k, v in by_dist.items()}
-    f = fig_dir / "test_error_by_distance.png"
-    plot.metric_by_group(by_dist, path=f, metric=f"mean absolute error of {target}",
-                         group_label=_distance_words(distance)
-                         + " to the nearest training sequence",
-                         title="Error by distance to the training set")
-    sampled = (f"; a random {len(rows):,} of the {int(ok.sum()):,} test rows"
-               if len(rows) < ok.sum() else "")
-    caption = ("Error by distance to the nearest training sequence (test set" + sampled
-               + "; bars: bootstrap 95 % intervals): does the error grow for sequences unlike "
-               "the training set?")
-    rho = _length_follows(dist, lengths[rows])
-    if rho is not None:  # padding matches padding: short sequences look close to everything
-        caption += (f" Here the distance follows the sequence length (Spearman {rho:.2f}): "
-                    "shorter sequences have fewer positions to differ in, so the bars show "
-                    "error by length as much as by distance; see the residuals against length.")
-        extra["error_by_distance_length_spearman"] = rho
-    figures.append((caption, f))
+    if len(by_dist) >= 2:
+        f = fig_dir / "test_error_by_distance.png"
+        plot.metric_by_group(by_dist, path=f, metric=f"mean absolute error of {target}",
+                             group_label=_distance_words(distance)
+                             + " to the nearest training sequence",
+                             title="Error by distance to the training set")
+        sampled = (f"; a random {len(rows):,} of the {int(ok.sum()):,} test rows"
+                   if len(rows) < ok.sum() else "")
+        caption = ("Error by distance to the nearest training sequence (test set" + sampled
+                   + "; bars: bootstrap 95 % intervals): does the error grow for sequences unlike "
+                   "the training set?")
+        rho = _length_follows(dist, lengths[rows])
+        if rho is not None:  # padding matches padding: short sequences look close to everything
+            caption += (f" Here the distance follows the sequence length (Spearman {rho:.2f}): "
+                        "shorter sequences have fewer positions to differ in, so the bars show "
+                        "error by length as much as by distance; see the residuals against length.")
+            extra["error_by_distance_length_spearman"] = rho
+        figures.append((caption, f))
+    elif by_dist:  # one bar (a similarity split keeps every test row far): no figure
+        extra["error_by_distance_note"] = (
+            f"Every test sequence lies {next(iter(by_dist))} {_distance_words(distance)} from "
+            "its nearest training sequence, so the error-by-distance figure would have a "
+            "single bar: it is not drawn.")
     extra["error_by_distance"] = by_dist
     near = min(near_distance(np.median(lengths)), cap)  # edit distances: exact up to cap
     # two sequences drawn at random: how far apart? within `near`, the table is variants of
@@ -1287,6 +1293,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                              "training nor testing.")
             if few:
                 notes.append(few)
+            if extra.get("error_by_distance_note"):
+                notes.append(extra["error_by_distance_note"])
             better = _better_baseline(extra.get("baselines"), still_improving=bool(still))
             if better:
                 first.append(better)
