@@ -373,3 +373,17 @@ def test_unseen_rows_that_measure_a_target_once_keep_the_all_rows_headline(tmp_p
     result = evaluate_run(run, mixed)  # it raised "at least 2 examples" after the change
     assert "all_rows" not in result and result["a"]["n"] == len(mixed)
     assert result["unseen"]["n"] == len(new)
+
+
+def test_figure_titles_say_model_set_and_size(regression_run, tmp_path, monkeypatch):
+    """A PNG on a slide has lost its report caption: its title says what it shows."""
+    from biochemml import plot
+
+    run, table = regression_run
+    table.head(50).to_csv(tmp_path / "some.csv", index=False)
+    titles, draw = [], plot.observed_vs_predicted
+    monkeypatch.setattr(plot, "observed_vs_predicted",
+                        lambda *a, title=None, **k: titles.append(title) or draw(*a, title=title, **k))
+    evaluate_run(run, tmp_path / "some.csv", out=tmp_path / "ev")
+    n = evaluate_run(run, tmp_path / "some.csv")["n"]  # the unseen rows' figures
+    assert titles[-1] == f"Observed vs predicted\nridge · evaluation set · n = {n}"

@@ -392,6 +392,7 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
     figures = []
     fig_dir = folder / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
+    which = _figure_subtitle(est, prefix)  # on the PNG: what model, which set, how many
     if predicted is None:
         predicted = _predictions(est, task, seqs)
     if task == "classification":
@@ -415,15 +416,16 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
             if len(labels) == 2 else None
         result["explanation"] = metrics.explain_confusion(cm, labels=labels, positive=positive)
         plot.confusion_matrix(cm, labels=[str(x) for x in labels],
-                              path=fig_dir / f"{prefix}_confusion_matrix.png", positive=k)
+                              path=fig_dir / f"{prefix}_confusion_matrix.png", positive=k,
+                              title=f"Confusion matrix\n{which(len(truth))}")
         figures.append((f"Confusion matrix ({prefix} set)", fig_dir / f"{prefix}_confusion_matrix.png"))
         binary = (np.asarray(truth) == positive).astype(int)
         if len(labels) == 2 and 0 < binary.sum() < len(binary):  # curves need both classes
             named = f"positive class: {positive}"
             plot.roc_curve(binary, proba[:, k], path=fig_dir / f"{prefix}_roc.png",
-                           title=f"ROC curve ({named})")
+                           title=f"ROC curve ({named})\n{which(len(truth))}")
             plot.pr_curve(binary, proba[:, k], path=fig_dir / f"{prefix}_pr.png",
-                          title=f"Precision-recall curve ({named})")
+                          title=f"Precision-recall curve ({named})\n{which(len(truth))}")
             figures += [(f"ROC curve ({prefix} set)", fig_dir / f"{prefix}_roc.png"),
                         (f"Precision-recall curve ({prefix} set)", fig_dir / f"{prefix}_pr.png")]
         table = pd.DataFrame({"prediction": pred})
@@ -462,14 +464,26 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
             f = fig_dir / f"{prefix}_observed_vs_predicted{suffix}.png"
             plot.observed_vs_predicted(truth2[ok, t], mean2[ok, t],
                                        std=std2[ok, t] if ensemble else None, path=f,
-                                       label=name)
+                                       label=name,
+                                       title=f"Observed vs predicted\n{which(int(ok.sum()))}")
             g = fig_dir / f"{prefix}_residuals{suffix}.png"
-            plot.residuals(truth2[ok, t], mean2[ok, t], path=g, label=name)
+            plot.residuals(truth2[ok, t], mean2[ok, t], path=g, label=name,
+                           title=f"Residuals\n{which(int(ok.sum()))}")
             figures += [(f"Observed vs predicted {name} ({prefix} set)", f),
                         (f"Residuals of {name} ({prefix} set)", g)]
         if len(names) == 1:
             result = result[names[0]]
     return result, table, figures
+
+
+def _figure_subtitle(est, prefix: str):
+    """``n -> "framepool ×3 · test set · n = 600"``: the second line of a run's figure
+    titles, so a PNG on a slide says what model, which set and how many rows it shows."""
+    model = str(getattr(est, "model_name_", "") or "model")
+    networks = getattr(est, "n_models_", 1)
+    if networks > 1:
+        model += f" ×{networks}"
+    return lambda n: f"{model} · {prefix} set · n = {n:,}"
 
 
 def _target_suffix(targets, t: int) -> str:
