@@ -258,3 +258,20 @@ def test_the_n_warning_names_a_series_by_its_index_labels():
     seqs[103] = "ACGTNACGTACGTACG"
     with pytest.warns(Warning, match=r"1 sequence \(at index 103\) holds N"):
         SequenceRegressor("cnn", epochs=1, seed=0).fit(seqs, rng.normal(size=60))
+
+
+def test_a_parameter_named_as_elsewhere_is_answered_in_words():
+    """random_state (scikit-learn's name) or a typo: a sentence naming the parameter meant,
+    not Python's 'unexpected keyword argument'."""
+    import inspect
+
+    for cls in (SequenceRegressor, SequenceClassifier):
+        with pytest.raises(InputError, match=f"{cls.__name__} has no parameter 'random_state' "
+                                             r"\(biochemml calls it seed\)"):
+            cls(random_state=0)
+        with pytest.raises(InputError, match=r"'lerning_rate' \(did you mean 'learning_rate'\?\)"):
+            cls(lerning_rate=0.01)
+    # every parameter shows in the signature (Jupyter's Shift-Tab), the regressor's too
+    shown = inspect.signature(SequenceRegressor).parameters
+    assert {"epochs", "seed", "learning_rate", "target_transform"} <= set(shown)
+    assert shown["pad"].default == "left" and shown["n_models"].default == "auto"

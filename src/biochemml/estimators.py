@@ -9,6 +9,7 @@ Hyper-parameters live in ``__init__`` only; what is learned ends in ``_`` (``cla
 """
 from __future__ import annotations
 
+import inspect
 import warnings
 
 from pathlib import Path
@@ -176,7 +177,9 @@ class _SequenceEstimator(BaseEstimator):
                  model_params: dict | None = None, alphabet: str = "dna",
                  length: int | None = None, pad: str = "right", unknown: str = "zeros",
                  n_models: int = 1, seed: int = 0, device: str = "auto",
-                 verbose: bool = False):
+                 verbose: bool = False, **other):
+        if other:  # a sentence, not Python's "unexpected keyword argument"
+            raise InputError(_unknown_parameter(type(self), next(iter(other))))
         self.model = model
         self.epochs = epochs
         self.batch_size = batch_size
@@ -501,6 +504,24 @@ class _SequenceEstimator(BaseEstimator):
         if payload.get("train_lengths"):  # saved since 0.1.0's later builds
             est.train_lengths_ = tuple(payload["train_lengths"])
         return est
+
+
+#: what other libraries call some of the estimators' parameters
+_OTHER_NAMES = {"random_state": "seed", "n_estimators": "n_models", "lr": "learning_rate",
+                "max_epochs": "epochs", "n_epochs": "epochs", "num_epochs": "epochs",
+                "architecture": "model", "sample_weight": "sample_weight= of fit"}
+
+
+def _unknown_parameter(cls, name: str) -> str:
+    """The sentence for a parameter ``cls`` does not take, with the one meant."""
+    from .io.tables import _did_you_mean
+
+    known = [p for p in inspect.signature(cls).parameters
+             if p not in ("self", "other", "kwargs")]
+    hint = (f" (biochemml calls it {_OTHER_NAMES[name]})" if name in _OTHER_NAMES
+            else _did_you_mean(name, known))
+    return (f"{cls.__name__} has no parameter '{name}'{hint}; its parameters are "
+            f"{', '.join(known)}")
 
 
 class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
@@ -933,3 +954,17 @@ def load(path):
     if payload.get("estimator") not in classes:
         raise ModelError(f"{path} holds an unknown estimator '{payload.get('estimator')}'")
     return classes[payload["estimator"]]._from_payload(payload)
+
+
+def _full_signature(cls) -> None:
+    """Show every parameter in ``cls``'s signature (Jupyter's Shift-Tab, ``help``): its own,
+    then those it passes on to :class:`_SequenceEstimator` in ``**kwargs``."""
+    own = inspect.signature(cls.__init__)
+    params = [p for p in own.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    names = {p.name for p in params}
+    params += [p for p in inspect.signature(_SequenceEstimator.__init__).parameters.values()
+               if p.name not in names and p.kind is not p.VAR_KEYWORD]
+    cls.__init__.__signature__ = own.replace(parameters=params)
+
+
+_full_signature(SequenceRegressor)
