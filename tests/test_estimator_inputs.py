@@ -275,3 +275,12 @@ def test_a_parameter_named_as_elsewhere_is_answered_in_words():
     shown = inspect.signature(SequenceRegressor).parameters
     assert {"epochs", "seed", "learning_rate", "target_transform"} <= set(shown)
     assert shown["pad"].default == "left" and shown["n_models"].default == "auto"
+
+
+def test_a_length_shorter_than_the_training_sequences_warns_at_fit():
+    from biochemml.errors import LengthWarning
+
+    with pytest.warns(LengthWarning, match=r"80 of the 80 training sequences are longer than "
+                                           r"length=10 \(up to 12\): the model learns from "
+                                           "their last 10 letters only"):
+        SequenceRegressor(length=10, epochs=1, n_models=1).fit(SEQS, Y)

@@ -307,6 +307,16 @@ class _SequenceEstimator(BaseEstimator):
         if fitting:  # what predict() can compare new sequences with
             lengths = [len(q) for q in seqs]
             self.train_lengths_ = (min(lengths), max(lengths))
+            if self.length is not None and max(lengths) > self.length:
+                from .errors import LengthWarning
+
+                cut = sum(n > self.length for n in lengths)
+                kept = "last" if self.pad == "left" else "first"
+                warnings.warn(f"{cut} of the {len(lengths)} training sequences are longer "
+                              f"than length={self.length} (up to {max(lengths)}): the model "
+                              f"learns from their {kept} {self.length} letters only "
+                              "(length=None reads the longest whole)", LengthWarning,
+                              stacklevel=4)
         return codes
 
     @property
