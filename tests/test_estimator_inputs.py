@@ -162,6 +162,10 @@ def test_a_plain_import_reaches_every_subpackage():
             "biochemml.structure.read; biochemml.protein.apply_mutations; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+    # and tab completion (dir) offers them before they are imported
+    code = "import biochemml; print(' '.join(dir(biochemml)))"
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert {"SequenceRegressor", "datasets", "metrics", "bioprocess"} <= set(shown.split())
 
 
 def test_labels_equal_as_numbers_are_one_class():

@@ -36,3 +36,8 @@ def __getattr__(name):
 
 __all__ = ["BiochemmlError", "InputError", "DataError", "ModelError", "__version__",
            "SequenceClassifier", "SequenceRegressor"]
+
+
+def __dir__():
+    # tab completion offers what __getattr__ reaches, not only what is imported so far
+    return sorted(set(__all__) | set(SUBMODULES))
