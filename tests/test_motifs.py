@@ -50,6 +50,9 @@ def test_lecture_window_scores():
     assert many.shape == (2, 2) and abs(many[1, 0] - -2.119846956314875) < 1e-9
     conv = score_windows(pwm, "ATACAA", both_strands=False, score="log_prob")
     assert np.allclose(conv[0, 0, 0, :2], scores, atol=1e-5)
+    # sequences of different lengths: pointed at what takes them (not a pad= it lacks)
+    with pytest.raises(InputError, match=r"different lengths \(6 to 7\).*score_windows"):
+        pwm.window_log_prob(["ATACAA", "TTACAAT"])
 
 
 def test_window_log_prob_of_long_motifs_does_not_underflow():

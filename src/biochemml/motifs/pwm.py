@@ -316,6 +316,14 @@ class PWM:
         """
         from ..encode import one_hot
 
+        if not isinstance(seq, str):
+            lengths = {len(q) for q in seq if isinstance(q, str)}
+            if len(lengths) > 1:
+                raise InputError(f"the sequences have different lengths ({min(lengths)} to "
+                                 f"{max(lengths)}); window_log_prob scores sequences of one "
+                                 "length as a matrix: score each alone, or use "
+                                 "biochemml.motifs.score_windows(pwm, sequences, "
+                                 "score='log_prob'), which takes any lengths")
         x = one_hot(seq, self.alphabet, pad="none", unknown="uniform", dtype=np.float64)
         single = x.ndim == 2
         x = x[None] if single else x
