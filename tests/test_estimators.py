@@ -1,5 +1,6 @@
 """SequenceClassifier / SequenceRegressor: the notebook face of the models."""
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -137,6 +138,12 @@ def test_regressor_multi_target_with_missing_values(regression_data, tmp_path):
     assert pred.shape == (len(test), 2)
     again = SequenceRegressor.load(reg.save(tmp_path / "m.pt"))
     np.testing.assert_array_equal(again.predict(test.sequence), pred)
+    assert not hasattr(reg, "target_names_")  # an array names no target
+    # a table of targets names the prediction columns, kept by save and load
+    named = SequenceRegressor(epochs=1, seed=0, **FAST).fit(
+        train.sequence, pd.DataFrame(y, columns=["gfp", "rfp"]))
+    assert named.target_names_ == ["gfp", "rfp"]
+    assert SequenceRegressor.load(named.save(tmp_path / "n.pt")).target_names_ == ["gfp", "rfp"]
     bad = y.copy()
     bad[4] = np.nan
     with pytest.raises(InputError, match="sequence at index 4: the measured value is missing"):

@@ -707,6 +707,9 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
     n_models_ : int
         Networks trained (what ``n_models="auto"`` chose).
     n_targets_ : int
+    target_names_ : list of str
+        The columns of a DataFrame of targets given to ``fit``, in the order of the
+        prediction columns (absent for a single array or Series).
     target_mean_, target_scale_ : ndarray of shape (T,)
     history_ : dict of lists
         Per-epoch ``loss``, ``r2``, ``val_loss``, ``val_r2`` (on the transformed scale).
@@ -750,6 +753,10 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         check_values_differ(vals2, multi)
         self._multi = multi
         self.n_targets_ = vals2.shape[1]
+        if isinstance(y, pd.DataFrame):  # a table of targets: its columns name the outputs
+            self.target_names_ = [str(c) for c in y.columns]
+        elif hasattr(self, "target_names_"):  # refitted on other targets
+            del self.target_names_
         weights = self._weights(sample_weight, len(vals2))
         if validation_data is not None:
             self.input_length_ = codes.shape[1]
@@ -858,7 +865,8 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
     def _extra_state(self) -> dict:
         return {"n_targets": self.n_targets_, "multi": self._multi,
                 "mean": self.target_mean_.tolist(), "scale": self.target_scale_.tolist(),
-                "std_scale": np.asarray(getattr(self, "std_scale_", np.ones(self.n_targets_))).tolist()}
+                "std_scale": np.asarray(getattr(self, "std_scale_", np.ones(self.n_targets_))).tolist(),
+                "target_names": getattr(self, "target_names_", None)}
 
     def _load_extra_state(self, state: dict) -> None:
         self.n_targets_ = state["n_targets"]
@@ -866,6 +874,8 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         self.target_mean_ = np.asarray(state["mean"])
         self.target_scale_ = np.asarray(state["scale"])
         self.std_scale_ = np.asarray(state.get("std_scale", np.ones(self.n_targets_)))
+        if state.get("target_names"):
+            self.target_names_ = list(state["target_names"])
 
 
 
