@@ -476,6 +476,17 @@ def test_a_decimal_comma_file_reads_a_dot_no_thousands_separator_could_write(tmp
     assert numeric_column(read_table(path), "conc").tolist() == [0.125, 1.5, 2.0]  # no '0125'
 
 
+def test_a_semicolon_file_with_decimal_points_reads_them(tmp_path):
+    """Swiss Excel and plate readers write semicolons with decimal points: '4.134' had been
+    refused as a possible thousands dot in a table holding no comma at all."""
+    path = tmp_path / "semi.csv"
+    path.write_text("id;sequence;expr\nu0;ACGT;4.134\nu1;ACGA;1.500\nu2;ACGG;12.345\n")
+    assert numeric_column(read_table(path), "expr").tolist() == [4.134, 1.5, 12.345]
+    # a column that shows a dot no thousands separator writes: its dots are decimals
+    path.write_text("sequence;expr;od\nACGT;4.1345;0,5\nACGA;1.500;0,7\n")
+    assert numeric_column(read_table(path), "expr").tolist() == [4.1345, 1.5]
+
+
 def test_a_tab_separated_export_with_decimal_commas_reads_them(tmp_path):
     path = tmp_path / "runs.txt"  # a European Excel "Text (Tab delimited)" export
     path.write_text("sequence\tT\tgfp\nACGT\t31,78\t1\nGGCC\t30\t2,5\nTTAA\t29,5\t3\n")
