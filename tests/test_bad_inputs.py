@@ -313,10 +313,48 @@ def test_predict_refuses_to_overwrite_its_input_table(run, capsys, monkeypatch):
     monkeypatch.setattr(runs, "predict_run", lambda *a, **k: pytest.fail("predicted first"))
     assert main(["predict", "--model", str(folder), "--data", str(new), "--out", str(new),
                  "--sequence-column", "seq"]) == 1
-    assert f"file {new}: is also the --data table: predictions would overwrite the " \
-        f"measurements; name a new file, such as {new.with_name('new_predicted.csv')}" \
+    assert f"file {new}: is also the --data file: writing the predictions there would " \
+        f"replace it (and what it holds); name a new file, such as new_out.csv" \
         in _error(capsys)
     assert new.read_text() == before
+
+
+@pytest.mark.parametrize("command", [
+    ["recommend", "--runs", "{runs}", "--factors", "{factors}", "--response", "titer",
+     "--out", "{runs}"],
+    ["replay", "--runs", "{runs}", "--factors", "{factors}", "--response", "titer",
+     "--out", "{runs}"],
+    ["encode", "--data", "{seqs}", "--kmer", "2", "--out", "{seqs}"],
+    ["motif", "scan", "--motifs", "lecture:CCGGAA", "--seqs", "{seqs}", "--out", "{seqs}"],
+])
+def test_no_command_writes_its_output_over_its_input(command, tmp_path, capsys):
+    """A review lost 16 measured runs to 'recommend --out runs.csv', and a table of
+    measurements to encode and motif scan: every command refuses before any work."""
+    files = {"runs": tmp_path / "runs.csv", "factors": tmp_path / "f.yaml",
+             "seqs": tmp_path / "seqs.csv"}
+    files["factors"].write_text("factors:\n  - {name: T, low: 25, high: 37}\n")
+    files["runs"].write_text("T,titer,cycle\n25,1.0,1\n30,2.0,1\n37,1.5,2\n33,2.2,2\n")
+    files["seqs"].write_text("sequence,gfp\nACCGGAAT,1.0\nTTTTACGT,0.5\n")
+    before = {k: p.read_text() for k, p in files.items()}
+    argv = [a.format(**files) for a in command]
+    assert main(argv) == 1
+    said = _error(capsys)
+    assert "is also the --" in said and "there would replace it" in said
+    assert {k: p.read_text() for k, p in files.items()} == before
+
+
+def test_doe_does_not_replace_a_design_filled_in_with_measurements(tmp_path, capsys):
+    (tmp_path / "f.yaml").write_text("factors:\n  - {name: T, low: 25, high: 37}\n")
+    design = tmp_path / "design.csv"
+    argv = ["doe", "--factors", str(tmp_path / "f.yaml"), "--n", "4", "--out", str(design)]
+    assert main(argv) == 0
+    assert main(argv) == 0  # a design alone may be made again
+    filled = pd.read_csv(design).assign(titer=[1.0, 2.0, 1.5, 2.2])
+    filled.to_csv(design, index=False)
+    capsys.readouterr()
+    assert main(argv) == 1
+    assert "already holds runs with other columns (titer)" in _error(capsys)
+    assert "titer" in pd.read_csv(design).columns
 
 
 def test_predict_says_when_sequences_are_shorter_than_any_it_trained_on(tmp_path, values,

@@ -114,7 +114,7 @@ def test_cli_design_writes_the_table(tmp_path, capsys):
     assert (table.n_mutations <= 2).all()
     assert all(d[:7] == s[:7] for d, s in zip(table.design, table.sequence))
     code = main(["design", "--model", str(run), "--data", str(out), "--out", str(out)])
-    assert code != 0 and "also the --data table" in capsys.readouterr().err
+    assert code != 0 and "is also the --data file" in capsys.readouterr().err
 
 
 def test_rna_tables_keep_their_letters_and_fixed_takes_any_form(additive):

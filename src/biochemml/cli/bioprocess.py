@@ -12,7 +12,7 @@ import typer
 
 from . import app
 from ..errors import InputError
-from ..io.writers import atomic_write, table_suffix, write_table
+from ..io.writers import atomic_write, not_an_input, table_suffix, write_table
 
 
 def _write_png(fig, path: Path) -> None:
@@ -151,7 +151,9 @@ def doe(
     from ..bioprocess.runs import few_design_runs_notice
 
     table_suffix(out)
+    not_an_input(out, "the design", factors=factors)
     f = Factors.from_file(factors)
+    _not_a_measured_design(out, f)
     table = design(f, n=n, method=method, seed=seed,
                    levels=2 if levels is None else levels, center=1 if center is None else center)
     _warning(few_design_runs_notice(len(table), f))
@@ -176,6 +178,27 @@ def doe(
     write_table(table, out)
     _print_table(table, f"{method} design: {_count(len(table), 'run')}")
     typer.echo(f"Wrote {_count(len(table), 'run')} x {_count(n_factors, 'factor')} to {out}")
+
+
+def _not_a_measured_design(out: Path, factors) -> None:
+    """Refuse to write a design over a file that holds more than a design: the README's
+    workflow fills design.csv in with the measurements, and a second ``doe`` with the
+    default --out would replace them."""
+    if not out.exists():
+        return
+    from ..io import read_table
+
+    try:
+        existing = read_table(out)
+    except InputError:
+        return  # not a table this reads: the design replaces it, as any output would
+    ours = set(factors.names) | {"run", "breaks_constraint"}
+    extra = [str(c) for c in existing.columns if str(c) not in ours]
+    if extra:
+        raise InputError(f"already holds runs with other columns ({', '.join(extra[:5])}"
+                         f"{', ...' if len(extra) > 5 else ''}): measurements, perhaps; a new "
+                         f"design would replace them. Name a new --out, such as "
+                         f"{out.with_stem(out.stem + '_2').name}", path=out)
 
 
 @app.command()
@@ -205,6 +228,8 @@ def recommend(
     from ..progress import say
 
     table_suffix(out)
+    for beside in (out, out.with_suffix(".png"), out.with_suffix(".html")):
+        not_an_input(beside, "the proposals", runs=runs, factors=factors)
     for name in minimize:
         if name not in response:
             raise InputError(f"--minimize '{name}' is not one of the --response columns"
@@ -525,6 +550,8 @@ def replay(
     if kind not in KINDS:  # before any note or slow work
         raise InputError(f"unknown model kind '{kind}'; choose one of {', '.join(KINDS)}")
     table_suffix(out)
+    for beside in (out, out.with_suffix(".png")):
+        not_an_input(beside, "the per-cycle summary", runs=runs, factors=factors)
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response, used=[cycle])
     require_cycle_column(checked.table, cycle)

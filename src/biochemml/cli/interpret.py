@@ -64,7 +64,7 @@ def design(
     from ..interpret.folder import as_written, load_sequence_run, output_choice, read_sequences
     from ..interpret.mutagenesis import _scorer
     from ..io.outputs import join_outputs
-    from ..io.writers import table_suffix, write_table
+    from ..io.writers import not_an_input, table_suffix, write_table
 
     check_run_folder(model)
     for name, value, least in (("--rounds", rounds, 1), ("--max-mutations", max_mutations, 0)):
@@ -72,8 +72,7 @@ def design(
             raise InputError(f"{name} must be {least} or more" + (" (0: no limit)" if least == 0
                                                                   else "") + f", got {value}")
     table_suffix(out)
-    if out.resolve() == data.resolve():
-        raise InputError("is also the --data table: name a new file for the designs", path=out)
+    not_an_input(out, "the designs", data=data)
     positions = parse_positions(fixed) if fixed else None
     cfg, est = load_sequence_run(model)
     output = output_choice(est, cfg, output)

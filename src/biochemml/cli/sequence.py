@@ -10,7 +10,7 @@ import typer
 from . import app
 from ..errors import InputError
 from ..io import read_table, sequence_column
-from ..io.writers import atomic_write, table_suffix, write_table
+from ..io.writers import atomic_write, not_an_input, table_suffix, write_table
 
 
 @app.command()
@@ -31,6 +31,7 @@ def encode(
     """
     from ..encode import kmer_counts, kmer_names, one_hot
 
+    not_an_input(out, "the encoding", data=data)
     if kmer is None and out.suffix.lower() != ".npy":
         raise InputError("one-hot arrays are written as .npy; use an --out ending in .npy "
                          "(or --kmer K for a .csv/.tsv/.xlsx/.parquet table)", path=out)
@@ -266,6 +267,7 @@ def motif_scan(
 
     if out is not None:
         table_suffix(out)
+        not_an_input(out, "the hits", seqs=seqs, motifs=motifs if Path(motifs).exists() else None)
     pwms = load(motifs)
     df = read_table(seqs)
     sequences = _motif_sequences(df, sequence_column_name, pwms)

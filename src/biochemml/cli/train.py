@@ -456,16 +456,11 @@ def predict(
     offset: Optional[int] = typer.Option(None, "--offset", help="protein-variant runs: number of the first wild-type residue in this table's mutation names; default the run's."),
 ):
     """Predict new sequences (or protein variants) with a trained model."""
-    from ..io.writers import table_suffix
+    from ..io.writers import not_an_input, table_suffix
 
     check_run_folder(model)
     table_suffix(out)  # before the work: a name that cannot be written is refused now
-    if out.resolve() == data.resolve():
-        from ..errors import InputError
-
-        raise InputError("is also the --data table: predictions would overwrite the "
-                         f"measurements; name a new file, such as {out.with_stem(out.stem + '_predicted')}",
-                         path=out)
+    not_an_input(out, "the predictions", data=data)
     if model.resolve() in out.resolve().parents:
         from ..errors import InputError
 

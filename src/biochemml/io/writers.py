@@ -120,6 +120,22 @@ def table_suffix(out) -> str:
     return suffix
 
 
+def not_an_input(out, what: str, **inputs) -> None:
+    """Refuse an output that is one of the command's input files, before any work.
+
+    ``what``: what the output is ("the proposals"); ``inputs``: option name (``data`` for
+    ``--data``) -> path, None where not given. The message says what would be lost and
+    names a new file.
+    """
+    out = Path(out)
+    for option, path in inputs.items():
+        if path is not None and Path(path).exists() and out.resolve() == Path(path).resolve():
+            flag = "--" + option.replace("_", "-")
+            raise InputError(f"is also the {flag} file: writing {what} there would replace it "
+                             f"(and what it holds); name a new file, such as "
+                             f"{out.with_stem(out.stem + '_out').name}", path=out)
+
+
 def write_table(df: pd.DataFrame, out) -> Path:
     """Write ``df`` as CSV, TSV, Excel or Parquet (by the suffix of ``out``), atomically."""
     options = TABLE_WRITERS[table_suffix(out)]
