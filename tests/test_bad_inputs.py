@@ -444,3 +444,27 @@ def test_a_group_column_of_many_values_lists_only_the_largest_groups(tmp_path, c
     assert sum(": n " in line for line in listed) == 10
     # groups of a few test rows get no bootstrap interval (it would reach -1e28)
     assert "95% CI" not in "".join(listed)
+
+
+def test_a_broken_workbook_or_empty_structure_is_a_sentence_not_a_traceback(tmp_path):
+    """A workbook cut short by a download, a zip that is not a workbook, an empty mmCIF:
+    zipfile.BadZipFile, KeyError and gemmi's IndexError had reached the user."""
+    import zipfile
+
+    from biochemml import structure
+    from biochemml.errors import InputError
+    from biochemml.io import read_table
+
+    full = tmp_path / "full.xlsx"
+    pd.DataFrame({"sequence": ["ACGT"] * 500, "gfp": range(500)}).to_excel(full, index=False)
+    (tmp_path / "cut.xlsx").write_bytes(full.read_bytes()[:3000])
+    with zipfile.ZipFile(tmp_path / "other.xlsx", "w") as book:
+        book.writestr("notes.txt", "not a workbook")
+    for name in ("cut.xlsx", "other.xlsx"):
+        with pytest.raises(InputError, match="is not a complete Excel workbook"):
+            read_table(tmp_path / name)
+    (tmp_path / "empty.cif").write_text("")
+    (tmp_path / "comment.cif").write_text("# nothing here\n")
+    for name in ("empty.cif", "comment.cif"):
+        with pytest.raises(InputError, match="holds no structure"):
+            structure.read(tmp_path / name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +106,12 @@ def read_table(path, columns=None) -> pd.DataFrame:
     except (UnicodeDecodeError, pd.errors.ParserError, OSError, ValueError, ImportError) as err:
         raise InputError(f"could not be read as a {suffix.lstrip('.')} table ({err})",
                          path=path) from None
+    except (zipfile.BadZipFile, KeyError):  # a workbook is a zip of known parts
+        if kind != "excel":
+            raise
+        raise InputError("is not a complete Excel workbook (cut short by a copy or a "
+                         "download, or not a workbook at all): open it in Excel and save it "
+                         "again, or save the sheet as CSV", path=path) from None
     if len(df) == 0:
         raise InputError("the table has no rows", path=path)
     df.attrs["path"] = str(path)

@@ -158,6 +158,9 @@ def _read_gemmi(path: Path, clean: bool = True):
 
     try:
         st = gemmi.read_structure(str(path))
+    except IndexError:  # gemmi on an mmCIF file without a data block (empty, comments)
+        raise InputError("holds no structure (the file is empty, or holds no mmCIF data "
+                         "block): download it again", path=path) from None
     except (RuntimeError, ValueError, OSError) as err:
         raise InputError(f"could not be read as a PDB or mmCIF structure ({err})",
                          path=path) from None
