@@ -468,3 +468,32 @@ def test_a_broken_workbook_or_empty_structure_is_a_sentence_not_a_traceback(tmp_
     for name in ("empty.cif", "comment.cif"):
         with pytest.raises(InputError, match="holds no structure"):
             structure.read(tmp_path / name)
+
+
+def test_fit_conditions_writes_only_a_folder_of_its_own(tmp_path, capsys, monkeypatch):
+    """--out-dir had written into any folder (a sequence run's report.html replaced) and
+    found an existing file only after the cross-validation."""
+    from biochemml import bioprocess
+
+    (tmp_path / "f.yaml").write_text("factors:\n  - {name: T, low: 25, high: 37}\n")
+    runs = tmp_path / "runs.csv"
+    runs.write_text("T,titer\n25,1.0\n28,1.6\n30,2.0\n33,2.2\n35,1.9\n37,1.5\n")
+    argv = ["fit-conditions", "--runs", str(runs), "--factors", str(tmp_path / "f.yaml"),
+            "--response", "titer", "--kinds", "gp", "--out-dir"]
+    other = tmp_path / "a_run"
+    other.mkdir()
+    (other / "model.pt").write_text("weights")
+    (other / "report.html").write_text("the run's report")
+    real = bioprocess.cross_validate
+    monkeypatch.setattr(bioprocess, "cross_validate", lambda *a, **k: pytest.fail("ran first"))
+    assert main(argv + [str(other)]) == 1
+    assert "already holds other files (model.pt)" in _error(capsys)
+    assert (other / "report.html").read_text() == "the run's report"
+    assert main(argv + [str(runs)]) == 1 and "is a file, not a folder" in _error(capsys)
+    monkeypatch.setattr(bioprocess, "cross_validate", real)
+    folder = tmp_path / "model"
+    assert main(argv + [str(folder)]) == 0
+    first = (folder / "cv_metrics.csv").read_text()
+    assert main(argv + [str(folder)]) == 0  # its own folder: replaced whole
+    assert (folder / "cv_metrics.csv").read_text() == first
+    assert not list(tmp_path.glob(".*.partial"))

@@ -401,6 +401,7 @@ def fit_conditions(
     for k in kind_list:  # before any slow work
         if k not in KINDS:
             raise InputError(f"unknown model kind '{k}' in --kinds; choose from {', '.join(KINDS)}")
+    _check_conditions_folder(out_dir)
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response)
     _notice(checked.skipped_notice())
@@ -426,19 +427,20 @@ def fit_conditions(
                                  "cross-validated error), fitted to all runs"
                                  + (NOT_MEANINGFUL if no_skill else ""))
     metrics_out = metrics.reset_index(names="kind")
-    write_table(metrics_out, out_dir / "cv_metrics.csv")
     # 'row': the file row of each run (as spreadsheets count, header = row 1), as every note says
     preds["row"] = [checked.file_row(int(i)) for i in preds["row"]]
-    write_table(preds, out_dir / "cv_predictions.csv")
-    write_table(importance.rename_axis("factor").rename("importance").reset_index(),
-               out_dir / "importance.csv")
-    _write_png(parity, out_dir / "parity.png")
-    _write_png(effects, out_dir / "effects.png")
     calibration = _coverage_notes(metrics, best, len(y))
-    _write_conditions_report(out_dir, runs, response, len(y), f, kind_list, best, metrics_out,
-                             importance, checked.ignored_notice(), checked.skipped_notice(), few,
-                             parity_caption=_cv_title(fold_spec, response),
-                             calibration=calibration, no_skill=no_skill, unvaried=unvaried)
+    with _conditions_folder(out_dir) as tmp:  # complete, or not there at all
+        write_table(metrics_out, tmp / "cv_metrics.csv")
+        write_table(preds, tmp / "cv_predictions.csv")
+        write_table(importance.rename_axis("factor").rename("importance").reset_index(),
+                    tmp / "importance.csv")
+        _write_png(parity, tmp / "parity.png")
+        _write_png(effects, tmp / "effects.png")
+        _write_conditions_report(tmp, runs, response, len(y), f, kind_list, best, metrics_out,
+                                 importance, checked.ignored_notice(), checked.skipped_notice(),
+                                 few, parity_caption=_cv_title(fold_spec, response),
+                                 calibration=calibration, no_skill=no_skill, unvaried=unvaried)
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside their 95% "
                               "prediction intervals, 0.95 if calibrated)")
     _warning(no_skill)
@@ -481,6 +483,51 @@ def _top_factors(importance) -> str:
     if moving.empty:
         return "no factor moves its predictions (every importance is 0)"
     return f"top factor{'s' if len(moving) > 1 else ''}: {', '.join(moving.index[:3])}"
+
+
+#: what fit-conditions writes in its --out-dir (a folder of these alone it may replace)
+CONDITIONS_FILES = {"cv_metrics.csv", "cv_predictions.csv", "importance.csv", "parity.png",
+                    "effects.png", "report.html"}
+
+
+def _check_conditions_folder(out_dir: Path) -> None:
+    """Before the cross-validation: --out-dir must be a new folder, or one that an earlier
+    fit-conditions wrote (its files alone, which the new ones replace), never a file or a
+    folder of other files (a sequence run, the user's data)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("is a file, not a folder: give --out-dir a folder name, such as "
+                         f"{out_dir.with_suffix('').name}_model", path=out_dir)
+    if out_dir.is_dir():
+        other = sorted(p.name for p in out_dir.iterdir() if p.name not in CONDITIONS_FILES)
+        if other:
+            raise InputError(f"already holds other files ({', '.join(other[:4])}"
+                             f"{', ...' if len(other) > 4 else ''}); fit-conditions replaces "
+                             "only a folder it wrote itself: name a new --out-dir",
+                             path=out_dir)
+
+
+def _conditions_folder(out_dir: Path):
+    """A temporary folder beside ``out_dir``, put in its place at the end (an earlier
+    fit-conditions folder is replaced whole); removed on any failure."""
+    import contextlib
+    import shutil
+
+    @contextlib.contextmanager
+    def folder():
+        tmp = out_dir.with_name(f".{out_dir.name}.partial")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        try:
+            yield tmp
+            _check_conditions_folder(out_dir)  # nothing else came in meanwhile
+            if out_dir.exists():
+                shutil.rmtree(out_dir)
+            tmp.rename(out_dir)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    return folder()
 
 
 def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: int, factors,
