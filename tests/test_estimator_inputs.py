@@ -288,3 +288,27 @@ def test_a_length_shorter_than_the_training_sequences_warns_at_fit():
                                            r"length=10 \(up to 12\): the model learns from "
                                            "their last 10 letters only"):
         SequenceRegressor(length=10, epochs=1, n_models=1).fit(SEQS, Y)
+
+
+def test_messages_show_values_as_a_person_writes_them(regressor, tmp_path):
+    """Numbers without array brackets or numpy types; pandas' own missing value named as
+    missing; a single-output model's only output; tabs in YAML named."""
+    from biochemml.bioprocess import Factors
+    from biochemml.design import fixed_positions
+    from biochemml.encode import one_hot
+    from biochemml.interpret import mutagenesis
+
+    with pytest.raises(InputError, match=r"needs positive values; this one is -2\.5$"):
+        SequenceRegressor(target_transform="log", epochs=1, n_models=1).fit(
+            SEQS[:3], [1.0, -2.5, 3.0])
+    with pytest.raises(InputError, match="index 1: sequence is missing"):
+        one_hot(pd.Series(["ACGT", pd.NA], dtype="string"))
+    with pytest.raises(InputError, match=r"counted from 1 .*, got 0$"):
+        fixed_positions(np.array([0]))
+    with pytest.raises(InputError, match=r"output must be 0 \(the model predicts one value\) "
+                                         "for this model, got 3"):
+        mutagenesis(regressor, SEQS[0], output=3)
+    path = tmp_path / "f.yaml"
+    path.write_text("factors:\n\t- {name: T, low: 25, high: 37}\n")
+    with pytest.raises(InputError, match="indent with spaces, not tabs"):
+        Factors.from_file(path)

@@ -29,8 +29,9 @@ def fixed_positions(fixed) -> list:
     out = []
     for p in items:
         if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, np.integer)) or p == 0:
+            shown = p.item() if isinstance(p, np.generic) else p
             raise InputError(f"fixed positions are whole numbers counted from 1 (or from -1 at "
-                             f"the 3' end), got {p!r}")
+                             f"the 3' end), got {shown!r}")
         out.append(int(p))
     return out
 

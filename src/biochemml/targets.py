@@ -85,6 +85,7 @@ def measured_values(y, n_sequences: int, target_transform: str = "standardize"):
                          row=int(np.flatnonzero(np.isinf(vals).any(axis=1))[0]))
     if target_transform == "log" and (vals[~np.isnan(vals)] <= 0).any():
         bad = int(np.flatnonzero((vals <= 0).any(axis=1))[0])
-        raise InputError("target_transform='log' needs positive values; this one is "
-                         f"{vals[bad]}", row=bad)
+        shown = (f"this one is {vals[bad][0]:g}" if vals.shape[1] == 1 else
+                 f"these are {', '.join(f'{v:g}' for v in vals[bad])}")
+        raise InputError(f"target_transform='log' needs positive values; {shown}", row=bad)
     return vals, values.ndim == 2

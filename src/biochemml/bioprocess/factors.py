@@ -589,7 +589,10 @@ class Factors:
         try:
             doc = yaml.safe_load(path.read_text())
         except yaml.YAMLError as err:
-            raise InputError(f"is not valid YAML ({err})", path=path) from None
+            tabs = "\t" in path.read_text()
+            raise InputError(f"is not valid YAML ({err})"
+                             + ("; indent with spaces, not tabs" if tabs else ""),
+                             path=path) from None
         if isinstance(doc, list):
             doc = {"factors": doc}
         if isinstance(doc, dict):

@@ -79,7 +79,8 @@ def as_sequence_list(seqs) -> tuple[list[str], bool]:
         seqs = list(seqs) if isinstance(seqs, Iterable) else [seqs]
     for i, s in enumerate(seqs):
         if not isinstance(s, str):
-            if s is None or (isinstance(s, float) and np.isnan(s)):
+            if s is None or (isinstance(s, float) and np.isnan(s)) or \
+                    type(s).__name__ in ("NAType", "NaTType"):  # pandas' missing values
                 raise InputError("sequence is missing (empty cell or NaN)", row=i)
             if isinstance(s, bytes):  # an array of bytes (HDF5, np.load), as one bytes value
                 try:

@@ -146,7 +146,9 @@ def _scorer(model, output, purpose: str = "explain"):
         output = names.index(output)
     if isinstance(output, bool) or not isinstance(output, (int, np.integer)) \
             or not 0 <= output < n_targets:
-        listed = " or ".join(names) if names else f"a number from 0 to {n_targets - 1}"
+        listed = " or ".join(names) if names else (
+            "0 (the model predicts one value)" if n_targets == 1 else
+            f"a number from 0 to {n_targets - 1}")
         raise InputError(f"output must be {listed} for this model, got {output!r}")
     output = int(output)
 
