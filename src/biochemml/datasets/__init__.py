@@ -64,11 +64,20 @@ def names() -> builtins.list:
 
 
 def _dataset(name: str):
+    """The catalogue entry of ``name``, read in any case and with - for _ (``SD_Kuo2020``,
+    ``sd-kuo2020``)."""
+    if isinstance(name, str):
+        key = name.strip().lower().replace("-", "_")
+        if key in CATALOG:
+            return CATALOG[key]
     try:
         return CATALOG[name]
     except (KeyError, TypeError):
-        raise DataError(f"Unknown data set {name!r}. Known data sets: {', '.join(CATALOG)} "
-                        f"(and 'flaviolin_bounds').") from None
+        from ..io.tables import _did_you_mean
+
+        hint = _did_you_mean(name, CATALOG) if isinstance(name, str) else ""
+        raise DataError(f"Unknown data set {name!r}{hint}. Known data sets: "
+                        f"{', '.join(CATALOG)} (and 'flaviolin_bounds').") from None
 
 
 def list() -> pd.DataFrame:  # noqa: A001 (the natural name: datasets.list())
@@ -183,9 +192,11 @@ def load(name: str, **options) -> pd.DataFrame:
         Unknown name (the message lists the known ones), a file whose checksum does not
         match, or a file that could not be downloaded.
     """
-    loader = _LOADERS.get(name)
+    key = name.strip().lower().replace("-", "_") if isinstance(name, str) else name
+    loader = _LOADERS.get(key)
     if loader is None:
         _dataset(name)  # raises the "unknown data set" error
+        raise DataError(f"data set {name!r} has no loader")  # not reached: every entry has one
     allowed = inspect.signature(loader).parameters
     unknown = sorted(set(options) - set(allowed))
     if unknown:
