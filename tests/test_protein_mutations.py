@@ -65,7 +65,7 @@ def test_format_can_add_or_drop_the_chain_prefix():
 
 
 @pytest.mark.parametrize("empty", ["", "WT", "wt", "_wt", None, float("nan"), "_sy", "p.=",
-                                   "p.(=)", "p.Lys2="])
+                                   "p.(=)", "p.Lys2=", "wild type", "Wild Type"])
 def test_wildtype_spellings(empty):
     assert parse_variant(empty) == ()
     assert apply_mutations(WT, empty) == WT
@@ -136,6 +136,8 @@ def test_offset_hint_never_suggests_the_offset_in_use():
     ("K2_T3insA", "variant 'K2_T3insA' is an insertion or deletion"),
     ("p.Lys2del", "variant 'p.Lys2del': 'Lys2del' is an insertion or deletion"),
     ("K2-", "variant 'K2-' is an insertion or deletion"),
+    ("c.70C>T", "variant 'c.70C>T' is a change of the DNA or RNA (HGVS c.)"),
+    (";", "variant ';' holds separators but no mutation"),
 ])
 def test_variant_errors_quote_the_variant_once(variant, message):
     with pytest.raises(InputError) as info:

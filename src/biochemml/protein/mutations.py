@@ -4,7 +4,7 @@ A *mutation* is one substitution written ``<wild-type residue><position><new res
 optionally after a one-letter chain prefix (``SA108D`` is ``A108D`` on chain ``S``, the
 avGFP convention). A *variant* is one or more mutations joined by ``,`` ``:`` ``;`` ``/``
 ``+`` or spaces (``A108D:N144D``, ``A108D N144D``). Residue letters are read in either case
-(``H24c`` is ``H24C``), and three-letter names with or without ``p.`` (``His24Cys``). An empty cell, ``WT``, ``wt``, ``_wt`` or ``wildtype`` is the wild type,
+(``H24c`` is ``H24C``), and three-letter names with or without ``p.`` (``His24Cys``). An empty cell, ``WT``, ``wt``, ``_wt``, ``wildtype`` or ``wild type`` is the wild type,
 and so is a synonymous variant (``_sy``, ``syn``, HGVS ``p.=``). The stop symbol ``*`` is
 allowed as the new residue.
 
@@ -31,7 +31,8 @@ from ..errors import InputError
 SEPARATORS = ",:;/+ "
 #: the separators as a message names them
 SEPARATOR_TEXT = "',' ':' ';' '/' '+' or a space"
-WILDTYPE_WORDS = frozenset({"", "wt", "_wt", "wildtype", "wild-type", "wild_type", "none",
+WILDTYPE_WORDS = frozenset({"", "wt", "_wt", "wildtype", "wild-type", "wild_type", "wild type",
+                            "none",
                             "_sy", "sy", "syn", "synonymous", "p.=", "p.(=)", "="})
 _RESIDUES = PROTEIN.symbols + "*"
 _TOKEN = re.compile(r"^(?:([A-Za-z]))??([A-Za-z*])(-?\d+)([A-Za-z*])$")
@@ -169,6 +170,10 @@ def parse_variant(variant) -> tuple[Mutation, ...]:
     text = str(variant).strip()
     if text.lower() in WILDTYPE_WORDS:
         return ()
+    if re.match(r"^[cgnmr]\.", text):  # HGVS of the DNA or RNA: c.70C>T
+        raise InputError(f"'{text}' is a change of the DNA or RNA (HGVS "
+                         f"{text[:2]}): variant models read protein substitutions, such as "
+                         "R24C or p.Arg24Cys; translate the codon change first")
     if text.startswith("p."):  # HGVS: p.Ala108Asp or p.[Ala108Asp;Asn144Asp]
         body = text[2:].strip()
         if body[:1] in "[(" and body[-1:] in "])":
@@ -177,7 +182,7 @@ def parse_variant(variant) -> tuple[Mutation, ...]:
     # a separator left at the end or doubled (A108D; or A108D,,N144D) separates nothing
     tokens = [_one_letter(tok) for tok in _SPLIT.split(text) if tok]
     if text and not tokens:
-        raise InputError(f"variant {variant!r} holds separators but no mutation; write the "
+        raise InputError(f"'{str(variant).strip()}' holds separators but no mutation; write the "
                          "wild type as an empty cell or WT")
     return tuple(parse_mutation(tok) for tok in tokens if tok is not None)
 
