@@ -138,3 +138,13 @@ def test_the_report_file_gets_the_users_umask(tmp_path):
     finally:
         os.umask(old)
     assert (path.stat().st_mode & 0o777) == 0o640  # not mkstemp's private 0o600
+
+
+def test_the_metrics_are_explained_for_a_reader_who_is_not_an_ml_engineer(tmp_path):
+    page = write_report(tmp_path / "r.html", "t",
+                        metrics={"gfp: r2": 0.5, "spearman": 0.7, "n": 40}).read_text()
+    assert "How to read these numbers" in page
+    assert "R²: the share of the variation" in page and "Spearman ρ: how well" in page
+    assert "MAE" not in page  # only the metrics shown
+    assert "How to read" not in write_report(tmp_path / "s.html", "t",
+                                             metrics={"n": 40}).read_text()

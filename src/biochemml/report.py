@@ -39,9 +39,52 @@ figcaption { color: #555; font-size: 0.95em; margin-top: 0.3em; }
 ul.notes li { margin-bottom: 0.4em; }
 .first { background: #fff4e0; border-left: 4px solid #e69500; padding: 0.4em 1em; margin: 1em 0; }
 .first ul { margin: 0.3em 0; padding-left: 1.2em; }
+table { display: block; overflow-x: auto; max-width: 100%; }
 details pre { background: #f6f8fa; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
 .more { color: #777; font-size: 0.9em; }
 """
+
+
+#: what each metric of a report means, for readers who are not ML engineers
+GLOSSARY = {
+    "r2": "R²: the share of the variation in the measured values that the predictions "
+          "explain (1 perfect, 0 no better than predicting the mean, below 0 worse).",
+    "pearson": "Pearson r: how closely measured and predicted values lie on a straight line "
+               "(1 perfect, 0 none).",
+    "spearman": "Spearman ρ: how well the predictions rank the sequences in the measured "
+                "order (1 the same order, 0 none).",
+    "mse": "MSE: the mean squared difference between measured and predicted values "
+           "(in squared units of the values; lower is better).",
+    "rmse": "RMSE: the square root of the MSE, a typical error in the units of the values.",
+    "mae": "MAE: the mean absolute difference between measured and predicted values, in "
+           "their units.",
+    "accuracy": "Accuracy: the share of test sequences given the right class.",
+    "balanced_accuracy": "Balanced accuracy: the mean over classes of the share found, so "
+                         "a rare class counts as much as a common one.",
+    "precision": "Precision: of the sequences called positive, the share that are.",
+    "recall": "Recall (sensitivity): of the positive sequences, the share found.",
+    "f1": "F1: the harmonic mean of precision and recall.",
+    "specificity": "Specificity: of the negative sequences, the share called negative.",
+    "roc_auc": "ROC AUC: the chance that a random positive scores above a random negative "
+               "(0.5 chance, 1 perfect).",
+    "pr_auc": "PR AUC (average precision): precision averaged over recall; chance is the "
+              "share of positives.",
+    "log_loss": "Log loss (cross-entropy): how sure the model was of the right class, "
+                "averaged (0 perfect; lower is better).",
+}
+
+
+def _glossary(metrics: dict) -> str:
+    """A list explaining the metrics shown (by their base names: ``gfp: r2`` is ``r2``)."""
+    names = []
+    for key in metrics:
+        base = str(key).split(": ")[-1].split(" (")[0].strip().lower()
+        if base in GLOSSARY and base not in names:
+            names.append(base)
+    if not names:
+        return ""
+    return ('<details><summary>How to read these numbers</summary><ul class="notes">'
+            + "".join(f"<li>{_esc(GLOSSARY[n])}</li>" for n in names) + "</ul></details>")
 
 
 def _esc(value) -> str:
@@ -228,6 +271,7 @@ def write_report(path, title, *, summary=None, metrics=None, figures=None, table
         if any(isinstance(v, dict) and "low" in v for v in metrics.values()):
             sections.append('<p class="more">In brackets: bootstrap 95% confidence interval over '
                             f'{_esc(intervals_over)}.</p>')
+        sections.append(_glossary(metrics))
     if notes:
         sections += ["<h2>What this means</h2>",
                      '<ul class="notes">' + "".join(f"<li>{_esc(n)}</li>" for n in notes) + "</ul>"]
