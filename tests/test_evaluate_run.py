@@ -129,6 +129,7 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     assert "The baseline gbm-kmer beat ridge on the test set" in said
     assert "--model gbm-kmer." in said and "give the network more data" not in said  # no network
     html = " ".join((run / "report.html").read_text().split())
+    assert "<th>target column</th><td>gfp</td>" in html
     # in the box read before any number, not a bullet among the notes below the metrics
     box = html.split('<div class="first"><strong>Read this first</strong>')[1].split("</div>")[0]
     assert "The baseline gbm-kmer beat ridge" in box and "--model gbm-kmer" in box

@@ -1241,7 +1241,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         }
         write_yaml(tmp / "config.yaml", config)
         summary = {
-            "data": data_name, "task": task, "model": est.model_name_,
+            "data": data_name, "task": task,
+            ("target column" if len(targets) == 1 else "target columns"):
+                ", ".join(map(str, targets)),
+            "model": est.model_name_,
             "training / test sequences": f"{len(train_idx)} / {len(test_idx)}"
                                          + (f" ({len(left_out)} left out)" if len(left_out) else ""),
             "split": config["split"]["kind"] + (f" ({apart})" if apart else ""),
