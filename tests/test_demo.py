@@ -25,6 +25,13 @@ def test_demo_saves_its_data_and_the_command_that_reproduces_it(tmp_path, capsys
     assert "DataFrame" not in report and "DataFrame" not in said
     assert "simulated CCGGAA motif data (seed 3), saved as data.csv" in report
     assert "from simulated CCGGAA motif data (seed 3)" in said
+    # the report holds what makes the score meaningful: the best accuracy such data allow
+    saved_metrics = json.loads((run / "metrics.json").read_text())
+    ceiling = saved_metrics["bayes_optimal_accuracy"]
+    assert 0.9 < ceiling < 1 and 0.9 < saved_metrics["bayes_rule_accuracy_on_test"] <= 1
+    flat = " ".join(report.split())
+    assert f"The best accuracy any model can reach on such data is {ceiling:.3f}" in flat
+    assert "the seed 125 of the summary draws the test set" in flat
 
     # the recorded command makes the same run again
     first = json.loads((run / "metrics.json").read_text())["test"]

@@ -177,7 +177,8 @@ def test_a_run_still_improving_at_its_last_epoch_says_train_longer():
     done = {"epochs_run": 20, "best_epoch": 19, "time_limit_hit": False}
     assert _still_improving([done]) == (
         "The validation score was still improving at the last epoch (20 of 20): training "
-        "ended before the model had learnt what it could. Train longer (--epochs 40).")
+        "ended before the model had learnt what it could. Train longer (--epochs 40 with "
+        "biochemml train, epochs=40 in Python).")
     assert "every network" in _still_improving([done, done])
     # one network that stopped early, the time limit, or no validation: nothing to say
     assert _still_improving([done, {**done, "best_epoch": 12}]) is None
@@ -219,8 +220,9 @@ def test_curves_name_the_positive_class_and_length_residuals_the_target(tmp_path
         tmp_path / "t.csv", index=False)
     train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["bound"],
               epochs=1, n_models=1, out=tmp_path / "c")
-    assert titles == ["ROC curve (positive class: yes)",
-                      "Precision-recall curve (positive class: yes)"]
+    assert [t.split("\n")[0] for t in titles] == ["ROC curve (positive class: yes)",
+                                                  "Precision-recall curve (positive class: yes)"]
+    assert titles[0].split("\n")[1] == "cnn · test set · n = 24"  # model, set, size
     train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["gfp"],
               task="regression", model="ridge", baselines=False, out=tmp_path / "r")
     assert ("gfp", "Residuals against sequence length") in labels

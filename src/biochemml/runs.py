@@ -975,7 +975,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
               validation_split: float = 0.1, n_models: int | str | None = None,
               target_transform: str = "standardize", model_params: dict | None = None,
               baselines: bool = True, title: str | None = None, positive=None,
-              command: str | None = None, data_name: str | None = None) -> Path:
+              command: str | None = None, data_name: str | None = None,
+              context: list | None = None) -> Path:
     """Train a sequence model on a table and write a run folder.
 
     Parameters
@@ -1041,6 +1042,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     data_name : str, optional
         What the terminal, config.yaml and the report call the data (default the file
         path, or "DataFrame").
+    context : list of str, optional
+        Sentences the report puts first among its notes: what the caller knows of the
+        data (the demo: the best accuracy such data allow).
 
     Returns
     -------
@@ -1289,7 +1293,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                          + (" (split 'group' puts each group wholly in training or test)"
                             if split == "group" else "")
                          + f"; scoring groups apart needs 2 to {MAX_GROUPS}.")
-        notes += blank_notes
+        notes += list(context or []) + blank_notes
         if unscored:
             notes.append(unscored)
         if copies_note:
@@ -1382,7 +1386,8 @@ def _still_improving(fit_info) -> str | None:
     n = fit_info[0]["epochs_run"]
     return (f"The validation score was still improving at the last epoch ({n} of {n}"
             + (", every network" if len(fit_info) > 1 else "") + "): training ended "
-            f"before the model had learnt what it could. Train longer (--epochs {2 * n}).")
+            f"before the model had learnt what it could. Train longer (--epochs {2 * n} with "
+            f"biochemml train, epochs={2 * n} in Python).")
 
 
 def _better_baseline(rows, still_improving: bool = False) -> str | None:
