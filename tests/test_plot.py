@@ -87,12 +87,12 @@ def test_binary_confusion_matrix_tags_cells_and_reads_out_errors():
 
 def test_error_bars_get_room_but_do_not_squeeze_the_points_and_have_a_visible_legend_sample():
     y = np.array([0.0, 1.0, 2.0, 3.0])
-    fig = plot.observed_vs_predicted(y, y, std=[0.5, 0.1, 0.1, 0.5])
+    fig = plot.observed_vs_predicted(y, y, std=[0.2, 0.1, 0.1, 0.2])
     ax = fig.axes[0]
-    assert ax.get_ylim()[1] >= 3.0 + 0.5 and ax.get_ylim()[0] <= -0.5  # short bars fit
-    # one very wide bar: the axes grow by at most a quarter of the data's range (0.75 here)
-    wide = plot.observed_vs_predicted(y, y, std=[0.5, 0.1, 0.1, 6.0]).axes[0]
-    assert 3.75 <= wide.get_ylim()[1] <= 3.75 + 0.03 * 5 + 1e-9
+    assert ax.get_ylim()[1] >= 3.0 + 0.2 and ax.get_ylim()[0] <= -0.2  # short bars fit
+    # one very wide bar: the axes grow by at most a tenth of the data's range (0.3 here)
+    wide = plot.observed_vs_predicted(y, y, std=[0.2, 0.1, 0.1, 6.0]).axes[0]
+    assert 3.3 <= wide.get_ylim()[1] <= 3.3 + 0.03 * 3.6 + 1e-9
     assert "on every point" in wide.get_legend().texts[0].get_text()
     handle = ax.get_legend().legend_handles[0]
     assert handle.get_alpha() in (None, 1.0) and "±1 std" in ax.get_legend().texts[0].get_text()
@@ -218,13 +218,16 @@ def test_long_error_bars_are_grey_behind_the_points_and_their_cut_is_said():
     p = t + rng.normal(0, 0.2, 200)
     s = np.full(200, 0.1)
     s[:7] = 50.0  # far longer than the data's range
-    fig = plot.observed_vs_predicted(t, p, std=s)
+    fig = plot.observed_vs_predicted(t, p, std=s, max_errorbars=200)
     ax = fig.axes[0]
     text = ax.get_legend().get_texts()[0].get_text()
     assert "±1 std (predicted), on every point" in text
     assert "(7 longer than the axes, cut at the edge)" in text
     bars = [c for c in ax.collections if c.get_zorder() == 1]
     assert bars and all(c.get_zorder() < 2 for c in bars)
+    # by default 60 bars show the spread; 300 had made a grey curtain over the points
+    default = plot.observed_vs_predicted(t, p, std=s).axes[0]
+    assert "on a random 60 of 200 points" in default.get_legend().get_texts()[0].get_text()
 
 
 def test_a_figure_shows_as_a_png_in_a_fresh_notebook():

@@ -14,7 +14,7 @@ def _with_units(label, units):
 
 def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *, units=None,
                           title="Observed vs predicted", hexbin_above=HEXBIN_ABOVE,
-                          max_errorbars=300, seed=0, formats=None, dpi=DPI):
+                          max_errorbars=60, seed=0, formats=None, dpi=DPI):
     """Predicted against measured values, the y = x line, and R², Pearson r and Spearman ρ in a box.
 
     Parameters
@@ -32,7 +32,8 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
         Units of the value, e.g. ``"a.u."`` or ``"log2 fold change"``.
     hexbin_above : int, default 5000
         Above this many points, a hexagonal density map replaces the scatter.
-    max_errorbars : int, default 300
+    max_errorbars : int, default 60
+        More bars than this make a grey curtain over the points; 60 show the spread.
     seed : int, default 0
         Chooses the points that get error bars.
     title, formats, dpi :
@@ -63,10 +64,10 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
             # grey and behind the points: the bars must not hide the predictions
             ax.errorbar(t[pick], p[pick], yerr=s[pick], fmt="none", ecolor="0.45", alpha=0.35,
                         elinewidth=1, zorder=1)
-            # the axes make room for the bars, but at most a quarter of the data's range on
-            # each side: a few wide bars would squeeze the points into a band (longer bars
-            # are clipped at the edge)
-            room = 0.25 * (hi - lo or 1.0)
+            # the axes make room for the bars, but at most a tenth of the data's range on
+            # each side: a few wide bars would squeeze the points into a band, and push the
+            # axes past values that cannot be (below 0); longer bars are clipped at the edge
+            room = 0.1 * (hi - lo or 1.0)
             lo = min(lo, max((p[pick] - s[pick]).min(), lo - room))
             hi = max(hi, min((p[pick] + s[pick]).max(), hi + room))
             # the bars are faint on purpose; the legend's sample is drawn solid to be seen
