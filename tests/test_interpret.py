@@ -67,6 +67,8 @@ def test_effects_are_the_model_own_differences(course):
     # the importance column is the position's, as result.importance has it
     np.testing.assert_allclose(frame.importance.to_numpy(),
                                np.repeat(result.importance[0], 3), atol=1e-12)
+    assert repr(result) == ("Mutagenesis(1 sequence of up to 20 letters, 60 substitutions, "
+                            "output='log-odds of class 1'; .to_frame() for the table)")
     named = result.to_frame(ids=["my_utr"])
     assert (named.id == "my_utr").all()
     with pytest.raises(InputError, match="2 ids given for 1 sequences"):

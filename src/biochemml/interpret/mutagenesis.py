@@ -58,6 +58,12 @@ class Mutagenesis:
     output: str
     column: str = "prediction"
 
+    def __repr__(self) -> str:  # not the arrays: a notebook cell shows what the result is
+        n, length = self.effects.shape[:2]
+        return (f"Mutagenesis({n} sequence{'s' if n != 1 else ''} of up to {length} letters, "
+                f"{int(np.isfinite(self.effects).sum() - sum(map(len, self.sequences)))} "
+                f"substitutions, output={self.output!r}; .to_frame() for the table)")
+
     @property
     def importance(self) -> np.ndarray:
         """``(N, L)``: how much each letter of each sequence raises the output against the
