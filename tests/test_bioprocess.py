@@ -524,3 +524,13 @@ def test_bioprocess_figures_leave_pyplot_and_its_backend_alone():
     fig = parity_plot(table)
     convergence_plot({"random": np.array([[1.0, 2.0, 3.0]])}, "best so far")
     assert len(fig.axes) >= 1 and plt.get_fignums() == [] and matplotlib.get_backend() == backend
+
+
+def test_a_condition_model_says_what_it_is_in_a_notebook():
+    from biochemml.bioprocess import ConditionModel
+
+    model = ConditionModel("gbt", seed=0)
+    assert repr(model) == "ConditionModel(kind='gbt', not fitted)"
+    X = pd.DataFrame({"T": np.linspace(25, 37, 8)})
+    model.fit(X, np.sin(X["T"] / 3))
+    assert repr(model) == "ConditionModel(kind='gbt', fitted on 8 runs of T)"

@@ -255,6 +255,12 @@ class ConditionModel:
         self.n_members = n_members
 
     # ----------------------------------------------------------------- fit
+    def __repr__(self) -> str:
+        fitted = (f", fitted on {self.n_train_} runs of {', '.join(self.factors_.names)}"
+                  if hasattr(self, "n_train_") else ", not fitted")
+        return (f"ConditionModel(kind={self.kind!r}"
+                + (", log_response=True" if self.log_response else "") + f"{fitted})")
+
     def fit(self, X: pd.DataFrame, y) -> "ConditionModel":
         """Fit on a table of conditions.
 
