@@ -28,6 +28,8 @@ def test_validation_is_a_tenth_of_train_and_parts_are_disjoint():
     assert not np.array_equal(test, other[2])
     state = np.random.RandomState(0)
     assert sum(map(len, split_indices(100, 0.2, 0.1, seed=state))) == 100
+    # no seed given: the same split each call, as everywhere in biochemml
+    assert np.array_equal(split_indices(100)[2], split_indices(100)[2])
 
 
 def test_stratified_split_keeps_class_proportions():

@@ -89,7 +89,7 @@ def _every_class_on_both_sides(first: np.ndarray, second: np.ndarray, labels: np
 
 
 def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratify=None,
-                  seed=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  seed=0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split ``range(n)`` into train, validation and test index arrays.
 
     Parameters
@@ -105,13 +105,17 @@ def split_indices(n: int, test_size: float = 0.2, val_size: float = 0.0, stratif
         Class labels: keep class proportions equal in every part, with at least one row
         of every class of 2 rows or more in the training and in the test (and the
         validation) part.
-    seed : int, optional
-        ``random_state``; the course uses 125.
+    seed : int, default 0
+        ``random_state``; the course uses 125. The same seed gives the same split, as in
+        every biochemml function (None draws a new one each call).
 
     Returns
     -------
     train, val, test : ndarray of int
-        Sorted index arrays (``val`` or ``test`` empty when its size is 0).
+        Sorted index arrays (``val`` or ``test`` empty when its size is 0). Note the order:
+        ``train, _, test = split_indices(n)`` for a split without validation rows (the
+        k-fold, group and similarity splits of :mod:`biochemml.evaluation` return
+        ``train, test``, first).
 
     Examples
     --------
