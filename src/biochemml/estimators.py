@@ -575,8 +575,9 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
     length : int, optional
         Sequence length for the model; default the longest training sequence. Longer
         sequences at prediction time are cut (on the 5' side when ``pad="left"``).
-    pad : {"right", "left"}
-        Padding side for sequences of different lengths.
+    pad : {"right", "left", "none"}
+        Padding side for sequences of different lengths; ``"none"`` refuses sequences of
+        different lengths.
     unknown : {"zeros", "uniform"}
         Encoding of N/X.
     n_models : int or "auto"

@@ -43,9 +43,10 @@ def one_hot(
     seqs : str or sequence of str
         One sequence (returns ``(L, C)``) or many (returns ``(N, L, C)``). Lower case
         is accepted. A list, tuple, numpy array or pandas Series all work.
-    alphabet : {"dna", "rna", "protein"}
+    alphabet : {"dna", "rna", "protein", "protein-stop"}
         Channel order A, C, G, T (DNA); A, C, G, U (RNA); the 20 amino acids in
-        alphabetical one-letter order (protein).
+        alphabetical one-letter order (protein), and ``*`` (a stop) as a 21st channel
+        (protein-stop). DNA reads U as T and RNA reads T as U: one molecule, two spellings.
     length : int, optional
         Output length ``L``; default the longest sequence.
     pad : {"right", "left", "none"}
