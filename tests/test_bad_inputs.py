@@ -497,3 +497,21 @@ def test_fit_conditions_writes_only_a_folder_of_its_own(tmp_path, capsys, monkey
     assert main(argv + [str(folder)]) == 0  # its own folder: replaced whole
     assert (folder / "cv_metrics.csv").read_text() == first
     assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_a_pdb_file_cut_short_is_named_not_read_as_a_shorter_protein(tmp_path):
+    """A download stopped midway read as 116 of 286 residues, and a run blamed a missing
+    signal peptide."""
+    from biochemml import datasets, structure
+    from biochemml.errors import InputError
+
+    whole = datasets.structure_path("tem1")
+    text = whole.read_text()
+    (tmp_path / "cut.pdb").write_text(text[:150000])
+    with pytest.raises(InputError, match=r"ends in the middle of an atom record \(its last "
+                                         r"line has \d+ characters, its other atom lines 80\)"):
+        structure.read(tmp_path / "cut.pdb")
+    (tmp_path / "cut_early.pdb").write_text(text[:150000].rsplit("\n", 1)[0][:-40] + "\n")
+    with pytest.raises(InputError, match="cut short"):
+        structure.read(tmp_path / "cut_early.pdb")
+    assert len(structure.read(whole).sequence) == 286  # the whole file reads

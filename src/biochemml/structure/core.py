@@ -151,11 +151,43 @@ def virtual_cb(n: np.ndarray, ca: np.ndarray, c: np.ndarray) -> np.ndarray:
     return -0.58273431 * a + 0.56802827 * b - 0.54067466 * g + ca
 
 
+def _check_not_cut_short(path: Path) -> None:
+    """Refuse a PDB file whose last line is an atom record shorter than its others (or cut
+    before its coordinates end, column 54): a copy or download that stopped midway, which
+    would read as a shorter protein and be blamed on the biology."""
+    import gzip
+
+    name = path.name.lower().removesuffix(".gz")
+    if not name.endswith((".pdb", ".ent")) or not path.is_file():
+        return
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", errors="replace") as handle:
+            last, widths = "", {}
+            for line in handle:
+                if line.strip():
+                    last = line
+                    if line.startswith(("ATOM", "HETATM")):
+                        width = len(line.rstrip("\r\n"))
+                        widths[width] = widths.get(width, 0) + 1
+    except (OSError, EOFError):
+        raise InputError("could not be read to its end (a damaged or cut-short file): "
+                         "download it again", path=path) from None
+    width = len(last.rstrip("\r\n"))
+    usual = max(widths, key=widths.get) if widths else 0
+    if last.startswith(("ATOM", "HETATM")) and (width < 54 or (
+            width < usual and widths.get(width, 0) == 1)):
+        raise InputError(f"ends in the middle of an atom record (its last line has {width} "
+                         f"characters, its other atom lines {usual}): the file was cut short "
+                         "by a copy or a download; download it again", path=path)
+
+
 def _read_gemmi(path: Path, clean: bool = True):
     """The file as a gemmi structure; ``clean`` keeps the first alternative conformation
     only (what the readers use), ``False`` keeps every atom (what the writers use)."""
     import gemmi
 
+    _check_not_cut_short(path)
     try:
         st = gemmi.read_structure(str(path))
     except IndexError:  # gemmi on an mmCIF file without a data block (empty, comments)
