@@ -177,7 +177,7 @@ def test_longer_sequences_are_cut_on_the_left_with_a_length_warning(data, fitted
 
 def test_shorter_sequences_than_every_training_one_are_named(fitted):
     _, said = _warnings(fitted, ["ACGTA", "ACG"])
-    assert said == ["2 sequences are shorter than every training sequence (9 nt or more): the "
+    assert said == ["2 sequences are shorter than every training sequence (all 9 nt): the "
                     "model never saw such lengths, so read their predictions with care"]
 
 
@@ -247,3 +247,16 @@ def test_a_one_column_dataframe_is_its_sequences(data, fitted):
     np.testing.assert_allclose(again.predict(table), fitted.predict(list(seqs)))
     with pytest.raises(InputError, match="pass the sequence column alone, e.g. df\\['utr'\\]"):
         fitted.predict(table.assign(y=y))
+
+
+def test_shorter_than_training_names_the_training_lengths_as_they_were():
+    from types import SimpleNamespace
+
+    from biochemml.estimators import length_notes
+
+    est = SimpleNamespace(input_length_=30, alphabet="dna", train_lengths_=(20, 30),
+                          reads_any_length=True)
+    assert length_notes(["ACGT"], est)[0][0] == (
+        "1 sequence is shorter than every training sequence (20 nt or more)")
+    est.train_lengths_ = (30, 30)
+    assert "(all 30 nt)" in length_notes(["ACGT"], est)[0][0]

@@ -67,12 +67,14 @@ def length_notes(seqs, est) -> list[tuple[str, str]]:
         return []
     notes = []
     unit = _length_unit(est.alphabet)
-    shortest = getattr(est, "train_lengths_", (0, 0))[0]
+    shortest, longest = getattr(est, "train_lengths_", (0, 0))
     shorter = sum(len(q) < shortest for q in seqs)
     if shorter:
         one = shorter == 1
+        seen = (f"all {shortest} {unit}" if shortest == longest else
+                f"{shortest} {unit} or more")
         notes.append((f"{shorter} sequence{'' if one else 's'} {'is' if one else 'are'} shorter "
-                      f"than every training sequence ({shortest} {unit} or more)",
+                      f"than every training sequence ({seen})",
                       f": the model never saw such lengths, so read "
                       f"{'its prediction' if one else 'their predictions'} with care"))
     longer = sum(len(q) > length for q in seqs)
