@@ -41,6 +41,17 @@ def test_train_and_predict_protein_variants(tem1_files, tmp_path, capsys, monkey
     for name in ("model.pkl", "config.yaml", "metrics.json", "predictions.csv", "report.html",
                  "effects_bfactor.pdb", "distance_map.png"):
         assert (run / name).exists(), name
+    # the heat map's numbers: every single substitution, best first, as position_effects
+    # averages them
+    singles = pd.read_csv(run / "substitution_effects.csv")
+    wt = (folder / "wt.fasta").read_text().split("\n", 1)[1].replace("\n", "")
+    assert len(singles) == 19 * len(wt) and singles.predicted_effect.is_monotonic_decreasing
+    first = singles.iloc[0]
+    assert first.variant == f"{first.wildtype_residue}{first.position}{first.new_residue}"
+    per_position = pd.read_csv(run / "position_effects.csv").set_index("position")
+    mean = singles.groupby("position").predicted_effect.mean()
+    assert mean.to_numpy() == pytest.approx(
+        per_position.loc[mean.index, "mean_predicted_effect"].to_numpy())
     metrics = json.loads((run / "metrics.json").read_text())
     assert -1 <= metrics["test"]["spearman"] <= 1
     report = (run / "report.html").read_text()

@@ -155,7 +155,8 @@ def _single_mutant_scan(wildtype: str, offset: int):
 
 def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target: str = "score",
              chain=None, measured=None, has_wildtype: bool = True) -> tuple[dict, list]:
-    """Draw the run's figures and write position_effects.csv (and the B-factor PDB).
+    """Draw the run's figures and write position_effects.csv, substitution_effects.csv (the
+    heat map's numbers: every single substitution, best first) and the B-factor PDB.
 
     ``measured`` counts the training variants' mutations at each position (shape ``(L,)``);
     ``has_wildtype`` says whether a training variant is the wild type. Returns the figure
@@ -196,6 +197,15 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
                   "mean_predicted_effect": per_residue,
                   "measured_variants": measured}).to_csv(out / "position_effects.csv",
                                                          index=False)
+    # the heat map's numbers, one row per single substitution, best first: what to pick
+    # variants from (the measured counts say where the model extrapolates)
+    singles = pd.DataFrame({"variant": variants, "position": pos + offset,
+                            "wildtype_residue": [wildtype[i] for i in pos],
+                            "new_residue": res, "prediction": predicted,
+                            "predicted_effect": effect,
+                            "measured_variants_at_position": measured[pos]})
+    singles.sort_values("predicted_effect", ascending=False, kind="stable").to_csv(
+        out / "substitution_effects.csv", index=False)
     if structure is not None:
         from . import structure as S
         from .plot._base import DPI
