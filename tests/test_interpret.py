@@ -372,3 +372,14 @@ def test_design_says_every_round(position_model, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "Round 1 of 2: every single substitution of 2 sequences" in err and "Round 2 of 2" in err
     assert table.start.tolist() == seqs[:2]
+
+
+def test_weak_filter_motifs_are_said_to_be_weak():
+    from biochemml.interpret.folder import _weak_filters_note
+    from biochemml.motifs import PWM
+
+    flat = PWM.from_matrix(np.array([[30, 25, 25, 20]] * 6).T, name="f1")
+    sharp = PWM.from_instances(["CCGGAA"] * 20, pseudocounts=0.1, name="f2")
+    assert "No filter motif drawn has a position of 1 bit or more" in _weak_filters_note([flat])
+    assert _weak_filters_note([flat, sharp]) is None
+    assert _weak_filters_note([]) is None

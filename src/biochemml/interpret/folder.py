@@ -129,6 +129,25 @@ def _note_repeats(ids, distinct, id_column) -> None:
         "name is one sequence.")
 
 
+#: bits at a filter motif's strongest position below which its logo shows no clear letter
+WEAK_BITS = 1.0
+
+
+def _weak_filters_note(motifs) -> str | None:
+    """A sentence when none of the filter motifs drawn has a position of ``WEAK_BITS`` or
+    more: their logos look empty because what the model learnt is spread over many filters
+    (or is not a motif), so the mutagenesis maps are the ones to read."""
+    if not motifs:
+        return None
+    strongest = max(float(m.information_content().max()) for m in motifs)
+    if strongest >= WEAK_BITS:
+        return None
+    return (f"No filter motif drawn has a position of {WEAK_BITS:g} bit or more (the "
+            f"strongest: {strongest:.2f} of 2): each filter carries a small share of what the "
+            "model learnt, so their logos look nearly empty and are not motifs to report on "
+            "their own. Read the mutagenesis maps, which show what the whole model does.")
+
+
 def _file_names(ids) -> list:
     """A distinct file-name-safe stem for each id (``a/b`` and ``a_b`` get ``a_b``, ``a_b_2``)."""
     seen, out = set(), []
@@ -276,11 +295,15 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
         notes.append("Filter motifs: windows where a first-layer filter reaches half its largest "
                      "output, counted into a frequency matrix; in the consensus, upper case "
                      "marks positions of at least 1 bit, lower case 0.25-1 bit, N less; "
-                     "compare filter_motifs.meme with "
-                     "JASPAR in Tomtom. Influence: how far the predictions move (root mean square, "
+                     "compare filter_motifs.meme with known motifs in Tomtom (JASPAR for "
+                     "DNA-binding sites; a database of RNA-binding protein motifs for "
+                     "mRNA). Influence: how far the predictions move (root mean square, "
                      "in the network's output units: logits, or standardised values) when the "
                      f"filter is silenced, on {min(len(seqs), INFLUENCE_SEQUENCES)} of the "
                      "sequences; the most influential come first." if motifs else no_filters)
+        weak = _weak_filters_note(motifs[:FILTER_LOGOS])
+        if weak:
+            notes.append(weak)
         own, beaten = run_test_scores(run_dir)
         if beaten:
             beaten += " What this model learnt may be less than the data holds."
