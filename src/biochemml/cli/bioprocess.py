@@ -530,6 +530,23 @@ def _conditions_folder(out_dir: Path):
     return folder()
 
 
+def _recommend_model_note(metrics, best: str) -> str:
+    """When the lowest-error model is not the GP: recommend proposes with the GP anyway, so
+    say how the GP did here (its cross-validated R² and coverage), else ``""``."""
+    rows = metrics.set_index("kind")
+    if best == "gp" or "gp" not in rows.index:
+        return ("" if "gp" in rows.index else
+                "recommend proposes runs with a Gaussian process (gp), which was not "
+                "compared here (--kinds): add gp to see how it predicts these runs")
+    import math
+
+    gp = rows.loc["gp"]
+    coverage = (f" and its 95% intervals held {float(gp['coverage']):.0%} of the runs"
+                if "coverage" in gp and math.isfinite(float(gp["coverage"])) else "")
+    return (f"recommend proposes runs with the Gaussian process (gp), not with {best}: the "
+            f"gp's cross-validated R² here is {float(gp['r2']):.2f}{coverage}")
+
+
 def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: int, factors,
                              kinds, best: str, metrics, importance, ignored: str = "",
                              skipped: str = "", few: str = "",
@@ -572,6 +589,7 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
            "runs: how much its predictions move as each factor alone changes."]
         + _report_note("" if (importance > 0).any() else
                        f"the {best} model's " + _top_factors(importance))
+        + _report_note(_recommend_model_note(metrics, best))
         + _report_note(unvaried) + _report_note(skipped) + _report_note(ignored))
 
 
