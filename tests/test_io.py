@@ -131,8 +131,20 @@ def test_unreadable_and_empty_files(tmp_path):
     with pytest.raises(InputError, match="the table has no rows"):
         read_table(tmp_path / "header.csv")
     (tmp_path / "binary.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe\x00\x00")
-    with pytest.raises(InputError, match="binary.csv: could not be read as a csv table"):
+    with pytest.raises(InputError, match="binary.csv: is not a table: its content is binary"):
         read_table(tmp_path / "binary.csv")
+    # random bytes named .xlsx: not 'rename it to .csv'; a password-protected workbook and
+    # Excel's lock file say what they are
+    (tmp_path / "noise.xlsx").write_bytes(np.random.default_rng(0).bytes(3000))
+    with pytest.raises(InputError, match="noise.xlsx: is not a table: its content is binary"):
+        read_table(tmp_path / "noise.xlsx")
+    (tmp_path / "locked.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
+    with pytest.raises(InputError, match="is a password-protected workbook"):
+        read_table(tmp_path / "locked.xlsx")
+    (tmp_path / "~$book.xlsx").write_bytes(b"owner")
+    with pytest.raises(InputError, match="Excel's lock file for an open workbook, not the "
+                                         "workbook: choose book.xlsx"):
+        read_table(tmp_path / "~$book.xlsx")
     (tmp_path / "broken.parquet").write_text("not parquet")
     with pytest.raises(InputError, match="could not be read as a parquet table"):
         read_table(tmp_path / "broken.parquet")

@@ -144,8 +144,11 @@ def _content_kind(path: Path) -> str | None:
         return "excel"  # .xlsx is a zip; the old .xls an OLE2 file
     if head.startswith(b"PAR1"):
         return "parquet"
-    if head.startswith(b"\x1f\x8b") or b"\x00" in head:
-        return None  # gzip, or binary we do not know
+    if head.startswith(b"\x1f\x8b") or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None  # gzip, or UTF-16 text (Excel's "Unicode Text"): the ending decides
+    control = sum(b < 9 or 13 < b < 32 for b in head)  # not in any text table
+    if head and control > 0.05 * len(head):
+        return "binary"
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if start[:1] == b">":
         return "fasta"
@@ -157,7 +160,22 @@ def _check_content(path: Path, suffix: str, expected: str | None) -> None:
     """Refuse a file whose content is of another kind than its ending says (a CSV saved
     as .xlsx, a FASTA file named .csv), saying what it looks like and the ending to give;
     ``expected`` is the kind its ending ``suffix`` names (:data:`SUFFIX_KIND`)."""
+    if path.name.startswith("~$"):
+        raise InputError(f"is Excel's lock file for an open workbook, not the workbook: "
+                         f"choose {path.name[2:]} (close it in Excel first if it will not "
+                         "read)", path=path)
     found = _content_kind(path)
+    if found == "binary":
+        raise InputError("is not a table: its content is binary data that is neither an "
+                         "Excel workbook nor a Parquet file (a damaged copy, or another kind "
+                         "of file)", path=path)
+    if suffix == ".xlsx" and found == "excel":
+        with open(path, "rb") as handle:
+            if handle.read(4) == b"\xd0\xcf\x11\xe0":  # OLE2: encrypted, or an old .xls
+                raise InputError("is a password-protected workbook (or an old .xls renamed "
+                                 ".xlsx): remove the password in Excel (File > Info > Protect "
+                                 "Workbook) and save it again, or save the sheet as CSV",
+                                 path=path)
     if expected is None or found is None or found == expected:
         return
     if {expected, found} == {"fasta", "text"} and expected == "fasta":
