@@ -82,6 +82,15 @@ def test_a_blank_line_in_a_one_column_table_is_a_missing_value_at_its_row(tmp_pa
     assert read_table(path)["seq"].tolist() == ["AC\nGT", "ACGT"]
 
 
+def test_a_units_row_under_the_header_of_a_sequence_table_is_named(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("id,sequence,expr\n,,a.u.\nu1,ACGT,1.5\nu2,ACGA,2.5\n")
+    with pytest.raises(InputError, match=r"row 2, column 'sequence': the sequence is missing; "
+                                         r"the first row under the header looks like a row of "
+                                         r"units \('a\.u\.' under 'expr'\)"):
+        sequence_column(read_table(path), "sequence")
+
+
 def test_missing_column_lists_the_columns(tmp_path, frame):
     path = tmp_path / "d.csv"
     frame.to_csv(path, index=False)

@@ -717,7 +717,8 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
     values = df[column]
     missing = np.flatnonzero(values.isna().to_numpy())
     if missing.size:
-        raise row_error("the sequence is missing", df, int(missing[0]), column)
+        raise row_error("the sequence is missing" + _units_row_above(df, column, missing),
+                        df, int(missing[0]), column)
     seqs = [str(s).strip().upper() for s in values.tolist()]
     try:
         to_codes(seqs, alphabet, pad="right")
@@ -875,17 +876,37 @@ def units_row_hint(df: pd.DataFrame, column, bad) -> str:
     raw = df[column]
     if len(bad) != 1 or bad[0] != 0 or len(raw) < 3 or not _unit_like(raw.iloc[0]):
         return ""
-
-    def starts_with_a_unit(other):
-        if other == column or not _unit_like(df[other].iloc[0]):
-            return False
-        rest = pd.to_numeric(numbers_as_written(df, other).iloc[1:], errors="coerce")
-        return bool(rest.notna().all())
-
-    if not any(starts_with_a_unit(c) for c in df.columns):
+    if _unit_above_numbers(df, column) is None:
         return ""
     return ("; the first row under the header looks like a row of units: put each unit in its "
             f"column's name (e.g. '{raw.name} ({raw.iloc[0].strip()})') and delete that row")
+
+
+def _units_row_above(df: pd.DataFrame, column, missing) -> str:
+    """For a sequence column empty in its first row only: a clause when another column
+    starts with a unit (``a.u.``) above numbers, a row of units under the header; else
+    ``""``."""
+    if len(missing) != 1 or missing[0] != 0 or len(df) < 3:
+        return ""
+    other = _unit_above_numbers(df, column)
+    if other is None:
+        return ""
+    unit = df[other].iloc[0].strip()
+    return ("; the first row under the header looks like a row of units "
+            f"('{unit}' under '{other}'): put each unit in its column's name (e.g. "
+            f"'{other} ({unit})') and delete that row")
+
+
+def _unit_above_numbers(df: pd.DataFrame, column):
+    """The first column other than ``column`` whose first cell is unit-like text above
+    numbers only (a row of units under the header), or None."""
+    for other in df.columns:
+        if other == column or not _unit_like(df[other].iloc[0]):
+            continue
+        rest = pd.to_numeric(numbers_as_written(df, other).iloc[1:], errors="coerce")
+        if rest.notna().all():
+            return other
+    return None
 
 
 def not_a_number(value, blank: bool, column=None, decimal: str = ".") -> str:
