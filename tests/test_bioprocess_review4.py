@@ -515,3 +515,5 @@ def test_fit_conditions_says_which_model_recommend_proposes_with():
         "cross-validated R² here is 0.61 and its 95% intervals held 85% of the runs")
     assert _recommend_model_note(metrics, "gp") == ""
     assert "was not compared here" in _recommend_model_note(metrics.iloc[1:], "gbt")
+    assert _recommend_model_note(metrics.drop(columns="r2"), "gbt").endswith(
+        "not with gbt: the gp's 95% intervals held 85% of the runs")

@@ -541,10 +541,13 @@ def _recommend_model_note(metrics, best: str) -> str:
     import math
 
     gp = rows.loc["gp"]
-    coverage = (f" and its 95% intervals held {float(gp['coverage']):.0%} of the runs"
-                if "coverage" in gp and math.isfinite(float(gp["coverage"])) else "")
-    return (f"recommend proposes runs with the Gaussian process (gp), not with {best}: the "
-            f"gp's cross-validated R² here is {float(gp['r2']):.2f}{coverage}")
+    r2 = (f"cross-validated R² here is {float(gp['r2']):.2f}"
+          if "r2" in gp and math.isfinite(float(gp["r2"])) else "")
+    held = (f"95% intervals held {float(gp['coverage']):.0%} of the runs"
+            if "coverage" in gp and math.isfinite(float(gp["coverage"])) else "")
+    said = f"{r2} and its {held}" if r2 and held else (r2 or held)
+    return (f"recommend proposes runs with the Gaussian process (gp), not with {best}"
+            + (f": the gp's {said}" if said else ""))
 
 
 def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: int, factors,
