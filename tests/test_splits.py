@@ -94,3 +94,17 @@ def test_a_table_or_an_integral_float_counts_as_its_number_of_rows():
     for bad, words in ((10.5, "whole number"), (True, "number of rows"), ("10", "number of rows")):
         with pytest.raises(InputError, match=words):
             split_indices(bad)
+
+
+def test_every_split_is_reachable_from_splits():
+    import subprocess
+    import sys
+
+    from biochemml import evaluation, splits
+
+    for name in ("similarity_split", "group_split", "kfold_indices"):
+        assert getattr(splits, name) is getattr(evaluation, name) and name in dir(splits)
+    # whichever module is imported first
+    code = "import biochemml.evaluation, biochemml.splits as s; print(s.group_split.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "group_split", out.stderr

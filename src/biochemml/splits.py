@@ -1,7 +1,9 @@
 """Train / validation / test splits with a seed.
 
 Random and stratified splits follow scikit-learn's ``train_test_split`` exactly, so the
-course's split (test 20 %, ``random_state=125``) gives the same rows here.
+course's split (test 20 %, ``random_state=125``) gives the same rows here. The
+similarity-aware, group and k-fold splits (:func:`similarity_split`, :func:`group_split`,
+:func:`kfold_indices`, written in :mod:`biochemml.evaluation`) are reachable here too.
 """
 from __future__ import annotations
 
@@ -218,3 +220,20 @@ def column_split(values):
         raise InputError("the split column needs rows marked 'train' and rows marked 'test'")
     return (np.flatnonzero(train).astype(np.int64), np.flatnonzero(test).astype(np.int64),
             int(validation.sum()))
+
+
+#: the other splits, written in :mod:`biochemml.evaluation`, reachable here too: one
+#: place to look for every way to split a table
+_ELSEWHERE = ("similarity_split", "group_split", "kfold_indices")
+
+
+def __getattr__(name):
+    if name in _ELSEWHERE:  # imported on first use: evaluation imports this module
+        from . import evaluation
+
+        return getattr(evaluation, name)
+    raise AttributeError(f"module 'biochemml.splits' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_ELSEWHERE))
