@@ -269,6 +269,25 @@ def test_the_default_similarity_threshold_is_recorded_and_said(utr_table, tmp_pa
     assert words in said(capsys.readouterr().err) and words in (run / "report.html").read_text()
 
 
+def test_a_similarity_split_says_how_much_smaller_its_training_set_is(tmp_path):
+    import itertools
+
+    seqs = ["".join(p) for p in itertools.product("ACGT", repeat=5)]  # a dense library
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"sequence": seqs, "y": [s.count("G") + rng.normal(0, 0.3) for s in seqs]}
+                 ).to_csv(tmp_path / "all.csv", index=False)
+    run = train_run(tmp_path / "all.csv", target_columns="y", task="regression",
+                    model="ridge", baselines=False, split="similarity", max_distance=1,
+                    out=tmp_path / "run")
+    left_out = yaml.safe_load((run / "config.yaml").read_text())["split"]["n_left_out"]
+    n_test = len(pd.read_csv(run / "predictions.csv"))
+    n_train = 1024 - n_test - left_out
+    assert left_out > 0
+    html = " ".join((run / "report.html").read_text().split())
+    assert (f"the model trained on {n_train:,} rows, {n_train / (1024 - n_test):.0%} of the "
+            f"{1024 - n_test:,} a random split with this test set would give it") in html
+
+
 def test_similarity_and_group_splits_keep_test_rows_apart(utr_table, tmp_path):
     from biochemml.evaluation import hamming_within
 

@@ -1309,9 +1309,13 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             say(f"[yellow]{majority_note(result)}[/yellow]")
         if task != "classification":
             if len(left_out):
+                would = len(train_idx) + len(left_out)  # what a random split would train on
                 notes.append(f"Similarity-aware split: {len(left_out)} sequences within "
                              "the distance threshold of a test sequence were used for neither "
-                             "training nor testing.")
+                             f"training nor testing, so the model trained on {len(train_idx):,} "
+                             f"rows, {len(train_idx) / would:.0%} of the {would:,} a random split "
+                             "with this test set would give it: part of any drop from a random "
+                             "split's score comes from the smaller training set.")
             if few:
                 notes.append(few)
             if extra.get("error_by_distance_note"):
