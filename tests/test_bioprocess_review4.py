@@ -94,6 +94,14 @@ def test_effect_plots_span_the_measured_response(factors_path):
         lo, hi = ax.get_ylim()
         # the measured titers run from 2.34 to 3.82: a flat effect must look flat
         assert lo <= 2.34 and hi >= 3.82
+    # the surface's colour levels are round numbers (0.5957 had been a tick), spanning the
+    # measured titers too
+    surface = next(ax for ax in fig.axes if ax.collections and hasattr(
+        ax.collections[0], "levels") and len(getattr(ax.collections[0], "levels", [])) > 2)
+    levels = np.asarray(surface.collections[0].levels)
+    assert np.allclose(levels * 20, np.round(levels * 20)) or np.allclose(
+        levels * 100, np.round(levels * 100))
+    assert levels.min() <= 2.34 and levels.max() >= 3.82
 
 
 def test_fit_conditions_says_the_ranking_of_a_model_of_noise_is_not_meaningful(

@@ -176,8 +176,11 @@ def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = 
             # the colour scale spans the measured responses too: a flat surface looks flat
             span = np.concatenate([mean.ravel(), measured[np.isfinite(measured)]])
             lo, hi = float(span.min()), float(span.max())
-            cs = ax.contourf(v1, v2, mean, levels=np.linspace(lo, hi, 16) if hi > lo else 15,
-                             cmap="viridis")
+            # round levels (0.40, 0.45, ...), so the colour bar's ticks read as numbers
+            from matplotlib.ticker import MaxNLocator
+
+            cs = ax.contourf(v1, v2, mean, cmap="viridis", levels=MaxNLocator(
+                nbins=15).tick_values(lo, hi) if hi > lo else 15)
             fig.colorbar(cs, ax=ax, label=f"predicted {response}")
             _slice_runs(ax, model.factors_, table, rows, surface)
             _legend(fig, axes, ncols=1)
