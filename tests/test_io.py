@@ -501,8 +501,12 @@ def test_a_semicolon_file_with_decimal_points_reads_them(tmp_path):
     """Swiss Excel and plate readers write semicolons with decimal points: '4.134' had been
     refused as a possible thousands dot in a table holding no comma at all."""
     path = tmp_path / "semi.csv"
-    path.write_text("id;sequence;expr\nu0;ACGT;4.134\nu1;ACGA;1.500\nu2;ACGG;12.345\n")
-    assert numeric_column(read_table(path), "expr").tolist() == [4.134, 1.5, 12.345]
+    path.write_text("id;sequence;expr\nu0;ACGT;4.134\nu1;ACGA;0.500\nu2;ACGG;12.345\n")
+    assert numeric_column(read_table(path), "expr").tolist() == [4.134, 0.5, 12.345]
+    # counts written with thousands dots are never read 1000 times too small: refused
+    path.write_text("sequence;reads\nACGTAC;1.234\nAAAACC;12.345\nCCCCGG;2.500\nGGGGTT;987\n")
+    with pytest.raises(InputError, match="the value is '1.234', not a number"):
+        numeric_column(read_table(path), "reads")
     # a column that shows a dot no thousands separator writes: its dots are decimals
     path.write_text("sequence;expr;od\nACGT;4.1345;0,5\nACGA;1.500;0,7\n")
     assert numeric_column(read_table(path), "expr").tolist() == [4.1345, 1.5]

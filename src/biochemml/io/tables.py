@@ -810,10 +810,12 @@ def numbers_as_written(df: pd.DataFrame, column: str) -> pd.Series:
     ``3,5``, ``-0,25`` or ``1.234,5`` become numbers. A cell such as ``1.234`` could mean
     1234 or 1.234 there: it becomes NaN, so that the caller reports it (see
     :func:`not_a_number`) instead of reading it with a decimal point. A dot no thousands
-    separator could have written (``7.0``, ``3.45``) is a decimal point, and so is every
-    dot of a column that writes no decimal comma when it holds such a dot or when the
-    table writes no decimal comma anywhere (a semicolon CSV with decimal points, as Swiss
-    Excel and plate readers write it). Other cells stay.
+    separator could have written (``7.0``, ``0.345``) is a decimal point, and so is every
+    dot of a column that writes no decimal comma and holds such a dot (a semicolon CSV
+    with decimal points, as Swiss Excel and plate readers write it). A column whose dotted
+    cells could all be thousands (``1.234``, ``12.345``, beside ``987``) stays refused:
+    counts written with thousands dots would otherwise read 1000 times too small. Other
+    cells stay.
     """
     raw = df[column]
     if df.attrs.get("decimal") != "," or pd.api.types.is_numeric_dtype(raw):
@@ -827,29 +829,11 @@ def numbers_as_written(df: pd.DataFrame, column: str) -> pd.Series:
     out = text.copy()
     out[european] = pd.to_numeric(strings[european].str.strip().str.replace(".", "", regex=False)
                                   .str.replace(",", ".", regex=False))
-    if ambiguous.any() and not european.any() and (
-            (dotted & ~ambiguous).any() or not _writes_decimal_commas_anywhere(df)):
+    if ambiguous.any() and not european.any() and (dotted & ~ambiguous).any():
         ambiguous[:] = False  # this column's dots are decimal points
     out[dotted & ~ambiguous] = pd.to_numeric(strings[dotted & ~ambiguous].str.strip())
     out[ambiguous] = np.nan
     return out
-
-
-def _writes_decimal_commas_anywhere(df: pd.DataFrame) -> bool:
-    """Whether a decimal-comma table shows a decimal comma in any column: a column pandas
-    read as numbers with a fraction (from '3,5'), or a text cell such as '1.234,5'."""
-    for name in df.columns:
-        col = df[name]
-        if pd.api.types.is_float_dtype(col):
-            values = col.to_numpy(dtype=float)
-            values = values[np.isfinite(values)]
-            if (values != np.round(values)).any():
-                return True
-        elif col.dtype == object and col.map(
-                lambda v: isinstance(v, str) and re.fullmatch(_EUROPEAN_NUMBER, v) is not None
-                ).any():
-            return True
-    return False
 
 
 #: numbers written with commas: a decimal comma ('3,5'), a thousands separator
