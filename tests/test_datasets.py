@@ -205,8 +205,11 @@ def test_unknown_name_lists_the_known_ones():
         datasets.structure_path("esol")
     with pytest.raises(InputError, match="its options: library"):
         datasets.load("utr_sample2019", libary="human")
-    # a name in another case, with a dash, or one letter off
+    # a name in another case, with a dash, or one letter off; every function alike
     assert len(datasets.load("TEM1")) == len(datasets.load("tem1"))
+    assert datasets.path("SD_Kuo2020") == datasets.path("sd_kuo2020")
+    assert datasets.wildtype("AVGFP") == datasets.wildtype("avgfp")
+    assert datasets.non_feature_columns("Sd-Kuo2020") == datasets.non_feature_columns("sd_kuo2020")
     with pytest.raises(DataError, match=r"Unknown data set 'sd_kuo2021' \(did you mean "
                                         r"'sd_kuo2020'\?\)"):
         datasets.load("sd_kuo2021")

@@ -63,13 +63,20 @@ def names() -> builtins.list:
     return builtins.list(CATALOG)
 
 
-def _dataset(name: str):
-    """The catalogue entry of ``name``, read in any case and with - for _ (``SD_Kuo2020``,
-    ``sd-kuo2020``)."""
+def _canonical(name):
+    """``name`` as the catalogue spells it when it is one in another case or with - for _
+    (``SD_Kuo2020``, ``sd-kuo2020``); any other value unchanged (refused later)."""
     if isinstance(name, str):
         key = name.strip().lower().replace("-", "_")
-        if key in CATALOG:
-            return CATALOG[key]
+        if key in CATALOG or key in _LOADERS:
+            return key
+    return name
+
+
+def _dataset(name: str):
+    """The catalogue entry of ``name`` (:func:`_canonical`), or a DataError naming the
+    known data sets."""
+    name = _canonical(name)
     try:
         return CATALOG[name]
     except (KeyError, TypeError):
@@ -108,6 +115,7 @@ def file_path(name: str, file: str) -> Path:
     -------
     pathlib.Path
     """
+    name = _canonical(name)
     dataset = _dataset(name)
     for spec in dataset.files:
         if spec.name == file:
@@ -139,6 +147,7 @@ def download(name: str) -> Path:
 def path(name: str) -> Path:
     """The folder that holds (or will hold) a data set's files: ``$BIOCHEMML_DATA/<name>``
     when that folder has them, else the cache folder. Downloads nothing."""
+    name = _canonical(name)
     dataset = _dataset(name)
     shared = data_dir()
     required = [f.name for f in dataset.files if f.derived_from is None]
@@ -153,6 +162,7 @@ def _required_files(name: str, every: bool = False) -> dict:
     functions read (``media_bounds.csv``). ``every=True`` (:func:`download`) adds those
     and the source of a derived file that is present. Missing files are downloaded in one
     go, so that a failed download names all of them."""
+    name = _canonical(name)
     dataset = _dataset(name)
     out = {}
     for spec in dataset.files:
@@ -192,8 +202,8 @@ def load(name: str, **options) -> pd.DataFrame:
         Unknown name (the message lists the known ones), a file whose checksum does not
         match, or a file that could not be downloaded.
     """
-    key = name.strip().lower().replace("-", "_") if isinstance(name, str) else name
-    loader = _LOADERS.get(key)
+    name = _canonical(name)
+    loader = _LOADERS.get(name)
     if loader is None:
         _dataset(name)  # raises the "unknown data set" error
         raise DataError(f"data set {name!r} has no loader")  # not reached: every entry has one
@@ -350,6 +360,7 @@ _LOADERS = {"sd_kuo2020": load_sd_kuo2020, "utr_sample2019": load_utr_sample2019
 def structure_path(name: str) -> Path:
     """Verified path of the wild-type structure (PDB) of ``avgfp`` (1GFL, relaxed) or
     ``tem1`` (AlphaFold model AF-Q6SJ61), downloading it if needed."""
+    name = _canonical(name)
     if name not in _STRUCTURES:
         raise DataError(f"Data set {name!r} has no structure; these do: {', '.join(_STRUCTURES)}.")
     return file_path(name, _STRUCTURES[name])
@@ -362,6 +373,7 @@ def wildtype(name: str) -> str:
     """Wild-type protein sequence the mutations of ``avgfp`` (237 aa, without the initial
     Met; mutation positions are 0-based on it) or ``tem1`` (286 aa; positions 1-based)
     refer to, read from the structure file's ATOM records."""
+    name = _canonical(name)
     if name not in _STRUCTURES:
         raise DataError(f"Data set {name!r} has no wild type (it is not a table of protein "
                         f"variants); these do: {', '.join(_STRUCTURES)}.")
@@ -376,5 +388,6 @@ def non_feature_columns(name: str) -> builtins.list:
     (targets and their noise), identifiers, splits, and other models' predictions (the
     ``mutation_effect_prediction_*`` columns of ``tem1``, present with
     ``predictions=True``)."""
+    name = _canonical(name)
     _dataset(name)
     return builtins.list(_NON_FEATURES[name])
