@@ -312,3 +312,12 @@ def test_messages_show_values_as_a_person_writes_them(regressor, tmp_path):
     path.write_text("factors:\n\t- {name: T, low: 25, high: 37}\n")
     with pytest.raises(InputError, match="indent with spaces, not tabs"):
         Factors.from_file(path)
+
+
+def test_text_classes_with_a_few_single_rows_are_classes():
+    """25 species of 2 sequences and 2 of one: classes, not measured values (the count of
+    classes alone had refused them)."""
+    labels = [f"species_{i // 2}" for i in range(50)] + ["x", "y"]
+    seqs = list(SEQS[:52])
+    est = SequenceClassifier(epochs=1, validation_split=0.0).fit(seqs, labels)
+    assert len(est.classes_) == 27

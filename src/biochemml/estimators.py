@@ -21,7 +21,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from . import __version__
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
-from .numeric import as_number, whole_floats_as_int
+from .numeric import as_number, labels_look_like_values, whole_floats_as_int
 from .seeding import seeded
 from .targets import check_target_transform, measured_values, value_array
 
@@ -908,19 +908,19 @@ def _class_key(value) -> str:
 
 
 def _check_classes_not_values(labels: np.ndarray, classes: np.ndarray) -> None:
-    """Refuse labels that are measured values, not classes: numbers with a fractional
-    part, or so many classes that most have a single row (nothing to learn of each)."""
+    """Refuse labels that are measured values, not classes (:func:`labels_look_like_values`)."""
     if labels.dtype.kind == "f":
         odd = int(np.flatnonzero(~np.isfinite(labels) | (labels != np.round(labels)))[0])
         raise InputError(f"the label {labels[odd]:g} is a number with decimals, a measured "
                          "value rather than a class: predict values with SequenceRegressor "
                          "(--task regression); if these are classes, write them as text",
                          row=odd)
-    if len(classes) > max(10, len(labels) // 2):
-        raise InputError(f"{len(classes)} classes for {len(labels)} sequences: most classes "
-                         "have a single sequence, so there is nothing to learn of each. These "
-                         "look like measured values: predict them with SequenceRegressor "
-                         "(--task regression), or group them into a few classes")
+    if labels_look_like_values(labels):
+        alone = int((np.unique(labels, return_counts=True)[1] < 2).sum())
+        raise InputError(f"{len(classes)} classes for {len(labels)} sequences, {alone} of them "
+                         "a single sequence, so there is nothing to learn of each: these look "
+                         "like measured values; predict them with SequenceRegressor (--task "
+                         "regression), or group them into a few classes")
 
 
 def _label_array(y, n: int, what: str = "labels") -> np.ndarray:

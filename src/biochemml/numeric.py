@@ -68,3 +68,16 @@ def as_number(value, text: bool = True) -> float | None:
     else:
         return None
     return number if np.isfinite(number) else None
+
+
+def labels_look_like_values(labels) -> bool:
+    """Whether class labels are more likely measured values: numbers with decimals, more
+    classes of a single row than half the rows, or numbers in more than 10 classes some of
+    which have a single row. The estimators refuse them; a run says so in its error."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind == "f":
+        return True
+    classes, counts = np.unique(labels, return_counts=True)
+    alone = int((counts < 2).sum())
+    numbers = labels.dtype.kind in "iu" or all(as_number(c) is not None for c in classes)
+    return alone > len(labels) / 2 or bool(numbers and len(classes) > 10 and alone)

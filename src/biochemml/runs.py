@@ -113,6 +113,8 @@ MIN_ROWS = 2
 
 def _check_classes(df: pd.DataFrame, column: str, labels) -> None:
     """Refuse a class of a single row: a stratified split puts each class on both sides."""
+    from .numeric import labels_look_like_values
+
     classes, counts = np.unique(labels, return_counts=True)
     alone = classes[counts < 2]
     if alone.size:
@@ -120,11 +122,10 @@ def _check_classes(df: pd.DataFrame, column: str, labels) -> None:
         listed = ", ".join(f"'{c}'" for c in alone[:5]) + (", ..." if alone.size > 5 else "")
         which = (f"the classes {listed} have only one row each" if alone.size > 1 else
                  f"the class {listed} has only one row")
-        numbers = pd.to_numeric(pd.Series(classes), errors="coerce").notna().all()
         near = {rare: common for rare, common, _ in
                 _near_labels(labels, [c for c in classes if isinstance(c, str)])}
         fix = ("are these measured values? Then use --task regression"
-               if alone.size > len(labels) / 2 or (numbers and len(classes) > 10) else
+               if labels_look_like_values(labels) else
                f"is '{alone[0]}' a typo for '{near[alone[0]]}'? Otherwise add rows, merge the "
                "class into another, or remove it" if alone[0] in near else
                "add rows, merge the class into another, or remove it")
