@@ -494,6 +494,7 @@ def test_fit_conditions_writes_only_a_folder_of_its_own(tmp_path, capsys, monkey
     folder = tmp_path / "model"
     assert main(argv + [str(folder)]) == 0
     first = (folder / "cv_metrics.csv").read_text()
+    (folder / ".DS_Store").write_text("a Finder file")  # hidden files a system adds
     assert main(argv + [str(folder)]) == 0  # its own folder: replaced whole
     assert (folder / "cv_metrics.csv").read_text() == first
     assert not list(tmp_path.glob(".*.partial"))

@@ -165,7 +165,8 @@ def test_a_plain_import_reaches_every_subpackage():
     # and tab completion (dir) offers them before they are imported
     code = "import biochemml; print(' '.join(dir(biochemml)))"
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
-    assert {"SequenceRegressor", "datasets", "metrics", "bioprocess"} <= set(shown.split())
+    assert {"SequenceRegressor", "datasets", "metrics", "bioprocess", "errors",
+            "__version__"} <= set(shown.split())
 
 
 def test_labels_equal_as_numbers_are_one_class():
@@ -275,6 +276,8 @@ def test_a_parameter_named_as_elsewhere_is_answered_in_words():
             cls(random_state=0)
         with pytest.raises(InputError, match=r"'lerning_rate' \(did you mean 'learning_rate'\?\)"):
             cls(lerning_rate=0.01)
+        with pytest.raises(InputError, match=r"\(biochemml calls it seed\)"):  # GridSearchCV
+            cls().set_params(random_state=3)
     # every parameter shows in the signature (Jupyter's Shift-Tab), the regressor's too
     shown = inspect.signature(SequenceRegressor).parameters
     assert {"epochs", "seed", "learning_rate", "target_transform"} <= set(shown)
@@ -286,8 +289,13 @@ def test_a_length_shorter_than_the_training_sequences_warns_at_fit():
 
     with pytest.warns(LengthWarning, match=r"80 of the 80 training sequences are longer than "
                                            r"length=10 \(up to 12\): the model learns from "
-                                           "their last 10 letters only"):
+                                           "their last 10 letters only") as said:
         SequenceRegressor(length=10, epochs=1, n_models=1).fit(SEQS, Y)
+    assert said[0].filename == __file__  # the user's line, not biochemml's
+    with pytest.warns(LengthWarning, match="1 of the 2 training sequences is longer than "
+                                           "length=12 .* its last 12 letters"):
+        SequenceRegressor(length=12, epochs=1, n_models=1, validation_split=0).fit(
+            [SEQS[0], SEQS[1] + "A"], [1.0, 2.0])
 
 
 def test_messages_show_values_as_a_person_writes_them(regressor, tmp_path):

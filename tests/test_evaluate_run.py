@@ -390,3 +390,20 @@ def test_figure_titles_say_model_set_and_size(regression_run, tmp_path, monkeypa
     evaluate_run(run, tmp_path / "some.csv", out=tmp_path / "ev")
     n = evaluate_run(run, tmp_path / "some.csv")["n"]  # the unseen rows' figures
     assert titles[-1] == f"Observed vs predicted\nridge · evaluation set · n = {n}"
+
+
+def test_what_is_built_on_a_run_repeats_its_baseline_advice_as_training_gave_it(tmp_path):
+    from biochemml.runs import run_test_scores
+
+    saved = {"task": "regression", "test": {"r2": {"value": 0.30, "low": 0.2, "high": 0.4},
+                                            "n": 60},
+             "baselines": [{"model": "gbm-kmer", "r2": 0.45},
+                           {"model": "framepool (this run)", "r2": 0.30}],
+             "fit": [{"epochs_run": 20, "best_epoch": 19, "time_limit_hit": False}]}
+    (tmp_path / "metrics.json").write_text(json.dumps(saved))
+    score, warning = run_test_scores(tmp_path)
+    assert score == "R² 0.300 (0.200-0.400), 60 test rows"
+    assert "framepool was still improving at its last epoch" in warning
+    saved["fit"][0]["best_epoch"] = 12  # stopped early: the baseline is the better model
+    (tmp_path / "metrics.json").write_text(json.dumps(saved))
+    assert "the baseline is the better model" in run_test_scores(tmp_path)[1]

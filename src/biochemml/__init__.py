@@ -40,4 +40,4 @@ __all__ = ["BiochemmlError", "InputError", "DataError", "ModelError", "__version
 
 def __dir__():
     # tab completion offers what __getattr__ reaches, not only what is imported so far
-    return sorted(set(__all__) | set(SUBMODULES))
+    return sorted(set(globals()) | set(__all__) | set(SUBMODULES))

@@ -223,8 +223,7 @@ class _SequenceEstimator(BaseEstimator):
         known = self.get_params()
         for name, value in params.items():
             if name not in known:
-                raise InputError(f"{type(self).__name__} has no parameter '{name}'; its "
-                                 f"parameters are {', '.join(known)}")
+                raise InputError(_unknown_parameter(type(self), name))
             setattr(self, name, value)
         return self
 
@@ -314,11 +313,12 @@ class _SequenceEstimator(BaseEstimator):
 
                 cut = sum(n > self.length for n in lengths)
                 kept = "last" if self.pad == "left" else "first"
-                warnings.warn(f"{cut} of the {len(lengths)} training sequences are longer "
-                              f"than length={self.length} (up to {max(lengths)}): the model "
-                              f"learns from their {kept} {self.length} letters only "
-                              "(length=None reads the longest whole)", LengthWarning,
-                              stacklevel=4)
+                warnings.warn(f"{cut} of the {len(lengths)} training sequences "
+                              f"{'is' if cut == 1 else 'are'} longer than length="
+                              f"{self.length} (up to {max(lengths)}): the model learns from "
+                              f"{'its' if cut == 1 else 'their'} {kept} {self.length} letters "
+                              "only (length=None reads the longest whole)", LengthWarning,
+                              stacklevel=3)  # fit -> _codes: the user's line
         return codes
 
     @property

@@ -1375,7 +1375,8 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
         return None, None
     if test.get("n"):
         score += f", {test['n']:,} test rows"
-    better = _better_baseline(saved.get("baselines"))
+    better = _better_baseline(saved.get("baselines"),  # as the training report said it
+                              still_improving=bool(_still_improving(saved.get("fit"))))
     return score, (f"In its training run: {better}" if better else None)
 
 

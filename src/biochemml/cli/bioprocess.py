@@ -498,7 +498,8 @@ def _check_conditions_folder(out_dir: Path) -> None:
         raise InputError("is a file, not a folder: give --out-dir a folder name, such as "
                          f"{out_dir.with_suffix('').name}_model", path=out_dir)
     if out_dir.is_dir():
-        other = sorted(p.name for p in out_dir.iterdir() if p.name not in CONDITIONS_FILES)
+        other = sorted(p.name for p in out_dir.iterdir()  # .DS_Store, .ipynb_checkpoints
+                       if p.name not in CONDITIONS_FILES and not p.name.startswith("."))
         if other:
             raise InputError(f"already holds other files ({', '.join(other[:4])}"
                              f"{', ...' if len(other) > 4 else ''}); fit-conditions replaces "

@@ -93,9 +93,8 @@ class Mutagenesis:
             (that minus the sequence's own) and ``importance`` (of the reference letter at
             that position, :attr:`importance`).
         """
-        if ids is None:
-            ids = list(range(len(self.sequences)))
-        elif len(ids) != len(self.sequences):
+        ids = list(range(len(self.sequences))) if ids is None else list(ids)  # by position
+        if len(ids) != len(self.sequences):
             raise InputError(f"{len(ids)} ids given for {len(self.sequences)} sequences: give "
                              "one id a sequence")
         importance = self.importance
