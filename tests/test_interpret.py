@@ -71,6 +71,8 @@ def test_effects_are_the_model_own_differences(course):
                             "output='log-odds of class 1'; .to_frame() for the table)")
     named = result.to_frame(ids=["my_utr"])
     assert (named.id == "my_utr").all()
+    with_n = mutagenesis(clf, [seq[:19] + "N", seq[:12]])  # an N: four substitutions there
+    assert f"{len(with_n.to_frame())} substitutions" in repr(with_n)
     # a filtered Series of names is read by position, not by its index labels
     assert (result.to_frame(ids=pd.Series(["kept"], index=[10])).id == "kept").all()
     with pytest.raises(InputError, match="2 ids given for 1 sequences"):

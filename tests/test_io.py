@@ -78,8 +78,8 @@ def test_a_blank_line_in_a_one_column_table_is_a_missing_value_at_its_row(tmp_pa
         sequence_column(df, "seq")
     path.write_text('seq\r\nACGT\r\n""\r\n')  # Windows lines, a value written empty
     assert read_table(path)["seq"].isna().tolist() == [False, True]
-    path.write_text('seq\n"AC\nGT"\n\nACGT\n')  # a quoted line break: blank lines skipped
-    assert read_table(path)["seq"].tolist() == ["AC\nGT", "ACGT"]
+    path.write_text(' seq \n"AC\nGT"\n\nACGT\n')  # a quoted line break: blank lines skipped
+    assert read_table(path)["seq"].tolist() == ["AC\nGT", "ACGT"]  # the name cleaned too
 
 
 def test_a_units_row_under_the_header_of_a_sequence_table_is_named(tmp_path):
@@ -118,7 +118,8 @@ def test_numeric_column_names_the_first_bad_cell(tmp_path):
     # an empty cell and a word: the word is named (it had been counted as empty)
     pd.DataFrame({"gfp": [1.0, np.nan, "abc"]}).to_csv(path, index=False)
     with pytest.raises(InputError, match=r"row 4, column 'gfp': the value is 'abc', not a "
-                                         r"number.*\(2 rows in all: 1 not numbers, 1 empty\)"):
+                                         r"number.*\(2 rows in all: 1 not a number, 1 empty\); remove the rows without "
+                                         r"a value"):
         numeric_column(read_table(path), "gfp")
     pd.DataFrame({"sequence": ["A", "C"], "gfp": [np.nan, np.nan]}).to_csv(path, index=False)
     with pytest.raises(InputError, match="column 'gfp': the column is empty"):

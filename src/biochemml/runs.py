@@ -639,8 +639,9 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
             extra["error_by_distance_length_spearman"] = rho
         figures.append((caption, f))
     elif by_dist:  # one bar (a similarity split keeps every test row far): no figure
+        only = next(iter(by_dist)).replace(">=", "at least").replace(">", "more than")
         extra["error_by_distance_note"] = (
-            f"Every test sequence lies {next(iter(by_dist))} {_distance_words(distance)} from "
+            f"Every test sequence lies {only} {_distance_words(distance)} from "
             "its nearest training sequence, so the error-by-distance figure would have a "
             "single bar: it is not drawn.")
     extra["error_by_distance"] = by_dist

@@ -142,8 +142,9 @@ def _weak_filters_note(motifs) -> str | None:
     strongest = max(float(m.information_content().max()) for m in motifs)
     if strongest >= WEAK_BITS:
         return None
+    most = np.log2(motifs[0].matrix.shape[0])  # 2 bits for DNA, 4.32 for protein
     return (f"No filter motif drawn has a position of {WEAK_BITS:g} bit or more (the "
-            f"strongest: {strongest:.2f} of 2): each filter carries a small share of what the "
+            f"strongest: {strongest:.2f} of {most:.3g}): each filter carries a small share of what the "
             "model learnt, so their logos look nearly empty and are not motifs to report on "
             "their own. Read the mutagenesis maps, which show what the whole model does.")
 

@@ -60,9 +60,14 @@ class Mutagenesis:
 
     def __repr__(self) -> str:  # not the arrays: a notebook cell shows what the result is
         n, length = self.effects.shape[:2]
+        own = np.zeros(self.effects.shape, dtype=bool)  # each sequence's own letters
+        for k, seq in enumerate(self.sequences):
+            for i, ch in enumerate(seq[:length]):
+                if ch in self.symbols:
+                    own[k, i, self.symbols.index(ch)] = True
+        made = int((np.isfinite(self.effects) & ~own).sum())  # as to_frame lists them
         return (f"Mutagenesis({n} sequence{'s' if n != 1 else ''} of up to {length} letters, "
-                f"{int(np.isfinite(self.effects).sum() - sum(map(len, self.sequences)))} "
-                f"substitutions, output={self.output!r}; .to_frame() for the table)")
+                f"{made} substitutions, output={self.output!r}; .to_frame() for the table)")
 
     @property
     def importance(self) -> np.ndarray:

@@ -326,7 +326,9 @@ def _drop_blank_lines_at_end(df: pd.DataFrame, path, options: dict, skip: int) -
     with opener(path, "rt", encoding=options["encoding"], newline="") as handle:
         lines = handle.read().splitlines()[skip + 1:]
     if len(lines) != len(df):
-        return pd.read_csv(path, skip_blank_lines=True, **options)
+        again = pd.read_csv(path, skip_blank_lines=True, **options)
+        again.columns = list(df.columns)  # the names as read_table cleaned them
+        return again
     written = np.flatnonzero([bool(line.strip()) for line in lines])
     return df.iloc[:written[-1] + 1 if written.size else 0]
 
@@ -782,10 +784,11 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
                                decimal=df.attrs.get("decimal", ".")) \
             + units_row_hint(df, column, bad)
         if bad.size > 1:
-            mixed = (f": {int((~empty).sum())} not numbers, {int(empty.sum())} empty"
-                     if empty.any() and (~empty).any() else "")
+            texts = int((~empty).sum())
+            mixed = (f": {texts} not {'a number' if texts == 1 else 'numbers'}, "
+                     f"{int(empty.sum())} empty" if empty.any() and texts else "")
             message += f" ({bad.size} rows in all{mixed})"
-        if blank:
+        if empty.any():
             message += "; remove the rows without a value, or fill them in"
         raise row_error(message, df, i, column)
     return values

@@ -129,7 +129,9 @@ def not_an_input(out, what: str, **inputs) -> None:
     """
     out = Path(out)
     for option, path in inputs.items():
-        if path is not None and Path(path).exists() and out.resolve() == Path(path).resolve():
+        # samefile: one file under two names (a case-insensitive disk, a link) is one file
+        if path is not None and Path(path).exists() and out.exists() and \
+                os.path.samefile(out, path):
             flag = "--" + option.replace("_", "-")
             raise InputError(f"is also the {flag} file: writing {what} there would replace it "
                              f"(and what it holds); name a new file, such as "
