@@ -148,3 +148,12 @@ def test_the_metrics_are_explained_for_a_reader_who_is_not_an_ml_engineer(tmp_pa
     assert "MAE" not in page  # only the metrics shown
     assert "How to read" not in write_report(tmp_path / "s.html", "t",
                                              metrics={"n": 40}).read_text()
+
+
+def test_table_columns_read_as_written_while_metrics_keep_their_zeros(tmp_path):
+    import pandas as pd
+
+    page = write_report(tmp_path / "r.html", "t", metrics={"r2": 0.24},
+                        tables={"runs": pd.DataFrame({"IPTG": [0.5, 1.5, 0.25]})}).read_text()
+    assert "0.240" in page  # the metric, as the terminal prints it
+    assert ">0.5<" in page and ">1.5<" in page and ">0.25<" in page and "0.500" not in page

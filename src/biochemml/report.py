@@ -91,8 +91,10 @@ def _esc(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _number(x) -> str:
-    """A number as a person reads it: integers whole, others to 3 significant digits."""
+def _number(x, zeros: bool = True) -> str:
+    """A number as a person reads it: integers whole, others to 3 significant digits;
+    ``zeros`` keeps trailing zeros under 1 (a metric's 0.240, as the terminal prints it),
+    which tables leave out (a column of 0.5, 1.5, 0.25 reads as written)."""
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))
     if isinstance(x, (int, np.integer)):
@@ -106,7 +108,7 @@ def _number(x) -> str:
         return f"{x:,.0f}"
     if x == 0:
         return "0"
-    return f"{x:#.3g}"  # trailing zeros kept: 0.240 as the terminal prints it, not 0.24
+    return f"{x:#.3g}" if zeros else f"{x:.3g}"
 
 
 def format_value(value) -> str:
@@ -174,7 +176,8 @@ def _tables(tables, max_rows) -> str:
         shown = df.head(max_rows)
         parts.append(f"<h3>{_esc(caption)}</h3>")
         parts.append(shown.to_html(escape=True, border=0, index=not isinstance(df.index, pd.RangeIndex),
-                                   float_format=_number, na_rep="n/a"))
+                                   float_format=lambda v: _number(v, zeros=False),
+                                   na_rep="n/a"))
         if len(df) > max_rows:
             parts.append(f'<p class="more">Showing the first {max_rows} of {len(df):,} rows.</p>')
     return "\n".join(parts)
