@@ -312,6 +312,26 @@ def test_distance_map_image_is_capped_and_numbered_as_the_file(gfp, tmp_path):
 
     assert main(["structure-map", "--structure", str(GFP_PDB), "--vmax", "30",
                  "--out", str(tmp_path / "m.png")]) == 0
+    contact = structure.plot_structure_map(gfp, kind="contact").axes[0]
+    assert contact.get_title().endswith("CB-CB contacts < 8 Å")  # which atom, said
+
+
+def test_structure_map_caps_the_colours_of_a_floppy_tail(tmp_path, capsys):
+    """An AlphaFold model with a disordered signal peptide spans 121 Å: the contacts were
+    washed out unless the user knew --vmax."""
+    from biochemml import datasets
+    from biochemml.cli import main
+
+    pdb = datasets.structure_path("tem1")
+    largest = structure.distance_map(structure.read(pdb), atom="CB").max()
+    assert largest > 60
+    assert main(["structure-map", "--structure", str(pdb), "--out", str(tmp_path / "m.png")]) == 0
+    assert f"colours capped at 30 Å, the largest distance being {largest:.0f} Å" in \
+        capsys.readouterr().out
+    # a compact protein keeps its whole scale
+    assert main(["structure-map", "--structure", str(GFP_PDB), "--out",
+                 str(tmp_path / "g.png")]) == 0
+    assert "capped" not in capsys.readouterr().out
 
 
 def test_structure_features_cli_writes_one_row_per_residue(gfp, tmp_path, capsys):

@@ -19,7 +19,8 @@ def structure_map(
     chain: Optional[str] = typer.Option(None, help="Chain to use; default all protein chains."),
     vmax: Optional[float] = typer.Option(None, help="Distance map images: Å at which the colour is "
                                          "darkest (e.g. 30, so a floppy tail does not wash out "
-                                         "the contacts); default the largest distance."),
+                                         "the contacts); default the largest distance, or 30 "
+                                         "when that is over 60 (as a run's figure)."),
 ):
     """Draw (or save) the residue-residue distance or contact map of a structure."""
     import numpy as np
@@ -50,9 +51,18 @@ def structure_map(
         typer.echo(f"Wrote {kind} map of shape {arr.shape} (N, N) to {out}")
         return
     st.select(chain)  # an unknown chain is refused before a folder or file is made
+    capped = ""
+    if kind == "distance" and vmax is None:  # a floppy tail (AlphaFold) washes out the rest
+        from ..protein_train import DISTANCE_MAP_VMAX
+
+        largest = float(np.nanmax(S.distance_map(st, atom=atom, chain=chain)))
+        if largest > 2 * DISTANCE_MAP_VMAX:
+            vmax = DISTANCE_MAP_VMAX
+            capped = (f" (colours capped at {vmax:g} Å, the largest distance being "
+                      f"{largest:.0f} Å: --vmax to change)")
     atomic_write(out, lambda tmp: S.plot_structure_map(st, kind=kind, atom=atom, chain=chain,
                                                        threshold=threshold, vmax=vmax, out=tmp))
-    typer.echo(f"Wrote {kind} map of {len(st.select(chain))} residues to {out}")
+    typer.echo(f"Wrote {kind} map of {len(st.select(chain))} residues to {out}{capped}")
 
 
 @app.command("structure-features")

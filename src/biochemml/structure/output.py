@@ -132,7 +132,8 @@ def plot_structure_map(structure: Structure, kind: str = "distance", atom: str =
             label = "residue index (counted from 0, in file order)"
         ax.set_xlabel(label)
         ax.set_ylabel(label)
-        label = "distance map" if kind == "distance" else f"contacts < {threshold:g} Å"
+        label = ("distance map" if kind == "distance" else
+                 f"{atom.upper()}-{atom.upper()} contacts < {threshold:g} Å")
         ax.set_title(f"{structure.name}: {label}")
     if out is not None:
         fig.savefig(out, dpi=DPI, bbox_inches="tight")
