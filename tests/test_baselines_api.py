@@ -60,8 +60,8 @@ def test_clone_get_params_and_set_params():
     assert copy.get_params(deep=True)["alpha"] == 3.0
     assert est.set_params(alpha=0.5, model="ridge") is est
     assert (est.alpha, est.model) == (0.5, "ridge")
-    with pytest.raises(InputError, match="BaselineRegressor has no parameter 'alpah'; its "
-                                         "parameters are .*alpha"):
+    with pytest.raises(InputError, match=r"BaselineRegressor has no parameter 'alpah' \(did "
+                                         r"you mean 'alpha'\?\); its parameters are .*alpha"):
         est.set_params(alpah=1.0)
 
 
