@@ -516,3 +516,19 @@ def test_a_pdb_file_cut_short_is_named_not_read_as_a_shorter_protein(tmp_path):
     with pytest.raises(InputError, match="cut short"):
         structure.read(tmp_path / "cut_early.pdb")
     assert len(structure.read(whole).sequence) == 286  # the whole file reads
+
+
+def test_swapped_runs_and_factors_files_are_named(tmp_path, capsys):
+    (tmp_path / "f.yaml").write_text("factors:\n  - {name: T, low: 25, high: 37}\n")
+    (tmp_path / "runs.csv").write_text("T,titer\n25,1.0\n30,2.0\n37,1.5\n33,2.2\n")
+    argv = ["recommend", "--runs", str(tmp_path / "f.yaml"), "--factors",
+            str(tmp_path / "runs.csv"), "--response", "titer", "--out", str(tmp_path / "n.csv")]
+    assert main(argv) == 1
+    said = _error(capsys)
+    assert "is this the table of runs? It goes to --runs" in said
+    from biochemml.bioprocess import Factors, check_runs
+    from biochemml.errors import InputError
+
+    with pytest.raises(InputError, match="is a YAML file, which describes factors: --runs takes "
+                                         "the table of runs"):
+        check_runs(tmp_path / "f.yaml", Factors.from_file(tmp_path / "f.yaml"), "titer")

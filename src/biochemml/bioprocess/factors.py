@@ -543,7 +543,10 @@ class Factors:
         from ..io import read_table, require_columns
 
         df = read_table(path)
-        require_columns(df, ["Variable", "Min", "Max"], path=path)
+        require_columns(df, ["Variable", "Min", "Max"], path=path,
+                        hint=". A factors file is the YAML of the factors or a table of bounds "
+                             "(Variable, Min, Max); is this the table of runs? It goes to "
+                             "--runs, the factors file to --factors")
         return cls.from_bounds(df, path=path)
 
     @classmethod

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -351,6 +352,10 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
     from ..io import read_table, require_columns
     from ..io.tables import _file_row
 
+    if not isinstance(runs, pd.DataFrame) and Path(runs).suffix.lower() in (".yaml", ".yml"):
+        raise InputError("is a YAML file, which describes factors: --runs takes the table of "
+                         "runs (CSV, TSV, Excel or Parquet) and the YAML goes to --factors",
+                         path=runs)
     df = runs if isinstance(runs, pd.DataFrame) else read_table(runs)
     path = df.attrs.get("path")
     responses = as_list(response)
