@@ -532,3 +532,20 @@ def test_swapped_runs_and_factors_files_are_named(tmp_path, capsys):
     with pytest.raises(InputError, match="is a YAML file, which describes factors: --runs takes "
                                          "the table of runs"):
         check_runs(tmp_path / "f.yaml", Factors.from_file(tmp_path / "f.yaml"), "titer")
+
+
+def test_no_command_writes_inside_a_run_folder(run, tmp_path, capsys):
+    """A motif scan written as another run's predictions.csv, or an encoding as its
+    training_sequences.npy, had switched off evaluate's training-overlap check (an R² of
+    0.34 on unseen variants reported as 0.79)."""
+    folder, new = run
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    for argv in (["motif", "scan", "--motifs", "lecture:CCGGAA", "--seqs", str(new),
+                  "--sequence-column", "seq", "--out", str(folder / "predictions.csv")],
+                 ["encode", "--data", str(new), "--sequence-column", "seq", "--out",
+                  str(folder / "training_sequences.npy")],
+                 ["predict", "--model", str(folder), "--data", str(new), "--sequence-column",
+                  "seq", "--out", str(folder / "figures" / "more.csv")]):
+        assert main(argv) == 1
+        assert f"is inside the run folder {folder}" in _error(capsys)
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before

@@ -27,8 +27,9 @@ def structure_map(
 
     from .. import structure as S
     from ..errors import InputError
-    from ..io.writers import atomic_write
+    from ..io.writers import atomic_write, not_an_input
 
+    not_an_input(out, "the map", structure=structure)
     if kind not in ("distance", "contact"):
         raise InputError(f"--kind must be 'distance' or 'contact', not '{kind}'")
     suffix = out.suffix.lower()
@@ -73,9 +74,10 @@ def structure_features(
 ):
     """Per-residue burial, solvent accessibility and secondary structure as a table."""
     from .. import structure as S
-    from ..io.writers import table_suffix, write_table
+    from ..io.writers import not_an_input, table_suffix, write_table
 
     table_suffix(out)
+    not_an_input(out, "the table", structure=structure)
     st = S.read(structure).select(chain)
     table = S.residue_descriptors(st)
     write_table(table, out)

@@ -460,13 +460,7 @@ def predict(
 
     check_run_folder(model)
     table_suffix(out)  # before the work: a name that cannot be written is refused now
-    not_an_input(out, "the predictions", data=data)
-    if model.resolve() in out.resolve().parents:
-        from ..errors import InputError
-
-        raise InputError(f"is inside the run folder {model}: the run's own files (its test "
-                         "predictions, report and metrics) must stay as training wrote them; "
-                         f"name a file outside it, such as {out.name}", path=out)
+    not_an_input(out, "the predictions", data=data)  # nor inside a run folder, its own too
     replaced = out.exists()
     protein = (model / "model.pkl").exists()  # a protein-variant run
     column = _column_option(sequence_column, variant_column, offset, protein)

@@ -120,14 +120,33 @@ def table_suffix(out) -> str:
     return suffix
 
 
+#: the files that make a folder a biochemml run folder (with config.yaml)
+RUN_FILES = ("model.pt", "model.joblib", "model.pkl", "metrics.json")
+
+
+def _run_folder_above(out: Path) -> Path | None:
+    """The biochemml run folder ``out`` would be written into (at any depth), or None."""
+    for folder in Path(os.path.abspath(out)).parents:
+        if (folder / "config.yaml").is_file() and any((folder / f).exists() for f in RUN_FILES):
+            return folder
+    return None
+
+
 def not_an_input(out, what: str, **inputs) -> None:
-    """Refuse an output that is one of the command's input files, before any work.
+    """Refuse an output that is one of the command's input files, or that lies inside a
+    run folder, before any work.
 
     ``what``: what the output is ("the proposals"); ``inputs``: option name (``data`` for
     ``--data``) -> path, None where not given. The message says what would be lost and
-    names a new file.
+    names a new file. A run's files must stay as biochemml wrote them: evaluate and predict
+    read them (a replaced training_sequences.npy had switched off evaluate's overlap check).
     """
     out = Path(out)
+    run = _run_folder_above(out)
+    if run is not None:
+        raise InputError(f"is inside the run folder {run}: a run's files must stay as "
+                         "biochemml wrote them (evaluate and predict read them); name a file "
+                         f"outside it, such as {out.name}", path=out)
     for option, path in inputs.items():
         # samefile: one file under two names (a case-insensitive disk, a link) is one file
         if path is not None and Path(path).exists() and out.exists() and \
