@@ -763,3 +763,26 @@ def test_best_hits_sequence_pvalue_is_calibrated_on_random_sequences():
     np.testing.assert_allclose(hits.sequence_pvalue, 1 - (1 - hits.pvalue) ** windows)
     short = best_hits(lecture_pwm(), ["AC"]).iloc[0]
     assert short.sequence_pvalue == 1.0 and short.note == "shorter than the motif"
+
+
+def test_motif_files_with_small_mistakes_are_read_right_or_refused(tmp_path):
+    """Three files that had been read wrongly without a word."""
+    two = [PWM.from_instances(LECTURE_SITES, pseudocounts=0.5, name="M1"),
+           PWM.from_instances(["CCGGAA", "CCGGAT"], pseudocounts=0.5, name="M2")]
+    # TRANSFAC: the last motif without its closing '//' was dropped
+    text = write(two, tmp_path / "two.transfac").read_text().rstrip()
+    assert text.endswith("//")
+    (tmp_path / "open.transfac").write_text(text[:-2].rstrip() + "\n")
+    assert [p.name for p in read(tmp_path / "open.transfac")] == ["M1", "M2"]
+    # MEME: a matrix shorter than its w= (a file cut short) had been a narrower motif
+    meme = write(two, tmp_path / "two.meme").read_text()
+    cut = meme[:meme.rindex("\n", 0, len(meme.rstrip()) - 1)] + "\n"  # drop the last row
+    (tmp_path / "cut.meme").write_text(cut)
+    with pytest.raises(InputError, match=r"motif 'M2': w= 6 but 5 rows of probabilities"):
+        read(tmp_path / "cut.meme")
+    # JASPAR: a decimal comma had split one count into two columns
+    (tmp_path / "comma.jaspar").write_text(">M3\nA [ 1 1 10,5 1 ]\nC [ 1 1 1 1 ]\n"
+                                           "G [ 1 1 1 1 ]\nT [ 1 1 1 1 ]\n")
+    with pytest.raises(InputError, match=r"line 2: '10,5' has a decimal comma; write decimal "
+                                         r"points \(10\.5\)"):
+        read(tmp_path / "comma.jaspar")

@@ -105,6 +105,11 @@ def _parse_jaspar(text: str, pseudocounts: float) -> list[PWM]:
             if letter not in "ACGTU" or (len(line) > 1 and line[1].isalpha()):
                 raise ValueError(f"line {line_no}: expected a row of counts, got '{line[:40]}'")
             line = line[1:]
+        tokens = line.replace("[", " ").replace("]", " ").split()
+        comma = next((t for t in tokens if re.fullmatch(r"-?\d+,\d+", t)), None)
+        if comma is not None and len(tokens) > 1:  # '10,5' would read as two counts
+            raise ValueError(f"line {line_no}: '{comma}' has a decimal comma; write decimal "
+                             f"points ({comma.replace(',', '.')})")
         values = [float(x) for x in _NUMBER.findall(line)]
         if not values:
             raise ValueError(f"line {line_no}: no numbers in '{line[:40]}'")
@@ -160,6 +165,9 @@ def _parse_meme(text: str, pseudocounts: float) -> list[PWM]:
             size = get_alphabet(alphabet).size
             if not rows or any(len(r) != size for r in rows):
                 raise ValueError(f"motif '{name}': rows must have {size} probabilities")
+            if width is not None and len(rows) != width:
+                raise ValueError(f"motif '{name}': w= {width} but {len(rows)} rows of "
+                                 "probabilities (a file cut short?)")
             probs = np.array(rows).T
             motifs.append(PWM.from_matrix(probs * nsites, pseudocounts=pseudocounts,
                                           alphabet=alphabet, name=name, background=background))
@@ -195,10 +203,15 @@ def _meme_background(lines, alphabet) -> list[float]:
 
 
 def _parse_transfac(path: Path, pseudocounts: float) -> list[PWM]:
+    import io
+
     from Bio import motifs as bio_motifs
 
-    with open(path) as handle:
-        parsed = list(bio_motifs.parse(handle, "transfac"))
+    text = path.read_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and lines[-1] != "//":  # Biopython drops a last motif without its '//'
+        text = text.rstrip("\n") + "\n//\n"
+    parsed = list(bio_motifs.parse(io.StringIO(text), "transfac"))
     out = []
     for m in parsed:
         ident = " ".join(str(m.get("AC") or m.get("ID") or "motif").split())
