@@ -211,7 +211,7 @@ def test_protein_or_number_columns_read_as_dna_say_what_they_look_like(tmp_path,
     path = tmp_path / "proteins.csv"
     values.assign(utr="MKTAYIAKQRQISFVKSHFSRQ").to_csv(path, index=False)
     assert _train_regression(path, tmp_path / "run") == 1
-    assert "This looks like a protein: add --alphabet protein" in _error(capsys)
+    assert "This looks like a protein: train with --alphabet protein" in _error(capsys)
     path = tmp_path / "data.csv"
     values.to_csv(path, index=False)
     assert _train_columns(path, tmp_path / "run", "mrl", "mrl") == 1
@@ -549,3 +549,17 @@ def test_no_command_writes_inside_a_run_folder(run, tmp_path, capsys):
         assert main(argv) == 1
         assert f"is inside the run folder {folder}" in _error(capsys)
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+
+
+def test_a_structure_that_stops_early_is_not_blamed_on_a_signal_peptide(tmp_path):
+    from biochemml import datasets
+    from biochemml.errors import InputError
+    from biochemml.protein.models import check_structure
+
+    lines = datasets.structure_path("tem1").read_text().splitlines(keepends=True)
+    atoms = [i for i, line in enumerate(lines) if line.startswith("ATOM")]
+    (tmp_path / "cut.pdb").write_text("".join(lines[:atoms[1000]]))  # whole lines only
+    with pytest.raises(InputError, match=r"The structure stops at wild-type position \d+: a "
+                                         r"file cut short") as info:
+        check_structure(tmp_path / "cut.pdb", datasets.wildtype("tem1"), offset=1)
+    assert "signal peptide" not in str(info.value)

@@ -738,7 +738,8 @@ def _alphabet_hint(seq: str, alphabet) -> str:
         return ". This looks like a number: is it the column of sequences?"
     if get_alphabet(alphabet).name in ("dna", "rna") and looks_like_protein(seq) \
             and re.fullmatch("[A-Z*]+", seq):
-        return ". This looks like a protein: add --alphabet protein"
+        return (". This looks like a protein: train with --alphabet protein (a model "
+                "trained on DNA or RNA cannot read it)")
     return ""
 
 

@@ -166,7 +166,11 @@ def check_structure(structure, wildtype: str, chain=None, offset: int = 0, named
                          f"{fix}", path=getattr(st_all, "path", None))
     if matching:
         fix = f"Chain {matching[0]} matches the wild type: pass --chain {matching[0]}."
-    elif start >= 0:
+    elif start == 0:  # the first residues, then nothing: the end is missing, not a peptide
+        fix = (f"The structure stops at wild-type position {len(got) - 1 + offset}: a file cut "
+               "short (download it again), or a model of the first domain only (give that "
+               "stretch as the wild type).")
+    elif start > 0:
         fix = ("If the structure lacks the signal peptide or a tag, give that stretch as the "
                f"wild type and --offset {start + offset}.")
     else:
