@@ -387,3 +387,17 @@ def test_weak_filter_motifs_are_said_to_be_weak():
     assert "No filter motif drawn has a position of 1 bit or more" in _weak_filters_note([flat])
     assert _weak_filters_note([flat, sharp]) is None
     assert _weak_filters_note([]) is None
+
+
+def test_a_sequence_without_a_name_is_named_by_its_row(cli_run, tmp_path):
+    from biochemml.interpret.folder import interpret_run
+
+    folder, run = cli_run
+    table = pd.read_csv(folder / "train.csv").head(3)
+    table.loc[1, "name"] = None
+    table.to_csv(tmp_path / "named.csv", index=False)
+    interpret_run(run, tmp_path / "named.csv", tmp_path / "out", sequence_column_name="utr",
+                  id_column="name", limit=3, plots=3)
+    ids = pd.read_csv(tmp_path / "out" / "mutagenesis.csv").id.unique().tolist()
+    assert ids == ["v0", "row3", "v2"]  # not 'nan'
+    assert (tmp_path / "out" / "figures" / "mutagenesis_row3.png").exists()

@@ -57,9 +57,13 @@ def read_sequences(est, cfg: dict, data, sequence_column_name, id_column=None):
         require_columns(df, [id_column], hint=". Name the column of sequence names with --id-column")
     if id_column is None and df.attrs.get("format") == "fasta" and "id" in df:
         id_column = "id"
-    ids = (df[id_column].astype(str).to_numpy() if id_column
-           else np.asarray([f"row{r}" for r in _file_rows(df, np.arange(len(df)))]))
-    return df, seqs, ids
+    rows = np.asarray([f"row{r}" for r in _file_rows(df, np.arange(len(df)))])
+    if not id_column:
+        return df, seqs, rows
+    named = df[id_column]
+    blank = (named.isna() | named.astype(str).str.strip().eq("")).to_numpy()
+    # a sequence without a name is named by its row, as without --id-column (not 'nan')
+    return df, seqs, np.where(blank, rows, named.astype(str).str.strip().to_numpy())
 
 
 def as_written(df, cfg: dict, seqs: list, sequence_column_name=None) -> list:
