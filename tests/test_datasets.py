@@ -223,6 +223,8 @@ def test_cli_list_and_unknown_download(capsys):
     assert "sd_kuo2020" in out and "flaviolin" in out
     assert main(["datasets", "download", "nope"]) == 1
     assert "Unknown data set 'nope'" in capsys.readouterr().err
+    assert main(["datasets", "download", "flaviolin_bounds"]) == 1  # a table, not a data set
+    assert "a table of the data set 'flaviolin'" in capsys.readouterr().err
 
 
 # ----------------------------------------------------- checksums, cache and downloads

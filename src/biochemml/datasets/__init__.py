@@ -77,6 +77,10 @@ def _dataset(name: str):
     """The catalogue entry of ``name`` (:func:`_canonical`), or a DataError naming the
     known data sets."""
     name = _canonical(name)
+    if name == "flaviolin_bounds":  # a table of flaviolin's files, not a data set
+        raise DataError("'flaviolin_bounds' is a table of the data set 'flaviolin' "
+                        "(media_bounds.csv): download flaviolin, or read the table with "
+                        "load('flaviolin_bounds')")
     try:
         return CATALOG[name]
     except (KeyError, TypeError):
@@ -84,7 +88,8 @@ def _dataset(name: str):
 
         hint = _did_you_mean(name, CATALOG) if isinstance(name, str) else ""
         raise DataError(f"Unknown data set {name!r}{hint}. Known data sets: "
-                        f"{', '.join(CATALOG)} (and 'flaviolin_bounds').") from None
+                        f"{', '.join(CATALOG)} (load() also reads 'flaviolin_bounds', a table "
+                        "of flaviolin).") from None
 
 
 def list() -> pd.DataFrame:  # noqa: A001 (the natural name: datasets.list())
