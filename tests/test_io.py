@@ -482,9 +482,9 @@ def test_a_decimal_comma_file_reads_thousands_dots_and_names_the_cell_that_is_ba
     assert numeric_cells(read_table(path), "gfp").tolist() == [3.5, 1234.5, -0.25]
     # '1.234' is 1234 or 1.234 in such a file: named, never read with a decimal point
     path.write_text("sequence;gfp\nACGT;1.234\nGGCC;2,5\nTTAA;1.234,5\n")
-    said = (r"row 2, column 'gfp': the value is '1\.234', not a number \(this table writes "
-            r"decimals with a comma: write 1234 if the dot separates thousands, or 1,234 for a "
-            r"decimal\)")
+    said = (r"row 2, column 'gfp': the value is '1\.234', not a number \(a dot may separate "
+            r"thousands in a table like this one, as European Excel writes them: write 1234 if "
+            r"it does, or 1,234 for a decimal\)")
     with pytest.raises(InputError, match=said):
         numeric_column(read_table(path), "gfp")
     with pytest.raises(InputError, match=said):

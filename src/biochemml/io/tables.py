@@ -911,8 +911,9 @@ def not_a_number(value, blank: bool, column=None, decimal: str = ".") -> str:
         return f"the value {desc}"
     text = value.strip()
     if decimal == "," and re.fullmatch(_DOT_THOUSANDS, value):
-        desc += (f" (this table writes decimals with a comma: write {text.replace('.', '')} if "
-                 f"the dot separates thousands, or {text.replace('.', ',')} for a decimal)")
+        desc += (" (a dot may separate thousands in a table like this one, as European "
+                 "Excel writes them: write "
+                 f"{text.replace('.', '')} if it does, or {text.replace('.', ',')} for a decimal)")
     elif _THOUSANDS.fullmatch(value) and text.count(",") > 1:
         desc += f" (for a thousands separator, write {text.replace(',', '')})"
     elif _COMMA_NUMBER.fullmatch(value):
