@@ -786,3 +786,16 @@ def test_motif_files_with_small_mistakes_are_read_right_or_refused(tmp_path):
     with pytest.raises(InputError, match=r"line 2: '10,5' has a decimal comma; write decimal "
                                          r"points \(10\.5\)"):
         read(tmp_path / "comma.jaspar")
+
+
+def test_one_rna_row_does_not_turn_a_dna_table_to_one_strand():
+    from biochemml.alphabets import get_alphabet
+    from biochemml.motifs.scan import _auto_strands
+
+    dna = get_alphabet("dna")
+    seqs = ["ACGTTT", "TTGACA", "GCGUGC", "ATATAT"]
+    both, why = _auto_strands(dna, seqs)
+    assert both and why.startswith("1 of the 4 sequences hold U (RNA) among 3 with T (DNA), "
+                                   "at index 2")
+    assert _auto_strands(dna, ["ACGU", "UUGA"]) == (False, "the sequences hold U (RNA)")
+    assert _auto_strands(dna, ["ACGT"]) == (True, "")

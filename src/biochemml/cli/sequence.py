@@ -280,6 +280,8 @@ def motif_scan(
         if not both_strands and pwms[0].alphabet.complement is not None:
             say(f"Scanning the given strand only: {why}, and an RNA is one strand "
                 "(add --both-strands to scan the reverse complement too)")
+        elif why:  # a few RNA rows among DNA ones
+            say(f"[yellow]Notice[/yellow]: {why} (0-based, as sequence_index)")
     if best:
         hits = _scan(best_hits, pwms, sequences, df, sequence_column_name, seqs,
                      both_strands=both_strands, background=bg)

@@ -66,16 +66,24 @@ def _auto_strands(alphabet, seqs: list) -> tuple[bool, str]:
 
     Both strands for DNA; the given strand only for RNA (an RNA motif, or sequences that
     hold a U: an mRNA is one strand, so a hit on the '-' strand would be on a molecule
-    that is not there) and for proteins. Returns ``(both, reason)``, ``reason`` empty
-    when both strands are scanned.
+    that is not there) and for proteins. Sequences with U among more with T are DNA with
+    a few typos: both strands, and the reason names them. Returns ``(both, reason)``,
+    ``reason`` empty when both strands are scanned for DNA alone.
     """
     if alphabet.complement is None:
         return False, "protein motifs have one strand"
     if alphabet.name == "rna":
         return False, "the motifs are RNA motifs"
-    if any("U" in s or "u" in s for s in seqs):
-        return False, "the sequences hold U (RNA)"
-    return True, ""
+    with_u = [i for i, s in enumerate(seqs) if "U" in s or "u" in s]
+    if not with_u:
+        return True, ""
+    with_t = sum("T" in s or "t" in s for s in seqs)
+    if with_t > len(with_u):  # one RNA row must not turn a DNA table to one strand
+        shown = ", ".join(str(i) for i in with_u[:5]) + (", ..." if len(with_u) > 5 else "")
+        return True, (f"{len(with_u)} of the {len(seqs)} sequences hold U (RNA) among "
+                      f"{with_t} with T (DNA), at index {shown}: scanning both strands as "
+                      "DNA; check those rows")
+    return False, "the sequences hold U (RNA)"
 
 
 class AlphabetMismatch(InputError):
