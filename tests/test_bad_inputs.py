@@ -191,7 +191,7 @@ def test_predict_without_the_training_column_names_the_option(run, tmp_path, cap
 
 
 @pytest.mark.parametrize("name, said", [
-    ("folder", "is a folder: give the output table a file name, such as"),
+    ("folder", "cannot be written over: give the output table a file name, such as"),
     ("predictions", "has no file ending: name the output table predictions.csv"),
     ("predictions.json", "cannot write '.json': use .csv, .tsv, .xlsx or .parquet")])
 def test_predict_refuses_an_output_name_before_the_work(run, tmp_path, capsys, monkeypatch,
@@ -203,7 +203,8 @@ def test_predict_refuses_an_output_name_before_the_work(run, tmp_path, capsys, m
     monkeypatch.setattr(runs, "predict_run", lambda *a, **k: pytest.fail("predicted first"))
     assert main(["predict", "--model", str(folder), "--data", str(new), "--out",
                  str(tmp_path / name), "--sequence-column", "seq"]) == 1
-    assert f"file {tmp_path / name}: {said}" in _error(capsys)
+    kind = "folder" if name == "folder" else "file"  # the error names what is there
+    assert f"{kind} {tmp_path / name}: {said}" in _error(capsys)
 
 
 def test_protein_or_number_columns_read_as_dna_say_what_they_look_like(tmp_path, values,

@@ -34,7 +34,10 @@ class InputError(BiochemmlError, ValueError):
         self.column = column
         where = []
         if self.path is not None:
-            where.append(f"file {self.path}")
+            import os
+
+            kind = "folder" if os.path.isdir(self.path) else "file"
+            where.append(f"{kind} {self.path}")
         if row is not None:
             # a file's rows count as a spreadsheet does; a Python list's items from 0
             where.append(f"row {row + 1}" if self.path is not None else

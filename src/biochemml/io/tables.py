@@ -57,7 +57,7 @@ def read_table(path, columns=None) -> pd.DataFrame:
     if not path.exists():
         raise InputError("the file does not exist", path=path)
     if path.is_dir():
-        raise InputError("is a folder, expected a table file", path=path)
+        raise InputError("expected a table file, not a folder", path=path)
     suffixes = [s.lower() for s in path.suffixes]
     suffix = suffixes[-2] if suffixes and suffixes[-1] == ".gz" and len(suffixes) > 1 else (
         suffixes[-1] if suffixes else "")

@@ -104,7 +104,7 @@ def table_suffix(out) -> str:
     out = Path(out)
     suffix = out.suffix.lower()
     if out.is_dir():
-        raise InputError("is a folder: give the output table a file name, such as "
+        raise InputError("cannot be written over: give the output table a file name, such as "
                          f"{out / 'predictions.csv'}", path=out)
     if not suffix:
         raise InputError(f"has no file ending: name the output table {out.name}.csv (or "
