@@ -564,3 +564,18 @@ def test_a_structure_that_stops_early_is_not_blamed_on_a_signal_peptide(tmp_path
                                          r"file cut short") as info:
         check_structure(tmp_path / "cut.pdb", datasets.wildtype("tem1"), offset=1)
     assert "signal peptide" not in str(info.value)
+
+
+def test_small_cli_options_are_answered_in_the_cli_s_words(tmp_path, capsys):
+    from biochemml.io.tables import _did_you_mean
+
+    seqs = tmp_path / "seqs.csv"
+    seqs.write_text("sequence,gfp\nACCGGAAT,1.0\nTTTTACGT,0.5\n")
+    assert main(["encode", "--data", str(seqs), "--length", "4", "--truncate", "middle",
+                 "--out", str(tmp_path / "x.npy")]) == 1
+    assert "--truncate must be 'left' (keep the 3' end) or 'right'" in _error(capsys)
+    assert main(["motif", "scan", "--motifs", "lecture:CCGGAA", "--seqs", str(seqs), "--best",
+                 "--pvalue", "0.01", "--out", str(tmp_path / "hits.csv")]) == 0
+    assert "--pvalue 0.01 is not used with --best" in " ".join(capsys.readouterr().err.split())
+    assert _did_you_mean("Sequence ", ["Sequence", "gfp"]) == (
+        " (did you mean 'Sequence', without the spaces around it?)")

@@ -46,6 +46,9 @@ def encode(
                              f"{'it' if len(ignored) == 1 else 'them'} out with --kmer")
     elif length is not None and length < 1:
         raise InputError(f"--length must be at least 1, not {length}")
+    elif truncate is not None and truncate not in ("left", "right"):
+        raise InputError(f"--truncate must be 'left' (keep the 3' end) or 'right' (keep the 5' "
+                         f"end), not '{truncate}'")
     elif truncate is not None and length is None:
         raise InputError("--truncate cuts sequences longer than --length: give --length too "
                          "(without it the longest sequence sets the length and none is cut)")
@@ -282,6 +285,9 @@ def motif_scan(
                 "(add --both-strands to scan the reverse complement too)")
         elif why:  # a few RNA rows among DNA ones
             say(f"[yellow]Notice[/yellow]: {why} (0-based, as sequence_index)")
+    if best and pvalue != 1e-4:  # --best reports every sequence's best window, hit or not
+        say(f"[yellow]Notice[/yellow]: --pvalue {pvalue:g} is not used with --best, which "
+            "reports each sequence's best window and its p-value whatever they are")
     if best:
         hits = _scan(best_hits, pwms, sequences, df, sequence_column_name, seqs,
                      both_strands=both_strands, background=bg)

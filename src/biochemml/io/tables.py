@@ -697,6 +697,8 @@ def _did_you_mean(name: str, columns) -> str:
     import difflib
 
     names = [str(c) for c in columns]
+    if name != name.strip() and name.strip() in names:  # 'Sequence ' typed from a header
+        return f" (did you mean '{name.strip()}', without the spaces around it?)"
     key = name.strip().lower()
     same = [c for c in names if c.strip().lower() == key]
     close = same or difflib.get_close_matches(name, names, n=1, cutoff=0.6)

@@ -188,12 +188,12 @@ def check_new_folder(out) -> Path:
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} is an existing file, not a folder; choose a folder "
-                         "name for the run")
+        raise InputError(f"--out {out} is an existing file, not a folder; choose a new "
+                         "folder name")
     above = next((p for p in out.parents if p.exists()), None)
     if above is not None and not above.is_dir():
         raise InputError(f"--out {out} lies inside {above}, which is a file, not a folder; "
-                         "choose a folder name for the run")
+                         "choose a new folder name")
     if out.exists() and any(out.iterdir()):
         raise InputError(f"the run folder {out} already exists and is not empty; "
                          "choose another --out")
