@@ -14,7 +14,7 @@ def test_run_folder_that_is_an_existing_file_is_one_sentence(tmp_path):
     existing = tmp_path / "sd.tsv"
     existing.write_text("sequence\tfitness\n")
     with pytest.raises(InputError, match=r"sd.tsv is an existing file, not a folder; choose a "
-                                         "folder name for the run"):
+                                         "new folder name"):
         check_new_folder(existing)
     with pytest.raises(InputError, match="which is a file, not a folder"):
         check_new_folder(existing / "run")
