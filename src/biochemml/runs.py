@@ -446,10 +446,7 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
             suffix = _target_suffix(names, t)
             table[f"prediction{suffix}"] = mean2[:, t]
             if ensemble:
-                table[f"prediction_std{suffix}"] = std2[:, t]
-                table[f"lower_95{suffix}"], table[f"upper_95{suffix}"] = interval_95(
-                    mean2[:, t], std2[:, t],
-                    positive=getattr(est, "target_transform", None) == "log")
+                table = table.assign(**_spread_columns(est, mean2[:, t], std2[:, t], suffix))
             if not ok.any():  # a target the evaluation table does not hold: predicted only
                 continue
             clusters = [] if clusters_of is None else \
@@ -1259,10 +1256,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         }
         if weight_column is not None:
             summary["weights"] = (f"column '{weight_column}' weighs each training row in the "
-                                  "loss (baselines too); test metrics count every row of "
-                                  "weight above 0 once" if task == "regression" else
-                                  f"column '{weight_column}' weighs each training row in the "
-                                  "loss; test metrics count every row once")
+                                  "loss" + (" (baselines too); test metrics count every row "
+                                            "of weight above 0 once" if task == "regression"
+                                            else "; test metrics count every row once"))
         if task == "regression" and target_transform == "log":
             summary["target transform"] = ("log: models fit log(value) and predict "
                                            "exp(predicted log) on the original scale, a "
@@ -1559,6 +1555,14 @@ def interval_95(mean, std, positive: bool = False) -> tuple[np.ndarray, np.ndarr
     return (np.maximum(low, 0.0) if positive else low), mean + Z_95 * std
 
 
+def _spread_columns(est, mean, std, suffix: str = "") -> dict:
+    """An ensemble's spread columns of one target: ``prediction_std``, ``lower_95`` and
+    ``upper_95`` (each with ``suffix``), as predict, train and evaluate write them."""
+    low, high = interval_95(mean, std, positive=getattr(est, "target_transform", None) == "log")
+    return {f"prediction_std{suffix}": std, f"lower_95{suffix}": low,
+            f"upper_95{suffix}": high}
+
+
 def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None) -> pd.DataFrame:
     """Predict a table with a trained run; returns the input table plus predictions.
 
@@ -1589,10 +1593,7 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
             suffix = _target_suffix(names, t)
             result[f"prediction{suffix}"] = mean[:, t]
             if getattr(est, "n_models_", 1) > 1:
-                result[f"prediction_std{suffix}"] = std[:, t]
-                low, high = interval_95(mean[:, t], std[:, t],
-                                        positive=getattr(est, "target_transform", None) == "log")
-                result[f"lower_95{suffix}"], result[f"upper_95{suffix}"] = low, high
+                result = result.assign(**_spread_columns(est, mean[:, t], std[:, t], suffix))
     result = join_outputs(df, result)
     if out is not None:
         from .io.writers import write_table

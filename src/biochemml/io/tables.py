@@ -134,14 +134,17 @@ _KINDS = {"excel": ("an Excel workbook", ".xlsx"), "parquet": ("a Parquet file",
 
 
 def _content_kind(path: Path) -> str | None:
-    """What the first bytes of ``path`` show: ``excel`` (a zip: .xlsx), ``parquet``,
-    ``fasta`` (the first line that is not blank starts with '>'), ``text`` (a first line
-    with commas, tabs or semicolons); None for compressed or unknown content (then the
-    ending decides)."""
+    """What the first bytes of ``path`` show: ``excel`` (a zip: .xlsx), ``ole`` (an OLE2
+    file: the old .xls, or an encrypted .xlsx), ``parquet``, ``fasta`` (the first line
+    that is not blank starts with '>'), ``text`` (a first line with commas, tabs or
+    semicolons), ``binary`` (control bytes no text table holds); None for compressed or
+    unknown content (then the ending decides)."""
     with open(path, "rb") as handle:
         head = handle.read(4096)
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "excel"  # .xlsx is a zip; the old .xls an OLE2 file
+    if head.startswith(b"PK\x03\x04"):
+        return "excel"  # .xlsx is a zip
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"  # the old .xls, or an encrypted (password-protected) .xlsx
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"\x1f\x8b") or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -169,13 +172,12 @@ def _check_content(path: Path, suffix: str, expected: str | None) -> None:
         raise InputError("is not a table: its content is binary data that is neither an "
                          "Excel workbook nor a Parquet file (a damaged copy, or another kind "
                          "of file)", path=path)
-    if suffix == ".xlsx" and found == "excel":
-        with open(path, "rb") as handle:
-            if handle.read(4) == b"\xd0\xcf\x11\xe0":  # OLE2: encrypted, or an old .xls
-                raise InputError("is a password-protected workbook (or an old .xls renamed "
-                                 ".xlsx): remove the password in Excel (File > Info > Protect "
-                                 "Workbook) and save it again, or save the sheet as CSV",
-                                 path=path)
+    if found == "ole":  # an Excel file of the old kind, as .xls is
+        if suffix == ".xlsx":  # encrypted, or an old .xls renamed
+            raise InputError("is a password-protected workbook (or an old .xls renamed "
+                             ".xlsx): remove the password in Excel (File > Info > Protect "
+                             "Workbook) and save it again, or save the sheet as CSV", path=path)
+        found = "excel"
     if expected is None or found is None or found == expected:
         return
     if {expected, found} == {"fasta", "text"} and expected == "fasta":
