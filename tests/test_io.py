@@ -574,6 +574,37 @@ def test_excel_formulas_without_saved_results_are_named(tmp_path):
         numeric_column(read_table(tmp_path / "e.xlsx"), "gfp")
 
 
+def test_excel_error_cells_are_named_not_read_as_missing(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from biochemml.io.tables import label_column
+
+    book = openpyxl.Workbook()  # a failed formula: Excel shows #DIV/0! or #N/A in the cell
+    sheet = book.active
+    sheet.append(["id", "sequence", "gfp", "batch"])
+    sheet.append([None, "ACGT", 1.0, "b1"])
+    sheet.append([None, "GGCC", "#DIV/0!", "b1"])
+    sheet.append([None, "#N/A", 2.0, "#REF!"])
+    for cell in ("C3", "B4", "D4"):
+        sheet[cell].data_type = "e"
+    book.save(tmp_path / "e.xlsx")
+    df = read_table(tmp_path / "e.xlsx")
+    assert df["gfp"].tolist()[1] == "#DIV/0!" and df["id"].isna().all()
+    # a missing value may be left out on purpose; a failed formula is still an error
+    with pytest.raises(InputError, match=r"row 3, column 'gfp': the cell shows the Excel error "
+                                         r"#DIV/0!: its formula failed"):
+        numeric_column(df, "gfp", allow_missing=True)
+    with pytest.raises(InputError, match=r"row 4, column 'sequence'.*Excel error #N/A"):
+        sequence_column(df, "sequence")
+    with pytest.raises(InputError, match=r"row 4, column 'batch': the cell shows the Excel "
+                                         r"error #REF!, not a group"):
+        label_column(df, "batch")
+    # a text cell that only reads like an error, and pandas' own missing markers, are unchanged
+    pd.DataFrame({"sequence": ["ACGT", "GGCC"], "gfp": [1.0, None]}).to_excel(
+        tmp_path / "m.xlsx", index=False)
+    assert np.isnan(numeric_column(read_table(tmp_path / "m.xlsx"), "gfp",
+                                   allow_missing=True)[1])
+
+
 @pytest.mark.parametrize("title", ["Experiment 12 GFP", "# exported by plate reader"])
 def test_a_title_line_without_a_separator_still_points_at_the_header(tmp_path, title):
     path = tmp_path / "t.csv"

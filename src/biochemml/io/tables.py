@@ -73,6 +73,8 @@ def read_table(path, columns=None) -> pd.DataFrame:
         elif kind == "excel":
             with pd.ExcelFile(path) as book:
                 df = book.parse(book.sheet_names[0])
+                if suffix == ".xlsx":
+                    df = _excel_errors_back(df, path)
                 _check_header(book.parse(book.sheet_names[0], header=None, nrows=1, dtype=str),
                               path)
                 if len(book.sheet_names) > 1:  # the others are not read: say so
@@ -358,6 +360,39 @@ def _drop_empty_rows(df: pd.DataFrame, path, first_row: int = 2) -> pd.DataFrame
         raise InputError(f"the row is empty{more}: delete the empty rows between data rows",
                          path=path, row=int(inside[0]) + first_row - 1)
     return df.iloc[:end]
+
+
+#: the values Excel shows in a cell whose formula failed
+EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA"})
+
+
+def _excel_errors_back(df: pd.DataFrame, path) -> pd.DataFrame:
+    """Put the error cells of the first sheet of an ``.xlsx`` (``#DIV/0!``, ``#N/A``) back
+    into ``df``, which pandas read as empty: a failed formula is not a value left out on
+    purpose, so a column that needs the cell says so instead of dropping the row.
+
+    ``df`` is the sheet as ``pandas.ExcelFile.parse`` read it (header in row 1, every row
+    and column from A kept). Only a table with empty cells is opened a second time.
+    """
+    if not df.isna().to_numpy().any():
+        return df
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        errors = [(cell.row, cell.column, cell.value)
+                  for row in book.worksheets[0].iter_rows(min_row=2)
+                  for cell in row if getattr(cell, "data_type", None) == "e"]
+    finally:
+        book.close()
+    if not errors:
+        return df
+    df = df.astype({df.columns[c - 1]: object for _, c, _ in errors if c - 1 < df.shape[1]})
+    for r, c, value in errors:
+        if r - 2 < len(df) and c - 1 < df.shape[1]:
+            df.iat[r - 2, c - 1] = str(value)
+    return df
 
 
 def _check_header(first_row: pd.DataFrame, path) -> None:
@@ -738,6 +773,9 @@ def _alphabet_hint(seq: str, alphabet) -> str:
     """What a sequence refused by ``alphabet`` seems to be instead: a protein, or a number."""
     from ..alphabets import get_alphabet, looks_like_protein
 
+    if seq in EXCEL_ERRORS:
+        return (f". The cell shows the Excel error {seq}: its formula failed; mend the "
+                "formula or delete the row")
     if re.fullmatch(r"[-+0-9.,E]+", seq):
         return ". This looks like a number: is it the column of sequences?"
     if get_alphabet(alphabet).name in ("dna", "rna") and looks_like_protein(seq) \
@@ -758,7 +796,12 @@ def label_column(df: pd.DataFrame, column: str, what: str = "group") -> np.ndarr
     missing = np.flatnonzero(values.isna().to_numpy())
     if missing.size:
         raise row_error(f"the {what} is missing", df, int(missing[0]), column)
-    return values.astype(str).str.strip().to_numpy()
+    names = values.astype(str).str.strip()
+    failed = np.flatnonzero(names.isin(EXCEL_ERRORS).to_numpy())
+    if failed.size:
+        raise row_error(f"the cell shows the Excel error {names.iloc[failed[0]]}, not a "
+                        f"{what}: its formula failed", df, int(failed[0]), column)
+    return names.to_numpy()
 
 
 def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -> np.ndarray:
@@ -914,6 +957,9 @@ def not_a_number(value, blank: bool, column=None, decimal: str = ".") -> str:
     if not isinstance(value, str) or blank:
         return f"the value {desc}"
     text = value.strip()
+    if text in EXCEL_ERRORS:
+        return (f"the cell shows the Excel error {text}: its formula failed. Mend the formula, "
+                "or clear the cell if there is no value")
     if decimal == "," and re.fullmatch(_DOT_THOUSANDS, value):
         desc += (" (a dot may separate thousands in a table like this one, as European "
                  "Excel writes them: write "
