@@ -614,6 +614,18 @@ def test_a_title_line_without_a_separator_still_points_at_the_header(tmp_path, t
         sequence_column(read_table(path), "sequence")
 
 
+def test_fasta_records_of_one_name_are_pointed_out(tmp_path, capsys):
+    path = tmp_path / "v.fa"
+    path.write_text(">v1 1.0\nACGT\n>v2 2.0\nGGCC\n>v1 3.0\nTTAA\n>v4 0.5\nCCCC\n")
+    df = read_fasta(path)
+    assert df["id"].tolist() == ["v1", "v2", "v1", "v4"] and df["value"].tolist()[2] == 3.0
+    said = " ".join(capsys.readouterr().err.split())
+    assert "records 1 and 3 are both named 'v1'; outputs list them under the same name" in said
+    path.write_text(">v1 1.0\nACGT\n>v2 2.0\nGGCC\n")
+    read_fasta(path)
+    assert "named" not in capsys.readouterr().err
+
+
 def test_fasta_header_fields_join_around_equals_only_with_both_sides():
     from biochemml.io.tables import _header_fields
 

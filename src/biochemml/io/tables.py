@@ -543,6 +543,18 @@ def read_fasta(path) -> pd.DataFrame:
 
     records = _read_lines(path, parse)
     df = pd.DataFrame(records)
+    repeated = df["id"][df["id"].duplicated(keep=False)]
+    if len(repeated):  # legal FASTA, but every output names both records alike
+        from rich.markup import escape
+
+        from ..progress import say
+
+        name = repeated.iloc[0]
+        numbers = [int(i) + 1 for i in repeated.index[repeated == name][:2]]
+        more = repeated.nunique() - 1
+        say(escape(f"{path}: records {numbers[0]} and {numbers[1]} are both named '{name}'"
+                   + (f" ({more} more names repeat)" if more else "")
+                   + "; outputs list them under the same name: rename one to tell them apart"))
     for col in df.columns:
         if col not in ("id", "sequence"):
             converted = pd.to_numeric(df[col], errors="coerce")
