@@ -614,6 +614,17 @@ def test_a_title_line_without_a_separator_still_points_at_the_header(tmp_path, t
         sequence_column(read_table(path), "sequence")
 
 
+@pytest.mark.parametrize("unit", ["nt", "5'->3'", "aa"])
+def test_a_units_row_under_a_sequence_header_is_not_a_sequence(tmp_path, unit):
+    path = tmp_path / "new.csv"
+    path.write_text(f"name,utr\n,{unit}\nv1,ACGTACGTAC\nv2,GGCCGGCCAA\nv3,TTAATTAACC\n")
+    with pytest.raises(InputError, match=r"row 2, column 'utr': '.*' looks like a unit written "
+                                         r"under the header, not a sequence"):
+        sequence_column(read_table(path), "utr")
+    path.write_text("name,utr\nv0,NT\nv1,AC\nv2,GG\n")  # short sequences: NT is one of them
+    assert sequence_column(read_table(path), "utr") == ["NT", "AC", "GG"]
+
+
 def test_fasta_records_of_one_name_are_pointed_out(tmp_path, capsys):
     path = tmp_path / "v.fa"
     path.write_text(">v1 1.0\nACGT\n>v2 2.0\nGGCC\n>v1 3.0\nTTAA\n>v4 0.5\nCCCC\n")

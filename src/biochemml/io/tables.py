@@ -773,12 +773,32 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
         raise row_error("the sequence is missing" + _units_row_above(df, column, missing),
                         df, int(missing[0]), column)
     seqs = [str(s).strip().upper() for s in values.tolist()]
+    if _sequence_unit(seqs):
+        raise row_error(f"'{str(values.iloc[0]).strip()}' looks like a unit written under the "
+                        "header, not a sequence: put each unit in its column's name (e.g. "
+                        f"'{column} ({str(values.iloc[0]).strip()})') and delete that row",
+                        df, 0, column)
     try:
         to_codes(seqs, alphabet, pad="right")
     except InputError as err:
         hint = "" if err.row is None else _alphabet_hint(seqs[err.row], alphabet)
         raise row_error(err.message + hint, df, err.row, column) from None
     return seqs
+
+
+#: what a row of units under the header writes in a column of sequences
+SEQUENCE_UNITS = {"NT", "BP", "AA", "NTS", "BASES", "DNA", "RNA", "SEQ", "SEQUENCE", "5'-3'",
+                  "5'->3'", "5' TO 3'", "5'→3'", "(NT)", "[NT]", "(AA)", "[AA]"}
+
+
+def _sequence_unit(seqs: list[str]) -> bool:
+    """Whether the first of ``seqs`` (upper case) is a unit (``nt``, ``5'->3'``) above a
+    column of real sequences: 'NT' reads as a 2-nt DNA sequence."""
+    if len(seqs) < 3 or seqs[0] not in SEQUENCE_UNITS:
+        return False
+    if not seqs[0].isalpha():  # 5'->3': no sequence at all
+        return True
+    return float(np.median([len(s) for s in seqs[1:]])) >= 3 * len(seqs[0])
 
 
 def _alphabet_hint(seq: str, alphabet) -> str:
