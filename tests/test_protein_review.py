@@ -180,6 +180,21 @@ def test_evaluate_report_says_which_variants_lie_beyond_the_training_data(tem1_r
     assert "variants mutate a position no training variant touches" in report
 
 
+def test_evaluate_maps_the_runs_target_to_another_column(tem1_run, tmp_path):
+    from biochemml.protein_train import evaluate_variant_model
+
+    run, table, _ = tem1_run
+    new = pd.DataFrame({"variant": table["variant"].iloc[100:140],
+                        "measured": table["score"].iloc[100:140]})
+    new.to_csv(tmp_path / "new.csv", index=False)
+    mapped = evaluate_variant_model(run, tmp_path / "new.csv", target_column="score=measured")
+    renamed = evaluate_variant_model(run, tmp_path / "new.csv", target_column="measured")
+    assert mapped["r2"] == renamed["r2"] and mapped["n"] == 40
+    with pytest.raises(InputError, match=r"'fitness' is not a target of the run; its targets "
+                                         r"are 'score'"):
+        evaluate_variant_model(run, tmp_path / "new.csv", target_column="fitness=measured")
+
+
 @pytest.fixture(scope="module")
 def ca_only_pdb(tmp_path_factory):
     """The TEM-1 AlphaFold model reduced to its C-alpha atoms (a C-alpha trace)."""

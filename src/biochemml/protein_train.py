@@ -791,7 +791,8 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
         Folder to create with ``metrics.json``, ``predictions.csv``,
         ``observed_vs_predicted.png`` and ``report.html`` (nothing is left on failure).
     variant_column, target_column : str, optional
-        Default the training column names.
+        Default the training column names. ``target_column`` may also map the run's
+        target to this table's column: ``"fitness=measured"``.
     offset : int, optional
         Number of the first wild-type residue in the table's variant names; default the
         run's.
@@ -811,6 +812,11 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
 
         check_new_folder(out)
     df = read_table(data_path)
+    if target_column is not None:  # "run target=table column", as sequence runs take it
+        from .runs import _target_pairs
+
+        pairs = _target_pairs([config["target_column"]], [target_column], df)
+        target = pairs[config["target_column"]] if pairs else target
     require_columns(df, [column, target], path=data_path)
     y = numeric_column(df, target)
     if len(df) < 2:
