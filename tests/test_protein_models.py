@@ -166,7 +166,8 @@ def test_train_and_predict_run_folder(gfp, tmp_path):
     assert effects[5] == pytest.approx(
         float(np.mean(model.predict(scan)) - model.predict([""])[0]), abs=1e-6)
     pred = predict_variant_model(run, tmp_path / "variants.tsv", tmp_path / "pred.csv")
-    assert list(pred.columns) == ["variant", "score", "num_mutations", "prediction"]
+    assert list(pred.columns) == ["variant", "score", "num_mutations", "prediction", "lower_95",
+                                  "upper_95"]
     saved = pd.read_csv(run / "predictions.csv")["prediction"].to_numpy()
     np.testing.assert_allclose(pred["prediction"].to_numpy(), saved, rtol=1e-6)
     bad = table.head(3).copy()

@@ -612,6 +612,10 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                      f"{named}: each resample draws {units} with replacement and takes all "
                      f"their test variants{why}.")
     metrics["intervals_over"] = intervals
+    widths = interval_widths(np.bincount(rows, minlength=len(variants))[test],
+                             y[test] - pred[test])
+    if widths:
+        notes.append(_intervals_note(widths))
     if baselines and name != "additive":
         base = build_variant_model("additive", wildtype, offset=offset, seed=seed)
         base.fit(train_variants, y[~test])
@@ -641,7 +645,8 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                   "test_size": None if split_column else test_size,
                   "group_column": group_column, "split_column": split_column,
                   "baselines": bool(baselines), "model_params": model_params or {},
-                  "n_train": n_train, "n_test": n_test, "notes": notes, "figures": figs,
+                  "n_train": n_train, "n_test": n_test, "interval_95": widths,
+                  "notes": notes, "figures": figs,
                   "command": command,
                   "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         from .runs import write_yaml
@@ -693,6 +698,93 @@ def _write_report(out: Path, config: dict, metrics: dict) -> None:
     write_report(out / "report.html", "biochemml protein-variant run", summary=summary,
                  metrics=shown, figures=figures, notes=notes, config=config,
                  intervals_over=metrics.get("intervals_over", "test variants"))
+
+
+#: fewest test variants a 95 % interval is read from: with n of them the interval is the
+#: ceil((n + 1) 0.95)-th smallest error, which needs n >= 19 to exist; 40 gives it a
+#: second-largest error or better to stand on
+INTERVAL_MIN_VARIANTS = 40
+
+
+def interval_widths(counts, errors) -> list[dict]:
+    """Half-widths of 95 % prediction intervals from held-out errors, by mutation count.
+
+    Split-conformal intervals: a new variant like the held-out ones has its measured value
+    within ``prediction ± half_width`` with probability at least 0.95, whatever the model.
+    Variants carrying more mutations are predicted worse, so the held-out variants are
+    grouped by their number of mutations (counts in ascending order, at least
+    :data:`INTERVAL_MIN_VARIANTS` in a group, the last group open-ended).
+
+    Parameters
+    ----------
+    counts : array of int, shape (n,)
+        Mutations of each held-out variant (0: the wild type).
+    errors : array of float, shape (n,)
+        Its measured minus predicted value.
+
+    Returns
+    -------
+    list of dict
+        ``{"fewest_mutations": j, "most_mutations": k or None (open-ended), "half_width":
+        w, "variants": n}`` in ascending order; empty when fewer than
+        :data:`INTERVAL_MIN_VARIANTS` variants were held out.
+    """
+    counts = np.asarray(counts, dtype=int)
+    errors = np.abs(np.asarray(errors, dtype=float))
+    if counts.size < INTERVAL_MIN_VARIANTS:
+        return []
+    groups, start = [], 0
+    order = np.argsort(counts, kind="stable")
+    counts, errors = counts[order], errors[order]
+    for k in np.unique(counts):
+        end = int(np.searchsorted(counts, k, side="right"))
+        if end - start >= INTERVAL_MIN_VARIANTS and counts.size - end >= INTERVAL_MIN_VARIANTS:
+            groups.append((int(k), start, end))
+            start = end
+    groups.append((None, start, counts.size))
+    widths = []
+    for most, a, b in groups:
+        chunk = np.sort(errors[a:b])
+        rank = int(np.ceil((chunk.size + 1) * 0.95))  # the conformal quantile's rank
+        widths.append({"fewest_mutations": int(counts[a]), "most_mutations": most,
+                       "half_width": float(chunk[min(rank, chunk.size) - 1]),
+                       "variants": int(chunk.size)})
+    return widths
+
+
+def _intervals(config: dict, variants, pred):
+    """``(lower_95, upper_95)`` of predicted ``variants`` (in the run's numbering) from the
+    run's held-out errors (:func:`interval_widths`), or None for a run without them."""
+    widths = config.get("interval_95") or []
+    if not widths:
+        return None
+    from .protein.mutations import variant_table
+
+    rows, _, _ = variant_table(list(variants), config["wildtype"], int(config.get("offset", 0)))
+    counts = np.bincount(rows, minlength=len(variants))
+    half = np.full(len(variants), widths[-1]["half_width"])
+    for group in reversed(widths[:-1]):  # the lowest group a variant fits in wins
+        half[counts <= group["most_mutations"]] = group["half_width"]
+    pred = np.asarray(pred, dtype=float)
+    return pred - half, pred + half
+
+
+def _intervals_note(widths: list) -> str:
+    """How the run's 95 % prediction intervals were made, for its report."""
+    if not widths:
+        return ""
+
+    def group(w):
+        low, most = w["fewest_mutations"], w["most_mutations"]
+        span = f"{low}+" if most is None else f"{low}" if most == low else f"{low}-{most}"
+        return (f"{span} mutation{'' if span == '1' else 's'}: ±{w['half_width']:.3g} "
+                f"({w['variants']} test variants)")
+
+    text = "; ".join(group(w) for w in widths) if len(widths) > 1 else \
+        f"±{widths[0]['half_width']:.3g} ({widths[0]['variants']} test variants)"
+    return ("predict adds a 95 % interval to each prediction (lower_95, upper_95), as wide as "
+            "95 % of this run's test errors: " + text + ". It holds for variants like the "
+            "test variants, not for those beyond the training data.")
 
 
 def _load_run(run_dir):
@@ -762,14 +854,21 @@ def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str 
     Returns
     -------
     pandas.DataFrame
-        The input table plus a ``prediction`` column (also written to ``out_csv``).
+        The input table plus a ``prediction`` column and, for a run with at least 40 test
+        variants, ``lower_95`` and ``upper_95``: a 95 % interval as wide as 95 % of the
+        run's test errors for variants of as many mutations (:func:`interval_widths`).
+        Also written to ``out_csv``.
     """
     config, est = _load_run(run_dir)
     column = variant_column or config["variant_column"]
     df = read_table(data_path)
     variants, pred = _predict_table(est, df, data_path, column, config, offset)
     _beyond_training(config, df, column, variants, _training_variants(run_dir, config))
-    result = join_outputs(df, pd.DataFrame({"prediction": pred}))
+    added = pd.DataFrame({"prediction": pred})
+    bounds = _intervals(config, variants, pred)
+    if bounds is not None:
+        added["lower_95"], added["upper_95"] = bounds
+    result = join_outputs(df, added)
     if out_csv is not None:
         from .io.writers import write_table
 
@@ -850,6 +949,18 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
                      "in metrics.json")
         notes.append(text + ".")
         say(f"[yellow]{text}.[/yellow]")
+    bounds = _intervals(config, variants, pred)
+    if bounds is not None:  # how many measured values the run's 95 % intervals hold
+        inside = (y >= bounds[0]) & (y <= bounds[1])
+        result["interval_95_coverage"] = float(inside[scored].mean())
+        text = (f"The run's 95 % prediction intervals hold {inside[scored].mean():.0%} of the "
+                f"{int(scored.sum())} measured values scored here"
+                + (" (under 90 %: these variants are harder than the run's test variants)"
+                   if inside[scored].mean() < 0.9 else ""))
+        notes.append(text + ".")
+        from .progress import say
+
+        say(text)
     if scored.sum() >= 3:  # the headline's 95 % intervals, a bootstrap over its variants
         from .metrics import with_intervals
 
@@ -862,6 +973,8 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
         with atomic_folder(out) as tmp:
             (tmp / "metrics.json").write_text(_metrics_json(result))
             added = pd.DataFrame({"prediction": pred})
+            if bounds is not None:
+                added["lower_95"], added["upper_95"] = bounds
             if seen is not None:
                 added["in_training_set"] = seen
             join_outputs(df, added).to_csv(tmp / "predictions.csv", index=False)
