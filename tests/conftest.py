@@ -30,6 +30,15 @@ def _seeded_globals():
     torch.manual_seed(0)
 
 
+@pytest.fixture(autouse=True)
+def _spoken(monkeypatch):
+    """Each test starts with status lines on: a test running the CLI with --quiet would
+    otherwise silence every later test's messages."""
+    from biochemml import progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+
+
 BOUNDS = "Variable,Min,Max\ntemperature,25,37\nfeed,0,10\n"
 
 
