@@ -162,3 +162,21 @@ def test_recommend_csv_is_rounded(campaign):
         for cell in line.split(",")[1:]:
             digits = cell.lstrip("-").split("e")[0].replace(".", "").lstrip("0")
             assert len(digits) <= 6, line
+
+
+def test_too_few_conditions_are_refused_before_any_cross_validation(campaign, capsys):
+    tmp, bounds, _ = campaign
+    runs = tmp / "two.csv"
+    runs.write_text("temperature,feed,OD340\n30,5,1.0\n30,5,1.2\n32,6,0.8\n")
+    assert main(["fit-conditions", "--runs", str(runs), "--factors", str(bounds), "--response",
+                 "OD340", "--out-dir", str(tmp / "model")]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert (f"Error: file {runs}: 3 measured runs: cross-validation needs at least 3 distinct "
+            "conditions (runs that differ in a factor), got 2") in err
+    assert "Cross-validating" not in err and "measured run" not in err.split("Error")[0]
+    one = tmp / "one.csv"
+    one.write_text("temperature,feed,OD340\n30,5,1.0\n32,6,\n")
+    assert main(["recommend", "--runs", str(one), "--factors", str(bounds), "--response",
+                 "OD340", "--batch", "1", "--out", str(tmp / "next.csv")]) == 1
+    assert f"file {one}: recommendations need at least 2 runs with measured responses, got 1" \
+        in " ".join(capsys.readouterr().err.split())

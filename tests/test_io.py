@@ -547,6 +547,9 @@ def test_a_row_of_units_under_the_header_is_named_as_such(tmp_path):
     with pytest.raises(InputError, match=r"looks like a row of units: put each unit in its "
                                          r"column's name \(e\.g\. 'T \(°C\)'\)"):
         numeric_cells(read_table(path), "T")
+    path.write_text("sequence,T (°C),gfp\n,°C,a.u.\nACGT,30,1\nGGCC,31,2\nTTAA,32,3\n")
+    with pytest.raises(InputError, match=r"looks like a row of units: delete that row$"):
+        numeric_column(read_table(path), "T (°C)")  # the name has its unit already
     path.write_text("sequence,T,gfp\nACGT,n.d.,1\nGGCC,31,2\nTTAA,32,3\n")  # a measurement
     with pytest.raises(InputError) as err:
         numeric_column(read_table(path), "T")

@@ -51,8 +51,8 @@ GLOSSARY = {
           "explain (1 perfect, 0 no better than predicting the mean, below 0 worse).",
     "pearson": "Pearson r: how closely measured and predicted values lie on a straight line "
                "(1 perfect, 0 none).",
-    "spearman": "Spearman ρ: how well the predictions rank the sequences in the measured "
-                "order (1 the same order, 0 none).",
+    "spearman": "Spearman ρ: how well the predictions rank what was measured (sequences, "
+                "variants, runs) in the measured order (1 the same order, 0 none).",
     "mse": "MSE: the mean squared difference between measured and predicted values "
            "(in squared units of the values; lower is better).",
     "rmse": "RMSE: the square root of the MSE, a typical error in the units of the values.",

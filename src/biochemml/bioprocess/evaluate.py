@@ -302,6 +302,33 @@ def best_condition(X: pd.DataFrame, y, maximize: bool = True) -> tuple:
     return np.flatnonzero(groups == best), float(means[best])
 
 
+def cv_folds(X: pd.DataFrame, factors: Factors, folds=5, seed: int = 0) -> np.ndarray:
+    """The cross-validation fold of each run, shape ``(N,)``: replicates (runs equal in
+    every varied factor) share a fold, so a condition is never predicted from its own
+    replicates. ``folds``: a number of folds or ``"loo"`` (one condition a fold).
+
+    Raises
+    ------
+    biochemml.errors.InputError
+        Fewer than 3 distinct conditions, or more folds than conditions.
+    """
+    # a fixed factor needs no column, and other columns (a well, an OD) must not split
+    # replicates across folds
+    varied = [f.name for f in factors.varied]
+    groups = condition_groups(X[varied] if set(varied) <= set(X.columns) else X)
+    n_groups = int(groups.max()) + 1 if len(groups) else 0
+    if n_groups < 3:
+        raise InputError("cross-validation needs at least 3 distinct conditions (runs that "
+                         f"differ in a factor), got {n_groups}")
+    if folds == "loo":
+        return np.arange(n_groups)[groups]
+    k = int(folds)
+    if not 2 <= k <= n_groups:
+        raise InputError(f"folds must be between 2 and the number of conditions ({n_groups}), "
+                         f"got {k}")
+    return (np.random.default_rng(seed).permutation(n_groups) % k)[groups]
+
+
 def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Factors | None = None,
                    folds="loo", seed: int = 0, level: float = 0.95, progress: bool = False):
     """Compare model kinds by cross-validation, replicates kept together.
@@ -349,21 +376,7 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
     y = np.asarray(y, dtype=np.float64)
     require_variation(y)
     factors = factors if factors is not None else infer_factors(X)
-    # replicates are runs equal in every varied factor (a fixed one needs no column, and
-    # other columns, a well or an OD, must not split them across folds)
-    varied = [f.name for f in factors.varied]
-    groups = condition_groups(X[varied] if set(varied) <= set(X.columns) else X)
-    n_groups = groups.max() + 1
-    if n_groups < 3:
-        raise InputError(f"cross-validation needs at least 3 distinct conditions, got {n_groups}")
-    if folds == "loo":
-        fold_of_group = np.arange(n_groups)
-    else:
-        k = int(folds)
-        if not 2 <= k <= n_groups:
-            raise InputError(f"folds must be between 2 and the number of conditions ({n_groups}), got {k}")
-        fold_of_group = np.random.default_rng(seed).permutation(n_groups) % k
-    fold = fold_of_group[groups]
+    fold = cv_folds(X, factors, folds, seed)
     from ..progress import progress_bar, say
 
     rows, metrics = [], {}

@@ -221,7 +221,8 @@ def check_request(runs, factors: Factors, response, batch: int = 4, maximize=Tru
     if len(checked.conditions) < 2:
         raise InputError("recommendations need at least 2 runs with measured responses, got "
                          f"{len(checked.conditions)}" + (f" ({checked.skipped_notice()})"
-                                                          if checked.skipped else ""))
+                                                          if checked.skipped else ""),
+                         path=checked.table.attrs.get("path"))
     for r in responses:
         require_variation(checked.responses[r], r, checked.table.attrs.get("path"))
     if log_response:

@@ -279,14 +279,15 @@ def recommend(
                             f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
                             checked.skipped_notice(), few, repeats, intervals, unvaried,
                             used_reference)
-    _print_table(proposals, f"{batch} proposed runs (predicted mean, 95% interval of the mean)")
+    _print_table(proposals, f"{_count(len(proposals), 'proposed run')} (predicted mean, 95% "
+                 "interval of the mean)")
     if used_reference:
         typer.echo(f"Reference point of the hypervolume: {used_reference}")
     _notice(note)
     _notice(unvaried)
     _warning(repeats)
     _warning(intervals)
-    typer.echo(f"Wrote {len(proposals)} proposed runs to {out}, a plot to {plot_path} and a "
+    typer.echo(f"Wrote {_count(len(proposals), 'proposed run')} to {out}, a plot to {plot_path} and a "
                f"report to {report_path}")
 
 
@@ -385,7 +386,7 @@ def fit_conditions(
     """Compare condition models by cross-validation; parity, effect and importance outputs
     (importance and effects from the model with the lowest cross-validated error)."""
     from ..bioprocess import ConditionModel, Factors, cross_validate, feature_importance
-    from ..bioprocess.evaluate import no_skill_note
+    from ..bioprocess.evaluate import cv_folds, no_skill_note
     from ..bioprocess.plots import effects_plot, parity_plot
     from ..bioprocess.runs import check_runs, few_runs_notice, require_variation, unvaried_note
     from ..progress import say
@@ -408,11 +409,16 @@ def fit_conditions(
     _notice(checked.ignored_notice())
     X, y = checked.conditions, checked.responses[response].to_numpy()
     require_variation(y, response, checked.table.attrs.get("path"))
+    try:  # before the notices about the runs: a table too small says so first
+        cv_folds(X, f, fold_spec, seed)
+    except InputError as err:
+        raise InputError(f"{len(y)} measured {'run' if len(y) == 1 else 'runs'}: {err.message}",
+                         path=checked.table.attrs.get("path")) from None
     few = few_runs_notice(len(y), f, "cross-validate")
     _warning(few)
     unvaried = unvaried_note(X, f, "fit")
     _notice(unvaried)
-    say(f"Cross-validating {', '.join(kind_list)} on {len(y)} runs ...")
+    say(f"Cross-validating {', '.join(kind_list)} on {_count(len(y), 'run')} ...")
     metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f, folds=fold_spec, seed=seed,
                                     progress=True)
     best = metrics["rmse"].idxmin()

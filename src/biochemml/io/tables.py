@@ -945,8 +945,11 @@ def units_row_hint(df: pd.DataFrame, column, bad) -> str:
         return ""
     if _unit_above_numbers(df, column) is None:
         return ""
+    unit = raw.iloc[0].strip()
+    if unit in str(raw.name):  # 'temperature (°C)' above '°C': the name says it already
+        return "; the first row under the header looks like a row of units: delete that row"
     return ("; the first row under the header looks like a row of units: put each unit in its "
-            f"column's name (e.g. '{raw.name} ({raw.iloc[0].strip()})') and delete that row")
+            f"column's name (e.g. '{raw.name} ({unit})') and delete that row")
 
 
 def _units_row_above(df: pd.DataFrame, column, missing) -> str:
