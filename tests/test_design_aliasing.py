@@ -158,3 +158,28 @@ def test_strong_constraint_still_gives_feasible_runs(method):
     assert len(d) == 12
     assert (d["T"] + d["feed"] <= 27 + 1e-9).all() and (d["pH"] >= 7.8 - 1e-9).all()
     assert len(d.drop_duplicates()) == 12
+
+
+def test_the_fraction_note_names_resolution_and_generators():
+    from biochemml.bioprocess.design import fraction_note
+
+    note = fraction_note(["temp", "feed", "ph"], 4)
+    assert note.startswith("a 2^(3-1) fraction of resolution III: each main effect is "
+                           "confounded with two-factor interactions")
+    assert "generator is ph = temp·feed" in note
+    x = fractional_factorial(3, 4)  # the generator the note names is the design's
+    assert equal_up_to_sign(x[:, 2], x[:, 0] * x[:, 1])
+    assert "resolution IV" in fraction_note(list("ABCDEF"), 16)
+    assert "resolution V:" in fraction_note(list("ABCDE"), 16)
+    assert fraction_note(list("ABC"), 8) == ""  # the full factorial confounds nothing
+
+
+def test_doe_says_what_a_fraction_confounds(tmp_path, capsys):
+    from biochemml.cli import main
+
+    bounds = tmp_path / "b.csv"
+    bounds.write_text("Variable,Min,Max\ntemp,25,37\nfeed,0,10\nph,6.5,7.5\n")
+    assert main(["doe", "--factors", str(bounds), "--method", "fractional", "--n", "4",
+                 "--out", str(tmp_path / "d.csv")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Note: A 2^(3-1) fraction of resolution III" in err and "ph = temp·feed" in err

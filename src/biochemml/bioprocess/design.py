@@ -186,6 +186,32 @@ def fractional_factorial(k: int, n: int) -> np.ndarray:
     return np.column_stack([base] + extra)
 
 
+#: what a two-level fraction of each resolution cannot tell apart
+_ALIASED = {3: "each main effect is confounded with two-factor interactions",
+            4: "main effects are clear of two-factor interactions, but two-factor "
+               "interactions are confounded with each other",
+            5: "main effects and two-factor interactions are clear of each other"}
+
+
+def fraction_note(names, n: int) -> str:
+    """What a ``2^(k-p)`` fractional factorial of ``n`` runs over the factors ``names``
+    confounds: its resolution, its generators (``C = A·B``) and what they alias; ``""``
+    for a full factorial."""
+    k, m = len(names), int(round(np.log2(n)))
+    if n >= 2 ** k:
+        return ""
+    generators, wlp = _fraction_generators(k, m)
+    rules = [f"{names[m + j]} = " + "·".join(names[i] for i in range(m) if g >> i & 1)
+             for j, g in enumerate(generators)]
+    resolution = _resolution(wlp)
+    roman = {3: "III", 4: "IV", 5: "V"}.get(resolution, str(resolution))
+    return (f"a 2^({k}-{k - m}) fraction of resolution {roman}: "
+            f"{_ALIASED.get(resolution, _ALIASED[5])}. Its {'generator is' if len(rules) == 1 else 'generators are'} "
+            + "; ".join(rules) + " (each such column is set to the product of the others' "
+            "-1/+1 levels, so its effect cannot be told from theirs). More runs give a higher "
+            "resolution")
+
+
 # Most factors a resolution-V two-level fraction of 2**m runs can hold (the longest binary
 # linear codes of minimum distance 5 with m check bits): 16 runs 5, 32 runs 6, 64 runs 8,
 # 128 runs 11, 256 runs 17, 512 runs 23, 1024 runs 33.

@@ -140,7 +140,7 @@ def doe(
     factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds (Variable,Min,Max)."),
     n: Optional[int] = typer.Option(None, "--n", help="Number of runs (lhs, sobol, random, fractional); factorial and ccd set their own size."),
     method: str = typer.Option("lhs", help="lhs, sobol, random, factorial, fractional or ccd."),
-    out: Path = typer.Option(Path("design.csv"), "--out", help="Where to write the design (.csv, .tsv, .xlsx or .parquet)."),
+    out: Path = typer.Option(Path("design.csv"), "--out", help="Where to write the design (.csv, .tsv or .txt, .xlsx or .parquet)."),
     seed: int = typer.Option(0, help="Random seed (lhs, sobol, random)."),
     levels: Optional[int] = typer.Option(None, help="Levels per continuous factor in a full factorial (default 2)."),
     center: Optional[int] = typer.Option(None, help="Centre points of a central composite design (default 1)."),
@@ -157,6 +157,11 @@ def doe(
     table = design(f, n=n, method=method, seed=seed,
                    levels=2 if levels is None else levels, center=1 if center is None else center)
     _warning(few_design_runs_notice(len(table), f))
+    if method == "fractional":
+        from ..bioprocess.design import fraction_note
+
+        note = fraction_note([x.name for x in f.varied if x.kind == "continuous"], len(table))
+        _notice(note[0].upper() + note[1:] + "." if note else "")
     if n is not None and method in ("factorial", "ccd"):
         _notice(f"--n {n} is not used by method '{method}', whose size follows from the "
                 f"factors; the design has {len(table)} runs")
@@ -207,7 +212,7 @@ def recommend(
     factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds (Variable,Min,Max)."),
     response: List[str] = typer.Option(..., "--response", help="Response column; repeat for a trade-off."),
     batch: int = typer.Option(4, help="Number of runs to propose."),
-    out: Path = typer.Option(Path("next_runs.csv"), "--out", help="Proposed runs (.csv, .tsv, .xlsx or .parquet); a PNG plot and an HTML report are written beside it."),
+    out: Path = typer.Option(Path("next_runs.csv"), "--out", help="Proposed runs (.csv, .tsv or .txt, .xlsx or .parquet); a PNG plot and an HTML report are written beside it."),
     minimize: List[str] = typer.Option([], "--minimize", help="A response to minimise instead of maximise (repeatable)."),
     fix: List[str] = typer.Option([], "--fix", help="Hold a factor fixed: NAME=VALUE (repeatable)."),
     constraint: List[str] = typer.Option([], "--constraint", help="Linear constraint, e.g. 'glucose + glycerol <= 30' (repeatable)."),
@@ -377,7 +382,7 @@ def _cv_title(folds, response: str) -> str:
 def fit_conditions(
     runs: Path = typer.Option(..., "--runs", help="Table of runs."),
     factors: Path = typer.Option(..., "--factors", help="Factors YAML, or a CSV of bounds."),
-    response: List[str] = typer.Option(..., "--response", help="Response column (one; run the command once per response)."),
+    response: List[str] = typer.Option(..., "--response", metavar="<str>", help="Response column (one; run the command once per response)."),
     out_dir: Path = typer.Option(Path("conditions_model"), "--out-dir", help="Folder for tables and figures."),
     kinds: str = typer.Option("gp,gbt,nn", help="Model kinds to compare, comma-separated."),
     folds: str = typer.Option("loo", help="'loo' (leave one condition out) or a number of folds."),
@@ -610,7 +615,7 @@ def replay(
     response: str = typer.Option(..., "--response", help="Response column."),
     cycle: str = typer.Option("cycle", help="Column holding the design cycle."),
     kind: str = typer.Option("gp", help="Model kind: gp, gbt or nn."),
-    out: Path = typer.Option(Path("replay.csv"), "--out", help="Per-cycle summary (.csv, .tsv, .xlsx or .parquet); a parity PNG beside it."),
+    out: Path = typer.Option(Path("replay.csv"), "--out", help="Per-cycle summary (.csv, .tsv or .txt, .xlsx or .parquet); a parity PNG beside it."),
     seed: int = typer.Option(0, help="Random seed."),
 ):
     """Replay a campaign: train on cycles before k, predict cycle k, report interval coverage."""

@@ -49,7 +49,7 @@ def interpret(
 def design(
     model: Path = typer.Option(..., "--model", help="A run folder written by `biochemml train` (a sequence run)."),
     data: Path = typer.Option(..., "--data", help="Table or FASTA of the starting sequences (say your best measured ones)."),
-    out: Path = typer.Option(..., "--out", help="Output table (.csv, .tsv, .xlsx or .parquet): the starting rows plus design, mutations and predictions."),
+    out: Path = typer.Option(..., "--out", help="Output table (.csv, .tsv or .txt, .xlsx or .parquet): the starting rows plus design, mutations and predictions."),
     sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Default: the training column name."),
     rounds: int = typer.Option(10, "--rounds", help="Substitutions tried at most per sequence (one per round)."),
     max_mutations: int = typer.Option(3, "--max-mutations", help="Positions a design may differ at from its start (0: no limit). The model is trusted near what it learnt from."),

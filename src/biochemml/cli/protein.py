@@ -69,7 +69,7 @@ def structure_map(
 @app.command("structure-features")
 def structure_features(
     structure: Path = typer.Option(..., "--structure", help="PDB or mmCIF file."),
-    out: Path = typer.Option(..., "--out", help="Table (.csv, .tsv, .xlsx or .parquet): one row per residue (chain, number, insertion code, ...)."),
+    out: Path = typer.Option(..., "--out", help="Table (.csv, .tsv or .txt, .xlsx or .parquet): one row per residue (chain, number, insertion code, ...)."),
     chain: Optional[str] = typer.Option(None, help="Chain to describe, on its own (the other chains do not cover its surface); default all protein chains."),
 ):
     """Per-residue burial, solvent accessibility and secondary structure as a table."""

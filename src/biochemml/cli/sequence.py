@@ -16,7 +16,7 @@ from ..io.writers import atomic_write, not_an_input, table_suffix, write_table
 @app.command()
 def encode(
     data: Path = typer.Option(..., "--data", help="Table (CSV/TSV/Parquet/Excel) or FASTA file."),
-    out: Path = typer.Option(..., "--out", help="Output .npy (one-hot, N x L x C), or with --kmer a table (.csv, .tsv, .xlsx or .parquet: k-mer counts after the id and sequence columns of --data)."),
+    out: Path = typer.Option(..., "--out", help="Output .npy (one-hot, N x L x C), or with --kmer a table (.csv, .tsv or .txt, .xlsx or .parquet: k-mer counts after the id and sequence columns of --data)."),
     sequence_column_name: str = typer.Option("sequence", "--sequence-column"),
     alphabet: str = typer.Option("dna", help="dna, rna, protein or protein-stop (with * as a 21st letter)."),
     kmer: Optional[int] = typer.Option(None, "--kmer", help="Write k-mer counts (k=1..6) instead of one-hot."),
@@ -86,7 +86,7 @@ def encode(
 
 @app.command()
 def simulate(
-    out: Path = typer.Option(..., "--out", help="Output table (.csv, .tsv, .xlsx or .parquet)."),
+    out: Path = typer.Option(..., "--out", help="Output table (.csv, .tsv or .txt, .xlsx or .parquet)."),
     motif: str = typer.Option("lecture:CCGGAA", help="Motif(s) to plant: lecture:CCGGAA, jaspar:MA0080, or a motif file."),
     n_positive: int = typer.Option(1000, help="Sequences carrying the motif."),
     n_negative: int = typer.Option(1000, help="Random sequences."),
@@ -250,7 +250,7 @@ def _note_short(pwms, sequences, path, best: bool) -> None:
 def motif_scan(
     motifs: str = typer.Option(..., "--motifs", help="jaspar:MA0080, jaspar:name=SPI1, lecture:CCGGAA, or a JASPAR/MEME/TRANSFAC file; comma-separate several."),
     seqs: Path = typer.Option(..., "--seqs", help="FASTA file or table with a sequence column."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write hits to this table (.csv, .tsv, .xlsx or .parquet)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write hits to this table (.csv, .tsv or .txt, .xlsx or .parquet)."),
     pvalue: float = typer.Option(1e-4, help="Report windows with a p-value at most this."),
     sequence_column_name: str = typer.Option("sequence", "--sequence-column"),
     single_strand: Optional[bool] = typer.Option(None, "--single-strand/--both-strands", help="Scan the given strand only, or both. Default: both strands of DNA; the given strand only of RNA (an RNA motif, or sequences with U), as an mRNA is one strand."),

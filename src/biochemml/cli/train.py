@@ -450,7 +450,7 @@ def check_run_folder(model: Path) -> None:
 def predict(
     model: Path = typer.Option(..., "--model", help="A run folder written by `biochemml train`."),
     data: Path = typer.Option(..., "--data", help="Table or FASTA of sequences to predict."),
-    out: Path = typer.Option(..., "--out", help="Output table (.csv, .tsv, .xlsx or .parquet): the input plus prediction columns."),
+    out: Path = typer.Option(..., "--out", help="Output table (.csv, .tsv or .txt, .xlsx or .parquet): the input plus prediction columns."),
     sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Default: the training column name."),
     variant_column: Optional[str] = typer.Option(None, "--variant-column", help="protein-variant runs: column of mutations; default the training column name."),
     offset: Optional[int] = typer.Option(None, "--offset", help="protein-variant runs: number of the first wild-type residue in this table's mutation names; default the run's."),
