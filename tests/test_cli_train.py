@@ -288,3 +288,12 @@ def test_models_lists_sequence_baseline_and_protein_variant_models(capsys):
     assert set(available()) | {"ridge", "gbm-kmer"} | set(VARIANT_MODELS) <= names
     assert set(VARIANT_MODEL_DESCRIPTIONS) == set(VARIANT_MODELS)
     assert {"framepool", "dilated-cnn"} <= names
+
+
+def test_evaluate_lists_targets_only_not_the_unseen_or_all_rows_scores():
+    from biochemml.cli.train import _metrics_text
+
+    scores = {"r2": 0.5, "spearman": 0.6, "n": 40}
+    text = _metrics_text({"gfp": scores, "rfp": scores, "unseen": {"gfp": scores},
+                          "all_rows": {"gfp": scores, "rfp": scores}})
+    assert [line for line in text.splitlines() if not line.startswith(" ")] == ["gfp:", "rfp:"]

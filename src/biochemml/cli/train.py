@@ -349,8 +349,8 @@ def _metrics_text(result: dict) -> str:
     flat = result if any(k in result for k in keys) else None
     if flat is None:  # several regression targets
         for name, res in result.items():
-            if name == "all_rows":  # the rows a run trained on too: in metrics.json only
-                continue
+            if name in ("all_rows", "unseen"):  # not targets: in metrics.json and the
+                continue                          # terminal's note on the training rows
             lines.append(f"{name}:")
             lines += [f"  {k:>9}: {fmt(res[k])}" for k in keys if k in res]
             if isinstance(res.get("coverage"), dict):
