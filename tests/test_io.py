@@ -309,6 +309,11 @@ def test_a_short_form_of_the_sequence_column_gets_a_did_you_mean(tmp_path):
     with pytest.raises(InputError) as err:
         require_columns(df, ["xyz"])
     assert "did you mean" not in str(err.value)
+    # a short name that starts several columns: all of them, not the closest spelling alone
+    # (GFP_sd is closer to 'GFP' than GFP_mean, and training on the SD would be wrong)
+    path.write_text("seq_id,GFP_mean,GFP_sd\nv1,1.0,0.1\n")
+    with pytest.raises(InputError, match=r"\(did you mean 'GFP_mean' or 'GFP_sd'\?\)"):
+        require_columns(read_table(path), ["GFP"])
 
 
 def test_fasta_errors_name_the_record_and_its_line(tmp_path):

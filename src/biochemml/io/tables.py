@@ -750,12 +750,16 @@ def _did_you_mean(name: str, columns) -> str:
         return f" (did you mean '{name.strip()}', without the spaces around it?)"
     key = name.strip().lower()
     same = [c for c in names if c.strip().lower() == key]
-    close = same or difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    if not close and len(key) >= 3:  # one name the start of the other: seq / sequence
-        close = [c for c in names if len(c.strip()) >= 3 and (
-            c.strip().lower().startswith(key) or key.startswith(c.strip().lower()))]
-        close = close[:1] if len(close) == 1 else difflib.get_close_matches(
-            name, close, n=1, cutoff=0)
+    if same:
+        return f" (did you mean '{same[0]}'?)"
+    # one name the start of the other (seq / sequence; GFP / GFP_mean and GFP_sd: all of
+    # them, so that the one meant is among them), then names spelled alike
+    starts = [c for c in names if len(key) >= 3 and len(c.strip()) >= 3 and (
+        c.strip().lower().startswith(key) or key.startswith(c.strip().lower()))]
+    close = list(dict.fromkeys(starts + difflib.get_close_matches(name, names, n=3,
+                                                                  cutoff=0.6)))[:3]
+    if len(close) > 1:
+        return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
