@@ -115,6 +115,11 @@ def test_cli_design_writes_the_table(tmp_path, capsys):
     assert all(d[:7] == s[:7] for d, s in zip(table.design, table.sequence))
     code = main(["design", "--model", str(run), "--data", str(out), "--out", str(out)])
     assert code != 0 and "is also the --data file" in capsys.readouterr().err
+    lowered = tmp_path / "lowered.csv"  # spelled as recommend spells it
+    assert main(["design", "--model", str(run), "--data", str(tmp_path / "starts.csv"),
+                 "--out", str(lowered), "--rounds", "1", "--minimize"]) == 0
+    low = pd.read_csv(lowered, keep_default_na=False)
+    assert (low.log_odds_1 <= low.start_log_odds_1 + 1e-9).all()
 
 
 def test_rna_tables_keep_their_letters_and_fixed_takes_any_form(additive):

@@ -53,7 +53,7 @@ def design(
     sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Default: the training column name."),
     rounds: int = typer.Option(10, "--rounds", help="Substitutions tried at most per sequence (one per round)."),
     max_mutations: int = typer.Option(3, "--max-mutations", help="Positions a design may differ at from its start (0: no limit). The model is trusted near what it learnt from."),
-    minimise: bool = typer.Option(False, "--minimise", help="Lower the prediction instead of raising it."),
+    minimise: bool = typer.Option(False, "--minimise", "--minimize", help="Lower the prediction instead of raising it."),
     fixed: Optional[str] = typer.Option(None, "--fixed", help="Positions never changed, 1-based from the 5' end (1-3,20) or negative from the 3' end (--fixed=-3,-2,-1: the last three, e.g. next to a start codon)."),
     output: Optional[str] = typer.Option(None, "--output", help="Class to raise (default the run's positive class), or target column of a run with several."),
 ):
