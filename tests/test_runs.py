@@ -113,14 +113,33 @@ def test_cli_default_is_five_mlps_on_a_small_table_of_short_sequences(tmp_path):
             assert (column in written) == (networks > 1)
 
 
-def test_the_95_interval_of_a_log_target_stops_at_zero():
-    from biochemml.runs import interval_95
+def test_a_log_target_has_intervals_taken_on_the_log_scale(tmp_path):
+    from biochemml import SequenceRegressor, metrics
 
-    low, high = interval_95([1.0, 0.5], [0.1, 1.0])
-    np.testing.assert_allclose(low, [1 - 0.196, 0.5 - 1.96], atol=1e-4)
-    np.testing.assert_allclose(high, [1 + 0.196, 0.5 + 1.96], atol=1e-4)
-    low, high = interval_95([1.0, 0.5], [0.1, 1.0], positive=True)
-    np.testing.assert_allclose(low, [1 - 0.196, 0.0], atol=1e-4)
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(600)]
+    # log-normal values: their spread grows with their level
+    y = np.exp(np.array([s.count("G") * 0.4 for s in seqs]) + rng.normal(0, 0.3, len(seqs)))
+    est = SequenceRegressor(model="mlp", n_models=3, epochs=8, target_transform="log",
+                            seed=0).fit(seqs[:500], y[:500])
+    mean, std, bounds = est.predict_bounds(seqs[500:])
+    low68, high68, low95, high95 = bounds.T
+    assert (low95 > 0).all() and (low95 < low68).all() and (high68 < high95).all()
+    # the interval is geometric around the members' log mean: wider above than below
+    assert np.median((high95 - mean) / (mean - low95)) > 1.2
+    np.testing.assert_allclose(np.log(high95) - np.log(high68), np.log(low68) - np.log(low95),
+                               rtol=1e-6, atol=0)
+    np.testing.assert_allclose(mean, est.predict(seqs[500:]))
+    cover = metrics.bounds_coverage(y[500:], {0.95: (low95, high95)})[0.95]
+    assert 0.8 <= cover <= 1.0
+    est.save(tmp_path / "m")  # the log-scale calibration survives a round trip
+    again = SequenceRegressor.load(tmp_path / "m").predict_bounds(seqs[500:])[2]
+    np.testing.assert_allclose(again, bounds, rtol=1e-5)
+    plain = SequenceRegressor(model="mlp", n_models=3, epochs=4, seed=0).fit(seqs[:500],
+                                                                              np.log(y[:500]))
+    m, s, b = plain.predict_bounds(seqs[500:])  # a plain target: mean ± z std
+    np.testing.assert_allclose(b[:, 3] - m, 1.959964 * s, rtol=1e-6)
+    np.testing.assert_allclose(m - b[:, 0], s, rtol=1e-6)
 
 
 def test_an_ensemble_without_validation_rows_says_its_spread_is_not_calibrated(tmp_path, capsys):

@@ -34,6 +34,7 @@ __all__ = [
     "bootstrap_ci",
     "with_intervals",
     "interval_coverage",
+    "bounds_coverage",
 ]
 
 
@@ -979,4 +980,39 @@ def interval_coverage(y_true, mean, std, levels=(0.68, 0.95)):
                              f"0.95), not {level!r}")
         z = stats.norm.ppf(0.5 + level / 2)
         out[level] = float(np.mean(np.abs(t - m) <= z * s))
+    return out
+
+
+def bounds_coverage(y_true, bounds: dict) -> dict:
+    """Fraction of measured values inside given intervals, one per nominal level.
+
+    The intervals need not be symmetric around the prediction: a log target's are taken
+    on the log scale (:meth:`biochemml.SequenceRegressor.predict_bounds`).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (N,)
+    bounds : dict
+        level -> ``(lower, upper)``, each of shape (N,).
+
+    Returns
+    -------
+    dict
+        level -> observed fraction (float) of values inside its interval (ends included).
+
+    Examples
+    --------
+    >>> bounds_coverage([1.0, 2.0, 9.0], {0.95: ([0.5, 1.0, 1.0], [1.5, 3.0, 4.0])})
+    {0.95: 0.6666666666666666}
+    """
+    t = _as_array("y_true", y_true, ndim=(1,))
+    out = {}
+    for level, (low, high) in bounds.items():
+        low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+        if not (low.shape == high.shape == t.shape):
+            raise InputError(f"y_true and the {level} interval's ends differ in shape: "
+                             f"{t.shape}, {low.shape}, {high.shape}")
+        if np.isnan(low).all():
+            raise InputError(NO_SPREAD)
+        out[level] = float(np.mean((t >= low) & (t <= high)))
     return out

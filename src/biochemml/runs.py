@@ -367,10 +367,22 @@ def _split(n: int, labels, test_size: float, seed: int, split_values=None, *, ki
 
 def _predictions(est, task: str, seqs) -> tuple:
     """What :func:`_evaluate` scores: ``(proba,)`` of shape (N, classes) for a classifier,
-    ``(mean, std)`` of shape (N,) or (N, targets) for a regressor."""
+    ``(mean, std, bounds)`` for a regressor: mean and std of shape (N,) or (N, targets),
+    bounds (N, 4) or (N, targets, 4), the 68 % and 95 % intervals' ends (see
+    :meth:`biochemml.SequenceRegressor.predict_bounds`; NaN without an ensemble)."""
     if task == "classification":
         return (est.predict_proba(seqs),)
-    return tuple(est.predict(seqs, return_std=True))
+    return _bounded(est, seqs)
+
+
+def _bounded(est, seqs) -> tuple:
+    """``(mean, std, bounds)`` of a regressor: a network's :meth:`predict_bounds`, or a
+    baseline's prediction with NaN for the spread it has not."""
+    if hasattr(est, "predict_bounds"):
+        return est.predict_bounds(seqs)
+    mean, std = est.predict(seqs, return_std=True)
+    mean = np.asarray(mean, dtype=float)
+    return mean, np.asarray(std, dtype=float), np.full(mean.shape + (4,), np.nan)
 
 
 def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
@@ -433,11 +445,12 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
         for k, c in enumerate(labels):
             table[f"probability_{c}"] = proba[:, k]
     else:
-        mean, std = predicted
+        mean, std, bounds = predicted
         ensemble = getattr(est, "n_models_", 1) > 1  # baselines and single networks: no spread
         truth2 = np.asarray(truth, dtype=float).reshape(len(truth), -1)
         mean2 = np.asarray(mean).reshape(len(truth), -1)
         std2 = np.asarray(std).reshape(len(truth), -1)
+        bounds2 = np.asarray(bounds).reshape(len(truth), -1, 4)
         result = {}
         names = est.target_names_ if hasattr(est, "target_names_") else [f"target_{t}" for t in range(truth2.shape[1])]
         table = pd.DataFrame()
@@ -446,7 +459,7 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
             suffix = _target_suffix(names, t)
             table[f"prediction{suffix}"] = mean2[:, t]
             if ensemble:
-                table = table.assign(**_spread_columns(est, mean2[:, t], std2[:, t], suffix))
+                table = table.assign(**_spread_columns(std2[:, t], bounds2[:, t], suffix))
             if not ok.any():  # a target the evaluation table does not hold: predicted only
                 continue
             clusters = [] if clusters_of is None else \
@@ -457,11 +470,13 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
                                           mean2[ok, t], n_boot=1000, seed=0))
             res["n"] = int(ok.sum())
             if ensemble:
-                res["coverage"] = metrics.interval_coverage(truth2[ok, t], mean2[ok, t], std2[ok, t])
+                res["coverage"] = metrics.bounds_coverage(
+                    truth2[ok, t], {0.68: bounds2[ok, t, :2].T, 0.95: bounds2[ok, t, 2:].T})
             result[name] = res
             f = fig_dir / f"{prefix}_observed_vs_predicted{suffix}.png"
             plot.observed_vs_predicted(truth2[ok, t], mean2[ok, t],
-                                       std=std2[ok, t] if ensemble else None, path=f,
+                                       interval=bounds2[ok, t, :2].T if ensemble else None,
+                                       path=f,
                                        label=name,
                                        title=f"Observed vs predicted\n{which(int(ok.sum()))}")
             g = fig_dir / f"{prefix}_residuals{suffix}.png"
@@ -1543,24 +1558,13 @@ def read_for_model(est, cfg: dict, data, sequence_column_name: str | None = None
     return df, seqs
 
 
-#: the two-sided Gaussian quantile of a 95 % interval
-Z_95 = 1.959964
-
-
-def interval_95(mean, std, positive: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """``(lower, upper)``: mean ∓ 1.96 std, shape of ``mean``; with ``positive`` (a value
-    that cannot be negative, as a log-target run predicts) the lower end stops at 0."""
-    mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
-    low = mean - Z_95 * std
-    return (np.maximum(low, 0.0) if positive else low), mean + Z_95 * std
-
-
-def _spread_columns(est, mean, std, suffix: str = "") -> dict:
+def _spread_columns(std, bounds, suffix: str = "") -> dict:
     """An ensemble's spread columns of one target: ``prediction_std``, ``lower_95`` and
-    ``upper_95`` (each with ``suffix``), as predict, train and evaluate write them."""
-    low, high = interval_95(mean, std, positive=getattr(est, "target_transform", None) == "log")
-    return {f"prediction_std{suffix}": std, f"lower_95{suffix}": low,
-            f"upper_95{suffix}": high}
+    ``upper_95`` (each with ``suffix``), as predict, train and evaluate write them;
+    ``bounds`` (N, 4) as :func:`_predictions` gives them."""
+    bounds = np.asarray(bounds, dtype=float)
+    return {f"prediction_std{suffix}": std, f"lower_95{suffix}": bounds[:, 2],
+            f"upper_95{suffix}": bounds[:, 3]}
 
 
 def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None) -> pd.DataFrame:
@@ -1570,7 +1574,8 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     column per class for classification, and for regression ensembles ``prediction_std``
     with the 95 % interval it gives, ``lower_95`` and ``upper_95`` (``prediction`` ± 1.96
     ``prediction_std``; the spread was scaled on the validation rows for that interval, so
-    read ±1 std as wider than 68 %; a log-target run's lower end stops at 0). Several
+    read ±1 std as wider than 68 %; a log-target run's interval is taken on the log scale,
+    see :meth:`biochemml.SequenceRegressor.predict_bounds`). Several
     targets add ``_<target>`` to each name. When ``out`` is given the table is written
     there (CSV/TSV/Parquet by suffix).
     """
@@ -1586,14 +1591,15 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
             result[f"probability_{c}"] = proba[:, k]
     else:
         with notes_said():
-            mean, std = est.predict(seqs, return_std=True)
+            mean, std, bounds = _bounded(est, seqs)
         mean, std = np.asarray(mean).reshape(len(df), -1), np.asarray(std).reshape(len(df), -1)
+        bounds = np.asarray(bounds).reshape(len(df), -1, 4)
         names = cfg["target_columns"]
         for t in range(len(names)):
             suffix = _target_suffix(names, t)
             result[f"prediction{suffix}"] = mean[:, t]
             if getattr(est, "n_models_", 1) > 1:
-                result = result.assign(**_spread_columns(est, mean[:, t], std[:, t], suffix))
+                result = result.assign(**_spread_columns(std[:, t], bounds[:, t], suffix))
     result = join_outputs(df, result)
     if out is not None:
         from .io.writers import write_table

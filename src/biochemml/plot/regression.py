@@ -14,7 +14,7 @@ def _with_units(label, units):
 
 def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *, units=None,
                           title="Observed vs predicted", hexbin_above=HEXBIN_ABOVE,
-                          max_errorbars=60, seed=0, formats=None, dpi=DPI):
+                          max_errorbars=60, seed=0, formats=None, dpi=DPI, interval=None):
     """Predicted against measured values, the y = x line, and R², Pearson r and Spearman ρ in a box.
 
     Parameters
@@ -38,6 +38,9 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
         Chooses the points that get error bars.
     title, formats, dpi :
         As in every biochemml figure.
+    interval : (lower, upper) of arrays of shape (N,), optional
+        Instead of ``std``: the ends of each prediction's 68 % interval, which need not be
+        symmetric (a log target's), drawn as error bars like ``std``.
 
     Returns
     -------
@@ -50,6 +53,13 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
     same_length(y_true=t, y_pred=p, std=s)
     if s is not None and (s < 0).any():
         raise InputError("std must not be negative")
+    if s is not None:
+        below, above, bars = s, s, "±1 std (predicted)"
+    elif interval is not None and not np.isnan(np.asarray(interval[0], dtype=float)).all():
+        below = np.maximum(p - as_values("interval", interval[0]), 0.0)
+        above = np.maximum(as_values("interval", interval[1]) - p, 0.0)
+        same_length(y_true=t, interval=below)
+        s, bars = below, "68 % interval (predicted)"
     m = _m.regression_metrics(t, p)
     with style():
         fig, ax = new_figure(6.2 if len(t) > hexbin_above else 5.6, 5.4, dpi)
@@ -62,23 +72,24 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
             rng = np.random.default_rng(seed)
             pick = rng.choice(len(t), size=min(max_errorbars, len(t)), replace=False)
             # grey and behind the points: the bars must not hide the predictions
-            ax.errorbar(t[pick], p[pick], yerr=s[pick], fmt="none", ecolor="0.45", alpha=0.35,
-                        elinewidth=1, zorder=1)
+            ax.errorbar(t[pick], p[pick], yerr=[below[pick], above[pick]], fmt="none",
+                        ecolor="0.45", alpha=0.35, elinewidth=1, zorder=1)
             # the axes make room for the bars, but at most a tenth of the data's range on
             # each side: a few wide bars would squeeze the points into a band, and push the
             # axes past values that cannot be (below 0); longer bars are clipped at the edge
             room = 0.1 * (hi - lo or 1.0)
-            lo = min(lo, max((p[pick] - s[pick]).min(), lo - room))
-            hi = max(hi, min((p[pick] + s[pick]).max(), hi + room))
+            lo = min(lo, max((p[pick] - below[pick]).min(), lo - room))
+            hi = max(hi, min((p[pick] + above[pick]).max(), hi + room))
             # the bars are faint on purpose; the legend's sample is drawn solid to be seen
             which = (f"on a random {len(pick):,} of {len(t):,} points" if len(pick) < len(t)
                      else "on every point")
             pad = 0.03 * (hi - lo or 1.0)
-            cut = int(((p[pick] - s[pick] < lo - pad) | (p[pick] + s[pick] > hi + pad)).sum())
+            cut = int(((p[pick] - below[pick] < lo - pad)
+                       | (p[pick] + above[pick] > hi + pad)).sum())
             if cut:
                 which += f"\n({cut:,} longer than the axes, cut at the edge)"
             ax.legend(handles=[Line2D([], [], color="0.45", linewidth=1.5,
-                                      label=f"±1 std (predicted), {which}")],
+                                      label=f"{bars}, {which}")],
                       loc="lower right", frameon=False)
         pad = 0.03 * (hi - lo or 1.0)
         ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="grey", linestyle="--", linewidth=1.2)
