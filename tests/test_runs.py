@@ -1093,3 +1093,28 @@ def test_a_class_of_one_sequence_in_copies_is_named_as_such(tmp_path):
                                          r"sequence \(copies of one\)"):
         train_run(df, sequence_column_name="utr", target_columns="label", task="classification",
                   model="cnn", epochs=1, out=tmp_path / "b", baselines=False)
+
+
+def test_a_log_target_run_is_scored_on_the_log_scale_too(tmp_path, capsys):
+    from biochemml import metrics
+
+    rng = np.random.default_rng(1)
+    seqs = ["".join(rng.choice(list("ACGT"), 20)) for _ in range(500)]
+    gfp = np.exp(np.array([s.count("TA") * 0.8 for s in seqs]) + rng.normal(0, 0.4, 500))
+    pd.DataFrame({"seq": seqs, "gfp": gfp}).to_csv(tmp_path / "t.csv", index=False)
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(tmp_path / "t.csv"), "--sequence-column", "seq",
+                 "--target-column", "gfp", "--task", "regression", "--model", "mlp",
+                 "--target-transform", "log", "--ensemble", "2", "--epochs", "3",
+                 "--out", str(run)]) == 0
+    out = said(capsys.readouterr().out)
+    saved = json.loads((run / "metrics.json").read_text())
+    table = pd.read_csv(run / "predictions.csv")
+    logged = metrics.regression_metrics(np.log(table.gfp), np.log(table.prediction))
+    assert saved["test"]["log_scale"]["r2"] == pytest.approx(logged["r2"])
+    assert f"on the log scale, as trained: r2 {logged['r2']:.3f}" in out
+    # the baselines and this run compared on the scale they were trained on
+    assert saved["baselines_scale"] == "log" and "on the log scale as trained:" in out
+    assert saved["baselines"][-1]["r2"] == pytest.approx(logged["r2"])
+    assert (table.lower_95 > 0).all() and (table.lower_95 < table.prediction).all()
+    assert "r2 (log scale)" in (run / "report.html").read_text()

@@ -385,6 +385,20 @@ def _bounded(est, seqs) -> tuple:
     return mean, np.asarray(std, dtype=float), np.full(mean.shape + (4,), np.nan)
 
 
+def _log_scale_scores(est, truth, pred) -> dict | None:
+    """R², Pearson and Spearman of a log-target model on the log scale it was trained on
+    (values spread over orders of magnitude: on the raw scale the largest few decide R²),
+    or None for another model or values that are not all above 0."""
+    from . import metrics
+
+    truth, pred = np.asarray(truth, dtype=float), np.asarray(pred, dtype=float)
+    if getattr(est, "target_transform", None) != "log" or len(truth) < 3 \
+            or not ((truth > 0).all() and (pred > 0).all()):
+        return None
+    scores = metrics.regression_metrics(np.log(truth), np.log(pred))
+    return {k: scores[k] for k in ("r2", "pearson", "spearman")}
+
+
 def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
               positive=None, clusters_of=None,
               predicted: tuple | None = None) -> tuple[dict, pd.DataFrame, list]:
@@ -469,6 +483,9 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
                    metrics.with_intervals(metrics.regression_metrics, truth2[ok, t],
                                           mean2[ok, t], n_boot=1000, seed=0))
             res["n"] = int(ok.sum())
+            logged = _log_scale_scores(est, truth2[ok, t], mean2[ok, t])
+            if logged:
+                res["log_scale"] = logged
             if ensemble:
                 res["coverage"] = metrics.bounds_coverage(
                     truth2[ok, t], {0.68: bounds2[ok, t, :2].T, 0.95: bounds2[ok, t, 2:].T})
@@ -702,6 +719,10 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     if baselines:
         from .baselines import BaselineRegressor
 
+        # a log-target run is compared on the log scale it was trained on: on the raw
+        # scale a model that is better on most sequences loses to one that guesses the
+        # few largest values better
+        logged = _log_scale_scores(est, truth[ok], pred[ok]) is not None
         rows_out = []
         for name in baselines:
             t0 = time.perf_counter()
@@ -713,19 +734,34 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
                      sample_weight=None if weights is None else weights[train_idx])
             seconds = time.perf_counter() - t0
             bp = np.asarray(base.predict(test_seqs), dtype=float).reshape(len(test_idx), -1)[:, 0]
-            m = metrics.regression_metrics(truth[ok], bp[ok])
+            m = _scores_as_trained(truth[ok], bp[ok], logged)
             rows_out.append({"model": name, **{k: m[k] for k in BASELINE_COLUMNS if k in m},
                              "fit_seconds": seconds})
-        m = metrics.regression_metrics(truth[ok], pred[ok])
+        m = _scores_as_trained(truth[ok], pred[ok], logged)
         rows_out.append({"model": f"{est.model_name_} (this run)",
                          **{k: m[k] for k in BASELINE_COLUMNS if k in m},
                          "fit_seconds": fit_seconds})
         # metrics.json keeps the metric names of the test scores (r2, pearson, ...); the
         # report's table has readable headers
-        tables["Baselines on the same split (first target)"] = pd.DataFrame(rows_out).rename(
+        title = "Baselines on the same split (first target" + (
+            "; scores on the log scale, as the models were trained)" if logged else ")")
+        tables[title] = pd.DataFrame(rows_out).rename(
             columns=BASELINE_COLUMNS)  # rounded once, by the report
+        if logged:
+            extra["baselines_scale"] = "log"
         extra["baselines"] = rows_out
     return figures, tables, extra
+
+
+def _scores_as_trained(truth, pred, logged: bool) -> dict:
+    """:func:`biochemml.metrics.regression_metrics`, of the logarithms with ``logged``
+    (predictions at or below 0, which a log model cannot make, are floored)."""
+    from . import metrics
+
+    if not logged:
+        return metrics.regression_metrics(truth, pred)
+    floor = np.min(truth) / 10.0
+    return metrics.regression_metrics(np.log(truth), np.log(np.maximum(pred, floor)))
 
 
 def _make_estimator(task: str, model: str | None, **kwargs):
@@ -1333,7 +1369,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 notes.append(few)
             if extra.get("error_by_distance_note"):
                 notes.append(extra["error_by_distance_note"])
-            better = _better_baseline(extra.get("baselines"), still_improving=bool(still))
+            better = _better_baseline(extra.get("baselines"), still_improving=bool(still),
+                                      log_scale=extra.get("baselines_scale") == "log")
             if better:
                 first.append(better)
                 say(f"[yellow]{better}[/yellow]")
@@ -1388,7 +1425,8 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
     if test.get("n"):
         score += f", {test['n']:,} test rows"
     better = _better_baseline(saved.get("baselines"),  # as the training report said it
-                              still_improving=bool(_still_improving(saved.get("fit"))))
+                              still_improving=bool(_still_improving(saved.get("fit"))),
+                              log_scale=saved.get("baselines_scale") == "log")
     return score, (f"In its training run: {better}" if better else None)
 
 
@@ -1408,11 +1446,13 @@ def _still_improving(fit_info) -> str | None:
             f"biochemml train, epochs={2 * n} in Python).")
 
 
-def _better_baseline(rows, still_improving: bool = False) -> str | None:
+def _better_baseline(rows, still_improving: bool = False,
+                     log_scale: bool = False) -> str | None:
     """A sentence when a baseline beats the run's model on the test set by more than
     ``BASELINE_MARGIN`` of R² (``rows``: the baselines table, the model last), else None.
     ``still_improving``: the network was still learning at its last epoch, so the advice
-    is to train longer before giving up on it."""
+    is to train longer before giving up on it. ``log_scale``: the rows score a log-target
+    run on the log scale, and the sentence says so."""
     if not rows or len(rows) < 2:
         return None
     *baselines, own = rows
@@ -1423,22 +1463,23 @@ def _better_baseline(rows, still_improving: bool = False) -> str | None:
     if best["r2"] <= own["r2"] + BASELINE_MARGIN:
         return None
     name = own["model"].removesuffix(" (this run)")
+    r2 = "R² on the log scale" if log_scale else "R²"
     if best["r2"] <= 0:  # better than the model, yet no better than the mean: no advice
-        return (f"No model predicts the test set better than the mean of the values (R² "
+        return (f"No model predicts the test set better than the mean of the values ({r2} "
                 f"{own['r2']:.3f} for {name}, {best['r2']:.3f} at best for the baselines): "
                 "check that the values depend on the sequences, or give more data.")
     from .baselines import BASELINES
 
     if name in BASELINES:  # one baseline against another: neither is the simpler
-        return (f"The baseline {best['model']} beat {name} on the test set (R² "
+        return (f"The baseline {best['model']} beat {name} on the test set ({r2} "
                 f"{best['r2']:.3f} against {own['r2']:.3f}): train it with --model "
                 f"{best['model']}.")
     if still_improving:
-        return (f"The baseline {best['model']} beat {name} on the test set (R² "
+        return (f"The baseline {best['model']} beat {name} on the test set ({r2} "
                 f"{best['r2']:.3f} against {own['r2']:.3f}), but {name} was still improving "
                 "at its last epoch: train it longer before choosing (or use --model "
                 f"{best['model']}).")
-    return (f"The baseline {best['model']} beat {name} on the test set (R² {best['r2']:.3f} "
+    return (f"The baseline {best['model']} beat {name} on the test set ({r2} {best['r2']:.3f} "
             f"against {own['r2']:.3f}): on this table the baseline is the better model; "
             f"train it with --model {best['model']} (or give the network more data).")
 
@@ -1483,10 +1524,15 @@ def _report_metrics(task: str, result: dict, targets) -> dict:
         if "majority_class" in result:
             shown[f"always '{result['majority_class']}' (accuracy)"] = result["majority_accuracy"]
         return shown
+    def shown(r: dict) -> dict:  # a log target's log-scale scores after the raw ones
+        return {**{k: v for k, v in r.items() if k not in ("coverage", "unseen", "all_rows",
+                                                           "log_scale")},
+                **{f"{k} (log scale)": v for k, v in (r.get("log_scale") or {}).items()}}
+
     if len(targets) > 1:  # the same scores as one target's, each named by its target
         return {f"{t}: {k}": v for t, r in result.items() if t not in ("unseen", "all_rows")
-                for k, v in r.items() if k not in ("coverage", "n")}
-    return {k: v for k, v in result.items() if k not in ("coverage", "unseen", "all_rows")}
+                for k, v in shown(r).items() if k != "n"}
+    return shown(result)
 
 
 #: accuracy within this of always predicting the most common class: the run says so

@@ -294,7 +294,8 @@ def _print_metrics(run: Path) -> None:
     if baselines:
         several = isinstance(saved["test"], dict) and "r2" not in saved["test"]
         typer.echo("baselines on the same split" + (" (first target)" if several else "")
-                   + ":")
+                   + (", on the log scale as trained" if saved.get("baselines_scale") == "log"
+                      else "") + ":")
         def score(v):
             return "n/a" if v is None else f"{v:.3f}"
 
@@ -346,6 +347,10 @@ def _metrics_text(result: dict) -> str:
             return "n/a"
         return num(v) if isinstance(v, (int, float)) else str(v)
 
+    def logged(scores):  # a log target's scores on the scale it was trained on
+        return ("on the log scale, as trained: " + ", ".join(
+            f"{k} {num(v)}" for k, v in scores.items() if not undefined(v)))
+
     flat = result if any(k in result for k in keys) else None
     if flat is None:  # several regression targets
         for name, res in result.items():
@@ -353,12 +358,16 @@ def _metrics_text(result: dict) -> str:
                 continue                          # terminal's note on the training rows
             lines.append(f"{name}:")
             lines += [f"  {k:>9}: {fmt(res[k])}" for k in keys if k in res]
+            if isinstance(res.get("log_scale"), dict):
+                lines.append("  " + logged(res["log_scale"]))
             if isinstance(res.get("coverage"), dict):
                 lines.append("  " + calibration_note(res["coverage"], res.get("n", 0)))
         return "\n".join(lines)
     if flat.get("positive") is not None:
         lines.append(f"positive class: {flat['positive']}")
     lines += [f"{k:>9}: {fmt(flat[k])}" for k in keys if k in flat and flat[k] is not None]
+    if isinstance(flat.get("log_scale"), dict):
+        lines.append(logged(flat["log_scale"]))
     if flat.get("average") == "macro":
         lines.append("(precision, recall, f1 and roc_auc: macro means over the classes)")
     if "majority_class" in flat:
