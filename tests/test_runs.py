@@ -1118,3 +1118,18 @@ def test_a_log_target_run_is_scored_on_the_log_scale_too(tmp_path, capsys):
     assert saved["baselines"][-1]["r2"] == pytest.approx(logged["r2"])
     assert (table.lower_95 > 0).all() and (table.lower_95 < table.prediction).all()
     assert "r2 (log scale)" in (run / "report.html").read_text()
+
+
+def test_a_handful_of_test_values_gets_a_warning_not_a_model_verdict(tmp_path, capsys):
+    rng = np.random.default_rng(3)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(40)]
+    pd.DataFrame({"seq": seqs, "v": [s.count("G") + rng.normal(0, 0.3) for s in seqs]}).to_csv(
+        tmp_path / "t.csv", index=False)
+    assert main(["train", "--data", str(tmp_path / "t.csv"), "--sequence-column", "seq",
+                 "--target-column", "v", "--task", "regression", "--model", "mlp",
+                 "--epochs", "2", "--out", str(tmp_path / "run")]) == 0
+    err = said(capsys.readouterr().err)
+    assert "Only 8 test values: their scores (and which model scores best) are mostly chance" \
+        in err
+    assert "beat" not in err
+    assert "Only 8 test values" in (tmp_path / "run" / "report.html").read_text()

@@ -1369,8 +1369,14 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 notes.append(few)
             if extra.get("error_by_distance_note"):
                 notes.append(extra["error_by_distance_note"])
-            better = _better_baseline(extra.get("baselines"), still_improving=bool(still),
-                                      log_scale=extra.get("baselines_scale") == "log")
+            if len(test_idx) < FEW_TEST_ROWS:  # no verdict from a handful of values
+                better = (f"Only {len(test_idx)} test values: their scores (and which model "
+                          "scores best) are mostly chance, whatever their intervals say. "
+                          f"Score a model on {FEW_TEST_ROWS} or more held-out values: add rows, "
+                          "or measure new sequences and run biochemml evaluate.")
+            else:
+                better = _better_baseline(extra.get("baselines"), still_improving=bool(still),
+                                          log_scale=extra.get("baselines_scale") == "log")
             if better:
                 first.append(better)
                 say(f"[yellow]{better}[/yellow]")
@@ -1379,9 +1385,11 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         over = "test examples"
         n_held = len(set(groups[test_idx])) if by_group else 0
         if n_held == 1:  # _evaluate resampled rows: one group has no group-level spread
-            notes.append(f"Only one group of '{group_column}' is held out, so the 95 % intervals "
-                         "resample its test rows: they say how sure the score is for this "
-                         "group, not how another unseen group would fare.")
+            one = (f"Only one group of '{group_column}' is held out, so the 95 % intervals "
+                   "resample its test rows: they say how sure the score is for this group, "
+                   "not how another unseen group would fare.")
+            notes.append(one)
+            say(f"[yellow]{one}[/yellow]")
         elif by_group:
             over = f"the {n_held} held-out groups of '{group_column}' (all their test rows)"
             notes.append(f"The 95 % intervals are a bootstrap over the {n_held} held-out groups "
@@ -1395,6 +1403,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     return out
 
 
+#: fewer test values than this: a run warns that its scores are mostly chance and gives
+#: no verdict on which model is best
+FEW_TEST_ROWS = 20
 #: test R² by which a baseline must beat the run's model for the run to say so
 BASELINE_MARGIN = 0.05
 
