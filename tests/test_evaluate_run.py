@@ -407,3 +407,21 @@ def test_what_is_built_on_a_run_repeats_its_baseline_advice_as_training_gave_it(
     saved["fit"][0]["best_epoch"] = 12  # stopped early: the baseline is the better model
     (tmp_path / "metrics.json").write_text(json.dumps(saved))
     assert "the baseline is the better model" in run_test_scores(tmp_path)[1]
+
+
+def test_a_multi_target_run_repeats_each_targets_score_and_its_baseline_advice(tmp_path):
+    from biochemml.runs import run_test_scores
+
+    scores = {"r2": {"value": 0.25, "low": 0.2, "high": 0.3}, "n": 600}
+    saved = {"task": "regression",
+             "test": {"GFP": scores, "RFP": {**scores, "r2": {"value": 0.5, "low": None,
+                                                              "high": None}},
+                      "unseen": {"GFP": scores}},
+             "baselines": [{"model": "gbm-kmer", "r2": 0.45},
+                           {"model": "framepool (this run)", "r2": 0.25}],
+             "baselines_scale": "log",
+             "fit": [{"epochs_run": 20, "best_epoch": 12, "time_limit_hit": False}]}
+    (tmp_path / "metrics.json").write_text(json.dumps(saved))
+    score, warning = run_test_scores(tmp_path)
+    assert score == "GFP: R² 0.250 (0.200-0.300); RFP: R² 0.500, 600 test rows"
+    assert "(R² on the log scale 0.450 against 0.250)" in warning

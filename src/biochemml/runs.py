@@ -1413,8 +1413,8 @@ BASELINE_MARGIN = 0.05
 def run_test_scores(run_dir) -> tuple[str | None, str | None]:
     """What a report built on a trained run (interpret, evaluate) repeats of the run's own
     test: ``(score, warning)``, e.g. ``("R² 0.219 (0.181-0.250), 600 test sequences",
-    "In its training run, the baseline gbm-kmer beat ...")``; None where the run's
-    metrics.json lacks them (older runs, several targets)."""
+    "In its training run, the baseline gbm-kmer beat ...")``, each target's R² for
+    several; None where the run's metrics.json lacks them (older runs)."""
     path = Path(run_dir) / "metrics.json"
     if not path.exists():
         return None, None
@@ -1423,15 +1423,25 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
     except (OSError, ValueError):
         return None, None
     test = saved.get("test") or {}
-    name, value = (("accuracy", test.get("accuracy_interval") or test.get("accuracy"))
-                   if saved.get("task") == "classification" else ("R²", test.get("r2")))
-    if isinstance(value, dict) and value.get("value") is not None:
-        low, high = value.get("low"), value.get("high")
-        score = f"{name} {value['value']:.3f}" + (
-            f" ({low:.3f}-{high:.3f})" if low is not None and high is not None else "")
-    elif isinstance(value, (int, float)):
-        score = f"{name} {value:.3f}"
-    else:
+
+    def shown(name, value):
+        if isinstance(value, dict) and value.get("value") is not None:
+            low, high = value.get("low"), value.get("high")
+            return f"{name} {value['value']:.3f}" + (
+                f" ({low:.3f}-{high:.3f})" if low is not None and high is not None else "")
+        return f"{name} {value:.3f}" if isinstance(value, (int, float)) else None
+
+    if saved.get("task") == "classification":
+        score = shown("accuracy", test.get("accuracy_interval") or test.get("accuracy"))
+    elif "r2" in test:
+        score = shown("R²", test.get("r2"))
+    else:  # several targets: each one's R²
+        parts = [shown(f"{t}: R²", r.get("r2")) for t, r in test.items()
+                 if t not in ("unseen", "all_rows") and isinstance(r, dict)]
+        score = "; ".join(p for p in parts if p) or None
+        test = next((r for t, r in test.items() if t not in ("unseen", "all_rows")
+                     and isinstance(r, dict)), {})
+    if score is None:
         return None, None
     if test.get("n"):
         score += f", {test['n']:,} test rows"
