@@ -192,3 +192,15 @@ def test_networks_of_an_ensemble_never_share_a_batch_order():
     assert orders(0) == first  # and a seed still repeats its orders
     assert len(set(first)) == 4
     assert len(orders(1_700_000_000_000_000_000)) == 4  # a time-stamp seed fits a torch seed
+
+
+def test_the_training_bar_counts_epochs_from_one():
+    import types
+
+    from biochemml.train import _epoch_bar
+
+    bar = _epoch_bar()
+    bar._trainer = types.SimpleNamespace(max_epochs=3)
+    if hasattr(bar, "_get_train_description"):  # rich: the bar Lightning shows on a terminal
+        assert bar._get_train_description(0).strip() == "Epoch 1 of 3"
+        assert bar._get_train_description(2).strip() == "Epoch 3 of 3"

@@ -273,6 +273,27 @@ def _make_lightning_module(model: nn.Module, task: str, lr: float, weight_decay:
     return SequenceTask()
 
 
+def _epoch_bar():
+    """Lightning's progress bar with epochs counted from 1, as every report and message of
+    biochemml counts them ("Epoch 3 of 20"; Lightning writes "Epoch 2/19")."""
+    from pytorch_lightning.callbacks import RichProgressBar, TQDMProgressBar
+    from pytorch_lightning.utilities.imports import _RICH_AVAILABLE
+
+    if _RICH_AVAILABLE:
+        class EpochBar(RichProgressBar):
+            def _get_train_description(self, current_epoch: int) -> str:
+                text = f"Epoch {current_epoch + 1}" + (
+                    f" of {self.trainer.max_epochs}" if self.trainer.max_epochs else "")
+                return f"{text:{len(self.validation_description)}}"
+    else:
+        class EpochBar(TQDMProgressBar):
+            def on_train_epoch_start(self, trainer, *args, **kwargs):
+                super().on_train_epoch_start(trainer, *args, **kwargs)
+                self.train_progress_bar.set_description(
+                    f"Epoch {trainer.current_epoch + 1} of {trainer.max_epochs}")
+    return EpochBar()
+
+
 class _BestWeights:
     """Lightning callback keeping the weights of the epoch with the lowest val_loss."""
 
@@ -458,6 +479,8 @@ def fit(model: nn.Module, codes_train, y_train, codes_val=None, y_val=None, *,
         if has_val and patience is not None:
             best = _BestWeights()
             callbacks = [best, pl.callbacks.EarlyStopping("val_loss", patience=patience, mode="min")]
+        if progress:
+            callbacks.append(_epoch_bar())
         for name in ("pytorch_lightning", "lightning.pytorch", "lightning_fabric"):
             logging.getLogger(name).setLevel(logging.ERROR)
         trainer = pl.Trainer(
