@@ -201,6 +201,6 @@ def test_the_training_bar_counts_epochs_from_one():
 
     bar = _epoch_bar()
     bar._trainer = types.SimpleNamespace(max_epochs=3)
-    if hasattr(bar, "_get_train_description"):  # rich: the bar Lightning shows on a terminal
-        assert bar._get_train_description(0).strip() == "Epoch 1 of 3"
-        assert bar._get_train_description(2).strip() == "Epoch 3 of 3"
+    # rich (a dependency): the bar Lightning shows on a terminal
+    assert bar._get_train_description(0).strip() == "Epoch 1 of 3"
+    assert bar._get_train_description(2).strip() == "Epoch 3 of 3"
