@@ -376,7 +376,7 @@ def test_predict_says_when_sequences_are_shorter_than_any_it_trained_on(tmp_path
     assert main(["predict", "--model", str(tmp_path / "run"), "--data", str(new), "--out",
                  str(tmp_path / "pred.csv")]) == 0
     said = " ".join(capsys.readouterr().err.split())
-    assert "3 sequences are shorter than every training sequence (all 24 nt)" in said
+    assert "3 sequences (rows 2, 3, 4) are shorter than every training sequence (all 24 nt)" in said
 
 
 @pytest.mark.parametrize("content, said", [

@@ -170,14 +170,14 @@ def test_longer_sequences_are_cut_on_the_left_with_a_length_warning(data, fitted
     seqs, _ = data
     long = "TTT" + seqs[0]
     pred, said = _warnings(fitted, [long, seqs[1]])
-    assert said == ["1 sequence is longer than the 9 nt the model was trained on; its last 9 nt "
+    assert said == ["1 sequence (at index 0) is longer than the 9 nt the model was trained on; its last 9 nt "
                     "were used (the model aligns sequences at their end: pads and cuts on the left)"]
     assert pred[0] == pytest.approx(fitted.predict([seqs[0]])[0])  # the 3' end was kept
 
 
 def test_shorter_sequences_than_every_training_one_are_named(fitted):
     _, said = _warnings(fitted, ["ACGTA", "ACG"])
-    assert said == ["2 sequences are shorter than every training sequence (all 9 nt): the "
+    assert said == ["2 sequences (at index 0, 1) are shorter than every training sequence (all 9 nt): the "
                     "model never saw such lengths, so read their predictions with care"]
 
 
@@ -190,7 +190,7 @@ def test_gbm_kmer_reads_longer_sequences_whole_and_says_so(data):
     seqs, y = data
     est = BaselineRegressor("gbm-kmer").fit(seqs, y)
     _, said = _warnings(est, ["ACGT" * 5])
-    assert said == ["1 sequence is longer than every training sequence (9 nt at most): gbm-kmer "
+    assert said == ["1 sequence (at index 0) is longer than every training sequence (9 nt at most): gbm-kmer "
                     "reads it whole, but never saw such lengths, so read its prediction with care"]
 
 
@@ -257,6 +257,6 @@ def test_shorter_than_training_names_the_training_lengths_as_they_were():
     est = SimpleNamespace(input_length_=30, alphabet="dna", train_lengths_=(20, 30),
                           reads_any_length=True)
     assert length_notes(["ACGT"], est)[0][0] == (
-        "1 sequence is shorter than every training sequence (20 nt or more)")
+        "1 sequence (at index 0) is shorter than every training sequence (20 nt or more)")
     est.train_lengths_ = (30, 30)
     assert "(all 30 nt)" in length_notes(["ACGT"], est)[0][0]

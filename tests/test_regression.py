@@ -403,11 +403,11 @@ def test_predict_warns_when_it_cuts_a_sequence_or_meets_a_shorter_one():
 
     seqs, y = _additive(120, 9, seed=5)
     est = SequenceRegressor(model="mlp", epochs=1, n_models=1, seed=0).fit(seqs, y)
-    with pytest.warns(LengthWarning, match="1 sequence is longer than the 9 nt the model was "
+    with pytest.warns(LengthWarning, match=r"1 sequence \(at index 0\) is longer than the 9 nt the model was "
                                            "trained on; its last 9 nt were used "
                                            r"\(the model aligns sequences at their end"):
         est.predict(["GGG" + seqs[0]])
-    with pytest.warns(LengthWarning, match="2 sequences are shorter than every training sequence"):
+    with pytest.warns(LengthWarning, match=r"2 sequences \(at index 0, 1\) are shorter than every training sequence"):
         est.predict(["ACGT", "ACG", seqs[1]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")

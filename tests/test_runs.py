@@ -488,8 +488,9 @@ def test_short_model_notes_ambiguous_and_longer_sequences(tmp_path, capsys, monk
     assert main(["predict", "--model", str(run), "--data", str(tmp_path / "long.csv"),
                  "--out", str(tmp_path / "pred.csv")]) == 0
     err = said(capsys.readouterr().err)
-    assert "20 sequences are longer than the 9 nt the model was trained on; their last 9 nt " \
-           "were used (the model aligns sequences at their end" in err
+    assert ("20 sequences (rows 2, 3, 4, 5, 6, ...) are longer than the 9 nt the model was "
+            "trained on; their last 9 nt were used (the model aligns sequences at their end"
+            in err)
     assert "1 sequence (row 8) contains N" in err  # row 8 of long.csv holds seqs[6]
     # a FASTA file's sequences are records, as its errors count them
     (tmp_path / "new.fa").write_text("".join(f">s{i}\n{q}\n" for i, q in enumerate(seqs[:8])))
@@ -504,7 +505,7 @@ def test_short_model_notes_ambiguous_and_longer_sequences(tmp_path, capsys, monk
     assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "long.csv"),
                  "--out", str(tmp_path / "eval")]) == 0
     out, err = capsys.readouterr()
-    assert "20 sequences are longer" in said(err)
+    assert "20 sequences (rows 2, 3, 4, 5, 6, ...) are longer" in said(err)
     # 20 test rows: too few to judge, in the terminal and in the evaluation's report
     assert "of the 20 test values (too few test rows to judge" in out
     assert "too few test rows to judge" in (tmp_path / "eval" / "report.html").read_text()

@@ -44,7 +44,7 @@ def _length_unit(alphabet) -> str:
         ("prot", "aa", "amino")) else "nt"
 
 
-def length_notes(seqs, est) -> list[tuple[str, str]]:
+def length_notes(seqs, est, where=None) -> list[tuple[str, str]]:
     """Sentences on sequences of lengths a fitted model did not train on.
 
     Parameters
@@ -53,6 +53,9 @@ def length_notes(seqs, est) -> list[tuple[str, str]]:
     est : fitted estimator
         A sequence estimator or baseline (``input_length_``, ``train_lengths_``, ``pad``,
         ``alphabet``, ``reads_any_length``, ``model_name_``).
+    where : callable, optional
+        ``where(positions) -> str``: which sequences they are (``" (rows 3, 7)"``), given
+        the 0-based positions in ``seqs``; written after the count. Default: 0-based index.
 
     Returns
     -------
@@ -65,32 +68,37 @@ def length_notes(seqs, est) -> list[tuple[str, str]]:
     length = getattr(est, "input_length_", None)
     if length is None:
         return []
+    where = where or _at_index
     notes = []
     unit = _length_unit(est.alphabet)
     shortest, longest = getattr(est, "train_lengths_", (0, 0))
-    shorter = sum(len(q) < shortest for q in seqs)
-    if shorter:
-        one = shorter == 1
+    lengths = np.array([len(q) for q in seqs])
+
+    def counted(index) -> str:  # "2 sequences (at index 0, 1) are"
+        one = index.size == 1
+        return f"{index.size} sequence{'' if one else 's'}{where(index)} {'is' if one else 'are'}"
+
+    short = np.flatnonzero(lengths < shortest)
+    if short.size:
         seen = (f"all {shortest} {unit}" if shortest == longest else
                 f"{shortest} {unit} or more")
-        notes.append((f"{shorter} sequence{'' if one else 's'} {'is' if one else 'are'} shorter "
-                      f"than every training sequence ({seen})",
+        notes.append((f"{counted(short)} shorter than every training sequence ({seen})",
                       f": the model never saw such lengths, so read "
-                      f"{'its prediction' if one else 'their predictions'} with care"))
-    longer = sum(len(q) > length for q in seqs)
-    one = longer == 1
-    if longer and getattr(est, "reads_any_length", False):
-        notes.append((f"{longer} sequence{'' if one else 's'} {'is' if one else 'are'} longer "
-                      f"than every training sequence ({length} {unit} at most)",
+                      f"{'its prediction' if short.size == 1 else 'their predictions'} with care"))
+    long = np.flatnonzero(lengths > length)
+    one = long.size == 1
+    if long.size and getattr(est, "reads_any_length", False):
+        notes.append((f"{counted(long)} longer than every training sequence ({length} {unit} "
+                      "at most)",
                       f": {est.model_name_} reads {'it' if one else 'them'} whole, but never "
                       f"saw such lengths, so read {'its prediction' if one else 'their predictions'}"
                       " with care"))
-    elif longer:
+    elif long.size:
         kept, side = (("last", "aligns sequences at their end: pads and cuts on the left")
                       if est.pad == "left" else
                       ("first", "aligns sequences at their start: pads and cuts on the right"))
-        notes.append((f"{longer} sequence{'' if one else 's'} {'is' if one else 'are'} longer "
-                      f"than the {length} {unit} the model was trained on",
+        notes.append((f"{counted(long)} longer than the {length} {unit} the model was trained "
+                      "on",
                       f"; {'its' if one else 'their'} {kept} {length} {unit} were used (the "
                       f"model {side})"))
     return notes
@@ -149,6 +157,14 @@ def _epoch_ticker(plain, n_rows: int, batch_size: int, epochs: int, member: int,
     return hook
 
 
+def _at_index(rows, labels=None) -> str:
+    """`` (at index 3, 7, 12, ...)``: the first five of ``rows`` (0-based positions), by
+    their ``labels`` (a pandas input's index) when given."""
+    rows = np.asarray(rows, dtype=int)
+    named = rows[:5] if labels is None else [labels[r] for r in rows[:5]]
+    return " (at index " + ", ".join(map(str, named)) + (", ..." if rows.size > 5 else "") + ")"
+
+
 def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None) -> None:
     """An :class:`~biochemml.errors.AmbiguityWarning` naming the sequences (by index, or by
     the ``labels`` of a pandas input's index) that hold an ambiguous letter (code
@@ -158,11 +174,9 @@ def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None
     rows = np.flatnonzero((codes == n_symbols).any(axis=1))
     if not rows.size:
         return
-    named = rows[:5] if labels is None else [labels[r] for r in rows[:5]]
-    where = ", ".join(map(str, named)) + (", ..." if rows.size > 5 else "")
     how = "an all-zero row (no base at all)" if unknown == "zeros" else \
         "a uniform row (each letter an equal share)"
-    warnings.warn(f"{rows.size} sequence{'s' if rows.size != 1 else ''} (at index {where}) "
+    warnings.warn(f"{rows.size} sequence{'s' if rows.size != 1 else ''}{_at_index(rows, labels)} "
                   f"hold{'s' if rows.size == 1 else ''} N or another ambiguous letter, which "
                   f"the model reads as {how}", AmbiguityWarning, stacklevel=5)
 
@@ -302,7 +316,9 @@ class _SequenceEstimator(BaseEstimator):
         if warn:  # the same sentences a run says (runs._note_lengths)
             from .errors import LengthWarning
 
-            for flagged, rest in length_notes(seqs, self):
+            for flagged, rest in length_notes(
+                    seqs, self, where=lambda rows: _at_index(rows, None if index is None
+                                                             else list(index))):
                 warnings.warn(flagged + rest, LengthWarning, stacklevel=4)
         codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
         if warn or fitting:  # training on N is worth a word too

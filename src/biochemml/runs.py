@@ -1005,12 +1005,14 @@ def notes_said():
         yield
 
 
-def _note_lengths(seqs, est) -> None:
+def _note_lengths(seqs, est, df=None) -> None:
     """Say how many sequences are longer than the model's input (and which end was kept)
-    or shorter than every training sequence (:func:`biochemml.estimators.length_notes`)."""
+    or shorter than every training sequence (:func:`biochemml.estimators.length_notes`),
+    and which rows of ``df`` (the table read) they are."""
     from .estimators import length_notes
 
-    for flagged, rest in length_notes(seqs, est):
+    for flagged, rest in length_notes(
+            seqs, est, where=lambda index: "" if df is None else f" ({_rows_text(df, index)})"):
         say(f"[yellow]{flagged}[/yellow]{rest}")
 
 
@@ -1621,7 +1623,7 @@ def read_for_model(est, cfg: dict, data, sequence_column_name: str | None = None
                         hint=". Name the column of sequences with --sequence-column")
     seqs = sequence_column(df, col, est.alphabet)
     _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
-    _note_lengths(seqs, est)
+    _note_lengths(seqs, est, df)
     return df, seqs
 
 
@@ -1705,7 +1707,7 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
     targets, absent = _evaluation_targets(df, cfg, given)
     seqs = np.asarray(sequence_column(df, column, est.alphabet), dtype=object)
     _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
-    _note_lengths(seqs, est)
+    _note_lengths(seqs, est, df)
     # a target the table lacks is a column without measurements: predicted, not scored
     y = _values(df.assign(**{t: np.nan for t in absent}), cfg["task"], targets, one_class=True)
     _check_scorable(df, cfg["task"], targets, y)
