@@ -425,3 +425,24 @@ def test_a_multi_target_run_repeats_each_targets_score_and_its_baseline_advice(t
     score, warning = run_test_scores(tmp_path)
     assert score == "GFP: R² 0.250 (0.200-0.300); RFP: R² 0.500, 600 test rows"
     assert "(R² on the log scale 0.450 against 0.250)" in warning
+
+
+def test_a_table_evaluate_refuses_gets_no_notes_above_the_error(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 9)) for _ in range(120)]
+    pd.DataFrame({"utr": seqs, "rl": [s.count("G") for s in seqs]}).to_csv(
+        tmp_path / "t.csv", index=False)
+    assert main(["--quiet", "train", "--data", str(tmp_path / "t.csv"), "--sequence-column",
+                 "utr", "--target-column", "rl", "--task", "regression", "--model", "ridge",
+                 "--out", str(tmp_path / "run")]) == 0
+    from biochemml import progress
+
+    progress._QUIET = False
+    bad = pd.DataFrame({"utr": ["ACGTNACGT", "ACGTACGTACGTA", "ACGTACGTT"],
+                        "rl": ["1.0", "high", "2.0"]})
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(tmp_path / "run"), "--data",
+                 str(tmp_path / "bad.csv")]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.startswith("Error:") and "row 3, column 'rl'" in err and "contains N" not in err

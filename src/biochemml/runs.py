@@ -1706,11 +1706,11 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
                     ". Name the table's column of sequences with --sequence-column")
     targets, absent = _evaluation_targets(df, cfg, given)
     seqs = np.asarray(sequence_column(df, column, est.alphabet), dtype=object)
-    _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
-    _note_lengths(seqs, est, df)
     # a target the table lacks is a column without measurements: predicted, not scored
     y = _values(df.assign(**{t: np.nan for t in absent}), cfg["task"], targets, one_class=True)
     _check_scorable(df, cfg["task"], targets, y)
+    _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))  # after the
+    _note_lengths(seqs, est, df)  # errors: no notes above a refusal
     notes = []
     if cfg["task"] == "classification":
         y = _known_labels(df, targets[0], y, est.classes_)
