@@ -106,7 +106,7 @@ def _fit_error(y, **kwargs):
 
 def test_text_values_name_the_first_one_that_is_no_number():
     y = ["train"] * 30 + ["test"] * 10  # a split column passed as the values
-    assert "values must be numbers; this one is 'train'" in _fit_error(y)
+    assert "the value at index 0 is 'train'" in _fit_error(y)
 
 
 def test_sample_weight_of_another_length():

@@ -94,8 +94,8 @@ def test_sequence_properties_and_property_regressor():
     for missing in (np.nan, None, pd.NA):
         with pytest.raises(InputError, match=r"sequence at index 1: the sequence is missing \("):
             sequence_properties(["MKV", missing])
-    with pytest.raises(InputError, match="sequence at index 2: target values must be numbers; this "
-                                         "one is 'n.d.'"):
+    with pytest.raises(InputError, match="^target values must be numbers: the value at index 2 "
+                                         "is 'n.d.'"):
         PropertyRegressor().fit(seqs[:3], [0.5, 0.2, "n.d."])
 
 

@@ -56,7 +56,7 @@ def test_additive_model_recovers_additive_effects():
 
 def test_text_in_the_targets_is_one_sentence_naming_its_row():
     wt = "MKTAYIAKQR"
-    with pytest.raises(InputError, match="sequence at index 1: target values must be numbers; this one "
+    with pytest.raises(InputError, match="^target values must be numbers: the value at index 1 "
                                          "is 'n.d.'"):
         AdditiveRegressor(wt, offset=1).fit(["K2R", "T3A", "A4G"], [0.5, "n.d.", 0.3])
     with pytest.raises(InputError, match="sequence at index 2: the target value is nan, not a finite number"):

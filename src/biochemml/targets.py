@@ -42,8 +42,10 @@ def value_array(y, what: str = "values") -> np.ndarray:
             try:
                 float(v)
             except (TypeError, ValueError):
-                raise InputError(f"{what} must be numbers; this one is {v!r}",
-                                 row=i) from None
+                hint = ("" if what != "values" else " (a regressor learns measured values; "
+                        "for class labels use SequenceClassifier)")
+                raise InputError(f"{what} must be numbers{hint}: the value at index {i} is "
+                                 f"{v!r}") from None
         raise
     if values.ndim not in (1, 2):
         raise InputError(f"{what} must be of shape (N,) or (N, T), not {values.shape}")
