@@ -633,6 +633,15 @@ def test_a_units_row_under_a_sequence_header_is_not_a_sequence(tmp_path, unit):
     assert sequence_column(read_table(path), "utr") == ["NT", "AC", "GG"]
 
 
+def test_a_sequence_mixing_t_and_u_is_refused(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("seq,v\nACGTACGT,1\nACGUACGT,2\nACGUACGU,3\n")
+    with pytest.raises(InputError, match=r"row 3, column 'seq': the sequence holds both T and U"):
+        sequence_column(read_table(path), "seq")
+    path.write_text("seq,v\nACGUACGU,1\nACGTACGT,2\n")  # RNA and DNA rows, each whole
+    assert sequence_column(read_table(path), "seq") == ["ACGUACGU", "ACGTACGT"]
+
+
 def test_fasta_records_of_one_name_are_pointed_out(tmp_path, capsys):
     path = tmp_path / "v.fa"
     path.write_text(">v1 1.0\nACGT\n>v2 2.0\nGGCC\n>v1 3.0\nTTAA\n>v4 0.5\nCCCC\n")
