@@ -225,7 +225,9 @@ def test_curves_name_the_positive_class_and_length_residuals_the_target(tmp_path
     assert titles[0].split("\n")[1] == "cnn · test set · n = 24"  # model, set, size
     train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["gfp"],
               task="regression", model="ridge", baselines=False, out=tmp_path / "r")
-    assert ("gfp", "Residuals against sequence length") in labels
+    n_test = len(pd.read_csv(tmp_path / "r" / "predictions.csv"))
+    assert ("gfp", f"Residuals against sequence length\nridge · test set · n = {n_test}") \
+        in labels
 
 
 def test_the_positive_class_can_be_chosen_and_evaluate_keeps_it(tmp_path, capsys):
@@ -446,3 +448,25 @@ def test_a_table_evaluate_refuses_gets_no_notes_above_the_error(tmp_path, capsys
                  str(tmp_path / "bad.csv")]) == 1
     err = " ".join(capsys.readouterr().err.split())
     assert err.startswith("Error:") and "row 3, column 'rl'" in err and "contains N" not in err
+
+
+def test_distance_and_group_figures_name_model_set_size_and_target(tmp_path, monkeypatch):
+    from biochemml import plot
+
+    titles = []
+    draw = plot.metric_by_group
+    monkeypatch.setattr(plot, "metric_by_group",
+                        lambda *a, **k: titles.append(k["title"]) or draw(*a, **k))
+    rng = np.random.default_rng(6)
+    seqs = ["".join(rng.choice(list("ACGT"), 20)) for _ in range(160)]
+    pd.DataFrame({"utr": seqs, "a": [s.count("G") + rng.normal(0, 0.3) for s in seqs],
+                  "b": [s.count("A") + rng.normal(0, 0.3) for s in seqs],
+                  "batch": [f"b{i % 4}" for i in range(160)]}).to_csv(tmp_path / "t.csv",
+                                                                       index=False)
+    train_run(tmp_path / "t.csv", sequence_column_name="utr", target_columns=["a", "b"],
+              task="regression", model="ridge", baselines=False, split="group",
+              group_column="batch", test_size=0.5, out=tmp_path / "r")
+    n = len(pd.read_csv(tmp_path / "r" / "predictions.csv"))
+    assert f"Error by distance to the training set\na (first target) · ridge · test set · n = {n}" \
+        in titles
+    assert f"Test R² by batch\na (first target) · ridge · test set · n = {n}" in titles

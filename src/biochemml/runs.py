@@ -626,11 +626,17 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     ok = ~np.isnan(truth)
     test_seqs = seqs[test_idx]
     lengths = np.array([len(q) for q in test_seqs])
-    target = (getattr(est, "target_names_", None) or ["value"])[0]
+    names = getattr(est, "target_names_", None) or ["value"]
+    target = names[0]
+    # the second title line, as every figure of the run has it (the first target's, when
+    # there are several: these figures are drawn for it alone)
+    subtitle = _figure_subtitle(est, "test") if len(names) == 1 else (
+        lambda n: f"{target} (first target) · " + _figure_subtitle(est, "test")(n))
     if ok.sum() > 2 and lengths.min() != lengths.max():
         f = fig_dir / "test_residuals_vs_length.png"
         plot.residuals(truth[ok], pred[ok], x=lengths[ok], xlabel="sequence length (nt)", path=f,
-                       label=str(target), title="Residuals against sequence length")
+                       label=str(target),
+                       title=f"Residuals against sequence length\n{subtitle(int(ok.sum()))}")
         figures.append(("Residuals against sequence length (test set)", f))
     rows = np.flatnonzero(ok)
     if len(rows) > 2000 and len(rows) * len(train_idx) * lengths.max() > 2e9:
@@ -654,7 +660,8 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         plot.metric_by_group(by_dist, path=f, metric=f"mean absolute error of {target}",
                              group_label=_distance_words(distance)
                              + " to the nearest training sequence",
-                             title="Error by distance to the training set")
+                             title="Error by distance to the training set\n"
+                                   + subtitle(len(rows)))
         sampled = (f"; a random {len(rows):,} of the {int(ok.sum()):,} test rows"
                    if len(rows) < ok.sum() else "")
         caption = ("Error by distance to the nearest training sequence (test set" + sampled
@@ -707,7 +714,7 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
                                  path=f, metric=f"R² of {target}", group_label=str(group_column),
                                  reference=float(metrics.regression_metrics(truth[ok], pred[ok])["r2"]),
                                  reference_label="whole test set",
-                                 title=f"Test R² by {group_column}")
+                                 title=f"Test R² by {group_column}\n{subtitle(int(ok.sum()))}")
             figures.append((f"Test R² of each {group_column} (bars: bootstrap 95 % intervals; "
                             "dashed: the whole test set"
                             + (f"; the {len(shown)} largest of {len(by_group)} groups"
