@@ -330,3 +330,17 @@ def test_text_classes_with_a_few_single_rows_are_classes():
     seqs = list(SEQS[:52])
     est = SequenceClassifier(epochs=1, validation_split=0.0).fit(seqs, labels)
     assert len(est.classes_) == 27
+
+
+def test_the_ambiguity_warning_points_at_the_callers_line():
+    import warnings
+
+    from biochemml.errors import AmbiguityWarning
+
+    seqs = ["ACGTNACG"] + ["ACGTACGT", "ACGTACGA", "ACGTACGC"] * 10
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = SequenceRegressor(model="mlp", epochs=1, n_models=1).fit(seqs, range(len(seqs)))
+        est.predict(["ACGNACGT"])
+    ours = [w for w in caught if issubclass(w.category, AmbiguityWarning)]
+    assert len(ours) == 2 and all(w.filename == __file__ for w in ours)

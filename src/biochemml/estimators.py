@@ -165,7 +165,8 @@ def _at_index(rows, labels=None) -> str:
     return " (at index " + ", ".join(map(str, named)) + (", ..." if rows.size > 5 else "") + ")"
 
 
-def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None) -> None:
+def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None,
+                    stacklevel: int = 5) -> None:
     """An :class:`~biochemml.errors.AmbiguityWarning` naming the sequences (by index, or by
     the ``labels`` of a pandas input's index) that hold an ambiguous letter (code
     ``n_symbols`` in ``(N, L)`` codes)."""
@@ -178,7 +179,7 @@ def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None
         "a uniform row (each letter an equal share)"
     warnings.warn(f"{rows.size} sequence{'s' if rows.size != 1 else ''}{_at_index(rows, labels)} "
                   f"hold{'s' if rows.size == 1 else ''} N or another ambiguous letter, which "
-                  f"the model reads as {how}", AmbiguityWarning, stacklevel=5)
+                  f"the model reads as {how}", AmbiguityWarning, stacklevel=stacklevel)
 
 
 #: the two-sided Gaussian quantile of a 95 % interval
@@ -323,7 +324,9 @@ class _SequenceEstimator(BaseEstimator):
         codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
         if warn or fitting:  # training on N is worth a word too
             _warn_ambiguous(codes, get_alphabet(self.alphabet).size, self.unknown,
-                            labels=None if index is None else list(index))
+                            labels=None if index is None else list(index),
+                            stacklevel=4 if fitting else 5)  # the caller's line: fit's or
+            # predict's (through _raw_outputs)
         if fitting:  # what predict() can compare new sequences with
             lengths = [len(q) for q in seqs]
             self.train_lengths_ = (min(lengths), max(lengths))
