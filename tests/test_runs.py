@@ -1134,3 +1134,21 @@ def test_a_handful_of_test_values_gets_a_warning_not_a_model_verdict(tmp_path, c
         in err
     assert "beat" not in err
     assert "Only 8 test values" in (tmp_path / "run" / "report.html").read_text()
+
+
+def test_training_says_what_it_will_run_and_how_far_each_network_went(tmp_path, capsys):
+    rng = np.random.default_rng(4)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(200)]
+    pd.DataFrame({"seq": seqs, "v": [s.count("G") + rng.normal(0, 0.3) for s in seqs]}).to_csv(
+        tmp_path / "t.csv", index=False)
+    assert main(["train", "--data", str(tmp_path / "t.csv"), "--sequence-column", "seq",
+                 "--target-column", "v", "--task", "regression", "--model", "mlp",
+                 "--ensemble", "2", "--epochs", "3", "--no-baselines",
+                 "--out", str(tmp_path / "run")]) == 0
+    err = said(capsys.readouterr().err)
+    assert "Training mlp: 2 networks, at most 3 epochs each, 16 rows held out for validation" \
+        in err
+    fit = json.loads((tmp_path / "run" / "metrics.json").read_text())["fit"]
+    run = "/".join(str(i["epochs_run"]) for i in fit)
+    best = "/".join(str(i["best_epoch"] + 1) for i in fit)
+    assert f", {run} epochs of at most 3 (best {best}): 2 networks" in err

@@ -395,6 +395,15 @@ class _SequenceEstimator(BaseEstimator):
 
         bar = bool(self.verbose) and shows_bars()  # Lightning's bar; plain lines in a log
         plain = PlainProgress() if self.verbose and not bar else None
+        if self.verbose:  # what is about to run, before the bars
+            from .progress import say
+
+            held = 0 if val_codes is None else len(val_codes)
+            say(f"Training {name}: {n_members} network{'' if n_members == 1 else 's'}, at most "
+                f"{training['epochs']} epochs each, {held:,} rows held out for validation"
+                if held else
+                f"Training {name}: {n_members} network{'' if n_members == 1 else 's'}, "
+                f"{training['epochs']} epochs each")
         for k in range(n_members):
             if self.verbose and n_members > 1:
                 from .progress import say

@@ -1244,7 +1244,18 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
               else "predictions are their mean, uncertainty their calibrated spread"
               if validation_split else "predictions are their mean, uncertainty their "
               "spread, not calibrated: no validation rows")
-    say(f"Trained {est.model_name_}"
+    from .progress import duration
+
+    info = getattr(est, "fit_info_", None) or []
+    epochs_said = ""
+    if info and all("epochs_run" in i for i in info):  # networks: how far each trained
+        cap = (getattr(est, "training_", None) or {}).get("epochs")
+        run = "/".join(str(i["epochs_run"]) for i in info)
+        best = "/".join(str(i["best_epoch"] + 1) if i.get("best_epoch", -1) >= 0 else "last"
+                        for i in info)
+        epochs_said = (f", {run} epochs" + (f" of at most {cap}" if isinstance(cap, int) else "")
+                       + f" (best {best})")
+    say(f"Trained {est.model_name_} in {duration(fit_seconds)}{epochs_said}"
         + (f": {networks} networks, a deep ensemble ({spread})" if networks > 1 else ""))
     few = (few_networks_note(networks) if task == "regression" else None)
     if few:
