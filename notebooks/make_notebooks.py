@@ -71,12 +71,15 @@ print(one_hot("ATGCTA", dtype=int))   # 첫 줄 = A = [1 0 0 0]
 """),
     md("""
 길이가 다른 서열 여러 개는 `(N, L, 4)` 배열이 됩니다. 5' UTR처럼 3' 끝(개시 코돈 쪽)을 맞춰야 하는
-서열은 `pad="left"`로 왼쪽을 0으로 채웁니다. `N` 같은 모호한 염기는 0 또는 0.25로 둘 수 있습니다.
+서열은 `pad="left"`로 왼쪽을 0으로 채웁니다. `N` 같은 모호한 염기는 네 칸을 모두 0으로 두거나(`unknown="zeros"`, 기본값),
+"네 염기 중 무엇인지 모른다"는 뜻으로 모두 0.25로 둘 수 있습니다(`unknown="uniform"`).
 """),
     code("""
 batch = one_hot(["ACGT", "GGNA", "TT"], pad="left", unknown="uniform")
 print(batch.shape)
+print(batch[1])   # 'GGNA': 세 번째 줄(N)은 네 칸 모두 0.25
 print(batch[2])   # 'TT'는 왼쪽 두 줄이 0으로 채워짐
+print(one_hot("GGNA", unknown="zeros"))   # 기본값: N은 네 칸 모두 0
 """),
     md("""
 ## PFM과 PWM
