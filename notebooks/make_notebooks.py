@@ -1268,8 +1268,10 @@ JBEI의 플라비올린 배지 최적화 데이터(Pseudomonas putida, 12개 배
 가우스 과정(GP) 모델을 만들고, 베이즈 최적화로 다음 배양 조건을 추천받습니다. 실험 수가 수십 개뿐일 때는
 예측값뿐 아니라 **얼마나 확신하는지**(불확실성)가 중요합니다.
 
-아래 첫 표는 각 성분의 농도 범위(하한·상한, 단위 **mM**)이고, 두 번째 표는 주기마다 배양 수와 생산량
-(OD340, 플라비올린의 흡광도)의 평균·최댓값입니다.
+아래 첫 표는 각 성분의 농도 범위(하한·상한, 단위 **mM**)이고, 두 번째 표는 주기마다 배양 수(`count`), 시험한
+배지 수(`media`), 배지 하나를 몇 번 반복해 배양했는지(`replicates`), 그리고 생산량(OD340, 플라비올린의 흡광도)의
+평균·최댓값입니다. 주기마다 48번을 배양했는데, 1-2주기는 배지 12가지를 4번씩, 3-5주기는 16가지를 3번씩
+배양했습니다(모두 240번). 같은 배지의 반복 배양 값이 서로 얼마나 다른지가 곧 측정 잡음의 크기입니다.
 
 **수업 계획과의 관계**: 수업 계획의 생물반응기 사례는 "반응기 운전 조건(온도, pH, 피드 등) → 단백질 생산량"입니다.
 이 노트북의 데이터는 "배지 조성(12개 성분의 농도) → 플라비올린(색소 화합물) 생산량(OD340)"이라, 입력과 생산물이
@@ -1319,7 +1321,10 @@ factors = Factors.from_file(datasets.flaviolin_bounds(return_path=True))
 bounds = pd.DataFrame([(f.name, f.low, f.high) for f in factors.factors],
                       columns=["factor", "low (mM)", "high (mM)"])
 print(bounds.to_string(index=False, float_format="%.3g"))   # 유효숫자 3자리
-runs.groupby("cycle").OD340.describe()[["count", "mean", "max"]]
+per_cycle = runs.groupby("cycle").OD340.describe()[["count", "mean", "max"]]
+per_cycle.insert(1, "media", runs.groupby("cycle").well.nunique())          # well = 배지 하나
+per_cycle.insert(2, "replicates", runs.groupby(["cycle", "well"]).size().groupby("cycle").max())
+per_cycle
 """),
     md("""
 ## 불확실성을 알려 주는 모델
