@@ -275,6 +275,21 @@ print(data.head())
 print(data[data.label == 1].sequence.str[site].value_counts().head())
 """),
     md("""
+수업 코드는 여기서 서열을 하나씩 원-핫으로 바꿔 3차원 배열 `X`(서열 수 × 길이 × 염기 4)를 만들고, 라벨을 두 칸짜리
+원-핫 `y`로 만듭니다(수업 코드에서는 모티프 서열이 `[1, 0]`, 무작위 서열이 `[0, 1]`입니다. 아래 "라벨 순서" 참고).
+biochemml의 `SequenceClassifier`는 이 일을 `fit` 안에서 대신하지만, 신경망에 들어가는 배열의 모양을 한 번 직접
+확인해 둡니다.
+"""),
+    code("""
+from biochemml.encode import one_hot
+
+X = one_hot(data.sequence.tolist())                                   # 수업 코드의 X
+y = np.stack([data.label == 1, data.label == 0], axis=1).astype(int)  # 수업 코드의 y: 모티프 [1, 0], 무작위 [0, 1]
+print("X:", X.shape, "= (서열 수, 서열 길이, 염기 A/C/G/T)")
+print("y:", y.shape, "= (서열 수, 클래스 2개)")
+print(f"첫 서열 {data.sequence.iloc[0]} (label {data.label.iloc[0]}): y = {y[0]}, X의 첫 두 줄 =", X[0][:2].astype(int).tolist())
+"""),
+    md("""
 ## 넘을 수 없는 벽: 베이즈 최적 정확도
 
 모티프 PWM과 배경을 정확히 알면, 각 서열이 양성일 가능도와 음성일 가능도를 비교해 가장 좋은 판단을
