@@ -3,7 +3,11 @@
 For each of 5 seeds (the seed draws the data set and seeds the model) the course's data
 set is simulated (1,000 sequences with the motif at position 8, 1,000 random, length 20),
 split 80/20 with scikit-learn's ``train_test_split(random_state=125)`` exactly as the
-course does, and four classifiers are trained on the same split:
+course does, and four classifiers are trained on the same split. The training rows keep the
+split's shuffled order, as the course's code passes them on; notebook 02 and ``biochemml demo``
+take the same rows in sorted order (``biochemml.splits.split_indices``), which changes the
+validation draw and the batches, so their per-seed accuracies differ from this script's by a
+few test sequences (RESULTS.md, "Re-run 2026-12-01"). The four classifiers:
 
 - ``lecture-cnn``: ``SequenceClassifier("lecture-cnn", seed=s)``, the course's network
   trained as the course does (Adam, batch 100, 20 epochs, 10% validation);
@@ -43,7 +47,8 @@ Process start and imports are not counted in either time (``import s`` shows the
 Run (from the repository root, with biochemml's environment active)::
 
     python benchmarks/lecture.py --setup        # once: bench-env/ with tensorflow-cpu
-    python benchmarks/lecture.py                # table for the 5 seeds (~5 min on 2 cores)
+    python benchmarks/lecture.py                # table for the 5 seeds (~5 min on 2 cores;
+                                                # ~2 min without bench-env/, Keras skipped)
     python benchmarks/lecture.py --task both    # + the motif anywhere in 100 bases
 
 Without ``bench-env/`` (or when TensorFlow fails to import) the Keras row says so and
