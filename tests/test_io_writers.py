@@ -64,3 +64,31 @@ def test_atomic_write_failure_leaves_nothing(tmp_path):
     with pytest.raises(RuntimeError):
         atomic_write(tmp_path / "z.csv", fail)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_two_runs_to_one_folder_do_not_mix_and_killed_leftovers_go(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from biochemml.io.writers import atomic_folder
+
+    out = tmp_path / "run"
+    with pytest.raises(InputError, match="written by another run while this one worked"):
+        with atomic_folder(out) as first:
+            with atomic_folder(out) as second:  # started while the first was at work
+                assert first != second
+                (second / "config.yaml").write_text("seed: 1\n")
+            (first / "config.yaml").write_text("seed: 0\n")
+    assert (out / "config.yaml").read_text() == "seed: 1\n" and not first.exists()
+    # a killed run's temporary folder (its process gone) is removed by the next run
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    left = tmp_path / f".other.{dead}.abc.partial"
+    left.mkdir()
+    (tmp_path / ".other.partial").mkdir()  # the name earlier versions used
+    alive = tmp_path / f".other.{os.getpid()}.xyz.partial"
+    alive.mkdir()
+    with atomic_folder(tmp_path / "other") as tmp:
+        (tmp / "a.txt").write_text("a")
+    assert not left.exists() and not (tmp_path / ".other.partial").exists() and alive.exists()

@@ -207,16 +207,44 @@ def atomic_folder(out) -> Iterator[Path]:
     On any failure inside the ``with`` block the temporary folder is removed, so a run
     folder either appears complete or not at all.
     """
+    import tempfile
+
     final = check_new_folder(out)
-    tmp = final.with_name(f".{final.name}.partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(final)
+    # a name of this process's own: two runs given the same --out at once must not write
+    # into one folder (the first to finish keeps --out, the other says so)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.{os.getpid()}.", suffix=".partial",
+                                dir=final.parent))
     try:
         yield tmp
-        if final.exists():
-            final.rmdir()
-        tmp.rename(final)
+        try:
+            if final.exists():
+                final.rmdir()  # the empty folder check_new_folder accepted
+            tmp.rename(final)
+        except OSError:
+            raise InputError(f"{final} was written by another run while this one worked, so "
+                             "this run's results were not kept: run it again with another "
+                             "--out") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _remove_stale_partials(final: Path) -> None:
+    """Remove the temporary folders of earlier runs to ``final`` that were killed before
+    they could clean up (``.NAME.<pid>.*.partial`` of a process that no longer runs, and
+    the ``.NAME.partial`` of earlier versions); another live run's folder is left alone."""
+    for old in final.parent.glob(f".{final.name}.*partial"):
+        parts = old.name[len(final.name) + 2:].split(".")
+        if parts != ["partial"]:
+            if len(parts) != 3 or not parts[0].isdigit():
+                continue  # another --out's folder ('r.v2' for 'r'): not ours to judge
+            try:
+                os.kill(int(parts[0]), 0)
+                continue  # a process of that id runs: perhaps a run to the same --out
+            except ProcessLookupError:
+                pass
+            except (PermissionError, OverflowError):
+                continue
+        shutil.rmtree(old, ignore_errors=True)
