@@ -470,3 +470,35 @@ def test_distance_and_group_figures_name_model_set_size_and_target(tmp_path, mon
     assert f"Error by distance to the training set\na (first target) · ridge · test set · n = {n}" \
         in titles
     assert f"Test R² by batch\na (first target) · ridge · test set · n = {n}" in titles
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda c: c.write_text(c.read_text() + "\nthis: is: not yaml\n"),
+     r"config.yaml is damaged \(edited or cut short since its run wrote it\): it is no longer "
+     r"valid YAML at line \d+"),
+    (lambda c: c.write_text("hello\n"), r"config.yaml is damaged .*: it holds no settings"),
+    (lambda c: c.write_text("\n".join(line for line in c.read_text().splitlines()
+                                      if not line.startswith("sequence_column:"))),
+     r"config.yaml is damaged .*: it lacks sequence_column"),
+    (lambda c: c.write_text(c.read_text().replace("task: regression", "task: classification")),
+     r"its model is a regression model but config.yaml says classification: the folder mixes "
+     r"files of two runs"),
+])
+def test_a_damaged_run_folder_is_one_sentence_not_a_traceback(regression_run, tmp_path,
+                                                              capsys, damage, message):
+    import shutil
+
+    from biochemml.errors import ModelError
+    from biochemml.runs import predict_run
+
+    run, table = regression_run
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    damage(copy / "config.yaml")
+    table.head(5).to_csv(tmp_path / "new.csv", index=False)
+    with pytest.raises(ModelError, match=message):
+        predict_run(copy, tmp_path / "new.csv")
+    assert main(["predict", "--model", str(copy), "--data", str(tmp_path / "new.csv"),
+                 "--out", str(tmp_path / "p.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Error:" in err

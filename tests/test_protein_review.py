@@ -414,3 +414,30 @@ def test_structure_features_takes_a_chain(tem1_atoms, tmp_path, capsys):
                  "C", "--out", str(tmp_path / "c.csv")]) != 0
     assert "has no protein chain 'C'; its chains are A, B" in capsys.readouterr().err
     assert not (tmp_path / "c.csv").exists()
+
+
+def test_a_damaged_protein_run_folder_is_one_sentence(tem1_run, tmp_path):
+    import shutil
+
+    from biochemml.errors import ModelError
+    from biochemml.protein_train import predict_variant_model
+
+    run, table, _ = tem1_run
+    table.head(3).to_csv(tmp_path / "new.csv", index=False)
+    cut = tmp_path / "cut"
+    shutil.copytree(run, cut)
+    data = (cut / "model.pkl").read_bytes()
+    (cut / "model.pkl").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match=r"model.pkl cannot be read \(UnpicklingError: cut "
+                                         r"short, or written by another version"):
+        predict_variant_model(cut, tmp_path / "new.csv")
+    lacking = tmp_path / "lacking"
+    shutil.copytree(run, lacking)
+    text = (lacking / "config.yaml").read_text()
+    (lacking / "config.yaml").write_text("\n".join(line for line in text.splitlines()
+                                                   if not line.startswith("wildtype:")))
+    with pytest.raises(ModelError, match="config.yaml is damaged .*: it lacks wildtype"):
+        predict_variant_model(lacking, tmp_path / "new.csv")
+    (lacking / "model.pkl").unlink()
+    assert main(["predict", "--model", str(lacking), "--data", str(tmp_path / "new.csv"),
+                 "--out", str(tmp_path / "p.csv")]) == 1

@@ -789,17 +789,23 @@ def _intervals_note(widths: list) -> str:
 
 def _load_run(run_dir):
     """(config, estimator) of a protein-variant run folder."""
-    import yaml
-
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise ModelError(f"the run folder {run_dir} does not exist")
     if not (run_dir / "model.pkl").exists() or not (run_dir / "config.yaml").exists():
         raise ModelError(f"{run_dir} is not a protein-variant run folder (model.pkl and "
                          "config.yaml are needed)")
-    config = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
-    with open(run_dir / "model.pkl", "rb") as handle:
-        est = pickle.load(handle)
+    from .runs import read_run_config
+
+    config = read_run_config(run_dir / "config.yaml",
+                             ("wildtype", "variant_column", "target_column", "offset"))
+    try:
+        with open(run_dir / "model.pkl", "rb") as handle:
+            est = pickle.load(handle)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as err:
+        raise ModelError(f"{run_dir / 'model.pkl'} cannot be read ({type(err).__name__}: "
+                         "cut short, or written by another version of its libraries); copy "
+                         "the run folder again, or train anew") from None
     return config, est
 
 

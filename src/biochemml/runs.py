@@ -1543,10 +1543,17 @@ def load_run_model(run_dir):
     from .estimators import load
 
     run_dir = Path(run_dir)
-    _run_config(run_dir)
+    cfg = _run_config(run_dir)
     if (run_dir / "model.joblib").exists():
-        return BaselineRegressor.load(run_dir / "model.joblib")
-    return load(run_dir / "model.pt")
+        est = BaselineRegressor.load(run_dir / "model.joblib")
+    else:
+        est = load(run_dir / "model.pt")
+    kind = "classification" if hasattr(est, "predict_proba") else "regression"
+    if cfg.get("task") in ("classification", "regression") and kind != cfg["task"]:
+        raise ModelError(f"{run_dir}: its model is a {kind} model but config.yaml says "
+                         f"{cfg['task']}: the folder mixes files of two runs; copy the run "
+                         "folder again, or train anew")
+    return est
 
 
 def _report_metrics(task: str, result: dict, targets) -> dict:
@@ -1614,8 +1621,6 @@ def _evaluation_notes(result: dict, targets) -> list:
 
 
 def _run_config(run_dir) -> dict:
-    import yaml
-
     run_dir = Path(run_dir)
     cfg = run_dir / "config.yaml"
     if not run_dir.is_dir():
@@ -1626,9 +1631,37 @@ def _run_config(run_dir) -> dict:
                          "(the biochemml predict and evaluate commands choose it themselves)")
     has_model = (run_dir / "model.pt").exists() or (run_dir / "model.joblib").exists()
     if not has_model or not cfg.exists():
+        if cfg.exists() and read_run_config(cfg).get("task") == "protein-variant":
+            raise ModelError(f"{run_dir} is a protein-variant run folder without its model "
+                             "(model.pkl): copy the whole folder again")
         raise ModelError(f"{run_dir} is not a biochemml run folder (model.pt and config.yaml "
                          "expected)")
-    return yaml.safe_load(cfg.read_text(encoding="utf-8"))
+    return read_run_config(cfg, ("task", "sequence_column", "target_columns"))
+
+
+def read_run_config(path, required=()) -> dict:
+    """A run folder's config.yaml as a dict; a file that is not YAML, not a mapping, or
+    lacks one of the ``required`` keys is a :class:`~biochemml.errors.ModelError` saying
+    the folder was changed since its run wrote it."""
+    import yaml
+
+    path = Path(path)
+    damaged = (f"{path} is damaged (edited or cut short since its run wrote it)")
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        where = getattr(err, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        raise ModelError(f"{damaged}: it is no longer valid YAML{line}; copy the run folder "
+                         "again, or train anew") from None
+    if not isinstance(config, dict):
+        raise ModelError(f"{damaged}: it holds no settings; copy the run folder again, or "
+                         "train anew")
+    missing = [k for k in required if k not in config]
+    if missing:
+        raise ModelError(f"{damaged}: it lacks {', '.join(missing)}; copy the run folder "
+                         "again, or train anew")
+    return config
 
 
 def read_for_model(est, cfg: dict, data, sequence_column_name: str | None = None):
