@@ -502,3 +502,19 @@ def test_a_damaged_run_folder_is_one_sentence_not_a_traceback(regression_run, tm
                  "--out", str(tmp_path / "p.csv")]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and "Error:" in err
+
+
+def test_a_run_without_its_training_fingerprints_says_overlap_cannot_be_checked(
+        regression_run, tmp_path, capsys):
+    import shutil
+
+    run, table = regression_run
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    (copy / "training_sequences.npy").unlink()
+    table.head(40).to_csv(tmp_path / "some.csv", index=False)
+    result = evaluate_run(copy, tmp_path / "some.csv")
+    assert "unseen" not in result
+    err = " ".join(capsys.readouterr().err.split())
+    assert ("training_sequences.npy is missing from " in err
+            and "which of these sequences the model trained on cannot be checked" in err)

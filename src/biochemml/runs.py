@@ -1927,12 +1927,18 @@ def _sequence_hashes(seqs, alphabet) -> np.ndarray:
 
 
 def _seen_in_training(run_dir, seqs, alphabet) -> np.ndarray | None:
-    """Which of ``seqs`` were training sequences of the run; None for runs saved without
-    the hashes (older versions)."""
+    """Which of ``seqs`` were training sequences of the run; None, said, for a folder
+    without the hashes (older versions, or the file deleted)."""
     path = Path(run_dir) / TRAINING_HASHES
     if not path.exists():
+        say(f"[yellow]{path.name} is missing from {run_dir}, so which of these sequences "
+            "the model trained on cannot be checked: the scores may include them and flatter "
+            "the model[/yellow]")
         return None
-    return np.isin(_sequence_hashes(seqs, alphabet), np.load(path))
+    try:
+        return np.isin(_sequence_hashes(seqs, alphabet), np.load(path))
+    except (OSError, ValueError) as err:
+        raise ModelError(f"{path} cannot be read ({err}); copy the run folder again") from None
 
 
 def _unseen_scorable(task: str, y, seen: np.ndarray) -> bool:
