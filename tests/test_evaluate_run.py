@@ -518,3 +518,24 @@ def test_a_run_without_its_training_fingerprints_says_overlap_cannot_be_checked(
     err = " ".join(capsys.readouterr().err.split())
     assert ("training_sequences.npy is missing from " in err
             and "which of these sequences the model trained on cannot be checked" in err)
+
+
+def test_run_and_evaluation_folders_record_software_and_data(regression_run, tmp_path):
+    import hashlib
+
+    import yaml
+
+    run, table = regression_run
+    config = yaml.safe_load((run / "config.yaml").read_text())
+    data = run.parent / "train.csv"
+    block = config["provenance"]
+    assert block["data_file"] == {"path": str(data.resolve()), "bytes": data.stat().st_size,
+                                  "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}
+    assert {"torch", "numpy", "scikit-learn"} <= set(block["software"]["packages"])
+    assert config["created"].endswith("+00:00") and config["baselines"] is False
+    table.head(30).to_csv(tmp_path / "some.csv", index=False)
+    evaluate_run(run, tmp_path / "some.csv", out=tmp_path / "ev")
+    record = yaml.safe_load((tmp_path / "ev" / "evaluation.yaml").read_text())
+    assert record["model"] == str(run.resolve()) and record["target_columns"] == ["gfp"]
+    assert record["provenance"]["data_file"]["sha256"] == hashlib.sha256(
+        (tmp_path / "some.csv").read_bytes()).hexdigest()

@@ -637,6 +637,8 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         notes += figure_notes
         for note in figure_notes:
             say(note)
+        from . import provenance
+
         config = {"task": "protein-variant", "model": name, "data": _absolute(data_path),
                   "wildtype": wildtype, "variant_column": variant_column,
                   "target_column": target_column,
@@ -648,7 +650,8 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                   "n_train": n_train, "n_test": n_test, "interval_95": widths,
                   "notes": notes, "figures": figs,
                   "command": command,
-                  "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                  "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                  "provenance": provenance.record(data_path)}
         from .runs import write_yaml
 
         write_yaml(out / "config.yaml", config)

@@ -1297,8 +1297,11 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             {"row": _file_rows(df, test_idx)}))
         predictions.to_csv(tmp / "predictions.csv", index=False)
         fit_info = getattr(est, "fit_info_", None)
+        from . import provenance
+
         config = {
-            "biochemml_version": __version__, "created": _dt.datetime.now().isoformat(timespec="seconds"),
+            "biochemml_version": __version__,
+            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "command": command, "data": data_name, "sequence_column": sequence_column_name,
             "target_columns": targets, "task": task, "split": {
                 "kind": "column" if split_column else split, "test_size": test_size,
@@ -1312,6 +1315,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "model_params": getattr(est, "model_params_", {}),
             "networks": networks,
             "training": getattr(est, "training_", {}),
+            "baselines": bool(baselines) and task == "regression",
+            "devices": sorted({str(i.get("device")) for i in (fit_info or [])
+                               if i.get("device")}) or None,
+            "provenance": provenance.record(data),
         }
         write_yaml(tmp / "config.yaml", config)
         summary = {
@@ -1802,6 +1809,14 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
             say(f"[yellow]{note['text']}[/yellow]")
         if folder is not None:
             (tmp / "metrics.json").write_text(json.dumps(_json_ready(result), indent=2))
+            from . import provenance
+
+            write_yaml(tmp / "evaluation.yaml", {  # what was scored with what, to trace it
+                "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                "model": str(Path(run_dir).resolve()), "data": str(data) if not isinstance(
+                    data, pd.DataFrame) else "a table given in Python",
+                "sequence_column": column, "target_columns": targets,
+                "provenance": provenance.record(data)})
             if seen is not None:
                 table["in_training_set"] = seen
             join_outputs(df, table, front=pd.DataFrame(  # file rows, as train writes them

@@ -1,0 +1,86 @@
+"""What a run folder records so that its result can be traced a year later: the software
+(versions of biochemml and the libraries that decide its numbers, the git commit of a
+source checkout), the machine, and the data file (absolute path, size, SHA256)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+#: the distributions whose versions can change a run's numbers
+PACKAGES = ("torch", "numpy", "pandas", "scikit-learn", "scipy", "pytorch-lightning",
+            "botorch", "gpytorch")
+
+
+def software() -> dict:
+    """Versions of Python, biochemml (with its git commit when run from a checkout) and
+    :data:`PACKAGES` that are installed; the platform and processor.
+
+    Returns
+    -------
+    dict
+        ``{"python": "3.11.7", "biochemml": "0.1.0", "git_commit": "1a2b3c4" (or with
+        "-dirty"), "packages": {...}, "platform": ..., "processor": ...}``.
+    """
+    from . import __version__
+
+    packages = {}
+    for name in PACKAGES:
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    record = {"python": platform.python_version(), "biochemml": __version__,
+              "packages": packages, "platform": platform.platform(),
+              "processor": platform.processor() or platform.machine(),
+              "cpus": os.cpu_count()}
+    commit = _git_commit(Path(__file__).resolve().parent)
+    if commit:
+        record["git_commit"] = commit
+    return record
+
+
+def _git_commit(folder: Path) -> str | None:
+    """The short commit of the checkout ``folder`` lies in (``-dirty`` with uncommitted
+    changes), or None outside a checkout or without git."""
+    try:
+        def git(*args):
+            return subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
+                                  text=True, timeout=5)
+
+        head = git("rev-parse", "--short", "HEAD")
+        if head.returncode != 0:
+            return None
+        dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip()
+        return head.stdout.strip() + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def file_record(path) -> dict:
+    """``{"path": absolute path, "bytes": size, "sha256": hex digest}`` of a data file,
+    so that a run can tell whether the file it names is still the one it read."""
+    path = Path(path).resolve()
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"path": str(path), "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def record(data=None) -> dict:
+    """The provenance block of a run folder: :func:`software`, the working folder and the
+    command line, and the data file's :func:`file_record` (``data`` a path; a table
+    given in Python has none)."""
+    block = {"software": software(), "working_folder": os.getcwd(),
+             "argv": list(sys.argv)}
+    if data is not None and not hasattr(data, "columns"):
+        try:
+            block["data_file"] = file_record(data)
+        except OSError:
+            pass
+    return block
