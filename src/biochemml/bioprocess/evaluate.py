@@ -9,10 +9,10 @@ import pandas as pd
 
 from ..errors import CampaignWarning, InputError
 from .factors import Factors
-from .models import ConditionModel, infer_factors
+from .models import ConditionModel, central_interval, infer_factors
 
 
-def interval_metrics(observed, mean, std, level: float = 0.95) -> dict:
+def interval_metrics(observed, mean, std, level: float = 0.95, log: bool = False) -> dict:
     """Accuracy and calibration of predictions against measured values.
 
     Parameters
@@ -21,6 +21,10 @@ def interval_metrics(observed, mean, std, level: float = 0.95) -> dict:
         ``(N,)`` measured values, predicted means and predictive standard deviations.
     level : float
         Nominal coverage of the central interval ``mean +- z * std``.
+    log : bool
+        The predictions are of a model of the log response (``log_response``): ``mean``
+        and ``std`` are those of a log-normal, and the interval is its central one,
+        ``exp(mu -+ z * sigma)`` (see :func:`~biochemml.bioprocess.models.central_interval`).
 
     Returns
     -------
@@ -28,10 +32,10 @@ def interval_metrics(observed, mean, std, level: float = 0.95) -> dict:
         ``rmse``, ``r2``, ``spearman``, ``coverage`` (fraction of measured values inside the
         interval; ``level`` if calibrated) and ``interval_width`` (mean full width).
     """
-    from scipy.stats import norm, spearmanr
+    from scipy.stats import spearmanr
 
     observed, mean, std = (np.asarray(a, dtype=np.float64) for a in (observed, mean, std))
-    z = norm.ppf(0.5 + level / 2)
+    lower, upper = central_interval(mean, std ** 2, level, log=log)
     resid = observed - mean
     ss_tot = float(np.sum((observed - observed.mean()) ** 2))
     rho = spearmanr(observed, mean).statistic if np.ptp(mean) > 0 and np.ptp(observed) > 0 else np.nan
@@ -39,9 +43,27 @@ def interval_metrics(observed, mean, std, level: float = 0.95) -> dict:
         "rmse": float(np.sqrt(np.mean(resid ** 2))),
         "r2": float(1 - np.sum(resid ** 2) / ss_tot) if ss_tot > 0 else np.nan,
         "spearman": float(rho),
-        "coverage": float(np.mean(np.abs(resid) <= z * std)),
-        "interval_width": float(np.mean(2 * z * std)),
+        "coverage": float(np.mean((observed >= lower) & (observed <= upper))),
+        "interval_width": float(np.mean(upper - lower)),
     }
+
+
+def interval_columns(level: float = 0.95) -> tuple:
+    """The names of the interval columns of a predictions table: ``lower_95``, ``upper_95``
+    for 95% intervals (as recommend writes them)."""
+    pct = f"{100 * level:g}".replace(".", "_")
+    return f"lower_{pct}", f"upper_{pct}"
+
+
+def check_positive(y, response: str = "the response") -> None:
+    """``log_response``: refuse a response with a value <= 0 (its logarithm is undefined),
+    naming its position."""
+    y = np.asarray(y, dtype=np.float64)
+    bad = np.flatnonzero(y <= 0)
+    if bad.size:
+        i = int(bad[0])
+        raise InputError(f"log_response models the logarithm of {response} and needs every "
+                         f"value above 0; position {i} holds {y[i]:g}")
 
 
 #: what each interval means, for labels: cross-validation and replay predict single runs
@@ -330,7 +352,8 @@ def cv_folds(X: pd.DataFrame, factors: Factors, folds=5, seed: int = 0) -> np.nd
 
 
 def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Factors | None = None,
-                   folds="loo", seed: int = 0, level: float = 0.95, progress: bool = False):
+                   folds="loo", seed: int = 0, level: float = 0.95, progress: bool = False,
+                   log_response: bool = False):
     """Compare model kinds by cross-validation, replicates kept together.
 
     Parameters
@@ -353,16 +376,23 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
         Say on stderr which model is being cross-validated and when it is done, with a
         bar over its folds on a terminal (:mod:`biochemml.progress`; silenced by
         ``--quiet``): 240 runs left one condition out at a time take minutes per model.
+    log_response : bool
+        Every model learns the logarithm of the response (every value > 0), as
+        ``recommend(log_response=True)`` does: ``mean`` and ``std`` are then the mean and
+        standard deviation of the implied log-normal, on the response's own scale, and the
+        intervals are its percentiles ``exp(mu -+ z * sigma)`` (see :class:`ConditionModel`).
+        Cross-validate with it the model that recommend uses with ``--log-response``.
 
     Returns
     -------
     metrics : pandas.DataFrame
         One row per kind: ``rmse``, ``r2``, ``spearman``, ``coverage``, ``interval_width``.
     predictions : pandas.DataFrame
-        ``(N * len(kinds), 5)``: ``kind``, ``row`` (0-based position in ``X``; the
+        ``(N * len(kinds), 7)``: ``kind``, ``row`` (0-based position in ``X``; the
         ``fit-conditions`` command writes the file row instead, header = row 1),
         ``observed``, ``mean``, ``std`` (the std includes run-to-run noise, so it is
-        comparable with single measurements).
+        comparable with single measurements) and the ends of the ``level`` prediction
+        interval, ``lower_95`` and ``upper_95`` (for ``level=0.95``).
 
     Raises
     ------
@@ -375,6 +405,8 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
     name = getattr(y, "name", None) or "the response"
     y = np.asarray(y, dtype=np.float64)
     require_variation(y)
+    if log_response:
+        check_positive(y, name)
     factors = factors if factors is not None else infer_factors(X)
     fold = cv_folds(X, factors, folds, seed)
     from ..progress import progress_bar, say
@@ -388,13 +420,17 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
         with progress_bar(n_folds, f"{kind} folds", enabled=progress) as advance:
             for f in np.unique(fold):
                 test = fold == f
-                model = ConditionModel(kind, factors=factors, seed=seed).fit(X[~test], y[~test])
+                model = ConditionModel(kind, factors=factors, seed=seed,
+                                       log_response=log_response).fit(X[~test], y[~test])
                 mean[test], std[test] = model.predict(X[test], return_std=True,
                                                       observation_noise=True)
                 advance()
-        metrics[kind] = interval_metrics(y, mean, std, level)
+        metrics[kind] = interval_metrics(y, mean, std, level, log=log_response)
+        lower, upper = central_interval(mean, std ** 2, level, log=log_response)
+        low_name, high_name = interval_columns(level)
         rows.append(pd.DataFrame({"kind": kind, "row": np.arange(len(y)), "observed": y,
-                                  "mean": mean, "std": std}))
+                                  "mean": mean, "std": std, low_name: lower,
+                                  high_name: upper}))
     table = pd.DataFrame(metrics).T
     note = no_skill_note(table, name)
     if note:

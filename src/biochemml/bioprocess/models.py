@@ -212,13 +212,15 @@ class ConditionModel:
     n_members : int
         Ensemble size for ``gbt`` and ``nn``.
     log_response : bool
-        ``gp`` only: model the logarithm of the response (every value must be > 0). Titers
+        Model the logarithm of the response (every value must be > 0). Titers
         often span orders of magnitude across a design and their noise grows with their
         level; on the log scale both even out. Predictions are returned on the original
         scale: :meth:`predict` gives the mean and standard deviation of the implied
         log-normal, and :meth:`predict_interval` its percentiles, ``exp(mu -+ 1.96 sigma)``
         with ``mu``, ``sigma`` the log-scale prediction: always above 0 and not symmetric
-        about the mean (mean -+ 1.96 std would reach below 0).
+        about the mean (mean -+ 1.96 std would reach below 0). For ``gbt`` and ``nn`` the
+        ensemble's members are fitted to the log and ``mu``, ``sigma`` are their mean and
+        spread on that scale.
 
     Attributes
     ----------
@@ -246,8 +248,6 @@ class ConditionModel:
                  n_members: int = 16, log_response: bool = False):
         if kind not in KINDS:
             raise InputError(f"unknown model kind '{kind}'; choose one of {', '.join(KINDS)}")
-        if log_response and kind != "gp":
-            raise InputError(f"log_response is available for the 'gp' model only, not '{kind}'")
         self.log_response = log_response
         self.kind = kind
         self.factors = factors
@@ -355,6 +355,8 @@ class ConditionModel:
 
         from sklearn.exceptions import ConvergenceWarning
 
+        if self.log_response:  # the members learn the log; predict_unit turns it back
+            y = np.log(y)
         rng = np.random.default_rng(self.seed)
         self.y_mean_, self.y_scale_ = (float(y.mean()), float(y.std() or 1.0)) if standardise else (0.0, 1.0)
         z = (y - self.y_mean_) / self.y_scale_
@@ -421,6 +423,9 @@ class ConditionModel:
                         post.variance.squeeze(-1).clamp_min(0).numpy().copy())
         preds = np.stack([m.predict(U) for m in self.members_]) * self.y_scale_ + self.y_mean_
         var = preds.var(axis=0) + (self.noise_var_ if observation_noise else 0.0)
+        if self.log_response:  # the log-normal's mean and variance, as BoTorch's Log gives them
+            mu = preds.mean(axis=0)
+            return np.exp(mu + var / 2), np.expm1(var) * np.exp(2 * mu + var)
         return preds.mean(axis=0), var
 
     def predict_interval(self, X: pd.DataFrame, level: float = 0.95,
@@ -449,6 +454,8 @@ class ConditionModel:
                 sd_log = np.sqrt(noise) * tf["standardize"].stdvs.item()
                 return float(sd_log * np.exp(np.mean(np.log(self.y_train_))))
             return float(np.sqrt(noise) * tf.stdvs.item())
+        if self.log_response:
+            return float(np.sqrt(self.noise_var_) * np.exp(np.mean(np.log(self.y_train_))))
         return float(np.sqrt(self.noise_var_))
 
     def _check_fitted(self):

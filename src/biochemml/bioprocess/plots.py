@@ -76,7 +76,8 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response", title: st
     predictions : pandas.DataFrame
         Columns ``kind``, ``observed``, ``mean``, ``std`` (as from :func:`cross_validate`,
         or ``cycle`` instead of ``kind`` from :func:`replay`); ``std`` of a single run, run-to-run
-        noise included.
+        noise included. The bars run to ``lower_95`` and ``upper_95`` where the table has
+        them (a log-scale model's intervals are not symmetric), else ``mean -+ 1.96 std``.
     response : str
         Named in the axis labels and the title.
     title : str, optional
@@ -90,15 +91,21 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response", title: st
     if title is None:
         title = (f"Cross-validation: measured vs predicted {response}" if key == "kind" else
                  f"Trained on cycles before k, predicting cycle k: measured vs predicted {response}")
-    lo = min(predictions["observed"].min(), (predictions["mean"] - Z95 * predictions["std"]).min())
-    hi = max(predictions["observed"].max(), (predictions["mean"] + Z95 * predictions["std"]).max())
+    lower, upper = _parity_interval(predictions)
+    lo = min(predictions["observed"].min(), lower.min())
+    hi = max(predictions["observed"].max(), upper.max())
     with style():
         fig, axes = _figure(len(groups), width=4.6, height=4.4)
         for ax, g in zip(axes, groups):
-            p = predictions[predictions[key] == g]
+            inside = (predictions[key] == g).to_numpy()
+            p = predictions[inside]
+            mean = p["mean"].to_numpy(dtype=np.float64)
             m = interval_metrics(p["observed"], p["mean"], p["std"])
-            ax.errorbar(p["observed"], p["mean"], yerr=Z95 * p["std"], fmt="o", ms=4, alpha=0.6,
-                        elinewidth=0.8, capsize=0)
+            m["coverage"] = float(np.mean((p["observed"].to_numpy() >= lower[inside])
+                                          & (p["observed"].to_numpy() <= upper[inside])))
+            ax.errorbar(p["observed"], mean, yerr=np.clip(np.vstack(
+                [mean - lower[inside], upper[inside] - mean]), 0.0, None), fmt="o", ms=4,
+                alpha=0.6, elinewidth=0.8, capsize=0)
             ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
             ax.set_xlabel(f"measured {response}")
             ax.set_ylabel(f"predicted {response}\n(bars: {PREDICTION_INTERVAL}\nof a single run)")
@@ -107,6 +114,18 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response", title: st
                          f"intervals: {m['coverage']:.0%} of runs")
         _suptitle(fig, title)
     return finish(fig)
+
+
+def _parity_interval(predictions: pd.DataFrame) -> tuple:
+    """``(lower, upper)`` of each prediction's 95% interval: the table's ``lower_95`` and
+    ``upper_95`` columns where it has them (a log-scale model's are not symmetric), else
+    ``mean -+ 1.96 std``."""
+    if {"lower_95", "upper_95"} <= set(predictions.columns):
+        return (predictions["lower_95"].to_numpy(dtype=np.float64),
+                predictions["upper_95"].to_numpy(dtype=np.float64))
+    mean = predictions["mean"].to_numpy(dtype=np.float64)
+    half = Z95 * predictions["std"].to_numpy(dtype=np.float64)
+    return mean - half, mean + half
 
 
 def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = "response",

@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CampaignWarning, InputError
-from .evaluate import interval_metrics
+from .evaluate import interval_columns, interval_metrics
 from .factors import Factors, cell_error
-from .models import ConditionModel
+from .models import ConditionModel, central_interval
 from .runs import check_runs, require_variation
 
 
 def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp",
-           seed: int = 0, level: float = 0.95):
+           seed: int = 0, level: float = 0.95, log_response: bool = False):
     """Train on cycles ``< k`` and predict cycle ``k``, for every cycle after the first.
 
     Parameters
@@ -36,6 +36,13 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     seed : int
     level : float
         Nominal coverage of the prediction intervals (which include run-to-run noise).
+    log_response : bool
+        Model the logarithm of the response (every value > 0), as
+        ``recommend(log_response=True)`` does, to replay the model that recommend uses with
+        ``--log-response``: ``mean`` and ``std`` are then those of the implied log-normal,
+        on the response's own scale, and the intervals its percentiles
+        ``exp(mu -+ z * sigma)`` (see :class:`~biochemml.bioprocess.ConditionModel`). A value
+        <= 0 is an error naming the file, row and column.
 
     Returns
     -------
@@ -45,7 +52,9 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
         condition), ``coverage``, ``interval_width``, ``best_before`` (best measured in
         earlier cycles) and ``best_in_cycle``.
     predictions : pandas.DataFrame
-        ``cycle``, ``observed``, ``mean``, ``std`` for every run of every predicted cycle.
+        ``cycle``, ``observed``, ``mean``, ``std`` and the ends of the ``level`` prediction
+        interval (``lower_95``, ``upper_95`` for ``level=0.95``) for every run of every
+        predicted cycle.
         ``summary.attrs["order"]`` holds the cycles in the order used;
         ``summary.attrs["intervals"]`` a sentence when a cycle is predicted from fewer than
         30 runs, whose intervals are likely too narrow (see
@@ -58,6 +67,10 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     checked = check_runs(runs, factors, response)
     require_cycle_column(checked.table, cycle)
     require_variation(checked.responses[response], response, checked.table.attrs.get("path"))
+    if log_response:
+        from .recommend import _check_positive
+
+        _check_positive(checked, [response])
     table = checked.table.reset_index(drop=True)
     cycles = table[cycle].to_numpy()
     blank = np.flatnonzero(pd.isna(table[cycle]).to_numpy())
@@ -77,10 +90,11 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     summaries, preds = [], []
     for i, k in enumerate(order[1:], start=1):
         train, test = position < i, position == i
-        model = ConditionModel(kind, factors=factors, seed=seed).fit(X[train], y[train])
+        model = ConditionModel(kind, factors=factors, seed=seed,
+                               log_response=log_response).fit(X[train], y[train])
         mean, std = model.predict(X[test], return_std=True, observation_noise=True)
         row = {"cycle": k, "n_train": int(train.sum()), "n_test": int(test.sum())}
-        row.update(interval_metrics(y[test], mean, std, level))
+        row.update(interval_metrics(y[test], mean, std, level, log=log_response))
         groups = condition_groups(X[test])
         obs_c = pd.Series(y[test]).groupby(groups).mean()
         pred_c = pd.Series(mean).groupby(groups).mean()
@@ -88,7 +102,10 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
                                       if len(obs_c) > 2 else np.nan)
         row["best_before"], row["best_in_cycle"] = float(y[train].max()), float(y[test].max())
         summaries.append(row)
-        preds.append(pd.DataFrame({"cycle": k, "observed": y[test], "mean": mean, "std": std}))
+        lower, upper = central_interval(mean, std ** 2, level, log=log_response)
+        low_name, high_name = interval_columns(level)
+        preds.append(pd.DataFrame({"cycle": k, "observed": y[test], "mean": mean, "std": std,
+                                   low_name: lower, high_name: upper}))
     summary = pd.DataFrame(summaries)
     summary.attrs["order"] = list(order)
     summary.attrs["intervals"] = _few_runs_note(summary, X, y, position, factors)

@@ -386,6 +386,7 @@ def fit_conditions(
     out_dir: Path = typer.Option(Path("conditions_model"), "--out-dir", help="Folder for tables and figures."),
     kinds: str = typer.Option("gp,gbt,nn", help="Model kinds to compare, comma-separated."),
     folds: str = typer.Option("loo", help="'loo' (leave one condition out) or a number of folds."),
+    log_response: bool = typer.Option(False, "--log-response", help="Model the logarithm of the response (every value > 0), as recommend --log-response does; predictions and intervals stay on the response's scale."),
     seed: int = typer.Option(0, help="Random seed."),
 ):
     """Compare condition models by cross-validation; parity, effect and importance outputs
@@ -414,6 +415,10 @@ def fit_conditions(
     _notice(checked.ignored_notice())
     X, y = checked.conditions, checked.responses[response].to_numpy()
     require_variation(y, response, checked.table.attrs.get("path"))
+    if log_response:
+        from ..bioprocess.recommend import _check_positive
+
+        _check_positive(checked, [response])
     try:  # before the notices about the runs: a table too small says so first
         cv_folds(X, f, fold_spec, seed)
     except InputError as err:
@@ -425,12 +430,12 @@ def fit_conditions(
     _notice(unvaried)
     say(f"Cross-validating {', '.join(kind_list)} on {_count(len(y), 'run')} ...")
     metrics, preds = cross_validate(X, y, kinds=kind_list, factors=f, folds=fold_spec, seed=seed,
-                                    progress=True)
+                                    progress=True, log_response=log_response)
     best = metrics["rmse"].idxmin()
     # no model beats the mean: the ranking below is of noise, and is labelled so everywhere
     no_skill = no_skill_note(metrics, response)
     # importance and effects from the model the cross-validation trusts most, fitted to all runs
-    model = ConditionModel(best, factors=f, seed=seed).fit(X, y)
+    model = ConditionModel(best, factors=f, seed=seed, log_response=log_response).fit(X, y)
     importance = feature_importance(model, X)
     parity = parity_plot(preds, response, title=_cv_title(fold_spec, response))
     effects = effects_plot(model, X, importance, response,
@@ -451,7 +456,8 @@ def fit_conditions(
         _write_conditions_report(tmp, runs, response, len(y), f, kind_list, best, metrics_out,
                                  importance, checked.ignored_notice(), checked.skipped_notice(),
                                  few, parity_caption=_cv_title(fold_spec, response),
-                                 calibration=calibration, no_skill=no_skill, unvaried=unvaried)
+                                 calibration=calibration, no_skill=no_skill, unvaried=unvaried,
+                                 log_response=log_response)
     _print_table(metrics_out, "cross-validation (coverage: share of runs inside their 95% "
                               "prediction intervals, 0.95 if calibrated)")
     _warning(no_skill)
@@ -464,6 +470,13 @@ def fit_conditions(
                f"model, fitted to all runs); {ranking}. "
                f"Wrote tables and figures to {out_dir}/")
     typer.echo(f"Report: {out_dir / 'report.html'}")
+
+
+#: the report's summary line of a model fitted to the log of the response
+LOG_SCALE_TEXT = ("the models learned the logarithm of the response (--log-response); "
+                  "predictions are back on its own scale: mean and std are those of the "
+                  "implied log-normal, and the 95% intervals its percentiles exp(mu -+ 1.96 "
+                  "sigma), always above 0 and wider above the mean than below")
 
 
 #: added to the titles of the factor ranking and effects when no model beats the mean
@@ -567,7 +580,7 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
                              skipped: str = "", few: str = "",
                              parity_caption: str = "Cross-validated predictions",
                              calibration=(), no_skill: str = "",
-                             unvaried: str = "") -> None:
+                             unvaried: str = "", log_response: bool = False) -> None:
     """One self-contained report.html beside the tables and figures of fit-conditions
     (``no_skill``: the warning that no model predicts better than the mean, first among the
     notes, and the ranking's and effects' titles then say they are not meaningful;
@@ -585,7 +598,8 @@ def _write_conditions_report(out_dir: Path, runs: Path, response: str, n_runs: i
         summary={"runs": str(runs), "response": response, "runs used": n_runs,
                  "factors": ", ".join(factors.names), "models compared": ", ".join(kinds),
                  "lowest cross-validated error": best,
-                 "importance and effects from": f"{best} (fitted to all runs)"},
+                 "importance and effects from": f"{best} (fitted to all runs)",
+                 **({"scale": LOG_SCALE_TEXT} if log_response else {})},
         metrics=shown,
         figures=[(f"{parity_caption}, with 95% prediction intervals (where a single new run "
                   "should fall: run-to-run noise included; the share of runs inside them is the "
@@ -616,6 +630,7 @@ def replay(
     cycle: str = typer.Option("cycle", help="Column holding the design cycle."),
     kind: str = typer.Option("gp", help="Model kind: gp, gbt or nn."),
     out: Path = typer.Option(Path("replay.csv"), "--out", help="Per-cycle summary (.csv, .tsv or .txt, .xlsx or .parquet); a parity PNG beside it."),
+    log_response: bool = typer.Option(False, "--log-response", help="Model the logarithm of the response (every value > 0), as recommend --log-response does; predictions and intervals stay on the response's scale."),
     seed: int = typer.Option(0, help="Random seed."),
 ):
     """Replay a campaign: train on cycles before k, predict cycle k, report interval coverage."""
@@ -637,13 +652,15 @@ def replay(
     require_cycle_column(checked.table, cycle)
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
-    summary, preds = _replay(runs, f, response, cycle=cycle, kind=kind, seed=seed)
+    summary, preds = _replay(runs, f, response, cycle=cycle, kind=kind, seed=seed,
+                             log_response=log_response)
+    scale = ", on the log scale" if log_response else ""
     fig = parity_plot(preds, response,
-                      title=f"Trained on cycles before k ({kind} model), predicting cycle k: "
-                            f"measured vs predicted {response}")
+                      title=f"Trained on cycles before k ({kind} model{scale}), predicting cycle "
+                            f"k: measured vs predicted {response}")
     write_table(summary, out)
     _write_png(fig, out.with_suffix(".png"))
-    _print_table(summary, f"replay of {runs} ({kind})", digits=3)
+    _print_table(summary, f"replay of {runs} ({kind}{scale})", digits=3)
     _warning(summary.attrs.get("intervals", ""))
     typer.echo("Cycles in the order used (numbers inside names compared as numbers): "
                + ", ".join(str(c) for c in summary.attrs.get("order", [])))

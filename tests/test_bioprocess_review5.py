@@ -1,0 +1,107 @@
+"""Defects found in a fifth review of the bioprocess workflow (a bioprocess scientist's
+campaign of 40 E. coli fed-batch runs over 5 cycles, titers spanning more than 10-fold,
+the flaviolin replay). Each test fails before its fix."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.bioprocess import ConditionModel, Factors, cross_validate, recommend, replay
+from biochemml.cli import main
+
+FACTORS_YAML = """\
+factors:
+  - {name: temperature, low: 25, high: 37}
+  - {name: feed, low: 0, high: 10}
+"""
+
+
+@pytest.fixture
+def factors_path(tmp_path):
+    path = tmp_path / "factors.yaml"
+    path.write_text(FACTORS_YAML, encoding="utf-8")
+    return path
+
+
+def wide_runs(n: int = 16, seed: int = 0) -> pd.DataFrame:
+    """``n`` runs over two cycles whose titer spans about 30-fold, noise growing with it."""
+    rng = np.random.default_rng(seed)
+    t, feed = rng.uniform(25, 37, n), rng.uniform(0, 10, n)
+    mu = np.log(5) + 3.4 * np.exp(-((t - 32) / 4) ** 2 - ((feed - 7) / 5) ** 2)
+    titer = np.exp(mu + rng.normal(0, 0.15, n))
+    return pd.DataFrame({"run": [f"R{i + 1:02d}" for i in range(n)], "temperature": t.round(2),
+                         "feed": feed.round(2), "titer": titer.round(2),
+                         "cycle": [1] * (n // 2) + [2] * (n - n // 2)})
+
+
+def factors() -> Factors:
+    from biochemml.bioprocess.factors import Factor
+
+    return Factors([Factor("temperature", "continuous", 25, 37),
+                    Factor("feed", "continuous", 0, 10)])
+
+
+# 1. log_response in cross_validate, replay, fit-conditions and replay ----------------------
+
+def test_cross_validate_models_the_log_response_as_recommend_does():
+    runs = wide_runs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        metrics, preds = cross_validate(runs[["temperature", "feed"]], runs["titer"],
+                                        kinds=("gp",), factors=factors(), folds=4,
+                                        log_response=True)
+        _, plain = cross_validate(runs[["temperature", "feed"]], runs["titer"], kinds=("gp",),
+                                  factors=factors(), folds=4)
+    assert (preds["lower_95"] > 0).all()
+    assert not np.allclose(preds["mean"], plain["mean"])
+    # the interval is the log-normal's, not mean -+ 1.96 std
+    assert not np.allclose(preds["upper_95"] - preds["mean"], preds["mean"] - preds["lower_95"])
+    inside = (preds["observed"] >= preds["lower_95"]) & (preds["observed"] <= preds["upper_95"])
+    assert metrics.loc["gp", "coverage"] == pytest.approx(inside.mean())
+
+
+def test_log_response_for_tree_and_net_ensembles_is_log_normal():
+    runs = wide_runs()
+    X = runs[["temperature", "feed"]]
+    for kind in ("gbt", "nn"):
+        m = ConditionModel(kind, factors=factors(), n_members=4, log_response=True).fit(
+            X, runs["titer"])
+        lower, upper = m.predict_interval(X)
+        assert (lower > 0).all() and (upper > lower).all()
+
+
+def test_cross_validate_log_response_refuses_a_value_at_or_below_zero():
+    from biochemml.errors import InputError
+
+    runs = wide_runs()
+    runs.loc[3, "titer"] = 0.0
+    with pytest.raises(InputError, match="position 3"):
+        cross_validate(runs[["temperature", "feed"]], runs["titer"], kinds=("gp",),
+                       factors=factors(), folds=4, log_response=True)
+
+
+def test_replay_models_the_log_response():
+    runs = wide_runs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary, preds = replay(runs, factors(), "titer", log_response=True)
+        _, plain = replay(runs, factors(), "titer")
+    assert (preds["lower_95"] > 0).all()
+    assert not np.allclose(preds["mean"], plain["mean"])
+
+
+def test_fit_conditions_and_replay_commands_take_log_response(tmp_path, factors_path):
+    path = tmp_path / "runs.csv"
+    wide_runs().to_csv(path, index=False)
+    assert main(["--quiet", "fit-conditions", "--runs", str(path), "--factors",
+                 str(factors_path), "--response", "titer", "--kinds", "gp", "--folds", "4",
+                 "--log-response", "--out-dir", str(tmp_path / "fit")]) == 0
+    preds = pd.read_csv(tmp_path / "fit" / "cv_predictions.csv")
+    assert (preds["lower_95"] > 0).all()
+    assert "logarithm of the response" in (tmp_path / "fit" / "report.html").read_text()
+    assert main(["--quiet", "replay", "--runs", str(path), "--factors", str(factors_path),
+                 "--response", "titer", "--log-response", "--out",
+                 str(tmp_path / "replay.csv")]) == 0
