@@ -105,3 +105,48 @@ def test_fit_conditions_and_replay_commands_take_log_response(tmp_path, factors_
     assert main(["--quiet", "replay", "--runs", str(path), "--factors", str(factors_path),
                  "--response", "titer", "--log-response", "--out",
                  str(tmp_path / "replay.csv")]) == 0
+
+
+# 2. intervals of a response never below 0 stop at 0 ------------------------------------------
+
+def low_runs(n: int = 14, seed: int = 1) -> pd.DataFrame:
+    """A titer near 0 with a large scatter: normal intervals reach well below 0."""
+    runs = wide_runs(n, seed)
+    runs["titer"] = np.random.default_rng(seed).exponential(3, n).round(2)
+    return runs
+
+
+def test_recommend_intervals_of_a_titer_stop_at_zero():
+    runs = wide_runs(6, 0)  # six first runs, titers of a few mg/L: wide intervals
+    runs["titer"] = np.round(np.random.default_rng(0).exponential(3, 6), 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = recommend(runs, factors(), "titer", batch=3, seed=0, num_restarts=2,
+                        raw_samples=32)
+    normal = out["predicted_mean"] - 1.959964 * out["predicted_std"]
+    assert (normal < 0).any()  # without the floor these would be the lower ends
+    assert (out["lower_95"] >= 0).all()
+    assert (out["lower_95"][normal < 0] == 0).all()
+
+
+def test_cross_validated_and_replayed_intervals_of_a_titer_stop_at_zero():
+    runs = low_runs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, preds = cross_validate(runs[["temperature", "feed"]], runs["titer"], kinds=("gp",),
+                                  factors=factors(), folds=4)
+        _, rp = replay(runs, factors(), "titer")
+    assert ((preds["mean"] - 1.959964 * preds["std"]) < 0).any()
+    assert (preds["lower_95"] >= 0).all() and (rp["lower_95"] >= 0).all()
+    m = ConditionModel("gp", factors=factors()).fit(runs[["temperature", "feed"]], runs["titer"])
+    assert (m.predict_interval(runs[["temperature", "feed"]], observation_noise=True)[0] >= 0).all()
+
+
+def test_parity_axes_of_a_titer_do_not_reach_far_below_zero():
+    from biochemml.bioprocess.plots import parity_plot
+
+    preds = pd.DataFrame({"kind": "gp", "observed": [0.0, 5.0, 40.0, 100.0],
+                          "mean": [10.0, 8.0, 45.0, 90.0], "std": [40.0, 30.0, 20.0, 25.0]})
+    fig = parity_plot(preds, "titer")
+    low = fig.axes[0].get_ylim()[0]
+    assert low > -0.1 * 150  # the bars alone would reach -68

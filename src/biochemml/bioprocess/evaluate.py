@@ -9,10 +9,11 @@ import pandas as pd
 
 from ..errors import CampaignWarning, InputError
 from .factors import Factors
-from .models import ConditionModel, central_interval, infer_factors
+from .models import ConditionModel, central_interval, infer_factors, response_floor
 
 
-def interval_metrics(observed, mean, std, level: float = 0.95, log: bool = False) -> dict:
+def interval_metrics(observed, mean, std, level: float = 0.95, log: bool = False,
+                     floor=None) -> dict:
     """Accuracy and calibration of predictions against measured values.
 
     Parameters
@@ -25,6 +26,9 @@ def interval_metrics(observed, mean, std, level: float = 0.95, log: bool = False
         The predictions are of a model of the log response (``log_response``): ``mean``
         and ``std`` are those of a log-normal, and the interval is its central one,
         ``exp(mu -+ z * sigma)`` (see :func:`~biochemml.bioprocess.models.central_interval`).
+    floor : float, optional
+        The lowest value the response can take (0 for a titer): the intervals' lower ends
+        stop there (this shortens ``interval_width``, never changes ``coverage``).
 
     Returns
     -------
@@ -35,7 +39,7 @@ def interval_metrics(observed, mean, std, level: float = 0.95, log: bool = False
     from scipy.stats import spearmanr
 
     observed, mean, std = (np.asarray(a, dtype=np.float64) for a in (observed, mean, std))
-    lower, upper = central_interval(mean, std ** 2, level, log=log)
+    lower, upper = central_interval(mean, std ** 2, level, log=log, floor=floor)
     resid = observed - mean
     ss_tot = float(np.sum((observed - observed.mean()) ** 2))
     rho = spearmanr(observed, mean).statistic if np.ptp(mean) > 0 and np.ptp(observed) > 0 else np.nan
@@ -392,7 +396,8 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
         ``fit-conditions`` command writes the file row instead, header = row 1),
         ``observed``, ``mean``, ``std`` (the std includes run-to-run noise, so it is
         comparable with single measurements) and the ends of the ``level`` prediction
-        interval, ``lower_95`` and ``upper_95`` (for ``level=0.95``).
+        interval, ``lower_95`` and ``upper_95`` (for ``level=0.95``). When every value of
+        ``y`` is >= 0 (a titer), the lower ends stop at 0.
 
     Raises
     ------
@@ -409,6 +414,7 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
         check_positive(y, name)
     factors = factors if factors is not None else infer_factors(X)
     fold = cv_folds(X, factors, folds, seed)
+    floor = response_floor(y)  # a response never below 0: intervals stop at 0
     from ..progress import progress_bar, say
 
     rows, metrics = [], {}
@@ -425,8 +431,8 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
                 mean[test], std[test] = model.predict(X[test], return_std=True,
                                                       observation_noise=True)
                 advance()
-        metrics[kind] = interval_metrics(y, mean, std, level, log=log_response)
-        lower, upper = central_interval(mean, std ** 2, level, log=log_response)
+        metrics[kind] = interval_metrics(y, mean, std, level, log=log_response, floor=floor)
+        lower, upper = central_interval(mean, std ** 2, level, log=log_response, floor=floor)
         low_name, high_name = interval_columns(level)
         rows.append(pd.DataFrame({"kind": kind, "row": np.arange(len(y)), "observed": y,
                                   "mean": mean, "std": std, low_name: lower,

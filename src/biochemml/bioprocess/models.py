@@ -55,11 +55,15 @@ def small_torch():
         torch.set_num_threads(before)
 
 
-def central_interval(mean, var, level: float = 0.95, log: bool = False):
+def central_interval(mean, var, level: float = 0.95, log: bool = False, floor=None):
     """The central ``level`` interval of a normal prediction (``mean -+ z * sqrt(var)``) or,
     with ``log``, of a log-normal one given by its mean and variance: ``exp(mu -+ z * sigma)``
     where ``sigma**2 = log(1 + var / mean**2)`` and ``mu = log(mean) - sigma**2 / 2`` are the
     log-scale moments (always above 0).
+
+    ``floor``: the lowest value the response can take (0 for a response that is never
+    negative, see :func:`response_floor`); a lower end below it is raised to it. A titer
+    cannot be -57 mg/L, whatever a normal approximation says.
 
     Returns
     -------
@@ -70,10 +74,28 @@ def central_interval(mean, var, level: float = 0.95, log: bool = False):
     z = norm.ppf(0.5 + level / 2)
     mean, var = np.asarray(mean, dtype=np.float64), np.clip(np.asarray(var, dtype=np.float64), 0, None)
     if not log:
-        return mean - z * np.sqrt(var), mean + z * np.sqrt(var)
-    s2 = np.log1p(var / mean ** 2)
-    mu = np.log(mean) - s2 / 2
-    return np.exp(mu - z * np.sqrt(s2)), np.exp(mu + z * np.sqrt(s2))
+        lower, upper = mean - z * np.sqrt(var), mean + z * np.sqrt(var)
+    else:
+        s2 = np.log1p(var / mean ** 2)
+        mu = np.log(mean) - s2 / 2
+        lower, upper = np.exp(mu - z * np.sqrt(s2)), np.exp(mu + z * np.sqrt(s2))
+    if floor is not None:
+        lower = np.maximum(lower, float(floor))
+    return lower, upper
+
+
+def response_floor(values):
+    """``0.0`` when every measured value of a response is >= 0 (a titer, a concentration,
+    an OD: its intervals then stop at 0), else ``None`` (no floor).
+
+    Examples
+    --------
+    >>> response_floor([0.0, 12.5, 40.1]), response_floor([-0.2, 1.0])
+    (0.0, None)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    return 0.0 if values.size and values.min() >= 0 else None
 
 
 def response_values(y) -> np.ndarray:
@@ -434,7 +456,8 @@ class ConditionModel:
 
         Normal predictions: ``mean -+ z * std``. With ``log_response`` the model is normal on
         the log scale, and the interval is ``exp(mu -+ z * sigma)`` (percentiles of the
-        log-normal: always above 0, wider above the mean than below).
+        log-normal: always above 0, wider above the mean than below). When every training
+        value of the response is >= 0 (a titer), a lower end below 0 is raised to 0.
 
         Returns
         -------
@@ -442,7 +465,8 @@ class ConditionModel:
             ``(M,)`` each.
         """
         mean, std = self.predict(X, return_std=True, observation_noise=observation_noise)
-        return central_interval(mean, std ** 2, level, log=self.log_response)
+        return central_interval(mean, std ** 2, level, log=self.log_response,
+                                floor=response_floor(self.y_train_))
 
     def noise_std(self) -> float:
         """The estimated run-to-run standard deviation of the response."""

@@ -77,7 +77,9 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response", title: st
         Columns ``kind``, ``observed``, ``mean``, ``std`` (as from :func:`cross_validate`,
         or ``cycle`` instead of ``kind`` from :func:`replay`); ``std`` of a single run, run-to-run
         noise included. The bars run to ``lower_95`` and ``upper_95`` where the table has
-        them (a log-scale model's intervals are not symmetric), else ``mean -+ 1.96 std``.
+        them (a log-scale model's intervals are not symmetric), else ``mean -+ 1.96 std``;
+        when no measured value is below 0 (a titer) the bars stop at 0, and so do the axes
+        unless a predicted mean lies below it.
     response : str
         Named in the axis labels and the title.
     title : str, optional
@@ -92,7 +94,8 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response", title: st
         title = (f"Cross-validation: measured vs predicted {response}" if key == "kind" else
                  f"Trained on cycles before k, predicting cycle k: measured vs predicted {response}")
     lower, upper = _parity_interval(predictions)
-    lo = min(predictions["observed"].min(), lower.min())
+    # the diagonal spans what is drawn: for a titer, from 0 (or its lowest predicted mean)
+    lo = min(predictions["observed"].min(), lower.min(), predictions["mean"].min())
     hi = max(predictions["observed"].max(), upper.max())
     with style():
         fig, axes = _figure(len(groups), width=4.6, height=4.4)
@@ -119,13 +122,18 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response", title: st
 def _parity_interval(predictions: pd.DataFrame) -> tuple:
     """``(lower, upper)`` of each prediction's 95% interval: the table's ``lower_95`` and
     ``upper_95`` columns where it has them (a log-scale model's are not symmetric), else
-    ``mean -+ 1.96 std``."""
+    ``mean -+ 1.96 std``; the lower ends stop at 0 when no measured value is below 0."""
+    from .models import response_floor
+
     if {"lower_95", "upper_95"} <= set(predictions.columns):
-        return (predictions["lower_95"].to_numpy(dtype=np.float64),
-                predictions["upper_95"].to_numpy(dtype=np.float64))
-    mean = predictions["mean"].to_numpy(dtype=np.float64)
-    half = Z95 * predictions["std"].to_numpy(dtype=np.float64)
-    return mean - half, mean + half
+        lower = predictions["lower_95"].to_numpy(dtype=np.float64)
+        upper = predictions["upper_95"].to_numpy(dtype=np.float64)
+    else:
+        mean = predictions["mean"].to_numpy(dtype=np.float64)
+        half = Z95 * predictions["std"].to_numpy(dtype=np.float64)
+        lower, upper = mean - half, mean + half
+    floor = response_floor(predictions["observed"])
+    return (lower if floor is None else np.maximum(lower, floor)), upper
 
 
 def effects_plot(model, X: pd.DataFrame, importance: pd.Series, response: str = "response",

@@ -25,7 +25,7 @@ from ..errors import CampaignWarning, InputError
 from ..seeding import seeded
 from .evaluate import few_runs_interval_note, log_response_hint
 from .factors import Factors, cell_error
-from .models import ConditionModel, central_interval, small_torch
+from .models import ConditionModel, central_interval, response_floor, small_torch
 from .runs import as_list, check_runs, require_variation, unvaried_note
 
 Z95 = 1.959963984540054
@@ -94,7 +94,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         ``upper_95`` bound the 95% interval of the mean: ``predicted_mean -+ 1.96 *
         predicted_std``, or with ``log_response`` ``exp(mu -+ 1.96 sigma)`` of the log-scale
         prediction (above 0 and not symmetric; ``predicted_mean`` and ``predicted_std`` are
-        then the mean and standard deviation of that log-normal). With several
+        then the mean and standard deviation of that log-normal). When every measured value
+        of a response is >= 0 (a titer), ``lower_95`` stops at 0. With several
         responses the prediction columns carry the response name as a suffix
         (``predicted_mean_<response>``), ``acquisition`` is the log expected hypervolume
         improvement of that run alone, as if no other run were proposed (``nehvi``), or
@@ -152,7 +153,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
     out = factors.rounded(factors.from_unit(u.numpy()), exact=exact)
     for r, model in zip(responses, models):
         mean, var = model.predict_unit(u.numpy())
-        lower, upper = central_interval(mean, var, log=model.log_response)
+        lower, upper = central_interval(mean, var, log=model.log_response,
+                                        floor=response_floor(checked.responses[r]))
         sfx = "" if len(responses) == 1 else f"_{r}"
         out[f"predicted_mean{sfx}"] = mean
         out[f"predicted_std{sfx}"] = np.sqrt(var)

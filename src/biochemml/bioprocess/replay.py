@@ -13,7 +13,7 @@ import pandas as pd
 from ..errors import CampaignWarning, InputError
 from .evaluate import interval_columns, interval_metrics
 from .factors import Factors, cell_error
-from .models import ConditionModel, central_interval
+from .models import ConditionModel, central_interval, response_floor
 from .runs import check_runs, require_variation
 
 
@@ -54,7 +54,8 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     predictions : pandas.DataFrame
         ``cycle``, ``observed``, ``mean``, ``std`` and the ends of the ``level`` prediction
         interval (``lower_95``, ``upper_95`` for ``level=0.95``) for every run of every
-        predicted cycle.
+        predicted cycle. When every measured value of the response is >= 0 (a titer), the
+        lower ends stop at 0.
         ``summary.attrs["order"]`` holds the cycles in the order used;
         ``summary.attrs["intervals"]`` a sentence when a cycle is predicted from fewer than
         30 runs, whose intervals are likely too narrow (see
@@ -87,6 +88,7 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
                          "earlier cycles to predict each later one", path=table.attrs.get("path"),
                          column=cycle)
     X, y = checked.conditions, checked.responses[response].to_numpy()
+    floor = response_floor(y)  # a response never below 0: intervals stop at 0
     summaries, preds = [], []
     for i, k in enumerate(order[1:], start=1):
         train, test = position < i, position == i
@@ -94,7 +96,7 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
                                log_response=log_response).fit(X[train], y[train])
         mean, std = model.predict(X[test], return_std=True, observation_noise=True)
         row = {"cycle": k, "n_train": int(train.sum()), "n_test": int(test.sum())}
-        row.update(interval_metrics(y[test], mean, std, level, log=log_response))
+        row.update(interval_metrics(y[test], mean, std, level, log=log_response, floor=floor))
         groups = condition_groups(X[test])
         obs_c = pd.Series(y[test]).groupby(groups).mean()
         pred_c = pd.Series(mean).groupby(groups).mean()
@@ -102,7 +104,7 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
                                       if len(obs_c) > 2 else np.nan)
         row["best_before"], row["best_in_cycle"] = float(y[train].max()), float(y[test].max())
         summaries.append(row)
-        lower, upper = central_interval(mean, std ** 2, level, log=log_response)
+        lower, upper = central_interval(mean, std ** 2, level, log=log_response, floor=floor)
         low_name, high_name = interval_columns(level)
         preds.append(pd.DataFrame({"cycle": k, "observed": y[test], "mean": mean, "std": std,
                                    low_name: lower, high_name: upper}))
