@@ -150,3 +150,28 @@ def test_parity_axes_of_a_titer_do_not_reach_far_below_zero():
     fig = parity_plot(preds, "titer")
     low = fig.axes[0].get_ylim()[0]
     assert low > -0.1 * 150  # the bars alone would reach -68
+
+
+# 3. a text column that is likely a factor is named when ignored ------------------------------
+
+def test_an_undeclared_categorical_text_column_is_named_but_not_a_run_name_column():
+    from biochemml.bioprocess.runs import check_runs
+
+    runs = wide_runs()
+    runs["medium"] = ["LB", "TB", "defined", "LB"] * 4
+    checked = check_runs(runs, factors(), "titer", used=["cycle"])
+    note = checked.ignored_notice()
+    assert "medium (LB, TB, defined)" in note and "declare it" in note
+    assert "'run'" not in note and "run (" not in note  # R01, R02, ...: unique, an id
+    assert checked.ignored_text == {"medium": ["LB", "TB", "defined"]}
+
+
+def test_fit_conditions_command_names_an_ignored_text_column(tmp_path, factors_path, capsys):
+    runs = wide_runs(8)
+    runs["medium"] = ["LB", "TB"] * 4
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    assert main(["fit-conditions", "--runs", str(path), "--factors", str(factors_path),
+                 "--response", "titer", "--kinds", "gp", "--folds", "3", "--out-dir",
+                 str(tmp_path / "fit")]) == 0
+    assert "medium (LB, TB)" in capsys.readouterr().err

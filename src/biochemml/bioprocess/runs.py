@@ -29,6 +29,10 @@ class Runs:
         ends up here).
     ignored_constant : list of str
         Numeric columns, not used, that hold one value in every run.
+    ignored_text : dict
+        ``{column: [its values]}``: text columns, not used, whose values repeat from run to
+        run (``medium``: LB, TB, defined), likely a categorical factor missing from the
+        factors file. Text columns of unique values (run names) are not listed.
     rows : list of int
         The file row number (as errors show it) of each kept run, in order.
     skipped : list of int
@@ -45,6 +49,7 @@ class Runs:
     rows: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     n_responses: int = 1
+    ignored_text: dict = field(default_factory=dict)
 
     def file_row(self, i: int) -> int:
         """The file row number (as errors show it) of kept run ``i`` (0-based)."""
@@ -89,22 +94,36 @@ class Runs:
                 f"{what}: row{'s' if len(self.skipped) > 1 else ''} {shown}")
 
     def ignored_notice(self) -> str:
-        """One sentence naming the ignored numeric columns, or ``""`` when there are none.
+        """One sentence naming the ignored numeric columns and the ignored text columns
+        whose values repeat (likely categorical factors), or ``""`` when there are none.
 
         Examples
         --------
         ``"ignored numeric columns that are not factors: NaCl, OD600 (and, constant in
-        every run: MOPS, Glucose)"``
+        every run: MOPS, Glucose)"``; ``"ignored text columns that are not factors: medium
+        (LB, TB, defined): if one is a factor, declare it (levels: [...] in the factors
+        YAML)"``
         """
-        if not self.ignored and not self.ignored_constant:
-            return ""
-        if not self.ignored:
-            return ("ignored numeric columns that are not factors, constant in every run: "
-                    + ", ".join(self.ignored_constant))
-        text = "ignored numeric columns that are not factors: " + ", ".join(self.ignored)
-        if self.ignored_constant:
-            text += " (and, constant in every run: " + ", ".join(self.ignored_constant) + ")"
-        return text
+        parts = []
+        if self.ignored:
+            text = "ignored numeric columns that are not factors: " + ", ".join(self.ignored)
+            if self.ignored_constant:
+                text += " (and, constant in every run: " + ", ".join(self.ignored_constant) + ")"
+            parts.append(text)
+        elif self.ignored_constant:
+            parts.append("ignored numeric columns that are not factors, constant in every run: "
+                         + ", ".join(self.ignored_constant))
+        if self.ignored_text:
+            shown = ", ".join(
+                f"{name} ({', '.join(map(str, values[:6]))}{', ...' if len(values) > 6 else ''})"
+                for name, values in self.ignored_text.items())
+            parts.append(f"ignored text column{'s' if len(self.ignored_text) > 1 else ''} that "
+                         f"{'are not factors' if len(self.ignored_text) > 1 else 'is not a factor'}, with "
+                         f"values that repeat from run to run: {shown}; if "
+                         f"{'one' if len(self.ignored_text) > 1 else 'it'} is a categorical "
+                         "factor (a medium, a strain), declare it in the factors YAML "
+                         "(levels: [...]), or the model cannot tell its levels apart")
+        return "; ".join(parts)
 
 
 def few_runs_notice(n_runs: int, factors: Factors, use: str) -> str:
@@ -397,10 +416,21 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
              and str(c).strip() and not str(c).startswith("Unnamed:")]
     varying = [str(c) for c in extra if df[c].nunique(dropna=True) > 1]
     constant = [str(c) for c in extra if df[c].nunique(dropna=True) <= 1]
+    text = {}  # text columns whose values repeat: a factor left out, perhaps (ids are unique)
+    for c in df.columns:
+        if (c in skip or c in extra or pd.api.types.is_numeric_dtype(df[c])
+                or pd.api.types.is_bool_dtype(df[c]) or not str(c).strip()
+                or str(c).startswith("Unnamed:")):
+            continue
+        cells = df[c].dropna().astype(str).str.strip()
+        cells = cells[cells != ""]
+        levels = list(pd.unique(cells))
+        if 1 < len(levels) < len(cells):
+            text[str(c)] = sorted(levels, key=str)
     table = df[keep]
     table.attrs = dict(df.attrs)
     return Runs(conditions[keep].reset_index(drop=True), y.reset_index(drop=True), table,
                 ignored=varying, ignored_constant=constant,
                 rows=[file_rows[i] for i in np.flatnonzero(keep)],
                 skipped=[file_rows[i] for i in np.flatnonzero(blank)],
-                n_responses=len(responses))
+                n_responses=len(responses), ignored_text=text)
