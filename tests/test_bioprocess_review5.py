@@ -175,3 +175,39 @@ def test_fit_conditions_command_names_an_ignored_text_column(tmp_path, factors_p
                  "--response", "titer", "--kinds", "gp", "--folds", "3", "--out-dir",
                  str(tmp_path / "fit")]) == 0
     assert "medium (LB, TB)" in capsys.readouterr().err
+
+
+# 4. the no-gain note blames fixed values and constraints only when they exclude the best run --
+
+def test_no_gain_note_does_not_blame_constraints_the_best_run_meets():
+    from biochemml.bioprocess.recommend import no_gain_note
+    from biochemml.bioprocess.runs import check_runs
+
+    f = factors().with_constraints(["temperature + feed <= 60"])  # every run meets it
+    checked = check_runs(wide_runs(), f, "titer")
+    best = checked.responses["titer"].max()
+    proposals = pd.DataFrame({"temperature": [30.0], "feed": [5.0],
+                              "predicted_mean": [best / 2], "upper_95": [best * 0.8],
+                              "lower_95": [best * 0.2]})
+    note = no_gain_note(proposals, checked, "titer", True, f)
+    assert note and "may be the limit" not in note and "are the limit" not in note
+    assert "constraints (which the best run meets)" in note
+    # a constraint the best run breaks is named as the limit
+    row = checked.conditions.iloc[int(checked.responses["titer"].idxmax())]
+    tight = factors().with_constraints([f"feed <= {float(row['feed']) - 0.5}"])
+    assert "are the limit" in no_gain_note(proposals, checked, "titer", True, tight)
+
+
+def test_a_negative_titer_among_positive_ones_is_named_by_row(tmp_path, factors_path, capsys):
+    from biochemml.bioprocess.runs import check_runs
+
+    runs = wide_runs()
+    runs.loc[3, "titer"] = -5.0
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    note = check_runs(path, factors(), "titer").negative_notice()
+    assert "'titer' is below 0 in row 5 (-5)" in note
+    assert check_runs(wide_runs(), factors(), "titer").negative_notice() == ""
+    assert main(["replay", "--runs", str(path), "--factors", str(factors_path), "--response",
+                 "titer", "--kind", "gbt", "--out", str(tmp_path / "replay.csv")]) == 0
+    assert "below 0 in row 5" in capsys.readouterr().err

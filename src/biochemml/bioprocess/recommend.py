@@ -289,8 +289,9 @@ def no_gain_note(proposals: pd.DataFrame, checked, response: str, maximize: bool
     :func:`~biochemml.bioprocess.evaluate.best_condition`): its upper end when maximising,
     its lower end when minimising. When no run's interval does, the note gives the best measured value, the
     best predicted mean and the likely reason: the best run lies outside the fixed values or
-    constraints (named), the fixed values and constraints in general, or, with neither, a
-    model that expects nothing better within the bounds.
+    constraints (named: they are the limit), or else a model that expects nothing better
+    within the space searched (the bounds, and the fixed values and constraints where there
+    are some, which the best run meets: they are not blamed).
 
     Parameters
     ----------
@@ -330,11 +331,13 @@ def no_gain_note(proposals: pd.DataFrame, checked, response: str, maximize: bool
     if outside:
         return (text + f"; that condition lies outside the space searched ({'; '.join(outside)}), so "
                 "the fixed values and constraints are the limit: loosen them to search near it")
-    if fixed or factors.constraints:
-        return (text + "; the fixed values and constraints may be the limit: compare with a "
-                "recommendation without them")
-    return (text + "; the model expects no better run within the factor bounds: replicate the "
-            "best run to confirm it, or widen the bounds")
+    space = ("the factor bounds" if not (fixed or factors.constraints) else
+             "the factor bounds, fixed values and constraints (which the best run meets)"
+             if fixed and factors.constraints else
+             "the factor bounds and fixed values (which the best run has)" if fixed else
+             "the factor bounds and constraints (which the best run meets)")
+    return (text + f"; the model expects no better run within {space}: replicate the best run "
+            "to confirm it, or widen the bounds")
 
 
 def repeat_note(proposals: pd.DataFrame, checked, factors: Factors, fixed: dict | None = None,

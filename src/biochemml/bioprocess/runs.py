@@ -93,6 +93,26 @@ class Runs:
         return (f"skipped {len(self.skipped)} run{'s' if len(self.skipped) > 1 else ''} with "
                 f"{what}: row{'s' if len(self.skipped) > 1 else ''} {shown}")
 
+    def negative_notice(self) -> str:
+        """One sentence naming the runs whose response is below 0 while most runs' are 0 or
+        more (a titer of -5 mg/L among positive ones: a sign or a blank subtraction gone
+        wrong?), or ``""``. Such a value is used as measured, and it keeps the response's
+        intervals from stopping at 0."""
+        parts = []
+        for name in self.responses.columns:
+            values = self.responses[name].to_numpy(dtype=np.float64)
+            below = np.flatnonzero(values < 0)
+            if not below.size or 2 * below.size >= len(values):
+                continue
+            shown = ", ".join(f"row {self.file_row(int(i))} ({values[i]:g})" for i in below[:10])
+            parts.append(f"'{name}' is below 0 in {shown}{' ...' if below.size > 10 else ''}, "
+                         f"while the other {len(values) - below.size} runs are 0 or more")
+        if not parts:
+            return ""
+        return ("; ".join(parts) + ": a titer or a concentration cannot be negative; check the "
+                "entry (a sign, a blank subtracted twice?). It is used as measured, and the "
+                "95% intervals are not held at 0")
+
     def ignored_notice(self) -> str:
         """One sentence naming the ignored numeric columns and the ignored text columns
         whose values repeat (likely categorical factors), or ``""`` when there are none.

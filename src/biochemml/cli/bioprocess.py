@@ -257,6 +257,7 @@ def recommend(
     checked_factors, checked, _ = check_request(runs, f, list(response), **request)
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
+    _notice(checked.negative_notice())
     few = few_runs_notice(len(checked.conditions), checked_factors, "recommend")
     _warning(few)
     _warning(batch_notice(batch, len(checked.conditions)))
@@ -281,7 +282,9 @@ def recommend(
     write_table(proposals, out)
     _write_png(fig, plot_path)
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
-                            f, proposals, multi, constraint, fix, checked.ignored_notice(), note,
+                            f, proposals, multi, constraint, fix,
+                            "; ".join(filter(None, [checked.ignored_notice(),
+                                                    checked.negative_notice()])), note,
                             checked.skipped_notice(), few, repeats, intervals, unvaried,
                             used_reference)
     _print_table(proposals, f"{_count(len(proposals), 'proposed run')} (predicted mean, 95% "
@@ -413,6 +416,7 @@ def fit_conditions(
     checked = check_runs(runs, f, response)
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
+    _notice(checked.negative_notice())
     X, y = checked.conditions, checked.responses[response].to_numpy()
     require_variation(y, response, checked.table.attrs.get("path"))
     if log_response:
@@ -454,7 +458,9 @@ def fit_conditions(
         _write_png(parity, tmp / "parity.png")
         _write_png(effects, tmp / "effects.png")
         _write_conditions_report(tmp, runs, response, len(y), f, kind_list, best, metrics_out,
-                                 importance, checked.ignored_notice(), checked.skipped_notice(),
+                                 importance, "; ".join(filter(None, [
+                                     checked.ignored_notice(), checked.negative_notice()])),
+                                 checked.skipped_notice(),
                                  few, parity_caption=_cv_title(fold_spec, response),
                                  calibration=calibration, no_skill=no_skill, unvaried=unvaried,
                                  log_response=log_response)
@@ -652,6 +658,7 @@ def replay(
     require_cycle_column(checked.table, cycle)
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
+    _notice(checked.negative_notice())
     summary, preds = _replay(runs, f, response, cycle=cycle, kind=kind, seed=seed,
                              log_response=log_response)
     scale = ", on the log scale" if log_response else ""
