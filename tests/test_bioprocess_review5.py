@@ -211,3 +211,22 @@ def test_a_negative_titer_among_positive_ones_is_named_by_row(tmp_path, factors_
     assert main(["replay", "--runs", str(path), "--factors", str(factors_path), "--response",
                  "titer", "--kind", "gbt", "--out", str(tmp_path / "replay.csv")]) == 0
     assert "below 0 in row 5" in capsys.readouterr().err
+
+
+# 5. a run entered twice (same run ID, same values) is named --------------------------------
+
+def test_a_run_entered_twice_is_named_without_id_column(tmp_path, factors_path, capsys):
+    from biochemml.bioprocess.runs import check_runs
+
+    runs = wide_runs(10)
+    runs = pd.concat([runs, runs.iloc[[2]]], ignore_index=True)  # R03 pasted again at the end
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    note = check_runs(path, factors(), "titer").duplicate_notice()
+    assert note.startswith("rows 4 and 12 (run 'R03') are identical in every column")
+    # true replicates under their own ids are not named
+    runs.loc[10, "run"] = "R11"
+    assert check_runs(runs, factors(), "titer").duplicate_notice() == ""
+    assert main(["recommend", "--runs", str(path), "--factors", str(factors_path),
+                 "--response", "titer", "--batch", "1", "--out", str(tmp_path / "n.csv")]) == 0
+    assert "rows 4 and 12 (run 'R03') are identical" in capsys.readouterr().err

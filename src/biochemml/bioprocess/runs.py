@@ -69,12 +69,7 @@ class Runs:
         name : str
             The ID column's name, or ``"row"`` for file rows.
         """
-        import re
-
-        candidates = [id_column] if id_column is not None else [
-            c for c in self.table.columns
-            if re.search(r"(^|[^a-z])(run|id|name|sample)s?($|[^a-z])", str(c).lower())
-            and not pd.api.types.is_numeric_dtype(self.table[c])]
+        candidates = [id_column] if id_column is not None else self.id_like_columns()
         for col in candidates:
             values = self.table[col]
             text = values.astype(str).str.strip()
@@ -92,6 +87,46 @@ class Runs:
                 "is measured)")
         return (f"skipped {len(self.skipped)} run{'s' if len(self.skipped) > 1 else ''} with "
                 f"{what}: row{'s' if len(self.skipped) > 1 else ''} {shown}")
+
+    def id_like_columns(self) -> list:
+        """The text columns whose name says they hold run names (``Run ID``, ``run``,
+        ``sample name``: a word ``run``, ``id``, ``name`` or ``sample``)."""
+        import re
+
+        return [c for c in self.table.columns
+                if re.search(r"(^|[^a-z])(run|id|name|sample)s?($|[^a-z])", str(c).lower())
+                and not pd.api.types.is_numeric_dtype(self.table[c])]
+
+    def duplicate_notice(self) -> str:
+        """One sentence naming the runs that repeat another run in every column, run ID
+        included (an id-like column, see :meth:`id_like_columns`), or ``""``.
+
+        Such rows are most likely one run entered twice (two sheets pasted together); kept,
+        they count as two replicates of one condition that agree exactly, a scatter of 0
+        that makes the model surer of the run-to-run noise than the runs justify. Without
+        an id-like column identical rows may be true replicates, and nothing is said.
+        """
+        ids = self.id_like_columns()
+        if not ids or self.table.empty:
+            return ""
+        table = self.table.reset_index(drop=True)
+        filled = table[ids].notna().all(axis=1).to_numpy()
+        same = table.astype(str).duplicated(keep=False).to_numpy() & filled
+        if not same.any():
+            return ""
+        groups = table[same].astype(str).groupby(list(table.columns), sort=False).groups
+        parts = []
+        for members in list(groups.values())[:10]:
+            rows = [self.file_row(int(i)) for i in members]
+            run = table.loc[int(members[0]), ids[0]]
+            parts.append(f"rows {', '.join(map(str, rows[:-1]))} and {rows[-1]} ({ids[0]} "
+                         f"'{run}')")
+        more = " ..." if len(groups) > 10 else ""
+        return ("; ".join(parts) + more + " are identical in "
+                "every column, run ID included: the same run entered twice? They are used as "
+                "replicates of one condition that agree exactly (no scatter), which makes the "
+                "model surer of the run-to-run noise than the runs justify; delete the copies, "
+                "or give a true replicate its own run ID")
 
     def negative_notice(self) -> str:
         """One sentence naming the runs whose response is below 0 while most runs' are 0 or

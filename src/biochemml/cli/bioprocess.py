@@ -258,6 +258,7 @@ def recommend(
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     _notice(checked.negative_notice())
+    _warning(checked.duplicate_notice())
     few = few_runs_notice(len(checked.conditions), checked_factors, "recommend")
     _warning(few)
     _warning(batch_notice(batch, len(checked.conditions)))
@@ -284,7 +285,8 @@ def recommend(
     _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
                             f, proposals, multi, constraint, fix,
                             "; ".join(filter(None, [checked.ignored_notice(),
-                                                    checked.negative_notice()])), note,
+                                                    checked.negative_notice(),
+                                                    checked.duplicate_notice()])), note,
                             checked.skipped_notice(), few, repeats, intervals, unvaried,
                             used_reference)
     _print_table(proposals, f"{_count(len(proposals), 'proposed run')} (predicted mean, 95% "
@@ -417,6 +419,7 @@ def fit_conditions(
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     _notice(checked.negative_notice())
+    _warning(checked.duplicate_notice())
     X, y = checked.conditions, checked.responses[response].to_numpy()
     require_variation(y, response, checked.table.attrs.get("path"))
     if log_response:
@@ -459,7 +462,8 @@ def fit_conditions(
         _write_png(effects, tmp / "effects.png")
         _write_conditions_report(tmp, runs, response, len(y), f, kind_list, best, metrics_out,
                                  importance, "; ".join(filter(None, [
-                                     checked.ignored_notice(), checked.negative_notice()])),
+                                     checked.ignored_notice(), checked.negative_notice(),
+                                     checked.duplicate_notice()])),
                                  checked.skipped_notice(),
                                  few, parity_caption=_cv_title(fold_spec, response),
                                  calibration=calibration, no_skill=no_skill, unvaried=unvaried,
@@ -659,6 +663,7 @@ def replay(
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     _notice(checked.negative_notice())
+    _warning(checked.duplicate_notice())
     summary, preds = _replay(runs, f, response, cycle=cycle, kind=kind, seed=seed,
                              log_response=log_response)
     scale = ", on the log scale" if log_response else ""
