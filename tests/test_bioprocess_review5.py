@@ -230,3 +230,44 @@ def test_a_run_entered_twice_is_named_without_id_column(tmp_path, factors_path, 
     assert main(["recommend", "--runs", str(path), "--factors", str(factors_path),
                  "--response", "titer", "--batch", "1", "--out", str(tmp_path / "n.csv")]) == 0
     assert "rows 4 and 12 (run 'R03') are identical" in capsys.readouterr().err
+
+
+# 6. replay judges calibration, names empty cycles and levels first seen in a cycle ----------
+
+def test_replay_gives_the_coverage_verdict_fit_conditions_gives():
+    runs = wide_runs(42)
+    runs["cycle"] = [1] * 12 + [2] * 30
+    runs.loc[12:, "titer"] += 60.0  # the second cycle's titers jump: intervals miss them
+    with pytest.warns(Warning, match="cycle 2, predicted from the cycles before it"):
+        summary, _ = replay(runs, factors(), "titer")
+    assert summary.attrs["calibration"].startswith("the gp model's 95% prediction intervals ")
+    assert "of the 30 runs of cycle 2, predicted from the cycles before it, not 95%" in \
+        summary.attrs["calibration"]
+    assert "too narrow" in summary.attrs["calibration"]
+
+
+def test_replay_names_a_cycle_without_any_measured_response(tmp_path):
+    runs = wide_runs(18)
+    runs["cycle"] = [1] * 8 + [2] * 6 + [3] * 4
+    runs.loc[14:, "titer"] = np.nan  # cycle 3 failed
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary, _ = replay(path, factors(), "titer")
+    assert summary["cycle"].tolist() == [2]
+    assert summary.attrs["cycles"].startswith("cycle 3 (rows 16, 17, 18, 19) has no measured "
+                                              "'titer' in any run")
+
+
+def test_replay_notes_a_level_first_run_in_a_later_cycle():
+    from biochemml.bioprocess.factors import Factor
+
+    f = Factors(factors().factors + [Factor("medium", "categorical", levels=("LB", "TB"))])
+    runs = wide_runs(16)
+    runs["medium"] = ["LB"] * 8 + ["LB", "TB"] * 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary, _ = replay(runs, f, "titer")
+    assert summary.attrs["cycles"].startswith("cycle 2 is predicted for level TB of medium, "
+                                              "never run in the cycles before it")

@@ -76,7 +76,8 @@ PREDICTION_INTERVAL = "95% prediction interval"
 MEAN_INTERVAL = "95% interval of the mean"
 
 
-def coverage_note(coverage: float, n: int, model: str, proposals: bool = False) -> str:
+def coverage_note(coverage: float, n: int, model: str, proposals: bool = False,
+                  where: str = "left out in cross-validation") -> str:
     """A sentence when the cross-validated coverage of a model's 95% prediction intervals
     lies outside the band of a calibrated model (0.90-0.98, as
     :func:`biochemml.runs.calibration_verdict` judges it), else ``""`` (also with fewer
@@ -93,6 +94,9 @@ def coverage_note(coverage: float, n: int, model: str, proposals: bool = False) 
     proposals : bool
         The model is the Gaussian process that ``recommend`` uses: say what the verdict
         means for its proposals.
+    where : str
+        Which runs were predicted, after "the N runs": ``"left out in cross-validation"``,
+        or for a replay ``"of cycle 5, predicted from the cycles before it"``.
     """
     from ..runs import calibration_verdict
 
@@ -101,7 +105,7 @@ def coverage_note(coverage: float, n: int, model: str, proposals: bool = False) 
     if not (narrow or verdict.startswith("too wide")):
         return ""
     text = (f"the {model} model's {PREDICTION_INTERVAL}s hold {coverage:.1%} of the {n} runs "
-            f"left out in cross-validation, not 95% ({verdict})")
+            f"{where}, not 95% ({verdict})")
     if narrow:
         text += (f": {1 - coverage:.0%} of the runs fell outside intervals meant to miss 1 in "
                  "20, so the model is surer than it should be")

@@ -59,13 +59,25 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
         ``summary.attrs["order"]`` holds the cycles in the order used;
         ``summary.attrs["intervals"]`` a sentence when a cycle is predicted from fewer than
         30 runs, whose intervals are likely too narrow (see
-        :func:`~biochemml.bioprocess.evaluate.few_runs_interval_note`), else ``""``.
+        :func:`~biochemml.bioprocess.evaluate.few_runs_interval_note`), else ``""``;
+        ``summary.attrs["calibration"]`` the verdict on the intervals' coverage where it
+        lies outside the band of a calibrated model (0.90-0.98), as ``fit-conditions``
+        gives it (see :func:`~biochemml.bioprocess.evaluate.coverage_note`): for each cycle
+        of at least 30 runs, and for all predicted runs together when no cycle is that
+        large, else ``""``; ``summary.attrs["cycles"]`` a sentence naming the cycles left
+        out because none of their runs has a measured response, and the cycles predicted
+        for a categorical level never run in the cycles before them, else ``""``.
+        Every such sentence is also issued as a
+        :class:`~biochemml.errors.CampaignWarning`.
     """
     from scipy.stats import spearmanr
 
     from .evaluate import condition_groups
 
-    checked = check_runs(runs, factors, response)
+    from ..io import read_table
+
+    raw = runs if isinstance(runs, pd.DataFrame) else read_table(runs)
+    checked = check_runs(raw, factors, response)
     require_cycle_column(checked.table, cycle)
     require_variation(checked.responses[response], response, checked.table.attrs.get("path"))
     if log_response:
@@ -88,6 +100,18 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
                          "earlier cycles to predict each later one", path=table.attrs.get("path"),
                          column=cycle)
     X, y = checked.conditions, checked.responses[response].to_numpy()
+    unseen = []  # categorical levels a cycle is predicted for, never run before it
+    for i, k in enumerate(order[1:], start=1):
+        for f in factors.varied:
+            if f.kind != "categorical":
+                continue
+            before = {f.level_of(v) for v in X.loc[position < i, f.name]}
+            new = [lv for lv in f.levels if lv not in before
+                   and lv in {f.level_of(v) for v in X.loc[position == i, f.name]}]
+            if new:
+                unseen.append(f"cycle {k} is predicted for level{'s' if len(new) > 1 else ''} "
+                              f"{', '.join(map(str, new))} of {f.name}, never run in the "
+                              "cycles before it")
     floor = response_floor(y)  # a response never below 0: intervals stop at 0
     summaries, preds = [], []
     for i, k in enumerate(order[1:], start=1):
@@ -111,9 +135,62 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     summary = pd.DataFrame(summaries)
     summary.attrs["order"] = list(order)
     summary.attrs["intervals"] = _few_runs_note(summary, X, y, position, factors)
-    if summary.attrs["intervals"]:  # attrs are easily lost
-        warnings.warn(summary.attrs["intervals"], CampaignWarning, stacklevel=2)
-    return summary, pd.concat(preds, ignore_index=True)
+    predictions = pd.concat(preds, ignore_index=True)
+    summary.attrs["calibration"] = _calibration_note(summary, predictions, kind, level)
+    cycles = [_empty_cycles_note(raw, checked, cycle, response)]
+    if unseen:
+        cycles.append("; ".join(unseen) + ": the model had learned nothing about "
+                      + ("that level" if len(unseen) == 1 and " levels " not in unseen[0]
+                         else "those levels") + ", so its predictions for those runs are "
+                      "guesses from its assumptions")
+    summary.attrs["cycles"] = "; ".join(filter(None, cycles))
+    for key in ("intervals", "calibration", "cycles"):  # attrs are easily lost
+        if summary.attrs[key]:
+            warnings.warn(summary.attrs[key], CampaignWarning, stacklevel=2)
+    return summary, predictions
+
+
+def _calibration_note(summary: pd.DataFrame, predictions: pd.DataFrame, kind: str,
+                      level: float) -> str:
+    """The coverage verdicts of :func:`~biochemml.bioprocess.evaluate.coverage_note` for
+    each cycle of at least 30 predicted runs (or, when none is that large, for all the
+    predicted runs together), joined; ``""`` when every one is calibrated."""
+    from ..runs import MIN_CALIBRATION_ROWS
+    from .evaluate import coverage_note
+
+    notes = [coverage_note(float(cov), int(n), kind,
+                           where=f"of cycle {k}, predicted from the cycles before it")
+             for k, n, cov in zip(summary["cycle"], summary["n_test"], summary["coverage"])
+             if n >= MIN_CALIBRATION_ROWS]
+    if not any(r >= MIN_CALIBRATION_ROWS for r in summary["n_test"]):
+        low, high = interval_columns(level)
+        observed = predictions["observed"]
+        inside = float(((observed >= predictions[low]) & (observed <= predictions[high])).mean())
+        notes.append(coverage_note(inside, len(predictions), kind,
+                                   where="of every predicted cycle together, each predicted "
+                                         "from the cycles before it"))
+    return "; ".join(filter(None, notes))
+
+
+def _empty_cycles_note(raw: pd.DataFrame, checked, cycle: str, response: str) -> str:
+    """A sentence naming the cycles of the table none of whose runs has a measured
+    response (left out of the replay whole), with their rows, or ``""``."""
+    from ..io.tables import _file_row
+
+    if cycle not in raw.columns:
+        return ""
+    kept = set(pd.unique(checked.table[cycle].dropna()))
+    gone = [c for c in cycle_order(raw[cycle].dropna().to_numpy()) if c not in kept]
+    if not gone:
+        return ""
+    parts = []
+    for c in gone:
+        rows = [_file_row(raw, i) + 1 for i in np.flatnonzero((raw[cycle] == c).to_numpy())]
+        shown = ", ".join(map(str, rows[:8])) + (" ..." if len(rows) > 8 else "")
+        parts.append(f"cycle {c} (row{'s' if len(rows) > 1 else ''} {shown})")
+    return (f"{' and '.join(parts)} ha{'ve' if len(parts) > 1 else 's'} no measured "
+            f"'{response}' in any run, so {'they are' if len(parts) > 1 else 'it is'} left "
+            "out of the replay: fill in the responses, or check the response column")
 
 
 def _few_runs_note(summary: pd.DataFrame, X: pd.DataFrame, y, position, factors) -> str:

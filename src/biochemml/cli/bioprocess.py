@@ -674,6 +674,8 @@ def replay(
     _write_png(fig, out.with_suffix(".png"))
     _print_table(summary, f"replay of {runs} ({kind}{scale})", digits=3)
     _warning(summary.attrs.get("intervals", ""))
+    _warning(summary.attrs.get("calibration", ""))
+    _notice(summary.attrs.get("cycles", ""))
     typer.echo("Cycles in the order used (numbers inside names compared as numbers): "
                + ", ".join(str(c) for c in summary.attrs.get("order", [])))
     typer.echo(f"Wrote {out} and {out.with_suffix('.png')}")
