@@ -271,3 +271,18 @@ def test_replay_notes_a_level_first_run_in_a_later_cycle():
         summary, _ = replay(runs, f, "titer")
     assert summary.attrs["cycles"].startswith("cycle 2 is predicted for level TB of medium, "
                                               "never run in the cycles before it")
+
+
+# 7. the report of recommend --log-response says the model was on the log scale --------------
+
+def test_recommend_report_says_the_model_was_on_the_log_scale(tmp_path, factors_path):
+    path = tmp_path / "runs.csv"
+    wide_runs(8).to_csv(path, index=False)
+    args = ["--quiet", "recommend", "--runs", str(path), "--factors", str(factors_path),
+            "--response", "titer", "--batch", "1"]
+    assert main(args + ["--log-response", "--out", str(tmp_path / "log.csv")]) == 0
+    html = (tmp_path / "log.html").read_text()
+    assert "fitted to the logarithm of its response" in html
+    assert "predicted_mean and predicted_std are the mean and standard deviation" in html
+    assert main(args + ["--out", str(tmp_path / "plain.csv")]) == 0
+    assert "logarithm" not in (tmp_path / "plain.html").read_text()

@@ -288,7 +288,7 @@ def recommend(
                                                     checked.negative_notice(),
                                                     checked.duplicate_notice()])), note,
                             checked.skipped_notice(), few, repeats, intervals, unvaried,
-                            used_reference)
+                            used_reference, log_response=log_response)
     _print_table(proposals, f"{_count(len(proposals), 'proposed run')} (predicted mean, 95% "
                  "interval of the mean)")
     if used_reference:
@@ -299,6 +299,15 @@ def recommend(
     _warning(intervals)
     typer.echo(f"Wrote {_count(len(proposals), 'proposed run')} to {out}, a plot to {plot_path} and a "
                f"report to {report_path}")
+
+
+#: the recommend report's summary line with --log-response
+RECOMMEND_LOG_TEXT = (
+    "log (--log-response): each Gaussian process was fitted to the logarithm of its response; "
+    "the predictions are back on the response's own scale: predicted_mean and predicted_std "
+    "are the mean and standard deviation of the implied log-normal, and lower_95, upper_95 "
+    "its percentiles exp(mu -+ 1.96 sigma) (mu, sigma: the log-scale prediction), always "
+    "above 0 and wider above the mean than below")
 
 
 def _reference_text(reference, given: bool) -> str:
@@ -317,14 +326,16 @@ def _reference_text(reference, given: bool) -> str:
 def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, minimize, n_runs,
                             factors, proposals, multi, constraints, fixed, ignored="",
                             no_gain="", skipped="", few="", repeats="", intervals="",
-                            unvaried="", reference="") -> None:
+                            unvaried="", reference="", log_response: bool = False) -> None:
     """A self-contained HTML page beside the proposals: what was asked, the plot, the table
     (``few``: the warning that there are too few runs, first; then ``repeats``: the warning
     that proposed runs repeat each other or measured runs; then ``intervals``: the warning
     that intervals from few runs are likely too narrow; then ``no_gain``: the note that
     no proposed run is expected to beat the best run; then ``unvaried``: the note naming
     the factors and levels the runs never varied). ``reference``: the hypervolume's
-    reference point, in the summary."""
+    reference point, in the summary. ``log_response``: the summary says the model was fitted
+    to the log of the response and what predicted_mean, predicted_std and the interval then
+    are."""
     from ..report import write_report
 
     several = len(responses) > 1
@@ -349,7 +360,8 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
                  "factors": ", ".join(factors.names), "method": method,
                  "constraints": "; ".join(list(constraints) + [c.text for c in factors.constraints]) or "none",
                  "fixed": ", ".join(fixed) or "none",
-                 **({"reference point": reference} if reference else {})},
+                 **({"reference point": reference} if reference else {}),
+                 **({"scale": RECOMMEND_LOG_TEXT} if log_response else {})},
         figures=[(_recommend_caption(responses, len(proposals)), plot_path)],
         tables={"Proposed runs": proposals}, notes=notes)
 
