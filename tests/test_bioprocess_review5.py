@@ -286,3 +286,56 @@ def test_recommend_report_says_the_model_was_on_the_log_scale(tmp_path, factors_
     assert "predicted_mean and predicted_std are the mean and standard deviation" in html
     assert main(args + ["--out", str(tmp_path / "plain.csv")]) == 0
     assert "logarithm" not in (tmp_path / "plain.html").read_text()
+
+
+# 8. figures: proposal labels apart, no tick label cut off ------------------------------------
+
+def _drawn(fig):
+    """Draw ``fig`` as it is saved; return the renderer."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from biochemml.plot._base import DPI, style
+
+    with style():
+        fig.set_dpi(DPI)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return canvas.get_renderer()
+
+
+def test_pareto_plot_labels_of_close_proposals_do_not_overlap():
+    from biochemml.bioprocess.plots import pareto_plot
+
+    rng = np.random.default_rng(0)
+    observed = pd.DataFrame({"titer": rng.uniform(0, 480, 30),
+                             "acetate": rng.uniform(0.3, 2.1, 30)})
+    proposals = pd.DataFrame({"predicted_mean_titer": [318.0, 120.0, 99.0],  # as reviewed
+                              "predicted_mean_acetate": [0.76, 0.53, 0.40],
+                              "predicted_std_titer": 40.0, "predicted_std_acetate": 0.06})
+    fig = pareto_plot(observed, proposals, ["titer", "acetate"], [True, False])
+    renderer = _drawn(fig)
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts if t.get_text().startswith("next")]
+    assert len(boxes) == 3
+    for i in range(3):
+        for j in range(i + 1, 3):
+            assert not boxes[i].overlaps(boxes[j])
+
+
+def test_parity_plot_tick_labels_stay_inside_the_figure():
+    from biochemml.bioprocess.plots import parity_plot
+
+    # predictions that once put a tick at 500 on the right panel's edge, its label cut in half
+    obs = np.r_[np.linspace(10, 150, 12), 476.0]
+    mean = obs * 0.5 + 60
+    mean[0] = -80
+    preds = pd.DataFrame({"cycle": ["C2"] * 6 + ["C3"] * 7, "observed": obs, "mean": mean,
+                          "std": np.full(13, 10.0)})
+    fig = parity_plot(preds, "titer (mg/L)")
+    renderer = _drawn(fig)
+    width = fig.bbox.width
+    for ax in fig.axes:
+        low, high = sorted(ax.get_xlim())
+        for label, tick in zip(ax.get_xticklabels(), ax.get_xticks()):
+            if low <= tick <= high and label.get_text():
+                box = label.get_window_extent(renderer)
+                assert -0.5 <= box.x0 and box.x1 <= width + 0.5, label.get_text()

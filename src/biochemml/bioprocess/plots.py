@@ -110,6 +110,7 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response", title: st
                 [mean - lower[inside], upper[inside] - mean]), 0.0, None), fmt="o", ms=4,
                 alpha=0.6, elinewidth=0.8, capsize=0)
             ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
+            _parity_axes(ax, lo, hi)
             ax.set_xlabel(f"measured {response}")
             ax.set_ylabel(f"predicted {response}\n(bars: {PREDICTION_INTERVAL}\nof a single run)")
             name = _kind_name(g) if key == "kind" else f"cycle {g}"
@@ -117,6 +118,24 @@ def parity_plot(predictions: pd.DataFrame, response: str = "response", title: st
                          f"intervals: {m['coverage']:.0%} of runs")
         _suptitle(fig, title)
     return finish(fig)
+
+
+def _parity_axes(ax, lo: float, hi: float) -> None:
+    """Both axes of a parity panel from ``lo`` to ``hi`` (5% margins), with fixed ticks.
+
+    Ticks left to matplotlib are chosen at draw time from the panel's width, which the
+    constrained layout changes after making room for the tick labels: a panel laid out with
+    ticks 0, 200, 400 was drawn narrower with a tick at 500 on its right edge, whose label
+    the figure then cut in half. Fixed ticks are the ones the layout makes room for."""
+    from matplotlib.ticker import MaxNLocator
+
+    pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.05
+    limits = (lo - pad, hi + pad)
+    ticks = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(*limits)
+    ticks = ticks[(ticks >= limits[0]) & (ticks <= limits[1])]
+    for set_limits, set_ticks in ((ax.set_xlim, ax.set_xticks), (ax.set_ylim, ax.set_yticks)):
+        set_limits(*limits)
+        set_ticks(ticks)
 
 
 def _parity_interval(predictions: pd.DataFrame) -> tuple:
@@ -472,12 +491,6 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
                         yerr=_interval_error(proposals, f"_{b}"), fmt="*", ms=12,
                         color="tab:red", elinewidth=1, alpha=0.9,
                         label=f"proposed run: predicted mean, {MEAN_INTERVAL}")
-            # each star named as in the table; neighbours along x alternate above and below
-            for rank, i in enumerate(np.argsort(xa.to_numpy(), kind="stable")):
-                ax.annotate(names[i], (xa.iloc[i], xb.iloc[i]),
-                            xytext=(6, 6 if rank % 2 == 0 else -18), textcoords="offset points",
-                            color="tab:red", fontsize=11,
-                            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
             ax.set_xlabel(_goal_label(a, senses[responses.index(a)]))
             ax.set_ylabel(_goal_label(b, senses[responses.index(b)]))
             # a stray run far from the rest would squeeze the front into a corner: the axes
@@ -497,6 +510,8 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
                 ax.text(0.99, 0.01, f"{int(outside.sum())} run{'s' if outside.sum() > 1 else ''} "
                         "beyond the axes", transform=ax.transAxes, ha="right", va="bottom",
                         fontsize=11, color="0.4")
+            # each star named as in the table, each name where it covers no other name
+            _place_labels(ax, xa.to_numpy(dtype=float), xb.to_numpy(dtype=float), names)
         _legend(fig, axes, ncols=2)
         if len(responses) == 2:
             title = (f"Trade-off {responses[0]} vs {responses[1]}: measured Pareto front and "
@@ -506,6 +521,50 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
                      "Pareto-optimal measured runs and proposed runs")
         _suptitle(fig, title)
     return finish(fig)
+
+
+def _place_labels(ax, x, y, names, fontsize: float = 11.0) -> None:
+    """Name each point ``(x[i], y[i])`` with ``names[i]``, each label placed beside its point
+    where it overlaps no label placed before it and no other point (right-above first,
+    then right-below, left-above, left-below, and further out); where every place is taken,
+    the one overlapping least. Two proposals predicted close together (next02 and next03)
+    got their names drawn on top of each other with fixed offsets.
+
+    Sizes are estimated in points from the axes' current limits and size (the layout may
+    still scale them a little; the margins allow for it)."""
+    fig = ax.figure
+    ax.get_xlim(), ax.get_ylim()  # settle autoscaled limits before reading positions
+    scale = 72.0 / fig.dpi
+    at = np.array([ax.transData.transform((a, b)) for a, b in zip(x, y)]) * scale
+    height = 1.3 * fontsize
+    star = 7.0  # half the size of a star, in points
+    taken = [(px - star, py - star, px + star, py + star) for px, py in at]
+
+    def overlap(a, b) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    for i in np.argsort(x, kind="stable"):
+        width = 0.62 * fontsize * len(names[i]) + 4.0
+        px, py = at[i]
+        options = []
+        for dy in (4.0, -4.0 - height, 8.0 + height, -8.0 - 2 * height):
+            for dx in (7.0, -7.0 - width):
+                options.append((dx, dy))
+        best, best_cost = options[0], np.inf
+        for dx, dy in options:
+            box = (px + dx, py + dy, px + dx + width, py + dy + height)
+            cost = sum(overlap(box, t) for j, t in enumerate(taken) if j != i)
+            if cost < best_cost:
+                best, best_cost = (dx, dy), cost
+            if cost == 0:
+                break
+        dx, dy = best
+        taken.append((px + dx, py + dy, px + dx + width, py + dy + height))
+        ax.annotate(names[i], (x[i], y[i]), xytext=(dx, dy), textcoords="offset points",
+                    ha="left", va="bottom", color="tab:red", fontsize=fontsize,
+                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
 
 
 def _goal_label(response: str, maximize: bool) -> str:
