@@ -339,3 +339,20 @@ def test_parity_plot_tick_labels_stay_inside_the_figure():
             if low <= tick <= high and label.get_text():
                 box = label.get_window_extent(renderer)
                 assert -0.5 <= box.x0 and box.x1 <= width + 0.5, label.get_text()
+
+
+# 9. a batch never proposes the same run twice ------------------------------------------------
+
+def test_coinciding_proposals_are_dropped_and_named():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = recommend(wide_runs(10), factors(), "titer", batch=3, seed=0,
+                        fixed={"temperature": 30}, constraints=["feed <= 0.005"],
+                        num_restarts=2, raw_samples=32)
+    unit = factors().to_unit(out[["temperature", "feed"]])
+    assert 1 <= len(out) < 3
+    for i in range(len(unit)):
+        for j in range(i + 1, len(unit)):
+            assert np.abs(unit[i] - unit[j]).max() > 1e-3
+    assert "the optimiser proposed the same run more than once" in out.attrs["repeats"]
+    assert f"{len(out)} distinct run" in out.attrs["repeats"]

@@ -105,8 +105,11 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         least as good on every response.
         For one response, ``attrs["note"]`` holds a sentence when no proposed run is
         expected to beat the best measured run (see :func:`no_gain_note`), else ``""``.
-        ``attrs["repeats"]`` holds a sentence when a proposed run repeats another run of the
-        batch or a measured run (see :func:`repeat_note`), else ``""``.
+        A proposed run that coincides with an earlier one of the batch (every factor
+        within 0.1% of its range on the unit scale, the same levels) is dropped, so the
+        table may hold fewer than ``batch`` runs; ``attrs["repeats"]`` then names the runs
+        dropped. It also holds a sentence when a proposed run repeats a measured run or
+        nearly repeats another of the batch (see :func:`repeat_note`), else ``""``.
         ``attrs["reference"]`` (several responses, ``nehvi``): ``{response: value}``, the
         reference point used, given or derived, in each response's units.
         ``attrs["unvaried"]`` holds a sentence naming the declared continuous factors the
@@ -151,6 +154,10 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
                                 inequality or None, num_restarts, raw_samples, seed, ref, snap,
                                 senses)
     out = factors.rounded(factors.from_unit(u.numpy()), exact=exact)
+    keep, dropped = _distinct(factors.to_unit(out), fixed or factors.constraints)
+    if not keep.all():  # the same run twice is one run: drop the copies
+        u, out = u[torch.as_tensor(keep)], out[keep].reset_index(drop=True)
+        point_acq = [a for a, k in zip(point_acq, keep) if k]
     for r, model in zip(responses, models):
         mean, var = model.predict_unit(u.numpy())
         lower, upper = central_interval(mean, var, log=model.log_response,
@@ -172,7 +179,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
                                       for r, v, up in zip(responses, ref.tolist(), senses)}
     else:
         out.attrs["note"] = no_gain_note(out, checked, responses[0], senses[0], factors, fixed)
-    out.attrs["repeats"] = repeat_note(out, checked, factors, fixed)
+    out.attrs["repeats"] = "; ".join(filter(None, [dropped,
+                                                   repeat_note(out, checked, factors, fixed)]))
     out.attrs["unvaried"] = unvaried_note(checked.conditions, factors, "recommend", fixed)
     out.attrs["intervals"] = "; ".join(filter(None, [
         few_runs_interval_note(len(checked.conditions), models[0].pure_error_df_,
@@ -271,6 +279,42 @@ def _check_reference(checked, factors: Factors, responses, senses, reference) ->
         "about nothing and the batch would be arbitrary. Give values that useful runs beat "
         f"(the runs' Pareto front gives {', '.join(f'{r} {v:.4g}' for r, v in zip(responses, derived))}"
         "), or leave the reference point out to use those")
+
+
+def _distinct(unit: np.ndarray, limited=False, tol: float = 1e-3) -> tuple:
+    """Which proposals to keep: each one unless it coincides with an earlier kept one (every
+    feature within ``tol`` on the unit scale: 0.1% of each factor's range, the same levels).
+
+    With fixed values or constraints leaving little room the optimiser may return the same
+    point twice (two identical runs, each scored -55.2): proposing the same run twice is
+    one run with a replicate, not two proposals.
+
+    Returns
+    -------
+    keep : numpy.ndarray
+        ``(n,)`` booleans.
+    note : str
+        A sentence naming the runs dropped (by their place in the batch as optimised), or
+        ``""``.
+    """
+    keep = np.ones(len(unit), dtype=bool)
+    gone = []
+    for j in range(len(unit)):
+        same = [i for i in range(j) if keep[i] and np.all(np.abs(unit[i] - unit[j]) <= tol)]
+        if same:
+            keep[j] = False
+            gone.append(f"run {j + 1} of the batch was run {same[0] + 1} again")
+    if not gone:
+        return keep, ""
+    n = int(keep.sum())
+    return keep, ((f"the optimiser proposed the same run more than once ({'; '.join(gone)}, "
+                   f"every factor within {tol:.1%} of its range): the copies were dropped, and "
+                   f"{n} distinct run{'s are' if n > 1 else ' is'} proposed instead of "
+                   f"{len(unit)}, as it found no other conditions worth as much"
+                   + (" within the fixed values and constraints" if limited else "")
+                   + "; run a proposal twice to replicate it"
+                   + (", or loosen the fixed values or constraints for more distinct runs"
+                      if limited else "")).replace(".0%", "%"))
 
 
 def _exact(factors: Factors, fixed) -> dict:
