@@ -356,3 +356,34 @@ def test_coinciding_proposals_are_dropped_and_named():
             assert np.abs(unit[i] - unit[j]).max() > 1e-3
     assert "the optimiser proposed the same run more than once" in out.attrs["repeats"]
     assert f"{len(out)} distinct run" in out.attrs["repeats"]
+
+
+# 10. integer factors: refused with the workaround ---------------------------------------------
+
+def test_an_integer_factor_is_refused_with_the_workaround(tmp_path):
+    from biochemml.errors import InputError
+
+    path = tmp_path / "f.yaml"
+    path.write_text("factors:\n  - {name: temperature, low: 25, high: 37}\n"
+                    "  - {name: feeds per day, low: 1, high: 6, integer: true}\n")
+    with pytest.raises(InputError, match="whole-number factors are not supported: declare the "
+                                         "factor continuous"):
+        Factors.from_file(path)
+
+
+def test_the_readme_workaround_for_whole_numbers_runs(tmp_path):
+    from biochemml.bioprocess.factors import Factor
+
+    f = Factors([Factor("temperature", "continuous", 25, 37),
+                 Factor("feeds per day", "continuous", 1, 6)])
+    runs = wide_runs(8).rename(columns={"feed": "feeds per day"})
+    runs["feeds per day"] = (1 + runs["feeds per day"] / 2).round()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        next_runs = recommend(runs, f, "titer", batch=2, seed=0, num_restarts=2, raw_samples=32)
+    next_runs["feeds per day"] = next_runs["feeds per day"].round()
+    names = [x.name for x in f.varied]
+    model = ConditionModel("gp", factors=f, seed=0).fit(runs[names], runs["titer"])
+    next_runs["predicted_mean"], next_runs["predicted_std"] = model.predict(next_runs[names],
+                                                                            return_std=True)
+    assert (next_runs["feeds per day"] % 1 == 0).all()

@@ -894,8 +894,13 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
                  "with a decimal comma? Inside {...} YAML reads 'low: 6,7' as low 6 and a "
                  "further key 7; write numbers with a decimal point"
                  + (f" ({', '.join(meant)})" if meant else " (low: 6.7)"))
+        whole = [k for k in unknown if str(k).lower() in ("integer", "int", "discrete", "step")]
         fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; allowed: name, type, low, "
-             "high, levels, value, log")
+             "high, levels, value, log" + (
+                 "; whole-number factors are not supported: declare the factor continuous "
+                 "(low, high) and round each proposed run to a whole number before running it "
+                 "(the README shows how), or list its values as categorical levels "
+                 "(levels: [1, 2, 3]), which learns each value on its own" if whole else ""))
     keys_of = {"continuous": [k for k in ("low", "high", "min", "max", "bounds") if k in spec],
                "categorical": [k for k in ("levels",) if k in spec],
                "fixed": [k for k in ("value",) if k in spec]}
