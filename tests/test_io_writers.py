@@ -92,3 +92,47 @@ def test_two_runs_to_one_folder_do_not_mix_and_killed_leftovers_go(tmp_path):
     with atomic_folder(tmp_path / "other") as tmp:
         (tmp / "a.txt").write_text("a")
     assert not left.exists() and not (tmp_path / ".other.partial").exists() and alive.exists()
+
+
+def test_one_set_moves_its_files_together_or_not_at_all(tmp_path):
+    from biochemml.io.writers import one_set, staged
+
+    table, page = tmp_path / "next.csv", tmp_path / "next.html"
+    table.write_text("old table\n")
+    page.write_text("old page\n")
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C after the table was written
+        with one_set():
+            atomic_write(table, lambda tmp: tmp.write_text("new table\n"))
+            assert table.read_text() == "old table\n"  # not yet in place
+            assert staged(table).read_text() == "new table\n"  # but readable where it is
+            raise KeyboardInterrupt
+    assert table.read_text() == "old table\n" and page.read_text() == "old page\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["next.csv", "next.html"]
+    with one_set():
+        atomic_write(table, lambda tmp: tmp.write_text("new table\n"))
+        atomic_write(page, lambda tmp: tmp.write_text(staged(table).read_text()))
+    assert table.read_text() == page.read_text() == "new table\n"
+    assert staged(table) == table
+
+
+def test_recommend_replaces_its_table_plot_and_report_together(campaign, monkeypatch):
+    import importlib
+
+    from biochemml.cli import main
+
+    bioprocess = importlib.import_module("biochemml.cli.bioprocess")
+
+    tmp, bounds, runs = campaign
+    out = tmp / "next.csv"
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response",
+                 "OD340", "--batch", "2", "--out", str(out)]) == 0
+    before = {p: p.read_bytes() for p in (out, out.with_suffix(".png"), out.with_suffix(".html"))}
+
+    def failed(*args, **kwargs):  # the report fails after the table and plot were written
+        raise InputError("disk full")
+
+    monkeypatch.setattr(bioprocess, "_write_recommend_report", failed)
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response",
+                 "OD340", "--batch", "3", "--seed", "2", "--out", str(out)]) == 1
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in tmp.iterdir() if p.name.startswith(".")) == []

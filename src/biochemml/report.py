@@ -145,7 +145,9 @@ def _image_data(figure) -> tuple[str, bytes]:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=150)
         return "image/png", buffer.getvalue()
-    path = Path(figure)
+    from .io.writers import staged
+
+    path = staged(Path(figure))  # inside one_set(): the new file, not yet in its place
     mime = _MIME.get(path.suffix.lower())
     if mime is None:
         raise InputError(f"cannot embed {path.name}: figures must be PNG, SVG, JPEG or GIF files", path=path)

@@ -12,7 +12,7 @@ import typer
 
 from . import app
 from ..errors import InputError
-from ..io.writers import atomic_write, not_an_input, table_suffix, write_table
+from ..io.writers import atomic_write, not_an_input, one_set, table_suffix, write_table
 
 
 def _write_png(fig, path: Path) -> None:
@@ -280,15 +280,16 @@ def recommend(
             proposals[col] = [float(f"{v:.6g}") for v in proposals[col]]
     proposals.insert(0, "run", proposal_names(len(proposals)))
     plot_path, report_path = out.with_suffix(".png"), out.with_suffix(".html")
-    write_table(proposals, out)
-    _write_png(fig, plot_path)
-    _write_recommend_report(report_path, plot_path, runs, list(response), minimize, len(observed),
-                            f, proposals, multi, constraint, fix,
-                            "; ".join(filter(None, [checked.ignored_notice(),
-                                                    checked.negative_notice(),
-                                                    checked.duplicate_notice()])), note,
-                            checked.skipped_notice(), few, repeats, intervals, unvaried,
-                            used_reference, log_response=log_response)
+    with one_set():  # the table, its plot and its report replace the earlier ones together
+        write_table(proposals, out)
+        _write_png(fig, plot_path)
+        _write_recommend_report(report_path, plot_path, runs, list(response), minimize,
+                                len(observed), f, proposals, multi, constraint, fix,
+                                "; ".join(filter(None, [checked.ignored_notice(),
+                                                        checked.negative_notice(),
+                                                        checked.duplicate_notice()])), note,
+                                checked.skipped_notice(), few, repeats, intervals, unvaried,
+                                used_reference, log_response=log_response)
     _print_table(proposals, f"{_count(len(proposals), 'proposed run')} (predicted mean, 95% "
                  "interval of the mean)")
     if used_reference:
@@ -682,8 +683,9 @@ def replay(
     fig = parity_plot(preds, response,
                       title=f"Trained on cycles before k ({kind} model{scale}), predicting cycle "
                             f"k: measured vs predicted {response}")
-    write_table(summary, out)
-    _write_png(fig, out.with_suffix(".png"))
+    with one_set():  # the summary and its figure replace the earlier ones together
+        write_table(summary, out)
+        _write_png(fig, out.with_suffix(".png"))
     _print_table(summary, f"replay of {runs} ({kind}{scale})", digits=3)
     _warning(summary.attrs.get("intervals", ""))
     _warning(summary.attrs.get("calibration", ""))

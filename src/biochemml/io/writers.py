@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import os
 import secrets
@@ -58,7 +59,11 @@ def atomic_write(path, write: Callable[[Path], object]) -> Path:
     try:
         write(tmp)
         os.chmod(tmp, mode)  # a writer may have replaced the file it was given
-        os.replace(tmp, path)
+        pending = _SET.get()
+        if pending is None:
+            os.replace(tmp, path)
+        else:  # one_set(): moved with the others at its end
+            pending.append((tmp, path))
     except OSError as err:
         tmp.unlink(missing_ok=True)
         _remove_empty(made)
@@ -68,6 +73,46 @@ def atomic_write(path, write: Callable[[Path], object]) -> Path:
         _remove_empty(made)
         raise
     return path
+
+
+#: the files one_set() holds back: (temporary file, final path)
+_SET = contextvars.ContextVar("biochemml_file_set", default=None)
+
+
+@contextlib.contextmanager
+def one_set() -> Iterator[None]:
+    """Write several files as one set: every :func:`atomic_write` inside the block writes
+    its temporary file, and all of them are moved onto their paths only when the block
+    ends without error (a failure or Ctrl-C removes them all, leaving the earlier files).
+    So a table, its plot and its report never come from two different runs.
+    """
+    pending: list = []
+    token = _SET.set(pending)
+    try:
+        yield
+    except BaseException:
+        for tmp, _ in pending:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        _SET.reset(token)
+    try:
+        for tmp, path in pending:
+            os.replace(tmp, path)
+    except OSError as err:
+        for tmp, _ in pending:
+            tmp.unlink(missing_ok=True)
+        raise InputError(f"could not be written ({err.strerror or err})",
+                         path=err.filename) from None
+
+
+def staged(path: Path) -> Path:
+    """Where the content of ``path`` is now: inside :func:`one_set`, the temporary file of a
+    write not yet moved onto it; else ``path``."""
+    for tmp, final in _SET.get() or ():
+        if final == Path(path):
+            return tmp
+    return Path(path)
 
 
 def _remove_empty(folders) -> None:
