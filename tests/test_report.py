@@ -157,3 +157,20 @@ def test_table_columns_read_as_written_while_metrics_keep_their_zeros(tmp_path):
                         tables={"runs": pd.DataFrame({"IPTG": [0.5, 1.5, 0.25]})}).read_text()
     assert "0.240" in page  # the metric, as the terminal prints it
     assert ">0.5<" in page and ">1.5<" in page and ">0.25<" in page and "0.500" not in page
+
+
+def test_a_report_without_a_config_says_how_it_was_made(tmp_path, campaign):
+    from biochemml.cli import main
+    from biochemml.report import write_report
+
+    write_report(tmp_path / "r.html", "t", summary={"a": 1})
+    page = (tmp_path / "r.html").read_text()
+    assert "How this was made" in page and "command: called from Python" in page
+    assert "biochemml: " in page and "torch: " in page
+    folder, bounds, runs = campaign
+    out = folder / "next.csv"
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response",
+                 "OD340", "--batch", "1", "--seed", "3", "--out", str(out)]) == 0
+    page = out.with_suffix(".html").read_text()
+    assert f"command: biochemml recommend --runs {runs} --factors {bounds}" in page
+    assert "--seed 3" in page

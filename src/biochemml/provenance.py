@@ -7,9 +7,26 @@ import hashlib
 import os
 import platform
 import subprocess
-import sys
 from importlib import metadata
 from pathlib import Path
+
+#: the command line being run (``["biochemml", "recommend", ...]``), set by
+#: :func:`biochemml.cli.main` for the length of a command; None when Python calls biochemml
+_COMMAND: list | None = None
+
+
+def set_command(words) -> None:
+    """Record (or, with None, forget) the command line :func:`record` and reports give."""
+    global _COMMAND
+    _COMMAND = None if words is None else ["biochemml", *map(str, words)]
+
+
+def command() -> str:
+    """The command being run, as a shell line, or ``"called from Python"``."""
+    import shlex
+
+    return shlex.join(_COMMAND) if _COMMAND else "called from Python"
+
 
 #: the distributions whose versions can change a run's numbers
 PACKAGES = ("torch", "numpy", "pandas", "scikit-learn", "scipy", "pytorch-lightning",
@@ -74,10 +91,9 @@ def file_record(path) -> dict:
 
 def record(data=None) -> dict:
     """The provenance block of a run folder: :func:`software`, the working folder and the
-    command line, and the data file's :func:`file_record` (``data`` a path; a table
+    :func:`command`, and the data file's :func:`file_record` (``data`` a path; a table
     given in Python has none)."""
-    block = {"software": software(), "working_folder": os.getcwd(),
-             "argv": list(sys.argv)}
+    block = {"software": software(), "working_folder": os.getcwd(), "command": command()}
     if data is not None and not hasattr(data, "columns"):
         try:
             block["data_file"] = file_record(data)

@@ -200,6 +200,23 @@ def _plain(value):
     return str(value)
 
 
+def _made() -> str:
+    """A collapsible block: the command line (or that Python called biochemml), the time,
+    the working folder and the software (:func:`biochemml.provenance.record`)."""
+    import datetime
+
+    import yaml
+
+    from . import provenance
+
+    made = {"created": datetime.datetime.now(datetime.timezone.utc).isoformat(
+        timespec="seconds"), **provenance.record()}
+    text = yaml.safe_dump(_plain(made), sort_keys=False, allow_unicode=True,
+                          default_flow_style=False, width=10 ** 6)  # a command on one line
+    return ("<details><summary>Command, time and software (YAML)</summary>"
+            f"<pre>{_esc(text)}</pre></details>")
+
+
 def _config(config) -> str:
     import yaml
 
@@ -286,6 +303,8 @@ def write_report(path, title, *, summary=None, metrics=None, figures=None, table
         sections += ["<h2>Tables</h2>", _tables(tables, max_rows)]
     if config:
         sections += ["<h2>Configuration</h2>", _config(config)]
+    else:  # what made this page, so that it can be traced and made again
+        sections += ["<h2>How this was made</h2>", _made()]
     document = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 f"<title>{_esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
                 + "\n".join(sections) + "\n</body>\n</html>\n")

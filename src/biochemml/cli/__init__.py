@@ -81,12 +81,16 @@ def main(argv=None) -> int:
             handlers[sig] = signal.signal(sig, _interrupt)
     except ValueError:  # not the main thread: leave signals alone
         pass
+    from .. import provenance
+
+    provenance.set_command(sys.argv[1:] if argv is None else argv)  # for the records
     try:
         return _main(argv)
     except Interrupted as stop:
         typer.secho(_interrupted_text(argv), fg=typer.colors.RED, err=True)
         return 128 + stop.signum
     finally:
+        provenance.set_command(None)
         for sig, handler in handlers.items():
             signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
