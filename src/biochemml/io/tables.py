@@ -756,7 +756,7 @@ def _did_you_mean(name: str, columns) -> str:
     # them, so that the one meant is among them), then names spelled alike
     starts = [c for c in names if len(key) >= 3 and len(c.strip()) >= 3 and (
         c.strip().lower().startswith(key) or key.startswith(c.strip().lower()))]
-    close = list(dict.fromkeys(starts + difflib.get_close_matches(name, names, n=3,
+    close = list(dict.fromkeys(starts + difflib.get_close_matches(name, names, n=1,
                                                                   cutoff=0.6)))[:3]
     if len(close) > 1:
         return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
