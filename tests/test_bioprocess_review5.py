@@ -387,3 +387,20 @@ def test_the_readme_workaround_for_whole_numbers_runs(tmp_path):
     next_runs["predicted_mean"], next_runs["predicted_std"] = model.predict(next_runs[names],
                                                                             return_std=True)
     assert (next_runs["feeds per day"] % 1 == 0).all()
+
+
+def test_python_recommend_warns_of_runs_entered_twice_and_negative_titers(tmp_path):
+    import warnings
+
+    from biochemml.bioprocess import recommend
+    from biochemml.errors import CampaignWarning
+
+    runs = wide_runs(10)
+    runs = pd.concat([runs, runs.iloc[[2]]], ignore_index=True)
+    runs.loc[4, "titer"] = -5.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = recommend(runs, factors(), "titer", batch=1, seed=0)
+    said = " ".join(str(w.message) for w in caught if w.category is CampaignWarning)
+    assert "is below 0" in said and "identical in every column" in said
+    assert "identical in every column" in out.attrs["runs"]

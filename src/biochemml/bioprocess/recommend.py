@@ -186,7 +186,10 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         few_runs_interval_note(len(checked.conditions), models[0].pure_error_df_,
                                proposals=True),
         log_response_hint(checked.responses[responses], log_response)]))
-    for key in ("note", "repeats", "unvaried", "intervals"):  # attrs are easily lost
+    # the runs themselves: a response below 0, runs entered twice (the CLI says them apart)
+    out.attrs["runs"] = "; ".join(filter(None, [checked.negative_notice(),
+                                                checked.duplicate_notice()]))
+    for key in ("runs", "note", "repeats", "unvaried", "intervals"):  # attrs are easily lost
         if out.attrs.get(key):
             warnings.warn(out.attrs[key], CampaignWarning, stacklevel=2)
     return out
