@@ -74,24 +74,36 @@ def test_two_runs_to_one_folder_do_not_mix_and_killed_leftovers_go(tmp_path):
     from biochemml.io.writers import atomic_folder
 
     out = tmp_path / "run"
-    with pytest.raises(InputError, match="written by another run while this one worked"):
+    with pytest.raises(InputError, match=r"was filled while this run worked \(by another run "
+                                         r"to the same --out, or by hand\), so this run's "
+                                         r"results are in .*run_2"):
         with atomic_folder(out) as first:
             with atomic_folder(out) as second:  # started while the first was at work
                 assert first != second
                 (second / "config.yaml").write_text("seed: 1\n")
             (first / "config.yaml").write_text("seed: 0\n")
     assert (out / "config.yaml").read_text() == "seed: 1\n" and not first.exists()
+    assert (tmp_path / "run_2" / "config.yaml").read_text() == "seed: 0\n"  # kept, not lost
+    # a run folder is as readable as any new folder (not private to its maker)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask
     # a killed run's temporary folder (its process gone) is removed by the next run
+    from biochemml.io.writers import _HOST
+
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True).stdout.strip()
-    left = tmp_path / f".other.{dead}.abc.partial"
+    left = tmp_path / f".other.{_HOST}-{dead}.abc.partial"
     left.mkdir()
     (tmp_path / ".other.partial").mkdir()  # the name earlier versions used
-    alive = tmp_path / f".other.{os.getpid()}.xyz.partial"
-    alive.mkdir()
+    alive = tmp_path / f".other.{_HOST}-{os.getpid()}.xyz.partial"
+    elsewhere = tmp_path / f".other.node17-{dead}.xyz.partial"  # another machine's run
+    for folder in (alive, elsewhere):
+        folder.mkdir()
     with atomic_folder(tmp_path / "other") as tmp:
         (tmp / "a.txt").write_text("a")
-    assert not left.exists() and not (tmp_path / ".other.partial").exists() and alive.exists()
+    assert not left.exists() and not (tmp_path / ".other.partial").exists()
+    assert alive.exists() and elsewhere.exists()
 
 
 def test_one_set_moves_its_files_together_or_not_at_all(tmp_path):

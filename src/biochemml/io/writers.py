@@ -252,15 +252,19 @@ def atomic_folder(out) -> Iterator[Path]:
     On any failure inside the ``with`` block the temporary folder is removed, so a run
     folder either appears complete or not at all.
     """
-    import tempfile
-
     final = check_new_folder(out)
     final.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_partials(final)
     # a name of this process's own: two runs given the same --out at once must not write
-    # into one folder (the first to finish keeps --out, the other says so)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.{os.getpid()}.", suffix=".partial",
-                                dir=final.parent))
+    # into one folder (the first to finish keeps --out, the other says where its went)
+    for _ in range(100):
+        tmp = final.with_name(f".{final.name}.{_HOST}-{os.getpid()}.{secrets.token_hex(4)}"
+                              ".partial")
+        try:
+            tmp.mkdir(0o777)  # the user's umask, as any new folder (not mkdtemp's 0700)
+            break
+        except FileExistsError:
+            continue
     try:
         yield tmp
         try:
@@ -268,25 +272,35 @@ def atomic_folder(out) -> Iterator[Path]:
                 final.rmdir()  # the empty folder check_new_folder accepted
             tmp.rename(final)
         except OSError:
-            raise InputError(f"{final} was written by another run while this one worked, so "
-                             "this run's results were not kept: run it again with another "
-                             "--out") from None
+            kept = next(final.with_name(f"{final.name}_{k}") for k in range(2, 10 ** 6)
+                        if not final.with_name(f"{final.name}_{k}").exists())
+            tmp.rename(kept)
+            raise InputError(f"{final} was filled while this run worked (by another run to the "
+                             f"same --out, or by hand), so this run's results are in {kept}") \
+                from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
+#: this machine's name as temporary folders carry it (a shared disk is seen by several)
+_HOST = "".join(c if c.isalnum() else "_" for c in
+                __import__("socket").gethostname().split(".")[0]) or "host"
+
+
 def _remove_stale_partials(final: Path) -> None:
-    """Remove the temporary folders of earlier runs to ``final`` that were killed before
-    they could clean up (``.NAME.<pid>.*.partial`` of a process that no longer runs, and
-    the ``.NAME.partial`` of earlier versions); another live run's folder is left alone."""
+    """Remove the temporary folders of earlier runs to ``final`` on this machine that were
+    killed before they could clean up (``.NAME.<host>-<pid>.*.partial`` of a process that
+    no longer runs, and the ``.NAME.partial`` of earlier versions). Another live run's
+    folder, and any folder of another machine sharing the disk, is left alone."""
     for old in final.parent.glob(f".{final.name}.*partial"):
         parts = old.name[len(final.name) + 2:].split(".")
         if parts != ["partial"]:
-            if len(parts) != 3 or not parts[0].isdigit():
-                continue  # another --out's folder ('r.v2' for 'r'): not ours to judge
+            host, _, pid = parts[0].rpartition("-")
+            if len(parts) != 3 or host != _HOST or not pid.isdigit():
+                continue  # another --out's ('r.v2' for 'r') or another machine's
             try:
-                os.kill(int(parts[0]), 0)
+                os.kill(int(pid), 0)
                 continue  # a process of that id runs: perhaps a run to the same --out
             except ProcessLookupError:
                 pass
