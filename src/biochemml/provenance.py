@@ -62,19 +62,25 @@ def software() -> dict:
 
 
 def _git_commit(folder: Path) -> str | None:
-    """The short commit of the checkout ``folder`` lies in (``-dirty`` with uncommitted
-    changes), or None outside a checkout or without git."""
+    """The short commit of the biochemml source checkout ``folder`` (the package) lies in
+    (``-dirty`` with uncommitted changes), or None for an installed package, without git,
+    or when the repository around it is another project's (a package installed into a
+    project's .venv lies inside that project's repository)."""
+    top = next((p for p in folder.parents if (p / ".git").exists()), None)
+    if top is None or (top / "src" / "biochemml").resolve() != folder.resolve():
+        return None  # no checkout of biochemml: git is not even started
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # a status must not lock the index
     try:
         def git(*args):
-            return subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
-                                  text=True, timeout=5)
+            return subprocess.run(["git", "-C", str(top), *args], capture_output=True,
+                                  timeout=5, env=env)
 
         head = git("rev-parse", "--short", "HEAD")
         if head.returncode != 0:
             return None
         dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip()
-        return head.stdout.strip() + ("-dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
+        return head.stdout.decode("ascii", "replace").strip() + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError, ValueError):
         return None
 
 
