@@ -1147,6 +1147,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     out = check_new_folder(out if out is not None else default_run_dir(task))
     started = time.time()
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
+    from . import provenance
+
+    recorded = provenance.record(data)  # the file as read, not as it may be after training
     data_name = data_name or (str(data) if not isinstance(data, pd.DataFrame) else "DataFrame")
     require_columns(df, [sequence_column_name, *targets])
     _check_rows(df, len(df))
@@ -1297,8 +1300,6 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             {"row": _file_rows(df, test_idx)}))
         predictions.to_csv(tmp / "predictions.csv", index=False)
         fit_info = getattr(est, "fit_info_", None)
-        from . import provenance
-
         config = {
             "biochemml_version": __version__,
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -1318,7 +1319,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "baselines": bool(baselines) and task == "regression",
             "devices": sorted({str(i.get("device")) for i in (fit_info or [])
                                if i.get("device")}) or None,
-            "provenance": provenance.record(data),
+            "provenance": recorded,
         }
         write_yaml(tmp / "config.yaml", config)
         summary = {
