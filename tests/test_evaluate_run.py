@@ -409,6 +409,11 @@ def test_what_is_built_on_a_run_repeats_its_baseline_advice_as_training_gave_it(
     saved["fit"][0]["best_epoch"] = 12  # stopped early: the baseline is the better model
     (tmp_path / "metrics.json").write_text(json.dumps(saved))
     assert "the baseline is the better model" in run_test_scores(tmp_path)[1]
+    saved["test"]["n"] = 8  # as training said: no verdict from a handful of test values
+    (tmp_path / "metrics.json").write_text(json.dumps(saved))
+    assert run_test_scores(tmp_path)[1] == ("In its training run: only 8 test values, so its "
+                                            "scores (and which model scored best) are mostly "
+                                            "chance.")
 
 
 def test_a_multi_target_run_repeats_each_targets_score_and_its_baseline_advice(tmp_path):

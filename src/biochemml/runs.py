@@ -1473,6 +1473,9 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
         return None, None
     if test.get("n"):
         score += f", {test['n']:,} test rows"
+    if saved.get("task") == "regression" and test.get("n") and test["n"] < FEW_TEST_ROWS:
+        return score, (f"In its training run: only {test['n']} test values, so its scores "
+                       "(and which model scored best) are mostly chance.")
     better = _better_baseline(saved.get("baselines"),  # as the training report said it
                               still_improving=bool(_still_improving(saved.get("fit"))),
                               log_scale=saved.get("baselines_scale") == "log")
