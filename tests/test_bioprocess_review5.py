@@ -164,6 +164,12 @@ def test_an_undeclared_categorical_text_column_is_named_but_not_a_run_name_colum
     assert "medium (LB, TB, defined)" in note and "declare it" in note
     assert "'run'" not in note and "run (" not in note  # R01, R02, ...: unique, an id
     assert checked.ignored_text == {"medium": ["LB", "TB", "defined"]}
+    # labels of runs are no factor left out, even where they repeat: a run id entered
+    # twice, the well of replicates, who ran it
+    runs["run"] = ["R01", "R01"] + [f"R{i:02d}" for i in range(3, 17)]
+    runs["well"] = ["A1", "A1", "B2", "B2"] * 4
+    runs["operator"] = ["Kim", "Lee"] * 8
+    assert set(check_runs(runs, factors(), "titer", used=["cycle"]).ignored_text) == {"medium"}
 
 
 def test_fit_conditions_command_names_an_ignored_text_column(tmp_path, factors_path, capsys):

@@ -392,6 +392,14 @@ def _require_responses(df: pd.DataFrame, responses, factors: Factors, path) -> N
                          + _header_below_hint(df, r) + hint, path=path)
 
 
+#: names of text columns that label runs rather than set a condition (a run's name or id,
+#: its well or plate position, when or by whom it ran, a comment): never called a factor
+#: left out
+_LABEL_NAME = __import__("re").compile(
+    r"(^|[^a-z])(run|id|name|sample|well|plate|position|pos|date|time|day|operator|user|"
+    r"note|notes|comment|comments|remark|remarks|file|barcode|label)s?($|[^a-z])")
+
+
 def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Runs:
     """Check a table of runs: factor columns, bounds and levels, responses, run ids.
 
@@ -475,7 +483,7 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
     for c in df.columns:
         if (c in skip or c in extra or pd.api.types.is_numeric_dtype(df[c])
                 or pd.api.types.is_bool_dtype(df[c]) or not str(c).strip()
-                or str(c).startswith("Unnamed:")):
+                or str(c).startswith("Unnamed:") or _LABEL_NAME.search(str(c).lower())):
             continue
         cells = df[c].dropna().astype(str).str.strip()
         cells = cells[cells != ""]
