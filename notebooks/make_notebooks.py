@@ -1454,7 +1454,7 @@ parity_plot(predictions, response="OD340")
 ## 운전 조건 → 단백질 생산량: 가상 대장균 반응기에서 직접 최적화해 보기
 
 수업 계획의 사례(반응기 운전 조건 → 단백질 생산량)를 biochemml에 들어 있는 가상 반응기 `EColiFedBatch`로 직접
-해 봅니다. 설치할 것이 없고 배양 한 번에 0.02초쯤 걸립니다. IPTG로 유도하는 대장균 유가식(fed-batch) 배양에서
+해 봅니다. 설치할 것이 없고 배양 한 번이 0.01초 안팎이면 끝납니다. IPTG로 유도하는 대장균 유가식(fed-batch) 배양에서
 재조합 단백질을 만드는 과정을 교과서 수준의 식 몇 개로 흉내 낸 **교육용 모델**입니다. 실제 균주로 검증한 모델이
 아니므로, 여기서 찾은 최적 조건을 실제 공정에 그대로 옮기면 안 됩니다.
 
@@ -1462,9 +1462,9 @@ parity_plot(predictions, response="OD340")
 | --- | --- | --- |
 | `temperature` | 18-37 °C | 유도한 뒤의 배양 온도(유도 전에는 37 °C) |
 | `pH` | 6.4-7.6 | 배양액의 pH |
-| `induction_od` | 2-60 | 세포가 이 OD600에 이르면 IPTG를 넣어 유도(늦어도 20시간째에는 유도) |
+| `induction_od` | 5-100 | 세포가 이 OD600에 이르면 IPTG를 넣어 유도(늦어도 20시간째에는 유도) |
 | `iptg` | 0.01-1 mM | 유도에 쓰는 IPTG 농도(로그 척도로 탐색) |
-| `feed_rate` | 1-12 g/L/h | 처음 넣은 포도당이 떨어지면 시작하는 포도당 공급 속도 |
+| `feed_rate` | 1-20 g/L/h | 처음 넣은 포도당이 떨어지면 4시간에 걸쳐 이 속도까지 올리는 포도당 공급 속도(유도 뒤에는 느려진 성장에 맞춰 줄임) |
 
 배양은 30시간째에 수확하고, 결과는 **수용성 단백질 농도(mg/L)** 입니다. 모델 안에는 실제 실험에서도 만나는
 상충 관계(trade-off)가 들어 있습니다.
@@ -1518,6 +1518,8 @@ print("best titer so far after each cycle (mg/L):",
 print(f"12 more runs chosen by the model: best {campaign.titer[12:].max():.0f} mg/L; "
       f"12 more at random: best {random_titer.max():.0f} mg/L")
 print(campaign.sort_values("titer", ascending=False).head(3).round(2).to_string())
+print("cycle 4:")
+print(campaign[campaign.cycle == 4].round(2).to_string())
 convergence_plot({"Bayesian optimisation (recommend)": [campaign.titer.cummax()],
                   "the same 12 + 12 random runs": [np.maximum.accumulate(
                       np.r_[campaign.titer[:12], random_titer])]},
@@ -1527,18 +1529,40 @@ convergence_plot({"Bayesian optimisation (recommend)": [campaign.titer.cummax()]
     md("""
 읽는 법:
 
-- 첫 12개(1주기)의 최고값은 약 540 mg/L였습니다. 모델이 고른 12개는 주기마다 최고값을 올려 약 850 mg/L에
-  이르렀고, 같은 수의 무작위 조건은 약 390 mg/L에 그쳐 1주기의 최고값도 넘지 못했습니다. 조건이 5개(5차원)만
-  되어도 무작위로 좋은 조건을 만나기는 어렵습니다.
-- 예측(`predicted`)과 측정(`measured`)을 견주어 보세요. 대부분 가깝지만 한참 빗나간 제안도 있습니다. 모델이
-  아직 잘 모르는 영역을 탐색한 결과이고, 그렇게 얻은 측정값이 다음 주기의 모델을 고칩니다.
-- 가장 좋은 조건들은 낮은 온도(약 24-27 °C, 잘 접히는 쪽), 늦은 유도(OD600 60), 많은 IPTG(1 mM), 빠른 포도당
-  공급으로 모였습니다. 유도 OD와 IPTG는 **탐색 범위의 끝**에 붙어 있습니다. 실제 캠페인이라면 "범위를 넓혀야
-  하는가"(예: OD 80에서 유도할 수 있는가)를 따져 볼 신호입니다. 최적점이 범위의 경계에 있으면 그 너머에 더 좋은
-  조건이 있을 수 있습니다.
+- 첫 12개(1주기)의 최고값은 약 450 mg/L였습니다. 모델이 고른 12개는 주기마다 최고값을 올려 약 1,070 mg/L에
+  이르렀고, 같은 수의 무작위 조건은 약 520 mg/L에 그쳤습니다. 조건이 5개(5차원)만 되어도 무작위로 좋은 조건을
+  만나기는 어렵습니다.
+- 예측(`predicted`)과 측정(`measured`)을 견주어 보세요. 4주기에는 약 1,000 mg/L로 예측한 조건 셋이 75-170 mg/L에
+  그쳤습니다. 마지막 표(4주기)를 보면 모두 pH를 범위의 끝(6.4나 7.5)으로 옮긴 조건입니다. 모델이 아직 재 보지 않은 pH를
+  "혹시 더 좋을까" 하고 탐색한 것이고, 이 실패한 측정값이 다음 주기의 모델에 "pH는 7 근처가 좋다"는 것을
+  가르칩니다. 베이즈 최적화는 모르는 곳을 일부러 찔러 보므로, 주기마다 몇 개는 이렇게 빗나가는 것이 정상입니다.
+- 가장 좋은 조건은 낮은 온도(약 23 °C: 잘 접히는 쪽), pH 7 근처, 늦은 유도, 많은 IPTG, 중간 정도의 포도당 공급
+  (약 9 g/L/h)이었습니다. 유도 OD(100)와 IPTG(1 mM)는 **탐색 범위의 끝**에 붙어 있습니다. 범위 끝의 최적점은
+  "범위를 넓혀야 하는가"를 따져 볼 신호이지만, 그 인자가 정말 중요한지부터 확인해야 합니다. 가상 반응기에서는
+  잡음 없는 "참값"을 바로 볼 수 있으니, 가장 좋은 조건에서 한 인자씩 바꿔 봅시다.
+"""),
+    code("""
+truth = EColiFedBatch(seed=0, noise=0.0)                # 같은 균주, 측정 잡음 없이
+best = campaign.loc[campaign.titer.idxmax(), plant.factors.names]
+for name, values in [("iptg", [0.05, 0.1, 0.3, 0.5, 1.0]),
+                     ("induction_od", [40, 60, 80, 100]),
+                     ("feed_rate", [6, 9, 12, 16, 20])]:
+    rows = pd.DataFrame([{**best, name: v} for v in values])
+    print(f"{name:13s}", "  ".join(f"{v:g}: {t:.0f}" for v, t in zip(values, truth.run(rows))),
+          "mg/L")
+"""),
+    md("""
+- IPTG는 0.3 mM부터 1 mM까지 참값이 거의 같습니다(차이가 측정 잡음 5 %보다 작음). 모델이 1 mM을 고른 것은 잡음
+  때문일 수 있고, 실제라면 IPTG를 아껴 0.3-0.5 mM을 쓰는 편이 낫습니다.
+- 유도 OD도 80과 100이 같습니다. 이 반응기는 늦어도 20시간째에 유도하므로, OD 80 이상이면 유도 시점이 같아지기
+  때문입니다. 범위를 넓혀도 얻을 것이 없습니다.
+- 포도당 공급은 12 g/L/h 근처가 가장 좋고, 그보다 많으면 떨어지다가 20에서는 거의 바닥입니다. 세포가 호흡으로 다 쓰지 못한 포도당이
+  아세트산이 되어 쌓이기 때문입니다(overflow 대사). 이런 "절벽" 근처는 잡음 때문에 모델이 잘못 짚기 쉬우니,
+  실제 공정에서는 최적점보다 조금 안쪽을 고르는 것이 안전합니다.
+- 실제 실험에서는 참값을 볼 수 없으므로, 범위 끝이나 절벽 근처의 조건은 반복 배양으로 확인합니다.
 - 이 반응기는 `seed`마다 조금 다른 균주입니다. `EColiFedBatch(seed=1)`로 바꾸거나, 첫 주기를 6개로 줄이거나,
   `batch`를 바꿔 가며 다시 돌려 보세요. 명령줄에서는 `plant.run(...)` 대신 실제 배양 결과를 표에 적고
-  `biochemml recommend`를 씁니다(README.ko.md의 "배양 조건" 절).
+  `biochemml recommend`를 씁니다(README.ko.md의 "생물반응기 실험: 조건 → 생산 농도, 그리고 다음에 할 실험" 절).
 """),
 ]
 

@@ -37,7 +37,7 @@ def test_textbook_trends_of_recombinant_expression():
     assert neutral > 2 * max(low, high)
     none, some, more = _titers(plant, "iptg", [0.01, 0.1, 1.0])
     assert none < some and more < some  # too little IPTG: weak; too much: burden
-    starved, fed, flooded = _titers(plant, "feed_rate", [1.0, 6.0, 12.0])
+    starved, fed, flooded = _titers(plant, "feed_rate", [1.0, 10.0, 20.0])
     assert starved < fed and flooded < fed  # overfeeding makes acetate
 
 

@@ -5,7 +5,8 @@ Each is a function ``conditions -> final titer`` over a small set of :class:`Fac
 :class:`EColiFedBatch`
     Built in, nothing to install: a teaching model of recombinant protein from an
     IPTG-induced *E. coli* fed batch (temperature, pH, induction OD, IPTG, feed rate ->
-    soluble protein, mg/L), about 20 ms a run. Written for biochemml; not a validated model.
+    soluble protein, mg/L), about 5-20 ms a run. Written for biochemml; not a validated
+    model.
 
 The two published simulators below are adapters, not needed by the core package; install
 them with::
@@ -79,15 +80,17 @@ def _require(module: str, how: str):
 class EColiFedBatch(_Reactor):
     """A built-in teaching model: recombinant protein from an IPTG-induced *E. coli* fed batch.
 
-    No package to install, about 5 ms a run: the course's bioreactor case (operating
+    No package to install, about 5-20 ms a run: the course's bioreactor case (operating
     conditions -> protein production) to practise design and Bayesian optimisation on. It is
     a small set of textbook equations written for biochemml, **not a validated model of any
     strain**; its optimum is where the trade-offs below put it, not a recommendation for a
     real process.
 
-    The culture starts at OD600 0.25 with 10 g/L glucose at 37 °C, is fed glucose at
-    ``feed_rate`` from 5 h, is induced with ``iptg`` when it reaches ``induction_od`` and is
-    then held at ``temperature``, and is harvested at 30 h. Monod growth on glucose, with a
+    The culture starts at OD600 0.25 with 10 g/L glucose at 37 °C. When that glucose is
+    spent, the feed starts and rises over 4 h to ``feed_rate``; the culture is induced
+    with ``iptg`` when it reaches ``induction_od`` (at 20 h at the latest), then held at
+    ``temperature`` with the feed turned down in step with the slower growth, and is
+    harvested at 30 h. Monod growth on glucose, with a
     square-root (Ratkowsky) temperature law, a pH optimum at 7.0 and a biomass ceiling
     (oxygen transfer) of 50 g/L; glucose taken up beyond the respiratory capacity becomes
     acetate, which inhibits growth and expression. After induction, expression rises with
@@ -115,9 +118,9 @@ class EColiFedBatch(_Reactor):
     factors = Factors([
         Factor("temperature", "continuous", 18.0, 37.0),    # degC after induction
         Factor("pH", "continuous", 6.4, 7.6),
-        Factor("induction_od", "continuous", 2.0, 60.0),    # OD600 at induction
+        Factor("induction_od", "continuous", 5.0, 100.0),   # OD600 at induction
         Factor("iptg", "continuous", 0.01, 1.0, log=True),  # mM
-        Factor("feed_rate", "continuous", 1.0, 12.0),       # g glucose / L / h
+        Factor("feed_rate", "continuous", 1.0, 20.0),       # g glucose / L / h
     ])
     #: hours simulated (harvest) and the Euler step (h)
     harvest, step = 30.0, 0.02
@@ -146,6 +149,8 @@ class EColiFedBatch(_Reactor):
             if fed_from is None and glucose < 0.5:        # the batch glucose is spent
                 fed_from = t
             fed = 0.0 if fed_from is None else feed * min((t - fed_from) / 4.0, 1.0)
+            if induced_at is not None:  # after the shift the feed follows the slower growth,
+                fed *= rate             # as an operator (or a DO-stat) turns it down
             uptake = min(1.4 * rate * glucose / (0.05 + glucose),   # g glucose / g / h,
                          (glucose / self.step + fed) / biomass)     # no more than there is
             respired = min(uptake, self._q_ox * rate)
