@@ -378,21 +378,30 @@ def test_an_integer_factor_is_refused_with_the_workaround(tmp_path):
 
 
 def test_the_readme_workaround_for_whole_numbers_runs(tmp_path):
+    """The README's code for whole-number factors, run as written there."""
+    import re
+    from pathlib import Path
+
     from biochemml.bioprocess.factors import Factor
 
-    f = Factors([Factor("temperature", "continuous", 25, 37),
-                 Factor("feeds per day", "continuous", 1, 6)])
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    block = re.search(r"Whole-number factors.*?```python\n(.*?)```", readme, re.S).group(1)
+    factors = Factors([Factor("temperature", "continuous", 25, 37),
+                       Factor("feeds per day", "continuous", 1, 6)])
     runs = wide_runs(8).rename(columns={"feed": "feeds per day"})
     runs["feeds per day"] = (1 + runs["feeds per day"] / 2).round()
+    space = {"runs": runs, "factors": factors, "ConditionModel": ConditionModel,
+             "recommend": lambda *a, **k: recommend(*a, **{**k, "num_restarts": 2,
+                                                           "raw_samples": 32})}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        next_runs = recommend(runs, f, "titer", batch=2, seed=0, num_restarts=2, raw_samples=32)
-    next_runs["feeds per day"] = next_runs["feeds per day"].round()
-    names = [x.name for x in f.varied]
-    model = ConditionModel("gp", factors=f, seed=0).fit(runs[names], runs["titer"])
-    next_runs["predicted_mean"], next_runs["predicted_std"] = model.predict(next_runs[names],
-                                                                            return_std=True)
-    assert (next_runs["feeds per day"] % 1 == 0).all()
+        exec(block, space)
+    rounded, model = space["rounded"], space["model"]
+    assert (rounded["feeds per day"] % 1 == 0).all() and not rounded.duplicated(
+        ["temperature", "feeds per day"]).any()
+    mean = model.predict(rounded[["temperature", "feeds per day"]])
+    np.testing.assert_allclose(rounded["predicted_mean"], mean)
+    assert ((rounded["lower_95"] <= mean) & (mean <= rounded["upper_95"])).all()
 
 
 def test_python_recommend_warns_of_runs_entered_twice_and_negative_titers(tmp_path):
