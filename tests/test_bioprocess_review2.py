@@ -269,6 +269,6 @@ def test_repeated_proposals_are_named(tmp_path, capsys):
     written = pd.read_csv(out)
     assert len(written) < 3  # the same run proposed twice is one run: the copies are dropped
     err = capsys.readouterr().err
-    assert "Warning: the optimiser proposed the same run more than once (run 2 of the batch " \
-           "was run 1 again" in err and "within the fixed values" in err
+    assert "Warning: the optimiser proposed the same run more than once (a copy of next01" \
+        in err and "within the fixed values" in err
     assert "proposed the same run more than once" in out.with_suffix(".html").read_text()

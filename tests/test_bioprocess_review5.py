@@ -419,3 +419,12 @@ def test_python_recommend_warns_of_runs_entered_twice_and_negative_titers(tmp_pa
     said = " ".join(str(w.message) for w in caught if w.category is CampaignWarning)
     assert "is below 0" in said and "identical in every column" in said
     assert "identical in every column" in out.attrs["runs"]
+
+
+def test_dropped_copies_are_named_as_the_table_names_the_kept_runs():
+    from biochemml.bioprocess.recommend import _distinct
+
+    unit = np.array([[0.1, 0.1], [0.9, 0.9], [0.1, 0.1], [0.5, 0.5], [0.9, 0.9]])
+    keep, note = _distinct(unit)
+    assert keep.tolist() == [True, True, False, True, False]
+    assert "(a copy of next01, a copy of next02," in note and "3 distinct runs" in note

@@ -172,6 +172,7 @@ def test_the_fraction_note_names_resolution_and_generators():
     assert "resolution IV" in fraction_note(list("ABCDEF"), 16)
     assert "resolution V:" in fraction_note(list("ABCDE"), 16)
     assert fraction_note(list("ABC"), 8) == ""  # the full factorial confounds nothing
+    assert "resolution VI:" in fraction_note(list("ABCDEF"), 32)
 
 
 def test_doe_says_what_a_fraction_confounds(tmp_path, capsys):

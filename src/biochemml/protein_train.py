@@ -962,9 +962,13 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
     if bounds is not None:  # how many measured values the run's 95 % intervals hold
         inside = (y >= bounds[0]) & (y <= bounds[1])
         result["interval_95_coverage"] = float(inside[scored].mean())
+        from .runs import MIN_CALIBRATION_ROWS
+
+        few = int(scored.sum()) < MIN_CALIBRATION_ROWS
         text = (f"The run's 95 % prediction intervals hold {inside[scored].mean():.0%} of the "
                 f"{int(scored.sum())} measured values scored here"
-                + (" (under 90 %: these variants are harder than the run's test variants)"
+                + (f" (too few to judge: {MIN_CALIBRATION_ROWS} or more are needed)" if few
+                   else " (under 90 %: these variants are harder than the run's test variants)"
                    if inside[scored].mean() < 0.9 else ""))
         notes.append(text + ".")
         from .progress import say

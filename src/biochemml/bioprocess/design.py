@@ -204,7 +204,8 @@ def fraction_note(names, n: int) -> str:
     rules = [f"{names[m + j]} = " + "·".join(names[i] for i in range(m) if g >> i & 1)
              for j, g in enumerate(generators)]
     resolution = _resolution(wlp)
-    roman = {3: "III", 4: "IV", 5: "V"}.get(resolution, str(resolution))
+    roman = {3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII", 9: "IX",
+             10: "X"}.get(resolution, str(resolution))
     return (f"a 2^({k}-{k - m}) fraction of resolution {roman}: "
             f"{_ALIASED.get(resolution, _ALIASED[5])}. Its {'generator is' if len(rules) == 1 else 'generators are'} "
             + "; ".join(rules) + " (each such column is set to the product of the others' "

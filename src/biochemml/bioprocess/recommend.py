@@ -306,11 +306,13 @@ def _distinct(unit: np.ndarray, limited=False, tol: float = 1e-3) -> tuple:
         same = [i for i in range(j) if keep[i] and np.all(np.abs(unit[i] - unit[j]) <= tol)]
         if same:
             keep[j] = False
-            gone.append(f"run {j + 1} of the batch was run {same[0] + 1} again")
+            # named as the table names the runs it keeps (next01, ...): the copy of one
+            kept_name = proposal_names(int(keep[:same[0] + 1].sum()))[-1]
+            gone.append(f"a copy of {kept_name}")
     if not gone:
         return keep, ""
     n = int(keep.sum())
-    return keep, ((f"the optimiser proposed the same run more than once ({'; '.join(gone)}, "
+    return keep, ((f"the optimiser proposed the same run more than once ({', '.join(gone)}, "
                    f"every factor within {tol:.1%} of its range): the copies were dropped, and "
                    f"{n} distinct run{'s are' if n > 1 else ' is'} proposed instead of "
                    f"{len(unit)}, as it found no other conditions worth as much"
