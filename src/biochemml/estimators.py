@@ -825,14 +825,15 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
             z_tr, z_va = z_tr[:, 0], z_va[:, 0]
         w = None if weights is None else weights[tr]
         self._fit_models(codes[tr], z_tr, w, val_codes, z_va, self.n_targets_)
-        self.std_scale_ = self._calibrate(val_codes,
-                                          val_vals.reshape(len(val_codes), self.n_targets_))
+        val_vals = val_vals.reshape(len(val_codes), self.n_targets_)
+        raw = (self._member_outputs(val_codes).astype(np.float64)  # one pass for both scales
+               if len(self.models_) >= 2 and len(val_vals) >= 10 else None)
+        self.std_scale_ = self._calibrate(val_codes, val_vals, raw=raw)
         if self.target_transform == "log":
-            self.log_std_scale_ = self._calibrate(
-                val_codes, val_vals.reshape(len(val_codes), self.n_targets_), log=True)
+            self.log_std_scale_ = self._calibrate(val_codes, val_vals, log=True, raw=raw)
         return self
 
-    def _calibrate(self, val_codes, val_vals, log: bool = False) -> np.ndarray:
+    def _calibrate(self, val_codes, val_vals, log: bool = False, raw=None) -> np.ndarray:
         """Factor per target that makes the ensemble's spread match its validation errors.
 
         Members of a deep ensemble agree more than their errors warrant (they share the
@@ -851,11 +852,13 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
 
         ``log``: the factor for the spread of the members' logarithms (a log target's
         intervals, :meth:`predict_bounds`), measured against the logarithms of the values.
+        ``raw``: the members' outputs on ``val_codes`` when the caller has them.
         """
         ones = np.ones(self.n_targets_)
         if len(self.models_) < 2 or len(val_vals) < 10:
             return ones
-        raw = self._member_outputs(val_codes).astype(np.float64)
+        if raw is None:
+            raw = self._member_outputs(val_codes).astype(np.float64)
         if log:
             members = raw * self.target_scale_ + self.target_mean_
             with np.errstate(divide="ignore", invalid="ignore"):
