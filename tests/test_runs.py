@@ -1117,6 +1117,7 @@ def test_a_log_target_run_is_scored_on_the_log_scale_too(tmp_path, capsys):
     # the baselines and this run compared on the scale they were trained on
     assert saved["baselines_scale"] == "log" and "on the log scale as trained:" in out
     assert saved["baselines"][-1]["r2"] == pytest.approx(logged["r2"])
+    assert {row["scale"] for row in saved["baselines"]} == {"log"}
     assert (table.lower_95 > 0).all() and (table.lower_95 < table.prediction).all()
     assert "r2 (log scale)" in (run / "report.html").read_text()
 

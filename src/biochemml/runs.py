@@ -754,8 +754,10 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
             "; scores on the log scale, as the models were trained)" if logged else ")")
         tables[title] = pd.DataFrame(rows_out).rename(
             columns=BASELINE_COLUMNS)  # rounded once, by the report
-        if logged:
+        if logged:  # in metrics.json each row says so too: test.r2 there is on the raw scale
             extra["baselines_scale"] = "log"
+            for row in rows_out:
+                row["scale"] = "log"
         extra["baselines"] = rows_out
     return figures, tables, extra
 
