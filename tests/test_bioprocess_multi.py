@@ -106,7 +106,8 @@ def test_log_response_model_stays_positive_and_interpolates():
     # the noise prior expects run-to-run scatter, so 9 exact values are smoothed a little
     # (9 % at the ends, where 5 % held with BoTorch's near-noiseless prior)
     assert np.allclose(m.predict(X), y, rtol=0.1)
-    with pytest.raises(InputError, match="log_response needs a positive response"):
+    with pytest.raises(InputError, match=r"log_response models the logarithm of y and needs every "
+                                         r"value above 0; position 0 holds"):
         ConditionModel("gp", factors=f, log_response=True).fit(X, y - 20)
     # tree ensembles model the log too (as cross_validate and replay need for every kind)
     gbt = ConditionModel("gbt", factors=f, n_members=4, log_response=True).fit(X, y)

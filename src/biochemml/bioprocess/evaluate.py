@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..errors import CampaignWarning, InputError
 from .factors import Factors
-from .models import ConditionModel, central_interval, infer_factors, response_floor
+from .models import (ConditionModel, central_interval, check_positive, infer_factors,
+                     response_floor)
 
 
 def interval_metrics(observed, mean, std, level: float = 0.95, log: bool = False,
@@ -57,17 +58,6 @@ def interval_columns(level: float = 0.95) -> tuple:
     for 95% intervals (as recommend writes them)."""
     pct = f"{100 * level:g}".replace(".", "_")
     return f"lower_{pct}", f"upper_{pct}"
-
-
-def check_positive(y, response: str = "the response") -> None:
-    """``log_response``: refuse a response with a value <= 0 (its logarithm is undefined),
-    naming its position."""
-    y = np.asarray(y, dtype=np.float64)
-    bad = np.flatnonzero(y <= 0)
-    if bad.size:
-        i = int(bad[0])
-        raise InputError(f"log_response models the logarithm of {response} and needs every "
-                         f"value above 0; position {i} holds {y[i]:g}")
 
 
 #: what each interval means, for labels: cross-validation and replay predict single runs

@@ -120,6 +120,18 @@ def response_values(y) -> np.ndarray:
     raise InputError(f"y, position {i}: {message}")
 
 
+def check_positive(y, response: str = "the response") -> None:
+    """``log_response``: refuse a response with a value <= 0 (its logarithm is undefined),
+    naming its position (a table of runs read from a file names the file row instead:
+    :func:`biochemml.bioprocess.recommend.check_positive_runs`)."""
+    y = np.asarray(y, dtype=np.float64)
+    bad = np.flatnonzero(y <= 0)
+    if bad.size:
+        i = int(bad[0])
+        raise InputError(f"log_response models the logarithm of {response} and needs every "
+                         f"value above 0; position {i} holds {y[i]:g}")
+
+
 def infer_factors(X: pd.DataFrame) -> Factors:
     """Factors spanning a table: numeric columns continuous over their range, others categorical.
 
@@ -308,9 +320,8 @@ class ConditionModel:
             raise InputError(f"y has a missing or infinite value at position {int(np.flatnonzero(~np.isfinite(y))[0])}")
         if len(y) < 2:
             raise InputError("a model needs at least 2 runs")
-        if self.log_response and np.any(y <= 0):
-            raise InputError(f"log_response needs a positive response; y has {y.min():g} at "
-                             f"position {int(np.argmin(y))}")
+        if self.log_response:
+            check_positive(y, "y")
         self.factors_ = self.factors if self.factors is not None else infer_factors(X)
         U = self.factors_.to_unit(self.factors_.check_table(X))
         self.n_train_ = len(y)

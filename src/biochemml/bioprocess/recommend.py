@@ -239,7 +239,7 @@ def check_request(runs, factors: Factors, response, batch: int = 4, maximize=Tru
     for r in responses:
         require_variation(checked.responses[r], r, checked.table.attrs.get("path"))
     if log_response:
-        _check_positive(checked, responses)
+        check_positive_runs(checked, responses)
     if reference is not None and len(responses) > 1 and multi == "nehvi":
         _check_reference(checked, factors, responses, senses, reference)
     return factors, checked, senses
@@ -499,7 +499,7 @@ def pareto_front(runs, response, maximize=True) -> np.ndarray:
     return keep
 
 
-def _check_positive(checked, responses) -> None:
+def check_positive_runs(checked, responses) -> None:
     """``log_response``: every response value must be above 0; the error names the file,
     the row and the column of the first that is not."""
     for r in responses:

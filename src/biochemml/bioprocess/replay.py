@@ -81,9 +81,9 @@ def replay(runs, factors: Factors, response: str, cycle="cycle", kind: str = "gp
     require_cycle_column(checked.table, cycle)
     require_variation(checked.responses[response], response, checked.table.attrs.get("path"))
     if log_response:
-        from .recommend import _check_positive
+        from .recommend import check_positive_runs
 
-        _check_positive(checked, [response])
+        check_positive_runs(checked, [response])
     table = checked.table.reset_index(drop=True)
     cycles = table[cycle].to_numpy()
     blank = np.flatnonzero(pd.isna(table[cycle]).to_numpy())

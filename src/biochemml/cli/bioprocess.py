@@ -436,9 +436,9 @@ def fit_conditions(
     X, y = checked.conditions, checked.responses[response].to_numpy()
     require_variation(y, response, checked.table.attrs.get("path"))
     if log_response:
-        from ..bioprocess.recommend import _check_positive
+        from ..bioprocess.recommend import check_positive_runs
 
-        _check_positive(checked, [response])
+        check_positive_runs(checked, [response])
     try:  # before the notices about the runs: a table too small says so first
         cv_folds(X, f, fold_spec, seed)
     except InputError as err:
