@@ -154,10 +154,13 @@ def _calibration_note(summary: pd.DataFrame, predictions: pd.DataFrame, kind: st
                       level: float) -> str:
     """The coverage verdicts of :func:`~biochemml.bioprocess.evaluate.coverage_note` for
     each cycle of at least 30 predicted runs (or, when none is that large, for all the
-    predicted runs together), joined; ``""`` when every one is calibrated."""
+    predicted runs together), joined; ``""`` when every one is calibrated, or for a
+    ``level`` other than 0.95, which that verdict does not judge."""
     from ..runs import MIN_CALIBRATION_ROWS
     from .evaluate import coverage_note
 
+    if abs(level - 0.95) > 1e-9:  # the verdict's band (0.90-0.98) is a 95 % interval's
+        return ""
     notes = [coverage_note(float(cov), int(n), kind,
                            where=f"of cycle {k}, predicted from the cycles before it")
              for k, n, cov in zip(summary["cycle"], summary["n_test"], summary["coverage"])
