@@ -85,6 +85,9 @@ def one_set() -> Iterator[None]:
     its temporary file, and all of them are moved onto their paths only when the block
     ends without error (a failure or Ctrl-C removes them all, leaving the earlier files).
     So a table, its plot and its report never come from two different runs.
+
+    The moves at the end are one ``os.replace`` a file (microseconds each): only a crash
+    in that instant, or two runs writing the same files at once, could still mix a set.
     """
     pending: list = []
     token = _SET.set(pending)
