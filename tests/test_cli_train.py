@@ -297,3 +297,21 @@ def test_evaluate_lists_targets_only_not_the_unseen_or_all_rows_scores():
     text = _metrics_text({"gfp": scores, "rfp": scores, "unseen": {"gfp": scores},
                           "all_rows": {"gfp": scores, "rfp": scores}})
     assert [line for line in text.splitlines() if not line.startswith(" ")] == ["gfp:", "rfp:"]
+
+
+def test_a_regression_on_text_labels_points_to_classification(tmp_path, capsys):
+    from biochemml.cli import main
+
+    path = tmp_path / "lab.csv"
+    path.write_text("seq,level\n" + "".join(f"ACGTACG{b},{lv}\n" for b, lv in
+                                             zip("ACGTAC", ["high", "low"] * 3)))
+    assert main(["train", "--data", str(path), "--sequence-column", "seq", "--target-column",
+                 "level", "--task", "regression", "--out", str(tmp_path / "run")]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert ("row 2, column 'level': the value is 'high', not a number (6 rows in all). The "
+            "column holds text labels only (high, low): to learn classes, train with --task "
+            "classification") in err
+    path.write_text("seq,level\nACGTACGA,1.5\nACGTACGC,n.d.\nACGTACGG,2.5\n")  # a typo only
+    assert main(["train", "--data", str(path), "--sequence-column", "seq", "--target-column",
+                 "level", "--task", "regression", "--out", str(tmp_path / "run2")]) == 1
+    assert "classification" not in capsys.readouterr().err

@@ -797,8 +797,31 @@ def _values(df: pd.DataFrame, task: str, targets: list, one_class: bool = False)
     table of one class is allowed (an evaluation: how many binders are recovered)."""
     if task == "classification":
         return _labels(df, targets[0], one_class=one_class)
-    cols = [numeric_column(df, c, allow_missing=len(targets) > 1) for c in targets]
+    cols = []
+    for c in targets:
+        try:
+            cols.append(numeric_column(df, c, allow_missing=len(targets) > 1))
+        except InputError as err:
+            raise InputError(err.message + _classes_hint(df, c), path=err.path, row=err.row,
+                             column=err.column) from None
     return cols[0] if len(cols) == 1 else np.column_stack(cols)
+
+
+def _classes_hint(df: pd.DataFrame, column) -> str:
+    """For a regression target column of text labels only (``high``, ``low``): a clause
+    pointing to classification; else ``""``."""
+    if column not in df.columns:
+        return ""
+    cells = df[column].dropna().astype(str).str.strip()
+    cells = cells[cells != ""]
+    if not len(cells) or pd.to_numeric(cells, errors="coerce").notna().any():
+        return ""
+    labels = sorted(cells.unique())
+    if len(labels) > 20:
+        return ""
+    return (f". The column holds text labels only ({', '.join(labels[:5])}"
+            f"{', ...' if len(labels) > 5 else ''}): to learn classes, train with "
+            "--task classification")
 
 
 def _blank_value_notes(df: pd.DataFrame, targets: list, y) -> list:
