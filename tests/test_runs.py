@@ -1153,3 +1153,27 @@ def test_training_says_what_it_will_run_and_how_far_each_network_went(tmp_path, 
     run = "/".join(str(i["epochs_run"]) for i in fit)
     best = "/".join(str(i["best_epoch"] + 1) for i in fit)
     assert f", {run} epochs of at most 3 (best {best}): 2 networks" in err
+
+
+def test_replicated_sequences_give_the_noise_ceiling(tmp_path, capsys):
+    from biochemml.metrics import replicate_ceiling
+
+    rng = np.random.default_rng(5)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(150)]
+    signal = np.array([s.count("G") for s in seqs], dtype=float)
+    # every sequence measured twice, with noise of SD 1
+    table = pd.DataFrame({"seq": seqs * 2, "v": np.r_[signal, signal] + rng.normal(0, 1, 300)})
+    table.to_csv(tmp_path / "t.csv", index=False)
+    expected = replicate_ceiling(np.r_[np.arange(150), np.arange(150)], table.v)
+    assert 0.6 < expected["noise_sd"] / 1.0 < 1.4 and expected["groups"] == 150
+    assert main(["train", "--data", str(tmp_path / "t.csv"), "--sequence-column", "seq",
+                 "--target-column", "v", "--task", "regression", "--model", "ridge",
+                 "--out", str(tmp_path / "run")]) == 0
+    err = said(capsys.readouterr().err)
+    assert (f"150 sequences were measured more than once: their measurements differ by a "
+            f"pooled SD of {expected['noise_sd']:.3g}, so even a perfect model would reach a "
+            f"test R² of about {expected['r2_ceiling']:.2f}") in err
+    saved = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert saved["noise_ceiling"]["r2_ceiling"] == pytest.approx(expected["r2_ceiling"])
+    assert "the noise ceiling" in (tmp_path / "run" / "report.html").read_text()
+    assert replicate_ceiling(np.arange(100), rng.normal(size=100)) is None  # no replicates

@@ -35,6 +35,7 @@ __all__ = [
     "with_intervals",
     "interval_coverage",
     "bounds_coverage",
+    "replicate_ceiling",
 ]
 
 
@@ -1016,3 +1017,61 @@ def bounds_coverage(y_true, bounds: dict) -> dict:
             raise InputError(NO_SPREAD)
         out[level] = float(np.mean((t >= low) & (t <= high)))
     return out
+
+
+# --------------------------------------------------------------------------- replicates
+def replicate_ceiling(groups, y, min_groups: int = 10) -> dict | None:
+    """How well any model could predict single measurements, read from replicates.
+
+    Rows of one group (one sequence measured several times) differ by measurement noise
+    alone; their pooled within-group variance ``s²`` is noise no model can predict, so a
+    perfect model would reach about ``R² = 1 - s² / var(y)`` on single measurements like
+    these (less where the noise differs between sequences).
+
+    Parameters
+    ----------
+    groups : array-like of shape (N,)
+        The group (distinct sequence) of each row.
+    y : array-like of shape (N,)
+        Its measured value; NaN rows are left out.
+    min_groups : int, default 10
+        Fewest groups measured twice or more to give an estimate from.
+
+    Returns
+    -------
+    dict or None
+        ``{"groups": k, "rows": n, "noise_sd": s, "r2_ceiling": c}`` (``rows``: the rows of
+        those ``k`` groups), or None with fewer than ``min_groups`` such groups.
+
+    Examples
+    --------
+    >>> g = np.repeat(np.arange(20), 2)
+    >>> y = np.repeat(np.arange(20.0), 2) + np.tile([-0.5, 0.5], 20)
+    >>> round(replicate_ceiling(g, y)["r2_ceiling"], 3)
+    0.985
+    """
+    y = np.asarray(y, dtype=np.float64)
+    groups = np.asarray(groups)
+    ok = np.isfinite(y)
+    y, groups = y[ok], groups[ok]
+    if len(y) < 3:
+        return None
+    codes, _ = _factorize(groups)
+    counts = np.bincount(codes)
+    rep = counts[codes] >= 2
+    k = int((counts >= 2).sum())
+    if k < min_groups:
+        return None
+    means = np.bincount(codes, weights=y) / np.maximum(counts, 1)
+    within = float(((y[rep] - means[codes[rep]]) ** 2).sum() / (rep.sum() - k))
+    total = float(np.var(y, ddof=1))
+    if total <= 0:
+        return None
+    return {"groups": k, "rows": int(rep.sum()), "noise_sd": within ** 0.5,
+            "r2_ceiling": 1.0 - within / total}
+
+
+def _factorize(values) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, uniques)`` of any 1-D array (numbers or text), as pandas.factorize."""
+    uniques, codes = np.unique(np.asarray(values, dtype=str), return_inverse=True)
+    return codes.reshape(-1), uniques

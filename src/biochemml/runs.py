@@ -1207,6 +1207,21 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         copies, copies_note = _copies(seqs, df, alphabet)
         if copies_note:
             say(f"[yellow]{copies_note}[/yellow]")
+    ceiling = ceiling_note = None
+    if task == "regression":  # replicates tell how much of the values is noise
+        from . import metrics as _metrics
+
+        ceiling = _metrics.replicate_ceiling(pd.factorize(pd.Series(_as_read(seqs, alphabet)))[0],
+                                             np.asarray(y, dtype=float).reshape(len(df), -1)[:, 0])
+        if ceiling is not None:
+            ceiling_note = (
+                f"{ceiling['groups']} sequences were measured more than once"
+                + (f" (first target, {targets[0]})" if len(targets) > 1 else "")
+                + f": their measurements differ by a pooled SD of {ceiling['noise_sd']:.3g}, "
+                f"so even a perfect model would reach a test R² of about "
+                f"{ceiling['r2_ceiling']:.2f} on single measurements like these (the noise "
+                "ceiling; lower where the noise differs between sequences).")
+            say(ceiling_note)
     strata = y if task == "classification" and stratify else None
     if strata is not None and split_values is None and split == "random":
         _check_classes(df, targets[0], strata)
@@ -1375,7 +1390,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             summary["fit time"] = (f"{sum(i['fit_seconds'] for i in fit_info):.1f} s on "
                                    f"{fit_info[0]['device']}")
         summary["total time"] = f"{time.time() - started:.1f} s"
-        json_metrics = {"task": task, "test": result, "fit": fit_info, **extra}
+        json_metrics = {"task": task, "test": result, "fit": fit_info, **extra,
+                        **({"noise_ceiling": ceiling} if ceiling else {})}
         (tmp / "metrics.json").write_text(json.dumps(_json_ready(json_metrics), indent=2))
         notes, first = [], []  # first: the report's "Read this first" box
         still = _still_improving(fit_info)
@@ -1400,6 +1416,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             notes.append(unscored)
         if copies_note:
             notes.append(copies_note)
+        if ceiling_note:
+            notes.append(ceiling_note)
         near = near_relatives_note(extra.get("near_relatives")) \
             if split == "random" and split_column is None else None
         for said_note in (copies_in_test_note(extra.get("near_relatives")), near):
