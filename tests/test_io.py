@@ -669,3 +669,13 @@ def test_a_large_fasta_is_read_line_by_line_and_a_late_windows_byte_is_handled(t
     path.write_bytes((body + ">last 37°C\nGGCC\n").encode("cp1252"))  # after 100 kB of ASCII
     df = read_fasta(path)
     assert len(df) == 20_001 and df["value"].iloc[-1] == "37°C"
+
+
+def test_excel_error_text_in_a_csv_is_named_too(tmp_path):
+    path = tmp_path / "saved.csv"  # a sheet saved as CSV writes what the failed cell shows
+    path.write_text("sequence,gfp,note\nACGT,1.0,NA\nGGCC,#N/A,\nTTAA,2.0,n/a\n")
+    df = read_table(path)
+    with pytest.raises(InputError, match=r"row 3, column 'gfp': the cell shows the Excel error "
+                                         r"#N/A: its formula failed"):
+        numeric_column(df, "gfp", allow_missing=True)
+    assert df["note"].isna().all()  # the usual words for missing stay missing

@@ -71,3 +71,7 @@ def test_predict_and_evaluate_give_intervals_that_hold_new_variants(tem1_split, 
     assert f"The run's 95 % prediction intervals hold {inside:.0%} of the 600" in said
     scored = pd.read_csv(folder / "ev" / "predictions.csv")
     assert {"lower_95", "upper_95"} <= set(scored.columns)
+    record = yaml.safe_load((folder / "ev" / "evaluation.yaml").read_text())
+    assert record["model"] == str((folder / "run").resolve()) and record["target_column"] == \
+        "score"
+    assert record["provenance"]["data_file"]["path"] == str((folder / "other.csv").resolve())

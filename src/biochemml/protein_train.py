@@ -985,6 +985,14 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
 
         with atomic_folder(out) as tmp:
             (tmp / "metrics.json").write_text(_metrics_json(result))
+            from . import provenance
+            from .runs import write_yaml
+
+            write_yaml(tmp / "evaluation.yaml", {  # what was scored with what, to trace it
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "model": str(Path(run_dir).resolve()), "data": str(data_path),
+                "variant_column": column, "target_column": target,
+                "provenance": provenance.record(data_path)})
             added = pd.DataFrame({"prediction": pred})
             if bounds is not None:
                 added["lower_95"], added["upper_95"] = bounds

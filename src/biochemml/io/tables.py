@@ -125,6 +125,12 @@ def read_table(path, columns=None) -> pd.DataFrame:
     return df
 
 
+#: cells of a text table read as missing: pandas' own list without Excel's #N/A, which a
+#: saved sheet writes where a formula failed (named as such, not taken as "not measured")
+TEXT_MISSING = ["", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+                "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
+
+
 #: text encodings tried in turn: UTF-8 (with or without a byte-order mark), then the
 #: Windows encoding Excel's plain "CSV" writes (µ, °, ä as single bytes)
 TEXT_ENCODINGS = ("utf-8", "cp1252")
@@ -208,7 +214,7 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
         try:
             sep, skip, several = _sniff(path, sep, encoding)
             options = {"sep": sep, "encoding": encoding, "decimal": "," if sep == ";" else ".",
-                       "skiprows": skip}
+                       "skiprows": skip, "keep_default_na": False, "na_values": TEXT_MISSING}
             df = pd.read_csv(path, skip_blank_lines=False, **options)
             if sep == "\t" and _writes_decimal_commas(df):  # a European "Text (Tab)" export
                 # cells stay as written: a column read as numbers (numeric_column) takes
