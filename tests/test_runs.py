@@ -1177,3 +1177,21 @@ def test_replicated_sequences_give_the_noise_ceiling(tmp_path, capsys):
     assert saved["noise_ceiling"]["r2_ceiling"] == pytest.approx(expected["r2_ceiling"])
     assert "the noise ceiling" in (tmp_path / "run" / "report.html").read_text()
     assert replicate_ceiling(np.arange(100), rng.normal(size=100)) is None  # no replicates
+
+
+def test_uneven_weights_say_their_effective_sample_size(tmp_path, capsys):
+    rng = np.random.default_rng(6)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(200)]
+    reads = np.where(np.arange(200) < 10, 1000.0, 1.0)  # ten rows carry the weight
+    pd.DataFrame({"seq": seqs, "v": [s.count("G") + rng.normal(0, 0.3) for s in seqs],
+                  "reads": reads}).to_csv(tmp_path / "t.csv", index=False)
+    assert main(["train", "--data", str(tmp_path / "t.csv"), "--sequence-column", "seq",
+                 "--target-column", "v", "--task", "regression", "--model", "ridge",
+                 "--weight-column", "reads", "--out", str(tmp_path / "run")]) == 0
+    err = said(capsys.readouterr().err)
+    test_rows = pd.read_csv(tmp_path / "run" / "predictions.csv")["row"].to_numpy() - 2
+    w = np.delete(reads, test_rows)
+    effective = w.sum() ** 2 / (w ** 2).sum()  # about 10: the heavy rows of training
+    assert (f"The weights of 'reads' make the {len(w)} training rows count as about "
+            f"{effective:,.0f} equal ones (effective sample size)") in err
+    assert "effective sample size" in (tmp_path / "run" / "report.html").read_text()

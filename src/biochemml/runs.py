@@ -1373,11 +1373,22 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             "sequence length": _length_words(seqs, est.input_length_, pad),
             "padding": pad, "seed": seed,
         }
+        weights_note = None
         if weight_column is not None:
+            w = np.asarray(weights, dtype=float)[train_idx]
+            effective = float(w.sum() ** 2 / (w ** 2).sum()) if (w > 0).any() else 0.0
             summary["weights"] = (f"column '{weight_column}' weighs each training row in the "
                                   "loss" + (" (baselines too); test metrics count every row "
                                             "of weight above 0 once" if task == "regression"
-                                            else "; test metrics count every row once"))
+                                            else "; test metrics count every row once")
+                                  + f"; the weights make the {len(w):,} training rows count "
+                                  f"as about {effective:,.0f} equal ones (effective sample "
+                                  "size, (Σw)²/Σw²)")
+            if effective < 0.5 * len(w):
+                weights_note = (f"The weights of '{weight_column}' make the {len(w):,} training "
+                                f"rows count as about {effective:,.0f} equal ones (effective "
+                                "sample size): a few heavy rows dominate the fit.")
+                say(f"[yellow]{weights_note}[/yellow]")
         if task == "regression" and target_transform == "log":
             summary["target transform"] = ("log: models fit log(value) and predict "
                                            "exp(predicted log) on the original scale, a "
@@ -1394,6 +1405,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                         **({"noise_ceiling": ceiling} if ceiling else {})}
         (tmp / "metrics.json").write_text(json.dumps(_json_ready(json_metrics), indent=2))
         notes, first = [], []  # first: the report's "Read this first" box
+        if weights_note:
+            notes.append(weights_note)
         still = _still_improving(fit_info)
         if still:
             first.append(still)
