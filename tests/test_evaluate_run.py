@@ -148,10 +148,10 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     interpret_run(run, tmp_path / "t.csv", tmp_path / "why", limit=2, plots=1)
     for folder in ("ev", "why"):
         built = " ".join((tmp_path / folder / "report.html").read_text().split())
-        assert "In its training run: The baseline gbm-kmer beat ridge" in built.split(
+        assert "In its training run, the baseline gbm-kmer beat ridge" in built.split(
             "Read this first")[1].split("</div>")[0]
-        assert re.search(r"own test.*R² -?0\.\d{3} \(-?0\.\d{3}-0\.\d{3}\), 60 test rows",
-                         built)
+        assert re.search(r"own test.*R² -?0\.\d{3} \(95 % CI -?0\.\d{3} to -?0\.\d{3}\), "
+                         r"60 test rows", built)
     rows = [{"model": "ridge", "r2": 0.30}, {"model": "gbm-kmer", "r2": 0.34},
             {"model": "framepool (this run)", "r2": 0.31}]
     assert _better_baseline(rows) is None  # within the margin
@@ -404,14 +404,14 @@ def test_what_is_built_on_a_run_repeats_its_baseline_advice_as_training_gave_it(
              "fit": [{"epochs_run": 20, "best_epoch": 19, "time_limit_hit": False}]}
     (tmp_path / "metrics.json").write_text(json.dumps(saved))
     score, warning = run_test_scores(tmp_path)
-    assert score == "R² 0.300 (0.200-0.400), 60 test rows"
+    assert score == "R² 0.300 (95 % CI 0.200 to 0.400), 60 test rows"
     assert "framepool was still improving at its last epoch" in warning
     saved["fit"][0]["best_epoch"] = 12  # stopped early: the baseline is the better model
     (tmp_path / "metrics.json").write_text(json.dumps(saved))
     assert "the baseline is the better model" in run_test_scores(tmp_path)[1]
     saved["test"]["n"] = 8  # as training said: no verdict from a handful of test values
     (tmp_path / "metrics.json").write_text(json.dumps(saved))
-    assert run_test_scores(tmp_path)[1] == ("In its training run: only 8 test values, so its "
+    assert run_test_scores(tmp_path)[1] == ("In its training run, only 8 test values, so its "
                                             "scores (and which model scored best) are mostly "
                                             "chance.")
 
@@ -430,7 +430,7 @@ def test_a_multi_target_run_repeats_each_targets_score_and_its_baseline_advice(t
              "fit": [{"epochs_run": 20, "best_epoch": 12, "time_limit_hit": False}]}
     (tmp_path / "metrics.json").write_text(json.dumps(saved))
     score, warning = run_test_scores(tmp_path)
-    assert score == "GFP: R² 0.250 (0.200-0.300); RFP: R² 0.500, 600 test rows"
+    assert score == "GFP: R² 0.250 (95 % CI 0.200 to 0.300); RFP: R² 0.500, 600 test rows"
     assert "(R² on the log scale 0.450 against 0.250)" in warning
 
 
@@ -544,3 +544,19 @@ def test_run_and_evaluation_folders_record_software_and_data(regression_run, tmp
     assert record["model"] == str(run.resolve()) and record["target_columns"] == ["gfp"]
     assert record["provenance"]["data_file"]["sha256"] == hashlib.sha256(
         (tmp_path / "some.csv").read_bytes()).hexdigest()
+
+
+def test_evaluate_says_a_handful_of_values_and_the_runs_own_warning(regression_run, tmp_path,
+                                                                     capsys, monkeypatch):
+    import biochemml.runs as runs
+
+    run, table = regression_run
+    monkeypatch.setattr(runs, "run_test_scores", lambda run_dir: (
+        "R² 0.3", "In its training run, the baseline gbm-kmer beat ridge (R² 0.5 against 0.3)."))
+    unseen = table.iloc[pd.read_csv(run / "predictions.csv")["row"].to_numpy() - 2].head(12)
+    unseen.to_csv(tmp_path / "few.csv", index=False)
+    capsys.readouterr()
+    result = evaluate_run(run, tmp_path / "few.csv")
+    err = " ".join(capsys.readouterr().err.split())
+    assert result["n"] == 12 and "Only 12 values scored: these scores are mostly chance" in err
+    assert "In its training run, the baseline gbm-kmer beat ridge" in err

@@ -399,11 +399,12 @@ class _SequenceEstimator(BaseEstimator):
             from .progress import say
 
             held = 0 if val_codes is None else len(val_codes)
-            say(f"Training {name}: {n_members} network{'' if n_members == 1 else 's'}, at most "
-                f"{training['epochs']} epochs each, {held:,} rows held out for validation"
-                if held else
-                f"Training {name}: {n_members} network{'' if n_members == 1 else 's'}, "
-                f"{training['epochs']} epochs each")
+            epochs = training["epochs"]
+            each = f"{epochs} epoch{'' if epochs == 1 else 's'}" + (
+                " each" if n_members > 1 else "")
+            say(f"Training {name}: {n_members} network{'' if n_members == 1 else 's'}, "
+                + (f"at most {each}, {held:,} row{'' if held == 1 else 's'} held out for "
+                   "validation" if held else each))
         for k in range(n_members):
             if self.verbose and n_members > 1:
                 from .progress import say

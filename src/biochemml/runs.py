@@ -1512,7 +1512,8 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
         if isinstance(value, dict) and value.get("value") is not None:
             low, high = value.get("low"), value.get("high")
             return f"{name} {value['value']:.3f}" + (
-                f" ({low:.3f}-{high:.3f})" if low is not None and high is not None else "")
+                f" (95 % CI {low:.3f} to {high:.3f})" if low is not None and high is not None
+                else "")
         return f"{name} {value:.3f}" if isinstance(value, (int, float)) else None
 
     if saved.get("task") == "classification":
@@ -1530,12 +1531,12 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
     if test.get("n"):
         score += f", {test['n']:,} test rows"
     if saved.get("task") == "regression" and test.get("n") and test["n"] < FEW_TEST_ROWS:
-        return score, (f"In its training run: only {test['n']} test values, so its scores "
+        return score, (f"In its training run, only {test['n']} test values, so its scores "
                        "(and which model scored best) are mostly chance.")
     better = _better_baseline(saved.get("baselines"),  # as the training report said it
                               still_improving=bool(_still_improving(saved.get("fit"))),
                               log_scale=saved.get("baselines_scale") == "log")
-    return score, (f"In its training run: {better}" if better else None)
+    return score, (f"In its training run, {better[0].lower()}{better[1:]}" if better else None)
 
 
 def _still_improving(fit_info) -> str | None:
@@ -1867,6 +1868,15 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
                 result["unseen"] = note["metrics"]
             notes.append(note["text"])
             say(f"[yellow]{note['text']}[/yellow]")
+        scored = _scored_rows(result, targets)
+        if cfg["task"] == "regression" and scored is not None and scored < FEW_TEST_ROWS:
+            few = (f"Only {scored} values scored: these scores are mostly chance, whatever "
+                   f"their intervals say; {FEW_TEST_ROWS} or more tell more.")
+            notes.append(few)
+            say(f"[yellow]{few}[/yellow]")
+        own, beaten = run_test_scores(run_dir)
+        if beaten:  # the terminal says what the report's "Read this first" box says
+            say(f"[yellow]{beaten}[/yellow]")
         if folder is not None:
             (tmp / "metrics.json").write_text(json.dumps(_json_ready(result), indent=2))
             from . import provenance
@@ -1882,7 +1892,6 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
             join_outputs(df, table, front=pd.DataFrame(  # file rows, as train writes them
                 {"row": _file_rows(df, np.arange(len(df)))})).to_csv(
                 tmp / "predictions.csv", index=False)
-            own, beaten = run_test_scores(run_dir)
             report.write_report(tmp / "report.html", f"Evaluation of {run_dir}",
                                 summary={"model": str(run_dir), "data": str(data),
                                          "sequences": len(df),
@@ -1892,6 +1901,15 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
                                 figures=figures,
                                 notes=notes + _evaluation_notes(result, targets))
     return result
+
+
+def _scored_rows(result: dict, targets) -> int | None:
+    """How many rows an evaluation's headline scores (the fewest of its targets'), or None."""
+    if "n" in result:
+        return int(result["n"])
+    counts = [int(r["n"]) for t, r in result.items()
+              if t in targets and isinstance(r, dict) and "n" in r]
+    return min(counts) if counts else None
 
 
 def _target_pairs(trained: list, given: list, df: pd.DataFrame) -> dict | None:

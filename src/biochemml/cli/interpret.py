@@ -33,7 +33,9 @@ def interpret(
             raise InputError(f"{name} must be {least} or more, got {value}")
     result = interpret_run(model, data, out, sequence_column_name=sequence_column,
                            id_column=id_column, output=output, limit=limit, plots=plots)
-    typer.echo(f"Mutated {result['sequences']} sequences; the numbers are the {result['output']}.")
+    n = result["sequences"]
+    typer.echo(f"Mutated {n} sequence{'' if n == 1 else 's'}; the numbers are the "
+               f"{result['output']}.")
     for t in result["top"]:
         where = ", ".join(f"{p}{ch} ({v:+.3g})" for p, ch, v in t["positions"])
         typer.echo(f"  {t['id']}: {t['prediction']:.3g}; most important positions {where}")
