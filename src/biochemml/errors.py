@@ -48,6 +48,16 @@ class InputError(BiochemmlError, ValueError):
         super().__init__(prefix + message)
         self.message = message
 
+    def extended(self, more: str) -> "InputError":
+        """The same error (same file, row and column, however they were named) with
+        ``more`` added to its sentence."""
+        import copy
+
+        new = copy.copy(self)
+        new.message = self.message + more
+        new.args = (self.args[0] + more,) + self.args[1:]
+        return new
+
 
 class DataError(BiochemmlError):
     """A data set could not be found, downloaded or verified."""

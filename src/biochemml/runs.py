@@ -802,8 +802,7 @@ def _values(df: pd.DataFrame, task: str, targets: list, one_class: bool = False)
         try:
             cols.append(numeric_column(df, c, allow_missing=len(targets) > 1))
         except InputError as err:
-            raise InputError(err.message + _classes_hint(df, c), path=err.path, row=err.row,
-                             column=err.column) from None
+            raise err.extended(_classes_hint(df, c)) from None
     return cols[0] if len(cols) == 1 else np.column_stack(cols)
 
 
