@@ -170,6 +170,9 @@ def test_an_undeclared_categorical_text_column_is_named_but_not_a_run_name_colum
     runs["well"] = ["A1", "A1", "B2", "B2"] * 4
     runs["operator"] = ["Kim", "Lee"] * 8
     assert set(check_runs(runs, factors(), "titer", used=["cycle"]).ignored_text) == {"medium"}
+    runs["Strain ID"] = ["BL21", "K12"] * 8  # an id of few repeated values is a factor
+    runs["round"] = ["R1", "R2"] * 8  # the campaign's cycles are not
+    assert set(check_runs(runs, factors(), "titer").ignored_text) == {"medium", "Strain ID"}
 
 
 def test_fit_conditions_command_names_an_ignored_text_column(tmp_path, factors_path, capsys):
@@ -428,3 +431,36 @@ def test_dropped_copies_are_named_as_the_table_names_the_kept_runs():
     keep, note = _distinct(unit)
     assert keep.tolist() == [True, True, False, True, False]
     assert "(a copy of next01, a copy of next02," in note and "3 distinct runs" in note
+
+
+def test_a_log_response_model_is_judged_on_the_log_scale():
+    from biochemml.bioprocess.evaluate import interval_metrics, no_skill_note
+
+    rng = np.random.default_rng(0)
+    truth = np.exp(rng.normal(0, 1.5, 60))  # titers spanning orders of magnitude
+    observed = truth * np.exp(rng.normal(0, 0.2, 60))
+    mean = truth * 3.0  # right order everywhere, badly off in raw units at the top
+    std = 0.2 * mean
+    m = interval_metrics(observed, mean, std, log=True)
+    sigma2 = np.log1p(0.04)
+    expected = 1 - np.sum((np.log(observed) - (np.log(mean) - sigma2 / 2)) ** 2) / np.sum(
+        (np.log(observed) - np.log(observed).mean()) ** 2)
+    assert m["r2"] < 0 < m["r2_log"] and m["r2_log"] == pytest.approx(expected)
+    table = pd.DataFrame([m], index=["gp"])
+    assert no_skill_note(table, "titer") == ""  # skilled where it was fitted
+    table["r2_log"] = -0.2
+    assert "cross-validated R² of its log, as modelled, is gp -0.20" in no_skill_note(table)
+
+
+def test_log_response_refuses_a_negative_titer_with_no_note_before(tmp_path, factors_path,
+                                                                   capsys):
+    runs = wide_runs()
+    runs.loc[3, "titer"] = -5.0
+    path = tmp_path / "runs.csv"
+    runs.to_csv(path, index=False)
+    for command in (["fit-conditions", "--out-dir", str(tmp_path / "fit")],
+                    ["replay", "--out", str(tmp_path / "replay.csv")]):
+        assert main([command[0], "--runs", str(path), "--factors", str(factors_path),
+                     "--response", "titer", "--log-response", *command[1:]]) == 1
+        err = " ".join(capsys.readouterr().err.split())
+        assert err.startswith("Error:") and "row 5" in err and "below 0" not in err

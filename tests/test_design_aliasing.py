@@ -184,3 +184,7 @@ def test_doe_says_what_a_fraction_confounds(tmp_path, capsys):
                  "--out", str(tmp_path / "d.csv")]) == 0
     err = " ".join(capsys.readouterr().err.split())
     assert "Note: A 2^(3-1) fraction of resolution III" in err and "ph = temp·feed" in err
+    assert main(["doe", "--factors", str(bounds), "--method", "fractional", "--n", "8",
+                 "--out", str(tmp_path / "d8.csv")]) == 0
+    assert "8 runs are the full 2^3 factorial of the 3 factors" in " ".join(
+        capsys.readouterr().err.split())

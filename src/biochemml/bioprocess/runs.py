@@ -396,8 +396,11 @@ def _require_responses(df: pd.DataFrame, responses, factors: Factors, path) -> N
 #: its well or plate position, when or by whom it ran, a comment): never called a factor
 #: left out
 _LABEL_NAME = __import__("re").compile(
-    r"(^|[^a-z])(run|id|name|sample|well|plate|position|pos|date|time|day|operator|user|"
-    r"note|notes|comment|comments|remark|remarks|file|barcode|label)s?($|[^a-z])")
+    r"(^|[^a-z])(run|sample|well|plate|position|pos|date|time|day|operator|user|note|"
+    r"comment|remark|file|barcode|label|cycle|round|iteration|dbtl)s?($|[^a-z])")
+#: names that label runs only when their values are mostly distinct: a 'Strain ID' of
+#: BL21 / K12 is a factor, a 'sample name' of one value a run is a label
+_ID_NAME = __import__("re").compile(r"(^|[^a-z])(id|name)s?($|[^a-z])")
 
 
 def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Runs:
@@ -488,6 +491,8 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
         cells = df[c].dropna().astype(str).str.strip()
         cells = cells[cells != ""]
         levels = list(pd.unique(cells))
+        if _ID_NAME.search(str(c).lower()) and len(levels) > len(cells) / 2:
+            continue  # run names, one repeated by mistake at most
         if 1 < len(levels) < len(cells):
             text[str(c)] = sorted(levels, key=str)
     table = df[keep]

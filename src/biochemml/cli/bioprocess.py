@@ -160,8 +160,11 @@ def doe(
     if method == "fractional":
         from ..bioprocess.design import fraction_note
 
-        note = fraction_note([x.name for x in f.varied if x.kind == "continuous"], len(table))
-        _notice(note[0].upper() + note[1:] + "." if note else "")
+        names = [x.name for x in f.varied if x.kind == "continuous"]
+        note = fraction_note(names, len(table))
+        _notice(note[0].upper() + note[1:] + "." if note else
+                f"{len(table)} runs are the full 2^{len(names)} factorial of the "
+                f"{len(names)} factors: every combination, nothing confounded.")
     if n is not None and method in ("factorial", "ccd"):
         _notice(f"--n {n} is not used by method '{method}', whose size follows from the "
                 f"factors; the design has {len(table)} runs")
@@ -429,16 +432,16 @@ def fit_conditions(
     _check_conditions_folder(out_dir)
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response)
+    if log_response:  # refused before any note on the runs
+        from ..bioprocess.recommend import check_positive_runs
+
+        check_positive_runs(checked, [response])
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     _notice(checked.negative_notice())
     _warning(checked.duplicate_notice())
     X, y = checked.conditions, checked.responses[response].to_numpy()
     require_variation(y, response, checked.table.attrs.get("path"))
-    if log_response:
-        from ..bioprocess.recommend import check_positive_runs
-
-        check_positive_runs(checked, [response])
     try:  # before the notices about the runs: a table too small says so first
         cv_folds(X, f, fold_spec, seed)
     except InputError as err:
@@ -673,6 +676,10 @@ def replay(
     f = Factors.from_file(factors)
     checked = check_runs(runs, f, response, used=[cycle])
     require_cycle_column(checked.table, cycle)
+    if log_response:  # refused before any note on the runs
+        from ..bioprocess.recommend import check_positive_runs
+
+        check_positive_runs(checked, [response])
     _notice(checked.skipped_notice())
     _notice(checked.ignored_notice())
     _notice(checked.negative_notice())
