@@ -1120,6 +1120,13 @@ def test_a_log_target_run_is_scored_on_the_log_scale_too(tmp_path, capsys):
     assert {row["scale"] for row in saved["baselines"]} == {"log"}
     assert (table.lower_95 > 0).all() and (table.lower_95 < table.prediction).all()
     assert "r2 (log scale)" in (run / "report.html").read_text()
+    # an evaluation table with values a log cannot take: scored on the others, and said
+    table.loc[table.index[:2], "gfp"] = [0.0, -1.0]
+    table[["seq", "gfp"]].to_csv(tmp_path / "with_zero.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(run), "--data", str(tmp_path / "with_zero.csv")]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "on the log scale, as trained: r2" in out and "(2 values at or below 0 left out" in out
 
 
 def test_a_handful_of_test_values_gets_a_warning_not_a_model_verdict(tmp_path, capsys):

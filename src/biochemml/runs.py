@@ -392,11 +392,14 @@ def _log_scale_scores(est, truth, pred) -> dict | None:
     from . import metrics
 
     truth, pred = np.asarray(truth, dtype=float), np.asarray(pred, dtype=float)
-    if getattr(est, "target_transform", None) != "log" or len(truth) < 3 \
-            or not ((truth > 0).all() and (pred > 0).all()):
+    keep = (truth > 0) & (pred > 0)  # an evaluation table may hold values a log cannot take
+    if getattr(est, "target_transform", None) != "log" or keep.sum() < 3:
         return None
-    scores = metrics.regression_metrics(np.log(truth), np.log(pred))
-    return {k: scores[k] for k in ("r2", "pearson", "spearman")}
+    scores = metrics.regression_metrics(np.log(truth[keep]), np.log(pred[keep]))
+    out = {k: scores[k] for k in ("r2", "pearson", "spearman")}
+    if not keep.all():
+        out["left_out"] = int((~keep).sum())
+    return out
 
 
 def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
@@ -729,7 +732,8 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
         # a log-target run is compared on the log scale it was trained on: on the raw
         # scale a model that is better on most sequences loses to one that guesses the
         # few largest values better
-        logged = _log_scale_scores(est, truth[ok], pred[ok]) is not None
+        logged = _log_scale_scores(est, truth[ok], pred[ok]) is not None and bool(
+            (truth[ok] > 0).all())
         rows_out = []
         for name in baselines:
             t0 = time.perf_counter()
@@ -1210,16 +1214,21 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     if task == "regression":  # replicates tell how much of the values is noise
         from . import metrics as _metrics
 
+        first_y = np.asarray(y, dtype=float).reshape(len(df), -1)[:, 0]
+        on_log = target_transform == "log"  # values are > 0 then (checked above)
         ceiling = _metrics.replicate_ceiling(pd.factorize(pd.Series(_as_read(seqs, alphabet)))[0],
-                                             np.asarray(y, dtype=float).reshape(len(df), -1)[:, 0])
+                                             np.log(first_y) if on_log else first_y)
         if ceiling is not None:
+            ceiling["scale"] = "log" if on_log else "values"
             ceiling_note = (
                 f"{ceiling['groups']} sequences were measured more than once"
                 + (f" (first target, {targets[0]})" if len(targets) > 1 else "")
-                + f": their measurements differ by a pooled SD of {ceiling['noise_sd']:.3g}, "
-                f"so even a perfect model would reach a test R² of about "
-                f"{ceiling['r2_ceiling']:.2f} on single measurements like these (the noise "
-                "ceiling; lower where the noise differs between sequences).")
+                + f": their measurements differ by a pooled SD of {ceiling['noise_sd']:.3g}"
+                + (" on the log scale" if on_log else "")
+                + ", so even a perfect model would reach a test R² of about "
+                f"{ceiling['r2_ceiling']:.2f}" + (" on the log scale" if on_log else "")
+                + " on single measurements like these (the noise ceiling; lower where the "
+                "noise differs between sequences).")
             say(ceiling_note)
     strata = y if task == "classification" and stratify else None
     if strata is not None and split_values is None and split == "random":
@@ -1642,7 +1651,8 @@ def _report_metrics(task: str, result: dict, targets) -> dict:
     def shown(r: dict) -> dict:  # a log target's log-scale scores after the raw ones
         return {**{k: v for k, v in r.items() if k not in ("coverage", "unseen", "all_rows",
                                                            "log_scale")},
-                **{f"{k} (log scale)": v for k, v in (r.get("log_scale") or {}).items()}}
+                **{f"{k} (log scale)": v for k, v in (r.get("log_scale") or {}).items()
+                   if k != "left_out"}}
 
     if len(targets) > 1:  # the same scores as one target's, each named by its target
         return {f"{t}: {k}": v for t, r in result.items() if t not in ("unseen", "all_rows")

@@ -348,8 +348,11 @@ def _metrics_text(result: dict) -> str:
         return num(v) if isinstance(v, (int, float)) else str(v)
 
     def logged(scores):  # a log target's scores on the scale it was trained on
+        left = scores.get("left_out")
         return ("on the log scale, as trained: " + ", ".join(
-            f"{k} {num(v)}" for k, v in scores.items() if not undefined(v)))
+            f"{k} {num(v)}" for k, v in scores.items() if k != "left_out" and not undefined(v))
+            + (f" ({left} value{'s' if left != 1 else ''} at or below 0 left out: no "
+               "logarithm)" if left else ""))
 
     flat = result if any(k in result for k in keys) else None
     if flat is None:  # several regression targets
