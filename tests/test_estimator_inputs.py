@@ -344,3 +344,9 @@ def test_the_ambiguity_warning_points_at_the_callers_line():
         est.predict(["ACGNACGT"])
     ours = [w for w in caught if issubclass(w.category, AmbiguityWarning)]
     assert len(ours) == 2 and all(w.filename == __file__ for w in ours)
+
+
+def test_a_sequence_mixing_t_and_u_is_refused_in_python_too():
+    with pytest.raises(InputError, match=r"^sequence at index 1: the sequence holds both T and U"):
+        SequenceRegressor(model="mlp", epochs=1, n_models=1).fit(
+            ["ACGTACGT", "ACGUACGT", "ACGAACGA"] * 4, range(12))

@@ -432,6 +432,7 @@ def test_a_multi_target_run_repeats_each_targets_score_and_its_baseline_advice(t
     score, warning = run_test_scores(tmp_path)
     assert score == "GFP: R² 0.250 (95 % CI 0.200 to 0.300); RFP: R² 0.500, 600 test rows"
     assert "(R² on the log scale 0.450 against 0.250)" in warning
+    assert warning.startswith("In its training run, for its first target, GFP, the baseline")
 
 
 def test_a_table_evaluate_refuses_gets_no_notes_above_the_error(tmp_path, capsys):
@@ -472,9 +473,9 @@ def test_distance_and_group_figures_name_model_set_size_and_target(tmp_path, mon
               task="regression", model="ridge", baselines=False, split="group",
               group_column="batch", test_size=0.5, out=tmp_path / "r")
     n = len(pd.read_csv(tmp_path / "r" / "predictions.csv"))
-    assert f"Error by distance to the training set\na (first target) · ridge · test set · n = {n}" \
+    assert f"Error by distance to the training set\na (first target)\nridge · test set · n = {n}" \
         in titles
-    assert f"Test R² by batch\na (first target) · ridge · test set · n = {n}" in titles
+    assert f"Test R² by batch\na (first target)\nridge · test set · n = {n}" in titles
 
 
 @pytest.mark.parametrize("damage, message", [

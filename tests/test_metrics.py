@@ -286,3 +286,13 @@ def test_bad_input_raises_input_error(call):
 def test_nan_error_names_the_position():
     with pytest.raises(InputError, match="position 1"):
         regression_metrics([1.0, np.nan, 2.0], [1.0, 2.0, 3.0])
+
+
+def test_bounds_coverage_refuses_swapped_ends_and_odd_levels():
+    from biochemml.metrics import bounds_coverage
+
+    assert bounds_coverage([1.0, 2.0], {0.95: ([0.0, 1.0], [1.5, 1.5])}) == {0.95: 0.5}
+    with pytest.raises(InputError, match=r"lower end lies above its upper end at position 1"):
+        bounds_coverage([1.0, 2.0, 3.0], {0.95: ([0, 3, 0], [5, 1, 5])})
+    with pytest.raises(InputError, match="between 0 and 1"):
+        bounds_coverage([1.0], {95: ([0.0], [2.0])})

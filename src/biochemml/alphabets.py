@@ -83,3 +83,16 @@ def looks_like_protein(seq: str) -> str | None:
     """
     upper = seq.upper()
     return next((c for c in AMINO_ONLY if c in upper), None)
+
+
+#: what a sequence mixing T and U is told (a DNA/RNA alphabet reads U as T)
+MIXED_T_U = ("the sequence holds both T and U (DNA and RNA letters), which no real sequence "
+             "does: a corrupted or pasted-together cell? Write it in one alphabet")
+
+
+def mixed_t_u(seqs, alphabet) -> int | None:
+    """The position of the first of ``seqs`` (upper case) holding both T and U in a DNA
+    or RNA alphabet, where U reads as T and a mix is no sequence; else None."""
+    if get_alphabet(alphabet).name not in ("dna", "rna"):
+        return None
+    return next((i for i, q in enumerate(seqs) if "T" in q and "U" in q), None)

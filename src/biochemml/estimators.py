@@ -300,6 +300,11 @@ class _SequenceEstimator(BaseEstimator):
         column = sequence_column_of(sequences)  # a one-column DataFrame is its column
         seqs, _ = as_sequence_list(column)
         index = column.index if isinstance(column, pd.Series) else None  # its labels
+        from .alphabets import MIXED_T_U, mixed_t_u
+
+        mixed = mixed_t_u([q.upper() for q in seqs], self.alphabet)
+        if mixed is not None:
+            raise InputError(MIXED_T_U, row=mixed)
         if fitting and get_alphabet(self.alphabet).name == "protein" \
                 and any("*" in q for q in seqs):
             warnings.warn("some sequences hold '*' (a stop codon), which the 20-letter "

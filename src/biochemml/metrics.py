@@ -1009,7 +1009,14 @@ def bounds_coverage(y_true, bounds: dict) -> dict:
     t = _as_array("y_true", y_true, ndim=(1,))
     out = {}
     for level, (low, high) in bounds.items():
+        if not _is_numeric(level) or np.ndim(level) or not 0 < level < 1:
+            raise InputError(f"each level must be a number between 0 and 1 (such as 0.95), "
+                             f"not {level!r}")
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+        if (low > high).any():
+            i = int(np.flatnonzero(low > high)[0])
+            raise InputError(f"the {level} interval's lower end lies above its upper end at "
+                             f"position {i} ({low[i]:g} > {high[i]:g}): pass (lower, upper)")
         if not (low.shape == high.shape == t.shape):
             raise InputError(f"y_true and the {level} interval's ends differ in shape: "
                              f"{t.shape}, {low.shape}, {high.shape}")

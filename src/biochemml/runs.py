@@ -633,8 +633,8 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     target = names[0]
     # the second title line, as every figure of the run has it (the first target's, when
     # there are several: these figures are drawn for it alone)
-    subtitle = _figure_subtitle(est, "test") if len(names) == 1 else (
-        lambda n: f"{target} (first target) · " + _figure_subtitle(est, "test")(n))
+    subtitle = _figure_subtitle(est, "test") if len(names) == 1 else (  # its own line:
+        lambda n: f"{target} (first target)\n" + _figure_subtitle(est, "test")(n))  # width
     if ok.sum() > 2 and lengths.min() != lengths.max():
         f = fig_dir / "test_residuals_vs_length.png"
         plot.residuals(truth[ok], pred[ok], x=lengths[ok], xlabel="sequence length (nt)", path=f,
@@ -1469,6 +1469,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             else:
                 better = _better_baseline(extra.get("baselines"), still_improving=bool(still),
                                           log_scale=extra.get("baselines_scale") == "log")
+                if better and len(targets) > 1:  # the baselines are fitted to it alone
+                    better = f"First target, {targets[0]}: {better}"
             if better:
                 first.append(better)
                 say(f"[yellow]{better}[/yellow]")
@@ -1515,6 +1517,7 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
     except (OSError, ValueError):
         return None, None
     test = saved.get("test") or {}
+    first_target = None
 
     def shown(name, value):
         if isinstance(value, dict) and value.get("value") is not None:
@@ -1531,6 +1534,8 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
     else:  # several targets: each one's R²
         parts = [shown(f"{t}: R²", r.get("r2")) for t, r in test.items()
                  if t not in ("unseen", "all_rows") and isinstance(r, dict)]
+        first_target = next((t for t, r in test.items()
+                             if t not in ("unseen", "all_rows") and isinstance(r, dict)), None)
         score = "; ".join(p for p in parts if p) or None
         test = next((r for t, r in test.items() if t not in ("unseen", "all_rows")
                      and isinstance(r, dict)), {})
@@ -1544,6 +1549,8 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
     better = _better_baseline(saved.get("baselines"),  # as the training report said it
                               still_improving=bool(_still_improving(saved.get("fit"))),
                               log_scale=saved.get("baselines_scale") == "log")
+    if better and first_target:
+        better = f"for its first target, {first_target}, {better[0].lower()}{better[1:]}"
     return score, (f"In its training run, {better[0].lower()}{better[1:]}" if better else None)
 
 

@@ -793,14 +793,11 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
     except InputError as err:
         hint = "" if err.row is None else _alphabet_hint(seqs[err.row], alphabet)
         raise row_error(err.message + hint, df, err.row, column) from None
-    from ..alphabets import get_alphabet
+    from ..alphabets import MIXED_T_U, mixed_t_u
 
-    if get_alphabet(alphabet).name in ("dna", "rna"):  # U reads as T: a mix is no sequence
-        mixed = next((i for i, q in enumerate(seqs) if "T" in q and "U" in q), None)
-        if mixed is not None:
-            raise row_error("the sequence holds both T and U (DNA and RNA letters), which no "
-                            "real sequence does: a corrupted or pasted-together cell? Write it "
-                            "in one alphabet", df, mixed, column)
+    mixed = mixed_t_u(seqs, alphabet)  # U reads as T: a mix is no sequence
+    if mixed is not None:
+        raise row_error(MIXED_T_U, df, mixed, column)
     return seqs
 
 
