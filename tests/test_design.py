@@ -28,6 +28,8 @@ def test_evolve_makes_the_best_changes_first(additive):
     assert row.prediction == pytest.approx(1.5, abs=0.15)
     np.testing.assert_allclose(row.prediction, additive.predict([row.design])[0], rtol=1e-6)
     assert row.prediction_std > 0 and table.attrs["output"] == "predicted value"
+    _, _, bounds = additive.predict_bounds([row.design])  # as predict writes the interval
+    assert (row.lower_95, row.upper_95) == pytest.approx((bounds[0, 2], bounds[0, 3]))
 
 
 def test_evolve_respects_fixed_positions_rounds_and_direction(additive):

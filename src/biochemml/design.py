@@ -115,7 +115,8 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
         design letter, in the order the positions were first changed; a position changed
         twice (G5C, then C5A) is one mutation, G5A; capital letters, U for RNA), ``n_mutations`` (their number), ``start_prediction`` and ``prediction`` (for a classifier
         ``start_log_odds_<class>`` and ``log_odds_<class>``) and, for a regressor ensemble,
-        ``prediction_std`` of the design (a large spread warns of a design far from what the
+        ``prediction_std`` of the design and its 95 % interval, ``lower_95`` and ``upper_95``
+        (a large spread warns of a design far from what the
         model learnt). ``attrs["output"]`` says what the numbers are.
     """
     from .interpret import mutagenesis
@@ -181,8 +182,13 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     column = first.column
     score, _, _, k = _scorer(model, output)
     spread = getattr(model, "n_models_", 1) > 1 and not hasattr(model, "classes_")
-    if spread:  # a regression ensemble: the designs' mean and spread from one prediction
-        mean, std = model.predict(current, return_std=True)
+    if spread:  # a regression ensemble: mean, spread and 95 % interval from one prediction
+        if hasattr(model, "predict_bounds"):
+            mean, std, bounds = model.predict_bounds(current)
+            bounds = np.asarray(bounds, dtype=float).reshape(len(current), -1, 4)[:, k]
+        else:
+            mean, std = model.predict(current, return_std=True)
+            bounds = None
         values = np.asarray(mean, dtype=float).reshape(len(current), -1)[:, k]
     else:
         values = score(current)
@@ -196,5 +202,7 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
         index=sequences.index if isinstance(sequences, (pd.Series, pd.DataFrame)) else None)
     if spread:
         table["prediction_std"] = np.asarray(std).reshape(len(current), -1)[:, k]
+        if bounds is not None:  # as predict writes them (a log target's are asymmetric)
+            table["lower_95"], table["upper_95"] = bounds[:, 2], bounds[:, 3]
     table.attrs["output"] = first.output
     return table

@@ -94,7 +94,9 @@ def design(
     everything_fixed = positions is not None and all(
         set(range(1, len(q) + 1)) <= set(positions) for q in seqs)
     for _, row in designs.head(10).iterrows():
-        spread = f" ± {row.prediction_std:.3g}" if "prediction_std" in designs else ""
+        spread = (f" (95 % interval {row.lower_95:.3g} to {row.upper_95:.3g})"
+                  if "lower_95" in designs else
+                  f" ± {row.prediction_std:.3g}" if "prediction_std" in designs else "")
         typer.echo(f"  {row['start_' + column]:.3g} -> {row[column]:.3g}{spread}  "
                    + (row.mutations or ("every position is --fixed" if everything_fixed
                                         else "no allowed change improves it")))
