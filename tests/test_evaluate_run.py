@@ -288,7 +288,8 @@ def test_a_two_target_run_scores_the_one_target_a_table_holds(tmp_path):
     pd.concat([seen, pd.read_csv(tmp_path / "rl_only.csv")]).to_csv(tmp_path / "mix.csv",
                                                                      index=False)
     mixed = evaluate_run(run, tmp_path / "mix.csv")
-    assert mixed["unseen"]["n"] > 0 and np.isfinite(mixed["unseen"]["r2"])
+    assert list(mixed["unseen"]) == ["rl"]  # named by the target it scores
+    assert mixed["unseen"]["rl"]["n"] > 0 and np.isfinite(mixed["unseen"]["rl"]["r2"])
     # a blank cell in the target the table holds is one unmeasured row, as with both targets
     blank = pd.read_csv(tmp_path / "rl_only.csv")
     blank.loc[3, "rl"] = np.nan
@@ -377,7 +378,7 @@ def test_unseen_rows_that_measure_a_target_once_keep_the_all_rows_headline(tmp_p
     mixed = pd.concat([table.drop(index=table.index[test_rows]).head(16), new])
     result = evaluate_run(run, mixed)  # it raised "at least 2 examples" after the change
     assert "all_rows" not in result and result["a"]["n"] == len(mixed)
-    assert result["unseen"]["n"] == len(new)
+    assert result["unseen"]["a"]["n"] == len(new)
 
 
 def test_figure_titles_say_model_set_and_size(regression_run, tmp_path, monkeypatch):

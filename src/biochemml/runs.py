@@ -2096,6 +2096,7 @@ def _seen_note(est, task: str, y, table: pd.DataFrame, seen: np.ndarray, targets
         shown = f"R² {scores['r2']:.3f}, Spearman {scores['spearman']:.3f}"
         if len(targets) > 1:
             shown += f" ({targets[t]})"
+            scores = {targets[t]: scores}  # metrics.json names the target they score
     if not headline:
         return {"text": f"{text}. On the {int(unseen.sum())} unseen sequences alone: {shown} "
                         "(too few of them measure every target to score them apart in full).",
