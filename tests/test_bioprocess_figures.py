@@ -295,7 +295,10 @@ def test_coverage_note_says_what_narrow_or_wide_intervals_mean():
     assert "recommend" not in coverage_note(0.796, 240, "gbt")
     assert "too wide" in coverage_note(1.0, 240, "gp")
     assert coverage_note(0.94, 240, "gp") == ""
-    assert coverage_note(0.5, 10, "gp") == ""  # too few runs to judge
+    assert coverage_note(0.9, 10, "gp") == ""  # 1 miss of 10: too few runs to judge
+    # but 5 of 10 outside is no chance of calibrated intervals (binomial, under 1 %)
+    assert "too narrow: 5 of 10 outside, which calibrated intervals give with a chance of " \
+        "6e-05" in coverage_note(0.5, 10, "gp")
 
 
 def test_conditions_report_names_coverage_and_warns_when_it_is_off(campaign):

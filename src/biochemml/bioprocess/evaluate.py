@@ -78,8 +78,10 @@ def coverage_note(coverage: float, n: int, model: str, proposals: bool = False,
                   where: str = "left out in cross-validation") -> str:
     """A sentence when the cross-validated coverage of a model's 95% prediction intervals
     lies outside the band of a calibrated model (0.90-0.98, as
-    :func:`biochemml.runs.calibration_verdict` judges it), else ``""`` (also with fewer
-    runs than that judgement needs).
+    :func:`biochemml.runs.calibration_verdict` judges it), else ``""``. With fewer runs than
+    that judgement needs, intervals are called too narrow only when so many runs fell
+    outside them that calibrated 95 % intervals would do so with a chance under 1 %
+    (binomial: 6 of 12 outside, not 1 of 12).
 
     Parameters
     ----------
@@ -96,9 +98,18 @@ def coverage_note(coverage: float, n: int, model: str, proposals: bool = False,
         Which runs were predicted, after "the N runs": ``"left out in cross-validation"``,
         or for a replay ``"of cycle 5, predicted from the cycles before it"``.
     """
-    from ..runs import calibration_verdict
+    from ..runs import MIN_CALIBRATION_ROWS, calibration_verdict
 
     verdict = calibration_verdict({0.95: coverage}, n)
+    if n < MIN_CALIBRATION_ROWS and n > 0:
+        # too few runs for the band, but not for a count of misses no calibrated model
+        # would make: the chance of that many or more outside 95 % intervals
+        from scipy.stats import binom
+
+        misses = int(round((1.0 - coverage) * n))
+        chance = float(binom.sf(misses - 1, n, 0.05))
+        verdict = (f"too narrow: {misses} of {n} outside, which calibrated intervals give "
+                   f"with a chance of {chance:.1g}" if misses and chance < 0.01 else verdict)
     narrow = verdict.startswith("too narrow")
     if not (narrow or verdict.startswith("too wide")):
         return ""

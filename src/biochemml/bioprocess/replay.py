@@ -161,10 +161,11 @@ def _calibration_note(summary: pd.DataFrame, predictions: pd.DataFrame, kind: st
 
     if abs(level - 0.95) > 1e-9:  # the verdict's band (0.90-0.98) is a 95 % interval's
         return ""
+    # every cycle: one of few runs is judged by its count of misses (coverage_note)
     notes = [coverage_note(float(cov), int(n), kind,
                            where=f"of cycle {k}, predicted from the cycles before it")
              for k, n, cov in zip(summary["cycle"], summary["n_test"], summary["coverage"])
-             if n >= MIN_CALIBRATION_ROWS]
+             if n > 0 and np.isfinite(cov)]
     if not any(r >= MIN_CALIBRATION_ROWS for r in summary["n_test"]):
         low, high = interval_columns(level)
         observed = predictions["observed"]
