@@ -1120,6 +1120,15 @@ def test_a_log_target_run_is_scored_on_the_log_scale_too(tmp_path, capsys):
     assert {row["scale"] for row in saved["baselines"]} == {"log"}
     assert (table.lower_95 > 0).all() and (table.lower_95 < table.prediction).all()
     assert "r2 (log scale)" in (run / "report.html").read_text()
+    # its per-group table says which scale it scores
+    grouped = tmp_path / "g.csv"
+    pd.DataFrame({"seq": seqs, "gfp": gfp, "batch": [f"b{i % 5}" for i in range(500)]}).to_csv(
+        grouped, index=False)
+    assert main(["train", "--data", str(grouped), "--sequence-column", "seq", "--target-column",
+                 "gfp", "--task", "regression", "--model", "ridge", "--target-transform", "log",
+                 "--group-column", "batch", "--no-baselines", "--out", str(tmp_path / "g")]) == 0
+    assert "Test metrics by batch (first target; of the values as measured, not their log)" in \
+        (tmp_path / "g" / "report.html").read_text()
     # an evaluation table with values a log cannot take: scored on the others, and said
     table.loc[table.index[:2], "gfp"] = [0.0, -1.0]
     table[["seq", "gfp"]].to_csv(tmp_path / "with_zero.csv", index=False)

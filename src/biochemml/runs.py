@@ -714,7 +714,10 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
                                                "low": drawn["r2_low"].fillna(drawn["r2"]),
                                                "high": drawn["r2_high"].fillna(drawn["r2"]),
                                                "n": drawn["n"]}),
-                                 path=f, metric=f"R² of {target}", group_label=str(group_column),
+                                 path=f, metric=f"R² of {target}" + (
+                                     " (as measured, not its log)"
+                                     if getattr(est, "target_transform", None) == "log" else ""),
+                                 group_label=str(group_column),
                                  reference=float(metrics.regression_metrics(truth[ok], pred[ok])["r2"]),
                                  reference_label="whole test set",
                                  title=f"Test R² by {group_column}\n{subtitle(int(ok.sum()))}")
@@ -722,7 +725,9 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
                             "dashed: the whole test set"
                             + (f"; the {len(shown)} largest of {len(by_group)} groups"
                                if len(by_group) > len(shown) else "") + ")", f))
-        title = f"Test metrics by {group_column} (first target)"
+        title = f"Test metrics by {group_column} (first target" + (
+            "; of the values as measured, not their log)"
+            if getattr(est, "target_transform", None) == "log" else ")")
         if len(by_group) > len(shown):
             title += f": the {len(shown)} largest of {len(by_group)} groups (all in metrics.json)"
         tables[title] = shown  # the report rounds once, as it rounds the metrics
