@@ -185,6 +185,9 @@ def test_a_run_still_improving_at_its_last_epoch_says_train_longer():
     assert _still_improving([{**done, "time_limit_hit": True}]) is None
     assert _still_improving([{**done, "best_epoch": -1}]) is None
     assert _still_improving([]) is None
+    # a best epoch picked on one validation row says nothing; on 160 it does
+    assert _still_improving([{**done, "validation_rows": 1}]) is None
+    assert _still_improving([{**done, "validation_rows": 160}]) is not None
 
 
 def test_weighted_runs_weigh_their_baselines_too_and_say_so(tmp_path):

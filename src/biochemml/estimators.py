@@ -430,7 +430,9 @@ class _SequenceEstimator(BaseEstimator):
                     hook.remove()
             self.models_.append(net)
             self.histories_.append(info["history"])
-            self.fit_info_.append({k2: v for k2, v in info.items() if k2 != "history"})
+            self.fit_info_.append({**{k2: v for k2, v in info.items() if k2 != "history"},
+                                   "validation_rows": 0 if val_codes is None
+                                   else int(len(val_codes))})
         self.history_ = self.histories_[0]
         self.n_models_ = n_members
         self.model_name_ = name

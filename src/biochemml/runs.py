@@ -1559,6 +1559,10 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
     return score, (f"In its training run, {better[0].lower()}{better[1:]}" if better else None)
 
 
+#: fewest validation rows whose best epoch says the network was still learning
+MIN_VALIDATION_ROWS = 10
+
+
 def _still_improving(fit_info) -> str | None:
     """A sentence when every network's best validation epoch was its last and training
     ran all its epochs (not stopped by the time limit), else None: the networks were
@@ -1567,6 +1571,9 @@ def _still_improving(fit_info) -> str | None:
                            for i in fit_info):
         return None
     if any(i["best_epoch"] + 1 != i["epochs_run"] for i in fit_info):
+        return None
+    if any(i.get("validation_rows", MIN_VALIDATION_ROWS) < MIN_VALIDATION_ROWS
+           for i in fit_info):  # a best epoch chosen on a handful of rows says little
         return None
     n = fit_info[0]["epochs_run"]
     return (f"The validation score was still improving at the last epoch ({n} of {n}"
