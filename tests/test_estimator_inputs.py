@@ -350,3 +350,18 @@ def test_a_sequence_mixing_t_and_u_is_refused_in_python_too():
     with pytest.raises(InputError, match=r"^sequence at index 1: the sequence holds both T and U"):
         SequenceRegressor(model="mlp", epochs=1, n_models=1).fit(
             ["ACGTACGT", "ACGUACGT", "ACGAACGA"] * 4, range(12))
+
+
+def test_length_warnings_point_at_the_callers_line_through_predict_and_predict_bounds():
+    import warnings
+
+    from biochemml.errors import LengthWarning
+
+    seqs = ["ACGTACGT", "ACGTACGA", "ACGTACGC"] * 10
+    est = SequenceRegressor(model="mlp", epochs=1, n_models=2).fit(seqs, range(len(seqs)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est.predict(["ACG"])
+        est.predict_bounds(["ACG"])
+    ours = [w for w in caught if issubclass(w.category, LengthWarning)]
+    assert len(ours) == 2 and all(w.filename == __file__ for w in ours)

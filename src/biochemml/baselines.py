@@ -180,8 +180,10 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
             from .errors import LengthWarning
             from .estimators import length_notes
 
+            from .estimators import user_stacklevel
+
             for flagged, rest in length_notes(seqs, self):
-                warnings.warn(flagged + rest, LengthWarning, stacklevel=3)
+                warnings.warn(flagged + rest, LengthWarning, stacklevel=user_stacklevel())
         length = self.length if fitting else self.input_length_
         truncate = None if fitting and self.length is None else (
             "left" if self.pad == "left" else "right")

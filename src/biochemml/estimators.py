@@ -165,8 +165,21 @@ def _at_index(rows, labels=None) -> str:
     return " (at index " + ", ".join(map(str, named)) + (", ..." if rows.size > 5 else "") + ")"
 
 
-def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None,
-                    stacklevel: int = 5) -> None:
+def user_stacklevel() -> int:
+    """The ``stacklevel`` of ``warnings.warn`` that points at the first caller outside
+    biochemml, from the function that calls ``warn``: the user's line, however many of the
+    package's own calls lie between (``predict`` -> ``predict_bounds`` -> ...)."""
+    import os
+    import sys
+
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    level, frame = 1, sys._getframe(1)  # level 1: the function that calls warn
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None) -> None:
     """An :class:`~biochemml.errors.AmbiguityWarning` naming the sequences (by index, or by
     the ``labels`` of a pandas input's index) that hold an ambiguous letter (code
     ``n_symbols`` in ``(N, L)`` codes)."""
@@ -179,7 +192,7 @@ def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None
         "a uniform row (each letter an equal share)"
     warnings.warn(f"{rows.size} sequence{'s' if rows.size != 1 else ''}{_at_index(rows, labels)} "
                   f"hold{'s' if rows.size == 1 else ''} N or another ambiguous letter, which "
-                  f"the model reads as {how}", AmbiguityWarning, stacklevel=stacklevel)
+                  f"the model reads as {how}", AmbiguityWarning, stacklevel=user_stacklevel())
 
 
 #: the two-sided Gaussian quantile of a 95 % interval
@@ -310,7 +323,7 @@ class _SequenceEstimator(BaseEstimator):
             warnings.warn("some sequences hold '*' (a stop codon), which the 20-letter "
                           "'protein' alphabet encodes as an all-zero row; "
                           "alphabet='protein-stop' reads it as a 21st letter (better for "
-                          "mutational scans)", UserWarning, stacklevel=3)
+                          "mutational scans)", UserWarning, stacklevel=user_stacklevel())
         length = self.length if fitting else self.input_length_
         # Longer sequences than the model saw are cut on the padded side's opposite
         # end's partner: with left padding (3'-aligned UTRs) keep the 3' end.
@@ -325,13 +338,11 @@ class _SequenceEstimator(BaseEstimator):
             for flagged, rest in length_notes(
                     seqs, self, where=lambda rows: _at_index(rows, None if index is None
                                                              else list(index))):
-                warnings.warn(flagged + rest, LengthWarning, stacklevel=4)
+                warnings.warn(flagged + rest, LengthWarning, stacklevel=user_stacklevel())
         codes, _ = to_codes(seqs, self.alphabet, length=length, pad=self.pad, truncate=truncate)
         if warn or fitting:  # training on N is worth a word too
             _warn_ambiguous(codes, get_alphabet(self.alphabet).size, self.unknown,
-                            labels=None if index is None else list(index),
-                            stacklevel=4 if fitting else 5)  # the caller's line: fit's or
-            # predict's (through _raw_outputs)
+                            labels=None if index is None else list(index))
         if fitting:  # what predict() can compare new sequences with
             lengths = [len(q) for q in seqs]
             self.train_lengths_ = (min(lengths), max(lengths))
@@ -345,7 +356,7 @@ class _SequenceEstimator(BaseEstimator):
                               f"{self.length} (up to {max(lengths)}): the model learns from "
                               f"{'its' if cut == 1 else 'their'} {kept} {self.length} letters "
                               "only (length=None reads the longest whole)", LengthWarning,
-                              stacklevel=3)  # fit -> _codes: the user's line
+                              stacklevel=user_stacklevel())
         return codes
 
     @property
@@ -892,13 +903,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         spread to report, so its standard deviation is NaN (not zero, which would read as
         certainty): train ``n_models >= 2`` for one.
         """
-        raw = self._raw_outputs(sequences)  # (M, N, T)
-        members = self._inverse(raw.astype(np.float64))
-        mean = members.mean(axis=0)
-        std = members.std(axis=0, ddof=1) * getattr(self, "std_scale_", 1.0) \
-            if len(members) > 1 else np.full_like(mean, np.nan)
-        if not getattr(self, "_multi", False):
-            mean, std = mean[:, 0], std[:, 0]
+        mean, std, _ = self.predict_bounds(sequences)  # one way to the mean and its spread
         return (mean, std) if return_std else mean
 
     def predict_bounds(self, sequences):
