@@ -3,6 +3,7 @@
 source checkout), the machine, and the data file (absolute path, size, SHA256)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import platform
@@ -34,6 +35,14 @@ PACKAGES = ("torch", "numpy", "pandas", "scikit-learn", "scipy", "pytorch-lightn
 
 
 def software() -> dict:
+    """A copy of :func:`_software`, which is read once a process (it starts git)."""
+    import copy
+
+    return copy.deepcopy(_software())
+
+
+@functools.lru_cache(maxsize=1)
+def _software() -> dict:
     """Versions of Python, biochemml (with its git commit when run from a checkout) and
     :data:`PACKAGES` that are installed; the platform and processor.
 
