@@ -1,6 +1,7 @@
 """Read and check a lab's table of bioreactor runs against its declared factors."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,8 +92,6 @@ class Runs:
     def id_like_columns(self) -> list:
         """The text columns whose name says they hold run names (``Run ID``, ``run``,
         ``sample name``: a word ``run``, ``id``, ``name`` or ``sample``)."""
-        import re
-
         return [c for c in self.table.columns
                 if re.search(r"(^|[^a-z])(run|id|name|sample)s?($|[^a-z])", str(c).lower())
                 and not pd.api.types.is_numeric_dtype(self.table[c])]
@@ -395,12 +394,12 @@ def _require_responses(df: pd.DataFrame, responses, factors: Factors, path) -> N
 #: names of text columns that label runs rather than set a condition (a run's name or id,
 #: its well or plate position, when or by whom it ran, a comment): never called a factor
 #: left out
-_LABEL_NAME = __import__("re").compile(
+_LABEL_NAME = re.compile(
     r"(^|[^a-z])(run|sample|well|plate|position|pos|date|time|day|operator|user|note|"
     r"comment|remark|file|barcode|label|cycle|round|iteration|dbtl)s?($|[^a-z])")
 #: names that label runs only when their values are mostly distinct: a 'Strain ID' of
 #: BL21 / K12 is a factor, a 'sample name' of one value a run is a label
-_ID_NAME = __import__("re").compile(r"(^|[^a-z])(id|name)s?($|[^a-z])")
+_ID_NAME = re.compile(r"(^|[^a-z])(id|name)s?($|[^a-z])")
 
 
 def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Runs:

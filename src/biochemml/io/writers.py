@@ -7,6 +7,7 @@ import errno
 import os
 import secrets
 import shutil
+import socket
 import stat
 from pathlib import Path
 from typing import Callable, Iterator
@@ -288,7 +289,7 @@ def atomic_folder(out) -> Iterator[Path]:
 
 #: this machine's name as temporary folders carry it (a shared disk is seen by several)
 _HOST = "".join(c if c.isalnum() else "_" for c in
-                __import__("socket").gethostname().split(".")[0]) or "host"
+                socket.gethostname().split(".")[0]) or "host"
 
 
 def _remove_stale_partials(final: Path) -> None:
