@@ -93,9 +93,17 @@ def test_error_bars_get_room_but_do_not_squeeze_the_points_and_have_a_visible_le
     # one very wide bar: the axes grow by at most a tenth of the data's range (0.3 here)
     wide = plot.observed_vs_predicted(y, y, std=[0.2, 0.1, 0.1, 6.0]).axes[0]
     assert 3.3 <= wide.get_ylim()[1] <= 3.3 + 0.03 * 3.6 + 1e-9
-    assert "on every point" in wide.get_legend().texts[0].get_text()
-    handle = ax.get_legend().legend_handles[0]
-    assert handle.get_alpha() in (None, 1.0) and "±1 std" in ax.get_legend().texts[0].get_text()
+    assert "on every point" in wide.figure.legends[0].texts[0].get_text()
+    legend = fig.legends[0]
+    handle = legend.legend_handles[0]
+    assert handle.get_alpha() in (None, 1.0) and "±1 std" in legend.texts[0].get_text()
+    # under the axes, where it covers no point (inside, it sat over the lower corner)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    assert legend.get_window_extent(renderer).y1 <= ax.get_window_extent(renderer).y0
+    assert ax.get_legend() is None
 
 
 def test_stats_box_shows_r2_of_the_data():
@@ -220,14 +228,14 @@ def test_long_error_bars_are_grey_behind_the_points_and_their_cut_is_said():
     s[:7] = 50.0  # far longer than the data's range
     fig = plot.observed_vs_predicted(t, p, std=s, max_errorbars=200)
     ax = fig.axes[0]
-    text = ax.get_legend().get_texts()[0].get_text()
+    text = fig.legends[0].get_texts()[0].get_text()
     assert "±1 std (predicted), on every point" in text
     assert "(7 longer than the axes, cut at the edge)" in text
     bars = [c for c in ax.collections if c.get_zorder() == 1]
     assert bars and all(c.get_zorder() < 2 for c in bars)
     # by default 60 bars show the spread; 300 had made a grey curtain over the points
     default = plot.observed_vs_predicted(t, p, std=s).axes[0]
-    assert "on a random 60 of 200 points" in default.get_legend().get_texts()[0].get_text()
+    assert "on a random 60 of 200 points" in default.figure.legends[0].get_texts()[0].get_text()
 
 
 def test_a_figure_shows_as_a_png_in_a_fresh_notebook():

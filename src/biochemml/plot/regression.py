@@ -40,7 +40,8 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
         As in every biochemml figure.
     interval : (lower, upper) of arrays of shape (N,), optional
         Instead of ``std``: the ends of each prediction's 68 % interval, which need not be
-        symmetric (a log target's), drawn as error bars like ``std``.
+        symmetric (a log target's), drawn as error bars like ``std``. The error bars'
+        legend sits under the axes (``fig.legends[0]``), where it hides no point.
 
     Returns
     -------
@@ -88,9 +89,10 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
                        | (p[pick] + above[pick] > hi + pad)).sum())
             if cut:
                 which += f"\n({cut:,} longer than the axes, cut at the edge)"
-            ax.legend(handles=[Line2D([], [], color="0.45", linewidth=1.5,
-                                      label=f"{bars}, {which}")],
-                      loc="lower right", frameon=False)
+            # under the axes, not in them: inside, it sat over points wherever it was put
+            fig.legend(handles=[Line2D([], [], color="0.45", linewidth=1.5,
+                                       label=f"{bars}, {which}")],
+                       loc="outside lower center", frameon=False)
         pad = 0.03 * (hi - lo or 1.0)
         ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="grey", linestyle="--", linewidth=1.2)
         ax.set_xlim(lo - pad, hi + pad)
