@@ -2,8 +2,9 @@
 
 Trains ``SequenceRegressor(n_models=N)`` with the default model on one data set, predicts
 the test rows with ``return_std=True`` and prints one JSON line: R², Spearman, the
-validation-fitted ``std_scale_``, and the coverage of the 68 % and 95 % Gaussian intervals
-with the calibrated spread and with the raw member spread.
+validation-fitted ``std_scale_`` (and ``std_scale_68_``), the coverage of the 68 % and 95 %
+Gaussian intervals with the calibrated spread and with the raw member spread, and the
+coverage of the intervals a run reports (``predict_bounds``: one factor per level).
 
     BIOCHEMML_DATA=../shared/data OMP_NUM_THREADS=1 python benchmarks/ensemble_calibration.py utr --epochs 10
     BIOCHEMML_DATA=../shared/data OMP_NUM_THREADS=1 python benchmarks/ensemble_calibration.py sd --epochs 8
@@ -31,7 +32,7 @@ def main() -> None:
     import torch
 
     from biochemml import SequenceRegressor, datasets
-    from biochemml.metrics import interval_coverage, regression_metrics
+    from biochemml.metrics import bounds_coverage, interval_coverage, regression_metrics
     from biochemml.splits import split_indices
 
     torch.set_num_threads(args.threads)
@@ -47,13 +48,16 @@ def main() -> None:
     start = time.time()
     reg = SequenceRegressor(n_models=args.members, seed=0, epochs=args.epochs)
     reg.fit(seqs[train], y[train])
-    mean, std = reg.predict(seqs[test], return_std=True)
+    mean, std, bounds = reg.predict_bounds(seqs[test])
     scores = regression_metrics(y[test], mean)
     print(json.dumps({
         "data": args.data, "model": reg.model_name_, "epochs": args.epochs,
         "members": args.members, "std_scale": float(reg.std_scale_[0]),
         "coverage": interval_coverage(y[test], mean, std),
         "raw_coverage": interval_coverage(y[test], mean, std / reg.std_scale_[0]),
+        "std_scale_68": float(reg.std_scale_68_[0]),
+        "reported_coverage": bounds_coverage(y[test], {0.68: bounds[:, :2].T,
+                                                       0.95: bounds[:, 2:].T}),
         "r2": scores["r2"], "spearman": scores["spearman"],
         "seconds": round(time.time() - start, 1)}, default=float))
 

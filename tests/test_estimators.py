@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 import torch
 
-from biochemml import SequenceClassifier, SequenceRegressor
+from biochemml import SequenceClassifier, SequenceRegressor, metrics
 from biochemml.errors import InputError, ModelError
 from biochemml.estimators import MODEL_FORMAT_VERSION, load
 from biochemml.simulate import lecture_pwm, motif_dataset, regression_dataset
@@ -173,8 +173,14 @@ def test_ensemble_intervals_are_calibrated_on_validation_rows(tmp_path):
     cover = interval_coverage(test.expression.to_numpy(), mean, std)
     assert 0.88 <= cover[0.95] <= 0.99
     assert 0.55 <= cover[0.68] <= 0.82
+    # the reported intervals: each level has its own factor, so the 68 % one holds about 68 %
+    _, _, bounds = reg.predict_bounds(test.sequence)
+    held = metrics.bounds_coverage(test.expression.to_numpy(),
+                                   {0.68: bounds[:, :2].T, 0.95: bounds[:, 2:].T})
+    assert 0.60 <= held[0.68] <= 0.76 and 0.88 <= held[0.95] <= 0.99
     again = SequenceRegressor.load(reg.save(tmp_path / "ens.pt"))
     np.testing.assert_allclose(again.predict(test.sequence, return_std=True)[1], std)
+    np.testing.assert_allclose(again.predict_bounds(test.sequence)[2], bounds)
 
 
 def test_two_networks_give_intervals_on_the_scale_of_the_errors():
@@ -202,14 +208,35 @@ def test_the_spread_factor_is_the_95th_percentile_of_validation_z(monkeypatch):
     monkeypatch.setattr(reg, "_member_outputs", lambda codes: members)
     z_val = np.linspace(-3, 3, 200)[:, None] / np.sqrt(2)  # |z| uniform on [0, 3]
     expected = np.quantile(np.abs(np.linspace(-3, 3, 200)), 0.95) / 1.959964
-    # measured on the scale of the values (2 z + 10 here): the same factor
-    assert reg._calibrate(np.zeros((200, 4)), 2 * z_val + 10)[0] == pytest.approx(expected)
+    expected_68 = np.quantile(np.abs(np.linspace(-3, 3, 200)), 0.682689)  # about 2.05
+    # measured on the scale of the values (2 z + 10 here): the same factors
+    scale_95, scale_68 = reg._calibrate(np.zeros((200, 4)), 2 * z_val + 10)
+    assert scale_95[0] == pytest.approx(expected) and scale_68[0] == pytest.approx(expected_68)
+    # |z| uniform on [0, 3] has a lighter tail than a Gaussian's: one factor would have given
+    # a 68 % interval of half-width 1.55, holding only 52 % of the rows
+    assert scale_68[0] > scale_95[0] * 1.3
     # a log target: the spread of the members' exponentials, as predict reports it
     reg.target_transform = "log"
     reg.target_mean_, reg.target_scale_ = np.array([0.0]), np.array([1.0])
     z = np.linspace(-3, 3, 200)[:, None]
     values = np.exp(members).mean(axis=0) + z * np.exp(members).std(axis=0, ddof=1)
-    assert reg._calibrate(np.zeros((200, 4)), values)[0] == pytest.approx(expected)
+    assert reg._calibrate(np.zeros((200, 4)), values)[0][0] == pytest.approx(expected)
+
+
+def test_runs_saved_before_the_68_factor_keep_their_intervals(monkeypatch):
+    reg = SequenceRegressor(n_models=2, target_transform="none")
+    reg.models_, reg.n_targets_, reg._multi = [None, None], 1, False
+    reg.target_mean_, reg.target_scale_ = np.array([0.0]), np.array([1.0])
+    members = np.zeros((2, 3, 1))
+    members[0], members[1] = -1.0, 1.0                     # mean 0, member sd sqrt(2)
+    monkeypatch.setattr(reg, "_raw_outputs", lambda seqs: members)
+    reg.std_scale_, reg.std_scale_68_ = np.array([2.0]), np.array([1.5])
+    _, std, bounds = reg.predict_bounds(["A", "C", "G"])
+    np.testing.assert_allclose(std, 2 * np.sqrt(2))
+    np.testing.assert_allclose(bounds[0], [-1.5 * np.sqrt(2), 1.5 * np.sqrt(2),
+                                           -1.959964 * 2 * np.sqrt(2), 1.959964 * 2 * np.sqrt(2)])
+    del reg.std_scale_68_                                  # a run saved before: mean ± 1 std
+    np.testing.assert_allclose(reg.predict_bounds(["A"])[2][0, :2], [-2 * np.sqrt(2), 2 * np.sqrt(2)])
 
 
 def test_fitting_leaves_the_callers_random_state_alone():

@@ -197,6 +197,9 @@ def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None
 
 #: the two-sided Gaussian quantile of a 95 % interval
 Z_95 = 1.959964
+#: the share of a Gaussian within one standard deviation: the "68 %" interval's level
+Z_68_LEVEL = 0.682689
+
 
 class _SequenceEstimator(BaseEstimator):
     _task = ""
@@ -847,19 +850,25 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         val_vals = val_vals.reshape(len(val_codes), self.n_targets_)
         raw = (self._member_outputs(val_codes).astype(np.float64)  # one pass for both scales
                if len(self.models_) >= 2 and len(val_vals) >= 10 else None)
-        self.std_scale_ = self._calibrate(val_codes, val_vals, raw=raw)
+        self.std_scale_, self.std_scale_68_ = self._calibrate(val_codes, val_vals, raw=raw)
         if self.target_transform == "log":
-            self.log_std_scale_ = self._calibrate(val_codes, val_vals, log=True, raw=raw)
+            self.log_std_scale_, self.log_std_scale_68_ = self._calibrate(
+                val_codes, val_vals, log=True, raw=raw)
         return self
 
-    def _calibrate(self, val_codes, val_vals, log: bool = False, raw=None) -> np.ndarray:
-        """Factor per target that makes the ensemble's spread match its validation errors.
+    def _calibrate(self, val_codes, val_vals, log: bool = False,
+                   raw=None) -> tuple[np.ndarray, np.ndarray]:
+        """Factors per target that make the ensemble's spread match its validation errors:
+        one for the 95 % interval (and the reported standard deviation), one for the 68 %.
 
         Members of a deep ensemble agree more than their errors warrant (they share the
         data), so their raw standard deviation gives intervals that are too narrow. The
-        factor is the 95th percentile of the validation rows' ``|z| = |y - mean| / std``
+        95 % factor is the 95th percentile of the validation rows' ``|z| = |y - mean| / std``
         divided by 1.96: with it, the Gaussian 95 % interval (mean ± 1.96 std) holds 95 %
-        of the validation rows, which the models did not train on. It is measured on the
+        of the validation rows, which the models did not train on. The 68 % factor is the
+        68th percentile of ``|z|``: errors have heavier tails than a Gaussian, so one
+        factor for both made the 68 % intervals too wide (they held 85-88 % of the test
+        values of 5' UTR and SD runs; benchmarks/RESULTS.md). It is measured on the
         scale of the values, as :meth:`predict` reports them (for a log target: the
         spread of the members' exponentials).
 
@@ -875,7 +884,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         """
         ones = np.ones(self.n_targets_)
         if len(self.models_) < 2 or len(val_vals) < 10:
-            return ones
+            return ones, ones
         if raw is None:
             raw = self._member_outputs(val_codes).astype(np.float64)
         if log:
@@ -889,11 +898,12 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
             z = np.abs((val_vals - mean) / std)
         z[~np.isfinite(z)] = np.nan
         if not np.isfinite(z).any():
-            return ones
+            return ones, ones
         with warnings.catch_warnings():  # a target whose z is all NaN: factor 1 below
             warnings.simplefilter("ignore", RuntimeWarning)
-            scale = np.nanquantile(z, 0.95, axis=0) / 1.959964
-        return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+            scales = np.nanquantile(z, [0.95, Z_68_LEVEL], axis=0) / np.array([[Z_95], [1.0]])
+        scales = np.where(np.isfinite(scales) & (scales > 0), scales, 1.0)
+        return scales[0], scales[1]
 
     def predict(self, sequences, return_std: bool = False):
         """Predicted values, shape ``(N,)`` (or ``(N, T)`` for several targets).
@@ -929,19 +939,24 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         mean = members.mean(axis=0)
         bounds = np.full(mean.shape + (4,), np.nan)
         if len(members) > 1:
-            std = members.std(axis=0, ddof=1) * getattr(self, "std_scale_", 1.0)
+            raw_std = members.std(axis=0, ddof=1)
+            scale_95 = getattr(self, "std_scale_", 1.0)
+            std = raw_std * scale_95
+            # half-widths: 1.96 std for 95 %, the 68 % factor (runs saved before it: 1 std)
+            widths = (getattr(self, "std_scale_68_", scale_95), Z_95 * scale_95)
             if self.target_transform == "log" and hasattr(self, "log_std_scale_"):
                 logs = raw * self.target_scale_ + self.target_mean_
-                centre = logs.mean(axis=0)
-                spread = logs.std(axis=0, ddof=1) * self.log_std_scale_
-                for k, z in enumerate((1.0, Z_95)):
-                    bounds[..., 2 * k] = np.exp(centre - z * spread)
-                    bounds[..., 2 * k + 1] = np.exp(centre + z * spread)
+                centre, log_std = logs.mean(axis=0), logs.std(axis=0, ddof=1)
+                log_widths = (getattr(self, "log_std_scale_68_", self.log_std_scale_),
+                              Z_95 * self.log_std_scale_)
+                for k, w in enumerate(log_widths):
+                    bounds[..., 2 * k] = np.exp(centre - w * log_std)
+                    bounds[..., 2 * k + 1] = np.exp(centre + w * log_std)
             else:  # runs saved before log-scale intervals: the lower end stops at 0
                 floor = 0.0 if self.target_transform == "log" else -np.inf
-                for k, z in enumerate((1.0, Z_95)):
-                    bounds[..., 2 * k] = np.maximum(mean - z * std, floor)
-                    bounds[..., 2 * k + 1] = mean + z * std
+                for k, w in enumerate(widths):
+                    bounds[..., 2 * k] = np.maximum(mean - w * raw_std, floor)
+                    bounds[..., 2 * k + 1] = mean + w * raw_std
         else:
             std = np.full_like(mean, np.nan)
         if not getattr(self, "_multi", False):
@@ -970,8 +985,9 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         return {"n_targets": self.n_targets_, "multi": self._multi,
                 "mean": self.target_mean_.tolist(), "scale": self.target_scale_.tolist(),
                 "std_scale": np.asarray(getattr(self, "std_scale_", np.ones(self.n_targets_))).tolist(),
-                **({"log_std_scale": np.asarray(self.log_std_scale_).tolist()}
-                   if hasattr(self, "log_std_scale_") else {}),
+                **{key: np.asarray(getattr(self, f"{key}_")).tolist()
+                   for key in ("std_scale_68", "log_std_scale", "log_std_scale_68")
+                   if hasattr(self, f"{key}_")},
                 "target_names": getattr(self, "target_names_", None)}
 
     def _load_extra_state(self, state: dict) -> None:
@@ -980,8 +996,9 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         self.target_mean_ = np.asarray(state["mean"])
         self.target_scale_ = np.asarray(state["scale"])
         self.std_scale_ = np.asarray(state.get("std_scale", np.ones(self.n_targets_)))
-        if "log_std_scale" in state:
-            self.log_std_scale_ = np.asarray(state["log_std_scale"])
+        for key in ("std_scale_68", "log_std_scale", "log_std_scale_68"):
+            if key in state:  # runs saved before the 68 % factor lack it: see predict_bounds
+                setattr(self, f"{key}_", np.asarray(state[key]))
         if state.get("target_names"):
             self.target_names_ = list(state["target_names"])
 
