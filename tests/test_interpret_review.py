@@ -1,4 +1,5 @@
 """Fixes from a user review of `biochemml interpret` and `biochemml design`."""
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -157,3 +158,35 @@ def test_meme_files_give_rna_motifs_one_strand(tmp_path):
     assert read(tmp_path / "r.meme")[0].alphabet.name == "rna"
     dna = PWM.from_instances(["CCGGAA"], alphabet="dna", name="d1")
     assert "strands: + -" in write([dna], tmp_path / "d.meme").read_text()
+
+
+def test_python_mutagenesis_of_a_run_folder_explains_its_positive_class(rna_run, tmp_path):
+    """The CLI explains a run's positive class; Python, given the same run folder, explained
+    the second class whatever the run had chosen."""
+    import shutil
+
+    import yaml
+
+    from biochemml.design import evolve
+    from biochemml.interpret import mutagenesis
+
+    _, run, df = rna_run
+    seqs = df.sequence.tolist()[:2]
+    assert mutagenesis(run, seqs).output == "log-odds of class 1"  # the run's positive
+    flipped = tmp_path / "run"
+    shutil.copytree(run, flipped)
+    cfg = yaml.safe_load((flipped / "config.yaml").read_text())
+    cfg["positive"] = 0
+    (flipped / "config.yaml").write_text(yaml.safe_dump(cfg))
+    by_folder = mutagenesis(flipped, seqs)
+    assert by_folder.output == "log-odds of class 0"
+    # the effects on class 0's log-odds are those on class 1's, negated
+    np.testing.assert_allclose(by_folder.effects, -mutagenesis(run, seqs).effects, atol=1e-4)
+    # a fitted estimator knows no run: the second class, as documented; an explicit output wins
+    from biochemml.runs import load_run_model
+
+    assert mutagenesis(load_run_model(flipped), seqs).output == "log-odds of class 1"
+    assert mutagenesis(flipped, seqs, output=1).output == "log-odds of class 1"
+    # design raises the positive class too
+    start = evolve(flipped, seqs[:1], rounds=1)
+    assert start.filter(like="start_").columns[0] == "start_log_odds_0"

@@ -63,7 +63,7 @@ def design(
     model predicts best, round after round (in-silico directed evolution)."""
     from ..design import evolve, parse_positions
     from ..errors import InputError
-    from ..interpret.folder import as_written, load_sequence_run, output_choice, read_sequences
+    from ..interpret.folder import as_written, load_sequence_run, read_sequences
     from ..interpret.mutagenesis import _scorer
     from ..io.outputs import join_outputs
     from ..io.writers import not_an_input, table_suffix, write_table
@@ -77,7 +77,6 @@ def design(
     not_an_input(out, "the designs", data=data)
     positions = parse_positions(fixed) if fixed else None
     cfg, est = load_sequence_run(model)
-    output = output_choice(est, cfg, output)
     _scorer(est, output, "design for")  # before the table is read and its notes said
     df, seqs, _ = read_sequences(est, cfg, data, sequence_column)
     replaced = out.exists()

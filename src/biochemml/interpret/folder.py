@@ -33,16 +33,10 @@ def load_sequence_run(run_dir):
     est = load_run_model(run_dir)
     if cfg["task"] != "classification":
         est.target_names_ = [str(t) for t in cfg["target_columns"]]
+    elif cfg.get("positive") is not None and len(est.classes_) == 2:
+        # what mutagenesis and design explain by default, in Python as on the command line
+        est.positive_class_ = cfg["positive"]
     return cfg, est
-
-
-def output_choice(est, cfg: dict, output):
-    """The ``output=`` of :func:`mutagenesis` from a command-line word: a class label
-    (default the run's positive class) or a target column name."""
-    if cfg["task"] == "classification" and output is None:
-        positive = cfg.get("positive")
-        return None if positive is None or len(est.classes_) != 2 else positive
-    return output
 
 
 def read_sequences(est, cfg: dict, data, sequence_column_name, id_column=None):
@@ -223,7 +217,6 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     folder = check_new_folder(out)
     run_dir = Path(run_dir)
     cfg, est = load_sequence_run(run_dir)
-    output = output_choice(est, cfg, output)
     _scorer(est, output)  # a bad or missing --output is said before the table is read
     df, seqs, ids = read_sequences(est, cfg, data, sequence_column_name, id_column)
     chosen = min(limit, len(seqs))

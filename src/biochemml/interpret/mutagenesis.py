@@ -132,7 +132,9 @@ def _scorer(model, output, purpose: str = "explain"):
                 raise InputError(f"the model has {len(classes)} classes ({', '.join(keys)}): "
                                  f"name the one to {purpose} (output= in Python, --output on "
                                  "the command line)")
-            output = classes[1]
+            # a run folder's positive class (load_sequence_run), else the second class
+            positive = getattr(model, "positive_class_", None)
+            output = positive if str(positive) in keys else classes[1]
         if str(output) not in keys:
             raise InputError(f"output {output!r} is not one of the model's classes "
                              f"{', '.join(map(repr, keys))}")
@@ -234,8 +236,9 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
         The sequences to mutate; ``N`` letters stay (every letter is tried there). An RNA
         table on a DNA model (or the reverse) keeps its own letters in the result.
     output : optional
-        What to explain. Classifiers: a class label (default the second of two classes,
-        e.g. ``1``); the effect is on its log-odds, ``log(p / (1 - p))``, which does not
+        What to explain. Classifiers: a class label (default the positive class of a run
+        folder, as ``biochemml interpret`` explains, else the second of two classes, e.g.
+        ``1``); the effect is on its log-odds, ``log(p / (1 - p))``, which does not
         saturate as a probability does. Regressors: a target number, or its name for a
         model loaded from a run folder (default the only target of a single-target model).
     progress : bool
