@@ -1127,8 +1127,17 @@ def test_a_log_target_run_is_scored_on_the_log_scale_too(tmp_path, capsys):
     assert main(["train", "--data", str(grouped), "--sequence-column", "seq", "--target-column",
                  "gfp", "--task", "regression", "--model", "ridge", "--target-transform", "log",
                  "--group-column", "batch", "--no-baselines", "--out", str(tmp_path / "g")]) == 0
-    assert "Test metrics by batch (first target; of the values as measured, not their log)" in \
-        (tmp_path / "g" / "report.html").read_text()
+    assert "test rows of each group (n, R2, Spearman, on the log scale as trained)" in \
+        said(capsys.readouterr().out)
+    report = (tmp_path / "g" / "report.html").read_text()
+    assert "Test metrics by batch (first target; on the log scale, as trained)" in report
+    # each group's R² is that of the logarithms, as the run's own scores and its baselines
+    saved = json.loads((tmp_path / "g" / "metrics.json").read_text())
+    grouped_pred = pd.read_csv(tmp_path / "g" / "predictions.csv")
+    first = saved["by_group"][0]
+    rows = grouped_pred[grouped_pred.batch == first["group"]]
+    assert first["r2"] == pytest.approx(metrics.regression_metrics(
+        np.log(rows.gfp), np.log(rows.prediction))["r2"])
     # an evaluation table with values a log cannot take: scored on the others, and said
     table.loc[table.index[:2], "gfp"] = [0.0, -1.0]
     table[["seq", "gfp"]].to_csv(tmp_path / "with_zero.csv", index=False)

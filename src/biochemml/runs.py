@@ -701,9 +701,19 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
                                "n_copies": _count_copies(test_seqs[rows], seqs[train_idx],
                                                          est.alphabet),
                                "sampled": bool(len(rows) < ok.sum())}
+    # a log-target run is scored and compared on the log scale it was trained on: on the
+    # raw scale a model that is better on most sequences loses to one that guesses the
+    # few largest values better
+    log_run = getattr(est, "target_transform", None) == "log"
+    logged = log_run and ok.sum() >= 3 and bool((truth[ok] > 0).all())  # (predictions are > 0)
+    scale_words = (" (on the log scale, as trained)" if logged
+                   else " (as measured, not its log)" if log_run else "")
     if test_groups is not None and 2 <= len(set(test_groups[ok])) <= MAX_GROUPS:
-        by_group = metrics.regression_metrics_by_group(truth[ok], pred[ok], test_groups[ok])
+        by_group = metrics.regression_metrics_by_group(
+            *_as_trained(truth[ok], pred[ok], logged), test_groups[ok])
         extra["by_group"] = by_group.to_dict(orient="records")
+        if log_run:
+            extra["by_group_scale"] = "log" if logged else "measured"
         shown = by_group.sort_values("n", ascending=False, kind="stable").head(30) \
             .reset_index(drop=True)  # the report shows a non-range index as a column
         drawn = shown[np.isfinite(shown["r2"].to_numpy(dtype=float))]
@@ -714,31 +724,24 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
                                                "low": drawn["r2_low"].fillna(drawn["r2"]),
                                                "high": drawn["r2_high"].fillna(drawn["r2"]),
                                                "n": drawn["n"]}),
-                                 path=f, metric=f"R² of {target}" + (
-                                     " (as measured, not its log)"
-                                     if getattr(est, "target_transform", None) == "log" else ""),
+                                 path=f, metric=f"R² of {target}{scale_words}",
                                  group_label=str(group_column),
-                                 reference=float(metrics.regression_metrics(truth[ok], pred[ok])["r2"]),
+                                 reference=float(_scores_as_trained(truth[ok], pred[ok],
+                                                                    logged)["r2"]),
                                  reference_label="whole test set",
                                  title=f"Test R² by {group_column}\n{subtitle(int(ok.sum()))}")
             figures.append((f"Test R² of each {group_column} (bars: bootstrap 95 % intervals; "
                             "dashed: the whole test set"
                             + (f"; the {len(shown)} largest of {len(by_group)} groups"
                                if len(by_group) > len(shown) else "") + ")", f))
-        title = f"Test metrics by {group_column} (first target" + (
-            "; of the values as measured, not their log)"
-            if getattr(est, "target_transform", None) == "log" else ")")
+        title = (f"Test metrics by {group_column} (first target"
+                 + (f"; {scale_words[2:]}" if scale_words else ")"))
         if len(by_group) > len(shown):
             title += f": the {len(shown)} largest of {len(by_group)} groups (all in metrics.json)"
         tables[title] = shown  # the report rounds once, as it rounds the metrics
     if baselines:
         from .baselines import BaselineRegressor
 
-        # a log-target run is compared on the log scale it was trained on: on the raw
-        # scale a model that is better on most sequences loses to one that guesses the
-        # few largest values better
-        logged = (getattr(est, "target_transform", None) == "log" and ok.sum() >= 3
-                  and bool((truth[ok] > 0).all()))  # (its predictions, exp(...), are > 0)
         rows_out = []
         for name in baselines:
             t0 = time.perf_counter()
@@ -771,15 +774,19 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
     return figures, tables, extra
 
 
+def _as_trained(truth, pred, logged: bool) -> tuple:
+    """``(truth, pred)``, or their logarithms with ``logged`` (predictions at or below 0,
+    which a log model cannot make, are floored at a tenth of the smallest value)."""
+    if not logged:
+        return truth, pred
+    return np.log(truth), np.log(np.maximum(pred, np.min(truth) / 10.0))
+
+
 def _scores_as_trained(truth, pred, logged: bool) -> dict:
-    """:func:`biochemml.metrics.regression_metrics`, of the logarithms with ``logged``
-    (predictions at or below 0, which a log model cannot make, are floored)."""
+    """:func:`biochemml.metrics.regression_metrics` on the scale of :func:`_as_trained`."""
     from . import metrics
 
-    if not logged:
-        return metrics.regression_metrics(truth, pred)
-    floor = np.min(truth) / 10.0
-    return metrics.regression_metrics(np.log(truth), np.log(np.maximum(pred, floor)))
+    return metrics.regression_metrics(*_as_trained(truth, pred, logged))
 
 
 def _make_estimator(task: str, model: str | None, **kwargs):

@@ -308,7 +308,10 @@ def _print_metrics(run: Path) -> None:
         shown = groups[:TERMINAL_GROUPS]
         more = (f"; the {len(shown)} largest of {len(groups)} groups, all in metrics.json"
                 if len(groups) > len(shown) else "")
-        typer.echo(f"test rows of each group (n, R2, Spearman{more}):")
+        scale = {"log": ", on the log scale as trained",
+                 "measured": ", of the values as measured, not their log"}.get(
+                     saved.get("by_group_scale"), "")
+        typer.echo(f"test rows of each group (n, R2, Spearman{scale}{more}):")
         def num(v):
             return "  n/a" if v is None else f"{v:.3f}"  # None: too few rows to score
 
