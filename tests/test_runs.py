@@ -902,6 +902,49 @@ def test_a_random_split_of_variant_families_says_it_scores_near_relatives(famili
         assert "near relatives" not in (run / "report.html").read_text()
 
 
+def test_a_random_split_scores_its_test_rows_unlike_the_training_set_apart(tmp_path, capsys,
+                                                                           monkeypatch):
+    """Families of variants beside unrelated sequences: one run gives the score of the
+    test rows far from every training sequence next to that of all test rows."""
+    from biochemml import metrics, progress
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    rng = np.random.default_rng(7)
+    weights = rng.normal(0, 1, (40, 4))
+
+    def value(s):
+        return float(sum(weights[i, "ACGT".index(c)] for i, c in enumerate(s)))
+
+    rows = []
+    for p in range(8):
+        parent = rng.choice(list("ACGT"), 40)
+        for _ in range(30):
+            s = parent.copy()
+            for i in rng.choice(40, rng.integers(1, 3), replace=False):
+                s[i] = rng.choice([c for c in "ACGT" if c != s[i]])
+            rows.append("".join(s))
+    rows += ["".join(rng.choice(list("ACGT"), 40)) for _ in range(260)]
+    df = pd.DataFrame({"sequence": rows, "mrl": [value(q) + rng.normal(0, 0.5) for q in rows]})
+    df = df.drop_duplicates("sequence")
+    df.to_csv(tmp_path / "mixed.csv", index=False)
+    run = train_run(tmp_path / "mixed.csv", target_columns="mrl", task="regression",
+                    model="ridge", baselines=False, out=tmp_path / "run")
+    err = said(capsys.readouterr().err)
+    near = json.loads((run / "metrics.json").read_text())["near_relatives"]
+    # the far rows by hand: Hamming distance > 4 to every training sequence
+    test = pd.read_csv(run / "predictions.csv")
+    train = sorted(set(df.sequence) - set(test.sequence))
+    codes = np.array([list(q) for q in train])
+    far = np.array([(np.array(list(q)) != codes).sum(axis=1).min() > 4 for q in test.sequence])
+    assert near["n_far"] == far.sum() and 20 <= far.sum() < len(test)
+    expected = metrics.regression_metrics(test.mrl[far], test.prediction[far])
+    assert near["far_r2"] == pytest.approx(expected["r2"])
+    assert (f"On the {far.sum()} test rows with no training sequence within 4 mismatches, R² is "
+            f"{expected['r2']:.3f}") in err
+    assert "for sequences unlike the training set" in " ".join(
+        (run / "report.html").read_text().split())
+
+
 def test_variants_of_one_parent_are_not_sent_to_a_similarity_split_that_would_be_empty(
         tmp_path, capsys, monkeypatch):
     """300 variants (1-2 substitutions) of one 40-nt parent: any two are within 4

@@ -575,6 +575,22 @@ def copies_in_test_note(near: dict | None) -> str | None:
             "The '0' bar of the error-by-distance figure shows them apart.")
 
 
+def far_rows_note(near: dict | None) -> str | None:
+    """A sentence scoring the test rows with no training sequence within
+    ``near["max_distance"]`` beside all test rows (``extra["near_relatives"]`` of a random
+    split), else None: what to expect of sequences unlike the training set, without a
+    second run."""
+    if not near or "n_far" not in near:
+        return None
+    n, d, words = near["n_far"], near["max_distance"], _distance_words(near["distance"])
+    return (f"On the {n:,} test rows with no training sequence within {d} {words}"
+            + (" (of a random sample)" if near.get("sampled") else "")
+            + f", R² is {near['far_r2']:.3f} and Spearman {near['far_spearman']:.3f}, "
+            f"against {near['all_r2']:.3f} and {near['all_spearman']:.3f} on "
+            f"{'the sampled' if near.get('sampled') else 'all'} test rows: expect the former "
+            "for sequences unlike the training set.")
+
+
 def near_relatives_note(near: dict | None) -> str | None:
     """A sentence when most test rows of a random split have a training sequence within
     ``near["max_distance"]`` (``extra["near_relatives"]`` of a run), else None."""
@@ -701,6 +717,13 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
                                "n_copies": _count_copies(test_seqs[rows], seqs[train_idx],
                                                          est.alphabet),
                                "sampled": bool(len(rows) < ok.sum())}
+    far = dist > near
+    if FEW_TEST_ROWS <= far.sum() < len(rows):  # a similarity view inside a random split
+        scored = {"far": metrics.regression_metrics(truth[rows][far], pred[rows][far]),
+                  "all": metrics.regression_metrics(truth[rows], pred[rows])}
+        extra["near_relatives"].update({
+            "n_far": int(far.sum()),
+            **{f"{k}_{m}": float(v[m]) for k, v in scored.items() for m in ("r2", "spearman")}})
     # a log-target run is scored and compared on the log scale it was trained on: on the
     # raw scale a model that is better on most sequences loses to one that guesses the
     # few largest values better
@@ -1453,7 +1476,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
             notes.append(ceiling_note)
         near = near_relatives_note(extra.get("near_relatives")) \
             if split == "random" and split_column is None else None
-        for said_note in (copies_in_test_note(extra.get("near_relatives")), near):
+        far_note = far_rows_note(extra.get("near_relatives")) \
+            if split == "random" and split_column is None else None
+        for said_note in (copies_in_test_note(extra.get("near_relatives")), near, far_note):
             if said_note:
                 notes.append(said_note)
                 say(f"[yellow]{said_note}[/yellow]")
