@@ -5,11 +5,13 @@ insilicho CHO plants (seeds ``START`` to ``STOP - 1``), a 12-run Latin hypercube
 one batch of 4 proposals; the noise-free titer of each proposal is compared with its
 ``[lower_95, upper_95]``, with the titer modelled as it is and on the log scale
 (``log_response=True``). Needs the optional simulator (``pip install --no-deps insilicho``
-and ``pint``; see the README).
+and ``pint``; see the README). ``--plant ecoli`` uses the built-in
+:class:`~biochemml.bioprocess.simulators.EColiFedBatch` instead (nothing to install).
 
 Run::
 
     OMP_NUM_THREADS=1 python benchmarks/proposal_coverage.py 0 30
+    OMP_NUM_THREADS=1 python benchmarks/proposal_coverage.py 0 30 --plant ecoli
 """
 from __future__ import annotations
 
@@ -21,16 +23,19 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("start", type=int, nargs="?", default=0)
     parser.add_argument("stop", type=int, nargs="?", default=30)
+    parser.add_argument("--plant", choices=("cho", "ecoli"), default="cho")
     args = parser.parse_args(argv)
 
     from biochemml.bioprocess import design, recommend
-    from biochemml.bioprocess.simulators import InsilicoCHO
+    from biochemml.bioprocess.simulators import EColiFedBatch, InsilicoCHO
+
+    plant_of = EColiFedBatch if args.plant == "ecoli" else InsilicoCHO
 
     warnings.filterwarnings("ignore")  # the few-runs warning is what is measured here
     for log in (False, True):
         inside = total = 0
         for seed in range(args.start, args.stop):
-            plant = InsilicoCHO(seed=seed)
+            plant = plant_of(seed=seed)
             f = plant.factors
             runs = design(f, n=12, method="lhs", seed=seed)
             runs["titer"] = plant.run(runs[f.names])

@@ -3,6 +3,7 @@ campaign of 40 E. coli fed-batch runs over 5 cycles, titers spanning more than 1
 the flaviolin replay). Each test fails before its fix."""
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 
 from biochemml.bioprocess import ConditionModel, Factors, cross_validate, recommend, replay
+from biochemml.bioprocess.factors import parse_constraint
 from biochemml.cli import main
 
 FACTORS_YAML = """\
@@ -367,44 +369,95 @@ def test_coinciding_proposals_are_dropped_and_named():
     assert f"{len(out)} distinct run" in out.attrs["repeats"]
 
 
-# 10. integer factors: refused with the workaround ---------------------------------------------
+# 10. integer factors ---------------------------------------------------------------------
 
-def test_an_integer_factor_is_refused_with_the_workaround(tmp_path):
+def test_an_integer_factor_is_declared_in_yaml_and_checked(tmp_path):
     from biochemml.errors import InputError
 
     path = tmp_path / "f.yaml"
     path.write_text("factors:\n  - {name: temperature, low: 25, high: 37}\n"
                     "  - {name: feeds per day, low: 1, high: 6, integer: true}\n")
-    with pytest.raises(InputError, match="whole-number factors are not supported: declare the "
-                                         "factor continuous"):
-        Factors.from_file(path)
+    feeds = Factors.from_file(path)["feeds per day"]
+    assert feeds.integer and (feeds.low, feeds.high) == (1.0, 6.0)
+    assert not Factors.from_file(path)["temperature"].integer
+    for entry, message in [
+            ("{name: feeds, low: 0.5, high: 6, integer: true}", "needs whole-number bounds, "
+                                                                 "got low 0.5 and high 6"),
+            ("{name: feeds, low: 1, high: 6, integer: maybe}", "'integer' must be true or false"),
+            ("{name: feeds, levels: [1, 2], integer: true}", "only a continuous factor"),
+            ("{name: feeds, low: 1, high: 6, discrete: true}", "write integer: true")]:
+        path.write_text(f"factors:\n  - {entry}\n")
+        with pytest.raises(InputError, match=re.escape(message)):
+            Factors.from_file(path)
 
 
-def test_the_readme_workaround_for_whole_numbers_runs(tmp_path):
-    """The README's code for whole-number factors, run as written there."""
-    import re
-    from pathlib import Path
-
+def integer_factors(constraints=()):
     from biochemml.bioprocess.factors import Factor
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
-    block = re.search(r"Whole-number factors.*?```python\n(.*?)```", readme, re.S).group(1)
-    factors = Factors([Factor("temperature", "continuous", 25, 37),
-                       Factor("feeds per day", "continuous", 1, 6)])
-    runs = wide_runs(8).rename(columns={"feed": "feeds per day"})
+    return Factors([Factor("temperature", "continuous", 25, 37),
+                    Factor("feeds per day", "continuous", 1, 6, integer=True)],
+                   [parse_constraint(c, ["temperature", "feeds per day"]) for c in constraints])
+
+
+def test_rounding_keeps_whole_numbers_inside_the_constraints():
+    table = pd.DataFrame({"temperature": [36.0, 30.0, 25.0], "feeds per day": [4.6, 2.5, 6.0]})
+    plain = integer_factors().rounded(table)
+    assert plain["feeds per day"].tolist() == [5.0, 2.0, 6.0]   # nearest (half to even)
+    # 5 feeds at 36 °C break the constraint (8.6 > 8.2): the whole number below meets it
+    held = integer_factors(["feeds per day + 0.1*temperature <= 8.2"]).rounded(table)
+    # the last row breaks it as given (6 + 2.5): no whole number nearby meets it, kept as is
+    assert held["feeds per day"].tolist() == [4.0, 2.0, 6.0]
+    odd = integer_factors(["feeds per day + 0.1*temperature <= 8.2"]).rounded(
+        pd.DataFrame({"temperature": [26.0], "feeds per day": [5.7]}))
+    assert odd["feeds per day"].tolist() == [5.0]               # 6 + 2.6 > 8.2; 5 + 2.6 fits
+
+
+def test_recommend_proposes_distinct_whole_numbers():
+    runs = wide_runs(12).rename(columns={"feed": "feeds per day"})
     runs["feeds per day"] = (1 + runs["feeds per day"] / 2).round()
-    space = {"runs": runs, "factors": factors, "ConditionModel": ConditionModel,
-             "recommend": lambda *a, **k: recommend(*a, **{**k, "num_restarts": 2,
-                                                           "raw_samples": 32})}
+    factors_ = integer_factors()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        exec(block, space)
-    rounded, model = space["rounded"], space["model"]
-    assert (rounded["feeds per day"] % 1 == 0).all() and not rounded.duplicated(
-        ["temperature", "feeds per day"]).any()
-    mean = model.predict(rounded[["temperature", "feeds per day"]])
-    np.testing.assert_allclose(rounded["predicted_mean"], mean)
-    assert ((rounded["lower_95"] <= mean) & (mean <= rounded["upper_95"])).all()
+        out = recommend(runs, factors_, "titer", batch=4, seed=0, num_restarts=2,
+                        raw_samples=32)
+        model = ConditionModel("gp", factors=factors_, seed=0).fit(
+            runs[["temperature", "feeds per day"]], runs["titer"])
+    assert len(out) == 4 and (out["feeds per day"] % 1 == 0).all()
+    assert out["feeds per day"].between(1, 6).all()
+    assert not out.duplicated(["temperature", "feeds per day"]).any()
+    # the intervals are those of the runs as proposed, rounded
+    np.testing.assert_allclose(out["predicted_mean"],
+                               model.predict(out[["temperature", "feeds per day"]]), rtol=1e-6)
+
+
+def test_a_batch_over_one_integer_factor_is_not_rounded_into_copies():
+    """Optimised as numbers and rounded afterwards, a batch of 4 over 1-20 pulses gave
+    13, 12, 13, 12: two runs, the copies dropped."""
+    from biochemml.bioprocess.factors import Factor
+
+    pulses = Factors([Factor("pulses", "continuous", 1, 20, integer=True)])
+    x = np.array([1, 4, 8, 12, 16, 20, 10, 14])
+    y = 10 - 0.1 * (x - 13) ** 2 + np.random.default_rng(0).normal(0, 0.3, len(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = recommend(pd.DataFrame({"pulses": x, "titer": y}), pulses, "titer", batch=4,
+                        seed=0, num_restarts=2, raw_samples=32)
+    assert sorted(out["pulses"]) == [11.0, 12.0, 13.0, 14.0]
+    assert "copy" not in out.attrs["repeats"]
+    assert out["acquisition"].iloc[0] == out["acquisition"].max()
+    from biochemml.errors import InputError
+
+    with pytest.raises(InputError, match="fixed value 2.5 of factor 'pulses' is not a whole"):
+        recommend(pd.DataFrame({"pulses": x, "titer": y}), pulses, "titer", fixed={"pulses": 2.5})
+
+
+def test_a_design_of_an_integer_factor_holds_whole_numbers():
+    from biochemml.bioprocess import design
+
+    for method in ("lhs", "ccd"):
+        table = design(integer_factors(), 12, method=method, seed=0)
+        assert (table["feeds per day"] % 1 == 0).all() and table["feeds per day"].between(1, 6).all()
+        assert table["feeds per day"].nunique() >= 3
 
 
 def test_python_recommend_warns_of_runs_entered_twice_and_negative_titers(tmp_path):

@@ -8,7 +8,8 @@ Three kinds of factor:
 
 ``continuous``
     a number between ``low`` and ``high``; ``log: true`` spaces it on a log scale (media
-    components spanning 100-fold, inducer concentrations).
+    components spanning 100-fold, inducer concentrations); ``integer: true`` makes it a
+    whole number (feeds per day, pulses), with whole-number bounds.
 ``categorical``
     one of a list of ``levels`` (a medium name, a strain); encoded one-hot.
 ``fixed``
@@ -20,6 +21,7 @@ The YAML file looks like::
       - {name: temperature, low: 25, high: 37}
       - {name: feed, low: 0, high: 10}
       - {name: IPTG, low: 0.01, high: 1.0, log: true}
+      - {name: feeds per day, low: 1, high: 6, integer: true}
       - {name: medium, levels: [LB, TB]}
       - {name: volume, value: 1.0}
     constraints:
@@ -37,7 +39,11 @@ The only top-level keys are ``factors`` and ``constraints`` (a list, or one cons
 single string). In a constraint, write factor names exactly as declared, spaces and units
 included (``"temperature (°C) + feed rate (mL/h) <= 40"``; the longest declared name that
 fits is taken), or in backticks; numbers may be ``2``, ``0.5``, ``.5`` or ``-2``.
-``log`` takes true/false (or yes/no); anything else is refused.
+``log`` and ``integer`` take true/false (or yes/no); anything else is refused.
+
+An integer factor is modelled as a number, so 3 feeds a day is learnt from 2 and 4 (unlike
+``levels: [1, 2, 3]``, which learns each value on its own); designs and proposals are rounded
+to whole numbers (see :meth:`Factors.rounded`).
 
 Linear constraints apply to linear continuous factors and must leave room for runs inside the
 bounds; one that cannot be met is an error naming it and the bounds of its factors.
@@ -132,6 +138,8 @@ class Factor:
         The value of a fixed factor.
     log : bool
         Space a continuous factor on a log10 scale.
+    integer : bool
+        A continuous factor that takes whole numbers only (``low`` and ``high`` whole).
     """
 
     name: str
@@ -141,6 +149,7 @@ class Factor:
     levels: tuple = ()
     value: object = None
     log: bool = False
+    integer: bool = False
 
     def __post_init__(self):
         def fail(msg):
@@ -163,6 +172,11 @@ class Factor:
                 fail(f"log must be True or False, got {self.log!r}")
             if self.log and low <= 0:
                 fail(f"a log-scale factor needs low > 0, got {low:g}")
+            if not isinstance(self.integer, (bool, np.bool_)):
+                fail(f"integer must be True or False, got {self.integer!r}")
+            if self.integer and not (low.is_integer() and high.is_integer()):
+                fail(f"an integer factor needs whole-number bounds, got low {low:g} and "
+                     f"high {high:g}")
             object.__setattr__(self, "low", low)
             object.__setattr__(self, "high", high)
         elif self.kind == "categorical":
@@ -174,6 +188,8 @@ class Factor:
             object.__setattr__(self, "levels", tuple(levels))
         elif self.value is None:
             fail("a fixed factor needs a 'value'")
+        if self.integer and self.kind != "continuous":
+            fail("only a continuous factor (low, high) can be integer")
 
     def level_of(self, value):
         """The level of this categorical factor that a cell ``value`` holds, or ``None``.
@@ -665,13 +681,16 @@ class Factors:
     def rounded(self, df: pd.DataFrame, digits: int = 6, exact: dict | None = None) -> pd.DataFrame:
         """A copy of a table of conditions with continuous values rounded for reading.
 
-        Each continuous value is rounded to ``digits`` significant digits (``0.029000000285``
+        An integer factor's value is rounded to the nearest whole number. Each other
+        continuous value is rounded to ``digits`` significant digits (``0.029000000285``
         -> ``0.029``), and a value within ``10**-digits`` of the range from a bound is that
         bound (``2.1e-10`` on ``0..30`` -> ``0``); where rounding would leave the factor's
         bounds it is rounded toward the inside instead (bound ``0.0029999999999999996``:
         ``0.00299999``), so a rounded value never leaves ``low..high``. A row whose rounded
         values would break a linear constraint keeps more digits (8, 10, 12, then the values
-        as given).
+        as given); its integer factors take, of the whole numbers just below and above each
+        value, the combination nearest the row that meets the constraints (where none does,
+        the values as given).
 
         Parameters
         ----------
@@ -693,23 +712,42 @@ class Factors:
             return out
         raw = {f.name: df[f.name].to_numpy(dtype=np.float64) for f in cont}
         done = np.zeros(len(df), dtype=bool)
-        for d in (digits, digits + 2, digits + 4, digits + 6):
-            trial = df.copy()
-            for f in cont:
-                trial[f.name] = [_round_within(v, d, f.low, f.high) for v in raw[f.name]]
+        whole = [f for f in cont if f.integer and f.name not in (exact or {})]
+
+        def meets(trial):
             for name, value in (exact or {}).items():
                 if name in trial.columns and self[name].kind == "continuous":
                     trial[name] = float(value)
-            ok = np.all([c.satisfied(trial, tol=0.0) for c in self.constraints], axis=0) \
+            return np.all([c.satisfied(trial, tol=0.0) for c in self.constraints], axis=0) \
                 if self.constraints else np.ones(len(df), dtype=bool)
-            take = ok & ~done
+
+        def take(trial, rows):
             for f in cont:
                 column = np.array(out[f.name], dtype=np.float64)
-                column[take] = trial[f.name].to_numpy()[take]
+                column[rows] = trial[f.name].to_numpy()[rows]
                 out[f.name] = column
+
+        for d in (digits, digits + 2, digits + 4, digits + 6):
+            trial = df.copy()
+            for f in cont:
+                trial[f.name] = (np.clip(np.rint(raw[f.name]), f.low, f.high) if f.integer else
+                                 [_round_within(v, d, f.low, f.high) for v in raw[f.name]])
+            ok = meets(trial)
+            take(trial, ok & ~done)
             done |= ok
             if done.all():
                 break
+        if whole and not done.all():  # the whole numbers on either side, nearest first
+            best = np.full(len(df), np.inf)
+            for sides in itertools.product((np.floor, np.ceil), repeat=len(whole)):
+                trial = df.copy()
+                for f, side in zip(whole, sides):
+                    trial[f.name] = np.clip(side(raw[f.name]), f.low, f.high)
+                moved = sum(np.abs(f.to_unit(trial[f.name]) - f.to_unit(raw[f.name]))
+                            for f in whole)
+                better = meets(trial) & ~done & (moved < best)
+                take(trial, better)
+                best[better] = moved[better]
         for name, value in (exact or {}).items():
             if name in out.columns and self[name].kind == "continuous":
                 out[name] = float(value)
@@ -879,7 +917,7 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
     if spec["name"] is None or not str(spec["name"]).strip():
         raise InputError(f"{where}: its 'name' is empty; give the column of the runs it sets",
                          path=path, row=row)
-    known = {"name", "type", "kind", "low", "high", "min", "max", "bounds", "levels", "value", "log", "scale", "unit", "units"}
+    known = {"name", "type", "kind", "low", "high", "min", "max", "bounds", "levels", "value", "log", "integer", "scale", "unit", "units"}
     unknown = set(spec) - known
     if unknown:
         numbers = [k for k in unknown if isinstance(k, (int, float)) and not isinstance(k, bool)]
@@ -894,13 +932,11 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
                  "with a decimal comma? Inside {...} YAML reads 'low: 6,7' as low 6 and a "
                  "further key 7; write numbers with a decimal point"
                  + (f" ({', '.join(meant)})" if meant else " (low: 6.7)"))
-        whole = [k for k in unknown if str(k).lower() in ("integer", "int", "discrete", "step")]
+        whole = [k for k in unknown if str(k).lower() in ("int", "discrete", "step", "whole")]
         fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; allowed: name, type, low, "
-             "high, levels, value, log" + (
-                 "; whole-number factors are not supported: declare the factor continuous "
-                 "(low, high) and round each proposed run to a whole number before running it "
-                 "(the README shows how), or list its values as categorical levels "
-                 "(levels: [1, 2, 3]), which learns each value on its own" if whole else ""))
+             "high, levels, value, log, integer" + (
+                 "; for a whole-number factor write integer: true (with whole-number low and "
+                 "high)" if whole else ""))
     keys_of = {"continuous": [k for k in ("low", "high", "min", "max", "bounds") if k in spec],
                "categorical": [k for k in ("levels",) if k in spec],
                "fixed": [k for k in ("value",) if k in spec]}
@@ -921,6 +957,8 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
     else:
         fail("needs 'low' and 'high' (continuous), 'levels' (categorical) or 'value' (fixed)")
     name = str(spec["name"]).strip()  # table headers are read stripped: "temperature " is "temperature"
+    if kind != "continuous" and _yes_no(spec.get("integer", False), fail, "integer"):
+        fail("only a continuous factor (low, high) can be integer; levels are taken as given")
     if kind == "continuous":
         low = spec.get("low", spec.get("min"))
         high = spec.get("high", spec.get("max"))
@@ -934,10 +972,14 @@ def _factor_from_spec(spec, path=None, index=None, row=None) -> Factor:
             fail("a continuous factor needs numeric 'low' and 'high'" + decimal_comma_hint(low, high))
         if not (np.isfinite(low) and np.isfinite(high)) or not low < high:
             fail(f"low ({low:g}) must be smaller than high ({high:g})")
-        log = _yes_no(spec.get("log", False), fail) or str(spec.get("scale", "")).lower() == "log"
+        log = _yes_no(spec.get("log", False), fail, "log") \
+            or str(spec.get("scale", "")).lower() == "log"
         if log and low <= 0:
             fail(f"a log-scale factor needs low > 0, got {low:g}")
-        return Factor(name, "continuous", low, high, log=log)
+        integer = _yes_no(spec.get("integer", False), fail, "integer")
+        if integer and not (low.is_integer() and high.is_integer()):
+            fail(f"an integer factor needs whole-number bounds, got low {low:g} and high {high:g}")
+        return Factor(name, "continuous", low, high, log=log, integer=integer)
     if kind == "categorical":
         levels = spec.get("levels")
         if not isinstance(levels, (list, tuple)) or len(levels) < 2:
@@ -1040,7 +1082,7 @@ def _check_fixed_column(f: Factor, df: pd.DataFrame, path) -> None:
                         "correct those rows, or declare the factor with low/high (or levels)"))
 
 
-def _yes_no(value, fail) -> bool:
+def _yes_no(value, fail, key: str = "log") -> bool:
     """A YAML flag: true/false, yes/no, on/off, 1/0 (also quoted); anything else refused."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
@@ -1051,7 +1093,7 @@ def _yes_no(value, fail) -> bool:
         return True
     if text in ("false", "no", "off", "0", ""):
         return False
-    fail(f"'log' must be true or false, got {value!r}")
+    fail(f"'{key}' must be true or false, got {value!r}")
 
 
 def _specs_from_mapping(mapping: dict, path) -> list:
