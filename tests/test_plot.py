@@ -249,3 +249,16 @@ def test_a_figure_shows_as_a_png_in_a_fresh_notebook():
     png = formatters.PNGFormatter()
     png.for_type(Figure, lambda f: b"inline backend")
     assert png(fig) == b"inline backend"
+
+
+def test_density_hexagons_stay_regular_when_the_ranges_differ():
+    """Measured values over 1.3-4.1 and predictions over -7-9: the hexagons were laid out
+    over each axis's own range, then drawn on square axes with equal ranges: slivers."""
+    rng = np.random.default_rng(0)
+    t = np.r_[rng.normal(1.5, 0.1, 20000), rng.normal(3.6, 0.2, 7000)]
+    p = t + rng.normal(0, 1.5, len(t)) * (t < 2)
+    ax = plot.observed_vs_predicted(t, p).axes[0]
+    hexagon = ax.collections[0].get_paths()[0].vertices
+    # a regular pointy-top hexagon is sqrt(3)/2 as wide as it is high
+    assert np.ptp(hexagon[:, 0]) / np.ptp(hexagon[:, 1]) == pytest.approx(np.sqrt(3) / 2, rel=0.05)
+    assert ax.get_xlim() == ax.get_ylim()

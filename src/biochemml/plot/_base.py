@@ -114,8 +114,13 @@ def finish(fig, path=None, formats=None, dpi=DPI):
     return fig
 
 
-def points(ax, x, y, *, hexbin_above=HEXBIN_ABOVE, color="C0", label=None):
+def points(ax, x, y, *, hexbin_above=HEXBIN_ABOVE, color="C0", label=None, extent=None):
     """Scatter ``y`` against ``x``, or a hexagonal density map (log count) when there are many points.
+
+    ``extent`` ``(xmin, xmax, ymin, ymax)``: the axes' limits, when the caller sets them
+    (equal ranges on square axes, as observed against predicted): the hexagons are laid
+    out over them, so they stay regular. Laid out over the data's own ranges (1.3-4.1 on x,
+    -7.4-4.2 on y) and then drawn on square axes, they were thin slivers.
 
     Returns the artist (a PathCollection for a scatter, a PolyCollection for a hexbin).
     """
@@ -127,7 +132,7 @@ def points(ax, x, y, *, hexbin_above=HEXBIN_ABOVE, color="C0", label=None):
         distinct = np.unique(np.asarray(x)).size
         gridsize = int(np.clip(distinct - 1, 10, 60)) if distinct <= 60 else 60
         art = ax.hexbin(x, y, gridsize=gridsize, bins="log", cmap="viridis", mincnt=1,
-                        linewidths=0)
+                        linewidths=0, extent=extent)
         bar = ax.figure.colorbar(art, ax=ax, label="points per hexagon")
         # counts as plain numbers on a 1-2-5 ladder (the log colour scale showed only 10^0, 10^1)
         top = max(float(np.max(art.get_array())), 1.0)

@@ -64,9 +64,10 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
     m = _m.regression_metrics(t, p)
     with style():
         fig, ax = new_figure(6.2 if len(t) > hexbin_above else 5.6, 5.4, dpi)
-        points(ax, t, p, hexbin_above=hexbin_above)
         lo = min(t.min(), p.min())
         hi = max(t.max(), p.max())
+        edge = 0.03 * (hi - lo or 1.0)  # the axes' pad, below: equal ranges on both axes
+        points(ax, t, p, hexbin_above=hexbin_above, extent=(lo - edge, hi + edge) * 2)
         if s is not None:
             from matplotlib.lines import Line2D
 
