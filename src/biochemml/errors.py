@@ -26,12 +26,16 @@ class InputError(BiochemmlError, ValueError):
         (``row 8``) and as the index it is otherwise (``sequence at index 7``).
     column : str, optional
         The offending column of a table.
+    label : optional
+        The row's label in a pandas input's index, named instead of ``row`` (which stays
+        the 0-based position): ``sequence with index label 485``.
     """
 
-    def __init__(self, message: str, *, path=None, row=None, column=None):
+    def __init__(self, message: str, *, path=None, row=None, column=None, label=None):
         self.path = None if path is None else str(path)
         self.row = row
         self.column = column
+        self.label = label
         where = []
         if self.path is not None:
             import os
@@ -41,12 +45,21 @@ class InputError(BiochemmlError, ValueError):
         if row is not None:
             # a file's rows count as a spreadsheet does; a Python list's items from 0
             where.append(f"row {row + 1}" if self.path is not None else
+                         f"sequence with index label {label!r}" if label is not None else
                          f"sequence at index {row}")
         if column is not None:
             where.append(f"column '{column}'")
         prefix = (", ".join(where) + ": ") if where else ""
         super().__init__(prefix + message)
         self.message = message
+
+    def at_label(self, label) -> "InputError":
+        """The same error, its row named by ``label`` (a pandas index label)."""
+        label = label.item() if hasattr(label, "item") else label  # np.int64(5) -> 5
+        new = InputError(self.message, path=self.path, row=self.row, column=self.column,
+                         label=label)
+        new.__cause__, new.__traceback__ = self.__cause__, self.__traceback__
+        return new
 
     def extended(self, more: str) -> "InputError":
         """The same error (same file, row and column, however they were named) with
@@ -65,6 +78,11 @@ class DataError(BiochemmlError):
 
 class ModelError(BiochemmlError):
     """A saved model or run folder cannot be used (missing, corrupted, another version)."""
+
+
+class CalibrationWarning(UserWarning):
+    """An ensemble's spread was scaled to its errors on few validation rows, or on none:
+    its intervals are rough or too narrow. The command line says so itself."""
 
 
 class AmbiguityWarning(UserWarning):

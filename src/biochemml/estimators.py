@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from contextlib import contextmanager
 
 from pathlib import Path
 
@@ -165,6 +166,54 @@ def _at_index(rows, labels=None) -> str:
     return " (at index " + ", ".join(map(str, named)) + (", ..." if rows.size > 5 else "") + ")"
 
 
+def _pandas_index(data):
+    """The index of a pandas input (a Series, or a DataFrame's rows), else None."""
+    return data.index if isinstance(data, (pd.Series, pd.DataFrame)) else None
+
+
+@contextmanager
+def _rows_named(*inputs):
+    """Name the row of an :class:`InputError` raised inside by its label in the index of
+    the first pandas object among ``inputs``: the warnings name rows so, and a user fixes
+    a row with ``df.loc[label]``. A range index from 0 already counts as positions do."""
+    index = next((i for i in map(_pandas_index, inputs) if i is not None), None)
+    try:
+        yield
+    except InputError as err:
+        plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+        if index is None or plain or err.row is None or err.path is not None \
+                or err.label is not None or not 0 <= err.row < len(index):
+            raise
+        raise err.at_label(index[err.row]) from None
+
+
+def _plain(value):
+    """A numpy scalar as the Python value it holds (``np.int64(5)`` -> ``5``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _check_paired(sequences, *others, what: str = "the values") -> None:
+    """Refuse pandas inputs whose index labels differ from the sequences': they would be
+    paired by position, a row's sequence with another row's value (R² 0.66 -> -0.09 for
+    values sorted by their index)."""
+    from .encode.codes import sequence_column_of
+
+    index = _pandas_index(sequence_column_of(sequences))
+    for name, other in zip(("values", "sample_weight"), others):
+        theirs = _pandas_index(other)
+        if index is None or theirs is None or index.equals(theirs):
+            continue
+        if len(index) != len(theirs):
+            continue  # the length check says it
+        first = int(np.flatnonzero(np.asarray(index) != np.asarray(theirs))[0]) \
+            if index.dtype == theirs.dtype else 0
+        raise InputError(f"the sequences and {what if name == 'values' else name} have "
+                         f"different index labels (at position {first}: {_plain(index[first])!r} "
+                         f"and {_plain(theirs[first])!r}), so rows would be paired by position, not by "
+                         "label. Align them first (y = y.loc[sequences.index]), or pass "
+                         ".to_numpy() to pair by position")
+
+
 def user_stacklevel() -> int:
     """The ``stacklevel`` of ``warnings.warn`` that points at the first caller outside
     biochemml, from the function that calls ``warn``: the user's line, however many of the
@@ -199,6 +248,29 @@ def _warn_ambiguous(codes: np.ndarray, n_symbols: int, unknown: str, labels=None
 Z_95 = 1.959964
 #: the share of a Gaussian within one standard deviation: the "68 %" interval's level
 Z_68_LEVEL = 0.682689
+#: validation rows an ensemble's spread is scaled on at the least (fewer: factor 1); with
+#: 80 training rows (8 validation rows) the unscaled "95 %" intervals held 69 % of new values
+MIN_SCALING_ROWS = 5
+#: validation rows under which fit warns that the spread's scaling is rough or missing
+#: (the number of test values :func:`biochemml.runs.calibration_verdict` judges from)
+FEW_SCALING_ROWS = 30
+
+
+def scaling_note(n_models: int, n_validation: int, option: str = "a larger validation_split "
+                 "or validation_data") -> str | None:
+    """A sentence when an ensemble's spread was scaled on fewer than
+    :data:`FEW_SCALING_ROWS` validation rows (rough intervals) or not at all (under
+    :data:`MIN_SCALING_ROWS`: likely too narrow), else None. None for one network and for
+    training without validation rows (``validation_split=0``, a deliberate refit).
+    ``option``: how to hold out more rows, as the caller's user writes it."""
+    n = n_validation
+    if n_models < 2 or not 0 < n < FEW_SCALING_ROWS:
+        return None
+    return ((f"the ensemble's spread was scaled to its errors on only {n} validation rows "
+             f"(fewer than {FEW_SCALING_ROWS}): its intervals are rough" if n >= MIN_SCALING_ROWS
+             else f"only {n} validation row{'s' if n != 1 else ''}: the ensemble's spread is "
+             "not scaled to its errors, and its intervals are likely too narrow")
+            + f"; more rows, or {option}, would firm them up")
 
 
 class _SequenceEstimator(BaseEstimator):
@@ -472,8 +544,9 @@ class _SequenceEstimator(BaseEstimator):
     def _raw_outputs(self, sequences) -> np.ndarray:
         """``(n_models, N, K)`` raw model outputs."""
         self._check_fitted()
-        return self._member_outputs(self._codes(sequences, fitting=False, warn=True),
-                                    progress=self.verbose)
+        with _rows_named(sequences):
+            codes = self._codes(sequences, fitting=False, warn=True)
+        return self._member_outputs(codes, progress=self.verbose)
 
     def _member_outputs(self, codes, progress: bool = False) -> np.ndarray:
         """``(n_models, N, K)`` raw outputs of every member on ``(N, L)`` codes."""
@@ -678,26 +751,30 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
         -------
         self
         """
-        codes = self._codes(sequences, fitting=True)
-        labels = _label_array(y, codes.shape[0])
-        self.classes_ = np.unique(labels)
-        if len(self.classes_) < 2:
-            raise InputError(f"every label is '{self.classes_[0]}': a classifier needs at least "
-                             "two classes")
-        _check_classes_not_values(labels, self.classes_)
-        idx = np.searchsorted(self.classes_, labels)
-        weights = self._weights(sample_weight, len(idx))
+        _check_paired(sequences, y, sample_weight, what="the labels")
+        with _rows_named(sequences, y):
+            codes = self._codes(sequences, fitting=True)
+            labels = _label_array(y, codes.shape[0])
+            self.classes_ = np.unique(labels)
+            if len(self.classes_) < 2:
+                raise InputError(f"every label is '{self.classes_[0]}': a classifier needs at "
+                                 "least two classes")
+            _check_classes_not_values(labels, self.classes_)
+            idx = np.searchsorted(self.classes_, labels)
+            weights = self._weights(sample_weight, len(idx))
         if validation_data is not None:
             self.input_length_ = codes.shape[1]
             val_seqs, val_y = self._validation_pair(validation_data)
-            val_codes = self._codes(val_seqs, fitting=False)
-            val_labels = _label_array(val_y, len(val_codes), what="validation labels")
-            mapped, unknown = as_classes(val_labels, self.classes_)
-            if unknown.size:
-                raise InputError(f"validation label '{val_labels[unknown[0]]}' is not one of the "
-                                 "training classes "
-                                 f"{', '.join(repr(str(c)) for c in self.classes_)}",
-                                 row=int(unknown[0]))
+            _check_paired(val_seqs, val_y, what="the validation labels")
+            with _rows_named(val_seqs, val_y):
+                val_codes = self._codes(val_seqs, fitting=False)
+                val_labels = _label_array(val_y, len(val_codes), what="validation labels")
+                mapped, unknown = as_classes(val_labels, self.classes_)
+                if unknown.size:
+                    raise InputError(f"validation label '{val_labels[unknown[0]]}' is not one "
+                                     "of the training classes "
+                                     f"{', '.join(repr(str(c)) for c in self.classes_)}",
+                                     row=int(unknown[0]))
             tr = np.arange(len(idx))
             val_y = np.searchsorted(self.classes_, np.asarray(mapped.tolist()))
         else:
@@ -724,13 +801,15 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
     def score(self, sequences, y) -> float:
         """Accuracy on the given sequences and labels (labels written as text, such as
         ``"1"`` for a class ``1``, are read as the class)."""
+        _check_paired(sequences, y, what="the labels")
         pred = self.predict(sequences)
-        labels = _label_array(y, len(pred))
-        truth, unknown = as_classes(labels, self.classes_)
-        if unknown.size:
-            raise InputError(f"label '{labels[unknown[0]]}' is not one of the model's classes "
-                             f"{', '.join(repr(str(c)) for c in self.classes_)}",
-                             row=int(unknown[0]))
+        with _rows_named(sequences, y):
+            labels = _label_array(y, len(pred))
+            truth, unknown = as_classes(labels, self.classes_)
+            if unknown.size:
+                raise InputError(f"label '{labels[unknown[0]]}' is not one of the model's "
+                                 f"classes {', '.join(repr(str(c)) for c in self.classes_)}",
+                                 row=int(unknown[0]))
         return float(np.mean(truth == pred))
 
     def _extra_state(self) -> dict:
@@ -804,19 +883,22 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
                              "(same fit/predict/save) or `biochemml train --model "
                              f"{self.model}`")
         check_target_transform(self.target_transform)
-        codes = self._codes(sequences, fitting=True)
-        vals2, multi = measured_values(y, codes.shape[0], self.target_transform)
-        check_values_differ(vals2, multi)
+        _check_paired(sequences, y, sample_weight)
+        with _rows_named(sequences, y):
+            codes = self._codes(sequences, fitting=True)
+            vals2, multi = measured_values(y, codes.shape[0], self.target_transform)
+            check_values_differ(vals2, multi)
+            weights = self._weights(sample_weight, len(vals2))
         self._multi = multi
         self.n_targets_ = vals2.shape[1]
         if isinstance(y, pd.DataFrame):  # a table of targets: its columns name the outputs
             self.target_names_ = [str(c) for c in y.columns]
         elif hasattr(self, "target_names_"):  # refitted on other targets
             del self.target_names_
-        weights = self._weights(sample_weight, len(vals2))
         if validation_data is not None:
             self.input_length_ = codes.shape[1]
             val_seqs, val_y = self._validation_pair(validation_data)
+            _check_paired(val_seqs, val_y, what="the validation values")
             val_codes = self._codes(val_seqs, fitting=False)
             val_vals = value_array(val_y, what="validation values")
             if val_vals.shape[0] != len(val_codes) or \
@@ -849,11 +931,16 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         self._fit_models(codes[tr], z_tr, w, val_codes, z_va, self.n_targets_)
         val_vals = val_vals.reshape(len(val_codes), self.n_targets_)
         raw = (self._member_outputs(val_codes).astype(np.float64)  # one pass for both scales
-               if len(self.models_) >= 2 and len(val_vals) >= 10 else None)
+               if len(self.models_) >= 2 and len(val_vals) >= MIN_SCALING_ROWS else None)
         self.std_scale_, self.std_scale_68_ = self._calibrate(val_codes, val_vals, raw=raw)
         if self.target_transform == "log":
             self.log_std_scale_, self.log_std_scale_68_ = self._calibrate(
                 val_codes, val_vals, log=True, raw=raw)
+        note = scaling_note(len(self.models_), len(val_vals))
+        if note:
+            from .errors import CalibrationWarning
+
+            warnings.warn(note, CalibrationWarning, stacklevel=user_stacklevel())
         return self
 
     def _calibrate(self, val_codes, val_vals, log: bool = False,
@@ -883,7 +970,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         ``raw``: the members' outputs on ``val_codes`` when the caller has them.
         """
         ones = np.ones(self.n_targets_)
-        if len(self.models_) < 2 or len(val_vals) < 10:
+        if len(self.models_) < 2 or len(val_vals) < MIN_SCALING_ROWS:
             return ones, ones
         if raw is None:
             raw = self._member_outputs(val_codes).astype(np.float64)
@@ -966,6 +1053,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
     def score(self, sequences, y) -> float:
         """Coefficient of determination R² (mean over targets; NaN where the values do
         not vary, as :func:`biochemml.metrics.regression_metrics` gives)."""
+        _check_paired(sequences, y)
         pred = np.asarray(self.predict(sequences))
         pred = pred.reshape(len(pred), -1)
         truth = value_array(y)
@@ -1055,7 +1143,8 @@ def _label_array(y, n: int, what: str = "labels") -> np.ndarray:
                          f"not shape {labels.shape}")
     if labels.shape[0] != n:
         raise InputError(f"got {n} sequences but {labels.shape[0]} {what}")
-    missing = [i for i, v in enumerate(labels) if v is None or (isinstance(v, float) and v != v)]
+    missing = [i for i, v in enumerate(labels) if v is None or (isinstance(v, float) and v != v)
+               or type(v).__name__ in ("NAType", "NaTType")]  # pandas' missing values
     if missing:
         raise InputError("the label is missing (empty or NaN)", row=missing[0])
     if labels.dtype == object:

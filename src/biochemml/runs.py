@@ -1343,7 +1343,14 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                        + f" (best {best})")
     say(f"Trained {est.model_name_} in {duration(fit_seconds)}{epochs_said}"
         + (f": {networks} networks, a deep ensemble ({spread})" if networks > 1 else ""))
-    few = (few_networks_note(networks) if task == "regression" else None)
+    from .estimators import scaling_note
+
+    scaled = scaling_note(networks, info[0].get("validation_rows", 0),
+                          "a larger --validation-split") \
+        if task == "regression" and info else None
+    few = " ".join(filter(None, [
+        few_networks_note(networks) if task == "regression" else None,
+        scaled and scaled[0].upper() + scaled[1:] + "."])) or None
     if few:
         say(f"[yellow]{few}[/yellow]")
     if task == "regression":

@@ -98,13 +98,12 @@ def main(argv=None) -> int:
 def _main(argv=None) -> int:
     import warnings
 
-    from ..errors import AmbiguityWarning, CampaignWarning, LengthWarning
+    from ..errors import AmbiguityWarning, CalibrationWarning, CampaignWarning, LengthWarning
 
     try:
         with warnings.catch_warnings():  # the runs say the same sentences themselves
-            warnings.simplefilter("ignore", LengthWarning)
-            warnings.simplefilter("ignore", AmbiguityWarning)
-            warnings.simplefilter("ignore", CampaignWarning)
+            for said in (LengthWarning, AmbiguityWarning, CampaignWarning, CalibrationWarning):
+                warnings.simplefilter("ignore", said)
             app(args=argv, standalone_mode=False)
     except BiochemmlError as err:
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
