@@ -290,15 +290,18 @@ class BaselineRegressor(RegressorMixin, BaseEstimator):
         return SequenceRegressor.score(self, sequences, y)
 
     def save(self, path) -> Path:
-        """Pickle the fitted baseline (joblib) to one file, written atomically."""
+        """Pickle the fitted baseline (joblib) to one file, written atomically; ``path`` may
+        be an existing folder, which then holds it as ``model.joblib`` (where :meth:`load`
+        looks)."""
         import joblib
 
+        from .io.writers import atomic_write
+
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        joblib.dump({"format": FORMAT, "estimator": self}, tmp)
-        tmp.replace(path)
-        return path
+        if path.is_dir():
+            path = path / "model.joblib"
+        return atomic_write(path, lambda tmp: joblib.dump({"format": FORMAT, "estimator": self},
+                                                          tmp))
 
     @classmethod
     def load(cls, path) -> "BaselineRegressor":

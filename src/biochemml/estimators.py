@@ -579,12 +579,19 @@ class _SequenceEstimator(BaseEstimator):
         pass
 
     def save(self, path) -> Path:
-        """Save the fitted model (weights, settings, classes, scalers) to one file."""
+        """Save the fitted model (weights, settings, classes, scalers) to one file.
+
+        ``path`` is the file, or an existing folder to hold it as ``model.pt`` (where
+        :meth:`load` looks in a folder). The file is written whole or not at all; returns
+        its path."""
         import torch
+
+        from .io.writers import atomic_write
 
         self._check_fitted()
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():  # as load() reads a folder
+            path = path / "model.pt"
         payload = {
             "format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
             "biochemml_version": __version__, "estimator": type(self).__name__,
@@ -596,10 +603,7 @@ class _SequenceEstimator(BaseEstimator):
             "train_lengths": getattr(self, "train_lengths_", None),
             "extra": self._extra_state(),
         }
-        tmp = path.with_name(path.name + ".part")
-        torch.save(payload, tmp)
-        tmp.replace(path)
-        return path
+        return atomic_write(path, lambda tmp: torch.save(payload, tmp))
 
     @classmethod
     def load(cls, path):
