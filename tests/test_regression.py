@@ -136,7 +136,11 @@ def test_auto_takes_the_mlp_for_a_variant_library_of_long_sequences():
     unrelated = ["".join(rng.choice(list("ACDEFGHIKLMNPQRSTVWY"), 40)) for _ in range(60)]
     assert not is_variant_library(to_codes(unrelated, "protein")[0], 20)
     assert not is_variant_library(to_codes(variants[:59] + [parent[:30]], "protein")[0], 20)
-    assert SequenceRegressor(epochs=1, alphabet="protein").fit(unrelated, y).model_name_ == "framepool"
+    # unrelated proteins: the dilated CNN, not FramePool's reading frames of a 5' UTR
+    assert SequenceRegressor(epochs=1, alphabet="protein").fit(unrelated, y).model_name_ == \
+        "dilated-cnn"
+    dna = ["".join(rng.choice(list("ACGT"), 40)) for _ in range(60)]
+    assert SequenceRegressor(epochs=1).fit(dna, y).model_name_ == "framepool"
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, "three", True])

@@ -351,7 +351,8 @@ class _SequenceEstimator(BaseEstimator):
 
             variants = (codes is not None and input_length > AUTO_MLP_MAX_LENGTH
                         and is_variant_library(codes, get_alphabet(self.alphabet).size))
-            name = auto_model_name(input_length, variant_library=variants)
+            name = auto_model_name(input_length, variant_library=variants,
+                                   protein=get_alphabet(self.alphabet).size >= 20)
             if chosen and set(chosen) <= set(AUTO_MODEL_NAMES):  # {"mlp": {...}, ...}
                 chosen = dict(chosen.get(name) or {})
         params, training = _presets(name, self._task, input_length,
