@@ -150,3 +150,30 @@ def test_negative_fixed_positions_count_from_the_3_end(additive):
     assert kept.design[4] == "T" and kept.design[8] == "T" and kept.mutations == "T2C"
     with pytest.raises(InputError, match="from -1 at the 3' end"):
         evolve(additive, ["TTTTTTTTTTTT"], fixed=[0])
+
+
+def test_cli_design_repeats_a_beaten_runs_warning_and_a_lone_networks_missing_spread(
+        tmp_path, capsys):
+    import json
+
+    from biochemml.simulate import regression_dataset
+
+    df = regression_dataset(lecture_pwm(), n=200, length=20, noise=0.5, seed=3)
+    df.to_csv(tmp_path / "train.csv", index=False)
+    run = tmp_path / "run"
+    assert main(["--quiet", "train", "--data", str(tmp_path / "train.csv"), "--target-column",
+                 "expression", "--task", "regression", "--model", "cnn", "--epochs", "2",
+                 "--ensemble", "1", "--out", str(run)]) == 0
+    metrics = json.loads((run / "metrics.json").read_text())  # as if a baseline had won
+    metrics["baselines"] = [{"model": "ridge-pairs", "r2": 0.74},
+                            {"model": "cnn (this run)", "r2": 0.20}]
+    (run / "metrics.json").write_text(json.dumps(metrics))
+    df.head(3).to_csv(tmp_path / "starts.csv", index=False)
+    capsys.readouterr()
+    assert main(["design", "--model", str(run), "--data", str(tmp_path / "starts.csv"),
+                 "--out", str(tmp_path / "designs.csv"), "--rounds", "1"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "One network gives no spread" in printed and "--ensemble 5" in printed
+    assert ("In its training run, the baseline ridge-pairs beat cnn on the test set (R² 0.740 "
+            "against 0.200)") in printed
+    assert "Its designs are no better than its predictions." in printed

@@ -159,6 +159,12 @@ def test_a_run_says_when_a_baseline_beats_its_model(tmp_path, capsys, monkeypatc
     assert "gbm-kmer beat framepool" in _better_baseline(rows)
     assert "give the network more data" in _better_baseline(rows)
     assert "the baseline is the better model" in _better_baseline(rows)
+    assert "legnet" not in _better_baseline(rows)  # k-mer counts know no position either
+    # a positional baseline beating the position-pooling FramePool: place matters, say so
+    positional = [{"model": "ridge-pairs", "r2": 0.737}, {"model": "framepool (this run)",
+                                                          "r2": 0.627}]
+    assert "framepool pools its features over positions" in _better_baseline(positional)
+    assert _better_baseline(positional).endswith("try --model legnet.")
     # a network still improving at its last epoch is sent to train longer first
     assert "was still improving at its last epoch: train it longer before choosing" in \
         _better_baseline(rows, still_improving=True)

@@ -1654,9 +1654,16 @@ def _better_baseline(rows, still_improving: bool = False,
                 f"{best['r2']:.3f} against {own['r2']:.3f}), but {name} was still improving "
                 "at its last epoch: train it longer before choosing (or use --model "
                 f"{best['model']}).")
-    return (f"The baseline {best['model']} beat {name} on the test set ({r2} {best['r2']:.3f} "
+    said = (f"The baseline {best['model']} beat {name} on the test set ({r2} {best['r2']:.3f} "
             f"against {own['r2']:.3f}): on this table the baseline is the better model; "
             f"train it with --model {best['model']} (or give the network more data).")
+    if name == "framepool" and best["model"] in ("ridge", "ridge-pairs"):
+        # a positional baseline beating a position-pooling network: place matters here
+        said += (f" {best['model']} weighs each base where it sits, and framepool pools its "
+                 "features over positions (as suits a 5' UTR's reading frames): where motifs "
+                 "act at fixed places, as a promoter's -35 and -10 boxes do, a network that "
+                 "keeps position may do better still: try --model legnet.")
+    return said
 
 
 def _epochs_text(fit_info: list) -> str:

@@ -101,4 +101,13 @@ def design(
                                         else "no allowed change improves it")))
     typer.echo("These are the model's predictions: measure the designs before you trust them"
                + (", and read a large prediction_std as a design far from what the model "
-                  "learnt." if "prediction_std" in designs else "."))
+                  "learnt." if "prediction_std" in designs else "."
+                  if column.startswith("log_odds_") else
+                  ". One network gives no spread to tell a design far from what it learnt: "
+                  "train with --ensemble 5 for intervals on the designs."))
+    from ..runs import run_test_scores
+
+    own, warning = run_test_scores(model)  # a weak model's designs are its guesses
+    if warning:
+        typer.secho(warning + " Its designs are no better than its predictions.",
+                    fg=typer.colors.YELLOW)
