@@ -571,3 +571,35 @@ def test_evaluate_says_a_handful_of_values_and_the_runs_own_warning(regression_r
     err = " ".join(capsys.readouterr().err.split())
     assert result["n"] == 12 and "Only 12 values scored: these scores are mostly chance" in err
     assert "In its training run, the baseline gbm-kmer beat ridge" in err
+
+
+def test_a_run_that_predicts_one_value_says_so_not_train_longer():
+    from biochemml.runs import constant_prediction_note
+
+    flat = pd.DataFrame({"prediction": [0.4123] * 30, "prediction_std": np.linspace(0, 1, 30)})
+    note = constant_prediction_note(flat)
+    assert note.startswith("The model predicts the same value (0.412) for every test sequence")
+    assert constant_prediction_note(flat.assign(prediction=np.linspace(0, 1, 30))) is None
+    two = pd.DataFrame({"prediction_gfp": np.linspace(0, 1, 5), "prediction_rfp": [2.0] * 5})
+    assert "the same value of rfp (2)" in constant_prediction_note(two)
+
+
+def test_a_collapsed_run_says_it_in_the_terminal_and_report(tmp_path, capsys, monkeypatch):
+    from biochemml import SequenceRegressor, progress
+    from biochemml.simulate import lecture_pwm, regression_dataset
+
+    monkeypatch.setattr(progress, "_QUIET", False)
+    df = regression_dataset(lecture_pwm(), n=200, length=20, noise=0.5, seed=3)
+    df.to_csv(tmp_path / "t.csv", index=False)
+
+    def flat(self, sequences):  # what a network whose last ReLUs all died predicts
+        n = len(list(sequences))
+        return np.full(n, 0.25), np.full(n, np.nan), np.full((n, 4), np.nan)
+
+    monkeypatch.setattr(SequenceRegressor, "predict_bounds", flat)
+    run = train_run(tmp_path / "t.csv", target_columns="expression", task="regression",
+                    model="mlp", epochs=1, n_models=1, baselines=False, out=tmp_path / "run")
+    said = " ".join(capsys.readouterr().err.split())
+    assert "The model predicts the same value (0.25) for every test sequence" in said
+    assert "still improving" not in said
+    assert "predicts the same value" in (run / "report.html").read_text()

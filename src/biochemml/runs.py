@@ -1457,7 +1457,11 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         notes, first = [], []  # first: the report's "Read this first" box
         if weights_note:
             notes.append(weights_note)
-        still = _still_improving(fit_info)
+        constant = constant_prediction_note(table) if task == "regression" else None
+        if constant:
+            first.append(constant)
+            say(f"[yellow]{constant}[/yellow]")
+        still = None if constant else _still_improving(fit_info)
         if still:
             first.append(still)
             say(f"[yellow]{still}[/yellow]")
@@ -1596,6 +1600,27 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
     if better and first_target:
         better = f"for its first target, {first_target}, {better[0].lower()}{better[1:]}"
     return score, (f"In its training run, {better[0].lower()}{better[1:]}" if better else None)
+
+
+def constant_prediction_note(table: pd.DataFrame) -> str | None:
+    """A sentence when a regression run predicts (nearly) one value for every test row
+    (``table``: its predictions, columns ``prediction`` or ``prediction_<target>``), else
+    None. Such a network learnt nothing from the sequences (a collapsed one: every ReLU
+    of its last layer off); "train longer" would be the wrong advice, and its Pearson r
+    is undefined."""
+    columns = [c for c in table.columns if str(c) == "prediction" or (
+        str(c).startswith("prediction_") and not str(c).startswith("prediction_std"))]
+    for c in columns:
+        values = pd.to_numeric(table[c], errors="coerce").to_numpy(dtype=float)
+        values = values[np.isfinite(values)]
+        if len(values) >= 2 and np.ptp(values) <= 1e-6 * (1.0 + np.abs(values).max()):
+            which = "" if c == "prediction" else f" of {str(c)[len('prediction_'):]}"
+            return (f"The model predicts the same value{which} ({values[0]:.3g}) for every "
+                    "test sequence: it learnt nothing from the sequences, and its scores are "
+                    "those of a constant. Try another model (--model mlp, legnet, or the best "
+                    "baseline), a smaller --learning-rate, or check that the values depend "
+                    "on the sequences.")
+    return None
 
 
 #: fewest validation rows whose best epoch says the network was still learning
