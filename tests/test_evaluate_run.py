@@ -603,3 +603,19 @@ def test_a_collapsed_run_says_it_in_the_terminal_and_report(tmp_path, capsys, mo
     assert "The model predicts the same value (0.25) for every test sequence" in said
     assert "still improving" not in said
     assert "predicts the same value" in (run / "report.html").read_text()
+
+
+def test_the_time_limit_is_blamed_only_for_networks_still_learning():
+    from biochemml.runs import time_limit_note
+
+    cut = {"epochs_run": 12, "best_epoch": 11, "time_limit_hit": True}
+    done = {"epochs_run": 30, "best_epoch": 19, "time_limit_hit": False}
+    stale = {"epochs_run": 22, "best_epoch": 11, "time_limit_hit": True}  # 10 epochs past best
+    assert time_limit_note([cut], 6, patience=5) == (
+        "Training stopped at the time limit (6 min) while still learning; the best finished "
+        "epoch was kept. A longer --time-limit may give a better model.")
+    assert time_limit_note([done, cut, done], 6, patience=5).startswith(
+        "Network 2 of 3 stopped at its share of the time limit (2 min each of 6 min)")
+    # stopped as early stopping would have stopped it anyway: a longer limit changes nothing
+    assert time_limit_note([done, stale], 6, patience=5) is None
+    assert time_limit_note([done, done], 6, patience=5) is None

@@ -398,8 +398,9 @@ def test_time_limit_from_the_cli_is_shared_and_reported(utr_table, tmp_path):
     assert len(fits) == 2 and all(f["time_limit_hit"] for f in fits)
     # 0.03 s each: stopped by the clock, well before early stopping (patience 10) could
     assert all(0.03 <= f["fit_seconds"] < 20 for f in fits)
-    assert "stopped at the time limit (0.001 min shared by 2 models)" in \
-        (run / "report.html").read_text()
+    assert ("Networks 1, 2 of 2 stopped at their shares of the time limit (0.0005 min each "
+            "of 0.001 min) while still learning") in \
+        " ".join((run / "report.html").read_text().split())
     with pytest.raises(InputError, match="positive number of minutes"):
         train_run(utr_table, sequence_column_name="utr", target_columns="rl",
                   task="regression", time_limit=-1, out=tmp_path / "never")

@@ -680,7 +680,9 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
                              group_label=_distance_words(distance)
                              + " to the nearest training sequence",
                              title="Error by distance to the training set\n"
-                                   + subtitle(len(rows)))
+                                   + subtitle(len(rows))
+                                   + (f" (a random sample of {int(ok.sum()):,})"
+                                      if len(rows) < ok.sum() else ""))
         sampled = (f"; a random {len(rows):,} of the {int(ok.sum()):,} test rows"
                    if len(rows) < ok.sum() else "")
         caption = ("Error by distance to the nearest training sequence (test set" + sampled
@@ -1465,11 +1467,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         if still:
             first.append(still)
             say(f"[yellow]{still}[/yellow]")
-        if fit_info and any(i.get("time_limit_hit") for i in fit_info):
-            first.append(f"Training stopped at the time limit ({time_limit:g} min"
-                         + (f" shared by {len(fit_info)} models" if len(fit_info) > 1 else "")
-                         + ") before the epochs or early stopping ended it; the best finished "
-                         "epoch was kept. A longer --time-limit may give a better model.")
+        limited = time_limit_note(fit_info, time_limit,
+                                  (getattr(est, "training_", None) or {}).get("patience"))
+        if limited:
+            first.append(limited)
         if task == "regression" and groups is not None and "by_group" not in extra:
             n_test_groups = len(set(groups[test_idx]))
             notes.append(f"No per-{group_column} table: the test set holds {n_test_groups} "
@@ -1600,6 +1601,28 @@ def run_test_scores(run_dir) -> tuple[str | None, str | None]:
     if better and first_target:
         better = f"for its first target, {first_target}, {better[0].lower()}{better[1:]}"
     return score, (f"In its training run, {better[0].lower()}{better[1:]}" if better else None)
+
+
+def time_limit_note(fit_info, time_limit, patience=None) -> str | None:
+    """A sentence when the time limit stopped a network that was still learning, else
+    None. Each of ``n`` networks gets ``time_limit / n`` minutes; one stopped ``patience``
+    or more epochs after its best epoch would have been stopped by early stopping anyway,
+    so a longer limit would not have helped it."""
+    if not fit_info or time_limit is None:
+        return None
+    cut = [k for k, i in enumerate(fit_info) if i.get("time_limit_hit") and not (
+        patience and i.get("best_epoch", -1) >= 0
+        and i["epochs_run"] - (i["best_epoch"] + 1) >= patience)]
+    if not cut:
+        return None
+    n = len(fit_info)
+    who = ("Training" if n == 1 else
+           f"Network{'s' if len(cut) > 1 else ''} {', '.join(str(k + 1) for k in cut)} of {n}")
+    share = (f"the time limit ({time_limit:g} min)" if n == 1 else
+             f"{'their shares' if len(cut) > 1 else 'its share'} of the time limit "
+             f"({time_limit / n:.2g} min each of {time_limit:g} min)")
+    return (f"{who} stopped at {share} while still learning; the best finished epoch was "
+            "kept. A longer --time-limit may give a better model.")
 
 
 def constant_prediction_note(table: pd.DataFrame) -> str | None:
