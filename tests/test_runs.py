@@ -1265,3 +1265,17 @@ def test_uneven_weights_say_their_effective_sample_size(tmp_path, capsys):
     assert (f"The weights of 'reads' make the {len(w)} training rows count as about "
             f"{effective:,.0f} equal ones (effective sample size)") in err
     assert "effective sample size" in (tmp_path / "run" / "report.html").read_text()
+
+
+def test_patience_from_the_cli_reaches_the_networks(utr_table, tmp_path, capsys):
+    run = tmp_path / "patient"
+    assert train_cli(utr_table, run, "--model", "mlp", "--epochs", "3", "--ensemble", "1",
+                     "--patience", "17", "--no-baselines") == 0
+    config = yaml.safe_load((run / "config.yaml").read_text())
+    assert config["estimator_params"]["patience"] == 17
+    for bad in ("0", "2.5"):
+        code = train_cli(utr_table, tmp_path / f"never{bad}", "--model", "mlp", "--patience", bad)
+        assert code != 0
+    assert "must be a whole number of epochs >= 1, not 0" in capsys.readouterr().err
+    assert train_cli(utr_table, tmp_path / "ridge", "--model", "ridge", "--patience", "5") != 0
+    assert "--patience sets how a network trains" in " ".join(capsys.readouterr().err.split())

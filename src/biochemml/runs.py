@@ -181,7 +181,7 @@ MAX_GROUPS = 200  # a regression report scores each group of the test set apart 
 
 def _check_options(*, task, group_column, split, split_column, test_size, validation_split,
                    target_transform, n_models, model, schedule, epochs, batch_size,
-                   learning_rate, seed, time_limit=None) -> None:
+                   learning_rate, seed, time_limit=None, patience=None) -> None:
     """One sentence for a run option that cannot work, named as the CLI and the Python API
     name it, before the table is read."""
     from .baselines import BASELINES
@@ -221,7 +221,8 @@ def _check_options(*, task, group_column, split, split_column, test_size, valida
     if model in BASELINES:
         given = [flag for flag, value in (("--epochs", epochs), ("--batch-size", batch_size),
                                           ("--learning-rate", learning_rate),
-                                          ("--schedule", schedule), ("--time-limit", time_limit))
+                                          ("--schedule", schedule), ("--time-limit", time_limit),
+                                          ("--patience", patience))
                  if value is not None]
         if given:
             one = len(given) == 1
@@ -1099,6 +1100,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
               validation_split: float = 0.1, n_models: int | str | None = None,
               target_transform: str = "standardize", model_params: dict | None = None,
               baselines: bool = True, title: str | None = None, positive=None,
+              patience: int | None = None,
               command: str | None = None, data_name: str | None = None,
               context: list | None = None) -> Path:
     """Train a sequence model on a table and write a run folder.
@@ -1155,7 +1157,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         regression (sequences aligned at their 3' end: a 5' UTR or RBS next to the start
         codon, a promoter next to the TSS) and ``"right"`` for classification.
     alphabet, epochs, batch_size, learning_rate, schedule, time_limit, validation_split,
-    n_models, target_transform, model_params
+    n_models, target_transform, model_params, patience
         Passed to :class:`~biochemml.SequenceClassifier` / :class:`~biochemml.SequenceRegressor`
         (``n_models=None``: the estimator's default, ``"auto"`` for regression).
     baselines : bool
@@ -1201,6 +1203,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     pad = pad or ("left" if task == "regression" else "right")
     if pad not in ("left", "right"):
         raise InputError(f"pad must be 'left' or 'right', not '{pad}'")
+    if patience is not None and (isinstance(patience, bool) or not isinstance(
+            patience, (int, np.integer)) or patience < 1):
+        raise InputError(f"the patience (--patience) must be a whole number of epochs >= 1, "
+                         f"not {patience!r}")
     if time_limit is not None and not time_limit > 0:
         raise InputError(f"the time limit must be a positive number of minutes, not {time_limit}")
     _check_options(task=task, group_column=group_column, split=split, split_column=split_column,
@@ -1208,7 +1214,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                    validation_split=validation_split, target_transform=target_transform,
                    n_models=n_models, model=model, schedule=schedule, epochs=epochs,
                    batch_size=batch_size, learning_rate=learning_rate, seed=seed,
-                   time_limit=time_limit)
+                   time_limit=time_limit, patience=patience)
     out = check_new_folder(out if out is not None else default_run_dir(task))
     started = time.time()
     df = data if isinstance(data, pd.DataFrame) else read_table(data)
@@ -1319,6 +1325,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                           learning_rate=learning_rate, schedule=schedule,
                           time_limit=time_limit, validation_split=validation_split,
                           alphabet=alphabet, pad=pad, n_models=n_models, seed=seed,
+                          **({} if patience is None else {"patience": patience}),
                           model_params=model_params, target_transform=target_transform,
                           verbose=not is_quiet())  # a bar, or plain lines in a log
     _note_ambiguous(seqs, df, alphabet, getattr(est, "unknown", "zeros"))

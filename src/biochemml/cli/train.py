@@ -24,6 +24,7 @@ def train(
     batch_size: Optional[int] = typer.Option(None, help="Sequences per training step."),
     learning_rate: Optional[float] = typer.Option(None, help="Optimizer learning rate."),
     schedule: Optional[str] = typer.Option(None, help="Learning-rate schedule: constant, plateau (divide by 5 when the validation loss stalls) or cosine (decay over --epochs); default the model's preset."),
+    patience: Optional[int] = typer.Option(None, "--patience", help="Epochs without a better validation loss before training stops (default: the model's preset, e.g. 5 for framepool); raise it when the validation loss is noisy."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Minutes of training at most (shared by --ensemble models); the best finished epoch is kept. For large tables on a laptop."),
     test_size: float = typer.Option(0.2, help="Fraction held out as the test set (protein-variant: of the variants; with --split position, of the mutated positions; with --split group, of the groups)."),
     validation_split: float = typer.Option(0.1, help="Fraction of the training set used to watch for over-fitting."),
@@ -82,7 +83,7 @@ def train(
                     split_column=split_column, weight_column=weight_column, seed=seed,
                     alphabet=alphabet, pad=pad, epochs=epochs, batch_size=batch_size,
                     learning_rate=learning_rate, schedule=schedule, time_limit=time_limit,
-                    validation_split=validation_split,
+                    validation_split=validation_split, patience=patience,
                     n_models=ensemble, target_transform=target_transform, baselines=baselines,
                     positive=positive, command=shlex.join(["biochemml"] + sys.argv[1:]))
     _print_metrics(run)
@@ -160,7 +161,7 @@ def _target_hint(data: Path, sequence_column: str) -> str:
 
 
 #: train options with no meaning for protein variants (refused when given)
-_NOT_FOR_PROTEINS = ("sequence_column", "schedule", "time_limit", "validation_split",
+_NOT_FOR_PROTEINS = ("sequence_column", "schedule", "time_limit", "patience", "validation_split",
                      "max_distance", "distance", "weight_column", "alphabet", "pad",
                      "target_transform")
 #: what the protein models do with the network options
