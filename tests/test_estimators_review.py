@@ -124,3 +124,21 @@ def test_a_run_on_a_small_table_says_its_intervals_are_rough(table, tmp_path, ca
     assert "The ensemble's spread was scaled to its errors on only 8 validation rows" in said
     assert "a larger --validation-split" in said and "CalibrationWarning" not in said
     assert "only 8 validation rows" in (tmp_path / "run" / "report.html").read_text()
+
+
+def test_a_log_of_values_that_are_logarithms_already_is_refused_with_the_reason(table):
+    with pytest.raises(InputError, match="suggest they are logarithms already .* keep the "
+                                         "default, standardize"):
+        SequenceRegressor(n_models=1, target_transform="log", **FAST).fit(
+            table.sequence, table.expression - table.expression.mean())
+
+
+def test_a_fasta_record_without_the_value_says_its_header_lacks_it(tmp_path):
+    from biochemml.io import read_table
+    from biochemml.io.tables import numeric_column
+
+    (tmp_path / "v.fasta").write_text(">a expr=0.5 barcodes=3\nACGT\n>b barcodes=33\nACGA\n")
+    df = read_table(tmp_path / "v.fasta")
+    with pytest.raises(InputError, match=r"record 2 \(line 3\), column 'expr': the record's "
+                                         "header gives no expr= value"):
+        numeric_column(df, "expr")

@@ -89,5 +89,9 @@ def measured_values(y, n_sequences: int, target_transform: str = "standardize"):
         bad = int(np.flatnonzero((vals <= 0).any(axis=1))[0])
         shown = (f"this one is {vals[bad][0]:g}" if vals.shape[1] == 1 else
                  f"these are {', '.join(f'{v:g}' for v in vals[bad])}")
-        raise InputError(f"target_transform='log' needs positive values; {shown}", row=bad)
+        already = ("; values below 0 suggest they are logarithms already (log2 ratios, "
+                   "say), which need no log transform: keep the default, standardize"
+                   if (vals[~np.isnan(vals)] < 0).any() else "")
+        raise InputError(f"target_transform='log' needs positive values; {shown}{already}",
+                         row=bad)
     return vals, values.ndim == 2

@@ -875,8 +875,10 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
         # a text cell ('n.d.', 'abc') first: it needs its own fix, an empty one is plain
         i = int(bad[~empty][0]) if (~empty).any() else int(bad[0])
         blank = bool(pd.isna(raw.iloc[i]))
-        message = not_a_number(raw.iloc[i], blank=blank, column=raw,
-                               decimal=df.attrs.get("decimal", ".")) \
+        message = (f"the record's header gives no {column}= value" if blank and
+                   df.attrs.get("format") == "fasta" else  # a header, not an empty cell
+                   not_a_number(raw.iloc[i], blank=blank, column=raw,
+                                decimal=df.attrs.get("decimal", "."))) \
             + units_row_hint(df, column, bad)
         if bad.size > 1:
             texts = int((~empty).sum())
