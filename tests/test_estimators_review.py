@@ -142,3 +142,14 @@ def test_a_fasta_record_without_the_value_says_its_header_lacks_it(tmp_path):
     with pytest.raises(InputError, match=r"record 2 \(line 3\), column 'expr': the record's "
                                          "header gives no expr= value"):
         numeric_column(df, "expr")
+
+
+def test_a_protein_given_to_a_dna_model_is_told_the_alphabet_to_use():
+    with pytest.raises(InputError, match="symbol 'L' at position 6, which is not in the dna "
+                                         "alphabet .*; it reads like a protein: pass "
+                                         "alphabet='protein'"):
+        SequenceRegressor(n_models=1, **FAST).fit(["MKTAYLAKQR", "MKTAYIAKQR"] * 10,
+                                                  np.arange(20.0))
+    with pytest.raises(InputError) as err:  # a stray X in DNA is no protein
+        SequenceRegressor(n_models=1, **FAST).fit(["ACGTXACGTA"] * 20, np.arange(20.0))
+    assert "protein" not in str(err.value)

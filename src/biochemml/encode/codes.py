@@ -128,9 +128,17 @@ def _bad_symbol(data: bytes, raw: np.ndarray, lengths: np.ndarray,
     ends = np.cumsum(lengths)
     i = int(np.searchsorted(ends, pos, side="right"))
     start = int(ends[i] - lengths[i])
+    letter = chr(raw[pos])
+    protein = (alpha.name in ("dna", "rna") and letter.upper() in _AMINO_ACIDS_ONLY)
     return InputError(
-        f"has the symbol '{chr(raw[pos])}' at position {pos - start + 1}, which is not "
-        f"in the {alpha.name} alphabet ({alpha.symbols}, ambiguity {alpha.ambiguous})", row=i)
+        f"has the symbol '{letter}' at position {pos - start + 1}, which is not "
+        f"in the {alpha.name} alphabet ({alpha.symbols}, ambiguity {alpha.ambiguous})"
+        + ("; it reads like a protein: pass alphabet='protein' (--alphabet protein on the "
+           "command line)" if protein else ""), row=i)
+
+
+#: letters of amino acids that no nucleotide code uses: a sequence holding one is a protein
+_AMINO_ACIDS_ONLY = set("EFILPQ")
 
 
 def sequence_bytes(
