@@ -153,3 +153,21 @@ def test_a_protein_given_to_a_dna_model_is_told_the_alphabet_to_use():
     with pytest.raises(InputError) as err:  # a stray X in DNA is no protein
         SequenceRegressor(n_models=1, **FAST).fit(["ACGTXACGTA"] * 20, np.arange(20.0))
     assert "protein" not in str(err.value)
+
+
+def test_a_first_fit_in_a_fresh_python_leaves_random_as_it_was():
+    """The first fit imports libraries that draw from Python's ``random`` (rich): a
+    notebook seeding ``random`` before it saw other numbers after it."""
+    import subprocess
+    import sys
+
+    code = ("import random, numpy as np\n"
+            "from biochemml import SequenceRegressor\n"
+            "random.seed(5); np.random.seed(5); a = (random.random(), np.random.rand())\n"
+            "random.seed(5); np.random.seed(5)\n"
+            "SequenceRegressor(model='mlp', epochs=1, n_models=1, verbose=False).fit(\n"
+            "    ['ACGTACGT', 'ACGTACGA', 'TCGTACGT', 'ACGAACGT'] * 5, list(range(20)))\n"
+            "print((random.random(), np.random.rand()) == a)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert done.stdout.strip().splitlines()[-1] == "True", done.stderr[-2000:]

@@ -23,7 +23,7 @@ from . import __version__
 from .alphabets import get_alphabet
 from .errors import InputError, ModelError
 from .numeric import as_number, labels_look_like_values, whole_floats_as_int
-from .seeding import seeded
+from .seeding import keeps_random_state, seeded
 from .targets import check_target_transform, measured_values, value_array
 
 MODEL_FORMAT = "biochemml-sequence-model"
@@ -741,6 +741,7 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
     def _n_outputs(self) -> int:
         return len(self.classes_)
 
+    @keeps_random_state
     def fit(self, sequences, y, sample_weight=None, validation_data=None):
         """Train on sequences and their class labels (any labels: 0/1, strings, ...).
 
@@ -873,6 +874,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         out = z * self.target_scale_ + self.target_mean_
         return np.exp(out) if self.target_transform == "log" else out
 
+    @keeps_random_state
     def fit(self, sequences, y, sample_weight=None, validation_data=None):
         """Train on sequences and measured values ``y`` of shape ``(N,)`` or ``(N, T)``.
 

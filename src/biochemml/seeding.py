@@ -41,3 +41,21 @@ def seeded(seed: int) -> Iterator[None]:
         finally:
             np.random.set_state(numpy_state)
             random.setstate(python_state)
+
+
+def keeps_random_state(method):
+    """Decorate ``method`` to restore numpy's and Python's global random states after it,
+    whatever it did to them: a library imported inside may draw from them (scikit-learn's
+    first import of rich takes bits from ``random``), and a fit must leave a notebook's
+    own draws as they were."""
+    import functools
+
+    @functools.wraps(method)
+    def kept(*args, **kwargs):
+        numpy_state, python_state = np.random.get_state(), random.getstate()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            np.random.set_state(numpy_state)
+            random.setstate(python_state)
+    return kept
