@@ -307,7 +307,7 @@ def test_messages_show_values_as_a_person_writes_them(regressor, tmp_path):
     from biochemml.encode import one_hot
     from biochemml.interpret import mutagenesis
 
-    with pytest.raises(InputError, match=r"needs positive values; this one is -2\.5$"):
+    with pytest.raises(InputError, match=r"needs positive values; this one is -2\.5; values below 0 suggest"):
         SequenceRegressor(target_transform="log", epochs=1, n_models=1).fit(
             SEQS[:3], [1.0, -2.5, 3.0])
     with pytest.raises(InputError, match="index 1: sequence is missing"):

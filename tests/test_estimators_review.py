@@ -61,6 +61,13 @@ def test_pandas_inputs_whose_labels_disagree_are_refused_not_paired_by_position(
     model = SequenceRegressor(n_models=1, **FAST).fit(table.sequence, table.expression)
     with pytest.raises(InputError, match="different index labels"):
         model.score(table.sequence, table.expression.sort_index())
+    # labels in common in another order are refused; none in common pair by position
+    half = table.expression.set_axis(list(table.index[150:]) + list(range(5000, 5150)))
+    with pytest.raises(InputError, match="different index labels"):
+        model.score(table.sequence, half)
+    fresh = pd.Series(table.expression.to_numpy())            # 0, 1, 2, ...: no label shared
+    shifted = table.sequence.set_axis(range(1000, 1300))
+    assert model.score(shifted, fresh) == model.score(table.sequence.tolist(), fresh.to_numpy())
     # aligned, or as arrays, they are fine
     aligned = table.expression.sort_index().loc[table.sequence.index]
     assert model.score(table.sequence, aligned) == model.score(table.sequence,

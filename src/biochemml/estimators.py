@@ -193,9 +193,11 @@ def _plain(value):
 
 
 def _check_paired(sequences, *others, what: str = "the values") -> None:
-    """Refuse pandas inputs whose index labels differ from the sequences': they would be
-    paired by position, a row's sequence with another row's value (R² 0.66 -> -0.09 for
-    values sorted by their index)."""
+    """Refuse pandas inputs that share index labels with the sequences but not in the same
+    order: they would be paired by position, a row's sequence with another row's value
+    (R² 0.66 -> -0.09 for values sorted by their index). Indexes with no label in common
+    (a filtered table's and a fresh Series' 0, 1, 2, ...) are paired by position, as
+    arrays are."""
     from .encode.codes import sequence_column_of
 
     index = _pandas_index(sequence_column_of(sequences))
@@ -203,8 +205,8 @@ def _check_paired(sequences, *others, what: str = "the values") -> None:
         theirs = _pandas_index(other)
         if index is None or theirs is None or index.equals(theirs):
             continue
-        if len(index) != len(theirs):
-            continue  # the length check says it
+        if len(index) != len(theirs) or not len(index.intersection(theirs)):
+            continue  # the length check says it; or nothing to pair by label
         first = int(np.flatnonzero(np.asarray(index) != np.asarray(theirs))[0]) \
             if index.dtype == theirs.dtype else 0
         raise InputError(f"the sequences and {what if name == 'values' else name} have "
