@@ -1646,7 +1646,7 @@ Cβ) 사이가 8 Å 안인 쌍을 검게 찍은 것입니다. 왼쪽 지도는 C
 from matplotlib.figure import Figure
 
 st = structure.read(D.structure_path("tem1"))
-dist = structure.distance_map(st)            # Cα 원자 사이 거리(Å), 배열 번호는 0부터
+dist = structure.distance_map(st, atom="CA")  # Cα 원자 사이 거리(Å), 배열 번호는 0부터
 contacts = structure.contact_map(st, threshold=8.0, min_separation=6)   # Cβ 사이 8 Å 미만
 print(st, dist.shape)
 print("residue pairs within 8 Å, at least 6 apart in sequence:", int(contacts.sum() // 2))

@@ -116,7 +116,7 @@ def test_distance_map_symmetric_zero_diagonal_and_direct(gfp, atom):
 
     np.testing.assert_allclose(d, cdist(xyz, xyz), atol=1e-9)
     # consecutive C-alphas sit 3.8 A apart (2.9-3.1 A before a cis-proline)
-    step = np.diag(structure.distance_map(gfp), 1)
+    step = np.diag(structure.distance_map(gfp, atom="CA"), 1)
     assert ((np.abs(step - 3.8) < 0.15) | (np.abs(step - 3.0) < 0.15)).all()
 
 
@@ -137,7 +137,7 @@ def test_residue_graph_edges_both_directions_with_distances(gfp):
     pairs = set(map(tuple, edges.T.tolist()))
     assert all((j, i) in pairs for i, j in pairs)
     assert (edges[0] != edges[1]).all() and (dist < 8.0).all()
-    d = structure.distance_map(gfp)
+    d = structure.distance_map(gfp, atom="CA")  # residue_graph's default atom
     np.testing.assert_allclose(dist, d[edges[0], edges[1]], rtol=1e-6)
     assert edges.shape[1] == int(((d < 8.0).sum() - 237))
     col = graph.feature_names.index("neighbours")
@@ -355,3 +355,18 @@ def test_the_distance_map_is_drawn_in_the_slide_style(gfp, tmp_path):
     from PIL import Image
 
     assert round(Image.open(tmp_path / "m.png").info["dpi"][0]) == DPI
+
+
+def test_distance_map_defaults_to_c_beta_as_the_contact_map_and_the_cli(gfp, tmp_path):
+    """The Python distance map measured C-alpha by default while contact_map, the CLI's
+    structure-map and the run figures used C-beta: up to 3 Å apart, 992 contacts differed."""
+    from biochemml.cli import main
+
+    d = structure.distance_map(gfp)
+    np.testing.assert_array_equal(d, structure.distance_map(gfp, atom="CB"))
+    assert not np.array_equal(d, structure.distance_map(gfp, atom="CA"))  # still offered
+    np.testing.assert_array_equal(structure.contact_map(gfp),
+                                  (d < 8.0) & ~np.eye(len(gfp), dtype=bool))
+    assert main(["structure-map", "--structure", str(GFP_PDB),
+                 "--out", str(tmp_path / "m.npy")]) == 0
+    np.testing.assert_array_equal(np.load(tmp_path / "m.npy"), d)

@@ -21,15 +21,17 @@ def _coords(structure: Structure, atom: str, chain) -> np.ndarray:
     return st.ca if key == "CA" else st.cb
 
 
-def distance_map(structure: Structure, atom: str = "CA", chain=None) -> np.ndarray:
-    """Residue-residue distances.
+def distance_map(structure: Structure, atom: str = "CB", chain=None) -> np.ndarray:
+    """Residue-residue distances, between C-beta atoms unless ``atom="CA"``.
 
     Parameters
     ----------
     structure : Structure
         From :func:`biochemml.structure.read`.
-    atom : {"CA", "CB"}
-        C-alpha, or C-beta (virtual for glycine).
+    atom : {"CB", "CA"}, default "CB"
+        C-beta (virtual for glycine), as :func:`contact_map`, :func:`plot_structure_map`,
+        ``biochemml structure-map`` and the distance-map CNN use it; ``"CA"`` for the
+        C-alpha atoms of the backbone (consecutive residues 3.8 Å apart).
     chain : str or list of str, optional
         Restrict to these chains; default all protein chains.
 
