@@ -73,7 +73,10 @@ def test_wildtype_spellings(empty):
 
 @pytest.mark.parametrize(("hgvs", "plain"), [
     ("p.Lys2Asp", "K2D"), ("p.[Met1Ile;Lys2Ter]", "M1I:K2*"), ("p.(Met1Ile;Thr3*)", "M1I:T3*"),
-    ("p.[Lys2=;Thr3Ala]", "T3A"), ("p.K2D", "K2D")])
+    ("p.[Lys2=;Thr3Ala]", "T3A"), ("p.K2D", "K2D"),
+    # one p. per mutation, as a spreadsheet joins HGVS cells (was refused on the second)
+    ("p.Met1Ile;p.Lys2Ter", "M1I:K2*"), ("p.Met1Ile, p.Thr3Ala", "M1I:T3A"),
+    ("p.(Met1Ile);p.(Thr3Ala)", "M1I:T3A")])
 def test_hgvs_protein_notation_reads_as_one_letter_mutations(hgvs, plain):
     # MaveDB / Enrich2 tables write variants in HGVS: 3-letter residues, Ter or * for a stop,
     # = for a synonymous change

@@ -164,6 +164,8 @@ def parse_variant(variant) -> tuple[Mutation, ...]:
     ['A108D', 'Y109*']
     >>> [str(m) for m in parse_variant("His24Cys / E26a")]
     ['H24C', 'E26A']
+    >>> [str(m) for m in parse_variant("p.His24Lys;p.Glu26Ala")]
+    ['H24K', 'E26A']
     """
     if variant is None or (isinstance(variant, float) and np.isnan(variant)):
         return ()
@@ -174,17 +176,28 @@ def parse_variant(variant) -> tuple[Mutation, ...]:
         raise InputError(f"'{text}' is a change of the DNA or RNA (HGVS "
                          f"{text[:2]}): variant models read protein substitutions, such as "
                          "R24C or p.Arg24Cys; translate the codon change first")
-    if text.startswith("p."):  # HGVS: p.Ala108Asp or p.[Ala108Asp;Asn144Asp]
+    # HGVS: p.Ala108Asp or p.[Ala108Asp;Asn144Asp]; p.His24Lys;p.(Glu26Ala), one p. per
+    # mutation, is read token by token below
+    if text.startswith("p.") and "p." not in text[2:]:
         body = text[2:].strip()
         if body[:1] in "[(" and body[-1:] in "])":
             body = body[1:-1]
         text = body.strip()
-    # a separator left at the end or doubled (A108D; or A108D,,N144D) separates nothing
-    tokens = [_one_letter(tok) for tok in _SPLIT.split(text) if tok]
+    # a separator left at the end or doubled (A108D; or A108D,,N144D) separates nothing;
+    # each mutation may carry its own p. (p.His24Lys;p.Glu26Ala, as spreadsheets join them)
+    tokens = [_one_letter(_without_p(tok)) for tok in _SPLIT.split(text) if tok]
     if text and not tokens:
         raise InputError(f"'{str(variant).strip()}' holds separators but no mutation; write the "
                          "wild type as an empty cell or WT")
     return tuple(parse_mutation(tok) for tok in tokens if tok is not None)
+
+
+def _without_p(token: str) -> str:
+    """``p.His24Lys`` or ``p.(His24Lys)`` -> ``His24Lys``; other tokens unchanged."""
+    if not token.startswith("p."):
+        return token
+    body = token[2:]
+    return body[1:-1] if body[:1] == "(" and body[-1:] == ")" else body
 
 
 def format_variant(mutations, sep: str = ":", chain: str | None = None) -> str:
