@@ -974,11 +974,33 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
         from .progress import say
 
         say(text)
+    intervals_over = "test examples"
     if scored.sum() >= 3:  # the headline's 95 % intervals, a bootstrap over its variants
         from .metrics import with_intervals
 
-        result["intervals"] = with_intervals(regression_metrics, y[scored], pred[scored],
-                                             n_boot=1000, seed=0)
+        clusters = _evaluation_clusters(config, variants, scored)
+        if clusters is None:
+            result["intervals"] = with_intervals(regression_metrics, y[scored], pred[scored],
+                                                 n_boot=1000, seed=0)
+            intervals_over = result["intervals_over"] = "variants"
+        else:  # a position-split run: positions are the units, as its test scores had them
+            from .metrics import cluster_intervals
+            from .progress import say
+
+            clusters, n_positions = clusters
+            result["intervals"] = cluster_intervals(y[scored], pred[scored], clusters,
+                                                    n_boot=1000, seed=0)
+            unmutated = len(clusters) - n_positions
+            intervals_over = result["intervals_over"] = (
+                f"the {n_positions} mutated positions (all their variants)"
+                + (f" and the {unmutated} wild-type rows" if unmutated else ""))
+            text = (f"The 95 % intervals of the scores are a bootstrap over the "
+                    f"{n_positions} mutated positions of this table: each resample draws "
+                    "positions with replacement and takes all their variants, as the run's "
+                    "test scores were (it was trained with --split position), since variants "
+                    "at one position share its effect and are not independent tests.")
+            notes.append(text)
+            say(text)
     if out is not None:
         from . import plot
         from .report import write_report
@@ -1006,10 +1028,25 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
             write_report(tmp / "report.html", f"Evaluation of {run_dir}",
                          summary={"model": f"{run_dir} ({config['model']})",
                                   "data": str(data_path), "variants": len(df)},
-                         metrics=shown, notes=notes,
+                         metrics=shown, notes=notes, intervals_over=intervals_over,
                          figures=[(f"Measured vs predicted {target}",
                                    tmp / "observed_vs_predicted.png")])
     return result
+
+
+def _evaluation_clusters(config: dict, variants, scored):
+    """``(clusters, n_positions)``: the scored variants grouped by mutated position
+    (indices among the scored rows; the wild-type rows, if any, one cluster each after the
+    ``n_positions`` positions) for a run trained with ``split="position"``, whose test
+    scores resampled positions; None for other runs, whose intervals resample variants."""
+    if config.get("split") != "position" or config.get("split_column"):
+        return None
+    from .protein.metrics import variant_position_clusters
+    from .protein.mutations import variant_table
+
+    kept = [variants[i] for i in np.flatnonzero(scored)]
+    rows, index, _ = variant_table(kept, config["wildtype"], int(config.get("offset", 0)))
+    return variant_position_clusters(rows, index, len(kept)), int(np.unique(index).size)
 
 
 def _absolute(path) -> str | None:
@@ -1153,13 +1190,23 @@ def _beyond_training(config: dict, df, column: str, variants, train) -> list:
         if not (t_mt == ord("*")).any():
             beyond.append((np.unique(rows[mt == ord("*")]),
                            ("carries", "carry", "a stop (*), and no training variant did")))
-        beyond.append((np.unique(rows[~np.isin(index, t_index)]),
-                       ("mutates", "mutate", "a position no training variant touches")))
+        new_positions = np.unique(rows[~np.isin(index, t_index)])
         most = int(np.bincount(t_rows).max()) if t_rows.size else 0
         counts = np.bincount(rows, minlength=len(variants))
         beyond.append((np.flatnonzero(counts > most),
                        ("carries", "carry",
                         f"more mutations than any training variant (at most {most})")))
+        position_split = config.get("split") == "position" and not config.get("split_column")
+        if new_positions.size and position_split:
+            # such variants are what the run was tested on: no warning, but say so
+            notes.append(told(new_positions, ("mutates", "mutate",
+                                              "a position no training variant touches"))
+                         + ": so did the run's test variants (it was trained with --split "
+                         "position), so its test scores and 95 % intervals were measured on "
+                         "variants like these.")
+        elif new_positions.size:
+            beyond.insert(len(beyond) - 1, (new_positions, ("mutates", "mutate",
+                                                          "a position no training variant touches")))
         notes += [told(index, what) + ": the model extrapolates there, so their predictions "
                   "are less certain than its test scores suggest." for index, what in beyond
                   if index.size]

@@ -40,3 +40,31 @@ def position_clusters(rows, index, test) -> list[np.ndarray]:
     rows, index = rows[in_test], index[in_test]
     held = np.setdiff1d(np.unique(index), trained)
     return [np.unique(within[rows[index == pos]]) for pos in held]
+
+
+def variant_position_clusters(rows, index, n_variants: int) -> list[np.ndarray]:
+    """Variants grouped by the positions they mutate, for scoring a table of new variants.
+
+    Scoring a position-split run on another table, the variants at one position share that
+    position's effect just as the run's test variants did: the bootstrap of
+    :func:`biochemml.metrics.cluster_intervals` over these clusters resamples positions.
+
+    Parameters
+    ----------
+    rows, index : ndarray of int, shape (M,)
+        Variant (row) and 0-based position of each of ``M`` mutations
+        (:func:`biochemml.protein.variant_table`).
+    n_variants : int
+        Number of variants ``N`` (rows ``0..N-1``).
+
+    Returns
+    -------
+    list of ndarray of int
+        For each mutated position, in increasing order, the variants that mutate it (a
+        double mutant belongs to both its positions); then each variant without a
+        mutation (the wild type) as a cluster of its own.
+    """
+    rows, index = np.asarray(rows, dtype=np.int64), np.asarray(index, dtype=np.int64)
+    clusters = [np.unique(rows[index == pos]) for pos in np.unique(index)]
+    unmutated = np.setdiff1d(np.arange(int(n_variants)), rows)
+    return clusters + [np.array([r]) for r in unmutated]
