@@ -80,3 +80,26 @@ def test_evaluate_of_a_position_split_run_does_not_warn_about_new_positions(halv
     assert "so did the run's test variants (it was trained with --split position)" in said
     assert "extrapolates" not in said
 
+
+def test_train_and_predict_say_why_a_small_run_has_no_intervals(tem1, tmp_path, capsys):
+    """A 72-row lab table held out 14 test variants: predict left out lower_95/upper_95
+    without a word, and config.yaml said only 'interval_95: []'."""
+    table, wildtype = tem1
+    table[["variant", "score"]].iloc[:100].to_csv(tmp_path / "small.csv", index=False)
+    (tmp_path / "wt.fasta").write_text(f">wt\n{wildtype}\n")
+    assert main(["train", "--task", "protein-variant", "--wildtype", str(tmp_path / "wt.fasta"),
+                 "--data", str(tmp_path / "small.csv"), "--offset", "1", "--model", "additive",
+                 "--split", "position", "--no-baselines", "--out", str(tmp_path / "run")]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    import yaml
+
+    n_test = yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())["n_test"]
+    assert n_test < 40
+    why = (f"No 95 % prediction intervals (lower_95, upper_95): this run held out {n_test} "
+           "test variants, and 40 are needed")
+    assert why in said
+    assert why in " ".join((tmp_path / "run" / "report.html").read_text().split())
+    assert main(["predict", "--model", str(tmp_path / "run"), "--data",
+                 str(tmp_path / "small.csv"), "--out", str(tmp_path / "p.csv")]) == 0
+    assert why in " ".join(capsys.readouterr().err.split())
+    assert "lower_95" not in pd.read_csv(tmp_path / "p.csv").columns

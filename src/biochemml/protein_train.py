@@ -616,6 +616,10 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                              y[test] - pred[test])
     if widths:
         notes.append(_intervals_note(widths))
+    else:  # predict then gives no lower_95/upper_95: say why where the user looks now
+        text = _no_intervals_note(n_test)
+        notes.append(text)
+        say(f"[yellow]{text}[/yellow]")
     if baselines and name != "additive":
         base = build_variant_model("additive", wildtype, offset=offset, seed=seed)
         base.fit(train_variants, y[~test])
@@ -790,6 +794,15 @@ def _intervals_note(widths: list) -> str:
             "test variants, not for those beyond the training data.")
 
 
+def _no_intervals_note(n_test) -> str:
+    """Why a run's predictions come without 95 % intervals (``n_test`` held-out variants)."""
+    held = "" if n_test is None else f"this run held out {n_test} test variants, and "
+    return (f"No 95 % prediction intervals (lower_95, upper_95): {held}"
+            f"{INTERVAL_MIN_VARIANTS} are needed to read an interval from their errors; "
+            "predictions come without them. Hold out more (a larger --test-size, or a "
+            "larger table) to get them.")
+
+
 def _load_run(run_dir):
     """(config, estimator) of a protein-variant run folder."""
     run_dir = Path(run_dir)
@@ -877,6 +890,10 @@ def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str 
     bounds = _intervals(config, variants, pred)
     if bounds is not None:
         added["lower_95"], added["upper_95"] = bounds
+    else:
+        from .progress import say
+
+        say(f"[yellow]{_no_intervals_note(config.get('n_test'))}[/yellow]")
     result = join_outputs(df, added)
     if out_csv is not None:
         from .io.writers import write_table
