@@ -103,3 +103,90 @@ def test_train_and_predict_say_why_a_small_run_has_no_intervals(tem1, tmp_path, 
                  str(tmp_path / "small.csv"), "--out", str(tmp_path / "p.csv")]) == 0
     assert why in " ".join(capsys.readouterr().err.split())
     assert "lower_95" not in pd.read_csv(tmp_path / "p.csv").columns
+
+
+@pytest.fixture(scope="module")
+def pct_run(tem1, tmp_path_factory):
+    """A position-split additive run on 600 TEM-1 single mutants as % of the wild type, 20
+    of them measured twice (replicates), and a wild-type row."""
+    from biochemml.protein_train import train_variant_model
+
+    table, wildtype = tem1
+    rows = table.iloc[:600]
+    data = pd.DataFrame({"variant": rows["variant"], "activity": 100 * 2 ** rows["score"]})
+    again = data.iloc[::30].assign(activity=lambda d: d["activity"] * 1.05)
+    data = pd.concat([data, again, pd.DataFrame({"variant": ["WT"], "activity": [100.0]})])
+    folder = tmp_path_factory.mktemp("pct")
+    data.to_csv(folder / "pct.csv", index=False)
+    train_variant_model(folder / "pct.csv", wildtype, variant_column="variant",
+                        target_column="activity", offset=1, model="additive",
+                        split="position", out=folder / "run", baselines=False)
+    return folder, wildtype
+
+
+def _training_counts(folder, wildtype):
+    """Distinct training variants per 0-based position and per (position, new residue)."""
+    from biochemml.protein import parse_variant
+
+    saved = pd.read_csv(folder / "run" / "predictions.csv", keep_default_na=False)
+    kept = set(saved.loc[saved["split"] == "train", "variant"])
+    per_position, per_substitution = {}, {}
+    for variant in kept:
+        for m in parse_variant(variant):
+            per_position[m.position - 1] = per_position.get(m.position - 1, 0) + 1
+            key = (m.position - 1, m.mt)
+            per_substitution[key] = per_substitution.get(key, 0) + 1
+    return per_position, per_substitution
+
+
+def test_measured_variants_count_distinct_variants_not_rows(pct_run, capsys):
+    """position_effects.csv said 6 measured variants at R111 where the rows were 2 copies
+    of R111F, 2 of R111A and 2 doubles; the split sentence counted rows as variants."""
+    folder, wildtype = pct_run
+    per_position, _ = _training_counts(folder, wildtype)
+    effects = pd.read_csv(folder / "run" / "position_effects.csv")
+    expected = [per_position.get(i, 0) for i in range(len(wildtype))]
+    assert effects["measured_variants"].tolist() == expected
+    config = __import__("yaml").safe_load((folder / "run" / "config.yaml").read_text())
+    split_note = next(n for n in config["notes"] if n.startswith("Test set:"))
+    saved = pd.read_csv(folder / "run" / "predictions.csv", keep_default_na=False)
+    test = saved[saved["split"] == "test"]
+    k, n = test["variant"].nunique(), saved["variant"].nunique()
+    assert (f"the test set holds {k} of the {n} variants ({k / n:.0%}; {len(test)} of the "
+            f"{len(saved)} rows)") in " ".join(split_note.split())
+    assert len(saved) > n  # the replicates made rows and variants differ
+
+
+def test_substitution_effects_rank_measured_positions_first_and_say_against_what(pct_run):
+    """substitution_effects.csv ('best first') put substitutions at positions no variant
+    touched on top (25 of the top 50), without saying what the effects are measured
+    against or whether that substitution was measured."""
+    folder, wildtype = pct_run
+    per_position, per_substitution = _training_counts(folder, wildtype)
+    ranked = pd.read_csv(folder / "run" / "substitution_effects.csv")
+    at = ranked["measured_variants_at_position"].to_numpy()
+    first_unmeasured = int(np.argmax(at == 0))
+    assert (at[:first_unmeasured] > 0).all() and (at[first_unmeasured:] == 0).all()
+    for part in (ranked.iloc[:first_unmeasured], ranked.iloc[first_unmeasured:]):
+        assert (np.diff(part["predicted_effect"].to_numpy()) <= 1e-12).all()  # best first
+    assert ranked["effect_against"].str.startswith("wild type (").all()
+    position = ranked["position"].to_numpy() - 1
+    assert at.tolist() == [per_position.get(i, 0) for i in position]
+    assert ranked["measured_variants_with_this_substitution"].tolist() == [
+        per_substitution.get((i, a), 0) for i, a in zip(position, ranked["new_residue"])]
+    assert ranked["measured_variants_with_this_substitution"].max() >= 1
+    assert {"lower_95", "upper_95"} <= set(ranked.columns)
+    report = " ".join((folder / "run" / "report.html").read_text().split())
+    assert "positions training variants touch first, best first; then the" in report
+    assert "positions no training variant touches" in report
+
+
+def test_substitution_effects_without_a_wild_type_row_say_median(tem1, tmp_path):
+    from biochemml.protein_train import train_variant_model
+
+    table, wildtype = tem1
+    table[["variant", "score"]].iloc[:300].to_csv(tmp_path / "v.csv", index=False)
+    train_variant_model(tmp_path / "v.csv", wildtype, offset=1, model="additive",
+                        out=tmp_path / "run", baselines=False)
+    ranked = pd.read_csv(tmp_path / "run" / "substitution_effects.csv")
+    assert ranked["effect_against"].str.startswith("median substitution (").all()

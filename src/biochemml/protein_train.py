@@ -154,13 +154,19 @@ def _single_mutant_scan(wildtype: str, offset: int):
 
 
 def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target: str = "score",
-             chain=None, measured=None, has_wildtype: bool = True) -> tuple[dict, list]:
+             chain=None, measured=None, has_wildtype: bool = True, substituted=None,
+             widths=None) -> tuple[dict, list]:
     """Draw the run's figures and write position_effects.csv, substitution_effects.csv (the
-    heat map's numbers: every single substitution, best first) and the B-factor PDB.
+    heat map's numbers: every single substitution, those at measured positions first, best
+    first within each part) and the B-factor PDB.
 
-    ``measured`` counts the training variants' mutations at each position (shape ``(L,)``);
-    ``has_wildtype`` says whether a training variant is the wild type. Returns the figure
-    files by name and notes for the report (the heat map's reference, the B-factor scale).
+    ``measured`` counts the distinct training variants that mutate each position (shape
+    ``(L,)``), ``substituted`` those that carry each substitution (shape ``(L, 20)``, the
+    new residue in the order of ``PROTEIN.symbols``); ``has_wildtype`` says whether a
+    training variant is the wild type; ``widths`` are the run's 95 % interval half-widths
+    (:func:`interval_widths`), which substitution_effects.csv then gives. Returns the figure
+    files by name and notes for the report (the ranking and its reference, the B-factor
+    scale).
     """
     from . import plot
 
@@ -197,15 +203,31 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
                   "mean_predicted_effect": per_residue,
                   "measured_variants": measured}).to_csv(out / "position_effects.csv",
                                                          index=False)
-    # the heat map's numbers, one row per single substitution, best first: what to pick
-    # variants from (the measured counts say where the model extrapolates)
-    singles = pd.DataFrame({"variant": variants, "position": pos + offset,
-                            "wildtype_residue": [wildtype[i] for i in pos],
-                            "new_residue": res, "prediction": predicted,
-                            "predicted_effect": effect,
-                            "measured_variants_at_position": measured[pos]})
-    singles.sort_values("predicted_effect", ascending=False, kind="stable").to_csv(
-        out / "substitution_effects.csv", index=False)
+    # the heat map's numbers, one row per single substitution: what to pick variants from.
+    # Substitutions at measured positions come first, best first; then those at positions no
+    # training variant touches, where the model extrapolates (best first too): a neutral
+    # guess at an unmeasured signal peptide must not top the list unannounced
+    if substituted is None:
+        substituted = np.zeros((len(wildtype), 20), dtype=np.int64)
+    columns = {"variant": variants, "position": pos + offset,
+               "wildtype_residue": [wildtype[i] for i in pos],
+               "new_residue": res, "prediction": predicted}
+    bounds = _intervals({"interval_95": widths, "wildtype": wildtype, "offset": offset},
+                        variants, predicted) if widths else None
+    if bounds is not None:
+        columns["lower_95"], columns["upper_95"] = bounds
+    reference_name = "wild type" if against == "the wild type's" else "median substitution"
+    columns.update({
+        "predicted_effect": effect,
+        "effect_against": f"{reference_name} ({reference:.4g})",
+        "measured_variants_at_position": measured[pos],
+        "measured_variants_with_this_substitution":
+            substituted[pos, [PROTEIN.symbols.index(a) for a in res]]})
+    singles = pd.DataFrame(columns)
+    at_measured = measured[pos] > 0
+    order = np.lexsort((-effect, ~at_measured))  # measured positions first, then by effect
+    singles.iloc[order].to_csv(out / "substitution_effects.csv", index=False)
+    notes.append(_ranking_note(at_measured, pos, against, reference, bounds is not None))
     if structure is not None:
         from . import structure as S
         from .plot._base import DPI
@@ -230,6 +252,24 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
             figs["effects_bfactor"] = written.name
             notes.append(_bfactor_note(written.name, scale, measured, _heat_span(grid)))
     return figs, notes
+
+
+def _ranking_note(at_measured, pos, against: str, reference: float, intervals: bool) -> str:
+    """How substitution_effects.csv is ordered and what its effects are measured against."""
+    n_positions = len(np.unique(pos[at_measured]))
+    text = (f"substitution_effects.csv lists every single substitution with its predicted "
+            f"effect against {against} prediction ({reference:.4g}, column "
+            "effect_against), how many distinct training variants were measured at its "
+            "position and with that very substitution"
+            + (", and the 95 % interval of its prediction" if intervals else "")
+            + f". It ranks the {int(at_measured.sum())} substitutions at the {n_positions} "
+            "positions training variants touch first, best first")
+    if (~at_measured).any():
+        text += (f"; then the {int((~at_measured).sum())} at the "
+                 f"{len(np.unique(pos[~at_measured]))} positions no training variant touches "
+                 "(measured_variants_at_position 0), also best first: there the model "
+                 "extrapolates from other positions, so test those before trusting them")
+    return text + "."
 
 
 def _bfactor_note(name: str, scale: float, measured, heat_span: float) -> str:
@@ -413,8 +453,39 @@ def _split_rows(df, data_path, variants, rows, index, codes, distinct, *, split,
     return test, (f"{k} of {positions.size} mutated positions held out (--test-size "
                   f"{test_size:g} is a fraction of the positions, not of the variants): every "
                   "variant that mutates one is a test variant, so no training variant touches "
-                  f"them; the test set holds {int(test.sum())} of the {n} variants "
-                  f"({test.mean():.0%})")
+                  f"them; the test set holds {_variants_text(test, codes)}")
+
+
+def _substitution_counts(codes, rows, index, new_residues, kept, length: int):
+    """Distinct variants carrying each substitution among the mutations ``kept`` (the
+    training variants'): shape ``(length, 20)``, new residues in ``PROTEIN.symbols`` order;
+    stops are not counted."""
+    counts = np.zeros((length, 20), dtype=np.int64)
+    lookup = np.full(256, -1)
+    lookup[np.frombuffer(PROTEIN.symbols.encode("ascii"), dtype=np.uint8)] = np.arange(20)
+    column = lookup[np.asarray(new_residues, dtype=np.uint8)]
+    keep = np.asarray(kept, dtype=bool) & (column >= 0)
+    if keep.any():
+        triples = np.unique(np.stack([codes[rows[keep]], index[keep], column[keep]]), axis=1)
+        np.add.at(counts, (triples[1], triples[2]), 1)
+    return counts
+
+
+def _variants_text(chosen, codes) -> str:
+    """``"188 of the 811 variants (23%)"``, counting distinct variants (``codes``,
+    :func:`_variant_codes`) of the ``chosen`` rows, with the rows when replicates or
+    copies make them more: ``"150 of the 700 variants (21%; 188 of the 811 rows)"``."""
+    chosen = np.asarray(chosen, dtype=bool)
+    k, n = len(np.unique(codes[chosen])), len(np.unique(codes))
+    rows = "" if (k, n) == (int(chosen.sum()), chosen.size) else \
+        f"; {int(chosen.sum())} of the {chosen.size} rows"
+    return f"{k} of the {n} variants ({k / n:.0%}{rows})"
+
+
+def _count_text(k_rows: int, k_distinct: int, what: str) -> str:
+    """``"120 training variants"``, or ``"120 training variants (150 rows)"`` with copies."""
+    return f"{k_distinct} {what} variants" + ("" if k_rows == k_distinct else
+                                               f" ({k_rows} rows)")
 
 
 def train_variant_model(data_path, wildtype_fasta, variant_column: str = "variant",
@@ -509,7 +580,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     y = numeric_column(df, target_column)
     wildtype = read_wildtype(wildtype_fasta)
     try:
-        rows, index, _ = variant_table(variants, wildtype, offset)
+        rows, index, new_residues = variant_table(variants, wildtype, offset)
     except InputError as err:
         raise row_error(err.message, df, err.row, variant_column) from None
     name = model or "auto"
@@ -566,8 +637,9 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     notes.append(f"Test set: {how}.")
     if split in ("group", "position") and split_column is None:  # else nowhere on screen
         say(f"Test set: {how}")
-    say(f"[bold]biochemml[/bold] protein-variant: {name} model on {n_train} training and "
-        f"{n_test} test variants from {data_path}")
+    say(f"[bold]biochemml[/bold] protein-variant: {name} model on "
+        f"{_count_text(n_train, len(np.unique(codes[~test])), 'training')} and "
+        f"{_count_text(n_test, len(np.unique(codes[test])), 'test')} from {data_path}")
     params = dict(model_params or {})
     if name == "auto":  # choose on held-out variants drawn as the test set was
         params.setdefault("by_position", split == "position" and split_column is None)
@@ -633,11 +705,18 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                               "split": np.where(test, "test", "train"), "prediction": pred})
         table.to_csv(out / "predictions.csv", index=False)
         in_training = ~test[rows]  # the training variants' mutations
-        measured = np.bincount(index[in_training], minlength=len(wildtype))
+        # distinct training variants per position: replicates (R111F twice) count once
+        measured = np.bincount(np.unique(np.stack([codes[rows[in_training]],
+                                                   index[in_training]]), axis=1)[1],
+                               minlength=len(wildtype))
         has_wildtype = bool(np.any(np.bincount(rows, minlength=len(variants))[~test] == 0))
         figs, figure_notes = _figures(est, wildtype, offset, structure, y[test], pred[test],
                                       out, target=target_column, chain=chain,
-                                      measured=measured, has_wildtype=has_wildtype)
+                                      measured=measured, has_wildtype=has_wildtype,
+                                      substituted=_substitution_counts(
+                                          codes, rows, index, new_residues, in_training,
+                                          len(wildtype)),
+                                      widths=widths)
         notes += figure_notes
         for note in figure_notes:
             say(note)
