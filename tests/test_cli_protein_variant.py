@@ -41,11 +41,15 @@ def test_train_and_predict_protein_variants(tem1_files, tmp_path, capsys, monkey
     for name in ("model.pkl", "config.yaml", "metrics.json", "predictions.csv", "report.html",
                  "effects_bfactor.pdb", "distance_map.png"):
         assert (run / name).exists(), name
-    # the heat map's numbers: every single substitution, best first, as position_effects
-    # averages them
+    # the heat map's numbers: every single substitution, best first (those at measured
+    # positions before the others), as position_effects averages them
     singles = pd.read_csv(run / "substitution_effects.csv")
     wt = (folder / "wt.fasta").read_text().split("\n", 1)[1].replace("\n", "")
-    assert len(singles) == 19 * len(wt) and singles.predicted_effect.is_monotonic_decreasing
+    assert len(singles) == 19 * len(wt)
+    measured = singles.measured_variants_at_position > 0
+    assert measured.is_monotonic_decreasing
+    assert singles[measured].predicted_effect.is_monotonic_decreasing
+    assert singles[~measured].predicted_effect.is_monotonic_decreasing
     first = singles.iloc[0]
     assert first.variant == f"{first.wildtype_residue}{first.position}{first.new_residue}"
     per_position = pd.read_csv(run / "position_effects.csv").set_index("position")
@@ -64,7 +68,7 @@ def test_train_and_predict_protein_variants(tem1_files, tmp_path, capsys, monkey
     pred = pd.read_csv(out)
     assert len(pred) == 100 and pred["prediction"].notna().all()
     said = " ".join(capsys.readouterr().err.split())
-    assert "auto model on 240 training and 60 test variants" in said
+    assert "auto model on 240 training variants and 60 test variants" in said
     # the default chose among additive, boosting and their mean on held-out training variants
     assert re.search(r"auto chose the (additive|boosting|mean) model: R² on held-out training "
                      r"variants \(20% of the variants\): additive -?[0-9.]+, boosting", said)
@@ -173,7 +177,12 @@ def test_protein_split_by_position_notice_and_options_in_config(tem1_files, tmp_
     assert config["command"].startswith("biochemml train --data")
     assert any("no structure given" in n for n in config["notes"])
     n_train, n_test = config["n_train"], config["n_test"]
-    assert f"graph model on {n_train} training and {n_test} test variants" in err
+    # distinct variants, with the rows when copies make them more
+    k_train = table.loc[table.split == "train", "variant"].nunique()
+    k_test = table.loc[table.split == "test", "variant"].nunique()
+    rows = (lambda k, n: "" if k == n else f" ({n} rows)")
+    assert (f"graph model on {k_train} training variants{rows(k_train, n_train)} and {k_test} "
+            f"test variants{rows(k_test, n_test)}") in err
     assert "additive baseline on the same split" in out
     saved = json.loads((run / "metrics.json").read_text())
     assert "additive" in saved["baselines"]
