@@ -190,3 +190,22 @@ def test_substitution_effects_without_a_wild_type_row_say_median(tem1, tmp_path)
                         out=tmp_path / "run", baselines=False)
     ranked = pd.read_csv(tmp_path / "run" / "substitution_effects.csv")
     assert ranked["effect_against"].str.startswith("median substitution (").all()
+
+
+def test_a_never_negative_target_is_not_predicted_below_zero(pct_run, halves, tmp_path, capsys):
+    """Activity as % of wild type got predictions of -2.6 and intervals down to -50."""
+    folder, _ = pct_run
+    said = " ".join((folder / "run" / "report.html").read_text().split())
+    assert "Every measured activity is 0 or more, so the run" in said
+    assert "predictions and their 95 % intervals are floored at 0" in said
+    assert main(["predict", "--model", str(folder / "run"), "--data", str(folder / "pct.csv"),
+                 "--out", str(tmp_path / "p.csv")]) == 0
+    out = pd.read_csv(tmp_path / "p.csv")
+    assert (out["prediction"] >= 0).all() and (out["lower_95"] >= 0).all()
+    assert (out["lower_95"] == 0).any()  # the floor was needed: the intervals are wide
+    assert (pd.read_csv(folder / "run" / "predictions.csv")["prediction"] >= 0).all()
+    assert (pd.read_csv(folder / "run" / "substitution_effects.csv")["lower_95"] >= 0).all()
+    # a target that goes below 0 (log fitness) keeps its negative predictions
+    assert main(["predict", "--model", str(halves / "run"), "--data", str(halves / "b.csv"),
+                 "--out", str(tmp_path / "q.csv")]) == 0
+    assert (pd.read_csv(tmp_path / "q.csv")["lower_95"] < 0).any()

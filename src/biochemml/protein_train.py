@@ -155,7 +155,7 @@ def _single_mutant_scan(wildtype: str, offset: int):
 
 def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target: str = "score",
              chain=None, measured=None, has_wildtype: bool = True, substituted=None,
-             widths=None) -> tuple[dict, list]:
+             widths=None, floor=None) -> tuple[dict, list]:
     """Draw the run's figures and write position_effects.csv, substitution_effects.csv (the
     heat map's numbers: every single substitution, those at measured positions first, best
     first within each part) and the B-factor PDB.
@@ -164,7 +164,9 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
     ``(L,)``), ``substituted`` those that carry each substitution (shape ``(L, 20)``, the
     new residue in the order of ``PROTEIN.symbols``); ``has_wildtype`` says whether a
     training variant is the wild type; ``widths`` are the run's 95 % interval half-widths
-    (:func:`interval_widths`), which substitution_effects.csv then gives. Returns the figure
+    (:func:`interval_widths`), which substitution_effects.csv then gives; ``floor`` (0 for a
+    target never negative, else None) bounds predictions and intervals from below
+    (:func:`_floored`). Returns the figure
     files by name and notes for the report (the ranking and its reference, the B-factor
     scale).
     """
@@ -177,12 +179,12 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
     if measured is None:
         measured = np.zeros(len(wildtype), dtype=np.int64)
     variants, pos, res = _single_mutant_scan(wildtype, offset)
-    predicted = model.predict(variants)
+    predicted = _floored(model.predict(variants), floor)
     # the effect of a substitution: its prediction minus the wild type's (the empty variant),
     # when the table measured the wild type; else the wild type's prediction is an
     # extrapolation, and the median substitution at measured positions is the reference
     if has_wildtype or not measured.any():
-        reference, against = float(model.predict([""])[0]), "the wild type's"
+        reference, against = float(_floored(model.predict([""]), floor)[0]), "the wild type's"
     else:
         reference = float(np.median(predicted[measured[pos] > 0]))
         against = "the median substitution's"
@@ -212,8 +214,8 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
     columns = {"variant": variants, "position": pos + offset,
                "wildtype_residue": [wildtype[i] for i in pos],
                "new_residue": res, "prediction": predicted}
-    bounds = _intervals({"interval_95": widths, "wildtype": wildtype, "offset": offset},
-                        variants, predicted) if widths else None
+    bounds = _intervals({"interval_95": widths, "wildtype": wildtype, "offset": offset,
+                         "floor": floor}, variants, predicted) if widths else None
     if bounds is not None:
         columns["lower_95"], columns["upper_95"] = bounds
     reference_name = "wild type" if against == "the wild type's" else "median substitution"
@@ -554,7 +556,9 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
     Returns
     -------
     dict
-        The metrics written to ``metrics.json``.
+        The metrics written to ``metrics.json``. When every value of ``target_column`` is 0
+        or more (activity as % of wild type), predictions and 95 % intervals below 0 are
+        given as 0 here and by :func:`predict_variant_model`; the run says so.
 
     Raises
     ------
@@ -651,7 +655,16 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         chosen = est.describe()
         notes.append(chosen[0].upper() + chosen[1:] + ".")
         say(chosen)
-    pred = est.predict(variants)
+    # a target never negative in the table (activity as % of wild type, a rate) is never
+    # predicted below 0: an additive or boosted model of it can go there
+    floor = 0.0 if np.nanmin(y) >= 0 else None
+    if floor is not None:
+        text = (f"Every measured {target_column} is 0 or more, so the run's predictions and "
+                "their 95 % intervals are floored at 0 (a value the model puts below 0 is "
+                "given as 0).")
+        notes.append(text)
+        say(text)
+    pred = _floored(est.predict(variants), floor)
     metrics = {"test": regression_metrics(y[test], pred[test]),
                "train": regression_metrics(y[~test], pred[~test])}
     # the report's 95 % bootstrap intervals, as a sequence run gives them; held-out
@@ -696,7 +709,8 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         base = build_variant_model("additive", wildtype, offset=offset, seed=seed)
         base.fit(train_variants, y[~test])
         metrics["baselines"] = {"additive": regression_metrics(
-            y[test], base.predict([variants[i] for i in np.flatnonzero(test)]))}
+            y[test], _floored(base.predict([variants[i] for i in np.flatnonzero(test)]),
+                              floor))}
     # written under a temporary name and renamed at the end: a failure leaves nothing behind
     with atomic_folder(out) as out:
         with open(out / "model.pkl", "wb") as handle:
@@ -716,7 +730,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                                       substituted=_substitution_counts(
                                           codes, rows, index, new_residues, in_training,
                                           len(wildtype)),
-                                      widths=widths)
+                                      widths=widths, floor=floor)
         notes += figure_notes
         for note in figure_notes:
             say(note)
@@ -731,6 +745,7 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                   "group_column": group_column, "split_column": split_column,
                   "baselines": bool(baselines), "model_params": model_params or {},
                   "n_train": n_train, "n_test": n_test, "interval_95": widths,
+                  "floor": floor,
                   "notes": notes, "figures": figs,
                   "command": command,
                   "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -852,7 +867,15 @@ def _intervals(config: dict, variants, pred):
     for group in reversed(widths[:-1]):  # the lowest group a variant fits in wins
         half[counts <= group["most_mutations"]] = group["half_width"]
     pred = np.asarray(pred, dtype=float)
-    return pred - half, pred + half
+    floor = config.get("floor")
+    return _floored(pred - half, floor), _floored(pred + half, floor)
+
+
+def _floored(values, floor):
+    """``values`` raised to ``floor`` where below it (a run whose target was never negative
+    has ``floor`` 0: activity as % of wild type cannot go below 0); unchanged for None."""
+    values = np.asarray(values, dtype=float)
+    return values if floor is None else np.maximum(values, floor)
 
 
 def _intervals_note(widths: list) -> str:
@@ -915,7 +938,7 @@ def _predict_table(est, df, data_path, column, config: dict, offset: int | None 
     try:
         variants = _renumbered(variants, config["wildtype"], offset,
                                int(config.get("offset", 0)))
-        return variants, est.predict(variants)
+        return variants, _floored(est.predict(variants), config.get("floor"))
     except InputError as err:
         raise row_error(err.message, df, err.row, column) from None
 
@@ -958,7 +981,8 @@ def predict_variant_model(run_dir, data_path, out_csv=None, variant_column: str 
         The input table plus a ``prediction`` column and, for a run with at least 40 test
         variants, ``lower_95`` and ``upper_95``: a 95 % interval as wide as 95 % of the
         run's test errors for variants of as many mutations (:func:`interval_widths`).
-        Also written to ``out_csv``.
+        When every value of the training table was 0 or more (activity as % of wild type),
+        predictions and bounds below 0 are given as 0. Also written to ``out_csv``.
     """
     config, est = _load_run(run_dir)
     column = variant_column or config["variant_column"]
