@@ -230,3 +230,28 @@ def test_one_variant_errors_do_not_point_at_a_sequence_number():
     with pytest.raises(InputError) as info:
         apply_mutations(WT, "Q1R")
     assert not str(info.value).startswith("sequence")
+
+
+def test_a_numbering_with_gaps_is_named_with_the_count_of_rows_that_do_not_fit():
+    """A table numbered like its structure (Ambler: 239 and 253 skipped) was refused at the
+    first row past the gap, blaming the variant, without a count or a word on the gap."""
+    from biochemml.protein import variant_table
+
+    wt = "MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQAPILSRVGDGTQDNLSGAEKAVQVKVKALPDAQFEVV"
+    # 1-based up to 30, then one number skipped (31 is written 32), then another (from 51)
+    number = [i + 1 + (i >= 30) + (i >= 49) for i in range(len(wt))]
+    variants = [f"{wt[i]}{number[i]}{'A' if wt[i] != 'A' else 'G'}" for i in range(len(wt))]
+    with pytest.raises(InputError) as err:
+        variant_table(variants, wt, offset=1)
+    message = err.value.message
+    misfit = sum(n > len(wt) or wt[n - 1] != wt[i] for i, n in enumerate(number))
+    assert 30 < misfit <= len(wt) - 30  # a few shifted residues match by chance
+    assert f"({misfit} rows in all do not fit)" in message
+    assert ("the residues all match if the numbering skips numbers: offset 1 for 1-30, "
+            f"offset 2 for 32-50, offset 3 for 52-{len(wt) + 2}") in message
+    # one wrong letter is a typo, not a numbering: no such hint, no count
+    typo = [f"{wt[i]}{i + 1}A" if wt[i] != "A" else f"{wt[i]}{i + 1}G" for i in range(len(wt))]
+    typo[40] = f"{'W' if wt[40] != 'W' else 'Y'}41A"
+    with pytest.raises(InputError) as err:
+        variant_table(typo, wt, offset=1)
+    assert "skips numbers" not in err.value.message and "rows in all" not in err.value.message

@@ -286,6 +286,52 @@ def _offset_hint(seq, index, wt_codes, offset: int) -> str:
             f"(--offset {fit}): check the others")
 
 
+#: largest jump in the numbering :func:`_gap_hint` looks for
+MAX_GAP = 50
+#: most stretches of one offset a numbering with gaps is read as
+MAX_GAP_STRETCHES = 6
+
+
+def _gap_hint(seq, index, wt_codes, offset: int) -> str:
+    """A hint when the variants match the wild type only if their numbering jumps: one
+    offset up to a position, another after it (Ambler numbering of beta-lactamases, or a
+    structure's residue numbers, skip numbers). Empty when no such reading fits every
+    listed residue in at most ``MAX_GAP_STRETCHES`` stretches of two or more positions.
+    """
+    pairs = np.unique(np.stack([np.asarray(index, dtype=np.int64),
+                                np.asarray(wt_codes, dtype=np.int64)]), axis=1)
+    positions, letters = pairs
+    if len(np.unique(positions)) < 2 * MIN_HINT_POSITIONS:
+        return ""
+    seq = np.asarray(seq, dtype=np.int64)
+    shifts = np.arange(-MAX_GAP, MAX_GAP + 1)
+    j = positions[:, None] - shifts[None, :]  # the wild-type index under each shift
+    ok = (j >= 0) & (j < len(seq))
+    match = ok & (seq[np.clip(j, 0, len(seq) - 1)] == letters[:, None])
+    run = np.zeros(match.shape, dtype=np.int64)  # positions in a row that each shift fits
+    run[-1] = match[-1]
+    for i in range(len(positions) - 2, -1, -1):
+        run[i] = match[i] * (1 + run[i + 1])
+    stretches, i = [], 0
+    while i < len(positions):
+        best = int(run[i].max())
+        if best < 2:
+            return ""  # a residue no jump explains: a typo, not a numbering
+        fits = np.flatnonzero(run[i] == best)
+        s = int(shifts[fits[np.argmin(np.abs(shifts[fits]))]])
+        stretches.append((int(positions[i]), int(positions[i + best - 1]), s))
+        i += best
+    shifts_used = [s for _, _, s in stretches]
+    if len(stretches) < 2 or len(stretches) > MAX_GAP_STRETCHES or len(set(shifts_used)) < 2:
+        return ""
+    parts = ", ".join(f"offset {offset + s} for {a + offset}-{b + offset}"
+                      for a, b, s in stretches)
+    return (f"; the residues all match if the numbering skips numbers: {parts}. The table "
+            "numbers residues with gaps (as Ambler numbering or a structure file's residue "
+            "numbers can), but variant positions are read as counting along the wild-type "
+            "sequence without gaps: renumber the variants that way")
+
+
 def variant_table(variants, wildtype: str, offset: int = 0):
     """Parse and check many variants at once.
 
@@ -340,21 +386,25 @@ def variant_table(variants, wildtype: str, offset: int = 0):
     index = np.asarray(index, dtype=np.int64)
     wt_codes = np.frombuffer("".join(wt_letters).encode("ascii"), dtype=np.uint8)
     mt_codes = np.frombuffer("".join(mt_letters).encode("ascii"), dtype=np.uint8)
-    outside = np.flatnonzero((index < 0) | (index >= len(wt)))
-    if outside.size:
-        k = int(outside[0])
-        raise InputError(
-            f"variant '{variants[rows[k]]}': position {index[k] + offset} is outside the "
-            f"wild type, which is numbered {offset}..{len(wt) - 1 + offset} with offset "
-            f"{offset}{_offset_hint(seq, index, wt_codes, offset)}", row=int(rows[k]))
-    wrong = np.flatnonzero(seq[index] != wt_codes)
-    if wrong.size:
-        k = int(wrong[0])
-        found = chr(seq[index[k]])
-        raise InputError(
-            f"variant '{variants[rows[k]]}': position {index[k] + offset} is '{found}' in the "
-            f"wild type, not '{chr(wt_codes[k])}' (read with offset {offset})"
-            f"{_offset_hint(seq, index, wt_codes, offset)}", row=int(rows[k]))
+    inside = (index >= 0) & (index < len(wt))
+    misfit = ~inside
+    misfit[inside] = seq[index[inside]] != wt_codes[inside]
+    if misfit.any():
+        k = int(np.flatnonzero(~inside)[0]) if (~inside).any() else int(np.flatnonzero(misfit)[0])
+        if not inside[k]:
+            said = (f"variant '{variants[rows[k]]}': position {index[k] + offset} is outside "
+                    f"the wild type, which is numbered {offset}..{len(wt) - 1 + offset} with "
+                    f"offset {offset}")
+        else:
+            said = (f"variant '{variants[rows[k]]}': position {index[k] + offset} is "
+                    f"'{chr(seq[index[k]])}' in the wild type, not '{chr(wt_codes[k])}' "
+                    f"(read with offset {offset})")
+        n_rows = len(np.unique(rows[misfit]))
+        if n_rows > 1:
+            said += f" ({n_rows} rows in all do not fit)"
+        hint = _offset_hint(seq, index, wt_codes, offset) or \
+            _gap_hint(seq, index, wt_codes, offset)
+        raise InputError(said + hint, row=int(rows[k]))
     if rows.size:
         key = rows * (len(wt) + 1) + index
         uniq, counts = np.unique(key, return_counts=True)
