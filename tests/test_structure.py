@@ -370,3 +370,24 @@ def test_distance_map_defaults_to_c_beta_as_the_contact_map_and_the_cli(gfp, tmp
     assert main(["structure-map", "--structure", str(GFP_PDB),
                  "--out", str(tmp_path / "m.npy")]) == 0
     np.testing.assert_array_equal(np.load(tmp_path / "m.npy"), d)
+
+
+def test_a_map_of_a_file_numbered_with_gaps_keeps_the_files_numbers(tmp_path):
+    """A structure with an unmodelled loop (or Ambler numbering, or insertion codes) got
+    axes 'counted from 0, in file order': S70 and E166 could not be found on the map, and
+    the residues either side of the loop became adjacent pixels without a mark."""
+    lines = [line for line in TEM1_PDB.read_text().splitlines()
+             if not (line.startswith(("ATOM", "HETATM")) and 100 <= int(line[22:26]) <= 105)]
+    (tmp_path / "loop.pdb").write_text("\n".join(lines) + "\n")
+    st = structure.read(tmp_path / "loop.pdb")
+    ax = structure.plot_structure_map(st).axes[0]
+    numbers = np.asarray(st.number)
+    ticks = ax.get_xticks()
+    assert len(ticks) >= 4
+    labels = [ax.xaxis.get_major_formatter()(t) for t in ticks]
+    assert labels == [str(numbers[int(t)]) for t in ticks]
+    assert all(int(label) % 50 == 0 for label in labels)  # round numbers of the file
+    gap = int(np.flatnonzero(numbers == 106)[0])
+    assert any(line.get_xdata()[0] == gap - 0.5 for line in ax.lines)  # the loop, marked
+    assert ax.get_xlabel().startswith("residue number (as in the file, chain A)")
+    assert "dotted: numbers skipped" in ax.get_xlabel()

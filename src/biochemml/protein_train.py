@@ -238,7 +238,15 @@ def _figures(model, wildtype, offset, structure, truth, pred, out: Path, target:
         st = check_structure(structure, wildtype, chain=chain, offset=offset)
         fig = S.plot_structure_map(st, vmax=DISTANCE_MAP_VMAX)
         ax = fig.axes[0]
-        # number residues as the variants and the heat map do, not from 0
+        # number residues as the variants and the heat map do (not as the file, whose ticks
+        # and gap lines plot_structure_map draws for a file numbered with gaps)
+        from matplotlib.ticker import AutoLocator, ScalarFormatter
+
+        for line in list(ax.lines):
+            line.remove()
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(AutoLocator())
+            axis.set_major_formatter(ScalarFormatter())
         ax.images[0].set_extent((offset - 0.5, len(st) + offset - 0.5,
                                  len(st) + offset - 0.5, offset - 0.5))
         ax.set_xlabel(_position_label(offset))

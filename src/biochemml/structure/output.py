@@ -128,13 +128,56 @@ def plot_structure_map(structure: Structure, kind: str = "distance", atom: str =
             ax.images[0].set_extent((numbers[0] - 0.5, numbers[-1] + 0.5,
                                      numbers[-1] + 0.5, numbers[0] - 0.5))
             label = f"residue number (as in the file, chain {st.chain[0]})"
-        else:
-            label = "residue index (counted from 0, in file order)"
-        ax.set_xlabel(label)
-        ax.set_ylabel(label)
+            label = (label, label)
+        else:  # gaps, insertion codes or several chains: one pixel per residue, ticks
+            label = _label_residues(ax, st, numbers)  # labelled with the file's numbers
+        ax.set_xlabel(label[0])
+        ax.set_ylabel(label[1])
         label = ("distance map" if kind == "distance" else
                  f"{atom.upper()}-{atom.upper()} contacts < {threshold:g} Å")
         ax.set_title(f"{structure.name}: {label}")
     if out is not None:
         fig.savefig(out, dpi=DPI, bbox_inches="tight")
     return fig
+
+
+def _label_residues(ax, st, numbers) -> tuple[str, str]:
+    """Ticks of a map whose residues are not numbered 1, 2, 3... in one chain: the file's
+    numbers (``chain:number`` for several chains) at round numbers, and a dotted line where
+    the numbers skip (an unmodelled loop, Ambler-style gaps) or a new chain starts. Returns
+    the x and y axis labels."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    chains = [str(c) for c in st.chain]
+    icodes = [str(i).strip() for i in st.icode]
+    several = len(set(chains)) > 1
+    names = [f"{c + ':' if several else ''}{n}{i}"
+             for c, n, i in zip(chains, numbers.tolist(), icodes)]
+    per_chain = max(chains.count(c) for c in set(chains))
+    step = next((k for k in (10, 20, 25, 50, 100, 200, 500, 1000)
+                 if per_chain * (len(set(chains)) if several else 1) / k <= 8), 1000)
+    ticks = [k for k in range(len(names))
+             if (numbers[k] % step == 0 and not icodes[k])
+             or (several and (k == 0 or chains[k] != chains[k - 1]))]
+    starts = [k for k in ticks if several and (k == 0 or chains[k] != chains[k - 1])]
+    ticks = [k for k in ticks if k in starts  # no label crowding the next chain's first
+             or not any(0 < j - k < len(names) / 15 for j in starts)]
+    if len(ticks) < 2:  # a short chain: a few residues spread along it
+        ticks = sorted(set(np.linspace(0, len(names) - 1, min(6, len(names))).round()
+                           .astype(int).tolist()))
+
+    def name(x, _pos=None):
+        k = int(round(x))
+        return names[k] if 0 <= k < len(names) else ""
+
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(FixedLocator(ticks))
+        axis.set_major_formatter(FuncFormatter(name))
+    breaks = [k for k in range(1, len(names))
+              if chains[k] != chains[k - 1] or numbers[k] - numbers[k - 1] > 1]
+    for k in breaks:
+        ax.axvline(k - 0.5, color="0.5", linewidth=0.6, linestyle=":")
+        ax.axhline(k - 0.5, color="0.5", linewidth=0.6, linestyle=":")
+    label = "residue number (as in the file" + (")" if several else f", chain {chains[0]})")
+    return (label + ("\ndotted: numbers skipped" + (" or a new chain" if several else "")
+                     if breaks else ""), label)
