@@ -209,3 +209,35 @@ def test_a_never_negative_target_is_not_predicted_below_zero(pct_run, halves, tm
     assert main(["predict", "--model", str(halves / "run"), "--data", str(halves / "b.csv"),
                  "--out", str(tmp_path / "q.csv")]) == 0
     assert (pd.read_csv(tmp_path / "q.csv")["lower_95"] < 0).any()
+
+
+def test_a_network_run_draws_its_training_loss_and_says_whether_it_settled(tem1, tmp_path,
+                                                                          capsys):
+    """Runs with --model image or graph had no loss curve and no word on convergence: a user
+    could not tell whether --epochs 15 was enough."""
+    import yaml
+
+    from biochemml.protein_train import train_variant_model
+
+    table, wildtype = tem1
+    table[["variant", "score"]].iloc[:200].to_csv(tmp_path / "v.csv", index=False)
+    train_variant_model(tmp_path / "v.csv", wildtype, offset=1, model="graph",
+                        out=tmp_path / "run", baselines=False,
+                        model_params=dict(hidden=8, rounds=1, patch_size=8, epochs=8,
+                                          batch_size=32))
+    said = " ".join(capsys.readouterr().err.split())
+    assert (tmp_path / "run" / "training_loss.png").exists()
+    config = yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())
+    assert config["figures"]["training_loss"] == "training_loss.png"
+    assert "training_loss.png shows the network's training loss per epoch (8 epochs)" in said
+    assert ("still falling over the last quarter" in said) or ("levelled off" in said)
+    assert "Training loss of the network per epoch" in (tmp_path / "run" / "report.html").read_text()
+
+
+def test_convergence_note_says_when_the_loss_was_still_falling():
+    from biochemml.protein_train import _convergence_note
+
+    assert "still falling over the last quarter of the epochs (0.5 to 0.3, 40% lower)" in \
+        _convergence_note([1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3])
+    assert "levelled off" in _convergence_note([1.0, 0.5, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3])
+    assert "Too few epochs" in _convergence_note([1.0, 0.5])

@@ -282,6 +282,45 @@ def _ranking_note(at_measured, pos, against: str, reference: float, intervals: b
     return text + "."
 
 
+def _network_history(est) -> tuple[list, str]:
+    """The training loss per epoch of a run's network (``history_`` of the graph or image
+    model, or of the network in an ensemble), and which network it is ("" for the model
+    itself); ``([], "")`` for models without epochs."""
+    if getattr(est, "history_", None):
+        n = len(getattr(est, "networks_", []) or [])
+        return list(est.history_), (f"network 1 of {n}" if n > 1 else "")
+    for member in getattr(est, "members_", None) or []:
+        if getattr(member, "history_", None):
+            return list(member.history_), f"the {type(member).__name__} of the ensemble"
+    return [], ""
+
+
+#: relative fall of the training loss over the last quarter of the epochs above which a run
+#: says the network was still learning
+STILL_FALLING = 0.05
+
+
+def _convergence_note(history, which: str = "") -> str:
+    """What the training-loss curve says about the number of epochs."""
+    h = np.asarray(history, dtype=float)
+    n = h.size
+    text = (f"training_loss.png shows the network's training loss per epoch ({n} epochs"
+            + (f", {which}" if which else "") + f"): from {h[0]:.3g} to {h[-1]:.3g}. ")
+    quarter = max(1, n // 4)
+    if n < 4:
+        return text + "Too few epochs to tell whether it had settled: train with more --epochs."
+    before = h[-quarter - 1]
+    fall = (before - h[-1]) / before if before > 0 else 0.0
+    if fall > STILL_FALLING:
+        text += (f"It was still falling over the last quarter of the epochs ({before:.3g} to "
+                 f"{h[-1]:.3g}, {fall:.0%} lower): more --epochs may give a better model. ")
+    else:
+        text += "It had levelled off over the last quarter of the epochs. "
+    return text + ("The learning rate falls to near 0 by the last epoch (a one-cycle "
+                   "schedule), so a flat end alone does not prove convergence: compare the "
+                   "test score with more --epochs.")
+
+
 def _bfactor_note(name: str, scale: float, measured, heat_span: float) -> str:
     """How to read and colour the B-factor file: its scale, the residues left at 0, and
     viewer commands on the heat map's colour scale (red lower, white 0, blue higher; its
@@ -742,6 +781,17 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
         notes += figure_notes
         for note in figure_notes:
             say(note)
+        history, which = _network_history(est)
+        if history:  # the graph or image network: did its training settle?
+            from . import plot
+
+            plot.training_curves({"loss": history}, path=out / "training_loss.png",
+                                 title="Training loss" + (f" ({which})" if which else ""),
+                                 loss_label="mean squared error of the standardised value")
+            figs["training_loss"] = "training_loss.png"
+            text = _convergence_note(history, which)
+            notes.append(text)
+            say(text)
         from . import provenance
 
         config = {"task": "protein-variant", "model": name, "data": _absolute(data_path),
@@ -775,6 +825,9 @@ _CAPTIONS = {
                         "variant touches, held out for testing or never measured): position "
                         "(x, numbered as in the variants from {offset}) by new residue (y); "
                         "grey cells are the wild-type residue",
+    "training_loss": "Training loss of the network per epoch (mean squared error of the "
+                     "standardised {target} on the training variants; see the notes on "
+                     "whether more epochs may help)",
     "distance_map": "C-beta distance map of the structure (positions numbered as in the "
                     "variants, from {offset}; bright = close, colours capped at "
                     "{vmax:g} Å so that contacts stand out)",
