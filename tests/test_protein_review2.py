@@ -241,3 +241,28 @@ def test_convergence_note_says_when_the_loss_was_still_falling():
         _convergence_note([1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3])
     assert "levelled off" in _convergence_note([1.0, 0.5, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3])
     assert "Too few epochs" in _convergence_note([1.0, 0.5])
+
+
+@pytest.mark.parametrize("name", ["tem1", "avgfp"])
+def test_the_c_alpha_notice_says_how_rough_each_value_is(name, tmp_path):
+    """The C-alpha-only notice said the values were approximated, not that rsa keeps only a
+    Spearman of 0.35 with the full-atom values while burial keeps 0.93."""
+    from scipy.stats import spearmanr
+
+    from biochemml import datasets, structure
+
+    full = datasets.structure_path(name)
+    lines = full.read_text().splitlines()
+    (tmp_path / "ca.pdb").write_text("\n".join(
+        line for line in lines if line.startswith("ATOM") and line[12:16].strip() == "CA")
+        + "\nEND\n")
+    ca = structure.read(tmp_path / "ca.pdb")
+    note = structure.approximation_note(ca)
+    a, b = structure.residue_descriptors(structure.read(full)), structure.residue_descriptors(ca)
+    rho = {c: spearmanr(a[c], b[c])[0] for c in ("burial", "rsa", "sasa")}
+    # the ranges the notice gives hold on both proteins (to their 2 decimals)
+    assert 0.835 <= rho["burial"] <= 0.935 and "burial stays close" in note.lower()
+    assert 0.195 <= rho["rsa"] <= 0.355 and "rsa: Spearman 0.20-0.35" in note
+    assert 0.465 <= rho["sasa"] <= 0.655 and "sasa 0.47-0.65" in note
+    agree = (a["secondary_structure"] == b["secondary_structure"]).mean()
+    assert 0.65 <= agree <= 0.75 and "about 70 % of the residues" in note

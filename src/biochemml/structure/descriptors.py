@@ -156,7 +156,10 @@ def approximation_note(structure: Structure) -> str | None:
     where = st.path or st.name
     return (f"{where} holds only C-alpha atoms: solvent accessibility is approximated from "
             "C-alpha spheres, burial counts C-alpha neighbours (no C-beta can be placed) "
-            "and the secondary structure is estimated from C-alpha geometry, not DSSP; "
+            "and the secondary structure is estimated from C-alpha geometry, not DSSP. "
+            "Burial stays close to the full-atom value (Spearman 0.84-0.93 on TEM-1 and "
+            "GFP), but accessibility is rough (rsa: Spearman 0.20-0.35; sasa 0.47-0.65) and "
+            "the secondary structure agrees on about 70 % of the residues; "
             "give a full-atom model (such as the AlphaFold one) for the real values")
 
 
