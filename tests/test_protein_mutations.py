@@ -255,3 +255,16 @@ def test_a_numbering_with_gaps_is_named_with_the_count_of_rows_that_do_not_fit()
     with pytest.raises(InputError) as err:
         variant_table(typo, wt, offset=1)
     assert "skips numbers" not in err.value.message and "rows in all" not in err.value.message
+
+
+def test_an_error_in_a_list_of_variants_names_the_variant_by_its_index():
+    """The Python error said 'sequence at index 1: variant ...' of a list of variants."""
+    from biochemml.protein import variant_table
+
+    for bad, said in ((["K2R", "Y306K"], "is outside the wild type"),
+                      (["K2R", "K2R:K2A"], "mutates position 2 twice"),
+                      (["K2R", "K2"], "is not a mutation")):
+        with pytest.raises(InputError) as err:
+            variant_table(bad, WT, offset=1)
+        assert str(err.value).startswith("variant at index 1: ") and said in str(err.value)
+        assert err.value.row == 1 and not err.value.message.startswith("variant at index")

@@ -332,6 +332,15 @@ def _gap_hint(seq, index, wt_codes, offset: int) -> str:
             "sequence without gaps: renumber the variants that way")
 
 
+def _variant_error(message: str, row: int) -> InputError:
+    """An InputError on the variant at ``row`` of a list: ``variant at index 16: ...`` (not
+    the generic ``sequence at index 16``); a table's caller re-raises it with the file's
+    row and column from ``message`` and ``row``."""
+    err = InputError(message, row=row)
+    err.args = (f"variant at index {row}: {message}",) + err.args[1:]
+    return err
+
+
 def variant_table(variants, wildtype: str, offset: int = 0):
     """Parse and check many variants at once.
 
@@ -376,7 +385,7 @@ def variant_table(variants, wildtype: str, offset: int = 0):
                 message = f"variant {err.message}"
             else:
                 message = f"variant '{text}': {err.message}"
-            raise InputError(message, row=i) from None
+            raise _variant_error(message, i) from None
         for m in muts:
             rows.append(i)
             index.append(m.position - offset)
@@ -404,15 +413,15 @@ def variant_table(variants, wildtype: str, offset: int = 0):
             said += f" ({n_rows} rows in all do not fit)"
         hint = _offset_hint(seq, index, wt_codes, offset) or \
             _gap_hint(seq, index, wt_codes, offset)
-        raise InputError(said + hint, row=int(rows[k]))
+        raise _variant_error(said + hint, int(rows[k]))
     if rows.size:
         key = rows * (len(wt) + 1) + index
         uniq, counts = np.unique(key, return_counts=True)
         if (counts > 1).any():
             dup = int(uniq[counts > 1][0])
             r, j = divmod(dup, len(wt) + 1)
-            raise InputError(f"variant '{variants[r]}' mutates position {j + offset} twice",
-                             row=r)
+            raise _variant_error(f"variant '{variants[r]}' mutates position {j + offset} "
+                                 "twice", r)
     # a synonymous substitution (H24H) changes nothing: the variant is read without it
     changed = mt_codes != wt_codes
     return rows[changed], index[changed], mt_codes[changed].copy()
