@@ -266,3 +266,14 @@ def test_the_c_alpha_notice_says_how_rough_each_value_is(name, tmp_path):
     assert 0.465 <= rho["sasa"] <= 0.655 and "sasa 0.47-0.65" in note
     agree = (a["secondary_structure"] == b["secondary_structure"]).mean()
     assert 0.65 <= agree <= 0.75 and "about 70 % of the residues" in note
+
+
+def test_design_on_a_protein_run_points_to_the_ranked_substitutions(pct_run):
+    """design refused a protein-variant run naming position_effects.csv, not the ranked
+    list of substitutions a user wants to pick from."""
+    from biochemml.errors import ModelError
+    from biochemml.interpret.folder import load_sequence_run
+
+    folder, _ = pct_run
+    with pytest.raises(ModelError, match="ranked .* substitution_effects.csv"):
+        load_sequence_run(folder / "run")

@@ -27,8 +27,10 @@ def load_sequence_run(run_dir):
 
     run_dir = Path(run_dir)
     if (run_dir / "model.pkl").exists():
-        raise ModelError(f"{run_dir} is a protein-variant run: its per-position effects are "
-                         "already in its position_effects.csv and heat map")
+        raise ModelError(f"{run_dir} is a protein-variant run: every single substitution, "
+                         "ranked (measured positions first), is already in its "
+                         "substitution_effects.csv, the per-position means in "
+                         "position_effects.csv and the heat map")
     cfg = _run_config(run_dir)
     est = load_run_model(run_dir)
     if cfg["task"] != "classification":
