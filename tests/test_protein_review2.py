@@ -155,6 +155,10 @@ def test_measured_variants_count_distinct_variants_not_rows(pct_run, capsys):
     assert (f"the test set holds {k} of the {n} variants ({k / n:.0%}; {len(test)} of the "
             f"{len(saved)} rows)") in " ".join(split_note.split())
     assert len(saved) > n  # the replicates made rows and variants differ
+    k_train = saved.loc[saved["split"] == "train", "variant"].nunique()
+    assert (config["n_train_variants"], config["n_test_variants"]) == (k_train, k)
+    report = " ".join((folder / "run" / "report.html").read_text().split())
+    assert f"{k_train} / {k} ({len(saved) - len(test)} / {len(test)} rows)" in report
 
 
 def test_substitution_effects_rank_measured_positions_first_and_say_against_what(pct_run):

@@ -802,7 +802,11 @@ def train_variant_model(data_path, wildtype_fasta, variant_column: str = "varian
                   "test_size": None if split_column else test_size,
                   "group_column": group_column, "split_column": split_column,
                   "baselines": bool(baselines), "model_params": model_params or {},
-                  "n_train": n_train, "n_test": n_test, "interval_95": widths,
+                  "n_train": n_train, "n_test": n_test,
+                  # distinct variants: replicates and copies count once (n_train: rows)
+                  "n_train_variants": len(np.unique(codes[~test])),
+                  "n_test_variants": len(np.unique(codes[test])),
+                  "interval_95": widths,
                   "floor": floor,
                   "notes": notes, "figures": figs,
                   "command": command,
@@ -834,6 +838,16 @@ _CAPTIONS = {
 }
 
 
+def _split_counts(config: dict) -> str:
+    """``"574 / 176"`` distinct training / test variants, with the rows when copies make
+    them more (``"574 / 176 (623 / 188 rows)"``); runs saved before: the rows."""
+    rows = f"{config['n_train']} / {config['n_test']}"
+    if "n_train_variants" not in config:
+        return rows
+    distinct = f"{config['n_train_variants']} / {config['n_test_variants']}"
+    return distinct if distinct == rows else f"{distinct} ({rows} rows)"
+
+
 def _write_report(out: Path, config: dict, metrics: dict) -> None:
     """One self-contained report.html for a protein-variant run."""
     from .report import write_report
@@ -848,7 +862,7 @@ def _write_report(out: Path, config: dict, metrics: dict) -> None:
                "structure": config["structure"] or "none (sequence only)",
                "test set": (f"column {config['split_column']}" if config.get("split_column")
                             else f"split {config.get('split')}, test size {config.get('test_size')}"),
-               "training / test variants": f"{config['n_train']} / {config['n_test']}",
+               "training / test variants": _split_counts(config),
                "seed": config["seed"]}
     scores = metrics.get("test_intervals") or metrics["test"]  # runs saved before: no intervals
     shown = {k: v for k, v in scores.items()
