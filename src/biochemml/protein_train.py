@@ -1103,7 +1103,12 @@ def evaluate_variant_model(run_dir, data_path, out=None, variant_column: str | N
     Returns
     -------
     dict
-        :func:`biochemml.metrics.regression_metrics` of the table (``r2``, ``spearman``...).
+        :func:`biochemml.metrics.regression_metrics` of the table (``r2``, ``spearman``...),
+        with ``intervals`` (each score's bootstrap 95 % interval) and ``intervals_over``
+        (what was resampled). For a run trained with ``split="position"`` the bootstrap
+        draws the table's mutated positions, all variants of a drawn position together
+        (:func:`biochemml.metrics.cluster_intervals`), as the run's own test scores did;
+        otherwise it draws variants.
     """
     from .metrics import regression_metrics
 
