@@ -268,3 +268,12 @@ def test_an_error_in_a_list_of_variants_names_the_variant_by_its_index():
             variant_table(bad, WT, offset=1)
         assert str(err.value).startswith("variant at index 1: ") and said in str(err.value)
         assert err.value.row == 1 and not err.value.message.startswith("variant at index")
+
+
+@pytest.mark.parametrize(("token", "residue"), [("N49AK", "49A"), ("A42aV", "42a")])
+def test_a_residue_with_an_insertion_code_is_named_as_such(token, residue):
+    """'N49AK' (residue 49A of a PDB file) got the generic 'expected the form A108D'."""
+    with pytest.raises(InputError) as err:
+        parse_variant(token)
+    assert f"if it means residue {residue}, a residue with an insertion code" in err.value.message
+    assert "renumber such variants" in err.value.message

@@ -90,6 +90,10 @@ class Mutation:
 _INDEL = re.compile(r"(del|ins|dup|fs)|\d-$|^[A-Za-z]\d+\s*-$", re.IGNORECASE)
 
 
+#: a mutation at a residue with a PDB insertion code: N49AK, A42aV (residue 49A, 42a)
+_INSERTION_CODE = re.compile(r"^([A-Za-z])(\d+)([A-Za-z])([A-Za-z*])$")
+
+
 @lru_cache(maxsize=65536)
 def parse_mutation(token: str) -> Mutation:
     """Parse one mutation such as ``A108D``, ``SA108D`` or ``Y39*``.
@@ -127,6 +131,14 @@ def parse_mutation(token: str) -> Mutation:
                 "only (A108D), one residue for another at a wild-type position. Leave "
                 "indel variants out, or train on full sequences (--task regression, a "
                 "column of sequences), where a model reads each sequence as it is")
+        coded = _INSERTION_CODE.match(text)
+        if coded:
+            raise InputError(
+                f"'{text}' is not a mutation of the form A108D; if it means residue "
+                f"{coded.group(2)}{coded.group(3)}, a residue with an insertion code as PDB "
+                "files number them, renumber such variants: positions count along the "
+                "wild-type sequence, without insertion codes or gaps (49A is the residue "
+                "after 49)")
         raise InputError(
             f"'{text}' is not a mutation: expected the form A108D (wild-type residue, "
             "position, new residue), optionally after a chain letter as in SA108D, or "
