@@ -178,3 +178,13 @@ def test_a_first_fit_in_a_fresh_python_leaves_random_as_it_was():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300)
     assert done.stdout.strip().splitlines()[-1] == "True", done.stderr[-2000:]
+
+
+def test_score_refuses_what_the_metrics_refuse(table):
+    model = SequenceRegressor(n_models=1, **FAST).fit(table.sequence, table.expression)
+    with pytest.raises(InputError, match="R² needs at least 2 values to compare, got 1"):
+        model.score(table.sequence[:1], table.expression[:1])
+    y = table.expression.to_numpy().copy()
+    y[2] = np.nan
+    with pytest.raises(InputError, match="sequence at index 2: the measured value is missing"):
+        model.score(table.sequence.tolist(), y)

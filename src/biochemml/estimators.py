@@ -1061,7 +1061,9 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
 
     def score(self, sequences, y) -> float:
         """Coefficient of determination R² (mean over targets; NaN where the values do
-        not vary, as :func:`biochemml.metrics.regression_metrics` gives)."""
+        not vary, as :func:`biochemml.metrics.regression_metrics` gives). A missing value
+        (NaN) is an error for one target and left out for several (not measured); fewer
+        than 2 rows is an error."""
         _check_paired(sequences, y)
         pred = np.asarray(self.predict(sequences))
         pred = pred.reshape(len(pred), -1)
@@ -1071,6 +1073,12 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
                              f"expected {pred.shape[0]} rows of {pred.shape[1]} "
                              f"value{'s' if pred.shape[1] > 1 else ''}")
         truth = truth.reshape(len(truth), -1)
+        if truth.shape[1] == 1 and np.isnan(truth).any():  # as metrics.regression_metrics
+            raise InputError("the measured value is missing (NaN); a value not measured is "
+                             "left out of a multi-target table only: drop the row",
+                             row=int(np.flatnonzero(np.isnan(truth[:, 0]))[0]))
+        if len(truth) < 2:
+            raise InputError(f"R² needs at least 2 values to compare, got {len(truth)}")
         r2 = []
         for t in range(truth.shape[1]):
             ok = ~np.isnan(truth[:, t])
