@@ -2,6 +2,9 @@
 
 Every function takes plain arrays (lists, numpy arrays, pandas Series) and returns plain
 Python numbers, lists and dicts, so a result can go straight into a JSON file or a report.
+Rows are paired by position; two pandas Series whose index labels differ (the same labels
+in another order, or other labels) are refused rather than paired wrongly: align them, or
+pass ``.to_numpy()``.
 Undefined values (the correlation of a constant prediction, the ROC AUC of a test set with
 one class) are ``nan``, never an exception.
 
@@ -86,6 +89,56 @@ def _as_array(name, values, *, numeric=True, ndim=(1,), all_nan_is_none=False):
     elif arr.dtype.kind == "O" and any(v is None for v in arr.ravel()):
         raise InputError(f"{name} holds a missing value (None)")
     return arr
+
+
+def _labelled(values):
+    """The pandas index of a Series or DataFrame, else None (lists and arrays have none)."""
+    index = getattr(values, "index", None)
+    return index if index is not None and hasattr(values, "iloc") else None
+
+
+def check_same_index(**named):
+    """Refuse pandas inputs whose index labels disagree.
+
+    Every biochemml function pairs the rows of its inputs by position, as numpy does. Two
+    pandas objects whose index labels differ (the same labels in another order after a
+    ``sort_index`` or a ``sample``, or other labels) would be paired row by row all the
+    same, silently giving a wrong number, where pandas itself would align them by label.
+    Inputs that are not pandas objects (lists, arrays) and pandas objects with identical
+    indexes pass.
+
+    Parameters
+    ----------
+    **named : array-like or None
+        The inputs by the names the user knows them by (``y_true=..., y_pred=...``);
+        ``None`` is skipped.
+
+    Raises
+    ------
+    InputError
+        When two of them are pandas objects with different index labels or order.
+    """
+    def show(label):  # 10, not np.int64(10)
+        return repr(label.item() if isinstance(label, np.generic) else label)
+
+    labelled = [(name, _labelled(v)) for name, v in named.items() if v is not None]
+    labelled = [(name, index) for name, index in labelled if index is not None]
+    for (first, a), (other, b) in zip(labelled, labelled[1:]):
+        if len(a) != len(b) or a.equals(b):
+            continue  # a length mismatch gets its own message
+        if set(a) == set(b):
+            i = int(np.flatnonzero(np.asarray(a) != np.asarray(b))[0])
+            how = (f"hold the same index labels in a different order (position {i} is "
+                   f"label {show(a[i])} in {first} but {show(b[i])} in {other})")
+        else:
+            extra = next(v for v in b if v not in set(a))
+            how = f"have different index labels ({other} has {show(extra)}, which {first} lacks)"
+        raise InputError(
+            f"{first} and {other} are pandas objects that {how}; rows are paired by "
+            f"position, so they would be matched wrongly. Align them first (for example "
+            f"{other}.loc[{first}.index], or take both columns from one DataFrame), or pass "
+            f"{other}.to_numpy() if the positions do match"
+        )
 
 
 def _same_length(**arrays):
@@ -282,6 +335,7 @@ def accuracy(y_true, y_pred):
     >>> accuracy([0, 1, 1, 0], [0, 1, 0, 0])
     0.75
     """
+    check_same_index(y_true=y_true, y_pred=y_pred)
     t = _as_array("y_true", y_true, numeric=False)
     p = _as_array("y_pred", y_pred, numeric=False)
     _same_length(y_true=t, y_pred=p)
@@ -311,6 +365,7 @@ def confusion_matrix(y_true, y_pred, labels=None):
     >>> confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0]).tolist()
     [[1, 1], [1, 2]]
     """
+    check_same_index(y_true=y_true, y_pred=y_pred)
     t = _as_array("y_true", y_true, numeric=False)
     p = _as_array("y_pred", y_pred, numeric=False)
     _same_length(y_true=t, y_pred=p)
@@ -528,6 +583,7 @@ def classification_metrics(y_true, y_pred=None, proba=None, labels=None, positiv
     """
     if y_pred is None and proba is None:
         raise InputError("give the predicted classes (y_pred), the probabilities (proba), or both")
+    check_same_index(y_true=y_true, y_pred=y_pred, proba=proba)
     t = _as_array("y_true", y_true, numeric=False)
     p = None if y_pred is None else _as_array("y_pred", y_pred, numeric=False)
     _same_length(y_true=t, y_pred=p, proba=None if proba is None else np.asarray(proba))
@@ -583,6 +639,7 @@ def _probability_metrics(codes, P, pos):
 
 # --------------------------------------------------------------------------- regression
 def _regression_arrays(y_true, y_pred):
+    check_same_index(y_true=y_true, y_pred=y_pred)
     t = _as_array("y_true", y_true, ndim=(1, 2))
     p = _as_array("y_pred", y_pred, ndim=(1, 2))
     if t.shape != p.shape:
@@ -659,6 +716,7 @@ def regression_metrics_by_group(y_true, y_pred, groups, min_rows: int = 3, n_boo
     """
     import pandas as pd
 
+    check_same_index(y_true=y_true, y_pred=y_pred, groups=groups)
     t, p = _regression_arrays(y_true, y_pred)
     if t.ndim == 2 and t.shape[1] != 1:
         raise InputError("regression_metrics_by_group takes one target: pass y of shape (N,)")
@@ -751,6 +809,7 @@ def bootstrap_ci(metric, y_true, y_pred, n_boot=1000, level=0.95, seed=0):
     True
     """
     _check_boot(n_boot, level)
+    check_same_index(y_true=y_true, y_pred=y_pred)
     if metric is accuracy:
         metric = "accuracy"
     if isinstance(metric, str):
@@ -813,6 +872,7 @@ def with_intervals(metrics_fn, y_true, y_pred, n_boot=1000, seed=0, level=0.95, 
     True
     """
     _check_boot(n_boot, level)
+    check_same_index(y_true=y_true, y_pred=y_pred, **arrays)
     point = metrics_fn(y_true, y_pred, **arrays)
     keep = [k for k, v in point.items() if k != "n" and _is_numeric(v)]
     if metrics_fn is regression_metrics and not arrays:
@@ -895,6 +955,7 @@ def cluster_intervals(y_true, y_pred, clusters, n_boot: int = 1000, seed: int = 
     True
     """
     _check_boot(n_boot, level)
+    check_same_index(y_true=y_true, y_pred=y_pred)
     clusters = [np.asarray(c, dtype=np.int64) for c in clusters]
     if not clusters:
         raise InputError("cluster intervals need at least one cluster of rows")
@@ -964,6 +1025,7 @@ def interval_coverage(y_true, mean, std, levels=(0.68, 0.95)):
     >>> interval_coverage([0.0, 1.0, 5.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], levels=(0.95,))
     {0.95: 0.6666666666666666}
     """
+    check_same_index(y_true=y_true, mean=mean, std=std)
     t = _as_array("y_true", y_true, ndim=(1, 2))
     m = _as_array("mean", mean, ndim=(1, 2))
     s = _as_array("std", std, ndim=(1, 2), all_nan_is_none=True)
