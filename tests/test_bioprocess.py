@@ -9,7 +9,7 @@ import pytest
 
 from biochemml.bioprocess import (ConditionModel, Factor, Factors, check_runs, cross_validate,
                                   design, feature_importance, fractional_factorial, recommend)
-from biochemml.errors import InputError
+from biochemml.errors import InputError, ModelError
 
 YAML = """
 factors:
@@ -274,7 +274,7 @@ def test_model_errors():
         ConditionModel("svm")
     m = ConditionModel("gp", factors=two_factors())
     X, y = grid_runs(2)
-    with pytest.raises(InputError, match="not fitted"):
+    with pytest.raises(ModelError, match="not fitted"):
         m.predict(X)
     with pytest.raises(InputError, match="4 rows but y has 3"):
         m.fit(X, y[:3])

@@ -760,12 +760,15 @@ class Factors:
                 for combo in itertools.product(*[f.levels for f in cats])]
 
     # ---------------------------------------------------------------- encoding
-    def check_table(self, df: pd.DataFrame, path=None, within_bounds: bool = True) -> pd.DataFrame:
+    def check_table(self, df: pd.DataFrame, path=None, within_bounds: bool = True,
+                    name: str = "X") -> pd.DataFrame:
         """Check that ``df`` has every varied factor with values inside bounds or levels.
 
         Extra columns are ignored. Fixed factors are filled in with their value.
         ``within_bounds=False`` lets continuous values lie outside the bounds (to
         extrapolate with a model whose bounds were only inferred from its training runs).
+        ``name`` is what a missing column's message calls a table read from no file
+        (``"X has no column 'ZnSO4'"``); a file's is named by its path.
 
         Returns
         -------
@@ -778,9 +781,19 @@ class Factors:
             Naming the file, the spreadsheet row and the column of the first bad cell.
         """
         from ..io import require_columns
+        from ..io.tables import _did_you_mean
 
         path = path if path is not None else df.attrs.get("path")
-        require_columns(df, [f.name for f in self.varied], path=path)
+        names = [f.name for f in self.varied]
+        missing = [n for n in names if n not in df.columns]
+        if missing and path is None:
+            # a column that is itself a factor is no misspelling of another ('MnSO4' is
+            # not 'ZnSO4'): the suggestion looks among the other columns only
+            others = [c for c in df.columns if c not in names]
+            raise InputError(
+                f"{name} has no column '{missing[0]}', a factor of the model; its columns "
+                f"are: {', '.join(map(str, df.columns))}" + _did_you_mean(missing[0], others))
+        require_columns(df, names, path=path)
         out = pd.DataFrame(index=df.index)
         for f in self.factors:
             if f.kind == "continuous":

@@ -25,7 +25,7 @@ import contextlib
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, ModelError
 from ..seeding import seeded
 from .factors import Factor, Factors, numeric_cells
 
@@ -304,15 +304,25 @@ class ConditionModel:
             ``(N, n_factors)`` one column per factor (extra columns are ignored when
             ``factors`` is given).
         y : array-like
-            ``(N,)`` the response; finite numbers.
+            ``(N,)`` the response; finite numbers, paired with the rows of ``X`` by
+            position. A pandas Series whose index labels differ from ``X``'s (the same
+            labels in another order) is refused rather than paired wrongly.
 
         Returns
         -------
         ConditionModel
             ``self``, fitted.
+
+        Raises
+        ------
+        InputError
+            For a bad table or response, or a ``y`` whose index disagrees with ``X``'s.
         """
+        from ..metrics import check_same_index
+
         if not isinstance(X, pd.DataFrame):
             raise InputError("X must be a pandas DataFrame with one column per factor")
+        check_same_index(X=X, y=y)
         y = response_values(y)
         if len(y) != len(X):
             raise InputError(f"X has {len(X)} rows but y has {len(y)} values")
@@ -495,4 +505,5 @@ class ConditionModel:
 
     def _check_fitted(self):
         if not hasattr(self, "factors_"):
-            raise InputError("the model is not fitted yet; call fit(X, y) first")
+            # a ModelError, as the sequence estimators raise for the same thing
+            raise ModelError("this ConditionModel is not fitted yet; call fit(X, y) first")

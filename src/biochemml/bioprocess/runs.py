@@ -465,7 +465,7 @@ def check_runs(runs, factors: Factors, response, id_column=None, used=()) -> Run
             raise cell_error(f"run id '{df[id_column].iloc[i]}' repeats the id of {other}; each "
                              "run needs its own id (replicates are fine under different ids)",
                              df, i, id_column, path)
-    conditions = factors.check_table(df, path=path)
+    conditions = factors.check_table(df, path=path, name="the table of runs")
     blank = np.zeros(len(df), dtype=bool)
     values = {}
     for r in responses:

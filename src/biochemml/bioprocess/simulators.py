@@ -60,7 +60,7 @@ class _Reactor:
             ``(N,)`` final titers with relative measurement noise; the noise-free titers
             are kept in ``last_true_``.
         """
-        checked = self.factors.check_table(conditions)
+        checked = self.factors.check_table(conditions, name="conditions")
         out = np.array([self._simulate(row) for _, row in checked.iterrows()], dtype=np.float64)
         self.last_true_ = out
         return out * (1.0 + self.noise * self._rng.standard_normal(len(out)))
