@@ -123,7 +123,7 @@ def test_u_is_mutated_as_the_t_the_model_reads(position_model):
 
 def test_filter_motifs_read_the_motif_from_the_cnn(course):
     df, clf = course
-    motifs = filter_motifs(clf, df[df.label == 1].sequence)
+    motifs = filter_motifs(clf, df[df.label == 1].sequence, order="information")
     assert motifs, "no filter fired"
     # the most informative filters are pieces of CCGGAA (or its reverse complement TTCCGG)
     pieces = ("CCGGA", "CGGAA", "TTCCG", "TCCGG")
@@ -144,7 +144,8 @@ def test_filter_influence_ranks_the_motif_filters_first(course):
     df, clf = course
     sample = df.sequence.sample(500, random_state=0)
     influence = filter_influence(clf, sample)
-    motifs = {m.name: m.consensus for m in filter_motifs(clf, df[df.label == 1].sequence)}
+    motifs = {m.name: m.consensus for m in filter_motifs(clf, df[df.label == 1].sequence,
+                                                         order="information")}
     assert len(influence) == 32 and (influence >= 0).all()
     assert list(influence) == sorted(influence, reverse=True)
     pieces = ("CCGGA", "CGGAA", "TTCCG", "TCCGG")

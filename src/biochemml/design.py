@@ -84,7 +84,8 @@ def evolve(model, sequences, *, rounds: int = 10, max_mutations: int | None = DE
     Parameters
     ----------
     model : fitted estimator or str or Path
-        Any biochemml sequence model or a run folder (as for
+        Any biochemml sequence model, a model file written by its ``save()`` method, or a
+        run folder (as for
         :func:`biochemml.interpret.mutagenesis`).
     sequences : str or sequence of str
         Starting sequences (say the best measured ones).

@@ -108,8 +108,16 @@ class _FirstLayer:
                 for j, conv in enumerate(self.convs) for f in range(conv.out_channels)]
 
 
+#: sequences (a seeded sample of larger inputs) on which filter_motifs measures each
+#: filter's influence to order its motifs, as ``biochemml interpret`` does
+INFLUENCE_SEQUENCES = 1000
+#: the orders filter_motifs can give its motifs in
+ORDERS = ("influence", "information")
+
+
 def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 10,
-                  pseudocounts: float = 0.5, member: int = 0) -> list:
+                  pseudocounts: float = 0.5, member: int = 0, order: str = "influence",
+                  influence=None) -> list:
     """Motifs of the first-layer convolution filters, read from the windows that excite them.
 
     Parameters
@@ -118,7 +126,8 @@ def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 
         A :class:`biochemml.SequenceClassifier` or :class:`biochemml.SequenceRegressor`
         whose network has convolutions on the one-hot (``cnn``, ``lecture-cnn``,
         ``optimus``, ``legnet``, ``dilated-cnn``, FramePool, or the ``mlp`` with motif
-        features), or a run folder written by ``biochemml train``.
+        features), a model file written by its ``save()`` method, or a run folder written
+        by ``biochemml train``.
     sequences : str or sequence of str
         Sequences to read the motifs from, typically the training or test sequences
         (their positives for a classifier).
@@ -131,20 +140,45 @@ def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 
         Added to each count of the frequency matrix (see :meth:`biochemml.motifs.PWM.from_matrix`).
     member : int, default 0
         Which network of an ensemble to read; each member learns its own filters.
+    order : {"influence", "information"}, default "influence"
+        How the motifs are sorted. ``"influence"``: the most influential filter first, as
+        ``biochemml interpret`` lists them in ``filter_motifs.csv``; the influence is
+        :func:`filter_influence` on ``sequences`` (a seeded sample of 1,000 of them when
+        there are more), unless given in ``influence``. So ``motifs[0]`` is the filter
+        the predictions rest on most. ``"information"``: the highest information content
+        first (no extra passes over the sequences); beware that a filter read from few
+        windows looks sharp by chance, so the first of this order can be noise.
+    influence : pandas.Series, optional
+        The output of :func:`filter_influence` for this model and member, to order by
+        without measuring it again.
 
     Returns
     -------
     list of biochemml.motifs.PWM
         One PWM per filter with at least ``min_sites`` instances, named ``"filter_7"`` (and,
         for models with filters of several widths, ``"filter_7_width5"``), its instance
-        counts in ``counts`` (shape ``(C, W)``), sorted by information content, highest
-        first. The motifs are in the letters the sequences are written in: RNA motifs (U)
-        from an RNA table, whichever of T or U the model reads. Windows that run past either end of a sequence or hold an ``N`` are not used.
+        counts in ``counts`` (shape ``(C, W)``), in the ``order`` asked for (ties keep the
+        information-content order). The motifs are in the letters the sequences are
+        written in: RNA motifs (U) from an RNA table, whichever of T or U the model reads.
+        Windows that run past either end of a sequence or hold an ``N`` are not used.
+
+    Examples
+    --------
+    >>> motifs = filter_motifs(clf, train.sequence)             # doctest: +SKIP
+    >>> motifs[0].name, motifs[0].consensus   # the most influential filter  # doctest: +SKIP
     """
     from ..motifs.pwm import PWM
 
     if not 0 < threshold <= 1:
         raise InputError(f"threshold must be above 0 and at most 1, got {threshold}")
+    if order not in ORDERS:
+        raise InputError(f"order must be {' or '.join(map(repr, ORDERS))}, got {order!r}")
+    if influence is not None and not hasattr(influence, "get"):
+        raise InputError("influence must be the pandas Series filter_influence() returns "
+                         f"(filter name -> influence), not a {type(influence).__name__}")
+    from .mutagenesis import as_model
+
+    model = as_model(model)  # loaded once, should influence be measured too
     layer = _FirstLayer(model, sequences, member, "read filter motifs from")
     convs, codes, c, run = layer.convs, layer.codes, layer.n_channels, layer.run
     best = [np.full(conv.out_channels, -np.inf) for conv in convs]
@@ -182,7 +216,26 @@ def filter_motifs(model, sequences, *, threshold: float = 0.5, min_sites: int = 
         motifs.append(PWM.from_matrix(m, pseudocounts=pseudocounts, alphabet=layer.letters,
                                       name=name))
     motifs.sort(key=lambda p: -float(p.information_content().sum()))
+    if order == "influence" and motifs:
+        if influence is None:
+            seqs = _seeded_sample(_sequence_list(sequences), INFLUENCE_SEQUENCES)
+            influence = filter_influence(model, seqs, member=member)
+        motifs.sort(key=lambda p: -float(influence.get(p.name, 0.0)))  # stable: ties by IC
     return motifs
+
+
+def _sequence_list(sequences) -> list:
+    from .mutagenesis import sequence_list
+
+    return sequence_list(sequences, "read filter motifs from")
+
+
+def _seeded_sample(items: list, n: int) -> list:
+    """``items`` when there are at most ``n``, else ``n`` of them drawn with seed 0, in order."""
+    if len(items) <= n:
+        return items
+    keep = np.sort(np.random.default_rng(0).permutation(len(items))[:n])
+    return [items[i] for i in keep]
 
 
 def filter_influence(model, sequences, *, member: int = 0, progress: bool = False):

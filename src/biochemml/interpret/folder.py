@@ -234,7 +234,7 @@ def interpret_run(run_dir, data, out, *, sequence_column_name: str | None = None
     importance = result.importance
     reading = _seeded_sample(seqs, FILTER_SEQUENCES)  # motifs settle long before 20,000
     try:
-        motifs = filter_motifs(est, reading)
+        motifs = filter_motifs(est, reading, order="information")  # by influence below
         no_filters = ("No filter fired strongly on 10 or more windows of these "
                       f"{len(reading)} sequences, so no filter motif could be read: give more "
                       "sequences (the training table).") if not motifs else None

@@ -45,6 +45,10 @@ class Mutagenesis:
     column : str
         The name of those numbers in a table: ``"prediction"``, or ``"log_odds_1"`` for a
         classifier (whose ``prediction`` elsewhere is a class label).
+    ids : list, optional
+        A name for each sequence: the index labels of a pandas Series or DataFrame given
+        to :func:`mutagenesis` (as :func:`biochemml.design.evolve` keeps them), so that
+        :meth:`to_frame` merges back on that index; ``None`` for a list (then 0, 1, ...).
 
     Positions the model does not read (past its input length, for a model that cuts longer
     sequences) have NaN effects: changing them changes nothing because the model never sees
@@ -57,6 +61,7 @@ class Mutagenesis:
     effects: np.ndarray
     output: str
     column: str = "prediction"
+    ids: list | None = None
 
     def __repr__(self) -> str:  # not the arrays: a notebook cell shows what the result is
         n, length = self.effects.shape[:2]
@@ -74,12 +79,17 @@ class Mutagenesis:
         """``(N, L)``: how much each letter of each sequence raises the output against the
         mean of the other letters there (the reference minus the mean of its substitutions).
 
-        Positive: the letter the sequence holds helps the output; negative: it hurts. At an
-        unknown letter (N) it is minus the mean over every letter; NaN past the end.
+        Positive: the letter the sequence holds helps the output; negative: it hurts. NaN
+        at an unknown letter (N): the model reads it as no letter at all, so there is no
+        letter of its own to compare with the others (the effects of each letter there are
+        in :attr:`effects`); NaN past the end.
         """
-        n_sub = np.array([[len(self.symbols) - (ch in self.symbols) for ch in s.ljust(self.effects.shape[1])]
-                          for s in self.sequences], dtype=float)
-        return -self.effects.sum(axis=-1) / n_sub
+        width = self.effects.shape[1]
+        own = np.array([[ch in self.symbols for ch in s.ljust(width)] for s in self.sequences],
+                       dtype=bool).reshape(len(self.sequences), width)
+        n_sub = len(self.symbols) - 1
+        with np.errstate(invalid="ignore"):
+            return np.where(own, -self.effects.sum(axis=-1) / n_sub, np.nan)
 
     def to_frame(self, ids=None) -> pd.DataFrame:
         """One row per substitution, the columns of ``mutagenesis.csv``.
@@ -87,8 +97,9 @@ class Mutagenesis:
         Parameters
         ----------
         ids : sequence of str, optional
-            A name for each of the N sequences; by default its number (0, 1, ...) in the
-            input.
+            A name for each of the N sequences; by default :attr:`ids`: the index labels
+            of a pandas Series or DataFrame given to :func:`mutagenesis` (so the table
+            merges back on that index), else the number (0, 1, ...) in the input.
 
         Returns
         -------
@@ -98,7 +109,9 @@ class Mutagenesis:
             (that minus the sequence's own) and ``importance`` (of the reference letter at
             that position, :attr:`importance`).
         """
-        ids = list(range(len(self.sequences))) if ids is None else list(ids)  # by position
+        if ids is None:  # the input's index labels, else positions
+            ids = list(range(len(self.sequences))) if self.ids is None else list(self.ids)
+        ids = list(ids)
         if len(ids) != len(self.sequences):
             raise InputError(f"{len(ids)} ids given for {len(self.sequences)} sequences: give "
                              "one id a sequence")
@@ -172,11 +185,24 @@ def _scorer(model, output, purpose: str = "explain"):
 
 
 def as_model(model):
-    """A fitted model, or the one of a run folder (knowing its target names)."""
+    """A fitted model, the one of a model file written by ``save()``, or the one of a run
+    folder (knowing its target names)."""
     if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
+        import os
+        from pathlib import Path
+
+        path = Path(os.fsdecode(model))
+        if path.is_file():  # what SequenceClassifier.save / SequenceRegressor.save write
+            from ..estimators import load
+
+            return load(path)
+        if not path.exists():
+            raise ModelError(f"{path} does not exist: pass a fitted model, a model file "
+                             "written by its save() method, or a run folder written by "
+                             "biochemml train")
         from .folder import load_sequence_run
 
-        return load_sequence_run(model)[1]
+        return load_sequence_run(path)[1]
     return model
 
 
@@ -231,10 +257,13 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
     ----------
     model : fitted estimator or str or Path
         A :class:`biochemml.SequenceClassifier`, :class:`biochemml.SequenceRegressor`, a
-        baseline, or a run folder written by ``biochemml train`` (its model is loaded).
+        baseline, a model file written by its ``save()`` method, or a run folder written
+        by ``biochemml train`` (its model is loaded).
     sequences : str, sequence of str, pandas Series or one-column DataFrame
-        The sequences to mutate; ``N`` letters stay (every letter is tried there). An RNA
-        table on a DNA model (or the reverse) keeps its own letters in the result.
+        The sequences to mutate; ``N`` letters stay (every letter is tried there, and the
+        importance there is NaN). An RNA table on a DNA model (or the reverse) keeps its
+        own letters in the result. A Series or DataFrame's index labels become the
+        result's ``ids`` (the ``id`` column of ``to_frame()``, the map titles).
     output : optional
         What to explain. Classifiers: a class label (default the positive class of a run
         folder, as ``biochemml interpret`` explains, else the second of two classes, e.g.
@@ -248,7 +277,7 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
     -------
     Mutagenesis
         ``effects`` of shape ``(N, L, C)`` and ``importance`` of shape ``(N, L)``; one
-        sequence gives ``N = 1``.
+        sequence gives ``N = 1``. ``ids``: the input's index labels, or ``None``.
 
     Examples
     --------
@@ -301,4 +330,5 @@ def mutagenesis(model, sequences, *, output=None, progress: bool = False) -> Mut
         if pending:
             flush()
     effects[_unread(model, seqs, width)] = np.nan
-    return Mutagenesis(seqs, symbols, reference, effects, described, column)
+    ids = list(sequences.index) if isinstance(sequences, (pd.Series, pd.DataFrame)) else None
+    return Mutagenesis(seqs, symbols, reference, effects, described, column, ids)

@@ -29,7 +29,10 @@ def mutagenesis_map(result, path=None, *, index=0, start=1, title=None, formats=
     path : str or Path, optional
         Save the figure there.
     index : int, default 0
-        Which of the result's sequences to draw.
+        Which of the result's sequences to draw, by position (0 is the first). The
+        default title names it by its id: the index label of the pandas Series or
+        DataFrame given to :func:`~biochemml.interpret.mutagenesis` (``result.ids``), else
+        this position.
     start : int, default 1
         Number of the first position on the x axis.
     title, formats, dpi :
@@ -96,6 +99,7 @@ def mutagenesis_map(result, path=None, *, index=0, start=1, title=None, formats=
             ax_map.set_xlim(start + lo - 0.5, start + hi - 0.5)
             fig.colorbar(image, ax=[ax_logo, ax_map], label=f"change in\n{result.output}", shrink=0.9)
         axes[-1, 0].set_xlabel("position")
-        axes[0, 0].set_title(title or f"In-silico mutagenesis: sequence {index} "
+        name = index if getattr(result, "ids", None) is None else result.ids[index]
+        axes[0, 0].set_title(title or f"In-silico mutagenesis: sequence {name} "
                              f"({result.output} = {result.reference[index]:.3g})")
     return finish(fig, path, formats, dpi)
