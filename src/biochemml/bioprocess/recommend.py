@@ -120,6 +120,10 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         elsewhere (see :func:`~biochemml.bioprocess.evaluate.few_runs_interval_note`), and
         when a response spans more than 10-fold without ``log_response`` (see
         :func:`~biochemml.bioprocess.evaluate.log_response_hint`), else ``""``.
+        ``attrs["runs"]`` names the runs left out for a blank response (failed runs; by
+        index label for a DataFrame, by file row for a file), runs with a response below 0
+        and runs entered twice, else ``""``. Each of these notes that is not empty is also
+        given as a :class:`~biochemml.errors.CampaignWarning`.
     """
     import torch
 
@@ -186,13 +190,39 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         few_runs_interval_note(len(checked.conditions), models[0].pure_error_df_,
                                proposals=True),
         log_response_hint(checked.responses[responses], log_response)]))
-    # the runs themselves: a response below 0, runs entered twice (the CLI says them apart)
-    out.attrs["runs"] = "; ".join(filter(None, [checked.negative_notice(),
+    # the runs themselves: runs left out for a blank response, a response below 0, runs
+    # entered twice (the CLI says them apart)
+    out.attrs["runs"] = "; ".join(filter(None, [skipped_note(runs, checked),
+                                                checked.negative_notice(),
                                                 checked.duplicate_notice()]))
     for key in ("runs", "note", "repeats", "unvaried", "intervals"):  # attrs are easily lost
         if out.attrs.get(key):
             warnings.warn(out.attrs[key], CampaignWarning, stacklevel=2)
     return out
+
+
+def skipped_note(runs, checked) -> str:
+    """One sentence naming the runs left out for a blank response, or ``""``.
+
+    Runs read from a file are named by their file row (:meth:`Runs.skipped_notice`); those
+    of a DataFrame built in Python by their index label, which is what ``runs.loc[...]``
+    finds (a 1-based row number would point at another run of a filtered table).
+    """
+    if not checked.skipped:
+        return ""
+    table = checked.table
+    if not isinstance(runs, pd.DataFrame) or table.attrs.get("path") is not None:
+        return checked.skipped_notice()
+    first = table.attrs.get("first_row", 1)  # Runs.skipped holds file rows: back to positions
+    labels = [runs.index[row - first] for row in checked.skipped]
+    labels = [label.item() if isinstance(label, np.generic) else label for label in labels]
+    shown = ", ".join(map(repr, labels[:20])) + (" ..." if len(labels) > 20 else "")
+    what = ("a blank response" if checked.n_responses == 1 else
+            "a blank value in one of the responses (a run is used only when every response "
+            "is measured)")
+    many = len(labels) > 1
+    return (f"skipped {len(labels)} run{'s' if many else ''} with {what}: the "
+            f"row{'s' if many else ''} with index label{'s' if many else ''} {shown}")
 
 
 def check_request(runs, factors: Factors, response, batch: int = 4, maximize=True,
