@@ -410,6 +410,12 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
     -------
     metrics : pandas.DataFrame
         One row per kind: ``rmse``, ``r2``, ``spearman``, ``coverage``, ``interval_width``.
+        ``attrs["calibration"]``: for ``level=0.95``, a sentence for each kind whose
+        intervals' coverage lies outside the band of a calibrated model (see
+        :func:`coverage_note`), as ``replay`` and ``fit-conditions`` judge it, joined by
+        "; ", else ``""``; each is also given as a
+        :class:`~biochemml.errors.CampaignWarning`, as is ``attrs["skill"]``, the note
+        of :func:`no_skill_note`.
     predictions : pandas.DataFrame
         ``(N * len(kinds), 7)``: ``kind``, ``row`` (0-based position in ``X``; the
         ``fit-conditions`` command writes the file row instead, header = row 1),
@@ -424,8 +430,10 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
         Fewer than 3 distinct conditions, ``folds`` out of range, or a response with the
         same value in every run (no model can learn from it).
     """
+    from ..metrics import check_same_index
     from .runs import require_variation
 
+    check_same_index(X=X, y=y)
     name = getattr(y, "name", None) or "the response"
     y = np.asarray(y, dtype=np.float64)
     require_variation(y)
@@ -458,8 +466,15 @@ def cross_validate(X: pd.DataFrame, y, kinds=("gp", "gbt", "nn"), factors: Facto
                                   high_name: upper}))
     table = pd.DataFrame(metrics).T
     note = no_skill_note(table, name)
-    if note:
-        warnings.warn(note, CampaignWarning, stacklevel=2)
+    table.attrs["skill"] = note
+    # the coverage verdict replay gives (and fit-conditions prints): Python says it too
+    calibration = [coverage_note(float(table.loc[k, "coverage"]), len(y), k,
+                                 proposals=k == "gp")
+                   for k in kinds] if abs(level - 0.95) < 1e-9 else []
+    table.attrs["calibration"] = "; ".join(filter(None, calibration))
+    for text in [note, *calibration]:
+        if text:
+            warnings.warn(text, CampaignWarning, stacklevel=2)
     return table, pd.concat(rows, ignore_index=True)
 
 
