@@ -481,6 +481,11 @@ def group_names(groups, limit: int = 10) -> str:
     return shown + (f", ... ({len(names)} groups)" if len(names) > limit else "")
 
 
+class SplitWarning(UserWarning):
+    """A split came out other than asked: :func:`group_split` with too few groups for
+    ``test_size`` holds out a whole group, a larger (or smaller) share of the rows."""
+
+
 def group_split(groups, test_size: float = 0.2, seed: int = 0):
     """Train/test rows with every group wholly on one side (``GroupShuffleSplit``).
 
@@ -498,7 +503,18 @@ def group_split(groups, test_size: float = 0.2, seed: int = 0):
     -------
     train, test : ndarray of int
         Sorted row positions (0-based), not pandas index labels: use ``.iloc``.
+
+    Warns
+    -----
+    SplitWarning
+        When the test set holds a share of the rows far from ``test_size`` (more than 5
+        points and a quarter of ``test_size`` away): with few groups, whole groups go to
+        the test set, so 2 groups and ``test_size=0.2`` hold out half the rows. The
+        sentence names the groups held out. (``biochemml train`` says the same itself.)
     """
+    import sys
+    import warnings
+
     from sklearn.model_selection import GroupShuffleSplit
 
     _check_fraction(test_size, "test_size", zero=False)
@@ -507,6 +523,17 @@ def group_split(groups, test_size: float = 0.2, seed: int = 0):
         raise InputError("the group column has a single value: it cannot split the table")
     tr, te = next(GroupShuffleSplit(1, test_size=test_size, random_state=seed)
                   .split(codes, groups=codes))
+    share = len(te) / len(codes)
+    caller = sys._getframe(1).f_globals.get("__name__", "")
+    if abs(share - test_size) > max(0.05, test_size / 4) and not caller.startswith("biochemml."):
+        held = np.unique(codes[te])
+        values = np.asarray(groups, dtype=object)
+        warnings.warn(
+            f"only {n_groups} groups: whole groups go to one side, so the test set is "
+            f"{len(held)} of them ({group_names(values[te])}), {len(te)} of {len(codes)} rows "
+            f"({share:.0%}), not the {test_size:.0%} asked for. With so few groups, a random "
+            "split scored per group (metrics.regression_metrics_by_group) says more, or hold "
+            "out each group in turn", SplitWarning, stacklevel=2)
     return np.sort(tr), np.sort(te)
 
 
