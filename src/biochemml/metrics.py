@@ -789,7 +789,9 @@ def bootstrap_ci(metric, y_true, y_pred, n_boot=1000, level=0.95, seed=0):
     metric : str or callable
         A name (``"accuracy"``, ``"r2"``, ``"pearson"``, ``"spearman"``, ``"mse"``, ``"rmse"``,
         ``"mae"``) or :func:`accuracy`, computed for all resamples in one array operation;
-        or any ``f(y_true, y_pred) -> float``, called once per resample.
+        or any ``f(y_true, y_pred) -> float``, called once per resample. A function that
+        returns a dict of metrics (:func:`regression_metrics`) is refused: use
+        :func:`with_intervals` for it.
     y_true, y_pred : array-like of shape (N,)
     n_boot : int, default 1000
         Number of resamples (examples drawn with replacement, N per resample).
@@ -826,10 +828,26 @@ def bootstrap_ci(metric, y_true, y_pred, n_boot=1000, level=0.95, seed=0):
         if len(t) == 0:
             raise InputError("y_true is empty: there is nothing to evaluate")
         _same_length(y_true=t, y_pred=p)
+        _one_number(metric, metric(t, p))
         draws = [metric(t[idx], p[idx]) for chunk in _resample_chunks(len(t), int(n_boot), seed)
                  for idx in chunk]
     low, high = _percentiles(draws, level)
     return float(low), float(high)
+
+
+def _one_number(metric, value) -> None:
+    """Refuse a metric function that does not return one number (a dict of metrics, an
+    array), naming the function to use instead."""
+    name = getattr(metric, "__name__", type(metric).__name__)
+    if isinstance(value, dict):
+        raise InputError(
+            f"bootstrap_ci takes a metric that returns one number, but {name} returns a dict "
+            f"of metrics ({', '.join(map(str, list(value)[:4]))}, ...); for an interval on "
+            f"each of them use with_intervals({name}, y_true, y_pred)")
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0 or not _is_numeric(
+            value.item() if isinstance(value, np.generic) else value):
+        raise InputError(f"bootstrap_ci takes a metric that returns one number, but {name} "
+                         f"returned {type(value).__name__} {str(value)[:60]!r}")
 
 
 def _batched_regression(t, p, idx):
