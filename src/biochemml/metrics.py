@@ -12,8 +12,12 @@ Conventions
 -----------
 - Confusion matrices follow scikit-learn: rows are the true class, columns the predicted
   class, classes in ``labels`` order (sorted by default).
-- Binary problems report precision, recall and F1 of the *positive* class (``1`` by default);
-  problems with more classes report the unweighted (macro) mean over classes.
+- Binary problems report precision, recall and F1 of the *positive* class: by default the
+  label ``1`` of 0/1 labels, else the rarer class of ``y_true`` (:func:`default_positive`,
+  as ``biochemml train`` picks it). Functions given only a confusion matrix take row 1 (the
+  class ``1`` of 0/1 labels), since ``labels`` there may be display names: name the
+  positive class for text classes. Problems with more classes report the unweighted
+  (macro) mean over classes.
 - A false positive is a **type I error**, a false negative a **type II error**.
 - Bootstrap intervals are percentile intervals over resampled test examples; all resamples
   are drawn at once and the common metrics are computed for all of them in one array
@@ -242,9 +246,27 @@ def default_positive(labels):
     return _plain(chosen)
 
 
-def _positive_index(labels, positive):
-    """Index of the positive class: ``positive`` if given, else the label 1 (or True), else the last."""
+def _default_row(labels, counts) -> int:
+    """Index (0 or 1) of the default positive class of two classes, the rule of
+    :func:`default_positive`: the label 1 (or True) of 0/1 (False/True) labels, else the
+    rarer class by ``counts`` (its true examples), the second when both are as common.
+    ``labels`` None: the classes are 0 and 1, so 1."""
+    names = [0, 1] if labels is None else list(_plain(labels))
+    lowered = [str(c).strip().lower() for c in names]
+    for one in ("1", "true"):
+        if set(lowered) in ({"0", "1"}, {"false", "true"}) and one in lowered:
+            return lowered.index(one)
+    counts = np.asarray(counts)
+    return int(np.argmin(counts)) if counts[0] != counts[1] else 1
+
+
+def _positive_index(labels, positive, codes=None):
+    """Index of the positive class: ``positive`` if given; else, with the true class
+    ``codes``, the rule of :func:`default_positive` (label 1 of 0/1 labels, else the rarer
+    class); without them the label 1 (or True), else the last."""
     labels = list(_plain(labels))
+    if positive is None and codes is not None and len(labels) == 2:
+        return _default_row(labels, np.bincount(np.asarray(codes), minlength=2)[:2])
     if positive is None:
         for candidate in (1, True, "1"):
             if candidate in labels:
@@ -383,16 +405,21 @@ def _as_confusion(cm):
     return cm
 
 
-def confusion_reading(cm, positive=1, labels=None):
+def confusion_reading(cm, positive=None, labels=None):
     """Read a confusion matrix the way the lecture does: TP, FP, FN, TN and the rates.
 
     Parameters
     ----------
     cm : array-like of shape (K, K)
         Rows true class, columns predicted class (as :func:`confusion_matrix` returns).
-    positive : int or label, default 1
+    positive : int or label, optional
         The positive class: a label in ``labels``, or else a row index of ``cm``.
-        With more than two classes the reading is one-vs-rest for that class.
+        With more than two classes the reading is one-vs-rest for that class. Default row
+        1: the class ``1`` of 0/1 labels, as :func:`classification_metrics` takes it. A
+        matrix alone does not say whether ``labels`` are the classes or display names of
+        0 and 1, so for text classes name the positive one (the functions given the labels
+        themselves, :func:`classification_metrics` and the ROC / PR figures, take the rarer
+        class, :func:`default_positive`).
     labels : list, optional
         Class labels in row order, to name ``positive`` by label.
 
@@ -431,7 +458,12 @@ def confusion_reading(cm, positive=1, labels=None):
 
 
 def _row_of(positive, labels, k):
-    """Row of the positive class: by label when ``labels`` holds it, else as a row index."""
+    """Row of the positive class: by label when ``labels`` holds it, else as a row index;
+    ``None``: row 1 (a matrix alone cannot tell class labels from display names)."""
+    if positive is None:
+        if labels is not None and len(labels) != k:
+            raise InputError(f"{len(labels)} labels given for a {k}-class confusion matrix")
+        return 1
     if labels is not None:
         if len(labels) != k:
             raise InputError(f"{len(labels)} labels given for a {k}-class confusion matrix")
@@ -447,7 +479,7 @@ def _pct(x):
     return "undefined" if np.isnan(x) else f"{100 * x:.1f}%"
 
 
-def explain_confusion(cm, labels=None, positive=1):
+def explain_confusion(cm, labels=None, positive=None):
     """Say in 2-4 plain sentences what a confusion matrix shows.
 
     Parameters
@@ -456,8 +488,9 @@ def explain_confusion(cm, labels=None, positive=1):
         Rows true class, columns predicted class.
     labels : list of str, optional
         Class names in row order; default ``class 0``, ``class 1``, ...
-    positive : int or label, default 1
-        The positive class of a binary matrix: a label in ``labels``, or else a row index.
+    positive : int or label, optional
+        The positive class of a binary matrix: a label in ``labels``, or else a row index;
+        default row 1, as in :func:`confusion_reading` (for text classes, name it).
 
     Returns
     -------
@@ -557,8 +590,10 @@ def classification_metrics(y_true, y_pred=None, proba=None, labels=None, positiv
         Class order; default every class seen, sorted (or 0..K-1 for integer labels and an
         (N, K) ``proba``).
     positive : label, optional
-        Positive class of a binary problem; default the label ``1`` (or ``True``), else the
-        last label.
+        Positive class of a binary problem; default as :func:`default_positive` picks it
+        (and ``biochemml train``, and the figures): the label ``1`` (or ``True``) of 0/1
+        labels, else the rarer class in ``y_true``, the last label when both are as common.
+        The result's ``positive`` says which it took.
     threshold : float, default 0.5
         Decision threshold used when ``y_pred`` is derived from a 1-D ``proba``.
 
@@ -589,7 +624,7 @@ def classification_metrics(y_true, y_pred=None, proba=None, labels=None, positiv
     _same_length(y_true=t, y_pred=p, proba=None if proba is None else np.asarray(proba))
     labels, tc, pc = _resolve_classes(t, p, proba, labels)
     k = max(len(labels), 2)
-    pos = _positive_index(labels, positive) if len(labels) == 2 else None
+    pos = _positive_index(labels, positive, tc) if len(labels) == 2 else None
     P = None
     if proba is not None:
         if len(labels) < 2:
@@ -902,10 +937,15 @@ def with_intervals(metrics_fn, y_true, y_pred, n_boot=1000, seed=0, level=0.95, 
         extra = {k: np.asarray(v) for k, v in arrays.items() if v is not None}
         _same_length(y_true=t, y_pred=p, **extra)
         draws = {k: [] for k in keep}
+        fixed = {}
+        if metrics_fn is classification_metrics and point.get("positive") is not None:
+            # the default positive class (the rarer) could change in a resample of two
+            # classes about as common: every resample scores the class the value scores
+            fixed["positive"] = point["positive"]
         for chunk in _resample_chunks(len(t), int(n_boot), seed):
             for idx in chunk:
                 m = metrics_fn(t[idx], None if p is None else p[idx],
-                               **{k: v[idx] for k, v in extra.items()})
+                               **{k: v[idx] for k, v in extra.items()}, **fixed)
                 for k in keep:
                     draws[k].append(m[k])
     out = {}
