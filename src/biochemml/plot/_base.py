@@ -55,12 +55,21 @@ class SlideFigure(Figure):
         return buffer.getvalue()
 
 
-def new_figure(width, height, dpi=DPI, **subplots):
+def new_figure(width, height, dpi=DPI, ax=None, **subplots):
     """A figure that does not go through pyplot (no window, no double display in notebooks).
 
     Returns (fig, axes) like ``plt.subplots``; call inside :func:`style`. The figure is a
-    :class:`SlideFigure`, shown as a PNG by Jupyter.
+    :class:`SlideFigure`, shown as a PNG by Jupyter. ``ax``: a matplotlib Axes of the
+    caller's to draw into instead (one panel of ``plt.subplots(1, 2)``); its figure is
+    returned and keeps its own size.
     """
+    if ax is not None:
+        from matplotlib.axes import Axes
+
+        if not isinstance(ax, Axes) or subplots:
+            raise InputError(f"ax must be one matplotlib Axes (such as plt.gca() or one of "
+                             f"plt.subplots(1, 2)[1]), not {type(ax).__name__}")
+        return ax.figure, ax
     fig = SlideFigure(figsize=(width, height), dpi=dpi, layout="constrained")
     axes = fig.subplots(**subplots) if subplots else fig.subplots()
     return fig, axes

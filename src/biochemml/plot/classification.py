@@ -8,8 +8,8 @@ from ..errors import InputError
 from ._base import DPI, finish, new_figure, style
 
 
-def confusion_matrix(cm, labels=None, path=None, *, normalize=False, positive=1,
-                     title="Confusion matrix", formats=None, dpi=DPI):
+def confusion_matrix(cm, labels=None, path=None, *, normalize=False, positive=None,
+                     title="Confusion matrix", formats=None, dpi=DPI, ax=None):
     """Heat map of a confusion matrix with counts and the percentage of each true class.
 
     Parameters
@@ -23,12 +23,21 @@ def confusion_matrix(cm, labels=None, path=None, *, normalize=False, positive=1,
     normalize : bool, default False
         Show the row percentage first (and the count below) instead of the count first.
         Colours always show the row percentage, so a rare class is as visible as a common one.
-    positive : int or label, default 1
+    positive : int or label, optional
         Positive class of a binary matrix: a label in ``labels``, or else a row index. Binary
         matrices get TP/FP/FN/TN tags in the cells and sensitivity, specificity, precision and
-        the type I/II errors written below.
+        the type I/II errors written below, with the positive class named. Default row 1:
+        the class ``1`` of 0/1 labels (``labels`` may be display names for them, such as
+        ``["random", "motif"]``). For text classes, name it: ``positive="bound"``;
+        :func:`biochemml.metrics.classification_metrics` and ``biochemml train`` take the
+        rarer class when none is named (the result's ``positive`` says which).
     title, formats, dpi :
         As in every biochemml figure.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes of your own figure (``fig, axes = plt.subplots(1, 2)``, then
+        ``ax=axes[0]``) instead of a new figure; its figure is returned (and saved to
+        ``path`` when given, whole). A binary matrix's reading is then written under the
+        axes, as its x label.
 
     Returns
     -------
@@ -46,7 +55,8 @@ def confusion_matrix(cm, labels=None, path=None, *, normalize=False, positive=1,
         p = _m._row_of(positive, labels, 2)
         tags = {(p, p): "TP", (p, 1 - p): "FN", (1 - p, p): "FP", (1 - p, 1 - p): "TN"}
     with style():
-        fig, ax = new_figure(side + 1.0, side + (0.8 if k == 2 else 0.0), dpi)
+        own = ax is not None
+        fig, ax = new_figure(side + 1.0, side + (0.8 if k == 2 else 0.0), dpi, ax=ax)
         image = ax.imshow(frac, cmap="Blues", vmin=0, vmax=1)
         fig.colorbar(image, ax=ax, label="fraction of the true class", shrink=0.8)
         small = k > 8
@@ -69,12 +79,14 @@ def confusion_matrix(cm, labels=None, path=None, *, normalize=False, positive=1,
         ax.spines[:].set_visible(False)
         ax.set_title(title)
         if k == 2:
-            r = _m.confusion_reading(cm, positive, labels)
-            fig.supxlabel(
+            r = _m.confusion_reading(cm, p)
+            (ax.set_xlabel if own else fig.supxlabel)(
+                ("predicted class\n" if own else "") +
                 f"accuracy {_m._pct(r['accuracy'])} · sensitivity {_m._pct(r['sensitivity'])} · "
                 f"specificity {_m._pct(r['specificity'])} · precision {_m._pct(r['precision'])}\n"
+                f"positive class: {names[p]} · "
                 f"FP = type I errors ({r['FP']}) · FN = type II errors ({r['FN']})",
-                fontsize=11)
+                fontsize=11 if not own else 9)
     return finish(fig, path, formats, dpi)
 
 
@@ -85,7 +97,7 @@ def _curves(y_true, proba, labels, positive):
     labels, codes, _ = _m._resolve_classes(t, None, proba, labels)
     if len(labels) < 2:
         raise InputError("y_true holds a single class: a curve needs both positives and negatives")
-    pos = _m._positive_index(labels, positive) if len(labels) == 2 else None
+    pos = _m._positive_index(labels, positive, codes) if len(labels) == 2 else None
     P = _m._prepare_proba(proba, len(labels), pos)
     classes = [pos] if pos is not None else range(len(labels))
     out = []
@@ -98,12 +110,12 @@ def _curves(y_true, proba, labels, positive):
     return out
 
 
-def _curve_figure(kind, y_true, proba, path, labels, positive, title, formats, dpi):
+def _curve_figure(kind, y_true, proba, path, labels, positive, title, formats, dpi, ax=None):
     from sklearn import metrics as skm
 
     curves = _curves(y_true, proba, labels, positive)
     with style():
-        fig, ax = new_figure(5.6, 5.2, dpi)
+        fig, ax = new_figure(5.6, 5.2, dpi, ax=ax)
         for i, (name, truth, score) in enumerate(curves):
             who = "" if len(curves) == 1 else f"{name}: "
             if kind == "roc":
@@ -136,7 +148,7 @@ def _curve_figure(kind, y_true, proba, path, labels, positive, title, formats, d
 
 
 def roc_curve(y_true, proba, path=None, *, labels=None, positive=None, title="ROC curve",
-              formats=None, dpi=DPI):
+              formats=None, dpi=DPI, ax=None):
     """Receiver operating characteristic: sensitivity against 1 − specificity, AUC in the legend.
 
     Parameters
@@ -151,16 +163,20 @@ def roc_curve(y_true, proba, path=None, *, labels=None, positive=None, title="RO
         As in :func:`biochemml.metrics.classification_metrics`.
     title, formats, dpi :
         As in every biochemml figure.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes of your own figure (``fig, axes = plt.subplots(1, 2)``, then
+        ``ax=axes[0]``) instead of a new figure; its figure is returned (and saved to
+        ``path`` when given, whole).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    return _curve_figure("roc", y_true, proba, path, labels, positive, title, formats, dpi)
+    return _curve_figure("roc", y_true, proba, path, labels, positive, title, formats, dpi, ax)
 
 
 def pr_curve(y_true, proba, path=None, *, labels=None, positive=None, title="Precision-recall curve",
-             formats=None, dpi=DPI):
+             formats=None, dpi=DPI, ax=None):
     """Precision against recall, average precision (AP) in the legend, chance = positive rate.
 
     Parameters are those of :func:`roc_curve`. Prefer this curve to ROC when positives are rare.
@@ -169,4 +185,4 @@ def pr_curve(y_true, proba, path=None, *, labels=None, positive=None, title="Pre
     -------
     matplotlib.figure.Figure
     """
-    return _curve_figure("pr", y_true, proba, path, labels, positive, title, formats, dpi)
+    return _curve_figure("pr", y_true, proba, path, labels, positive, title, formats, dpi, ax)
