@@ -14,7 +14,7 @@ def _with_units(label, units):
 
 def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *, units=None,
                           title="Observed vs predicted", hexbin_above=HEXBIN_ABOVE,
-                          max_errorbars=60, seed=0, formats=None, dpi=DPI, interval=None):
+                          max_errorbars=60, seed=0, formats=None, dpi=DPI, interval=None, ax=None):
     """Predicted against measured values, the y = x line, and R², Pearson r and Spearman ρ in a box.
 
     Parameters
@@ -38,10 +38,17 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
         Chooses the points that get error bars.
     title, formats, dpi :
         As in every biochemml figure.
-    interval : (lower, upper) of arrays of shape (N,), optional
+    interval : (lower, upper) of arrays of shape (N,), or array of shape (N, 2), optional
         Instead of ``std``: the ends of each prediction's 68 % interval, which need not be
-        symmetric (a log target's), drawn as error bars like ``std``. The error bars'
-        legend sits under the axes (``fig.legends[0]``), where it hides no point.
+        symmetric (a log target's), drawn as error bars like ``std``: a pair of arrays, or
+        an ``(N, 2)`` array of lower and upper ends, such as ``bounds[:, :2]`` from
+        :meth:`biochemml.SequenceRegressor.predict_bounds`. The error bars' legend sits
+        under the axes (``fig.legends[0]``), where it hides no point (in the axes, at the
+        lower right, when drawn into ``ax``).
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes of your own figure (``fig, axes = plt.subplots(1, 2)``, then
+        ``ax=axes[0]``) instead of a new figure; its figure is returned (and saved to
+        ``path`` when given, whole).
 
     Returns
     -------
@@ -54,6 +61,8 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
     same_length(y_true=t, y_pred=p, std=s)
     if s is not None and (s < 0).any():
         raise InputError("std must not be negative")
+    if s is None and interval is not None:
+        interval = _interval_ends(interval, len(t))
     if s is not None:
         below, above, bars = s, s, "±1 std (predicted)"
     elif interval is not None and not np.isnan(np.asarray(interval[0], dtype=float)).all():
@@ -63,7 +72,8 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
         s, bars = below, "68 % interval (predicted)"
     m = _m.regression_metrics(t, p)
     with style():
-        fig, ax = new_figure(6.2 if len(t) > hexbin_above else 5.6, 5.4, dpi)
+        own = ax is not None
+        fig, ax = new_figure(6.2 if len(t) > hexbin_above else 5.6, 5.4, dpi, ax=ax)
         lo = min(t.min(), p.min())
         hi = max(t.max(), p.max())
         edge = 0.03 * (hi - lo or 1.0)  # the axes' pad, below: equal ranges on both axes
@@ -91,9 +101,12 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
             if cut:
                 which += f"\n({cut:,} longer than the axes, cut at the edge)"
             # under the axes, not in them: inside, it sat over points wherever it was put
-            fig.legend(handles=[Line2D([], [], color="0.45", linewidth=1.5,
-                                       label=f"{bars}, {which}")],
-                       loc="outside lower center", frameon=False)
+            # (in a panel of the caller's figure, the figure's foot belongs to every panel)
+            handle = Line2D([], [], color="0.45", linewidth=1.5, label=f"{bars}, {which}")
+            if own:
+                ax.legend(handles=[handle], loc="lower right", frameon=False, fontsize=9)
+            else:
+                fig.legend(handles=[handle], loc="outside lower center", frameon=False)
         pad = 0.03 * (hi - lo or 1.0)
         ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="grey", linestyle="--", linewidth=1.2)
         ax.set_xlim(lo - pad, hi + pad)
@@ -108,6 +121,31 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
     return finish(fig, path, formats, dpi)
 
 
+def _interval_ends(interval, n):
+    """``(lower, upper)`` of ``n`` values each, from a pair of arrays or an ``(n, 2)`` (or
+    ``(2, n)``) array; an InputError naming the shapes otherwise."""
+    try:
+        arr = np.asarray(interval, dtype=float)
+    except (TypeError, ValueError):
+        arr = None  # ragged: judged below, end by end
+    if arr is not None and arr.ndim == 2:
+        if isinstance(interval, (tuple, list)) and arr.shape == (2, n):  # (lower, upper)
+            return arr[0], arr[1]
+        if arr.shape == (n, 2):
+            return arr[:, 0], arr[:, 1]
+        if arr.shape == (2, n):
+            return arr[0], arr[1]
+    shapes = (arr.shape if arr is not None else
+              tuple(np.shape(end) for end in interval) if isinstance(interval, (tuple, list)) else "?")
+    if arr is not None and arr.ndim == 2 and arr.shape[0] == n:
+        got = (f"an array of shape {arr.shape}: {arr.shape[1]} columns; bounds from "
+               "predict_bounds hold 4 (68 % then 95 % ends), so pass bounds[:, :2]")
+    else:
+        got = f"shape {shapes}"
+    raise InputError(f"interval must be (lower, upper), two arrays of {n} values each, or an "
+                     f"array of shape ({n}, 2); got {got}")
+
+
 def _running_median(x, y, bins=20):
     """Median of y in equal-count bins of x: (bin median x, bin median y)."""
     order = np.argsort(x, kind="stable")
@@ -117,7 +155,7 @@ def _running_median(x, y, bins=20):
 
 
 def residuals(y_true, y_pred, x=None, xlabel="predicted", path=None, *, label="value", units=None,
-              title="Residuals", hexbin_above=HEXBIN_ABOVE, formats=None, dpi=DPI):
+              title="Residuals", hexbin_above=HEXBIN_ABOVE, formats=None, dpi=DPI, ax=None):
     """Residual (measured − predicted) against the prediction or another x, with a running median.
 
     A flat running median near zero means no systematic error; a trend shows where the model
@@ -137,6 +175,10 @@ def residuals(y_true, y_pred, x=None, xlabel="predicted", path=None, *, label="v
     hexbin_above : int, default 5000
     title, formats, dpi :
         As in every biochemml figure.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes of your own figure (``fig, axes = plt.subplots(1, 2)``, then
+        ``ax=axes[0]``) instead of a new figure; its figure is returned (and saved to
+        ``path`` when given, whole).
 
     Returns
     -------
@@ -148,7 +190,7 @@ def residuals(y_true, y_pred, x=None, xlabel="predicted", path=None, *, label="v
     same_length(y_true=t, y_pred=p, x=xs)
     r = t - p
     with style():
-        fig, ax = new_figure(7.0, 4.6, dpi)
+        fig, ax = new_figure(7.0, 4.6, dpi, ax=ax)
         points(ax, xs, r, hexbin_above=hexbin_above)
         ax.axhline(0, color="grey", linestyle="--", linewidth=1.2)
         mx, my = _running_median(xs, r)
@@ -160,51 +202,105 @@ def residuals(y_true, y_pred, x=None, xlabel="predicted", path=None, *, label="v
     return finish(fig, path, formats, dpi)
 
 
-def _group_table(values_by_group):
-    """(groups, values, low or None, high or None, n or None) from a dict or DataFrame."""
+#: axis names of the metric columns of metrics.regression_metrics_by_group
+_METRIC_NAMES = {"r2": "R²", "pearson": "Pearson r", "spearman": "Spearman ρ", "mae": "MAE",
+                 "rmse": "RMSE", "mse": "MSE"}
+
+
+def _metric_column(df, metric):
+    """The column of a metrics table (:func:`biochemml.metrics.regression_metrics_by_group`)
+    that ``metric`` names (``"r2"`` or its axis name ``"R²"``), as a table of ``value``,
+    ``low``, ``high``, ``n`` and ``group``, and the metric's axis name."""
+    import pandas as pd
+
+    wanted = {v: k for k, v in _METRIC_NAMES.items()}.get(metric, metric)
+    if wanted not in df.columns:
+        numeric = [str(c) for c in df.columns if c not in ("group", "n")
+                   and pd.api.types.is_numeric_dtype(df[c])
+                   and not str(c).endswith(("_low", "_high"))]
+        raise InputError(
+            "the table needs a 'value' column (and optionally 'group', 'low', 'high', 'n'), or "
+            "a column named by metric=" + (f": choose one of {', '.join(numeric)}, such as "
+                                           f"metric={numeric[0]!r}" if numeric else ""))
+    out = pd.DataFrame({"value": df[wanted]}, index=df.index)
+    for end in ("low", "high"):
+        if f"{wanted}_{end}" in df.columns:
+            out[end] = df[f"{wanted}_{end}"]
+    for c in ("group", "n"):
+        if c in df.columns:
+            out[c] = df[c]
+    return out, _METRIC_NAMES.get(wanted, metric)
+
+
+def _group_table(values_by_group, metric="R²"):
+    """(groups, values, low or None, high or None, n or None, metric's axis name, groups left
+    out for a missing value) from a dict, Series or DataFrame."""
+    import pandas as pd
+
+    if isinstance(values_by_group, pd.Series):  # group -> value, as .set_index("group")["r2"]
+        values_by_group = values_by_group.to_dict()
+    left_out = []
     if hasattr(values_by_group, "columns"):  # DataFrame: columns value[, low, high, n][, group]
         df = values_by_group
         if "value" not in df.columns:
-            raise InputError("the table needs a 'value' column (and optionally 'group', 'low', 'high', 'n')")
+            df, metric = _metric_column(df, metric)
         groups = df["group"].tolist() if "group" in df.columns else df.index.tolist()
         rows = [{c: df[c].iloc[i] for c in ("value", "low", "high", "n") if c in df.columns}
                 for i in range(len(df))]
+        # a group too small for the metric (regression_metrics_by_group gives it NaN)
+        missing = [i for i, row in enumerate(rows) if pd.isna(row["value"])]
+        left_out = [f"{groups[i]}" + (f" (n={int(rows[i]['n'])})" if "n" in rows[i] else "")
+                    for i in missing]
+        groups = [g for i, g in enumerate(groups) if i not in missing]
+        rows = [r for i, r in enumerate(rows) if i not in missing]
     elif isinstance(values_by_group, dict):
         groups = list(values_by_group)
         rows = [v if isinstance(v, dict) else {"value": v} for v in values_by_group.values()]
     else:
-        raise InputError("values_by_group must be a dict (group -> value) or a DataFrame")
+        raise InputError("values_by_group must be a dict (group -> value), a pandas Series "
+                         "indexed by group, or a DataFrame (such as the table "
+                         "metrics.regression_metrics_by_group returns)")
     if not groups:
-        raise InputError("values_by_group is empty: there is nothing to plot")
+        raise InputError("values_by_group is empty: there is nothing to plot"
+                         + (f" (no group has a value: {', '.join(left_out)})" if left_out else ""))
 
-    def column(key):
+    def column(key, missing_ok=False):
         if not all(key in row for row in rows):
             return None
+        if missing_ok:  # an interval the bootstrap could not give (a small group): no bar
+            return np.asarray([row[key] for row in rows], dtype=float)
         return as_values(f"{key} of the groups", [row[key] for row in rows])
 
     values = column("value")
     if values is None:
         raise InputError("each group needs a number, or a dict with a 'value'")
-    return [str(g) for g in groups], values, column("low"), column("high"), column("n")
+    return ([str(g) for g in groups], values, column("low", True), column("high", True),
+            column("n"), metric, left_out)
 
 
 def metric_by_group(values_by_group, path=None, *, metric="R²", group_label="group", kind="bar",
                     reference=None, reference_label="all data", title=None, formats=None,
-                    dpi=DPI):
+                    dpi=DPI, ax=None):
     """A metric per group as bars (or a line), with intervals and group sizes when known.
 
     Used for "error by distance to the nearest training sequence": one bar per distance bin.
 
     Parameters
     ----------
-    values_by_group : dict or pandas.DataFrame
+    values_by_group : dict, pandas.Series or pandas.DataFrame
         ``{group: value}``, ``{group: {"value": v, "low": l, "high": h, "n": count}}`` (the
-        interval and count optional, e.g. from :func:`biochemml.metrics.with_intervals`), or a
-        DataFrame with a ``value`` column and optional ``group`` (else the index), ``low``,
-        ``high`` and ``n`` columns. Groups are drawn in the order given.
+        interval and count optional, e.g. from :func:`biochemml.metrics.with_intervals`), a
+        Series indexed by group, or a DataFrame with a ``value`` column and optional
+        ``group`` (else the index), ``low``, ``high`` and ``n`` columns. The table
+        :func:`biochemml.metrics.regression_metrics_by_group` returns is taken as it is:
+        ``metric`` names its column (``"r2"``, the default ``"R²"``, ``"spearman"``...),
+        with that column's ``_low`` / ``_high`` interval; groups too small for a value
+        (NaN) are left out with a warning, and a NaN interval draws no bar. Groups are
+        drawn in the order given.
     path : str or Path, optional
     metric : str, default "R²"
-        Name of the metric, for the y axis.
+        Name of the metric, for the y axis; for a metrics table without a ``value``
+        column, also the column to draw (``"r2"`` or ``"R²"`` for ``r2``).
     group_label : str, default "group"
         Name of the grouping, for the x axis (e.g. "distance to nearest training sequence").
     kind : {"bar", "line"}
@@ -215,17 +311,28 @@ def metric_by_group(values_by_group, path=None, *, metric="R²", group_label="gr
         What the dashed line stands for, in its legend entry (``"<label>: <value>"``).
     title, formats, dpi :
         As in every biochemml figure.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes of your own figure (``fig, axes = plt.subplots(1, 2)``, then
+        ``ax=axes[0]``) instead of a new figure; its figure is returned (and saved to
+        ``path`` when given, whole).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    import warnings
+
     check_choice("kind", kind, ("bar", "line"))
-    groups, values, low, high, n = _group_table(values_by_group)
+    groups, values, low, high, n, metric, left_out = _group_table(values_by_group, metric)
+    if left_out:
+        warnings.warn(f"metric_by_group: {len(left_out)} group{'s' if len(left_out) > 1 else ''} "
+                      f"without a {metric} (too few rows) left out: {', '.join(left_out)}",
+                      UserWarning, stacklevel=2)
     pos = np.arange(len(groups))
-    yerr = None if low is None or high is None else np.vstack([values - low, high - values]).clip(0)
+    yerr = None if low is None or high is None else \
+        np.nan_to_num(np.vstack([values - low, high - values]), nan=0.0).clip(0)
     with style():
-        fig, ax = new_figure(float(np.clip(0.7 * len(groups) + 3.0, 5.5, 14)), 4.6, dpi)
+        fig, ax = new_figure(float(np.clip(0.7 * len(groups) + 3.0, 5.5, 14)), 4.6, dpi, ax=ax)
         if kind == "bar":
             ax.bar(pos, values, color="C0", alpha=0.85, yerr=yerr, capsize=4, error_kw={"elinewidth": 1.2})
         else:
