@@ -106,3 +106,18 @@ def test_missing_factor_column_names_x_and_no_other_factor():
     X = pd.DataFrame({"MnSO4": [0.1, 0.5, 0.9], "ZnSO4 ": [0.2, 0.3, 0.4]})
     with pytest.raises(InputError, match="did you mean 'ZnSO4 '"):
         ConditionModel("gbt", factors=factors, n_members=2).fit(X, [1.0, 2.0, 3.0])
+
+
+def test_figures_refuse_reordered_series_too():
+    from biochemml import plot
+
+    y, p = _pair()
+    with pytest.raises(InputError, match="y_true and y_pred are pandas objects"):
+        plot.observed_vs_predicted(y, p.iloc[::-1])
+    with pytest.raises(InputError, match="y_true and y_pred are pandas objects"):
+        plot.residuals(y, p.sort_values(ascending=False))
+    labels = pd.Series([0, 1, 0, 1, 1], index=y.index)
+    proba = pd.Series([0.2, 0.7, 0.4, 0.9, 0.6], index=y.index)
+    plot.roc_curve(labels, proba)
+    with pytest.raises(InputError, match="y_true and proba are pandas objects"):
+        plot.roc_curve(labels, proba.iloc[::-1])

@@ -92,6 +92,7 @@ def confusion_matrix(cm, labels=None, path=None, *, normalize=False, positive=No
 
 def _curves(y_true, proba, labels, positive):
     """[(class name, binary truth, score)] for each curve: the positive class, or one per class."""
+    _m.check_same_index(y_true=y_true, proba=proba)
     t = _m._as_array("y_true", y_true, numeric=False)
     _m._same_length(y_true=t, proba=np.asarray(proba))
     labels, codes, _ = _m._resolve_classes(t, None, proba, labels)

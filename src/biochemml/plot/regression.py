@@ -55,6 +55,7 @@ def observed_vs_predicted(y_true, y_pred, std=None, path=None, label="value", *,
     matplotlib.figure.Figure
         Measured values on x, predictions on y.
     """
+    _m.check_same_index(y_true=y_true, y_pred=y_pred, std=std)
     t = as_values("y_true", y_true)
     p = as_values("y_pred", y_pred)
     s = None if std is None else as_values("std", std, all_nan_is_none=True)
@@ -184,6 +185,7 @@ def residuals(y_true, y_pred, x=None, xlabel="predicted", path=None, *, label="v
     -------
     matplotlib.figure.Figure
     """
+    _m.check_same_index(y_true=y_true, y_pred=y_pred, x=x)
     t = as_values("y_true", y_true)
     p = as_values("y_pred", y_pred)
     xs = p if x is None else as_values("x", x)
