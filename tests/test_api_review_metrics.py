@@ -23,10 +23,13 @@ def test_regression_metrics_refuses_reordered_series():
         metrics.regression_metrics(y, p.iloc[::-1])
 
 
-def test_regression_metrics_refuses_other_labels():
+def test_regression_metrics_refuses_partly_other_labels_and_pairs_unrelated_ones():
     y, p = _pair()
     with pytest.raises(InputError, match="different index labels"):
-        metrics.regression_metrics(y, p.reset_index(drop=True))
+        metrics.regression_metrics(y, p.set_axis([10, 11, 12, 99, 98]))
+    # no label in common (predictions as a fresh Series): nothing to align, by position
+    assert metrics.regression_metrics(y, p.reset_index(drop=True))["r2"] == \
+        metrics.regression_metrics(y, p)["r2"]
 
 
 def test_same_index_and_plain_arrays_still_pair():

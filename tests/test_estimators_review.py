@@ -49,17 +49,18 @@ def test_errors_name_a_pandas_row_by_its_index_label_as_warnings_do(table):
 
 
 def test_pandas_inputs_whose_labels_disagree_are_refused_not_paired_by_position(table):
-    with pytest.raises(InputError, match="the sequences and the values have different index "
-                                         "labels .* paired by position"):
+    with pytest.raises(InputError, match="sequences and y are pandas objects that hold the same "
+                                         "index labels in a different order .* paired by "
+                                         "position"):
         SequenceRegressor(n_models=1, **FAST).fit(table.sequence, table.expression.sort_index())
     labels = (table.expression > table.expression.median()).astype(int)
-    with pytest.raises(InputError, match="the sequences and the labels have different index"):
+    with pytest.raises(InputError, match="sequences and y are pandas objects"):
         SequenceClassifier(**FAST).fit(table.sequence, labels.sort_index())
-    with pytest.raises(InputError, match="sample_weight have different index labels"):
+    with pytest.raises(InputError, match="y and sample_weight are pandas objects"):
         SequenceRegressor(n_models=1, **FAST).fit(table.sequence, table.expression,
                                                   sample_weight=pd.Series(1.0, index=range(300)))
     model = SequenceRegressor(n_models=1, **FAST).fit(table.sequence, table.expression)
-    with pytest.raises(InputError, match="different index labels"):
+    with pytest.raises(InputError, match="in a different order"):
         model.score(table.sequence, table.expression.sort_index())
     # labels in common in another order are refused; none in common pair by position
     half = table.expression.set_axis(list(table.index[150:]) + list(range(5000, 5150)))

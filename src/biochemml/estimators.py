@@ -187,33 +187,17 @@ def _rows_named(*inputs):
         raise err.at_label(index[err.row]) from None
 
 
-def _plain(value):
-    """A numpy scalar as the Python value it holds (``np.int64(5)`` -> ``5``)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _check_paired(sequences, *others, what: str = "the values") -> None:
+def _check_paired(sequences, y, sample_weight=None, validation: bool = False) -> None:
     """Refuse pandas inputs that share index labels with the sequences but not in the same
-    order: they would be paired by position, a row's sequence with another row's value
-    (R² 0.66 -> -0.09 for values sorted by their index). Indexes with no label in common
-    (a filtered table's and a fresh Series' 0, 1, 2, ...) are paired by position, as
-    arrays are."""
+    order (:func:`biochemml.metrics.check_same_index`): they would be paired by position,
+    a row's sequence with another row's value (R² 0.66 -> -0.09 for values sorted by their
+    index)."""
     from .encode.codes import sequence_column_of
+    from .metrics import check_same_index
 
-    index = _pandas_index(sequence_column_of(sequences))
-    for name, other in zip(("values", "sample_weight"), others):
-        theirs = _pandas_index(other)
-        if index is None or theirs is None or index.equals(theirs):
-            continue
-        if len(index) != len(theirs) or not len(index.intersection(theirs)):
-            continue  # the length check says it; or nothing to pair by label
-        first = int(np.flatnonzero(np.asarray(index) != np.asarray(theirs))[0]) \
-            if index.dtype == theirs.dtype else 0
-        raise InputError(f"the sequences and {what if name == 'values' else name} have "
-                         f"different index labels (at position {first}: {_plain(index[first])!r} "
-                         f"and {_plain(theirs[first])!r}), so rows would be paired by position, not by "
-                         "label. Align them first (y = y.loc[sequences.index]), or pass "
-                         ".to_numpy() to pair by position")
+    names = ("validation sequences", "validation y") if validation else ("sequences", "y")
+    check_same_index(**{names[0]: sequence_column_of(sequences), names[1]: y,
+                        "sample_weight": sample_weight})
 
 
 def user_stacklevel() -> int:
@@ -759,7 +743,7 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
         -------
         self
         """
-        _check_paired(sequences, y, sample_weight, what="the labels")
+        _check_paired(sequences, y, sample_weight)
         with _rows_named(sequences, y):
             codes = self._codes(sequences, fitting=True)
             labels = _label_array(y, codes.shape[0])
@@ -773,7 +757,7 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
         if validation_data is not None:
             self.input_length_ = codes.shape[1]
             val_seqs, val_y = self._validation_pair(validation_data)
-            _check_paired(val_seqs, val_y, what="the validation labels")
+            _check_paired(val_seqs, val_y, validation=True)
             with _rows_named(val_seqs, val_y):
                 val_codes = self._codes(val_seqs, fitting=False)
                 val_labels = _label_array(val_y, len(val_codes), what="validation labels")
@@ -809,7 +793,7 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
     def score(self, sequences, y) -> float:
         """Accuracy on the given sequences and labels (labels written as text, such as
         ``"1"`` for a class ``1``, are read as the class)."""
-        _check_paired(sequences, y, what="the labels")
+        _check_paired(sequences, y)
         pred = self.predict(sequences)
         with _rows_named(sequences, y):
             labels = _label_array(y, len(pred))
@@ -907,7 +891,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         if validation_data is not None:
             self.input_length_ = codes.shape[1]
             val_seqs, val_y = self._validation_pair(validation_data)
-            _check_paired(val_seqs, val_y, what="the validation values")
+            _check_paired(val_seqs, val_y, validation=True)
             val_codes = self._codes(val_seqs, fitting=False)
             val_vals = value_array(val_y, what="validation values")
             if val_vals.shape[0] != len(val_codes) or \

@@ -105,11 +105,13 @@ def check_same_index(**named):
     """Refuse pandas inputs whose index labels disagree.
 
     Every biochemml function pairs the rows of its inputs by position, as numpy does. Two
-    pandas objects whose index labels differ (the same labels in another order after a
-    ``sort_index`` or a ``sample``, or other labels) would be paired row by row all the
-    same, silently giving a wrong number, where pandas itself would align them by label.
-    Inputs that are not pandas objects (lists, arrays) and pandas objects with identical
-    indexes pass.
+    pandas objects that share index labels but not their order (the same labels in
+    another order after a ``sort_index`` or a ``sample``, or partly other labels) would be
+    paired row by row all the same, silently giving a wrong number, where pandas itself
+    would align them by label. Inputs that are not pandas objects (lists, arrays), pandas
+    objects with identical indexes, and indexes with no label in common (a test table's
+    rows 2000-2499 and a fresh Series of its predictions, 0-499: nothing to align by)
+    pass, paired by position.
 
     Parameters
     ----------
@@ -128,8 +130,8 @@ def check_same_index(**named):
     labelled = [(name, _labelled(v)) for name, v in named.items() if v is not None]
     labelled = [(name, index) for name, index in labelled if index is not None]
     for (first, a), (other, b) in zip(labelled, labelled[1:]):
-        if len(a) != len(b) or a.equals(b):
-            continue  # a length mismatch gets its own message
+        if len(a) != len(b) or a.equals(b) or not len(a.intersection(b)):
+            continue  # a length mismatch gets its own message; no shared label: positions
         if set(a) == set(b):
             i = int(np.flatnonzero(np.asarray(a) != np.asarray(b))[0])
             how = (f"hold the same index labels in a different order (position {i} is "
