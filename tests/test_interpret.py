@@ -259,6 +259,8 @@ def test_cli_interpret_writes_a_complete_folder(cli_run, capsys):
     assert [m.name for m in motifs] == summary["filter"].tolist()
     assert summary["influence"].is_monotonic_decreasing and (summary["influence"] >= 0).all()
     assert "most influential first" in printed
+    # a filter is read as what it is: often a piece of a motif
+    assert "A first-layer filter is often a piece of a motif" in " ".join(printed.split())
 
 
 def test_cli_interpret_refuses_bad_choices_before_writing(cli_run, capsys):

@@ -41,7 +41,9 @@ def interpret(
         typer.echo(f"  {t['id']}: {t['prediction']:.3g}; most important positions {where}")
     if result["filters"]:
         best = ", ".join(f"{f['filter']} {f['consensus']}" for f in result["filters"][:5])
-        typer.echo(f"{len(result['filters'])} filter motifs, most influential first: {best}")
+        typer.echo(f"{len(result['filters'])} filter motifs, most influential first: {best}. "
+                   "A first-layer filter is often a piece of a motif, or of several, not the "
+                   "motif itself: the mutagenesis maps of the report show what the model reads.")
     else:
         typer.echo(result["no_filters"])
     typer.echo(f"Report: {out / 'report.html'}")
