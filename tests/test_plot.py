@@ -262,3 +262,17 @@ def test_density_hexagons_stay_regular_when_the_ranges_differ():
     # a regular pointy-top hexagon is sqrt(3)/2 as wide as it is high
     assert np.ptp(hexagon[:, 0]) / np.ptp(hexagon[:, 1]) == pytest.approx(np.sqrt(3) / 2, rel=0.05)
     assert ax.get_xlim() == ax.get_ylim()
+
+
+def test_many_small_groups_stay_readable():
+    """30 families of about 10 rows: level names ran together, and intervals down to -4
+    squashed every bar near 0."""
+    rng = np.random.default_rng(1)
+    table = pd.DataFrame({"group": [f"fam{i}" for i in range(30)],
+                          "value": rng.uniform(0.2, 0.8, 30), "n": 10})
+    table["low"], table["high"] = table["value"] - rng.uniform(0.1, 4.5, 30), table["value"] + 0.1
+    ax = plot.metric_by_group(table).axes[0]
+    assert ax.get_xticklabels()[0].get_rotation() == 60
+    assert ax.get_xticklabels()[0].get_text() == "fam0 (n=10)"
+    assert ax.get_ylim()[0] > table["low"].min() and ax.get_ylim()[0] >= -1.0
+    assert "longer than the axis, cut at it" in ax.get_xlabel()

@@ -347,12 +347,27 @@ def metric_by_group(values_by_group, path=None, *, metric="R²", group_label="gr
         if reference is not None or (kind == "line" and yerr is not None):
             ax.legend(frameon=False)
         ax.axhline(0, color="black", linewidth=0.8)
-        long_names = max(map(len, groups)) > 8
+        # long names, or many groups side by side, slant: level, 30 of them ran together
+        slant = max(map(len, groups)) > 8 or len(groups) > 12
         # counts under the group names: above a bar they met error bars and the dashed line
-        names = groups if n is None else [f"{g}\n(n={int(k):,})" for g, k in zip(groups, n)]
-        ax.set_xticks(pos, names, rotation=30 if long_names else 0, ha="right" if long_names else "center")
+        # (on the same slanted line when there are many groups)
+        many = len(groups) > 12
+        names = groups if n is None else [f"{g}{' ' if many else chr(10)}(n={int(k):,})"
+                                          for g, k in zip(groups, n)]
+        ax.set_xticks(pos, names, rotation=60 if many else 30 if slant else 0,
+                      ha="right" if slant else "center", rotation_mode="anchor" if slant else "default")
         ax.set_xlabel(group_label)
         ax.set_ylabel(metric)
         ax.margins(y=0.12)
+        if low is not None and np.isfinite(low).any():
+            # a few groups of ~10 rows have intervals down to -4 and squash every bar near
+            # 0: the axis stops at the bars' span below them, and says so
+            span = max(float(np.nanmax(values)), 0.0) - min(float(np.nanmin(values)), 0.0)
+            floor = min(float(np.nanmin(values)), 0.0) - (span or 1.0)
+            if np.nanmin(low) < floor:
+                ax.set_ylim(bottom=floor)
+                cut = int(np.sum(low < floor))
+                ax.set_xlabel(f"{group_label}\n({cut} interval{'s' if cut > 1 else ''} "
+                              "longer than the axis, cut at it)")
         ax.set_title(title or f"{metric} by {group_label}")
     return finish(fig, path, formats, dpi)
