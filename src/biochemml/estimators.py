@@ -814,16 +814,28 @@ class SequenceClassifier(ClassifierMixin, _SequenceEstimator):
 class SequenceRegressor(RegressorMixin, _SequenceEstimator):
     """Predict a measured value (expression, ribosome load, fluorescence) from sequence.
 
-    Parameters are those of :class:`SequenceClassifier` (but ``model=None`` means
-    ``"auto"``: an MLP on the one-hot for sequences up to 20 letters and for variant
-    libraries of one parent sequence, the FramePool CNN otherwise, and ``pad="left"``
-    aligns sequences of different lengths at their 3' end, as ``biochemml train`` does for
-    regression: 5' UTRs at the start codon), plus:
-
+    Parameters
+    ----------
+    model : str, optional
+        A registered model name (``biochemml models``). ``None`` means ``"auto"``: an MLP
+        on the one-hot for sequences up to 20 letters and for variant libraries of one
+        parent sequence, otherwise the FramePool CNN for DNA/RNA and the dilated CNN for
+        proteins.
     target_transform : {"standardize", "log", "none"}
         ``"standardize"`` centres and scales each target on the training part;
         ``"log"`` takes ``log(y)`` first (all values must be positive), then
         standardises. Predictions are mapped back to the original scale.
+    n_models : int or "auto"
+        Networks of a deep ensemble (different seeds); ``"auto"``: 5 MLPs on tables of at
+        most 20,000 rows that go to the MLP, else 1.
+    pad : {"left", "right"}
+        ``"left"`` aligns sequences of different lengths at their 3' end, as
+        ``biochemml train`` does for regression (5' UTRs at the start codon).
+    **kwargs
+        The other parameters of :class:`SequenceClassifier`: ``alphabet``, ``epochs``,
+        ``batch_size``, ``learning_rate``, ``optimizer``, ``weight_decay``, ``schedule``,
+        ``patience``, ``validation_split``, ``time_limit``, ``seed``, ``model_params``,
+        ``length``, ``unknown``, ``verbose``, ...
 
     With more than one network (``n_models > 1``, or ``"auto"`` on a table of at most
     20,000 rows that goes to the MLP) it is a deep ensemble: ``predict(..., return_std=True)`` gives the
@@ -839,7 +851,11 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         prediction columns (absent for a single array or Series).
     target_mean_, target_scale_ : ndarray of shape (T,)
     history_ : dict of lists
-        Per-epoch ``loss``, ``r2``, ``val_loss``, ``val_r2`` (on the transformed scale).
+        Per-epoch ``loss``, ``r2``, ``val_loss``, ``val_r2`` (on the transformed scale) and
+        ``lr`` (the learning rate of that epoch), of the first network.
+    std_scale_, std_scale_68_ : ndarray of shape (T,)
+        Factors on the members' spread for the 95 % interval (and ``prediction_std``) and
+        for the 68 % interval, fitted on the validation rows (1 without them).
     """
 
     _task = "regression"
@@ -867,6 +883,22 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         NaN in a multi-target ``y`` marks a value that was not measured (ignored in
         the loss); a row with no value at all is an error, and so is a target whose
         values are all the same (there is nothing to learn; ``score`` would be NaN).
+
+        Parameters
+        ----------
+        sequences : sequence of str, shape (N,)
+            A list, array, pandas Series or one-column DataFrame.
+        y : array-like, shape (N,) or (N, T)
+            Measured values; a DataFrame's columns name the targets.
+        sample_weight : array-like, shape (N,), optional
+            Weight of each row in the loss (read counts, say); >= 0, not all 0.
+        validation_data : (sequences, y), optional
+            Rows to watch for over-fitting (early stopping) and to scale the ensemble's
+            spread on, instead of ``validation_split`` of the training rows.
+
+        Returns
+        -------
+        self
         """
         from .baselines import BASELINES
 
