@@ -189,3 +189,12 @@ def test_score_refuses_what_the_metrics_refuse(table):
     y[2] = np.nan
     with pytest.raises(InputError, match="sequence at index 2: the measured value is missing"):
         model.score(table.sequence.tolist(), y)
+
+
+def test_python_says_when_training_ended_while_still_improving(table):
+    from biochemml.errors import TrainingWarning
+
+    with pytest.warns(TrainingWarning, match=r"still improving at the last epoch \(1 of 1\).* "
+                                             "epochs=2 in Python"):
+        SequenceRegressor(n_models=1, **{**FAST, "epochs": 1}).fit(table.sequence,
+                                                                   table.expression)

@@ -80,6 +80,11 @@ class ModelError(BiochemmlError):
     """A saved model or run folder cannot be used (missing, corrupted, another version)."""
 
 
+class TrainingWarning(UserWarning):
+    """Training ended before the networks had learnt what they could: still improving at
+    the last epoch, or stopped by the time limit. The command line says so itself."""
+
+
 class CalibrationWarning(UserWarning):
     """An ensemble's spread was scaled to its errors on few validation rows, or on none:
     its intervals are rough or too narrow. The command line says so itself."""

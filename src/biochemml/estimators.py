@@ -512,6 +512,15 @@ class _SequenceEstimator(BaseEstimator):
         self.model_params_ = params
         self.training_ = training
         self.input_length_ = codes.shape[1]
+        from .runs import _still_improving, time_limit_note
+
+        for note in (_still_improving(self.fit_info_),  # what a run says, in Python too
+                     time_limit_note(self.fit_info_, self.time_limit, training.get("patience"))):
+            if note:
+                from .errors import TrainingWarning
+
+                warnings.warn(note.replace("--time-limit", "time_limit"), TrainingWarning,
+                              stacklevel=user_stacklevel())
         return self
 
     def _fit_one(self, train, net, codes, y, val_codes, val_y, weights, training, n_channels,

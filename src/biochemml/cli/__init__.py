@@ -98,11 +98,13 @@ def main(argv=None) -> int:
 def _main(argv=None) -> int:
     import warnings
 
-    from ..errors import AmbiguityWarning, CalibrationWarning, CampaignWarning, LengthWarning
+    from ..errors import (AmbiguityWarning, CalibrationWarning, CampaignWarning, LengthWarning,
+                          TrainingWarning)
 
     try:
         with warnings.catch_warnings():  # the runs say the same sentences themselves
-            for said in (LengthWarning, AmbiguityWarning, CampaignWarning, CalibrationWarning):
+            for said in (LengthWarning, AmbiguityWarning, CampaignWarning, CalibrationWarning,
+                         TrainingWarning):
                 warnings.simplefilter("ignore", said)
             app(args=argv, standalone_mode=False)
     except BiochemmlError as err:
