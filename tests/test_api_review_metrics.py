@@ -32,6 +32,23 @@ def test_regression_metrics_refuses_partly_other_labels_and_pairs_unrelated_ones
         metrics.regression_metrics(y, p)["r2"]
 
 
+def test_a_fresh_default_index_pairs_by_position_even_when_labels_overlap():
+    # a test split keeps its table's labels (some of 0..n); predictions wrapped in a fresh
+    # Series count 0, 1, 2, ...: the labels overlap by chance, not by meaning
+    y = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=[1, 3, 4, 7, 9])
+    p = pd.Series([1.1, 2.1, 2.9, 4.2, 4.8])
+    expected = metrics.regression_metrics(y.to_numpy(), p.to_numpy())["r2"]
+    assert metrics.regression_metrics(y, p)["r2"] == expected
+    assert metrics.regression_metrics(p, y)["r2"] == \
+        metrics.regression_metrics(p.to_numpy(), y.to_numpy())["r2"]
+    # but the same labels 0..n-1 in another order are still refused
+    with pytest.raises(InputError, match="in a different order"):
+        metrics.regression_metrics(p.sample(frac=1, random_state=1), p)
+    # and a partial overlap where neither index is a fresh one stays refused
+    with pytest.raises(InputError, match="different index labels"):
+        metrics.regression_metrics(y, p.set_axis([1, 3, 4, 70, 90]))
+
+
 def test_same_index_and_plain_arrays_still_pair():
     y, p = _pair()
     aligned = metrics.regression_metrics(y, p)["r2"]

@@ -69,6 +69,10 @@ def test_pandas_inputs_whose_labels_disagree_are_refused_not_paired_by_position(
     fresh = pd.Series(table.expression.to_numpy())            # 0, 1, 2, ...: no label shared
     shifted = table.sequence.set_axis(range(1000, 1300))
     assert model.score(shifted, fresh) == model.score(table.sequence.tolist(), fresh.to_numpy())
+    # a test split's labels (a subset of 0..) beside a fresh Series: by position too
+    test = table.iloc[::2]
+    assert model.score(test.sequence, pd.Series(test.expression.to_numpy())) == \
+        model.score(test.sequence.tolist(), test.expression.to_numpy())
     # aligned, or as arrays, they are fine
     aligned = table.expression.sort_index().loc[table.sequence.index]
     assert model.score(table.sequence, aligned) == model.score(table.sequence,

@@ -101,6 +101,13 @@ def _labelled(values):
     return index if index is not None and hasattr(values, "iloc") else None
 
 
+def _default_index(index):
+    """True for the 0, 1, 2, ... index pandas gives a fresh Series or DataFrame."""
+    import pandas as pd
+
+    return (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1)
+
+
 def check_same_index(**named):
     """Refuse pandas inputs whose index labels disagree.
 
@@ -109,9 +116,11 @@ def check_same_index(**named):
     another order after a ``sort_index`` or a ``sample``, or partly other labels) would be
     paired row by row all the same, silently giving a wrong number, where pandas itself
     would align them by label. Inputs that are not pandas objects (lists, arrays), pandas
-    objects with identical indexes, and indexes with no label in common (a test table's
-    rows 2000-2499 and a fresh Series of its predictions, 0-499: nothing to align by)
-    pass, paired by position.
+    objects with identical indexes, indexes with no label in common, and a fresh
+    object's default index 0, 1, 2, ... beside other labels (a test table's rows, say
+    12, 40, 41, ..., and ``pd.Series(model.predict(test))``: the fresh index carries no
+    labels to align by) pass, paired by position. The same labels in another order are
+    refused even then.
 
     Parameters
     ----------
@@ -132,7 +141,10 @@ def check_same_index(**named):
     for (first, a), (other, b) in zip(labelled, labelled[1:]):
         if len(a) != len(b) or a.equals(b) or not len(a.intersection(b)):
             continue  # a length mismatch gets its own message; no shared label: positions
-        if set(a) == set(b):
+        same_set = set(a) == set(b)
+        if not same_set and (_default_index(a) or _default_index(b)):
+            continue  # a fresh 0, 1, 2, ... index names no rows: positions
+        if same_set:
             i = int(np.flatnonzero(np.asarray(a) != np.asarray(b))[0])
             how = (f"hold the same index labels in a different order (position {i} is "
                    f"label {show(a[i])} in {first} but {show(b[i])} in {other})")
