@@ -410,6 +410,12 @@ def test_rounding_keeps_whole_numbers_inside_the_constraints():
     odd = integer_factors(["feeds per day + 0.1*temperature <= 8.2"]).rounded(
         pd.DataFrame({"temperature": [26.0], "feeds per day": [5.7]}))
     assert odd["feeds per day"].tolist() == [5.0]               # 6 + 2.6 > 8.2; 5 + 2.6 fits
+    assert all(t["feeds per day"].dtype.kind == "i" for t in (plain, held, odd))
+    # a row kept as given off a whole number (no whole number nearby meets the
+    # constraint) keeps the column in decimals rather than hide the value
+    kept = integer_factors(["feeds per day + 0.1*temperature <= 8.2"]).rounded(
+        pd.DataFrame({"temperature": [37.0], "feeds per day": [5.9]}))
+    assert kept["feeds per day"].tolist() == [5.9] and kept["feeds per day"].dtype.kind == "f"
 
 
 def test_recommend_proposes_distinct_whole_numbers():
@@ -458,6 +464,10 @@ def test_a_design_of_an_integer_factor_holds_whole_numbers():
         table = design(integer_factors(), 12, method=method, seed=0)
         assert (table["feeds per day"] % 1 == 0).all() and table["feeds per day"].between(1, 6).all()
         assert table["feeds per day"].nunique() >= 3
+        # whole numbers are written as 4, not 4.0, in the design table a user opens
+        assert table["feeds per day"].dtype.kind == "i"
+        written = table.to_csv(index=False).splitlines()[1].split(",")
+        assert written[list(table.columns).index("feeds per day")].isdigit()
 
 
 def test_python_recommend_warns_of_runs_entered_twice_and_negative_titers(tmp_path):

@@ -271,9 +271,9 @@ def log_response_hint(responses: pd.DataFrame, log_response: bool = False) -> st
     if not wide:
         return ""
     return (" and ".join(wide) + ": model its log (--log-response, or log_response=True in "
-            "Python), whose intervals hold at high titers, where the noise is larger; on a "
-            "simulated CHO fed batch it raised the proposals' coverage from 42% to 82%, on a "
-            "simulated E. coli fed batch from 31% to 49%")
+            "Python), whose intervals hold at high values, where the noise is larger; for the "
+            "titer of a simulated CHO fed batch it raised the proposals' coverage from 42% to "
+            "82%, of a simulated E. coli fed batch from 31% to 49%")
 
 
 def condition_groups(X: pd.DataFrame) -> np.ndarray:

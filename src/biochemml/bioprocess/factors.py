@@ -704,7 +704,8 @@ class Factors:
         Returns
         -------
         pandas.DataFrame
-            Same shape and columns as ``df``.
+            Same shape and columns as ``df``; an integer factor whose values all came out
+            whole is an integer column.
         """
         cont = [f for f in self.factors if f.kind == "continuous" and f.name in df.columns]
         out = df.copy()
@@ -751,6 +752,10 @@ class Factors:
         for name, value in (exact or {}).items():
             if name in out.columns and self[name].kind == "continuous":
                 out[name] = float(value)
+        for f in cont:  # whole numbers read as 6, not 6.0, in a table or a CSV file
+            values = np.asarray(out[f.name], dtype=np.float64)
+            if f.integer and np.isfinite(values).all() and (values == np.rint(values)).all():
+                out[f.name] = values.astype(np.int64)
         return out
 
     def category_combinations(self) -> list:
