@@ -846,9 +846,9 @@ plot.mutagenesis_map(ism, index=strongest)
     code("""
 from IPython.display import display
 
-motifs = filter_motifs(clf, train[train.label == 1].sequence)
 influence = filter_influence(clf, train.sequence)       # 필터를 하나씩 끄면 예측이 얼마나 움직이나
-motifs.sort(key=lambda m: -influence[m.name])            # 모델이 실제로 많이 쓰는 필터부터
+# 양성 서열에서 필터마다 모티프를 읽고, 모델이 실제로 많이 쓰는 필터(영향력이 큰 필터)부터 늘어놓습니다
+motifs = filter_motifs(clf, train[train.label == 1].sequence, influence=influence)
 
 
 def piece_of_motif(filter_pwm):

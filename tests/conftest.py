@@ -74,3 +74,56 @@ def two_target_run(tmp_path_factory):
                  "--model", "mlp", "--epochs", "2", "--no-baselines", "--out",
                  str(folder / "run")]) == 0
     return folder / "run", seqs
+
+
+def _notebooks_to_run(items) -> list:
+    """Paths of the course notebooks whose test is selected and will not skip."""
+    import importlib.util
+    import os
+
+    if not all(importlib.util.find_spec(m) for m in ("nbformat", "nbclient")):
+        return []
+    paths = [item.callspec.params["path"] for item in items
+             if item.nodeid.split("::")[-1].startswith("test_notebook_runs[")]
+    return [p for p in paths if os.environ.get("BIOCHEMML_DATA")
+            or not p.name.startswith(("03", "04", "05"))]
+
+
+def pytest_collection_finish(session):
+    """Start the selected notebooks in a background process (tests/notebook_runner.py):
+    they take about six of the suite's minutes and run on the second core meanwhile.
+    The environment is copied now, before any test changes it with monkeypatch."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    paths = _notebooks_to_run(session.items)
+    if not paths:
+        return
+    out = Path(tempfile.mkdtemp(prefix="biochemml-notebooks-"))
+    env = dict(os.environ, MPLBACKEND="Agg")
+    log = open(out / "runner.log", "w")
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).parent / "notebook_runner.py"),
+                             str(out), *map(str, paths)], env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    session.config._biochemml_notebooks = (proc, out, log)
+
+
+def pytest_sessionfinish(session):
+    """Stop the notebook process and its kernel if the session ends first (-x, Ctrl-C),
+    and clean up."""
+    import os
+    import shutil
+    import signal
+
+    started = getattr(session.config, "_biochemml_notebooks", None)
+    if started is None:
+        return
+    proc, out, log = started
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)   # the runner's own group: its kernel too
+        proc.wait()
+    log.close()
+    shutil.rmtree(out, ignore_errors=True)

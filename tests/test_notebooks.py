@@ -7,22 +7,49 @@ NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path, tmp_path, monkeypatch):
+def test_notebook_runs(path, tmp_path, monkeypatch, request):
     import os
 
     if path.name.startswith(("03", "04", "05")) and not os.environ.get("BIOCHEMML_DATA"):
         pytest.skip("needs BIOCHEMML_DATA (the real data sets; a user's copy downloads them)")
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()
+    started = getattr(request.config, "_biochemml_notebooks", None)
+    if started is not None:   # conftest.py started it at collection: wait for its result
+        nb = _wait_for(path, *started[:2])
+    else:
+        monkeypatch.setenv("MPLBACKEND", "Agg")
+        nb = nbformat.read(path, as_version=4)
+        client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                                         resources={"metadata": {"path": str(tmp_path)}})
+        client.execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
     _assert_figures_render(nb, path.name)
+
+
+def _wait_for(path, proc, out, limit=2400):
+    """The notebook as tests/notebook_runner.py executed it, once it is done (a failing
+    cell fails the test with the cell's traceback)."""
+    import time
+
+    import nbformat
+
+    done = out / f"{path.name}.done"
+    waited = 0.0
+    while not done.exists():
+        if proc.poll() is not None and not done.exists():
+            log = (out / "runner.log").read_text()
+            pytest.fail(f"the notebook process ended (exit {proc.returncode}) before "
+                        f"{path.name}:\n{log[-3000:]}")
+        assert waited < limit, f"{path.name} not done after {limit} s"
+        time.sleep(0.5)
+        waited += 0.5
+    error = out / f"{path.name}.error"
+    if error.exists():
+        pytest.fail(f"{path.name} stopped at a cell:\n{error.read_text()[-5000:]}")
+    return nbformat.read(out / path.name, as_version=4)
 
 
 def _assert_figures_render(nb, name):
