@@ -382,7 +382,7 @@ def recommendation_plot(observed: pd.DataFrame, proposals: pd.DataFrame, respons
     r = responses[0]
     up = maximize if isinstance(maximize, bool) else list(maximize)[0]
     k = len(proposals)
-    names = proposal_names(k)
+    names = proposal_names(k, proposals.attrs.get("first_number", 1))
     with style():
         fig, (ax, right) = new_figure(
             min(10.0 + 0.25 * max(k - 4, 0), 16.0), 5.6, ncols=2, sharey=True,
@@ -472,7 +472,7 @@ def pareto_plot(observed: pd.DataFrame, proposals: pd.DataFrame, responses, maxi
             observed, what = means, "conditions (means)"
     front = pareto_front(observed, responses, senses)
     pairs = [(a, b) for i, a in enumerate(responses) for b in responses[i + 1:]]
-    names = proposal_names(len(proposals))
+    names = proposal_names(len(proposals), proposals.attrs.get("first_number", 1))
     with style():
         one = len(pairs) == 1
         fig, axes = _figure(len(pairs), width=8.0 if one else 4.8, height=6.0 if one else 4.4)

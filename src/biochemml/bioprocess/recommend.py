@@ -31,9 +31,25 @@ from .runs import as_list, check_runs, require_variation, unvaried_note
 Z95 = 1.959963984540054
 
 
-def proposal_names(n: int) -> list:
-    """``next01``, ``next02``, ...: the names the proposed runs carry in the written table."""
-    return [f"next{i + 1:02d}" for i in range(n)]
+def proposal_names(n: int, start: int = 1) -> list:
+    """``next01``, ``next02``, ...: the names the proposed runs carry in the written table,
+    counted from ``start`` (``next04``, ``next05`` after a first batch of three)."""
+    return [f"next{i + start:02d}" for i in range(n)]
+
+
+def first_proposal_number(table: pd.DataFrame) -> int:
+    """The number the next batch's names start from: one more than the largest ``nextNN``
+    in any column of the runs table (proposals of earlier rounds, measured and added to
+    the runs with their names kept), else 1. So a campaign's names never repeat."""
+    largest = 0
+    for name in table.columns:
+        values = table[name]
+        if values.dtype.kind not in "OSU" and not isinstance(values.dtype, pd.StringDtype):
+            continue
+        found = values.astype(str).str.strip().str.extract(r"^(?i:next)(\d+)$")[0].dropna()
+        if len(found):
+            largest = max(largest, int(found.astype(int).max()))
+    return largest + 1
 
 
 def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
@@ -110,6 +126,10 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
         table may hold fewer than ``batch`` runs; ``attrs["repeats"]`` then names the runs
         dropped. It also holds a sentence when a proposed run repeats a measured run or
         nearly repeats another of the batch (see :func:`repeat_note`), else ``""``.
+        ``attrs["first_number"]``: where the names of the proposed runs start
+        (``next{first_number:02d}``, as the command line writes them): one more than the
+        largest ``nextNN`` already in the runs table (see :func:`first_proposal_number`), so
+        names never repeat from one round to the next.
         ``attrs["reference"]`` (several responses, ``nehvi``): ``{response: value}``, the
         reference point used, given or derived, in each response's units.
         ``attrs["unvaried"]`` holds a sentence naming the declared continuous factors the
@@ -158,7 +178,8 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
                                 inequality or None, num_restarts, raw_samples, seed, ref, snap,
                                 senses)
     out = factors.rounded(factors.from_unit(u.numpy()), exact=exact)
-    keep, dropped = _distinct(factors.to_unit(out), fixed or factors.constraints)
+    start = first_proposal_number(checked.table)
+    keep, dropped = _distinct(factors.to_unit(out), fixed or factors.constraints, start=start)
     if not keep.all():  # the same run twice is one run: drop the copies
         u, out = u[torch.as_tensor(keep)], out[keep].reset_index(drop=True)
         point_acq = [a for a, k in zip(point_acq, keep) if k]
@@ -183,6 +204,7 @@ def recommend(runs, factors: Factors, response, batch: int = 4, seed: int = 0,
                                       for r, v, up in zip(responses, ref.tolist(), senses)}
     else:
         out.attrs["note"] = no_gain_note(out, checked, responses[0], senses[0], factors, fixed)
+    out.attrs["first_number"] = start  # the table names its runs from next{start:02d}
     out.attrs["repeats"] = "; ".join(filter(None, [dropped,
                                                    repeat_note(out, checked, factors, fixed)]))
     out.attrs["unvaried"] = unvaried_note(checked.conditions, factors, "recommend", fixed)
@@ -314,7 +336,7 @@ def _check_reference(checked, factors: Factors, responses, senses, reference) ->
         "), or leave the reference point out to use those")
 
 
-def _distinct(unit: np.ndarray, limited=False, tol: float = 1e-3) -> tuple:
+def _distinct(unit: np.ndarray, limited=False, tol: float = 1e-3, start: int = 1) -> tuple:
     """Which proposals to keep: each one unless it coincides with an earlier kept one (every
     feature within ``tol`` on the unit scale: 0.1% of each factor's range, the same levels).
 
@@ -337,7 +359,7 @@ def _distinct(unit: np.ndarray, limited=False, tol: float = 1e-3) -> tuple:
         if same:
             keep[j] = False
             # named as the table names the runs it keeps (next01, ...): the copy of one
-            kept_name = proposal_names(int(keep[:same[0] + 1].sum()))[-1]
+            kept_name = proposal_names(int(keep[:same[0] + 1].sum()), start)[-1]
             gone.append(f"a copy of {kept_name}")
     if not gone:
         return keep, ""
@@ -447,7 +469,7 @@ def repeat_note(proposals: pd.DataFrame, checked, factors: Factors, fixed: dict 
     fixed : dict, optional
         ``{factor: value}`` held in the proposals.
     """
-    names = proposal_names(len(proposals))
+    names = proposal_names(len(proposals), first_proposal_number(checked.table))
     new = factors.to_unit(proposals)
     old = factors.to_unit(checked.conditions)
     repeats, close = [], []

@@ -281,7 +281,8 @@ def recommend(
     for col in proposals.columns[len(f.names):]:  # predictions: 6 significant digits
         if proposals[col].dtype.kind == "f":
             proposals[col] = [float(f"{v:.6g}") for v in proposals[col]]
-    proposals.insert(0, "run", proposal_names(len(proposals)))
+    proposals.insert(0, "run", proposal_names(len(proposals),
+                                              proposals.attrs.get("first_number", 1)))
     plot_path, report_path = out.with_suffix(".png"), out.with_suffix(".html")
     with one_set():  # the table, its plot and its report replace the earlier ones together
         write_table(proposals, out)
@@ -366,16 +367,14 @@ def _write_recommend_report(path: Path, plot_path: Path, runs: Path, responses, 
                  "fixed": ", ".join(fixed) or "none",
                  **({"reference point": reference} if reference else {}),
                  **({"scale": RECOMMEND_LOG_TEXT} if log_response else {})},
-        figures=[(_recommend_caption(responses, len(proposals)), plot_path)],
+        figures=[(_recommend_caption(responses, list(proposals["run"])), plot_path)],
         tables={"Proposed runs": proposals}, notes=notes)
 
 
-def _recommend_caption(responses, n_proposed: int) -> str:
+def _recommend_caption(responses, proposed: list) -> str:
     """The caption of next.png in the report: the single-response panels, or the trade-off
     with its Pareto front."""
-    from ..bioprocess.recommend import proposal_names
-
-    names = ", ".join(proposal_names(n_proposed))
+    names = ", ".join(proposed)
     if len(responses) == 1:
         return (f"Measured runs (left, in table order, each labelled with its run ID or "
                 f"file row; dotted line: the best so far, the mean "

@@ -1,0 +1,38 @@
+"""What a new user met on a fresh clone (a trial of 2026-12-02): run names that repeat
+from one round of proposals to the next, missing-value words, a stray protein row, an
+unquoted decimal comma, a sequence column under another name."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biochemml.cli import main
+
+
+def test_proposals_of_a_later_round_continue_the_names(campaign, capsys):
+    from biochemml.bioprocess.recommend import first_proposal_number
+
+    tmp, bounds, runs = campaign
+    first = tmp / "next.csv"
+    args = ["--factors", str(bounds), "--response", "OD340", "--batch", "2"]
+    assert main(["recommend", "--runs", str(runs), *args, "--out", str(first)]) == 0
+    proposed = pd.read_csv(first)
+    assert proposed["run"].tolist() == ["next01", "next02"]
+    # the user runs them, adds them to the runs table under their names, asks again
+    table = pd.read_csv(runs)
+    done = proposed[["run", "temperature", "feed"]].rename(columns={"run": "Line Name"})
+    done["OD340"], done["OD600"], done["cycle"] = [1.9, 1.8], [1.0, 1.2], 3
+    table = pd.concat([table, done], ignore_index=True)
+    table.to_csv(runs, index=False)
+    assert first_proposal_number(table) == 3
+    second = tmp / "next2.csv"
+    assert main(["recommend", "--runs", str(runs), *args, "--id-column", "Line Name",
+                 "--out", str(second)]) == 0
+    assert pd.read_csv(second)["run"].tolist() == ["next03", "next04"]
+    html = (tmp / "next2.html").read_text()
+    assert "next03, next04" in html and "next01, next02" not in html
+    # names in any text column count, in any case; numbers and other text do not
+    assert first_proposal_number(pd.DataFrame({"id": ["R1", " NEXT07 ", None],
+                                               "x": [1.0, 2.0, 3.0]})) == 8
+    assert first_proposal_number(pd.DataFrame({"id": ["next", "nextA", "R3"]})) == 1
