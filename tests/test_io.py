@@ -112,8 +112,17 @@ def test_numeric_column_names_the_first_bad_cell(tmp_path):
     assert np.isnan(numeric_column(read_table(path), "gfp", allow_missing=True)[1])
     # several missing values: counted, with what to do
     pd.DataFrame({"gfp": [1.0, np.nan, 2.0, np.nan]}).to_csv(path, index=False)
-    with pytest.raises(InputError, match=r"row 3, column 'gfp': the value is empty \(NaN\) "
-                                         r"\(2 rows in all\); remove the rows without a value"):
+    with pytest.raises(InputError, match=r"row 3, column 'gfp': the value is empty \(a blank "
+                                         r"cell, or a word read as missing: NA, N/A, NaN, None, "
+                                         r"null\) \(2 rows in all\); remove the rows without a"):
+        numeric_column(read_table(path), "gfp")
+    # a cell of spaces looks empty in a spreadsheet: said so
+    path.write_text("sequence,gfp\nA,1.0\nC, \n")
+    with pytest.raises(InputError, match=r"row 3, column 'gfp': the value is ' ', spaces only"):
+        numeric_column(read_table(path), "gfp")
+    # the word a user sees in the cell is among those named
+    path.write_text("gfp\n1.0\nN/A\n")
+    with pytest.raises(InputError, match=r"row 3, column 'gfp': the value is empty .*N/A"):
         numeric_column(read_table(path), "gfp")
     # an empty cell and a word: the word is named (it had been counted as empty)
     pd.DataFrame({"gfp": [1.0, np.nan, "abc"]}).to_csv(path, index=False)

@@ -1005,10 +1005,14 @@ def not_a_number(value, blank: bool, column=None, decimal: str = ".") -> str:
     ``'1,234,567'`` can only be thousands. In a table whose ``decimal`` is a comma,
     ``'1.234'`` is named with both of its readings.
     """
-    desc = "is empty (NaN)" if blank else f"is '{value}', not a number"
+    desc = ("is empty (a blank cell, or a word read as missing: NA, N/A, NaN, None, null)"
+            if blank else f"is '{value}', not a number")
     if not isinstance(value, str) or blank:
         return f"the value {desc}"
     text = value.strip()
+    if not text:
+        return (f"the value is '{value}', spaces only (the cell looks empty): clear it or "
+                "enter the number")
     if text in EXCEL_ERRORS:
         return (f"the cell shows the Excel error {text}: its formula failed. Mend the formula, "
                 "or clear the cell if there is no value")
