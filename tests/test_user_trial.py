@@ -36,3 +36,30 @@ def test_proposals_of_a_later_round_continue_the_names(campaign, capsys):
     assert first_proposal_number(pd.DataFrame({"id": ["R1", " NEXT07 ", None],
                                                "x": [1.0, 2.0, 3.0]})) == 8
     assert first_proposal_number(pd.DataFrame({"id": ["next", "nextA", "R3"]})) == 1
+
+
+def test_train_names_the_column_that_looks_like_sequences(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"utr_seq": ["".join(rng.choice(list("ACGT"), 30)) for _ in range(40)],
+                          "MRL": rng.normal(5, 1, 40), "library": ["random", "human"] * 20})
+    path = tmp_path / "small.csv"
+    table.to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["train", "--data", str(path), "--target-column", "MRL", "--task",
+                 "regression", "--out", str(out)]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert ("has no column 'sequence', the sequence column; its columns are: utr_seq, MRL, "
+            "library. 'utr_seq' looks like sequences: name it with --sequence-column utr_seq "
+            "(sequence_column_name='utr_seq' in Python)") in said
+    assert not out.exists()
+    # no column of sequences at all: the option is named, no guess
+    from biochemml.runs import sequence_column_hint
+
+    assert sequence_column_hint(table[["MRL", "library"]]) == (
+        ". Name the table's column of sequences with --sequence-column "
+        "(sequence_column_name= in Python)")
+    # a protein column counts; two candidates are both named
+    both = table.assign(protein=["".join(rng.choice(list("ACDEFGHIKLMNPQRSTVWY"), 12))
+                                 for _ in range(40)])
+    assert "'utr_seq', 'protein' look like sequences: name the right one" in \
+        sequence_column_hint(both)

@@ -20,6 +20,7 @@ import contextlib
 import datetime as _dt
 import json
 import math
+import shlex
 import tempfile
 import warnings
 import time
@@ -1066,6 +1067,29 @@ def _trained_sequence_column(df: pd.DataFrame, cfg: dict) -> str:
     return column
 
 
+def sequence_column_hint(df: pd.DataFrame) -> str:
+    """The end of a 'has no column' message for the sequence column: the table's columns
+    that look like sequences (their first 50 filled cells are words of 5 or more letters
+    of the DNA/RNA or the protein alphabet, mostly distinct: not a column of library
+    names), named with the option that takes them."""
+    letters = set("ACDEFGHIKLMNPQRSTVWYUX*")
+    looks = []
+    for name in df.columns:
+        cells = df[name].dropna().head(50)
+        if len(cells) and cells.nunique() > len(cells) / 2 and all(
+                isinstance(v, str) and len(v.strip()) >= 5 and set(v.strip().upper()) <= letters
+                for v in cells):
+            looks.append(str(name))
+    if not looks:
+        return (". Name the table's column of sequences with --sequence-column "
+                "(sequence_column_name= in Python)")
+    first = looks[0]
+    return (f". {', '.join(repr(n) for n in looks)} "
+            f"{'looks' if len(looks) == 1 else 'look'} like sequences: name "
+            f"{'it' if len(looks) == 1 else 'the right one'} with --sequence-column "
+            f"{shlex.quote(first)} (sequence_column_name={first!r} in Python)")
+
+
 @contextlib.contextmanager
 def notes_said():
     """Hide the estimators' AmbiguityWarning and LengthWarning inside: ``read_for_model``
@@ -1222,7 +1246,9 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
 
     recorded = provenance.record(data)  # the file as read, not as it may be after training
     data_name = data_name or (str(data) if not isinstance(data, pd.DataFrame) else "DataFrame")
-    require_columns(df, [sequence_column_name, *targets])
+    require_columns(df, [sequence_column_name], what=", the sequence column",
+                    hint=sequence_column_hint(df))
+    require_columns(df, targets)
     _check_rows(df, len(df))
     seqs = np.asarray(sequence_column(df, sequence_column_name, alphabet), dtype=object)
     alphabet = _stop_alphabet(seqs, alphabet)
@@ -1868,7 +1894,7 @@ def read_for_model(est, cfg: dict, data, sequence_column_name: str | None = None
     col = sequence_column_name or _trained_sequence_column(df, cfg)
     if sequence_column_name is None:
         require_columns(df, [col], what=", the sequence column the model was trained on",
-                        hint=". Name the column of sequences with --sequence-column")
+                        hint=sequence_column_hint(df))
     seqs = sequence_column(df, col, est.alphabet)
     _note_ambiguous(seqs, df, est.alphabet, getattr(est, "unknown", "zeros"))
     _note_lengths(seqs, est, df)
@@ -1950,8 +1976,7 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
         if target_columns else None
     require_columns(df, [column], what=", the sequence column"
                     + ("" if sequence_column_name else " the model was trained on"),
-                    hint="" if sequence_column_name else
-                    ". Name the table's column of sequences with --sequence-column")
+                    hint="" if sequence_column_name else sequence_column_hint(df))
     targets, absent = _evaluation_targets(df, cfg, given)
     seqs = np.asarray(sequence_column(df, column, est.alphabet), dtype=object)
     # a target the table lacks is a column without measurements: predicted, not scored
