@@ -3,6 +3,8 @@ from one round of proposals to the next, missing-value words, a stray protein ro
 unquoted decimal comma, a sequence column under another name."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -63,3 +65,18 @@ def test_train_names_the_column_that_looks_like_sequences(tmp_path, capsys):
                                  for _ in range(40)])
     assert "'utr_seq', 'protein' look like sequences: name the right one" in \
         sequence_column_hint(both)
+
+
+def test_python_fit_on_decimal_comma_text_says_how_to_read_the_file():
+    from biochemml import SequenceRegressor
+    from biochemml.errors import InputError
+
+    seqs = ["ACGTACGTAC", "CCGGAATTAC", "TTTTACGACG"]
+    with pytest.raises(InputError, match=re.escape(
+            "values must be numbers: at index 0, the value is '5,327', not a number (for a "
+            "decimal comma, write 5.327); a file written with decimal commas reads with "
+            "pandas.read_csv(path, sep=';', decimal=',')")):
+        SequenceRegressor(n_models=1, epochs=1).fit(seqs, ["5,327", "4,1", "3,9"])  # 4,1: decimal
+    # words are still class labels, most likely
+    with pytest.raises(InputError, match="for class labels use SequenceClassifier"):
+        SequenceRegressor(n_models=1, epochs=1).fit(seqs, ["high", "low", "high"])

@@ -3,6 +3,7 @@ estimators, the baselines and ``train``)."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from .errors import InputError
 
@@ -42,6 +43,14 @@ def value_array(y, what: str = "values") -> np.ndarray:
             try:
                 float(v)
             except (TypeError, ValueError):
+                from .io.tables import not_a_number
+
+                said = not_a_number(v, blank=False, column=pd.Series(flat))
+                if isinstance(v, str) and "," in v and "(for " in said:  # 5,327: a comma
+                    raise InputError(
+                        f"{what} must be numbers: at index {i}, {said}; a file written with "
+                        "decimal commas reads with pandas.read_csv(path, sep=';', "
+                        "decimal=',')") from None
                 hint = ("" if what != "values" else " (a regressor learns measured values; "
                         "for class labels use SequenceClassifier)")
                 raise InputError(f"{what} must be numbers{hint}: the value at index {i} is "
