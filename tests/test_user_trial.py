@@ -80,3 +80,23 @@ def test_python_fit_on_decimal_comma_text_says_how_to_read_the_file():
     # words are still class labels, most likely
     with pytest.raises(InputError, match="for class labels use SequenceClassifier"):
         SequenceRegressor(n_models=1, epochs=1).fit(seqs, ["high", "low", "high"])
+
+
+def test_an_unquoted_decimal_comma_is_named_with_its_row(tmp_path):
+    from biochemml.errors import InputError
+    from biochemml.io import read_table
+
+    path = tmp_path / "t.csv"
+    path.write_text("utr,MRL,library\nACGTACGT,5.1,random\nCCGGAATT,5,25,human\n")
+    with pytest.raises(InputError, match=re.escape(
+            "row 3 has 4 cells where the header has 3: CCGGAATT,5,25,human. A number written "
+            "with a decimal comma (5,25) splits into two cells: write 5.25, or save the table "
+            "with semicolons")) as err:
+        read_table(path)
+    assert str(path) in str(err.value) and "\n" not in str(err.value)
+    # a comma in a word, not a number: quoting is the fix
+    path.write_text("utr,MRL,note\nACGTACGT,5.1,ok\nCCGGAATT,5.2,low, redo\n")
+    with pytest.raises(InputError, match=re.escape(
+            'row 3 has 4 cells where the header has 3: CCGGAATT,5.2,low, redo. A value holding '
+            'a comma must be in double quotes ("a, b")')):
+        read_table(path)

@@ -106,8 +106,11 @@ def read_table(path, columns=None) -> pd.DataFrame:
                          f"is not installed: run 'pip install {package}' (or save the sheet "
                          "as CSV)", path=path) from None
     except (UnicodeDecodeError, pd.errors.ParserError, OSError, ValueError, ImportError) as err:
-        raise InputError(f"could not be read as a {suffix.lstrip('.')} table ({err})",
-                         path=path) from None
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+        if fields:
+            raise InputError(_extra_fields(path, *map(int, fields.groups())), path=path) from None
+        raise InputError(f"could not be read as a {suffix.lstrip('.')} table "
+                         f"({str(err).strip()})", path=path) from None
     except (zipfile.BadZipFile, KeyError):  # a workbook is a zip of known parts
         if kind != "excel":
             raise
@@ -982,6 +985,34 @@ def _units_row_above(df: pd.DataFrame, column, missing) -> str:
     return ("; the first row under the header looks like a row of units "
             f"('{unit}' under '{other}'): put each unit in its column's name (e.g. "
             f"'{other} ({unit})') and delete that row")
+
+
+def _extra_fields(path: Path, expected: int, line: int, saw: int) -> str:
+    """The sentence for a row with more cells than the header (pandas' 'Expected 3 fields
+    in line 5, saw 4'): most often a number written with a decimal comma, unquoted, in a
+    comma-separated file."""
+    text = _line_text(path, line)
+    shown = f": {text[:70]}{'...' if len(text) > 70 else ''}" if text else ""
+    comma = (re.search(r"(?<![\d.])\d+,\d+(?![\d.])", text)
+             if text and text.count(",") + 1 == saw else None)  # commas separate its cells
+    why = (f" A number written with a decimal comma ({comma.group(0)}) splits into two "
+           f"cells: write {comma.group(0).replace(',', '.')}, or save the table with semicolons "
+           "between cells (as European Excel does), which biochemml reads too"
+           if comma else
+           " A value holding a comma must be in double quotes (\"a, b\")")
+    return (f"row {line} has {saw} cells where the header has {expected}{shown}.{why}")
+
+
+def _line_text(path: Path, line: int) -> str:
+    """Line ``line`` (1-based) of a text file, stripped, or ``""``."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number == line:
+                    return text.strip()
+    except OSError:
+        pass
+    return ""
 
 
 def _unit_above_numbers(df: pd.DataFrame, column):
