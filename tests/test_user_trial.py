@@ -100,3 +100,26 @@ def test_an_unquoted_decimal_comma_is_named_with_its_row(tmp_path):
             'row 3 has 4 cells where the header has 3: CCGGAATT,5.2,low, redo. A value holding '
             'a comma must be in double quotes ("a, b")')):
         read_table(path)
+
+
+def test_one_protein_row_in_a_dna_table_is_named_as_a_stray_row(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    seqs = ["".join(rng.choice(list("ACGT"), 20)) for _ in range(30)]
+    seqs[3] = "MKVLAAGIVEEPLQRS"
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"utr": seqs, "MRL": rng.normal(5, 1, 30)}).to_csv(path, index=False)
+    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column",
+                 "MRL", "--task", "regression", "--out", str(tmp_path / "run")]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert ("row 5, column 'utr': has the symbol 'L' at position 4, which is not in the dna "
+            "alphabet (ACGT, ambiguity NRYSWKMBDHV). This row looks like a protein, but 29 of "
+            "the 30 sequences are DNA: check it, or remove it") in said
+    assert "--alphabet protein" not in said and not (tmp_path / "run").exists()
+    # a whole column of proteins: the advice to train on proteins, said once
+    pd.DataFrame({"utr": ["MKVLAAGIVEEPLQRS"] * 30, "MRL": rng.normal(5, 1, 30)}).to_csv(
+        path, index=False)
+    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column",
+                 "MRL", "--task", "regression", "--out", str(tmp_path / "run")]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert said.count("protein") == 2 and "This looks like a protein: train with --alphabet " \
+        "protein (a model trained on DNA or RNA cannot read it)" in said

@@ -794,8 +794,9 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
     try:
         to_codes(seqs, alphabet, pad="right")
     except InputError as err:
-        hint = "" if err.row is None else _alphabet_hint(seqs[err.row], alphabet)
-        raise row_error(err.message + hint, df, err.row, column) from None
+        hint = "" if err.row is None else _alphabet_hint(seqs[err.row], alphabet, seqs)
+        message = err.message.split("; it reads like a protein")[0] if hint else err.message
+        raise row_error(message + hint, df, err.row, column) from None
     from ..alphabets import MIXED_T_U, mixed_t_u
 
     mixed = mixed_t_u(seqs, alphabet)  # U reads as T: a mix is no sequence
@@ -819,8 +820,9 @@ def _sequence_unit(seqs: list[str]) -> bool:
     return float(np.median([len(s) for s in seqs[1:]])) >= 3 * len(seqs[0])
 
 
-def _alphabet_hint(seq: str, alphabet) -> str:
-    """What a sequence refused by ``alphabet`` seems to be instead: a protein, or a number."""
+def _alphabet_hint(seq: str, alphabet, column: list | None = None) -> str:
+    """What a sequence refused by ``alphabet`` seems to be instead: a protein (the whole
+    column, or a stray row among DNA/RNA sequences of ``column``), or a number."""
     from ..alphabets import get_alphabet, looks_like_protein
 
     if seq in EXCEL_ERRORS:
@@ -830,6 +832,14 @@ def _alphabet_hint(seq: str, alphabet) -> str:
         return ". This looks like a number: is it the column of sequences?"
     if get_alphabet(alphabet).name in ("dna", "rna") and looks_like_protein(seq) \
             and re.fullmatch("[A-Z*]+", seq):
+        column = column or [seq]
+        sample = column[:20000]
+        proteins = sum(looks_like_protein(s) is not None for s in sample)
+        if proteins * 2 < len(sample):  # one stray row: the table is nucleotides
+            checked = " first" if len(sample) < len(column) else ""
+            return (f". This row looks like a protein, but {len(sample) - proteins:,} of "
+                    f"the{checked} {len(sample):,} sequences are "
+                    f"{get_alphabet(alphabet).name.upper()}: check it, or remove it")
         return (". This looks like a protein: train with --alphabet protein (a model "
                 "trained on DNA or RNA cannot read it)")
     return ""
