@@ -123,3 +123,26 @@ def test_one_protein_row_in_a_dna_table_is_named_as_a_stray_row(tmp_path, capsys
     said = " ".join(capsys.readouterr().err.split())
     assert "reads like a protein" not in said and "This looks like a protein: train with --alphabet " \
         "protein (a model trained on DNA or RNA cannot read it)" in said
+
+
+def test_predict_without_out_writes_beside_the_data_and_shows_the_first_rows(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(60)]
+    table = pd.DataFrame({"utr": seqs, "MRL": [s.count("G") + rng.normal(0, 0.1) for s in seqs]})
+    table.to_csv(tmp_path / "train.csv", index=False)
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(tmp_path / "train.csv"), "--sequence-column", "utr",
+                 "--target-column", "MRL", "--task", "regression", "--model", "ridge",
+                 "--out", str(run)]) == 0
+    new = tmp_path / "new.csv"
+    pd.DataFrame({"utr": ["GGGGGGGGGGGG", "AAAAAAAAAAAA"] + seqs[:12]}).to_csv(new, index=False)
+    capsys.readouterr()
+    assert main(["predict", "--model", str(run), "--data", str(new)]) == 0
+    said = capsys.readouterr().out
+    written = pd.read_csv(tmp_path / "new_predictions.csv")
+    assert len(written) == 14 and written["prediction"].iloc[0] > written["prediction"].iloc[1] + 5
+    lines = said.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split() == ["utr", "prediction"])
+    assert lines[header + 1].split() == ["GGGGGGGGGGGG", f"{written['prediction'].iloc[0]:.4g}"]
+    assert "... 4 more rows in the table" in said
+    assert f"Wrote 14 predictions to {tmp_path / 'new_predictions.csv'}" in said

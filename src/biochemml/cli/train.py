@@ -466,7 +466,7 @@ def check_run_folder(model: Path) -> None:
 def predict(
     model: Path = typer.Option(..., "--model", help="A run folder written by `biochemml train`."),
     data: Path = typer.Option(..., "--data", help="Table or FASTA of sequences to predict."),
-    out: Path = typer.Option(..., "--out", help="Output table (.csv, .tsv or .txt, .xlsx or .parquet): the input plus prediction columns."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output table (.csv, .tsv or .txt, .xlsx or .parquet): the input plus prediction columns. Default: <data>_predictions.csv beside the data file."),
     sequence_column: Optional[str] = typer.Option(None, "--sequence-column", help="Default: the training column name."),
     variant_column: Optional[str] = typer.Option(None, "--variant-column", help="protein-variant runs: column of mutations; default the training column name."),
     offset: Optional[int] = typer.Option(None, "--offset", help="protein-variant runs: number of the first wild-type residue in this table's mutation names; default the run's."),
@@ -475,6 +475,8 @@ def predict(
     from ..io.writers import not_an_input, table_suffix
 
     check_run_folder(model)
+    if out is None:  # beside the data: new_utrs.csv -> new_utrs_predictions.csv
+        out = data.with_name(f"{data.stem}_predictions.csv")
     table_suffix(out)  # before the work: a name that cannot be written is refused now
     not_an_input(out, "the predictions", data=data)  # nor inside a run folder, its own too
     replaced = out.exists()
@@ -488,8 +490,29 @@ def predict(
         from ..runs import predict_run
 
         result = predict_run(model, data, out, sequence_column)
+    _show_predictions(result)
     typer.echo(f"Wrote {len(result)} predictions to {out}"
                + (" (it replaced the file of that name)" if replaced else ""))
+
+
+def _show_predictions(table, rows: int = 10) -> None:
+    """Print the first ``rows`` predictions (the sequence or variant column and the
+    prediction columns), so a handful of sequences needs no spreadsheet."""
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame) or not len(table):
+        return
+    shown = [c for c in table.columns if str(c).startswith("prediction")]
+    if not shown:
+        return
+    first = [c for c in table.columns if c not in shown][:1]
+    head = table[first + shown].head(rows).copy()
+    for c in first:  # long sequences: their ends
+        text = head[c].astype(str)
+        head[c] = [v if len(v) <= 40 else f"{v[:18]}...{v[-18:]}" for v in text]
+    typer.echo(head.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if len(table) > rows:
+        typer.echo(f"... {len(table) - rows} more rows in the table")
 
 
 @app.command()
