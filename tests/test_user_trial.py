@@ -1,6 +1,7 @@
 """What a new user met on a fresh clone (a trial of 2026-12-02): run names that repeat
 from one round of proposals to the next, missing-value words, a stray protein row, an
-unquoted decimal comma, a sequence column under another name."""
+unquoted decimal comma, a sequence column under another name, predictions without --out,
+warnings of one paragraph."""
 from __future__ import annotations
 
 import re
@@ -146,3 +147,17 @@ def test_predict_without_out_writes_beside_the_data_and_shows_the_first_rows(tmp
     assert lines[header + 1].split() == ["GGGGGGGGGGGG", f"{written['prediction'].iloc[0]:.4g}"]
     assert "... 4 more rows in the table" in said
     assert f"Wrote 14 predictions to {tmp_path / 'new_predictions.csv'}" in said
+
+
+def test_a_long_campaign_warning_puts_each_piece_of_advice_on_its_own_line(campaign, capsys):
+    tmp, bounds, runs = campaign
+    assert main(["recommend", "--runs", str(runs), "--factors", str(bounds), "--response",
+                 "OD340", "--batch", "2", "--out", str(tmp / "next.csv")]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    start = next(i for i, line in enumerate(lines)
+                 if line.startswith("Warning: the 95% intervals come from only 10 runs"))
+    assert lines[start + 1].startswith("  - replicate a few runs (run the same conditions")
+    # a '; ' inside parentheses stays in its clause
+    from biochemml.cli.bioprocess import _clauses
+
+    assert _clauses("a (b; c); d; e (f)") == ["a (b; c)", "d", "e (f)"]

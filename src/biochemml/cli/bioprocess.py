@@ -73,7 +73,20 @@ def _warning(message: str) -> None:
     from ..progress import is_quiet
 
     if message and not is_quiet():
-        typer.echo(f"Warning: {message}", err=True)
+        first, *rest = _clauses(message)
+        typer.echo("\n".join([f"Warning: {first}"] + [f"  - {c}" for c in rest]), err=True)
+
+
+def _clauses(message: str) -> list:
+    """``message`` cut at each '; ' outside parentheses: a long warning of several
+    sentences, each on its own line, so the advice in it is not lost in one paragraph."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(message):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and message.startswith("; ", i):
+            out.append(message[start:i])
+            start = i + 2
+    return out + [message[start:]]
 
 
 def _count(n: int, word: str) -> str:
