@@ -103,15 +103,21 @@ def test_an_unquoted_decimal_comma_is_named_with_its_row(tmp_path):
         read_table(path)
 
 
+def _refused(path, out, capsys) -> str:
+    """What train says, on one line, when it refuses the table ``path`` (column utr ->
+    MRL)."""
+    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column",
+                 "MRL", "--task", "regression", "--out", str(out)]) == 1
+    return " ".join(capsys.readouterr().err.split())
+
+
 def test_one_protein_row_in_a_dna_table_is_named_as_a_stray_row(tmp_path, capsys):
     rng = np.random.default_rng(1)
     seqs = ["".join(rng.choice(list("ACGT"), 20)) for _ in range(30)]
     seqs[3] = "MKVLAAGIVEEPLQRS"
     path = tmp_path / "t.csv"
     pd.DataFrame({"utr": seqs, "MRL": rng.normal(5, 1, 30)}).to_csv(path, index=False)
-    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column",
-                 "MRL", "--task", "regression", "--out", str(tmp_path / "run")]) == 1
-    said = " ".join(capsys.readouterr().err.split())
+    said = _refused(path, tmp_path / "run", capsys)
     assert ("row 5, column 'utr': has the symbol 'L' at position 4, which is not in the dna "
             "alphabet (ACGT, ambiguity NRYSWKMBDHV). This row looks like a protein, but 29 of "
             "the 30 sequences are DNA: check it, or remove it") in said
@@ -119,9 +125,7 @@ def test_one_protein_row_in_a_dna_table_is_named_as_a_stray_row(tmp_path, capsys
     # a whole column of proteins: the advice to train on proteins, said once
     pd.DataFrame({"utr": ["MKVLAAGIVEEPLQRS"] * 30, "MRL": rng.normal(5, 1, 30)}).to_csv(
         path, index=False)
-    assert main(["train", "--data", str(path), "--sequence-column", "utr", "--target-column",
-                 "MRL", "--task", "regression", "--out", str(tmp_path / "run")]) == 1
-    said = " ".join(capsys.readouterr().err.split())
+    said = _refused(path, tmp_path / "run", capsys)
     assert "reads like a protein" not in said and "This looks like a protein: train with --alphabet " \
         "protein (a model trained on DNA or RNA cannot read it)" in said
 
