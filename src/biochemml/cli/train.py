@@ -507,8 +507,8 @@ def _show_predictions(table, rows: int = 10) -> None:
         return
     first = [c for c in table.columns if c not in shown][:1]
     head = table[first + shown].head(rows).copy()
-    for c in first:  # long sequences: their ends
-        text = head[c].astype(str)
+    for c in first:  # long sequences: their ends (a blank cell, the wild type say: blank)
+        text = ["" if pd.isna(v) else str(v) for v in head[c]]
         head[c] = [v if len(v) <= 40 else f"{v[:18]}...{v[-18:]}" for v in text]
     typer.echo(head.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     if len(table) > rows:
