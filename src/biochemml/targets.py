@@ -43,14 +43,14 @@ def value_array(y, what: str = "values") -> np.ndarray:
             try:
                 float(v)
             except (TypeError, ValueError):
-                from .io.tables import not_a_number
+                from .io.tables import not_a_number, read_csv_hint
 
-                said = not_a_number(v, blank=False, column=pd.Series(flat))
-                if isinstance(v, str) and "," in v and "(for " in said:  # 5,327: a comma
+                pandas_hint = read_csv_hint(v)  # 5,327: a decimal comma
+                if pandas_hint:
                     raise InputError(
-                        f"{what} must be numbers: at index {i}, {said}; a file written with "
-                        "decimal commas reads with pandas.read_csv(path, sep=';', "
-                        "decimal=',')") from None
+                        f"{what} must be numbers: at index {i}, "
+                        f"{not_a_number(v, blank=False, column=pd.Series(flat))}{pandas_hint}"
+                    ) from None
                 hint = ("" if what != "values" else " (a regressor learns measured values; "
                         "for class labels use SequenceClassifier)")
                 raise InputError(f"{what} must be numbers{hint}: the value at index {i} is "

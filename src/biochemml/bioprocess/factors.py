@@ -87,16 +87,6 @@ def cell_error(message: str, df: pd.DataFrame, i: int, column, path=None,
                          message, row=i, column=column)
 
 
-def read_csv_hint(value, path=None) -> str:
-    """For a table given in Python whose cell holds a decimal-comma number (``'3,45'``):
-    how to read such a file with pandas, else ``""``."""
-    if path is not None or not isinstance(value, str) or not re.fullmatch(
-            r"\s*[-+]?(\d{1,3}(\.\d{3})+|\d*),\d+\s*", value):
-        return ""
-    return ("; a file written with decimal commas reads with pandas.read_csv(path, sep=';', "
-            "decimal=',')")
-
-
 def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False,
                   hint: str = "") -> np.ndarray:
     """A column as float64; a blank cell (unless ``allow_blank``: NaN) or text is an error
@@ -109,7 +99,7 @@ def numeric_cells(df: pd.DataFrame, column, path=None, allow_blank: bool = False
     blank = (raw.isna() | raw.astype(str).str.strip().eq("")).to_numpy()
     bad = np.flatnonzero(~np.isfinite(values) & (~blank | (not allow_blank)))
     if bad.size:
-        from ..io.tables import not_a_number, units_row_hint
+        from ..io.tables import not_a_number, read_csv_hint, units_row_hint
 
         i = int(bad[0])
         where = path if path is not None else df.attrs.get("path")

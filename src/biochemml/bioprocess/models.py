@@ -106,8 +106,8 @@ def response_values(y) -> np.ndarray:
         return np.asarray(y, dtype=np.float64).reshape(-1)
     except (TypeError, ValueError):
         pass
-    from ..io.tables import not_a_number
-    from .factors import cell_error, read_csv_hint
+    from ..io.tables import not_a_number, read_csv_hint
+    from .factors import cell_error
 
     series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y, dtype=object).reshape(-1))
     numbers = pd.to_numeric(series, errors="coerce")

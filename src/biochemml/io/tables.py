@@ -1037,6 +1037,16 @@ def _unit_above_numbers(df: pd.DataFrame, column):
     return None
 
 
+def read_csv_hint(value, path=None) -> str:
+    """For a table given in Python whose cell holds a decimal-comma number (``'3,45'``):
+    how to read such a file with pandas, else ``""``."""
+    if path is not None or not isinstance(value, str) or not re.fullmatch(
+            r"\s*[-+]?(\d{1,3}(\.\d{3})+|\d*),\d+\s*", value):
+        return ""
+    return ("; a file written with decimal commas reads with pandas.read_csv(path, sep=';', "
+            "decimal=',')")
+
+
 def not_a_number(value, blank: bool, column=None, decimal: str = ".") -> str:
     """The sentence for a cell that should hold a number: empty, or text (with the fix
     for a decimal comma or a thousands separator).
