@@ -133,8 +133,13 @@ def _bad_symbol(data: bytes, raw: np.ndarray, lengths: np.ndarray,
     return InputError(
         f"has the symbol '{letter}' at position {pos - start + 1}, which is not "
         f"in the {alpha.name} alphabet ({alpha.symbols}, ambiguity {alpha.ambiguous})"
-        + ("; it reads like a protein: pass alphabet='protein' (--alphabet protein on the "
-           "command line)" if protein else ""), row=i)
+        + (PROTEIN_HINT if protein else ""), row=i)
+
+
+#: what a DNA/RNA sequence holding an amino-acid-only letter is told (a table's column,
+#: which knows its other rows, says more in its place: io.tables.sequence_column)
+PROTEIN_HINT = ("; it reads like a protein: pass alphabet='protein' (--alphabet protein on the "
+                "command line)")
 
 
 #: letters of amino acids that no nucleotide code uses: a sequence holding one is a protein

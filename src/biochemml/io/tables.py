@@ -777,7 +777,7 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
 
     Missing cells and symbols outside ``alphabet`` are errors naming the file row.
     """
-    from ..encode.codes import to_codes
+    from ..encode.codes import PROTEIN_HINT, to_codes
 
     require_columns(df, [column])
     values = df[column]
@@ -795,7 +795,7 @@ def sequence_column(df: pd.DataFrame, column: str, alphabet="dna") -> list[str]:
         to_codes(seqs, alphabet, pad="right")
     except InputError as err:
         hint = "" if err.row is None else _alphabet_hint(seqs[err.row], alphabet, seqs)
-        message = err.message.split("; it reads like a protein")[0] if hint else err.message
+        message = err.message.replace(PROTEIN_HINT, "") if hint else err.message
         raise row_error(message + hint, df, err.row, column) from None
     from ..alphabets import MIXED_T_U, mixed_t_u
 
