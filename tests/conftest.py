@@ -81,12 +81,13 @@ def _notebooks_to_run(items) -> list:
     import importlib.util
     import os
 
+    from notebook_runner import needs_data
+
     if not all(importlib.util.find_spec(m) for m in ("nbformat", "nbclient")):
         return []
     paths = [item.callspec.params["path"] for item in items
              if item.nodeid.split("::")[-1].startswith("test_notebook_runs[")]
-    return [p for p in paths if os.environ.get("BIOCHEMML_DATA")
-            or not p.name.startswith(("03", "04", "05"))]
+    return [p for p in paths if os.environ.get("BIOCHEMML_DATA") or not needs_data(p)]
 
 
 def pytest_collection_finish(session):

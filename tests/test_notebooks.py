@@ -10,19 +10,19 @@ NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 def test_notebook_runs(path, tmp_path, monkeypatch, request):
     import os
 
-    if path.name.startswith(("03", "04", "05")) and not os.environ.get("BIOCHEMML_DATA"):
+    from notebook_runner import needs_data, run
+
+    if needs_data(path) and not os.environ.get("BIOCHEMML_DATA"):
         pytest.skip("needs BIOCHEMML_DATA (the real data sets; a user's copy downloads them)")
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("nbformat")
+    pytest.importorskip("nbclient")
     started = getattr(request.config, "_biochemml_notebooks", None)
     if started is not None:   # conftest.py started it at collection: wait for its result
         nb = _wait_for(path, *started[:2])
     else:
         monkeypatch.setenv("MPLBACKEND", "Agg")
-        nb = nbformat.read(path, as_version=4)
-        client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                         resources={"metadata": {"path": str(tmp_path)}})
-        client.execute()
+        run(path, tmp_path)
+        nb = _executed(path, tmp_path)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
@@ -30,11 +30,8 @@ def test_notebook_runs(path, tmp_path, monkeypatch, request):
 
 
 def _wait_for(path, proc, out, limit=2400):
-    """The notebook as tests/notebook_runner.py executed it, once it is done (a failing
-    cell fails the test with the cell's traceback)."""
+    """The notebook as tests/notebook_runner.py executed it, once it is done."""
     import time
-
-    import nbformat
 
     done = out / f"{path.name}.done"
     waited = 0.0
@@ -46,6 +43,14 @@ def _wait_for(path, proc, out, limit=2400):
         assert waited < limit, f"{path.name} not done after {limit} s"
         time.sleep(0.5)
         waited += 0.5
+    return _executed(path, out)
+
+
+def _executed(path, out):
+    """The executed notebook that notebook_runner.run wrote to ``out`` (a failing cell
+    fails the test with the cell's traceback)."""
+    import nbformat
+
     error = out / f"{path.name}.error"
     if error.exists():
         pytest.fail(f"{path.name} stopped at a cell:\n{error.read_text()[-5000:]}")
