@@ -89,6 +89,40 @@ def test_framepool_ignores_padding_and_sees_the_reading_frame():
         build("framepool", 40, task="regression", n_outputs=1, pools=2)
 
 
+def test_framepool_position_gate_counts_distance_from_the_3_prime_end():
+    from biochemml.encode import one_hot
+
+    def x(seqs, length, pad="left"):
+        return torch.as_tensor(one_hot(seqs, length=length, pad=pad).transpose(0, 2, 1)).float()
+
+    torch.manual_seed(0)
+    net = build("framepool", 40, task="regression", n_outputs=1, position_gate=True).eval()
+    assert net.end_gate_logits.shape == (128, 40)            # (filters, distance from the end)
+    utrs = ["GGCACGATGCCTAGCAAGTTCCA", "ACGTTAGCATGCCGATAGGCTTACGGATCCAAGGTCAT"]
+    with torch.no_grad():
+        # starts at 0.5 everywhere: plain FramePool with its features halved
+        plain = build("framepool", 40, task="regression", n_outputs=1).eval()
+        plain.load_state_dict({k: v for k, v in net.state_dict().items()
+                               if k != "end_gate_logits"})
+        real = (x(utrs, 40).sum(1) > 0).float()
+        h = torch.rand(2, 128, 40)
+        torch.testing.assert_close(net._frame_pool(real, h)[:, :-1],
+                                   plain._frame_pool(real, 0.5 * h)[:, :-1])
+        # the gate follows each sequence's 3' end, whatever the padding
+        net.end_gate_logits.normal_()
+        torch.testing.assert_close(net(x(utrs, 40)), net(x(utrs, 40, pad="right")))
+        # closing the gate at the last 3 bases (one of each frame) silences them only
+        net.end_gate_logits.fill_(30.0)
+        net.end_gate_logits[:, :3] = -30.0
+        feats = net._frame_pool(torch.ones(1, 40), torch.ones(1, 128, 40))
+    # frame 0 holds distances 0, 3, ..., 39 (14 bases); frames 1 and 2 hold 13 each
+    means = feats[0, [0, 2 * 128, 4 * 128]]
+    torch.testing.assert_close(means, torch.tensor([13 / 14, 12 / 13, 12 / 13]))
+    assert feats[0, 128] == pytest.approx(1.0)    # the max of frame 0 comes from elsewhere
+    with pytest.raises(InputError, match="head 'frame' only"):
+        build("cnn", 40, task="regression", n_outputs=1, head="global", position_gate=True)
+
+
 def test_an_n_inside_a_sequence_is_a_base_not_padding():
     from biochemml.encode import one_hot
     from biochemml.models.cnn import real_positions

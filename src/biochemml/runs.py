@@ -1741,7 +1741,8 @@ def _better_baseline(rows, still_improving: bool = False,
     if name == "framepool" and best["model"] in ("ridge", "ridge-pairs"):
         # a positional baseline beating a position-pooling network: place matters here
         said += (f" {best['model']} weighs each base where it sits, and framepool pools its "
-                 "features over positions (as suits a 5' UTR's reading frames): where motifs "
+                 "features over positions (as suits a 5' UTR's reading frames), weighing them "
+                 "by distance from the 3' end only as far as it learnt to: where motifs "
                  "act at fixed places, as a promoter's -35 and -10 boxes do, a network that "
                  "keeps position may do better still: try --model legnet.")
     return said

@@ -101,13 +101,21 @@ class SequenceCNN(nn.Module):
         encode N as ``unknown="uniform"`` for it to count as a base. Needs ``pools=1``.
     hidden : int
         Units of the dense layer before the output (0 = none).
+    position_gate : bool
+        With ``head="frame"`` only: a learned gate in (0, 1) per filter and distance from
+        the sequence's 3' end, applied before the frame pooling (as ``"gated"`` does per
+        column). It starts at 0.5 everywhere, so the network begins as plain FramePool,
+        and lets a filter count only at some distances from the 3' end: a promoter's -10
+        box next to the transcription start, a -35 box 17 bases upstream of it. Costs
+        ``filters x length`` parameters.
 
     Input ``(N, C, L)``; output ``(N, n_outputs)``.
     """
 
     def __init__(self, input_length: int, n_channels: int = 4, n_outputs: int = 2,
                  filters: Sequence[int] = (64, 64), kernel_sizes=(9, 5), pools=(2, 2),
-                 dilations=1, dropout: float = 0.2, head: str = "gated", hidden: int = 64):
+                 dilations=1, dropout: float = 0.2, head: str = "gated", hidden: int = 64,
+                 position_gate: bool = False):
         super().__init__()
         filters = list(filters)
         depth = len(filters)
@@ -124,6 +132,9 @@ class SequenceCNN(nn.Module):
             raise InputError(f"head must be 'gated', 'flatten', 'global' or 'frame', not '{head}'")
         if head == "frame" and any(p > 1 for p in pools_):
             raise InputError("head 'frame' needs pools=1: pooling mixes the reading frames")
+        if position_gate and head != "frame":
+            raise InputError("position_gate works with head 'frame' only (head 'gated' gates "
+                             "every column already)")
         blocks, c_in, length = [], n_channels, input_length
         shortest = math.prod(pools_)  # each block keeps length // pool ('same' convolutions)
         if input_length < shortest:
@@ -140,6 +151,8 @@ class SequenceCNN(nn.Module):
             # logit 0 -> gate 0.5 everywhere: uniform at the start, where the sigmoid
             # is steepest so that position-specific gates are learned quickly
             self.gate_logits = nn.Parameter(torch.zeros(c_in, length))
+        # per filter and distance from the 3' end (index 0 = the last base); see position_gate
+        self.end_gate_logits = nn.Parameter(torch.zeros(c_in, length)) if position_gate else None
         features = {"flatten": c_in * length, "frame": 6 * c_in + 1}.get(head, 2 * c_in)
         layers: list[nn.Module] = [nn.Flatten()] if head == "flatten" else []
         if hidden:
@@ -152,6 +165,9 @@ class SequenceCNN(nn.Module):
         """``(N, 6 C + 1)``: per-frame masked max and mean, and the length (in 100 nt)."""
         # distance of each real base to the sequence's last real base, in bases
         to_end = real.flip(-1).cumsum(-1).flip(-1) - real               # (N, L)
+        if self.end_gate_logits is not None:
+            index = to_end.long().clamp(0, self.end_gate_logits.shape[1] - 1)
+            h = h * torch.sigmoid(self.end_gate_logits[:, index]).permute(1, 0, 2)
         feats = []
         for f in range(3):
             top, mean = masked_max_mean(h, real * (to_end % 3 == f))
@@ -183,10 +199,12 @@ def build_cnn(input_length, n_channels, n_outputs, task, **params):
 
 @register("framepool", "FramePool CNN (Karollus et al. 2021): 3 conv (kernel 7; 64 filters as "
           "trained by default, 128 published) and per-reading-frame masked pooling: "
-          "length-agnostic, for 5' UTRs of any length.")
+          "length-agnostic, for 5' UTRs of any length; as trained by default, with a gate "
+          "per distance from the 3' end (promoter boxes count where they sit).")
 def build_framepool(input_length, n_channels, n_outputs, task, **params):
-    """FramePool with the published width (128 filters) unless ``filters`` says otherwise;
-    :class:`~biochemml.SequenceRegressor` passes its measured preset (64, presets.py)."""
+    """FramePool as published (128 filters, no position gate) unless ``params`` say
+    otherwise; :class:`~biochemml.SequenceRegressor` passes its measured preset (64
+    filters and ``position_gate=True``, presets.py)."""
     settings = dict(filters=(128, 128, 128), kernel_sizes=7, pools=1, dropout=0.2, head="frame",
                     hidden=64)
     settings.update(params)

@@ -193,7 +193,10 @@ def build_auto(input_length, n_channels, n_outputs, task, **params):
     human set) against 0.688 / 0.681 for the compact LegNet and 0.701 / 0.667 for
     Optimus 5-Prime, whose flatten heads need a weight per position and over-fit
     7,600 variable-length UTRs. FramePool's pooling is per reading frame from the 3'
-    end and otherwise position-free, so it also suits motif-driven promoters.
+    end; the preset adds a learned gate per filter and distance from that end
+    (``position_gate``), so a promoter's -10 and -35 boxes count where they sit and not
+    elsewhere: on a simulated promoter MPRA, R² 0.66 against 0.59 without the gate (and
+    0.66 for LegNet, whose flatten head keeps every position), and +0.01 on the 5' UTRs.
     """
     name = auto_model_name(input_length, protein=n_channels >= 20)
     if name == "mlp":
