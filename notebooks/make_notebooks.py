@@ -1050,7 +1050,7 @@ plot.observed_vs_predicted(utr.mrl.iloc[te], cnn_pred, label="mean ribosome load
 3 에포크만 학습한 FramePool은 k-mer 개수에 대한 그래디언트 부스팅(`gbm-kmer`)과 비슷한 수준에 머물지만, 끝까지
 학습하면 R²가 크게 오릅니다. 3 에포크 모델은 2장에서 본 **과소적합**의 예입니다. 딥러닝 모델이 간단한 기준선보다
 못해 보일 때는 먼저 충분히 학습했는지(검증 손실이 더 내려가지 않는지) 확인하세요. `benchmarks/RESULTS.md`에
-따르면 FramePool 하나의 5-겹 교차검증 R²는 약 0.73, 세 개를 평균한 앙상블은 약 0.75입니다.
+따르면 FramePool 하나의 5-겹 교차검증 R²는 약 0.74, 두 라이브러리를 합쳐 학습한 세 개의 앙상블은 약 0.76입니다.
 """),
     md("""
 ## 모델이 배운 생물학, 그리고 다음에 만들 서열
