@@ -205,3 +205,21 @@ def test_too_short_errors_name_the_minimum_length_and_a_model_for_short_sequence
     assert "--model mlp" in err.value.message
     build("cnn", 6, pools=(2, 3))
     assert build("mlp", 7)(torch.zeros(2, 4, 7)).shape == (2, 2)  # what the errors suggest
+
+
+def test_framepool_position_gate_moves_ten_times_faster_than_its_logits():
+    # one Adam step moves every logit by the learning rate; the gate is sigmoid(10 * logit),
+    # so a gate moves by 10 * lr * sigmoid'(0) = 2.5 lr: fast enough to leave 0.5 on a table
+    # of a few thousand rows (RESULTS.md, "The gate's speed")
+    from biochemml.models.cnn import END_GATE_SCALE
+
+    torch.manual_seed(0)
+    net = build("framepool", 30, task="regression", n_outputs=1, position_gate=True)
+    optimizer = torch.optim.Adam([net.end_gate_logits], lr=1e-3)
+    net(torch.eye(4)[torch.randint(0, 4, (16, 30))].transpose(1, 2)).pow(2).mean().backward()
+    optimizer.step()
+    assert END_GATE_SCALE == 10.0
+    with torch.no_grad():  # features of 1 everywhere: each frame's max is its largest gate
+        feats = net._frame_pool(torch.ones(1, 30), torch.ones(1, 128, 30))[0, :-1].view(6, 128)
+    tops = feats[1::2]                                   # (frames, filters)
+    assert float(tops.max()) - 0.5 == pytest.approx(2.5e-3, rel=0.01)
