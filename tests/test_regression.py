@@ -113,6 +113,13 @@ def test_auto_ensemble_trains_five_mlps_on_small_tables_of_short_sequences(tmp_p
     long_seqs, long_y = _additive(40, 24, seed=3)
     cnn = SequenceRegressor(epochs=1).fit(long_seqs, long_y)  # > 20 nt: framepool
     assert (cnn.model_name_, cnn.n_models_) == ("framepool", 1)
+    # with the preset's position gate, which a saved model keeps
+    assert cnn.model_params_["position_gate"] is True
+    with torch.no_grad():
+        cnn.models_[0].end_gate_logits.normal_()
+    again = load(cnn.save(tmp_path / "framepool.pt"))
+    torch.testing.assert_close(again.models_[0].end_gate_logits, cnn.models_[0].end_gate_logits)
+    np.testing.assert_allclose(again.predict(long_seqs), cnn.predict(long_seqs), rtol=1e-6)
     assert SequenceRegressor(model="mlp", epochs=1, n_models=2).fit(seqs, y).n_models_ == 2
 
 
