@@ -2,8 +2,15 @@
 import pytest
 import torch
 
+from biochemml.encode import one_hot
 from biochemml.errors import InputError
 from biochemml.models import available, build, count_parameters, summary
+
+
+def _x(seqs, length, pad="left", alphabet="dna"):
+    """Channels-first one-hot ``(N, C, L)`` float tensor, as the models take it."""
+    return torch.as_tensor(one_hot(seqs, alphabet=alphabet, length=length,
+                                   pad=pad).transpose(0, 2, 1)).float()
 
 
 def test_lecture_cnn_has_the_courses_parameter_counts():
@@ -60,11 +67,6 @@ def test_build_errors_are_sentences():
 
 
 def test_framepool_ignores_padding_and_sees_the_reading_frame():
-    from biochemml.encode import one_hot
-
-    def x(seqs, length):
-        return torch.as_tensor(one_hot(seqs, length=length, pad="left").transpose(0, 2, 1)).float()
-
     torch.manual_seed(0)
     short, long = build("framepool", 40, task="regression", n_outputs=1), \
         build("framepool", 90, task="regression", n_outputs=1)
@@ -72,15 +74,15 @@ def test_framepool_ignores_padding_and_sees_the_reading_frame():
     short.eval(), long.eval()
     utrs = ["GGCACGATGCCTAGCAAGTTCCA", "ACGTTAGCATGCCGATAGGCTTACGGATCCAAGGTCAT"]
     with torch.no_grad():
-        torch.testing.assert_close(short(x(utrs, 40)), long(x(utrs, 90)))
-        right = torch.as_tensor(one_hot(utrs, length=40, pad="right").transpose(0, 2, 1)).float()
-        torch.testing.assert_close(short(right), long(x(utrs, 90)))
+        torch.testing.assert_close(short(_x(utrs, 40)), long(_x(utrs, 90)))
+        right = _x(utrs, 40, pad="right")
+        torch.testing.assert_close(short(right), long(_x(utrs, 90)))
         # the same uAUG one base further from the start codon is in another frame:
         # with "features" = the A indicator, the per-frame means swap frames
         a, b = "CCCCCATGCCCCCCCCC", "CCCCATGCCCCCCCCCC"
         feats = []
         for s in (a, b):
-            xs = x([s], 40)
+            xs = _x([s], 40)
             feats.append(short._frame_pool((xs.sum(1) > 0).float(), xs[:, :1]))
     means = [f[0, [0, 2, 4]] for f in feats]          # mean of A per frame 0, 1, 2
     assert means[0].count_nonzero() == 1 and means[1].count_nonzero() == 1
@@ -90,11 +92,6 @@ def test_framepool_ignores_padding_and_sees_the_reading_frame():
 
 
 def test_framepool_position_gate_counts_distance_from_the_3_prime_end():
-    from biochemml.encode import one_hot
-
-    def x(seqs, length, pad="left"):
-        return torch.as_tensor(one_hot(seqs, length=length, pad=pad).transpose(0, 2, 1)).float()
-
     torch.manual_seed(0)
     net = build("framepool", 40, task="regression", n_outputs=1, position_gate=True).eval()
     assert net.end_gate_logits.shape == (128, 40)            # (filters, distance from the end)
@@ -104,13 +101,13 @@ def test_framepool_position_gate_counts_distance_from_the_3_prime_end():
         plain = build("framepool", 40, task="regression", n_outputs=1).eval()
         plain.load_state_dict({k: v for k, v in net.state_dict().items()
                                if k != "end_gate_logits"})
-        real = (x(utrs, 40).sum(1) > 0).float()
+        real = (_x(utrs, 40).sum(1) > 0).float()
         h = torch.rand(2, 128, 40)
         torch.testing.assert_close(net._frame_pool(real, h)[:, :-1],
                                    plain._frame_pool(real, 0.5 * h)[:, :-1])
         # the gate follows each sequence's 3' end, whatever the padding
         net.end_gate_logits.normal_()
-        torch.testing.assert_close(net(x(utrs, 40)), net(x(utrs, 40, pad="right")))
+        torch.testing.assert_close(net(_x(utrs, 40)), net(_x(utrs, 40, pad="right")))
         # closing the gate at the last 3 bases (one of each frame) silences them only
         net.end_gate_logits.fill_(30.0)
         net.end_gate_logits[:, :3] = -30.0
@@ -124,11 +121,10 @@ def test_framepool_position_gate_counts_distance_from_the_3_prime_end():
 
 
 def test_an_n_inside_a_sequence_is_a_base_not_padding():
-    from biochemml.encode import one_hot
     from biochemml.models.cnn import real_positions
 
     def x(seqs, pad):
-        return torch.as_tensor(one_hot(seqs, length=16, pad=pad).transpose(0, 2, 1)).float()
+        return _x(seqs, 16, pad)
 
     for pad in ("left", "right"):
         known, unknown = x(["ATGAAACAAAC"], pad), x(["ATGAAANAAAC"], pad)
@@ -154,7 +150,6 @@ def test_an_n_inside_a_sequence_is_a_base_not_padding():
 def test_dilated_cnn_learns_a_protein_signal_and_ignores_padding():
     import numpy as np
 
-    from biochemml.encode import one_hot
     from biochemml.estimators import SequenceRegressor
 
     rng = np.random.default_rng(0)
@@ -172,12 +167,9 @@ def test_dilated_cnn_learns_a_protein_signal_and_ignores_padding():
     long.load_state_dict(short.state_dict())
     short.eval(), long.eval()
 
-    def x(length, pad):
-        return torch.as_tensor(one_hot(seqs[:3], alphabet="protein", length=length,
-                                       pad=pad).transpose(0, 2, 1)).float()
-
     with torch.no_grad():
-        torch.testing.assert_close(short(x(41, "right")), long(x(90, "left")))
+        torch.testing.assert_close(short(_x(seqs[:3], 41, "right", "protein")),
+                                   long(_x(seqs[:3], 90, "left", "protein")))
 
 
 def test_auto_description_covers_both_tasks_and_the_classification_default():

@@ -434,13 +434,11 @@ def test_framepool_position_gate_learns_where_a_site_sits_from_the_3_prime_end()
     codes = rng.integers(0, 4, size=(n, length))
     seqs = ["".join("ACGT"[c] for c in row) for row in codes]
     counts = rng.integers(0, 2, size=n)
-    y = np.zeros(n)
     for i in range(n):
         at = int(rng.integers(15, 21)) if counts[i] else int(rng.integers(30, 45))
         stop = length - at
         seqs[i] = seqs[i][:stop - len(site)] + site + seqs[i][stop:]
-        y[i] = float(counts[i])
-    y += rng.normal(0, 0.2, n)
+    y = counts + rng.normal(0, 0.2, n)
     seqs = np.array(seqs, dtype=object)
     tr, te = slice(0, 1300), slice(1300, None)
 
