@@ -301,6 +301,23 @@ def test_small_tables_train_the_mlp_with_smaller_batches():
     assert mine.training_["batch_size"] == 30  # the user's choice is kept
 
 
+def test_small_tables_train_framepool_and_legnet_with_smaller_batches():
+    from biochemml.presets import cnn_batch_size
+
+    assert [cnn_batch_size(n, 128) for n in (100, 1600, 2400, 4500, 4600, 6080, 250000)] == \
+        [32, 32, 64, 64, 128, 128, 128]
+    assert cnn_batch_size(1600, 16) == 16  # never above the preset
+    seqs, y = _additive(300, 30, seed=3)  # 30 nt: auto takes FramePool
+    est = SequenceRegressor(epochs=1, seed=0).fit(seqs, y)
+    assert (est.model_name_, est.training_["batch_size"]) == ("framepool", 32)
+    legnet = SequenceRegressor(model="legnet", epochs=1, seed=0).fit(seqs, y)
+    assert legnet.training_["batch_size"] == 32
+    mine = SequenceRegressor(epochs=1, batch_size=100, seed=0).fit(seqs, y)
+    assert mine.training_["batch_size"] == 100  # the user's choice is kept
+    optimus = SequenceRegressor(model="optimus", epochs=1, seed=0).fit(seqs, y)
+    assert optimus.training_["batch_size"] == 128  # measured for FramePool and LegNet only
+
+
 
 def test_stop_codons_in_the_20_letter_protein_alphabet_are_warned_about(recwarn):
     seqs = ["MKLA", "MK*A", "MRLA", "MKLW"] * 10
