@@ -29,8 +29,8 @@ from .targets import check_target_transform, measured_values, value_array
 MODEL_FORMAT = "biochemml-sequence-model"
 MODEL_FORMAT_VERSION = 1
 
-from .presets import (AUTO_ENSEMBLE_MAX_ROWS, AUTO_ENSEMBLE_SIZE, CNN_SMALL_TABLE_MODELS,
-                      DEFAULT_MODEL, cnn_batch_size, mlp_batch_size, presets as _presets)
+from .presets import (AUTO_ENSEMBLE_MAX_ROWS, AUTO_ENSEMBLE_SIZE, DEFAULT_MODEL,
+                      presets as _presets)
 
 
 def valid_n_models(value) -> bool:
@@ -326,9 +326,9 @@ class _SequenceEstimator(BaseEstimator):
         The regression default ``auto`` is an MLP for short sequences and for libraries of
         variants of one sequence (``codes`` tells), FramePool otherwise: it then takes that
         model's name and measured presets (presets.py), so a saved model names the network
-        it holds. The batch of the regression MLP, FramePool and LegNet follows the number
-        of rows in ``codes`` (:func:`biochemml.presets.mlp_batch_size`,
-        :func:`biochemml.presets.cnn_batch_size`) unless ``batch_size`` is set.
+        it holds. The presets follow the number of rows in ``codes`` (smaller batches for
+        the regression MLP, FramePool and LegNet on small tables, :func:`biochemml.presets.presets`);
+        ``batch_size`` and the other settings given override them.
         """
         name = self.model or DEFAULT_MODEL[self._task]
         chosen = dict(self.model_params or {})
@@ -355,12 +355,6 @@ class _SequenceEstimator(BaseEstimator):
             training["average_epochs"] = self.average_epochs or None
         if self.patience != "auto":
             training["patience"] = self.patience
-        if self._task == "regression" and self.batch_size is None and codes is not None:
-            # small tables: smaller batches (presets.py)
-            if name == "mlp":
-                training["batch_size"] = mlp_batch_size(len(codes), training["batch_size"])
-            elif name in CNN_SMALL_TABLE_MODELS:
-                training["batch_size"] = cnn_batch_size(len(codes), training["batch_size"])
         return name, params, training
 
     def _n_members(self, name: str, n_rows: int) -> int:

@@ -111,9 +111,10 @@ def cnn_batch_size(n_rows: int, preset: int) -> int:
     32) on smaller tables.
 
     The presets were tuned on 5' UTR folds of 6,080 rows, about 50 steps an epoch at 128.
-    On 1,600 rows that batch gives 12 steps an epoch, and early stopping (patience 5) ends
-    training before the network has learnt: with 32, test R² rose by 0.01-0.07 on 5' UTRs
-    and simulated promoters of 800-3,200 rows (RESULTS.md, "Small tables for the CNNs").
+    On 1,600 rows that batch gives 12 steps an epoch, and early stopping (patience 5) may
+    end training before the network has learnt: with 32, FramePool's test R² rose by 0.05-0.19
+    on 800 5' UTRs and simulated promoters and by up to 0.08 on 1,600; on 3,200 the batch made
+    no measurable difference (RESULTS.md, "Small tables for the CNNs").
     """
     return _batch_for_steps(n_rows, 50, CNN_MIN_BATCH, preset)
 
@@ -145,7 +146,9 @@ def presets(model: str, task: str, input_length: int | None = None,
         ``SHORT_MLP_MAX_LENGTH`` also takes motif features and a plateau schedule.
     n_rows : int, optional
         Training rows: above ``AUTO_ENSEMBLE_MAX_ROWS`` that MLP also averages its
-        weights over ``SHORT_MLP_AVERAGE_EPOCHS`` epochs.
+        weights over ``SHORT_MLP_AVERAGE_EPOCHS`` epochs; on small regression tables the
+        MLP, FramePool and LegNet take smaller batches (:func:`mlp_batch_size`,
+        :func:`cnn_batch_size`).
 
     Returns
     -------
@@ -160,6 +163,11 @@ def presets(model: str, task: str, input_length: int | None = None,
         training.update(_SHORT_MLP[1])
         if n_rows is not None and n_rows > AUTO_ENSEMBLE_MAX_ROWS:
             training["average_epochs"] = SHORT_MLP_AVERAGE_EPOCHS
+    if n_rows is not None and task == "regression":  # small tables: smaller batches
+        if model == "mlp":
+            training["batch_size"] = mlp_batch_size(n_rows, training["batch_size"])
+        elif model in CNN_SMALL_TABLE_MODELS:
+            training["batch_size"] = cnn_batch_size(n_rows, training["batch_size"])
     return params, training
 
 
