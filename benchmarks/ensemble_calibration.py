@@ -2,9 +2,10 @@
 
 Trains ``SequenceRegressor(n_models=N)`` with the default model on one data set, predicts
 the test rows with ``return_std=True`` and prints one JSON line: R², Spearman, the
-validation-fitted ``std_scale_`` (and ``std_scale_68_``), the coverage of the 68 % and 95 %
-Gaussian intervals with the calibrated spread and with the raw member spread, and the
-coverage of the intervals a run reports (``predict_bounds``: one factor per level).
+validation-fitted ``std_floor_``, ``std_scale_`` (and ``std_scale_68_``), the coverage of
+the 68 % and 95 % Gaussian intervals with the calibrated spread and with the raw member
+spread, the mean width of the 95 % interval, and the coverage of the intervals a run
+reports (``predict_bounds``: one factor per level).
 
     BIOCHEMML_DATA=../shared/data OMP_NUM_THREADS=1 python benchmarks/ensemble_calibration.py utr --epochs 10
     BIOCHEMML_DATA=../shared/data OMP_NUM_THREADS=1 python benchmarks/ensemble_calibration.py sd --epochs 8
@@ -49,12 +50,15 @@ def main() -> None:
     reg = SequenceRegressor(n_models=args.members, seed=0, epochs=args.epochs)
     reg.fit(seqs[train], y[train])
     mean, std, bounds = reg.predict_bounds(seqs[test])
+    spread = reg._inverse(reg._raw_outputs(seqs[test]))[..., 0].std(axis=0, ddof=1)
     scores = regression_metrics(y[test], mean)
     print(json.dumps({
         "data": args.data, "model": reg.model_name_, "epochs": args.epochs,
         "members": args.members, "std_scale": float(reg.std_scale_[0]),
+        "std_floor": float(reg.std_floor_[0]),
         "coverage": interval_coverage(y[test], mean, std),
-        "raw_coverage": interval_coverage(y[test], mean, std / reg.std_scale_[0]),
+        "raw_coverage": interval_coverage(y[test], mean, spread),
+        "width_95": float(np.mean(2 * 1.959964 * std)),
         "std_scale_68": float(reg.std_scale_68_[0]),
         "reported_coverage": bounds_coverage(y[test], {0.68: bounds[:, :2].T,
                                                        0.95: bounds[:, 2:].T}),

@@ -167,9 +167,11 @@ def test_ensemble_intervals_are_calibrated_on_validation_rows(tmp_path):
     df = regression_dataset(lecture_pwm(), n=3000, length=30, noise=0.5, seed=1)
     train, test = df.iloc[:2400], df.iloc[2400:]
     reg = SequenceRegressor(n_models=4, epochs=20, seed=0, **FAST).fit(train.sequence, train.expression)
-    # raw member spread is far too narrow; the validation z-scores rescale it
-    assert reg.std_scale_[0] > 1.5
     mean, std = reg.predict(test.sequence, return_std=True)
+    # raw member spread is far too narrow; the floor and the factor fitted on the
+    # validation rows widen it (4-5.5 times here over seeds 0-2)
+    raw = reg._inverse(reg._raw_outputs(test.sequence))[..., 0].std(axis=0, ddof=1)
+    assert reg.std_floor_[0] > 0 and np.median(std) > 3 * np.median(raw)
     cover = interval_coverage(test.expression.to_numpy(), mean, std)
     assert 0.88 <= cover[0.95] <= 0.99
     assert 0.55 <= cover[0.68] <= 0.82
@@ -192,10 +194,11 @@ def test_two_networks_give_intervals_on_the_scale_of_the_errors():
     mean, std = reg.predict(test.sequence, return_std=True)
     errors = np.abs(test.expression.to_numpy() - mean)
     # two members' spread has a Cauchy-like z: a root-mean-square factor blew the intervals
-    # up 100-fold (a median std of 49 against a median error of 0.47 here); the 95th
-    # percentile keeps them within a few errors (4-7.5 over seeds 0-3) and still holds 95 %
-    # of the values
-    assert np.median(std) < 10 * np.median(errors)
+    # up 100-fold (a median std of 49 against a median error of 0.47 here), the 95th
+    # percentile of z alone to 4-7.5 median errors (seeds 0-3); with the floor under the
+    # spread the median std is 1.3-1.7 median errors (a Gaussian's is 1.48), and the
+    # intervals still hold 95 % of the values
+    assert np.median(std) < 2.5 * np.median(errors)
     assert 0.88 <= interval_coverage(test.expression.to_numpy(), mean, std)[0.95] <= 0.99
 
 
@@ -210,8 +213,10 @@ def test_the_spread_factor_is_the_95th_percentile_of_validation_z(monkeypatch):
     expected = np.quantile(np.abs(np.linspace(-3, 3, 200)), 0.95) / 1.959964
     expected_68 = np.quantile(np.abs(np.linspace(-3, 3, 200)), 0.682689)  # about 2.05
     # measured on the scale of the values (2 z + 10 here): the same factors
-    scale_95, scale_68 = reg._calibrate(np.zeros((200, 4)), 2 * z_val + 10)
+    # (the members' spread is the same on every row, so no floor can fit better: 0)
+    scale_95, scale_68, floor = reg._calibrate(np.zeros((200, 4)), 2 * z_val + 10)
     assert scale_95[0] == pytest.approx(expected) and scale_68[0] == pytest.approx(expected_68)
+    assert floor[0] == 0
     # |z| uniform on [0, 3] has a lighter tail than a Gaussian's: one factor would have given
     # a 68 % interval of half-width 1.55, holding only 52 % of the rows
     assert scale_68[0] > scale_95[0] * 1.3
@@ -235,8 +240,31 @@ def test_runs_saved_before_the_68_factor_keep_their_intervals(monkeypatch):
     np.testing.assert_allclose(std, 2 * np.sqrt(2))
     np.testing.assert_allclose(bounds[0], [-1.5 * np.sqrt(2), 1.5 * np.sqrt(2),
                                            -1.959964 * 2 * np.sqrt(2), 1.959964 * 2 * np.sqrt(2)])
-    del reg.std_scale_68_                                  # a run saved before: mean ± 1 std
+    reg.std_floor_ = np.array([np.sqrt(2)])                # sqrt(2 + 2) = 2 before the factors
+    _, std, bounds = reg.predict_bounds(["A", "C", "G"])
+    np.testing.assert_allclose(std, 2 * 2)
+    np.testing.assert_allclose(bounds[0], [-1.5 * 2, 1.5 * 2, -1.959964 * 4, 1.959964 * 4])
+    del reg.std_floor_, reg.std_scale_68_                  # a run saved before: mean ± 1 std
     np.testing.assert_allclose(reg.predict_bounds(["A"])[2][0, :2], [-2 * np.sqrt(2), 2 * np.sqrt(2)])
+
+
+def test_the_floor_under_the_spread_is_found_from_the_errors():
+    from biochemml.estimators import spread_floor
+
+    rng = np.random.default_rng(0)
+    spread = rng.lognormal(0.0, 0.7, 20_000)              # median 1
+    z = rng.standard_normal(20_000)
+    # errors whose sd is 3 * sqrt(spread**2 + 1): the floor is 1 (a grid point), whatever the 3
+    c = spread_floor(3 * z * np.sqrt(spread ** 2 + 1.0), spread)
+    assert c == pytest.approx(1.0, rel=0.25)
+    c = spread_floor(3 * z * np.sqrt(spread ** 2 + 0.3 ** 2), spread)
+    assert c == pytest.approx(0.3, rel=0.25)
+    # errors proportional to the spread: no floor; errors that ignore it: a floor far above it
+    assert spread_floor(z * spread, spread) < 0.05
+    assert spread_floor(z, spread) > 30
+    # members that agree exactly on some rows: the floor keeps every variance positive
+    spread[:100] = 0.0
+    assert spread_floor(z * np.sqrt(spread ** 2 + 1.0), spread) > 0
 
 
 def test_fitting_leaves_the_callers_random_state_alone():

@@ -470,7 +470,7 @@ def test_short_model_notes_ambiguous_and_longer_sequences(tmp_path, capsys, monk
     pd.DataFrame({"utr": seqs, "rl": [s.count("G") + rng.normal(0, 0.2) for s in seqs]}).to_csv(
         table, index=False)
     # an over-confident ensemble: the report must not call it well calibrated
-    monkeypatch.setattr(biochemml.metrics, "interval_coverage",
+    monkeypatch.setattr(biochemml.metrics, "bounds_coverage",  # what the run scores
                         lambda *args, **kwargs: {0.68: 0.41, 0.95: 0.72})
     run = tmp_path / "run"
     assert main(["train", "--data", str(table), "--sequence-column", "utr", "--target-column",

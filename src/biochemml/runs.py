@@ -967,8 +967,10 @@ def few_networks_note(networks: int) -> str | None:
     if not 1 < networks < GOOD_ENSEMBLE:
         return None
     return (f"{networks} networks estimate each sequence's spread roughly (where they happen "
-            "to agree, the spread is near zero), so the calibrated intervals must be wide to "
-            f"hold 95 % of the values; --ensemble {GOOD_ENSEMBLE} or more gives tighter ones.")
+            "to agree, the spread is near zero), so the intervals are mostly an error shared "
+            "by every sequence, fitted on the validation rows, and tell sequences apart "
+            f"little; --ensemble {GOOD_ENSEMBLE} or more gives tighter ones that follow each "
+            "sequence.")
 
 
 def calibration_note(coverage: dict, n: int) -> str:
