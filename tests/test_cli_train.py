@@ -308,10 +308,43 @@ def test_a_regression_on_text_labels_points_to_classification(tmp_path, capsys):
     assert main(["train", "--data", str(path), "--sequence-column", "seq", "--target-column",
                  "level", "--task", "regression", "--out", str(tmp_path / "run")]) == 1
     err = " ".join(capsys.readouterr().err.split())
-    assert ("row 2, column 'level': the value is 'high', not a number (6 rows in all). The "
+    assert ("row 2, column 'level': the value is 'high', not a number (6 rows in all: rows 2, 3, "
+            "4, 5, 6 and 7). The "
             "column holds text labels only (high, low): to learn classes, train with --task "
             "classification") in err
     path.write_text("seq,level\nACGTACGA,1.5\nACGTACGC,n.d.\nACGTACGG,2.5\n")  # a typo only
     assert main(["train", "--data", str(path), "--sequence-column", "seq", "--target-column",
                  "level", "--task", "regression", "--out", str(tmp_path / "run2")]) == 1
     assert "classification" not in capsys.readouterr().err
+
+
+def test_predict_says_what_a_regression_run_gives_and_points_to_evaluate(tmp_path, capsys):
+    from biochemml.runs import INTERVALS_NOTE
+
+    rng = np.random.default_rng(3)
+    seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(160)]
+    df = pd.DataFrame({"utr": seqs, "rl": [s.count("G") + rng.normal(0, 0.3) for s in seqs]})
+    df.iloc[:120].to_csv(tmp_path / "train.csv", index=False)
+    df.iloc[120:].to_csv(tmp_path / "measured.csv", index=False)
+    df.iloc[120:, :1].to_csv(tmp_path / "new.csv", index=False)
+    said = {}
+    for n in ("1", "2"):
+        run = tmp_path / f"run{n}"
+        assert main(["train", "--data", str(tmp_path / "train.csv"), "--sequence-column", "utr",
+                     "--target-column", "rl", "--task", "regression", "--ensemble", n,
+                     "--epochs", "2", "--no-baselines", "--out", str(run)]) == 0
+        trained = " ".join(capsys.readouterr().out.split())
+        # an ensemble's run says once what its uncertainty columns are
+        assert (" ".join(INTERVALS_NOTE.split()) in trained) == (n == "2")
+        for table in ("new", "measured"):
+            assert main(["predict", "--model", str(run), "--data", str(tmp_path / f"{table}.csv"),
+                         "--out", str(tmp_path / f"p{n}{table}.csv")]) == 0
+            said[n, table] = " ".join(capsys.readouterr().out.split())
+    one = "One network: no prediction_std or 95 % interval"
+    assert one in said["1", "new"] and one not in said["2", "new"]
+    assert "prediction_std" in pd.read_csv(tmp_path / "p2new.csv").columns
+    evaluate = "The table holds the run's target 'rl', left as it was: `biochemml evaluate --model"
+    assert evaluate in said["2", "measured"] and evaluate not in said["2", "new"]
+    # the command it names works as written
+    command = said["2", "measured"].split("`")[1].split()
+    assert command[:2] == ["biochemml", "evaluate"] and main(command[1:]) == 0

@@ -1105,8 +1105,10 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         """Predicted values with their spread and their 68 % and 95 % intervals, from one
         pass of the networks.
 
-        The intervals are mean ± z std (z = 1 and 1.96), calibrated on the validation rows
-        (the members' spread with a floor and a factor per level, see :meth:`_calibrate`);
+        The 95 % interval is mean ± 1.96 std; the 68 % interval has its own factor
+        (``std_scale_68_ / std_scale_`` std, often under 1 std, as errors have heavier tails
+        than a Gaussian). Both are calibrated on the validation rows (the members' spread
+        with a floor and a factor per level, see :meth:`_calibrate`);
         for a log target (``target_transform="log"``) they are taken on the log scale,
         ``exp(m ± z s)`` with ``m`` and ``s`` the mean and the calibrated spread of the
         members' logarithms: asymmetric around the prediction and never below 0, as the
@@ -1117,8 +1119,8 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         mean, std : ndarray, shape (N,) or (N, T)
             As :meth:`predict` with ``return_std=True``.
         bounds : ndarray, shape (N, 4) or (N, T, 4)
-            Lower and upper ends of the 68 % interval, then of the 95 % interval; NaN for
-            one network.
+            Columns ``lower_68, upper_68, lower_95, upper_95``; NaN for one network (which
+            has no spread: train ``n_models >= 2``).
         """
         raw = self._raw_outputs(sequences).astype(np.float64)  # (M, N, T)
         members = self._inverse(raw)

@@ -973,6 +973,15 @@ def few_networks_note(networks: int) -> str | None:
             "sequence.")
 
 
+#: what an ensemble's uncertainty columns are, said once after its calibration
+INTERVALS_NOTE = ("prediction_std is the ensemble's calibrated uncertainty: the networks' "
+                  "spread plus an error every sequence shares (such as measurement noise). "
+                  "lower_95 and upper_95 in the predictions are the 95 % interval, which "
+                  "should hold about 95 % of new measurements; the 68 % interval (the bars "
+                  "of the observed-vs-predicted figure) is scaled on its own, so ± 1 "
+                  "prediction_std need not hold 68 %.")
+
+
 def calibration_note(coverage: dict, n: int) -> str:
     """One sentence: what each interval holds of the test values, and the verdict."""
     held = ", ".join(f"{float(k):.0%} intervals hold {float(v):.1%}" for k, v in
@@ -1843,7 +1852,7 @@ def _evaluation_notes(result: dict, targets) -> list:
         if res.get("coverage"):
             note = calibration_note(res["coverage"], res["n"])
             notes.append(note if len(per_target) == 1 else f"{name}: {note}")
-    return notes
+    return notes + [INTERVALS_NOTE] if notes else notes
 
 
 def _run_config(run_dir) -> dict:

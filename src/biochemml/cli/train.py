@@ -330,7 +330,7 @@ TERMINAL_GROUPS = 10
 
 
 def _metrics_text(result: dict) -> str:
-    from ..runs import calibration_note
+    from ..runs import INTERVALS_NOTE, calibration_note
 
     keys = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "log_loss",
             "r2", "pearson", "spearman", "mse", "mae")
@@ -369,6 +369,9 @@ def _metrics_text(result: dict) -> str:
                 lines.append("  " + logged(res["log_scale"]))
             if isinstance(res.get("coverage"), dict):
                 lines.append("  " + calibration_note(res["coverage"], res.get("n", 0)))
+        if any(isinstance(r, dict) and isinstance(r.get("coverage"), dict)
+               for r in result.values()):
+            lines.append(INTERVALS_NOTE)
         return "\n".join(lines)
     if flat.get("positive") is not None:
         lines.append(f"positive class: {flat['positive']}")
@@ -382,6 +385,7 @@ def _metrics_text(result: dict) -> str:
                      f"{num(flat['majority_accuracy'])}")
     if isinstance(flat.get("coverage"), dict):
         lines.append(calibration_note(flat["coverage"], flat.get("n", 0)))
+        lines.append(INTERVALS_NOTE)
     if "confusion_matrix" in flat:
         matrix = flat["confusion_matrix"]
         labels = [str(x) for x in flat.get("labels") or range(len(matrix))]
@@ -493,6 +497,32 @@ def predict(
     _show_predictions(result)
     typer.echo(f"Wrote {len(result)} predictions to {out}"
                + (" (it replaced the file of that name)" if replaced else ""))
+    from ..progress import is_quiet
+
+    if not protein and not is_quiet():
+        for note in _predict_notes(model, data, result):
+            typer.echo(note)
+
+
+def _predict_notes(run: Path, data: Path, table) -> list:
+    """Sentences after a sequence run's predictions: a regression run of one network has no
+    interval (and how to get one); the table holds a measured column the run was trained
+    on (and the command that scores the run on it)."""
+    from ..runs import read_run_config
+
+    cfg = read_run_config(run / "config.yaml")
+    notes = []
+    if cfg.get("estimator") == "SequenceRegressor" and \
+            not any(str(c).startswith("prediction_std") for c in table.columns):
+        notes.append("One network: no prediction_std or 95 % interval (a single network has "
+                     "no spread); train with --ensemble 5 for them.")
+    measured = [c for c in cfg.get("target_columns") or [] if c in table.columns]
+    if measured:
+        names = ", ".join(f"'{c}'" for c in measured)
+        notes.append(f"The table holds the run's target {names}, left as it was: `biochemml "
+                     f"evaluate --model {shlex.quote(str(run))} --data "
+                     f"{shlex.quote(str(data))}` scores the run on it.")
+    return notes
 
 
 def _show_predictions(table, rows: int = 10) -> None:

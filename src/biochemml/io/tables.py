@@ -572,6 +572,18 @@ def read_fasta(path) -> pd.DataFrame:
     return df
 
 
+def _file_rows_text(df: pd.DataFrame, rows, limit: int = 8) -> str:
+    """``: rows 8, 42 and 902`` (the file rows of 0-based ``rows``, at most ``limit`` named)
+    for a text table or Parquet file; empty for a FASTA file or a DataFrame from Python,
+    whose rows the error names otherwise."""
+    if df.attrs.get("path") is None or df.attrs.get("format") == "fasta":
+        return ""
+    named = [str(_file_row(df, int(i)) + 1) for i in rows[:limit]]
+    if len(rows) > limit:
+        return f": rows {', '.join(named)} and {len(rows) - limit} more"
+    return f": rows {', '.join(named[:-1])} and {named[-1]}"
+
+
 def _file_row(df: pd.DataFrame, i: int) -> int:
     """0-based index into ``df`` -> the 0-based row number InputError shows (+1) for the file."""
     return i + df.attrs.get("first_row", 1) - 1
@@ -897,7 +909,7 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
             texts = int((~empty).sum())
             mixed = (f": {texts} not {'a number' if texts == 1 else 'numbers'}, "
                      f"{int(empty.sum())} empty" if empty.any() and texts else "")
-            message += f" ({bad.size} rows in all{mixed})"
+            message += f" ({bad.size} rows in all{mixed}{_file_rows_text(df, bad)})"
         if empty.any():
             message += "; remove the rows without a value, or fill them in"
         raise row_error(message, df, i, column)
