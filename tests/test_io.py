@@ -114,12 +114,11 @@ def test_numeric_column_names_the_first_bad_cell(tmp_path):
     pd.DataFrame({"gfp": [1.0, np.nan, 2.0, np.nan]}).to_csv(path, index=False)
     with pytest.raises(InputError, match=r"row 3, column 'gfp': the value is empty \(a blank "
                                          r"cell, or a word read as missing: NA, N/A, NaN, None, "
-                                         r"null\) \(2 rows in all: rows 3 and 5\); remove the rows without a"):
+                                         r"null\) \(2 rows in all: rows 3, 5\); remove the rows without a"):
         numeric_column(read_table(path), "gfp")
-    # many: the first eight file rows named
+    # many: the first five file rows named
     pd.DataFrame({"gfp": [1.0] + [np.nan] * 10}).to_csv(path, index=False)
-    with pytest.raises(InputError, match=r"\(10 rows in all: rows 3, 4, 5, 6, 7, 8, 9, 10 "
-                                         r"and 2 more\)"):
+    with pytest.raises(InputError, match=r"\(10 rows in all: rows 3, 4, 5, 6, 7, \.\.\.\)"):
         numeric_column(read_table(path), "gfp")
     # a cell of spaces looks empty in a spreadsheet: said so
     path.write_text("sequence,gfp\nA,1.0\nC, \n")
@@ -132,7 +131,7 @@ def test_numeric_column_names_the_first_bad_cell(tmp_path):
     # an empty cell and a word: the word is named (it had been counted as empty)
     pd.DataFrame({"gfp": [1.0, np.nan, "abc"]}).to_csv(path, index=False)
     with pytest.raises(InputError, match=r"row 4, column 'gfp': the value is 'abc', not a "
-                                         r"number.*\(2 rows in all: 1 not a number, 1 empty: rows 3 and 4\); remove the rows without "
+                                         r"number.*\(2 rows in all: 1 not a number, 1 empty: rows 3, 4\); remove the rows without "
                                          r"a value"):
         numeric_column(read_table(path), "gfp")
     pd.DataFrame({"sequence": ["A", "C"], "gfp": [np.nan, np.nan]}).to_csv(path, index=False)

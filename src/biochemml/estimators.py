@@ -1081,12 +1081,9 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
             ok = np.isfinite(resid) & np.isfinite(spread)
             if ok.sum() < MIN_SCALING_ROWS:
                 continue
-            floors[t] = spread_floor(resid[ok], spread[ok])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                z = np.abs(resid[ok]) / np.sqrt(spread[ok] ** 2 + floors[t] ** 2)
-            z = z[np.isfinite(z)]
-            if len(z):
-                scales[:, t] = np.quantile(z, [0.95, Z_68_LEVEL]) / np.array([Z_95, 1.0])
+            floors[t] = spread_floor(resid[ok], spread[ok])  # > 0 where a spread is 0
+            z = np.abs(resid[ok]) / np.hypot(spread[ok], floors[t])
+            scales[:, t] = np.quantile(z, [0.95, Z_68_LEVEL]) / np.array([Z_95, 1.0])
         scales = np.where(np.isfinite(scales) & (scales > 0), scales, 1.0)
         return scales[0], scales[1], floors
 
@@ -1127,8 +1124,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         mean = members.mean(axis=0)
         bounds = np.full(mean.shape + (4,), np.nan)
         if len(members) > 1:  # runs saved before the floor: none (0)
-            raw_std = np.sqrt(members.std(axis=0, ddof=1) ** 2
-                              + np.asarray(getattr(self, "std_floor_", 0.0)) ** 2)
+            raw_std = np.hypot(members.std(axis=0, ddof=1), getattr(self, "std_floor_", 0.0))
             scale_95 = getattr(self, "std_scale_", 1.0)
             std = raw_std * scale_95
             # half-widths: 1.96 std for 95 %, the 68 % factor (runs saved before it: 1 std)
@@ -1136,8 +1132,8 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
             if self.target_transform == "log" and hasattr(self, "log_std_scale_"):
                 logs = raw * self.target_scale_ + self.target_mean_
                 centre = logs.mean(axis=0)
-                log_std = np.sqrt(logs.std(axis=0, ddof=1) ** 2
-                                  + np.asarray(getattr(self, "log_std_floor_", 0.0)) ** 2)
+                log_std = np.hypot(logs.std(axis=0, ddof=1),
+                                   getattr(self, "log_std_floor_", 0.0))
                 log_widths = (getattr(self, "log_std_scale_68_", self.log_std_scale_),
                               Z_95 * self.log_std_scale_)
                 for k, w in enumerate(log_widths):

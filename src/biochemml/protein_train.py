@@ -1313,14 +1313,14 @@ def _copies_note(df, codes, test, *, random: bool) -> str | None:
     their copies were kept on one side; otherwise, say how many straddle the split (a test
     copy of a training variant flatters the test score); ``codes`` number the distinct
     variants (:func:`_variant_codes`)."""
-    from .runs import _rows_text
+    from .io.tables import rows_text
 
     repeated = np.bincount(codes)[codes] > 1
     if not repeated.any():
         return None
     n = len(set(codes[repeated]))
     said = (f"{n} variant{' occurs' if n == 1 else 's occur'} more than once "
-            f"({_rows_text(df, np.flatnonzero(repeated))}; the same mutations, however written)")
+            f"({rows_text(df, np.flatnonzero(repeated))}; the same mutations, however written)")
     if random:
         return said + ": each variant's copies were kept on one side of the split."
     both = set(codes[test]) & set(codes[~test])
@@ -1368,19 +1368,19 @@ def _beyond_training(config: dict, df, column: str, variants, train) -> list:
     run's training variants (:func:`_training_variants`), None when unknown."""
     from .progress import say
     from .protein.mutations import variant_table
-    from .runs import _rows_text
+    from .io.tables import rows_text
 
     def told(index, what: tuple) -> str:  # what: (verb for one, verb for several, rest)
         k = len(index)
         return (f"{k} of the {len(variants)} variants {what[int(k != 1)]} {what[2]} "
-                f"({_rows_text(df, index)})")
+                f"({rows_text(df, index)})")
 
     notes = []
     raw = df[column]
     empty = np.flatnonzero((raw.isna() | (raw.astype(str).str.strip() == "")).to_numpy())
     if empty.size:
         notes.append(f"{_rows(empty.size)} with an empty variant "
-                     f"({_rows_text(df, empty)}) {'is' if empty.size == 1 else 'are'} "
+                     f"({rows_text(df, empty)}) {'is' if empty.size == 1 else 'are'} "
                      "predicted as the wild type.")
     if train is not None:
         wildtype, offset = config["wildtype"], int(config.get("offset", 0))

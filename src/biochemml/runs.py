@@ -36,6 +36,7 @@ from .io import (label_column, numeric_column, read_table, require_columns, row_
 from .evaluation import group_names
 from .numeric import whole_floats_as_int
 from .io.outputs import join_outputs
+from .io.tables import file_rows, rows_text
 from .io.writers import atomic_folder, check_new_folder
 from .progress import say
 
@@ -70,7 +71,7 @@ def _labels(df: pd.DataFrame, column: str, one_class: bool = False) -> np.ndarra
     if clash:  # name the rows of the rarer spellings: those are the ones to fix
         counts = {c: int((labels == c).sum()) for c in clash}
         clash = sorted(clash, key=lambda c: -counts[c])
-        rows = _rows_text(df, np.flatnonzero(np.isin(labels, clash[1:])))
+        rows = rows_text(df, np.flatnonzero(np.isin(labels, clash[1:])))
         raise InputError(f"the labels {' and '.join(repr(c) for c in clash)} differ only in "
                          f"case ({rows}), so they would be separate classes; write each class "
                          "one way", path=df.attrs.get("path"), column=column)
@@ -102,7 +103,7 @@ def _near_labels(labels, text) -> list[tuple[str, str, dict]]:
 def _note_near_labels(df, column: str, labels, text) -> None:
     """Say which classes look like misspellings of another (they are kept as classes)."""
     for rare, common, counts in _near_labels(labels, text):
-        rows = _rows_text(df, np.flatnonzero(labels == rare))
+        rows = rows_text(df, np.flatnonzero(labels == rare))
         say(f"[yellow]The class '{rare}' ({rows}) is one letter away from '{common}'[/yellow] "
             f"({counts[common]} rows) in column '{column}': if it is a typo, "
             "correct those rows; as written it is a class of its own")
@@ -119,7 +120,7 @@ def _check_classes(df: pd.DataFrame, column: str, labels) -> None:
     classes, counts = np.unique(labels, return_counts=True)
     alone = classes[counts < 2]
     if alone.size:
-        rows = _rows_text(df, np.flatnonzero(np.isin(labels, alone)))
+        rows = rows_text(df, np.flatnonzero(np.isin(labels, alone)))
         listed = ", ".join(f"'{c}'" for c in alone[:5]) + (", ..." if alone.size > 5 else "")
         which = (f"the classes {listed} have only one row each" if alone.size > 1 else
                  f"the class {listed} has only one row")
@@ -880,7 +881,7 @@ def _blank_value_notes(df: pd.DataFrame, targets: list, y) -> list:
         one = blank.size == 1
         others = "the other target" if len(targets) == 2 else "the other targets"
         notes.append(f"{blank.size} row{'' if one else 's'} {'has' if one else 'have'} no "
-                     f"'{column}' value ({_rows_text(df, blank)}): {'it trains' if one else 'they train'} "
+                     f"'{column}' value ({rows_text(df, blank)}): {'it trains' if one else 'they train'} "
                      f"and {'tests' if one else 'test'} {others} only")
     return notes
 
@@ -990,27 +991,6 @@ def calibration_note(coverage: dict, n: int) -> str:
             f"({calibration_verdict(coverage, n)}).")
 
 
-def _file_rows(df, index) -> np.ndarray:
-    """File rows (as a spreadsheet counts them) of 0-based positions ``index`` in ``df``."""
-    first = df.attrs.get("first_row", 1) if isinstance(df, pd.DataFrame) else 1
-    return np.asarray(index, dtype=int) + first
-
-
-def _rows_text(df: pd.DataFrame, index, limit: int = 5) -> str:
-    """``row 8`` or ``rows 8, 12, 40, ...``: file rows (as a spreadsheet counts) of ``index``;
-    ``record 5`` for a FASTA file, as its errors count them; ``index 20`` (the index labels)
-    for a DataFrame given in Python, which has no file rows."""
-    index = np.asarray(index, dtype=int)
-    more = ", ..." if len(index) > limit else ""
-    if isinstance(df, pd.DataFrame) and df.attrs.get("path") is None:
-        labels = [str(r) for r in df.index[index[:limit]]]
-        return "index " + ", ".join(labels) + more
-    rows = [str(r) for r in _file_rows(df, index[:limit])]
-    word = "record" if isinstance(df, pd.DataFrame) and df.attrs.get("format") == "fasta" \
-        else "row"
-    return word + (" " if len(index) == 1 else "s ") + ", ".join(rows) + more
-
-
 def _stop_alphabet(seqs, alphabet):
     """``protein-stop`` for a protein table holding ``*`` (stop codons of a mutational scan),
     said in the terminal; ``alphabet`` otherwise."""
@@ -1045,7 +1025,7 @@ def _note_ambiguous(seqs, df: pd.DataFrame, alphabet, unknown: str = "zeros") ->
     how = ("all-zero positions (no base: the model reads nothing there)"
            if unknown == "zeros" else "uniform rows (each letter gets an equal share)")
     one = len(hits) == 1
-    say(f"{len(hits)} sequence{'' if one else 's'} ({_rows_text(df, hits)}) "
+    say(f"{len(hits)} sequence{'' if one else 's'} ({rows_text(df, hits)}) "
         f"contain{'s' if one else ''} {', '.join(found)} or other ambiguous letters; "
         f"encoded as {how}")
 
@@ -1064,7 +1044,7 @@ def _copies(seqs, df: pd.DataFrame, alphabet) -> tuple[np.ndarray | None, str | 
     one = distinct == 1
     return pd.factorize(read)[0], (
         f"{distinct} sequence{'' if one else 's'} occur{'s' if one else ''} more than once "
-        f"({_rows_text(df, np.flatnonzero(repeated))}): the random split keeps each "
+        f"({rows_text(df, np.flatnonzero(repeated))}): the random split keeps each "
         "sequence's copies on one side, so no test sequence was seen in training.")
 
 
@@ -1120,7 +1100,7 @@ def _note_lengths(seqs, est, df=None) -> None:
     from .estimators import length_notes
 
     for flagged, rest in length_notes(
-            seqs, est, where=lambda index: "" if df is None else f" ({_rows_text(df, index)})"):
+            seqs, est, where=lambda index: "" if df is None else f" ({rows_text(df, index)})"):
         say(f"[yellow]{flagged}[/yellow]{rest}")
 
 
@@ -1433,7 +1413,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         # 8 bytes a training sequence: lets `evaluate` spot tables that repeat them
         np.save(tmp / TRAINING_HASHES, np.unique(_sequence_hashes(seqs[train_idx], alphabet)))
         predictions = join_outputs(df.iloc[test_idx], table, front=pd.DataFrame(
-            {"row": _file_rows(df, test_idx)}))
+            {"row": file_rows(df, test_idx)}))
         predictions.to_csv(tmp / "predictions.csv", index=False)
         fit_info = getattr(est, "fit_info_", None)
         config = {
@@ -2056,7 +2036,7 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
             if seen is not None:
                 table["in_training_set"] = seen
             join_outputs(df, table, front=pd.DataFrame(  # file rows, as train writes them
-                {"row": _file_rows(df, np.arange(len(df)))})).to_csv(
+                {"row": file_rows(df, np.arange(len(df)))})).to_csv(
                 tmp / "predictions.csv", index=False)
             report.write_report(tmp / "report.html", f"Evaluation of {run_dir}",
                                 summary={"model": str(run_dir), "data": str(data),
@@ -2157,7 +2137,7 @@ def _check_scorable(df: pd.DataFrame, task: str, targets, y) -> None:
     for t, column in enumerate(targets):
         measured = np.flatnonzero(~np.isnan(values[:, t]))
         if len(measured) == 1:
-            raise InputError(f"only {_rows_text(df, measured)} has a measured value: scoring "
+            raise InputError(f"only {rows_text(df, measured)} has a measured value: scoring "
                              "needs at least 2 (and dozens for a score to mean much); add "
                              "values, or empty the column to predict it without scoring",
                              path=path, column=column)
@@ -2359,7 +2339,7 @@ def _known_labels(df: pd.DataFrame, column: str, labels, classes) -> np.ndarray:
     mapped, bad = as_classes(labels, classes)
     if bad.size:
         shown = ", ".join(repr(str(c)) for c in classes)
-        raise InputError(f"holds the class '{labels[bad[0]]}' ({_rows_text(df, bad)}), which the "
+        raise InputError(f"holds the class '{labels[bad[0]]}' ({rows_text(df, bad)}), which the "
                          f"model never saw: it was trained on {shown}. Use the same class names "
                          "as the training table", path=df.attrs.get("path"),
                          column=column)

@@ -46,14 +46,15 @@ def read_sequences(est, cfg: dict, data, sequence_column_name, id_column=None):
     (N letters, lengths the model never saw). ``ids``: the ``id_column``, a FASTA file's
     record names, or the file rows (``row2``, ...)."""
     from ..io.tables import require_columns
-    from ..runs import _file_rows, read_for_model
+    from ..io.tables import file_rows
+    from ..runs import read_for_model
 
     df, seqs = read_for_model(est, cfg, data, sequence_column_name)
     if id_column:
         require_columns(df, [id_column], hint=". Name the column of sequence names with --id-column")
     if id_column is None and df.attrs.get("format") == "fasta" and "id" in df:
         id_column = "id"
-    rows = np.asarray([f"row{r}" for r in _file_rows(df, np.arange(len(df)))])
+    rows = np.asarray([f"row{r}" for r in file_rows(df, np.arange(len(df)))])
     if not id_column:
         return df, seqs, rows
     named = df[id_column]

@@ -572,16 +572,25 @@ def read_fasta(path) -> pd.DataFrame:
     return df
 
 
-def _file_rows_text(df: pd.DataFrame, rows, limit: int = 8) -> str:
-    """``: rows 8, 42 and 902`` (the file rows of 0-based ``rows``, at most ``limit`` named)
-    for a text table or Parquet file; empty for a FASTA file or a DataFrame from Python,
-    whose rows the error names otherwise."""
-    if df.attrs.get("path") is None or df.attrs.get("format") == "fasta":
-        return ""
-    named = [str(_file_row(df, int(i)) + 1) for i in rows[:limit]]
-    if len(rows) > limit:
-        return f": rows {', '.join(named)} and {len(rows) - limit} more"
-    return f": rows {', '.join(named[:-1])} and {named[-1]}"
+def file_rows(df, index) -> np.ndarray:
+    """File rows (as a spreadsheet counts them) of 0-based positions ``index`` in ``df``."""
+    first = df.attrs.get("first_row", 1) if isinstance(df, pd.DataFrame) else 1
+    return np.asarray(index, dtype=int) + first
+
+
+def rows_text(df: pd.DataFrame, index, limit: int = 5) -> str:
+    """``row 8`` or ``rows 8, 12, 40, ...``: file rows (as a spreadsheet counts) of ``index``;
+    ``record 5`` for a FASTA file, as its errors count them; ``index 20`` (the index labels)
+    for a DataFrame given in Python, which has no file rows."""
+    index = np.asarray(index, dtype=int)
+    more = ", ..." if len(index) > limit else ""
+    if isinstance(df, pd.DataFrame) and df.attrs.get("path") is None:
+        labels = [str(r) for r in df.index[index[:limit]]]
+        return "index " + ", ".join(labels) + more
+    rows = [str(r) for r in file_rows(df, index[:limit])]
+    word = "record" if isinstance(df, pd.DataFrame) and df.attrs.get("format") == "fasta" \
+        else "row"
+    return word + (" " if len(index) == 1 else "s ") + ", ".join(rows) + more
 
 
 def _file_row(df: pd.DataFrame, i: int) -> int:
@@ -909,7 +918,9 @@ def numeric_column(df: pd.DataFrame, column: str, allow_missing: bool = False) -
             texts = int((~empty).sum())
             mixed = (f": {texts} not {'a number' if texts == 1 else 'numbers'}, "
                      f"{int(empty.sum())} empty" if empty.any() and texts else "")
-            message += f" ({bad.size} rows in all{mixed}{_file_rows_text(df, bad)})"
+            # a file's rows (a DataFrame from Python: the error names its first row only)
+            named = f": {rows_text(df, bad)}" if df.attrs.get("path") is not None else ""
+            message += f" ({bad.size} rows in all{mixed}{named})"
         if empty.any():
             message += "; remove the rows without a value, or fill them in"
         raise row_error(message, df, i, column)
