@@ -6,7 +6,9 @@ validation rows. Before 2026-12-02 they were ``k * s`` (``k`` from the 95th perc
 Gaussian likelihood (``biochemml.estimators.spread_floor``). This script trains one
 ensemble of 5 networks per data set (the default model, one torch thread, explicit
 validation rows), then scores, for the first 2, 3 and 5 members, both rules (and intervals
-of one width for every sequence, split-conformal style) on held-out test rows: coverage of
+of one width for every sequence, split-conformal style; for the first member alone only
+those, which is what one network gives since 2026-12-02: ``--members 1`` scores the
+package's own ``predict_bounds`` and checks it against the rule) on held-out test rows: coverage of
 the 68 % and 95 % intervals, mean width of the 95 % interval and its interval score
 (width + 40 * the distance by which a value falls outside; lower is better).
 
@@ -114,11 +116,18 @@ def main(argv=None):
         fit_s = time.time() - t
         val = reg._inverse(reg._raw_outputs(list(va[0])).astype(np.float64))[..., 0]
         test = reg._inverse(reg._raw_outputs(list(te[0])).astype(np.float64))[..., 0]
-        for m in sorted({2, 3, args.members}):
+        for m in sorted({1, 2, 3, args.members} & set(range(1, args.members + 1))):
             mv, mt = val[:m], test[:m]
-            for rule in ("scale", "floor", "constant"):
-                fn, floor = intervals(va[1] - mv.mean(0), mv.std(0, ddof=1), rule)
-                s95, s68 = fn(mt.std(0, ddof=1))
+            for rule in ("scale", "floor", "constant") if m > 1 else ("constant",):
+                if m == 1 and reg.n_models_ == 1:  # the package's own intervals
+                    _, s95, bounds = reg.predict_bounds(list(te[0]))
+                    s68, floor = (bounds[:, 1] - bounds[:, 0]) / 2, None
+                    fn, _ = intervals(va[1] - mv[0], np.zeros(len(va[1])), rule)
+                    assert np.allclose(fn(np.zeros(1))[0], s95[0], rtol=1e-6), \
+                        "the package's one width differs from the split-conformal rule"
+                else:
+                    fn, floor = intervals(va[1] - mv.mean(0), mv.std(0, ddof=1), rule)
+                    s95, s68 = fn(mt.std(0, ddof=1))
                 row = {"set": name, "model": reg.model_name_, "members": m, "rule": rule,
                        "floor_over_median_spread": floor, "validation_rows": len(va[1]),
                        "test_rows": len(te[1]), "fit_seconds": round(fit_s, 1),

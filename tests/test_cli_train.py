@@ -319,7 +319,7 @@ def test_a_regression_on_text_labels_points_to_classification(tmp_path, capsys):
 
 
 def test_predict_says_what_a_regression_run_gives_and_points_to_evaluate(tmp_path, capsys):
-    from biochemml.runs import INTERVALS_NOTE
+    from biochemml.runs import INTERVALS_NOTE, ONE_WIDTH_NOTE
 
     rng = np.random.default_rng(3)
     seqs = ["".join(rng.choice(list("ACGT"), 12)) for _ in range(160)]
@@ -328,21 +328,40 @@ def test_predict_says_what_a_regression_run_gives_and_points_to_evaluate(tmp_pat
     df.iloc[120:].to_csv(tmp_path / "measured.csv", index=False)
     df.iloc[120:, :1].to_csv(tmp_path / "new.csv", index=False)
     said = {}
-    for n in ("1", "2"):
+    # one network with 9 validation rows (too few to size an interval), one with 38, and
+    # an ensemble
+    for n, split in (("1", "0.1"), ("1w", "0.4"), ("2", "0.1")):
         run = tmp_path / f"run{n}"
         assert main(["train", "--data", str(tmp_path / "train.csv"), "--sequence-column", "utr",
-                     "--target-column", "rl", "--task", "regression", "--ensemble", n,
-                     "--epochs", "2", "--no-baselines", "--out", str(run)]) == 0
+                     "--target-column", "rl", "--task", "regression", "--ensemble", n[0],
+                     "--validation-split", split, "--epochs", "2", "--no-baselines",
+                     "--out", str(run)]) == 0
         trained = " ".join(capsys.readouterr().out.split())
-        # an ensemble's run says once what its uncertainty columns are
+        # a run says once what its uncertainty columns are
         assert (" ".join(INTERVALS_NOTE.split()) in trained) == (n == "2")
+        assert (" ".join(ONE_WIDTH_NOTE.split()) in trained) == (n == "1w")
+        assert ("Calibration of one network's intervals (one width" in trained) == (n == "1w")
         for table in ("new", "measured"):
             assert main(["predict", "--model", str(run), "--data", str(tmp_path / f"{table}.csv"),
                          "--out", str(tmp_path / f"p{n}{table}.csv")]) == 0
             said[n, table] = " ".join(capsys.readouterr().out.split())
-    one = "One network: no prediction_std or 95 % interval"
-    assert one in said["1", "new"] and one not in said["2", "new"]
-    assert "prediction_std" in pd.read_csv(tmp_path / "p2new.csv").columns
+    none = "One network, without validation errors to size an interval by"
+    one = "One network: prediction_std and the 95 % interval are the same for every sequence"
+    assert none in said["1", "new"] and one not in said["1", "new"]
+    assert one in said["1w", "new"] and none not in said["1w", "new"]
+    assert none not in said["2", "new"] and one not in said["2", "new"]
+    assert "prediction_std" not in pd.read_csv(tmp_path / "p1new.csv").columns
+    widths = pd.read_csv(tmp_path / "p1wnew.csv")
+    assert widths.prediction_std.nunique() == 1 and (widths.prediction_std > 0).all()
+    np.testing.assert_allclose(widths.upper_95 - widths.lower_95,
+                               2 * 1.959964 * widths.prediction_std, rtol=1e-5)
+    assert pd.read_csv(tmp_path / "p2new.csv").prediction_std.nunique() > 1
+    # the run's record and report say how its intervals were made
+    for n, kind in (("1", None), ("1w", "one width"), ("2", "ensemble")):
+        metrics = json.loads((tmp_path / f"run{n}" / "metrics.json").read_text())
+        assert metrics["test"].get("intervals") == kind
+        report = " ".join((tmp_path / f"run{n}" / "report.html").read_text().split())
+        assert ("one width, from its validation errors" in report) == (n == "1w")
     evaluate = "The table holds the run's target 'rl', left as it was: `biochemml evaluate --model"
     assert evaluate in said["2", "measured"] and evaluate not in said["2", "new"]
     # the command it names works as written

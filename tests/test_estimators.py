@@ -202,6 +202,59 @@ def test_two_networks_give_intervals_on_the_scale_of_the_errors():
     assert 0.88 <= interval_coverage(test.expression.to_numpy(), mean, std)[0.95] <= 0.99
 
 
+def test_one_network_gives_one_width_from_its_validation_errors(tmp_path):
+    from biochemml.estimators import interval_kind, spread_floor
+
+    df = regression_dataset(lecture_pwm(), n=3000, length=30, noise=0.5, seed=1)
+    train, val, test = df.iloc[:2000], df.iloc[2000:2400], df.iloc[2400:]
+    reg = SequenceRegressor(n_models=1, epochs=6, seed=0, **FAST).fit(
+        train.sequence, train.expression, validation_data=(val.sequence, val.expression))
+    assert interval_kind(reg) == "one width"
+    # the width: the 95th percentile of the validation errors (split-conformal), the 68 %
+    # half-width their 68th percentile, the floor their root-mean-square
+    resid = np.abs(val.expression.to_numpy() - reg.predict(val.sequence))
+    mean, std, bounds = reg.predict_bounds(test.sequence)
+    np.testing.assert_allclose(std, np.quantile(resid, 0.95) / 1.959964, rtol=1e-6)
+    np.testing.assert_allclose(bounds[:, 1] - mean, np.quantile(resid, 0.682689), rtol=1e-6)
+    np.testing.assert_allclose(bounds[:, 3] - bounds[:, 2], 2 * 1.959964 * std, rtol=1e-6)
+    assert reg.std_floor_[0] == pytest.approx(np.sqrt(np.mean(resid ** 2)), rel=1e-6)
+    held = metrics.bounds_coverage(test.expression.to_numpy(),
+                                   {0.68: bounds[:, :2].T, 0.95: bounds[:, 2:].T})
+    assert 0.60 <= held[0.68] <= 0.76 and 0.90 <= held[0.95] <= 0.98
+    again = SequenceRegressor.load(reg.save(tmp_path / "one.pt"))
+    assert interval_kind(again) == "one width"
+    np.testing.assert_allclose(again.predict_bounds(test.sequence)[2], bounds)
+    # without a spread the floor is the errors' root-mean-square
+    assert spread_floor(np.array([3.0, -4.0]), np.zeros(2)) == pytest.approx(np.sqrt(12.5))
+    # fewer than 30 validation rows size no interval: NaN, not zero
+    few = SequenceRegressor(n_models=1, epochs=1, seed=0, **FAST).fit(
+        train.sequence, train.expression,
+        validation_data=(val.sequence[:29], val.expression[:29]))
+    assert interval_kind(few) is None and np.isnan(few.predict(test.sequence[:5], True)[1]).all()
+
+
+def test_one_network_saved_without_a_width_keeps_none_and_a_target_without_one_is_nan(
+        monkeypatch):
+    from biochemml.estimators import interval_kind
+
+    reg = SequenceRegressor(n_models=1, target_transform="none")
+    reg.models_, reg.n_targets_, reg._multi = [None], 2, True
+    reg.target_mean_, reg.target_scale_ = np.zeros(2), np.ones(2)
+    monkeypatch.setattr(reg, "_raw_outputs", lambda seqs: np.ones((1, 3, 2)))
+    for saved in ({}, {"std_floor_": np.zeros(2)}):  # before single-network widths
+        reg.__dict__.update(saved)
+        assert interval_kind(reg) is None
+        assert np.isnan(reg.predict_bounds(["A", "C", "G"])[1]).all()
+    # a width for the first target only (the second had too few measured values)
+    reg.std_floor_, reg.std_scale_, reg.std_scale_68_ = np.array([0.5, 0.0]), np.full(2, 2.0), \
+        np.full(2, 1.5)
+    assert interval_kind(reg) == "one width"
+    mean, std, bounds = reg.predict_bounds(["A", "C", "G"])
+    np.testing.assert_allclose(std[:, 0], 1.0)
+    np.testing.assert_allclose(bounds[:, 0], [[0.25, 1.75, 1 - 1.959964, 1 + 1.959964]] * 3)
+    assert np.isnan(std[:, 1]).all() and np.isnan(bounds[:, 1]).all()
+
+
 def test_the_spread_factor_is_the_95th_percentile_of_validation_z(monkeypatch):
     reg = SequenceRegressor(n_models=2, target_transform="none")
     reg.models_, reg.n_targets_ = [None, None], 1

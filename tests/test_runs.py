@@ -62,8 +62,12 @@ def test_cli_train_then_predict_round_trip(utr_table, tmp_path, capsys):
     assert yaml.safe_load((run / "config.yaml").read_text())["networks"] == 2
     assert [b["model"] for b in metrics["baselines"]][:3] == ["ridge", "ridge-pairs", "gbm-kmer"]
     assert metrics["error_by_distance"]
+    assert metrics["error_by_distance_metric"] == "mean absolute error of rl"
     html = (run / "report.html").read_text()
     assert "Baselines on the same split" in html and "nearest training sequence" in html
+    n_test = len(pd.read_csv(run / "predictions.csv"))
+    assert (f"First test-set predictions (all {n_test:,} are in predictions.csv; row: where "
+            "each is in the training table") in html
     # every network's epochs, numbered from 1 as the figure numbers them; the curves say whose
     fits = metrics["fit"]
     best = "/".join(str(f["best_epoch"] + 1) for f in fits)

@@ -260,12 +260,17 @@ def spread_floor(residuals: np.ndarray, spread: np.ndarray) -> float:
         Validation errors ``y - mean`` and the members' standard deviation on those rows
         (finite values).
 
+    With no spread at all (one network) ``c`` is the root-mean-square of the residuals,
+    the Gaussian maximum likelihood: every sequence gets the same width.
+
     Returns
     -------
     float
         ``c`` on the scale of ``spread``; 0 keeps the spread alone.
     """
     r2, s2 = np.asarray(residuals, float) ** 2, np.asarray(spread, float) ** 2
+    if len(r2) and not s2.any():
+        return float(np.sqrt(np.mean(r2)))
     median = float(np.median(np.sqrt(s2))) if len(s2) else 0.0
     if median <= 0:
         median = float(np.sqrt(np.mean(r2))) or 1.0
@@ -279,6 +284,35 @@ def spread_floor(residuals: np.ndarray, spread: np.ndarray) -> float:
         if nll < best_nll - 1e-9:  # of equal ones (up to rounding) the smallest floor
             best, best_nll = float(c), nll
     return best
+
+
+def _spread(members: np.ndarray) -> np.ndarray:
+    """The members' standard deviation over axis 0, shape ``members.shape[1:]``; zeros for
+    one network (which has no spread, only the floor its validation errors set)."""
+    if len(members) < 2:
+        return np.zeros(members.shape[1:])
+    return members.std(axis=0, ddof=1)
+
+
+def interval_kind(est) -> str | None:
+    """How a fitted regressor's ``prediction_std`` and intervals are made.
+
+    Returns
+    -------
+    str or None
+        ``"ensemble"``: the members' spread with a floor, calibrated on the validation rows,
+        so each sequence has its own width; ``"one width"``: one network's errors on the
+        validation rows (at least :data:`FEW_SCALING_ROWS`), the same width for every
+        sequence (on the log scale for a log target); None: no interval (a baseline, a
+        classifier, one network trained with fewer validation rows or saved before
+        2026-12-02's single-network intervals).
+    """
+    if getattr(est, "_task", "") != "regression" or not getattr(est, "models_", None):
+        return None
+    if len(est.models_) > 1:
+        return "ensemble"
+    floor = np.asarray(getattr(est, "std_floor_", 0.0), dtype=float)
+    return "one width" if (floor > 0).any() else None
 
 
 #: the calibration of an ensemble's spread a saved regressor keeps besides ``std_scale``
@@ -893,7 +927,9 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
 
     With more than one network (``n_models > 1``, or ``"auto"`` on a table of at most
     20,000 rows that goes to the MLP) it is a deep ensemble: ``predict(..., return_std=True)`` gives the
-    mean and the (calibrated) standard deviation across members (NaN for one network).
+    mean and the (calibrated) standard deviation across members, a width per sequence. One
+    network gives the spread of its validation errors, the same for every sequence
+    (:func:`interval_kind`; NaN without :data:`FEW_SCALING_ROWS` validation rows).
 
     Attributes
     ----------
@@ -910,7 +946,8 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
     std_floor_ : ndarray of shape (T,)
         The error every sequence shares, added to the members' spread ``s`` as
         ``sqrt(s**2 + floor**2)``, fitted on the validation rows (0 without them;
-        :func:`spread_floor`).
+        :func:`spread_floor`); for one network the root-mean-square of its validation
+        errors.
     std_scale_, std_scale_68_ : ndarray of shape (T,)
         Factors on that spread for the 95 % interval (and ``prediction_std``) and
         for the 68 % interval, fitted on the validation rows (1 without them).
@@ -1014,7 +1051,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         self._fit_models(codes[tr], z_tr, w, val_codes, z_va, self.n_targets_)
         val_vals = val_vals.reshape(len(val_codes), self.n_targets_)
         raw = (self._member_outputs(val_codes).astype(np.float64)  # one pass for both scales
-               if len(self.models_) >= 2 and len(val_vals) >= MIN_SCALING_ROWS else None)
+               if len(val_vals) >= self._min_calibration_rows() else None)
         self.std_scale_, self.std_scale_68_, self.std_floor_ = self._calibrate(
             val_codes, val_vals, raw=raw)
         if self.target_transform == "log":
@@ -1026,6 +1063,12 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
 
             warnings.warn(note, CalibrationWarning, stacklevel=user_stacklevel())
         return self
+
+    def _min_calibration_rows(self) -> int:
+        """Validation rows the uncertainty is fitted on at the least: :data:`MIN_SCALING_ROWS`
+        for an ensemble (whose spread carries the width; fewer rows: a warning), and
+        :data:`FEW_SCALING_ROWS` for one network, whose width comes from the rows alone."""
+        return MIN_SCALING_ROWS if len(self.models_) > 1 else FEW_SCALING_ROWS
 
     def _calibrate(self, val_codes, val_vals, log: bool = False,
                    raw=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1053,6 +1096,11 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         measured on the scale of the values, as :meth:`predict` reports them (for a log
         target: the spread of the members' exponentials).
 
+        One network has no spread (``s = 0``): its floor is the root-mean-square of its
+        validation errors and the factors their quantiles, so every sequence gets the same
+        width, as in split-conformal prediction (on six sets such intervals held 93-97 % of
+        test values, benchmarks/RESULTS.md).
+
         ``log``: the same for the spread of the members' logarithms (a log target's
         intervals, :meth:`predict_bounds`), measured against the logarithms of the values.
         ``raw``: the members' outputs on ``val_codes`` when the caller has them.
@@ -1060,11 +1108,11 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         Returns
         -------
         scale_95, scale_68, floor : ndarray, shape (T,)
-            Factors 1 and floor 0 (the raw spread) for one network or under
-            :data:`MIN_SCALING_ROWS` validation rows.
+            Factors 1 and floor 0 (the raw spread; no interval for one network) under
+            :meth:`_min_calibration_rows` validation rows.
         """
         ones, zeros = np.ones(self.n_targets_), np.zeros(self.n_targets_)
-        if len(self.models_) < 2 or len(val_vals) < MIN_SCALING_ROWS:
+        if len(val_vals) < self._min_calibration_rows():
             return ones, ones, zeros
         if raw is None:
             raw = self._member_outputs(val_codes).astype(np.float64)
@@ -1074,12 +1122,12 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
                 val_vals = np.log(val_vals)
         else:
             members = self._inverse(raw)
-        mean, std = members.mean(axis=0), members.std(axis=0, ddof=1)
+        mean, std = members.mean(axis=0), _spread(members)
         scales, floors = np.ones((2, self.n_targets_)), np.zeros(self.n_targets_)
         for t in range(self.n_targets_):
             resid, spread = val_vals[:, t] - mean[:, t], std[:, t]
             ok = np.isfinite(resid) & np.isfinite(spread)
-            if ok.sum() < MIN_SCALING_ROWS:
+            if ok.sum() < self._min_calibration_rows():
                 continue
             floors[t] = spread_floor(resid[ok], spread[ok])  # > 0 where a spread is 0
             z = np.abs(resid[ok]) / np.hypot(spread[ok], floors[t])
@@ -1090,10 +1138,12 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
     def predict(self, sequences, return_std: bool = False):
         """Predicted values, shape ``(N,)`` (or ``(N, T)`` for several targets).
 
-        With ``return_std=True`` also the ensemble's standard deviation on the original
-        scale, calibrated on the validation rows (see :meth:`_calibrate`). One network has no
-        spread to report, so its standard deviation is NaN (not zero, which would read as
-        certainty): train ``n_models >= 2`` for one.
+        With ``return_std=True`` also the standard deviation on the original scale,
+        calibrated on the validation rows (see :meth:`_calibrate`): an ensemble's for each
+        sequence; one network's the same for every sequence, from its validation errors
+        (:func:`interval_kind` says which). NaN (not zero, which would read as certainty)
+        where there is none: one network trained with fewer than :data:`FEW_SCALING_ROWS`
+        validation rows or without any (``validation_split=0``).
         """
         mean, std, _ = self.predict_bounds(sequences)  # one way to the mean and its spread
         return (mean, std) if return_std else mean
@@ -1105,7 +1155,8 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         The 95 % interval is mean ± 1.96 std; the 68 % interval has its own factor
         (``std_scale_68_ / std_scale_`` std, often under 1 std, as errors have heavier tails
         than a Gaussian). Both are calibrated on the validation rows (the members' spread
-        with a floor and a factor per level, see :meth:`_calibrate`);
+        with a floor and a factor per level, see :meth:`_calibrate`; one network: the same
+        width for every sequence, from its validation errors);
         for a log target (``target_transform="log"``) they are taken on the log scale,
         ``exp(m ± z s)`` with ``m`` and ``s`` the mean and the calibrated spread of the
         members' logarithms: asymmetric around the prediction and never below 0, as the
@@ -1116,15 +1167,22 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         mean, std : ndarray, shape (N,) or (N, T)
             As :meth:`predict` with ``return_std=True``.
         bounds : ndarray, shape (N, 4) or (N, T, 4)
-            Columns ``lower_68, upper_68, lower_95, upper_95``; NaN for one network (which
-            has no spread: train ``n_models >= 2``).
+            Columns ``lower_68, upper_68, lower_95, upper_95``; NaN where ``std`` is.
         """
         raw = self._raw_outputs(sequences).astype(np.float64)  # (M, N, T)
         members = self._inverse(raw)
         mean = members.mean(axis=0)
         bounds = np.full(mean.shape + (4,), np.nan)
-        if len(members) > 1:  # runs saved before the floor: none (0)
-            raw_std = np.hypot(members.std(axis=0, ddof=1), getattr(self, "std_floor_", 0.0))
+        kind = interval_kind(self)
+        if kind is not None:
+
+            def floor_of(name):
+                """An ensemble's floor (0 in runs saved before it); one network's width,
+                NaN for a target it could not fit one for (too few measured values)."""
+                floor = np.asarray(getattr(self, name, 0.0), dtype=float)
+                return floor if kind == "ensemble" else np.where(floor > 0, floor, np.nan)
+
+            raw_std = np.hypot(_spread(members), floor_of("std_floor_"))
             scale_95 = getattr(self, "std_scale_", 1.0)
             std = raw_std * scale_95
             # half-widths: 1.96 std for 95 %, the 68 % factor (runs saved before it: 1 std)
@@ -1132,8 +1190,7 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
             if self.target_transform == "log" and hasattr(self, "log_std_scale_"):
                 logs = raw * self.target_scale_ + self.target_mean_
                 centre = logs.mean(axis=0)
-                log_std = np.hypot(logs.std(axis=0, ddof=1),
-                                   getattr(self, "log_std_floor_", 0.0))
+                log_std = np.hypot(_spread(logs), floor_of("log_std_floor_"))
                 log_widths = (getattr(self, "log_std_scale_68_", self.log_std_scale_),
                               Z_95 * self.log_std_scale_)
                 for k, w in enumerate(log_widths):

@@ -465,8 +465,10 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
         for k, c in enumerate(labels):
             table[f"probability_{c}"] = proba[:, k]
     else:
+        from .estimators import interval_kind
+
         mean, std, bounds = predicted
-        ensemble = getattr(est, "n_models_", 1) > 1  # baselines and single networks: no spread
+        kind = interval_kind(est)  # baselines and uncalibrated single networks: None
         truth2 = np.asarray(truth, dtype=float).reshape(len(truth), -1)
         mean2 = np.asarray(mean).reshape(len(truth), -1)
         std2 = np.asarray(std).reshape(len(truth), -1)
@@ -478,7 +480,7 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
             ok = ~np.isnan(truth2[:, t])
             suffix = _target_suffix(names, t)
             table[f"prediction{suffix}"] = mean2[:, t]
-            if ensemble:
+            if kind:
                 table = table.assign(**_spread_columns(std2[:, t], bounds2[:, t], suffix))
             if not ok.any():  # a target the evaluation table does not hold: predicted only
                 continue
@@ -492,13 +494,16 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
             logged = _log_scale_scores(est, truth2[ok, t], mean2[ok, t])
             if logged:
                 res["log_scale"] = logged
-            if ensemble:
+            if kind and np.isfinite(bounds2[ok, t]).all():
                 res["coverage"] = metrics.bounds_coverage(
                     truth2[ok, t], {0.68: bounds2[ok, t, :2].T, 0.95: bounds2[ok, t, 2:].T})
+                res["intervals"] = kind
             result[name] = res
             f = fig_dir / f"{prefix}_observed_vs_predicted{suffix}.png"
             plot.observed_vs_predicted(truth2[ok, t], mean2[ok, t],
-                                       interval=bounds2[ok, t, :2].T if ensemble else None,
+                                       # one width for all: bars would add nothing
+                                       interval=bounds2[ok, t, :2].T if kind == "ensemble"
+                                       else None,
                                        path=f,
                                        label=name,
                                        title=f"Observed vs predicted\n{which(int(ok.sum()))}")
@@ -705,6 +710,7 @@ def _regression_extras(est, seqs, y, train_idx, test_idx, table: pd.DataFrame, f
             "its nearest training sequence, so the error-by-distance figure would have a "
             "single bar: it is not drawn.")
     extra["error_by_distance"] = by_dist
+    extra["error_by_distance_metric"] = f"mean absolute error of {target}"
     near = min(near_distance(np.median(lengths)), cap)  # edit distances: exact up to cap
     # two sequences drawn at random: how far apart? within `near`, the table is variants of
     # one parent, and a similarity split at `near` would leave no training rows
@@ -983,11 +989,33 @@ INTERVALS_NOTE = ("prediction_std is the ensemble's calibrated uncertainty: the 
                   "prediction_std need not hold 68 %.")
 
 
-def calibration_note(coverage: dict, n: int) -> str:
-    """One sentence: what each interval holds of the test values, and the verdict."""
+#: what one network's uncertainty columns are (:func:`biochemml.estimators.interval_kind`
+#: "one width"), said once after its calibration
+ONE_WIDTH_NOTE = ("prediction_std of one network is the typical size of its errors on the "
+                  "validation rows, which it did not train on: the same for every sequence "
+                  "(for a log target, the same factor up or down). It says how far to trust "
+                  "the model on sequences like those it was trained on, not which ones are "
+                  "uncertain: an ensemble (--ensemble 5) gives each sequence its own width. "
+                  "lower_95 and upper_95 in the predictions are the 95 % interval, which "
+                  "should hold about 95 % of new measurements.")
+
+
+def intervals_note(kind: str | None) -> str | None:
+    """What the uncertainty columns of a model whose intervals are ``kind``
+    (:func:`biochemml.estimators.interval_kind`) mean, or None without any."""
+    return {"ensemble": INTERVALS_NOTE, "one width": ONE_WIDTH_NOTE}.get(kind)
+
+
+def calibration_note(coverage: dict, n: int, kind: str | None = "ensemble") -> str:
+    """One sentence: what each interval holds of the test values, and the verdict.
+    ``kind``: how the intervals were made (:func:`biochemml.estimators.interval_kind`;
+    metrics.json keeps it as ``intervals``, absent in runs saved before 2026-12-02:
+    an ensemble's)."""
     held = ", ".join(f"{float(k):.0%} intervals hold {float(v):.1%}" for k, v in
                      sorted(coverage.items(), key=lambda kv: float(kv[0])) if v is not None)
-    return (f"Calibration of the ensemble's standard deviation: {held} of the {n} test values "
+    whose = ("one network's intervals (one width, from its validation errors)"
+             if kind == "one width" else "the ensemble's standard deviation")
+    return (f"Calibration of {whose}: {held} of the {n} test values "
             f"({calibration_verdict(coverage, n)}).")
 
 
@@ -1548,6 +1576,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 first.append(better)
                 say(f"[yellow]{better}[/yellow]")
         shown, caption = _prediction_sample(predictions, task, targets[0])
+        caption += (f" (all {len(predictions):,} are in predictions.csv; row: where each is "
+                    "in the training table, as a spreadsheet counts its rows)")
         tables[caption] = shown.reset_index(drop=True)  # file rows are in `row`
         over = "test examples"
         n_held = len(set(groups[test_idx])) if by_group else 0
@@ -1787,8 +1817,8 @@ def _report_metrics(task: str, result: dict, targets) -> dict:
             shown[f"always '{result['majority_class']}' (accuracy)"] = result["majority_accuracy"]
         return shown
     def shown(r: dict) -> dict:  # a log target's log-scale scores after the raw ones
-        return {**{k: v for k, v in r.items() if k not in ("coverage", "unseen", "all_rows",
-                                                           "log_scale")},
+        return {**{k: v for k, v in r.items() if k not in ("coverage", "intervals", "unseen",
+                                                           "all_rows", "log_scale")},
                 **{f"{k} (log scale)": v for k, v in (r.get("log_scale") or {}).items()
                    if k != "left_out"}}
 
@@ -1827,12 +1857,13 @@ def _evaluation_notes(result: dict, targets) -> list:
         return [n for n in (majority_note(result), result["explanation"]) if n]
     per_target = {targets[0]: result} if "r2" in result else \
         {t: r for t, r in result.items() if t not in ("unseen", "all_rows")}
-    notes = []
+    notes, kinds = [], []
     for name, res in per_target.items():
         if res.get("coverage"):
-            note = calibration_note(res["coverage"], res["n"])
+            kinds.append(res.get("intervals", "ensemble"))
+            note = calibration_note(res["coverage"], res["n"], kinds[-1])
             notes.append(note if len(per_target) == 1 else f"{name}: {note}")
-    return notes + [INTERVALS_NOTE] if notes else notes
+    return notes + [intervals_note(kinds[0])] if notes else notes
 
 
 def _run_config(run_dir) -> dict:
@@ -1906,14 +1937,18 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
     """Predict a table with a trained run; returns the input table plus predictions.
 
     Adds ``prediction`` (the class label, or the value), one ``probability_<class>``
-    column per class for classification, and for regression ensembles ``prediction_std``
+    column per class for classification, and for regression networks ``prediction_std``
     with the 95 % interval it gives, ``lower_95`` and ``upper_95`` (``prediction`` ± 1.96
     ``prediction_std``; the spread was scaled on the validation rows for that interval, so
     read ±1 std as wider than 68 %; a log-target run's interval is taken on the log scale,
-    see :meth:`biochemml.SequenceRegressor.predict_bounds`). Several
+    see :meth:`biochemml.SequenceRegressor.predict_bounds`): an ensemble's width for each
+    sequence, one network's the same for all (none for a network trained without
+    validation rows; :func:`biochemml.estimators.interval_kind`). Several
     targets add ``_<target>`` to each name. When ``out`` is given the table is written
     there (CSV/TSV/Parquet by suffix).
     """
+    from .estimators import interval_kind
+
     cfg = _run_config(run_dir)
     est = load_run_model(run_dir)
     df, seqs = read_for_model(est, cfg, data, sequence_column_name)
@@ -1933,7 +1968,7 @@ def predict_run(run_dir, data, out=None, sequence_column_name: str | None = None
         for t in range(len(names)):
             suffix = _target_suffix(names, t)
             result[f"prediction{suffix}"] = mean[:, t]
-            if getattr(est, "n_models_", 1) > 1:
+            if interval_kind(est):
                 result = result.assign(**_spread_columns(std[:, t], bounds[:, t], suffix))
     result = join_outputs(df, result)
     if out is not None:

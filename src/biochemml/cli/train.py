@@ -27,7 +27,7 @@ def train(
     patience: Optional[int] = typer.Option(None, "--patience", help="Epochs without a better validation loss before training stops (default: the model's preset, e.g. 5 for framepool); raise it when the validation loss is noisy."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Minutes of training at most (shared by --ensemble models); the best finished epoch is kept. For large tables on a laptop."),
     test_size: float = typer.Option(0.2, help="Fraction held out as the test set (protein-variant: of the variants; with --split position, of the mutated positions; with --split group, of the groups)."),
-    validation_split: float = typer.Option(0.1, help="Fraction of the training set used to watch for over-fitting."),
+    validation_split: float = typer.Option(0.1, help="Fraction of the training set held out to watch for over-fitting and to size the intervals of the predictions."),
     split: str = typer.Option("random", "--split", help="Test set: random, similarity (no test sequence within --max-distance mismatches of a training one) or group (whole groups of --group-column); protein-variant: random, group or position (whole mutated positions held out)."),
     max_distance: Optional[int] = typer.Option(None, "--max-distance", help="Distance threshold of --split similarity (default 10% of the median length)."),
     distance: str = typer.Option("hamming", "--distance", help="Distance for --split similarity and the report's error-by-distance: hamming (mismatches of the aligned sequences) or edit (Levenshtein: an insertion or deletion counts once; for libraries with indels)."),
@@ -330,7 +330,7 @@ TERMINAL_GROUPS = 10
 
 
 def _metrics_text(result: dict) -> str:
-    from ..runs import INTERVALS_NOTE, calibration_note
+    from ..runs import calibration_note, intervals_note
 
     keys = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "log_loss",
             "r2", "pearson", "spearman", "mse", "mae")
@@ -360,6 +360,7 @@ def _metrics_text(result: dict) -> str:
 
     flat = result if any(k in result for k in keys) else None
     if flat is None:  # several regression targets
+        kind = None
         for name, res in result.items():
             if name in ("all_rows", "unseen"):  # not targets: in metrics.json and the
                 continue                          # terminal's note on the training rows
@@ -368,10 +369,10 @@ def _metrics_text(result: dict) -> str:
             if isinstance(res.get("log_scale"), dict):
                 lines.append("  " + logged(res["log_scale"]))
             if isinstance(res.get("coverage"), dict):
-                lines.append("  " + calibration_note(res["coverage"], res.get("n", 0)))
-        if any(isinstance(r, dict) and isinstance(r.get("coverage"), dict)
-               for r in result.values()):
-            lines.append(INTERVALS_NOTE)
+                kind = res.get("intervals", "ensemble")  # runs before 2026-12-02: ensembles
+                lines.append("  " + calibration_note(res["coverage"], res.get("n", 0), kind))
+        if kind:  # said once for all targets
+            lines.append(intervals_note(kind))
         return "\n".join(lines)
     if flat.get("positive") is not None:
         lines.append(f"positive class: {flat['positive']}")
@@ -384,8 +385,9 @@ def _metrics_text(result: dict) -> str:
         lines.append(f"always predicting '{flat['majority_class']}' would give accuracy "
                      f"{num(flat['majority_accuracy'])}")
     if isinstance(flat.get("coverage"), dict):
-        lines.append(calibration_note(flat["coverage"], flat.get("n", 0)))
-        lines.append(INTERVALS_NOTE)
+        kind = flat.get("intervals", "ensemble")  # runs before 2026-12-02: ensembles
+        lines.append(calibration_note(flat["coverage"], flat.get("n", 0), kind))
+        lines.append(intervals_note(kind))
     if "confusion_matrix" in flat:
         matrix = flat["confusion_matrix"]
         labels = [str(x) for x in flat.get("labels") or range(len(matrix))]
@@ -505,17 +507,24 @@ def predict(
 
 
 def _predict_notes(run: Path, data: Path, table) -> list:
-    """Sentences after a sequence run's predictions: a regression run of one network has no
-    interval (and how to get one); the table holds a measured column the run was trained
-    on (and the command that scores the run on it)."""
+    """Sentences after a sequence run's predictions: what a regression run of one network
+    gives as its interval (one width for all, or none and how to get one); the table holds
+    a measured column the run was trained on (and the command that scores the run on it)."""
+    from ..estimators import FEW_SCALING_ROWS
     from ..runs import read_run_config
 
     cfg = read_run_config(run / "config.yaml")
     notes = []
-    if cfg.get("estimator") == "SequenceRegressor" and \
-            not any(str(c).startswith("prediction_std") for c in table.columns):
-        notes.append("One network: no prediction_std or 95 % interval (a single network has "
-                     "no spread); train with --ensemble 5 for them.")
+    if cfg.get("estimator") == "SequenceRegressor" and cfg.get("networks", 1) == 1:
+        if any(str(c).startswith("prediction_std") for c in table.columns):
+            notes.append("One network: prediction_std and the 95 % interval are the same for "
+                         "every sequence (the size of its errors on the validation rows); "
+                         "--ensemble 5 gives each sequence its own.")
+        else:
+            notes.append("One network, without validation errors to size an interval by: no "
+                         "prediction_std or 95 % interval. A --validation-split that holds "
+                         f"out at least {FEW_SCALING_ROWS} rows gives one width for all "
+                         "sequences, --ensemble 5 a width per sequence.")
     measured = [c for c in cfg.get("target_columns") or [] if c in table.columns]
     if measured:
         names = ", ".join(f"'{c}'" for c in measured)
