@@ -328,7 +328,7 @@ def test_predict_says_what_a_regression_run_gives_and_points_to_evaluate(tmp_pat
     df.iloc[120:].to_csv(tmp_path / "measured.csv", index=False)
     df.iloc[120:, :1].to_csv(tmp_path / "new.csv", index=False)
     said = {}
-    # one network with 9 validation rows (too few to size an interval), one with 38, and
+    # one network with 10 validation rows (too few to size an interval), one with 39, and
     # an ensemble
     for n, split in (("1", "0.1"), ("1w", "0.4"), ("2", "0.1")):
         run = tmp_path / f"run{n}"
@@ -336,16 +336,23 @@ def test_predict_says_what_a_regression_run_gives_and_points_to_evaluate(tmp_pat
                      "--target-column", "rl", "--task", "regression", "--ensemble", n[0],
                      "--validation-split", split, "--epochs", "2", "--no-baselines",
                      "--out", str(run)]) == 0
-        trained = " ".join(capsys.readouterr().out.split())
+        printed = capsys.readouterr()
+        trained, said_err = " ".join(printed.out.split()), " ".join(printed.err.split())
         # a run says once what its uncertainty columns are
         assert (" ".join(INTERVALS_NOTE.split()) in trained) == (n == "2")
         assert (" ".join(ONE_WIDTH_NOTE.split()) in trained) == (n == "1w")
-        assert ("Calibration of one network's intervals (one width" in trained) == (n == "1w")
+        assert ("Calibration of one network's intervals, one width for all: 68% intervals "
+                "hold" in trained) == (n == "1w")
+        assert ("The 68 % interval is prediction ± " in trained) == (n != "1")
+        # too few validation rows: the run says so, and what split would hold out enough
+        assert ("Only 10 validation rows: too few (under 30) to size the network's 95 % "
+                "interval" in said_err) == (n == "1")
+        assert ("--validation-split 0.313 or more to hold out 30" in said_err) == (n == "1")
         for table in ("new", "measured"):
             assert main(["predict", "--model", str(run), "--data", str(tmp_path / f"{table}.csv"),
                          "--out", str(tmp_path / f"p{n}{table}.csv")]) == 0
             said[n, table] = " ".join(capsys.readouterr().out.split())
-    none = "One network, without validation errors to size an interval by"
+    none = "One network, without validation rows enough to size an interval by"
     one = "One network: prediction_std and the 95 % interval are the same for every sequence"
     assert none in said["1", "new"] and one not in said["1", "new"]
     assert one in said["1w", "new"] and none not in said["1w", "new"]
@@ -361,9 +368,19 @@ def test_predict_says_what_a_regression_run_gives_and_points_to_evaluate(tmp_pat
         metrics = json.loads((tmp_path / f"run{n}" / "metrics.json").read_text())
         assert metrics["test"].get("intervals") == kind
         report = " ".join((tmp_path / f"run{n}" / "report.html").read_text().split())
-        assert ("one width, from its validation errors" in report) == (n == "1w")
+        assert ("intervals, one width for all" in report) == (n == "1w")
     evaluate = "The table holds the run's target 'rl', left as it was: `biochemml evaluate --model"
     assert evaluate in said["2", "measured"] and evaluate not in said["2", "new"]
     # the command it names works as written
     command = said["2", "measured"].split("`")[1].split()
     assert command[:2] == ["biochemml", "evaluate"] and main(command[1:]) == 0
+    # an evaluation names what it scored: the rows of the table, not the run's test set
+    evaluated = " ".join(capsys.readouterr().out.split())
+    assert "the 95 % interval is lower_95 to upper_95" in evaluated
+    assert "of the 40 values of measured.csv" in evaluated and "test values" not in evaluated
+    # a table without the measured column points to predict
+    assert main(["evaluate", "--model", str(tmp_path / "run2"), "--data",
+                 str(tmp_path / "new.csv")]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "no column 'rl'" in err and "a table without measured values is for biochemml " \
+        "predict" in err

@@ -66,8 +66,8 @@ def test_cli_train_then_predict_round_trip(utr_table, tmp_path, capsys):
     html = (run / "report.html").read_text()
     assert "Baselines on the same split" in html and "nearest training sequence" in html
     n_test = len(pd.read_csv(run / "predictions.csv"))
-    assert (f"First test-set predictions (all {n_test:,} are in predictions.csv; row: where "
-            "each is in the training table") in html
+    assert (f"First test-set predictions (all {n_test:,} are in predictions.csv; row: each "
+            "one&#x27;s row in the table the run read") in html
     # every network's epochs, numbered from 1 as the figure numbers them; the curves say whose
     fits = metrics["fit"]
     best = "/".join(str(f["best_epoch"] + 1) for f in fits)
@@ -513,7 +513,7 @@ def test_short_model_notes_ambiguous_and_longer_sequences(tmp_path, capsys, monk
     out, err = capsys.readouterr()
     assert "20 sequences (rows 2, 3, 4, 5, 6, ...) are longer" in said(err)
     # 20 test rows: too few to judge, in the terminal and in the evaluation's report
-    assert "of the 20 test values (too few test rows to judge" in out
+    assert "of the 20 values of long.csv (too few test rows to judge" in out
     assert "too few test rows to judge" in (tmp_path / "eval" / "report.html").read_text()
     assert main(["--quiet", "predict", "--model", str(run), "--data",
                  str(tmp_path / "long.csv"), "--out", str(tmp_path / "quiet.csv")]) == 0
@@ -1283,3 +1283,17 @@ def test_patience_from_the_cli_reaches_the_networks(utr_table, tmp_path, capsys)
     assert "must be a whole number of epochs >= 1, not 0" in capsys.readouterr().err
     assert train_cli(utr_table, tmp_path / "ridge", "--model", "ridge", "--patience", "5") != 0
     assert "--patience sets how a network trains" in " ".join(capsys.readouterr().err.split())
+
+
+def test_classes_of_one_row_are_named_with_their_own_rows(tmp_path):
+    # measured values trained as classes: each value is a class of one row; the classes
+    # named must be those at the rows named (the first in file order, not in sorted order)
+    values = [5.5, 1.25, 1.25, 3.75, 3.75, 0.5]
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"utr": ["ACGTACGTAC"] * 6, "level": values}).to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        train_run(path, sequence_column_name="utr", target_columns="level",
+                  task="classification", out=tmp_path / "run")
+    text = " ".join(str(err.value).split())
+    assert "the classes '5.5', '0.5' have only one row each (rows 2, 7)" in text
+    assert "use --task regression" in text

@@ -120,7 +120,9 @@ def _check_classes(df: pd.DataFrame, column: str, labels) -> None:
     classes, counts = np.unique(labels, return_counts=True)
     alone = classes[counts < 2]
     if alone.size:
-        rows = rows_text(df, np.flatnonzero(np.isin(labels, alone)))
+        at = np.flatnonzero(np.isin(labels, alone))
+        alone = np.asarray(labels)[at]  # in file order, as the rows are listed: one each
+        rows = rows_text(df, at)
         listed = ", ".join(f"'{c}'" for c in alone[:5]) + (", ..." if alone.size > 5 else "")
         which = (f"the classes {listed} have only one row each" if alone.size > 1 else
                  f"the class {listed} has only one row")
@@ -498,6 +500,9 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
                 res["coverage"] = metrics.bounds_coverage(
                     truth2[ok, t], {0.68: bounds2[ok, t, :2].T, 0.95: bounds2[ok, t, 2:].T})
                 res["intervals"] = kind
+                factor = _factor_68(est, t)
+                if factor is not None:
+                    res["interval_68_factor"] = factor
             result[name] = res
             f = fig_dir / f"{prefix}_observed_vs_predicted{suffix}.png"
             plot.observed_vs_predicted(truth2[ok, t], mean2[ok, t],
@@ -515,6 +520,17 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
         if len(names) == 1:
             result = result[names[0]]
     return result, table, figures
+
+
+def _factor_68(est, t: int) -> float | None:
+    """The 68 % interval's half-width in units of ``prediction_std`` for target ``t`` (its
+    own factor over the 95 % one), or None for a log target, whose intervals are taken on
+    the log scale (no one factor on the values)."""
+    if getattr(est, "target_transform", None) == "log":
+        return None
+    scale_95 = np.atleast_1d(np.asarray(getattr(est, "std_scale_", 1.0), dtype=float))
+    scale_68 = np.atleast_1d(np.asarray(getattr(est, "std_scale_68_", scale_95), dtype=float))
+    return float(scale_68[min(t, len(scale_68) - 1)] / scale_95[min(t, len(scale_95) - 1)])
 
 
 def _figure_subtitle(est, prefix: str):
@@ -936,7 +952,7 @@ def calibration_verdict(coverage: dict, n: int) -> str:
     Examples
     --------
     >>> calibration_verdict({0.68: 0.70, 0.95: 0.94}, n=200)
-    'well calibrated: close to the nominal levels'
+    'well calibrated: close to the 68 % and 95 % they stand for'
     >>> calibration_verdict({0.68: 0.40, 0.95: 0.71}, n=200)
     'too narrow: the model is over-confident'
     """
@@ -962,7 +978,7 @@ def calibration_verdict(coverage: dict, n: int) -> str:
                 "heavier tails than a normal distribution: most are small, a few large)")
     if wide:
         return "too wide: more cautious than needed"
-    return "well calibrated: close to the nominal levels"
+    return "well calibrated: close to the 68 % and 95 % they stand for"
 
 
 #: networks from which an ensemble's spread is a usable per-sequence uncertainty
@@ -980,24 +996,53 @@ def few_networks_note(networks: int) -> str | None:
             "sequence.")
 
 
+#: validation rows that size one network's interval well (fewer, from FEW_SCALING_ROWS on:
+#: an interval, rougher); the advice after a run with too few names this number
+GOOD_WIDTH_ROWS = 100
+
+
+def no_width_note(n_validation: int, n_rows: int) -> str | None:
+    """A sentence for a one-network run whose ``n_validation`` validation rows (of its
+    ``n_rows`` training rows) are too few to size an interval, with the
+    ``--validation-split`` that would hold out enough; None when there are enough, or none
+    at all (``--validation-split 0``: a deliberate choice)."""
+    from .estimators import FEW_SCALING_ROWS
+
+    if not 0 < n_validation < FEW_SCALING_ROWS:
+        return None
+    need = [math.ceil(1000 * k / max(n_rows, 1)) / 1000 for k in (FEW_SCALING_ROWS,
+                                                                  GOOD_WIDTH_ROWS)]
+    better = (f" ({GOOD_WIDTH_ROWS} rows, --validation-split {need[1]:g}, size it better)"
+              if need[1] < 0.5 else "")
+    return (f"Only {n_validation} validation row{'s' if n_validation != 1 else ''}: too few "
+            f"(under {FEW_SCALING_ROWS}) to size the network's 95 % interval, so its "
+            "predictions have no prediction_std, lower_95 or upper_95. Train again with "
+            f"--validation-split {need[0]:g} or more to hold out {FEW_SCALING_ROWS}" + better
+            + ", or with --ensemble 5 for a width per sequence.")
+
+
 #: what an ensemble's uncertainty columns are, said once after its calibration
 INTERVALS_NOTE = ("prediction_std is the ensemble's calibrated uncertainty: the networks' "
-                  "spread plus an error every sequence shares (such as measurement noise). "
-                  "lower_95 and upper_95 in the predictions are the 95 % interval, which "
-                  "should hold about 95 % of new measurements; the 68 % interval (the bars "
-                  "of the observed-vs-predicted figure) is scaled on its own, so ± 1 "
-                  "prediction_std need not hold 68 %.")
+                  "spread plus an error every sequence shares (such as measurement noise), "
+                  "sized on the validation rows. The columns lower_95 and upper_95 of a "
+                  "predictions table are the 95 % interval, sized to hold about 95 % of new "
+                  "measurements (the calibration line says how they did here); the 68 % "
+                  "interval (the bars of the observed-vs-predicted figure) is sized on its "
+                  "own, so ± 1 prediction_std need not hold 68 %.")
 
 
 #: what one network's uncertainty columns are (:func:`biochemml.estimators.interval_kind`
 #: "one width"), said once after its calibration
-ONE_WIDTH_NOTE = ("prediction_std of one network is the typical size of its errors on the "
-                  "validation rows, which it did not train on: the same for every sequence "
-                  "(for a log target, the same factor up or down). It says how far to trust "
-                  "the model on sequences like those it was trained on, not which ones are "
-                  "uncertain: an ensemble (--ensemble 5) gives each sequence its own width. "
-                  "lower_95 and upper_95 in the predictions are the 95 % interval, which "
-                  "should hold about 95 % of new measurements.")
+ONE_WIDTH_NOTE = ("prediction_std of one network is the same for every sequence: the half-"
+                  "width of its 95 % interval over 1.96 (a standard deviation, were the "
+                  "errors normal), sized on the validation rows it did not train on (for a "
+                  "log target the interval is the same factor up or down). It says how far "
+                  "to trust the model on sequences like those it learnt from, not which ones "
+                  "are uncertain: an ensemble (biochemml train --ensemble 5) gives each "
+                  "sequence its own width. The columns lower_95 and upper_95 of a "
+                  "predictions table are sized to hold about 95 % of new measurements (the "
+                  "calibration line says how they did here); the 68 % interval is sized on "
+                  "its own, so ± 1 prediction_std need not hold 68 %.")
 
 
 def intervals_note(kind: str | None) -> str | None:
@@ -1006,17 +1051,25 @@ def intervals_note(kind: str | None) -> str | None:
     return {"ensemble": INTERVALS_NOTE, "one width": ONE_WIDTH_NOTE}.get(kind)
 
 
-def calibration_note(coverage: dict, n: int, kind: str | None = "ensemble") -> str:
-    """One sentence: what each interval holds of the test values, and the verdict.
+def calibration_note(coverage: dict, n: int, kind: str | None = "ensemble",
+                     factor_68: float | None = None, values: str = "test values") -> str:
+    """What each interval holds of the scored values, and the verdict; with ``factor_68``
+    a second sentence naming the intervals.
+
     ``kind``: how the intervals were made (:func:`biochemml.estimators.interval_kind`;
     metrics.json keeps it as ``intervals``, absent in runs saved before 2026-12-02:
-    an ensemble's)."""
+    an ensemble's). ``factor_68``: the 68 % interval's half-width in ``prediction_std``
+    units (metrics.json ``interval_68_factor``), so the sentence names the interval it
+    judges, which no predictions table holds. ``values``: what was scored ("values of
+    new.csv" for an evaluation)."""
     held = ", ".join(f"{float(k):.0%} intervals hold {float(v):.1%}" for k, v in
                      sorted(coverage.items(), key=lambda kv: float(kv[0])) if v is not None)
-    whose = ("one network's intervals (one width, from its validation errors)"
-             if kind == "one width" else "the ensemble's standard deviation")
-    return (f"Calibration of {whose}: {held} of the {n} test values "
-            f"({calibration_verdict(coverage, n)}).")
+    whose = ("one network's intervals, one width for all" if kind == "one width"
+             else "the ensemble's standard deviation")
+    which = (f" The 68 % interval is prediction ± {factor_68:.2f} prediction_std (no table "
+             "holds it); the 95 % interval is lower_95 to upper_95." if factor_68 else "")
+    return (f"Calibration of {whose}: {held} of the {n} {values} "
+            f"({calibration_verdict(coverage, n)}).{which}")
 
 
 def _stop_alphabet(seqs, alphabet):
@@ -1404,7 +1457,10 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
         if task == "regression" and info else None
     few = " ".join(filter(None, [
         few_networks_note(networks) if task == "regression" else None,
-        scaled and scaled[0].upper() + scaled[1:] + "."])) or None
+        scaled and scaled[0].upper() + scaled[1:] + ".",
+        no_width_note(info[0].get("validation_rows", 0), len(train_idx))
+        if task == "regression" and networks == 1 and info and hasattr(est, "models_")
+        else None])) or None
     if few:
         say(f"[yellow]{few}[/yellow]")
     if task == "regression":
@@ -1576,8 +1632,8 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                 first.append(better)
                 say(f"[yellow]{better}[/yellow]")
         shown, caption = _prediction_sample(predictions, task, targets[0])
-        caption += (f" (all {len(predictions):,} are in predictions.csv; row: where each is "
-                    "in the training table, as a spreadsheet counts its rows)")
+        caption += (f" (all {len(predictions):,} are in predictions.csv; row: each one's row "
+                    "in the table the run read, as a spreadsheet counts them)")
         tables[caption] = shown.reset_index(drop=True)  # file rows are in `row`
         over = "test examples"
         n_held = len(set(groups[test_idx])) if by_group else 0
@@ -1817,8 +1873,8 @@ def _report_metrics(task: str, result: dict, targets) -> dict:
             shown[f"always '{result['majority_class']}' (accuracy)"] = result["majority_accuracy"]
         return shown
     def shown(r: dict) -> dict:  # a log target's log-scale scores after the raw ones
-        return {**{k: v for k, v in r.items() if k not in ("coverage", "intervals", "unseen",
-                                                           "all_rows", "log_scale")},
+        return {**{k: v for k, v in r.items() if k not in (
+            "coverage", "intervals", "interval_68_factor", "unseen", "all_rows", "log_scale")},
                 **{f"{k} (log scale)": v for k, v in (r.get("log_scale") or {}).items()
                    if k != "left_out"}}
 
@@ -1850,7 +1906,7 @@ def majority_note(result: dict) -> str | None:
             "matrix.")
 
 
-def _evaluation_notes(result: dict, targets) -> list:
+def _evaluation_notes(result: dict, targets, values: str = "test values") -> list:
     """The report notes of an evaluation: the confusion matrix explained (and a warning
     when accuracy does not beat the most common class), or calibration."""
     if "explanation" in result:
@@ -1861,7 +1917,8 @@ def _evaluation_notes(result: dict, targets) -> list:
     for name, res in per_target.items():
         if res.get("coverage"):
             kinds.append(res.get("intervals", "ensemble"))
-            note = calibration_note(res["coverage"], res["n"], kinds[-1])
+            note = calibration_note(res["coverage"], res["n"], kinds[-1],
+                                    res.get("interval_68_factor"), values)
             notes.append(note if len(per_target) == 1 else f"{name}: {note}")
     return notes + [intervals_note(kinds[0])] if notes else notes
 
@@ -2080,8 +2137,16 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
                                 warnings=[beaten] if beaten else None,
                                 metrics=_report_metrics(cfg["task"], result, targets),
                                 figures=figures,
-                                notes=notes + _evaluation_notes(result, targets))
+                                notes=notes + _evaluation_notes(result, targets,
+                                                                _values_of(data)))
     return result
+
+
+def _values_of(data) -> str:
+    """``"values of new.csv"``: what an evaluation of ``data`` (a path or a DataFrame)
+    scores, as its calibration sentence names them (a run's own: "test values")."""
+    return "values of the table" if isinstance(data, pd.DataFrame) else \
+        f"values of {Path(data).name}"
 
 
 def _scored_rows(result: dict, targets) -> int | None:
@@ -2153,7 +2218,8 @@ def _evaluation_targets(df: pd.DataFrame, cfg: dict, given: list | None) -> tupl
                         hint="" if given else
                         ". Name the table's column with --target-column"
                         + (" (\"run target=column\" for some of the targets)"
-                           if len(trained) > 1 else ""))
+                           if len(trained) > 1 else "")
+                        + "; a table without measured values is for biochemml predict")
     return targets, absent
 
 

@@ -329,7 +329,7 @@ def _print_metrics(run: Path) -> None:
 TERMINAL_GROUPS = 10
 
 
-def _metrics_text(result: dict) -> str:
+def _metrics_text(result: dict, values: str = "test values") -> str:
     from ..runs import calibration_note, intervals_note
 
     keys = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "log_loss",
@@ -370,7 +370,8 @@ def _metrics_text(result: dict) -> str:
                 lines.append("  " + logged(res["log_scale"]))
             if isinstance(res.get("coverage"), dict):
                 kind = res.get("intervals", "ensemble")  # runs before 2026-12-02: ensembles
-                lines.append("  " + calibration_note(res["coverage"], res.get("n", 0), kind))
+                lines.append("  " + calibration_note(res["coverage"], res.get("n", 0), kind,
+                                                     res.get("interval_68_factor"), values))
         if kind:  # said once for all targets
             lines.append(intervals_note(kind))
         return "\n".join(lines)
@@ -386,7 +387,8 @@ def _metrics_text(result: dict) -> str:
                      f"{num(flat['majority_accuracy'])}")
     if isinstance(flat.get("coverage"), dict):
         kind = flat.get("intervals", "ensemble")  # runs before 2026-12-02: ensembles
-        lines.append(calibration_note(flat["coverage"], flat.get("n", 0), kind))
+        lines.append(calibration_note(flat["coverage"], flat.get("n", 0), kind,
+                                      flat.get("interval_68_factor"), values))
         lines.append(intervals_note(kind))
     if "confusion_matrix" in flat:
         matrix = flat["confusion_matrix"]
@@ -450,7 +452,7 @@ def evaluate(
 
         result = evaluate_run(model, data, out, sequence_column_name=sequence_column,
                               target_columns=target_column or None)
-    typer.echo(_metrics_text(result))
+    typer.echo(_metrics_text(result, values=f"values of {data.name}"))
     if out is not None:
         typer.echo(f"Report: {out / 'report.html'}")
     else:
@@ -511,20 +513,22 @@ def _predict_notes(run: Path, data: Path, table) -> list:
     gives as its interval (one width for all, or none and how to get one); the table holds
     a measured column the run was trained on (and the command that scores the run on it)."""
     from ..estimators import FEW_SCALING_ROWS
-    from ..runs import read_run_config
+    from ..runs import GOOD_WIDTH_ROWS, read_run_config
 
     cfg = read_run_config(run / "config.yaml")
     notes = []
     if cfg.get("estimator") == "SequenceRegressor" and cfg.get("networks", 1) == 1:
         if any(str(c).startswith("prediction_std") for c in table.columns):
             notes.append("One network: prediction_std and the 95 % interval are the same for "
-                         "every sequence (the size of its errors on the validation rows); "
-                         "--ensemble 5 gives each sequence its own.")
+                         "every sequence (sized on its validation rows); a run trained with "
+                         "`biochemml train ... --ensemble 5` gives each sequence its own.")
         else:
-            notes.append("One network, without validation errors to size an interval by: no "
-                         "prediction_std or 95 % interval. A --validation-split that holds "
-                         f"out at least {FEW_SCALING_ROWS} rows gives one width for all "
-                         "sequences, --ensemble 5 a width per sequence.")
+            notes.append("One network, without validation rows enough to size an interval "
+                         "by: no prediction_std or 95 % interval. Train the run again "
+                         "(`biochemml train`) with a --validation-split that holds out at "
+                         f"least {FEW_SCALING_ROWS} rows ({GOOD_WIDTH_ROWS} or more size it "
+                         "better) for one width for all sequences, or with --ensemble 5 for a "
+                         "width per sequence.")
     measured = [c for c in cfg.get("target_columns") or [] if c in table.columns]
     if measured:
         names = ", ".join(f"'{c}'" for c in measured)
