@@ -338,6 +338,7 @@ def test_predict_says_what_a_regression_run_gives_and_points_to_evaluate(tmp_pat
                      "--out", str(run)]) == 0
         printed = capsys.readouterr()
         trained, said_err = " ".join(printed.out.split()), " ".join(printed.err.split())
+        assert "Scores on the 24 test rows r2: " in trained  # a heading over the scores
         # a run says once what its uncertainty columns are
         assert (" ".join(INTERVALS_NOTE.split()) in trained) == (n == "2")
         assert (" ".join(ONE_WIDTH_NOTE.split()) in trained) == (n == "1w")
@@ -378,6 +379,7 @@ def test_predict_says_what_a_regression_run_gives_and_points_to_evaluate(tmp_pat
     evaluated = " ".join(capsys.readouterr().out.split())
     assert "the 95 % interval is lower_95 to upper_95" in evaluated
     assert "of the 40 values of measured.csv" in evaluated and "test values" not in evaluated
+    assert evaluated.startswith("Scores on measured.csv r2: ")
     # a table without the measured column points to predict
     assert main(["evaluate", "--model", str(tmp_path / "run2"), "--data",
                  str(tmp_path / "new.csv")]) == 1

@@ -2136,7 +2136,7 @@ def evaluate_run(run_dir, data, out=None, sequence_column_name: str | None = Non
                                          **({"the run's own test": own} if own else {})},
                                 warnings=[beaten] if beaten else None,
                                 metrics=_report_metrics(cfg["task"], result, targets),
-                                figures=figures,
+                                figures=figures, intervals_over=f"the {_values_of(data)}",
                                 notes=notes + _evaluation_notes(result, targets,
                                                                 _values_of(data)))
     return result

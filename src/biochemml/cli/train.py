@@ -289,6 +289,8 @@ def _print_metrics(run: Path) -> None:
     import json
 
     saved = json.loads((run / "metrics.json").read_text())
+    n = saved["test"].get("n") if isinstance(saved["test"].get("n"), int) else None
+    typer.echo(f"Scores on the {n} test rows" if n else "Scores on the test set")
     typer.echo(_metrics_text(saved["test"]))
     baselines = [b for b in saved.get("baselines") or []
                  if not str(b["model"]).endswith("(this run)")]
@@ -452,6 +454,7 @@ def evaluate(
 
         result = evaluate_run(model, data, out, sequence_column_name=sequence_column,
                               target_columns=target_column or None)
+    typer.echo(f"Scores on {data.name}")
     typer.echo(_metrics_text(result, values=f"values of {data.name}"))
     if out is not None:
         typer.echo(f"Report: {out / 'report.html'}")
