@@ -500,7 +500,7 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
                 res["coverage"] = metrics.bounds_coverage(
                     truth2[ok, t], {0.68: bounds2[ok, t, :2].T, 0.95: bounds2[ok, t, 2:].T})
                 res["intervals"] = kind
-                factor = _factor_68(est, t)
+                factor = _factor_68(est, mean2[ok, t], std2[ok, t], bounds2[ok, t])
                 if factor is not None:
                     res["interval_68_factor"] = factor
             result[name] = res
@@ -522,15 +522,15 @@ def _evaluate(est, task: str, seqs, truth, folder: Path, prefix: str = "test",
     return result, table, figures
 
 
-def _factor_68(est, t: int) -> float | None:
-    """The 68 % interval's half-width in units of ``prediction_std`` for target ``t`` (its
-    own factor over the 95 % one), or None for a log target, whose intervals are taken on
+def _factor_68(est, mean, std, bounds) -> float | None:
+    """The 68 % interval's half-width in units of ``prediction_std``, read from what
+    ``predict_bounds`` gave for one target (``mean``, ``std`` of shape (N,), ``bounds``
+    (N, 4)): the same on every row. None for a log target, whose intervals are taken on
     the log scale (no one factor on the values)."""
-    if getattr(est, "target_transform", None) == "log":
+    spread = np.asarray(std) > 0  # (members that agree exactly, with no floor: no width)
+    if getattr(est, "target_transform", None) == "log" or not spread.any():
         return None
-    scale_95 = np.atleast_1d(np.asarray(getattr(est, "std_scale_", 1.0), dtype=float))
-    scale_68 = np.atleast_1d(np.asarray(getattr(est, "std_scale_68_", scale_95), dtype=float))
-    return float(scale_68[min(t, len(scale_68) - 1)] / scale_95[min(t, len(scale_95) - 1)])
+    return float(np.median((bounds[spread, 1] - mean[spread]) / std[spread]))
 
 
 def _figure_subtitle(est, prefix: str):
@@ -1049,6 +1049,15 @@ def intervals_note(kind: str | None) -> str | None:
     """What the uncertainty columns of a model whose intervals are ``kind``
     (:func:`biochemml.estimators.interval_kind`) mean, or None without any."""
     return {"ensemble": INTERVALS_NOTE, "one width": ONE_WIDTH_NOTE}.get(kind)
+
+
+def result_calibration(res: dict, values: str = "test values") -> tuple[str, str]:
+    """The :func:`calibration_note` of one target's scores as metrics.json keeps them
+    (``coverage``, ``n``, ``intervals``, ``interval_68_factor``), and the kind of its
+    intervals (runs saved before 2026-12-02 have no ``intervals``: an ensemble's)."""
+    kind = res.get("intervals", "ensemble")
+    return calibration_note(res["coverage"], res.get("n", 0), kind,
+                            res.get("interval_68_factor"), values), kind
 
 
 def calibration_note(coverage: dict, n: int, kind: str | None = "ensemble",
@@ -1916,9 +1925,8 @@ def _evaluation_notes(result: dict, targets, values: str = "test values") -> lis
     notes, kinds = [], []
     for name, res in per_target.items():
         if res.get("coverage"):
-            kinds.append(res.get("intervals", "ensemble"))
-            note = calibration_note(res["coverage"], res["n"], kinds[-1],
-                                    res.get("interval_68_factor"), values)
+            note, kind = result_calibration(res, values)
+            kinds.append(kind)
             notes.append(note if len(per_target) == 1 else f"{name}: {note}")
     return notes + [intervals_note(kinds[0])] if notes else notes
 

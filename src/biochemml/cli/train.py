@@ -332,7 +332,7 @@ TERMINAL_GROUPS = 10
 
 
 def _metrics_text(result: dict, values: str = "test values") -> str:
-    from ..runs import calibration_note, intervals_note
+    from ..runs import intervals_note, result_calibration
 
     keys = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "log_loss",
             "r2", "pearson", "spearman", "mse", "mae")
@@ -371,9 +371,8 @@ def _metrics_text(result: dict, values: str = "test values") -> str:
             if isinstance(res.get("log_scale"), dict):
                 lines.append("  " + logged(res["log_scale"]))
             if isinstance(res.get("coverage"), dict):
-                kind = res.get("intervals", "ensemble")  # runs before 2026-12-02: ensembles
-                lines.append("  " + calibration_note(res["coverage"], res.get("n", 0), kind,
-                                                     res.get("interval_68_factor"), values))
+                note, kind = result_calibration(res, values)
+                lines.append("  " + note)
         if kind:  # said once for all targets
             lines.append(intervals_note(kind))
         return "\n".join(lines)
@@ -388,10 +387,8 @@ def _metrics_text(result: dict, values: str = "test values") -> str:
         lines.append(f"always predicting '{flat['majority_class']}' would give accuracy "
                      f"{num(flat['majority_accuracy'])}")
     if isinstance(flat.get("coverage"), dict):
-        kind = flat.get("intervals", "ensemble")  # runs before 2026-12-02: ensembles
-        lines.append(calibration_note(flat["coverage"], flat.get("n", 0), kind,
-                                      flat.get("interval_68_factor"), values))
-        lines.append(intervals_note(kind))
+        note, kind = result_calibration(flat, values)
+        lines += [note, intervals_note(kind)]
     if "confusion_matrix" in flat:
         matrix = flat["confusion_matrix"]
         labels = [str(x) for x in flat.get("labels") or range(len(matrix))]
