@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from biochemml.cli import main
-from biochemml.errors import AmbiguityWarning, InputError, LengthWarning
+from biochemml.errors import AmbiguityWarning, CalibrationWarning, InputError, LengthWarning
 from biochemml.runs import (calibration_note, calibration_verdict, load_run_model, predict_run,
                             train_run)
 
@@ -243,10 +243,13 @@ def test_notes_and_errors_on_a_dataframe_name_its_index_labels(utr_table, tmp_pa
         net = train_run(utr_table, sequence_column_name="utr", target_columns="rl",
                         task="regression", epochs=1, n_models=2, out=tmp_path / "net",
                         baselines=False)
-        capsys.readouterr()
+        # the run says the two-network note itself: not a second time as a warning
+        assert "2 networks estimate each sequence's spread roughly" in said(
+            capsys.readouterr().err)
         predict_run(net, table.assign(utr="N" + table.utr.str[1:]))
     assert "6 sequences (index v0, v1, v2, v3, v4, ...) contain N" in said(capsys.readouterr().err)
-    assert not [w for w in caught if issubclass(w.category, (AmbiguityWarning, LengthWarning))]
+    assert not [w for w in caught if issubclass(w.category, (AmbiguityWarning, LengthWarning,
+                                                             CalibrationWarning))]
     with pytest.warns(AmbiguityWarning, match="at index 0"):  # the estimator alone does warn
         load_run_model(net).predict(["N" + table.utr.iloc[0][1:]])
     # a plain 0..n-1 index keeps the Python wording
@@ -453,7 +456,7 @@ def test_a_missing_target_column_is_named(utr_table, tmp_path):
     (0.70, 0.99, 200, "too wide: more cautious than needed"),
     (0.85, 0.80, 200, "mixed: too wide near the prediction and too narrow in the tails"),
     (0.40, 0.99, 200, "mixed: too narrow near the prediction"),
-    (0.45, 0.80, 20, "too few test rows to judge"),
+    (0.45, 0.80, 20, "too few to judge: 30 or more are needed"),
 ])
 def test_the_calibration_verdict_follows_the_coverage(c68, c95, n, verdict):
     assert calibration_verdict({0.68: c68, 0.95: c95}, n).startswith(verdict)
@@ -512,9 +515,9 @@ def test_short_model_notes_ambiguous_and_longer_sequences(tmp_path, capsys, monk
                  "--out", str(tmp_path / "eval")]) == 0
     out, err = capsys.readouterr()
     assert "20 sequences (rows 2, 3, 4, 5, 6, ...) are longer" in said(err)
-    # 20 test rows: too few to judge, in the terminal and in the evaluation's report
-    assert "of the 20 values of long.csv (too few test rows to judge" in out
-    assert "too few test rows to judge" in (tmp_path / "eval" / "report.html").read_text()
+    # 20 measured values: too few to judge, in the terminal and in the evaluation's report
+    assert "of the 20 values of long.csv (too few to judge: 30 or more are needed)" in out
+    assert "too few to judge" in (tmp_path / "eval" / "report.html").read_text()
     assert main(["--quiet", "predict", "--model", str(run), "--data",
                  str(tmp_path / "long.csv"), "--out", str(tmp_path / "quiet.csv")]) == 0
     assert capsys.readouterr().err == ""

@@ -947,7 +947,8 @@ def calibration_verdict(coverage: dict, n: int) -> str:
     str
         "well calibrated ...", "too narrow ...", "too wide ...", "95 % intervals well
         calibrated, 68 % intervals too wide ...", "mixed ..." or, with
-        fewer than :data:`MIN_CALIBRATION_ROWS` values, "too few test rows to judge".
+        fewer than :data:`MIN_CALIBRATION_ROWS` values, "too few to judge" (the caller's
+        sentence says which values: a run's test rows or an evaluated table's).
 
     Examples
     --------
@@ -957,7 +958,7 @@ def calibration_verdict(coverage: dict, n: int) -> str:
     'too narrow: the model is over-confident'
     """
     if n < MIN_CALIBRATION_ROWS:
-        return f"too few test rows to judge ({n}; at least {MIN_CALIBRATION_ROWS} needed)"
+        return f"too few to judge: {MIN_CALIBRATION_ROWS} or more are needed"
     narrow = wide = False
     for level, (low, high) in CALIBRATED.items():
         observed = _coverage_of(coverage, level)
@@ -985,15 +986,17 @@ def calibration_verdict(coverage: dict, n: int) -> str:
 GOOD_ENSEMBLE = 5
 
 
-def few_networks_note(networks: int) -> str | None:
-    """A sentence for an ensemble too small to estimate a spread well, else None."""
+def few_networks_note(networks: int, option: str = "--ensemble {n}") -> str | None:
+    """A sentence for an ensemble too small to estimate a spread well, else None.
+    ``option``: how the caller's user asks for :data:`GOOD_ENSEMBLE` networks (``{n}`` is
+    replaced by the number; ``"n_models={n}"`` in Python)."""
     if not 1 < networks < GOOD_ENSEMBLE:
         return None
     return (f"{networks} networks estimate each sequence's spread roughly (where they happen "
             "to agree, the spread is near zero), so the intervals are mostly an error shared "
             "by every sequence, fitted on the validation rows, and tell sequences apart "
-            f"little; --ensemble {GOOD_ENSEMBLE} or more gives tighter ones that follow each "
-            "sequence.")
+            f"little; {option.format(n=GOOD_ENSEMBLE)} or more gives tighter ones that follow "
+            "each sequence.")
 
 
 #: validation rows that size one network's interval well (fewer, from FEW_SCALING_ROWS on:
@@ -1437,7 +1440,11 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
                           verbose=not is_quiet())  # a bar, or plain lines in a log
     _note_ambiguous(seqs, df, alphabet, getattr(est, "unknown", "zeros"))
     t_fit = time.perf_counter()
-    with notes_said():  # _note_ambiguous said it, naming file rows
+    from .errors import CalibrationWarning
+
+    # _note_ambiguous said it, naming file rows; the intervals' notes are said below
+    with notes_said(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", CalibrationWarning)
         est.fit(seqs[train_idx], y[train_idx],
                 sample_weight=None if weights is None else weights[train_idx])
     fit_seconds = time.perf_counter() - t_fit
