@@ -100,6 +100,8 @@ def pytest_collection_finish(session):
     import tempfile
     from pathlib import Path
 
+    if hasattr(session.config, "workerinput"):
+        return  # pytest-xdist: the workers share the notebooks out like the other tests
     paths = _notebooks_to_run(session.items)
     if not paths:
         return
