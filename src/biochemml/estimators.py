@@ -1057,13 +1057,12 @@ class SequenceRegressor(RegressorMixin, _SequenceEstimator):
         if self.target_transform == "log":
             self.log_std_scale_, self.log_std_scale_68_, self.log_std_floor_ = self._calibrate(
                 val_codes, val_vals, log=True, raw=raw)
+        from .errors import CalibrationWarning
         from .runs import few_networks_note  # what a run says, in Python too
 
         for note in (scaling_note(len(self.models_), len(val_vals)),
                      few_networks_note(len(self.models_), "n_models={n}")):
             if note:
-                from .errors import CalibrationWarning
-
                 warnings.warn(note, CalibrationWarning, stacklevel=user_stacklevel())
         return self
 

@@ -1175,14 +1175,15 @@ def sequence_column_hint(df: pd.DataFrame) -> str:
 
 
 @contextlib.contextmanager
-def notes_said():
+def notes_said(*also):
     """Hide the estimators' AmbiguityWarning and LengthWarning inside: ``read_for_model``
-    (or the same two notes) has already said them, naming the table's rows."""
+    (or the same two notes) has already said them, naming the table's rows. ``also``:
+    more warning categories the run says in its own words (CalibrationWarning at fit)."""
     from .errors import AmbiguityWarning, LengthWarning
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", AmbiguityWarning)
-        warnings.simplefilter("ignore", LengthWarning)
+        for said in (AmbiguityWarning, LengthWarning, *also):
+            warnings.simplefilter("ignore", said)
         yield
 
 
@@ -1443,8 +1444,7 @@ def train_run(data, *, sequence_column_name: str = "sequence", target_columns=("
     from .errors import CalibrationWarning
 
     # _note_ambiguous said it, naming file rows; the intervals' notes are said below
-    with notes_said(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", CalibrationWarning)
+    with notes_said(CalibrationWarning):
         est.fit(seqs[train_idx], y[train_idx],
                 sample_weight=None if weights is None else weights[train_idx])
     fit_seconds = time.perf_counter() - t_fit
